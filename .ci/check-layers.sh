@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Fails if a layer reaches up or sideways: zmtp must stay pure (no I/O, threads, clocks).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+status=0
+if cargo tree -p ferrozmq-zmtp -e normal --prefix none | grep -Eq '^(mio|crossbeam)'; then
+    echo "layer violation: ferrozmq-zmtp depends on mio or crossbeam"; status=1
+fi
+if grep -rnE 'std::net|std::thread|Instant::now|SystemTime::now' crates/zmtp/src; then
+    echo "layer violation: ferrozmq-zmtp touches the network, threads or the clock"; status=1
+fi
+if [ -d crates/engine ] && cargo tree -p ferrozmq-engine -e normal --prefix none 2>/dev/null | grep -Eq '^ferrozmq v'; then
+    echo "layer violation: engine depends on ferrozmq"; status=1
+fi
+exit $status

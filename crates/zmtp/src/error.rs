@@ -1,0 +1,86 @@
+//! Errors, typed by who is at fault.
+
+use std::fmt;
+
+/// Everything that can go wrong while speaking ZMTP.
+///
+/// Variants say who is at fault: the bytes ([`Error::Malformed`]), the peer's
+/// behaviour ([`Error::PeerMisbehaved`]), a version or mechanism mismatch
+/// ([`Error::Incompatible`]) or the caller ([`Error::Misuse`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The peer's bytes do not parse as ZMTP.
+    Malformed(&'static str),
+    /// The bytes parse, but are not allowed at this point of the protocol.
+    PeerMisbehaved(&'static str),
+    /// The peer speaks a version, mechanism or socket type we cannot pair with.
+    Incompatible(Incompatible),
+    /// A message larger than the configured maximum (ZMQ_MAXMSGSIZE).
+    MessageTooLarge {
+        /// Size announced by the peer, in bytes.
+        size: u64,
+        /// The configured limit, in bytes.
+        max: u64,
+    },
+    /// The peer sent an ERROR command; the reason it gave.
+    PeerError(String),
+    /// Authentication refused (ZAP status code other than 200, or bad credentials).
+    AuthenticationFailed(String),
+    /// No traffic from the peer within the heartbeat timeout or its TTL.
+    HeartbeatTimeout,
+    /// The caller used the API wrongly (e.g. sent a message before the handshake).
+    Misuse(&'static str),
+}
+
+/// Why two peers cannot talk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Incompatible {
+    /// The peers announced different security mechanisms.
+    MechanismMismatch,
+    /// The peer's socket type may not talk to ours (RFC 23's table).
+    SocketType {
+        /// Our socket type.
+        ours: &'static str,
+        /// The peer's socket type as it announced it.
+        theirs: String,
+    },
+    /// The peer speaks a protocol revision we refuse in this configuration
+    /// (e.g. ZMTP 1.0/2.0 with a security mechanism).
+    Version(u8),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Malformed(what) => write!(f, "malformed ZMTP input: {what}"),
+            Error::PeerMisbehaved(what) => write!(f, "peer violated ZMTP: {what}"),
+            Error::Incompatible(why) => write!(f, "incompatible peer: {why}"),
+            Error::MessageTooLarge { size, max } => {
+                write!(f, "message of {size} bytes exceeds maximum of {max}")
+            }
+            Error::PeerError(reason) => write!(f, "peer sent ERROR: {reason}"),
+            Error::AuthenticationFailed(why) => write!(f, "authentication failed: {why}"),
+            Error::HeartbeatTimeout => write!(f, "heartbeat timed out"),
+            Error::Misuse(what) => write!(f, "invalid use: {what}"),
+        }
+    }
+}
+
+impl fmt::Display for Incompatible {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Incompatible::MechanismMismatch => write!(f, "security mechanism mismatch"),
+            Incompatible::SocketType { ours, theirs } => {
+                write!(f, "socket type {theirs} cannot talk to {ours}")
+            }
+            Incompatible::Version(v) => write!(f, "protocol revision {v} refused"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Shorthand for results in this crate.
+pub type Result<T> = std::result::Result<T, Error>;
