@@ -262,6 +262,11 @@ impl Connection {
         &mut self.transmit
     }
 
+    /// Bytes waiting to be written (without needing `&mut`).
+    pub fn pending_transmit(&self) -> usize {
+        self.transmit.len()
+    }
+
     /// Queues one data frame. Only allowed once the handshake has succeeded.
     pub fn send_frame(&mut self, body: Bytes, more: bool) -> Result<()> {
         if !matches!(self.phase, Phase::Ready) {

@@ -1,0 +1,137 @@
+//! [`Engine`]: the I/O threads and inproc names of one context.
+
+use std::io;
+use std::sync::Arc;
+
+use crate::inproc::InprocRegistry;
+use crate::link::SocketLink;
+use crate::options::SessionOptions;
+use crate::pipe::Pipe;
+use crate::reactor::{next_endpoint_id, Command, EndpointId, IoThread, SessionWake};
+use crate::transport::{bind, Endpoint};
+
+/// The I/O threads and inproc registry a context owns.
+#[derive(Debug)]
+pub struct Engine {
+    threads: Vec<IoThread>,
+    inproc: InprocRegistry,
+}
+
+impl Engine {
+    /// Starts `io_threads` I/O threads (at least one).
+    pub fn new(io_threads: usize) -> io::Result<Engine> {
+        let threads = (0..io_threads.max(1))
+            .map(|i| IoThread::spawn(format!("ferrozmq-io-{i}")))
+            .collect::<io::Result<Vec<_>>>()?;
+        Ok(Engine {
+            threads,
+            inproc: InprocRegistry::new(),
+        })
+    }
+
+    /// The context's inproc names.
+    pub fn inproc(&self) -> &InprocRegistry {
+        &self.inproc
+    }
+
+    fn least_loaded(&self) -> Option<&IoThread> {
+        self.threads.iter().min_by_key(|t| t.load())
+    }
+
+    /// Binds a tcp or ipc endpoint; returns its id and the resolved endpoint
+    /// string (LAST_ENDPOINT).
+    pub fn bind(
+        &self,
+        endpoint: &Endpoint,
+        options: Arc<SessionOptions>,
+        link: &Arc<SocketLink>,
+    ) -> io::Result<(EndpointId, String)> {
+        let bound = bind(endpoint)?;
+        let id = next_endpoint_id();
+        let thread = self
+            .least_loaded()
+            .ok_or_else(|| io::Error::from(io::ErrorKind::NotConnected))?;
+        let resolved = bound.endpoint.clone();
+        link.emit(crate::monitor::MonitorEvent {
+            kind: crate::monitor::EventKind::Listening,
+            value: 0,
+            endpoint: resolved.clone(),
+        });
+        thread.shared().send(Command::Listen {
+            id,
+            listener: bound.listener,
+            endpoint: bound.endpoint,
+            ipc_path: bound.ipc_path,
+            options,
+            link: link.clone(),
+        });
+        Ok((id, resolved))
+    }
+
+    /// Connects to a tcp or ipc endpoint. Unless `pipe_now` is false, the
+    /// socket's pipe is returned at once so messages can queue before the
+    /// connection exists (libzmq without ZMQ_IMMEDIATE).
+    pub fn connect(
+        &self,
+        endpoint: Endpoint,
+        options: Arc<SessionOptions>,
+        link: &Arc<SocketLink>,
+        pipe_now: bool,
+    ) -> io::Result<(EndpointId, Option<Pipe>)> {
+        let thread = self
+            .least_loaded()
+            .ok_or_else(|| io::Error::from(io::ErrorKind::NotConnected))?;
+        let id = next_endpoint_id();
+        let endpoint_str: Arc<str> = Arc::from(endpoint.to_string().as_str());
+        let wake = SessionWake::new(thread.shared().clone());
+        let pipe = pipe_now.then(|| {
+            let pipe = Pipe::new(options.rcvhwm, options.sndhwm, endpoint_str.clone());
+            pipe.inbound.set_reader(link.signaler.clone());
+            pipe.inbound.set_writer(wake.clone());
+            pipe.outbound.set_reader(wake.clone());
+            pipe.outbound.set_writer(link.signaler.clone());
+            if let Some(rid) = &options.connect_routing_id {
+                pipe.set_peer_info(crate::pipe::PeerInfo {
+                    routing_id: rid.clone(),
+                    properties: Vec::new(),
+                });
+            }
+            pipe
+        });
+        thread.shared().send(Command::Connect {
+            id,
+            endpoint,
+            endpoint_str,
+            options,
+            link: link.clone(),
+            pipe: pipe.clone(),
+            wake,
+        });
+        Ok((id, pipe))
+    }
+
+    /// Unbinds or disconnects the endpoint with this id.
+    pub fn remove(&self, id: EndpointId) {
+        for t in &self.threads {
+            t.shared().send(Command::Remove(id));
+        }
+    }
+
+    /// The socket behind `link` closed: its connections linger, its
+    /// listeners close.
+    pub fn close_socket(&self, link: &Arc<SocketLink>) {
+        link.close();
+        self.inproc.forget(link);
+        let addr = Arc::as_ptr(link) as usize;
+        for t in &self.threads {
+            t.shared().send(Command::CloseSocket(addr));
+        }
+    }
+
+    /// Stops every I/O thread once its lingering connections are done.
+    pub fn shutdown(&mut self) {
+        for t in &mut self.threads {
+            t.stop();
+        }
+    }
+}

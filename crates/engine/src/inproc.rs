@@ -1,0 +1,153 @@
+//! inproc: pipes straight between two sockets, with no I/O thread and no copy.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use ferrozmq_zmtp::SocketType;
+
+use crate::link::{LinkEvent, SocketLink};
+use crate::pipe::{PeerInfo, Pipe};
+
+/// What one side of an inproc connection brings to it.
+#[derive(Debug, Clone)]
+pub struct InprocPeer {
+    /// The socket to hand the pipe to.
+    pub link: Arc<SocketLink>,
+    /// Its socket type.
+    pub socket_type: SocketType,
+    /// Its routing id (ZMQ_ROUTING_ID).
+    pub routing_id: Bytes,
+    /// Its send high-water mark.
+    pub sndhwm: usize,
+    /// Its receive high-water mark.
+    pub rcvhwm: usize,
+}
+
+/// Why an inproc bind failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InprocError {
+    /// The name is already bound (EADDRINUSE).
+    AddressInUse,
+    /// Unknown name on unbind (ENOENT).
+    NotFound,
+}
+
+/// The names bound in one context, and connects waiting for their bind.
+#[derive(Debug, Default)]
+pub struct InprocRegistry {
+    inner: Mutex<Registry>,
+}
+
+#[derive(Debug, Default)]
+struct Registry {
+    bound: HashMap<String, InprocPeer>,
+    pending: HashMap<String, Vec<(InprocPeer, Pipe)>>,
+}
+
+impl InprocRegistry {
+    /// An empty registry.
+    pub fn new() -> InprocRegistry {
+        InprocRegistry::default()
+    }
+
+    /// Binds `name` to `peer`; connects already waiting for it are completed.
+    pub fn bind(&self, name: &str, peer: InprocPeer) -> Result<(), InprocError> {
+        let Ok(mut reg) = self.inner.lock() else {
+            return Err(InprocError::AddressInUse);
+        };
+        if reg.bound.contains_key(name) {
+            return Err(InprocError::AddressInUse);
+        }
+        for (connecter, pipe) in reg.pending.remove(name).unwrap_or_default() {
+            finish(&peer, &connecter, &pipe);
+            peer.link.post(LinkEvent::Attach(pipe.mirror()));
+        }
+        reg.bound.insert(name.to_owned(), peer);
+        Ok(())
+    }
+
+    /// Removes a binding.
+    pub fn unbind(&self, name: &str, link: &Arc<SocketLink>) -> Result<(), InprocError> {
+        let Ok(mut reg) = self.inner.lock() else {
+            return Err(InprocError::NotFound);
+        };
+        match reg.bound.get(name) {
+            Some(p) if Arc::ptr_eq(&p.link, link) => {
+                reg.bound.remove(name);
+                Ok(())
+            }
+            _ => Err(InprocError::NotFound),
+        }
+    }
+
+    /// Removes every binding and pending connect of a closing socket.
+    pub fn forget(&self, link: &Arc<SocketLink>) {
+        if let Ok(mut reg) = self.inner.lock() {
+            reg.bound.retain(|_, p| !Arc::ptr_eq(&p.link, link));
+            for list in reg.pending.values_mut() {
+                list.retain(|(p, _)| !Arc::ptr_eq(&p.link, link));
+            }
+        }
+    }
+
+    /// Connects to `name`, returning the connecter's pipe at once; if nothing
+    /// is bound yet, the binder receives its end when it binds.
+    pub fn connect(&self, name: &str, connecter: InprocPeer, endpoint: Arc<str>) -> Pipe {
+        // Each direction holds the sender's SNDHWM plus the receiver's RCVHWM, as in libzmq.
+        let pipe = Pipe::new(0, 0, endpoint);
+        let Ok(mut reg) = self.inner.lock() else {
+            return pipe;
+        };
+        match reg.bound.get(name) {
+            Some(binder) => {
+                finish(binder, &connecter, &pipe);
+                binder.link.post(LinkEvent::Attach(pipe.mirror()));
+            }
+            None => {
+                pipe.inbound.set_reader(connecter.link.signaler.clone());
+                pipe.outbound.set_writer(connecter.link.signaler.clone());
+                pipe.outbound.set_hwm(connecter.sndhwm);
+                reg.pending
+                    .entry(name.to_owned())
+                    .or_default()
+                    .push((connecter, pipe.clone()));
+            }
+        }
+        pipe
+    }
+}
+
+/// Wires a connecter's pipe to a binder: notifiers, high-water marks, peer info.
+fn finish(binder: &InprocPeer, connecter: &InprocPeer, pipe: &Pipe) {
+    // `pipe` is the connecter's view.
+    pipe.inbound.set_reader(connecter.link.signaler.clone());
+    pipe.inbound.set_writer(binder.link.signaler.clone());
+    pipe.outbound.set_reader(binder.link.signaler.clone());
+    pipe.outbound.set_writer(connecter.link.signaler.clone());
+    pipe.outbound
+        .set_hwm(sum_hwm(connecter.sndhwm, binder.rcvhwm));
+    pipe.inbound.set_hwm(sum_hwm(binder.sndhwm, connecter.rcvhwm));
+    pipe.set_peer_info(PeerInfo {
+        routing_id: binder.routing_id.clone(),
+        properties: vec![(
+            "Socket-Type".into(),
+            Bytes::from_static(binder.socket_type.name().as_bytes()),
+        )],
+    });
+    pipe.announce(PeerInfo {
+        routing_id: connecter.routing_id.clone(),
+        properties: vec![(
+            "Socket-Type".into(),
+            Bytes::from_static(connecter.socket_type.name().as_bytes()),
+        )],
+    });
+}
+
+fn sum_hwm(a: usize, b: usize) -> usize {
+    if a == 0 || b == 0 {
+        0
+    } else {
+        a + b
+    }
+}

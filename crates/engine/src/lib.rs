@@ -1,0 +1,42 @@
+//! The I/O engine of ferrozmq: the only crate that touches the OS.
+//!
+//! It runs I/O threads (one `mio::Poll` loop each) that own listeners and
+//! sessions. A session drives one `ferrozmq_zmtp::Connection` over a tcp or
+//! ipc stream and moves whole messages between it and a [`Pipe`]: two
+//! lock-free [`Queue`]s bounded by high-water marks, that wake the other
+//! side only when it sleeps. inproc connects two sockets' pipes directly,
+//! with no I/O thread at all.
+//!
+//! ```text
+//!  application thread                I/O thread
+//!  Socket ── Pipe(Queue ⇄ Queue) ── Session ── zmtp::Connection ── tcp/ipc stream
+//!     └──── inproc: Pipe straight to another Socket
+//! ```
+//!
+//! It does **not** know socket patterns: routing, fair-queueing and
+//! subscriptions live in the `ferrozmq` crate, which owns the socket side of
+//! every pipe.
+
+mod engine;
+mod inproc;
+mod link;
+mod monitor;
+mod msg;
+mod notify;
+mod options;
+mod pipe;
+mod reactor;
+mod session;
+mod sys;
+mod transport;
+
+pub use engine::Engine;
+pub use inproc::{InprocError, InprocPeer, InprocRegistry};
+pub use link::{LinkEvent, SocketLink};
+pub use monitor::{EventKind, MonitorEvent, MonitorSink};
+pub use msg::{Msg, MsgKind};
+pub use notify::{Notify, Signaler};
+pub use options::SessionOptions;
+pub use pipe::{PeerInfo, Pipe, PushError, Queue};
+pub use reactor::EndpointId;
+pub use transport::{Endpoint, EndpointError};

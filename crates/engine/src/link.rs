@@ -1,0 +1,90 @@
+//! [`SocketLink`]: what a socket shares with the connections that serve it.
+
+use std::sync::{Arc, Mutex};
+
+use crossbeam::queue::SegQueue;
+
+use crate::monitor::{MonitorEvent, MonitorSink};
+use crate::notify::{Notify, Signaler};
+use crate::pipe::Pipe;
+
+/// News from the engine for a socket.
+#[derive(Debug)]
+pub enum LinkEvent {
+    /// A new pipe to adopt (a connection completed its handshake, or an
+    /// inproc peer connected).
+    Attach(Pipe),
+    /// A pipe's connection was re-established; subscriptions must be re-sent.
+    Hiccup(u64),
+}
+
+/// Shared between a socket (application side) and its sessions (I/O side).
+pub struct SocketLink {
+    /// Wakes the socket.
+    pub signaler: Arc<Signaler>,
+    events: SegQueue<LinkEvent>,
+    closed: std::sync::atomic::AtomicBool,
+    monitor: Mutex<Option<MonitorSink>>,
+}
+
+impl std::fmt::Debug for SocketLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SocketLink").finish_non_exhaustive()
+    }
+}
+
+impl SocketLink {
+    /// A link with a fresh signaler.
+    pub fn new() -> Arc<SocketLink> {
+        Arc::new(SocketLink {
+            signaler: Signaler::new(),
+            events: SegQueue::new(),
+            closed: std::sync::atomic::AtomicBool::new(false),
+            monitor: Mutex::new(None),
+        })
+    }
+
+    /// Posts news for the socket and wakes it.
+    pub fn post(&self, event: LinkEvent) {
+        self.events.push(event);
+        self.signaler.notify();
+    }
+
+    /// Takes the next piece of news.
+    pub fn take_event(&self) -> Option<LinkEvent> {
+        self.events.pop()
+    }
+
+    /// Whether news is waiting (cheap).
+    pub fn has_events(&self) -> bool {
+        !self.events.is_empty()
+    }
+
+    /// Marks the socket closed: its sessions linger, then end.
+    pub fn close(&self) {
+        self.closed.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Whether the socket has closed.
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Installs (or removes) the monitor sink.
+    pub fn set_monitor(&self, sink: Option<MonitorSink>) {
+        if let Ok(mut m) = self.monitor.lock() {
+            *m = sink;
+        }
+    }
+
+    /// Reports an event to the monitor, if one is installed.
+    pub fn emit(&self, event: MonitorEvent) {
+        let sink = match self.monitor.lock() {
+            Ok(m) => m.clone(),
+            Err(_) => None,
+        };
+        if let Some(sink) = sink {
+            sink(event);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! [`Msg`]: one whole multipart message as it travels through a pipe.
+
+use bytes::Bytes;
+
+/// A whole message (all its frames), or a subscription change.
+///
+/// Pipes carry whole messages so a multipart message is delivered all or
+/// nothing. A one-frame message needs no allocation beyond its body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Msg {
+    first: Bytes,
+    rest: Vec<Bytes>,
+    kind: MsgKind,
+}
+
+/// What a [`Msg`] carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MsgKind {
+    /// Application data.
+    Data,
+    /// Subscribe to the topic in the first frame (SUBSCRIBE command or 0x01 message).
+    Subscribe,
+    /// Cancel the topic in the first frame (CANCEL command or 0x00 message).
+    Cancel,
+}
+
+impl Msg {
+    /// A one-frame data message.
+    pub fn single(body: Bytes) -> Msg {
+        Msg {
+            first: body,
+            rest: Vec::new(),
+            kind: MsgKind::Data,
+        }
+    }
+
+    /// A data message from its frames; `None` when `frames` is empty.
+    pub fn from_frames(frames: Vec<Bytes>) -> Option<Msg> {
+        let mut it = frames.into_iter();
+        let first = it.next()?;
+        Some(Msg {
+            first,
+            rest: it.collect(),
+            kind: MsgKind::Data,
+        })
+    }
+
+    /// A subscription change for `topic`.
+    pub fn subscription(subscribe: bool, topic: Bytes) -> Msg {
+        Msg {
+            first: topic,
+            rest: Vec::new(),
+            kind: if subscribe {
+                MsgKind::Subscribe
+            } else {
+                MsgKind::Cancel
+            },
+        }
+    }
+
+    /// What this message carries.
+    pub fn kind(&self) -> MsgKind {
+        self.kind
+    }
+
+    /// The first frame (the topic for subscriptions).
+    pub fn first(&self) -> &Bytes {
+        &self.first
+    }
+
+    /// Number of frames.
+    pub fn len(&self) -> usize {
+        1 + self.rest.len()
+    }
+
+    /// Always false: a message has at least one frame.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// Every frame in order.
+    pub fn frames(&self) -> impl Iterator<Item = &Bytes> {
+        std::iter::once(&self.first).chain(self.rest.iter())
+    }
+
+    /// Takes the frames out, in order.
+    pub fn into_frames(self) -> impl Iterator<Item = Bytes> {
+        std::iter::once(self.first).chain(self.rest)
+    }
+
+    /// Adds a frame at the front (e.g. a routing id or an envelope delimiter).
+    pub fn push_front(&mut self, frame: Bytes) {
+        let old = std::mem::replace(&mut self.first, frame);
+        self.rest.insert(0, old);
+    }
+
+    /// Removes and returns the first frame; `None` when it is the only one.
+    pub fn pop_front(&mut self) -> Option<Bytes> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let next = self.rest.remove(0);
+        Some(std::mem::replace(&mut self.first, next))
+    }
+
+    /// Total body bytes.
+    pub fn byte_len(&self) -> usize {
+        self.frames().map(Bytes::len).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_in_order() {
+        let mut m = Msg::from_frames(vec!["a".into(), "b".into()]).unwrap();
+        m.push_front("id".into());
+        assert_eq!(m.frames().collect::<Vec<_>>(), ["id", "a", "b"]);
+        assert_eq!(m.pop_front().unwrap(), "id");
+        assert_eq!(m.len(), 2);
+        assert_eq!(m.byte_len(), 2);
+        let mut one = Msg::single("x".into());
+        assert_eq!(one.pop_front(), None);
+        assert!(Msg::from_frames(vec![]).is_none());
+    }
+}

@@ -1,0 +1,181 @@
+//! Waking the other side of a pipe: a cheap check when it is awake, a real
+//! wake-up only when it sleeps.
+
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::sync::atomic::{fence, AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::sys;
+
+/// Something that can be told "there is work for you".
+pub trait Notify: Send + Sync {
+    /// Wakes the owner if it sleeps; cheap if it does not.
+    fn notify(&self);
+}
+
+/// The application thread's side: a socket waits on this, pipes notify it.
+///
+/// It also keeps an eventfd (libzmq's ZMQ_FD) that becomes readable whenever
+/// the socket may have new work, for external event loops.
+#[derive(Debug)]
+pub struct Signaler {
+    sleeping: AtomicBool,
+    pending: Mutex<bool>,
+    wakeup: Condvar,
+    fd: OnceFd,
+}
+
+#[derive(Debug, Default)]
+struct OnceFd {
+    fd: std::sync::OnceLock<Option<OwnedFd>>,
+    armed: AtomicBool,
+}
+
+impl Signaler {
+    /// A new signaler, shareable between the socket and its pipes.
+    pub fn new() -> Arc<Signaler> {
+        Arc::new(Signaler {
+            sleeping: AtomicBool::new(false),
+            pending: Mutex::new(false),
+            wakeup: Condvar::new(),
+            fd: OnceFd::default(),
+        })
+    }
+
+    /// Waits until notified or `deadline` passes; `check` is re-run after
+    /// announcing sleep so that no notification is lost. Returns whether
+    /// `check` became true.
+    pub fn wait_until(&self, deadline: Option<Instant>, mut check: impl FnMut() -> bool) -> bool {
+        loop {
+            if check() {
+                return true;
+            }
+            self.sleeping.store(true, Ordering::SeqCst);
+            fence(Ordering::SeqCst);
+            if check() {
+                self.sleeping.store(false, Ordering::SeqCst);
+                return true;
+            }
+            let timed_out = self.sleep(deadline);
+            self.sleeping.store(false, Ordering::SeqCst);
+            if timed_out {
+                return check();
+            }
+        }
+    }
+
+    /// Sleeps until notified or the deadline; returns true on timeout.
+    fn sleep(&self, deadline: Option<Instant>) -> bool {
+        let Ok(mut pending) = self.pending.lock() else {
+            return true;
+        };
+        while !*pending {
+            match deadline {
+                None => match self.wakeup.wait(pending) {
+                    Ok(g) => pending = g,
+                    Err(_) => return true,
+                },
+                Some(d) => {
+                    let now = Instant::now();
+                    if now >= d {
+                        return true;
+                    }
+                    match self.wakeup.wait_timeout(pending, d - now) {
+                        Ok((g, _)) => pending = g,
+                        Err(_) => return true,
+                    }
+                }
+            }
+        }
+        *pending = false;
+        false
+    }
+
+    /// Wakes a waiter even if nothing changed (used on close and termination).
+    pub fn wake(&self) {
+        if let Ok(mut p) = self.pending.lock() {
+            *p = true;
+            self.wakeup.notify_all();
+        }
+        self.signal_fd();
+    }
+
+    /// The readiness file descriptor (ZMQ_FD), created on first use.
+    pub fn fd(&self) -> Option<RawFd> {
+        self.fd
+            .fd
+            .get_or_init(|| sys::eventfd().ok())
+            .as_ref()
+            .map(AsRawFd::as_raw_fd)
+            .inspect(|_| self.fd.armed.store(true, Ordering::SeqCst))
+    }
+
+    /// Drains the readiness fd after the owner looked at its state (ZMQ_EVENTS).
+    pub fn clear_fd(&self) {
+        if let Some(Some(fd)) = self.fd.fd.get() {
+            sys::eventfd_drain(fd.as_raw_fd());
+        }
+    }
+
+    fn signal_fd(&self) {
+        if self.fd.armed.load(Ordering::Relaxed) {
+            if let Some(Some(fd)) = self.fd.fd.get() {
+                sys::eventfd_signal(fd.as_raw_fd());
+            }
+        }
+    }
+
+    /// Short sleep helper for polling loops.
+    pub fn park_for(&self, d: Duration) {
+        self.wait_until(Some(Instant::now() + d), || false);
+    }
+}
+
+impl Notify for Signaler {
+    fn notify(&self) {
+        fence(Ordering::SeqCst);
+        if self.sleeping.load(Ordering::SeqCst) {
+            if let Ok(mut p) = self.pending.lock() {
+                *p = true;
+                self.wakeup.notify_all();
+            }
+        }
+        self.signal_fd();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+
+    #[test]
+    fn no_lost_wakeups() {
+        let s = Signaler::new();
+        let counter = Arc::new(AtomicUsize::new(0));
+        let (s2, c2) = (s.clone(), counter.clone());
+        let t = std::thread::spawn(move || {
+            for _ in 0..10_000 {
+                c2.fetch_add(1, Ordering::SeqCst);
+                s2.notify();
+            }
+        });
+        let mut seen = 0;
+        while seen < 10_000 {
+            assert!(s.wait_until(Some(Instant::now() + Duration::from_secs(5)), || {
+                counter.load(Ordering::SeqCst) > seen
+            }));
+            seen = counter.load(Ordering::SeqCst);
+        }
+        t.join().unwrap();
+    }
+
+    #[test]
+    fn times_out() {
+        let s = Signaler::new();
+        let start = Instant::now();
+        assert!(!s.wait_until(Some(start + Duration::from_millis(20)), || false));
+        assert!(start.elapsed() >= Duration::from_millis(20));
+    }
+}

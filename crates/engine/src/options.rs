@@ -1,0 +1,53 @@
+//! The options a connection is started with: a snapshot of the socket's
+//! options at bind or connect time, as in libzmq.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use ferrozmq_zmtp::Config;
+
+/// Everything a session needs to know about its socket.
+#[derive(Debug, Clone)]
+pub struct SessionOptions {
+    /// ZMTP settings: socket type, routing id, metadata, mechanism, limits, heartbeats.
+    pub zmtp: Config,
+    /// Messages queued towards the peer before senders block (ZMQ_SNDHWM; 0 = no limit).
+    pub sndhwm: usize,
+    /// Messages queued from the peer before reading stops (ZMQ_RCVHWM; 0 = no limit).
+    pub rcvhwm: usize,
+    /// First reconnect delay (ZMQ_RECONNECT_IVL; `None` = never reconnect).
+    pub reconnect_ivl: Option<Duration>,
+    /// Largest reconnect delay for exponential backoff (ZMQ_RECONNECT_IVL_MAX; zero = no backoff).
+    pub reconnect_ivl_max: Duration,
+    /// How long to keep delivering after close (ZMQ_LINGER; `None` = forever).
+    pub linger: Option<Duration>,
+    /// Only queue messages for completed connections (ZMQ_IMMEDIATE).
+    pub immediate: bool,
+    /// Time allowed for the handshake (ZMQ_HANDSHAKE_IVL; `None` = no limit).
+    pub handshake_ivl: Option<Duration>,
+    /// Routing id to give the next connected peer (ZMQ_CONNECT_ROUTING_ID).
+    pub connect_routing_id: Option<Bytes>,
+    /// Kernel send buffer size (ZMQ_SNDBUF; `None` = OS default).
+    pub sndbuf: Option<usize>,
+    /// Kernel receive buffer size (ZMQ_RCVBUF; `None` = OS default).
+    pub rcvbuf: Option<usize>,
+}
+
+impl SessionOptions {
+    /// libzmq's defaults for a socket whose ZMTP settings are `zmtp`.
+    pub fn new(zmtp: Config) -> SessionOptions {
+        SessionOptions {
+            zmtp,
+            sndhwm: 1000,
+            rcvhwm: 1000,
+            reconnect_ivl: Some(Duration::from_millis(100)),
+            reconnect_ivl_max: Duration::ZERO,
+            linger: None,
+            immediate: false,
+            handshake_ivl: Some(Duration::from_secs(30)),
+            connect_routing_id: None,
+            sndbuf: None,
+            rcvbuf: None,
+        }
+    }
+}

@@ -1,0 +1,302 @@
+//! Pipes: the bounded queues between a socket and a connection (or, for
+//! inproc, between two sockets).
+//!
+//! A [`Queue`] carries whole messages one way. It counts what it holds against
+//! a high-water mark and wakes its reader only through [`Notify`], which costs
+//! one atomic load while the reader is awake. A writer that hits the mark
+//! flags itself blocked; the reader wakes it once the queue has drained to the
+//! low-water mark (half the high-water mark, as in libzmq), so a busy pipe
+//! does not wake anyone per message.
+
+use std::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use crossbeam::queue::SegQueue;
+
+use crate::msg::Msg;
+use crate::notify::Notify;
+
+/// One direction of a pipe.
+pub struct Queue {
+    items: SegQueue<Msg>,
+    len: AtomicUsize,
+    hwm: AtomicUsize,
+    writer_blocked: AtomicBool,
+    closed: AtomicBool,
+    reader: OnceLock<Arc<dyn Notify>>,
+    writer: OnceLock<Arc<dyn Notify>>,
+}
+
+impl std::fmt::Debug for Queue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Queue")
+            .field("len", &self.len.load(Ordering::Relaxed))
+            .field("hwm", &self.hwm.load(Ordering::Relaxed))
+            .field("closed", &self.closed.load(Ordering::Relaxed))
+            .finish()
+    }
+}
+
+/// Why a push did not happen.
+#[derive(Debug, PartialEq, Eq)]
+pub enum PushError {
+    /// The queue is at its high-water mark; the message is handed back.
+    Full(Msg),
+    /// The reader is gone; the message is handed back.
+    Closed(Msg),
+}
+
+impl Queue {
+    /// A queue holding at most `hwm` messages (0 = unlimited).
+    pub fn new(hwm: usize) -> Arc<Queue> {
+        Arc::new(Queue {
+            items: SegQueue::new(),
+            len: AtomicUsize::new(0),
+            hwm: AtomicUsize::new(hwm),
+            writer_blocked: AtomicBool::new(false),
+            closed: AtomicBool::new(false),
+            reader: OnceLock::new(),
+            writer: OnceLock::new(),
+        })
+    }
+
+    /// Sets who is woken when a message arrives. Only the first call counts.
+    pub fn set_reader(&self, n: Arc<dyn Notify>) {
+        let _ = self.reader.set(n);
+    }
+
+    /// Sets who is woken when room frees up. Only the first call counts.
+    pub fn set_writer(&self, n: Arc<dyn Notify>) {
+        let _ = self.writer.set(n);
+    }
+
+    /// Changes the high-water mark (0 = unlimited).
+    pub fn set_hwm(&self, hwm: usize) {
+        self.hwm.store(hwm, Ordering::Relaxed);
+    }
+
+    /// Whether a push would be accepted now.
+    pub fn has_room(&self) -> bool {
+        let hwm = self.hwm.load(Ordering::Relaxed);
+        hwm == 0 || self.len.load(Ordering::Acquire) < hwm
+    }
+
+    /// Pushes a message if under the high-water mark.
+    pub fn push(&self, msg: Msg) -> Result<(), PushError> {
+        if self.closed.load(Ordering::Acquire) {
+            return Err(PushError::Closed(msg));
+        }
+        if !self.has_room() {
+            self.writer_blocked.store(true, Ordering::SeqCst);
+            fence(Ordering::SeqCst);
+            // The reader may have drained everything just before we flagged.
+            if !self.has_room() {
+                return Err(PushError::Full(msg));
+            }
+            self.writer_blocked.store(false, Ordering::SeqCst);
+        }
+        self.force_push(msg);
+        Ok(())
+    }
+
+    /// Pushes regardless of the high-water mark (the rest of a message whose
+    /// first frame was admitted, or a socket type that never blocks here).
+    pub fn force_push(&self, msg: Msg) {
+        self.items.push(msg);
+        self.len.fetch_add(1, Ordering::Release);
+        if let Some(r) = self.reader.get() {
+            r.notify();
+        }
+    }
+
+    /// Takes the oldest message.
+    pub fn pop(&self) -> Option<Msg> {
+        let msg = self.items.pop()?;
+        let before = self.len.fetch_sub(1, Ordering::AcqRel);
+        let hwm = self.hwm.load(Ordering::Relaxed);
+        let low_water = if hwm == 0 { usize::MAX } else { hwm.div_ceil(2) };
+        fence(Ordering::SeqCst);
+        if before <= low_water + 1 && self.writer_blocked.load(Ordering::SeqCst) {
+            self.writer_blocked.store(false, Ordering::SeqCst);
+            if let Some(w) = self.writer.get() {
+                w.notify();
+            }
+        }
+        Some(msg)
+    }
+
+    /// Whether a message is waiting.
+    pub fn is_empty(&self) -> bool {
+        self.len.load(Ordering::Acquire) == 0
+    }
+
+    /// Messages waiting.
+    pub fn len(&self) -> usize {
+        self.len.load(Ordering::Acquire)
+    }
+
+    /// Marks the queue closed: no more pushes; the reader drains what is left.
+    pub fn close(&self) {
+        self.closed.store(true, Ordering::SeqCst);
+        if let Some(r) = self.reader.get() {
+            r.notify();
+        }
+        if let Some(w) = self.writer.get() {
+            w.notify();
+        }
+    }
+
+    /// Whether [`Queue::close`] was called.
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+
+    /// Whether closed and drained: the reader will never see another message.
+    pub fn is_finished(&self) -> bool {
+        self.is_closed() && self.is_empty()
+    }
+
+    /// Drops every waiting message.
+    pub fn clear(&self) {
+        while self.pop().is_some() {}
+    }
+}
+
+/// Who the peer at the far end of a pipe is, once known.
+#[derive(Debug, Clone, Default)]
+pub struct PeerInfo {
+    /// The peer's routing id (its `Identity`, or the one we chose).
+    pub routing_id: bytes::Bytes,
+    /// Properties readable on received messages: `Socket-Type`, `Identity`,
+    /// `Peer-Address`, `User-Id` and application properties.
+    pub properties: Vec<(String, bytes::Bytes)>,
+}
+
+impl PeerInfo {
+    /// A property by name (case-insensitive).
+    pub fn property(&self, name: &str) -> Option<&bytes::Bytes> {
+        self.properties
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    }
+}
+
+/// The socket's end of a pipe: messages in from the peer, out to it.
+#[derive(Debug, Clone)]
+pub struct Pipe {
+    /// Unique within the process, for routing tables and removal.
+    pub id: u64,
+    /// Messages from the peer to the socket.
+    pub inbound: Arc<Queue>,
+    /// Messages from the socket to the peer.
+    pub outbound: Arc<Queue>,
+    /// Who is at the far end, as seen from this end.
+    peer: Arc<Mutex<Arc<PeerInfo>>>,
+    /// Who is behind this end, as the far end sees it.
+    behind: Arc<Mutex<Arc<PeerInfo>>>,
+    /// The endpoint this pipe came from (for unbind/disconnect and monitors).
+    pub endpoint: Arc<str>,
+}
+
+impl Pipe {
+    /// A pipe with fresh queues; `endpoint` names where it came from.
+    pub fn new(in_hwm: usize, out_hwm: usize, endpoint: Arc<str>) -> Pipe {
+        Pipe {
+            id: next_pipe_id(),
+            inbound: Queue::new(in_hwm),
+            outbound: Queue::new(out_hwm),
+            peer: Arc::new(Mutex::new(Arc::new(PeerInfo::default()))),
+            behind: Arc::new(Mutex::new(Arc::new(PeerInfo::default()))),
+            endpoint,
+        }
+    }
+
+    /// The same pipe seen from the other end (inbound and outbound swapped).
+    pub fn mirror(&self) -> Pipe {
+        Pipe {
+            id: self.id,
+            inbound: self.outbound.clone(),
+            outbound: self.inbound.clone(),
+            peer: self.behind.clone(),
+            behind: self.peer.clone(),
+            endpoint: self.endpoint.clone(),
+        }
+    }
+
+    /// Who the peer is (empty until the handshake completes).
+    pub fn peer_info(&self) -> Arc<PeerInfo> {
+        match self.peer.lock() {
+            Ok(p) => p.clone(),
+            Err(_) => Arc::new(PeerInfo::default()),
+        }
+    }
+
+    /// Records who is at the far end of this view.
+    pub fn set_peer_info(&self, info: PeerInfo) {
+        if let Ok(mut p) = self.peer.lock() {
+            *p = Arc::new(info);
+        }
+    }
+
+    /// Records who is behind this end, for the far end to see (a session
+    /// announces its network peer this way).
+    pub fn announce(&self, info: PeerInfo) {
+        if let Ok(mut p) = self.behind.lock() {
+            *p = Arc::new(info);
+        }
+    }
+
+    /// Whether the peer has gone and everything it sent was read.
+    pub fn is_finished(&self) -> bool {
+        self.inbound.is_finished()
+    }
+}
+
+fn next_pipe_id() -> u64 {
+    static NEXT: AtomicUsize = AtomicUsize::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed) as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bytes::Bytes;
+
+    struct Count(AtomicUsize);
+    impl Notify for Count {
+        fn notify(&self) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    fn hwm_blocks_and_low_water_wakes_writer() {
+        let q = Queue::new(4);
+        let writer = Arc::new(Count(AtomicUsize::new(0)));
+        q.set_writer(writer.clone());
+        for i in 0..4u8 {
+            q.push(Msg::single(Bytes::from(vec![i]))).unwrap();
+        }
+        assert!(matches!(q.push(Msg::single(Bytes::new())), Err(PushError::Full(_))));
+        q.pop().unwrap();
+        assert_eq!(writer.0.load(Ordering::SeqCst), 0, "not yet at low water");
+        q.pop().unwrap();
+        assert_eq!(writer.0.load(Ordering::SeqCst), 1);
+        assert_eq!(q.pop().unwrap().first()[..], [2]);
+        q.close();
+        assert!(matches!(q.push(Msg::single(Bytes::new())), Err(PushError::Closed(_))));
+        assert!(!q.is_finished());
+        q.pop();
+        assert!(q.is_finished());
+    }
+
+    #[test]
+    fn unlimited_hwm_never_blocks() {
+        let q = Queue::new(0);
+        for _ in 0..10_000 {
+            q.push(Msg::single(Bytes::new())).unwrap();
+        }
+        assert_eq!(q.len(), 10_000);
+    }
+}

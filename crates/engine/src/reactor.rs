@@ -1,0 +1,487 @@
+//! One I/O thread: a `mio::Poll` loop owning listeners, sessions and timers.
+
+use std::collections::BinaryHeap;
+use std::cmp::Reverse;
+use std::io;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crossbeam::queue::SegQueue;
+use mio::{Events, Interest, Poll, Token, Waker};
+
+use crate::link::SocketLink;
+use crate::monitor::{EventKind, MonitorEvent};
+use crate::notify::Notify;
+use crate::options::SessionOptions;
+use crate::pipe::Pipe;
+use crate::session::{Role, Session};
+use crate::transport::{Endpoint, Listener};
+
+const WAKER: Token = Token(usize::MAX - 1);
+
+/// Identifies a bind or a connect, for unbind/disconnect.
+pub type EndpointId = u64;
+
+/// Work handed to an I/O thread.
+pub(crate) enum Command {
+    Listen {
+        id: EndpointId,
+        listener: Listener,
+        endpoint: String,
+        ipc_path: Option<std::path::PathBuf>,
+        options: Arc<SessionOptions>,
+        link: Arc<SocketLink>,
+    },
+    Connect {
+        id: EndpointId,
+        endpoint: Endpoint,
+        endpoint_str: Arc<str>,
+        options: Arc<SessionOptions>,
+        link: Arc<SocketLink>,
+        pipe: Option<Pipe>,
+        wake: Arc<SessionWake>,
+    },
+    /// Unbind or disconnect: close the listener (and what it accepted) or the connection.
+    Remove(EndpointId),
+    /// The socket closed: linger on its sessions, close its listeners.
+    CloseSocket(usize),
+    Stop,
+}
+
+/// State shared between an I/O thread and the threads that talk to it.
+pub(crate) struct Shared {
+    waker: Waker,
+    commands: SegQueue<Command>,
+    ready: SegQueue<Token>,
+    load: AtomicUsize,
+}
+
+impl Shared {
+    pub(crate) fn send(&self, command: Command) {
+        self.commands.push(command);
+        let _ = self.waker.wake();
+    }
+}
+
+/// Wakes one session when its socket queued messages for it.
+pub(crate) struct SessionWake {
+    shared: Arc<Shared>,
+    token: AtomicUsize,
+    scheduled: AtomicBool,
+}
+
+impl std::fmt::Debug for SessionWake {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionWake")
+            .field("token", &self.token.load(Ordering::Relaxed))
+            .finish()
+    }
+}
+
+impl SessionWake {
+    pub(crate) fn new(shared: Arc<Shared>) -> Arc<SessionWake> {
+        Arc::new(SessionWake {
+            shared,
+            token: AtomicUsize::new(usize::MAX),
+            scheduled: AtomicBool::new(false),
+        })
+    }
+
+    pub(crate) fn set_token(&self, token: Token) {
+        self.token.store(token.0, Ordering::SeqCst);
+    }
+
+    /// Called by the session before it looks at its queues.
+    pub(crate) fn clear(&self) {
+        self.scheduled.store(false, Ordering::SeqCst);
+    }
+}
+
+impl Notify for SessionWake {
+    fn notify(&self) {
+        std::sync::atomic::fence(Ordering::SeqCst);
+        if self.scheduled.load(Ordering::SeqCst) || self.scheduled.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let token = self.token.load(Ordering::SeqCst);
+        if token != usize::MAX {
+            self.shared.ready.push(Token(token));
+            let _ = self.shared.waker.wake();
+        }
+    }
+}
+
+/// A running I/O thread.
+pub(crate) struct IoThread {
+    shared: Arc<Shared>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for IoThread {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IoThread").finish_non_exhaustive()
+    }
+}
+
+impl IoThread {
+    /// Starts an I/O thread named `name`.
+    pub(crate) fn spawn(name: String) -> io::Result<IoThread> {
+        let poll = Poll::new()?;
+        let waker = Waker::new(poll.registry(), WAKER)?;
+        let shared = Arc::new(Shared {
+            waker,
+            commands: SegQueue::new(),
+            ready: SegQueue::new(),
+            load: AtomicUsize::new(0),
+        });
+        let mut reactor = Reactor {
+            poll,
+            shared: shared.clone(),
+            slots: Vec::new(),
+            free: Vec::new(),
+            timers: BinaryHeap::new(),
+            stopping: false,
+        };
+        let thread = std::thread::Builder::new()
+            .name(name)
+            .spawn(move || reactor.run())?;
+        Ok(IoThread {
+            shared,
+            thread: Some(thread),
+        })
+    }
+
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
+    /// How many connections this thread serves (to pick the least loaded).
+    pub(crate) fn load(&self) -> usize {
+        self.shared.load.load(Ordering::Relaxed)
+    }
+
+    /// Asks the thread to finish its lingering sessions and exit, then waits.
+    pub(crate) fn stop(&mut self) {
+        self.shared.send(Command::Stop);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for IoThread {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+enum Slot {
+    Listener(ListenerSlot),
+    Session(Box<Session>),
+}
+
+struct ListenerSlot {
+    id: EndpointId,
+    listener: Listener,
+    endpoint: String,
+    ipc_path: Option<std::path::PathBuf>,
+    options: Arc<SessionOptions>,
+    link: Arc<SocketLink>,
+}
+
+/// What a session may ask of the reactor while it runs.
+pub(crate) struct Ctx<'a> {
+    pub(crate) registry: &'a mio::Registry,
+    pub(crate) token: Token,
+    pub(crate) now: Instant,
+}
+
+struct Reactor {
+    poll: Poll,
+    shared: Arc<Shared>,
+    slots: Vec<Option<Slot>>,
+    free: Vec<usize>,
+    timers: BinaryHeap<Reverse<(Instant, usize)>>,
+    stopping: bool,
+}
+
+impl Reactor {
+    fn run(&mut self) {
+        let mut events = Events::with_capacity(256);
+        loop {
+            let timeout = self.next_timeout();
+            if let Err(e) = self.poll.poll(&mut events, timeout) {
+                if e.kind() != io::ErrorKind::Interrupted {
+                    return;
+                }
+            }
+            for event in events.iter() {
+                let token = event.token();
+                if token != WAKER {
+                    self.dispatch(token);
+                }
+            }
+            while let Some(command) = self.shared.commands.pop() {
+                self.execute(command);
+            }
+            while let Some(token) = self.shared.ready.pop() {
+                self.dispatch(token);
+            }
+            self.fire_timers();
+            if self.stopping && !self.slots.iter().any(|s| matches!(s, Some(Slot::Session(_)))) {
+                return;
+            }
+        }
+    }
+
+    fn next_timeout(&mut self) -> Option<Duration> {
+        if !self.shared.ready.is_empty() || !self.shared.commands.is_empty() {
+            return Some(Duration::ZERO);
+        }
+        let Reverse((at, _)) = self.timers.peek()?;
+        Some(at.saturating_duration_since(Instant::now()))
+    }
+
+    fn fire_timers(&mut self) {
+        let now = Instant::now();
+        while let Some(Reverse((at, index))) = self.timers.peek().copied() {
+            if at > now {
+                break;
+            }
+            self.timers.pop();
+            // Entries may be stale; a spurious turn of a session is harmless.
+            if matches!(self.slots.get(index), Some(Some(Slot::Session(_)))) {
+                self.dispatch(Token(index));
+            }
+        }
+    }
+
+    fn allocate(&mut self, slot: Slot) -> Token {
+        let index = match self.free.pop() {
+            Some(i) => i,
+            None => {
+                self.slots.push(None);
+                self.slots.len() - 1
+            }
+        };
+        if let Some(s) = self.slots.get_mut(index) {
+            *s = Some(slot);
+        }
+        Token(index)
+    }
+
+    fn release(&mut self, token: Token) -> Option<Slot> {
+        let slot = self.slots.get_mut(token.0)?.take();
+        if slot.is_some() {
+            self.free.push(token.0);
+        }
+        slot
+    }
+
+    fn execute(&mut self, command: Command) {
+        match command {
+            Command::Listen {
+                id,
+                listener,
+                endpoint,
+                ipc_path,
+                options,
+                link,
+            } => {
+                let token = self.allocate(Slot::Listener(ListenerSlot {
+                    id,
+                    listener,
+                    endpoint,
+                    ipc_path,
+                    options,
+                    link,
+                }));
+                if let Some(Some(Slot::Listener(l))) = self.slots.get_mut(token.0) {
+                    let _ = self
+                        .poll
+                        .registry()
+                        .register(&mut l.listener, token, Interest::READABLE);
+                }
+            }
+            Command::Connect {
+                id,
+                endpoint,
+                endpoint_str,
+                options,
+                link,
+                pipe,
+                wake,
+            } => {
+                let session = Session::new(
+                    id,
+                    Role::Connecter(endpoint),
+                    endpoint_str,
+                    options,
+                    link,
+                    pipe,
+                    wake,
+                );
+                self.start_session(session);
+            }
+            Command::Remove(id) => self.remove_endpoint(id),
+            Command::CloseSocket(link_addr) => self.close_socket(link_addr),
+            Command::Stop => {
+                self.stopping = true;
+                let listeners: Vec<Token> = self
+                    .slots
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| matches!(s, Some(Slot::Listener(_))))
+                    .map(|(i, _)| Token(i))
+                    .collect();
+                for t in listeners {
+                    self.close_listener(t);
+                }
+            }
+        }
+    }
+
+    fn start_session(&mut self, session: Session) {
+        self.shared.load.fetch_add(1, Ordering::Relaxed);
+        let token = self.allocate(Slot::Session(Box::new(session)));
+        self.dispatch(token);
+    }
+
+    fn remove_endpoint(&mut self, id: EndpointId) {
+        let mut tokens = Vec::new();
+        for (i, slot) in self.slots.iter().enumerate() {
+            match slot {
+                Some(Slot::Listener(l)) if l.id == id => tokens.push((Token(i), true)),
+                Some(Slot::Session(s)) if s.endpoint_id() == id => tokens.push((Token(i), false)),
+                _ => {}
+            }
+        }
+        for (token, is_listener) in tokens {
+            if is_listener {
+                self.close_listener(token);
+            } else if let Some(Some(Slot::Session(s))) = self.slots.get_mut(token.0) {
+                s.terminate();
+                self.dispatch(token);
+            }
+        }
+    }
+
+    fn close_socket(&mut self, link_addr: usize) {
+        let mut tokens = Vec::new();
+        for (i, slot) in self.slots.iter().enumerate() {
+            match slot {
+                Some(Slot::Listener(l)) if Arc::as_ptr(&l.link) as usize == link_addr => {
+                    tokens.push((Token(i), true))
+                }
+                Some(Slot::Session(s)) if s.link_addr() == link_addr => {
+                    tokens.push((Token(i), false))
+                }
+                _ => {}
+            }
+        }
+        for (token, is_listener) in tokens {
+            if is_listener {
+                self.close_listener(token);
+            } else {
+                self.dispatch(token);
+            }
+        }
+    }
+
+    fn close_listener(&mut self, token: Token) {
+        if let Some(Slot::Listener(mut l)) = self.release(token) {
+            let _ = self.poll.registry().deregister(&mut l.listener);
+            if let Some(path) = &l.ipc_path {
+                let _ = std::fs::remove_file(path);
+            }
+            l.link.emit(MonitorEvent {
+                kind: EventKind::Closed,
+                value: 0,
+                endpoint: l.endpoint.clone(),
+            });
+        }
+    }
+
+    fn dispatch(&mut self, token: Token) {
+        match self.slots.get(token.0) {
+            Some(Some(Slot::Listener(_))) => self.accept(token),
+            Some(Some(Slot::Session(_))) => self.drive_session(token),
+            _ => {}
+        }
+    }
+
+    fn accept(&mut self, token: Token) {
+        let mut accepted = Vec::new();
+        if let Some(Some(Slot::Listener(l))) = self.slots.get(token.0) {
+            loop {
+                match l.listener.accept() {
+                    Ok(stream) => accepted.push((
+                        stream,
+                        l.id,
+                        l.endpoint.clone(),
+                        l.options.clone(),
+                        l.link.clone(),
+                    )),
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        l.link.emit(MonitorEvent {
+                            kind: EventKind::AcceptFailed,
+                            value: e.raw_os_error().unwrap_or(0) as u32,
+                            endpoint: l.endpoint.clone(),
+                        });
+                        break;
+                    }
+                }
+            }
+        }
+        for (stream, id, endpoint, options, link) in accepted {
+            link.emit(MonitorEvent {
+                kind: EventKind::Accepted,
+                value: 0,
+                endpoint: endpoint.clone(),
+            });
+            let wake = SessionWake::new(self.shared.clone());
+            let session = Session::new(
+                id,
+                Role::Accepted(Some(stream)),
+                Arc::from(endpoint.as_str()),
+                options,
+                link,
+                None,
+                wake,
+            );
+            self.start_session(session);
+        }
+    }
+
+    fn drive_session(&mut self, token: Token) {
+        let now = Instant::now();
+        let Some(Some(Slot::Session(session))) = self.slots.get_mut(token.0) else {
+            return;
+        };
+        let mut ctx = Ctx {
+            registry: self.poll.registry(),
+            token,
+            now,
+        };
+        let alive = session.drive(&mut ctx);
+        let deadline = session.deadline();
+        if !alive {
+            self.release(token);
+            self.shared.load.fetch_sub(1, Ordering::Relaxed);
+            return;
+        }
+        if let Some(at) = deadline {
+            self.timers.push(Reverse((at, token.0)));
+        }
+    }
+}
+
+/// A fresh endpoint id.
+pub(crate) fn next_endpoint_id() -> EndpointId {
+    static NEXT: AtomicUsize = AtomicUsize::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed) as EndpointId
+}

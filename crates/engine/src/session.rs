@@ -1,0 +1,650 @@
+//! A session: one peer connection of a socket, driven on an I/O thread.
+//!
+//! It owns the byte stream and the `zmtp::Connection`, and moves whole
+//! messages between the connection and the socket's pipe. A session made by
+//! `connect` outlives its connections: it reconnects with backoff and keeps
+//! its pipe, so messages queued while disconnected go out after reconnecting.
+
+use std::io::{self, IoSlice, Write};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::{Bytes, BytesMut};
+use ferrozmq_zmtp::{Connection, Error as ZmtpError, Event, SocketType, Subscription, ZapReply};
+use mio::Interest;
+
+use crate::link::{LinkEvent, SocketLink};
+use crate::monitor::{EventKind, MonitorEvent};
+use crate::msg::{Msg, MsgKind};
+use crate::notify::Notify;
+use crate::options::SessionOptions;
+use crate::pipe::{PeerInfo, Pipe, PushError};
+use crate::reactor::{Ctx, EndpointId, SessionWake};
+use crate::transport::{Endpoint, Stream};
+
+/// Read at least this much at a time.
+const READ_CHUNK: usize = 64 * 1024;
+/// Stop pulling messages from the pipe when this much is waiting to be written.
+const WRITE_BATCH: usize = 256 * 1024;
+/// Reads per turn before yielding to other sessions.
+const READS_PER_TURN: usize = 16;
+
+/// How the session came to be.
+#[derive(Debug)]
+pub(crate) enum Role {
+    /// Made by `connect`; reconnects to this endpoint.
+    Connecter(Endpoint),
+    /// Accepted by a listener; the stream is taken when the session starts.
+    Accepted(Option<Stream>),
+}
+
+#[derive(Debug)]
+enum State {
+    /// Not connected; (re)connect at the deadline.
+    Idle,
+    /// A non-blocking connect is in progress.
+    Connecting(Stream),
+    /// Greeting, handshake or traffic.
+    Active(Box<Active>),
+    /// Done; the reactor drops the session.
+    Dead,
+}
+
+#[derive(Debug)]
+struct Active {
+    stream: Stream,
+    connection: Connection,
+    read_buf: BytesMut,
+    handshake_deadline: Option<Instant>,
+    /// The peer closed its side.
+    eof: bool,
+}
+
+pub(crate) struct Session {
+    endpoint_id: EndpointId,
+    role: Role,
+    endpoint: Arc<str>,
+    options: Arc<SessionOptions>,
+    link: Arc<SocketLink>,
+    wake: Arc<SessionWake>,
+    /// Our view: `inbound` = from the socket, `outbound` = to the socket.
+    pipe: Option<Pipe>,
+    state: State,
+    partial: Vec<Bytes>,
+    stalled: Option<Msg>,
+    reconnect_at: Option<Instant>,
+    reconnect_ivl: Option<Duration>,
+    linger_deadline: Option<Instant>,
+    terminating: bool,
+    armed: Option<Instant>,
+    started: bool,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("endpoint", &self.endpoint)
+            .field("state", &self.state)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    pub(crate) fn new(
+        endpoint_id: EndpointId,
+        role: Role,
+        endpoint: Arc<str>,
+        options: Arc<SessionOptions>,
+        link: Arc<SocketLink>,
+        pipe: Option<Pipe>,
+        wake: Arc<SessionWake>,
+    ) -> Session {
+        let pipe = pipe.map(|p| p.mirror());
+        Session {
+            endpoint_id,
+            role,
+            endpoint,
+            reconnect_ivl: options.reconnect_ivl,
+            options,
+            link,
+            wake,
+            pipe,
+            state: State::Idle,
+            partial: Vec::new(),
+            stalled: None,
+            reconnect_at: None,
+            linger_deadline: None,
+            terminating: false,
+            armed: None,
+            started: false,
+        }
+    }
+
+    pub(crate) fn endpoint_id(&self) -> EndpointId {
+        self.endpoint_id
+    }
+
+    pub(crate) fn link_addr(&self) -> usize {
+        Arc::as_ptr(&self.link) as usize
+    }
+
+    /// Unbind/disconnect: stop reconnecting, flush within linger, then end.
+    pub(crate) fn terminate(&mut self) {
+        self.terminating = true;
+        if let Some(pipe) = &self.pipe {
+            pipe.outbound.close();
+            pipe.outbound.clear();
+        }
+    }
+
+    /// The next time the session wants to run, if it is newly set.
+    pub(crate) fn deadline(&mut self) -> Option<Instant> {
+        let mut d = [self.reconnect_at, self.linger_deadline]
+            .into_iter()
+            .flatten()
+            .min();
+        if let State::Active(a) = &self.state {
+            for t in [a.handshake_deadline, a.connection.poll_timeout()]
+                .into_iter()
+                .flatten()
+            {
+                d = Some(d.map_or(t, |x: Instant| x.min(t)));
+            }
+        }
+        if d == self.armed {
+            return None;
+        }
+        self.armed = d;
+        d
+    }
+
+    /// Runs the session; returns false when it is finished.
+    pub(crate) fn drive(&mut self, ctx: &mut Ctx<'_>) -> bool {
+        self.wake.clear();
+        if !self.started {
+            self.start(ctx);
+        }
+        self.check_socket_closed(ctx.now);
+        if self.armed.is_some_and(|a| a <= ctx.now) {
+            self.armed = None;
+        }
+        let state = std::mem::replace(&mut self.state, State::Dead);
+        self.state = match state {
+            State::Idle => self.drive_idle(ctx),
+            State::Connecting(stream) => self.drive_connecting(ctx, stream),
+            State::Active(active) => self.drive_active(ctx, active),
+            State::Dead => State::Dead,
+        };
+        if self.is_finished(ctx.now) {
+            self.shutdown(ctx);
+            return false;
+        }
+        true
+    }
+
+    fn start(&mut self, ctx: &mut Ctx<'_>) {
+        self.started = true;
+        self.wake.set_token(ctx.token);
+        if let Some(pipe) = &self.pipe {
+            pipe.inbound.set_reader(self.wake.clone());
+            pipe.outbound.set_writer(self.wake.clone());
+        }
+        if let Role::Accepted(stream) = &mut self.role {
+            if let Some(stream) = stream.take() {
+                self.state = self.activate(ctx, stream);
+            }
+        }
+    }
+
+    /// Linger bookkeeping once the socket has closed its side.
+    fn check_socket_closed(&mut self, now: Instant) {
+        let closed = self.link.is_closed() || self.pipe.as_ref().is_some_and(|p| p.inbound.is_closed());
+        if (closed || self.terminating) && self.linger_deadline.is_none() {
+            self.terminating = true;
+            self.linger_deadline = Some(match self.options.linger {
+                Some(d) => now + d,
+                None => now + Duration::from_secs(u64::from(u32::MAX)),
+            });
+        }
+    }
+
+    fn is_finished(&self, now: Instant) -> bool {
+        if matches!(self.state, State::Dead) {
+            return true;
+        }
+        if !self.terminating {
+            return false;
+        }
+        if self.linger_deadline.is_some_and(|d| now >= d) {
+            return true;
+        }
+        let queued = self.pipe.as_ref().is_some_and(|p| !p.inbound.is_empty());
+        let unsent = match &self.state {
+            State::Active(a) => a.connection.pending_transmit() > 0,
+            _ => false,
+        };
+        let never_connected = self.pipe.is_none();
+        !queued && !unsent || never_connected
+    }
+
+    fn shutdown(&mut self, ctx: &mut Ctx<'_>) {
+        if let State::Active(a) = &mut self.state {
+            let _ = ctx.registry.deregister(&mut a.stream);
+            a.stream.shutdown();
+        }
+        self.state = State::Dead;
+        if let Some(pipe) = &self.pipe {
+            pipe.outbound.close();
+            pipe.inbound.close();
+        }
+    }
+
+    fn drive_idle(&mut self, ctx: &mut Ctx<'_>) -> State {
+        let Role::Connecter(endpoint) = &self.role else {
+            return State::Dead;
+        };
+        if self.terminating {
+            return State::Idle;
+        }
+        if self.reconnect_at.is_some_and(|at| at > ctx.now) {
+            return State::Idle;
+        }
+        self.reconnect_at = None;
+        match open_stream(endpoint) {
+            Ok(mut stream) => {
+                if let Err(_e) =
+                    ctx.registry
+                        .register(&mut stream, ctx.token, Interest::READABLE | Interest::WRITABLE)
+                {
+                    return self.schedule_reconnect(ctx.now);
+                }
+                self.emit(EventKind::ConnectDelayed, 115);
+                State::Connecting(stream)
+            }
+            Err(_) => self.schedule_reconnect(ctx.now),
+        }
+    }
+
+    fn drive_connecting(&mut self, ctx: &mut Ctx<'_>, mut stream: Stream) -> State {
+        match stream.take_error() {
+            Ok(None) => {}
+            _ => {
+                let _ = ctx.registry.deregister(&mut stream);
+                return self.schedule_reconnect(ctx.now);
+            }
+        }
+        if !stream.is_connected() {
+            return State::Connecting(stream);
+        }
+        self.emit(EventKind::Connected, 0);
+        self.activate(ctx, stream)
+    }
+
+    fn schedule_reconnect(&mut self, now: Instant) -> State {
+        if self.terminating || !matches!(self.role, Role::Connecter(_)) {
+            return State::Dead;
+        }
+        let Some(ivl) = self.reconnect_ivl else {
+            return State::Dead;
+        };
+        self.reconnect_at = Some(now + ivl);
+        self.emit(EventKind::ConnectRetried, ivl.as_millis() as u32);
+        let max = self.options.reconnect_ivl_max;
+        if !max.is_zero() {
+            self.reconnect_ivl = Some((ivl * 2).min(max));
+        }
+        State::Idle
+    }
+
+    /// Starts ZMTP on a connected stream.
+    fn activate(&mut self, ctx: &mut Ctx<'_>, mut stream: Stream) -> State {
+        stream.set_nodelay();
+        if matches!(self.role, Role::Accepted(_)) {
+            let _ = ctx.registry.register(
+                &mut stream,
+                ctx.token,
+                Interest::READABLE | Interest::WRITABLE,
+            );
+        }
+        let connection = match Connection::new(self.options.zmtp.clone()) {
+            Ok(c) => c,
+            Err(_) => return State::Dead,
+        };
+        let active = Box::new(Active {
+            stream,
+            connection,
+            read_buf: BytesMut::with_capacity(READ_CHUNK),
+            handshake_deadline: self.options.handshake_ivl.map(|d| ctx.now + d),
+            eof: false,
+        });
+        self.drive_active(ctx, active)
+    }
+
+    fn drive_active(&mut self, ctx: &mut Ctx<'_>, mut a: Box<Active>) -> State {
+        match self.pump(ctx, &mut a) {
+            Ok(()) => State::Active(a),
+            Err(failure) => self.connection_lost(ctx, a, failure),
+        }
+    }
+
+    fn pump(&mut self, ctx: &mut Ctx<'_>, a: &mut Active) -> Result<(), Failure> {
+        if a.handshake_deadline.is_some_and(|d| ctx.now >= d) {
+            return Err(Failure::Protocol(ZmtpError::Misuse("handshake timed out")));
+        }
+        let mut turns = 0;
+        loop {
+            self.deliver(a)?;
+            if self.stalled.is_some() || a.eof {
+                break;
+            }
+            if turns == READS_PER_TURN {
+                self.wake.notify();
+                break;
+            }
+            turns += 1;
+            if !read_some(a)? {
+                break;
+            }
+        }
+        a.connection
+            .handle_timeout(ctx.now)
+            .map_err(Failure::Protocol)?;
+        self.fill_transmit(a)?;
+        flush(a)?;
+        if a.eof && self.stalled.is_none() {
+            return Err(Failure::Closed);
+        }
+        Ok(())
+    }
+
+    /// Moves decoded events to the socket; stops when its queue is full.
+    fn deliver(&mut self, a: &mut Active) -> Result<(), Failure> {
+        if let Some(msg) = self.stalled.take() {
+            self.push_to_socket(msg);
+            if self.stalled.is_some() {
+                return Ok(());
+            }
+        }
+        let mut buf = std::mem::take(&mut a.read_buf);
+        let result = a.connection.handle_read(&mut buf);
+        a.read_buf = buf;
+        result.map_err(Failure::Protocol)?;
+        while self.stalled.is_none() {
+            let Some(event) = a.connection.poll_event() else {
+                break;
+            };
+            match event {
+                Event::HandshakeSucceeded => self.handshake_succeeded(a),
+                Event::Frame(frame) => {
+                    if frame.more {
+                        self.partial.push(frame.body);
+                    } else if self.partial.is_empty() {
+                        let msg = self.inbound_single(frame.body);
+                        self.push_to_socket(msg);
+                    } else {
+                        let mut frames = std::mem::take(&mut self.partial);
+                        frames.push(frame.body);
+                        if let Some(msg) = Msg::from_frames(frames) {
+                            self.push_to_socket(msg);
+                        }
+                    }
+                }
+                Event::Subscription(sub) => {
+                    let msg = match sub {
+                        Subscription::Subscribe(t) => Msg::subscription(true, t),
+                        Subscription::Cancel(t) => Msg::subscription(false, t),
+                    };
+                    self.push_to_socket(msg);
+                }
+                Event::ZapRequest(_) => {
+                    // No ZAP handler is consulted yet: accept, as libzmq does
+                    // when none is bound.
+                    a.connection
+                        .handle_zap_reply(ZapReply::accepted())
+                        .map_err(Failure::Auth)?;
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// PUB and XPUB read 0x01/0x00 messages from old peers as subscriptions.
+    fn inbound_single(&self, body: Bytes) -> Msg {
+        let publisher = matches!(
+            self.options.zmtp.socket_type,
+            SocketType::Pub | SocketType::XPub
+        );
+        if publisher {
+            match body.first() {
+                Some(1) => return Msg::subscription(true, body.slice(1..)),
+                Some(0) => return Msg::subscription(false, body.slice(1..)),
+                _ => {}
+            }
+        }
+        Msg::single(body)
+    }
+
+    fn push_to_socket(&mut self, msg: Msg) {
+        let Some(pipe) = &self.pipe else {
+            return;
+        };
+        let result = if msg.kind() == MsgKind::Data {
+            pipe.outbound.push(msg)
+        } else {
+            pipe.outbound.force_push(msg);
+            Ok(())
+        };
+        match result {
+            Ok(()) | Err(PushError::Closed(_)) => {}
+            Err(PushError::Full(msg)) => self.stalled = Some(msg),
+        }
+    }
+
+    fn handshake_succeeded(&mut self, a: &mut Active) {
+        a.handshake_deadline = None;
+        self.reconnect_ivl = self.options.reconnect_ivl;
+        let peer = a.connection.peer().cloned();
+        let mut info = PeerInfo::default();
+        if let Some(p) = &peer {
+            info.routing_id = p.routing_id.clone();
+            for (name, value) in p.metadata.iter() {
+                info.properties.push((name.to_owned(), value.clone()));
+            }
+            if !p.user_id.is_empty() {
+                info.properties.push(("User-Id".into(), p.user_id.clone()));
+            }
+            for (name, value) in p.zap_metadata.iter() {
+                info.properties.push((name.to_owned(), value.clone()));
+            }
+        }
+        let address = a.stream.peer_address();
+        if !address.is_empty() {
+            info.properties
+                .push(("Peer-Address".into(), Bytes::from(address)));
+        }
+        if let Some(rid) = &self.options.connect_routing_id {
+            if matches!(self.role, Role::Connecter(_)) {
+                info.routing_id = rid.clone();
+            }
+        }
+        self.emit(EventKind::HandshakeSucceeded, 0);
+        match &self.pipe {
+            Some(pipe) => {
+                pipe.announce(info);
+                self.link.post(LinkEvent::Hiccup(pipe.id));
+            }
+            None => {
+                let pipe = Pipe::new(
+                    self.options.rcvhwm,
+                    self.options.sndhwm,
+                    self.endpoint.clone(),
+                );
+                pipe.set_peer_info(info);
+                // Socket view: inbound is written by us, outbound read by us.
+                pipe.inbound.set_reader(self.link.signaler.clone());
+                pipe.inbound.set_writer(self.wake.clone());
+                pipe.outbound.set_reader(self.wake.clone());
+                pipe.outbound.set_writer(self.link.signaler.clone());
+                self.pipe = Some(pipe.mirror());
+                self.link.post(LinkEvent::Attach(pipe));
+            }
+        }
+    }
+
+    /// Encodes messages from the socket until the batch is big enough.
+    fn fill_transmit(&mut self, a: &mut Active) -> Result<(), Failure> {
+        if !a.connection.is_ready() {
+            return Ok(());
+        }
+        let Some(pipe) = &self.pipe else {
+            return Ok(());
+        };
+        while a.connection.transmit().len() < WRITE_BATCH {
+            let Some(msg) = pipe.inbound.pop() else {
+                break;
+            };
+            match msg.kind() {
+                MsgKind::Data => {
+                    let n = msg.len();
+                    for (i, frame) in msg.into_frames().enumerate() {
+                        a.connection
+                            .send_frame(frame, i + 1 < n)
+                            .map_err(Failure::Protocol)?;
+                    }
+                }
+                MsgKind::Subscribe | MsgKind::Cancel => {
+                    let topic = msg.first().clone();
+                    let sub = if msg.kind() == MsgKind::Subscribe {
+                        Subscription::Subscribe(topic)
+                    } else {
+                        Subscription::Cancel(topic)
+                    };
+                    a.connection
+                        .send_subscription(&sub)
+                        .map_err(Failure::Protocol)?;
+                }
+            }
+        }
+        if !pipe.inbound.is_empty() && a.connection.transmit().len() < WRITE_BATCH {
+            self.wake.notify();
+        }
+        Ok(())
+    }
+
+    fn connection_lost(&mut self, ctx: &mut Ctx<'_>, mut a: Box<Active>, failure: Failure) -> State {
+        // Best effort: an ERROR command may be waiting for the peer.
+        let _ = flush(&mut a);
+        let _ = ctx.registry.deregister(&mut a.stream);
+        a.stream.shutdown();
+        let was_ready = a.connection.is_ready();
+        match &failure {
+            Failure::Protocol(e) if !was_ready => {
+                self.emit(EventKind::HandshakeFailedProtocol, protocol_error_code(e))
+            }
+            Failure::Auth(_) => self.emit(EventKind::HandshakeFailedAuth, 400),
+            _ => {}
+        }
+        self.emit(EventKind::Disconnected, 0);
+        self.partial.clear();
+        self.stalled = None;
+        match self.role {
+            Role::Connecter(_) if !self.terminating => self.schedule_reconnect(ctx.now),
+            _ => {
+                if let Some(pipe) = &self.pipe {
+                    pipe.outbound.close();
+                    pipe.inbound.close();
+                }
+                State::Dead
+            }
+        }
+    }
+
+    fn emit(&self, kind: EventKind, value: u32) {
+        self.link.emit(MonitorEvent {
+            kind,
+            value,
+            endpoint: self.endpoint.to_string(),
+        });
+    }
+}
+
+#[derive(Debug)]
+enum Failure {
+    Io,
+    Closed,
+    Protocol(ZmtpError),
+    Auth(ZmtpError),
+}
+
+impl From<io::Error> for Failure {
+    fn from(_: io::Error) -> Failure {
+        Failure::Io
+    }
+}
+
+/// Reads once into the buffer; returns whether more may be waiting.
+fn read_some(a: &mut Active) -> Result<bool, Failure> {
+    if a.read_buf.capacity() - a.read_buf.len() < READ_CHUNK / 4 {
+        a.read_buf.reserve(READ_CHUNK);
+    }
+    match crate::sys::read_into(a.stream.raw_fd(), &mut a.read_buf) {
+        Ok(0) => {
+            a.eof = true;
+            Ok(false)
+        }
+        Ok(_) => Ok(true),
+        Err(e) => match e.kind() {
+            io::ErrorKind::WouldBlock => Ok(false),
+            io::ErrorKind::Interrupted => Ok(true),
+            _ => Err(Failure::Io),
+        },
+    }
+}
+
+/// Writes as much of the transmit queue as the socket takes.
+fn flush(a: &mut Active) -> Result<(), Failure> {
+    loop {
+        let q = a.connection.transmit();
+        if q.is_empty() {
+            return Ok(());
+        }
+        let mut slices = [IoSlice::new(&[]); 64];
+        let n = q.io_slices(&mut slices);
+        let written = a.stream.write_vectored(slices.get(..n).unwrap_or(&[]));
+        match written {
+            Ok(0) => return Err(Failure::Io),
+            Ok(w) => a.connection.transmit().advance(w),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return Err(Failure::Io),
+        }
+    }
+}
+
+/// libzmq's ZMQ_PROTOCOL_ERROR_* value for a handshake failure.
+fn protocol_error_code(e: &ZmtpError) -> u32 {
+    use ferrozmq_zmtp::Incompatible;
+    match e {
+        ZmtpError::Incompatible(Incompatible::MechanismMismatch) => 0x1000_0003,
+        ZmtpError::Incompatible(_) => 0x1000_0001,
+        ZmtpError::Malformed(_) => 0x1000_0002,
+        ZmtpError::PeerError(_) => 0x1000_0000,
+        _ => 0x1000_0000,
+    }
+}
+
+fn open_stream(endpoint: &Endpoint) -> io::Result<Stream> {
+    match endpoint {
+        Endpoint::Tcp { .. } => {
+            let addrs = endpoint.connect_addrs()?;
+            let addr = addrs
+                .first()
+                .copied()
+                .ok_or_else(|| io::Error::from(io::ErrorKind::AddrNotAvailable))?;
+            Ok(Stream::Tcp(mio::net::TcpStream::connect(addr)?))
+        }
+        Endpoint::Ipc(path) => Ok(Stream::Unix(mio::net::UnixStream::connect(path)?)),
+        Endpoint::Inproc(_) => Err(io::Error::from(io::ErrorKind::InvalidInput)),
+    }
+}

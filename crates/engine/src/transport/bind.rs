@@ -1,0 +1,56 @@
+//! Binding listeners on the caller's thread, so errors and the chosen address
+//! are known at once (EADDRINUSE, LAST_ENDPOINT).
+
+use std::io;
+use std::path::PathBuf;
+
+use super::{tcp_endpoint_string, Endpoint, Listener};
+
+/// A bound listener and the endpoint string it ended up with.
+#[derive(Debug)]
+pub(crate) struct Bound {
+    pub(crate) listener: Listener,
+    pub(crate) endpoint: String,
+    pub(crate) ipc_path: Option<PathBuf>,
+}
+
+pub(crate) fn bind(endpoint: &Endpoint) -> io::Result<Bound> {
+    match endpoint {
+        Endpoint::Tcp { .. } => {
+            let addr = endpoint.bind_addr()?;
+            let std_listener = std::net::TcpListener::bind(addr)?;
+            std_listener.set_nonblocking(true)?;
+            let local = std_listener.local_addr()?;
+            Ok(Bound {
+                listener: Listener::Tcp(mio::net::TcpListener::from_std(std_listener)),
+                endpoint: tcp_endpoint_string(local),
+                ipc_path: None,
+            })
+        }
+        Endpoint::Ipc(path) => {
+            let path = if path.as_os_str() == "*" {
+                fresh_ipc_path()
+            } else {
+                path.clone()
+            };
+            // libzmq replaces a stale socket file left by an earlier process.
+            if std::fs::symlink_metadata(&path).is_ok() {
+                std::fs::remove_file(&path)?;
+            }
+            let listener = mio::net::UnixListener::bind(&path)?;
+            Ok(Bound {
+                listener: Listener::Unix(listener),
+                endpoint: format!("ipc://{}", path.display()),
+                ipc_path: Some(path),
+            })
+        }
+        Endpoint::Inproc(_) => Err(io::Error::from(io::ErrorKind::InvalidInput)),
+    }
+}
+
+fn fresh_ipc_path() -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    std::env::temp_dir().join(format!("ferrozmq-{}-{n}", std::process::id()))
+}
