@@ -129,8 +129,8 @@ impl Engine {
     }
 
     /// Stops every I/O thread once its lingering connections are done.
-    pub fn shutdown(&mut self) {
-        for t in &mut self.threads {
+    pub fn shutdown(&self) {
+        for t in &self.threads {
             t.stop();
         }
     }

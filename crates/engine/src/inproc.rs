@@ -127,7 +127,8 @@ fn finish(binder: &InprocPeer, connecter: &InprocPeer, pipe: &Pipe) {
     pipe.outbound.set_writer(connecter.link.signaler.clone());
     pipe.outbound
         .set_hwm(sum_hwm(connecter.sndhwm, binder.rcvhwm));
-    pipe.inbound.set_hwm(sum_hwm(binder.sndhwm, connecter.rcvhwm));
+    pipe.inbound
+        .set_hwm(sum_hwm(binder.sndhwm, connecter.rcvhwm));
     pipe.set_peer_info(PeerInfo {
         routing_id: binder.routing_id.clone(),
         properties: vec![(

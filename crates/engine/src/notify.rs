@@ -163,9 +163,11 @@ mod tests {
         });
         let mut seen = 0;
         while seen < 10_000 {
-            assert!(s.wait_until(Some(Instant::now() + Duration::from_secs(5)), || {
-                counter.load(Ordering::SeqCst) > seen
-            }));
+            assert!(
+                s.wait_until(Some(Instant::now() + Duration::from_secs(5)), || {
+                    counter.load(Ordering::SeqCst) > seen
+                })
+            );
             seen = counter.load(Ordering::SeqCst);
         }
         t.join().unwrap();

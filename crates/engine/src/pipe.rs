@@ -114,7 +114,11 @@ impl Queue {
         let msg = self.items.pop()?;
         let before = self.len.fetch_sub(1, Ordering::AcqRel);
         let hwm = self.hwm.load(Ordering::Relaxed);
-        let low_water = if hwm == 0 { usize::MAX } else { hwm.div_ceil(2) };
+        let low_water = if hwm == 0 {
+            usize::MAX
+        } else {
+            hwm.div_ceil(2)
+        };
         fence(Ordering::SeqCst);
         if before <= low_water + 1 && self.writer_blocked.load(Ordering::SeqCst) {
             self.writer_blocked.store(false, Ordering::SeqCst);
@@ -163,7 +167,7 @@ impl Queue {
 }
 
 /// Who the peer at the far end of a pipe is, once known.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PeerInfo {
     /// The peer's routing id (its `Identity`, or the one we chose).
     pub routing_id: bytes::Bytes,
@@ -278,14 +282,20 @@ mod tests {
         for i in 0..4u8 {
             q.push(Msg::single(Bytes::from(vec![i]))).unwrap();
         }
-        assert!(matches!(q.push(Msg::single(Bytes::new())), Err(PushError::Full(_))));
+        assert!(matches!(
+            q.push(Msg::single(Bytes::new())),
+            Err(PushError::Full(_))
+        ));
         q.pop().unwrap();
         assert_eq!(writer.0.load(Ordering::SeqCst), 0, "not yet at low water");
         q.pop().unwrap();
         assert_eq!(writer.0.load(Ordering::SeqCst), 1);
         assert_eq!(q.pop().unwrap().first()[..], [2]);
         q.close();
-        assert!(matches!(q.push(Msg::single(Bytes::new())), Err(PushError::Closed(_))));
+        assert!(matches!(
+            q.push(Msg::single(Bytes::new())),
+            Err(PushError::Closed(_))
+        ));
         assert!(!q.is_finished());
         q.pop();
         assert!(q.is_finished());

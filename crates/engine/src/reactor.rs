@@ -1,7 +1,7 @@
 //! One I/O thread: a `mio::Poll` loop owning listeners, sessions and timers.
 
-use std::collections::BinaryHeap;
 use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::io;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -116,7 +116,7 @@ impl Notify for SessionWake {
 /// A running I/O thread.
 pub(crate) struct IoThread {
     shared: Arc<Shared>,
-    thread: Option<JoinHandle<()>>,
+    thread: std::sync::Mutex<Option<JoinHandle<()>>>,
 }
 
 impl std::fmt::Debug for IoThread {
@@ -149,7 +149,7 @@ impl IoThread {
             .spawn(move || reactor.run())?;
         Ok(IoThread {
             shared,
-            thread: Some(thread),
+            thread: std::sync::Mutex::new(Some(thread)),
         })
     }
 
@@ -163,9 +163,13 @@ impl IoThread {
     }
 
     /// Asks the thread to finish its lingering sessions and exit, then waits.
-    pub(crate) fn stop(&mut self) {
-        self.shared.send(Command::Stop);
-        if let Some(t) = self.thread.take() {
+    pub(crate) fn stop(&self) {
+        let handle = match self.thread.lock() {
+            Ok(mut t) => t.take(),
+            Err(_) => None,
+        };
+        if let Some(t) = handle {
+            self.shared.send(Command::Stop);
             let _ = t.join();
         }
     }
@@ -230,7 +234,12 @@ impl Reactor {
                 self.dispatch(token);
             }
             self.fire_timers();
-            if self.stopping && !self.slots.iter().any(|s| matches!(s, Some(Slot::Session(_)))) {
+            if self.stopping
+                && !self
+                    .slots
+                    .iter()
+                    .any(|s| matches!(s, Some(Slot::Session(_))))
+            {
                 return;
             }
         }
@@ -299,10 +308,10 @@ impl Reactor {
                     link,
                 }));
                 if let Some(Some(Slot::Listener(l))) = self.slots.get_mut(token.0) {
-                    let _ = self
-                        .poll
-                        .registry()
-                        .register(&mut l.listener, token, Interest::READABLE);
+                    let _ =
+                        self.poll
+                            .registry()
+                            .register(&mut l.listener, token, Interest::READABLE);
                 }
             }
             Command::Connect {

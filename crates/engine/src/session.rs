@@ -198,7 +198,8 @@ impl Session {
 
     /// Linger bookkeeping once the socket has closed its side.
     fn check_socket_closed(&mut self, now: Instant) {
-        let closed = self.link.is_closed() || self.pipe.as_ref().is_some_and(|p| p.inbound.is_closed());
+        let closed =
+            self.link.is_closed() || self.pipe.as_ref().is_some_and(|p| p.inbound.is_closed());
         if (closed || self.terminating) && self.linger_deadline.is_none() {
             self.terminating = true;
             self.linger_deadline = Some(match self.options.linger {
@@ -252,10 +253,11 @@ impl Session {
         self.reconnect_at = None;
         match open_stream(endpoint) {
             Ok(mut stream) => {
-                if let Err(_e) =
-                    ctx.registry
-                        .register(&mut stream, ctx.token, Interest::READABLE | Interest::WRITABLE)
-                {
+                if let Err(_e) = ctx.registry.register(
+                    &mut stream,
+                    ctx.token,
+                    Interest::READABLE | Interest::WRITABLE,
+                ) {
                     return self.schedule_reconnect(ctx.now);
                 }
                 self.emit(EventKind::ConnectDelayed, 115);
@@ -532,7 +534,12 @@ impl Session {
         Ok(())
     }
 
-    fn connection_lost(&mut self, ctx: &mut Ctx<'_>, mut a: Box<Active>, failure: Failure) -> State {
+    fn connection_lost(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        mut a: Box<Active>,
+        failure: Failure,
+    ) -> State {
         // Best effort: an ERROR command may be waiting for the peer.
         let _ = flush(&mut a);
         let _ = ctx.registry.deregister(&mut a.stream);
@@ -574,7 +581,7 @@ enum Failure {
     Io,
     Closed,
     Protocol(ZmtpError),
-    Auth(ZmtpError),
+    Auth(#[allow(dead_code)] ZmtpError),
 }
 
 impl From<io::Error> for Failure {

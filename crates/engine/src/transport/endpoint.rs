@@ -58,7 +58,11 @@ impl Endpoint {
     pub fn bind_addr(&self) -> std::io::Result<SocketAddr> {
         match self {
             Endpoint::Tcp { host, port } => {
-                let host = if host == "*" { "0.0.0.0" } else { host.as_str() };
+                let host = if host == "*" {
+                    "0.0.0.0"
+                } else {
+                    host.as_str()
+                };
                 resolve(host, *port)
             }
             _ => Err(std::io::Error::from(std::io::ErrorKind::InvalidInput)),
@@ -116,7 +120,7 @@ impl fmt::Display for Endpoint {
 }
 
 /// Formats a bound TCP address the way libzmq reports LAST_ENDPOINT.
-pub fn tcp_endpoint_string(addr: SocketAddr) -> String {
+pub(crate) fn tcp_endpoint_string(addr: SocketAddr) -> String {
     match addr {
         SocketAddr::V4(a) => format!("tcp://{}:{}", a.ip(), a.port()),
         SocketAddr::V6(a) => format!("tcp://[{}]:{}", a.ip(), a.port()),
@@ -131,11 +135,17 @@ mod tests {
     fn parses_transports() {
         assert_eq!(
             Endpoint::parse("tcp://127.0.0.1:5555"),
-            Ok(Endpoint::Tcp { host: "127.0.0.1".into(), port: 5555 })
+            Ok(Endpoint::Tcp {
+                host: "127.0.0.1".into(),
+                port: 5555
+            })
         );
         assert_eq!(
             Endpoint::parse("tcp://*:*"),
-            Ok(Endpoint::Tcp { host: "*".into(), port: 0 })
+            Ok(Endpoint::Tcp {
+                host: "*".into(),
+                port: 0
+            })
         );
         assert_eq!(
             Endpoint::parse("ipc:///tmp/x"),
@@ -146,7 +156,10 @@ mod tests {
             Ok(Endpoint::Inproc("a".into()))
         );
         assert_eq!(Endpoint::parse("tcp://nohost"), Err(EndpointError::Invalid));
-        assert_eq!(Endpoint::parse("tcp://h:99999"), Err(EndpointError::Invalid));
+        assert_eq!(
+            Endpoint::parse("tcp://h:99999"),
+            Err(EndpointError::Invalid)
+        );
         assert_eq!(Endpoint::parse("bogus"), Err(EndpointError::Invalid));
         assert_eq!(
             Endpoint::parse("pgm://x"),

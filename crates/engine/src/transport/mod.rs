@@ -5,5 +5,6 @@ mod endpoint;
 mod stream;
 
 pub(crate) use bind::bind;
-pub use endpoint::{tcp_endpoint_string, Endpoint, EndpointError};
+pub(crate) use endpoint::tcp_endpoint_string;
+pub use endpoint::{Endpoint, EndpointError};
 pub(crate) use stream::{Listener, Stream};

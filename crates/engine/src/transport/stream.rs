@@ -16,7 +16,10 @@ pub(crate) enum Stream {
 impl Stream {
     pub(crate) fn peer_address(&self) -> String {
         match self {
-            Stream::Tcp(s) => s.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default(),
+            Stream::Tcp(s) => s
+                .peer_addr()
+                .map(|a| a.ip().to_string())
+                .unwrap_or_default(),
             Stream::Unix(_) => String::new(),
         }
     }

@@ -1,0 +1,39 @@
+//! ferrozmq: ZeroMQ in Rust.
+//!
+//! Sockets that carry atomic multipart messages over tcp, ipc and inproc in
+//! the classic patterns (REQ/REP, DEALER/ROUTER, PUSH/PULL, PAIR), with
+//! automatic reconnection, high-water marks and background I/O threads. The
+//! wire protocol is ZMTP 3.1, so peers can be libzmq, pyzmq, NetMQ or JeroMQ.
+//!
+//! It does **not** (yet) offer PUB/SUB, CURVE security or the draft socket
+//! types.
+//!
+//! ```
+//! use ferrozmq::{Context, SocketType};
+//!
+//! let ctx = Context::new();
+//! let mut rep = ctx.socket(SocketType::Rep)?;
+//! rep.bind("inproc://hello")?;
+//! let mut req = ctx.socket(SocketType::Req)?;
+//! req.connect("inproc://hello")?;
+//!
+//! req.send("Hello", 0)?;
+//! assert_eq!(rep.recv_string(0)?, "Hello");
+//! rep.send("World", 0)?;
+//! assert_eq!(req.recv_string(0)?, "World");
+//! # Ok::<(), ferrozmq::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+
+mod context;
+mod error;
+mod message;
+mod pattern;
+mod routing;
+mod socket;
+
+pub use context::{Context, ContextOption};
+pub use error::{Error, Result};
+pub use ferrozmq_zmtp::SocketType;
+pub use message::Message;
+pub use socket::{OptionValue, Socket, SocketOption, DONTWAIT, POLLIN, POLLOUT, SNDMORE};

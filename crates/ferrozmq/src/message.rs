@@ -1,0 +1,122 @@
+//! [`Message`]: one frame, with the MORE flag and the sender's metadata.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use ferrozmq_engine::PeerInfo;
+
+/// One message frame, like libzmq's `zmq_msg_t`.
+///
+/// The body is a `Bytes`, so cloning a message (or fanning it out to many
+/// subscribers) shares one buffer. A received frame remembers which peer sent
+/// it, readable through [`Message::property`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Message {
+    data: Bytes,
+    more: bool,
+    peer: Option<Arc<PeerInfo>>,
+}
+
+impl Message {
+    /// An empty frame.
+    pub fn new() -> Message {
+        Message::default()
+    }
+
+    /// A frame holding `data`.
+    pub fn from_bytes(data: impl Into<Bytes>) -> Message {
+        Message {
+            data: data.into(),
+            more: false,
+            peer: None,
+        }
+    }
+
+    pub(crate) fn received(data: Bytes, more: bool, peer: Option<Arc<PeerInfo>>) -> Message {
+        Message { data, more, peer }
+    }
+
+    /// The body.
+    pub fn data(&self) -> &[u8] {
+        &self.data
+    }
+
+    /// The body as shared bytes (zero-copy).
+    pub fn bytes(&self) -> &Bytes {
+        &self.data
+    }
+
+    /// Takes the body out.
+    pub fn into_bytes(self) -> Bytes {
+        self.data
+    }
+
+    /// Body length in bytes.
+    pub fn len(&self) -> usize {
+        self.data.len()
+    }
+
+    /// Whether the body is empty.
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+
+    /// Whether more frames of the same message follow (ZMQ_MORE).
+    pub fn more(&self) -> bool {
+        self.more
+    }
+
+    /// The body as UTF-8 text, if it is.
+    pub fn as_str(&self) -> Option<&str> {
+        std::str::from_utf8(&self.data).ok()
+    }
+
+    /// A metadata property of the sending peer (`Socket-Type`, `Identity`,
+    /// `Peer-Address`, `User-Id`, or an application property), like `zmq_msg_gets`.
+    pub fn property(&self, name: &str) -> Option<&str> {
+        let peer = self.peer.as_ref()?;
+        peer.property(name)
+            .and_then(|v| std::str::from_utf8(v).ok())
+    }
+
+    /// The sending peer's routing id, if known (`zmq_msg_routing_id` analogue).
+    pub fn peer_routing_id(&self) -> Option<&Bytes> {
+        self.peer.as_ref().map(|p| &p.routing_id)
+    }
+}
+
+impl From<Bytes> for Message {
+    fn from(b: Bytes) -> Message {
+        Message::from_bytes(b)
+    }
+}
+
+impl From<Vec<u8>> for Message {
+    fn from(v: Vec<u8>) -> Message {
+        Message::from_bytes(v)
+    }
+}
+
+impl From<&[u8]> for Message {
+    fn from(v: &[u8]) -> Message {
+        Message::from_bytes(Bytes::copy_from_slice(v))
+    }
+}
+
+impl From<&str> for Message {
+    fn from(s: &str) -> Message {
+        Message::from_bytes(Bytes::copy_from_slice(s.as_bytes()))
+    }
+}
+
+impl From<String> for Message {
+    fn from(s: String) -> Message {
+        Message::from_bytes(s.into_bytes())
+    }
+}
+
+impl<const N: usize> From<&[u8; N]> for Message {
+    fn from(v: &[u8; N]) -> Message {
+        Message::from_bytes(Bytes::copy_from_slice(v))
+    }
+}

@@ -1,0 +1,67 @@
+//! Socket patterns: each socket type is a small [`Pattern`] built from the
+//! routing strategies in `routing`.
+
+mod dealer;
+mod pair;
+mod pull;
+mod push;
+mod rep;
+mod req;
+mod router;
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use ferrozmq_engine::{Msg, PeerInfo, Pipe};
+use ferrozmq_zmtp::SocketType;
+
+use crate::error::{Error, Result};
+use crate::socket::Options;
+
+/// A received message with the peer that sent it.
+pub(crate) type Received = (Msg, Arc<PeerInfo>);
+
+/// The hooks a socket type implements (libzmq's `xattach_pipe`, `xsend`, ...).
+pub(crate) trait Pattern: Send + std::fmt::Debug {
+    /// A new peer is available.
+    fn attach(&mut self, pipe: Pipe, options: &Options);
+
+    /// A peer's connection was re-established.
+    fn hiccup(&mut self, _pipe_id: u64, _options: &Options) {}
+
+    /// Forgets a pipe (disconnect, unbind, or its peer went away).
+    fn detach(&mut self, pipe_id: u64);
+
+    /// Checks that a message starting with `first` may be sent now, and
+    /// chooses where it goes. `Err(Again)` means "not now"; the socket waits.
+    fn prepare_send(&mut self, first: &Bytes, options: &Options) -> Result<()>;
+
+    /// Sends the whole message prepared by `prepare_send`.
+    fn send(&mut self, msg: Msg, options: &Options) -> Result<()>;
+
+    /// The next whole message, if one is waiting.
+    fn recv(&mut self, options: &Options) -> Result<Option<Received>>;
+
+    /// Whether a send would not block (ZMQ_POLLOUT).
+    fn can_send(&self) -> bool;
+
+    /// Whether a message is waiting (ZMQ_POLLIN).
+    fn can_recv(&self) -> bool;
+
+    /// Every pipe this pattern holds (for disconnect and close).
+    fn pipes(&self) -> Vec<Pipe>;
+}
+
+/// Builds the pattern for a socket type.
+pub(crate) fn for_type(socket_type: SocketType) -> Result<Box<dyn Pattern>> {
+    Ok(match socket_type {
+        SocketType::Push => Box::new(push::Push::default()),
+        SocketType::Pull => Box::new(pull::Pull::default()),
+        SocketType::Pair => Box::new(pair::Pair::default()),
+        SocketType::Dealer => Box::new(dealer::Dealer::default()),
+        SocketType::Req => Box::new(req::Req::default()),
+        SocketType::Rep => Box::new(rep::Rep::default()),
+        SocketType::Router => Box::new(router::Router::default()),
+        _ => return Err(Error::Invalid),
+    })
+}

@@ -1,0 +1,86 @@
+//! REQ: strict request/reply alternation over load-balanced peers (RFC 28).
+//!
+//! Each request is sent with an empty delimiter frame (and, with
+//! REQ_CORRELATE, a request id before it); only a reply from the peer that got
+//! the request, with the right envelope, is accepted.
+
+use bytes::Bytes;
+use ferrozmq_engine::{Msg, Pipe};
+
+use super::dealer::Dealer;
+use super::{Pattern, Received};
+use crate::error::{Error, Result};
+use crate::socket::Options;
+
+#[derive(Debug, Default)]
+pub(crate) struct Req {
+    dealer: Dealer,
+    /// The pipe the outstanding request went to, if one is outstanding.
+    awaiting: Option<u64>,
+    request_id: u32,
+}
+
+impl Pattern for Req {
+    fn attach(&mut self, pipe: Pipe, options: &Options) {
+        self.dealer.attach(pipe, options);
+    }
+
+    fn detach(&mut self, pipe_id: u64) {
+        self.dealer.detach(pipe_id);
+    }
+
+    fn prepare_send(&mut self, first: &Bytes, options: &Options) -> Result<()> {
+        if self.awaiting.is_some() && !options.req_relaxed {
+            return Err(Error::Fsm);
+        }
+        self.dealer.prepare_send(first, options)
+    }
+
+    fn send(&mut self, mut msg: Msg, options: &Options) -> Result<()> {
+        msg.push_front(Bytes::new());
+        if options.req_correlate {
+            self.request_id = self.request_id.wrapping_add(1);
+            msg.push_front(Bytes::copy_from_slice(&self.request_id.to_ne_bytes()));
+        }
+        let pipe = self.dealer.send_and_tell(msg).ok_or(Error::Again)?;
+        self.awaiting = Some(pipe);
+        Ok(())
+    }
+
+    fn recv(&mut self, options: &Options) -> Result<Option<Received>> {
+        let Some(reply_pipe) = self.awaiting else {
+            return Err(Error::Fsm);
+        };
+        while let Some((mut msg, pipe, peer)) = self.dealer.recv_any() {
+            if pipe != reply_pipe {
+                continue;
+            }
+            if options.req_correlate {
+                match msg.pop_front() {
+                    Some(id) if id[..] == self.request_id.to_ne_bytes() => {}
+                    _ => continue,
+                }
+            }
+            match msg.pop_front() {
+                Some(delimiter) if delimiter.is_empty() => {
+                    self.awaiting = None;
+                    return Ok(Some((msg, peer)));
+                }
+                _ => continue,
+            }
+        }
+        Ok(None)
+    }
+
+    fn can_send(&self) -> bool {
+        self.awaiting.is_none() && self.dealer.can_send()
+    }
+
+    fn can_recv(&self) -> bool {
+        self.awaiting.is_some() && self.dealer.can_recv()
+    }
+
+    fn pipes(&self) -> Vec<Pipe> {
+        self.dealer.pipes()
+    }
+}

@@ -1,0 +1,100 @@
+//! ROUTER: prefixes each received message with its peer's routing id, and
+//! routes each sent message by its first frame (RFC 28).
+
+use bytes::Bytes;
+use ferrozmq_engine::{Msg, Pipe};
+
+use super::{Pattern, Received};
+use crate::error::{Error, Result};
+use crate::routing::is_dead;
+use crate::routing::{FairQueue, RoutingTable};
+use crate::socket::Options;
+
+#[derive(Debug, Default)]
+pub(crate) struct Router {
+    table: RoutingTable,
+    input: FairQueue,
+    /// The pipe chosen by `prepare_send`; `None` means drop the message.
+    target: Option<u64>,
+}
+
+impl Pattern for Router {
+    fn attach(&mut self, pipe: Pipe, options: &Options) {
+        use crate::routing::routing_table::Admission;
+        match self.table.admit(&pipe, options.router_handover) {
+            Admission::Admitted => self.input.attach(pipe),
+            Admission::TookOver(old) => {
+                self.input.remove(old.id);
+                old.outbound.close();
+                self.input.attach(pipe);
+            }
+            Admission::Refused => {
+                pipe.outbound.close();
+                pipe.inbound.close();
+            }
+        }
+    }
+
+    fn detach(&mut self, pipe_id: u64) {
+        self.table.remove(pipe_id);
+        self.input.remove(pipe_id);
+    }
+
+    fn prepare_send(&mut self, first: &Bytes, options: &Options) -> Result<()> {
+        self.target = None;
+        let pipe = self.table.get(first).filter(|p| !is_dead(p));
+        match pipe {
+            Some(p) if p.outbound.has_room() => {
+                self.target = Some(p.id);
+                Ok(())
+            }
+            Some(_) if options.router_mandatory => Err(Error::Again),
+            None if options.router_mandatory => Err(Error::HostUnreachable),
+            _ => Ok(()),
+        }
+    }
+
+    fn send(&mut self, mut msg: Msg, _: &Options) -> Result<()> {
+        let Some(target) = self.target.take() else {
+            return Ok(());
+        };
+        if msg.pop_front().is_none() {
+            // Only a routing id and no body: nothing to deliver.
+            return Ok(());
+        }
+        if let Some(pipe) = self.input.pipes().iter().find(|p| p.id == target) {
+            pipe.outbound.force_push(msg);
+        }
+        Ok(())
+    }
+
+    fn recv(&mut self, _: &Options) -> Result<Option<Received>> {
+        loop {
+            let mut dead = Vec::new();
+            let got = self.input.recv(&mut dead);
+            for id in dead {
+                self.detach(id);
+            }
+            let Some((mut msg, pipe_id, peer)) = got else {
+                return Ok(None);
+            };
+            let Some(id) = self.table.id_of(pipe_id) else {
+                continue;
+            };
+            msg.push_front(id.clone());
+            return Ok(Some((msg, peer)));
+        }
+    }
+
+    fn can_send(&self) -> bool {
+        true
+    }
+
+    fn can_recv(&self) -> bool {
+        self.input.has_input()
+    }
+
+    fn pipes(&self) -> Vec<Pipe> {
+        self.input.pipes().to_vec()
+    }
+}

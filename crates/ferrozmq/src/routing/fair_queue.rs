@@ -1,0 +1,61 @@
+//! Fair-queueing: take one message from each pipe in turn (PULL, DEALER, ROUTER, SUB).
+
+use std::sync::Arc;
+
+use ferrozmq_engine::{Msg, PeerInfo, Pipe};
+
+/// Round-robin reader over pipes.
+#[derive(Debug, Default)]
+pub(crate) struct FairQueue {
+    pipes: Vec<Pipe>,
+    next: usize,
+}
+
+impl FairQueue {
+    pub(crate) fn attach(&mut self, pipe: Pipe) {
+        self.pipes.push(pipe);
+    }
+
+    pub(crate) fn remove(&mut self, id: u64) {
+        if let Some(i) = self.pipes.iter().position(|p| p.id == id) {
+            self.pipes.remove(i);
+            if self.next > i {
+                self.next -= 1;
+            }
+            if self.next >= self.pipes.len() {
+                self.next = 0;
+            }
+        }
+    }
+
+    /// Whether a message is waiting on some pipe.
+    pub(crate) fn has_input(&self) -> bool {
+        self.pipes.iter().any(|p| !p.inbound.is_empty())
+    }
+
+    /// The next message in turn, with the pipe it came from. Finished pipes
+    /// are returned in `dead` for the caller to forget.
+    pub(crate) fn recv(&mut self, dead: &mut Vec<u64>) -> Option<(Msg, u64, Arc<PeerInfo>)> {
+        let n = self.pipes.len();
+        let mut found = None;
+        for k in 0..n {
+            let i = (self.next + k) % n;
+            let Some(pipe) = self.pipes.get(i) else {
+                continue;
+            };
+            if let Some(msg) = pipe.inbound.pop() {
+                self.next = (i + 1) % n;
+                found = Some((msg, pipe.id, pipe.peer_info()));
+                break;
+            }
+            if pipe.inbound.is_finished() {
+                dead.push(pipe.id);
+            }
+        }
+        found
+    }
+
+    pub(crate) fn pipes(&self) -> &[Pipe] {
+        &self.pipes
+    }
+}

@@ -1,0 +1,17 @@
+//! Reusable routing strategies that socket patterns are built from.
+
+mod fair_queue;
+mod load_balance;
+pub(crate) mod routing_table;
+
+pub(crate) use fair_queue::FairQueue;
+pub(crate) use load_balance::LoadBalancer;
+pub(crate) use routing_table::RoutingTable;
+
+use ferrozmq_engine::Pipe;
+
+/// Whether the peer behind `pipe` has gone for good (nothing more to read,
+/// nothing can be written).
+pub(crate) fn is_dead(pipe: &Pipe) -> bool {
+    pipe.inbound.is_finished() || pipe.outbound.is_closed()
+}

@@ -1,0 +1,88 @@
+//! Routing ids to pipes (ROUTER), with libzmq's generated ids and handover.
+
+use std::collections::HashMap;
+
+use bytes::{BufMut, Bytes, BytesMut};
+use ferrozmq_engine::Pipe;
+
+/// Maps each peer's routing id to its pipe.
+#[derive(Debug, Default)]
+pub(crate) struct RoutingTable {
+    by_id: HashMap<Bytes, Pipe>,
+    ids: HashMap<u64, Bytes>,
+    next_generated: u32,
+}
+
+/// What happened to a pipe offered to the table.
+#[derive(Debug)]
+pub(crate) enum Admission {
+    /// Known under its routing id.
+    Admitted,
+    /// Its id is taken and handover is off: the pipe must be dropped.
+    Refused,
+    /// Admitted, and this older pipe lost its id to it (handover).
+    TookOver(Pipe),
+}
+
+impl RoutingTable {
+    /// Gives `pipe` its peer's routing id, or a generated one (0x00 + 4 octets)
+    /// when the peer announced none.
+    pub(crate) fn admit(&mut self, pipe: &Pipe, handover: bool) -> Admission {
+        let announced = pipe.peer_info().routing_id.clone();
+        if announced.is_empty() {
+            let id = self.generate();
+            self.insert(id.clone(), pipe.clone());
+            return Admission::Admitted;
+        }
+        match self.by_id.get(&announced) {
+            None => {
+                self.insert(announced, pipe.clone());
+                Admission::Admitted
+            }
+            Some(_) if handover => {
+                let old = self.by_id.remove(&announced);
+                if let Some(old) = &old {
+                    self.ids.remove(&old.id);
+                }
+                self.insert(announced, pipe.clone());
+                match old {
+                    Some(old) => Admission::TookOver(old),
+                    None => Admission::Admitted,
+                }
+            }
+            Some(_) => Admission::Refused,
+        }
+    }
+
+    pub(crate) fn remove(&mut self, pipe_id: u64) {
+        if let Some(id) = self.ids.remove(&pipe_id) {
+            self.by_id.remove(&id);
+        }
+    }
+
+    pub(crate) fn get(&self, routing_id: &[u8]) -> Option<&Pipe> {
+        self.by_id.get(routing_id)
+    }
+
+    pub(crate) fn id_of(&self, pipe_id: u64) -> Option<&Bytes> {
+        self.ids.get(&pipe_id)
+    }
+
+    fn insert(&mut self, id: Bytes, pipe: Pipe) {
+        self.ids.insert(pipe.id, id.clone());
+        self.by_id.insert(id, pipe);
+    }
+
+    fn generate(&mut self) -> Bytes {
+        loop {
+            self.next_generated = self.next_generated.wrapping_add(1);
+            let mut b = BytesMut::with_capacity(5);
+            b.put_u8(0);
+            b.put_u32(self.next_generated);
+            let id = b.freeze();
+            if !self.by_id.contains_key(&id) {
+                return id;
+            }
+        }
+    }
+}

@@ -1,0 +1,489 @@
+//! [`Socket`]: bind/connect, send/recv of frames and whole messages, options.
+
+mod options;
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use ferrozmq_engine::{
+    Endpoint, EndpointError, EndpointId, InprocPeer, LinkEvent, Msg, PeerInfo, SocketLink,
+};
+use ferrozmq_zmtp::SocketType;
+
+pub(crate) use options::Options;
+pub use options::{OptionValue, SocketOption};
+
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::message::Message;
+use crate::pattern::{self, Pattern};
+
+/// Don't block: fail with [`Error::Again`] instead (ZMQ_DONTWAIT).
+pub const DONTWAIT: i32 = 1;
+/// More frames of this message follow (ZMQ_SNDMORE).
+pub const SNDMORE: i32 = 2;
+/// ZMQ_POLLIN: a message can be received.
+pub const POLLIN: i16 = 1;
+/// ZMQ_POLLOUT: a message can be sent.
+pub const POLLOUT: i16 = 2;
+
+/// A ZeroMQ socket. Like libzmq's, it is not thread-safe: use it from one
+/// thread at a time (it may move between threads).
+pub struct Socket {
+    ctx: Context,
+    link: Arc<SocketLink>,
+    pattern: Box<dyn Pattern>,
+    options: Options,
+    sending: Option<Vec<Bytes>>,
+    receiving: VecDeque<Bytes>,
+    receiving_peer: Option<Arc<PeerInfo>>,
+    rcvmore: bool,
+    endpoints: Vec<Record>,
+    last_endpoint: String,
+    closed: bool,
+}
+
+impl std::fmt::Debug for Socket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Socket")
+            .field("type", &self.options.socket_type)
+            .field("last_endpoint", &self.last_endpoint)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug)]
+enum Record {
+    Bound {
+        endpoint: String,
+        id: EndpointId,
+    },
+    Connected {
+        endpoint: String,
+        id: EndpointId,
+        pipe: Option<u64>,
+    },
+    InprocBound {
+        endpoint: String,
+        name: String,
+    },
+    InprocConnected {
+        endpoint: String,
+        pipe: u64,
+    },
+}
+
+impl Socket {
+    pub(crate) fn new(ctx: Context, socket_type: SocketType) -> Result<Socket> {
+        let pattern = pattern::for_type(socket_type)?;
+        Ok(Socket {
+            ctx,
+            link: SocketLink::new(),
+            pattern,
+            options: Options::new(socket_type),
+            sending: None,
+            receiving: VecDeque::new(),
+            receiving_peer: None,
+            rcvmore: false,
+            endpoints: Vec::new(),
+            last_endpoint: String::new(),
+            closed: false,
+        })
+    }
+
+    /// The socket type.
+    pub fn socket_type(&self) -> SocketType {
+        self.options.socket_type
+    }
+
+    /// Accepts connections on `endpoint` (`tcp://*:5555`, `ipc:///tmp/x`, `inproc://name`).
+    pub fn bind(&mut self, endpoint: &str) -> Result<()> {
+        self.check_open()?;
+        let parsed = parse_endpoint(endpoint)?;
+        match &parsed {
+            Endpoint::Inproc(name) => {
+                self.ctx
+                    .engine()?
+                    .inproc()
+                    .bind(name, self.inproc_peer())
+                    .map_err(|_| Error::AddrInUse)?;
+                self.last_endpoint = endpoint.to_owned();
+                self.endpoints.push(Record::InprocBound {
+                    endpoint: endpoint.to_owned(),
+                    name: name.clone(),
+                });
+            }
+            _ => {
+                let options = Arc::new(self.options.session_options());
+                let (id, resolved) = self.ctx.engine()?.bind(&parsed, options, &self.link)?;
+                self.last_endpoint = resolved.clone();
+                self.endpoints.push(Record::Bound {
+                    endpoint: resolved,
+                    id,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Connects to `endpoint`; the peer need not exist yet (reconnects until it does).
+    pub fn connect(&mut self, endpoint: &str) -> Result<()> {
+        self.check_open()?;
+        let parsed = parse_endpoint(endpoint)?;
+        match &parsed {
+            Endpoint::Inproc(name) => {
+                let pipe = self.ctx.engine()?.inproc().connect(
+                    name,
+                    self.inproc_peer(),
+                    Arc::from(endpoint),
+                );
+                self.endpoints.push(Record::InprocConnected {
+                    endpoint: endpoint.to_owned(),
+                    pipe: pipe.id,
+                });
+                self.pattern.attach(pipe, &self.options);
+            }
+            Endpoint::Tcp { port: 0, .. } => return Err(Error::Invalid),
+            _ => {
+                let options = Arc::new(self.options.session_options());
+                let routed_later = self.options.socket_type == SocketType::Router
+                    && self.options.connect_routing_id.is_none();
+                let pipe_now = !self.options.immediate && !routed_later;
+                let (id, pipe) = self
+                    .ctx
+                    .engine()?
+                    .connect(parsed, options, &self.link, pipe_now)?;
+                self.options.connect_routing_id = None;
+                self.endpoints.push(Record::Connected {
+                    endpoint: endpoint.to_owned(),
+                    id,
+                    pipe: pipe.as_ref().map(|p| p.id),
+                });
+                if let Some(pipe) = pipe {
+                    self.pattern.attach(pipe, &self.options);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Stops accepting on an endpoint given to [`Socket::bind`] (for wildcards,
+    /// the resolved LAST_ENDPOINT string).
+    pub fn unbind(&mut self, endpoint: &str) -> Result<()> {
+        self.check_open()?;
+        let pos = self
+            .endpoints
+            .iter()
+            .position(|r| matches!(r, Record::Bound { endpoint: e, .. } | Record::InprocBound { endpoint: e, .. } if e == endpoint))
+            .ok_or(Error::NotFound)?;
+        match self.endpoints.remove(pos) {
+            Record::Bound { id, .. } => self.ctx.engine()?.remove(id),
+            Record::InprocBound { name, .. } => {
+                let _ = self.ctx.engine()?.inproc().unbind(&name, &self.link);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Drops the connection made by [`Socket::connect`] to `endpoint`.
+    pub fn disconnect(&mut self, endpoint: &str) -> Result<()> {
+        self.check_open()?;
+        let pos = self
+            .endpoints
+            .iter()
+            .position(|r| matches!(r, Record::Connected { endpoint: e, .. } | Record::InprocConnected { endpoint: e, .. } if e == endpoint))
+            .ok_or(Error::NotFound)?;
+        let (id, pipe) = match self.endpoints.remove(pos) {
+            Record::Connected { id, pipe, .. } => (Some(id), pipe),
+            Record::InprocConnected { pipe, .. } => (None, Some(pipe)),
+            _ => (None, None),
+        };
+        if let Some(id) = id {
+            self.ctx.engine()?.remove(id);
+        }
+        if let Some(pipe_id) = pipe {
+            if let Some(p) = self.pattern.pipes().into_iter().find(|p| p.id == pipe_id) {
+                p.outbound.close();
+                p.inbound.close();
+            }
+            self.pattern.detach(pipe_id);
+        }
+        Ok(())
+    }
+
+    /// Sends one frame; with [`SNDMORE`] in `flags`, more frames of the same
+    /// message follow. The message is delivered all or nothing.
+    pub fn send(&mut self, frame: impl Into<Message>, flags: i32) -> Result<()> {
+        self.check_open()?;
+        let data = frame.into().into_bytes();
+        let more = flags & SNDMORE != 0;
+        match self.sending.take() {
+            None => {
+                let timeout = self.options.sndtimeo;
+                self.wait_for(flags, timeout, |s| {
+                    s.pattern.prepare_send(&data, &s.options)
+                })?;
+                if more {
+                    self.sending = Some(vec![data]);
+                    Ok(())
+                } else {
+                    self.pattern.send(Msg::single(data), &self.options)
+                }
+            }
+            Some(mut frames) => {
+                frames.push(data);
+                if more {
+                    self.sending = Some(frames);
+                    return Ok(());
+                }
+                match Msg::from_frames(frames) {
+                    Some(msg) => self.pattern.send(msg, &self.options),
+                    None => Ok(()),
+                }
+            }
+        }
+    }
+
+    /// Sends every frame of a message.
+    pub fn send_multipart<I, M>(&mut self, frames: I, flags: i32) -> Result<()>
+    where
+        I: IntoIterator<Item = M>,
+        M: Into<Message>,
+    {
+        let mut frames = frames.into_iter().peekable();
+        while let Some(frame) = frames.next() {
+            let more = if frames.peek().is_some() { SNDMORE } else { 0 };
+            self.send(frame, (flags & !SNDMORE) | more)?;
+        }
+        Ok(())
+    }
+
+    /// Receives one frame; [`Message::more`] tells whether more follow.
+    pub fn recv(&mut self, flags: i32) -> Result<Message> {
+        self.check_open()?;
+        if self.receiving.is_empty() {
+            let timeout = self.options.rcvtimeo;
+            let (msg, peer) = self.wait_for(flags, timeout, |s| {
+                s.pattern.recv(&s.options)?.ok_or(Error::Again)
+            })?;
+            self.receiving.extend(msg.into_frames());
+            self.receiving_peer = Some(peer);
+        }
+        let data = self.receiving.pop_front().ok_or(Error::Again)?;
+        self.rcvmore = !self.receiving.is_empty();
+        Ok(Message::received(
+            data,
+            self.rcvmore,
+            self.receiving_peer.clone(),
+        ))
+    }
+
+    /// Receives one frame's bytes.
+    pub fn recv_bytes(&mut self, flags: i32) -> Result<Bytes> {
+        self.recv(flags).map(Message::into_bytes)
+    }
+
+    /// Receives every frame of the next message.
+    pub fn recv_multipart(&mut self, flags: i32) -> Result<Vec<Bytes>> {
+        let mut frames = vec![self.recv(flags)?];
+        while frames.last().is_some_and(Message::more) {
+            frames.push(self.recv(flags)?);
+        }
+        Ok(frames.into_iter().map(Message::into_bytes).collect())
+    }
+
+    /// Receives one frame as text; invalid UTF-8 is an [`Error::Invalid`].
+    pub fn recv_string(&mut self, flags: i32) -> Result<String> {
+        let bytes = self.recv_bytes(flags)?;
+        String::from_utf8(bytes.to_vec()).map_err(|_| Error::Invalid)
+    }
+
+    /// Sets an option from raw bytes, as `zmq_setsockopt` does.
+    pub fn set_option_raw(&mut self, option: i32, value: &[u8]) -> Result<()> {
+        self.check_open()?;
+        let option = SocketOption::from_raw(option).ok_or(Error::Invalid)?;
+        self.options.set(option, value)
+    }
+
+    /// Sets an integer option.
+    pub fn set_option(&mut self, option: SocketOption, value: i32) -> Result<()> {
+        match option {
+            SocketOption::Affinity | SocketOption::MaxMsgSize => {
+                self.set_option_raw(option.raw(), &i64::from(value).to_ne_bytes())
+            }
+            _ => self.set_option_raw(option.raw(), &value.to_ne_bytes()),
+        }
+    }
+
+    /// Sets a binary option (routing ids, subscriptions, credentials).
+    pub fn set_option_bytes(&mut self, option: SocketOption, value: &[u8]) -> Result<()> {
+        self.set_option_raw(option.raw(), value)
+    }
+
+    /// Reads an option, as `zmq_getsockopt` does.
+    pub fn option(&mut self, option: SocketOption) -> Result<OptionValue> {
+        self.check_open()?;
+        match option {
+            SocketOption::RcvMore => Ok(OptionValue::Int(i32::from(self.rcvmore))),
+            SocketOption::LastEndpoint => Ok(OptionValue::Str(self.last_endpoint.clone())),
+            SocketOption::Events => Ok(OptionValue::Int(i32::from(self.events()?))),
+            SocketOption::Fd => Ok(OptionValue::Int(self.fd()?)),
+            _ => self.options.get(option),
+        }
+    }
+
+    /// Reads an integer option.
+    pub fn option_int(&mut self, option: SocketOption) -> Result<i64> {
+        match self.option(option)? {
+            OptionValue::Int(v) => Ok(i64::from(v)),
+            OptionValue::Int64(v) => Ok(v),
+            _ => Err(Error::Invalid),
+        }
+    }
+
+    /// The endpoint last bound (ZMQ_LAST_ENDPOINT), e.g. with the port `tcp://*:*` chose.
+    pub fn last_endpoint(&self) -> &str {
+        &self.last_endpoint
+    }
+
+    /// Whether more frames of the last received message follow (ZMQ_RCVMORE).
+    pub fn rcvmore(&self) -> bool {
+        self.rcvmore
+    }
+
+    /// ZMQ_EVENTS: [`POLLIN`] and/or [`POLLOUT`] as they stand now.
+    pub fn events(&mut self) -> Result<i16> {
+        self.check_open()?;
+        self.link.signaler.clear_fd();
+        self.process_link_events();
+        let mut ev = 0;
+        if !self.receiving.is_empty() || self.pattern.can_recv() {
+            ev |= POLLIN;
+        }
+        if self.sending.is_some() || self.pattern.can_send() {
+            ev |= POLLOUT;
+        }
+        Ok(ev)
+    }
+
+    /// ZMQ_FD: a file descriptor that becomes readable when [`Socket::events`]
+    /// may have changed (edge-triggered, as in libzmq).
+    pub fn fd(&self) -> Result<i32> {
+        self.check_open()?;
+        self.link.signaler.fd().ok_or(Error::NoMemory)
+    }
+
+    /// Waits up to `timeout` (`None` = forever) for any of `events`; returns those ready.
+    pub fn poll(&mut self, events: i16, timeout: Option<Duration>) -> Result<i16> {
+        let deadline = timeout.map(|t| Instant::now() + t);
+        let signaler = self.link.signaler.clone();
+        let mut ready = 0;
+        signaler.wait_until(deadline, || {
+            ready = self.events().unwrap_or(0) & events;
+            ready != 0 || self.ctx.is_terminated()
+        });
+        if self.ctx.is_terminated() {
+            return Err(Error::Terminated);
+        }
+        Ok(ready)
+    }
+
+    /// Closes the socket: queued messages are still delivered within LINGER.
+    pub fn close(mut self) {
+        self.shut();
+    }
+
+    pub(crate) fn link(&self) -> &Arc<SocketLink> {
+        &self.link
+    }
+
+    fn shut(&mut self) {
+        if self.closed {
+            return;
+        }
+        self.closed = true;
+        self.process_link_events();
+        for pipe in self.pattern.pipes() {
+            pipe.outbound.close();
+            pipe.inbound.close();
+        }
+        if let Ok(engine) = self.ctx.engine() {
+            engine.close_socket(&self.link);
+        }
+        self.ctx.socket_closed();
+    }
+
+    fn check_open(&self) -> Result<()> {
+        if self.closed {
+            return Err(Error::NotSocket);
+        }
+        if self.ctx.is_terminated() {
+            return Err(Error::Terminated);
+        }
+        Ok(())
+    }
+
+    fn inproc_peer(&self) -> InprocPeer {
+        InprocPeer {
+            link: self.link.clone(),
+            socket_type: self.options.socket_type,
+            routing_id: self.options.routing_id.clone(),
+            sndhwm: self.options.sndhwm.max(0) as usize,
+            rcvhwm: self.options.rcvhwm.max(0) as usize,
+        }
+    }
+
+    fn process_link_events(&mut self) {
+        while let Some(event) = self.link.take_event() {
+            match event {
+                LinkEvent::Attach(pipe) => self.pattern.attach(pipe, &self.options),
+                LinkEvent::Hiccup(id) => self.pattern.hiccup(id, &self.options),
+            }
+        }
+    }
+
+    /// Runs `op` until it stops saying [`Error::Again`], sleeping between
+    /// tries, unless DONTWAIT is set or `timeout_ms` (≥ 0) expires.
+    fn wait_for<T>(
+        &mut self,
+        flags: i32,
+        timeout_ms: i32,
+        mut op: impl FnMut(&mut Socket) -> Result<T>,
+    ) -> Result<T> {
+        self.process_link_events();
+        match op(self) {
+            Err(Error::Again) if flags & DONTWAIT == 0 && timeout_ms != 0 => {}
+            other => return other,
+        }
+        let deadline =
+            (timeout_ms > 0).then(|| Instant::now() + Duration::from_millis(timeout_ms as u64));
+        let signaler = self.link.signaler.clone();
+        let mut outcome = Err(Error::Again);
+        signaler.wait_until(deadline, || {
+            if self.ctx.is_terminated() {
+                outcome = Err(Error::Terminated);
+                return true;
+            }
+            self.process_link_events();
+            outcome = op(self);
+            !matches!(outcome, Err(Error::Again))
+        });
+        outcome
+    }
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        self.shut();
+    }
+}
+
+fn parse_endpoint(endpoint: &str) -> Result<Endpoint> {
+    Endpoint::parse(endpoint).map_err(|e| match e {
+        EndpointError::Invalid => Error::Invalid,
+        EndpointError::UnsupportedTransport => Error::ProtocolNotSupported,
+    })
+}
