@@ -62,9 +62,11 @@ impl Command {
         if name_len == 0 {
             return Err(Error::Malformed("empty command name"));
         }
-        let name = body
-            .get(1..1 + name_len)
-            .ok_or(Error::Malformed("command name truncated"))?;
+        let Some(name) = body.get(1..1 + name_len) else {
+            return error::decode_libzmq_plain_quirk(body)
+                .map(Command::Error)
+                .ok_or(Error::Malformed("command name truncated"));
+        };
         let data = body.slice(1 + name_len..);
         Ok(match name {
             b"READY" => Command::Ready(Metadata::decode(&data)?),
