@@ -1,0 +1,81 @@
+//! The README's demo: REQ/REP and a PUSH/PULL pipeline over real TCP on
+//! loopback, all in one process, printing what happens.
+
+use std::thread;
+use std::time::{Duration, Instant};
+
+use ferrozmq::{Context, SocketOption, SocketType};
+
+fn main() -> Result<(), ferrozmq::Error> {
+    let ctx = Context::new();
+    req_rep(&ctx)?;
+    pipeline(&ctx)?;
+    println!("demo finished");
+    Ok(())
+}
+
+/// A REP server on an ephemeral TCP port answers five requests.
+fn req_rep(ctx: &Context) -> Result<(), ferrozmq::Error> {
+    println!("== REQ/REP over tcp");
+    let mut server = ctx.socket(SocketType::Rep)?;
+    server.bind("tcp://127.0.0.1:*")?;
+    let endpoint = server.last_endpoint().to_owned();
+    println!("server: bound REP to {endpoint}");
+    let handle = thread::spawn(move || -> Result<(), ferrozmq::Error> {
+        for _ in 0..5 {
+            let request = server.recv_string(0)?;
+            println!("server: received {request:?}, replying \"World\"");
+            server.send("World", 0)?;
+        }
+        Ok(())
+    });
+    let mut client = ctx.socket(SocketType::Req)?;
+    client.connect(&endpoint)?;
+    for n in 0..5 {
+        let started = Instant::now();
+        client.send(format!("Hello {n}"), 0)?;
+        let reply = client.recv_string(0)?;
+        println!("client: got {reply:?} in {:?}", started.elapsed());
+    }
+    handle.join().unwrap_or(Err(ferrozmq::Error::Terminated))
+}
+
+/// A ventilator pushes tasks to two workers, whose results reach a sink.
+fn pipeline(ctx: &Context) -> Result<(), ferrozmq::Error> {
+    println!("== PUSH/PULL pipeline over tcp");
+    let mut sink = ctx.socket(SocketType::Pull)?;
+    sink.bind("tcp://127.0.0.1:*")?;
+    let sink_endpoint = sink.last_endpoint().to_owned();
+    let mut ventilator = ctx.socket(SocketType::Push)?;
+    ventilator.bind("tcp://127.0.0.1:*")?;
+    let vent_endpoint = ventilator.last_endpoint().to_owned();
+    let mut workers = Vec::new();
+    for id in 0..2 {
+        let ctx = ctx.clone();
+        let (vent, sink) = (vent_endpoint.clone(), sink_endpoint.clone());
+        workers.push(thread::spawn(move || -> Result<(), ferrozmq::Error> {
+            let mut tasks = ctx.socket(SocketType::Pull)?;
+            tasks.set_option(SocketOption::RcvTimeo, 1000)?;
+            tasks.connect(&vent)?;
+            let mut results = ctx.socket(SocketType::Push)?;
+            results.connect(&sink)?;
+            while let Ok(task) = tasks.recv_string(0) {
+                results.send(format!("worker {id} did {task}"), 0)?;
+            }
+            Ok(())
+        }));
+    }
+    // Let both workers connect so the load is shared.
+    thread::sleep(Duration::from_millis(200));
+    for task in 0..10 {
+        ventilator.send(format!("task {task}"), 0)?;
+    }
+    println!("ventilator: sent 10 tasks");
+    for _ in 0..10 {
+        println!("sink: {}", sink.recv_string(0)?);
+    }
+    for w in workers {
+        w.join().unwrap_or(Err(ferrozmq::Error::Terminated))?;
+    }
+    Ok(())
+}
