@@ -1,5 +1,5 @@
-//! The README's demo: REQ/REP and a PUSH/PULL pipeline over real TCP on
-//! loopback, all in one process, printing what happens.
+//! The README's demo: REQ/REP, PUB/SUB and a PUSH/PULL pipeline over real
+//! TCP on loopback, all in one process, printing what happens.
 
 use std::thread;
 use std::time::{Duration, Instant};
@@ -9,6 +9,7 @@ use ferrozmq::{Context, SocketOption, SocketType};
 fn main() -> Result<(), ferrozmq::Error> {
     let ctx = Context::new();
     req_rep(&ctx)?;
+    pub_sub(&ctx)?;
     pipeline(&ctx)?;
     println!("demo finished");
     Ok(())
@@ -38,6 +39,31 @@ fn req_rep(ctx: &Context) -> Result<(), ferrozmq::Error> {
         println!("client: got {reply:?} in {:?}", started.elapsed());
     }
     handle.join().unwrap_or(Err(ferrozmq::Error::Terminated))
+}
+
+/// A publisher sends weather and sports; the subscriber only wants weather.
+fn pub_sub(ctx: &Context) -> Result<(), ferrozmq::Error> {
+    println!("== PUB/SUB over tcp");
+    let mut publisher = ctx.socket(SocketType::Pub)?;
+    publisher.bind("tcp://127.0.0.1:*")?;
+    let endpoint = publisher.last_endpoint().to_owned();
+    println!("publisher: bound PUB to {endpoint}");
+    let mut subscriber = ctx.socket(SocketType::Sub)?;
+    subscriber.set_option(SocketOption::RcvTimeo, 2000)?;
+    subscriber.subscribe("weather")?;
+    subscriber.connect(&endpoint)?;
+    println!("subscriber: subscribed to \"weather\"");
+    // Subscriptions travel to the publisher; until they arrive it drops messages.
+    thread::sleep(Duration::from_millis(200));
+    for n in 0..3 {
+        publisher.send(format!("sports {n}: 2-1"), 0)?;
+        publisher.send(format!("weather {n}: {} C", 18 + n), 0)?;
+        println!("publisher: sent sports {n} and weather {n}");
+    }
+    for _ in 0..3 {
+        println!("subscriber: {}", subscriber.recv_string(0)?);
+    }
+    Ok(())
 }
 
 /// A ventilator pushes tasks to two workers, whose results reach a sink.

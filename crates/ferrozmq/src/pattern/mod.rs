@@ -3,11 +3,13 @@
 
 mod dealer;
 mod pair;
+mod publish;
 mod pull;
 mod push;
 mod rep;
 mod req;
 mod router;
+mod subscribe;
 
 use std::sync::Arc;
 
@@ -48,6 +50,16 @@ pub(crate) trait Pattern: Send + std::fmt::Debug {
     /// Whether a message is waiting (ZMQ_POLLIN).
     fn can_recv(&self) -> bool;
 
+    /// SUBSCRIBE / UNSUBSCRIBE (SUB, and XPUB with XPUB_MANUAL).
+    fn set_subscription(
+        &mut self,
+        _subscribe: bool,
+        _topic: &[u8],
+        _options: &Options,
+    ) -> Result<()> {
+        Err(Error::Invalid)
+    }
+
     /// Every pipe this pattern holds (for disconnect and close).
     fn pipes(&self) -> Vec<Pipe>;
 }
@@ -62,6 +74,10 @@ pub(crate) fn for_type(socket_type: SocketType) -> Result<Box<dyn Pattern>> {
         SocketType::Req => Box::new(req::Req::default()),
         SocketType::Rep => Box::new(rep::Rep::default()),
         SocketType::Router => Box::new(router::Router::default()),
+        SocketType::Pub => Box::new(publish::Publisher::new(false)),
+        SocketType::XPub => Box::new(publish::Publisher::new(true)),
+        SocketType::Sub => Box::new(subscribe::Subscriber::new(false)),
+        SocketType::XSub => Box::new(subscribe::Subscriber::new(true)),
         _ => return Err(Error::Invalid),
     })
 }

@@ -305,7 +305,15 @@ impl Socket {
     pub fn set_option_raw(&mut self, option: i32, value: &[u8]) -> Result<()> {
         self.check_open()?;
         let option = SocketOption::from_raw(option).ok_or(Error::Invalid)?;
-        self.options.set(option, value)
+        match option {
+            SocketOption::Subscribe | SocketOption::Unsubscribe => {
+                self.process_link_events();
+                let subscribe = option == SocketOption::Subscribe;
+                self.pattern
+                    .set_subscription(subscribe, value, &self.options)
+            }
+            _ => self.options.set(option, value),
+        }
     }
 
     /// Sets an integer option.
@@ -316,6 +324,16 @@ impl Socket {
             }
             _ => self.set_option_raw(option.raw(), &value.to_ne_bytes()),
         }
+    }
+
+    /// Subscribes to messages starting with `prefix` (SUB; empty = everything).
+    pub fn subscribe(&mut self, prefix: impl AsRef<[u8]>) -> Result<()> {
+        self.set_option_raw(SocketOption::Subscribe.raw(), prefix.as_ref())
+    }
+
+    /// Cancels one subscription to `prefix` (SUB).
+    pub fn unsubscribe(&mut self, prefix: impl AsRef<[u8]>) -> Result<()> {
+        self.set_option_raw(SocketOption::Unsubscribe.raw(), prefix.as_ref())
     }
 
     /// Sets a binary option (routing ids, subscriptions, credentials).

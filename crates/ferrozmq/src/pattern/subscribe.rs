@@ -1,0 +1,135 @@
+//! SUB and XSUB: fair-queue messages from publishers, keep those whose first
+//! frame starts with a subscribed prefix, and tell publishers what we want
+//! (RFC 29).
+//!
+//! SUB subscribes through the SUBSCRIBE/UNSUBSCRIBE options; XSUB through
+//! messages `0x01 topic` / `0x00 topic`, and passes other messages upstream.
+
+use bytes::Bytes;
+use ferrozmq_engine::{Msg, MsgKind, Pipe};
+
+use super::{Pattern, Received};
+use crate::error::{Error, Result};
+use crate::routing::{FairQueue, Subscriptions};
+use crate::socket::Options;
+
+#[derive(Debug)]
+pub(crate) struct Subscriber {
+    xsub: bool,
+    input: FairQueue,
+    subscriptions: Subscriptions,
+    /// A non-subscription message XSUB is about to pass upstream.
+    upstream: bool,
+}
+
+impl Subscriber {
+    pub(crate) fn new(xsub: bool) -> Subscriber {
+        Subscriber {
+            xsub,
+            input: FairQueue::default(),
+            subscriptions: Subscriptions::default(),
+            upstream: false,
+        }
+    }
+
+    fn send_all(&self, msg: &Msg) {
+        for pipe in self.input.pipes() {
+            pipe.outbound.force_push(msg.clone());
+        }
+    }
+
+    fn resend_subscriptions(&self, pipe: &Pipe) {
+        for topic in self.subscriptions.topics() {
+            pipe.outbound
+                .force_push(Msg::subscription(true, Bytes::from(topic)));
+        }
+    }
+
+    fn change(&mut self, subscribe: bool, topic: &[u8]) {
+        if subscribe {
+            // Always forwarded: the publisher counts, as libzmq does.
+            self.subscriptions.add(topic);
+            self.send_all(&Msg::subscription(true, Bytes::copy_from_slice(topic)));
+        } else if self.subscriptions.remove(topic) {
+            self.send_all(&Msg::subscription(false, Bytes::copy_from_slice(topic)));
+        }
+    }
+}
+
+impl Pattern for Subscriber {
+    fn attach(&mut self, pipe: Pipe, _: &Options) {
+        self.resend_subscriptions(&pipe);
+        self.input.attach(pipe);
+    }
+
+    fn hiccup(&mut self, pipe_id: u64, _: &Options) {
+        if let Some(pipe) = self.input.pipes().iter().find(|p| p.id == pipe_id) {
+            self.resend_subscriptions(pipe);
+        }
+    }
+
+    fn detach(&mut self, pipe_id: u64) {
+        self.input.remove(pipe_id);
+    }
+
+    fn prepare_send(&mut self, first: &Bytes, _: &Options) -> Result<()> {
+        if !self.xsub {
+            return Err(Error::NotSupported);
+        }
+        self.upstream = !matches!(first.first(), Some(0) | Some(1));
+        Ok(())
+    }
+
+    fn send(&mut self, msg: Msg, _: &Options) -> Result<()> {
+        if self.upstream || msg.len() > 1 {
+            self.send_all(&msg);
+            return Ok(());
+        }
+        let body = msg.first();
+        match body.split_first() {
+            Some((1, topic)) => self.change(true, topic),
+            Some((0, topic)) => self.change(false, topic),
+            _ => self.send_all(&msg),
+        }
+        Ok(())
+    }
+
+    fn recv(&mut self, options: &Options) -> Result<Option<Received>> {
+        loop {
+            let mut dead = Vec::new();
+            let got = self.input.recv(&mut dead);
+            for id in dead {
+                self.input.remove(id);
+            }
+            let Some((msg, _, peer)) = got else {
+                return Ok(None);
+            };
+            if msg.kind() != MsgKind::Data {
+                continue;
+            }
+            if self.subscriptions.matches(msg.first()) != options.invert_matching {
+                return Ok(Some((msg, peer)));
+            }
+        }
+    }
+
+    fn can_send(&self) -> bool {
+        self.xsub
+    }
+
+    fn can_recv(&self) -> bool {
+        self.input.has_input()
+    }
+
+    fn set_subscription(&mut self, subscribe: bool, topic: &[u8], _: &Options) -> Result<()> {
+        if self.xsub {
+            return Err(Error::Invalid);
+        }
+        self.change(subscribe, topic);
+        Ok(())
+    }
+
+    fn pipes(&self) -> Vec<Pipe> {
+        self.input.pipes().to_vec()
+    }
+}
