@@ -39,4 +39,5 @@ pub use notify::{Notify, Signaler};
 pub use options::SessionOptions;
 pub use pipe::{PeerInfo, Pipe, PushError, Queue};
 pub use reactor::EndpointId;
+pub use sys::{poll_fds, PollFd};
 pub use transport::{Endpoint, EndpointError};

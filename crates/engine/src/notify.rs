@@ -98,7 +98,9 @@ impl Signaler {
             *p = true;
             self.wakeup.notify_all();
         }
-        self.signal_fd();
+        if let Some(Some(fd)) = self.fd.fd.get() {
+            sys::eventfd_signal(fd.as_raw_fd());
+        }
     }
 
     /// The readiness file descriptor (ZMQ_FD), created on first use.
@@ -111,15 +113,18 @@ impl Signaler {
             .inspect(|_| self.fd.armed.store(true, Ordering::SeqCst))
     }
 
-    /// Drains the readiness fd after the owner looked at its state (ZMQ_EVENTS).
+    /// Re-arms the readiness fd before the owner looks at its state
+    /// (ZMQ_EVENTS): the next notification makes it readable again. One
+    /// write per look, not one per message.
     pub fn clear_fd(&self) {
         if let Some(Some(fd)) = self.fd.fd.get() {
+            self.fd.armed.store(true, Ordering::SeqCst);
             sys::eventfd_drain(fd.as_raw_fd());
         }
     }
 
     fn signal_fd(&self) {
-        if self.fd.armed.load(Ordering::Relaxed) {
+        if self.fd.armed.load(Ordering::SeqCst) && self.fd.armed.swap(false, Ordering::SeqCst) {
             if let Some(Some(fd)) = self.fd.fd.get() {
                 sys::eventfd_signal(fd.as_raw_fd());
             }

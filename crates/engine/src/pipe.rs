@@ -120,7 +120,7 @@ impl Queue {
             hwm.div_ceil(2)
         };
         fence(Ordering::SeqCst);
-        if before <= low_water + 1 && self.writer_blocked.load(Ordering::SeqCst) {
+        if before <= low_water.saturating_add(1) && self.writer_blocked.load(Ordering::SeqCst) {
             self.writer_blocked.store(false, Ordering::SeqCst);
             if let Some(w) = self.writer.get() {
                 w.notify();

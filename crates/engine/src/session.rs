@@ -28,6 +28,8 @@ const READ_CHUNK: usize = 64 * 1024;
 const WRITE_BATCH: usize = 256 * 1024;
 /// Reads per turn before yielding to other sessions.
 const READS_PER_TURN: usize = 16;
+/// Write batches per turn before yielding to other sessions.
+const WRITES_PER_TURN: usize = 16;
 
 /// How the session came to be.
 #[derive(Debug)]
@@ -78,6 +80,7 @@ pub(crate) struct Session {
     terminating: bool,
     armed: Option<Instant>,
     started: bool,
+    handshakes: u32,
 }
 
 impl std::fmt::Debug for Session {
@@ -117,6 +120,7 @@ impl Session {
             terminating: false,
             armed: None,
             started: false,
+            handshakes: 0,
         }
     }
 
@@ -351,8 +355,7 @@ impl Session {
         a.connection
             .handle_timeout(ctx.now)
             .map_err(Failure::Protocol)?;
-        self.fill_transmit(a)?;
-        flush(a)?;
+        self.write_out(a)?;
         if a.eof && self.stalled.is_none() {
             return Err(Failure::Closed);
         }
@@ -471,10 +474,16 @@ impl Session {
             }
         }
         self.emit(EventKind::HandshakeSucceeded, 0);
+        let reconnected = self.handshakes > 0;
+        self.handshakes += 1;
         match &self.pipe {
             Some(pipe) => {
                 pipe.announce(info);
-                self.link.post(LinkEvent::Hiccup(pipe.id));
+                // Only a *re*connection loses state the socket must restore
+                // (e.g. subscriptions); the first one carries what was queued.
+                if reconnected {
+                    self.link.post(LinkEvent::Hiccup(pipe.id));
+                }
             }
             None => {
                 let pipe = Pipe::new(
@@ -492,6 +501,23 @@ impl Session {
                 self.link.post(LinkEvent::Attach(pipe));
             }
         }
+    }
+
+    /// Encodes and writes until the socket's queue is empty or the stream is
+    /// full (then the writable event brings us back).
+    fn write_out(&mut self, a: &mut Active) -> Result<(), Failure> {
+        for _ in 0..WRITES_PER_TURN {
+            self.fill_transmit(a)?;
+            if flush(a)? == Flushed::Blocked {
+                return Ok(());
+            }
+            let more = self.pipe.as_ref().is_some_and(|p| !p.inbound.is_empty());
+            if !more || !a.connection.is_ready() {
+                return Ok(());
+            }
+        }
+        self.wake.notify();
+        Ok(())
     }
 
     /// Encodes messages from the socket until the batch is big enough.
@@ -527,9 +553,6 @@ impl Session {
                         .map_err(Failure::Protocol)?;
                 }
             }
-        }
-        if !pipe.inbound.is_empty() && a.connection.transmit().len() < WRITE_BATCH {
-            self.wake.notify();
         }
         Ok(())
     }
@@ -609,12 +632,19 @@ fn read_some(a: &mut Active) -> Result<bool, Failure> {
     }
 }
 
+/// Whether everything queued was written.
+#[derive(Debug, PartialEq, Eq)]
+enum Flushed {
+    All,
+    Blocked,
+}
+
 /// Writes as much of the transmit queue as the socket takes.
-fn flush(a: &mut Active) -> Result<(), Failure> {
+fn flush(a: &mut Active) -> Result<Flushed, Failure> {
     loop {
         let q = a.connection.transmit();
         if q.is_empty() {
-            return Ok(());
+            return Ok(Flushed::All);
         }
         let mut slices = [IoSlice::new(&[]); 64];
         let n = q.io_slices(&mut slices);
@@ -622,7 +652,7 @@ fn flush(a: &mut Active) -> Result<(), Failure> {
         match written {
             Ok(0) => return Err(Failure::Io),
             Ok(w) => a.connection.transmit().advance(w),
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Flushed::Blocked),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(_) => return Err(Failure::Io),
         }

@@ -5,8 +5,9 @@
 //! automatic reconnection, high-water marks and background I/O threads. The
 //! wire protocol is ZMTP 3.1, so peers can be libzmq, pyzmq, NetMQ or JeroMQ.
 //!
-//! It does **not** (yet) offer PUB/SUB, CURVE security or the draft socket
-//! types.
+//! Also: PUB/SUB/XPUB/XSUB, a poller over sockets and file descriptors,
+//! proxies and socket monitors. It does **not** (yet) offer CURVE security or
+//! the draft socket types.
 //!
 //! ```
 //! use ferrozmq::{Context, SocketType};
@@ -29,11 +30,18 @@ mod context;
 mod error;
 mod message;
 mod pattern;
+mod poller;
+mod proxy;
 mod routing;
 mod socket;
 
 pub use context::{Context, ContextOption};
 pub use error::{Error, Result};
+pub use ferrozmq_engine::EventKind;
 pub use ferrozmq_zmtp::SocketType;
 pub use message::Message;
-pub use socket::{OptionValue, Socket, SocketOption, DONTWAIT, POLLIN, POLLOUT, SNDMORE};
+pub use poller::{poll, PollItem, POLLERR};
+pub use proxy::{proxy, proxy_steerable};
+pub use socket::{
+    OptionValue, Socket, SocketOption, DONTWAIT, EVENT_ALL, POLLIN, POLLOUT, SNDMORE,
+};

@@ -79,13 +79,17 @@ impl Heartbeat {
         let Some(interval) = self.config.interval else {
             return Ok(false);
         };
-        let next = *self.next_ping.get_or_insert(now + interval);
+        // An interval too long to add to `now` means a PING is never due.
+        let Some(due) = now.checked_add(interval) else {
+            return Ok(false);
+        };
+        let next = *self.next_ping.get_or_insert(due);
         if now < next {
             return Ok(false);
         }
-        self.next_ping = Some(now + interval);
+        self.next_ping = Some(due);
         if self.pong_deadline.is_none() {
-            self.pong_deadline = Some(now + self.config.timeout.unwrap_or(interval));
+            self.pong_deadline = now.checked_add(self.config.timeout.unwrap_or(interval));
         }
         Ok(true)
     }
@@ -93,7 +97,7 @@ impl Heartbeat {
     /// When [`Heartbeat::on_timeout`] should next be called.
     pub(crate) fn next_timeout(&self) -> Option<Instant> {
         let ttl_deadline = match (self.peer_ttl, self.last_rx) {
-            (Some(ttl), Some(last)) => Some(last + ttl),
+            (Some(ttl), Some(last)) => last.checked_add(ttl),
             _ => None,
         };
         [self.next_ping, self.pong_deadline, ttl_deadline]
@@ -141,6 +145,28 @@ mod tests {
         assert_eq!(hb.on_timeout(t0 + Duration::from_millis(100)), Ok(true));
         assert_eq!(hb.on_timeout(t0 + Duration::from_millis(200)), Ok(true));
         assert_eq!(hb.on_timeout(t0 + Duration::from_millis(400)), Err(()));
+    }
+
+    /// Found by the handshake fuzz target: `Instant + Duration::MAX` panicked.
+    #[test]
+    fn huge_durations_never_fire_and_never_panic() {
+        let t0 = Instant::now();
+        let mut hb = Heartbeat::new(HeartbeatConfig {
+            interval: Some(Duration::MAX),
+            ttl: Some(Duration::MAX),
+            timeout: Some(Duration::MAX),
+        });
+        assert_eq!(hb.ttl_deciseconds(), u16::MAX);
+        assert_eq!(hb.on_timeout(t0), Ok(false));
+        assert_eq!(hb.next_timeout(), None);
+        let mut hb = Heartbeat::new(HeartbeatConfig {
+            interval: Some(Duration::from_millis(10)),
+            ttl: None,
+            timeout: Some(Duration::MAX),
+        });
+        hb.on_timeout(t0).unwrap();
+        assert_eq!(hb.on_timeout(t0 + Duration::from_millis(10)), Ok(true));
+        assert_eq!(hb.on_timeout(t0 + Duration::from_secs(3600)), Ok(true));
     }
 
     #[test]

@@ -47,3 +47,36 @@ pub(crate) fn read_into(fd: RawFd, buf: &mut bytes::BytesMut) -> io::Result<usiz
     unsafe { buf.set_len(buf.len() + n) };
     Ok(n)
 }
+
+/// Waits for readiness on `fds` (`poll(2)`); `timeout_ms` < 0 waits forever.
+/// Returns how many entries have non-zero `revents`.
+pub fn poll_fds(fds: &mut [PollFd], timeout_ms: i32) -> io::Result<usize> {
+    let mut raw: Vec<libc::pollfd> = fds
+        .iter()
+        .map(|f| libc::pollfd {
+            fd: f.fd,
+            events: f.events,
+            revents: 0,
+        })
+        .collect();
+    // SAFETY: `raw` is a live, correctly sized array of pollfd for the whole call.
+    let n = unsafe { libc::poll(raw.as_mut_ptr(), raw.len() as libc::nfds_t, timeout_ms) };
+    if n < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    for (f, r) in fds.iter_mut().zip(&raw) {
+        f.revents = r.revents;
+    }
+    Ok(n as usize)
+}
+
+/// One entry for [`poll_fds`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PollFd {
+    /// The file descriptor.
+    pub fd: RawFd,
+    /// Events of interest (POLLIN = 1, POLLOUT = 4, as in poll.h).
+    pub events: i16,
+    /// Events that happened.
+    pub revents: i16,
+}

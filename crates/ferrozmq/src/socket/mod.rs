@@ -1,5 +1,6 @@
 //! [`Socket`]: bind/connect, send/recv of frames and whole messages, options.
 
+mod monitor;
 mod options;
 
 use std::collections::VecDeque;
@@ -12,6 +13,7 @@ use ferrozmq_engine::{
 };
 use ferrozmq_zmtp::SocketType;
 
+pub use monitor::EVENT_ALL;
 pub(crate) use options::Options;
 pub use options::{OptionValue, SocketOption};
 
@@ -42,6 +44,7 @@ pub struct Socket {
     rcvmore: bool,
     endpoints: Vec<Record>,
     last_endpoint: String,
+    monitor: Option<(monitor::MonitorSocket, u16)>,
     closed: bool,
 }
 
@@ -89,6 +92,7 @@ impl Socket {
             rcvmore: false,
             endpoints: Vec::new(),
             last_endpoint: String::new(),
+            monitor: None,
             closed: false,
         })
     }
@@ -423,6 +427,7 @@ impl Socket {
             return;
         }
         self.closed = true;
+        self.stop_monitor();
         self.process_link_events();
         for pipe in self.pattern.pipes() {
             pipe.outbound.close();

@@ -1,0 +1,145 @@
+//! [`poll`]: wait on many sockets and plain file descriptors at once.
+
+use std::os::fd::RawFd;
+use std::time::{Duration, Instant};
+
+use ferrozmq_engine::{poll_fds, PollFd};
+
+use crate::error::{Error, Result};
+use crate::socket::{Socket, POLLIN, POLLOUT};
+
+/// ZMQ_POLLERR: an error condition on a plain file descriptor.
+pub const POLLERR: i16 = 4;
+
+const SYS_POLLIN: i16 = 0x001;
+const SYS_POLLOUT: i16 = 0x004;
+const SYS_POLLERR: i16 = 0x008;
+
+/// One thing to wait on: a socket or a file descriptor, and the events wanted.
+#[derive(Debug)]
+pub struct PollItem<'a> {
+    socket: Option<&'a mut Socket>,
+    fd: RawFd,
+    events: i16,
+    revents: i16,
+}
+
+impl<'a> PollItem<'a> {
+    /// Waits on a socket for [`POLLIN`] and/or [`POLLOUT`].
+    pub fn socket(socket: &'a mut Socket, events: i16) -> PollItem<'a> {
+        PollItem {
+            socket: Some(socket),
+            fd: -1,
+            events,
+            revents: 0,
+        }
+    }
+
+    /// Waits on a plain file descriptor ([`POLLIN`], [`POLLOUT`], [`POLLERR`]).
+    pub fn fd(fd: RawFd, events: i16) -> PollItem<'a> {
+        PollItem {
+            socket: None,
+            fd,
+            events,
+            revents: 0,
+        }
+    }
+
+    /// The events that were ready after [`poll`].
+    pub fn revents(&self) -> i16 {
+        self.revents
+    }
+
+    /// Whether [`POLLIN`] was ready.
+    pub fn is_readable(&self) -> bool {
+        self.revents & POLLIN != 0
+    }
+
+    /// Whether [`POLLOUT`] was ready.
+    pub fn is_writable(&self) -> bool {
+        self.revents & POLLOUT != 0
+    }
+}
+
+/// Waits until some item is ready or `timeout` passes (`None`: forever);
+/// returns how many items are ready, like `zmq_poll`.
+pub fn poll(items: &mut [PollItem<'_>], timeout: Option<Duration>) -> Result<usize> {
+    let deadline = timeout.map(|t| Instant::now() + t);
+    loop {
+        let mut ready = 0;
+        let mut fds = Vec::with_capacity(items.len());
+        for item in items.iter_mut() {
+            item.revents = 0;
+            match item.socket.as_deref_mut() {
+                Some(socket) => {
+                    item.revents = socket.events()? & item.events & (POLLIN | POLLOUT);
+                    fds.push(PollFd {
+                        fd: socket.fd()?,
+                        events: SYS_POLLIN,
+                        revents: 0,
+                    });
+                }
+                None => fds.push(PollFd {
+                    fd: item.fd,
+                    events: to_sys(item.events),
+                    revents: 0,
+                }),
+            }
+            if item.revents != 0 {
+                ready += 1;
+            }
+        }
+        let wait_ms = match (ready, deadline) {
+            (r, _) if r > 0 => 0,
+            (_, None) => -1,
+            (_, Some(d)) => {
+                // Round up, so a sub-millisecond remainder does not spin.
+                let left = d.saturating_duration_since(Instant::now());
+                i32::try_from(left.as_micros().div_ceil(1000)).unwrap_or(i32::MAX)
+            }
+        };
+        match poll_fds(&mut fds, wait_ms) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
+                return Err(Error::Interrupted)
+            }
+            Err(e) => return Err(e.into()),
+        }
+        for (item, pfd) in items.iter_mut().zip(&fds) {
+            if item.socket.is_none() {
+                item.revents = from_sys(pfd.revents) & (item.events | POLLERR);
+                if item.revents != 0 {
+                    ready += 1;
+                }
+            }
+        }
+        if ready > 0 || wait_ms == 0 {
+            return Ok(ready);
+        }
+    }
+}
+
+fn to_sys(events: i16) -> i16 {
+    let mut e = 0;
+    if events & POLLIN != 0 {
+        e |= SYS_POLLIN;
+    }
+    if events & POLLOUT != 0 {
+        e |= SYS_POLLOUT;
+    }
+    e
+}
+
+fn from_sys(revents: i16) -> i16 {
+    let mut e = 0;
+    if revents & SYS_POLLIN != 0 {
+        e |= POLLIN;
+    }
+    if revents & SYS_POLLOUT != 0 {
+        e |= POLLOUT;
+    }
+    if revents & SYS_POLLERR != 0 {
+        e |= POLLERR;
+    }
+    e
+}

@@ -1,0 +1,98 @@
+use std::time::{Duration, Instant};
+
+use ferrozmq::{Context, Error, SocketOption, SocketType, DONTWAIT};
+
+use crate::common::*;
+
+#[test]
+fn push_blocks_at_hwm_then_resumes() {
+    // inproc: the queue holds SNDHWM + RCVHWM messages, as in libzmq.
+    let ctx = Context::new();
+    let mut pull = socket(&ctx, SocketType::Pull);
+    pull.set_option(SocketOption::RcvHwm, 10).unwrap();
+    let ep = bind(&mut pull, "inproc");
+    let mut push = socket(&ctx, SocketType::Push);
+    push.set_option(SocketOption::SndHwm, 10).unwrap();
+    push.connect(&ep).unwrap();
+    let mut sent = 0;
+    while push.send("m", DONTWAIT).is_ok() {
+        sent += 1;
+        assert!(sent <= 1000, "HWM not enforced");
+    }
+    assert_eq!(sent, 20);
+    push.set_option(SocketOption::SndTimeo, 100).unwrap();
+    let t = Instant::now();
+    assert_eq!(push.send("m", 0).unwrap_err(), Error::Again);
+    assert!(t.elapsed() >= Duration::from_millis(90));
+    for _ in 0..20 {
+        pull.recv(0).unwrap();
+    }
+    push.send("after", 0).unwrap();
+    assert_eq!(pull.recv_string(0).unwrap(), "after");
+}
+
+#[test]
+fn tcp_hwm_bounds_the_queue() {
+    let ctx = Context::new();
+    let mut pull = socket(&ctx, SocketType::Pull);
+    pull.set_option(SocketOption::RcvHwm, 5).unwrap();
+    let ep = bind(&mut pull, "tcp");
+    let mut push = socket(&ctx, SocketType::Push);
+    push.set_option(SocketOption::SndHwm, 5).unwrap();
+    push.connect(&ep).unwrap();
+    settle();
+    let body = vec![7u8; 64 * 1024];
+    let mut sent = 0;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        match push.send(body.clone(), DONTWAIT) {
+            Ok(()) => sent += 1,
+            Err(Error::Again) => break,
+            Err(e) => panic!("{e}"),
+        }
+    }
+    // HWMs plus what the kernel buffers; far below "unbounded".
+    assert!(sent < 2000, "sent {sent} without blocking");
+    for i in 0..sent {
+        let m = pull
+            .recv(0)
+            .unwrap_or_else(|e| panic!("after {i} of {sent}: {e}"));
+        assert_eq!(m.len(), body.len());
+    }
+}
+
+#[test]
+fn close_with_linger_delivers_everything() {
+    for transport in ["tcp", "ipc", "inproc"] {
+        let ctx = Context::new();
+        let mut pull = socket(&ctx, SocketType::Pull);
+        let ep = bind(&mut pull, transport);
+        let mut push = socket(&ctx, SocketType::Push);
+        push.set_option(SocketOption::SndHwm, 0).unwrap();
+        push.set_option(SocketOption::Linger, 5000).unwrap();
+        push.connect(&ep).unwrap();
+        for i in 0..20_000u32 {
+            push.send(i.to_be_bytes().to_vec(), 0).unwrap();
+        }
+        push.close();
+        for i in 0..20_000u32 {
+            let m = pull
+                .recv(0)
+                .unwrap_or_else(|e| panic!("{transport}: lost at {i}: {e}"));
+            assert_eq!(m.data(), i.to_be_bytes());
+        }
+    }
+}
+
+#[test]
+fn linger_zero_drops_and_term_returns() {
+    let ctx = Context::new();
+    let mut push = socket(&ctx, SocketType::Push);
+    push.set_option(SocketOption::Linger, 0).unwrap();
+    push.connect("tcp://127.0.0.1:1").unwrap();
+    push.send("never delivered", 0).unwrap();
+    push.close();
+    let t = Instant::now();
+    ctx.term();
+    assert!(t.elapsed() < Duration::from_secs(2));
+}

@@ -1,0 +1,17 @@
+//! Behaviour of each socket pattern, as the RFCs and libzmq 4.3 define it.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    missing_docs
+)]
+
+mod common;
+mod hwm_linger;
+mod pipeline;
+mod pubsub;
+mod reconnect_heartbeat;
+mod reqrep;
+mod router;
+mod tools;

@@ -1,0 +1,105 @@
+use ferrozmq::{Context, Error, SocketType, DONTWAIT};
+
+use crate::common::*;
+
+#[test]
+fn push_round_robins_over_pull_peers() {
+    for transport in TRANSPORTS {
+        let ctx = Context::new();
+        let mut push = socket(&ctx, SocketType::Push);
+        let ep = bind(&mut push, transport);
+        let mut pulls: Vec<_> = (0..3)
+            .map(|_| {
+                let mut p = socket(&ctx, SocketType::Pull);
+                p.connect(&ep).unwrap();
+                p
+            })
+            .collect();
+        settle();
+        for i in 0..30 {
+            push.send(format!("{i}"), 0).unwrap();
+        }
+        let mut counts = Vec::new();
+        for p in &mut pulls {
+            let mut got = Vec::new();
+            while let Ok(m) = p.recv_string(DONTWAIT) {
+                got.push(m);
+            }
+            if got.is_empty() {
+                // Messages may still be in flight over tcp/ipc.
+                got.push(p.recv_string(0).unwrap());
+                while let Ok(m) = p.recv_string(DONTWAIT) {
+                    got.push(m);
+                }
+            }
+            counts.push(got.len());
+        }
+        let total: usize = counts.iter().sum();
+        assert!(total <= 30);
+        assert!(
+            counts.iter().all(|&c| (9..=11).contains(&c) || total < 30),
+            "{transport}: {counts:?}"
+        );
+    }
+}
+
+#[test]
+fn pull_fair_queues_in_order_of_peers() {
+    // libzmq's test_spec_pushpull fair-queue-in case: two messages per peer
+    // arrive as A0 B0 C0 A1 B1 C1, one per peer in turn.
+    let ctx = Context::new();
+    let mut pull = socket(&ctx, SocketType::Pull);
+    let ep = bind(&mut pull, "inproc");
+    let mut pushes: Vec<_> = (0..3)
+        .map(|_| {
+            let mut p = socket(&ctx, SocketType::Push);
+            p.connect(&ep).unwrap();
+            p
+        })
+        .collect();
+    for (i, p) in pushes.iter_mut().enumerate() {
+        p.send(format!("{i}-0"), 0).unwrap();
+        p.send(format!("{i}-1"), 0).unwrap();
+    }
+    let got: Vec<String> = (0..6).map(|_| pull.recv_string(0).unwrap()).collect();
+    assert_eq!(got, ["0-0", "1-0", "2-0", "0-1", "1-1", "2-1"]);
+}
+
+#[test]
+fn multipart_is_all_or_nothing_and_pull_cannot_send() {
+    for transport in TRANSPORTS {
+        let ctx = Context::new();
+        let mut pull = socket(&ctx, SocketType::Pull);
+        let ep = bind(&mut pull, transport);
+        let mut push = socket(&ctx, SocketType::Push);
+        push.connect(&ep).unwrap();
+        push.send("a", ferrozmq::SNDMORE).unwrap();
+        settle();
+        assert_eq!(
+            pull.recv(DONTWAIT).unwrap_err(),
+            Error::Again,
+            "partial message seen"
+        );
+        push.send("b", 0).unwrap();
+        assert_eq!(pull.recv_multipart(0).unwrap(), ["a", "b"]);
+        assert_eq!(pull.send("x", 0).unwrap_err(), Error::NotSupported);
+        assert_eq!(push.recv(0).unwrap_err(), Error::NotSupported);
+    }
+}
+
+#[test]
+fn pair_exchanges_both_ways() {
+    for transport in TRANSPORTS {
+        let ctx = Context::new();
+        let mut a = socket(&ctx, SocketType::Pair);
+        let ep = bind(&mut a, transport);
+        let mut b = socket(&ctx, SocketType::Pair);
+        b.connect(&ep).unwrap();
+        for i in 0..100 {
+            a.send(format!("ping {i}"), 0).unwrap();
+            assert_eq!(b.recv_string(0).unwrap(), format!("ping {i}"));
+            b.send(format!("pong {i}"), 0).unwrap();
+            assert_eq!(a.recv_string(0).unwrap(), format!("pong {i}"));
+        }
+    }
+}

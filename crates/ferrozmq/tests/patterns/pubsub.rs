@@ -1,0 +1,177 @@
+use std::time::Duration;
+
+use ferrozmq::{Context, SocketOption, SocketType, DONTWAIT};
+
+use crate::common::*;
+
+#[test]
+fn subscriber_gets_exactly_matching_messages() {
+    for transport in TRANSPORTS {
+        let ctx = Context::new();
+        let mut publisher = socket(&ctx, SocketType::Pub);
+        let ep = bind(&mut publisher, transport);
+        let mut sub = socket(&ctx, SocketType::Sub);
+        sub.subscribe("a").unwrap();
+        sub.subscribe("bc").unwrap();
+        sub.connect(&ep).unwrap();
+        settle();
+        for topic in ["a1", "b1", "bc1", "c", "a2", ""] {
+            publisher.send(topic, 0).unwrap();
+        }
+        publisher.send("zzz-end", 0).unwrap();
+        sub.subscribe("zzz").unwrap();
+        settle();
+        publisher.send("zzz-end", 0).unwrap();
+        let got: Vec<String> = (0..4).map(|_| sub.recv_string(0).unwrap()).collect();
+        assert_eq!(got, ["a1", "bc1", "a2", "zzz-end"], "{transport}");
+        sub.unsubscribe("a").unwrap();
+        settle();
+        publisher.send("a3", 0).unwrap();
+        publisher.send("bc2", 0).unwrap();
+        assert_eq!(sub.recv_string(0).unwrap(), "bc2");
+    }
+}
+
+#[test]
+fn no_subscribers_means_dropped_and_pub_never_blocks() {
+    let ctx = Context::new();
+    let mut publisher = socket(&ctx, SocketType::Pub);
+    publisher.set_option(SocketOption::SndHwm, 10).unwrap();
+    let ep = bind(&mut publisher, "inproc");
+    for _ in 0..1000 {
+        publisher.send("x", DONTWAIT).unwrap();
+    }
+    let mut slow = socket(&ctx, SocketType::Sub);
+    slow.set_option(SocketOption::RcvHwm, 10).unwrap();
+    slow.subscribe("").unwrap();
+    slow.connect(&ep).unwrap();
+    let mut fast = socket(&ctx, SocketType::Sub);
+    fast.subscribe("").unwrap();
+    fast.connect(&ep).unwrap();
+    publisher.send("warmup", 0).unwrap();
+    let mut fast_got = 0;
+    for i in 0..10_000 {
+        publisher.send(format!("{i}"), DONTWAIT).unwrap();
+        while fast.recv(DONTWAIT).is_ok() {
+            fast_got += 1;
+        }
+    }
+    while fast.recv_string(DONTWAIT).is_ok() {
+        fast_got += 1;
+    }
+    assert_eq!(fast_got, 10_001, "the fast subscriber loses nothing");
+    let mut slow_got = 0;
+    while slow.recv(DONTWAIT).is_ok() {
+        slow_got += 1;
+    }
+    assert!(
+        slow_got <= 20,
+        "slow subscriber bounded by HWM, got {slow_got}"
+    );
+}
+
+#[test]
+fn xpub_sees_subscriptions_and_xsub_sends_them() {
+    for transport in TRANSPORTS {
+        let ctx = Context::new();
+        let mut xpub = socket(&ctx, SocketType::XPub);
+        let ep = bind(&mut xpub, transport);
+        let mut xsub = socket(&ctx, SocketType::XSub);
+        xsub.connect(&ep).unwrap();
+        xsub.send(&b"\x01news"[..], 0).unwrap();
+        assert_eq!(&xpub.recv_bytes(0).unwrap()[..], b"\x01news", "{transport}");
+        xpub.send("news flash", 0).unwrap();
+        xpub.send("other", 0).unwrap();
+        assert_eq!(xsub.recv_string(0).unwrap(), "news flash");
+        // A second subscriber to the same topic is not reported (not verbose).
+        let mut sub2 = socket(&ctx, SocketType::Sub);
+        sub2.subscribe("news").unwrap();
+        sub2.connect(&ep).unwrap();
+        settle();
+        assert!(xpub.recv(DONTWAIT).is_err());
+        xsub.send(&b"\x00news"[..], 0).unwrap();
+        settle();
+        assert!(xpub.recv(DONTWAIT).is_err(), "sub2 still subscribed");
+        drop(sub2);
+        assert_eq!(
+            &xpub
+                .recv_bytes(0)
+                .unwrap_or_else(|e| panic!("{transport}: {e}"))[..],
+            b"\x00news"
+        );
+    }
+}
+
+#[test]
+fn xpub_verbose_and_welcome() {
+    let ctx = Context::new();
+    let mut xpub = socket(&ctx, SocketType::XPub);
+    xpub.set_option(SocketOption::XpubVerbose, 1).unwrap();
+    xpub.set_option_bytes(SocketOption::XpubWelcomeMsg, b"welcome")
+        .unwrap();
+    let ep = bind(&mut xpub, "tcp");
+    let mut a = socket(&ctx, SocketType::Sub);
+    a.subscribe("").unwrap();
+    a.connect(&ep).unwrap();
+    let mut b = socket(&ctx, SocketType::Sub);
+    b.subscribe("").unwrap();
+    b.connect(&ep).unwrap();
+    assert_eq!(&xpub.recv_bytes(0).unwrap()[..], b"\x01");
+    assert_eq!(&xpub.recv_bytes(0).unwrap()[..], b"\x01");
+    assert_eq!(a.recv_string(0).unwrap(), "welcome");
+    assert_eq!(b.recv_string(0).unwrap(), "welcome");
+}
+
+#[test]
+fn subscriber_fair_queues_several_publishers() {
+    let ctx = Context::new();
+    let mut sub = socket(&ctx, SocketType::Sub);
+    sub.subscribe("").unwrap();
+    let mut pubs: Vec<_> = (0..3)
+        .map(|_| {
+            let mut p = socket(&ctx, SocketType::Pub);
+            let ep = bind(&mut p, "tcp");
+            sub.connect(&ep).unwrap();
+            p
+        })
+        .collect();
+    settle();
+    for (i, p) in pubs.iter_mut().enumerate() {
+        for j in 0..10 {
+            p.send(format!("{i}:{j}"), 0).unwrap();
+        }
+    }
+    let mut got: Vec<String> = (0..30).map(|_| sub.recv_string(0).unwrap()).collect();
+    got.sort();
+    assert_eq!(got.len(), 30);
+    std::thread::sleep(Duration::from_millis(10));
+}
+
+#[test]
+fn subscriptions_survive_publisher_restart() {
+    let ctx = Context::new();
+    let mut publisher = socket(&ctx, SocketType::Pub);
+    let ep = bind(&mut publisher, "tcp");
+    let mut sub = socket(&ctx, SocketType::Sub);
+    sub.set_option(SocketOption::ReconnectIvl, 50).unwrap();
+    sub.subscribe("t").unwrap();
+    sub.connect(&ep).unwrap();
+    settle();
+    publisher.send("t1", 0).unwrap();
+    assert_eq!(sub.recv_string(0).unwrap(), "t1");
+    publisher.close();
+    std::thread::sleep(Duration::from_millis(100));
+    let mut publisher = socket(&ctx, SocketType::Pub);
+    publisher.bind(&ep).unwrap();
+    let mut got = None;
+    for _ in 0..40 {
+        publisher.send("x-unwanted", 0).unwrap();
+        publisher.send("t2", 0).unwrap();
+        if let Ok(m) = sub.recv_string(DONTWAIT) {
+            got = Some(m);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(got.as_deref(), Some("t2"));
+}

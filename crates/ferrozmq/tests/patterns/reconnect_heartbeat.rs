@@ -1,0 +1,76 @@
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::time::{Duration, Instant};
+
+use ferrozmq::{Context, SocketOption, SocketType};
+use ferrozmq_zmtp::{Config, Connection};
+
+use crate::common::*;
+
+#[test]
+fn reconnects_after_peer_restarts() {
+    let ctx = Context::new();
+    let mut pull = socket(&ctx, SocketType::Pull);
+    let ep = bind(&mut pull, "tcp");
+    let mut push = socket(&ctx, SocketType::Push);
+    push.set_option(SocketOption::ReconnectIvl, 50).unwrap();
+    push.connect(&ep).unwrap();
+    push.send("before", 0).unwrap();
+    assert_eq!(pull.recv_string(0).unwrap(), "before");
+    pull.close();
+    std::thread::sleep(Duration::from_millis(100));
+    let mut pull = socket(&ctx, SocketType::Pull);
+    pull.bind(&ep).unwrap();
+    push.send("after", 0).unwrap();
+    assert_eq!(pull.recv_string(0).unwrap(), "after");
+}
+
+/// A peer that completes the handshake and then goes silent is detected by
+/// heartbeats: our side drops it and reconnects.
+#[test]
+fn heartbeat_timeout_drops_a_silent_peer() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let ctx = Context::new();
+    let mut dealer = socket(&ctx, SocketType::Dealer);
+    dealer.set_option(SocketOption::HeartbeatIvl, 100).unwrap();
+    dealer
+        .set_option(SocketOption::HeartbeatTimeout, 300)
+        .unwrap();
+    dealer.set_option(SocketOption::ReconnectIvl, 50).unwrap();
+    dealer.connect(&format!("tcp://127.0.0.1:{port}")).unwrap();
+
+    let (mut stream, _) = listener.accept().unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .unwrap();
+    let mut conn = Connection::new(Config::new(ferrozmq_zmtp::SocketType::Router)).unwrap();
+    let mut buf = [0u8; 4096];
+    while !conn.is_ready() {
+        let out = conn.transmit().to_vec();
+        conn.transmit().advance(out.len());
+        stream.write_all(&out).unwrap();
+        let n = stream.read(&mut buf).unwrap();
+        conn.handle_bytes(&buf[..n]).unwrap();
+    }
+    let out = conn.transmit().to_vec();
+    stream.write_all(&out).unwrap();
+    // Now stay silent: read PINGs but never answer.
+    let start = Instant::now();
+    let mut saw_ping = false;
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => saw_ping |= buf[..n].windows(4).any(|w| w == b"PING"),
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(3),
+            "never disconnected"
+        );
+    }
+    assert!(saw_ping, "no PING before the timeout");
+    assert!(start.elapsed() >= Duration::from_millis(250));
+    // And it reconnects.
+    listener.set_nonblocking(false).unwrap();
+    let (_again, _) = listener.accept().unwrap();
+}

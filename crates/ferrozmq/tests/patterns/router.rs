@@ -1,0 +1,92 @@
+use ferrozmq::{Context, Error, SocketOption, SocketType, DONTWAIT, SNDMORE};
+
+use crate::common::*;
+
+#[test]
+fn routes_by_identity_and_drops_unroutable() {
+    for transport in TRANSPORTS {
+        let ctx = Context::new();
+        let mut router = socket(&ctx, SocketType::Router);
+        let ep = bind(&mut router, transport);
+        let mut dealer = socket(&ctx, SocketType::Dealer);
+        dealer
+            .set_option_bytes(SocketOption::RoutingId, b"alice")
+            .unwrap();
+        dealer.connect(&ep).unwrap();
+        dealer.send("hi", 0).unwrap();
+        assert_eq!(
+            router.recv_multipart(0).unwrap(),
+            ["alice", "hi"],
+            "{transport}"
+        );
+        // Unknown peer: silently dropped without ROUTER_MANDATORY.
+        router.send_multipart(["nobody", "lost"], 0).unwrap();
+        router.send_multipart(["alice", "back"], 0).unwrap();
+        assert_eq!(dealer.recv_string(0).unwrap(), "back");
+        router.set_option(SocketOption::RouterMandatory, 1).unwrap();
+        assert_eq!(
+            router.send("nobody", SNDMORE).unwrap_err(),
+            Error::HostUnreachable
+        );
+    }
+}
+
+#[test]
+fn generated_ids_start_with_zero_and_are_five_bytes() {
+    let ctx = Context::new();
+    let mut router = socket(&ctx, SocketType::Router);
+    let ep = bind(&mut router, "tcp");
+    let mut dealer = socket(&ctx, SocketType::Dealer);
+    dealer.connect(&ep).unwrap();
+    dealer.send("x", 0).unwrap();
+    let msg = router.recv_multipart(0).unwrap();
+    assert_eq!(msg[0].len(), 5);
+    assert_eq!(msg[0][0], 0);
+}
+
+#[test]
+fn connect_routing_id_names_the_peer() {
+    let ctx = Context::new();
+    let mut server = socket(&ctx, SocketType::Router);
+    server
+        .set_option_bytes(SocketOption::RoutingId, b"server")
+        .unwrap();
+    let ep = bind(&mut server, "tcp");
+    let mut client = socket(&ctx, SocketType::Router);
+    client
+        .set_option_bytes(SocketOption::ConnectRoutingId, b"srv")
+        .unwrap();
+    client
+        .set_option_bytes(SocketOption::RoutingId, b"client")
+        .unwrap();
+    client.connect(&ep).unwrap();
+    // Routable at once, before the connection even completes.
+    client.set_option(SocketOption::RouterMandatory, 1).unwrap();
+    client.send_multipart(["srv", "hello"], 0).unwrap();
+    assert_eq!(server.recv_multipart(0).unwrap(), ["client", "hello"]);
+}
+
+#[test]
+fn handover_gives_the_id_to_the_new_peer() {
+    let ctx = Context::new();
+    let mut router = socket(&ctx, SocketType::Router);
+    router.set_option(SocketOption::RouterHandover, 1).unwrap();
+    let ep = bind(&mut router, "inproc");
+    let mut first = socket(&ctx, SocketType::Dealer);
+    first
+        .set_option_bytes(SocketOption::RoutingId, b"X")
+        .unwrap();
+    first.connect(&ep).unwrap();
+    first.send("from first", 0).unwrap();
+    assert_eq!(router.recv_multipart(0).unwrap(), ["X", "from first"]);
+    let mut second = socket(&ctx, SocketType::Dealer);
+    second
+        .set_option_bytes(SocketOption::RoutingId, b"X")
+        .unwrap();
+    second.connect(&ep).unwrap();
+    second.send("from second", 0).unwrap();
+    assert_eq!(router.recv_multipart(0).unwrap(), ["X", "from second"]);
+    router.send_multipart(["X", "to second"], 0).unwrap();
+    assert_eq!(second.recv_string(0).unwrap(), "to second");
+    assert_eq!(first.recv(DONTWAIT).unwrap_err(), Error::Again);
+}

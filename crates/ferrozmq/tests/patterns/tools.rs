@@ -1,0 +1,102 @@
+use std::time::Duration;
+
+use ferrozmq::{
+    poll, proxy_steerable, Context, EventKind, PollItem, SocketType, EVENT_ALL, POLLIN, POLLOUT,
+};
+
+use crate::common::*;
+
+#[test]
+fn poll_reports_readiness_and_times_out() {
+    let ctx = Context::new();
+    let mut a = socket(&ctx, SocketType::Pair);
+    let ep = bind(&mut a, "tcp");
+    let mut b = socket(&ctx, SocketType::Pair);
+    b.connect(&ep).unwrap();
+    settle();
+    {
+        let mut items = [PollItem::socket(&mut a, POLLIN)];
+        let t = std::time::Instant::now();
+        assert_eq!(
+            poll(&mut items, Some(Duration::from_millis(100))).unwrap(),
+            0
+        );
+        assert!(t.elapsed() >= Duration::from_millis(90));
+    }
+    let sender = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(50));
+        b.send("wake", 0).unwrap();
+        b
+    });
+    {
+        let mut items = [PollItem::socket(&mut a, POLLIN | POLLOUT)];
+        assert_eq!(poll(&mut items, Some(Duration::from_secs(5))).unwrap(), 1);
+        assert!(items[0].is_writable());
+    }
+    let mut items = [PollItem::socket(&mut a, POLLIN)];
+    assert_eq!(poll(&mut items, Some(Duration::from_secs(5))).unwrap(), 1);
+    assert!(items[0].is_readable());
+    assert_eq!(a.recv_string(0).unwrap(), "wake");
+    drop(sender.join().unwrap());
+}
+
+#[test]
+fn monitor_reports_connection_events() {
+    let ctx = Context::new();
+    let mut rep = socket(&ctx, SocketType::Rep);
+    rep.monitor(Some("inproc://monitor-rep"), EVENT_ALL)
+        .unwrap();
+    let mut mon = socket(&ctx, SocketType::Pair);
+    mon.connect("inproc://monitor-rep").unwrap();
+    let ep = bind(&mut rep, "tcp");
+    let mut req = socket(&ctx, SocketType::Req);
+    req.connect(&ep).unwrap();
+    let mut seen = Vec::new();
+    while !seen.contains(&EventKind::HandshakeSucceeded.code()) {
+        let frames = mon.recv_multipart(0).unwrap();
+        assert_eq!(frames.len(), 2);
+        assert_eq!(frames[0].len(), 6);
+        seen.push(u16::from_ne_bytes([frames[0][0], frames[0][1]]));
+    }
+    assert_eq!(seen[0], EventKind::Listening.code());
+    assert!(seen.contains(&EventKind::Accepted.code()));
+}
+
+#[test]
+fn steerable_proxy_forwards_subscriptions_end_to_end() {
+    let ctx = Context::new();
+    let mut xsub = socket(&ctx, SocketType::XSub);
+    let front = bind(&mut xsub, "tcp");
+    let mut xpub = socket(&ctx, SocketType::XPub);
+    let back = bind(&mut xpub, "tcp");
+    let mut control = socket(&ctx, SocketType::Pair);
+    control.bind("inproc://proxy-control").unwrap();
+    let ctx2 = ctx.clone();
+    let proxy = std::thread::spawn(move || {
+        let mut ctrl = ctx2.socket(SocketType::Pair).unwrap();
+        ctrl.connect("inproc://proxy-control").unwrap();
+        proxy_steerable(&mut xsub, &mut xpub, None, &mut ctrl)
+    });
+    let mut publisher = socket(&ctx, SocketType::Pub);
+    publisher.connect(&front).unwrap();
+    let mut sub = socket(&ctx, SocketType::Sub);
+    sub.subscribe("wx").unwrap();
+    sub.connect(&back).unwrap();
+    // The subscription travels sub -> xpub -> proxy -> xsub -> publisher.
+    let mut got = None;
+    for _ in 0..50 {
+        publisher.send("wx 20C", 0).unwrap();
+        publisher.send("sports", 0).unwrap();
+        if let Ok(m) = sub.recv_string(ferrozmq::DONTWAIT) {
+            got = Some(m);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(got.as_deref(), Some("wx 20C"));
+    control.send("STATISTICS", 0).unwrap();
+    let stats = control.recv_multipart(0).unwrap();
+    assert_eq!(stats.len(), 8);
+    control.send("TERMINATE", 0).unwrap();
+    proxy.join().unwrap().unwrap();
+}
