@@ -476,8 +476,13 @@ impl Reactor {
             token,
             now,
         };
-        let alive = session.drive(&mut ctx);
-        let deadline = session.deadline();
+        // A bug in one session must not take the whole I/O thread down with it:
+        // contain the panic and drop that session only.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let alive = session.drive(&mut ctx);
+            (alive, session.deadline())
+        }));
+        let (alive, deadline) = outcome.unwrap_or((false, None));
         if !alive {
             self.release(token);
             self.shared.load.fetch_sub(1, Ordering::Relaxed);

@@ -48,10 +48,7 @@ impl Publisher {
     fn process_input(&mut self, options: &Options) {
         let mut dead = Vec::new();
         for i in 0..self.peers.len() {
-            loop {
-                let Some(peer) = self.peers.get_mut(i) else {
-                    break;
-                };
+            while let Some(peer) = self.peers.get_mut(i) {
                 let Some(msg) = peer.pipe.inbound.pop() else {
                     if is_dead(&peer.pipe) {
                         dead.push(peer.pipe.id);

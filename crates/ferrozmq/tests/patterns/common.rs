@@ -3,12 +3,12 @@ use std::time::Duration;
 use ferrozmq::{Context, Socket, SocketOption, SocketType};
 
 /// The transports every pattern test runs over.
-pub const TRANSPORTS: [&str; 3] = ["inproc", "tcp", "ipc"];
+pub(crate) const TRANSPORTS: [&str; 3] = ["inproc", "tcp", "ipc"];
 
 static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// A bindable endpoint for `transport`, unique within the process.
-pub fn endpoint(transport: &str) -> String {
+pub(crate) fn endpoint(transport: &str) -> String {
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     match transport {
         "inproc" => format!("inproc://test-{n}"),
@@ -18,7 +18,7 @@ pub fn endpoint(transport: &str) -> String {
 }
 
 /// A socket with a receive timeout so a broken test fails instead of hanging.
-pub fn socket(ctx: &Context, t: SocketType) -> Socket {
+pub(crate) fn socket(ctx: &Context, t: SocketType) -> Socket {
     let mut s = ctx.socket(t).unwrap();
     s.set_option(SocketOption::RcvTimeo, 5000).unwrap();
     s.set_option(SocketOption::SndTimeo, 5000).unwrap();
@@ -27,12 +27,12 @@ pub fn socket(ctx: &Context, t: SocketType) -> Socket {
 }
 
 /// Binds `s` on a fresh endpoint of `transport` and returns what to connect to.
-pub fn bind(s: &mut Socket, transport: &str) -> String {
+pub(crate) fn bind(s: &mut Socket, transport: &str) -> String {
     s.bind(&endpoint(transport)).unwrap();
     s.last_endpoint().to_string()
 }
 
 /// Gives asynchronous connects time to complete.
-pub fn settle() {
+pub(crate) fn settle() {
     std::thread::sleep(Duration::from_millis(150));
 }
