@@ -522,7 +522,7 @@ impl Connection {
             zap_metadata: Metadata::new(),
         });
         self.mechanism = None;
-        self.become_ready();
+        self.become_ready()?;
         if protocol == PeerProtocol::Zmtp10
             && matches!(self.config.socket_type, SocketType::Pub | SocketType::XPub)
         {
@@ -582,7 +582,7 @@ impl Connection {
             peer.zap_metadata = zap_metadata;
         }
         self.protects_frames = false;
-        self.become_ready();
+        self.become_ready()?;
         Ok(())
     }
 
@@ -597,11 +597,14 @@ impl Connection {
         }
     }
 
-    fn become_ready(&mut self) {
-        let framing = self.decoder.framing();
-        self.decoder = Decoder::new(framing, self.config.max_message_size);
+    fn become_ready(&mut self) -> Result<()> {
+        // Keep the decoder: after a ZAP wait, part of the next frame may
+        // already have been taken off the read buffer.
+        self.decoder
+            .set_max_frame_size(self.config.max_message_size)?;
         self.phase = Phase::Ready;
         self.events.push_back(Event::HandshakeSucceeded);
+        Ok(())
     }
 
     fn handle_traffic_frame(&mut self, frame: Frame) -> Result<()> {

@@ -46,6 +46,19 @@ impl Decoder {
         self.framing = framing;
     }
 
+    /// Changes the size limit (when the handshake ends), keeping any frame in
+    /// progress; fails if that frame is already above the new limit.
+    pub(crate) fn set_max_frame_size(&mut self, max_frame_size: Option<u64>) -> Result<()> {
+        self.max_frame_size = max_frame_size;
+        match (self.pending, max_frame_size) {
+            (Some(h), Some(max)) if h.size as u64 > max => Err(Error::MessageTooLarge {
+                size: h.size as u64,
+                max,
+            }),
+            _ => Ok(()),
+        }
+    }
+
     /// Bytes still needed to finish the frame in progress, if known; a hint for
     /// how much to reserve before the next read.
     pub fn bytes_needed(&self, buf: &BytesMut) -> usize {
@@ -234,6 +247,27 @@ mod tests {
         assert!(dec.decode(&mut BytesMut::from(&huge[..])).is_err());
         let mut v2 = Decoder::new(Framing::V2, None);
         assert!(v2.decode(&mut BytesMut::from(&[0x04u8, 0][..])).is_err());
+    }
+
+    #[test]
+    fn limit_change_keeps_the_frame_in_progress() {
+        let mut dec = Decoder::new(Framing::V3, Some(1 << 20));
+        let mut buf = BytesMut::from(&[0x00u8, 4, b'a', b'b'][..]);
+        assert_eq!(dec.decode(&mut buf), Ok(None));
+        dec.set_max_frame_size(Some(4)).unwrap();
+        buf.extend_from_slice(b"cd");
+        assert_eq!(
+            dec.decode(&mut buf),
+            Ok(Some(Frame::data(&b"abcd"[..], false)))
+        );
+        // A frame in progress above the new limit is refused at once.
+        let mut dec = Decoder::new(Framing::V3, Some(1 << 20));
+        let mut buf = BytesMut::from(&[0x00u8, 9, b'a'][..]);
+        assert_eq!(dec.decode(&mut buf), Ok(None));
+        assert_eq!(
+            dec.set_max_frame_size(Some(8)),
+            Err(Error::MessageTooLarge { size: 9, max: 8 })
+        );
     }
 
     #[test]

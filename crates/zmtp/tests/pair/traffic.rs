@@ -190,3 +190,26 @@ fn send_before_handshake_is_misuse() {
     side.pump();
     assert!(side.events.is_empty());
 }
+
+#[test]
+fn frame_split_across_a_zap_wait_is_kept() {
+    // The peer's READY arrives, ZAP is asked, and part of the next frame
+    // (a PING with context "abcd") arrives before ZAP answers.
+    let mut config = Config::new(SocketType::Router);
+    config.zap_for_null = true;
+    let mut conn = Connection::new(config).unwrap();
+    let mut input =
+        ferrozmq_zmtp::greeting::Greeting::new(ferrozmq_zmtp::greeting::MechanismName::NULL, false)
+            .encode(0)
+            .to_vec();
+    input.extend_from_slice(b"\x04\x1c\x05READY\x0bSocket-Type\x00\x00\x00\x06DEALER");
+    input.extend_from_slice(b"\x04\x0b\x04PING\x00\x00ab");
+    conn.handle_bytes(&input).unwrap();
+    assert!(matches!(conn.poll_event(), Some(Event::ZapRequest(_))));
+    conn.handle_zap_reply(ZapReply::accepted()).unwrap();
+    assert_eq!(conn.poll_event(), Some(Event::HandshakeSucceeded));
+    let before = conn.transmit().len();
+    conn.handle_bytes(b"cd").unwrap();
+    let out = conn.transmit().to_vec();
+    assert_eq!(&out[before..], b"\x04\x09\x04PONGabcd");
+}
