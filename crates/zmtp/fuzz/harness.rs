@@ -20,7 +20,7 @@ use ferrozmq_zmtp::{
 /// with the framing and size limit the config octet picks, then checks that
 /// decoding it whole agrees and that the frames re-encode to themselves.
 /// Returns how many frames it decoded.
-pub fn decoder(data: &[u8]) -> usize {
+pub(crate) fn decoder(data: &[u8]) -> usize {
     let (Some(&config), Some(&seed)) = (data.first(), data.get(1)) else {
         return 0;
     };
@@ -64,7 +64,7 @@ pub fn decoder(data: &[u8]) -> usize {
 /// and heartbeat the first two octets pick, playing the application around
 /// it (ZAP answers, sends, timers), and checks its invariants. Returns
 /// whether the handshake succeeded at some point.
-pub fn handshake(data: &[u8]) -> bool {
+pub(crate) fn handshake(data: &[u8]) -> bool {
     let (Some(&config), Some(&options), Some(&seed)) = (data.first(), data.get(1), data.get(2))
     else {
         return false;
