@@ -1,0 +1,69 @@
+//! The one guard every exported function runs inside: it catches panics and
+//! turns `Result`s into libzmq's `-1`/`NULL` + `errno` convention.
+
+use std::os::raw::c_int;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
+
+use ferrozmq::Error;
+
+use crate::errno;
+
+/// The result type of a function body: a value or a libzmq error.
+pub(crate) type Result<T> = std::result::Result<T, Error>;
+
+/// Runs `body` for a function returning `int`: `Err` becomes `-1` with
+/// errno set; a panic becomes `-1` with errno EFAULT.
+pub(crate) fn int(body: impl FnOnce() -> Result<c_int>) -> c_int {
+    guard(-1, || match body() {
+        Ok(v) => v,
+        Err(e) => fail(e, -1),
+    })
+}
+
+/// Runs `body` for a function returning a pointer: `Err` becomes `NULL`.
+pub(crate) fn ptr<T>(body: impl FnOnce() -> Result<*mut T>) -> *mut T {
+    guard(ptr::null_mut(), || match body() {
+        Ok(p) => p,
+        Err(e) => fail(e, ptr::null_mut()),
+    })
+}
+
+/// Runs `body` for a function with no error channel (void, counters):
+/// a panic is reported as `on_panic` with errno EFAULT.
+pub(crate) fn plain<R>(on_panic: R, body: impl FnOnce() -> R) -> R {
+    guard(on_panic, body)
+}
+
+/// Sets errno for `error` and returns `ret`.
+pub(crate) fn fail<R>(error: Error, ret: R) -> R {
+    errno::set(error.errno());
+    ret
+}
+
+fn guard<R>(on_panic: R, body: impl FnOnce() -> R) -> R {
+    // AssertUnwindSafe: after a panic we never look at the state the body
+    // was touching again from this call; the handle stays as it was.
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(r) => r,
+        Err(_) => {
+            errno::set(libc::EFAULT);
+            on_panic
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panics_become_minus_one_and_efault() {
+        let r = int(|| panic!("boom"));
+        assert_eq!(r, -1);
+        assert_eq!(errno::get(), libc::EFAULT);
+        let p: *mut u8 = ptr(|| Err(Error::Terminated));
+        assert!(p.is_null());
+        assert_eq!(errno::get(), Error::Terminated.errno());
+    }
+}

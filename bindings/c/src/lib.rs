@@ -1,0 +1,61 @@
+//! ferrozmq-ffi: libzmq 4.3's C API and ABI, implemented on [`ferrozmq`].
+//!
+//! Built as `libzmq.so.5` (soname `libzmq.so.5`) and `libzmq.a`, with a
+//! cbindgen-generated `include/zmq.h`, so that:
+//!
+//! - C programs compile against our `zmq.h` and link with `-lzmq`;
+//! - programs and bindings already linked against libzmq 4.3 (CZMQ, C# via
+//!   P/Invoke, ...) run on ferrozmq unchanged, by `LD_LIBRARY_PATH`.
+//!
+//! Every function of the stable `zmq.h` is here with the same signature,
+//! every constant with the same value, `zmq_msg_t` is 64 opaque bytes aligned
+//! to 8, and errors are reported through `errno` and `zmq_errno()` with
+//! libzmq's numbers (EFSM, ETERM, ...). Every exported function runs inside
+//! one `catch_unwind` guard (see `guard.rs`): no Rust panic crosses the ABI.
+//!
+//! It does **not** provide CURVE (`zmq_curve_keypair` and `zmq_curve_public`
+//! fail with ENOTSUP and `zmq_has("curve")` is 0), GSSAPI, PGM/NORM/TIPC/VMCI
+//! transports, ZMQ_STREAM sockets, or libzmq's DRAFT API apart from
+//! `zmq_msg_routing_id`/`zmq_msg_set_routing_id` and `ZMQ_METADATA`.
+//!
+//! ```c
+//! #include <zmq.h>
+//! void *ctx = zmq_ctx_new ();
+//! void *rep = zmq_socket (ctx, ZMQ_REP);
+//! zmq_bind (rep, "tcp://*:5555");
+//! char buf[16];
+//! int n = zmq_recv (rep, buf, sizeof buf, 0);
+//! zmq_send (rep, "World", 5, 0);
+//! zmq_close (rep);
+//! zmq_ctx_term (ctx);
+//! ```
+//!
+//! Handles: a context is a boxed [`ctx::Ctx`], a socket a boxed
+//! [`socket::SocketHandle`]; both start with a tag checked on every call, so
+//! NULL or a closed handle fails with EFAULT/ENOTSOCK instead of crashing
+//! (as libzmq's `check_tag` does). Like libzmq sockets, a socket must be used
+//! by one thread at a time.
+#![allow(non_camel_case_types)]
+
+mod consts;
+mod ctx;
+mod errno;
+mod guard;
+mod msg;
+mod poll;
+mod socket;
+mod sockopt;
+mod timers;
+mod util;
+mod z85;
+
+pub use consts::*;
+pub use ctx::*;
+pub use errno::{zmq_errno, zmq_strerror};
+pub use msg::*;
+pub use poll::*;
+pub use socket::*;
+pub use sockopt::{zmq_getsockopt, zmq_setsockopt};
+pub use timers::*;
+pub use util::*;
+pub use z85::{zmq_z85_decode, zmq_z85_encode};

@@ -1,0 +1,499 @@
+//! `zmq_msg_t`: 64 opaque bytes that hold a [`MsgRepr`] by value, and the
+//! `zmq_msg_*` functions.
+//!
+//! A message body is either a writable buffer (`zmq_msg_init_size`, filled
+//! by the caller through `zmq_msg_data`) or a shared, reference-counted
+//! [`Message`] (received, copied, or wrapping the caller's buffer from
+//! `zmq_msg_init_data` zero-copy, whose free function runs when the last
+//! reference is dropped, possibly on an I/O thread as in libzmq).
+
+use std::ffi::CString;
+use std::mem::{align_of, size_of};
+use std::os::raw::{c_char, c_int, c_uchar, c_void};
+use std::ptr::{self, addr_of, addr_of_mut};
+
+use bytes::Bytes;
+use ferrozmq::{Error, Message};
+
+use crate::consts::{ZMQ_MORE, ZMQ_SHARED, ZMQ_SRCFD};
+use crate::guard::{self, Result};
+use crate::socket::{clamp, socket, text};
+
+/// A message: 64 opaque bytes, aligned like a pointer, as in libzmq.
+#[repr(C, align(8))]
+pub struct zmq_msg_t {
+    _opaque: [c_uchar; 64],
+}
+
+/// The function `zmq_msg_init_data` calls to free the caller's buffer
+/// (`zmq_free_fn` in zmq.h).
+type FreeFn = unsafe extern "C" fn(data: *mut c_void, hint: *mut c_void);
+
+/// Initialises an empty message.
+///
+/// # Safety
+/// `msg` must point to writable memory for a `zmq_msg_t`.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_init(msg: *mut zmq_msg_t) -> c_int {
+    guard::int(|| {
+        // SAFETY: msg is writable per the contract.
+        unsafe { init(msg, Body::Shared(Message::new()))? };
+        Ok(0)
+    })
+}
+
+/// Initialises a message of `size` bytes for the caller to fill in.
+///
+/// # Safety
+/// `msg` must point to writable memory for a `zmq_msg_t`.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_init_size(msg: *mut zmq_msg_t, size: usize) -> c_int {
+    guard::int(|| {
+        let mut buf = Vec::new();
+        buf.try_reserve_exact(size).map_err(|_| Error::NoMemory)?;
+        buf.resize(size, 0);
+        // SAFETY: msg is writable per the contract.
+        unsafe { init(msg, Body::Writable(buf))? };
+        Ok(0)
+    })
+}
+
+/// Initialises a message over the caller's buffer, without copying it.
+///
+/// `ffn(data, hint)` is called once the library no longer needs the buffer.
+///
+/// # Safety
+/// `msg` writable; `data` readable for `size` bytes until `ffn` is called
+/// (or forever if `ffn` is NULL); `ffn` callable from any thread.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_init_data(
+    msg: *mut zmq_msg_t,
+    data: *mut c_void,
+    size: usize,
+    ffn: Option<unsafe extern "C" fn(data: *mut c_void, hint: *mut c_void)>,
+    hint: *mut c_void,
+) -> c_int {
+    guard::int(|| {
+        if data.is_null() && size > 0 {
+            return Err(Error::Fault);
+        }
+        let owner = CallerBuffer {
+            data,
+            size,
+            ffn,
+            hint,
+        };
+        let body = Body::Shared(Message::from(Bytes::from_owner(owner)));
+        // SAFETY: msg is writable per the contract.
+        unsafe { init(msg, body)? };
+        Ok(0)
+    })
+}
+
+/// Sends a message; on success `msg` is left empty. Returns its size.
+///
+/// # Safety
+/// `msg` an initialised message; `s` a live socket handle.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_send(msg: *mut zmq_msg_t, s: *mut c_void, flags: c_int) -> c_int {
+    guard::int(|| {
+        // SAFETY: per this function's contract.
+        let (m, socket) = unsafe { (repr(msg)?, socket(s)?) };
+        let frame = m.share();
+        let len = frame.len();
+        socket.send(frame, flags)?;
+        m.reset(Body::Shared(Message::new()));
+        Ok(clamp(len))
+    })
+}
+
+/// Receives a frame into `msg` (whose old contents are released); returns its size.
+///
+/// # Safety
+/// `msg` an initialised message; `s` a live socket handle.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_recv(msg: *mut zmq_msg_t, s: *mut c_void, flags: c_int) -> c_int {
+    guard::int(|| {
+        // SAFETY: per this function's contract.
+        let (m, socket) = unsafe { (repr(msg)?, socket(s)?) };
+        let frame = socket.recv(flags)?;
+        let len = frame.len();
+        m.reset(Body::Shared(frame));
+        Ok(clamp(len))
+    })
+}
+
+/// Deprecated: `zmq_msg_send` with the arguments the other way round.
+///
+/// # Safety
+/// As `zmq_msg_send`.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_sendmsg(s: *mut c_void, msg: *mut zmq_msg_t, flags: c_int) -> c_int {
+    // SAFETY: same contract.
+    unsafe { zmq_msg_send(msg, s, flags) }
+}
+
+/// Deprecated: `zmq_msg_recv` with the arguments the other way round.
+///
+/// # Safety
+/// As `zmq_msg_recv`.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_recvmsg(s: *mut c_void, msg: *mut zmq_msg_t, flags: c_int) -> c_int {
+    // SAFETY: same contract.
+    unsafe { zmq_msg_recv(msg, s, flags) }
+}
+
+/// Releases a message; it must be initialised again before reuse.
+///
+/// # Safety
+/// `msg` an initialised message.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_close(msg: *mut zmq_msg_t) -> c_int {
+    guard::int(|| {
+        // SAFETY: checks the magic, then drops the value in place.
+        unsafe { close(msg)? };
+        Ok(0)
+    })
+}
+
+/// Moves `src` into `dest` (releasing what `dest` held); `src` becomes empty.
+///
+/// # Safety
+/// Both initialised messages.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_move(dest: *mut zmq_msg_t, src: *mut zmq_msg_t) -> c_int {
+    guard::int(|| {
+        // SAFETY: per this function's contract; both checked by magic.
+        unsafe {
+            repr(src)?;
+            repr(dest)?;
+        }
+        if dest == src {
+            return Ok(0);
+        }
+        // SAFETY: both are live, distinct MsgReprs: dest's old value is
+        // dropped, src's value is moved bitwise and src is re-initialised
+        // without dropping (its value now lives in dest).
+        unsafe {
+            ptr::drop_in_place(dest.cast::<MsgRepr>());
+            ptr::copy_nonoverlapping(src.cast::<MsgRepr>(), dest.cast::<MsgRepr>(), 1);
+            src.cast::<MsgRepr>()
+                .write(MsgRepr::new(Body::Shared(Message::new())));
+        }
+        Ok(0)
+    })
+}
+
+/// Makes `dest` share `src`'s body (no copy of the bytes).
+///
+/// # Safety
+/// Both initialised messages.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_copy(dest: *mut zmq_msg_t, src: *mut zmq_msg_t) -> c_int {
+    guard::int(|| {
+        // SAFETY: per this function's contract; both checked by magic.
+        unsafe {
+            repr(src)?;
+            repr(dest)?;
+        }
+        if dest == src {
+            return Ok(0);
+        }
+        // SAFETY: distinct live messages, so the two references don't alias.
+        let (from, to) = unsafe { (repr(src)?, repr(dest)?) };
+        let shared = from.share_message();
+        from.shared = true;
+        to.reset(Body::Shared(shared));
+        to.shared = true;
+        Ok(0)
+    })
+}
+
+/// A pointer to the message's bytes.
+///
+/// # Safety
+/// `msg` an initialised message. Writing through the pointer is allowed for
+/// messages from `zmq_msg_init_size`, as in libzmq.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_data(msg: *mut zmq_msg_t) -> *mut c_void {
+    guard::ptr(|| {
+        // SAFETY: per this function's contract.
+        let m = unsafe { repr(msg)? };
+        Ok(match &mut m.body {
+            Body::Writable(b) => b.as_mut_ptr().cast(),
+            // The cast to *mut is libzmq's signature; Bytes keeps its data
+            // behind a raw pointer, so a caller writing into a received
+            // frame (which libzmq allows) does not alias any Rust reference.
+            Body::Shared(f) => f.data().as_ptr().cast_mut().cast(),
+        })
+    })
+}
+
+/// The message's size in bytes (0 for an invalid message).
+///
+/// # Safety
+/// `msg` an initialised message.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_size(msg: *const zmq_msg_t) -> usize {
+    // SAFETY: per this function's contract; only read.
+    guard::plain(0, || unsafe { repr(msg.cast_mut()) }.map_or(0, |m| m.len()))
+}
+
+/// 1 if more frames of this message follow, else 0.
+///
+/// # Safety
+/// `msg` an initialised message.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_more(msg: *const zmq_msg_t) -> c_int {
+    guard::plain(0, || {
+        // SAFETY: per this function's contract; only read.
+        unsafe { repr(msg.cast_mut()) }.map_or(0, |m| c_int::from(m.more()))
+    })
+}
+
+/// Reads a message property: ZMQ_MORE, ZMQ_SHARED, ZMQ_SRCFD (always -1).
+///
+/// # Safety
+/// `msg` an initialised message.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_get(msg: *const zmq_msg_t, property: c_int) -> c_int {
+    guard::int(|| {
+        // SAFETY: per this function's contract; only read.
+        let m = unsafe { repr(msg.cast_mut())? };
+        match property {
+            ZMQ_MORE => Ok(c_int::from(m.more())),
+            ZMQ_SHARED => Ok(c_int::from(m.shared)),
+            ZMQ_SRCFD => Ok(-1),
+            _ => Err(Error::Invalid),
+        }
+    })
+}
+
+/// Sets a message property: none can be set, so always EINVAL (as libzmq).
+///
+/// # Safety
+/// `msg` an initialised message.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_set(msg: *mut zmq_msg_t, property: c_int, optval: c_int) -> c_int {
+    let _ = (property, optval);
+    guard::int(|| {
+        // SAFETY: per this function's contract.
+        unsafe { repr(msg)? };
+        Err(Error::Invalid)
+    })
+}
+
+/// A metadata property of the peer that sent the message, or NULL.
+///
+/// "Socket-Type", "Routing-Id"/"Identity", "Peer-Address", "User-Id", or an
+/// application "X-" property; the string lives as long as the message. NULL
+/// and EINVAL if there is none.
+///
+/// # Safety
+/// `msg` an initialised message; `property` a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_gets(
+    msg: *const zmq_msg_t,
+    property: *const c_char,
+) -> *const c_char {
+    guard::ptr(|| {
+        // SAFETY: per this function's contract. The cache of returned
+        // strings lives inside the message, which libzmq's const signature
+        // still lets us update (the object itself is never const).
+        let (m, name) = unsafe { (repr(msg.cast_mut())?, text(property)?) };
+        let value = match &m.body {
+            Body::Shared(f) => f.property(name),
+            Body::Writable(_) => None,
+        };
+        let value = CString::new(value.ok_or(Error::Invalid)?).map_err(|_| Error::Invalid)?;
+        let extra = m.extra.get_or_insert_with(Box::default);
+        let p = value.as_ptr();
+        extra.strings.push(value);
+        Ok(p.cast_mut())
+    })
+    .cast_const()
+}
+
+/// DRAFT: the routing id set by `zmq_msg_set_routing_id` (0 if none).
+///
+/// # Safety
+/// `msg` an initialised message.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_routing_id(msg: *mut zmq_msg_t) -> u32 {
+    guard::plain(0, || {
+        // SAFETY: per this function's contract.
+        unsafe { repr(msg) }.map_or(0, |m| m.extra.as_ref().map_or(0, |e| e.routing_id))
+    })
+}
+
+/// DRAFT: sets the routing id used by SERVER sockets (not zero).
+///
+/// # Safety
+/// `msg` an initialised message.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_set_routing_id(msg: *mut zmq_msg_t, routing_id: u32) -> c_int {
+    guard::int(|| {
+        // SAFETY: per this function's contract.
+        let m = unsafe { repr(msg)? };
+        if routing_id == 0 {
+            return Err(Error::Invalid);
+        }
+        m.extra.get_or_insert_with(Box::default).routing_id = routing_id;
+        Ok(0)
+    })
+}
+
+/// What a `zmq_msg_t` holds.
+#[repr(C)]
+struct MsgRepr {
+    magic: u32,
+    shared: bool,
+    body: Body,
+    extra: Option<Box<Extra>>,
+}
+
+enum Body {
+    Writable(Vec<u8>),
+    Shared(Message),
+}
+
+/// Rarely used state, kept out of line so the message fits in 64 bytes.
+#[derive(Default)]
+struct Extra {
+    strings: Vec<CString>,
+    routing_id: u32,
+}
+
+impl MsgRepr {
+    fn new(body: Body) -> MsgRepr {
+        MsgRepr {
+            magic: MSG_MAGIC,
+            shared: false,
+            body,
+            extra: None,
+        }
+    }
+
+    fn reset(&mut self, body: Body) {
+        *self = MsgRepr::new(body);
+    }
+
+    fn len(&self) -> usize {
+        match &self.body {
+            Body::Writable(b) => b.len(),
+            Body::Shared(f) => f.len(),
+        }
+    }
+
+    fn more(&self) -> bool {
+        matches!(&self.body, Body::Shared(f) if f.more())
+    }
+
+    /// Turns a writable body into a shared one (zero-copy) and returns a
+    /// reference-counted clone of the frame.
+    fn share_message(&mut self) -> Message {
+        if let Body::Writable(b) = &mut self.body {
+            let frozen = Bytes::from(std::mem::take(b));
+            self.body = Body::Shared(Message::from(frozen));
+        }
+        match &self.body {
+            Body::Shared(f) => f.clone(),
+            Body::Writable(_) => Message::new(),
+        }
+    }
+
+    /// The body's bytes, shared, ready to send.
+    fn share(&mut self) -> Bytes {
+        self.share_message().into_bytes()
+    }
+}
+
+/// The caller's buffer from `zmq_msg_init_data`, freed by its function.
+struct CallerBuffer {
+    data: *mut c_void,
+    size: usize,
+    ffn: Option<FreeFn>,
+    hint: *mut c_void,
+}
+
+// SAFETY: the buffer is only read, and zmq_msg_init_data's contract (as
+// libzmq's) lets the free function run on any thread.
+unsafe impl Send for CallerBuffer {}
+
+impl AsRef<[u8]> for CallerBuffer {
+    fn as_ref(&self) -> &[u8] {
+        if self.size == 0 {
+            return &[];
+        }
+        // SAFETY: the caller keeps `data` readable for `size` bytes until
+        // the free function runs, which is after the last use (in Drop).
+        unsafe { std::slice::from_raw_parts(self.data.cast::<u8>(), self.size) }
+    }
+}
+
+impl Drop for CallerBuffer {
+    fn drop(&mut self) {
+        if let Some(ffn) = self.ffn {
+            // SAFETY: called once, with the arguments given to init_data.
+            unsafe { ffn(self.data, self.hint) };
+        }
+    }
+}
+
+/// Writes a fresh message into `msg` without reading what was there.
+///
+/// # Safety
+/// `msg` must be writable for a `zmq_msg_t`.
+unsafe fn init(msg: *mut zmq_msg_t, body: Body) -> Result<()> {
+    if msg.is_null() {
+        return Err(Error::Fault);
+    }
+    // SAFETY: writable and large/aligned enough (checked at compile time below).
+    unsafe { msg.cast::<MsgRepr>().write(MsgRepr::new(body)) };
+    Ok(())
+}
+
+/// The message in `msg`; EFAULT for NULL or uninitialised/closed memory.
+///
+/// # Safety
+/// `msg` must be NULL or point to a `zmq_msg_t`'s 64 readable bytes; if the
+/// magic matches it must hold a live `MsgRepr` not otherwise borrowed.
+unsafe fn repr<'a>(msg: *mut zmq_msg_t) -> Result<&'a mut MsgRepr> {
+    if msg.is_null() {
+        return Err(Error::Fault);
+    }
+    let m = msg.cast::<MsgRepr>();
+    // SAFETY: readable per the contract; only the u32 magic is read before
+    // we know the bytes are a MsgRepr.
+    if unsafe { addr_of!((*m).magic).read() } != MSG_MAGIC {
+        return Err(Error::Fault);
+    }
+    // SAFETY: the magic says a live MsgRepr is here.
+    Ok(unsafe { &mut *m })
+}
+
+/// Drops the message in place and marks the memory as closed.
+///
+/// # Safety
+/// As [`repr`].
+unsafe fn close(msg: *mut zmq_msg_t) -> Result<()> {
+    // SAFETY: per the contract.
+    unsafe { repr(msg)? };
+    let m = msg.cast::<MsgRepr>();
+    // SAFETY: a live MsgRepr, dropped once; afterwards only the magic is
+    // written, so a second close or use fails with EFAULT.
+    unsafe {
+        ptr::drop_in_place(m);
+        addr_of_mut!((*m).magic).write(0);
+    }
+    Ok(())
+}
+
+const MSG_MAGIC: u32 = 0x6d73_6721;
+
+const _: () = assert!(
+    size_of::<MsgRepr>() <= size_of::<zmq_msg_t>()
+        && align_of::<MsgRepr>() <= align_of::<zmq_msg_t>(),
+    "MsgRepr must fit in zmq_msg_t; box the body if ferrozmq::Message grew"
+);
+const _: () = assert!(size_of::<zmq_msg_t>() == 64 && align_of::<zmq_msg_t>() == 8);

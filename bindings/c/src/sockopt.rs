@@ -1,0 +1,102 @@
+//! `zmq_setsockopt` and `zmq_getsockopt`: raw option bytes in and out, with
+//! libzmq's size rules.
+
+use std::os::raw::{c_int, c_void};
+use std::ptr;
+
+use ferrozmq::{Error, OptionValue, SocketOption};
+
+use crate::consts::{ZMQ_IPV4ONLY, ZMQ_IPV6};
+use crate::guard::{self, Result};
+use crate::socket::{bytes, socket};
+
+/// Sets a socket option from `optvallen` bytes at `optval`.
+///
+/// # Safety
+/// `s` a live socket handle; `optval` readable for `optvallen` bytes (or NULL if 0).
+#[no_mangle]
+pub unsafe extern "C" fn zmq_setsockopt(
+    s: *mut c_void,
+    option: c_int,
+    optval: *const c_void,
+    optvallen: usize,
+) -> c_int {
+    guard::int(|| {
+        // SAFETY: per this function's contract.
+        let (socket, value) = unsafe { (socket(s)?, bytes(optval, optvallen)?) };
+        if option == ZMQ_IPV4ONLY {
+            // The deprecated inverse of ZMQ_IPV6.
+            let v = int(value)?;
+            if v != 0 && v != 1 {
+                return Err(Error::Invalid);
+            }
+            socket.set_option_raw(ZMQ_IPV6, &(1 - v).to_ne_bytes())?;
+        } else {
+            socket.set_option_raw(option, value)?;
+        }
+        Ok(0)
+    })
+}
+
+/// Reads a socket option into `optval` and sets `*optvallen` to its size.
+///
+/// `*optvallen` says how many bytes `optval` holds on entry.
+///
+/// # Safety
+/// `s` a live socket handle; `optvallen` valid; `optval` writable for
+/// `*optvallen` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_getsockopt(
+    s: *mut c_void,
+    option: c_int,
+    optval: *mut c_void,
+    optvallen: *mut usize,
+) -> c_int {
+    guard::int(|| {
+        // SAFETY: per this function's contract.
+        let socket = unsafe { socket(s)? };
+        if optvallen.is_null() {
+            return Err(Error::Fault);
+        }
+        let value = if option == ZMQ_IPV4ONLY {
+            match socket.option(SocketOption::Ipv6)? {
+                OptionValue::Int(v) => OptionValue::Int(i32::from(v == 0)),
+                other => other,
+            }
+        } else {
+            socket.option(SocketOption::from_raw(option).ok_or(Error::Invalid)?)?
+        };
+        let encoded: Vec<u8> = match value {
+            OptionValue::Int(v) => v.to_ne_bytes().to_vec(),
+            OptionValue::Int64(v) => v.to_ne_bytes().to_vec(),
+            OptionValue::Bytes(b) => b,
+            OptionValue::Str(text) => {
+                let mut b = text.into_bytes();
+                b.push(0);
+                b
+            }
+        };
+        // SAFETY: optvallen is valid per the contract (checked non-NULL).
+        let room = unsafe { *optvallen };
+        if room < encoded.len() {
+            return Err(Error::Invalid);
+        }
+        if !encoded.is_empty() {
+            if optval.is_null() {
+                return Err(Error::Fault);
+            }
+            // SAFETY: optval is writable for room >= encoded.len() bytes.
+            unsafe {
+                ptr::copy_nonoverlapping(encoded.as_ptr(), optval.cast::<u8>(), encoded.len())
+            };
+        }
+        // SAFETY: as above.
+        unsafe { *optvallen = encoded.len() };
+        Ok(0)
+    })
+}
+
+fn int(value: &[u8]) -> Result<i32> {
+    let raw: [u8; 4] = value.try_into().map_err(|_| Error::Invalid)?;
+    Ok(i32::from_ne_bytes(raw))
+}
