@@ -75,8 +75,20 @@ impl Queue {
         self.hwm.store(hwm, Ordering::Relaxed);
     }
 
-    /// Whether a push would be accepted now.
+    /// Whether a push would be accepted now. When it would not, the writer
+    /// is flagged so that the reader wakes it once the queue drains: a
+    /// caller that sees `false` may go to sleep.
     pub fn has_room(&self) -> bool {
+        if self.under_hwm() {
+            return true;
+        }
+        self.writer_blocked.store(true, Ordering::SeqCst);
+        fence(Ordering::SeqCst);
+        // The reader may have drained everything just before we flagged.
+        self.under_hwm()
+    }
+
+    fn under_hwm(&self) -> bool {
         let hwm = self.hwm.load(Ordering::Relaxed);
         hwm == 0 || self.len.load(Ordering::Acquire) < hwm
     }
@@ -87,13 +99,7 @@ impl Queue {
             return Err(PushError::Closed(msg));
         }
         if !self.has_room() {
-            self.writer_blocked.store(true, Ordering::SeqCst);
-            fence(Ordering::SeqCst);
-            // The reader may have drained everything just before we flagged.
-            if !self.has_room() {
-                return Err(PushError::Full(msg));
-            }
-            self.writer_blocked.store(false, Ordering::SeqCst);
+            return Err(PushError::Full(msg));
         }
         self.force_push(msg);
         Ok(())

@@ -96,3 +96,28 @@ fn linger_zero_drops_and_term_returns() {
     ctx.term();
     assert!(t.elapsed() < Duration::from_secs(2));
 }
+
+/// A sender blocked at the HWM with no timeout is woken when the receiver
+/// drains the queue (no lost wake-ups), over every transport.
+#[test]
+fn blocked_sender_is_woken_by_the_reader() {
+    for transport in TRANSPORTS {
+        let ctx = Context::new();
+        let mut pull = socket(&ctx, SocketType::Pull);
+        pull.set_option(SocketOption::RcvHwm, 4).unwrap();
+        let ep = bind(&mut pull, transport);
+        let ctx2 = ctx.clone();
+        let sender = std::thread::spawn(move || {
+            let mut push = ctx2.socket(SocketType::Push).unwrap();
+            push.set_option(SocketOption::SndHwm, 4).unwrap();
+            push.connect(&ep).unwrap();
+            for i in 0..20_000u32 {
+                push.send(i.to_be_bytes().to_vec(), 0).unwrap();
+            }
+        });
+        for i in 0..20_000u32 {
+            assert_eq!(pull.recv(0).unwrap().data(), i.to_be_bytes(), "{transport}");
+        }
+        sender.join().unwrap();
+    }
+}
