@@ -782,7 +782,7 @@ int zmq_send_const(void *s, const void *buf, size_t len, int flags);
 // Receives a frame into `buf`, truncated to `len`; returns its full size.
 int zmq_recv(void *s, void *buf, size_t len, int flags);
 
-// Deprecated: sends `count` buffers as frames of one message.
+// Deprecated: sends `count` buffers as frames; returns the last one's size.
 int zmq_sendiov(void *s, struct iovec *iov, size_t count, int flags);
 
 // Deprecated: receives up to `*count` frames of one message into new buffers.

@@ -40,7 +40,7 @@ pub unsafe extern "C" fn zmq_socket(context: *mut c_void, type_: c_int) -> *mut 
             .and_then(SocketType::from_number)
             .filter(|t| *t != SocketType::Stream)
             .ok_or(Error::Invalid)?;
-        let socket = ctx.context.socket(kind)?;
+        let socket = ctx::with_signals_blocked(|| ctx.context.socket(kind))?;
         Ok(Box::into_raw(Box::new(SocketHandle {
             tag: SOCKET_TAG,
             socket,
@@ -193,7 +193,10 @@ pub unsafe extern "C" fn zmq_recv(
     })
 }
 
-/// Deprecated: sends `count` buffers as frames of one message.
+/// Deprecated: sends `count` buffers as frames; returns the last one's size.
+///
+/// As in libzmq, every frame is sent with `flags` (so pass ZMQ_SNDMORE to
+/// make them one message) except the last, sent without ZMQ_SNDMORE.
 ///
 /// # Safety
 /// `s` a live socket handle; `iov` points to `count` iovecs whose buffers are readable.
@@ -207,30 +210,24 @@ pub unsafe extern "C" fn zmq_sendiov(
     guard::int(|| {
         // SAFETY: per this function's contract.
         let socket = unsafe { socket(s)? };
-        if iov.is_null() && count > 0 {
-            return Err(Error::Fault);
-        }
-        if count == 0 {
+        if iov.is_null() || count == 0 {
             return Err(Error::Invalid);
         }
         // SAFETY: iov points to count initialised iovecs.
         let parts = unsafe { std::slice::from_raw_parts(iov, count) };
-        let mut frames = Vec::with_capacity(count);
-        for part in parts {
+        let mut sent = 0;
+        for (i, part) in parts.iter().enumerate() {
             // SAFETY: each iovec's buffer is readable for iov_len bytes.
             let data = unsafe { bytes(part.iov_base, part.iov_len)? };
-            frames.push(Bytes::copy_from_slice(data));
-        }
-        let last = frames.len() - 1;
-        for (i, frame) in frames.into_iter().enumerate() {
-            let f = if i == last {
-                flags
+            let f = if i + 1 == count {
+                flags & !ZMQ_SNDMORE
             } else {
-                flags | ZMQ_SNDMORE
+                flags
             };
-            socket.send(frame, f)?;
+            socket.send(Bytes::copy_from_slice(data), f)?;
+            sent = part.iov_len;
         }
-        Ok(clamp(count))
+        Ok(clamp(sent))
     })
 }
 
@@ -252,22 +249,29 @@ pub unsafe extern "C" fn zmq_recviov(
         // SAFETY: per this function's contract.
         let socket = unsafe { socket(s)? };
         if iov.is_null() || count.is_null() {
-            return Err(Error::Fault);
+            return Err(Error::Invalid);
         }
         // SAFETY: count is a valid pointer.
         let room = unsafe { *count };
+        if room == 0 {
+            return Err(Error::Invalid);
+        }
         let mut received = 0;
+        let mut outcome = Ok(());
         while received < room {
             let frame = match socket.recv(flags) {
                 Ok(f) => f,
-                Err(e) if received == 0 => return Err(e),
-                Err(_) => break,
+                Err(e) => {
+                    outcome = Err(e);
+                    break;
+                }
             };
             // SAFETY: malloc accepts any size; 1 byte for empty frames keeps
             // the pointer non-NULL so the caller can free it uniformly.
             let buf = unsafe { libc::malloc(frame.len().max(1)) };
             if buf.is_null() {
-                return Err(Error::NoMemory);
+                outcome = Err(Error::NoMemory);
+                break;
             }
             // SAFETY: buf has frame.len() bytes; iov has room for `room`
             // entries and received < room.
@@ -285,7 +289,8 @@ pub unsafe extern "C" fn zmq_recviov(
         }
         // SAFETY: count is a valid pointer.
         unsafe { *count = received };
-        Ok(clamp(received))
+        // As libzmq: an error part-way fails the call, *count tells how far it got.
+        outcome.map(|()| clamp(received))
     })
 }
 

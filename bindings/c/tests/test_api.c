@@ -1,0 +1,931 @@
+/* C tests of the whole zmq.h API.
+ *
+ * Built three ways by .ci/steps/c-abi.sh:
+ *   1. against our include/zmq.h, linked with our libzmq;
+ *   2. against Debian's /usr/include/zmq.h, linked with Debian's -lzmq, run
+ *      with LD_LIBRARY_PATH pointing at our libzmq.so.5 (ABI compatibility);
+ *   3. the binary of 2 run on Debian's libzmq itself, which shows that what
+ *      these tests expect is libzmq's behaviour.
+ * Usage: test_api [--expect-ferrozmq | --expect-libzmq]
+ */
+#define _GNU_SOURCE
+#include <zmq.h>
+
+#include <assert.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+static int passed = 0, failed = 0;
+static int on_ferrozmq = 0;
+
+#define CHECK(cond)                                                             \
+    do {                                                                        \
+        if (cond)                                                               \
+            passed++;                                                           \
+        else {                                                                  \
+            int e_ = zmq_errno ();                                              \
+            failed++;                                                           \
+            fprintf (stderr, "%s:%d: CHECK failed: %s (errno %d: %s)\n",        \
+                     __FILE__, __LINE__, #cond, e_, zmq_strerror (e_));         \
+        }                                                                       \
+    } while (0)
+
+#define CHECK_OK(expr) CHECK ((expr) != -1)
+#define CHECK_ERR(expr, err)                                                    \
+    do {                                                                        \
+        int rc_ = (expr);                                                       \
+        CHECK (rc_ == -1 && zmq_errno () == (err));                             \
+    } while (0)
+
+/* A socket with a receive timeout (so a bug fails instead of hanging) and no linger. */
+static void *sock (void *ctx, int type)
+{
+    void *s = zmq_socket (ctx, type);
+    assert (s);
+    int timeout = 5000, linger = 0;
+    zmq_setsockopt (s, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+    zmq_setsockopt (s, ZMQ_LINGER, &linger, sizeof linger);
+    return s;
+}
+
+static void send_str (void *s, const char *text, int flags)
+{
+    int n = zmq_send (s, text, strlen (text), flags);
+    CHECK (n == (int) strlen (text));
+}
+
+/* Receives a frame and checks it equals `text`. */
+static void expect_str (void *s, const char *text)
+{
+    char buf[256];
+    int n = zmq_recv (s, buf, sizeof buf - 1, 0);
+    CHECK (n == (int) strlen (text));
+    if (n >= 0 && n < (int) sizeof buf) {
+        buf[n] = 0;
+        CHECK (strcmp (buf, text) == 0);
+    }
+}
+
+/* Binds to tcp on a free port and returns the endpoint to connect to. */
+static void bind_tcp (void *s, char *endpoint, size_t size)
+{
+    CHECK_OK (zmq_bind (s, "tcp://127.0.0.1:*"));
+    CHECK_OK (zmq_getsockopt (s, ZMQ_LAST_ENDPOINT, endpoint, &size));
+}
+
+static void test_version_and_errors (void)
+{
+    int major = 0, minor = 0, patch = 0;
+    zmq_version (&major, &minor, &patch);
+    CHECK (major == 4 && minor == 3);
+    CHECK (ZMQ_VERSION >= ZMQ_MAKE_VERSION (4, 3, 0));
+    CHECK (ZMQ_MAKE_VERSION (major, minor, patch) >= ZMQ_MAKE_VERSION (4, 3, 0));
+
+    /* Our own symbol tells which library is loaded. */
+    const char *(*ours) (void) =
+      (const char *(*) (void)) dlsym (RTLD_DEFAULT, "ferrozmq_version");
+    on_ferrozmq = ours != NULL;
+    printf ("library: %s (zmq_version %d.%d.%d)\n",
+            ours ? ours () : "libzmq", major, minor, patch);
+
+    CHECK (strcmp (zmq_strerror (EFSM),
+                   "Operation cannot be accomplished in current state") == 0);
+    CHECK (strcmp (zmq_strerror (ETERM), "Context was terminated") == 0);
+    CHECK (strcmp (zmq_strerror (ENOCOMPATPROTO),
+                   "The protocol is not compatible with the socket type") == 0);
+    CHECK (strcmp (zmq_strerror (EMTHREAD), "No thread available") == 0);
+    CHECK (strcmp (zmq_strerror (EINVAL), strerror (EINVAL)) == 0);
+    CHECK (EFSM == 156384763 && ENOCOMPATPROTO == 156384764 && ETERM == 156384765
+           && EMTHREAD == 156384766);
+
+    CHECK (zmq_has ("ipc") == 1);
+    CHECK (zmq_has ("no-such-thing") == 0);
+
+    CHECK (sizeof (zmq_msg_t) == 64);
+    CHECK (_Alignof (zmq_msg_t) >= _Alignof (void *));
+}
+
+static void test_context (void)
+{
+    void *ctx = zmq_ctx_new ();
+    CHECK (ctx != NULL);
+    CHECK (zmq_ctx_get (ctx, ZMQ_IO_THREADS) == ZMQ_IO_THREADS_DFLT);
+    CHECK (zmq_ctx_get (ctx, ZMQ_MAX_SOCKETS) == ZMQ_MAX_SOCKETS_DFLT);
+    CHECK_OK (zmq_ctx_set (ctx, ZMQ_IO_THREADS, 2));
+    CHECK (zmq_ctx_get (ctx, ZMQ_IO_THREADS) == 2);
+    CHECK_OK (zmq_ctx_set (ctx, ZMQ_MAX_SOCKETS, 100));
+    CHECK (zmq_ctx_get (ctx, ZMQ_MAX_SOCKETS) == 100);
+    CHECK (zmq_ctx_get (ctx, ZMQ_MSG_T_SIZE) == (int) sizeof (zmq_msg_t));
+    CHECK (zmq_ctx_get (ctx, ZMQ_SOCKET_LIMIT) > 0);
+    CHECK_OK (zmq_ctx_set (ctx, ZMQ_BLOCKY, 0));
+    CHECK (zmq_ctx_get (ctx, ZMQ_BLOCKY) == 0);
+    CHECK_OK (zmq_ctx_set (ctx, ZMQ_IPV6, 1));
+    CHECK (zmq_ctx_get (ctx, ZMQ_IPV6) == 1);
+    CHECK_ERR (zmq_ctx_set (ctx, 12345, 1), EINVAL);
+    CHECK_ERR (zmq_ctx_get (ctx, 12345), EINVAL);
+    CHECK_ERR (zmq_ctx_set (ctx, ZMQ_IO_THREADS, -1), EINVAL);
+    CHECK_OK (zmq_ctx_shutdown (ctx));
+    /* After shutdown, new sockets fail with ETERM. */
+    CHECK (zmq_socket (ctx, ZMQ_PAIR) == NULL && zmq_errno () == ETERM);
+    CHECK_OK (zmq_ctx_term (ctx));
+
+    CHECK_ERR (zmq_ctx_term (NULL), EFAULT);
+    CHECK_ERR (zmq_ctx_get (NULL, ZMQ_IO_THREADS), EFAULT);
+
+    void *legacy = zmq_init (1);
+    CHECK (legacy != NULL);
+    CHECK (zmq_ctx_get (legacy, ZMQ_IO_THREADS) == 1);
+    CHECK_OK (zmq_term (legacy));
+    legacy = zmq_init (1);
+    CHECK_OK (zmq_ctx_destroy (legacy));
+}
+
+static void test_req_rep (void *ctx, const char *bind_to)
+{
+    void *rep = sock (ctx, ZMQ_REP);
+    void *req = sock (ctx, ZMQ_REQ);
+    char endpoint[256];
+    size_t size = sizeof endpoint;
+    if (strcmp (bind_to, "tcp") == 0)
+        bind_tcp (rep, endpoint, sizeof endpoint);
+    else {
+        CHECK_OK (zmq_bind (rep, bind_to));
+        CHECK_OK (zmq_getsockopt (rep, ZMQ_LAST_ENDPOINT, endpoint, &size));
+        CHECK (strcmp (endpoint, bind_to) == 0);
+    }
+    CHECK_OK (zmq_connect (req, endpoint));
+    for (int i = 0; i < 3; i++) {
+        send_str (req, "Hello", 0);
+        /* REQ may not send twice in a row. */
+        CHECK_ERR (zmq_send (req, "again", 5, 0), EFSM);
+        expect_str (rep, "Hello");
+        send_str (rep, "World", 0);
+        expect_str (req, "World");
+    }
+    /* A short buffer truncates but zmq_recv returns the full size. */
+    send_str (req, "0123456789", 0);
+    char small[4];
+    CHECK (zmq_recv (rep, small, sizeof small, 0) == 10);
+    CHECK (memcmp (small, "0123", 4) == 0);
+    send_str (rep, "ok", 0);
+    expect_str (req, "ok");
+    CHECK_OK (zmq_close (req));
+    CHECK_OK (zmq_close (rep));
+}
+
+static void test_socket_calls (void *ctx)
+{
+    CHECK (zmq_socket (ctx, 9999) == NULL && zmq_errno () == EINVAL);
+    CHECK (zmq_socket (NULL, ZMQ_PAIR) == NULL && zmq_errno () == EFAULT);
+    CHECK_ERR (zmq_close (NULL), ENOTSOCK);
+    CHECK_ERR (zmq_send (NULL, "x", 1, 0), ENOTSOCK);
+
+    void *s = sock (ctx, ZMQ_PAIR);
+    CHECK_ERR (zmq_bind (s, "nosuch://x"), EPROTONOSUPPORT);
+    CHECK_ERR (zmq_bind (s, "tcp://"), EINVAL);
+    CHECK_ERR (zmq_connect (s, "tcp://127.0.0.1"), EINVAL);
+    CHECK_OK (zmq_bind (s, "inproc://calls"));
+    void *other = sock (ctx, ZMQ_PAIR);
+    CHECK_ERR (zmq_bind (other, "inproc://calls"), EADDRINUSE);
+
+    char endpoint[256];
+    bind_tcp (s, endpoint, sizeof endpoint);
+    CHECK (strncmp (endpoint, "tcp://127.0.0.1:", 16) == 0);
+    CHECK_OK (zmq_unbind (s, endpoint));
+    CHECK_ERR (zmq_unbind (s, endpoint), ENOENT);
+    CHECK_OK (zmq_connect (other, "tcp://127.0.0.1:1"));
+    CHECK_OK (zmq_disconnect (other, "tcp://127.0.0.1:1"));
+    CHECK_ERR (zmq_disconnect (other, "tcp://127.0.0.1:1"), ENOENT);
+
+    /* Non-blocking send with no peer, recv with nothing queued. */
+    void *lonely = sock (ctx, ZMQ_PUSH);
+    CHECK_ERR (zmq_send (lonely, "x", 1, ZMQ_DONTWAIT), EAGAIN);
+    void *pull = sock (ctx, ZMQ_PULL);
+    char buf[8];
+    CHECK_ERR (zmq_recv (pull, buf, sizeof buf, ZMQ_DONTWAIT), EAGAIN);
+    /* Subscribing is only for SUB sockets. */
+    CHECK_ERR (zmq_setsockopt (pull, ZMQ_SUBSCRIBE, "", 0), EINVAL);
+
+    CHECK_OK (zmq_close (pull));
+    CHECK_OK (zmq_close (lonely));
+    CHECK_OK (zmq_close (other));
+    CHECK_OK (zmq_close (s));
+}
+
+static void test_options (void *ctx)
+{
+    void *s = sock (ctx, ZMQ_DEALER);
+    int v;
+    size_t len = sizeof v;
+
+    CHECK_OK (zmq_getsockopt (s, ZMQ_TYPE, &v, &len));
+    CHECK (v == ZMQ_DEALER && len == sizeof (int));
+
+    v = 42;
+    CHECK_OK (zmq_setsockopt (s, ZMQ_SNDHWM, &v, sizeof v));
+    v = 0;
+    len = sizeof v;
+    CHECK_OK (zmq_getsockopt (s, ZMQ_SNDHWM, &v, &len));
+    CHECK (v == 42);
+    v = -5;
+    CHECK_ERR (zmq_setsockopt (s, ZMQ_SNDHWM, &v, sizeof v), EINVAL);
+    CHECK_ERR (zmq_setsockopt (s, ZMQ_SNDHWM, &v, 2), EINVAL);
+    CHECK_ERR (zmq_setsockopt (s, 9999, &v, sizeof v), EINVAL);
+
+    len = sizeof v;
+    CHECK_OK (zmq_getsockopt (s, ZMQ_LINGER, &v, &len));
+    CHECK (v == 0);
+    len = 2;
+    CHECK_ERR (zmq_getsockopt (s, ZMQ_LINGER, &v, &len), EINVAL);
+
+    int64_t big = 1 << 20;
+    CHECK_OK (zmq_setsockopt (s, ZMQ_MAXMSGSIZE, &big, sizeof big));
+    big = 0;
+    len = sizeof big;
+    CHECK_OK (zmq_getsockopt (s, ZMQ_MAXMSGSIZE, &big, &len));
+    CHECK (big == 1 << 20 && len == sizeof big);
+    uint64_t affinity = 3;
+    CHECK_OK (zmq_setsockopt (s, ZMQ_AFFINITY, &affinity, sizeof affinity));
+    len = sizeof affinity;
+    CHECK_OK (zmq_getsockopt (s, ZMQ_AFFINITY, &affinity, &len));
+    CHECK (affinity == 3);
+
+    CHECK_OK (zmq_setsockopt (s, ZMQ_ROUTING_ID, "dealer-1", 8));
+    char id[256];
+    len = sizeof id;
+    CHECK_OK (zmq_getsockopt (s, ZMQ_ROUTING_ID, id, &len));
+    CHECK (len == 8 && memcmp (id, "dealer-1", 8) == 0);
+    len = 4;
+    CHECK_ERR (zmq_getsockopt (s, ZMQ_ROUTING_ID, id, &len), EINVAL);
+    CHECK_ERR (zmq_setsockopt (s, ZMQ_ROUTING_ID, "", 0), EINVAL);
+
+    v = 1;
+    CHECK_OK (zmq_setsockopt (s, ZMQ_IPV6, &v, sizeof v));
+    len = sizeof v;
+    CHECK_OK (zmq_getsockopt (s, ZMQ_IPV4ONLY, &v, &len));
+    CHECK (v == 0);
+    v = 1;
+    CHECK_OK (zmq_setsockopt (s, ZMQ_IPV4ONLY, &v, sizeof v));
+    len = sizeof v;
+    CHECK_OK (zmq_getsockopt (s, ZMQ_IPV6, &v, &len));
+    CHECK (v == 0);
+
+    len = sizeof v;
+    CHECK_OK (zmq_getsockopt (s, ZMQ_RCVMORE, &v, &len));
+    CHECK (v == 0);
+    len = sizeof v;
+    CHECK_OK (zmq_getsockopt (s, ZMQ_EVENTS, &v, &len));
+    CHECK ((v & ZMQ_POLLIN) == 0);
+    zmq_fd_t fd = -1;
+    len = sizeof fd;
+    CHECK_OK (zmq_getsockopt (s, ZMQ_FD, &fd, &len));
+    CHECK (fd >= 0);
+    len = sizeof v;
+    CHECK_OK (zmq_getsockopt (s, ZMQ_MECHANISM, &v, &len));
+    CHECK (v == ZMQ_NULL);
+    len = sizeof v;
+    CHECK_OK (zmq_getsockopt (s, ZMQ_THREAD_SAFE, &v, &len));
+    CHECK (v == 0);
+
+    /* An empty LAST_ENDPOINT is one NUL byte. */
+    char endpoint[64];
+    len = sizeof endpoint;
+    CHECK_OK (zmq_getsockopt (s, ZMQ_LAST_ENDPOINT, endpoint, &len));
+    CHECK (len == 1 && endpoint[0] == 0);
+
+    /* RCVTIMEO makes a blocking recv give up with EAGAIN. */
+    v = 50;
+    CHECK_OK (zmq_setsockopt (s, ZMQ_RCVTIMEO, &v, sizeof v));
+    char buf[8];
+    void *watch = zmq_stopwatch_start ();
+    CHECK_ERR (zmq_recv (s, buf, sizeof buf, 0), EAGAIN);
+    unsigned long us = zmq_stopwatch_stop (watch);
+    CHECK (us >= 40000 && us < 2000000);
+    CHECK_OK (zmq_close (s));
+}
+
+static int freed = 0;
+static void free_fn (void *data, void *hint)
+{
+    CHECK (hint == (void *) 0x1234);
+    free (data);
+    __atomic_add_fetch (&freed, 1, __ATOMIC_SEQ_CST);
+}
+
+static void test_messages (void *ctx)
+{
+    void *push = sock (ctx, ZMQ_PUSH);
+    void *pull = sock (ctx, ZMQ_PULL);
+    CHECK_OK (zmq_bind (pull, "inproc://messages"));
+    CHECK_OK (zmq_connect (push, "inproc://messages"));
+
+    zmq_msg_t msg, copy, moved;
+    CHECK_OK (zmq_msg_init (&msg));
+    CHECK (zmq_msg_size (&msg) == 0);
+    CHECK (zmq_msg_more (&msg) == 0);
+    CHECK_OK (zmq_msg_close (&msg));
+    CHECK_ERR (zmq_msg_close (&msg), EFAULT);
+
+    /* init_size, filled in by the caller, sent as two frames. */
+    CHECK_OK (zmq_msg_init_size (&msg, 5));
+    CHECK (zmq_msg_size (&msg) == 5);
+    memcpy (zmq_msg_data (&msg), "first", 5);
+    CHECK (zmq_msg_send (&msg, push, ZMQ_SNDMORE) == 5);
+    CHECK (zmq_msg_size (&msg) == 0);
+    CHECK_OK (zmq_msg_close (&msg));
+
+    /* init_data: zero-copy, the free function runs once we are done. */
+    char *heap = malloc (6);
+    memcpy (heap, "second", 6);
+    CHECK_OK (zmq_msg_init_data (&msg, heap, 6, free_fn, (void *) 0x1234));
+    CHECK (zmq_msg_data (&msg) == heap);
+    CHECK (zmq_msg_send (&msg, push, 0) == 6);
+    CHECK_OK (zmq_msg_close (&msg));
+
+    CHECK_OK (zmq_msg_init (&msg));
+    CHECK (zmq_msg_recv (&msg, pull, 0) == 5);
+    CHECK (memcmp (zmq_msg_data (&msg), "first", 5) == 0);
+    CHECK (zmq_msg_more (&msg) == 1);
+    CHECK (zmq_msg_get (&msg, ZMQ_MORE) == 1);
+    int more = 0;
+    size_t len = sizeof more;
+    CHECK_OK (zmq_getsockopt (pull, ZMQ_RCVMORE, &more, &len));
+    CHECK (more == 1);
+    CHECK (zmq_msg_recv (&msg, pull, 0) == 6);
+    CHECK (memcmp (zmq_msg_data (&msg), "second", 6) == 0);
+    CHECK (zmq_msg_more (&msg) == 0);
+
+    /* copy shares the body; move leaves the source empty. */
+    CHECK_OK (zmq_msg_init (&copy));
+    CHECK_OK (zmq_msg_copy (&copy, &msg));
+    CHECK (zmq_msg_size (&copy) == 6);
+    CHECK (memcmp (zmq_msg_data (&copy), "second", 6) == 0);
+    CHECK (zmq_msg_get (&copy, ZMQ_SHARED) == 1);
+    CHECK_OK (zmq_msg_init (&moved));
+    CHECK_OK (zmq_msg_move (&moved, &copy));
+    CHECK (zmq_msg_size (&copy) == 0);
+    CHECK (zmq_msg_size (&moved) == 6);
+    CHECK_ERR (zmq_msg_get (&moved, 777), EINVAL);
+    CHECK_ERR (zmq_msg_set (&moved, ZMQ_MORE, 1), EINVAL);
+    CHECK_OK (zmq_msg_close (&copy));
+    CHECK_OK (zmq_msg_close (&moved));
+    CHECK_OK (zmq_msg_close (&msg));
+    /* Every reference to the init_data buffer is gone. */
+    for (int i = 0; i < 500 && __atomic_load_n (&freed, __ATOMIC_SEQ_CST) == 0; i++)
+        usleep (1000);
+    CHECK (__atomic_load_n (&freed, __ATOMIC_SEQ_CST) == 1);
+
+    /* zmq_send_const, and the deprecated zmq_sendmsg/zmq_recvmsg. */
+    static const char constant[] = "constant";
+    CHECK (zmq_send_const (push, constant, 8, 0) == 8);
+    expect_str (pull, "constant");
+    CHECK_OK (zmq_msg_init_size (&msg, 3));
+    memcpy (zmq_msg_data (&msg), "old", 3);
+    CHECK (zmq_sendmsg (push, &msg, 0) == 3);
+    CHECK_OK (zmq_msg_close (&msg));
+    CHECK_OK (zmq_msg_init (&msg));
+    CHECK (zmq_recvmsg (pull, &msg, 0) == 3);
+    CHECK_OK (zmq_msg_close (&msg));
+
+    /* sendiov/recviov: one message of several frames. */
+    struct iovec out[3] = {{"a", 1}, {"bb", 2}, {"dddd", 4}}, in[4];
+    CHECK (zmq_sendiov (push, out, 3, ZMQ_SNDMORE) == 4);
+    size_t count = 4;
+    CHECK (zmq_recviov (pull, in, &count, 0) == 3);
+    CHECK (count == 3);
+    for (size_t i = 0; i < count && i < 3; i++) {
+        CHECK (in[i].iov_len == out[i].iov_len);
+        CHECK (memcmp (in[i].iov_base, out[i].iov_base, out[i].iov_len) == 0);
+        free (in[i].iov_base);
+    }
+
+    CHECK_OK (zmq_close (push));
+    CHECK_OK (zmq_close (pull));
+}
+
+static void test_metadata (void *ctx)
+{
+    void *router = sock (ctx, ZMQ_ROUTER);
+    void *dealer = sock (ctx, ZMQ_DEALER);
+    char endpoint[256];
+    bind_tcp (router, endpoint, sizeof endpoint);
+    CHECK_OK (zmq_setsockopt (dealer, ZMQ_ROUTING_ID, "D1", 2));
+    CHECK_OK (zmq_connect (dealer, endpoint));
+    send_str (dealer, "hi", 0);
+
+    zmq_msg_t msg;
+    CHECK_OK (zmq_msg_init (&msg));
+    CHECK (zmq_msg_recv (&msg, router, 0) == 2);
+    CHECK (memcmp (zmq_msg_data (&msg), "D1", 2) == 0);
+    CHECK (zmq_msg_more (&msg) == 1);
+    CHECK (zmq_msg_recv (&msg, router, 0) == 2);
+    const char *type = zmq_msg_gets (&msg, "Socket-Type");
+    CHECK (type != NULL && strcmp (type, "DEALER") == 0);
+    const char *address = zmq_msg_gets (&msg, "Peer-Address");
+    CHECK (address != NULL && strcmp (address, "127.0.0.1") == 0);
+    CHECK (zmq_msg_gets (&msg, "X-Nothing") == NULL && zmq_errno () == EINVAL);
+    CHECK_OK (zmq_msg_close (&msg));
+
+    /* Route a reply by routing id. */
+    send_str (router, "D1", ZMQ_SNDMORE);
+    send_str (router, "back", 0);
+    expect_str (dealer, "back");
+    int mandatory = 1;
+    CHECK_OK (zmq_setsockopt (router, ZMQ_ROUTER_MANDATORY, &mandatory, sizeof mandatory));
+    CHECK_ERR (zmq_send (router, "nobody", 6, ZMQ_SNDMORE), EHOSTUNREACH);
+    CHECK_OK (zmq_close (dealer));
+    CHECK_OK (zmq_close (router));
+}
+
+static void test_patterns (void *ctx)
+{
+    /* PUB/SUB with a prefix filter, over ipc. */
+    void *pub = sock (ctx, ZMQ_PUB);
+    void *sub = sock (ctx, ZMQ_SUB);
+    char path[64];
+    snprintf (path, sizeof path, "ipc:///tmp/ferrozmq-capi-%d", (int) getpid ());
+    CHECK_OK (zmq_bind (pub, path));
+    CHECK_OK (zmq_setsockopt (sub, ZMQ_SUBSCRIBE, "news", 4));
+    CHECK_OK (zmq_connect (sub, path));
+    /* Publish until the subscription has arrived. */
+    char buf[64];
+    int got = -1;
+    for (int i = 0; i < 500 && got < 0; i++) {
+        send_str (pub, "sport: 1-0", 0);
+        send_str (pub, "news: hello", 0);
+        got = zmq_recv (sub, buf, sizeof buf, ZMQ_DONTWAIT);
+        if (got < 0)
+            usleep (2000);
+    }
+    CHECK (got == 11 && memcmp (buf, "news: hello", 11) == 0);
+    CHECK_OK (zmq_setsockopt (sub, ZMQ_UNSUBSCRIBE, "news", 4));
+    CHECK_OK (zmq_close (sub));
+    CHECK_OK (zmq_close (pub));
+
+    /* XPUB sees subscriptions as messages. */
+    void *xpub = sock (ctx, ZMQ_XPUB);
+    void *xsub = sock (ctx, ZMQ_SUB);
+    CHECK_OK (zmq_bind (xpub, "inproc://xpub"));
+    CHECK_OK (zmq_connect (xsub, "inproc://xpub"));
+    CHECK_OK (zmq_setsockopt (xsub, ZMQ_SUBSCRIBE, "t", 1));
+    int n = zmq_recv (xpub, buf, sizeof buf, 0);
+    CHECK (n == 2 && buf[0] == 1 && buf[1] == 't');
+    CHECK_OK (zmq_close (xsub));
+    CHECK_OK (zmq_close (xpub));
+
+    /* PAIR both ways. */
+    void *a = sock (ctx, ZMQ_PAIR);
+    void *b = sock (ctx, ZMQ_PAIR);
+    CHECK_OK (zmq_bind (a, "inproc://pair"));
+    CHECK_OK (zmq_connect (b, "inproc://pair"));
+    send_str (a, "ping", 0);
+    expect_str (b, "ping");
+    send_str (b, "pong", 0);
+    expect_str (a, "pong");
+    CHECK_OK (zmq_close (a));
+    CHECK_OK (zmq_close (b));
+}
+
+static void test_poll (void *ctx)
+{
+    void *a = sock (ctx, ZMQ_PAIR);
+    void *b = sock (ctx, ZMQ_PAIR);
+    CHECK_OK (zmq_bind (a, "inproc://poll"));
+    CHECK_OK (zmq_connect (b, "inproc://poll"));
+    int pipe_fds[2];
+    CHECK (pipe (pipe_fds) == 0);
+
+    zmq_pollitem_t items[4] = {
+      {a, 0, ZMQ_POLLIN, 0},
+      {b, 0, ZMQ_POLLIN | ZMQ_POLLOUT, 0},
+      {NULL, pipe_fds[0], ZMQ_POLLIN, 0},
+      {a, 0, ZMQ_POLLOUT, 0}, /* the same socket twice */
+    };
+    /* b can send, a can send, nothing to read. */
+    CHECK (zmq_poll (items, 4, 0) == 2);
+    CHECK (items[0].revents == 0);
+    CHECK (items[1].revents == ZMQ_POLLOUT);
+    CHECK (items[2].revents == 0);
+    CHECK (items[3].revents == ZMQ_POLLOUT);
+
+    /* Nothing readable: times out after about 30 ms. */
+    void *watch = zmq_stopwatch_start ();
+    CHECK (zmq_poll (items, 1, 30) == 0);
+    unsigned long us = zmq_stopwatch_stop (watch);
+    CHECK (us >= 25000 && us < 2000000);
+
+    send_str (b, "wake", 0);
+    CHECK (zmq_poll (items, 1, 2000) == 1);
+    CHECK (items[0].revents == ZMQ_POLLIN);
+    expect_str (a, "wake");
+
+    CHECK (write (pipe_fds[1], "x", 1) == 1);
+    CHECK (zmq_poll (items + 2, 1, 2000) == 1);
+    CHECK (items[2].revents == ZMQ_POLLIN);
+
+    /* ZMQ_EVENTS tells the same. */
+    send_str (b, "again", 0);
+    int events = 0;
+    size_t len = sizeof events;
+    for (int i = 0; i < 1000 && !(events & ZMQ_POLLIN); i++) {
+        len = sizeof events;
+        zmq_getsockopt (a, ZMQ_EVENTS, &events, &len);
+        if (!(events & ZMQ_POLLIN))
+            usleep (1000);
+    }
+    CHECK (events & ZMQ_POLLIN);
+    expect_str (a, "again");
+
+    CHECK_ERR (zmq_poll (items, -1, 0), EINVAL);
+    CHECK (zmq_poll (NULL, 0, 0) == 0);
+    close (pipe_fds[0]);
+    close (pipe_fds[1]);
+    CHECK_OK (zmq_close (a));
+    CHECK_OK (zmq_close (b));
+}
+
+struct proxy_args
+{
+    void *frontend, *backend, *capture, *control;
+    int rc, err;
+};
+
+static void run_proxy (void *arg)
+{
+    struct proxy_args *p = arg;
+    if (p->control)
+        p->rc = zmq_proxy_steerable (p->frontend, p->backend, p->capture, p->control);
+    else
+        p->rc = zmq_proxy (p->frontend, p->backend, p->capture);
+    p->err = zmq_errno ();
+}
+
+static void test_proxy (void)
+{
+    /* A steerable ROUTER/DEALER proxy, stopped with TERMINATE. */
+    void *ctx = zmq_ctx_new ();
+    struct proxy_args p = {sock (ctx, ZMQ_ROUTER), sock (ctx, ZMQ_DEALER),
+                           sock (ctx, ZMQ_PUSH), sock (ctx, ZMQ_REP), 0, 0};
+    int forever = -1;
+    zmq_setsockopt (p.frontend, ZMQ_RCVTIMEO, &forever, sizeof forever);
+    zmq_setsockopt (p.backend, ZMQ_RCVTIMEO, &forever, sizeof forever);
+    zmq_setsockopt (p.control, ZMQ_RCVTIMEO, &forever, sizeof forever);
+    CHECK_OK (zmq_bind (p.frontend, "inproc://front"));
+    CHECK_OK (zmq_bind (p.backend, "inproc://back"));
+    CHECK_OK (zmq_bind (p.capture, "inproc://capture"));
+    CHECK_OK (zmq_bind (p.control, "inproc://control"));
+    void *client = sock (ctx, ZMQ_REQ);
+    void *worker = sock (ctx, ZMQ_REP);
+    void *captured = sock (ctx, ZMQ_PULL);
+    void *control = sock (ctx, ZMQ_REQ);
+    CHECK_OK (zmq_connect (client, "inproc://front"));
+    CHECK_OK (zmq_connect (worker, "inproc://back"));
+    CHECK_OK (zmq_connect (captured, "inproc://capture"));
+    CHECK_OK (zmq_connect (control, "inproc://control"));
+    void *thread = zmq_threadstart (run_proxy, &p);
+    CHECK (thread != NULL);
+
+    send_str (client, "request", 0);
+    expect_str (worker, "request");
+    send_str (worker, "reply", 0);
+    expect_str (client, "reply");
+
+    /* The capture socket saw every frame: [id, "", request] and back. */
+    char buf[64];
+    int frames = 0;
+    while (zmq_recv (captured, buf, sizeof buf, ZMQ_DONTWAIT) >= 0)
+        frames++;
+    CHECK (frames >= 2);
+
+    send_str (control, "STATISTICS", 0);
+    zmq_msg_t stat;
+    zmq_msg_init (&stat);
+    int parts = 0;
+    uint64_t values[8] = {0};
+    do {
+        CHECK (zmq_msg_recv (&stat, control, 0) == 8);
+        if (parts < 8)
+            memcpy (&values[parts], zmq_msg_data (&stat), 8);
+        parts++;
+    } while (zmq_msg_more (&stat));
+    zmq_msg_close (&stat);
+    CHECK (parts == 8);
+    CHECK (values[0] == 1); /* frontend messages in */
+    CHECK (values[4] == 1); /* backend messages in */
+
+    send_str (control, "TERMINATE", 0);
+    zmq_threadclose (thread);
+    CHECK (p.rc == 0);
+
+    zmq_close (client);
+    zmq_close (worker);
+    zmq_close (captured);
+    zmq_close (control);
+    zmq_close (p.frontend);
+    zmq_close (p.backend);
+    zmq_close (p.capture);
+    zmq_close (p.control);
+    CHECK_OK (zmq_ctx_term (ctx));
+
+    /* A plain zmq_proxy returns ETERM when the context ends. */
+    ctx = zmq_ctx_new ();
+    struct proxy_args q = {sock (ctx, ZMQ_PULL), sock (ctx, ZMQ_PUSH), NULL, NULL, 0, 0};
+    zmq_setsockopt (q.frontend, ZMQ_RCVTIMEO, &forever, sizeof forever);
+    CHECK_OK (zmq_bind (q.frontend, "inproc://in"));
+    CHECK_OK (zmq_bind (q.backend, "inproc://out"));
+    void *producer = sock (ctx, ZMQ_PUSH);
+    void *consumer = sock (ctx, ZMQ_PULL);
+    CHECK_OK (zmq_connect (producer, "inproc://in"));
+    CHECK_OK (zmq_connect (consumer, "inproc://out"));
+    thread = zmq_threadstart (run_proxy, &q);
+    send_str (producer, "through", 0);
+    expect_str (consumer, "through");
+    zmq_close (producer);
+    zmq_close (consumer);
+    CHECK_OK (zmq_ctx_shutdown (ctx));
+    zmq_threadclose (thread);
+    CHECK (q.rc == -1 && q.err == ETERM);
+    zmq_close (q.frontend);
+    zmq_close (q.backend);
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+static void run_device (void *arg)
+{
+    struct proxy_args *p = arg;
+    p->rc = zmq_device (ZMQ_QUEUE, p->frontend, p->backend);
+    p->err = zmq_errno ();
+}
+
+static void test_device (void)
+{
+    void *ctx = zmq_ctx_new ();
+    struct proxy_args q = {sock (ctx, ZMQ_PULL), sock (ctx, ZMQ_PUSH), NULL, NULL, 0, 0};
+    int forever = -1;
+    zmq_setsockopt (q.frontend, ZMQ_RCVTIMEO, &forever, sizeof forever);
+    CHECK_OK (zmq_bind (q.frontend, "inproc://dev-in"));
+    CHECK_OK (zmq_bind (q.backend, "inproc://dev-out"));
+    void *producer = sock (ctx, ZMQ_PUSH);
+    void *consumer = sock (ctx, ZMQ_PULL);
+    CHECK_OK (zmq_connect (producer, "inproc://dev-in"));
+    CHECK_OK (zmq_connect (consumer, "inproc://dev-out"));
+    void *thread = zmq_threadstart (run_device, &q);
+    send_str (producer, "device", 0);
+    expect_str (consumer, "device");
+    zmq_close (producer);
+    zmq_close (consumer);
+    CHECK_OK (zmq_ctx_shutdown (ctx));
+    zmq_threadclose (thread);
+    CHECK (q.rc == -1 && q.err == ETERM);
+    zmq_close (q.frontend);
+    zmq_close (q.backend);
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+/* Reads one monitor event; returns its number, or -1. */
+static int read_event (void *monitor, uint32_t *value, char *endpoint, size_t size)
+{
+    zmq_msg_t msg;
+    zmq_msg_init (&msg);
+    if (zmq_msg_recv (&msg, monitor, 0) != 6) {
+        zmq_msg_close (&msg);
+        return -1;
+    }
+    const uint8_t *data = zmq_msg_data (&msg);
+    uint16_t event;
+    memcpy (&event, data, 2);
+    memcpy (value, data + 2, 4);
+    CHECK (zmq_msg_more (&msg));
+    int n = zmq_msg_recv (&msg, monitor, 0);
+    if (n >= 0 && (size_t) n < size) {
+        memcpy (endpoint, zmq_msg_data (&msg), n);
+        endpoint[n] = 0;
+    }
+    zmq_msg_close (&msg);
+    return event;
+}
+
+static void test_monitor (void *ctx)
+{
+    void *server = sock (ctx, ZMQ_REP);
+    void *client = sock (ctx, ZMQ_REQ);
+    CHECK_OK (zmq_socket_monitor (server, "inproc://monitor-server", ZMQ_EVENT_ALL));
+    CHECK_OK (zmq_socket_monitor (client, "inproc://monitor-client",
+                                  ZMQ_EVENT_CONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED
+                                    | ZMQ_EVENT_MONITOR_STOPPED));
+    void *server_events = sock (ctx, ZMQ_PAIR);
+    void *client_events = sock (ctx, ZMQ_PAIR);
+    CHECK_OK (zmq_connect (server_events, "inproc://monitor-server"));
+    CHECK_OK (zmq_connect (client_events, "inproc://monitor-client"));
+
+    char endpoint[256], seen[256];
+    bind_tcp (server, endpoint, sizeof endpoint);
+    CHECK_OK (zmq_connect (client, endpoint));
+    send_str (client, "hi", 0);
+    expect_str (server, "hi");
+
+    uint32_t value;
+    int listening = 0, accepted = 0, handshake = 0;
+    while (!(listening && accepted && handshake)) {
+        int event = read_event (server_events, &value, seen, sizeof seen);
+        if (event < 0)
+            break;
+        if (event == ZMQ_EVENT_LISTENING) {
+            listening = 1;
+            CHECK (strcmp (seen, endpoint) == 0);
+        }
+        accepted |= event == ZMQ_EVENT_ACCEPTED;
+        handshake |= event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED;
+    }
+    CHECK (listening && accepted && handshake);
+
+    int connected = 0;
+    handshake = 0;
+    while (!(connected && handshake)) {
+        int event = read_event (client_events, &value, seen, sizeof seen);
+        if (event < 0)
+            break;
+        CHECK (event == ZMQ_EVENT_CONNECTED || event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
+        connected |= event == ZMQ_EVENT_CONNECTED;
+        handshake |= event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED;
+    }
+    CHECK (connected && handshake);
+
+    /* Turning monitoring off sends MONITOR_STOPPED. */
+    CHECK_OK (zmq_socket_monitor (client, NULL, 0));
+    CHECK (read_event (client_events, &value, seen, sizeof seen) == ZMQ_EVENT_MONITOR_STOPPED);
+
+    zmq_close (client);
+    zmq_close (server);
+    zmq_close (server_events);
+    zmq_close (client_events);
+}
+
+static void test_z85_and_curve (void)
+{
+    uint8_t data[8] = {0x86, 0x4F, 0xD2, 0x6F, 0xB5, 0x59, 0xF7, 0x5B};
+    char text[11];
+    CHECK (zmq_z85_encode (text, data, 8) == text);
+    CHECK (strcmp (text, "HelloWorld") == 0);
+    uint8_t back[8];
+    CHECK (zmq_z85_decode (back, "HelloWorld") == back);
+    CHECK (memcmp (back, data, 8) == 0);
+    CHECK (zmq_z85_encode (text, data, 3) == NULL && zmq_errno () == EINVAL);
+    CHECK (zmq_z85_decode (back, "Hell") == NULL && zmq_errno () == EINVAL);
+
+    char public_key[41], secret_key[41];
+    int rc = zmq_curve_keypair (public_key, secret_key);
+    if (rc == 0) {
+        /* libzmq built with CURVE. */
+        CHECK (strlen (public_key) == 40 && strlen (secret_key) == 40);
+        char derived[41];
+        CHECK_OK (zmq_curve_public (derived, secret_key));
+        CHECK (strcmp (derived, public_key) == 0);
+        CHECK (zmq_has ("curve") == 1);
+    } else {
+        CHECK (zmq_errno () == ENOTSUP);
+        CHECK_ERR (zmq_curve_public (public_key, "0000000000000000000000000000000000000000"),
+                   ENOTSUP);
+        CHECK (zmq_has ("curve") == 0);
+    }
+    if (on_ferrozmq)
+        CHECK (rc == -1);
+}
+
+static void *counter;
+static void count_up (void *arg)
+{
+    for (int i = 0; i < 1000; i++)
+        zmq_atomic_counter_inc (arg);
+}
+
+static void test_utils (void)
+{
+    counter = zmq_atomic_counter_new ();
+    CHECK (counter != NULL);
+    CHECK (zmq_atomic_counter_value (counter) == 0);
+    CHECK (zmq_atomic_counter_inc (counter) == 0);
+    CHECK (zmq_atomic_counter_value (counter) == 1);
+    CHECK (zmq_atomic_counter_dec (counter) == 0); /* dropped to zero */
+    zmq_atomic_counter_set (counter, 5);
+    CHECK (zmq_atomic_counter_dec (counter) == 1);
+    CHECK (zmq_atomic_counter_value (counter) == 4);
+
+    zmq_atomic_counter_set (counter, 0);
+    void *t1 = zmq_threadstart (count_up, counter);
+    void *t2 = zmq_threadstart (count_up, counter);
+    CHECK (t1 != NULL && t2 != NULL);
+    zmq_threadclose (t1);
+    zmq_threadclose (t2);
+    CHECK (zmq_atomic_counter_value (counter) == 2000);
+    zmq_atomic_counter_destroy (&counter);
+    CHECK (counter == NULL);
+
+    void *watch = zmq_stopwatch_start ();
+    usleep (20000);
+    unsigned long mid = zmq_stopwatch_intermediate (watch);
+    CHECK (mid >= 15000);
+    zmq_sleep (1);
+    unsigned long total = zmq_stopwatch_stop (watch);
+    CHECK (total >= mid + 900000);
+}
+
+static int fired[3];
+static void on_timer (int id, void *arg)
+{
+    (void) arg;
+    if (id >= 0 && id < 3)
+        fired[id]++;
+}
+
+static void test_timers (void)
+{
+    void *timers = zmq_timers_new ();
+    CHECK (timers != NULL);
+    CHECK (zmq_timers_timeout (timers) == -1);
+    int fast = zmq_timers_add (timers, 10, on_timer, NULL);
+    int slow = zmq_timers_add (timers, 100000, on_timer, NULL);
+    CHECK (fast >= 0 && fast < 3 && slow >= 0 && slow < 3 && fast != slow);
+    long timeout = zmq_timers_timeout (timers);
+    CHECK (timeout >= 0 && timeout <= 10);
+    usleep (15000);
+    CHECK (zmq_timers_timeout (timers) == 0);
+    CHECK_OK (zmq_timers_execute (timers));
+    CHECK (fired[fast] == 1 && fired[slow] == 0);
+    CHECK_OK (zmq_timers_set_interval (timers, slow, 5));
+    CHECK_OK (zmq_timers_reset (timers, fast));
+    usleep (8000);
+    CHECK_OK (zmq_timers_execute (timers));
+    CHECK (fired[slow] == 1);
+    CHECK_OK (zmq_timers_cancel (timers, fast));
+    CHECK_ERR (zmq_timers_cancel (timers, fast), EINVAL);
+    CHECK_ERR (zmq_timers_reset (timers, 999), EINVAL);
+    CHECK_ERR (zmq_timers_set_interval (timers, 999, 1), EINVAL);
+    CHECK_OK (zmq_timers_destroy (&timers));
+    CHECK (timers == NULL);
+}
+
+static void blocked_recv (void *arg)
+{
+    void **args = arg;
+    char buf[8];
+    int rc = zmq_recv (args[0], buf, sizeof buf, 0);
+    args[1] = (void *) (intptr_t) (rc == -1 ? zmq_errno () : 0);
+    zmq_close (args[0]);
+}
+
+static void test_term_wakes_blocked_calls (void)
+{
+    void *ctx = zmq_ctx_new ();
+    void *pull = zmq_socket (ctx, ZMQ_PULL);
+    CHECK_OK (zmq_bind (pull, "inproc://blocked"));
+    void *args[2] = {pull, NULL};
+    void *thread = zmq_threadstart (blocked_recv, args);
+    usleep (20000);
+    /* term waits until the blocked thread sees ETERM and closes its socket. */
+    CHECK_OK (zmq_ctx_term (ctx));
+    zmq_threadclose (thread);
+    CHECK ((intptr_t) args[1] == ETERM);
+}
+
+int main (int argc, char **argv)
+{
+    setvbuf (stdout, NULL, _IONBF, 0);
+    test_version_and_errors ();
+    test_context ();
+
+    void *ctx = zmq_ctx_new ();
+    test_req_rep (ctx, "inproc://reqrep");
+    test_req_rep (ctx, "tcp");
+    char ipc[64];
+    snprintf (ipc, sizeof ipc, "ipc:///tmp/ferrozmq-reqrep-%d", (int) getpid ());
+    test_req_rep (ctx, ipc);
+    test_socket_calls (ctx);
+    test_options (ctx);
+    test_messages (ctx);
+    test_metadata (ctx);
+    test_patterns (ctx);
+    test_poll (ctx);
+    test_monitor (ctx);
+    CHECK_OK (zmq_ctx_term (ctx));
+
+    test_proxy ();
+    test_device ();
+    test_z85_and_curve ();
+    test_utils ();
+    test_timers ();
+    test_term_wakes_blocked_calls ();
+
+    if (argc > 1 && strcmp (argv[1], "--expect-ferrozmq") == 0)
+        CHECK (on_ferrozmq);
+    if (argc > 1 && strcmp (argv[1], "--expect-libzmq") == 0)
+        CHECK (!on_ferrozmq);
+    printf ("%d passed, %d failed\n", passed, failed);
+    return failed != 0;
+}
