@@ -631,19 +631,19 @@ fn libzmq_answers_our_pings() {
     let mut config = Config::new(SocketType::Dealer);
     config.heartbeat = HeartbeatConfig {
         interval: Some(Duration::from_millis(100)),
-        ttl: Some(Duration::from_millis(500)),
-        timeout: Some(Duration::from_millis(300)),
+        ttl: Some(Duration::from_millis(2000)),
+        timeout: Some(Duration::from_millis(600)),
     };
     let mut link = Link::new(connect(&peer.line()), config);
     link.handshake();
-    let until = Instant::now() + Duration::from_millis(1200);
+    let until = Instant::now() + Duration::from_millis(1500);
     link.run_until(|_| Instant::now() >= until).unwrap();
     link.send(&[b"alive"]);
     assert_eq!(link.recv_frames(1), ["alive!"]);
 }
 
 /// libzmq's PINGs (with a TTL) get our PONGs, or it would drop us after
-/// its 300 ms timeout.
+/// its 600 ms timeout.
 #[test]
 fn we_answer_libzmq_pings() {
     let Some(peer) = PyPeer::start(HEARTBEAT_ROUTER, &["1"]) else {
@@ -651,7 +651,7 @@ fn we_answer_libzmq_pings() {
     };
     let mut link = Link::new(connect(&peer.line()), Config::new(SocketType::Dealer));
     link.handshake();
-    let until = Instant::now() + Duration::from_millis(1200);
+    let until = Instant::now() + Duration::from_millis(1500);
     link.run_until(|_| Instant::now() >= until).unwrap();
     // Its PING carried a TTL, so we now watch for its traffic.
     assert!(link.conn.poll_timeout().is_some());
@@ -663,8 +663,8 @@ const HEARTBEAT_ROUTER: &str = r#"
 s = ctx.socket(zmq.ROUTER)
 if sys.argv[1] == "1":
     s.heartbeat_ivl = 100
-    s.heartbeat_timeout = 300
-    s.heartbeat_ttl = 500
+    s.heartbeat_timeout = 600
+    s.heartbeat_ttl = 2000
 out(s.bind_to_random_port("tcp://127.0.0.1"))
 while True:
     rid, body = s.recv_multipart()
