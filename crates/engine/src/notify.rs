@@ -2,7 +2,7 @@
 //! wake-up only when it sleeps.
 
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
-use std::sync::atomic::{fence, AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -47,12 +47,25 @@ impl Signaler {
     /// announcing sleep so that no notification is lost. Returns whether
     /// `check` became true.
     pub fn wait_until(&self, deadline: Option<Instant>, mut check: impl FnMut() -> bool) -> bool {
+        // Spin briefly first: the other side usually has work for us within
+        // microseconds, and a futex sleep/wake costs far more than that.
+        for i in 0..spin_rounds() {
+            if check() {
+                return true;
+            }
+            if i % 16 == 15 {
+                std::thread::yield_now();
+            } else {
+                std::hint::spin_loop();
+            }
+        }
         loop {
             if check() {
                 return true;
             }
+            // SeqCst store before re-checking the queues (whose counters are
+            // SeqCst too): a notifier either sees us sleeping or we see its work.
             self.sleeping.store(true, Ordering::SeqCst);
-            fence(Ordering::SeqCst);
             if check() {
                 self.sleeping.store(false, Ordering::SeqCst);
                 return true;
@@ -139,7 +152,6 @@ impl Signaler {
 
 impl Notify for Signaler {
     fn notify(&self) {
-        fence(Ordering::SeqCst);
         if self.sleeping.load(Ordering::SeqCst) {
             if let Ok(mut p) = self.pending.lock() {
                 *p = true;
@@ -148,6 +160,17 @@ impl Notify for Signaler {
         }
         self.signal_fd();
     }
+}
+
+/// How many times a waiter re-checks before sleeping (FERROZMQ_SPIN overrides).
+fn spin_rounds() -> u32 {
+    static ROUNDS: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *ROUNDS.get_or_init(|| {
+        std::env::var("FERROZMQ_SPIN")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(200)
+    })
 }
 
 #[cfg(test)]

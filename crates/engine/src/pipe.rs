@@ -8,7 +8,7 @@
 //! low-water mark (half the high-water mark, as in libzmq), so a busy pipe
 //! does not wake anyone per message.
 
-use std::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crossbeam::queue::SegQueue;
@@ -82,15 +82,16 @@ impl Queue {
         if self.under_hwm() {
             return true;
         }
+        // SeqCst store, then SeqCst load of `len` (in `under_hwm`): the reader's
+        // SeqCst decrement and flag check cannot both miss us.
         self.writer_blocked.store(true, Ordering::SeqCst);
-        fence(Ordering::SeqCst);
         // The reader may have drained everything just before we flagged.
         self.under_hwm()
     }
 
     fn under_hwm(&self) -> bool {
         let hwm = self.hwm.load(Ordering::Relaxed);
-        hwm == 0 || self.len.load(Ordering::Acquire) < hwm
+        hwm == 0 || self.len.load(Ordering::SeqCst) < hwm
     }
 
     /// Pushes a message if under the high-water mark.
@@ -109,7 +110,7 @@ impl Queue {
     /// first frame was admitted, or a socket type that never blocks here).
     pub fn force_push(&self, msg: Msg) {
         self.items.push(msg);
-        self.len.fetch_add(1, Ordering::Release);
+        self.len.fetch_add(1, Ordering::SeqCst);
         if let Some(r) = self.reader.get() {
             r.notify();
         }
@@ -118,14 +119,13 @@ impl Queue {
     /// Takes the oldest message.
     pub fn pop(&self) -> Option<Msg> {
         let msg = self.items.pop()?;
-        let before = self.len.fetch_sub(1, Ordering::AcqRel);
+        let before = self.len.fetch_sub(1, Ordering::SeqCst);
         let hwm = self.hwm.load(Ordering::Relaxed);
         let low_water = if hwm == 0 {
             usize::MAX
         } else {
             hwm.div_ceil(2)
         };
-        fence(Ordering::SeqCst);
         if before <= low_water.saturating_add(1) && self.writer_blocked.load(Ordering::SeqCst) {
             self.writer_blocked.store(false, Ordering::SeqCst);
             if let Some(w) = self.writer.get() {
@@ -137,7 +137,7 @@ impl Queue {
 
     /// Whether a message is waiting.
     pub fn is_empty(&self) -> bool {
-        self.len.load(Ordering::Acquire) == 0
+        self.len.load(Ordering::SeqCst) == 0
     }
 
     /// Messages waiting.
@@ -192,6 +192,43 @@ impl PeerInfo {
     }
 }
 
+/// A shared handle on a pipe's [`PeerInfo`], which the handshake may fill in later.
+#[derive(Debug, Clone, Default)]
+pub struct PeerRef(Arc<PeerSlot>);
+
+#[derive(Debug, Default)]
+struct PeerSlot {
+    version: AtomicUsize,
+    info: Mutex<Arc<PeerInfo>>,
+}
+
+impl PeerRef {
+    /// The peer as currently known.
+    pub fn get(&self) -> Arc<PeerInfo> {
+        match self.0.info.lock() {
+            Ok(p) => p.clone(),
+            Err(_) => Arc::new(PeerInfo::default()),
+        }
+    }
+
+    /// Changes whenever the peer information is replaced.
+    pub fn version(&self) -> usize {
+        self.0.version.load(Ordering::Acquire)
+    }
+
+    /// Whether both handles name the same pipe end.
+    pub fn same_as(&self, other: &PeerRef) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    fn set(&self, info: PeerInfo) {
+        if let Ok(mut p) = self.0.info.lock() {
+            *p = Arc::new(info);
+        }
+        self.0.version.fetch_add(1, Ordering::Release);
+    }
+}
+
 /// The socket's end of a pipe: messages in from the peer, out to it.
 #[derive(Debug, Clone)]
 pub struct Pipe {
@@ -202,9 +239,9 @@ pub struct Pipe {
     /// Messages from the socket to the peer.
     pub outbound: Arc<Queue>,
     /// Who is at the far end, as seen from this end.
-    peer: Arc<Mutex<Arc<PeerInfo>>>,
+    peer: PeerRef,
     /// Who is behind this end, as the far end sees it.
-    behind: Arc<Mutex<Arc<PeerInfo>>>,
+    behind: PeerRef,
     /// The endpoint this pipe came from (for unbind/disconnect and monitors).
     pub endpoint: Arc<str>,
 }
@@ -216,8 +253,8 @@ impl Pipe {
             id: next_pipe_id(),
             inbound: Queue::new(in_hwm),
             outbound: Queue::new(out_hwm),
-            peer: Arc::new(Mutex::new(Arc::new(PeerInfo::default()))),
-            behind: Arc::new(Mutex::new(Arc::new(PeerInfo::default()))),
+            peer: PeerRef::default(),
+            behind: PeerRef::default(),
             endpoint,
         }
     }
@@ -234,27 +271,26 @@ impl Pipe {
         }
     }
 
+    /// A handle on who the peer is, cheap to take per message (one
+    /// reference count); read it with [`PeerRef::get`].
+    pub fn peer_ref(&self) -> PeerRef {
+        self.peer.clone()
+    }
+
     /// Who the peer is (empty until the handshake completes).
     pub fn peer_info(&self) -> Arc<PeerInfo> {
-        match self.peer.lock() {
-            Ok(p) => p.clone(),
-            Err(_) => Arc::new(PeerInfo::default()),
-        }
+        self.peer.get()
     }
 
     /// Records who is at the far end of this view.
     pub fn set_peer_info(&self, info: PeerInfo) {
-        if let Ok(mut p) = self.peer.lock() {
-            *p = Arc::new(info);
-        }
+        self.peer.set(info);
     }
 
     /// Records who is behind this end, for the far end to see (a session
     /// announces its network peer this way).
     pub fn announce(&self, info: PeerInfo) {
-        if let Ok(mut p) = self.behind.lock() {
-            *p = Arc::new(info);
-        }
+        self.behind.set(info);
     }
 
     /// Whether the peer has gone and everything it sent was read.

@@ -101,7 +101,6 @@ impl SessionWake {
 
 impl Notify for SessionWake {
     fn notify(&self) {
-        std::sync::atomic::fence(Ordering::SeqCst);
         if self.scheduled.load(Ordering::SeqCst) || self.scheduled.swap(true, Ordering::SeqCst) {
             return;
         }

@@ -21,9 +21,7 @@ impl Dealer {
     }
 
     /// The next message from any pipe, and which pipe it came from.
-    pub(crate) fn recv_any(
-        &mut self,
-    ) -> Option<(Msg, u64, std::sync::Arc<ferrozmq_engine::PeerInfo>)> {
+    pub(crate) fn recv_any(&mut self) -> Option<(Msg, u64, ferrozmq_engine::PeerRef)> {
         let mut dead = Vec::new();
         let got = self.input.recv(&mut dead);
         for id in dead {

@@ -11,17 +11,15 @@ mod req;
 mod router;
 mod subscribe;
 
-use std::sync::Arc;
-
 use bytes::Bytes;
-use ferrozmq_engine::{Msg, PeerInfo, Pipe};
+use ferrozmq_engine::{Msg, PeerRef, Pipe};
 use ferrozmq_zmtp::SocketType;
 
 use crate::error::{Error, Result};
 use crate::socket::Options;
 
 /// A received message with the peer that sent it.
-pub(crate) type Received = (Msg, Arc<PeerInfo>);
+pub(crate) type Received = (Msg, PeerRef);
 
 /// The hooks a socket type implements (libzmq's `xattach_pipe`, `xsend`, ...).
 pub(crate) trait Pattern: Send + std::fmt::Debug {

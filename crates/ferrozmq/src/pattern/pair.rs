@@ -56,7 +56,7 @@ impl Pattern for Pair {
         let Some(pipe) = self.peer.as_ref() else {
             return Ok(None);
         };
-        let got = pipe.inbound.pop().map(|m| (m, pipe.peer_info()));
+        let got = pipe.inbound.pop().map(|m| (m, pipe.peer_ref()));
         if got.is_none() && pipe.inbound.is_finished() {
             self.peer = None;
         }

@@ -5,10 +5,9 @@
 //! (`0x01 topic` / `0x00 topic`), and with XPUB_MANUAL lets it decide them.
 
 use std::collections::VecDeque;
-use std::sync::Arc;
 
 use bytes::{BufMut, Bytes, BytesMut};
-use ferrozmq_engine::{Msg, MsgKind, PeerInfo, Pipe};
+use ferrozmq_engine::{Msg, MsgKind, PeerRef, Pipe};
 
 use super::{Pattern, Received};
 use crate::error::{Error, Result};
@@ -55,7 +54,7 @@ impl Publisher {
                     }
                     break;
                 };
-                let info = peer.pipe.peer_info();
+                let info = peer.pipe.peer_ref();
                 match msg.kind() {
                     MsgKind::Subscribe => self.subscribe(i, msg.first().clone(), info, options),
                     MsgKind::Cancel => self.cancel(i, msg.first().clone(), info, options),
@@ -69,7 +68,7 @@ impl Publisher {
         }
     }
 
-    fn subscribe(&mut self, index: usize, topic: Bytes, info: Arc<PeerInfo>, options: &Options) {
+    fn subscribe(&mut self, index: usize, topic: Bytes, info: PeerRef, options: &Options) {
         let Some(peer) = self.peers.get_mut(index) else {
             return;
         };
@@ -86,7 +85,7 @@ impl Publisher {
         }
     }
 
-    fn cancel(&mut self, index: usize, topic: Bytes, info: Arc<PeerInfo>, options: &Options) {
+    fn cancel(&mut self, index: usize, topic: Bytes, info: PeerRef, options: &Options) {
         let Some(peer) = self.peers.get_mut(index) else {
             return;
         };
@@ -111,7 +110,7 @@ impl Publisher {
             // A peer may hold a topic several times; it counts once in `all`.
             if self.all.remove(&topic) && self.xpub && !options.xpub_manual {
                 self.pending
-                    .push_back((tagged(0, &topic), Arc::new(PeerInfo::default())));
+                    .push_back((tagged(0, &topic), PeerRef::default()));
             }
         }
     }

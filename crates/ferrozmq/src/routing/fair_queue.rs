@@ -1,8 +1,6 @@
 //! Fair-queueing: take one message from each pipe in turn (PULL, DEALER, ROUTER, SUB).
 
-use std::sync::Arc;
-
-use ferrozmq_engine::{Msg, PeerInfo, Pipe};
+use ferrozmq_engine::{Msg, PeerRef, Pipe};
 
 /// Round-robin reader over pipes.
 #[derive(Debug, Default)]
@@ -35,7 +33,7 @@ impl FairQueue {
 
     /// The next message in turn, with the pipe it came from. Finished pipes
     /// are returned in `dead` for the caller to forget.
-    pub(crate) fn recv(&mut self, dead: &mut Vec<u64>) -> Option<(Msg, u64, Arc<PeerInfo>)> {
+    pub(crate) fn recv(&mut self, dead: &mut Vec<u64>) -> Option<(Msg, u64, PeerRef)> {
         let n = self.pipes.len();
         let mut found = None;
         for k in 0..n {
@@ -45,7 +43,7 @@ impl FairQueue {
             };
             if let Some(msg) = pipe.inbound.pop() {
                 self.next = (i + 1) % n;
-                found = Some((msg, pipe.id, pipe.peer_info()));
+                found = Some((msg, pipe.id, pipe.peer_ref()));
                 break;
             }
             if pipe.inbound.is_finished() {

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use ferrozmq_engine::{
-    Endpoint, EndpointError, EndpointId, InprocPeer, LinkEvent, Msg, PeerInfo, SocketLink,
+    Endpoint, EndpointError, EndpointId, InprocPeer, LinkEvent, Msg, PeerInfo, PeerRef, SocketLink,
 };
 use ferrozmq_zmtp::SocketType;
 
@@ -41,6 +41,8 @@ pub struct Socket {
     sending: Option<Vec<Bytes>>,
     receiving: VecDeque<Bytes>,
     receiving_peer: Option<Arc<PeerInfo>>,
+    /// The last sender's handle and version, so its info is looked up only on change.
+    peer_cache: Option<(PeerRef, usize)>,
     rcvmore: bool,
     endpoints: Vec<Record>,
     last_endpoint: String,
@@ -89,6 +91,7 @@ impl Socket {
             sending: None,
             receiving: VecDeque::new(),
             receiving_peer: None,
+            peer_cache: None,
             rcvmore: false,
             endpoints: Vec::new(),
             last_endpoint: String::new(),
@@ -274,7 +277,7 @@ impl Socket {
                 s.pattern.recv(&s.options)?.ok_or(Error::Again)
             })?;
             self.receiving.extend(msg.into_frames());
-            self.receiving_peer = Some(peer);
+            self.note_peer(peer);
         }
         let data = self.receiving.pop_front().ok_or(Error::Again)?;
         self.rcvmore = !self.receiving.is_empty();
@@ -456,6 +459,20 @@ impl Socket {
             routing_id: self.options.routing_id.clone(),
             sndhwm: self.options.sndhwm.max(0) as usize,
             rcvhwm: self.options.rcvhwm.max(0) as usize,
+        }
+    }
+
+    /// Remembers who sent the message being received, re-reading the peer
+    /// information only when the sender or its information changed.
+    fn note_peer(&mut self, peer: PeerRef) {
+        let version = peer.version();
+        let fresh = match &self.peer_cache {
+            Some((cached, v)) => !(cached.same_as(&peer) && *v == version),
+            None => true,
+        };
+        if fresh || self.receiving_peer.is_none() {
+            self.receiving_peer = Some(peer.get());
+            self.peer_cache = Some((peer, version));
         }
     }
 
