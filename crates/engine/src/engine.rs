@@ -14,19 +14,17 @@ use crate::transport::{bind, Endpoint};
 #[derive(Debug)]
 pub struct Engine {
     threads: Vec<IoThread>,
-    inproc: InprocRegistry,
+    inproc: Arc<InprocRegistry>,
 }
 
 impl Engine {
     /// Starts `io_threads` I/O threads (at least one).
     pub fn new(io_threads: usize) -> io::Result<Engine> {
+        let inproc = Arc::new(InprocRegistry::new());
         let threads = (0..io_threads.max(1))
-            .map(|i| IoThread::spawn(format!("ferrozmq-io-{i}")))
+            .map(|i| IoThread::spawn(format!("ferrozmq-io-{i}"), inproc.clone()))
             .collect::<io::Result<Vec<_>>>()?;
-        Ok(Engine {
-            threads,
-            inproc: InprocRegistry::new(),
-        })
+        Ok(Engine { threads, inproc })
     }
 
     /// The context's inproc names.

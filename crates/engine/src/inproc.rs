@@ -118,6 +118,33 @@ impl InprocRegistry {
     }
 }
 
+/// The endpoint name ZAP handlers bind (RFC 27).
+pub(crate) const ZAP_ENDPOINT: &str = "zeromq.zap.01";
+
+impl InprocRegistry {
+    /// Opens a pipe to the socket bound at `name` for a client inside the
+    /// engine (a session asking ZAP); `None` if nothing is bound there.
+    pub(crate) fn connect_internal(
+        &self,
+        name: &str,
+        wake: Arc<dyn crate::notify::Notify>,
+    ) -> Option<Pipe> {
+        let reg = self.inner.lock().ok()?;
+        let binder = reg.bound.get(name)?;
+        let pipe = Pipe::new(0, 0, Arc::from(format!("inproc://{name}").as_str()));
+        pipe.inbound.set_reader(wake.clone());
+        pipe.inbound.set_writer(binder.link.signaler.clone());
+        pipe.outbound.set_reader(binder.link.signaler.clone());
+        pipe.outbound.set_writer(wake);
+        pipe.announce(PeerInfo {
+            routing_id: Bytes::new(),
+            properties: vec![("Socket-Type".into(), Bytes::from_static(b"DEALER"))],
+        });
+        binder.link.post(LinkEvent::Attach(pipe.mirror()));
+        Some(pipe)
+    }
+}
+
 /// Wires a connecter's pipe to a binder: notifiers, high-water marks, peer info.
 fn finish(binder: &InprocPeer, connecter: &InprocPeer, pipe: &Pipe) {
     // `pipe` is the connecter's view.

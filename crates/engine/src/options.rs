@@ -31,6 +31,8 @@ pub struct SessionOptions {
     pub sndbuf: Option<usize>,
     /// Kernel receive buffer size (ZMQ_RCVBUF; `None` = OS default).
     pub rcvbuf: Option<usize>,
+    /// ZAP domain sent with authentication requests (ZMQ_ZAP_DOMAIN).
+    pub zap_domain: Bytes,
 }
 
 impl SessionOptions {
@@ -48,6 +50,7 @@ impl SessionOptions {
             connect_routing_id: None,
             sndbuf: None,
             rcvbuf: None,
+            zap_domain: Bytes::new(),
         }
     }
 }

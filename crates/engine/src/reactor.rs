@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use crossbeam::queue::SegQueue;
 use mio::{Events, Interest, Poll, Token, Waker};
 
+use crate::inproc::InprocRegistry;
 use crate::link::SocketLink;
 use crate::monitor::{EventKind, MonitorEvent};
 use crate::notify::Notify;
@@ -126,7 +127,7 @@ impl std::fmt::Debug for IoThread {
 
 impl IoThread {
     /// Starts an I/O thread named `name`.
-    pub(crate) fn spawn(name: String) -> io::Result<IoThread> {
+    pub(crate) fn spawn(name: String, inproc: Arc<InprocRegistry>) -> io::Result<IoThread> {
         let poll = Poll::new()?;
         let waker = Waker::new(poll.registry(), WAKER)?;
         let shared = Arc::new(Shared {
@@ -142,6 +143,7 @@ impl IoThread {
             free: Vec::new(),
             timers: BinaryHeap::new(),
             stopping: false,
+            inproc,
         };
         let thread = std::thread::Builder::new()
             .name(name)
@@ -199,6 +201,7 @@ pub(crate) struct Ctx<'a> {
     pub(crate) registry: &'a mio::Registry,
     pub(crate) token: Token,
     pub(crate) now: Instant,
+    pub(crate) inproc: &'a Arc<InprocRegistry>,
 }
 
 struct Reactor {
@@ -208,6 +211,7 @@ struct Reactor {
     free: Vec<usize>,
     timers: BinaryHeap<Reverse<(Instant, usize)>>,
     stopping: bool,
+    inproc: Arc<InprocRegistry>,
 }
 
 impl Reactor {
@@ -474,6 +478,7 @@ impl Reactor {
             registry: self.poll.registry(),
             token,
             now,
+            inproc: &self.inproc,
         };
         // A bug in one session must not take the whole I/O thread down with it:
         // contain the panic and drop that session only.

@@ -10,9 +10,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
-use ferrozmq_zmtp::{Connection, Error as ZmtpError, Event, SocketType, Subscription, ZapReply};
+use ferrozmq_zmtp::{
+    Connection, Error as ZmtpError, Event, SocketType, Subscription, ZapReply, ZapRequest,
+};
 use mio::Interest;
 
+use crate::inproc::{InprocRegistry, ZAP_ENDPOINT};
 use crate::link::{LinkEvent, SocketLink};
 use crate::monitor::{EventKind, MonitorEvent};
 use crate::msg::{Msg, MsgKind};
@@ -62,6 +65,8 @@ struct Active {
     handshake_deadline: Option<Instant>,
     /// The peer closed its side.
     eof: bool,
+    /// The pipe to the ZAP handler while a request is outstanding.
+    zap: Option<Pipe>,
 }
 
 pub(crate) struct Session {
@@ -83,6 +88,7 @@ pub(crate) struct Session {
     armed: Option<Instant>,
     started: bool,
     handshakes: u32,
+    inproc: Option<Arc<InprocRegistry>>,
 }
 
 impl std::fmt::Debug for Session {
@@ -123,6 +129,7 @@ impl Session {
             armed: None,
             started: false,
             handshakes: 0,
+            inproc: None,
         }
     }
 
@@ -190,6 +197,7 @@ impl Session {
 
     fn start(&mut self, ctx: &mut Ctx<'_>) {
         self.started = true;
+        self.inproc = Some(ctx.inproc.clone());
         self.wake.set_token(ctx.token);
         if let Some(pipe) = &self.pipe {
             pipe.inbound.set_reader(self.wake.clone());
@@ -324,6 +332,7 @@ impl Session {
             read_buf: BytesMut::with_capacity(READ_CHUNK),
             handshake_deadline: self.options.handshake_ivl.map(|d| ctx.now + d),
             eof: false,
+            zap: None,
         });
         self.drive_active(ctx, active)
     }
@@ -366,6 +375,7 @@ impl Session {
 
     /// Moves decoded events to the socket; stops when its queue is full.
     fn deliver(&mut self, a: &mut Active) -> Result<(), Failure> {
+        self.check_zap_reply(a)?;
         if let Some(msg) = self.stalled.take() {
             self.push_to_socket(msg);
             if self.stalled.is_some() {
@@ -409,17 +419,70 @@ impl Session {
                     };
                     self.push_to_socket(msg);
                 }
-                Event::ZapRequest(_) => {
-                    // No ZAP handler is consulted yet: accept, as libzmq does
-                    // when none is bound.
-                    a.connection
-                        .handle_zap_reply(ZapReply::accepted())
-                        .map_err(Failure::Auth)?;
-                }
+                Event::ZapRequest(request) => self.ask_zap(a, request)?,
                 _ => {}
             }
         }
         Ok(())
+    }
+
+    /// Sends a ZAP request to the handler bound at `inproc://zeromq.zap.01`;
+    /// with no handler bound, the peer is accepted, as libzmq does.
+    fn ask_zap(&mut self, a: &mut Active, request: ZapRequest) -> Result<(), Failure> {
+        let pipe = self
+            .inproc
+            .as_ref()
+            .and_then(|r| r.connect_internal(ZAP_ENDPOINT, self.wake.clone()));
+        let Some(pipe) = pipe else {
+            return a
+                .connection
+                .handle_zap_reply(ZapReply::accepted())
+                .map_err(Failure::Auth);
+        };
+        let mut frames = vec![
+            Bytes::new(),
+            Bytes::from_static(b"1.0"),
+            Bytes::from_static(ZAP_REQUEST_ID),
+            self.options.zap_domain.clone(),
+            Bytes::from(a.stream.peer_address()),
+            self.options.zmtp.routing_id.clone(),
+            Bytes::from_static(request.mechanism.as_bytes()),
+        ];
+        frames.extend(request.credentials);
+        if let Some(msg) = Msg::from_frames(frames) {
+            pipe.outbound.force_push(msg);
+        }
+        a.zap = Some(pipe);
+        Ok(())
+    }
+
+    /// Takes the ZAP handler's reply, if it came, and hands it to the handshake.
+    fn check_zap_reply(&mut self, a: &mut Active) -> Result<(), Failure> {
+        let Some(pipe) = &a.zap else {
+            return Ok(());
+        };
+        let reply = match pipe.inbound.pop() {
+            Some(msg) => parse_zap_reply(msg),
+            None if pipe.inbound.is_finished() => None,
+            None => return Ok(()),
+        };
+        pipe.outbound.close();
+        pipe.inbound.close();
+        a.zap = None;
+        let Some(reply) = reply else {
+            self.emit(EventKind::HandshakeFailedProtocol, 0x2000_0001);
+            return Err(Failure::Protocol(ZmtpError::PeerMisbehaved(
+                "malformed ZAP reply",
+            )));
+        };
+        let code = std::str::from_utf8(&reply.status_code)
+            .ok()
+            .and_then(|c| c.parse::<u32>().ok())
+            .unwrap_or(500);
+        a.connection.handle_zap_reply(reply).map_err(|e| {
+            self.emit(EventKind::HandshakeFailedAuth, code);
+            Failure::Auth(e)
+        })
     }
 
     /// PUB and XPUB read 0x01/0x00 messages from old peers as subscriptions.
@@ -580,7 +643,6 @@ impl Session {
             Failure::Protocol(e) if !was_ready => {
                 self.emit(EventKind::HandshakeFailedProtocol, protocol_error_code(e))
             }
-            Failure::Auth(_) => self.emit(EventKind::HandshakeFailedAuth, 400),
             _ => {}
         }
         self.emit(EventKind::Disconnected, 0);
@@ -665,6 +727,30 @@ fn flush(a: &mut Active) -> Result<Flushed, Failure> {
             Err(_) => return Err(Failure::Io),
         }
     }
+}
+
+/// The request id we put in ZAP requests (one request per connection at a time).
+const ZAP_REQUEST_ID: &[u8] = b"1";
+
+/// Reads `[ "", "1.0", id, status, text, user id, metadata ]` (the leading
+/// delimiter is what a REP handler puts back).
+fn parse_zap_reply(msg: Msg) -> Option<ZapReply> {
+    let mut frames: Vec<Bytes> = msg.into_frames().collect();
+    if frames.first().is_some_and(Bytes::is_empty) {
+        frames.remove(0);
+    }
+    let [version, id, status_code, status_text, user_id, metadata] =
+        <[Bytes; 6]>::try_from(frames).ok()?;
+    let valid_status = matches!(&status_code[..], b"200" | b"300" | b"400" | b"500");
+    if &version[..] != b"1.0" || &id[..] != ZAP_REQUEST_ID || !valid_status {
+        return None;
+    }
+    Some(ZapReply {
+        status_code,
+        status_text,
+        user_id,
+        metadata: ferrozmq_zmtp::Metadata::decode(&metadata).ok()?,
+    })
 }
 
 /// libzmq's ZMQ_PROTOCOL_ERROR_* value for a handshake failure.

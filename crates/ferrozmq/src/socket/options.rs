@@ -540,6 +540,7 @@ impl Options {
         s.connect_routing_id = self.connect_routing_id.clone();
         s.sndbuf = usize::try_from(self.sndbuf).ok();
         s.rcvbuf = usize::try_from(self.rcvbuf).ok();
+        s.zap_domain = self.zap_domain.clone();
         s
     }
 }

@@ -14,4 +14,5 @@ mod pubsub;
 mod reconnect_heartbeat;
 mod reqrep;
 mod router;
+mod security;
 mod tools;
