@@ -120,10 +120,12 @@ pub(crate) fn handshake(data: &[u8]) -> bool {
             let body =
                 Bytes::copy_from_slice(piece.get(..piece.len().min(300)).unwrap_or_default());
             sent_by_us += body.len() + 10;
-            let _ = conn.send_frame(body.clone(), piece.len() % 2 == 1);
+            let sent = conn.send_frame(body.clone(), piece.len() % 2 == 1);
+            assert_eq!(sent, Ok(()), "a ready connection refused a frame");
             if options & 0x40 != 0 {
                 sent_by_us += body.len() + 12;
-                let _ = conn.send_subscription(&Subscription::Subscribe(body));
+                let sent = conn.send_subscription(&Subscription::Subscribe(body));
+                assert_eq!(sent, Ok(()), "a ready connection refused a subscription");
             }
         }
         // Drain part of the transmit queue, as a slow socket would.
