@@ -84,6 +84,7 @@ impl Engine {
         let wake = SessionWake::new(thread.shared().clone());
         let pipe = pipe_now.then(|| {
             let pipe = Pipe::new(options.rcvhwm, options.sndhwm, endpoint_str.clone());
+            pipe.set_conflate(options.conflate);
             pipe.inbound.set_reader(link.signaler.clone());
             pipe.inbound.set_writer(wake.clone());
             pipe.outbound.set_reader(wake.clone());

@@ -22,6 +22,8 @@ pub struct InprocPeer {
     pub sndhwm: usize,
     /// Its receive high-water mark.
     pub rcvhwm: usize,
+    /// Whether it keeps only the last message it receives (ZMQ_CONFLATE).
+    pub conflate: bool,
 }
 
 /// Why an inproc bind failed.
@@ -108,6 +110,7 @@ impl InprocRegistry {
                 pipe.inbound.set_reader(connecter.link.signaler.clone());
                 pipe.outbound.set_writer(connecter.link.signaler.clone());
                 pipe.outbound.set_hwm(connecter.sndhwm);
+                pipe.inbound.set_conflate(connecter.conflate);
                 reg.pending
                     .entry(name.to_owned())
                     .or_default()
@@ -156,6 +159,8 @@ fn finish(binder: &InprocPeer, connecter: &InprocPeer, pipe: &Pipe) {
         .set_hwm(sum_hwm(connecter.sndhwm, binder.rcvhwm));
     pipe.inbound
         .set_hwm(sum_hwm(binder.sndhwm, connecter.rcvhwm));
+    pipe.inbound.set_conflate(connecter.conflate);
+    pipe.outbound.set_conflate(binder.conflate);
     pipe.set_peer_info(PeerInfo {
         routing_id: binder.routing_id.clone(),
         properties: vec![(

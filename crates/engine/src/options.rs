@@ -33,6 +33,8 @@ pub struct SessionOptions {
     pub rcvbuf: Option<usize>,
     /// ZAP domain sent with authentication requests (ZMQ_ZAP_DOMAIN).
     pub zap_domain: Bytes,
+    /// Keep only the last message in each direction (ZMQ_CONFLATE).
+    pub conflate: bool,
 }
 
 impl SessionOptions {
@@ -51,6 +53,7 @@ impl SessionOptions {
             sndbuf: None,
             rcvbuf: None,
             zap_domain: Bytes::new(),
+            conflate: false,
         }
     }
 }

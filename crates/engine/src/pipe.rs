@@ -23,6 +23,7 @@ pub struct Queue {
     hwm: AtomicUsize,
     writer_blocked: AtomicBool,
     closed: AtomicBool,
+    conflate: AtomicBool,
     reader: OnceLock<Arc<dyn Notify>>,
     writer: OnceLock<Arc<dyn Notify>>,
 }
@@ -55,6 +56,7 @@ impl Queue {
             hwm: AtomicUsize::new(hwm),
             writer_blocked: AtomicBool::new(false),
             closed: AtomicBool::new(false),
+            conflate: AtomicBool::new(false),
             reader: OnceLock::new(),
             writer: OnceLock::new(),
         })
@@ -75,11 +77,16 @@ impl Queue {
         self.hwm.store(hwm, Ordering::Relaxed);
     }
 
+    /// Keeps only the newest message (ZMQ_CONFLATE): a push replaces what waits.
+    pub fn set_conflate(&self, on: bool) {
+        self.conflate.store(on, Ordering::Relaxed);
+    }
+
     /// Whether a push would be accepted now. When it would not, the writer
     /// is flagged so that the reader wakes it once the queue drains: a
     /// caller that sees `false` may go to sleep.
     pub fn has_room(&self) -> bool {
-        if self.under_hwm() {
+        if self.under_hwm() || self.conflate.load(Ordering::Relaxed) {
             return true;
         }
         // SeqCst store, then SeqCst load of `len` (in `under_hwm`): the reader's
@@ -109,6 +116,9 @@ impl Queue {
     /// Pushes regardless of the high-water mark (the rest of a message whose
     /// first frame was admitted, or a socket type that never blocks here).
     pub fn force_push(&self, msg: Msg) {
+        if self.conflate.load(Ordering::Relaxed) {
+            while self.pop().is_some() {}
+        }
         self.items.push(msg);
         self.len.fetch_add(1, Ordering::SeqCst);
         if let Some(r) = self.reader.get() {
@@ -280,6 +290,12 @@ impl Pipe {
     /// Who the peer is (empty until the handshake completes).
     pub fn peer_info(&self) -> Arc<PeerInfo> {
         self.peer.get()
+    }
+
+    /// Turns ZMQ_CONFLATE on or off for both directions.
+    pub fn set_conflate(&self, on: bool) {
+        self.inbound.set_conflate(on);
+        self.outbound.set_conflate(on);
     }
 
     /// Records who is at the far end of this view.

@@ -563,6 +563,7 @@ impl Session {
                     self.endpoint.clone(),
                 );
                 pipe.set_peer_info(info);
+                pipe.set_conflate(self.options.conflate);
                 // Socket view: inbound is written by us, outbound read by us.
                 pipe.inbound.set_reader(self.link.signaler.clone());
                 pipe.inbound.set_writer(self.wake.clone());

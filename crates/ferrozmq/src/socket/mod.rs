@@ -459,6 +459,7 @@ impl Socket {
             routing_id: self.options.routing_id.clone(),
             sndhwm: self.options.sndhwm.max(0) as usize,
             rcvhwm: self.options.rcvhwm.max(0) as usize,
+            conflate: self.options.session_options().conflate,
         }
     }
 

@@ -541,6 +541,15 @@ impl Options {
         s.sndbuf = usize::try_from(self.sndbuf).ok();
         s.rcvbuf = usize::try_from(self.rcvbuf).ok();
         s.zap_domain = self.zap_domain.clone();
+        s.conflate = self.conflate
+            && matches!(
+                self.socket_type,
+                SocketType::Dealer
+                    | SocketType::Pull
+                    | SocketType::Push
+                    | SocketType::Pub
+                    | SocketType::Sub
+            );
         s
     }
 }

@@ -175,3 +175,23 @@ fn subscriptions_survive_publisher_restart() {
     }
     assert_eq!(got.as_deref(), Some("t2"));
 }
+
+#[test]
+fn conflate_keeps_only_the_last_message() {
+    for transport in TRANSPORTS {
+        let ctx = Context::new();
+        let mut publisher = socket(&ctx, SocketType::Pub);
+        let ep = bind(&mut publisher, transport);
+        let mut sub = socket(&ctx, SocketType::Sub);
+        sub.set_option(SocketOption::Conflate, 1).unwrap();
+        sub.subscribe("").unwrap();
+        sub.connect(&ep).unwrap();
+        settle();
+        for i in 0..100 {
+            publisher.send(format!("{i}"), 0).unwrap();
+        }
+        settle();
+        assert_eq!(sub.recv_string(0).unwrap(), "99", "{transport}");
+        assert!(sub.recv(DONTWAIT).is_err());
+    }
+}
