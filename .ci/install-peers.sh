@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# Installs the real peers the tests talk to: libzmq (C), CZMQ, pyzmq, mono, JeroMQ.
+# Installs the real peers the tests talk to: libzmq (C), CZMQ, pyzmq, mono, JeroMQ;
+# and valgrind, which checks the C ABI (.ci/steps/c-abi.sh).
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 need_apt=0
-for pkg in libzmq3-dev libczmq-dev mono-mcs mono-runtime libjeromq-java pkg-config; do
+for pkg in libzmq3-dev libczmq-dev mono-mcs mono-runtime libjeromq-java pkg-config valgrind; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need_apt=1
 done
 if [ "$need_apt" = 1 ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
-        libzmq3-dev libczmq-dev mono-mcs mono-runtime libjeromq-java pkg-config >/dev/null
+        libzmq3-dev libczmq-dev mono-mcs mono-runtime libjeromq-java pkg-config valgrind >/dev/null
 fi
 python3 -c 'import zmq' 2>/dev/null || python3 -m pip install -q pyzmq

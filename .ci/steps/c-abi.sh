@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# The C ABI (bindings/c, ferrozmq-ffi) as a drop-in libzmq.so.5:
+#   1. include/zmq.h is what cbindgen generates (no drift), and matches
+#      Debian's libzmq zmq.h: every constant's value, every prototype;
+#   2. install.sh installs lib/libzmq.so.5, libzmq.a, zmq.h, libzmq.pc;
+#   3. tests/test_api.c (every zmq.h function) passes built against our
+#      header (shared and static), and built against Debian's header and
+#      -lzmq both on Debian's libzmq and, by LD_LIBRARY_PATH, on ours;
+#   4. valgrind finds no invalid access in it;
+#   5. examples/c hello world builds with pkg-config against the prefix;
+#   6. Debian's CZMQ, and C# on Mono by P/Invoke, run on ours against pyzmq.
+# About a minute after the workspace build.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root="$PWD"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+prefix="$work/prefix"
+export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+peer="python3 $root/bindings/c/tests/peer.py"
+CFLAGS=(-std=c11 -Wall -Wextra -Werror -O1 -g)
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+step() { echo "-- c-abi: $*"; }
+
+step "header: cbindgen drift"
+if ! command -v cbindgen >/dev/null 2>&1; then
+    if [ "${CI:-}" = true ]; then
+        SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq cbindgen >/dev/null ||
+            { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq cbindgen >/dev/null; }
+    fi
+fi
+if command -v cbindgen >/dev/null 2>&1; then
+    (cd bindings/c && cbindgen --quiet --config cbindgen.toml --crate ferrozmq-ffi --output include/zmq.h)
+    git diff --exit-code -- bindings/c/include/zmq.h
+else
+    echo "cbindgen not installed: drift check skipped (CI installs it)"
+fi
+
+step "header: constants and prototypes against Debian's zmq.h"
+python3 bindings/c/tests/check_header.py bindings/c/include/zmq.h /usr/include/zmq.h
+
+step "install"
+bash bindings/c/install.sh "$prefix"
+test -f "$prefix/lib/libzmq.so.5" -a -L "$prefix/lib/libzmq.so" -a -f "$prefix/lib/libzmq.a"
+test -f "$prefix/include/zmq.h" -a -f "$prefix/lib/pkgconfig/libzmq.pc"
+readelf -d "$prefix/lib/libzmq.so.5" | grep -q 'SONAME.*\[libzmq.so.5\]'
+
+step "C API tests against our zmq.h"
+gcc "${CFLAGS[@]}" bindings/c/tests/test_api.c -o "$work/test_ours" \
+    $(pkg-config --cflags --libs libzmq) -ldl
+LD_LIBRARY_PATH="$prefix/lib" ldd "$work/test_ours" | grep libzmq
+LD_LIBRARY_PATH="$prefix/lib" timeout 120 "$work/test_ours" --expect-ferrozmq
+
+step "C API tests against our zmq.h, linked statically with libzmq.a"
+gcc "${CFLAGS[@]}" -rdynamic bindings/c/tests/test_api.c -o "$work/test_static" \
+    $(pkg-config --cflags libzmq) "$prefix/lib/libzmq.a" \
+    $(pkg-config --static --libs libzmq | sed -e 's/-L[^ ]*//g' -e 's/-lzmq//g')
+if ldd "$work/test_static" | grep -q libzmq; then echo "static test links a libzmq.so" >&2; exit 1; fi
+timeout 120 "$work/test_static" --expect-ferrozmq
+
+step "C API tests built with Debian's zmq.h and -lzmq"
+gcc "${CFLAGS[@]}" -I/usr/include bindings/c/tests/test_api.c -o "$work/test_debian" -lzmq -ldl
+echo "on Debian's libzmq:"
+ldd "$work/test_debian" | grep libzmq
+timeout 120 "$work/test_debian" --expect-libzmq
+echo "the same binary on ferrozmq, by LD_LIBRARY_PATH:"
+LD_LIBRARY_PATH="$prefix/lib" ldd "$work/test_debian" | grep "libzmq.so.5 => $prefix/lib/libzmq.so.5"
+LD_LIBRARY_PATH="$prefix/lib" timeout 120 "$work/test_debian" --expect-ferrozmq
+
+step "valgrind over the C API tests on ferrozmq"
+LD_LIBRARY_PATH="$prefix/lib" timeout 300 valgrind -q --error-exitcode=99 \
+    --errors-for-leak-kinds=none "$work/test_ours" --expect-ferrozmq
+
+step "examples/c: hello world via pkg-config"
+for prog in hwserver hwclient; do
+    gcc "${CFLAGS[@]}" "examples/c/$prog.c" -o "$work/$prog" $(pkg-config --cflags --libs libzmq)
+done
+port="$(free_port)"
+LD_LIBRARY_PATH="$prefix/lib" timeout 60 "$work/hwserver" "tcp://127.0.0.1:$port" 5 &
+server=$!
+LD_LIBRARY_PATH="$prefix/lib" timeout 60 "$work/hwclient" "tcp://127.0.0.1:$port" 5
+wait "$server"
+
+step "CZMQ (Debian's libczmq) on ferrozmq, with a pyzmq peer"
+gcc "${CFLAGS[@]}" bindings/c/tests/czmq_peer.c -o "$work/czmq_peer" \
+    $(pkg-config --cflags --libs libczmq) -lzmq -ldl
+LD_LIBRARY_PATH="$prefix/lib" ldd "$work/czmq_peer" | grep -E 'libczmq|libzmq'
+port="$(free_port)"
+timeout 60 $peer rep "tcp://127.0.0.1:$port" 10 &
+pypeer=$!
+LD_LIBRARY_PATH="$prefix/lib" timeout 60 "$work/czmq_peer" req "tcp://127.0.0.1:$port" 10
+wait "$pypeer"
+port="$(free_port)"
+timeout 60 $peer push "tcp://127.0.0.1:$port" 100 &
+pypeer=$!
+LD_LIBRARY_PATH="$prefix/lib" timeout 60 "$work/czmq_peer" pull "tcp://127.0.0.1:$port" 100
+wait "$pypeer"
+
+step "C# (Mono, P/Invoke) on ferrozmq, with a pyzmq peer"
+mcs -nologo -out:"$work/ZmqInterop.exe" examples/csharp/ZmqInterop.cs
+port="$(free_port)"
+timeout 60 $peer rep "tcp://127.0.0.1:$port" 10 &
+pypeer=$!
+LD_LIBRARY_PATH="$prefix/lib" timeout 60 mono "$work/ZmqInterop.exe" req "tcp://127.0.0.1:$port" 10
+wait "$pypeer"
+port="$(free_port)"
+timeout 60 $peer pub "tcp://127.0.0.1:$port" 0 &
+pypeer=$!
+LD_LIBRARY_PATH="$prefix/lib" timeout 60 mono "$work/ZmqInterop.exe" sub "tcp://127.0.0.1:$port" 20
+wait "$pypeer"
+
+echo "c-abi: all checks passed"
