@@ -39,7 +39,7 @@ pub unsafe extern "C" fn zmq_version(major: *mut c_int, minor: *mut c_int, patch
 /// A symbol libzmq does not have, so a program can tell which library it runs on.
 #[no_mangle]
 pub extern "C" fn ferrozmq_version() -> *const c_char {
-    VERSION.as_ptr().cast()
+    guard::plain(VERSION.as_ptr().cast(), || VERSION.as_ptr().cast())
 }
 
 /// 1 if `capability` is supported, else 0.
