@@ -48,6 +48,12 @@ bash bindings/c/install.sh "$prefix"
 test -f "$prefix/lib/libzmq.so.5" -a -L "$prefix/lib/libzmq.so" -a -f "$prefix/lib/libzmq.a"
 test -f "$prefix/include/zmq.h" -a -f "$prefix/lib/pkgconfig/libzmq.pc"
 readelf -d "$prefix/lib/libzmq.so.5" | grep -q 'SONAME.*\[libzmq.so.5\]'
+# Every function Debian's libzmq.so.5 exports, ours exports too.
+exports() { nm -D --defined-only "$1" | awk '$2 == "T" { print $3 }' | sort; }
+missing="$(comm -23 <(exports "$(ldconfig -p | awk '/libzmq.so.5 / { print $NF; exit }')") \
+    <(exports "$prefix/lib/libzmq.so.5"))"
+if [ -n "$missing" ]; then echo "not exported: $missing" >&2; exit 1; fi
+echo "exports: $(exports "$prefix/lib/libzmq.so.5" | wc -l) functions, all of Debian's libzmq.so.5"
 
 step "C API tests against our zmq.h"
 gcc "${CFLAGS[@]}" bindings/c/tests/test_api.c -o "$work/test_ours" \
