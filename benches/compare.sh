@@ -4,6 +4,7 @@
 #   benches/compare.sh            # 5 interleaved rounds, every case
 #   ROUNDS=3 TRANSPORTS=tcp SIZES="64 1024" MODES=thr benches/compare.sh
 #   LIBZMQ_SO=/prefix/lib/libzmq.so.5 benches/compare.sh   # + a third column
+#   LIBZMQ_SO=ffi benches/compare.sh   # builds ferrozmq-ffi and uses that
 #
 # It builds benches/c/zmqperf.c (zmq.h only) against the system libzmq and
 # the Rust tools `thr` and `lat` (cargo build --release -p ferrozmq-bench),
@@ -61,6 +62,11 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
     "$CC" $CFLAGS -o "$ZMQPERF" "$ROOT/benches/c/zmqperf.c" -lzmq -lpthread
     log "building the Rust tools (cargo build --release -p ferrozmq-bench)"
     (cd "$ROOT" && cargo build --release -p ferrozmq-bench >&2)
+fi
+if [ "$LIBZMQ_SO" = ffi ]; then
+    log "building our C ABI (cargo build --release -p ferrozmq-ffi)"
+    (cd "$ROOT" && cargo build --release -p ferrozmq-ffi >&2)
+    LIBZMQ_SO="$TARGET/release/libzmq.so"
 fi
 THR="$TARGET/release/thr"
 LAT="$TARGET/release/lat"
