@@ -1,4 +1,4 @@
-//! `zmq_msg_t`: 64 opaque bytes that hold a [`MsgRepr`] by value, and the
+//! `zmq_msg_t`: 64 opaque bytes that hold a `MsgRepr` by value, and the
 //! `zmq_msg_*` functions.
 //!
 //! A message body is either a writable buffer (`zmq_msg_init_size`, filled
@@ -9,6 +9,7 @@
 
 use std::ffi::CString;
 use std::mem::{align_of, size_of};
+use std::ops::{Deref, DerefMut};
 use std::os::raw::{c_char, c_int, c_uchar, c_void};
 use std::ptr::{self, addr_of, addr_of_mut};
 
@@ -219,7 +220,7 @@ pub unsafe extern "C" fn zmq_msg_data(msg: *mut zmq_msg_t) -> *mut c_void {
     guard::ptr(|| {
         // SAFETY: per this function's contract.
         let m = unsafe { repr(msg)? };
-        Ok(match &mut m.body {
+        Ok(match &mut *m.body {
             Body::Writable(b) => b.as_mut_ptr().cast(),
             // The cast to *mut is libzmq's signature; Bytes keeps its data
             // behind a raw pointer, so a caller writing into a received
@@ -301,7 +302,7 @@ pub unsafe extern "C" fn zmq_msg_gets(
         // strings lives inside the message, which libzmq's const signature
         // still lets us update (the object itself is never const).
         let (m, name) = unsafe { (repr(msg.cast_mut())?, text(property)?) };
-        let value = match &m.body {
+        let value = match &*m.body {
             Body::Shared(f) => f.property(name),
             Body::Writable(_) => None,
         };
@@ -343,13 +344,56 @@ pub unsafe extern "C" fn zmq_msg_set_routing_id(msg: *mut zmq_msg_t, routing_id:
     })
 }
 
-/// What a `zmq_msg_t` holds.
+/// What a `zmq_msg_t` holds: the body in a [`Slot`].
+type MsgRepr = Repr<Slot>;
+
 #[repr(C)]
-struct MsgRepr {
+struct Repr<S> {
     magic: u32,
     shared: bool,
-    body: Body,
+    body: S,
     extra: Option<Box<Extra>>,
+}
+
+/// The body is kept inline when the whole message fits in 64 bytes (it does
+/// today: no allocation per message), and boxed otherwise, so a larger
+/// `ferrozmq::Message` some day still builds.
+type Slot = <Fits<{ size_of::<Repr<Inline>>() <= size_of::<zmq_msg_t>() }> as Choose>::Slot;
+
+struct Fits<const YES: bool>;
+
+trait Choose {
+    type Slot: DerefMut<Target = Body> + From<Body>;
+}
+
+impl Choose for Fits<true> {
+    type Slot = Inline;
+}
+
+impl Choose for Fits<false> {
+    type Slot = Box<Body>;
+}
+
+/// A body stored in place.
+struct Inline(Body);
+
+impl From<Body> for Inline {
+    fn from(body: Body) -> Inline {
+        Inline(body)
+    }
+}
+
+impl Deref for Inline {
+    type Target = Body;
+    fn deref(&self) -> &Body {
+        &self.0
+    }
+}
+
+impl DerefMut for Inline {
+    fn deref_mut(&mut self) -> &mut Body {
+        &mut self.0
+    }
 }
 
 enum Body {
@@ -364,12 +408,12 @@ struct Extra {
     routing_id: u32,
 }
 
-impl MsgRepr {
+impl Repr<Slot> {
     fn new(body: Body) -> MsgRepr {
-        MsgRepr {
+        Repr {
             magic: MSG_MAGIC,
             shared: false,
-            body,
+            body: Slot::from(body),
             extra: None,
         }
     }
@@ -379,24 +423,24 @@ impl MsgRepr {
     }
 
     fn len(&self) -> usize {
-        match &self.body {
+        match &*self.body {
             Body::Writable(b) => b.len(),
             Body::Shared(f) => f.len(),
         }
     }
 
     fn more(&self) -> bool {
-        matches!(&self.body, Body::Shared(f) if f.more())
+        matches!(&*self.body, Body::Shared(f) if f.more())
     }
 
     /// Turns a writable body into a shared one (zero-copy) and returns a
     /// reference-counted clone of the frame.
     fn share_message(&mut self) -> Message {
-        if let Body::Writable(b) = &mut self.body {
+        if let Body::Writable(b) = &mut *self.body {
             let frozen = Bytes::from(std::mem::take(b));
-            self.body = Body::Shared(Message::from(frozen));
+            *self.body = Body::Shared(Message::from(frozen));
         }
-        match &self.body {
+        match &*self.body {
             Body::Shared(f) => f.clone(),
             Body::Writable(_) => Message::new(),
         }
@@ -494,6 +538,6 @@ const MSG_MAGIC: u32 = 0x6d73_6721;
 const _: () = assert!(
     size_of::<MsgRepr>() <= size_of::<zmq_msg_t>()
         && align_of::<MsgRepr>() <= align_of::<zmq_msg_t>(),
-    "MsgRepr must fit in zmq_msg_t; box the body if ferrozmq::Message grew"
+    "MsgRepr must fit in zmq_msg_t"
 );
 const _: () = assert!(size_of::<zmq_msg_t>() == 64 && align_of::<zmq_msg_t>() == 8);
