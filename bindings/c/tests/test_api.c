@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -492,6 +493,124 @@ static void test_patterns (void *ctx)
     CHECK_OK (zmq_close (b));
 }
 
+/* A ZAP handler (RFC 27): accepts admin/secret, refuses everyone else. */
+static void zap_handler (void *arg)
+{
+    void *handler = arg;
+    for (;;) {
+        char frames[8][64];
+        int sizes[8], n = 0, more = 1;
+        while (more && n < 8) {
+            sizes[n] = zmq_recv (handler, frames[n], sizeof frames[n] - 1, 0);
+            if (sizes[n] < 0)
+                goto done; /* ETERM: the test is over */
+            frames[n][sizes[n] < 63 ? sizes[n] : 63] = 0;
+            size_t len = sizeof more;
+            zmq_getsockopt (handler, ZMQ_RCVMORE, &more, &len);
+            n++;
+        }
+        /* version, request id, domain, address, routing id, mechanism, user, password */
+        int ok = n == 8 && strcmp (frames[5], "PLAIN") == 0 && strcmp (frames[6], "admin") == 0
+                 && strcmp (frames[7], "secret") == 0;
+        zmq_send (handler, "1.0", 3, ZMQ_SNDMORE);
+        zmq_send (handler, frames[1], sizes[1], ZMQ_SNDMORE);
+        zmq_send (handler, ok ? "200" : "400", 3, ZMQ_SNDMORE);
+        zmq_send (handler, ok ? "OK" : "No", 2, ZMQ_SNDMORE);
+        zmq_send (handler, ok ? "admin" : "", ok ? 5 : 0, ZMQ_SNDMORE);
+        zmq_send (handler, "", 0, 0);
+    }
+done:
+    zmq_close (handler);
+}
+
+static void test_plain (void)
+{
+    void *ctx = zmq_ctx_new ();
+    void *handler = zmq_socket (ctx, ZMQ_REP);
+    CHECK_OK (zmq_bind (handler, "inproc://zeromq.zap.01"));
+    void *thread = zmq_threadstart (zap_handler, handler);
+
+    void *server = sock (ctx, ZMQ_REP);
+    int on = 1;
+    CHECK_OK (zmq_setsockopt (server, ZMQ_PLAIN_SERVER, &on, sizeof on));
+    char endpoint[256];
+    bind_tcp (server, endpoint, sizeof endpoint);
+
+    /* Right credentials: through, and the message carries the User-Id. */
+    void *client = sock (ctx, ZMQ_REQ);
+    CHECK_OK (zmq_setsockopt (client, ZMQ_PLAIN_USERNAME, "admin", 5));
+    CHECK_OK (zmq_setsockopt (client, ZMQ_PLAIN_PASSWORD, "secret", 6));
+    int mechanism = -1;
+    size_t len = sizeof mechanism;
+    CHECK_OK (zmq_getsockopt (client, ZMQ_MECHANISM, &mechanism, &len));
+    CHECK (mechanism == ZMQ_PLAIN);
+    char user[64];
+    len = sizeof user;
+    CHECK_OK (zmq_getsockopt (client, ZMQ_PLAIN_USERNAME, user, &len));
+    CHECK (len == 6 && strcmp (user, "admin") == 0);
+    CHECK_OK (zmq_connect (client, endpoint));
+    send_str (client, "over PLAIN", 0);
+    zmq_msg_t msg;
+    zmq_msg_init (&msg);
+    CHECK (zmq_msg_recv (&msg, server, 0) == 10);
+    const char *user_id = zmq_msg_gets (&msg, "User-Id");
+    CHECK (user_id != NULL && strcmp (user_id, "admin") == 0);
+    zmq_msg_close (&msg);
+    send_str (server, "ok", 0);
+    expect_str (client, "ok");
+
+    /* Wrong password: refused, nothing arrives. */
+    void *intruder = sock (ctx, ZMQ_REQ);
+    CHECK_OK (zmq_setsockopt (intruder, ZMQ_PLAIN_USERNAME, "admin", 5));
+    CHECK_OK (zmq_setsockopt (intruder, ZMQ_PLAIN_PASSWORD, "guess", 5));
+    CHECK_OK (zmq_connect (intruder, endpoint));
+    send_str (intruder, "let me in", 0);
+    int timeout = 300;
+    zmq_setsockopt (server, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+    char buf[32];
+    CHECK_ERR (zmq_recv (server, buf, sizeof buf, 0), EAGAIN);
+
+    zmq_close (intruder);
+    zmq_close (client);
+    zmq_close (server);
+    CHECK_OK (zmq_ctx_shutdown (ctx));
+    zmq_threadclose (thread);
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+/* Event loops wait on ZMQ_FD with poll(2), then read ZMQ_EVENTS. */
+static void test_fd_event_loop (void *ctx)
+{
+    void *a = sock (ctx, ZMQ_PULL);
+    void *b = sock (ctx, ZMQ_PUSH);
+    char endpoint[256];
+    bind_tcp (a, endpoint, sizeof endpoint);
+    CHECK_OK (zmq_connect (b, endpoint));
+    zmq_fd_t fd;
+    size_t len = sizeof fd;
+    CHECK_OK (zmq_getsockopt (a, ZMQ_FD, &fd, &len));
+    int received = 0;
+    for (int i = 0; i < 3; i++)
+        send_str (b, "tick", 0);
+    for (int rounds = 0; rounds < 100 && received < 3; rounds++) {
+        int events = 0;
+        len = sizeof events;
+        CHECK_OK (zmq_getsockopt (a, ZMQ_EVENTS, &events, &len));
+        if (events & ZMQ_POLLIN) {
+            /* Drain everything: the fd is edge-triggered. */
+            char buf[8];
+            while (zmq_recv (a, buf, sizeof buf, ZMQ_DONTWAIT) == 4)
+                received++;
+            continue;
+        }
+        struct pollfd p = {fd, POLLIN, 0};
+        poll (&p, 1, 1000);
+    }
+    CHECK (received == 3);
+    zmq_close (a);
+    zmq_close (b);
+}
+
 static void test_poll (void *ctx)
 {
     void *a = sock (ctx, ZMQ_PAIR);
@@ -911,10 +1030,12 @@ int main (int argc, char **argv)
     test_messages (ctx);
     test_metadata (ctx);
     test_patterns (ctx);
+    test_fd_event_loop (ctx);
     test_poll (ctx);
     test_monitor (ctx);
     CHECK_OK (zmq_ctx_term (ctx));
 
+    test_plain ();
     test_proxy ();
     test_device ();
     test_z85_and_curve ();
