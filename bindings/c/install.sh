@@ -15,7 +15,7 @@ prefix="$(cd "$1" && pwd)"
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here"
 
-cargo build --release --locked -p ferrozmq-ffi
+cargo build --release -p ferrozmq-ffi
 target="$(cargo metadata --format-version 1 --no-deps |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
 release="$target/release"
