@@ -56,13 +56,31 @@ pub(crate) struct Shared {
     waker: Waker,
     commands: SegQueue<Command>,
     ready: SegQueue<Token>,
+    /// Commands and ready tokens pushed and not yet taken.
+    pending: AtomicUsize,
+    /// The I/O thread is (about to be) blocked in `poll` and needs a wake-up.
+    asleep: AtomicBool,
     load: AtomicUsize,
 }
 
 impl Shared {
     pub(crate) fn send(&self, command: Command) {
         self.commands.push(command);
-        let _ = self.waker.wake();
+        self.announce();
+    }
+
+    fn schedule(&self, token: Token) {
+        self.ready.push(token);
+        self.announce();
+    }
+
+    /// Wakes the I/O thread only if it sleeps: while it runs, it sees the
+    /// new work before it polls again (SeqCst counter and flag, Dekker-style).
+    fn announce(&self) {
+        self.pending.fetch_add(1, Ordering::SeqCst);
+        if self.asleep.load(Ordering::SeqCst) {
+            let _ = self.waker.wake();
+        }
     }
 }
 
@@ -107,8 +125,7 @@ impl Notify for SessionWake {
         }
         let token = self.token.load(Ordering::SeqCst);
         if token != usize::MAX {
-            self.shared.ready.push(Token(token));
-            let _ = self.shared.waker.wake();
+            self.shared.schedule(Token(token));
         }
     }
 }
@@ -134,6 +151,8 @@ impl IoThread {
             waker,
             commands: SegQueue::new(),
             ready: SegQueue::new(),
+            pending: AtomicUsize::new(0),
+            asleep: AtomicBool::new(false),
             load: AtomicUsize::new(0),
         });
         let mut reactor = Reactor {
@@ -218,8 +237,16 @@ impl Reactor {
     fn run(&mut self) {
         let mut events = Events::with_capacity(256);
         loop {
-            let timeout = self.next_timeout();
-            if let Err(e) = self.poll.poll(&mut events, timeout) {
+            let mut timeout = self.next_timeout();
+            if timeout != Some(Duration::ZERO) {
+                self.shared.asleep.store(true, Ordering::SeqCst);
+                if self.shared.pending.load(Ordering::SeqCst) > 0 {
+                    timeout = Some(Duration::ZERO);
+                }
+            }
+            let polled = self.poll.poll(&mut events, timeout);
+            self.shared.asleep.store(false, Ordering::SeqCst);
+            if let Err(e) = polled {
                 if e.kind() != io::ErrorKind::Interrupted {
                     return;
                 }
@@ -231,9 +258,11 @@ impl Reactor {
                 }
             }
             while let Some(command) = self.shared.commands.pop() {
+                self.shared.pending.fetch_sub(1, Ordering::SeqCst);
                 self.execute(command);
             }
             while let Some(token) = self.shared.ready.pop() {
+                self.shared.pending.fetch_sub(1, Ordering::SeqCst);
                 self.dispatch(token);
             }
             self.fire_timers();
@@ -249,7 +278,7 @@ impl Reactor {
     }
 
     fn next_timeout(&mut self) -> Option<Duration> {
-        if !self.shared.ready.is_empty() || !self.shared.commands.is_empty() {
+        if self.shared.pending.load(Ordering::SeqCst) > 0 {
             return Some(Duration::ZERO);
         }
         let Reverse((at, _)) = self.timers.peek()?;
