@@ -54,6 +54,10 @@ missing="$(comm -23 <(exports "$(ldconfig -p | awk '/libzmq.so.5 / { print $NF; 
     <(exports "$prefix/lib/libzmq.so.5"))"
 if [ -n "$missing" ]; then echo "not exported: $missing" >&2; exit 1; fi
 echo "exports: $(exports "$prefix/lib/libzmq.so.5" | wc -l) functions, all of Debian's libzmq.so.5"
+# ... and the C tests call every one of them.
+for f in $(exports "$prefix/lib/libzmq.so.5"); do
+    grep -qw "$f" bindings/c/tests/test_api.c || { echo "test_api.c never calls $f" >&2; exit 1; }
+done
 
 step "C API tests against our zmq.h"
 gcc "${CFLAGS[@]}" bindings/c/tests/test_api.c -o "$work/test_ours" \
