@@ -3,7 +3,7 @@
 #   1. include/zmq.h is what cbindgen generates (no drift), and matches
 #      Debian's libzmq zmq.h: every constant's value, every prototype;
 #   2. install.sh installs lib/libzmq.so.5, libzmq.a, zmq.h, libzmq.pc;
-#   3. tests/test_api.c (every zmq.h function) passes built against our
+#   3. tests/test_api*.c (every zmq.h function) pass built against our
 #      header (shared and static), and built against Debian's header and
 #      -lzmq both on Debian's libzmq and, by LD_LIBRARY_PATH, on ours;
 #   4. valgrind finds no invalid access in it;
@@ -56,24 +56,24 @@ if [ -n "$missing" ]; then echo "not exported: $missing" >&2; exit 1; fi
 echo "exports: $(exports "$prefix/lib/libzmq.so.5" | wc -l) functions, all of Debian's libzmq.so.5"
 # ... and the C tests call every one of them.
 for f in $(exports "$prefix/lib/libzmq.so.5"); do
-    grep -qw "$f" bindings/c/tests/test_api.c || { echo "test_api.c never calls $f" >&2; exit 1; }
+    cat bindings/c/tests/test_api*.c | grep -qw "$f" || { echo "the C tests never call $f" >&2; exit 1; }
 done
 
 step "C API tests against our zmq.h"
-gcc "${CFLAGS[@]}" bindings/c/tests/test_api.c -o "$work/test_ours" \
+gcc "${CFLAGS[@]}" bindings/c/tests/test_api.c bindings/c/tests/test_api_more.c -o "$work/test_ours" \
     $(pkg-config --cflags --libs libzmq) -ldl
 LD_LIBRARY_PATH="$prefix/lib" ldd "$work/test_ours" | grep libzmq
 LD_LIBRARY_PATH="$prefix/lib" timeout 120 "$work/test_ours" --expect-ferrozmq
 
 step "C API tests against our zmq.h, linked statically with libzmq.a"
-gcc "${CFLAGS[@]}" -rdynamic bindings/c/tests/test_api.c -o "$work/test_static" \
+gcc "${CFLAGS[@]}" -rdynamic bindings/c/tests/test_api.c bindings/c/tests/test_api_more.c -o "$work/test_static" \
     $(pkg-config --cflags libzmq) "$prefix/lib/libzmq.a" \
     $(pkg-config --static --libs libzmq | sed -e 's/-L[^ ]*//g' -e 's/-lzmq//g')
 if ldd "$work/test_static" | grep -q libzmq; then echo "static test links a libzmq.so" >&2; exit 1; fi
 timeout 120 "$work/test_static" --expect-ferrozmq
 
 step "C API tests built with Debian's zmq.h and -lzmq"
-gcc "${CFLAGS[@]}" -I/usr/include bindings/c/tests/test_api.c -o "$work/test_debian" -lzmq -ldl
+gcc "${CFLAGS[@]}" -I/usr/include bindings/c/tests/test_api.c bindings/c/tests/test_api_more.c -o "$work/test_debian" -lzmq -ldl
 echo "on Debian's libzmq:"
 ldd "$work/test_debian" | grep libzmq
 timeout 120 "$work/test_debian" --expect-libzmq
