@@ -17,6 +17,7 @@
 //! subscriptions live in the `ferrozmq` crate, which owns the socket side of
 //! every pipe.
 
+mod direct;
 mod engine;
 mod inproc;
 mod link;

@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use crossbeam::queue::SegQueue;
 
+use crate::direct::{Direct, Sent};
 use crate::msg::Msg;
 use crate::notify::Notify;
 
@@ -121,6 +122,13 @@ impl Queue {
         }
         self.items.push(msg);
         self.len.fetch_add(1, Ordering::SeqCst);
+        if let Some(r) = self.reader.get() {
+            r.notify();
+        }
+    }
+
+    /// Wakes the reader without a message (it has other work to look at).
+    pub fn notify_reader(&self) {
         if let Some(r) = self.reader.get() {
             r.notify();
         }
@@ -254,6 +262,8 @@ pub struct Pipe {
     behind: PeerRef,
     /// The endpoint this pipe came from (for unbind/disconnect and monitors).
     pub endpoint: Arc<str>,
+    /// Writes around the I/O thread when the connection is idle.
+    pub(crate) direct: Arc<Direct>,
 }
 
 impl Pipe {
@@ -266,6 +276,7 @@ impl Pipe {
             peer: PeerRef::default(),
             behind: PeerRef::default(),
             endpoint,
+            direct: Arc::new(Direct::new()),
         }
     }
 
@@ -278,6 +289,7 @@ impl Pipe {
             peer: self.behind.clone(),
             behind: self.peer.clone(),
             endpoint: self.endpoint.clone(),
+            direct: self.direct.clone(),
         }
     }
 
@@ -307,6 +319,23 @@ impl Pipe {
     /// announces its network peer this way).
     pub fn announce(&self, info: PeerInfo) {
         self.behind.set(info);
+    }
+
+    /// Sends a message to the peer, regardless of the high-water mark (the
+    /// caller checked [`Queue::has_room`]). When the connection is idle and
+    /// the traffic sparse, it is written straight to the OS socket.
+    pub fn send(&self, msg: Msg) {
+        if self.outbound.is_empty() {
+            match self.direct.try_send(&msg) {
+                Sent::All => return,
+                Sent::Partly => {
+                    self.outbound.notify_reader();
+                    return;
+                }
+                Sent::No => {}
+            }
+        }
+        self.outbound.force_push(msg);
     }
 
     /// Whether the peer has gone and everything it sent was read.

@@ -262,6 +262,17 @@ impl Connection {
         &mut self.transmit
     }
 
+    /// The framing traffic uses (known once the greeting is done).
+    pub fn framing(&self) -> Framing {
+        self.decoder.framing()
+    }
+
+    /// Whether the mechanism transforms each frame (CURVE): if so, frames
+    /// must go through [`Connection::send_frame`], never around it.
+    pub fn protects_frames(&self) -> bool {
+        self.protects_frames
+    }
+
     /// Bytes waiting to be written (without needing `&mut`).
     pub fn pending_transmit(&self) -> usize {
         self.transmit.len()

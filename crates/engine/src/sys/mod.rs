@@ -80,3 +80,20 @@ pub struct PollFd {
     /// Events that happened.
     pub revents: i16,
 }
+
+/// Gathers `slices` onto a stream socket with `sendmsg(2)` and MSG_NOSIGNAL,
+/// so a peer that went away is an EPIPE error, never a SIGPIPE that would
+/// kill a C host program (Rust's runtime ignores SIGPIPE, C's does not).
+pub(crate) fn send_vectored(fd: RawFd, slices: &[std::io::IoSlice<'_>]) -> io::Result<usize> {
+    // SAFETY: msghdr is plain data; all-zero is a valid empty header.
+    let mut header: libc::msghdr = unsafe { std::mem::zeroed() };
+    header.msg_iov = slices.as_ptr() as *mut libc::iovec;
+    header.msg_iovlen = slices.len().min(1024) as _;
+    // SAFETY: IoSlice is ABI-compatible with iovec on Unix; the slices and the
+    // memory they point to outlive the call; `fd` is open per the contract.
+    let n = unsafe { libc::sendmsg(fd, &header, libc::MSG_NOSIGNAL | libc::MSG_DONTWAIT) };
+    if n < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(n as usize)
+}

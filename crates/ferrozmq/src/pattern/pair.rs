@@ -48,7 +48,7 @@ impl Pattern for Pair {
 
     fn send(&mut self, msg: Msg, _: &Options) -> Result<()> {
         let pipe = self.live_peer().ok_or(Error::Again)?;
-        pipe.outbound.force_push(msg);
+        pipe.send(msg);
         Ok(())
     }
 

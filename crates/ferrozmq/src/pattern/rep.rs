@@ -39,7 +39,7 @@ impl Pattern for Rep {
         if let Some(pipe) = pipe.filter(|p| !is_dead(p) && p.outbound.has_room()) {
             let frames: Vec<Bytes> = envelope.into_iter().chain(msg.into_frames()).collect();
             if let Some(reply) = Msg::from_frames(frames) {
-                pipe.outbound.force_push(reply);
+                pipe.send(reply);
             }
         }
         Ok(())

@@ -63,7 +63,7 @@ impl Pattern for Router {
             return Ok(());
         }
         if let Some(pipe) = self.input.pipes().iter().find(|p| p.id == target) {
-            pipe.outbound.force_push(msg);
+            pipe.send(msg);
         }
         Ok(())
     }

@@ -63,7 +63,7 @@ impl LoadBalancer {
     pub(crate) fn send_chosen(&mut self, msg: Msg) -> Option<u64> {
         let i = self.chosen.take()?;
         let pipe = self.pipes.get(i)?;
-        pipe.outbound.force_push(msg);
+        pipe.send(msg);
         self.next = (i + 1) % self.pipes.len().max(1);
         Some(pipe.id)
     }

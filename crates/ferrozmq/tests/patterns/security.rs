@@ -110,13 +110,16 @@ fn null_with_zap_domain_asks_the_handler() {
     assert!(handler.join().unwrap() >= 2);
 }
 
+/// libzmq 4.3 refuses PLAIN clients when no ZAP handler is bound (checked
+/// against pyzmq's libzmq 4.3.5): nobody is there to check the password.
 #[test]
-fn plain_without_zap_handler_accepts_like_libzmq() {
+fn plain_without_zap_handler_refuses_like_libzmq() {
     let ctx = Context::new();
     let mut server = socket(&ctx, SocketType::Rep);
     server.set_option(SocketOption::PlainServer, 1).unwrap();
+    server.set_option(SocketOption::RcvTimeo, 300).unwrap();
     let ep = bind(&mut server, "ipc");
     let mut client = plain_client(&ctx, &ep, "anyone", "anything");
     client.send("hi", 0).unwrap();
-    assert_eq!(server.recv_string(0).unwrap(), "hi");
+    assert_eq!(server.recv_string(0).unwrap_err(), Error::Again);
 }

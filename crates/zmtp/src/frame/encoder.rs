@@ -21,8 +21,9 @@ pub fn encode_frame(
     out.push_header_and_body(header.get(..header_len).unwrap_or(&[]), body);
 }
 
-/// Writes a frame header into `header` and returns its length (2, 9 or 10 octets).
-pub(crate) fn write_header(
+/// Writes a frame header into `header` and returns its length (2, 9 or 10
+/// octets); for callers that write the body themselves.
+pub fn write_header(
     framing: Framing,
     more: bool,
     command: bool,

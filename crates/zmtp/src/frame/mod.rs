@@ -14,7 +14,7 @@ mod transmit;
 use bytes::Bytes;
 
 pub use decoder::Decoder;
-pub use encoder::encode_frame;
+pub use encoder::{encode_frame, write_header};
 pub use transmit::{TransmitQueue, COPY_LIMIT};
 
 /// Which framing a connection speaks; chosen by the greeting.

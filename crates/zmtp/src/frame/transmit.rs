@@ -54,6 +54,16 @@ impl TransmitQueue {
         }
     }
 
+    /// Puts bytes in front of everything waiting (the unfinished rest of a
+    /// write made around this queue must leave first).
+    pub fn push_front(&mut self, bytes: Bytes) {
+        if bytes.is_empty() {
+            return;
+        }
+        self.len += bytes.len();
+        self.chunks.push_front(bytes);
+    }
+
     /// Fills `slices` with the waiting bytes in order; returns how many were filled.
     pub fn io_slices<'a>(&'a self, slices: &mut [IoSlice<'a>]) -> usize {
         let mut n = 0;

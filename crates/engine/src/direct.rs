@@ -1,0 +1,174 @@
+//! The direct path: when a connection is idle, the application thread writes
+//! a message straight to the OS socket instead of handing it to the I/O
+//! thread, saving a thread wake-up each way (DESIGN.md section 2).
+//!
+//! It is taken only for sparse traffic (request/reply, occasional events):
+//! a message that follows the previous one within [`SPARSE_GAP`] goes through
+//! the pipe, so that busy senders keep the I/O thread's batched writes.
+//! Order is kept because a direct write happens only when the pipe is empty
+//! and the session has nothing in flight (`busy` is false).
+
+use std::io::IoSlice;
+use std::os::fd::RawFd;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use ferrozmq_zmtp::frame::{write_header, Framing};
+
+use crate::msg::{Msg, MsgKind};
+use crate::sys;
+
+/// Messages closer together than this take the pipe (batching beats syscalls).
+pub(crate) const SPARSE_GAP: Duration = Duration::from_micros(10);
+/// Messages with more frames than this take the pipe.
+const MAX_FRAMES: usize = 8;
+
+/// Shared by a socket's pipe end and the session serving it.
+#[derive(Debug)]
+pub(crate) struct Direct {
+    enabled: AtomicBool,
+    last_send_ns: AtomicU64,
+    state: Mutex<State>,
+}
+
+#[derive(Debug)]
+struct State {
+    fd: RawFd,
+    framing: Framing,
+    /// The session has bytes in flight: the application must queue.
+    busy: bool,
+    /// What a partial direct write left for the session to finish.
+    leftover: Vec<u8>,
+}
+
+/// What a direct send attempt did.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Sent {
+    /// Not attempted or nothing written: queue the message.
+    No,
+    /// Written completely.
+    All,
+    /// Partly written; the session must be woken to finish it.
+    Partly,
+}
+
+impl Direct {
+    pub(crate) fn new() -> Direct {
+        Direct {
+            enabled: AtomicBool::new(false),
+            last_send_ns: AtomicU64::new(0),
+            state: Mutex::new(State {
+                fd: -1,
+                framing: Framing::V3,
+                busy: false,
+                leftover: Vec::new(),
+            }),
+        }
+    }
+
+    /// Session: the connection on `fd` is ready for traffic.
+    pub(crate) fn enable(&self, fd: RawFd, framing: Framing) {
+        if let Ok(mut s) = self.state.lock() {
+            s.fd = fd;
+            s.framing = framing;
+            s.busy = false;
+            s.leftover.clear();
+        }
+        self.enabled.store(true, Ordering::Release);
+    }
+
+    /// Session: the connection is going away; the fd must not be touched.
+    pub(crate) fn disable(&self) {
+        self.enabled.store(false, Ordering::Release);
+        if let Ok(mut s) = self.state.lock() {
+            s.fd = -1;
+            s.leftover.clear();
+        }
+    }
+
+    /// Session: about to write; returns bytes a direct write left unfinished.
+    pub(crate) fn begin_io(&self) -> Vec<u8> {
+        match self.state.lock() {
+            Ok(mut s) => {
+                s.busy = true;
+                std::mem::take(&mut s.leftover)
+            }
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// Session: done writing for now; `idle` when nothing is left in flight.
+    pub(crate) fn end_io(&self, idle: bool) {
+        if let Ok(mut s) = self.state.lock() {
+            s.busy = !idle;
+        }
+    }
+
+    /// Application: tries to write `msg` now. The caller guarantees its pipe
+    /// towards this connection is empty.
+    pub(crate) fn try_send(&self, msg: &Msg) -> Sent {
+        if !self.enabled.load(Ordering::Acquire)
+            || msg.kind() != MsgKind::Data
+            || msg.len() > MAX_FRAMES
+        {
+            return Sent::No;
+        }
+        let now = now_ns();
+        let last = self.last_send_ns.swap(now, Ordering::Relaxed);
+        if now.saturating_sub(last) < SPARSE_GAP.as_nanos() as u64 {
+            return Sent::No;
+        }
+        let Ok(mut s) = self.state.try_lock() else {
+            return Sent::No;
+        };
+        if s.busy || s.fd < 0 || !s.leftover.is_empty() {
+            return Sent::No;
+        }
+        let n = msg.len();
+        let mut headers = [[0u8; 10]; MAX_FRAMES];
+        let mut lens = [0usize; MAX_FRAMES];
+        for (i, frame) in msg.frames().enumerate() {
+            if let (Some(h), Some(l)) = (headers.get_mut(i), lens.get_mut(i)) {
+                *l = write_header(s.framing, i + 1 < n, false, frame.len(), h);
+            }
+        }
+        let mut slices: Vec<IoSlice<'_>> = Vec::with_capacity(2 * n);
+        let mut total = 0;
+        for ((h, l), frame) in headers.iter().zip(lens.iter()).zip(msg.frames()) {
+            slices.push(IoSlice::new(h.get(..*l).unwrap_or(&[])));
+            slices.push(IoSlice::new(frame));
+            total += *l + frame.len();
+        }
+        let written = match sys::send_vectored(s.fd, &slices) {
+            Ok(w) => w,
+            Err(_) => return Sent::No,
+        };
+        if written == 0 {
+            return Sent::No;
+        }
+        if written == total {
+            return Sent::All;
+        }
+        // Keep the rest for the session, in order.
+        let mut skip = written;
+        for slice in &slices {
+            let part: &[u8] = slice;
+            if skip >= part.len() {
+                skip -= part.len();
+                continue;
+            }
+            s.leftover
+                .extend_from_slice(part.get(skip..).unwrap_or(&[]));
+            skip = 0;
+        }
+        s.busy = true;
+        Sent::Partly
+    }
+}
+
+fn now_ns() -> u64 {
+    static EPOCH: OnceLock<Instant> = OnceLock::new();
+    let epoch = EPOCH.get_or_init(Instant::now);
+    u64::try_from(epoch.elapsed().as_nanos()).unwrap_or(u64::MAX)
+}
