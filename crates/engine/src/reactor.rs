@@ -479,6 +479,10 @@ impl Reactor {
             }
         }
         for (stream, id, endpoint, options, link) in accepted {
+            if link.is_closed() {
+                // The socket closed while this connection waited in the backlog.
+                continue;
+            }
             link.emit(MonitorEvent {
                 kind: EventKind::Accepted,
                 value: 0,

@@ -34,5 +34,20 @@ pub(crate) fn bind(s: &mut Socket, transport: &str) -> String {
 
 /// Gives asynchronous connects time to complete.
 pub(crate) fn settle() {
-    std::thread::sleep(Duration::from_millis(150));
+    std::thread::sleep(Duration::from_millis(200));
+}
+
+/// Publishes `probe` until `sub` receives it (its subscription has reached
+/// the publisher), then drains what else arrived.
+pub(crate) fn wait_subscribed(publisher: &mut Socket, sub: &mut Socket, probe: &str) {
+    for _ in 0..500 {
+        publisher.send(probe, 0).unwrap();
+        if sub.recv(ferrozmq::DONTWAIT).is_ok() {
+            std::thread::sleep(Duration::from_millis(20));
+            while sub.recv(ferrozmq::DONTWAIT).is_ok() {}
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("subscription never reached the publisher");
 }

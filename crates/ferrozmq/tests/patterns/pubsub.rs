@@ -14,12 +14,13 @@ fn subscriber_gets_exactly_matching_messages() {
         sub.subscribe("a").unwrap();
         sub.subscribe("bc").unwrap();
         sub.connect(&ep).unwrap();
-        settle();
+        wait_subscribed(&mut publisher, &mut sub, "a-probe");
         for topic in ["a1", "b1", "bc1", "c", "a2", ""] {
             publisher.send(topic, 0).unwrap();
         }
         publisher.send("zzz-end", 0).unwrap();
         sub.subscribe("zzz").unwrap();
+        settle();
         settle();
         publisher.send("zzz-end", 0).unwrap();
         let got: Vec<String> = (0..4).map(|_| sub.recv_string(0).unwrap()).collect();
@@ -135,7 +136,9 @@ fn subscriber_fair_queues_several_publishers() {
             p
         })
         .collect();
-    settle();
+    for p in pubs.iter_mut() {
+        wait_subscribed(p, &mut sub, "probe");
+    }
     for (i, p) in pubs.iter_mut().enumerate() {
         for j in 0..10 {
             p.send(format!("{i}:{j}"), 0).unwrap();
@@ -186,7 +189,16 @@ fn conflate_keeps_only_the_last_message() {
         sub.set_option(SocketOption::Conflate, 1).unwrap();
         sub.subscribe("").unwrap();
         sub.connect(&ep).unwrap();
+        // Wait until the subscription has reached the publisher.
+        loop {
+            publisher.send("warmup", 0).unwrap();
+            if sub.recv(DONTWAIT).is_ok() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         settle();
+        while sub.recv(DONTWAIT).is_ok() {}
         for i in 0..100 {
             publisher.send(format!("{i}"), 0).unwrap();
         }

@@ -21,8 +21,18 @@ fn reconnects_after_peer_restarts() {
     std::thread::sleep(Duration::from_millis(100));
     let mut pull = socket(&ctx, SocketType::Pull);
     pull.bind(&ep).unwrap();
-    push.send("after", 0).unwrap();
-    assert_eq!(pull.recv_string(0).unwrap(), "after");
+    pull.set_option(SocketOption::RcvTimeo, 100).unwrap();
+    // A message written just as the old connection died may be lost (as in
+    // libzmq); what matters is that the socket reconnects and delivers.
+    let mut got = None;
+    for i in 0..100 {
+        push.send(format!("after {i}"), 0).unwrap();
+        if let Ok(m) = pull.recv_string(0) {
+            got = Some(m);
+            break;
+        }
+    }
+    assert!(got.is_some_and(|m| m.starts_with("after")));
 }
 
 /// A peer that completes the handshake and then goes silent is detected by
