@@ -24,7 +24,8 @@
 # BENCH_TIMEOUT_MS (5000; RCVTIMEO/SNDTIMEO inside the tools, so a lost
 # message is reported instead of hanging), BENCH_HWM (unset = the default
 # 1000; 0 = unlimited; passed to both tools), CC, CFLAGS, SKIP_BUILD=1,
-# CARGO_TARGET_DIR, OUT (where raw results go).
+# CARGO_TARGET_DIR, OUT (where raw results go), REPORT_ONLY (a raw-*.txt
+# file of an earlier run: print its tables again, run nothing).
 #
 # A case that fails (timeout, lost messages, error) is reported under
 # "Failures" with the exact command, and not retried in later rounds.
@@ -45,14 +46,149 @@ OUT=${OUT:-$TARGET/bench-compare}
 CC=${CC:-cc}
 CFLAGS=${CFLAGS:--O2 -Wall -Wextra}
 
+log() { echo "compare.sh: $*" >&2; }
+
+# ---- the markdown report from a raw file ----
+report() { # raw-file failures-file [rounds]
+    awk -v impls="$IMPLS" -v transports="$TRANSPORTS" -v sizes="$SIZES" -v modes="$MODES" \
+    -v failures="$2" -v rounds="${3:-0}" '
+function median(arr, n,    i, j, t) {
+    for (i = 2; i <= n; i++) {
+        t = arr[i]
+        for (j = i - 1; j >= 1 && arr[j] > t; j--) arr[j + 1] = arr[j]
+        arr[j + 1] = t
+    }
+    if (n == 0) return ""
+    if (n % 2) return arr[(n + 1) / 2]
+    return (arr[n / 2] + arr[n / 2 + 1]) / 2
+}
+function human(x) {
+    if (x == "") return "-"
+    if (x >= 1e6) return sprintf("%.2f M", x / 1e6)
+    if (x >= 1e3) return sprintf("%.1f k", x / 1e3)
+    return sprintf("%.0f", x)
+}
+function num(x, fmt) { return x == "" ? "-" : sprintf(fmt, x) }
+function size_name(s) {
+    if (s >= 1048576 && s % 1048576 == 0) return (s / 1048576) " MiB"
+    if (s >= 1024 && s % 1024 == 0) return (s / 1024) " KiB"
+    return s " B"
+}
+# The median over rounds of field f for impl/mode/transport/size.
+function med(impl, mode, t, s, f,    r, n, a) {
+    n = 0
+    for (r = 1; r <= rounds; r++)
+        if ((impl, mode, t, s, r, f) in v) a[++n] = v[impl, mode, t, s, r, f]
+    return median(a, n)
+}
+# The median of per-round ratios num/den of field f (rounds where both ran).
+function ratio(numi, deni, mode, t, s, f,    r, n, a) {
+    n = 0
+    for (r = 1; r <= rounds; r++)
+        if ((numi, mode, t, s, r, f) in v && (deni, mode, t, s, r, f) in v && v[deni, mode, t, s, r, f] > 0)
+            a[++n] = v[numi, mode, t, s, r, f] / v[deni, mode, t, s, r, f]
+    return median(a, n)
+}
+function okcount(impl, mode, t, s, f,    r, n) {
+    n = 0
+    for (r = 1; r <= rounds; r++) if ((impl, mode, t, s, r, f) in v) n++
+    return n
+}
+function cell(impl, mode, t, s, f, text,    n) {
+    n = okcount(impl, mode, t, s, f)
+    if (n == 0) return "**FAIL**"
+    if (n < rounds) return text " (" n "/" rounds " ok)"
+    return text
+}
+{
+    delete kv
+    for (i = 1; i <= NF; i++) {
+        eq = index($i, "=")
+        if (eq) kv[substr($i, 1, eq - 1)] = substr($i, eq + 1)
+    }
+    for (k in kv) {
+        x = kv[k]
+        # Numbers compare as numbers only once converted (substr gives strings).
+        if (x ~ /^[0-9]+(\.[0-9]+)?$/) x += 0
+        v[kv["impl"], kv["mode"], kv["transport"], kv["size"], kv["round"], k] = x
+    }
+    if (kv["round"] + 0 > rounds) rounds = kv["round"] + 0
+}
+END {
+    ni = split(impls, I, " "); nt = split(transports, T, " "); ns = split(sizes, S, " ")
+    nm = split(modes, M, " ")
+    for (m = 1; m <= nm; m++) {
+        mode = M[m]
+        if (mode == "thr") {
+            print "### Throughput: PUSH/PULL, messages/s (Mbit/s), median of " rounds " rounds"
+            print ""
+            print "Ratio = median over rounds of (X msgs/s) / (libzmq msgs/s): **> 1 means X is faster**."
+            print ""
+            h = "| transport | size |"; sep = "| --- | --- |"
+            for (i = 1; i <= ni; i++) { h = h " " I[i] " msg/s (Mbit/s) |"; sep = sep " ---: |" }
+            for (i = 2; i <= ni; i++) { h = h " " I[i] "/libzmq |"; sep = sep " ---: |" }
+        } else {
+            print "### Latency: REQ/REP round trip, median (mean) µs, median of " rounds " rounds"
+            print ""
+            print "Ratio = median over rounds of (libzmq median µs) / (X median µs): **> 1 means X is faster**."
+            print ""
+            h = "| transport | size |"; sep = "| --- | --- |"
+            for (i = 1; i <= ni; i++) { h = h " " I[i] " µs |"; sep = sep " ---: |" }
+            for (i = 2; i <= ni; i++) { h = h " libzmq/" I[i] " |"; sep = sep " ---: |" }
+        }
+        print h; print sep
+        for (t = 1; t <= nt; t++) for (s = 1; s <= ns; s++) {
+            tr = T[t]; sz = S[s]
+            line = "| " tr " | " size_name(sz) " |"
+            for (i = 1; i <= ni; i++) {
+                if (mode == "thr") {
+                    f = "msgs_per_sec"
+                    text = human(med(I[i], mode, tr, sz, f)) " (" num(med(I[i], mode, tr, sz, "mbit_per_sec"), "%.0f") ")"
+                } else {
+                    f = "median_us"
+                    text = num(med(I[i], mode, tr, sz, f), "%.1f") " (" num(med(I[i], mode, tr, sz, "mean_us"), "%.1f") ")"
+                }
+                line = line " " cell(I[i], mode, tr, sz, f, text) " |"
+            }
+            for (i = 2; i <= ni; i++) {
+                if (mode == "thr") x = ratio(I[i], "libzmq", mode, tr, sz, "msgs_per_sec")
+                else x = ratio("libzmq", I[i], mode, tr, sz, "median_us")
+                line = line " " num(x, "%.2f") " |"
+            }
+            print line
+        }
+        print ""
+    }
+    nf = 0
+    while ((getline l < failures) > 0) {
+        if (nf == 0) { print "### Failures"; print "" }
+        split(l, F, "\t")
+        printf "- %s %s %s size=%s (round %s): %s\n  `%s`\n", F[1], F[2], F[3], F[4], F[5], F[6], F[7]
+        nf++
+    }
+    if (nf == 0) print "No failures: every run finished and received every message."
+}' "$1"
+}
+
+
+IMPLS="libzmq ferrozmq"
+[ -n "$LIBZMQ_SO" ] && IMPLS="$IMPLS $LIBZMQ_SO_NAME"
+
+# REPORT_ONLY=.../raw-STAMP.txt: print the tables of an earlier run again.
+if [ -n "${REPORT_ONLY:-}" ]; then
+    if grep -q "impl=$LIBZMQ_SO_NAME " "$REPORT_ONLY"; then
+        IMPLS="libzmq ferrozmq $LIBZMQ_SO_NAME"
+    fi
+    report "$REPORT_ONLY" "$(dirname "$REPORT_ONLY")/$(basename "$REPORT_ONLY" | sed 's/^raw-/failures-/')"
+    exit 0
+fi
+
 mkdir -p "$OUT"
 STAMP=$(date +%Y%m%d-%H%M%S)
 RAW="$OUT/raw-$STAMP.txt"
 FAILURES="$OUT/failures-$STAMP.txt"
 : >"$RAW"
 : >"$FAILURES"
-
-log() { echo "compare.sh: $*" >&2; }
 
 # ---- build ----
 ZMQPERF="$OUT/zmqperf"
@@ -84,8 +220,6 @@ if [ -n "$LIBZMQ_SO" ]; then
     log "$LIBZMQ_SO_NAME: $(LD_LIBRARY_PATH=$OURS_DIR ldd "$ZMQPERF" | grep libzmq || true)"
 fi
 
-IMPLS="libzmq ferrozmq"
-[ -n "$OURS_DIR" ] && IMPLS="$IMPLS $LIBZMQ_SO_NAME"
 
 # ---- message counts: about 0.5-2 s per run for libzmq on a 2-core box ----
 count_for() { # mode transport size
@@ -192,116 +326,4 @@ echo "- BENCH_HWM=${BENCH_HWM:-default (1000)}, BENCH_TIMEOUT_MS=$BENCH_TIMEOUT_
 echo "- Raw results: $RAW"
 echo
 
-awk -v impls="$IMPLS" -v transports="$TRANSPORTS" -v sizes="$SIZES" -v modes="$MODES" \
-    -v rounds="$ROUNDS" -v failures="$FAILURES" '
-function median(arr, n,    i, j, t) {
-    for (i = 2; i <= n; i++) {
-        t = arr[i]
-        for (j = i - 1; j >= 1 && arr[j] > t; j--) arr[j + 1] = arr[j]
-        arr[j + 1] = t
-    }
-    if (n == 0) return ""
-    if (n % 2) return arr[(n + 1) / 2]
-    return (arr[n / 2] + arr[n / 2 + 1]) / 2
-}
-function human(x) {
-    if (x == "") return "-"
-    if (x >= 1e6) return sprintf("%.2f M", x / 1e6)
-    if (x >= 1e3) return sprintf("%.1f k", x / 1e3)
-    return sprintf("%.0f", x)
-}
-function num(x, fmt) { return x == "" ? "-" : sprintf(fmt, x) }
-function size_name(s) {
-    if (s >= 1048576 && s % 1048576 == 0) return (s / 1048576) " MiB"
-    if (s >= 1024 && s % 1024 == 0) return (s / 1024) " KiB"
-    return s " B"
-}
-# The median over rounds of field f for impl/mode/transport/size.
-function med(impl, mode, t, s, f,    r, n, a) {
-    n = 0
-    for (r = 1; r <= rounds; r++)
-        if ((impl, mode, t, s, r, f) in v) a[++n] = v[impl, mode, t, s, r, f]
-    return median(a, n)
-}
-# The median of per-round ratios num/den of field f (rounds where both ran).
-function ratio(numi, deni, mode, t, s, f,    r, n, a) {
-    n = 0
-    for (r = 1; r <= rounds; r++)
-        if ((numi, mode, t, s, r, f) in v && (deni, mode, t, s, r, f) in v && v[deni, mode, t, s, r, f] > 0)
-            a[++n] = v[numi, mode, t, s, r, f] / v[deni, mode, t, s, r, f]
-    return median(a, n)
-}
-function okcount(impl, mode, t, s, f,    r, n) {
-    n = 0
-    for (r = 1; r <= rounds; r++) if ((impl, mode, t, s, r, f) in v) n++
-    return n
-}
-function cell(impl, mode, t, s, f, text,    n) {
-    n = okcount(impl, mode, t, s, f)
-    if (n == 0) return "**FAIL**"
-    if (n < rounds) return text " (" n "/" rounds " ok)"
-    return text
-}
-{
-    delete kv
-    for (i = 1; i <= NF; i++) {
-        eq = index($i, "=")
-        if (eq) kv[substr($i, 1, eq - 1)] = substr($i, eq + 1)
-    }
-    for (k in kv)
-        v[kv["impl"], kv["mode"], kv["transport"], kv["size"], kv["round"], k] = kv[k]
-}
-END {
-    ni = split(impls, I, " "); nt = split(transports, T, " "); ns = split(sizes, S, " ")
-    nm = split(modes, M, " ")
-    for (m = 1; m <= nm; m++) {
-        mode = M[m]
-        if (mode == "thr") {
-            print "### Throughput: PUSH/PULL, messages/s (Mbit/s), median of " rounds " rounds"
-            print ""
-            print "Ratio = median over rounds of (X msgs/s) / (libzmq msgs/s): **> 1 means X is faster**."
-            print ""
-            h = "| transport | size |"; sep = "| --- | --- |"
-            for (i = 1; i <= ni; i++) { h = h " " I[i] " msg/s (Mbit/s) |"; sep = sep " ---: |" }
-            for (i = 2; i <= ni; i++) { h = h " " I[i] "/libzmq |"; sep = sep " ---: |" }
-        } else {
-            print "### Latency: REQ/REP round trip, median (mean) µs, median of " rounds " rounds"
-            print ""
-            print "Ratio = median over rounds of (libzmq median µs) / (X median µs): **> 1 means X is faster**."
-            print ""
-            h = "| transport | size |"; sep = "| --- | --- |"
-            for (i = 1; i <= ni; i++) { h = h " " I[i] " µs |"; sep = sep " ---: |" }
-            for (i = 2; i <= ni; i++) { h = h " libzmq/" I[i] " |"; sep = sep " ---: |" }
-        }
-        print h; print sep
-        for (t = 1; t <= nt; t++) for (s = 1; s <= ns; s++) {
-            tr = T[t]; sz = S[s]
-            line = "| " tr " | " size_name(sz) " |"
-            for (i = 1; i <= ni; i++) {
-                if (mode == "thr") {
-                    f = "msgs_per_sec"
-                    text = human(med(I[i], mode, tr, sz, f)) " (" num(med(I[i], mode, tr, sz, "mbit_per_sec"), "%.0f") ")"
-                } else {
-                    f = "median_us"
-                    text = num(med(I[i], mode, tr, sz, f), "%.1f") " (" num(med(I[i], mode, tr, sz, "mean_us"), "%.1f") ")"
-                }
-                line = line " " cell(I[i], mode, tr, sz, f, text) " |"
-            }
-            for (i = 2; i <= ni; i++) {
-                if (mode == "thr") x = ratio(I[i], "libzmq", mode, tr, sz, "msgs_per_sec")
-                else x = ratio("libzmq", I[i], mode, tr, sz, "median_us")
-                line = line " " num(x, "%.2f") " |"
-            }
-            print line
-        }
-        print ""
-    }
-    nf = 0
-    while ((getline l < failures) > 0) {
-        if (nf == 0) { print "### Failures"; print "" }
-        split(l, F, "\t")
-        printf "- %s %s %s size=%s (round %s): %s\n  `%s`\n", F[1], F[2], F[3], F[4], F[5], F[6], F[7]
-        nf++
-    }
-    if (nf == 0) print "No failures: every run finished and received every message."
-}' "$RAW"
+report "$RAW" "$FAILURES" "$ROUNDS"
