@@ -22,7 +22,7 @@ use ferrozmq::{Context, Socket, SocketOption, SocketType};
 
 use crate::payload;
 use crate::peer::{parse_done, Peer, PeerKind};
-use crate::{Transport, STEP_TIMEOUT};
+use crate::{IpcFile, Transport, STEP_TIMEOUT};
 
 /// How many requests (or PAIR messages) may be in flight.
 pub const WINDOW: u32 = 64;
@@ -212,12 +212,13 @@ pub fn run(case: &Case) -> bool {
             .expect("ROUTING_ID");
     }
     let count = case.count.to_string();
+    let bind_ep = case.transport.bind_endpoint();
+    let _file = IpcFile::of(&bind_ep);
     let (how, ep) = if case.we_bind {
-        let ep = case.transport.bind_endpoint();
-        socket.socket.bind(&ep).expect("bind");
+        socket.socket.bind(&bind_ep).expect("bind");
         ("connect", socket.socket.last_endpoint().to_owned())
     } else {
-        ("bind", case.transport.bind_endpoint())
+        ("bind", bind_ep.clone())
     };
     let mut args = vec![case.theirs.name(), case.ours.name(), how, &ep, &count];
     args.extend(case.routing_id);

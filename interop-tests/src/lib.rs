@@ -88,3 +88,23 @@ pub fn free_port() -> u16 {
 pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true")
 }
+
+/// Removes an ipc endpoint's socket file when dropped: a libzmq listener
+/// leaves it behind when a peer is still connected as it closes.
+#[derive(Debug)]
+pub struct IpcFile(Option<PathBuf>);
+
+impl IpcFile {
+    /// Guards the file of `endpoint`, if it is an ipc one.
+    pub fn of(endpoint: &str) -> IpcFile {
+        IpcFile(endpoint.strip_prefix("ipc://").map(PathBuf::from))
+    }
+}
+
+impl Drop for IpcFile {
+    fn drop(&mut self) {
+        if let Some(path) = &self.0 {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
