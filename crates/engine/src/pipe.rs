@@ -12,15 +12,27 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crossbeam::queue::SegQueue;
+use crossbeam::utils::CachePadded;
 
 use crate::direct::{Direct, Sent};
 use crate::msg::Msg;
 use crate::notify::Notify;
 
 /// One direction of a pipe.
+///
+/// The length is two counters, each written by one side only and kept on its
+/// own cache line, so the hot path never bounces a shared counter between
+/// the writer's and the reader's cores. The writer re-reads the reader's
+/// counter only when its cached view says the queue is full (as libzmq's
+/// pipes do with `peers_msgs_read`).
 pub struct Queue {
     items: SegQueue<Msg>,
-    len: AtomicUsize,
+    /// Messages pushed (written by the writer).
+    pushed: CachePadded<AtomicUsize>,
+    /// Messages popped (written by the reader).
+    popped: CachePadded<AtomicUsize>,
+    /// The writer's last look at `popped`.
+    popped_seen: CachePadded<AtomicUsize>,
     hwm: AtomicUsize,
     writer_blocked: AtomicBool,
     closed: AtomicBool,
@@ -32,7 +44,7 @@ pub struct Queue {
 impl std::fmt::Debug for Queue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Queue")
-            .field("len", &self.len.load(Ordering::Relaxed))
+            .field("len", &self.len())
             .field("hwm", &self.hwm.load(Ordering::Relaxed))
             .field("closed", &self.closed.load(Ordering::Relaxed))
             .finish()
@@ -53,7 +65,9 @@ impl Queue {
     pub fn new(hwm: usize) -> Arc<Queue> {
         Arc::new(Queue {
             items: SegQueue::new(),
-            len: AtomicUsize::new(0),
+            pushed: CachePadded::new(AtomicUsize::new(0)),
+            popped: CachePadded::new(AtomicUsize::new(0)),
+            popped_seen: CachePadded::new(AtomicUsize::new(0)),
             hwm: AtomicUsize::new(hwm),
             writer_blocked: AtomicBool::new(false),
             closed: AtomicBool::new(false),
@@ -90,16 +104,32 @@ impl Queue {
         if self.under_hwm() || self.conflate.load(Ordering::Relaxed) {
             return true;
         }
-        // SeqCst store, then SeqCst load of `len` (in `under_hwm`): the reader's
-        // SeqCst decrement and flag check cannot both miss us.
+        // SeqCst store, then SeqCst load of `popped`: the reader's SeqCst
+        // increment and flag check cannot both miss us.
         self.writer_blocked.store(true, Ordering::SeqCst);
         // The reader may have drained everything just before we flagged.
+        self.refresh_popped();
         self.under_hwm()
     }
 
+    /// Under the mark by the writer's cached view; refreshes the view only
+    /// when it says full.
     fn under_hwm(&self) -> bool {
         let hwm = self.hwm.load(Ordering::Relaxed);
-        hwm == 0 || self.len.load(Ordering::SeqCst) < hwm
+        if hwm == 0 {
+            return true;
+        }
+        let pushed = self.pushed.load(Ordering::Relaxed);
+        if pushed.saturating_sub(self.popped_seen.load(Ordering::Relaxed)) < hwm {
+            return true;
+        }
+        self.refresh_popped();
+        pushed.saturating_sub(self.popped_seen.load(Ordering::Relaxed)) < hwm
+    }
+
+    fn refresh_popped(&self) {
+        let popped = self.popped.load(Ordering::SeqCst);
+        self.popped_seen.store(popped, Ordering::Relaxed);
     }
 
     /// Pushes a message if under the high-water mark.
@@ -121,7 +151,7 @@ impl Queue {
             while self.pop().is_some() {}
         }
         self.items.push(msg);
-        self.len.fetch_add(1, Ordering::SeqCst);
+        self.pushed.fetch_add(1, Ordering::SeqCst);
         if let Some(r) = self.reader.get() {
             r.notify();
         }
@@ -137,17 +167,22 @@ impl Queue {
     /// Takes the oldest message.
     pub fn pop(&self) -> Option<Msg> {
         let msg = self.items.pop()?;
-        let before = self.len.fetch_sub(1, Ordering::SeqCst);
-        let hwm = self.hwm.load(Ordering::Relaxed);
-        let low_water = if hwm == 0 {
-            usize::MAX
-        } else {
-            hwm.div_ceil(2)
-        };
-        if before <= low_water.saturating_add(1) && self.writer_blocked.load(Ordering::SeqCst) {
-            self.writer_blocked.store(false, Ordering::SeqCst);
-            if let Some(w) = self.writer.get() {
-                w.notify();
+        let popped = self.popped.fetch_add(1, Ordering::SeqCst).wrapping_add(1);
+        // Wake a blocked writer once the queue is down to the low-water mark
+        // (half the high-water mark), not on every message.
+        if self.writer_blocked.load(Ordering::SeqCst) {
+            let hwm = self.hwm.load(Ordering::Relaxed);
+            let low_water = if hwm == 0 {
+                usize::MAX
+            } else {
+                hwm.div_ceil(2)
+            };
+            let left = self.pushed.load(Ordering::SeqCst).saturating_sub(popped);
+            if left <= low_water {
+                self.writer_blocked.store(false, Ordering::SeqCst);
+                if let Some(w) = self.writer.get() {
+                    w.notify();
+                }
             }
         }
         Some(msg)
@@ -155,12 +190,13 @@ impl Queue {
 
     /// Whether a message is waiting.
     pub fn is_empty(&self) -> bool {
-        self.len.load(Ordering::SeqCst) == 0
+        self.len() == 0
     }
 
     /// Messages waiting.
     pub fn len(&self) -> usize {
-        self.len.load(Ordering::Acquire)
+        let popped = self.popped.load(Ordering::SeqCst);
+        self.pushed.load(Ordering::SeqCst).saturating_sub(popped)
     }
 
     /// Marks the queue closed: no more pushes; the reader drains what is left.

@@ -67,6 +67,8 @@ struct Active {
     eof: bool,
     /// The pipe to the ZAP handler while a request is outstanding.
     zap: Option<Pipe>,
+    /// A protocol error met while decoding, reported after what came before it.
+    failed: Option<ZmtpError>,
 }
 
 pub(crate) struct Session {
@@ -336,6 +338,7 @@ impl Session {
             handshake_deadline: self.options.handshake_ivl.map(|d| ctx.now + d),
             eof: false,
             zap: None,
+            failed: None,
         });
         self.drive_active(ctx, active)
     }
@@ -355,7 +358,7 @@ impl Session {
         let mut more = true;
         loop {
             self.deliver(a)?;
-            if self.stalled.is_some() || a.eof || !more {
+            if self.stalled.is_some() || a.eof || !more || a.failed.is_some() {
                 break;
             }
             if turns == READS_PER_TURN {
@@ -384,10 +387,14 @@ impl Session {
                 return Ok(());
             }
         }
-        let mut buf = std::mem::take(&mut a.read_buf);
-        let result = a.connection.handle_read(&mut buf);
-        a.read_buf = buf;
-        result.map_err(Failure::Protocol)?;
+        if a.failed.is_none() {
+            let mut buf = std::mem::take(&mut a.read_buf);
+            let result = a.connection.handle_read(&mut buf);
+            a.read_buf = buf;
+            // Messages decoded before a bad frame are still delivered (as
+            // libzmq does); the error ends the connection once they are.
+            a.failed = result.err();
+        }
         while self.stalled.is_none() {
             let Some(event) = a.connection.poll_event() else {
                 break;
@@ -423,6 +430,11 @@ impl Session {
                 }
                 Event::ZapRequest(request) => self.ask_zap(a, request)?,
                 _ => {}
+            }
+        }
+        if self.stalled.is_none() {
+            if let Some(e) = a.failed.take() {
+                return Err(Failure::Protocol(e));
             }
         }
         Ok(())
