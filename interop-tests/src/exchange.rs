@@ -329,34 +329,33 @@ impl OurSocket {
         self.first_properties.is_some()
     }
 
-    /// A received message shows the peer's Socket-Type and Identity (ZMTP 3
-    /// peers only, as libzmq: Identity comes from REQ, DEALER and ROUTER)
-    /// and, over tcp, its Peer-Address.
+    /// A received message shows the peer's Socket-Type, Identity (as
+    /// libzmq: from REQ, DEALER and ROUTER) and, over tcp, its Peer-Address.
+    /// ZMTP 2.0 peers (JeroMQ) have no READY, so libzmq shows no metadata
+    /// for them; nothing is checked there.
     fn check_metadata(&self, case: &Case) {
-        if !self.received_any() {
+        if !self.received_any() || case.peer == PeerKind::Jeromq {
             return;
         }
-        if case.peer != PeerKind::Jeromq {
-            assert_eq!(
-                self.first_property("Socket-Type"),
-                Some(case.theirs.name()),
-                "{case:?}: Socket-Type of a received message"
-            );
-            let sends_identity = matches!(
-                case.theirs,
-                SocketType::Req | SocketType::Dealer | SocketType::Router
-            );
-            let expected = match case.routing_id {
-                Some(id) if case.theirs != SocketType::Router => Some(id),
-                _ if sends_identity => Some(""),
-                _ => None,
-            };
-            assert_eq!(
-                self.first_property("Identity"),
-                expected,
-                "{case:?}: Identity of a received message"
-            );
-        }
+        assert_eq!(
+            self.first_property("Socket-Type"),
+            Some(case.theirs.name()),
+            "{case:?}: Socket-Type of a received message"
+        );
+        let sends_identity = matches!(
+            case.theirs,
+            SocketType::Req | SocketType::Dealer | SocketType::Router
+        );
+        let expected = match case.routing_id {
+            Some(id) if case.theirs != SocketType::Router => Some(id),
+            _ if sends_identity => Some(""),
+            _ => None,
+        };
+        assert_eq!(
+            self.first_property("Identity"),
+            expected,
+            "{case:?}: Identity of a received message"
+        );
         if case.transport == Transport::Tcp {
             assert_eq!(
                 self.first_property("Peer-Address"),
