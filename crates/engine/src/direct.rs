@@ -105,18 +105,21 @@ impl Direct {
         }
     }
 
-    /// Application: tries to write `msg` now. The caller guarantees its pipe
-    /// towards this connection is empty.
-    pub(crate) fn try_send(&self, msg: &Msg) -> Sent {
-        if !self.enabled.load(Ordering::Acquire)
-            || msg.kind() != MsgKind::Data
-            || msg.len() > MAX_FRAMES
-        {
-            return Sent::No;
+    /// Application: whether a direct write may be attempted for the message
+    /// being sent now (enabled, and the traffic is sparse). Records the send.
+    pub(crate) fn worth_trying(&self) -> bool {
+        if !self.enabled.load(Ordering::Acquire) {
+            return false;
         }
         let now = now_ns();
         let last = self.last_send_ns.swap(now, Ordering::Relaxed);
-        if now.saturating_sub(last) < SPARSE_GAP.as_nanos() as u64 {
+        now.saturating_sub(last) >= SPARSE_GAP.as_nanos() as u64
+    }
+
+    /// Application: tries to write `msg` now. The caller checked
+    /// [`Direct::worth_trying`] and that its pipe towards this connection is empty.
+    pub(crate) fn try_send(&self, msg: &Msg) -> Sent {
+        if msg.kind() != MsgKind::Data || msg.len() > MAX_FRAMES {
             return Sent::No;
         }
         let Ok(mut s) = self.state.try_lock() else {

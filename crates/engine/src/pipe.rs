@@ -361,7 +361,9 @@ impl Pipe {
     /// caller checked [`Queue::has_room`]). When the connection is idle and
     /// the traffic sparse, it is written straight to the OS socket.
     pub fn send(&self, msg: Msg) {
-        if self.outbound.is_empty() {
+        // The sparse-traffic check comes first: it touches only this side's
+        // cache lines, while `is_empty` reads the reader's counter.
+        if self.direct.worth_trying() && self.outbound.is_empty() {
             match self.direct.try_send(&msg) {
                 Sent::All => return,
                 Sent::Partly => {

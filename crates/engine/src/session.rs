@@ -31,8 +31,6 @@ const READ_CHUNK: usize = 64 * 1024;
 const WRITE_BATCH: usize = 256 * 1024;
 /// Reads per turn before yielding to other sessions.
 const READS_PER_TURN: usize = 16;
-/// Frames up to this size are copied out of the read buffer (see `deliver`).
-const COPY_SMALL_FRAMES: usize = 1024;
 /// Write batches per turn before yielding to other sessions.
 const WRITES_PER_TURN: usize = 16;
 
@@ -401,13 +399,7 @@ impl Session {
             };
             match event {
                 Event::HandshakeSucceeded => self.handshake_succeeded(a),
-                Event::Frame(mut frame) => {
-                    if frame.body.len() <= COPY_SMALL_FRAMES {
-                        // Small bodies get their own buffer: sharing the read
-                        // buffer's reference count with the application
-                        // thread costs more than this copy.
-                        frame.body = Bytes::copy_from_slice(&frame.body);
-                    }
+                Event::Frame(frame) => {
                     if frame.more {
                         self.partial.push(frame.body);
                     } else if self.partial.is_empty() {
