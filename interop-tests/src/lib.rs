@@ -42,6 +42,7 @@
 pub mod exchange;
 pub mod payload;
 pub mod peer;
+pub mod pubsub;
 pub mod raw;
 
 use std::path::PathBuf;

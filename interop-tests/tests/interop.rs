@@ -96,6 +96,10 @@ mod metadata;
 mod pair;
 #[path = "interop/payload.rs"]
 mod payload;
+#[path = "interop/pubsub.rs"]
+mod pubsub;
+#[path = "interop/pubsub_zmtp30.rs"]
+mod pubsub_zmtp30;
 #[path = "interop/push_pull.rs"]
 mod push_pull;
 #[path = "interop/req_rep.rs"]
