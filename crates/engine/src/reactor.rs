@@ -21,6 +21,8 @@ use crate::session::{Role, Session};
 use crate::transport::{Endpoint, Listener};
 
 const WAKER: Token = Token(usize::MAX - 1);
+/// Rounds of handed-over work taken between two polls of the OS.
+const ROUNDS_PER_POLL: usize = 64;
 
 /// Identifies a bind or a connect, for unbind/disconnect.
 pub type EndpointId = u64;
@@ -253,17 +255,34 @@ impl Reactor {
             }
             for event in events.iter() {
                 let token = event.token();
-                if token != WAKER {
-                    self.dispatch(token);
+                if token == WAKER {
+                    continue;
                 }
-            }
-            while let Some(command) = self.shared.commands.pop() {
-                self.shared.pending.fetch_sub(1, Ordering::SeqCst);
-                self.execute(command);
-            }
-            while let Some(token) = self.shared.ready.pop() {
-                self.shared.pending.fetch_sub(1, Ordering::SeqCst);
+                if let Some(Some(Slot::Session(s))) = self.slots.get_mut(token.0) {
+                    s.note_readiness(
+                        event.is_readable() || event.is_read_closed() || event.is_error(),
+                        event.is_writable() || event.is_write_closed() || event.is_error(),
+                    );
+                }
                 self.dispatch(token);
+            }
+            // Work handed over by other threads keeps coming while we run:
+            // take it in rounds before paying for another `epoll_wait`.
+            for _ in 0..ROUNDS_PER_POLL {
+                let mut worked = false;
+                while let Some(command) = self.shared.commands.pop() {
+                    self.shared.pending.fetch_sub(1, Ordering::SeqCst);
+                    self.execute(command);
+                    worked = true;
+                }
+                while let Some(token) = self.shared.ready.pop() {
+                    self.shared.pending.fetch_sub(1, Ordering::SeqCst);
+                    self.dispatch(token);
+                    worked = true;
+                }
+                if !worked {
+                    break;
+                }
             }
             self.fire_timers();
             if self.stopping

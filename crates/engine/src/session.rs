@@ -67,6 +67,11 @@ struct Active {
     zap: Option<Pipe>,
     /// A protocol error met while decoding, reported after what came before it.
     failed: Option<ZmtpError>,
+    /// The OS may have bytes for us (edge-triggered: set by a readable event,
+    /// cleared once a read drains the socket).
+    readable: bool,
+    /// The last write hit a full socket buffer; wait for a writable event.
+    write_blocked: bool,
 }
 
 pub(crate) struct Session {
@@ -169,6 +174,16 @@ impl Session {
         }
         self.armed = d;
         d
+    }
+
+    /// Records what an OS event said about the stream.
+    pub(crate) fn note_readiness(&mut self, readable: bool, writable: bool) {
+        if let State::Active(a) = &mut self.state {
+            a.readable |= readable;
+            if writable {
+                a.write_blocked = false;
+            }
+        }
     }
 
     /// Runs the session; returns false when it is finished.
@@ -337,6 +352,8 @@ impl Session {
             eof: false,
             zap: None,
             failed: None,
+            readable: true,
+            write_blocked: false,
         });
         self.drive_active(ctx, active)
     }
@@ -353,7 +370,7 @@ impl Session {
             return Err(Failure::Protocol(ZmtpError::Misuse("handshake timed out")));
         }
         let mut turns = 0;
-        let mut more = true;
+        let mut more = a.readable;
         loop {
             self.deliver(a)?;
             if self.stalled.is_some() || a.eof || !more || a.failed.is_some() {
@@ -365,6 +382,7 @@ impl Session {
             }
             turns += 1;
             more = read_some(a)?;
+            a.readable = more;
         }
         a.connection
             .handle_timeout(ctx.now)
@@ -609,7 +627,11 @@ impl Session {
     fn write_batches(&mut self, a: &mut Active) -> Result<(), Failure> {
         for _ in 0..WRITES_PER_TURN {
             self.fill_transmit(a)?;
+            if a.write_blocked {
+                return Ok(());
+            }
             if flush(a)? == Flushed::Blocked {
+                a.write_blocked = true;
                 return Ok(());
             }
             let more = self.pipe.as_ref().is_some_and(|p| !p.inbound.is_empty());
