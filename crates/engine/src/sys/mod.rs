@@ -97,3 +97,21 @@ pub(crate) fn send_vectored(fd: RawFd, slices: &[std::io::IoSlice<'_>]) -> io::R
     }
     Ok(n as usize)
 }
+
+/// A cheap monotonic tick count for "how long since" heuristics: the CPU's
+/// time-stamp counter on x86-64 (a few cycles), elsewhere nanoseconds since
+/// the first call. Only differences are meaningful, roughly nanoseconds.
+pub(crate) fn ticks() -> u64 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: RDTSC has no preconditions and touches no memory; every
+        // x86-64 CPU has it.
+        unsafe { core::arch::x86_64::_rdtsc() }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        static EPOCH: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+        let epoch = EPOCH.get_or_init(std::time::Instant::now);
+        u64::try_from(epoch.elapsed().as_nanos()).unwrap_or(u64::MAX)
+    }
+}
