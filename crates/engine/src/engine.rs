@@ -52,7 +52,7 @@ impl Engine {
         let resolved = bound.endpoint.clone();
         link.emit(crate::monitor::MonitorEvent {
             kind: crate::monitor::EventKind::Listening,
-            value: 0,
+            value: bound.listener.raw_fd() as u32,
             endpoint: resolved.clone(),
         });
         thread.shared().send(Command::Listen {

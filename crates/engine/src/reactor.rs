@@ -504,7 +504,7 @@ impl Reactor {
             }
             link.emit(MonitorEvent {
                 kind: EventKind::Accepted,
-                value: 0,
+                value: stream.raw_fd() as u32,
                 endpoint: endpoint.clone(),
             });
             let wake = SessionWake::new(self.shared.clone());

@@ -310,7 +310,7 @@ impl Session {
         if !stream.is_connected() {
             return State::Connecting(stream);
         }
-        self.emit(EventKind::Connected, 0);
+        self.emit(EventKind::Connected, stream.raw_fd() as u32);
         self.activate(ctx, stream)
     }
 
@@ -700,7 +700,7 @@ impl Session {
             }
             _ => {}
         }
-        self.emit(EventKind::Disconnected, 0);
+        self.emit(EventKind::Disconnected, a.stream.raw_fd() as u32);
         self.partial.clear();
         self.stalled = None;
         match self.role {

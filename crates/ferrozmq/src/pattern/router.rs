@@ -22,7 +22,10 @@ impl Pattern for Router {
     fn attach(&mut self, pipe: Pipe, options: &Options) {
         use crate::routing::routing_table::Admission;
         match self.table.admit(&pipe, options.router_handover) {
-            Admission::Admitted => self.input.attach(pipe),
+            Admission::Admitted => {
+                super::dealer::send_probe(&pipe, options);
+                self.input.attach(pipe);
+            }
             Admission::TookOver(old) => {
                 self.input.remove(old.id);
                 old.outbound.close();

@@ -90,3 +90,19 @@ fn handover_gives_the_id_to_the_new_peer() {
     assert_eq!(second.recv_string(0).unwrap(), "to second");
     assert_eq!(first.recv(DONTWAIT).unwrap_err(), Error::Again);
 }
+
+#[test]
+fn probe_router_announces_a_new_peer() {
+    let ctx = Context::new();
+    let mut router = socket(&ctx, SocketType::Router);
+    let ep = bind(&mut router, "tcp");
+    let mut dealer = socket(&ctx, SocketType::Dealer);
+    dealer
+        .set_option_bytes(SocketOption::RoutingId, b"probe")
+        .unwrap();
+    dealer.set_option(SocketOption::ProbeRouter, 1).unwrap();
+    dealer.connect(&ep).unwrap();
+    assert_eq!(router.recv_multipart(0).unwrap(), ["probe", ""]);
+    router.send_multipart(["probe", "hi"], 0).unwrap();
+    assert_eq!(dealer.recv_string(0).unwrap(), "hi");
+}
