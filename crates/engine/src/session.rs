@@ -27,6 +27,8 @@ use crate::transport::{Endpoint, Stream};
 
 /// Read at least this much at a time.
 const READ_CHUNK: usize = 64 * 1024;
+/// Most reserved ahead for one large frame's body.
+const MAX_RESERVE: usize = 16 * 1024 * 1024;
 /// Stop pulling messages from the pipe when this much is waiting to be written.
 const WRITE_BATCH: usize = 256 * 1024;
 /// Reads per turn before yielding to other sessions.
@@ -742,8 +744,12 @@ impl From<io::Error> for Failure {
 /// that did not fill the space drained the socket: epoll (edge-triggered)
 /// reports the next arrival, so no second read is needed to see EAGAIN.
 fn read_some(a: &mut Active) -> Result<bool, Failure> {
-    if a.read_buf.capacity() - a.read_buf.len() < READ_CHUNK / 4 {
-        a.read_buf.reserve(READ_CHUNK);
+    // A large frame in progress gets its whole body reserved at once (up to a
+    // cap, so an announced size costs nothing until the bytes come).
+    let body = a.connection.read_hint(&a.read_buf).min(MAX_RESERVE);
+    let want = body.max(READ_CHUNK / 4);
+    if a.read_buf.capacity() - a.read_buf.len() < want {
+        a.read_buf.reserve(want.max(READ_CHUNK));
     }
     let space = a.read_buf.capacity() - a.read_buf.len();
     match crate::sys::read_into(a.stream.raw_fd(), &mut a.read_buf) {

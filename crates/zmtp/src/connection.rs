@@ -273,6 +273,13 @@ impl Connection {
         self.protects_frames
     }
 
+    /// How many more bytes the frame being received needs beyond what `buf`
+    /// holds (0 if unknown): a hint to reserve the whole body with one
+    /// allocation instead of growing the buffer step by step.
+    pub fn read_hint(&self, buf: &BytesMut) -> usize {
+        self.decoder.bytes_needed(buf)
+    }
+
     /// Bytes waiting to be written (without needing `&mut`).
     pub fn pending_transmit(&self) -> usize {
         self.transmit.len()
