@@ -24,7 +24,9 @@
 # SIZE (64 bytes), TRANSPORT (tcp), COUNT_SCALE (1; a factor on the message
 # counts), RUN_TIMEOUT (120 s per run, via timeout), BENCH_TIMEOUT_MS
 # (20000; inside the tools), BENCH_HWM (unset = 1000), CC, CFLAGS,
-# SKIP_BUILD=1, CARGO_TARGET_DIR, OUT.
+# SKIP_BUILD=1, CARGO_TARGET_DIR, OUT, REPORT_ONLY (a raw-*.txt file of an
+# earlier run, with the same ROUNDS/SUBS/MODES: print its table again, run
+# nothing).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,14 +43,108 @@ OUT=${OUT:-$TARGET/bench-pubsub}
 CC=${CC:-cc}
 CFLAGS=${CFLAGS:--O2 -Wall -Wextra}
 
+log() { echo "pubsub.sh: $*" >&2; }
+
+# The markdown table of a raw file (and its failures file).
+report() { # raw failures
+    awk -v subs_list="$SUBS" -v modes="$MODES" -v rounds="$ROUNDS" -v failures="$2" "$REPORT_AWK" "$1"
+}
+
+REPORT_AWK='
+function median(arr, n,    i, j, t) {
+    for (i = 2; i <= n; i++) {
+        t = arr[i]
+        for (j = i - 1; j >= 1 && arr[j] > t; j--) arr[j + 1] = arr[j]
+        arr[j + 1] = t
+    }
+    if (n == 0) return ""
+    if (n % 2) return arr[(n + 1) / 2]
+    return (arr[n / 2] + arr[n / 2 + 1]) / 2
+}
+function human(x) {
+    if (x == "") return "-"
+    if (x >= 1e6) return sprintf("%.2f M", x / 1e6)
+    if (x >= 1e3) return sprintf("%.0f k", x / 1e3)
+    return sprintf("%.0f", x)
+}
+function num(x, fmt) { return x == "" ? "-" : sprintf(fmt, x) }
+function med(impl, mode, s, f,    r, n, a) {
+    n = 0
+    for (r = 1; r <= rounds; r++)
+        if ((impl, mode, s, r, f) in v) a[++n] = v[impl, mode, s, r, f]
+    return median(a, n)
+}
+function ratio(mode, s, f,    r, n, a) {
+    n = 0
+    for (r = 1; r <= rounds; r++)
+        if (("ferrozmq", mode, s, r, f) in v && ("libzmq", mode, s, r, f) in v && v["libzmq", mode, s, r, f] > 0)
+            a[++n] = v["ferrozmq", mode, s, r, f] / v["libzmq", mode, s, r, f]
+    return median(a, n)
+}
+function okcount(impl, mode, s,    r, n) {
+    n = 0
+    for (r = 1; r <= rounds; r++) if ((impl, mode, s, r, "per_sub_msgs_per_sec") in v) n++
+    return n
+}
+function cell(impl, mode, s, text,    n) {
+    n = okcount(impl, mode, s)
+    if (n == 0) return "**FAIL**"
+    if (n < rounds) return text " (" n "/" rounds " ok)"
+    return text
+}
+{
+    delete kv
+    for (i = 1; i <= NF; i++) {
+        eq = index($i, "=")
+        if (!eq) continue
+        val = substr($i, eq + 1)
+        # Numbers as numbers, so that sorting and thresholds compare values.
+        if (val ~ /^-?[0-9]+(\.[0-9]+)?$/) val += 0
+        kv[substr($i, 1, eq - 1)] = val
+    }
+    for (k in kv) v[kv["impl"], kv["mode_name"], kv["subscribers"], kv["round"], k] = kv[k]
+}
+END {
+    ns = split(subs_list, S, " "); nm = split(modes, M, " ")
+    print "| mode | subscribers | libzmq msg/s per subscriber | ferrozmq msg/s per subscriber | ratio | libzmq total msg/s | ferrozmq total msg/s | ratio | delivered % (libzmq / ferrozmq) | publisher sends msg/s (libzmq / ferrozmq) |"
+    print "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    for (m = 1; m <= nm; m++) for (i = 1; i <= ns; i++) {
+        mode = M[m]; s = S[i]
+        line = "| " mode " | " s
+        line = line " | " cell("libzmq", mode, s, human(med("libzmq", mode, s, "per_sub_msgs_per_sec")))
+        line = line " | " cell("ferrozmq", mode, s, human(med("ferrozmq", mode, s, "per_sub_msgs_per_sec")))
+        line = line " | " num(ratio(mode, s, "per_sub_msgs_per_sec"), "%.2f")
+        line = line " | " cell("libzmq", mode, s, human(med("libzmq", mode, s, "total_msgs_per_sec")))
+        line = line " | " cell("ferrozmq", mode, s, human(med("ferrozmq", mode, s, "total_msgs_per_sec")))
+        line = line " | " num(ratio(mode, s, "total_msgs_per_sec"), "%.2f")
+        line = line " | " num(med("libzmq", mode, s, "delivered_pct"), "%.1f") " / " num(med("ferrozmq", mode, s, "delivered_pct"), "%.1f")
+        line = line " | " human(med("libzmq", mode, s, "pub_msgs_per_sec")) " / " human(med("ferrozmq", mode, s, "pub_msgs_per_sec")) " |"
+        print line
+    }
+    print ""
+    nf = 0
+    while ((getline l < failures) > 0) {
+        if (nf == 0) { print "Failures:"; print "" }
+        split(l, F, "\t")
+        printf "- %s %s subscribers=%s (round %s): %s\n  `%s`\n", F[1], F[2], F[3], F[4], F[5], F[6]
+        nf++
+    }
+    if (nf == 0) print "No failures: every run finished."
+}'
+
+if [ -n "${REPORT_ONLY:-}" ]; then
+    echo "- Raw results: $REPORT_ONLY"
+    echo
+    report "$REPORT_ONLY" "$(dirname "$REPORT_ONLY")/$(basename "$REPORT_ONLY" | sed 's/^raw-/failures-/')"
+    exit 0
+fi
+
 mkdir -p "$OUT"
 STAMP=$(date +%Y%m%d-%H%M%S)
 RAW="$OUT/raw-$STAMP.txt"
 FAILURES="$OUT/failures-$STAMP.txt"
 : >"$RAW"
 : >"$FAILURES"
-
-log() { echo "pubsub.sh: $*" >&2; }
 
 # ---- build ----
 C_TOOL="$OUT/pubthr-c"
@@ -135,80 +231,4 @@ echo "- $TRANSPORT, $SIZE-byte messages, one process per run (publisher + one th
 echo "- BENCH_HWM=${BENCH_HWM:-default (1000)}, COUNT_SCALE=$COUNT_SCALE; raw results: $RAW"
 echo
 
-awk -v subs_list="$SUBS" -v modes="$MODES" -v rounds="$ROUNDS" -v failures="$FAILURES" '
-function median(arr, n,    i, j, t) {
-    for (i = 2; i <= n; i++) {
-        t = arr[i]
-        for (j = i - 1; j >= 1 && arr[j] > t; j--) arr[j + 1] = arr[j]
-        arr[j + 1] = t
-    }
-    if (n == 0) return ""
-    if (n % 2) return arr[(n + 1) / 2]
-    return (arr[n / 2] + arr[n / 2 + 1]) / 2
-}
-function human(x) {
-    if (x == "") return "-"
-    if (x >= 1e6) return sprintf("%.2f M", x / 1e6)
-    if (x >= 1e3) return sprintf("%.0f k", x / 1e3)
-    return sprintf("%.0f", x)
-}
-function num(x, fmt) { return x == "" ? "-" : sprintf(fmt, x) }
-function med(impl, mode, s, f,    r, n, a) {
-    n = 0
-    for (r = 1; r <= rounds; r++)
-        if ((impl, mode, s, r, f) in v) a[++n] = v[impl, mode, s, r, f]
-    return median(a, n)
-}
-function ratio(mode, s, f,    r, n, a) {
-    n = 0
-    for (r = 1; r <= rounds; r++)
-        if (("ferrozmq", mode, s, r, f) in v && ("libzmq", mode, s, r, f) in v && v["libzmq", mode, s, r, f] > 0)
-            a[++n] = v["ferrozmq", mode, s, r, f] / v["libzmq", mode, s, r, f]
-    return median(a, n)
-}
-function okcount(impl, mode, s,    r, n) {
-    n = 0
-    for (r = 1; r <= rounds; r++) if ((impl, mode, s, r, "per_sub_msgs_per_sec") in v) n++
-    return n
-}
-function cell(impl, mode, s, text,    n) {
-    n = okcount(impl, mode, s)
-    if (n == 0) return "**FAIL**"
-    if (n < rounds) return text " (" n "/" rounds " ok)"
-    return text
-}
-{
-    delete kv
-    for (i = 1; i <= NF; i++) {
-        eq = index($i, "=")
-        if (eq) kv[substr($i, 1, eq - 1)] = substr($i, eq + 1)
-    }
-    for (k in kv) v[kv["impl"], kv["mode_name"], kv["subscribers"], kv["round"], k] = kv[k]
-}
-END {
-    ns = split(subs_list, S, " "); nm = split(modes, M, " ")
-    print "| mode | subscribers | libzmq msg/s per subscriber | ferrozmq msg/s per subscriber | ratio | libzmq total msg/s | ferrozmq total msg/s | ratio | delivered % (libzmq / ferrozmq) | publisher sends msg/s (libzmq / ferrozmq) |"
-    print "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-    for (m = 1; m <= nm; m++) for (i = 1; i <= ns; i++) {
-        mode = M[m]; s = S[i]
-        line = "| " mode " | " s
-        line = line " | " cell("libzmq", mode, s, human(med("libzmq", mode, s, "per_sub_msgs_per_sec")))
-        line = line " | " cell("ferrozmq", mode, s, human(med("ferrozmq", mode, s, "per_sub_msgs_per_sec")))
-        line = line " | " num(ratio(mode, s, "per_sub_msgs_per_sec"), "%.2f")
-        line = line " | " cell("libzmq", mode, s, human(med("libzmq", mode, s, "total_msgs_per_sec")))
-        line = line " | " cell("ferrozmq", mode, s, human(med("ferrozmq", mode, s, "total_msgs_per_sec")))
-        line = line " | " num(ratio(mode, s, "total_msgs_per_sec"), "%.2f")
-        line = line " | " num(med("libzmq", mode, s, "delivered_pct"), "%.1f") " / " num(med("ferrozmq", mode, s, "delivered_pct"), "%.1f")
-        line = line " | " human(med("libzmq", mode, s, "pub_msgs_per_sec")) " / " human(med("ferrozmq", mode, s, "pub_msgs_per_sec")) " |"
-        print line
-    }
-    print ""
-    nf = 0
-    while ((getline l < failures) > 0) {
-        if (nf == 0) { print "Failures:"; print "" }
-        split(l, F, "\t")
-        printf "- %s %s subscribers=%s (round %s): %s\n  `%s`\n", F[1], F[2], F[3], F[4], F[5], F[6]
-        nf++
-    }
-    if (nf == 0) print "No failures: every run finished."
-}' "$RAW"
+report "$RAW" "$FAILURES"
