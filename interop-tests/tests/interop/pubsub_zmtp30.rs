@@ -353,7 +353,6 @@ fn libzmq_pub_one_cancel_ends_a_duplicate_subscription() {
 /// Ours must do the same, or a libzmq (or ferrozmq) SUB that subscribed
 /// twice and unsubscribed twice keeps receiving, and filtering, the topic.
 #[test]
-#[ignore = "bug: our PUB counts subscriptions per peer; one CANCEL after two SUBSCRIBEs leaves the topic on"]
 fn our_pub_one_cancel_ends_a_duplicate_subscription() {
     duplicate_then_one_cancel(false);
 }

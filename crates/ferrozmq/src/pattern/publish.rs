@@ -78,7 +78,9 @@ impl Publisher {
             self.pending.push_back((tagged(1, &topic), info));
             return;
         }
-        let first_for_peer = peer.subscriptions.add(&topic);
+        // Per peer a topic is in or out, as in libzmq's mtrie: a second
+        // SUBSCRIBE from the same peer changes nothing, one CANCEL ends it.
+        let first_for_peer = !peer.subscriptions.contains(&topic) && peer.subscriptions.add(&topic);
         let unique = first_for_peer && self.all.add(&topic);
         if self.xpub && (unique || options.xpub_verbose || options.xpub_verboser) {
             self.pending.push_back((tagged(1, &topic), info));
@@ -159,7 +161,8 @@ impl Pattern for Publisher {
 
     fn prepare_send(&mut self, first: &Bytes, options: &Options) -> Result<()> {
         self.process_input(options);
-        if self.xpub && options.xpub_nodrop {
+        // PUB honours XPUB_NODROP too (libzmq's PUB is an XPUB).
+        if options.xpub_nodrop {
             let full = self.targets(first, options).any(|p| !p.outbound.has_room());
             if full {
                 return Err(Error::Again);
@@ -206,7 +209,7 @@ impl Pattern for Publisher {
         };
         if let Some(peer) = self.peers.iter_mut().find(|p| p.pipe.id == target) {
             if subscribe {
-                if peer.subscriptions.add(topic) {
+                if !peer.subscriptions.contains(topic) && peer.subscriptions.add(topic) {
                     self.all.add(topic);
                 }
             } else if peer.subscriptions.remove(topic) {

@@ -46,6 +46,21 @@ impl Subscriptions {
         removed == Some(true)
     }
 
+    /// Whether exactly `prefix` is subscribed.
+    pub(crate) fn contains(&self, prefix: &[u8]) -> bool {
+        let mut node = &self.root;
+        for &b in prefix {
+            match node.children.binary_search_by_key(&b, |(k, _)| *k) {
+                Ok(i) => match node.children.get(i) {
+                    Some((_, child)) => node = child,
+                    None => return false,
+                },
+                Err(_) => return false,
+            }
+        }
+        node.count > 0
+    }
+
     /// Whether some subscribed prefix starts `topic`.
     pub(crate) fn matches(&self, topic: &[u8]) -> bool {
         let mut node = &self.root;
