@@ -32,8 +32,9 @@
 //! With `PUBTHR_NODROP=1` the publisher is an XPUB with XPUB_NODROP, whose
 //! sends block while any subscriber's queue is full: nothing is lost, and
 //! the rates are what the slowest subscriber sustains. (libzmq honours
-//! XPUB_NODROP on a plain PUB too; ours ignores it there, so both tools
-//! use XPUB for this mode.)
+//! XPUB_NODROP on a plain PUB too, and ours does since b075977; both tools
+//! use XPUB for this mode, as when it was written, to keep results
+//! comparable.)
 //!
 //! Message kinds go by the first byte: `p` probe, `x` data, `e` end. Waits
 //! are bounded by `BENCH_TIMEOUT_MS` (default 20000, also SNDTIMEO and

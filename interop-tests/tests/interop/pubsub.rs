@@ -519,9 +519,9 @@ fn quit(peer: &mut Peer) {
 /// libzmq honours ZMQ_XPUB_NODROP on a PUB as well as on an XPUB (`pub_t`
 /// is an `xpub_t`; zmq_setsockopt(3) lists both types): once a
 /// subscriber's queue is full, a send fails with EAGAIN (or blocks)
-/// instead of dropping. Our PUB accepts the option and ignores it. Here a
-/// libzmq SUB that stops reading fills up; our PUB with XPUB_NODROP must
-/// report EAGAIN well before 100,000 messages of 1 KiB have "gone".
+/// instead of dropping. (Our PUB used to accept the option and ignore it.)
+/// Here a libzmq SUB that stops reading fills up; our PUB with XPUB_NODROP
+/// must report EAGAIN well before 100,000 messages of 1 KiB have "gone".
 #[test]
 fn our_pub_honours_xpub_nodrop() {
     let ctx = Context::new();
