@@ -3,14 +3,14 @@
 //! thread, saving a thread wake-up each way (DESIGN.md section 2).
 //!
 //! It is taken only for sparse traffic (request/reply, occasional events):
-//! a message that follows the previous one within [`SPARSE_GAP_TICKS`] goes through
+//! a message that follows the socket's previous one within [`SPARSE_GAP_TICKS`] goes through
 //! the pipe, so that busy senders keep the I/O thread's batched writes.
 //! Order is kept because a direct write happens only when the pipe is empty
 //! and the session has nothing in flight (`busy` is false).
 
 use std::io::IoSlice;
 use std::os::fd::RawFd;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use ferrozmq_zmtp::frame::{write_header, Framing};
@@ -18,8 +18,10 @@ use ferrozmq_zmtp::frame::{write_header, Framing};
 use crate::msg::{Msg, MsgKind};
 use crate::sys;
 
-/// Messages closer together than this many ticks (about 10 µs at 2–3 GHz)
-/// take the pipe: batching beats a syscall per message.
+/// Messages a socket sends closer together than this many ticks (about
+/// 10 µs at 2–3 GHz) take the pipe: batching beats a syscall per message.
+/// Measured per socket, not per pipe, so a PUB fanning out to many peers
+/// counts as busy.
 pub(crate) const SPARSE_GAP_TICKS: u64 = 25_000;
 /// Messages with more frames than this take the pipe.
 const MAX_FRAMES: usize = 8;
@@ -28,7 +30,6 @@ const MAX_FRAMES: usize = 8;
 #[derive(Debug)]
 pub(crate) struct Direct {
     enabled: AtomicBool,
-    last_send_ns: AtomicU64,
     state: Mutex<State>,
 }
 
@@ -57,7 +58,6 @@ impl Direct {
     pub(crate) fn new() -> Direct {
         Direct {
             enabled: AtomicBool::new(false),
-            last_send_ns: AtomicU64::new(0),
             state: Mutex::new(State {
                 fd: -1,
                 framing: Framing::V3,
@@ -105,19 +105,13 @@ impl Direct {
         }
     }
 
-    /// Application: whether a direct write may be attempted for the message
-    /// being sent now (enabled, and the traffic is sparse). Records the send.
-    pub(crate) fn worth_trying(&self) -> bool {
-        if !self.enabled.load(Ordering::Acquire) {
-            return false;
-        }
-        let now = sys::ticks();
-        let last = self.last_send_ns.swap(now, Ordering::Relaxed);
-        now.saturating_sub(last) >= SPARSE_GAP_TICKS
+    /// Whether the connection takes direct writes now.
+    pub(crate) fn is_enabled(&self) -> bool {
+        self.enabled.load(Ordering::Acquire)
     }
 
-    /// Application: tries to write `msg` now. The caller checked
-    /// [`Direct::worth_trying`] and that its pipe towards this connection is empty.
+    /// Application: tries to write `msg` now. The caller checked that the
+    /// traffic is sparse and that its pipe towards this connection is empty.
     pub(crate) fn try_send(&self, msg: &Msg) -> Sent {
         if msg.kind() != MsgKind::Data || msg.len() > MAX_FRAMES {
             return Sent::No;

@@ -38,7 +38,7 @@ pub use monitor::{EventKind, MonitorEvent, MonitorSink};
 pub use msg::{Msg, MsgKind};
 pub use notify::{Notify, Signaler};
 pub use options::SessionOptions;
-pub use pipe::{PeerInfo, PeerRef, Pipe, PushError, Queue};
+pub use pipe::{PeerInfo, PeerRef, Pipe, PushError, Queue, SparseClock};
 pub use reactor::EndpointId;
 pub use sys::{poll_fds, PollFd};
 pub use transport::{Endpoint, EndpointError};

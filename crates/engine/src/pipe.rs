@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use crossbeam::queue::SegQueue;
 use crossbeam::utils::CachePadded;
 
-use crate::direct::{Direct, Sent};
+use crate::direct::{Direct, Sent, SPARSE_GAP_TICKS};
 use crate::msg::Msg;
 use crate::notify::Notify;
 
@@ -246,6 +246,27 @@ impl PeerInfo {
     }
 }
 
+/// Tells whether a socket's sends are sparse (far enough apart that writing
+/// straight to the OS beats batching through the I/O thread).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SparseClock {
+    last: u64,
+}
+
+impl SparseClock {
+    /// Whether a send starting now comes long after the previous one ended.
+    pub fn is_sparse(&self) -> bool {
+        crate::sys::ticks().saturating_sub(self.last) >= SPARSE_GAP_TICKS
+    }
+
+    /// Records the end of a send. Measuring from the end means a send that
+    /// was itself slow (direct writes to many peers) does not make the next
+    /// one look sparse.
+    pub fn sent(&mut self) {
+        self.last = crate::sys::ticks();
+    }
+}
+
 /// A shared handle on a pipe's [`PeerInfo`], which the handshake may fill in later.
 #[derive(Debug, Clone, Default)]
 pub struct PeerRef(Arc<PeerSlot>);
@@ -360,10 +381,11 @@ impl Pipe {
     /// Sends a message to the peer, regardless of the high-water mark (the
     /// caller checked [`Queue::has_room`]). When the connection is idle and
     /// the traffic sparse, it is written straight to the OS socket.
-    pub fn send(&self, msg: Msg) {
-        // The sparse-traffic check comes first: it touches only this side's
-        // cache lines, while `is_empty` reads the reader's counter.
-        if self.direct.worth_trying() && self.outbound.is_empty() {
+    ///
+    /// `sparse` says the socket's traffic is sparse (see [`SparseClock`]).
+    pub fn send(&self, msg: Msg, sparse: bool) {
+        // The cheap checks come first: `is_empty` reads the reader's counter.
+        if sparse && self.direct.is_enabled() && self.outbound.is_empty() {
             match self.direct.try_send(&msg) {
                 Sent::All => return,
                 Sent::Partly => {

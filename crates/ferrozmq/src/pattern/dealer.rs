@@ -16,8 +16,8 @@ pub(crate) struct Dealer {
 
 impl Dealer {
     /// Sends on the chosen pipe; returns its id (REQ needs it).
-    pub(crate) fn send_and_tell(&mut self, msg: Msg) -> Option<u64> {
-        self.out.send_chosen(msg)
+    pub(crate) fn send_and_tell(&mut self, msg: Msg, sparse: bool) -> Option<u64> {
+        self.out.send_chosen(msg, sparse)
     }
 
     /// The next message from any pipe, and which pipe it came from.
@@ -55,8 +55,11 @@ impl Pattern for Dealer {
         self.out.choose().map(|_| ()).ok_or(Error::Again)
     }
 
-    fn send(&mut self, msg: Msg, _: &Options) -> Result<()> {
-        self.out.send_chosen(msg).map(|_| ()).ok_or(Error::Again)
+    fn send(&mut self, msg: Msg, options: &Options) -> Result<()> {
+        self.out
+            .send_chosen(msg, options.sparse)
+            .map(|_| ())
+            .ok_or(Error::Again)
     }
 
     fn recv(&mut self, _: &Options) -> Result<Option<Received>> {

@@ -46,9 +46,9 @@ impl Pattern for Pair {
         }
     }
 
-    fn send(&mut self, msg: Msg, _: &Options) -> Result<()> {
+    fn send(&mut self, msg: Msg, options: &Options) -> Result<()> {
         let pipe = self.live_peer().ok_or(Error::Again)?;
-        pipe.send(msg);
+        pipe.send(msg, options.sparse);
         Ok(())
     }
 

@@ -176,7 +176,7 @@ impl Pattern for Publisher {
         for pipe in self.targets(&topic, options) {
             // A slow subscriber loses messages at its high-water mark; others are unaffected.
             if pipe.outbound.has_room() {
-                pipe.send(msg.clone());
+                pipe.send(msg.clone(), options.sparse);
             }
         }
         Ok(())

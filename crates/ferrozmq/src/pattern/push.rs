@@ -26,8 +26,11 @@ impl Pattern for Push {
         self.out.choose().map(|_| ()).ok_or(Error::Again)
     }
 
-    fn send(&mut self, msg: Msg, _: &Options) -> Result<()> {
-        self.out.send_chosen(msg).map(|_| ()).ok_or(Error::Again)
+    fn send(&mut self, msg: Msg, options: &Options) -> Result<()> {
+        self.out
+            .send_chosen(msg, options.sparse)
+            .map(|_| ())
+            .ok_or(Error::Again)
     }
 
     fn recv(&mut self, _: &Options) -> Result<Option<Received>> {

@@ -32,14 +32,14 @@ impl Pattern for Rep {
         Ok(())
     }
 
-    fn send(&mut self, msg: Msg, _: &Options) -> Result<()> {
+    fn send(&mut self, msg: Msg, options: &Options) -> Result<()> {
         let (pipe_id, envelope) = self.replying.take().ok_or(Error::Fsm)?;
         let pipe = self.input.pipes().iter().find(|p| p.id == pipe_id);
         // A reply whose requester has gone, or whose pipe is full, is dropped, as in libzmq.
         if let Some(pipe) = pipe.filter(|p| !is_dead(p) && p.outbound.has_room()) {
             let frames: Vec<Bytes> = envelope.into_iter().chain(msg.into_frames()).collect();
             if let Some(reply) = Msg::from_frames(frames) {
-                pipe.send(reply);
+                pipe.send(reply, options.sparse);
             }
         }
         Ok(())

@@ -42,7 +42,10 @@ impl Pattern for Req {
             self.request_id = self.request_id.wrapping_add(1);
             msg.push_front(Bytes::copy_from_slice(&self.request_id.to_ne_bytes()));
         }
-        let pipe = self.dealer.send_and_tell(msg).ok_or(Error::Again)?;
+        let pipe = self
+            .dealer
+            .send_and_tell(msg, options.sparse)
+            .ok_or(Error::Again)?;
         self.awaiting = Some(pipe);
         Ok(())
     }

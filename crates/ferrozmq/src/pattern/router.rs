@@ -57,7 +57,7 @@ impl Pattern for Router {
         }
     }
 
-    fn send(&mut self, mut msg: Msg, _: &Options) -> Result<()> {
+    fn send(&mut self, mut msg: Msg, options: &Options) -> Result<()> {
         let Some(target) = self.target.take() else {
             return Ok(());
         };
@@ -66,7 +66,7 @@ impl Pattern for Router {
             return Ok(());
         }
         if let Some(pipe) = self.input.pipes().iter().find(|p| p.id == target) {
-            pipe.send(msg);
+            pipe.send(msg, options.sparse);
         }
         Ok(())
     }

@@ -60,10 +60,10 @@ impl LoadBalancer {
     }
 
     /// Sends on the chosen pipe and moves the turn on. Returns the pipe id.
-    pub(crate) fn send_chosen(&mut self, msg: Msg) -> Option<u64> {
+    pub(crate) fn send_chosen(&mut self, msg: Msg, sparse: bool) -> Option<u64> {
         let i = self.chosen.take()?;
         let pipe = self.pipes.get(i)?;
-        pipe.send(msg);
+        pipe.send(msg, sparse);
         self.next = (i + 1) % self.pipes.len().max(1);
         Some(pipe.id)
     }

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use ferrozmq_engine::{
     Endpoint, EndpointError, EndpointId, InprocPeer, LinkEvent, Msg, PeerInfo, PeerRef, SocketLink,
+    SparseClock,
 };
 use ferrozmq_zmtp::SocketType;
 
@@ -47,6 +48,7 @@ pub struct Socket {
     endpoints: Vec<Record>,
     last_endpoint: String,
     monitor: Option<(monitor::MonitorSocket, u16)>,
+    send_clock: SparseClock,
     closed: bool,
 }
 
@@ -96,6 +98,7 @@ impl Socket {
             endpoints: Vec::new(),
             last_endpoint: String::new(),
             monitor: None,
+            send_clock: SparseClock::default(),
             closed: false,
         })
     }
@@ -229,16 +232,18 @@ impl Socket {
         let more = flags & SNDMORE != 0;
         match self.sending.take() {
             None => {
+                self.options.sparse = self.send_clock.is_sparse();
                 let timeout = self.options.sndtimeo;
                 self.wait_for(flags, timeout, |s| {
                     s.pattern.prepare_send(&data, &s.options)
                 })?;
                 if more {
                     self.sending = Some(vec![data]);
-                    Ok(())
-                } else {
-                    self.pattern.send(Msg::single(data), &self.options)
+                    return Ok(());
                 }
+                let sent = self.pattern.send(Msg::single(data), &self.options);
+                self.send_clock.sent();
+                sent
             }
             Some(mut frames) => {
                 frames.push(data);
@@ -246,10 +251,12 @@ impl Socket {
                     self.sending = Some(frames);
                     return Ok(());
                 }
-                match Msg::from_frames(frames) {
+                let sent = match Msg::from_frames(frames) {
                     Some(msg) => self.pattern.send(msg, &self.options),
                     None => Ok(()),
-                }
+                };
+                self.send_clock.sent();
+                sent
             }
         }
     }

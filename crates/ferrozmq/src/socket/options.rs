@@ -261,6 +261,9 @@ pub(crate) struct Options {
     pub(crate) connect_timeout: i32,
     pub(crate) tcp_maxrt: i32,
     pub(crate) misc: [i32; 4],
+    /// Set by the socket for the message being sent: it came long after the
+    /// previous one, so it may be written directly (not an option users set).
+    pub(crate) sparse: bool,
 }
 
 impl Options {
@@ -309,6 +312,7 @@ impl Options {
             connect_timeout: 0,
             tcp_maxrt: 0,
             misc: [0; 4],
+            sparse: false,
         }
     }
 
