@@ -45,6 +45,10 @@ pub(crate) trait Pattern: Send + std::fmt::Debug {
     /// Whether a send would not block (ZMQ_POLLOUT).
     fn can_send(&self) -> bool;
 
+    /// Takes in what peers sent that is not for the application (e.g.
+    /// subscriptions), so that [`Pattern::can_recv`] is exact.
+    fn refresh(&mut self, _options: &Options) {}
+
     /// Whether a message is waiting (ZMQ_POLLIN).
     fn can_recv(&self) -> bool;
 

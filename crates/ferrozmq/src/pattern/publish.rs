@@ -194,9 +194,12 @@ impl Pattern for Publisher {
         true
     }
 
+    fn refresh(&mut self, options: &Options) {
+        self.process_input(options);
+    }
+
     fn can_recv(&self) -> bool {
-        self.xpub
-            && (!self.pending.is_empty() || self.peers.iter().any(|p| !p.pipe.inbound.is_empty()))
+        self.xpub && !self.pending.is_empty()
     }
 
     fn set_subscription(&mut self, subscribe: bool, topic: &[u8], _: &Options) -> Result<()> {

@@ -391,6 +391,7 @@ impl Socket {
         self.check_open()?;
         self.link.signaler.clear_fd();
         self.process_link_events();
+        self.pattern.refresh(&self.options);
         let mut ev = 0;
         if !self.receiving.is_empty() || self.pattern.can_recv() {
             ev |= POLLIN;
