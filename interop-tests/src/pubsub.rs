@@ -111,7 +111,7 @@ pub const TOPICS: &[&[u8]] = &[
 /// Rounds of [`TOPICS`] in a [`batch`].
 const ROUNDS: usize = 4;
 
-/// The messages a publisher sends in phase `phase`: [`ROUNDS`] rounds over
+/// The messages a publisher sends in phase `phase`: `ROUNDS` rounds over
 /// [`TOPICS`], some one frame (the topic alone), most a topic and a body
 /// naming phase, round and topic.
 pub fn batch(phase: usize) -> Vec<Vec<Bytes>> {
