@@ -21,6 +21,7 @@ pub trait Notify: Send + Sync {
 #[derive(Debug)]
 pub struct Signaler {
     sleeping: AtomicBool,
+
     pending: Mutex<bool>,
     wakeup: Condvar,
     fd: OnceFd,
@@ -37,6 +38,7 @@ impl Signaler {
     pub fn new() -> Arc<Signaler> {
         Arc::new(Signaler {
             sleeping: AtomicBool::new(false),
+
             pending: Mutex::new(false),
             wakeup: Condvar::new(),
             fd: OnceFd::default(),
@@ -47,8 +49,8 @@ impl Signaler {
     /// announcing sleep so that no notification is lost. Returns whether
     /// `check` became true.
     pub fn wait_until(&self, deadline: Option<Instant>, mut check: impl FnMut() -> bool) -> bool {
-        // Spin briefly first: the other side usually has work for us within
-        // microseconds, and a futex sleep/wake costs far more than that.
+        // Spin briefly first: in request/reply the answer often comes
+        // within microseconds, and a futex sleep/wake costs far more.
         for i in 0..spin_rounds() {
             if check() {
                 return true;
@@ -59,6 +61,17 @@ impl Signaler {
                 std::hint::spin_loop();
             }
         }
+        self.sleep_until(deadline, check)
+    }
+
+    /// Like [`Signaler::wait_until`] without the spin: for waits that are
+    /// usually long (a sender at its high-water mark waits for the I/O
+    /// thread, which spinning would only slow down on a small machine).
+    pub fn wait_patiently(&self, deadline: Option<Instant>, check: impl FnMut() -> bool) -> bool {
+        self.sleep_until(deadline, check)
+    }
+
+    fn sleep_until(&self, deadline: Option<Instant>, mut check: impl FnMut() -> bool) -> bool {
         loop {
             if check() {
                 return true;

@@ -234,7 +234,7 @@ impl Socket {
             None => {
                 self.options.sparse = self.send_clock.is_sparse();
                 let timeout = self.options.sndtimeo;
-                self.wait_for(flags, timeout, |s| {
+                self.wait_for(flags, timeout, Wait::Sleep, |s| {
                     s.pattern.prepare_send(&data, &s.options)
                 })?;
                 if more {
@@ -280,7 +280,7 @@ impl Socket {
         self.check_open()?;
         if self.receiving.is_empty() {
             let timeout = self.options.rcvtimeo;
-            let (msg, peer) = self.wait_for(flags, timeout, |s| {
+            let (msg, peer) = self.wait_for(flags, timeout, Wait::Spin, |s| {
                 s.pattern.recv(&s.options)?.ok_or(Error::Again)
             })?;
             self.receiving.extend(msg.into_frames());
@@ -495,11 +495,14 @@ impl Socket {
     }
 
     /// Runs `op` until it stops saying [`Error::Again`], sleeping between
-    /// tries, unless DONTWAIT is set or `timeout_ms` (≥ 0) expires.
+    /// tries, unless DONTWAIT is set or `timeout_ms` (≥ 0) expires. Receives
+    /// spin briefly before sleeping (replies come fast); sends do not (a
+    /// sender at its high-water mark waits for the I/O thread).
     fn wait_for<T>(
         &mut self,
         flags: i32,
         timeout_ms: i32,
+        wait: Wait,
         mut op: impl FnMut(&mut Socket) -> Result<T>,
     ) -> Result<T> {
         self.process_link_events();
@@ -511,7 +514,7 @@ impl Socket {
             (timeout_ms > 0).then(|| Instant::now() + Duration::from_millis(timeout_ms as u64));
         let signaler = self.link.signaler.clone();
         let mut outcome = Err(Error::Again);
-        signaler.wait_until(deadline, || {
+        let check = || {
             if self.ctx.is_terminated() {
                 outcome = Err(Error::Terminated);
                 return true;
@@ -519,9 +522,22 @@ impl Socket {
             self.process_link_events();
             outcome = op(self);
             !matches!(outcome, Err(Error::Again))
-        });
+        };
+        match wait {
+            Wait::Spin => signaler.wait_until(deadline, check),
+            Wait::Sleep => signaler.wait_patiently(deadline, check),
+        };
         outcome
     }
+}
+
+/// How a blocked call waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wait {
+    /// Spin briefly, then sleep (receives).
+    Spin,
+    /// Sleep at once (sends).
+    Sleep,
 }
 
 impl Drop for Socket {
