@@ -22,10 +22,9 @@ impl Dealer {
 
     /// The next message from any pipe, and which pipe it came from.
     pub(crate) fn recv_any(&mut self) -> Option<(Msg, u64, ferrozmq_engine::PeerRef)> {
-        let mut dead = Vec::new();
-        let got = self.input.recv(&mut dead);
-        for id in dead {
-            self.detach(id);
+        let got = self.input.recv();
+        for id in self.input.take_departed() {
+            self.out.remove(id);
         }
         got
     }

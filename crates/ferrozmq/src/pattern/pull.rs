@@ -31,12 +31,7 @@ impl Pattern for Pull {
     }
 
     fn recv(&mut self, _: &Options) -> Result<Option<Received>> {
-        let mut dead = Vec::new();
-        let got = self.input.recv(&mut dead);
-        for id in dead {
-            self.input.remove(id);
-        }
-        Ok(got.map(|(m, _, peer)| (m, peer)))
+        Ok(self.input.recv().map(|(m, _, peer)| (m, peer)))
     }
 
     fn can_send(&self) -> bool {

@@ -50,12 +50,7 @@ impl Pattern for Rep {
             return Err(Error::Fsm);
         }
         loop {
-            let mut dead = Vec::new();
-            let got = self.input.recv(&mut dead);
-            for id in dead {
-                self.input.remove(id);
-            }
-            let Some((msg, pipe_id, peer)) = got else {
+            let Some((msg, pipe_id, peer)) = self.input.recv() else {
                 return Ok(None);
             };
             let mut envelope = Vec::new();

@@ -73,10 +73,9 @@ impl Pattern for Router {
 
     fn recv(&mut self, _: &Options) -> Result<Option<Received>> {
         loop {
-            let mut dead = Vec::new();
-            let got = self.input.recv(&mut dead);
-            for id in dead {
-                self.detach(id);
+            let got = self.input.recv();
+            for id in self.input.take_departed() {
+                self.table.remove(id);
             }
             let Some((mut msg, pipe_id, peer)) = got else {
                 return Ok(None);

@@ -96,12 +96,7 @@ impl Pattern for Subscriber {
 
     fn recv(&mut self, options: &Options) -> Result<Option<Received>> {
         loop {
-            let mut dead = Vec::new();
-            let got = self.input.recv(&mut dead);
-            for id in dead {
-                self.input.remove(id);
-            }
-            let Some((msg, _, peer)) = got else {
+            let Some((msg, _, peer)) = self.input.recv() else {
                 return Ok(None);
             };
             if msg.kind() != MsgKind::Data {

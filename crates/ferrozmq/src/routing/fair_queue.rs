@@ -7,6 +7,7 @@ use ferrozmq_engine::{Msg, PeerRef, Pipe};
 pub(crate) struct FairQueue {
     pipes: Vec<Pipe>,
     next: usize,
+    departed: Vec<u64>,
 }
 
 impl FairQueue {
@@ -31,11 +32,15 @@ impl FairQueue {
         self.pipes.iter().any(|p| !p.inbound.is_empty())
     }
 
-    /// The next message in turn, with the pipe it came from. Finished pipes
-    /// are returned in `dead` for the caller to forget.
-    pub(crate) fn recv(&mut self, dead: &mut Vec<u64>) -> Option<(Msg, u64, PeerRef)> {
+    /// The next message in turn, with the pipe it came from. Pipes whose
+    /// peer has gone (closed and drained) are dropped on the way; their ids
+    /// wait in [`FairQueue::take_departed`] for patterns that keep other
+    /// tables.
+    pub(crate) fn recv(&mut self) -> Option<(Msg, u64, PeerRef)> {
+        self.departed.clear();
         let n = self.pipes.len();
         let mut found = None;
+        let mut dead = Vec::new();
         for k in 0..n {
             let i = (self.next + k) % n;
             let Some(pipe) = self.pipes.get(i) else {
@@ -50,7 +55,16 @@ impl FairQueue {
                 dead.push(pipe.id);
             }
         }
+        for id in dead {
+            self.remove(id);
+            self.departed.push(id);
+        }
         found
+    }
+
+    /// Ids of the pipes the last [`FairQueue::recv`] dropped.
+    pub(crate) fn take_departed(&mut self) -> Vec<u64> {
+        std::mem::take(&mut self.departed)
     }
 
     pub(crate) fn pipes(&self) -> &[Pipe] {
