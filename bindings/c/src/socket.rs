@@ -73,12 +73,8 @@ pub unsafe extern "C" fn zmq_close(s: *mut c_void) -> c_int {
 /// `s` a live socket handle, `addr` NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_bind(s: *mut c_void, addr: *const c_char) -> c_int {
-    guard::int(|| {
-        // SAFETY: per this function's contract.
-        let (socket, addr) = unsafe { (socket(s)?, text(addr)?) };
-        socket.bind(addr)?;
-        Ok(0)
-    })
+    // SAFETY: this function's contract is `on_endpoint`'s.
+    unsafe { on_endpoint(s, addr, Socket::bind) }
 }
 
 /// Connects to `addr`.
@@ -87,12 +83,8 @@ pub unsafe extern "C" fn zmq_bind(s: *mut c_void, addr: *const c_char) -> c_int 
 /// `s` a live socket handle, `addr` NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_connect(s: *mut c_void, addr: *const c_char) -> c_int {
-    guard::int(|| {
-        // SAFETY: per this function's contract.
-        let (socket, addr) = unsafe { (socket(s)?, text(addr)?) };
-        socket.connect(addr)?;
-        Ok(0)
-    })
+    // SAFETY: this function's contract is `on_endpoint`'s.
+    unsafe { on_endpoint(s, addr, Socket::connect) }
 }
 
 /// Stops accepting connections on `addr`.
@@ -101,12 +93,8 @@ pub unsafe extern "C" fn zmq_connect(s: *mut c_void, addr: *const c_char) -> c_i
 /// `s` a live socket handle, `addr` NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_unbind(s: *mut c_void, addr: *const c_char) -> c_int {
-    guard::int(|| {
-        // SAFETY: per this function's contract.
-        let (socket, addr) = unsafe { (socket(s)?, text(addr)?) };
-        socket.unbind(addr)?;
-        Ok(0)
-    })
+    // SAFETY: this function's contract is `on_endpoint`'s.
+    unsafe { on_endpoint(s, addr, Socket::unbind) }
 }
 
 /// Drops the connection to `addr`.
@@ -115,10 +103,23 @@ pub unsafe extern "C" fn zmq_unbind(s: *mut c_void, addr: *const c_char) -> c_in
 /// `s` a live socket handle, `addr` NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_disconnect(s: *mut c_void, addr: *const c_char) -> c_int {
+    // SAFETY: this function's contract is `on_endpoint`'s.
+    unsafe { on_endpoint(s, addr, Socket::disconnect) }
+}
+
+/// Runs bind, connect, unbind or disconnect on a socket handle.
+///
+/// # Safety
+/// `s` a live socket handle, `addr` NULL or a NUL-terminated string.
+unsafe fn on_endpoint(
+    s: *mut c_void,
+    addr: *const c_char,
+    op: fn(&mut Socket, &str) -> ferrozmq::Result<()>,
+) -> c_int {
     guard::int(|| {
         // SAFETY: per this function's contract.
         let (socket, addr) = unsafe { (socket(s)?, text(addr)?) };
-        socket.disconnect(addr)?;
+        op(socket, addr)?;
         Ok(0)
     })
 }
