@@ -4,7 +4,7 @@
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::sys;
 
@@ -156,11 +156,6 @@ impl Signaler {
             }
         }
     }
-
-    /// Short sleep helper for polling loops.
-    pub fn park_for(&self, d: Duration) {
-        self.wait_until(Some(Instant::now() + d), || false);
-    }
 }
 
 impl Notify for Signaler {
@@ -190,6 +185,7 @@ fn spin_rounds() -> u32 {
 mod tests {
     use super::*;
     use std::sync::atomic::AtomicUsize;
+    use std::time::Duration;
 
     #[test]
     fn no_lost_wakeups() {
