@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# libzmq's own test suite (Debian's zeromq3 4.3.4 source, upstream tag v4.3.4)
+# run on ferrozmq's libzmq.so.5: the reference's yardstick, as rustls runs BoGo.
+#
+# Every one of the 105 non-draft Linux programs of upstream's
+# tests/CMakeLists.txt is built against the source's own zmq.h, linked with
+# -lzmq, and run serially under upstream's timeouts with LD_LIBRARY_PATH on
+# the library under test. A program's result must match
+# .ci/libzmq-suite-expected.txt (pass unless listed), else this step fails.
+#
+# Environment:
+#   SUITE_LIB=ferrozmq (default)   build bindings/c and test it
+#   SUITE_LIB=system               test Debian's libzmq.so.5 (proves the harness: 91/0/14)
+#   SUITE_ONLY="test_a test_b"     run only these programs (no expectation check)
+#   SUITE_DIR=dir                  where the source and builds are kept (default target/libzmq-suite)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root="$PWD"
+expected="$root/.ci/libzmq-suite-expected.txt"
+suite_dir="${SUITE_DIR:-$root/target/libzmq-suite}"
+lib="${SUITE_LIB:-ferrozmq}"
+mkdir -p "$suite_dir"
+suite_dir="$(cd "$suite_dir" && pwd)"
+SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+
+need() {
+    local missing=()
+    for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+need dpkg-dev g++ make libsodium-dev libzmq3-dev
+
+# 1. The source: apt-get source with a private deb-src list made from the
+#    machine's own Debian mirror (the system's apt setup is left alone).
+src="$suite_dir/src"
+if [ ! -f "$src/tests/CMakeLists.txt" ]; then
+    aptdir="$suite_dir/apt"
+    rm -rf "$aptdir" "$src"
+    mkdir -p "$aptdir/lists/partial" "$aptdir/fetch"
+    uri="$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
+        awk '/^URIs:/ && $2 ~ /debian\/?$/ { print $2; exit }')"
+    [ -n "$uri" ] || uri="$(awk '$1 == "deb" && $2 ~ /debian\/?$/ { print $2; exit }' \
+        /etc/apt/sources.list 2>/dev/null)"
+    [ -n "$uri" ] || { echo "libzmq-suite: no Debian mirror found in apt's sources" >&2; exit 1; }
+    codename="$(. /etc/os-release && echo "$VERSION_CODENAME")"
+    echo "deb-src $uri $codename main" >"$aptdir/sources.list"
+    aptopts=(-o "Dir::Etc::sourcelist=$aptdir/sources.list" -o "Dir::Etc::sourceparts=-"
+        -o "Dir::State::lists=$aptdir/lists")
+    apt-get "${aptopts[@]}" update -qq
+    (cd "$aptdir/fetch" && apt-get "${aptopts[@]}" source -qq zeromq3=4.3.4-6 >/dev/null 2>&1)
+    mv "$aptdir/fetch"/zeromq3-4.3.4 "$src"
+    rm -rf "$aptdir"
+fi
+
+# 2. The library under test.
+case "$lib" in
+    ferrozmq)
+        cargo build --release -q -p ferrozmq-ffi
+        libdir="$(cargo metadata --format-version 1 --no-deps |
+            python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')/release"
+        ln -sf libzmq.so "$libdir/libzmq.so.5"
+        ;;
+    system) libdir="$(dirname "$(gcc -print-file-name=libzmq.so.5)")" ;;
+    *) echo "SUITE_LIB is ferrozmq or system" >&2; exit 2 ;;
+esac
+export LD_LIBRARY_PATH="$libdir"
+
+# 3. The test list: upstream's CMake list for Linux, without draft, ws/wss,
+#    vmci and cap_net_admin. Groups CMake adds by capability are reported as
+#    skipped when the library lacks the capability.
+build="$suite_dir/build-$lib"
+mkdir -p "$build"
+cat >"$build/has.c" <<'EOF'
+#include <stdio.h>
+#include <zmq.h>
+int main (void)
+{
+    const char *caps[] = {"ipc", "pgm", "tipc", "norm", "curve", "gssapi", "vmci", "draft"};
+    for (unsigned i = 0; i < sizeof caps / sizeof *caps; i++)
+        printf ("%s %d\n", caps[i], zmq_has (caps[i]));
+    return 0;
+}
+EOF
+gcc -I"$src/include" "$build/has.c" -L"$libdir" -lzmq -o "$build/has"
+"$build/has" >"$build/caps"
+has() { grep -q "^$1 1$" "$build/caps"; }
+
+# platform.hpp for testutil.hpp: Linux facts plus what zmq_has reports.
+{
+    echo "#pragma once"
+    for m in ZMQ_HAVE_LINUX ZMQ_IOTHREAD_POLLER_USE_EPOLL ZMQ_POLL_BASED_ON_POLL \
+        ZMQ_HAVE_SO_PEERCRED ZMQ_HAVE_UIO HAVE_MKDTEMP HAVE_FORK; do
+        echo "#define $m 1"
+    done
+    has ipc && echo "#define ZMQ_HAVE_IPC 1"
+    has pgm && echo "#define ZMQ_HAVE_OPENPGM 1"
+    has tipc && echo "#define ZMQ_HAVE_TIPC 1"
+    has norm && echo "#define ZMQ_HAVE_NORM 1"
+    has curve && echo "#define ZMQ_HAVE_CURVE 1"
+    has gssapi && echo "#define HAVE_LIBGSSAPI_KRB5 1"
+    has vmci && echo "#define ZMQ_HAVE_VMCI 1"
+    true
+} >"$build/platform.hpp"
+
+tests=() skipped=()
+add() { tests+=("$@"); }
+skip() { skipped+=("$@"); }
+mapfile -t base < <(sed -n '/^set(tests/,/)/p' "$src/tests/CMakeLists.txt" | grep -o 'test_[a-z0-9_]*')
+add "${base[@]}"
+add test_security_gssapi test_socks test_connect_null_fuzzer test_bind_null_fuzzer \
+    test_connect_fuzzer test_bind_fuzzer
+curve=(test_security_curve test_connect_curve_fuzzer test_bind_curve_fuzzer test_z85_decode_fuzzer)
+if has curve; then add "${curve[@]}"; else skip "${curve[@]}"; fi
+ipc=(test_ipc_wildcard test_pair_ipc test_reqrep_ipc test_rebind_ipc)
+if has ipc; then add "${ipc[@]}"; else skip "${ipc[@]}"; fi
+add test_proxy test_proxy_hwm test_proxy_single_socket test_proxy_terminate \
+    test_getsockopt_memset test_filter_ipc test_stream_exceeds_buffer \
+    test_router_mandatory_hwm test_use_fd test_zmq_poll_fd test_fork test_abstract_ipc
+tipc=(test_address_tipc test_pair_tipc test_reqrep_device_tipc test_reqrep_tipc
+    test_router_mandatory_tipc test_sub_forward_tipc test_connect_delay_tipc
+    test_shutdown_stress_tipc test_term_endpoint_tipc)
+if has tipc; then add "${tipc[@]}"; else skip "${tipc[@]}"; fi
+total=$((${#tests[@]} + ${#skipped[@]}))
+[ "$total" = 105 ] || { echo "libzmq-suite: $total programs listed, expected 105" >&2; exit 1; }
+
+# 4. Build: Unity, the testutil harness, then each program (make -j2).
+cxx=(g++ -std=gnu++11 -O1 -g -w -pthread -DZMQ_CUSTOM_PLATFORM_HPP -DUNITY_USE_COMMAND_LINE_ARGS
+    -DUNITY_EXCLUDE_FLOAT -I"$build" -I"$src/include" -I"$src/external/unity" -I"$src/tests")
+{
+    echo "all: ${tests[*]}"
+    echo "unity.o: ; gcc -O1 -g -w -DUNITY_USE_COMMAND_LINE_ARGS -DUNITY_EXCLUDE_FLOAT -c $src/external/unity/unity.c -o \$@"
+    util=(unity.o)
+    for u in testutil testutil_unity testutil_monitoring testutil_security; do
+        echo "$u.o: $build/platform.hpp; ${cxx[*]} -c $src/tests/$u.cpp -o \$@"
+        util+=("$u.o")
+    done
+    for t in "${tests[@]}"; do
+        extra=""
+        if [ "$t" = test_security_curve ]; then
+            extra="-DZMQ_USE_LIBSODIUM $src/src/err.cpp $src/src/random.cpp $src/src/clock.cpp -lsodium"
+        fi
+        echo "$t: ${util[*]} $build/platform.hpp; ${cxx[*]} $src/tests/$t.cpp $extra ${util[*]} -L$libdir -lzmq -o \$@"
+    done
+} >"$build/Makefile"
+make -s -C "$build" -j2 >"$build/make.log" 2>&1 || { tail -30 "$build/make.log"; exit 1; }
+
+# 5. Run serially, each in a scratch directory, under upstream's timeouts.
+timeout_for() {
+    case "$1" in
+        test_heartbeats | test_security_zap | test_security_curve) echo 60 ;;
+        test_reconnect_ivl) echo 15 ;;
+        *) echo 10 ;;
+    esac
+}
+expect_of() { # pass | fail | skip, from the expectations file ("fail" lines are ferrozmq's own)
+    local e
+    e="$(awk -v t="$1" '$1 == t { print $2; exit }' "$expected")"
+    if [ "$lib" = system ] && [ "$e" = fail ]; then e=pass; fi
+    echo "${e:-pass}"
+}
+only="${SUITE_ONLY:-}"
+passed=0 failed=0 skipped_n=${#skipped[@]} unexpected=()
+for t in "${skipped[@]}"; do echo "SKIP $t (no capability)"; done
+started=$(date +%s)
+for t in "${tests[@]}"; do
+    if [ -n "$only" ] && [[ " $only " != *" $t "* ]]; then continue; fi
+    scratch="$(mktemp -d)"
+    rc=0
+    (cd "$scratch" && timeout -k 2 "$(timeout_for "$t")" "$build/$t" >"$build/$t.log" 2>&1) || rc=$?
+    rm -rf "$scratch"
+    case "$rc" in
+        0) outcome=pass; passed=$((passed + 1)) ;;
+        77) outcome=skip; skipped_n=$((skipped_n + 1)) ;;
+        124 | 137) outcome=fail; failed=$((failed + 1)); rc="$rc (timeout)" ;;
+        *) outcome=fail; failed=$((failed + 1)) ;;
+    esac
+    want="$(expect_of "$t")"
+    mark=""
+    if [ -z "$only" ] && [ "$outcome" != "$want" ]; then
+        unexpected+=("$t: $outcome, expected $want")
+        mark="   <-- expected $want"
+    fi
+    echo "$(echo "$outcome" | tr a-z A-Z) $t (exit $rc)$mark"
+    if [ "$outcome" = fail ]; then { grep -E 'FAIL|Assertion|panicked' "$build/$t.log" || true; } | head -5 | sed 's/^/    /'; fi 
+done
+echo "libzmq-suite on $lib ($(($(date +%s) - started)) s): $passed passed, $failed failed, $skipped_n skipped"
+if [ ${#unexpected[@]} -gt 0 ]; then
+    printf 'libzmq-suite: unexpected result: %s\n' "${unexpected[@]}" >&2
+    exit 1
+fi
