@@ -29,6 +29,7 @@ mod pipe;
 mod reactor;
 mod session;
 mod sys;
+mod thread_options;
 mod transport;
 
 pub use engine::Engine;
@@ -41,4 +42,5 @@ pub use options::SessionOptions;
 pub use pipe::{PeerInfo, PeerRef, Pipe, PushError, Queue, SparseClock};
 pub use reactor::EndpointId;
 pub use sys::{poll_fds, PollFd};
+pub use thread_options::ThreadOptions;
 pub use transport::{Endpoint, EndpointError};

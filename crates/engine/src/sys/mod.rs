@@ -7,6 +7,11 @@
 use std::io;
 use std::os::fd::{FromRawFd, OwnedFd, RawFd};
 
+mod thread;
+#[cfg(test)]
+pub(crate) use thread::current_thread_cpus;
+pub(crate) use thread::{set_current_thread_affinity, set_current_thread_scheduling};
+
 /// Creates a non-blocking, close-on-exec eventfd.
 pub(crate) fn eventfd() -> io::Result<OwnedFd> {
     // SAFETY: eventfd has no memory arguments; we check the result.

@@ -85,11 +85,17 @@ enum Record {
 impl Socket {
     pub(crate) fn new(ctx: Context, socket_type: SocketType) -> Result<Socket> {
         let pattern = pattern::for_type(socket_type)?;
+        let mut options = Options::new(socket_type);
+        let (ipv6, linger) = ctx.socket_defaults();
+        options.ipv6 = ipv6;
+        if let Some(linger) = linger {
+            options.linger = linger;
+        }
         Ok(Socket {
             ctx,
             link: SocketLink::new(),
             pattern,
-            options: Options::new(socket_type),
+            options,
             sending: None,
             receiving: VecDeque::new(),
             receiving_peer: None,

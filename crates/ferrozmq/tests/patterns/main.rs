@@ -8,6 +8,7 @@
 )]
 
 mod common;
+mod context;
 mod hwm_linger;
 mod pipeline;
 mod pubsub;
