@@ -27,7 +27,7 @@ pub extern "C" fn zmq_ctx_new() -> *mut c_void {
 pub unsafe extern "C" fn zmq_ctx_term(context: *mut c_void) -> c_int {
     guard::int(|| {
         // SAFETY: the caller passes a live context handle (checked by tag).
-        unsafe { ctx(context)? }.context.term();
+        unsafe { ctx(context)? }.context.term()?;
         // SAFETY: the handle came from Box::into_raw in new_handle, and the
         // tag check above shows it has not been freed by an earlier term.
         let mut handle = unsafe { Box::from_raw(context.cast::<Ctx>()) };

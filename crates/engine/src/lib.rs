@@ -37,7 +37,7 @@ pub use inproc::{InprocError, InprocPeer, InprocRegistry};
 pub use link::{LinkEvent, SocketLink};
 pub use monitor::{EventKind, MonitorEvent, MonitorSink};
 pub use msg::{Msg, MsgKind};
-pub use notify::{Notify, Signaler};
+pub use notify::{Notify, Signaler, WaitOutcome};
 pub use options::SessionOptions;
 pub use pipe::{PeerInfo, PeerRef, Pipe, PushError, Queue, SparseClock};
 pub use reactor::EndpointId;

@@ -1,9 +1,9 @@
 //! [`Context`]: the I/O threads and inproc namespace that sockets share.
 
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, OnceLock, Weak};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 
-use ferrozmq_engine::{Engine, SocketLink, ThreadOptions};
+use ferrozmq_engine::{Engine, Notify, Signaler, SocketLink, ThreadOptions, WaitOutcome};
 use ferrozmq_zmtp::SocketType;
 
 use crate::error::{Error, Result};
@@ -55,8 +55,8 @@ struct Inner {
     thread_options: Mutex<ThreadOptions>,
     terminated: AtomicBool,
     open: AtomicUsize,
-    open_lock: Mutex<()>,
-    all_closed: Condvar,
+    /// Woken each time a socket closes ([`Context::term`] waits on it).
+    all_closed: Arc<Signaler>,
     links: Mutex<Vec<Weak<SocketLink>>>,
 }
 
@@ -87,8 +87,7 @@ impl Context {
                 thread_options: Mutex::new(ThreadOptions::default()),
                 terminated: AtomicBool::new(false),
                 open: AtomicUsize::new(0),
-                open_lock: Mutex::new(()),
-                all_closed: Condvar::new(),
+                all_closed: Signaler::new(),
                 links: Mutex::new(Vec::new()),
             }),
         }
@@ -202,19 +201,23 @@ impl Context {
 
     /// Shuts down, waits until every socket is closed and its queued
     /// messages delivered within LINGER, then stops the I/O threads (`zmq_ctx_term`).
-    pub fn term(&self) {
+    ///
+    /// A signal that interrupts the wait makes it return
+    /// [`Error::Interrupted`] (EINTR) with the context shut down but not
+    /// yet terminated: call `term` again to finish, as with libzmq.
+    pub fn term(&self) -> Result<()> {
         self.shutdown();
-        if let Ok(mut guard) = self.inner.open_lock.lock() {
-            while self.inner.open.load(Ordering::SeqCst) > 0 {
-                guard = match self.inner.all_closed.wait(guard) {
-                    Ok(g) => g,
-                    Err(_) => return,
-                };
-            }
+        let closed = self
+            .inner
+            .all_closed
+            .wait_patiently(None, || self.inner.open.load(Ordering::SeqCst) == 0);
+        if closed == WaitOutcome::Interrupted {
+            return Err(Error::Interrupted);
         }
         if let Some(Ok(engine)) = self.inner.engine.get() {
             engine.shutdown();
         }
+        Ok(())
     }
 
     /// Whether [`Context::shutdown`] or [`Context::term`] was called.
@@ -245,9 +248,8 @@ impl Context {
     }
 
     pub(crate) fn socket_closed(&self) {
-        let _guard = self.inner.open_lock.lock();
         self.inner.open.fetch_sub(1, Ordering::SeqCst);
-        self.inner.all_closed.notify_all();
+        self.inner.all_closed.notify();
     }
 }
 

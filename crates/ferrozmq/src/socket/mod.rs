@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use ferrozmq_engine::{
     Endpoint, EndpointError, EndpointId, InprocPeer, LinkEvent, Msg, PeerInfo, PeerRef, SocketLink,
-    SparseClock,
+    SparseClock, WaitOutcome,
 };
 use ferrozmq_zmtp::SocketType;
 
@@ -420,12 +420,15 @@ impl Socket {
         let deadline = timeout.map(|t| Instant::now() + t);
         let signaler = self.link.signaler.clone();
         let mut ready = 0;
-        signaler.wait_until(deadline, || {
+        let outcome = signaler.wait_until(deadline, || {
             ready = self.events().unwrap_or(0) & events;
             ready != 0 || self.ctx.is_terminated()
         });
         if self.ctx.is_terminated() {
             return Err(Error::Terminated);
+        }
+        if outcome == WaitOutcome::Interrupted {
+            return Err(Error::Interrupted);
         }
         Ok(ready)
     }
@@ -529,10 +532,13 @@ impl Socket {
             outcome = op(self);
             !matches!(outcome, Err(Error::Again))
         };
-        match wait {
+        let waited = match wait {
             Wait::Spin => signaler.wait_until(deadline, check),
             Wait::Sleep => signaler.wait_patiently(deadline, check),
         };
+        if waited == WaitOutcome::Interrupted {
+            return Err(Error::Interrupted);
+        }
         outcome
     }
 }
