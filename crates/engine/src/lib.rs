@@ -20,6 +20,7 @@
 mod direct;
 mod engine;
 mod inproc;
+mod limits;
 mod link;
 mod monitor;
 mod msg;
@@ -34,6 +35,7 @@ mod transport;
 
 pub use engine::Engine;
 pub use inproc::{InprocError, InprocPeer, InprocRegistry};
+pub use limits::frame_size_ceiling;
 pub use link::{LinkEvent, SocketLink};
 pub use monitor::{EventKind, MonitorEvent, MonitorSink};
 pub use msg::{Msg, MsgKind};
