@@ -162,6 +162,10 @@ impl Socket {
                 self.pattern.attach(pipe, &self.options);
             }
             Endpoint::Tcp { port: 0, .. } => return Err(Error::Invalid),
+            _ if self.connects_once() && self.is_connected_to(endpoint) => {
+                // libzmq: a second connection to the same peer makes no
+                // sense for these types, so the repeated connect is a no-op.
+            }
             _ => {
                 let options = Arc::new(self.options.session_options());
                 let routed_later = self.options.socket_type == SocketType::Router
@@ -183,6 +187,23 @@ impl Socket {
             }
         }
         Ok(())
+    }
+
+    /// Whether a repeated connect to one endpoint is a no-op for this socket
+    /// type (libzmq's DEALER, SUB, PUB and REQ).
+    fn connects_once(&self) -> bool {
+        matches!(
+            self.options.socket_type,
+            SocketType::Dealer | SocketType::Sub | SocketType::Pub | SocketType::Req
+        )
+    }
+
+    /// Whether [`Socket::connect`] was called with `endpoint` (tcp or ipc)
+    /// and not disconnected since.
+    fn is_connected_to(&self, endpoint: &str) -> bool {
+        self.endpoints
+            .iter()
+            .any(|r| matches!(r, Record::Connected { endpoint: e, .. } if e == endpoint))
     }
 
     /// Stops accepting on an endpoint given to [`Socket::bind`] (for wildcards,

@@ -13,6 +13,7 @@ mod hwm_linger;
 mod pipeline;
 mod pubsub;
 mod reconnect_heartbeat;
+mod repeated_connect;
 mod reqrep;
 mod router;
 mod security;
