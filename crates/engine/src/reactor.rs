@@ -268,6 +268,7 @@ impl Reactor {
                     s.note_readiness(
                         event.is_readable() || event.is_read_closed() || event.is_error(),
                         event.is_writable() || event.is_write_closed() || event.is_error(),
+                        event.is_read_closed() || event.is_error(),
                     );
                 }
                 self.dispatch(token);

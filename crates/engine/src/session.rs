@@ -74,6 +74,10 @@ struct Active {
     readable: bool,
     /// The last write hit a full socket buffer; wait for a writable event.
     write_blocked: bool,
+    /// The OS said the peer closed or reset its side: read until the end is
+    /// seen, since a short read no longer means the socket is drained (the
+    /// end came with the data, in the same edge-triggered event).
+    hung_up: bool,
 }
 
 pub(crate) struct Session {
@@ -179,9 +183,10 @@ impl Session {
     }
 
     /// Records what an OS event said about the stream.
-    pub(crate) fn note_readiness(&mut self, readable: bool, writable: bool) {
+    pub(crate) fn note_readiness(&mut self, readable: bool, writable: bool, hung_up: bool) {
         if let State::Active(a) = &mut self.state {
             a.readable |= readable;
+            a.hung_up |= hung_up;
             if writable {
                 a.write_blocked = false;
             }
@@ -356,6 +361,7 @@ impl Session {
             failed: None,
             readable: true,
             write_blocked: false,
+            hung_up: false,
         });
         self.drive_active(ctx, active)
     }
@@ -757,7 +763,7 @@ fn read_some(a: &mut Active) -> Result<bool, Failure> {
             a.eof = true;
             Ok(false)
         }
-        Ok(n) => Ok(n == space),
+        Ok(n) => Ok(n == space || a.hung_up),
         Err(e) => match e.kind() {
             io::ErrorKind::WouldBlock => Ok(false),
             io::ErrorKind::Interrupted => Ok(true),
