@@ -1,8 +1,9 @@
 //! Connections that end in every odd way release their descriptors at once
 //! (issue 15), on tcp and ipc, while a well-behaved peer keeps its traffic.
 //!
-//! A test binary of its own, with one test at a time: it counts the
-//! process's descriptors, which tests running beside it would change.
+//! A test binary of its own, with one test at a time ([`ONE_AT_A_TIME`]): it
+//! counts and limits the process's descriptors, which tests running beside
+//! it would change.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -17,6 +18,9 @@ use std::os::unix::net::UnixStream;
 use std::time::{Duration, Instant};
 
 use ferrozmq::{Context, Socket, SocketOption, SocketType, SNDMORE};
+
+/// Held by each test: they count and limit the process's descriptors.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Ways a raw client ends its connection (see [`Raw::end`]).
 const ENDINGS: [usize; 6] = [0, 1, 2, 3, 4, 5];
@@ -191,6 +195,7 @@ fn churn(
 
 #[test]
 fn churning_clients_leave_no_descriptors_behind() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     // The end of the stream in the same edge-triggered event as the last
     // bytes: a short read must not be taken for a drained socket.
     churn("tcp", SocketType::Router, SocketType::Dealer, &[4], 1500);
@@ -219,6 +224,7 @@ fn churning_clients_leave_no_descriptors_behind() {
 #[test]
 #[ignore = "soak: minutes; run by hand"]
 fn churn_soak() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     for transport in ["tcp", "ipc"] {
         churn(
             transport,
@@ -235,6 +241,106 @@ fn churn_soak() {
             100_000,
         );
     }
+}
+
+/// A socket out of descriptors keeps serving its peers, and accepts the
+/// connections that waited as soon as descriptors free up, with no new
+/// connection needed to prompt it (libzmq backs off and retries on EMFILE).
+#[test]
+fn listener_at_its_descriptor_limit_recovers() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let ctx = Context::new();
+    let mut pull = socket(&ctx, SocketType::Pull);
+    let endpoint = bind(&mut pull, "tcp");
+    let mut push = socket(&ctx, SocketType::Push);
+    push.connect(&endpoint).unwrap();
+    push.send("before", 0).unwrap();
+    assert_eq!(pull.recv_string(0).unwrap(), "before");
+
+    let (soft, hard) = nofile_limit();
+    set_nofile_limit(open_fds().len() as u64 + 2, hard);
+    // Ten clients in another process: each completes a handshake and
+    // sends one message, then waits to be told to leave.
+    let addr = endpoint.strip_prefix("tcp://").unwrap();
+    let mut clients = std::process::Command::new("python3")
+        .args(["-c", CLIENTS, addr, "10"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(clients.stdout.as_mut().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    assert_eq!(line.trim(), "connected");
+    // The existing peer is still served while the listener is stuck.
+    push.send("during", 0).unwrap();
+    let mut got = Vec::new();
+    while got.len() < 11 {
+        let msg = pull.recv_string(0).unwrap();
+        if got.is_empty() {
+            // Give the listener time to hit the limit before raising it.
+            set_nofile_limit(soft, hard);
+        }
+        got.push(msg);
+    }
+    got.sort();
+    let mut want: Vec<String> = (0..10).map(|i| format!("client-{i}")).collect();
+    want.push("during".into());
+    want.sort();
+    assert_eq!(got, want);
+    drop(clients.stdin.take());
+    assert!(clients.wait().unwrap().success());
+}
+
+/// Python: connect argv[2] raw ZMTP PUSH clients to argv[1], each sending
+/// "client-N"; print "connected"; wait for stdin to close.
+const CLIENTS: &str = r#"
+import socket, sys
+host, port = sys.argv[1].rsplit(":", 1)
+greeting = b"\xff" + b"\0" * 7 + b"\x01\x7f\x03\x01" + b"NULL".ljust(20, b"\0") + b"\0" * 32
+body = b"\x05READY\x0bSocket-Type\0\0\0\x04PUSH"
+conns = []
+for i in range(int(sys.argv[2])):
+    c = socket.create_connection((host, int(port)))
+    msg = b"client-%d" % i
+    c.sendall(greeting + bytes([4, len(body)]) + body + bytes([0, len(msg)]) + msg)
+    conns.append(c)
+print("connected", flush=True)
+sys.stdin.read()
+"#;
+
+/// The soft and hard RLIMIT_NOFILE of this process.
+fn nofile_limit() -> (u64, u64) {
+    let out = std::process::Command::new("prlimit")
+        .args([
+            "--pid",
+            &std::process::id().to_string(),
+            "--nofile",
+            "--raw",
+            "--noheadings",
+            "-o",
+            "SOFT,HARD",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut fields = text.split_whitespace().map(|f| f.parse().unwrap());
+    (fields.next().unwrap(), fields.next().unwrap())
+}
+
+fn set_nofile_limit(soft: u64, hard: u64) {
+    let status = std::process::Command::new("prlimit")
+        .args([
+            "--pid",
+            &std::process::id().to_string(),
+            &format!("--nofile={soft}:{hard}"),
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success());
 }
 
 fn socket(ctx: &Context, t: SocketType) -> Socket {
