@@ -1,0 +1,91 @@
+"""ferrozmq: ZeroMQ in Rust, with pyzmq's API.
+
+A program written for pyzmq runs on ferrozmq with::
+
+    import ferrozmq as zmq
+
+    ctx = zmq.Context()
+    sock = ctx.socket(zmq.REP)
+    sock.bind("tcp://*:5555")
+    print(sock.recv())
+    sock.send(b"World")
+
+Sockets speak ZMTP 3.1 over tcp, ipc and inproc, so the peers can be
+pyzmq, libzmq, or ferrozmq itself. Not there (yet): CURVE and GSSAPI
+security, draft sockets, pgm/norm/vmci transports.
+"""
+
+from . import constants
+from .constants import *  # noqa: F401,F403
+from .constants import __all__ as _constants_all
+from .context import Context
+from .error import (
+    Again,
+    ContextTerminated,
+    InterruptedSystemCall,
+    NotDone,
+    ZMQBaseError,
+    ZMQBindError,
+    ZMQError,
+    ZMQVersionError,
+    strerror,
+)
+from .frame import Frame, Message
+from .poll import Poller, select
+from .socket import Socket
+from .tracker import MessageTracker
+from .version import (
+    __version__,
+    has,
+    pyzmq_version,
+    pyzmq_version_info,
+    zmq_version,
+    zmq_version_info,
+)
+from .proxy import device, proxy, proxy_steerable
+from . import utils  # noqa: F401
+
+COPY_THRESHOLD = 65536
+DRAFT_API = False
+
+
+def get_includes():
+    """pyzmq's C headers: there are none in ferrozmq."""
+    return []
+
+
+def get_library_dirs():
+    """pyzmq's libraries: there are none in ferrozmq."""
+    return []
+
+
+__all__ = [
+    "Context",
+    "Socket",
+    "Frame",
+    "Message",
+    "MessageTracker",
+    "Poller",
+    "select",
+    "proxy",
+    "proxy_steerable",
+    "device",
+    "ZMQBaseError",
+    "ZMQError",
+    "ZMQBindError",
+    "NotDone",
+    "ContextTerminated",
+    "Again",
+    "InterruptedSystemCall",
+    "ZMQVersionError",
+    "strerror",
+    "has",
+    "zmq_version",
+    "zmq_version_info",
+    "pyzmq_version",
+    "pyzmq_version_info",
+    "COPY_THRESHOLD",
+    "DRAFT_API",
+    "get_includes",
+    "get_library_dirs",
+] + list(_constants_all)

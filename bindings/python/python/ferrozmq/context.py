@@ -1,0 +1,132 @@
+"""``Context``: pyzmq's context API over ferrozmq's Rust context."""
+
+import os
+import threading
+import weakref
+
+from . import _ferrozmq
+from .constants import ContextOption, Errno, SocketOption
+from .error import ZMQError
+from .socket import Socket
+
+
+class Context(_ferrozmq.Context):
+    """A ZeroMQ context (pyzmq's ``zmq.Context``): makes sockets, ends them all.
+
+    Socket options set on the context (``ctx.linger = 0``) become the
+    defaults of the sockets it makes afterwards.
+    """
+
+    _socket_class = Socket
+    _instance = None
+    _instance_lock = threading.Lock()
+    _instance_pid = None
+
+    def __init__(self, io_threads=1, shadow=0, **kwargs):
+        if shadow:
+            raise NotImplementedError("ferrozmq contexts cannot shadow a libzmq context")
+        self.sockopts = {}
+        self._sockets = weakref.WeakSet()
+        self._closed = False
+
+    @classmethod
+    def instance(cls, io_threads=1):
+        """The process-wide shared context (a new one after fork or term)."""
+        if cls._instance is None or cls._instance.closed or cls._instance_pid != os.getpid():
+            with cls._instance_lock:
+                if cls._instance is None or cls._instance.closed or cls._instance_pid != os.getpid():
+                    cls._instance = cls(io_threads=io_threads)
+                    cls._instance_pid = os.getpid()
+        return cls._instance
+
+    @property
+    def closed(self):
+        """Whether ``term`` was called."""
+        return self._closed
+
+    @property
+    def underlying(self):
+        raise NotImplementedError("ferrozmq contexts have no libzmq pointer")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.term()
+
+    def __repr__(self):
+        closed = " closed" if self.closed else ""
+        n = len(self._sockets)
+        return f"<{type(self).__module__}.{type(self).__name__}({n} socket{'s' if n != 1 else ''}) at {hex(id(self))}{closed}>"
+
+    def socket(self, socket_type, socket_class=None, **kwargs):
+        """A new socket of ``socket_type`` (``zmq.REQ``, ``zmq.PUB`` ...)."""
+        if self._closed:
+            raise ZMQError(Errno.ENOTSUP)
+        cls = socket_class or self._socket_class
+        s = cls(self, socket_type, **kwargs)
+        for option, value in self.sockopts.items():
+            try:
+                s.setsockopt(option, value)
+            except ZMQError:
+                pass  # not an option of this socket type
+        self._sockets.add(s)
+        return s
+
+    def term(self):
+        """Waits until every socket is closed, then ends the context.
+
+        Blocking calls on its sockets raise ``ContextTerminated`` meanwhile.
+        """
+        super().term()
+        self._closed = True
+
+    def destroy(self, linger=None):
+        """Closes every socket of this context (with ``linger`` ms, if given), then terms."""
+        for s in list(self._sockets):
+            if not s.closed:
+                s.close(linger=linger)
+        self.term()
+
+    def setsockopt(self, option, value):
+        """Sets a default option for sockets made from now on."""
+        self.sockopts[int(option)] = value
+
+    def getsockopt(self, option):
+        """A default socket option set with ``setsockopt``."""
+        return self.sockopts[int(option)]
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        key = name.upper()
+        if key in ContextOption.__members__:
+            return self.get(ContextOption[key])
+        if key in SocketOption.__members__:
+            try:
+                return self.sockopts[SocketOption[key]]
+            except KeyError:
+                raise AttributeError(f"no default socket option {name!r}") from None
+        raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
+
+    def __setattr__(self, name, value):
+        if name.startswith("_") or name in self.__dict__ or hasattr(type(self), name) or name == "sockopts":
+            object.__setattr__(self, name, value)
+            return
+        key = name.upper()
+        if key in ContextOption.__members__:
+            self.set(ContextOption[key], value)
+        elif key in SocketOption.__members__:
+            self.sockopts[SocketOption[key]] = value
+        else:
+            object.__setattr__(self, name, value)
+
+    def __delattr__(self, name):
+        key = name.upper()
+        if key in SocketOption.__members__ and SocketOption[key] in self.sockopts:
+            del self.sockopts[SocketOption[key]]
+        else:
+            object.__delattr__(self, name)
+
+
+__all__ = ["Context"]

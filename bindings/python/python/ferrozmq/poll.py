@@ -1,0 +1,65 @@
+"""``Poller`` and ``select``: wait on several sockets and file descriptors."""
+
+from ._ferrozmq import zmq_poll
+from .constants import POLLERR, POLLIN, POLLOUT
+
+
+class Poller:
+    """Waits on registered sockets and file descriptors (pyzmq's ``zmq.Poller``)."""
+
+    def __init__(self):
+        self.sockets = []
+        self._index = {}
+
+    def __contains__(self, socket):
+        return socket in self._index
+
+    def register(self, socket, flags=POLLIN | POLLOUT):
+        """Watches ``socket`` (a Socket, an fd or an object with ``fileno()``) for ``flags``;
+        flags 0 unregisters it."""
+        if not flags:
+            if socket in self._index:
+                self.unregister(socket)
+            return
+        if socket in self._index:
+            self.sockets[self._index[socket]] = (socket, flags)
+        else:
+            self._index[socket] = len(self.sockets)
+            self.sockets.append((socket, flags))
+
+    modify = register
+
+    def unregister(self, socket):
+        """Stops watching ``socket``."""
+        i = self._index.pop(socket)
+        self.sockets.pop(i)
+        for s, j in list(self._index.items()):
+            if j > i:
+                self._index[s] = j - 1
+
+    def poll(self, timeout=None):
+        """Waits up to ``timeout`` ms (None: forever); returns ``[(socket, events)]`` ready."""
+        ms = -1 if timeout is None or timeout < 0 else int(timeout)
+        return zmq_poll(self.sockets, ms)
+
+
+def select(rlist, wlist, xlist, timeout=None):
+    """Like ``select.select`` over sockets and fds; ``timeout`` in seconds (None: forever)."""
+    ms = -1 if timeout is None or timeout < 0 else int(timeout * 1000)
+    items = {}
+    for objs, flag in ((rlist, POLLIN), (wlist, POLLOUT), (xlist, POLLERR)):
+        for s in objs:
+            items[s] = items.get(s, 0) | flag
+    ready = zmq_poll(list(items.items()), ms)
+    r, w, x = [], [], []
+    for s, revents in ready:
+        if revents & POLLIN:
+            r.append(s)
+        if revents & POLLOUT:
+            w.append(s)
+        if revents & POLLERR:
+            x.append(s)
+    return r, w, x
+
+
+__all__ = ["Poller", "select"]

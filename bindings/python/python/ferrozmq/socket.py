@@ -1,0 +1,350 @@
+"""``Socket``: pyzmq's socket API over ferrozmq's Rust socket."""
+
+import errno as _errno
+import pickle
+import random
+
+from . import _ferrozmq
+from .constants import (
+    Errno,
+    Flag,
+    PollEvent,
+    SocketOption,
+    SocketType,
+)
+from .error import ZMQBindError, ZMQError
+from .frame import Frame, _as_frame_data
+from .utils import jsonapi
+
+_HWM = SocketOption.HWM
+_IPV4ONLY = SocketOption.IPV4ONLY
+_SUBSCRIBE = SocketOption.SUBSCRIBE
+_UNSUBSCRIBE = SocketOption.UNSUBSCRIBE
+_RAW_FRAME = _ferrozmq.Frame
+
+
+def _option(name):
+    """The socket option called ``name`` (any case), or None."""
+    return SocketOption.__members__.get(name.upper())
+
+
+def _sendable(data):
+    """What the core sends: bytes or a frame (other buffers are copied)."""
+    if isinstance(data, (bytes, _RAW_FRAME)):
+        return data
+    if isinstance(data, str):
+        raise TypeError("unicode not allowed, use send_string")
+    try:
+        return bytes(memoryview(data))
+    except TypeError:
+        raise TypeError(f"expected bytes or a buffer, got {type(data).__name__}") from None
+
+
+class _Bound:
+    """What ``bind``/``connect`` return: the socket, and a context manager
+    that unbinds/disconnects on exit (pyzmq 26+)."""
+
+    def __init__(self, socket, addr, undo):
+        self.socket = socket
+        self.addr = addr
+        self._undo = undo
+
+    def __enter__(self):
+        return self.socket
+
+    def __exit__(self, *exc):
+        if not self.socket.closed:
+            self._undo(self.addr)
+
+
+class Socket(_ferrozmq.Socket):
+    """A ZeroMQ socket (pyzmq's ``zmq.Socket``); make it with ``ctx.socket(zmq.REQ)``.
+
+    Options read and write as attributes too: ``sock.linger = 0``,
+    ``sock.rcvhwm``, ``sock.identity``, ``sock.last_endpoint``.
+    """
+
+    copy_threshold = 65536
+
+    def __init__(self, ctx=None, socket_type=None, **kwargs):
+        pass
+
+    # --- lifetime ---------------------------------------------------------
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        try:
+            if not self.closed:
+                self.close()
+        except Exception:
+            pass
+
+    def __repr__(self):
+        try:
+            kind = SocketType(self.socket_type).name
+        except ValueError:
+            kind = str(self.socket_type)
+        closed = " closed" if self.closed else ""
+        return f"<{type(self).__module__}.{type(self).__name__}(zmq.{kind}) at {hex(id(self))}{closed}>"
+
+    @property
+    def underlying(self):
+        raise NotImplementedError("ferrozmq sockets have no libzmq pointer")
+
+    # --- endpoints --------------------------------------------------------
+
+    def bind(self, addr):
+        """Accepts connections on ``addr``; usable as a context manager that unbinds."""
+        super().bind(addr)
+        return _Bound(self, addr, self.unbind)
+
+    def connect(self, addr):
+        """Connects to ``addr``; usable as a context manager that disconnects."""
+        super().connect(addr)
+        return _Bound(self, addr, self.disconnect)
+
+    def bind_to_random_port(self, addr, min_port=49152, max_port=65536, max_tries=100):
+        """Binds ``addr`` (e.g. ``tcp://127.0.0.1``) to a free port; returns the port."""
+        if min_port == 49152 and max_port == 65536:
+            # Let the OS choose, as pyzmq does.
+            self.bind(f"{addr}:*")
+            return int(self.last_endpoint.decode().rsplit(":", 1)[-1])
+        for _ in range(max_tries):
+            port = random.randrange(min_port, max_port)
+            try:
+                self.bind(f"{addr}:{port}")
+            except ZMQError as e:
+                if e.errno not in (Errno.EADDRINUSE, _errno.EACCES):
+                    raise
+            else:
+                return port
+        raise ZMQBindError("Could not bind socket to random port.")
+
+    # --- options ----------------------------------------------------------
+
+    def setsockopt(self, option, optval):
+        """Sets an option: int, or bytes for binary options."""
+        if option == _HWM:
+            super().setsockopt(SocketOption.SNDHWM, optval)
+            super().setsockopt(SocketOption.RCVHWM, optval)
+            return
+        if option == _IPV4ONLY:
+            super().setsockopt(SocketOption.IPV6, int(not optval))
+            return
+        if isinstance(optval, str):
+            raise TypeError("unicode not allowed, use setsockopt_string")
+        if isinstance(optval, (bytearray, memoryview)):
+            optval = bytes(optval)
+        super().setsockopt(int(option), optval)
+
+    def getsockopt(self, option):
+        """Reads an option: int, or bytes for binary and text options."""
+        if option == _HWM:
+            return super().getsockopt(SocketOption.SNDHWM)
+        if option == _IPV4ONLY:
+            return int(not super().getsockopt(SocketOption.IPV6))
+        value = super().getsockopt(int(option))
+        if option == SocketOption.EVENTS:
+            return PollEvent(value)
+        if option == SocketOption.TYPE:
+            return SocketType(value)
+        return value
+
+    set = setsockopt
+    get = getsockopt
+
+    def setsockopt_string(self, option, optval, encoding="utf-8"):
+        """Sets a text option."""
+        if not isinstance(optval, str):
+            raise TypeError(f"strings only, not {type(optval)}")
+        self.setsockopt(option, optval.encode(encoding))
+
+    def getsockopt_string(self, option, encoding="utf-8"):
+        """Reads a text option."""
+        value = self.getsockopt(option)
+        if not isinstance(value, bytes):
+            raise TypeError(f"option {option} is not a string option")
+        return value.rstrip(b"\0").decode(encoding)
+
+    set_string = setsockopt_string
+    get_string = getsockopt_string
+    setsockopt_unicode = setsockopt_string
+    getsockopt_unicode = getsockopt_string
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        option = _option(name)
+        if option is None:
+            raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
+        return self.getsockopt(option)
+
+    def __setattr__(self, name, value):
+        if name.startswith("_") or name in self.__dict__ or hasattr(type(self), name):
+            object.__setattr__(self, name, value)
+            return
+        option = _option(name)
+        if option is None:
+            object.__setattr__(self, name, value)
+        else:
+            self.setsockopt(option, value)
+
+    def get_hwm(self):
+        """SNDHWM (pyzmq's HWM)."""
+        return self.getsockopt(_HWM)
+
+    def set_hwm(self, value):
+        """Sets SNDHWM and RCVHWM."""
+        self.setsockopt(_HWM, value)
+
+    hwm = property(get_hwm, set_hwm, doc="SNDHWM (reading) or both HWMs (writing).")
+
+    def fileno(self):
+        """ZMQ_FD: readable when ``events`` may have changed (edge-triggered)."""
+        return self.getsockopt(SocketOption.FD)
+
+    def subscribe(self, topic):
+        """Subscribes to messages starting with ``topic`` (SUB, XPUB_MANUAL)."""
+        if isinstance(topic, str):
+            topic = topic.encode("utf-8")
+        self.setsockopt(_SUBSCRIBE, topic)
+
+    def unsubscribe(self, topic):
+        """Cancels one subscription to ``topic``."""
+        if isinstance(topic, str):
+            topic = topic.encode("utf-8")
+        self.setsockopt(_UNSUBSCRIBE, topic)
+
+    # --- sending ----------------------------------------------------------
+
+    def send(self, data, flags=0, copy=True, track=False, routing_id=None, group=None):
+        """Sends one frame (bytes, a buffer or a Frame); with SNDMORE more follow.
+
+        Returns a ``MessageTracker`` when ``track`` is true, else None.
+        """
+        if routing_id is not None or group is not None:
+            raise ZMQError(Errno.ENOTSUP, "routing_id and group need draft sockets")
+        tracker = None
+        if track:
+            data, tracker = self._tracked(data)
+        self._send(_sendable(data), flags)
+        return tracker
+
+    def _tracked(self, data):
+        from .tracker import tracked_frame
+
+        return tracked_frame(data)
+
+    def send_multipart(self, msg_parts, flags=0, copy=True, track=False, **kwargs):
+        """Sends a message of several frames."""
+        parts = list(msg_parts)
+        tracker = None
+        if track:
+            from .tracker import MessageTracker
+
+            tracked = [self._tracked(p) for p in parts]
+            parts = [f for f, _ in tracked]
+            tracker = MessageTracker(*[t for _, t in tracked])
+        self._send_frames([_sendable(p) for p in parts], flags)
+        return tracker
+
+    def send_string(self, u, flags=0, copy=True, encoding="utf-8", **kwargs):
+        """Sends text, encoded (UTF-8 by default)."""
+        if not isinstance(u, str):
+            raise TypeError("str objects only")
+        return self.send(u.encode(encoding), flags=flags, copy=copy, **kwargs)
+
+    send_unicode = send_string
+
+    def send_pyobj(self, obj, flags=0, protocol=pickle.DEFAULT_PROTOCOL, **kwargs):
+        """Sends a pickled object."""
+        return self.send(pickle.dumps(obj, protocol), flags=flags, **kwargs)
+
+    def send_json(self, obj, flags=0, **kwargs):
+        """Sends an object as JSON (keyword arguments go to ``json.dumps``)."""
+        send_kwargs = {k: kwargs.pop(k) for k in ("copy", "track", "routing_id", "group") if k in kwargs}
+        return self.send(jsonapi.dumps(obj, **kwargs), flags=flags, **send_kwargs)
+
+    def send_serialized(self, msg, serialize, flags=0, copy=True, **kwargs):
+        """Sends ``serialize(msg)`` (a list of frames) as one message."""
+        return self.send_multipart(serialize(msg), flags=flags, copy=copy, **kwargs)
+
+    # --- receiving --------------------------------------------------------
+
+    def recv(self, flags=0, copy=True, track=False):
+        """Receives one frame: bytes, or a Frame (no copy) when ``copy`` is false."""
+        if copy:
+            return self._recv_bytes(flags)
+        return Frame(self._recv_frame(flags))
+
+    def recv_multipart(self, flags=0, copy=True, track=False):
+        """Receives every frame of the next message, as a list."""
+        frames = self._recv_frames(flags, copy)
+        if not copy:
+            frames = [Frame(f) for f in frames]
+        return frames
+
+    def recv_string(self, flags=0, encoding="utf-8"):
+        """Receives text, decoded (UTF-8 by default)."""
+        return self._recv_bytes(flags).decode(encoding)
+
+    recv_unicode = recv_string
+
+    def recv_pyobj(self, flags=0):
+        """Receives a pickled object."""
+        return pickle.loads(self._recv_bytes(flags))
+
+    def recv_json(self, flags=0, **kwargs):
+        """Receives a JSON document (keyword arguments go to ``json.loads``)."""
+        return jsonapi.loads(self._recv_bytes(flags), **kwargs)
+
+    def recv_serialized(self, deserialize, flags=0, copy=True):
+        """Receives a message and returns ``deserialize(frames)``."""
+        return deserialize(self.recv_multipart(flags, copy=copy))
+
+    # --- polling and monitoring ---------------------------------------------
+
+    def poll(self, timeout=None, flags=PollEvent.POLLIN):
+        """Waits up to ``timeout`` ms (None: forever) for ``flags``; returns those ready."""
+        if self.closed:
+            raise ZMQError(Errno.ENOTSUP)
+        ms = -1 if timeout is None or timeout < 0 else int(timeout)
+        return PollEvent(self._poll_events(int(flags), ms))
+
+    def monitor(self, addr, events=None):
+        """Sends this socket's events to a PAIR socket bound at ``addr`` (None stops)."""
+        from .constants import Event
+
+        if events is None:
+            events = Event.ALL_V1
+        super().monitor(addr, int(events) & 0xFFFF)
+
+    def get_monitor_socket(self, events=None, addr=None):
+        """A PAIR socket receiving this socket's events (see ``utils.monitor``)."""
+        if self.closed:
+            raise ZMQError(Errno.ENOTSOCK)
+        if getattr(self, "_monitor_socket", None) is not None:
+            return self._monitor_socket
+        if addr is None:
+            addr = f"inproc://monitor.s-{id(self)}"
+        self.monitor(addr, events)
+        from .constants import PAIR
+
+        self._monitor_socket = self.context.socket(PAIR)
+        self._monitor_socket.connect(addr)
+        return self._monitor_socket
+
+    def disable_monitor(self):
+        """Stops monitoring."""
+        self._monitor_socket = None
+        self.monitor(None, 0)
+
+
+
+
+__all__ = ["Socket", "Flag"]

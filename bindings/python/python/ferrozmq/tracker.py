@@ -1,0 +1,55 @@
+"""``MessageTracker``: know when a message sent with ``track=True`` is no
+longer held by ferrozmq (so its buffer may be reused)."""
+
+import time
+
+from . import _ferrozmq
+from .error import NotDone
+from .frame import Frame, _as_frame_data
+
+
+class MessageTracker:
+    """Tracks frames sent with ``track=True`` (pyzmq's ``zmq.MessageTracker``)."""
+
+    def __init__(self, *towatch):
+        self._completions = []
+        self.peers = set()
+        for t in towatch:
+            if isinstance(t, MessageTracker):
+                self._completions.extend(t._completions)
+            elif isinstance(t, _ferrozmq.Completion):
+                self._completions.append(t)
+            elif isinstance(t, Frame) and t.tracker is not None:
+                self._completions.extend(t.tracker._completions)
+            else:
+                raise TypeError(f"cannot track {type(t).__name__}")
+
+    @property
+    def done(self):
+        """Whether every tracked frame was released."""
+        return all(c.done for c in self._completions)
+
+    def wait(self, timeout=-1):
+        """Waits until ``done``, at most ``timeout`` seconds (-1: forever);
+        raises ``NotDone`` on timeout."""
+        deadline = None if timeout is None or timeout < 0 else time.monotonic() + timeout
+        pause = 0.0001
+        while not self.done:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise NotDone
+            time.sleep(pause)
+            pause = min(pause * 2, 0.01)
+
+
+def tracked_frame(data):
+    """A frame of ``data`` (copied) and the tracker of its release."""
+    data = _as_frame_data(data)
+    if isinstance(data, _ferrozmq.Frame):
+        data = data.bytes
+    raw, completion = _ferrozmq.tracked_frame(data)
+    frame = Frame(raw)
+    tracker = MessageTracker(completion)
+    return frame, tracker
+
+
+__all__ = ["MessageTracker"]

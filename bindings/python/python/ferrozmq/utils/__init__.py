@@ -1,0 +1,1 @@
+"""Helpers, as in pyzmq: ``jsonapi``, ``z85``, ``monitor``."""

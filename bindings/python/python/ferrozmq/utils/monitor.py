@@ -1,0 +1,28 @@
+"""Reading socket monitor events (pyzmq's ``zmq.utils.monitor``)."""
+
+import struct
+
+from ..constants import Event
+
+
+def parse_monitor_message(msg):
+    """A monitor message (two frames) as ``{'event', 'value', 'endpoint'}``."""
+    if len(msg) != 2 or len(msg[0]) != 6:
+        raise RuntimeError(f"Invalid event message format: {msg}")
+    first = msg[0].bytes if hasattr(msg[0], "bytes") else msg[0]
+    endpoint = msg[1].bytes if hasattr(msg[1], "bytes") else msg[1]
+    event, value = struct.unpack("=hi", first)
+    event &= 0xFFFF
+    try:
+        event = Event(event)
+    except ValueError:
+        pass
+    return {"event": event, "value": value, "endpoint": endpoint}
+
+
+def recv_monitor_message(socket, flags=0):
+    """Receives one event from a monitor socket (see ``Socket.get_monitor_socket``)."""
+    return parse_monitor_message(socket.recv_multipart(flags))
+
+
+__all__ = ["parse_monitor_message", "recv_monitor_message"]

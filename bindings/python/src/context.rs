@@ -1,0 +1,83 @@
+//! `Context`: ferrozmq's context for Python (pyzmq's `zmq.Context` core).
+
+use ferrozmq::{ContextOption, Error};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+
+use crate::error::{blocking, check};
+
+/// A ZeroMQ context: the I/O threads and inproc namespace sockets share.
+#[pyclass(subclass, frozen, module = "ferrozmq._ferrozmq", name = "Context")]
+pub(crate) struct Context {
+    pub(crate) inner: ferrozmq::Context,
+}
+
+#[pymethods]
+impl Context {
+    #[new]
+    #[pyo3(signature = (io_threads = 1, *_args, **_kwargs))]
+    fn new(
+        py: Python<'_>,
+        io_threads: i32,
+        _args: &Bound<'_, PyTuple>,
+        _kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Context> {
+        let inner = ferrozmq::Context::new();
+        check(py, inner.set(ContextOption::IoThreads, io_threads))?;
+        Ok(Context { inner })
+    }
+
+    /// Waits until every socket is closed, then stops the I/O threads.
+    /// Blocking calls on this context's sockets fail with ETERM meanwhile.
+    fn term(&self, py: Python<'_>) -> PyResult<()> {
+        let inner = self.inner.clone();
+        blocking(py, move || inner.term())
+    }
+
+    /// Makes blocking calls on this context's sockets fail with ETERM,
+    /// without waiting (`zmq_ctx_shutdown`).
+    fn shutdown(&self) {
+        self.inner.shutdown();
+    }
+
+    /// Whether `term` or `shutdown` was called.
+    #[getter]
+    fn _terminated(&self) -> bool {
+        self.inner.is_terminated()
+    }
+
+    /// Sets a context option (`zmq_ctx_set`), by libzmq's number.
+    fn set(&self, py: Python<'_>, option: i32, value: i32) -> PyResult<()> {
+        let option = check(py, context_option(option, true))?;
+        check(py, self.inner.set(option, value))
+    }
+
+    /// Reads a context option (`zmq_ctx_get`), by libzmq's number.
+    fn get(&self, py: Python<'_>, option: i32) -> PyResult<i32> {
+        let option = check(py, context_option(option, false))?;
+        check(py, self.inner.get(option))
+    }
+}
+
+/// libzmq's context option numbers. ZMQ_THREAD_PRIORITY and
+/// ZMQ_SOCKET_LIMIT share 3: set means the one, get the other.
+///
+/// The same table is in bindings/c/src/ctx.rs; ferrozmq has no
+/// `ContextOption::from_raw` yet.
+fn context_option(n: i32, for_set: bool) -> Result<ContextOption, Error> {
+    Ok(match n {
+        1 => ContextOption::IoThreads,
+        2 => ContextOption::MaxSockets,
+        3 if for_set => ContextOption::ThreadPriority,
+        3 => ContextOption::SocketLimit,
+        4 => ContextOption::ThreadSchedPolicy,
+        5 => ContextOption::MaxMsgSize,
+        6 => ContextOption::MsgTSize,
+        7 => ContextOption::ThreadAffinityCpuAdd,
+        8 => ContextOption::ThreadAffinityCpuRemove,
+        9 => ContextOption::ThreadNamePrefix,
+        42 => ContextOption::Ipv6,
+        70 => ContextOption::Blocky,
+        _ => return Err(Error::Invalid),
+    })
+}

@@ -1,0 +1,31 @@
+//! `ferrozmq._ferrozmq`: the Rust core of the Python module.
+//!
+//! The classes here are the thin, fast part of pyzmq's API (a context, a
+//! socket whose blocking calls release the GIL, a zero-copy frame, poll and
+//! proxy); the pure-Python package `ferrozmq` (bindings/python/python)
+//! subclasses them and adds everything else pyzmq users expect.
+
+mod context;
+mod error;
+mod frame;
+mod poll;
+mod proxy;
+mod socket;
+mod tracker;
+
+use pyo3::prelude::*;
+
+/// The extension module, imported as `ferrozmq._ferrozmq`.
+#[pymodule]
+fn _ferrozmq(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<context::Context>()?;
+    m.add_class::<socket::Socket>()?;
+    m.add_class::<frame::Frame>()?;
+    m.add_class::<tracker::Completion>()?;
+    m.add_function(wrap_pyfunction!(poll::zmq_poll, m)?)?;
+    m.add_function(wrap_pyfunction!(proxy::proxy, m)?)?;
+    m.add_function(wrap_pyfunction!(error::strerror, m)?)?;
+    m.add_function(wrap_pyfunction!(tracker::tracked_frame, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

@@ -1,0 +1,49 @@
+//! `proxy`: zmq_proxy / zmq_proxy_steerable over Python sockets.
+
+use ferrozmq::Error;
+use pyo3::prelude::*;
+
+use crate::error::blocking;
+use crate::socket::Socket;
+
+/// Forwards messages between `frontend` and `backend` (copying them to
+/// `capture`), steered by `control` if given, until the context is
+/// terminated (raises ETERM) or `control` says TERMINATE (returns).
+#[pyfunction]
+#[pyo3(signature = (frontend, backend, capture = None, control = None))]
+pub(crate) fn proxy(
+    py: Python<'_>,
+    frontend: &Bound<'_, Socket>,
+    backend: &Bound<'_, Socket>,
+    capture: Option<&Bound<'_, Socket>>,
+    control: Option<&Bound<'_, Socket>>,
+) -> PyResult<()> {
+    let all = [Some(frontend), Some(backend), capture, control];
+    let given: Vec<&Bound<'_, Socket>> = all.iter().flatten().copied().collect();
+    for (i, a) in given.iter().enumerate() {
+        if given.iter().skip(i + 1).any(|b| a.is(*b)) {
+            return Err(crate::error::zmq_error(py, Error::Invalid));
+        }
+    }
+    let (f, b) = (frontend.get(), backend.get());
+    let (cap, ctl) = (capture.map(Bound::get), control.map(Bound::get));
+    blocking(py, || {
+        let mut front = f.lock();
+        let mut back = b.lock();
+        let mut cap = cap.map(Socket::lock);
+        let mut ctl = ctl.map(Socket::lock);
+        let front = front.as_mut().ok_or(Error::NotSocket)?;
+        let back = back.as_mut().ok_or(Error::NotSocket)?;
+        let capture = match cap.as_mut() {
+            Some(slot) => Some(slot.as_mut().ok_or(Error::NotSocket)?),
+            None => None,
+        };
+        match ctl.as_mut() {
+            Some(slot) => {
+                let control = slot.as_mut().ok_or(Error::NotSocket)?;
+                ferrozmq::proxy_steerable(front, back, capture, control)
+            }
+            None => ferrozmq::proxy(front, back, capture),
+        }
+    })
+}

@@ -1,0 +1,298 @@
+//! `Socket`: a ferrozmq socket for Python (pyzmq's `zmq.Socket` core).
+//!
+//! The socket sits behind a mutex that is only taken with the GIL released,
+//! so one thread blocked in `recv` never stops the others. After `close`
+//! the slot is empty and every call raises ENOTSOCK.
+
+use std::sync::{Mutex, MutexGuard};
+
+use bytes::Bytes;
+use ferrozmq::{Error, Message, OptionValue, SocketOption, SocketType};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
+
+use crate::context::Context;
+use crate::error::{blocking, check};
+use crate::frame::Frame;
+
+/// Frames at least this large are sent without copying: the message
+/// holds the `bytes` object instead (smaller ones are cheaper to copy).
+const ZERO_COPY_THRESHOLD: usize = 16 * 1024;
+
+/// A ZeroMQ socket. Not thread-safe (like pyzmq's): use it from one thread at a time.
+#[pyclass(subclass, frozen, module = "ferrozmq._ferrozmq", name = "Socket")]
+pub(crate) struct Socket {
+    slot: Mutex<Option<ferrozmq::Socket>>,
+    socket_type: i32,
+    context: Option<Py<PyAny>>,
+}
+
+/// A locked socket slot: `Some` while the socket is open.
+pub(crate) type Slot<'a> = MutexGuard<'a, Option<ferrozmq::Socket>>;
+
+impl Socket {
+    /// Locks the slot (call without the GIL: another thread may hold it
+    /// while blocked).
+    pub(crate) fn lock(&self) -> Slot<'_> {
+        self.slot.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs `f` on the open socket without the GIL, retrying after EINTR
+    /// once Python's signal handlers have run.
+    fn run<T: Send>(
+        &self,
+        py: Python<'_>,
+        mut f: impl FnMut(&mut ferrozmq::Socket) -> Result<T, Error> + Send,
+    ) -> PyResult<T> {
+        blocking(py, || f(self.lock().as_mut().ok_or(Error::NotSocket)?))
+    }
+}
+
+/// The bytes of a frame to send: a `Frame` (shared, no copy) or a `bytes`
+/// object (copied when small, else held by the message).
+fn frame_bytes(data: &Bound<'_, PyAny>) -> PyResult<Bytes> {
+    if let Ok(frame) = data.downcast::<Frame>() {
+        return Ok(frame.get().message().bytes().clone());
+    }
+    let Ok(b) = data.downcast::<PyBytes>() else {
+        return Err(PyTypeError::new_err(format!(
+            "expected bytes or Frame, got {}",
+            data.get_type().name()?
+        )));
+    };
+    let slice = b.as_bytes();
+    if slice.len() < ZERO_COPY_THRESHOLD {
+        return Ok(Bytes::copy_from_slice(slice));
+    }
+    Ok(Bytes::from_owner(HeldBytes {
+        ptr: slice.as_ptr(),
+        len: slice.len(),
+        _object: b.clone().unbind(),
+    }))
+}
+
+/// A Python `bytes` object kept alive by a message that points into it.
+struct HeldBytes {
+    ptr: *const u8,
+    len: usize,
+    _object: Py<PyBytes>,
+}
+
+// SAFETY: `bytes` objects are immutable and their buffer never moves while
+// the object lives, which `_object` ensures; dropping the `Py` without the
+// GIL is deferred by pyo3 until the GIL is next held.
+unsafe impl Send for HeldBytes {}
+// SAFETY: as above: shared reads of immutable memory.
+unsafe impl Sync for HeldBytes {}
+
+impl AsRef<[u8]> for HeldBytes {
+    fn as_ref(&self) -> &[u8] {
+        // SAFETY: ptr/len describe the buffer of the live, immutable bytes object.
+        unsafe { std::slice::from_raw_parts(self.ptr, self.len) }
+    }
+}
+
+#[pymethods]
+impl Socket {
+    #[new]
+    #[pyo3(signature = (context = None, socket_type = -1, *_args, **_kwargs))]
+    fn new(
+        py: Python<'_>,
+        context: Option<&Bound<'_, PyAny>>,
+        socket_type: i32,
+        _args: &Bound<'_, PyTuple>,
+        _kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Socket> {
+        let Some(context) = context else {
+            return Err(PyTypeError::new_err("Socket needs a Context"));
+        };
+        let ctx = context.downcast::<Context>()?.get().inner.clone();
+        let kind = u8::try_from(socket_type)
+            .ok()
+            .and_then(SocketType::from_number)
+            .ok_or(Error::Invalid);
+        let socket = check(py, kind.and_then(|k| ctx.socket(k)))?;
+        Ok(Socket {
+            slot: Mutex::new(Some(socket)),
+            socket_type,
+            context: Some(context.clone().unbind()),
+        })
+    }
+
+    /// The context this socket belongs to.
+    #[getter]
+    fn context(&self, py: Python<'_>) -> Option<Py<PyAny>> {
+        self.context.as_ref().map(|c| c.clone_ref(py))
+    }
+
+    /// The socket type (ZMQ_TYPE), readable after close too.
+    #[getter]
+    fn socket_type(&self) -> i32 {
+        self.socket_type
+    }
+
+    /// Whether the socket is closed.
+    #[getter]
+    fn closed(&self, py: Python<'_>) -> bool {
+        py.allow_threads(|| self.lock().is_none())
+    }
+
+    /// Accepts connections on `addr`.
+    fn bind(&self, py: Python<'_>, addr: &str) -> PyResult<()> {
+        self.run(py, |s| s.bind(addr))
+    }
+
+    /// Connects to `addr`.
+    fn connect(&self, py: Python<'_>, addr: &str) -> PyResult<()> {
+        self.run(py, |s| s.connect(addr))
+    }
+
+    /// Stops accepting on `addr`.
+    fn unbind(&self, py: Python<'_>, addr: &str) -> PyResult<()> {
+        self.run(py, |s| s.unbind(addr))
+    }
+
+    /// Drops the connection to `addr`.
+    fn disconnect(&self, py: Python<'_>, addr: &str) -> PyResult<()> {
+        self.run(py, |s| s.disconnect(addr))
+    }
+
+    /// Closes the socket; with `linger` (ms), sets ZMQ_LINGER first.
+    /// Closing twice is harmless.
+    #[pyo3(signature = (linger = None))]
+    fn close(&self, py: Python<'_>, linger: Option<i32>) -> PyResult<()> {
+        let taken = py.allow_threads(|| self.lock().take());
+        if let Some(mut socket) = taken {
+            if let Some(ms) = linger {
+                check(py, socket.set_option(SocketOption::Linger, ms))?;
+            }
+            py.allow_threads(move || socket.close());
+        }
+        Ok(())
+    }
+
+    /// Sends one frame (`bytes` or `Frame`) with `flags` (DONTWAIT, SNDMORE).
+    #[pyo3(signature = (data, flags = 0))]
+    fn _send(&self, py: Python<'_>, data: &Bound<'_, PyAny>, flags: i32) -> PyResult<()> {
+        let bytes = frame_bytes(data)?;
+        self.run(py, |s| s.send(bytes.clone(), flags))
+    }
+
+    /// Sends a whole message: each element `bytes` or `Frame`.
+    #[pyo3(signature = (frames, flags = 0))]
+    fn _send_frames(&self, py: Python<'_>, frames: &Bound<'_, PyList>, flags: i32) -> PyResult<()> {
+        let parts = frames
+            .iter()
+            .map(|f| frame_bytes(&f))
+            .collect::<PyResult<Vec<Bytes>>>()?;
+        let flags = flags & !ferrozmq::SNDMORE;
+        let last = parts.len().saturating_sub(1);
+        let mut next = 0;
+        self.run(py, |s| {
+            // After EINTR, carry on with the frame that was interrupted.
+            while let Some(part) = parts.get(next) {
+                let more = if next < last { ferrozmq::SNDMORE } else { 0 };
+                s.send(part.clone(), flags | more)?;
+                next += 1;
+            }
+            Ok(())
+        })
+    }
+
+    /// Receives one frame as `bytes`.
+    #[pyo3(signature = (flags = 0))]
+    fn _recv_bytes<'py>(&self, py: Python<'py>, flags: i32) -> PyResult<Bound<'py, PyBytes>> {
+        let msg = self.run(py, |s| s.recv(flags))?;
+        Ok(PyBytes::new(py, msg.data()))
+    }
+
+    /// Receives one frame as a `Frame` (no copy).
+    #[pyo3(signature = (flags = 0))]
+    fn _recv_frame(&self, py: Python<'_>, flags: i32) -> PyResult<Frame> {
+        self.run(py, |s| s.recv(flags)).map(Frame::from_message)
+    }
+
+    /// Receives every frame of the next message: `bytes` each, or
+    /// `Frame`s when `copy` is false.
+    #[pyo3(signature = (flags = 0, copy = true))]
+    fn _recv_frames<'py>(
+        &self,
+        py: Python<'py>,
+        flags: i32,
+        copy: bool,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let mut frames: Vec<Message> = Vec::new();
+        self.run(py, |s| {
+            // After EINTR, carry on with the frames still to come.
+            while frames.last().map_or(true, Message::more) {
+                frames.push(s.recv(flags)?);
+            }
+            Ok(())
+        })?;
+        let list = PyList::empty(py);
+        for msg in frames {
+            if copy {
+                list.append(PyBytes::new(py, msg.data()))?;
+            } else {
+                list.append(Bound::new(py, Frame::from_message(msg))?)?;
+            }
+        }
+        Ok(list)
+    }
+
+    /// Sets an option by libzmq's number: an int, or bytes for binary options.
+    fn setsockopt(&self, py: Python<'_>, option: i32, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        if let Ok(b) = value.downcast::<PyBytes>() {
+            let raw = b.as_bytes().to_vec();
+            return self.run(py, |s| s.set_option_raw(option, &raw));
+        }
+        let Ok(v) = value.extract::<i64>() else {
+            return Err(PyTypeError::new_err(format!(
+                "expected int or bytes for option {option}, got {}",
+                value.get_type().name()?
+            )));
+        };
+        self.run(py, |s| {
+            let opt = SocketOption::from_raw(option).ok_or(Error::Invalid)?;
+            // The option's current value tells its width (int or int64).
+            let raw = match s.option(opt) {
+                Ok(OptionValue::Int64(_)) => v.to_ne_bytes().to_vec(),
+                _ => i32::try_from(v)
+                    .map_err(|_| Error::Invalid)?
+                    .to_ne_bytes()
+                    .to_vec(),
+            };
+            s.set_option_raw(option, &raw)
+        })
+    }
+
+    /// Reads an option by libzmq's number: int, or bytes for binary and
+    /// text options (as pyzmq returns them).
+    fn getsockopt(&self, py: Python<'_>, option: i32) -> PyResult<PyObject> {
+        let value = self.run(py, |s| {
+            s.option(SocketOption::from_raw(option).ok_or(Error::Invalid)?)
+        })?;
+        Ok(match value {
+            OptionValue::Int(v) => v.into_pyobject(py)?.into_any().unbind(),
+            OptionValue::Int64(v) => v.into_pyobject(py)?.into_any().unbind(),
+            OptionValue::Bytes(b) => PyBytes::new(py, &b).into_any().unbind(),
+            OptionValue::Str(s) => PyBytes::new(py, s.as_bytes()).into_any().unbind(),
+        })
+    }
+
+    /// Waits up to `timeout` ms (-1: forever) for any of `events`
+    /// (POLLIN|POLLOUT); returns those ready.
+    #[pyo3(signature = (events, timeout = -1))]
+    fn _poll_events(&self, py: Python<'_>, events: i16, timeout: i64) -> PyResult<i16> {
+        let deadline = crate::poll::Deadline::new(timeout);
+        self.run(py, |s| s.poll(events, deadline.left()))
+    }
+
+    /// Sends this socket's events in the mask `events` to a PAIR socket
+    /// bound at `addr`; None stops monitoring.
+    #[pyo3(signature = (addr, events = ferrozmq::EVENT_ALL))]
+    fn monitor(&self, py: Python<'_>, addr: Option<&str>, events: u16) -> PyResult<()> {
+        self.run(py, |s| s.monitor(addr, events))
+    }
+}

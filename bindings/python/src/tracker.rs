@@ -1,0 +1,60 @@
+//! Message tracking (`track=True`): a flag set when ferrozmq drops the
+//! last reference to a sent frame's bytes, i.e. when it is done with them.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use bytes::Bytes;
+use ferrozmq::Message;
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+use crate::frame::Frame;
+
+/// Whether a tracked frame's bytes were released (pyzmq's `MessageTracker` core).
+#[pyclass(frozen, module = "ferrozmq._ferrozmq", name = "Completion")]
+pub(crate) struct Completion {
+    done: Arc<AtomicBool>,
+}
+
+#[pymethods]
+impl Completion {
+    /// True once ferrozmq no longer holds the frame.
+    #[getter]
+    fn done(&self) -> bool {
+        self.done.load(Ordering::Acquire)
+    }
+}
+
+/// A frame's bytes that raise a flag when dropped.
+struct Tracked {
+    data: Bytes,
+    done: Arc<AtomicBool>,
+}
+
+impl AsRef<[u8]> for Tracked {
+    fn as_ref(&self) -> &[u8] {
+        &self.data
+    }
+}
+
+impl Drop for Tracked {
+    fn drop(&mut self) {
+        self.done.store(true, Ordering::Release);
+    }
+}
+
+/// A frame holding a copy of `data` and the completion that tells when
+/// ferrozmq is done with it.
+#[pyfunction]
+pub(crate) fn tracked_frame(data: &Bound<'_, PyBytes>) -> (Frame, Completion) {
+    let done = Arc::new(AtomicBool::new(false));
+    let bytes = Bytes::from_owner(Tracked {
+        data: Bytes::copy_from_slice(data.as_bytes()),
+        done: done.clone(),
+    });
+    (
+        Frame::from_message(Message::from_bytes(bytes)),
+        Completion { done },
+    )
+}
