@@ -43,7 +43,7 @@ from .version import (
     zmq_version_info,
 )
 from .proxy import device, proxy, proxy_steerable
-from . import utils  # noqa: F401
+from . import devices, utils  # noqa: F401
 
 COPY_THRESHOLD = 65536
 DRAFT_API = False

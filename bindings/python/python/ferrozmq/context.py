@@ -32,12 +32,21 @@ class Context(_ferrozmq.Context):
     @classmethod
     def instance(cls, io_threads=1):
         """The process-wide shared context (a new one after fork or term)."""
-        if cls._instance is None or cls._instance.closed or cls._instance_pid != os.getpid():
-            with cls._instance_lock:
-                if cls._instance is None or cls._instance.closed or cls._instance_pid != os.getpid():
-                    cls._instance = cls(io_threads=io_threads)
+        # Each class (e.g. ferrozmq.asyncio.Context) has its own instance.
+        def current():
+            inst = cls.__dict__.get("_instance")
+            fresh = inst is not None and not inst.closed and cls.__dict__.get("_instance_pid") == os.getpid()
+            return inst if fresh else None
+
+        inst = current()
+        if inst is None:
+            with Context._instance_lock:
+                inst = current()
+                if inst is None:
+                    inst = cls(io_threads=io_threads)
+                    cls._instance = inst
                     cls._instance_pid = os.getpid()
-        return cls._instance
+        return inst
 
     @property
     def closed(self):

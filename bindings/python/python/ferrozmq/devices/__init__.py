@@ -1,0 +1,24 @@
+"""Background devices, as pyzmq's ``zmq.devices``: a proxy between two
+sockets running in a thread or a process, configured before ``start()``."""
+
+from .basedevice import Device, ProcessDevice, ThreadDevice
+from .proxydevice import (
+    ProcessProxy,
+    ProcessProxySteerable,
+    Proxy,
+    ProxySteerable,
+    ThreadProxy,
+    ThreadProxySteerable,
+)
+
+__all__ = [
+    "Device",
+    "ThreadDevice",
+    "ProcessDevice",
+    "Proxy",
+    "ThreadProxy",
+    "ProcessProxy",
+    "ProxySteerable",
+    "ThreadProxySteerable",
+    "ProcessProxySteerable",
+]

@@ -1,0 +1,63 @@
+"""zmq.devices: proxies in a thread and in a process."""
+
+import pytest
+
+import ferrozmq as zmq
+from ferrozmq import devices
+
+from conftest import free_tcp
+
+
+@pytest.mark.parametrize("kind", ["ThreadDevice", "ProcessDevice"])
+def test_queue_device(ctx, kind):
+    front, back = free_tcp(), free_tcp()
+    dev = getattr(devices, kind)(zmq.QUEUE, zmq.ROUTER, zmq.DEALER)
+    dev.bind_in(front)
+    dev.bind_out(back)
+    dev.setsockopt_in(zmq.LINGER, 0)
+    dev.setsockopt_out(zmq.LINGER, 0)
+    dev.start()
+    client = ctx.socket(zmq.REQ)
+    client.connect(front)
+    worker = ctx.socket(zmq.REP)
+    worker.connect(back)
+    for s in (client, worker):
+        s.rcvtimeo = 5000
+    client.send(b"job")
+    assert worker.recv() == b"job"
+    worker.send(b"done")
+    assert client.recv() == b"done"
+
+
+def test_thread_proxy_with_monitor(ctx):
+    front, back, mon = free_tcp(), free_tcp(), free_tcp()
+    dev = devices.ThreadProxy(zmq.PULL, zmq.PUSH, zmq.PUSH)
+    dev.bind_in(front)
+    dev.bind_out(back)
+    dev.bind_mon(mon)
+    dev.start()
+    push = ctx.socket(zmq.PUSH)
+    push.connect(front)
+    pull = ctx.socket(zmq.PULL)
+    pull.connect(back)
+    tap = ctx.socket(zmq.PULL)
+    tap.connect(mon)
+    for s in (pull, tap):
+        s.rcvtimeo = 5000
+    push.send(b"through")
+    assert pull.recv() == b"through"
+    assert tap.recv() == b"through"
+
+
+def test_thread_proxy_steerable_terminates(ctx):
+    front, back, ctrl = free_tcp(), free_tcp(), free_tcp()
+    dev = devices.ThreadProxySteerable(zmq.PULL, zmq.PUSH, zmq.PUB, zmq.PAIR)
+    dev.bind_in(front)
+    dev.bind_out(back)
+    dev.bind_ctrl(ctrl)
+    dev.start()
+    steer = ctx.socket(zmq.PAIR)
+    steer.connect(ctrl)
+    steer.send(b"TERMINATE")
+    dev.join(5)
+    assert not dev.launcher.is_alive()
