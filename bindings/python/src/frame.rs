@@ -1,9 +1,11 @@
 //! `Frame`: one received (or to-be-sent) message frame, shared, not copied.
 
 use ferrozmq::Message;
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyTuple};
+use pyo3::types::{PyBytes, PyDict};
+
+use crate::socket::frame_bytes;
+use crate::tracker::{tracked, Completion};
 
 /// ZMQ_MORE, the one message option `Frame.get` answers by number.
 const ZMQ_MORE: i32 = 1;
@@ -13,11 +15,16 @@ const ZMQ_MORE: i32 = 1;
 #[pyclass(subclass, frozen, module = "ferrozmq._ferrozmq", name = "Frame")]
 pub(crate) struct Frame {
     message: Message,
+    /// With `track=True`: tells when ferrozmq no longer holds the bytes.
+    completion: Option<Py<Completion>>,
 }
 
 impl Frame {
     pub(crate) fn from_message(message: Message) -> Frame {
-        Frame { message }
+        Frame {
+            message,
+            completion: None,
+        }
     }
 
     pub(crate) fn message(&self) -> &Message {
@@ -28,23 +35,38 @@ impl Frame {
 #[pymethods]
 impl Frame {
     #[new]
-    #[pyo3(signature = (data = None, *_args, **_kwargs))]
+    #[pyo3(signature = (data = None, track = false, copy = None, copy_threshold = None, **_kwargs))]
     fn new(
+        py: Python<'_>,
         data: Option<&Bound<'_, PyAny>>,
-        _args: &Bound<'_, PyTuple>,
+        track: bool,
+        copy: Option<bool>,
+        copy_threshold: Option<usize>,
         _kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Frame> {
-        let message = match data {
-            None => Message::new(),
-            Some(d) => match d.downcast::<PyBytes>() {
-                Ok(b) => Message::from(b.as_bytes()),
-                Err(_) => match d.downcast::<Frame>() {
-                    Ok(f) => f.get().message.clone(),
-                    Err(_) => return Err(PyTypeError::new_err("Frame data must be bytes")),
-                },
-            },
+        let _ = (copy, copy_threshold);
+        if let (Some(f), false) = (data.and_then(|d| d.downcast::<Frame>().ok()), track) {
+            // A frame of a frame shares its bytes, MORE flag and metadata.
+            return Ok(Frame::from_message(f.get().message.clone()));
+        }
+        let bytes = match data {
+            None => bytes::Bytes::new(),
+            Some(d) => frame_bytes(d)?,
         };
-        Ok(Frame { message })
+        if !track {
+            return Ok(Frame::from_message(Message::from_bytes(bytes)));
+        }
+        let (bytes, completion) = tracked(bytes);
+        Ok(Frame {
+            message: Message::from_bytes(bytes),
+            completion: Some(Py::new(py, completion)?),
+        })
+    }
+
+    /// The completion of a frame made with `track=True` (else None).
+    #[getter]
+    fn _completion(&self, py: Python<'_>) -> Option<Py<Completion>> {
+        self.completion.as_ref().map(|c| c.clone_ref(py))
     }
 
     fn __len__(&self) -> usize {

@@ -25,7 +25,6 @@ fn _ferrozmq(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(poll::zmq_poll, m)?)?;
     m.add_function(wrap_pyfunction!(proxy::proxy, m)?)?;
     m.add_function(wrap_pyfunction!(error::strerror, m)?)?;
-    m.add_function(wrap_pyfunction!(tracker::tracked_frame, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -10,7 +10,8 @@ use bytes::Bytes;
 use ferrozmq::{Error, Message, OptionValue, SocketOption, SocketType};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
+use pyo3::sync::GILOnceCell;
+use pyo3::types::{PyBytes, PyDict, PyList, PyMemoryView, PyString, PyTuple};
 
 use crate::context::Context;
 use crate::error::{blocking, check};
@@ -47,19 +48,50 @@ impl Socket {
     ) -> PyResult<T> {
         blocking(py, || f(self.lock().as_mut().ok_or(Error::NotSocket)?))
     }
+
+    /// Like [`Socket::run`] for a send or receive taking `flags`: first
+    /// tried without blocking and with the GIL held (no thread switch when
+    /// the message can go or is there), then, if it would block, as a
+    /// blocking call without the GIL.
+    fn run_flags<T: Send>(
+        &self,
+        py: Python<'_>,
+        flags: i32,
+        mut f: impl FnMut(&mut ferrozmq::Socket, i32) -> Result<T, Error> + Send,
+    ) -> PyResult<T> {
+        if let Ok(mut slot) = self.slot.try_lock() {
+            let socket = check(py, slot.as_mut().ok_or(Error::NotSocket))?;
+            match f(socket, flags | ferrozmq::DONTWAIT) {
+                Err(Error::Again) if flags & ferrozmq::DONTWAIT == 0 => {}
+                other => return check(py, other),
+            }
+        }
+        self.run(py, |s| f(s, flags))
+    }
 }
 
-/// The bytes of a frame to send: a `Frame` (shared, no copy) or a `bytes`
-/// object (copied when small, else held by the message).
-fn frame_bytes(data: &Bound<'_, PyAny>) -> PyResult<Bytes> {
+/// The bytes of a frame to send: a `Frame` (shared, no copy), a `bytes`
+/// object (copied when small, else held by the message), or any other
+/// buffer (copied). Text is refused, as pyzmq does.
+pub(crate) fn frame_bytes(data: &Bound<'_, PyAny>) -> PyResult<Bytes> {
     if let Ok(frame) = data.downcast::<Frame>() {
         return Ok(frame.get().message().bytes().clone());
     }
     let Ok(b) = data.downcast::<PyBytes>() else {
-        return Err(PyTypeError::new_err(format!(
-            "expected bytes or Frame, got {}",
-            data.get_type().name()?
-        )));
+        if data.is_instance_of::<PyString>() {
+            return Err(PyTypeError::new_err("unicode not allowed, use send_string"));
+        }
+        let copied = PyMemoryView::from(data)
+            .and_then(|view| view.call_method0("tobytes"))
+            .map_err(|_| {
+                let name = data
+                    .get_type()
+                    .name()
+                    .map(|n| n.to_string())
+                    .unwrap_or_default();
+                PyTypeError::new_err(format!("expected bytes, a buffer or a Frame, got {name}"))
+            })?;
+        return frame_bytes(&copied);
     };
     let slice = b.as_bytes();
     if slice.len() < ZERO_COPY_THRESHOLD {
@@ -70,6 +102,28 @@ fn frame_bytes(data: &Bound<'_, PyAny>) -> PyResult<Bytes> {
         len: slice.len(),
         _object: b.clone().unbind(),
     }))
+}
+
+/// `ferrozmq.socket._send_slow`: sends with tracking (or draft arguments).
+static SEND_SLOW: GILOnceCell<Py<PyAny>> = GILOnceCell::new();
+/// `ferrozmq.frame.Frame`: the Python class of received frames.
+static FRAME_CLASS: GILOnceCell<Py<PyAny>> = GILOnceCell::new();
+
+/// An attribute of a Python module, looked up once.
+fn python_attr<'a>(
+    py: Python<'_>,
+    cell: &'a GILOnceCell<Py<PyAny>>,
+    module: &str,
+    name: &str,
+) -> PyResult<&'a Py<PyAny>> {
+    cell.get_or_try_init(py, || Ok(py.import(module)?.getattr(name)?.unbind()))
+}
+
+/// A received message as a `ferrozmq.Frame` (the Python subclass).
+fn new_frame(py: Python<'_>, msg: Message) -> PyResult<PyObject> {
+    let class = python_attr(py, &FRAME_CLASS, "ferrozmq.frame", "Frame")?;
+    let raw = Bound::new(py, Frame::from_message(msg))?;
+    class.call1(py, (raw,))
 }
 
 /// A Python `bytes` object kept alive by a message that points into it.
@@ -172,11 +226,47 @@ impl Socket {
         Ok(())
     }
 
-    /// Sends one frame (`bytes` or `Frame`) with `flags` (DONTWAIT, SNDMORE).
-    #[pyo3(signature = (data, flags = 0))]
-    fn _send(&self, py: Python<'_>, data: &Bound<'_, PyAny>, flags: i32) -> PyResult<()> {
+    /// Sends one frame (bytes, a buffer or a Frame) with `flags`
+    /// (DONTWAIT, SNDMORE). With `track`, returns a MessageTracker.
+    #[pyo3(signature = (data, flags = 0, copy = true, track = false, routing_id = None, group = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn send(
+        slf: &Bound<'_, Self>,
+        data: &Bound<'_, PyAny>,
+        flags: i32,
+        copy: bool,
+        track: bool,
+        routing_id: Option<&Bound<'_, PyAny>>,
+        group: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyObject> {
+        let py = slf.py();
+        if track || routing_id.is_some() || group.is_some() {
+            // The rare cases are Python's (ferrozmq/socket.py).
+            let slow = python_attr(py, &SEND_SLOW, "ferrozmq.socket", "_send_slow")?;
+            return slow.call1(py, (slf, data, flags, copy, track, routing_id, group));
+        }
         let bytes = frame_bytes(data)?;
-        self.run(py, |s| s.send(bytes.clone(), flags))
+        slf.get()
+            .run_flags(py, flags, |s, f| s.send(bytes.clone(), f))?;
+        Ok(py.None())
+    }
+
+    /// Receives one frame: bytes, or a Frame (no copy) when `copy` is false.
+    #[pyo3(signature = (flags = 0, copy = true, track = false))]
+    fn recv(&self, py: Python<'_>, flags: i32, copy: bool, track: bool) -> PyResult<PyObject> {
+        let _ = track;
+        let msg = self.run_flags(py, flags, |s, f| s.recv(f))?;
+        if copy {
+            return Ok(PyBytes::new(py, msg.data()).into_any().unbind());
+        }
+        new_frame(py, msg)
+    }
+
+    /// Receives one frame as `bytes`.
+    #[pyo3(signature = (flags = 0))]
+    fn _recv_bytes<'py>(&self, py: Python<'py>, flags: i32) -> PyResult<Bound<'py, PyBytes>> {
+        let msg = self.run_flags(py, flags, |s, f| s.recv(f))?;
+        Ok(PyBytes::new(py, msg.data()))
     }
 
     /// Sends a whole message: each element `bytes` or `Frame`.
@@ -189,8 +279,8 @@ impl Socket {
         let flags = flags & !ferrozmq::SNDMORE;
         let last = parts.len().saturating_sub(1);
         let mut next = 0;
-        self.run(py, |s| {
-            // After EINTR, carry on with the frame that was interrupted.
+        self.run_flags(py, flags, |s, flags| {
+            // After EAGAIN or EINTR, carry on with the frame that was not sent.
             while let Some(part) = parts.get(next) {
                 let more = if next < last { ferrozmq::SNDMORE } else { 0 };
                 s.send(part.clone(), flags | more)?;
@@ -198,19 +288,6 @@ impl Socket {
             }
             Ok(())
         })
-    }
-
-    /// Receives one frame as `bytes`.
-    #[pyo3(signature = (flags = 0))]
-    fn _recv_bytes<'py>(&self, py: Python<'py>, flags: i32) -> PyResult<Bound<'py, PyBytes>> {
-        let msg = self.run(py, |s| s.recv(flags))?;
-        Ok(PyBytes::new(py, msg.data()))
-    }
-
-    /// Receives one frame as a `Frame` (no copy).
-    #[pyo3(signature = (flags = 0))]
-    fn _recv_frame(&self, py: Python<'_>, flags: i32) -> PyResult<Frame> {
-        self.run(py, |s| s.recv(flags)).map(Frame::from_message)
     }
 
     /// Receives every frame of the next message: `bytes` each, or
@@ -223,8 +300,8 @@ impl Socket {
         copy: bool,
     ) -> PyResult<Bound<'py, PyList>> {
         let mut frames: Vec<Message> = Vec::new();
-        self.run(py, |s| {
-            // After EINTR, carry on with the frames still to come.
+        self.run_flags(py, flags, |s, flags| {
+            // After EAGAIN or EINTR, carry on with the frames still to come.
             while frames.last().map_or(true, Message::more) {
                 frames.push(s.recv(flags)?);
             }
@@ -235,7 +312,7 @@ impl Socket {
             if copy {
                 list.append(PyBytes::new(py, msg.data()))?;
             } else {
-                list.append(Bound::new(py, Frame::from_message(msg))?)?;
+                list.append(new_frame(py, msg)?)?;
             }
         }
         Ok(list)

@@ -5,11 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use bytes::Bytes;
-use ferrozmq::Message;
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
-
-use crate::frame::Frame;
 
 /// Whether a tracked frame's bytes were released (pyzmq's `MessageTracker` core).
 #[pyclass(frozen, module = "ferrozmq._ferrozmq", name = "Completion")]
@@ -44,17 +40,13 @@ impl Drop for Tracked {
     }
 }
 
-/// A frame holding a copy of `data` and the completion that tells when
-/// ferrozmq is done with it.
-#[pyfunction]
-pub(crate) fn tracked_frame(data: &Bound<'_, PyBytes>) -> (Frame, Completion) {
+/// `data` (copied, so ferrozmq alone holds it) with the completion that
+/// tells when ferrozmq is done with it.
+pub(crate) fn tracked(data: Bytes) -> (Bytes, Completion) {
     let done = Arc::new(AtomicBool::new(false));
     let bytes = Bytes::from_owner(Tracked {
-        data: Bytes::copy_from_slice(data.as_bytes()),
+        data: Bytes::copy_from_slice(&data),
         done: done.clone(),
     });
-    (
-        Frame::from_message(Message::from_bytes(bytes)),
-        Completion { done },
-    )
+    (bytes, Completion { done })
 }

@@ -6,15 +6,6 @@ from . import _ferrozmq
 from .constants import MessageOption
 
 
-def _as_frame_data(data):
-    """Frame data as ``bytes`` or a core frame (other buffers are copied)."""
-    if data is None or isinstance(data, (bytes, _ferrozmq.Frame)):
-        return data
-    if isinstance(data, str):
-        raise TypeError("Str objects not allowed. Only: bytes, buffer interfaces.")
-    return bytes(memoryview(data))
-
-
 class Frame(_ferrozmq.Frame):
     """A message frame (pyzmq's ``zmq.Frame``).
 
@@ -24,16 +15,15 @@ class Frame(_ferrozmq.Frame):
     ``frame["Peer-Address"]`` read the sender's metadata.
     """
 
-    tracker = None
+    @property
+    def tracker(self):
+        """With ``Frame(data, track=True)``: a MessageTracker of the bytes' release."""
+        completion = self._completion
+        if completion is None:
+            return None
+        from .tracker import MessageTracker
 
-    def __new__(cls, data=None, track=False, copy=None, copy_threshold=None, **kwargs):
-        return super().__new__(cls, _as_frame_data(data))
-
-    def __init__(self, data=None, track=False, copy=None, copy_threshold=None, **kwargs):
-        if track:
-            from .tracker import MessageTracker
-
-            self.tracker = MessageTracker()
+        return MessageTracker(completion)
 
     @property
     def buffer(self):

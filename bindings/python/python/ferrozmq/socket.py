@@ -13,14 +13,13 @@ from .constants import (
     SocketType,
 )
 from .error import ZMQBindError, ZMQError
-from .frame import Frame, _as_frame_data
+from .frame import Frame
 from .utils import jsonapi
 
 _HWM = SocketOption.HWM
 _IPV4ONLY = SocketOption.IPV4ONLY
 _SUBSCRIBE = SocketOption.SUBSCRIBE
 _UNSUBSCRIBE = SocketOption.UNSUBSCRIBE
-_RAW_FRAME = _ferrozmq.Frame
 
 
 def _option(name):
@@ -28,16 +27,16 @@ def _option(name):
     return SocketOption.__members__.get(name.upper())
 
 
-def _sendable(data):
-    """What the core sends: bytes or a frame (other buffers are copied)."""
-    if isinstance(data, (bytes, _RAW_FRAME)):
-        return data
-    if isinstance(data, str):
-        raise TypeError("unicode not allowed, use send_string")
-    try:
-        return bytes(memoryview(data))
-    except TypeError:
-        raise TypeError(f"expected bytes or a buffer, got {type(data).__name__}") from None
+def _send_slow(sock, data, flags, copy, track, routing_id, group):
+    """``Socket.send`` with ``track`` (called by the Rust core): returns the tracker."""
+    if routing_id is not None or group is not None:
+        raise ZMQError(Errno.ENOTSUP, "routing_id and group need draft sockets")
+    if not track:
+        return sock.send(data, flags, copy=copy)
+    frame = data if isinstance(data, Frame) and data.tracker is not None else Frame(data, track=True)
+    tracker = frame.tracker
+    sock.send(frame, flags)
+    return tracker
 
 
 class _Bound:
@@ -222,36 +221,20 @@ class Socket(_ferrozmq.Socket):
 
     # --- sending ----------------------------------------------------------
 
-    def send(self, data, flags=0, copy=True, track=False, routing_id=None, group=None):
-        """Sends one frame (bytes, a buffer or a Frame); with SNDMORE more follow.
-
-        Returns a ``MessageTracker`` when ``track`` is true, else None.
-        """
-        if routing_id is not None or group is not None:
-            raise ZMQError(Errno.ENOTSUP, "routing_id and group need draft sockets")
-        tracker = None
-        if track:
-            data, tracker = self._tracked(data)
-        self._send(_sendable(data), flags)
-        return tracker
-
-    def _tracked(self, data):
-        from .tracker import tracked_frame
-
-        return tracked_frame(data)
+    # send(data, flags=0, copy=True, track=False) and recv(flags=0, copy=True)
+    # are the Rust core's (no Python on the hot path).
 
     def send_multipart(self, msg_parts, flags=0, copy=True, track=False, **kwargs):
-        """Sends a message of several frames."""
+        """Sends a message of several frames (bytes, buffers or Frames)."""
         parts = list(msg_parts)
-        tracker = None
-        if track:
-            from .tracker import MessageTracker
+        if not track:
+            self._send_frames(parts, flags)
+            return None
+        from .tracker import MessageTracker
 
-            tracked = [self._tracked(p) for p in parts]
-            parts = [f for f, _ in tracked]
-            tracker = MessageTracker(*[t for _, t in tracked])
-        self._send_frames([_sendable(p) for p in parts], flags)
-        return tracker
+        frames = [Frame(p, track=True) for p in parts]
+        self._send_frames(frames, flags)
+        return MessageTracker(*frames)
 
     def send_string(self, u, flags=0, copy=True, encoding="utf-8", **kwargs):
         """Sends text, encoded (UTF-8 by default)."""
@@ -276,18 +259,9 @@ class Socket(_ferrozmq.Socket):
 
     # --- receiving --------------------------------------------------------
 
-    def recv(self, flags=0, copy=True, track=False):
-        """Receives one frame: bytes, or a Frame (no copy) when ``copy`` is false."""
-        if copy:
-            return self._recv_bytes(flags)
-        return Frame(self._recv_frame(flags))
-
     def recv_multipart(self, flags=0, copy=True, track=False):
-        """Receives every frame of the next message, as a list."""
-        frames = self._recv_frames(flags, copy)
-        if not copy:
-            frames = [Frame(f) for f in frames]
-        return frames
+        """Receives every frame of the next message, as a list (of Frames if not ``copy``)."""
+        return self._recv_frames(flags, copy)
 
     def recv_string(self, flags=0, encoding="utf-8"):
         """Receives text, decoded (UTF-8 by default)."""

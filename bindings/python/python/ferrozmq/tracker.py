@@ -5,7 +5,6 @@ import time
 
 from . import _ferrozmq
 from .error import NotDone
-from .frame import Frame, _as_frame_data
 
 
 class MessageTracker:
@@ -19,8 +18,8 @@ class MessageTracker:
                 self._completions.extend(t._completions)
             elif isinstance(t, _ferrozmq.Completion):
                 self._completions.append(t)
-            elif isinstance(t, Frame) and t.tracker is not None:
-                self._completions.extend(t.tracker._completions)
+            elif isinstance(t, _ferrozmq.Frame) and t._completion is not None:
+                self._completions.append(t._completion)
             else:
                 raise TypeError(f"cannot track {type(t).__name__}")
 
@@ -39,17 +38,6 @@ class MessageTracker:
                 raise NotDone
             time.sleep(pause)
             pause = min(pause * 2, 0.01)
-
-
-def tracked_frame(data):
-    """A frame of ``data`` (copied) and the tracker of its release."""
-    data = _as_frame_data(data)
-    if isinstance(data, _ferrozmq.Frame):
-        data = data.bytes
-    raw, completion = _ferrozmq.tracked_frame(data)
-    frame = Frame(raw)
-    tracker = MessageTracker(completion)
-    return frame, tracker
 
 
 __all__ = ["MessageTracker"]
