@@ -1,6 +1,7 @@
 //! [`SocketLink`]: what a socket shares with the connections that serve it.
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use crossbeam::queue::SegQueue;
 
@@ -25,6 +26,8 @@ pub struct SocketLink {
     events: SegQueue<LinkEvent>,
     closed: std::sync::atomic::AtomicBool,
     monitor: Mutex<Option<MonitorSink>>,
+    /// ZMQ_LINGER as it stood when the socket closed (`Some(None)` = forever).
+    closing_linger: Mutex<Option<Option<Duration>>>,
 }
 
 impl std::fmt::Debug for SocketLink {
@@ -41,6 +44,7 @@ impl SocketLink {
             events: SegQueue::new(),
             closed: std::sync::atomic::AtomicBool::new(false),
             monitor: Mutex::new(None),
+            closing_linger: Mutex::new(None),
         })
     }
 
@@ -63,6 +67,21 @@ impl SocketLink {
     /// Marks the socket closed: its sessions linger, then end.
     pub fn close(&self) {
         self.closed.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Records the socket's ZMQ_LINGER (`None` = forever) as it closes: its
+    /// sessions linger by this, not by the value they were started with
+    /// (libzmq applies the linger current at `zmq_close`).
+    pub fn set_closing_linger(&self, linger: Option<Duration>) {
+        if let Ok(mut l) = self.closing_linger.lock() {
+            *l = Some(linger);
+        }
+    }
+
+    /// The linger recorded by [`SocketLink::set_closing_linger`], if the
+    /// socket is closing.
+    pub fn closing_linger(&self) -> Option<Option<Duration>> {
+        self.closing_linger.lock().ok().and_then(|l| *l)
     }
 
     /// Whether the socket has closed.

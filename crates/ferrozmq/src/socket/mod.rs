@@ -445,6 +445,9 @@ impl Socket {
             return;
         }
         self.closed = true;
+        let linger = u64::try_from(self.options.linger).ok();
+        self.link
+            .set_closing_linger(linger.map(Duration::from_millis));
         self.stop_monitor();
         self.process_link_events();
         for pipe in self.pattern.pipes() {
