@@ -35,6 +35,11 @@ pub struct SessionOptions {
     pub zap_domain: Bytes,
     /// Keep only the last message in each direction (ZMQ_CONFLATE).
     pub conflate: bool,
+    /// Raw TCP, no ZMTP (ZMQ_STREAM): bytes pass as they come.
+    pub raw: bool,
+    /// In raw mode, announce each connect and disconnect to the socket with
+    /// an empty message (ZMQ_STREAM_NOTIFY).
+    pub raw_notify: bool,
 }
 
 impl SessionOptions {
@@ -54,6 +59,8 @@ impl SessionOptions {
             rcvbuf: None,
             zap_domain: Bytes::new(),
             conflate: false,
+            raw: false,
+            raw_notify: true,
         }
     }
 }
