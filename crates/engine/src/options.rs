@@ -35,6 +35,8 @@ pub struct SessionOptions {
     pub zap_domain: Bytes,
     /// Keep only the last message in each direction (ZMQ_CONFLATE).
     pub conflate: bool,
+    /// Greet each new peer with an empty message (ZMQ_PROBE_ROUTER).
+    pub probe_router: bool,
 }
 
 impl SessionOptions {
@@ -54,6 +56,7 @@ impl SessionOptions {
             rcvbuf: None,
             zap_domain: Bytes::new(),
             conflate: false,
+            probe_router: false,
         }
     }
 }

@@ -398,6 +398,12 @@ impl Pipe {
         self.outbound.force_push(msg);
     }
 
+    /// Queues the empty message of ZMQ_PROBE_ROUTER. Whoever creates a pipe
+    /// sends it, before anything else can be queued on it.
+    pub fn send_probe(&self) {
+        self.outbound.force_push(Msg::single(bytes::Bytes::new()));
+    }
+
     /// Whether the peer has gone and everything it sent was read.
     pub fn is_finished(&self) -> bool {
         self.inbound.is_finished()

@@ -1,5 +1,6 @@
 //! [`Context`]: the I/O threads and inproc namespace that sockets share.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock, Weak};
 
@@ -45,7 +46,8 @@ struct Inner {
     open: AtomicUsize,
     open_lock: Mutex<()>,
     all_closed: Condvar,
-    links: Mutex<Vec<Weak<SocketLink>>>,
+    /// The open sockets' links, by address, to wake them on shutdown.
+    links: Mutex<HashMap<usize, Weak<SocketLink>>>,
 }
 
 impl std::fmt::Debug for Context {
@@ -76,7 +78,7 @@ impl Context {
                 open: AtomicUsize::new(0),
                 open_lock: Mutex::new(()),
                 all_closed: Condvar::new(),
-                links: Mutex::new(Vec::new()),
+                links: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -94,8 +96,7 @@ impl Context {
         let socket = Socket::new(self.clone(), socket_type)?;
         self.inner.open.fetch_add(1, Ordering::SeqCst);
         if let Ok(mut links) = self.inner.links.lock() {
-            links.retain(|l| l.strong_count() > 0);
-            links.push(Arc::downgrade(socket.link()));
+            links.insert(link_key(socket.link()), Arc::downgrade(socket.link()));
         }
         Ok(socket)
     }
@@ -134,7 +135,7 @@ impl Context {
     pub fn shutdown(&self) {
         self.inner.terminated.store(true, Ordering::SeqCst);
         if let Ok(links) = self.inner.links.lock() {
-            for link in links.iter().filter_map(Weak::upgrade) {
+            for link in links.values().filter_map(Weak::upgrade) {
                 link.signaler.wake();
             }
         }
@@ -170,11 +171,18 @@ impl Context {
         engine.as_ref().map_err(|e| *e)
     }
 
-    pub(crate) fn socket_closed(&self) {
+    pub(crate) fn socket_closed(&self, link: &Arc<SocketLink>) {
+        if let Ok(mut links) = self.inner.links.lock() {
+            links.remove(&link_key(link));
+        }
         let _guard = self.inner.open_lock.lock();
         self.inner.open.fetch_sub(1, Ordering::SeqCst);
         self.inner.all_closed.notify_all();
     }
+}
+
+fn link_key(link: &Arc<SocketLink>) -> usize {
+    Arc::as_ptr(link) as usize
 }
 
 impl Drop for Inner {
