@@ -10,6 +10,7 @@
 mod common;
 mod context;
 mod hwm_linger;
+mod inproc;
 mod pipeline;
 mod pubsub;
 mod reconnect_heartbeat;
