@@ -40,6 +40,8 @@ pub struct SessionOptions {
     /// In raw mode, announce each connect and disconnect to the socket with
     /// an empty message (ZMQ_STREAM_NOTIFY).
     pub raw_notify: bool,
+    /// Greet each new peer with an empty message (ZMQ_PROBE_ROUTER).
+    pub probe_router: bool,
 }
 
 impl SessionOptions {
@@ -61,6 +63,7 @@ impl SessionOptions {
             conflate: false,
             raw: false,
             raw_notify: true,
+            probe_router: false,
         }
     }
 }

@@ -82,6 +82,10 @@ struct Active {
     readable: bool,
     /// The last write hit a full socket buffer; wait for a writable event.
     write_blocked: bool,
+    /// The OS said the peer closed or reset its side: read until the end is
+    /// seen, since a short read no longer means the socket is drained (the
+    /// end came with the data, in the same edge-triggered event).
+    hung_up: bool,
 }
 
 pub(crate) struct Session {
@@ -187,15 +191,16 @@ impl Session {
     }
 
     /// Records what an OS event said about the stream.
-    pub(crate) fn note_readiness(&mut self, readable: bool, writable: bool) {
+    pub(crate) fn note_readiness(&mut self, readable: bool, writable: bool, hung_up: bool) {
         match &mut self.state {
             State::Active(a) => {
                 a.readable |= readable;
+                a.hung_up |= hung_up;
                 if writable {
                     a.write_blocked = false;
                 }
             }
-            State::Raw(r) => r.note_readiness(readable, writable),
+            State::Raw(r) => r.note_readiness(readable, writable, hung_up),
             _ => {}
         }
     }
@@ -381,6 +386,7 @@ impl Session {
             failed: None,
             readable: true,
             write_blocked: false,
+            hung_up: false,
         });
         self.drive_active(ctx, active)
     }
@@ -638,6 +644,9 @@ impl Session {
         pipe.inbound.set_writer(self.wake.clone());
         pipe.outbound.set_reader(self.wake.clone());
         pipe.outbound.set_writer(self.link.signaler.clone());
+        if self.options.probe_router {
+            pipe.send_probe();
+        }
         self.pipe = Some(pipe.mirror());
         self.link.post(LinkEvent::Attach(pipe));
     }
@@ -786,19 +795,26 @@ fn read_some(a: &mut Active) -> Result<bool, Failure> {
     if a.read_buf.capacity() - a.read_buf.len() < want {
         a.read_buf.reserve(want.max(READ_CHUNK));
     }
-    read_once(a.stream.raw_fd(), &mut a.read_buf, &mut a.eof)
+    read_once(a.stream.raw_fd(), &mut a.read_buf, &mut a.eof, a.hung_up)
 }
 
 /// Reads once into the free space of `buf`; sets `eof` when the peer closed
-/// its side; returns whether more may be waiting.
-fn read_once(fd: RawFd, buf: &mut BytesMut, eof: &mut bool) -> Result<bool, Failure> {
+/// its side; returns whether more may be waiting. A short read means the
+/// socket is drained unless the peer `hung_up` (its close came with the
+/// data, in the same edge-triggered event): then read on to the end.
+fn read_once(
+    fd: RawFd,
+    buf: &mut BytesMut,
+    eof: &mut bool,
+    hung_up: bool,
+) -> Result<bool, Failure> {
     let space = buf.capacity() - buf.len();
     match crate::sys::read_into(fd, buf) {
         Ok(0) => {
             *eof = true;
             Ok(false)
         }
-        Ok(n) => Ok(n == space),
+        Ok(n) => Ok(n == space || hung_up),
         Err(e) => match e.kind() {
             io::ErrorKind::WouldBlock => Ok(false),
             io::ErrorKind::Interrupted => Ok(true),

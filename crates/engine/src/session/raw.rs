@@ -38,12 +38,15 @@ pub(super) struct RawActive {
     readable: bool,
     /// The last write hit a full socket buffer; wait for a writable event.
     write_blocked: bool,
+    /// The OS said the peer closed or reset its side (see `read_once`).
+    hung_up: bool,
 }
 
 impl RawActive {
     /// Records what an OS event said about the stream.
-    pub(super) fn note_readiness(&mut self, readable: bool, writable: bool) {
+    pub(super) fn note_readiness(&mut self, readable: bool, writable: bool, hung_up: bool) {
         self.readable |= readable;
+        self.hung_up |= hung_up;
         if writable {
             self.write_blocked = false;
         }
@@ -63,7 +66,12 @@ impl RawActive {
         if self.read_buf.capacity() - self.read_buf.len() < RAW_CHUNK {
             self.read_buf.reserve(READ_CHUNK);
         }
-        read_once(self.stream.raw_fd(), &mut self.read_buf, &mut self.eof)
+        read_once(
+            self.stream.raw_fd(),
+            &mut self.read_buf,
+            &mut self.eof,
+            self.hung_up,
+        )
     }
 }
 
@@ -96,6 +104,7 @@ impl Session {
             eof: false,
             readable: true,
             write_blocked: false,
+            hung_up: false,
         });
         self.drive_raw(ctx, raw)
     }
