@@ -18,4 +18,5 @@ mod repeated_connect;
 mod reqrep;
 mod router;
 mod security;
+mod stream;
 mod tools;
