@@ -6,7 +6,10 @@ use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
 
 use bytes::Bytes;
-use ferrozmq::{Context, Error, OptionValue, Socket, SocketOption, SocketType, DONTWAIT, SNDMORE};
+use ferrozmq::{
+    Context, Error, EventKind, OptionValue, Socket, SocketOption, SocketType, DONTWAIT, EVENT_ALL,
+    SNDMORE,
+};
 
 use crate::common::*;
 
@@ -176,6 +179,44 @@ fn routing_errors_and_lone_frames_follow_libzmq() {
     server.send(id, SNDMORE).unwrap();
     server.send("kept", 0).unwrap();
     assert_eq!(read_exactly(&mut client, 4), b"kept");
+}
+
+/// libzmq's raw engine has no handshake: a connection is never reported as
+/// handshaken, and its loss is reported as a failed handshake (EPIPE when
+/// the peer closed), then as a disconnect.
+#[test]
+fn monitor_events_follow_libzmqs_raw_engine() {
+    let ctx = Context::new();
+    let mut server = socket(&ctx, SocketType::Stream);
+    server
+        .monitor(Some("inproc://monitor-stream"), EVENT_ALL)
+        .unwrap();
+    let mut mon = socket(&ctx, SocketType::Pair);
+    mon.connect("inproc://monitor-stream").unwrap();
+    let ep = bind(&mut server, "tcp");
+    let client = raw_client(&ep);
+    recv_pair(&mut server);
+    drop(client);
+    recv_pair(&mut server);
+
+    let mut seen = Vec::new();
+    while seen.last().map(|(e, _)| *e) != Some(EventKind::Disconnected.code()) {
+        let frames = mon.recv_multipart(0).unwrap();
+        let event = u16::from_ne_bytes([frames[0][0], frames[0][1]]);
+        let value = u32::from_ne_bytes([frames[0][2], frames[0][3], frames[0][4], frames[0][5]]);
+        seen.push((event, value));
+    }
+    let events: Vec<u16> = seen.iter().map(|(e, _)| *e).collect();
+    assert_eq!(
+        events,
+        [
+            EventKind::Listening.code(),
+            EventKind::Accepted.code(),
+            EventKind::HandshakeFailedNoDetail.code(),
+            EventKind::Disconnected.code(),
+        ]
+    );
+    assert_eq!(seen[2].1, 32, "EPIPE");
 }
 
 #[test]
