@@ -103,6 +103,8 @@ pub(crate) struct Session {
     reconnect_at: Option<Instant>,
     reconnect_ivl: Option<Duration>,
     linger_deadline: Option<Instant>,
+    /// The socket's close (and its linger then) has been taken into account.
+    close_seen: bool,
     terminating: bool,
     armed: Option<Instant>,
     started: bool,
@@ -144,6 +146,7 @@ impl Session {
             stalled: None,
             reconnect_at: None,
             linger_deadline: None,
+            close_seen: false,
             terminating: false,
             armed: None,
             started: false,
@@ -246,16 +249,20 @@ impl Session {
     }
 
     /// Linger bookkeeping once the socket has closed its side.
+    /// The socket's linger at close bounds every wait, even one begun
+    /// earlier (a disconnect, or a STREAM closing this connection).
     fn check_socket_closed(&mut self, now: Instant) {
+        if let (Some(linger), false) = (self.link.closing_linger(), self.close_seen) {
+            self.close_seen = true;
+            self.terminating = true;
+            let d = linger_end(now, linger);
+            self.linger_deadline = Some(self.linger_deadline.map_or(d, |x| x.min(d)));
+        }
         let closed =
             self.link.is_closed() || self.pipe.as_ref().is_some_and(|p| p.inbound.is_closed());
         if (closed || self.terminating) && self.linger_deadline.is_none() {
             self.terminating = true;
-            let linger = self.link.closing_linger().unwrap_or(self.options.linger);
-            self.linger_deadline = Some(match linger {
-                Some(d) => now + d,
-                None => now + Duration::from_secs(u64::from(u32::MAX)),
-            });
+            self.linger_deadline = Some(linger_end(now, self.options.linger));
         }
     }
 
@@ -852,6 +859,11 @@ fn write_queue(fd: RawFd, q: &mut TransmitQueue) -> Result<Flushed, Failure> {
             Err(_) => return Err(Failure::Io),
         }
     }
+}
+
+/// When a wait of `linger` (`None` = forever) that starts `now` ends.
+fn linger_end(now: Instant, linger: Option<Duration>) -> Instant {
+    now + linger.unwrap_or(Duration::from_secs(u64::from(u32::MAX)))
 }
 
 /// The request id we put in ZAP requests (one request per connection at a time).

@@ -105,6 +105,30 @@ fn an_empty_frame_closes_the_connection_after_what_was_queued() {
     assert_eq!(server.recv(DONTWAIT).unwrap_err(), Error::Again);
 }
 
+/// Closing a connection waits for its data to go out, but the socket's
+/// LINGER at close still bounds that wait: a peer that never reads cannot
+/// hold `zmq_ctx_term`.
+#[test]
+fn a_peer_that_never_reads_does_not_hold_term_after_close() {
+    let ctx = Context::new();
+    let mut server = socket(&ctx, SocketType::Stream);
+    server.set_option(SocketOption::Linger, -1).unwrap();
+    let ep = bind(&mut server, "tcp");
+    let _client = raw_client(&ep);
+    let (id, _) = recv_pair(&mut server);
+    // More than the kernel buffers of both ends hold.
+    server.send(id.clone(), SNDMORE).unwrap();
+    server.send(vec![0u8; 64 << 20], 0).unwrap();
+    server.send(id, SNDMORE).unwrap();
+    server.send(Bytes::new(), 0).unwrap();
+    server.set_option(SocketOption::Linger, 0).unwrap();
+    server.close();
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || done.send(ctx.term()));
+    let term = finished.recv_timeout(Duration::from_secs(5));
+    assert!(term.is_ok(), "zmq_ctx_term still waits for the unread data");
+}
+
 #[test]
 fn large_reads_arrive_in_chunks_of_at_most_8192_bytes() {
     let ctx = Context::new();
