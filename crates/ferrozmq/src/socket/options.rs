@@ -96,7 +96,7 @@ pub enum SocketOption {
     RouterHandover = 56,
     /// ZMQ_TOS (accepted and stored).
     Tos = 57,
-    /// ZMQ_CONNECT_ROUTING_ID: routing id for the next connected peer (ROUTER).
+    /// ZMQ_CONNECT_ROUTING_ID: routing id for the next connected peer (ROUTER, STREAM).
     ConnectRoutingId = 61,
     /// ZMQ_HANDSHAKE_IVL: ms allowed for the handshake (0 = no limit).
     HandshakeIvl = 66,
