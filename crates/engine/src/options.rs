@@ -6,6 +6,8 @@ use std::time::Duration;
 use bytes::Bytes;
 use ferrozmq_zmtp::Config;
 
+use crate::transport::SocksProxy;
+
 /// Everything a session needs to know about its socket.
 #[derive(Debug, Clone)]
 pub struct SessionOptions {
@@ -35,6 +37,8 @@ pub struct SessionOptions {
     pub zap_domain: Bytes,
     /// Keep only the last message in each direction (ZMQ_CONFLATE).
     pub conflate: bool,
+    /// Reach tcp peers through this SOCKS5 proxy (ZMQ_SOCKS_PROXY).
+    pub socks_proxy: Option<SocksProxy>,
 }
 
 impl SessionOptions {
@@ -54,6 +58,7 @@ impl SessionOptions {
             rcvbuf: None,
             zap_domain: Bytes::new(),
             conflate: false,
+            socks_proxy: None,
         }
     }
 }

@@ -23,7 +23,7 @@ use crate::notify::Notify;
 use crate::options::SessionOptions;
 use crate::pipe::{PeerInfo, Pipe, PushError};
 use crate::reactor::{Ctx, EndpointId, SessionWake};
-use crate::transport::{Endpoint, Stream};
+use crate::transport::{Endpoint, ProxyConnect, SocksHandshake, SocksProxy, Stream};
 
 /// Read at least this much at a time.
 const READ_CHUNK: usize = 64 * 1024;
@@ -51,6 +51,8 @@ enum State {
     Idle,
     /// A non-blocking connect is in progress.
     Connecting(Stream),
+    /// Connected to a SOCKS5 proxy, asking it for the target.
+    Proxying(Box<ProxyConnect>),
     /// Greeting, handshake or traffic.
     Active(Box<Active>),
     /// Done; the reactor drops the session.
@@ -202,6 +204,7 @@ impl Session {
         self.state = match state {
             State::Idle => self.drive_idle(ctx),
             State::Connecting(stream) => self.drive_connecting(ctx, stream),
+            State::Proxying(proxied) => self.drive_proxying(ctx, proxied),
             State::Active(active) => self.drive_active(ctx, active),
             State::Dead => State::Dead,
         };
@@ -285,7 +288,7 @@ impl Session {
             return State::Idle;
         }
         self.reconnect_at = None;
-        match open_stream(endpoint) {
+        match open_stream(endpoint, self.options.socks_proxy.as_ref()) {
             Ok(mut stream) => {
                 if let Err(_e) = ctx.registry.register(
                     &mut stream,
@@ -312,8 +315,37 @@ impl Session {
         if !stream.is_connected() {
             return State::Connecting(stream);
         }
+        if let (Some(proxy), Role::Connecter(Endpoint::Tcp { host, port })) =
+            (&self.options.socks_proxy, &self.role)
+        {
+            return match SocksHandshake::new(proxy, host, *port) {
+                Ok(handshake) => {
+                    self.drive_proxying(ctx, Box::new(ProxyConnect::new(stream, handshake)))
+                }
+                Err(_) => {
+                    let _ = ctx.registry.deregister(&mut stream);
+                    self.schedule_reconnect(ctx.now)
+                }
+            };
+        }
         self.emit(EventKind::Connected, stream.raw_fd() as u32);
         self.activate(ctx, stream)
+    }
+
+    /// Runs the SOCKS5 handshake; a refusal is a failed connect.
+    fn drive_proxying(&mut self, ctx: &mut Ctx<'_>, mut proxied: Box<ProxyConnect>) -> State {
+        match proxied.advance() {
+            Ok(false) => State::Proxying(proxied),
+            Ok(true) => {
+                let stream = proxied.into_stream();
+                self.emit(EventKind::Connected, stream.raw_fd() as u32);
+                self.activate(ctx, stream)
+            }
+            Err(_) => {
+                let _ = ctx.registry.deregister(proxied.stream_mut());
+                self.schedule_reconnect(ctx.now)
+            }
+        }
     }
 
     fn schedule_reconnect(&mut self, now: Instant) -> State {
@@ -829,8 +861,16 @@ fn protocol_error_code(e: &ZmtpError) -> u32 {
     }
 }
 
-fn open_stream(endpoint: &Endpoint) -> io::Result<Stream> {
+/// Starts connecting to `endpoint`, or for tcp to the SOCKS5 proxy if set.
+fn open_stream(endpoint: &Endpoint, proxy: Option<&SocksProxy>) -> io::Result<Stream> {
     match endpoint {
+        Endpoint::Tcp { .. } if proxy.is_some() => {
+            let proxy_endpoint = proxy
+                .map(SocksProxy::endpoint)
+                .transpose()
+                .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+            open_stream(proxy_endpoint.as_ref().unwrap_or(endpoint), None)
+        }
         Endpoint::Tcp { .. } => {
             let addrs = endpoint.connect_addrs()?;
             let addr = addrs

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use ferrozmq_engine::SessionOptions;
+use ferrozmq_engine::{SessionOptions, SocksProxy};
 use ferrozmq_zmtp::{Config, HeartbeatConfig, MechanismConfig, Metadata, SocketType};
 
 use crate::error::{Error, Result};
@@ -100,6 +100,9 @@ pub enum SocketOption {
     ConnectRoutingId = 61,
     /// ZMQ_HANDSHAKE_IVL: ms allowed for the handshake (0 = no limit).
     HandshakeIvl = 66,
+    /// ZMQ_SOCKS_PROXY: connect over tcp through this SOCKS5 proxy
+    /// (`host:port`; empty = none).
+    SocksProxy = 68,
     /// ZMQ_XPUB_NODROP: XPUB blocks instead of dropping at HWM.
     XpubNodrop = 69,
     /// ZMQ_BLOCKY: context option semantics (accepted).
@@ -126,13 +129,18 @@ pub enum SocketOption {
     ThreadSafe = 81,
     /// ZMQ_METADATA: add an application property ("X-Name:value").
     Metadata = 95,
+    /// ZMQ_SOCKS_USERNAME: user name for the SOCKS5 proxy (at most 255
+    /// bytes; empty = no authentication).
+    SocksUsername = 99,
+    /// ZMQ_SOCKS_PASSWORD: password for the SOCKS5 proxy (at most 255 bytes).
+    SocksPassword = 100,
 }
 
 impl SocketOption {
     /// The option with libzmq's number `n`.
     pub fn from_raw(n: i32) -> Option<SocketOption> {
         use SocketOption::*;
-        const ALL: [SocketOption; 56] = [
+        const ALL: [SocketOption; 59] = [
             Affinity,
             RoutingId,
             Subscribe,
@@ -177,6 +185,7 @@ impl SocketOption {
             Tos,
             ConnectRoutingId,
             HandshakeIvl,
+            SocksProxy,
             XpubNodrop,
             Blocky,
             XpubManual,
@@ -189,6 +198,8 @@ impl SocketOption {
             ConnectTimeout,
             TcpMaxrt,
             ThreadSafe,
+            SocksUsername,
+            SocksPassword,
         ];
         if n == Metadata as i32 {
             return Some(Metadata);
@@ -260,6 +271,7 @@ pub(crate) struct Options {
     pub(crate) tos: i32,
     pub(crate) connect_timeout: i32,
     pub(crate) tcp_maxrt: i32,
+    pub(crate) socks: SocksProxy,
     pub(crate) misc: [i32; 4],
     /// Set by the socket for the message being sent: it came long after the
     /// previous one, so it may be written directly (not an option users set).
@@ -311,6 +323,11 @@ impl Options {
             tos: 0,
             connect_timeout: 0,
             tcp_maxrt: 0,
+            socks: SocksProxy {
+                address: String::new(),
+                username: Bytes::new(),
+                password: Bytes::new(),
+            },
             misc: [0; 4],
             sparse: false,
         }
@@ -407,6 +424,12 @@ impl Options {
             O::MulticastHops => self.misc[2] = at_least(value, 1)?,
             O::Blocky => self.misc[3] = int(value)?,
             O::Metadata => self.add_metadata(value)?,
+            O::SocksProxy => {
+                let address = std::str::from_utf8(value).map_err(|_| Error::Invalid)?;
+                self.socks.address = address.to_owned();
+            }
+            O::SocksUsername => self.socks.username = at_most_255(value)?,
+            O::SocksPassword => self.socks.password = at_most_255(value)?,
             O::RcvMore
             | O::Fd
             | O::Events
@@ -480,6 +503,9 @@ impl Options {
             O::XpubManual => Int(i32::from(self.xpub_manual)),
             O::XpubNodrop => Int(i32::from(self.xpub_nodrop)),
             O::Blocky => Int(self.misc[3]),
+            O::SocksProxy => OptionValue::Str(self.socks.address.clone()),
+            O::SocksUsername => OptionValue::Str(lossy(Some(&self.socks.username))),
+            O::SocksPassword => OptionValue::Str(lossy(Some(&self.socks.password))),
             _ => return Err(Error::Invalid),
         })
     }
@@ -545,6 +571,7 @@ impl Options {
         s.sndbuf = usize::try_from(self.sndbuf).ok();
         s.rcvbuf = usize::try_from(self.rcvbuf).ok();
         s.zap_domain = self.zap_domain.clone();
+        s.socks_proxy = (!self.socks.address.is_empty()).then(|| self.socks.clone());
         s.conflate = self.conflate
             && matches!(
                 self.socket_type,
@@ -565,6 +592,13 @@ fn ms(v: i32) -> Option<Duration> {
 fn lossy(b: Option<&Bytes>) -> String {
     b.map(|b| String::from_utf8_lossy(b).into_owned())
         .unwrap_or_default()
+}
+
+fn at_most_255(value: &[u8]) -> Result<Bytes> {
+    if value.len() > 255 {
+        return Err(Error::Invalid);
+    }
+    Ok(Bytes::copy_from_slice(value))
 }
 
 fn int(value: &[u8]) -> Result<i32> {
