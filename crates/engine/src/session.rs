@@ -253,13 +253,25 @@ impl Session {
         if self.linger_deadline.is_some_and(|d| now >= d) {
             return true;
         }
-        let queued = self.pipe.as_ref().is_some_and(|p| !p.inbound.is_empty());
+        let queued = self.has_queued();
         let unsent = match &self.state {
             State::Active(a) => a.connection.pending_transmit() > 0,
             _ => false,
         };
         let never_connected = self.pipe.is_none();
         !queued && !unsent || never_connected
+    }
+
+    /// Messages from the socket still wait for the peer.
+    fn has_queued(&self) -> bool {
+        self.pipe.as_ref().is_some_and(|p| !p.inbound.is_empty())
+    }
+
+    /// Whether to (re)connect: always while the socket is open; once it is
+    /// closed (or the endpoint disconnected), only while messages wait, as
+    /// libzmq keeps connecting for them during LINGER.
+    fn wants_connection(&self) -> bool {
+        matches!(self.role, Role::Connecter(_)) && (!self.terminating || self.has_queued())
     }
 
     fn shutdown(&mut self, ctx: &mut Ctx<'_>) {
@@ -281,7 +293,7 @@ impl Session {
         let Role::Connecter(endpoint) = &self.role else {
             return State::Dead;
         };
-        if self.terminating {
+        if !self.wants_connection() {
             return State::Idle;
         }
         if self.reconnect_at.is_some_and(|at| at > ctx.now) {
@@ -349,7 +361,7 @@ impl Session {
     }
 
     fn schedule_reconnect(&mut self, now: Instant) -> State {
-        if self.terminating || !matches!(self.role, Role::Connecter(_)) {
+        if !self.wants_connection() {
             return State::Dead;
         }
         let Some(ivl) = self.reconnect_ivl else {
@@ -738,7 +750,7 @@ impl Session {
         self.partial.clear();
         self.stalled = None;
         match self.role {
-            Role::Connecter(_) if !self.terminating => self.schedule_reconnect(ctx.now),
+            Role::Connecter(_) if self.wants_connection() => self.schedule_reconnect(ctx.now),
             _ => {
                 if let Some(pipe) = &self.pipe {
                     pipe.outbound.close();

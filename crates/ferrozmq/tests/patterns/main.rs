@@ -9,6 +9,7 @@
 
 mod common;
 mod hwm_linger;
+mod linger_connect;
 mod pipeline;
 mod pubsub;
 mod reconnect_heartbeat;
