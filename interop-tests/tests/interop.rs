@@ -90,6 +90,8 @@ mod dealer;
 mod garbage;
 #[path = "interop/jeromq.rs"]
 mod jeromq;
+#[path = "interop/linger.rs"]
+mod linger;
 #[path = "interop/metadata.rs"]
 mod metadata;
 #[path = "interop/pair.rs"]
