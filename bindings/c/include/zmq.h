@@ -92,7 +92,7 @@ struct iovec;
 #define ZMQ_VERSION_MINOR 3
 
 // Patch version of the libzmq API we implement.
-#define ZMQ_VERSION_PATCH 5
+#define ZMQ_VERSION_PATCH 4
 
 // The state machine does not allow this operation now.
 #define EFSM (ZMQ_HAUSNUMERO + 51)
@@ -830,7 +830,7 @@ long zmq_timers_timeout(void *timers);
 // Runs the handlers of the timers that are due, and schedules their next run.
 int zmq_timers_execute(void *timers);
 
-// Reports the libzmq API version implemented (4.3.5).
+// Reports the libzmq API version implemented (4.3.4).
 void zmq_version(int *major, int *minor, int *patch);
 
 // ferrozmq extension: the version string "ferrozmq X.Y.Z".

@@ -9,7 +9,7 @@ pub const ZMQ_VERSION_MAJOR: c_int = 4;
 /// Minor version of the libzmq API we implement.
 pub const ZMQ_VERSION_MINOR: c_int = 3;
 /// Patch version of the libzmq API we implement.
-pub const ZMQ_VERSION_PATCH: c_int = 5;
+pub const ZMQ_VERSION_PATCH: c_int = 4;
 
 /// Base for error numbers the platform does not define.
 pub const ZMQ_HAUSNUMERO: c_int = 156384712;

@@ -18,6 +18,7 @@ use crate::notify::Notify;
 use crate::options::SessionOptions;
 use crate::pipe::Pipe;
 use crate::session::{Role, Session};
+use crate::thread_options::ThreadOptions;
 use crate::transport::{Endpoint, Listener};
 
 const WAKER: Token = Token(usize::MAX - 1);
@@ -146,7 +147,11 @@ impl std::fmt::Debug for IoThread {
 
 impl IoThread {
     /// Starts an I/O thread named `name`.
-    pub(crate) fn spawn(name: String, inproc: Arc<InprocRegistry>) -> io::Result<IoThread> {
+    pub(crate) fn spawn(
+        name: String,
+        thread_options: ThreadOptions,
+        inproc: Arc<InprocRegistry>,
+    ) -> io::Result<IoThread> {
         let poll = Poll::new()?;
         let waker = Waker::new(poll.registry(), WAKER)?;
         let shared = Arc::new(Shared {
@@ -166,9 +171,10 @@ impl IoThread {
             stopping: false,
             inproc,
         };
-        let thread = std::thread::Builder::new()
-            .name(name)
-            .spawn(move || reactor.run())?;
+        let thread = std::thread::Builder::new().name(name).spawn(move || {
+            thread_options.apply_to_current_thread();
+            reactor.run()
+        })?;
         Ok(IoThread {
             shared,
             thread: std::sync::Mutex::new(Some(thread)),

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use ferrozmq_engine::{
     Endpoint, EndpointError, EndpointId, InprocPeer, LinkEvent, Msg, PeerInfo, PeerRef, SocketLink,
-    SparseClock,
+    SparseClock, WaitOutcome,
 };
 use ferrozmq_zmtp::SocketType;
 
@@ -85,11 +85,17 @@ enum Record {
 impl Socket {
     pub(crate) fn new(ctx: Context, socket_type: SocketType) -> Result<Socket> {
         let pattern = pattern::for_type(socket_type)?;
+        let mut options = Options::new(socket_type);
+        let (ipv6, linger) = ctx.socket_defaults();
+        options.ipv6 = ipv6;
+        if let Some(linger) = linger {
+            options.linger = linger;
+        }
         Ok(Socket {
             ctx,
             link: SocketLink::new(),
             pattern,
-            options: Options::new(socket_type),
+            options,
             sending: None,
             receiving: VecDeque::new(),
             receiving_peer: None,
@@ -156,6 +162,10 @@ impl Socket {
                 self.pattern.attach(pipe, &self.options);
             }
             Endpoint::Tcp { port: 0, .. } => return Err(Error::Invalid),
+            _ if self.connects_once() && self.is_connected_to(endpoint) => {
+                // libzmq: a second connection to the same peer makes no
+                // sense for these types, so the repeated connect is a no-op.
+            }
             _ => {
                 let options = Arc::new(self.options.session_options());
                 let routed_later = self.options.socket_type == SocketType::Router
@@ -177,6 +187,23 @@ impl Socket {
             }
         }
         Ok(())
+    }
+
+    /// Whether a repeated connect to one endpoint is a no-op for this socket
+    /// type (libzmq's DEALER, SUB, PUB and REQ).
+    fn connects_once(&self) -> bool {
+        matches!(
+            self.options.socket_type,
+            SocketType::Dealer | SocketType::Sub | SocketType::Pub | SocketType::Req
+        )
+    }
+
+    /// Whether [`Socket::connect`] was called with `endpoint` (tcp or ipc)
+    /// and not disconnected since.
+    fn is_connected_to(&self, endpoint: &str) -> bool {
+        self.endpoints
+            .iter()
+            .any(|r| matches!(r, Record::Connected { endpoint: e, .. } if e == endpoint))
     }
 
     /// Stops accepting on an endpoint given to [`Socket::bind`] (for wildcards,
@@ -414,12 +441,15 @@ impl Socket {
         let deadline = timeout.map(|t| Instant::now() + t);
         let signaler = self.link.signaler.clone();
         let mut ready = 0;
-        signaler.wait_until(deadline, || {
+        let outcome = signaler.wait_until(deadline, || {
             ready = self.events().unwrap_or(0) & events;
             ready != 0 || self.ctx.is_terminated()
         });
         if self.ctx.is_terminated() {
             return Err(Error::Terminated);
+        }
+        if outcome == WaitOutcome::Interrupted {
+            return Err(Error::Interrupted);
         }
         Ok(ready)
     }
@@ -523,10 +553,13 @@ impl Socket {
             outcome = op(self);
             !matches!(outcome, Err(Error::Again))
         };
-        match wait {
+        let waited = match wait {
             Wait::Spin => signaler.wait_until(deadline, check),
             Wait::Sleep => signaler.wait_patiently(deadline, check),
         };
+        if waited == WaitOutcome::Interrupted {
+            return Err(Error::Interrupted);
+        }
         outcome
     }
 }

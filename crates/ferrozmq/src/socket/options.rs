@@ -541,7 +541,11 @@ impl Options {
         zmtp.metadata = self.metadata.clone();
         zmtp.mechanism = self.mechanism();
         zmtp.zap_for_null = !self.zap_domain.is_empty();
-        zmtp.max_message_size = u64::try_from(self.maxmsgsize).ok();
+        // Unset (-1): no frame larger than could ever be held.
+        zmtp.max_message_size = Some(
+            u64::try_from(self.maxmsgsize)
+                .unwrap_or_else(|_| ferrozmq_engine::frame_size_ceiling()),
+        );
         zmtp.heartbeat = HeartbeatConfig {
             interval: ms(self.heartbeat_ivl),
             ttl: ms(self.heartbeat_ttl),
