@@ -49,7 +49,7 @@ fn closed_socket_delivers_to_a_peer_that_binds_later() {
         }
         pull.close();
         let t = Instant::now();
-        ctx.term();
+        ctx.term().unwrap();
         assert!(
             t.elapsed() < Duration::from_secs(2),
             "{transport}: term hung"
@@ -71,7 +71,7 @@ fn closed_socket_gives_up_at_linger_when_no_peer_comes() {
             closing.elapsed() < Duration::from_millis(250),
             "{transport}: close waited"
         );
-        ctx.term();
+        ctx.term().unwrap();
         let waited = closing.elapsed();
         assert!(
             waited >= Duration::from_millis(250),
