@@ -661,4 +661,36 @@ mod tests {
         assert_eq!(SocketOption::from_raw(95), Some(SocketOption::Metadata));
         assert_eq!(SocketOption::from_raw(1000), None);
     }
+
+    #[test]
+    fn socks_options() {
+        let mut o = Options::new(SocketType::Pull);
+        assert!(o.session_options().socks_proxy.is_none());
+        o.set(SocketOption::SocksProxy, b"somehost:1080").unwrap();
+        o.set(SocketOption::SocksUsername, b"user").unwrap();
+        o.set(SocketOption::SocksPassword, b"pass").unwrap();
+        assert_eq!(
+            o.get(SocketOption::SocksProxy),
+            Ok(OptionValue::Str("somehost:1080".into()))
+        );
+        assert_eq!(
+            o.get(SocketOption::SocksUsername),
+            Ok(OptionValue::Str("user".into()))
+        );
+        let proxy = o.session_options().socks_proxy.unwrap();
+        assert_eq!(proxy.address, "somehost:1080");
+        assert_eq!(&proxy.password[..], b"pass");
+        assert_eq!(
+            o.set(SocketOption::SocksUsername, &[b'a'; 256]),
+            Err(Error::Invalid)
+        );
+        o.set(SocketOption::SocksUsername, &[b'a'; 255]).unwrap();
+        o.set(SocketOption::SocksProxy, b"").unwrap();
+        assert!(o.session_options().socks_proxy.is_none());
+        assert_eq!(SocketOption::from_raw(68), Some(SocketOption::SocksProxy));
+        assert_eq!(
+            SocketOption::from_raw(100),
+            Some(SocketOption::SocksPassword)
+        );
+    }
 }
