@@ -875,14 +875,13 @@ fn protocol_error_code(e: &ZmtpError) -> u32 {
 
 /// Starts connecting to `endpoint`, or for tcp to the SOCKS5 proxy if set.
 fn open_stream(endpoint: &Endpoint, proxy: Option<&SocksProxy>) -> io::Result<Stream> {
+    if let (Endpoint::Tcp { .. }, Some(proxy)) = (endpoint, proxy) {
+        let via = proxy
+            .endpoint()
+            .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+        return open_stream(&via, None);
+    }
     match endpoint {
-        Endpoint::Tcp { .. } if proxy.is_some() => {
-            let proxy_endpoint = proxy
-                .map(SocksProxy::endpoint)
-                .transpose()
-                .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
-            open_stream(proxy_endpoint.as_ref().unwrap_or(endpoint), None)
-        }
         Endpoint::Tcp { .. } => {
             let addrs = endpoint.connect_addrs()?;
             let addr = addrs
