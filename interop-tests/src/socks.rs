@@ -39,6 +39,7 @@ struct State {
     /// `Some((user, password))`: only RFC 1929 clients with these get in.
     credentials: Option<(Vec<u8>, Vec<u8>)>,
     requests: Mutex<Vec<Target>>,
+    clients: Mutex<Vec<SocketAddr>>,
     auth_failures: AtomicUsize,
     stop: AtomicBool,
 }
@@ -60,6 +61,9 @@ impl SocksServer {
                     break;
                 }
                 let Ok(client) = client else { continue };
+                if let Ok(from) = client.peer_addr() {
+                    shared.clients.lock().expect("clients lock").push(from);
+                }
                 let state = shared.clone();
                 std::thread::spawn(move || {
                     let _ = serve(&state, client);
@@ -81,6 +85,11 @@ impl SocksServer {
     /// Every CONNECT request received so far.
     pub fn requests(&self) -> Vec<Target> {
         self.state.requests.lock().expect("requests lock").clone()
+    }
+
+    /// The address of every client accepted so far.
+    pub fn clients(&self) -> Vec<SocketAddr> {
+        self.state.clients.lock().expect("clients lock").clone()
     }
 
     /// How many clients gave the wrong user name or password.

@@ -23,7 +23,9 @@ use crate::notify::Notify;
 use crate::options::SessionOptions;
 use crate::pipe::{PeerInfo, Pipe, PushError};
 use crate::reactor::{Ctx, EndpointId, SessionWake};
-use crate::transport::{Endpoint, ProxyConnect, SocksHandshake, SocksProxy, Stream};
+use crate::transport::{
+    connect_to_proxy, Endpoint, ProxyConnect, SocksHandshake, SocksProxy, Stream,
+};
 
 /// Read at least this much at a time.
 const READ_CHUNK: usize = 64 * 1024;
@@ -876,10 +878,7 @@ fn protocol_error_code(e: &ZmtpError) -> u32 {
 /// Starts connecting to `endpoint`, or for tcp to the SOCKS5 proxy if set.
 fn open_stream(endpoint: &Endpoint, proxy: Option<&SocksProxy>) -> io::Result<Stream> {
     if let (Endpoint::Tcp { .. }, Some(proxy)) = (endpoint, proxy) {
-        let via = proxy
-            .endpoint()
-            .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
-        return open_stream(&via, None);
+        return connect_to_proxy(proxy);
     }
     match endpoint {
         Endpoint::Tcp { .. } => {

@@ -12,11 +12,11 @@ use interop_tests::socks::{SocksServer, Target};
 
 const COUNT: u32 = 1_000;
 
-/// Our PUSH connects through `proxy` to a PULL `peer` bound on tcp; `host`
+/// Our PUSH connects through the proxy at `proxy` (ZMQ_SOCKS_PROXY) to a PULL `peer` bound on tcp; `host`
 /// replaces the peer's address in the endpoint we connect to. Returns the
 /// port the peer bound.
 fn push_through(
-    proxy: &SocksServer,
+    proxy: &str,
     credentials: Option<(&str, &str)>,
     peer: PeerKind,
     host: &str,
@@ -24,7 +24,7 @@ fn push_through(
     let ctx = Context::new();
     let mut ours = OurSocket::new(&ctx, SocketType::Push);
     let s = &mut ours.socket;
-    s.set_option_bytes(SocketOption::SocksProxy, proxy.address().as_bytes())
+    s.set_option_bytes(SocketOption::SocksProxy, proxy.as_bytes())
         .unwrap();
     if let Some((user, password)) = credentials {
         s.set_option_bytes(SocketOption::SocksUsername, user.as_bytes())
@@ -55,7 +55,7 @@ fn push_through(
 #[test]
 fn libzmq_by_domain_name() {
     let proxy = SocksServer::start(None);
-    if let Some(port) = push_through(&proxy, None, PeerKind::Libzmq, "localhost") {
+    if let Some(port) = push_through(&proxy.address(), None, PeerKind::Libzmq, "localhost") {
         assert_eq!(proxy.requests(), [Target::Domain("localhost".into(), port)]);
     }
 }
@@ -63,7 +63,7 @@ fn libzmq_by_domain_name() {
 #[test]
 fn pyzmq_by_ipv4_address() {
     let proxy = SocksServer::start(None);
-    if let Some(port) = push_through(&proxy, None, PeerKind::Pyzmq, "127.0.0.1") {
+    if let Some(port) = push_through(&proxy.address(), None, PeerKind::Pyzmq, "127.0.0.1") {
         assert_eq!(
             proxy.requests(),
             [Target::Ipv4([127, 0, 0, 1].into(), port)]
@@ -75,9 +75,21 @@ fn pyzmq_by_ipv4_address() {
 fn libzmq_with_username_and_password() {
     let credentials = Some(("someuser", "somepass"));
     let proxy = SocksServer::start(credentials);
-    if push_through(&proxy, credentials, PeerKind::Libzmq, "127.0.0.1").is_some() {
+    if push_through(&proxy.address(), credentials, PeerKind::Libzmq, "127.0.0.1").is_some() {
         assert_eq!(proxy.auth_failures(), 0);
         assert_eq!(proxy.requests().len(), 1);
+    }
+}
+
+/// `source;host:port` connects to the proxy from that source address.
+#[test]
+fn libzmq_from_a_source_address() {
+    let proxy = SocksServer::start(None);
+    let address = format!("127.0.0.2:0;{}", proxy.address());
+    if push_through(&address, None, PeerKind::Libzmq, "127.0.0.1").is_some() {
+        let clients = proxy.clients();
+        assert_eq!(clients.len(), 1);
+        assert_eq!(clients[0].ip().to_string(), "127.0.0.2");
     }
 }
 

@@ -19,7 +19,7 @@
 //! ```
 
 use std::fmt;
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use bytes::Bytes;
 
@@ -39,13 +39,25 @@ pub struct SocksProxy {
 }
 
 impl SocksProxy {
-    /// The proxy as a tcp endpoint (a `source;` prefix is read and, as for
-    /// other tcp connects, not bound).
-    pub(crate) fn endpoint(&self) -> Result<Endpoint, EndpointError> {
-        match Endpoint::parse(&format!("tcp://{}", self.address))? {
-            Endpoint::Tcp { port: 0, .. } => Err(EndpointError::Invalid),
-            e => Ok(e),
-        }
+    /// Where the proxy is, and for an address `source;host:port` the local
+    /// address to connect from (libzmq binds it before connecting).
+    pub(crate) fn route(&self) -> Result<(Option<SocketAddr>, Endpoint), EndpointError> {
+        let (source, target) = match self.address.split_once(';') {
+            Some((source, target)) => (Some(source), target),
+            None => (None, self.address.as_str()),
+        };
+        let target = match Endpoint::parse(&format!("tcp://{target}"))? {
+            Endpoint::Tcp { port: 0, .. } => return Err(EndpointError::Invalid),
+            e => e,
+        };
+        let source = source
+            .map(|s| {
+                Endpoint::parse(&format!("tcp://{s}"))?
+                    .bind_addr()
+                    .map_err(|_| EndpointError::Invalid)
+            })
+            .transpose()?;
+        Ok((source, target))
     }
 }
 
@@ -389,6 +401,22 @@ mod tests {
         input.extend_from_slice(b"\xffZMTP");
         assert_eq!(h.handle_bytes(&input).unwrap(), 2 + 22);
         assert!(h.is_done());
+    }
+
+    #[test]
+    fn proxy_route() {
+        let mut p = proxy("", "");
+        let (source, target) = p.route().unwrap();
+        assert_eq!(source, None);
+        assert_eq!(target, Endpoint::parse("tcp://127.0.0.1:1080").unwrap());
+        p.address = "127.0.0.1:0;somehost:1080".into();
+        let (source, target) = p.route().unwrap();
+        assert_eq!(source, Some("127.0.0.1:0".parse().unwrap()));
+        assert_eq!(target, Endpoint::parse("tcp://somehost:1080").unwrap());
+        for bad in ["somehost", "somehost:0", "", "nonsense;somehost:1080"] {
+            p.address = bad.into();
+            assert!(p.route().is_err(), "{bad}");
+        }
     }
 
     #[test]
