@@ -23,8 +23,10 @@ pub struct Signaler {
     sleeping: AtomicBool,
     /// An eventfd the owner sleeps on in `poll(2)`, so that a signal
     /// interrupts the sleep (EINTR), as it does libzmq's blocking calls.
-    /// Its counter keeps a wake-up that came while nobody slept.
-    wakeup: std::sync::OnceLock<Option<OwnedFd>>,
+    /// Its counter keeps a wake-up that came while nobody slept. Made with
+    /// the signaler (libzmq's sockets too have one descriptor each for this);
+    /// `None` only if the process was out of descriptors then.
+    wakeup: Option<OwnedFd>,
     fd: OnceFd,
 }
 
@@ -50,7 +52,7 @@ impl Signaler {
     pub fn new() -> Arc<Signaler> {
         Arc::new(Signaler {
             sleeping: AtomicBool::new(false),
-            wakeup: std::sync::OnceLock::new(),
+            wakeup: sys::eventfd().ok(),
             fd: OnceFd::default(),
         })
     }
@@ -153,10 +155,7 @@ impl Signaler {
     }
 
     fn wakeup_fd(&self) -> Option<RawFd> {
-        self.wakeup
-            .get_or_init(|| sys::eventfd().ok())
-            .as_ref()
-            .map(AsRawFd::as_raw_fd)
+        self.wakeup.as_ref().map(AsRawFd::as_raw_fd)
     }
 
     fn signal_wakeup(&self) {

@@ -39,6 +39,11 @@ pub struct SessionOptions {
     pub conflate: bool,
     /// Reach tcp peers through this SOCKS5 proxy (ZMQ_SOCKS_PROXY).
     pub socks_proxy: Option<SocksProxy>,
+    /// Raw TCP, no ZMTP (ZMQ_STREAM): bytes pass as they come.
+    pub raw: bool,
+    /// In raw mode, announce each connect and disconnect to the socket with
+    /// an empty message (ZMQ_STREAM_NOTIFY).
+    pub raw_notify: bool,
 }
 
 impl SessionOptions {
@@ -59,6 +64,8 @@ impl SessionOptions {
             zap_domain: Bytes::new(),
             conflate: false,
             socks_proxy: None,
+            raw: false,
+            raw_notify: true,
         }
     }
 }

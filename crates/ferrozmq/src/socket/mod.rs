@@ -256,10 +256,13 @@ impl Socket {
     pub fn send(&mut self, frame: impl Into<Message>, flags: i32) -> Result<()> {
         self.check_open()?;
         let data = frame.into().into_bytes();
-        let more = flags & SNDMORE != 0;
+        let sndmore = flags & SNDMORE != 0;
+        let index = self.sending.as_ref().map_or(0, Vec::len);
+        let more = self.pattern.continues(index, sndmore);
         match self.sending.take() {
             None => {
                 self.options.sparse = self.send_clock.is_sparse();
+                self.options.sndmore = sndmore;
                 let timeout = self.options.sndtimeo;
                 self.wait_for(flags, timeout, Wait::Sleep, |s| {
                     s.pattern.prepare_send(&data, &s.options)
@@ -390,6 +393,10 @@ impl Socket {
             SocketOption::LastEndpoint => Ok(OptionValue::Str(self.last_endpoint.clone())),
             SocketOption::Events => Ok(OptionValue::Int(i32::from(self.events()?))),
             SocketOption::Fd => Ok(OptionValue::Int(self.fd()?)),
+            SocketOption::RoutingId => match self.pattern.chosen_routing_id() {
+                Some(id) => Ok(OptionValue::Bytes(id.to_vec())),
+                None => self.options.get(option),
+            },
             _ => self.options.get(option),
         }
     }

@@ -111,6 +111,8 @@ pub enum SocketOption {
     XpubManual = 71,
     /// ZMQ_XPUB_WELCOME_MSG: message sent to each new subscriber.
     XpubWelcomeMsg = 72,
+    /// ZMQ_STREAM_NOTIFY: STREAM announces connects and disconnects (set-only).
+    StreamNotify = 73,
     /// ZMQ_INVERT_MATCHING: SUB receives what does not match.
     InvertMatching = 74,
     /// ZMQ_HEARTBEAT_IVL: ms between PINGs (0 = off).
@@ -140,7 +142,7 @@ impl SocketOption {
     /// The option with libzmq's number `n`.
     pub fn from_raw(n: i32) -> Option<SocketOption> {
         use SocketOption::*;
-        const ALL: [SocketOption; 59] = [
+        const ALL: [SocketOption; 60] = [
             Affinity,
             RoutingId,
             Subscribe,
@@ -190,6 +192,7 @@ impl SocketOption {
             Blocky,
             XpubManual,
             XpubWelcomeMsg,
+            StreamNotify,
             InvertMatching,
             HeartbeatIvl,
             HeartbeatTtl,
@@ -273,6 +276,10 @@ pub(crate) struct Options {
     pub(crate) tcp_maxrt: i32,
     pub(crate) socks: SocksProxy,
     pub(crate) misc: [i32; 4],
+    pub(crate) stream_notify: bool,
+    /// Set by the socket for the message being sent: its first frame came
+    /// with SNDMORE (STREAM routes only such a frame; not an option users set).
+    pub(crate) sndmore: bool,
     /// Set by the socket for the message being sent: it came long after the
     /// previous one, so it may be written directly (not an option users set).
     pub(crate) sparse: bool,
@@ -329,6 +336,8 @@ impl Options {
                 password: Bytes::new(),
             },
             misc: [0; 4],
+            stream_notify: true,
+            sndmore: false,
             sparse: false,
         }
     }
@@ -402,6 +411,9 @@ impl Options {
             O::XpubNodrop => self.xpub_nodrop = loose_bool(value)?,
             O::XpubWelcomeMsg => self.xpub_welcome_msg = Some(Bytes::copy_from_slice(value)),
             O::InvertMatching => self.invert_matching = loose_bool(value)?,
+            O::StreamNotify if self.socket_type == SocketType::Stream => {
+                self.stream_notify = strict_bool(value)?
+            }
             O::HandshakeIvl => self.handshake_ivl = at_least(value, 0)?,
             O::HeartbeatIvl => self.heartbeat_ivl = at_least(value, 0)?,
             O::HeartbeatTtl => {
@@ -438,7 +450,8 @@ impl Options {
             | O::Mechanism
             | O::ThreadSafe
             | O::Subscribe
-            | O::Unsubscribe => return Err(Error::Invalid),
+            | O::Unsubscribe
+            | O::StreamNotify => return Err(Error::Invalid),
         }
         Ok(())
     }
@@ -576,6 +589,8 @@ impl Options {
         s.rcvbuf = usize::try_from(self.rcvbuf).ok();
         s.zap_domain = self.zap_domain.clone();
         s.socks_proxy = (!self.socks.address.is_empty()).then(|| self.socks.clone());
+        s.raw = self.socket_type == SocketType::Stream;
+        s.raw_notify = self.stream_notify;
         s.conflate = self.conflate
             && matches!(
                 self.socket_type,
