@@ -97,6 +97,9 @@ impl Engine {
             pipe.inbound.set_writer(wake.clone());
             pipe.outbound.set_reader(wake.clone());
             pipe.outbound.set_writer(link.signaler.clone());
+            if options.probe_router {
+                pipe.send_probe();
+            }
             if let Some(rid) = &options.connect_routing_id {
                 pipe.set_peer_info(crate::pipe::PeerInfo {
                     routing_id: rid.clone(),

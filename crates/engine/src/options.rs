@@ -44,6 +44,8 @@ pub struct SessionOptions {
     /// In raw mode, announce each connect and disconnect to the socket with
     /// an empty message (ZMQ_STREAM_NOTIFY).
     pub raw_notify: bool,
+    /// Greet each new peer with an empty message (ZMQ_PROBE_ROUTER).
+    pub probe_router: bool,
 }
 
 impl SessionOptions {
@@ -66,6 +68,7 @@ impl SessionOptions {
             socks_proxy: None,
             raw: false,
             raw_notify: true,
+            probe_router: false,
         }
     }
 }

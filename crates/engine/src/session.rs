@@ -687,6 +687,9 @@ impl Session {
         pipe.inbound.set_writer(self.wake.clone());
         pipe.outbound.set_reader(self.wake.clone());
         pipe.outbound.set_writer(self.link.signaler.clone());
+        if self.options.probe_router {
+            pipe.send_probe();
+        }
         self.pipe = Some(pipe.mirror());
         self.link.post(LinkEvent::Attach(pipe));
     }

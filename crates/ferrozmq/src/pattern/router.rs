@@ -23,7 +23,6 @@ impl Pattern for Router {
         use crate::routing::routing_table::Admission;
         match self.table.admit(&pipe, options.router_handover) {
             Admission::Admitted => {
-                super::dealer::send_probe(&pipe, options);
                 self.input.attach(pipe);
             }
             Admission::TookOver(old) => {

@@ -130,6 +130,9 @@ impl Socket {
                     endpoint: endpoint.to_owned(),
                     name: name.clone(),
                 });
+                // Connects that waited for this bind are adopted now, as
+                // libzmq's bind does, so e.g. SUB's subscriptions go out at once.
+                self.process_link_events();
             }
             _ => {
                 let options = Arc::new(self.options.session_options());
@@ -484,7 +487,7 @@ impl Socket {
         if let Ok(engine) = self.ctx.engine() {
             engine.close_socket(&self.link);
         }
-        self.ctx.socket_closed();
+        self.ctx.socket_closed(&self.link);
     }
 
     fn check_open(&self) -> Result<()> {
@@ -498,13 +501,15 @@ impl Socket {
     }
 
     fn inproc_peer(&self) -> InprocPeer {
+        let session = self.options.session_options();
         InprocPeer {
             link: self.link.clone(),
             socket_type: self.options.socket_type,
             routing_id: self.options.routing_id.clone(),
             sndhwm: self.options.sndhwm.max(0) as usize,
             rcvhwm: self.options.rcvhwm.max(0) as usize,
-            conflate: self.options.session_options().conflate,
+            conflate: session.conflate,
+            probe_router: session.probe_router,
         }
     }
 

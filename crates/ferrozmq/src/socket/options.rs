@@ -600,6 +600,8 @@ impl Options {
                     | SocketType::Pub
                     | SocketType::Sub
             );
+        s.probe_router = self.probe_router
+            && matches!(self.socket_type, SocketType::Router | SocketType::Dealer);
         s
     }
 }
