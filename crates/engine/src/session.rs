@@ -256,7 +256,8 @@ impl Session {
             self.link.is_closed() || self.pipe.as_ref().is_some_and(|p| p.inbound.is_closed());
         if (closed || self.terminating) && self.linger_deadline.is_none() {
             self.terminating = true;
-            self.linger_deadline = Some(match self.options.linger {
+            let linger = self.link.linger().unwrap_or(self.options.linger);
+            self.linger_deadline = Some(match linger {
                 Some(d) => now + d,
                 None => now + Duration::from_secs(u64::from(u32::MAX)),
             });

@@ -83,3 +83,26 @@ fn closed_socket_gives_up_at_linger_when_no_peer_comes() {
         );
     }
 }
+
+/// LINGER counts as it is when the socket closes, not as it was when it
+/// connected (libzmq reads it at close).
+#[test]
+fn linger_set_after_connect_counts() {
+    for transport in ["tcp", "ipc"] {
+        let ctx = Context::new();
+        let mut push = socket(&ctx, SocketType::Push);
+        push.set_option(SocketOption::Linger, -1).unwrap();
+        push.connect(&unbound_endpoint(transport)).unwrap();
+        push.send("never delivered", 0).unwrap();
+        push.set_option(SocketOption::Linger, 0).unwrap();
+        push.close();
+        // A hang must fail the test, not stall it: term runs on a helper.
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || done.send(ctx.term()).unwrap());
+        let outcome = finished.recv_timeout(Duration::from_secs(3));
+        assert!(
+            matches!(outcome, Ok(Ok(()))),
+            "{transport}: term kept lingering with LINGER 0"
+        );
+    }
+}
