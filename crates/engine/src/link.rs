@@ -1,5 +1,6 @@
 //! [`SocketLink`]: what a socket shares with the connections that serve it.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -25,9 +26,10 @@ pub struct SocketLink {
     pub signaler: Arc<Signaler>,
     events: SegQueue<LinkEvent>,
     closed: std::sync::atomic::AtomicBool,
+    /// LINGER in ms as of the last close or disconnect (-1 = forever,
+    /// `LINGER_UNSET` before any).
+    linger_ms: AtomicI64,
     monitor: Mutex<Option<MonitorSink>>,
-    /// ZMQ_LINGER as it stood when the socket closed (`Some(None)` = forever).
-    closing_linger: Mutex<Option<Option<Duration>>>,
 }
 
 impl std::fmt::Debug for SocketLink {
@@ -43,8 +45,8 @@ impl SocketLink {
             signaler: Signaler::new(),
             events: SegQueue::new(),
             closed: std::sync::atomic::AtomicBool::new(false),
+            linger_ms: AtomicI64::new(LINGER_UNSET),
             monitor: Mutex::new(None),
-            closing_linger: Mutex::new(None),
         })
     }
 
@@ -69,19 +71,20 @@ impl SocketLink {
         self.closed.store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
-    /// Records the socket's ZMQ_LINGER (`None` = forever) as it closes: its
-    /// sessions linger by this, not by the value they were started with
-    /// (libzmq applies the linger current at `zmq_close`).
-    pub fn set_closing_linger(&self, linger: Option<Duration>) {
-        if let Ok(mut l) = self.closing_linger.lock() {
-            *l = Some(linger);
-        }
+    /// Records the socket's LINGER (`None` = forever) before it closes or
+    /// disconnects: sessions linger for the value set when that happens,
+    /// as in libzmq, not the one their connect started with.
+    pub fn set_linger(&self, linger: Option<Duration>) {
+        let ms = linger.map_or(-1, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+        self.linger_ms.store(ms, Ordering::SeqCst);
     }
 
-    /// The linger recorded by [`SocketLink::set_closing_linger`], if the
-    /// socket is closing.
-    pub fn closing_linger(&self) -> Option<Option<Duration>> {
-        self.closing_linger.lock().ok().and_then(|l| *l)
+    /// The LINGER recorded by [`SocketLink::set_linger`], if any.
+    pub(crate) fn linger(&self) -> Option<Option<Duration>> {
+        match self.linger_ms.load(Ordering::SeqCst) {
+            LINGER_UNSET => None,
+            ms => Some(u64::try_from(ms).ok().map(Duration::from_millis)),
+        }
     }
 
     /// Whether the socket has closed.
@@ -107,3 +110,6 @@ impl SocketLink {
         }
     }
 }
+
+/// `linger_ms` before the socket recorded any LINGER.
+const LINGER_UNSET: i64 = i64::MIN;

@@ -6,6 +6,8 @@ use std::time::Duration;
 use bytes::Bytes;
 use ferrozmq_zmtp::Config;
 
+use crate::transport::SocksProxy;
+
 /// Everything a session needs to know about its socket.
 #[derive(Debug, Clone)]
 pub struct SessionOptions {
@@ -35,6 +37,8 @@ pub struct SessionOptions {
     pub zap_domain: Bytes,
     /// Keep only the last message in each direction (ZMQ_CONFLATE).
     pub conflate: bool,
+    /// Reach tcp peers through this SOCKS5 proxy (ZMQ_SOCKS_PROXY).
+    pub socks_proxy: Option<SocksProxy>,
     /// Raw TCP, no ZMTP (ZMQ_STREAM): bytes pass as they come.
     pub raw: bool,
     /// In raw mode, announce each connect and disconnect to the socket with
@@ -61,6 +65,7 @@ impl SessionOptions {
             rcvbuf: None,
             zap_domain: Bytes::new(),
             conflate: false,
+            socks_proxy: None,
             raw: false,
             raw_notify: true,
             probe_router: false,

@@ -27,7 +27,9 @@ use crate::notify::Notify;
 use crate::options::SessionOptions;
 use crate::pipe::{PeerInfo, Pipe, PushError};
 use crate::reactor::{Ctx, EndpointId, SessionWake};
-use crate::transport::{Endpoint, Stream};
+use crate::transport::{
+    connect_to_proxy, Endpoint, ProxyConnect, SocksHandshake, SocksProxy, Stream,
+};
 
 mod raw;
 
@@ -57,6 +59,8 @@ enum State {
     Idle,
     /// A non-blocking connect is in progress.
     Connecting(Stream),
+    /// Connected to a SOCKS5 proxy, asking it for the target.
+    Proxying(Box<ProxyConnect>),
     /// Greeting, handshake or traffic.
     Active(Box<Active>),
     /// Raw bytes, no ZMTP (STREAM sockets).
@@ -222,6 +226,7 @@ impl Session {
         self.state = match state {
             State::Idle => self.drive_idle(ctx),
             State::Connecting(stream) => self.drive_connecting(ctx, stream),
+            State::Proxying(proxied) => self.drive_proxying(ctx, proxied),
             State::Active(active) => self.drive_active(ctx, active),
             State::Raw(r) => self.drive_raw(ctx, r),
             State::Dead => State::Dead,
@@ -248,21 +253,24 @@ impl Session {
         }
     }
 
-    /// Linger bookkeeping once the socket has closed its side.
-    /// The socket's linger at close bounds every wait, even one begun
-    /// earlier (a disconnect, or a STREAM closing this connection).
+    /// Linger bookkeeping once the socket has closed its side. The socket's
+    /// linger at close bounds every wait, even one begun earlier (a
+    /// disconnect, or a STREAM closing this connection).
     fn check_socket_closed(&mut self, now: Instant) {
-        if let (Some(linger), false) = (self.link.closing_linger(), self.close_seen) {
+        if self.link.is_closed() && !self.close_seen {
             self.close_seen = true;
-            self.terminating = true;
-            let d = linger_end(now, linger);
-            self.linger_deadline = Some(self.linger_deadline.map_or(d, |x| x.min(d)));
+            if let Some(linger) = self.link.linger() {
+                self.terminating = true;
+                let d = linger_end(now, linger);
+                self.linger_deadline = Some(self.linger_deadline.map_or(d, |x| x.min(d)));
+            }
         }
         let closed =
             self.link.is_closed() || self.pipe.as_ref().is_some_and(|p| p.inbound.is_closed());
         if (closed || self.terminating) && self.linger_deadline.is_none() {
             self.terminating = true;
-            self.linger_deadline = Some(linger_end(now, self.options.linger));
+            let linger = self.link.linger().unwrap_or(self.options.linger);
+            self.linger_deadline = Some(linger_end(now, linger));
         }
     }
 
@@ -276,7 +284,7 @@ impl Session {
         if self.linger_deadline.is_some_and(|d| now >= d) {
             return true;
         }
-        let queued = self.pipe.as_ref().is_some_and(|p| !p.inbound.is_empty());
+        let queued = self.has_queued();
         let unsent = match &self.state {
             State::Active(a) => a.connection.pending_transmit() > 0,
             State::Raw(r) => r.pending_transmit() > 0,
@@ -284,6 +292,18 @@ impl Session {
         };
         let never_connected = self.pipe.is_none();
         !queued && !unsent || never_connected
+    }
+
+    /// Messages from the socket still wait for the peer.
+    fn has_queued(&self) -> bool {
+        self.pipe.as_ref().is_some_and(|p| !p.inbound.is_empty())
+    }
+
+    /// Whether to (re)connect: always while the socket is open; once it is
+    /// closed (or the endpoint disconnected), only while messages wait, as
+    /// libzmq keeps connecting for them during LINGER.
+    fn wants_connection(&self) -> bool {
+        matches!(self.role, Role::Connecter(_)) && (!self.terminating || self.has_queued())
     }
 
     fn shutdown(&mut self, ctx: &mut Ctx<'_>) {
@@ -310,16 +330,14 @@ impl Session {
         let Role::Connecter(endpoint) = &self.role else {
             return State::Dead;
         };
-        if self.terminating {
-            // No more tries: only the linger deadline may wake us now.
-            self.reconnect_at = None;
+        if !self.wants_connection() {
             return State::Idle;
         }
         if self.reconnect_at.is_some_and(|at| at > ctx.now) {
             return State::Idle;
         }
         self.reconnect_at = None;
-        match open_stream(endpoint) {
+        match open_stream(endpoint, self.options.socks_proxy.as_ref()) {
             Ok(mut stream) => {
                 if let Err(_e) = ctx.registry.register(
                     &mut stream,
@@ -346,12 +364,41 @@ impl Session {
         if !stream.is_connected() {
             return State::Connecting(stream);
         }
+        if let (Some(proxy), Role::Connecter(Endpoint::Tcp { host, port })) =
+            (&self.options.socks_proxy, &self.role)
+        {
+            return match SocksHandshake::new(proxy, host, *port) {
+                Ok(handshake) => {
+                    self.drive_proxying(ctx, Box::new(ProxyConnect::new(stream, handshake)))
+                }
+                Err(_) => {
+                    let _ = ctx.registry.deregister(&mut stream);
+                    self.schedule_reconnect(ctx.now)
+                }
+            };
+        }
         self.emit(EventKind::Connected, stream.raw_fd() as u32);
         self.activate(ctx, stream)
     }
 
+    /// Runs the SOCKS5 handshake; a refusal is a failed connect.
+    fn drive_proxying(&mut self, ctx: &mut Ctx<'_>, mut proxied: Box<ProxyConnect>) -> State {
+        match proxied.advance() {
+            Ok(false) => State::Proxying(proxied),
+            Ok(true) => {
+                let stream = proxied.into_stream();
+                self.emit(EventKind::Connected, stream.raw_fd() as u32);
+                self.activate(ctx, stream)
+            }
+            Err(_) => {
+                let _ = ctx.registry.deregister(proxied.stream_mut());
+                self.schedule_reconnect(ctx.now)
+            }
+        }
+    }
+
     fn schedule_reconnect(&mut self, now: Instant) -> State {
-        if self.terminating || !matches!(self.role, Role::Connecter(_)) {
+        if !self.wants_connection() {
             return State::Dead;
         }
         let Some(ivl) = self.reconnect_ivl else {
@@ -757,7 +804,7 @@ impl Session {
     /// session ends and closes its pipe.
     fn reconnect_or_end(&mut self, now: Instant) -> State {
         match self.role {
-            Role::Connecter(_) if !self.terminating => self.schedule_reconnect(now),
+            Role::Connecter(_) if self.wants_connection() => self.schedule_reconnect(now),
             _ => {
                 if let Some(pipe) = &self.pipe {
                     pipe.outbound.close();
@@ -902,7 +949,11 @@ fn protocol_error_code(e: &ZmtpError) -> u32 {
     }
 }
 
-fn open_stream(endpoint: &Endpoint) -> io::Result<Stream> {
+/// Starts connecting to `endpoint`, or for tcp to the SOCKS5 proxy if set.
+fn open_stream(endpoint: &Endpoint, proxy: Option<&SocksProxy>) -> io::Result<Stream> {
+    if let (Endpoint::Tcp { .. }, Some(proxy)) = (endpoint, proxy) {
+        return connect_to_proxy(proxy);
+    }
     match endpoint {
         Endpoint::Tcp { .. } => {
             let addrs = endpoint.connect_addrs()?;

@@ -7,7 +7,9 @@
 use std::io;
 use std::os::fd::{FromRawFd, OwnedFd, RawFd};
 
+mod connect;
 mod thread;
+pub(crate) use connect::connect_from;
 #[cfg(test)]
 pub(crate) use thread::current_thread_cpus;
 pub(crate) use thread::{set_current_thread_affinity, set_current_thread_scheduling};

@@ -219,7 +219,10 @@ impl Socket {
             .position(|r| matches!(r, Record::Bound { endpoint: e, .. } | Record::InprocBound { endpoint: e, .. } if e == endpoint))
             .ok_or(Error::NotFound)?;
         match self.endpoints.remove(pos) {
-            Record::Bound { id, .. } => self.ctx.engine()?.remove(id),
+            Record::Bound { id, .. } => {
+                self.link.set_linger(self.options.linger_duration());
+                self.ctx.engine()?.remove(id);
+            }
             Record::InprocBound { name, .. } => {
                 let _ = self.ctx.engine()?.inproc().unbind(&name, &self.link);
             }
@@ -242,6 +245,7 @@ impl Socket {
             _ => (None, None),
         };
         if let Some(id) = id {
+            self.link.set_linger(self.options.linger_duration());
             self.ctx.engine()?.remove(id);
         }
         if let Some(pipe_id) = pipe {
@@ -478,9 +482,8 @@ impl Socket {
             return;
         }
         self.closed = true;
-        let linger = u64::try_from(self.options.linger).ok();
-        self.link
-            .set_closing_linger(linger.map(Duration::from_millis));
+        // Before any pipe closes: sessions may start lingering at once.
+        self.link.set_linger(self.options.linger_duration());
         self.stop_monitor();
         self.process_link_events();
         for pipe in self.pattern.pipes() {

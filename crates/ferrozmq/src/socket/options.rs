@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use ferrozmq_engine::SessionOptions;
+use ferrozmq_engine::{SessionOptions, SocksProxy};
 use ferrozmq_zmtp::{Config, HeartbeatConfig, MechanismConfig, Metadata, SocketType};
 
 use crate::error::{Error, Result};
@@ -100,6 +100,9 @@ pub enum SocketOption {
     ConnectRoutingId = 61,
     /// ZMQ_HANDSHAKE_IVL: ms allowed for the handshake (0 = no limit).
     HandshakeIvl = 66,
+    /// ZMQ_SOCKS_PROXY: connect over tcp through this SOCKS5 proxy
+    /// (`host:port`; empty = none).
+    SocksProxy = 68,
     /// ZMQ_XPUB_NODROP: XPUB blocks instead of dropping at HWM.
     XpubNodrop = 69,
     /// ZMQ_BLOCKY: context option semantics (accepted).
@@ -128,13 +131,18 @@ pub enum SocketOption {
     ThreadSafe = 81,
     /// ZMQ_METADATA: add an application property ("X-Name:value").
     Metadata = 95,
+    /// ZMQ_SOCKS_USERNAME: user name for the SOCKS5 proxy (at most 255
+    /// bytes; empty = no authentication).
+    SocksUsername = 99,
+    /// ZMQ_SOCKS_PASSWORD: password for the SOCKS5 proxy (at most 255 bytes).
+    SocksPassword = 100,
 }
 
 impl SocketOption {
     /// The option with libzmq's number `n`.
     pub fn from_raw(n: i32) -> Option<SocketOption> {
         use SocketOption::*;
-        const ALL: [SocketOption; 57] = [
+        const ALL: [SocketOption; 60] = [
             Affinity,
             RoutingId,
             Subscribe,
@@ -179,6 +187,7 @@ impl SocketOption {
             Tos,
             ConnectRoutingId,
             HandshakeIvl,
+            SocksProxy,
             XpubNodrop,
             Blocky,
             XpubManual,
@@ -192,6 +201,8 @@ impl SocketOption {
             ConnectTimeout,
             TcpMaxrt,
             ThreadSafe,
+            SocksUsername,
+            SocksPassword,
         ];
         if n == Metadata as i32 {
             return Some(Metadata);
@@ -263,6 +274,7 @@ pub(crate) struct Options {
     pub(crate) tos: i32,
     pub(crate) connect_timeout: i32,
     pub(crate) tcp_maxrt: i32,
+    pub(crate) socks: SocksProxy,
     pub(crate) misc: [i32; 4],
     pub(crate) stream_notify: bool,
     /// Set by the socket for the message being sent: its first frame came
@@ -318,6 +330,11 @@ impl Options {
             tos: 0,
             connect_timeout: 0,
             tcp_maxrt: 0,
+            socks: SocksProxy {
+                address: String::new(),
+                username: Bytes::new(),
+                password: Bytes::new(),
+            },
             misc: [0; 4],
             stream_notify: true,
             sndmore: false,
@@ -419,6 +436,12 @@ impl Options {
             O::MulticastHops => self.misc[2] = at_least(value, 1)?,
             O::Blocky => self.misc[3] = int(value)?,
             O::Metadata => self.add_metadata(value)?,
+            O::SocksProxy => {
+                let address = std::str::from_utf8(value).map_err(|_| Error::Invalid)?;
+                self.socks.address = address.to_owned();
+            }
+            O::SocksUsername => self.socks.username = at_most_255(value)?,
+            O::SocksPassword => self.socks.password = at_most_255(value)?,
             O::RcvMore
             | O::Fd
             | O::Events
@@ -493,6 +516,9 @@ impl Options {
             O::XpubManual => Int(i32::from(self.xpub_manual)),
             O::XpubNodrop => Int(i32::from(self.xpub_nodrop)),
             O::Blocky => Int(self.misc[3]),
+            O::SocksProxy => OptionValue::Str(self.socks.address.clone()),
+            O::SocksUsername => OptionValue::Str(lossy(Some(&self.socks.username))),
+            O::SocksPassword => OptionValue::Str(lossy(Some(&self.socks.password))),
             _ => return Err(Error::Invalid),
         })
     }
@@ -519,6 +545,11 @@ impl Options {
         } else {
             MechanismConfig::Null
         }
+    }
+
+    /// ZMQ_LINGER as a duration (`None` = forever).
+    pub(crate) fn linger_duration(&self) -> Option<Duration> {
+        u64::try_from(self.linger).ok().map(Duration::from_millis)
     }
 
     /// The snapshot handed to a new connection.
@@ -551,17 +582,14 @@ impl Options {
             Some(Duration::from_millis(self.reconnect_ivl.max(1) as u64))
         };
         s.reconnect_ivl_max = Duration::from_millis(self.reconnect_ivl_max.max(0) as u64);
-        s.linger = if self.linger < 0 {
-            None
-        } else {
-            Some(Duration::from_millis(self.linger as u64))
-        };
+        s.linger = self.linger_duration();
         s.immediate = self.immediate;
         s.handshake_ivl = ms(self.handshake_ivl);
         s.connect_routing_id = self.connect_routing_id.clone();
         s.sndbuf = usize::try_from(self.sndbuf).ok();
         s.rcvbuf = usize::try_from(self.rcvbuf).ok();
         s.zap_domain = self.zap_domain.clone();
+        s.socks_proxy = (!self.socks.address.is_empty()).then(|| self.socks.clone());
         s.raw = self.socket_type == SocketType::Stream;
         s.raw_notify = self.stream_notify;
         s.conflate = self.conflate
@@ -586,6 +614,13 @@ fn ms(v: i32) -> Option<Duration> {
 fn lossy(b: Option<&Bytes>) -> String {
     b.map(|b| String::from_utf8_lossy(b).into_owned())
         .unwrap_or_default()
+}
+
+fn at_most_255(value: &[u8]) -> Result<Bytes> {
+    if value.len() > 255 {
+        return Err(Error::Invalid);
+    }
+    Ok(Bytes::copy_from_slice(value))
 }
 
 fn int(value: &[u8]) -> Result<i32> {
@@ -643,5 +678,37 @@ mod tests {
         assert_eq!(SocketOption::from_raw(23), Some(SocketOption::SndHwm));
         assert_eq!(SocketOption::from_raw(95), Some(SocketOption::Metadata));
         assert_eq!(SocketOption::from_raw(1000), None);
+    }
+
+    #[test]
+    fn socks_options() {
+        let mut o = Options::new(SocketType::Pull);
+        assert!(o.session_options().socks_proxy.is_none());
+        o.set(SocketOption::SocksProxy, b"somehost:1080").unwrap();
+        o.set(SocketOption::SocksUsername, b"user").unwrap();
+        o.set(SocketOption::SocksPassword, b"pass").unwrap();
+        assert_eq!(
+            o.get(SocketOption::SocksProxy),
+            Ok(OptionValue::Str("somehost:1080".into()))
+        );
+        assert_eq!(
+            o.get(SocketOption::SocksUsername),
+            Ok(OptionValue::Str("user".into()))
+        );
+        let proxy = o.session_options().socks_proxy.unwrap();
+        assert_eq!(proxy.address, "somehost:1080");
+        assert_eq!(&proxy.password[..], b"pass");
+        assert_eq!(
+            o.set(SocketOption::SocksUsername, &[b'a'; 256]),
+            Err(Error::Invalid)
+        );
+        o.set(SocketOption::SocksUsername, &[b'a'; 255]).unwrap();
+        o.set(SocketOption::SocksProxy, b"").unwrap();
+        assert!(o.session_options().socks_proxy.is_none());
+        assert_eq!(SocketOption::from_raw(68), Some(SocketOption::SocksProxy));
+        assert_eq!(
+            SocketOption::from_raw(100),
+            Some(SocketOption::SocksPassword)
+        );
     }
 }
