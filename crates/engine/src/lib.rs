@@ -41,4 +41,4 @@ pub use options::SessionOptions;
 pub use pipe::{PeerInfo, PeerRef, Pipe, PushError, Queue, SparseClock};
 pub use reactor::EndpointId;
 pub use sys::{poll_fds, PollFd};
-pub use transport::{Endpoint, EndpointError};
+pub use transport::{AddressMask, Endpoint, EndpointError, IpcFilters, Keepalive, NetOptions};

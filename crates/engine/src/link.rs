@@ -1,6 +1,8 @@
 //! [`SocketLink`]: what a socket shares with the connections that serve it.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use crossbeam::queue::SegQueue;
 
@@ -24,8 +26,14 @@ pub struct SocketLink {
     pub signaler: Arc<Signaler>,
     events: SegQueue<LinkEvent>,
     closed: std::sync::atomic::AtomicBool,
+    /// ZMQ_LINGER in ms as the socket had it when it closed (-1 = forever,
+    /// [`LINGER_UNSET`] before): libzmq honours the value at close time,
+    /// not the one a connection started with.
+    close_linger: AtomicI64,
     monitor: Mutex<Option<MonitorSink>>,
 }
+
+const LINGER_UNSET: i64 = i64::MIN;
 
 impl std::fmt::Debug for SocketLink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -40,6 +48,7 @@ impl SocketLink {
             signaler: Signaler::new(),
             events: SegQueue::new(),
             closed: std::sync::atomic::AtomicBool::new(false),
+            close_linger: AtomicI64::new(LINGER_UNSET),
             monitor: Mutex::new(None),
         })
     }
@@ -63,6 +72,20 @@ impl SocketLink {
     /// Marks the socket closed: its sessions linger, then end.
     pub fn close(&self) {
         self.closed.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Records the socket's LINGER at close (`None` = forever); call before [`SocketLink::close`].
+    pub fn set_close_linger(&self, linger: Option<Duration>) {
+        let ms = linger.map_or(-1, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+        self.close_linger.store(ms, Ordering::SeqCst);
+    }
+
+    /// The LINGER recorded at close: `None` if none was, `Some(None)` for forever.
+    pub fn close_linger(&self) -> Option<Option<Duration>> {
+        match self.close_linger.load(Ordering::SeqCst) {
+            LINGER_UNSET => None,
+            ms => Some(u64::try_from(ms).ok().map(Duration::from_millis)),
+        }
     }
 
     /// Whether the socket has closed.

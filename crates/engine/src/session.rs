@@ -23,7 +23,7 @@ use crate::notify::Notify;
 use crate::options::SessionOptions;
 use crate::pipe::{PeerInfo, Pipe, PushError};
 use crate::reactor::{Ctx, EndpointId, SessionWake};
-use crate::transport::{Endpoint, Stream};
+use crate::transport::{open_stream, Endpoint, Stream};
 
 /// Read at least this much at a time.
 const READ_CHUNK: usize = 64 * 1024;
@@ -89,6 +89,8 @@ pub(crate) struct Session {
     partial: Vec<Bytes>,
     stalled: Option<Msg>,
     reconnect_at: Option<Instant>,
+    /// A TCP connect in progress is given up at this time (ZMQ_CONNECT_TIMEOUT).
+    connect_deadline: Option<Instant>,
     reconnect_ivl: Option<Duration>,
     linger_deadline: Option<Instant>,
     terminating: bool,
@@ -131,6 +133,7 @@ impl Session {
             partial: Vec::new(),
             stalled: None,
             reconnect_at: None,
+            connect_deadline: None,
             linger_deadline: None,
             terminating: false,
             armed: None,
@@ -159,10 +162,14 @@ impl Session {
 
     /// The next time the session wants to run, if it is newly set.
     pub(crate) fn deadline(&mut self) -> Option<Instant> {
-        let mut d = [self.reconnect_at, self.linger_deadline]
-            .into_iter()
-            .flatten()
-            .min();
+        let mut d = [
+            self.reconnect_at,
+            self.connect_deadline,
+            self.linger_deadline,
+        ]
+        .into_iter()
+        .flatten()
+        .min();
         if let State::Active(a) = &self.state {
             for t in [a.handshake_deadline, a.connection.poll_timeout()]
                 .into_iter()
@@ -233,7 +240,11 @@ impl Session {
             self.link.is_closed() || self.pipe.as_ref().is_some_and(|p| p.inbound.is_closed());
         if (closed || self.terminating) && self.linger_deadline.is_none() {
             self.terminating = true;
-            self.linger_deadline = Some(match self.options.linger {
+            let linger = match self.link.close_linger() {
+                Some(at_close) if self.link.is_closed() => at_close,
+                _ => self.options.linger,
+            };
+            self.linger_deadline = Some(match linger {
                 Some(d) => now + d,
                 None => now + Duration::from_secs(u64::from(u32::MAX)),
             });
@@ -279,13 +290,15 @@ impl Session {
             return State::Dead;
         };
         if self.terminating {
+            // No reconnect is due any more: a stale time would spin the timer.
+            self.reconnect_at = None;
             return State::Idle;
         }
         if self.reconnect_at.is_some_and(|at| at > ctx.now) {
             return State::Idle;
         }
         self.reconnect_at = None;
-        match open_stream(endpoint) {
+        match open_stream(endpoint, &self.options.net) {
             Ok(mut stream) => {
                 if let Err(_e) = ctx.registry.register(
                     &mut stream,
@@ -295,6 +308,9 @@ impl Session {
                     return self.schedule_reconnect(ctx.now);
                 }
                 self.emit(EventKind::ConnectDelayed, 115);
+                if matches!(stream, Stream::Tcp(_)) {
+                    self.connect_deadline = self.options.net.connect_timeout.map(|t| ctx.now + t);
+                }
                 State::Connecting(stream)
             }
             Err(_) => self.schedule_reconnect(ctx.now),
@@ -305,13 +321,20 @@ impl Session {
         match stream.take_error() {
             Ok(None) => {}
             _ => {
+                self.connect_deadline = None;
                 let _ = ctx.registry.deregister(&mut stream);
                 return self.schedule_reconnect(ctx.now);
             }
         }
         if !stream.is_connected() {
+            if self.connect_deadline.is_some_and(|d| ctx.now >= d) {
+                self.connect_deadline = None;
+                let _ = ctx.registry.deregister(&mut stream);
+                return self.schedule_reconnect(ctx.now);
+            }
             return State::Connecting(stream);
         }
+        self.connect_deadline = None;
         self.emit(EventKind::Connected, stream.raw_fd() as u32);
         self.activate(ctx, stream)
     }
@@ -334,7 +357,7 @@ impl Session {
 
     /// Starts ZMTP on a connected stream.
     fn activate(&mut self, ctx: &mut Ctx<'_>, mut stream: Stream) -> State {
-        stream.set_nodelay();
+        stream.tune(&self.options.net);
         if matches!(self.role, Role::Accepted(_)) {
             let _ = ctx.registry.register(
                 &mut stream,
@@ -566,6 +589,7 @@ impl Session {
                 info.properties.push((name.to_owned(), value.clone()));
             }
         }
+        info.source_fd = Some(a.stream.raw_fd());
         let address = a.stream.peer_address();
         if !address.is_empty() {
             info.properties
@@ -826,20 +850,5 @@ fn protocol_error_code(e: &ZmtpError) -> u32 {
         ZmtpError::Malformed(_) => 0x1000_0002,
         ZmtpError::PeerError(_) => 0x1000_0000,
         _ => 0x1000_0000,
-    }
-}
-
-fn open_stream(endpoint: &Endpoint) -> io::Result<Stream> {
-    match endpoint {
-        Endpoint::Tcp { .. } => {
-            let addrs = endpoint.connect_addrs()?;
-            let addr = addrs
-                .first()
-                .copied()
-                .ok_or_else(|| io::Error::from(io::ErrorKind::AddrNotAvailable))?;
-            Ok(Stream::Tcp(mio::net::TcpStream::connect(addr)?))
-        }
-        Endpoint::Ipc(path) => Ok(Stream::Unix(mio::net::UnixStream::connect(path)?)),
-        Endpoint::Inproc(_) => Err(io::Error::from(io::ErrorKind::InvalidInput)),
     }
 }

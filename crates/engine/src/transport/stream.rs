@@ -47,9 +47,12 @@ impl Stream {
         }
     }
 
-    pub(crate) fn set_nodelay(&self) {
+    /// Applies the connection-level options (TCP_NODELAY, keepalive, ...)
+    /// to a freshly connected or accepted stream; best effort, as a failure
+    /// here must not lose the connection.
+    pub(crate) fn tune(&self, net: &super::NetOptions) {
         if let Stream::Tcp(s) = self {
-            let _ = s.set_nodelay(true);
+            let _ = net.tune_connected_tcp(&socket2::SockRef::from(s));
         }
     }
 

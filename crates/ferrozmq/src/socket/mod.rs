@@ -2,6 +2,7 @@
 
 mod monitor;
 mod options;
+mod transport_options;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -111,7 +112,7 @@ impl Socket {
     /// Accepts connections on `endpoint` (`tcp://*:5555`, `ipc:///tmp/x`, `inproc://name`).
     pub fn bind(&mut self, endpoint: &str) -> Result<()> {
         self.check_open()?;
-        let parsed = parse_endpoint(endpoint)?;
+        let parsed = parse_endpoint(endpoint, Endpoint::parse)?;
         match &parsed {
             Endpoint::Inproc(name) => {
                 self.ctx
@@ -141,7 +142,7 @@ impl Socket {
     /// Connects to `endpoint`; the peer need not exist yet (reconnects until it does).
     pub fn connect(&mut self, endpoint: &str) -> Result<()> {
         self.check_open()?;
-        let parsed = parse_endpoint(endpoint)?;
+        let parsed = parse_endpoint(endpoint, Endpoint::parse_connect)?;
         match &parsed {
             Endpoint::Inproc(name) => {
                 let pipe = self.ctx.engine()?.inproc().connect(
@@ -444,6 +445,8 @@ impl Socket {
             pipe.outbound.close();
             pipe.inbound.close();
         }
+        self.link
+            .set_close_linger(self.options.session_options().linger);
         if let Ok(engine) = self.ctx.engine() {
             engine.close_socket(&self.link);
         }
@@ -546,9 +549,16 @@ impl Drop for Socket {
     }
 }
 
-fn parse_endpoint(endpoint: &str) -> Result<Endpoint> {
-    Endpoint::parse(endpoint).map_err(|e| match e {
+fn parse_endpoint(
+    endpoint: &str,
+    parse: fn(&str) -> std::result::Result<Endpoint, EndpointError>,
+) -> Result<Endpoint> {
+    parse(endpoint).map_err(|e| match e {
         EndpointError::Invalid => Error::Invalid,
         EndpointError::UnsupportedTransport => Error::ProtocolNotSupported,
+        EndpointError::NameTooLong => Error::Os(ENAMETOOLONG),
     })
 }
+
+/// Linux's errno for a name too long (this crate has no libc for one number).
+const ENAMETOOLONG: i32 = 36;
