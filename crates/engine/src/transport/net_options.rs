@@ -140,3 +140,70 @@ impl NetOptions {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use socket2::{Domain, Type};
+
+    use super::*;
+
+    #[test]
+    fn applies_socket_and_connection_settings() {
+        let net = NetOptions {
+            sndbuf: Some(64 * 1024),
+            rcvbuf: Some(64 * 1024),
+            tos: 0x28,
+            keepalive: Keepalive {
+                enable: 1,
+                count: 3,
+                idle: 30,
+                interval: 5,
+            },
+            tcp_maxrt: Some(Duration::from_millis(7000)),
+            ..NetOptions::default()
+        };
+        let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+        net.prepare_tcp(&socket).unwrap();
+        // Linux doubles the requested buffer sizes for its own bookkeeping.
+        assert!(socket.send_buffer_size().unwrap() >= 64 * 1024);
+        assert!(socket.recv_buffer_size().unwrap() >= 64 * 1024);
+        assert_eq!(socket.tos_v4().unwrap(), 0x28);
+        net.tune_connected_tcp(&socket).unwrap();
+        assert!(socket.tcp_nodelay().unwrap());
+        assert!(socket.keepalive().unwrap());
+        assert_eq!(
+            socket.tcp_keepalive_time().unwrap(),
+            Duration::from_secs(30)
+        );
+        assert_eq!(
+            socket.tcp_keepalive_interval().unwrap(),
+            Duration::from_secs(5)
+        );
+        assert_eq!(socket.tcp_keepalive_retries().unwrap(), 3);
+        assert_eq!(
+            socket.tcp_user_timeout().unwrap(),
+            Some(Duration::from_millis(7000))
+        );
+    }
+
+    #[test]
+    fn defaults_leave_the_os_alone() {
+        let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+        let before = socket.send_buffer_size().unwrap();
+        let net = NetOptions::default();
+        net.prepare_tcp(&socket).unwrap();
+        net.tune_connected_tcp(&socket).unwrap();
+        assert_eq!(socket.send_buffer_size().unwrap(), before);
+        assert!(!socket.keepalive().unwrap());
+        let off = NetOptions {
+            keepalive: Keepalive {
+                enable: 0,
+                ..Keepalive::default()
+            },
+            ..NetOptions::default()
+        };
+        socket.set_keepalive(true).unwrap();
+        off.tune_connected_tcp(&socket).unwrap();
+        assert!(!socket.keepalive().unwrap());
+    }
+}

@@ -16,3 +16,4 @@ mod reqrep;
 mod router;
 mod security;
 mod tools;
+mod transport_options;
