@@ -190,7 +190,10 @@ impl Socket {
             .position(|r| matches!(r, Record::Bound { endpoint: e, .. } | Record::InprocBound { endpoint: e, .. } if e == endpoint))
             .ok_or(Error::NotFound)?;
         match self.endpoints.remove(pos) {
-            Record::Bound { id, .. } => self.ctx.engine()?.remove(id),
+            Record::Bound { id, .. } => {
+                self.ctx.engine()?.remove(id);
+                self.close_accepted_pipes(endpoint);
+            }
             Record::InprocBound { name, .. } => {
                 let _ = self.ctx.engine()?.inproc().unbind(&name, &self.link);
             }
@@ -485,6 +488,19 @@ impl Socket {
         if fresh || self.receiving_peer.is_none() {
             self.receiving_peer = Some(peer.get());
             self.peer_cache = Some((peer, version));
+        }
+    }
+
+    /// Unbind ends the connections the endpoint accepted at once, as libzmq
+    /// does: nothing more arrives or leaves through them while the I/O
+    /// thread catches up; what they already delivered can still be received.
+    fn close_accepted_pipes(&mut self, endpoint: &str) {
+        self.process_link_events();
+        for pipe in self.pattern.pipes() {
+            if &*pipe.endpoint == endpoint {
+                pipe.outbound.close();
+                pipe.inbound.close();
+            }
         }
     }
 

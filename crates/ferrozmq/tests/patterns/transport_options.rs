@@ -319,3 +319,23 @@ fn keepalive_accepts_only_libzmq_values() {
     c.connect(&ep).unwrap();
     bounce(&mut s, &mut c);
 }
+
+/// Unbind ends what the endpoint accepted at once: a message sent right after
+/// never reaches the unbound socket (libzmq's test_reconnect_ivl relies on it).
+#[test]
+fn unbind_ends_accepted_connections_at_once() {
+    for transport in ["tcp", "ipc"] {
+        let ctx = Context::new();
+        let mut server = socket(&ctx, SocketType::Pair);
+        let ep = bind(&mut server, transport);
+        let mut client = socket(&ctx, SocketType::Pair);
+        client.set_option(SocketOption::ReconnectIvl, -1).unwrap();
+        client.connect(&ep).unwrap();
+        bounce(&mut server, &mut client);
+        server.unbind(&ep).unwrap();
+        client.set_option(SocketOption::SndTimeo, 100).unwrap();
+        let _ = client.send("too late", 0);
+        server.set_option(SocketOption::RcvTimeo, 200).unwrap();
+        assert_eq!(server.recv(0).err(), Some(Error::Again), "{transport}");
+    }
+}
