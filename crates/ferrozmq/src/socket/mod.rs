@@ -448,8 +448,9 @@ impl Socket {
             pipe.outbound.close();
             pipe.inbound.close();
         }
+        let linger = u64::try_from(self.options.linger).ok();
         self.link
-            .set_close_linger(self.options.session_options().linger);
+            .set_close_linger(linger.map(Duration::from_millis));
         if let Ok(engine) = self.ctx.engine() {
             engine.close_socket(&self.link);
         }
