@@ -9,7 +9,7 @@ pub const ZMQ_VERSION_MAJOR: c_int = 4;
 /// Minor version of the libzmq API we implement.
 pub const ZMQ_VERSION_MINOR: c_int = 3;
 /// Patch version of the libzmq API we implement.
-pub const ZMQ_VERSION_PATCH: c_int = 5;
+pub const ZMQ_VERSION_PATCH: c_int = 4;
 
 /// Base for error numbers the platform does not define.
 pub const ZMQ_HAUSNUMERO: c_int = 156384712;
@@ -73,7 +73,7 @@ pub const ZMQ_PUSH: c_int = 8;
 pub const ZMQ_XPUB: c_int = 9;
 /// Socket type XSUB.
 pub const ZMQ_XSUB: c_int = 10;
-/// Socket type STREAM (not supported: zmq_socket fails with EINVAL).
+/// Socket type STREAM: raw TCP to peers that speak no ZeroMQ.
 pub const ZMQ_STREAM: c_int = 11;
 /// Deprecated alias of ZMQ_DEALER.
 pub const ZMQ_XREQ: c_int = ZMQ_DEALER;
@@ -196,7 +196,7 @@ pub const ZMQ_BLOCKY: c_int = 70;
 pub const ZMQ_XPUB_MANUAL: c_int = 71;
 /// Socket option: XPUB welcome message.
 pub const ZMQ_XPUB_WELCOME_MSG: c_int = 72;
-/// Socket option: STREAM connect/disconnect notifications (not supported).
+/// Socket option: STREAM connect/disconnect notifications (default on).
 pub const ZMQ_STREAM_NOTIFY: c_int = 73;
 /// Socket option: SUB receives what does not match.
 pub const ZMQ_INVERT_MATCHING: c_int = 74;

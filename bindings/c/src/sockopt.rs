@@ -94,8 +94,18 @@ pub unsafe extern "C" fn zmq_getsockopt(
             }
             // SAFETY: optval is writable for room >= encoded.len() bytes.
             unsafe {
-                ptr::copy_nonoverlapping(encoded.as_ptr(), optval.cast::<u8>(), encoded.len())
-            };
+                ptr::copy_nonoverlapping(encoded.as_ptr(), optval.cast::<u8>(), encoded.len());
+            }
+            // libzmq zeroes the rest of a larger buffer (so an int read
+            // into an int64_t comes out right).
+            // SAFETY: optval is writable for `room` bytes.
+            unsafe {
+                ptr::write_bytes(
+                    optval.cast::<u8>().add(encoded.len()),
+                    0,
+                    room - encoded.len(),
+                );
+            }
         }
         // SAFETY: as above.
         unsafe { *optvallen = encoded.len() };

@@ -20,6 +20,7 @@
 mod direct;
 mod engine;
 mod inproc;
+mod limits;
 mod link;
 mod monitor;
 mod msg;
@@ -29,16 +30,19 @@ mod pipe;
 mod reactor;
 mod session;
 mod sys;
+mod thread_options;
 mod transport;
 
 pub use engine::Engine;
 pub use inproc::{InprocError, InprocPeer, InprocRegistry};
+pub use limits::frame_size_ceiling;
 pub use link::{LinkEvent, SocketLink};
 pub use monitor::{EventKind, MonitorEvent, MonitorSink};
 pub use msg::{Msg, MsgKind};
-pub use notify::{Notify, Signaler};
+pub use notify::{Notify, Signaler, WaitOutcome};
 pub use options::SessionOptions;
 pub use pipe::{PeerInfo, PeerRef, Pipe, PushError, Queue, SparseClock};
 pub use reactor::EndpointId;
 pub use sys::{poll_fds, PollFd};
+pub use thread_options::ThreadOptions;
 pub use transport::{AddressMask, Endpoint, EndpointError, IpcFilters, Keepalive, NetOptions};

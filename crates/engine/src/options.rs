@@ -35,6 +35,13 @@ pub struct SessionOptions {
     pub zap_domain: Bytes,
     /// Keep only the last message in each direction (ZMQ_CONFLATE).
     pub conflate: bool,
+    /// Raw TCP, no ZMTP (ZMQ_STREAM): bytes pass as they come.
+    pub raw: bool,
+    /// In raw mode, announce each connect and disconnect to the socket with
+    /// an empty message (ZMQ_STREAM_NOTIFY).
+    pub raw_notify: bool,
+    /// Greet each new peer with an empty message (ZMQ_PROBE_ROUTER).
+    pub probe_router: bool,
 }
 
 impl SessionOptions {
@@ -53,6 +60,9 @@ impl SessionOptions {
             net: NetOptions::default(),
             zap_domain: Bytes::new(),
             conflate: false,
+            raw: false,
+            raw_notify: true,
+            probe_router: false,
         }
     }
 }

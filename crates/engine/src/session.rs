@@ -4,12 +4,16 @@
 //! messages between the connection and the socket's pipe. A session made by
 //! `connect` outlives its connections: it reconnects with backoff and keeps
 //! its pipe, so messages queued while disconnected go out after reconnecting.
+//!
+//! STREAM sockets speak no ZMTP: their sessions run in raw mode (`raw`).
 
 use std::io::{self, IoSlice};
+use std::os::fd::RawFd;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
+use ferrozmq_zmtp::frame::TransmitQueue;
 use ferrozmq_zmtp::{
     Connection, Error as ZmtpError, Event, SocketType, Subscription, ZapReply, ZapRequest,
 };
@@ -24,6 +28,8 @@ use crate::options::SessionOptions;
 use crate::pipe::{PeerInfo, Pipe, PushError};
 use crate::reactor::{Ctx, EndpointId, SessionWake};
 use crate::transport::{open_stream, Endpoint, Stream};
+
+mod raw;
 
 /// Read at least this much at a time.
 const READ_CHUNK: usize = 64 * 1024;
@@ -53,6 +59,8 @@ enum State {
     Connecting(Stream),
     /// Greeting, handshake or traffic.
     Active(Box<Active>),
+    /// Raw bytes, no ZMTP (STREAM sockets).
+    Raw(Box<raw::RawActive>),
     /// Done; the reactor drops the session.
     Dead,
 }
@@ -74,6 +82,10 @@ struct Active {
     readable: bool,
     /// The last write hit a full socket buffer; wait for a writable event.
     write_blocked: bool,
+    /// The OS said the peer closed or reset its side: read until the end is
+    /// seen, since a short read no longer means the socket is drained (the
+    /// end came with the data, in the same edge-triggered event).
+    hung_up: bool,
 }
 
 pub(crate) struct Session {
@@ -186,12 +198,17 @@ impl Session {
     }
 
     /// Records what an OS event said about the stream.
-    pub(crate) fn note_readiness(&mut self, readable: bool, writable: bool) {
-        if let State::Active(a) = &mut self.state {
-            a.readable |= readable;
-            if writable {
-                a.write_blocked = false;
+    pub(crate) fn note_readiness(&mut self, readable: bool, writable: bool, hung_up: bool) {
+        match &mut self.state {
+            State::Active(a) => {
+                a.readable |= readable;
+                a.hung_up |= hung_up;
+                if writable {
+                    a.write_blocked = false;
+                }
             }
+            State::Raw(r) => r.note_readiness(readable, writable, hung_up),
+            _ => {}
         }
     }
 
@@ -210,6 +227,7 @@ impl Session {
             State::Idle => self.drive_idle(ctx),
             State::Connecting(stream) => self.drive_connecting(ctx, stream),
             State::Active(active) => self.drive_active(ctx, active),
+            State::Raw(r) => self.drive_raw(ctx, r),
             State::Dead => State::Dead,
         };
         if self.is_finished(ctx.now) {
@@ -264,6 +282,7 @@ impl Session {
         let queued = self.pipe.as_ref().is_some_and(|p| !p.inbound.is_empty());
         let unsent = match &self.state {
             State::Active(a) => a.connection.pending_transmit() > 0,
+            State::Raw(r) => r.pending_transmit() > 0,
             _ => false,
         };
         let never_connected = self.pipe.is_none();
@@ -274,9 +293,14 @@ impl Session {
         if let Some(pipe) = &self.pipe {
             pipe.direct.disable();
         }
-        if let State::Active(a) = &mut self.state {
-            let _ = ctx.registry.deregister(&mut a.stream);
-            a.stream.shutdown();
+        let stream = match &mut self.state {
+            State::Active(a) => Some(&mut a.stream),
+            State::Raw(r) => Some(r.stream_mut()),
+            _ => None,
+        };
+        if let Some(stream) = stream {
+            let _ = ctx.registry.deregister(stream);
+            stream.shutdown();
         }
         self.state = State::Dead;
         if let Some(pipe) = &self.pipe {
@@ -355,7 +379,7 @@ impl Session {
         State::Idle
     }
 
-    /// Starts ZMTP on a connected stream.
+    /// Starts ZMTP (or raw mode) on a connected stream.
     fn activate(&mut self, ctx: &mut Ctx<'_>, mut stream: Stream) -> State {
         stream.tune(&self.options.net);
         if matches!(self.role, Role::Accepted(_)) {
@@ -364,6 +388,9 @@ impl Session {
                 ctx.token,
                 Interest::READABLE | Interest::WRITABLE,
             );
+        }
+        if self.options.raw {
+            return self.activate_raw(ctx, stream);
         }
         let connection = match Connection::new(self.options.zmtp.clone()) {
             Ok(c) => c,
@@ -379,6 +406,7 @@ impl Session {
             failed: None,
             readable: true,
             write_blocked: false,
+            hung_up: false,
         });
         self.drive_active(ctx, active)
     }
@@ -612,22 +640,7 @@ impl Session {
                     self.link.post(LinkEvent::Hiccup(pipe.id));
                 }
             }
-            None => {
-                let pipe = Pipe::new(
-                    self.options.rcvhwm,
-                    self.options.sndhwm,
-                    self.endpoint.clone(),
-                );
-                pipe.set_peer_info(info);
-                pipe.set_conflate(self.options.conflate);
-                // Socket view: inbound is written by us, outbound read by us.
-                pipe.inbound.set_reader(self.link.signaler.clone());
-                pipe.inbound.set_writer(self.wake.clone());
-                pipe.outbound.set_reader(self.wake.clone());
-                pipe.outbound.set_writer(self.link.signaler.clone());
-                self.pipe = Some(pipe.mirror());
-                self.link.post(LinkEvent::Attach(pipe));
-            }
+            None => self.attach_new_pipe(info),
         }
         let framing = a.connection.framing();
         let direct_ok =
@@ -635,6 +648,28 @@ impl Session {
         if let (Some(pipe), true) = (&self.pipe, direct_ok) {
             pipe.direct.enable(a.stream.raw_fd(), framing);
         }
+    }
+
+    /// Makes the socket's pipe for a connection that had none (accepted, or
+    /// connected with ZMQ_IMMEDIATE) and hands it to the socket.
+    fn attach_new_pipe(&mut self, info: PeerInfo) {
+        let pipe = Pipe::new(
+            self.options.rcvhwm,
+            self.options.sndhwm,
+            self.endpoint.clone(),
+        );
+        pipe.set_peer_info(info);
+        pipe.set_conflate(self.options.conflate);
+        // Socket view: inbound is written by us, outbound read by us.
+        pipe.inbound.set_reader(self.link.signaler.clone());
+        pipe.inbound.set_writer(self.wake.clone());
+        pipe.outbound.set_reader(self.wake.clone());
+        pipe.outbound.set_writer(self.link.signaler.clone());
+        if self.options.probe_router {
+            pipe.send_probe();
+        }
+        self.pipe = Some(pipe.mirror());
+        self.link.post(LinkEvent::Attach(pipe));
     }
 
     /// Encodes and writes until the socket's queue is empty or the stream is
@@ -729,8 +764,14 @@ impl Session {
         self.emit(EventKind::Disconnected, a.stream.raw_fd() as u32);
         self.partial.clear();
         self.stalled = None;
+        self.reconnect_or_end(ctx.now)
+    }
+
+    /// After losing a connection: a connecter tries again later; any other
+    /// session ends and closes its pipe.
+    fn reconnect_or_end(&mut self, now: Instant) -> State {
         match self.role {
-            Role::Connecter(_) if !self.terminating => self.schedule_reconnect(ctx.now),
+            Role::Connecter(_) if !self.terminating => self.schedule_reconnect(now),
             _ => {
                 if let Some(pipe) = &self.pipe {
                     pipe.outbound.close();
@@ -775,13 +816,26 @@ fn read_some(a: &mut Active) -> Result<bool, Failure> {
     if a.read_buf.capacity() - a.read_buf.len() < want {
         a.read_buf.reserve(want.max(READ_CHUNK));
     }
-    let space = a.read_buf.capacity() - a.read_buf.len();
-    match crate::sys::read_into(a.stream.raw_fd(), &mut a.read_buf) {
+    read_once(a.stream.raw_fd(), &mut a.read_buf, &mut a.eof, a.hung_up)
+}
+
+/// Reads once into the free space of `buf`; sets `eof` when the peer closed
+/// its side; returns whether more may be waiting. A short read means the
+/// socket is drained unless the peer `hung_up` (its close came with the
+/// data, in the same edge-triggered event): then read on to the end.
+fn read_once(
+    fd: RawFd,
+    buf: &mut BytesMut,
+    eof: &mut bool,
+    hung_up: bool,
+) -> Result<bool, Failure> {
+    let space = buf.capacity() - buf.len();
+    match crate::sys::read_into(fd, buf) {
         Ok(0) => {
-            a.eof = true;
+            *eof = true;
             Ok(false)
         }
-        Ok(n) => Ok(n == space),
+        Ok(n) => Ok(n == space || hung_up),
         Err(e) => match e.kind() {
             io::ErrorKind::WouldBlock => Ok(false),
             io::ErrorKind::Interrupted => Ok(true),
@@ -799,17 +853,21 @@ enum Flushed {
 
 /// Writes as much of the transmit queue as the socket takes.
 fn flush(a: &mut Active) -> Result<Flushed, Failure> {
+    write_queue(a.stream.raw_fd(), a.connection.transmit())
+}
+
+/// Writes as much of `q` as the stream `fd` takes.
+fn write_queue(fd: RawFd, q: &mut TransmitQueue) -> Result<Flushed, Failure> {
     loop {
-        let q = a.connection.transmit();
         if q.is_empty() {
             return Ok(Flushed::All);
         }
         let mut slices = [IoSlice::new(&[]); 64];
         let n = q.io_slices(&mut slices);
-        let written = crate::sys::send_vectored(a.stream.raw_fd(), slices.get(..n).unwrap_or(&[]));
+        let written = crate::sys::send_vectored(fd, slices.get(..n).unwrap_or(&[]));
         match written {
             Ok(0) => return Err(Failure::Io),
-            Ok(w) => a.connection.transmit().advance(w),
+            Ok(w) => q.advance(w),
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Flushed::Blocked),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(_) => return Err(Failure::Io),

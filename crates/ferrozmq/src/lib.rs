@@ -41,7 +41,7 @@ pub use ferrozmq_engine::EventKind;
 pub use ferrozmq_zmtp::SocketType;
 pub use message::Message;
 pub use poller::{poll, PollItem, POLLERR};
-pub use proxy::{proxy, proxy_steerable};
+pub use proxy::{proxy, proxy_single, proxy_steerable};
 pub use socket::{
     OptionValue, Socket, SocketOption, DONTWAIT, EVENT_ALL, POLLIN, POLLOUT, SNDMORE,
 };

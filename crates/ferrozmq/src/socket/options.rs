@@ -119,6 +119,8 @@ pub enum SocketOption {
     XpubManual = 71,
     /// ZMQ_XPUB_WELCOME_MSG: message sent to each new subscriber.
     XpubWelcomeMsg = 72,
+    /// ZMQ_STREAM_NOTIFY: STREAM announces connects and disconnects (set-only).
+    StreamNotify = 73,
     /// ZMQ_INVERT_MATCHING: SUB receives what does not match.
     InvertMatching = 74,
     /// ZMQ_HEARTBEAT_IVL: ms between PINGs (0 = off).
@@ -147,7 +149,7 @@ impl SocketOption {
     /// The option with libzmq's number `n`.
     pub fn from_raw(n: i32) -> Option<SocketOption> {
         use SocketOption::*;
-        const ALL: [SocketOption; 62] = [
+        const ALL: [SocketOption; 63] = [
             Affinity,
             RoutingId,
             Subscribe,
@@ -196,6 +198,7 @@ impl SocketOption {
             Blocky,
             XpubManual,
             XpubWelcomeMsg,
+            StreamNotify,
             InvertMatching,
             HeartbeatIvl,
             HeartbeatTtl,
@@ -283,6 +286,10 @@ pub(crate) struct Options {
     pub(crate) tcp_maxrt: i32,
     pub(crate) misc: [i32; 4],
     pub(crate) transport: TransportOptions,
+    pub(crate) stream_notify: bool,
+    /// Set by the socket for the message being sent: its first frame came
+    /// with SNDMORE (STREAM routes only such a frame; not an option users set).
+    pub(crate) sndmore: bool,
     /// Set by the socket for the message being sent: it came long after the
     /// previous one, so it may be written directly (not an option users set).
     pub(crate) sparse: bool,
@@ -335,6 +342,8 @@ impl Options {
             tcp_maxrt: 0,
             misc: [0; 4],
             transport: TransportOptions::default(),
+            stream_notify: true,
+            sndmore: false,
             sparse: false,
         }
     }
@@ -408,6 +417,9 @@ impl Options {
             O::XpubNodrop => self.xpub_nodrop = loose_bool(value)?,
             O::XpubWelcomeMsg => self.xpub_welcome_msg = Some(Bytes::copy_from_slice(value)),
             O::InvertMatching => self.invert_matching = loose_bool(value)?,
+            O::StreamNotify if self.socket_type == SocketType::Stream => {
+                self.stream_notify = strict_bool(value)?
+            }
             O::HandshakeIvl => self.handshake_ivl = at_least(value, 0)?,
             O::HeartbeatIvl => self.heartbeat_ivl = at_least(value, 0)?,
             O::HeartbeatTtl => {
@@ -450,7 +462,8 @@ impl Options {
             | O::Mechanism
             | O::ThreadSafe
             | O::Subscribe
-            | O::Unsubscribe => return Err(Error::Invalid),
+            | O::Unsubscribe
+            | O::StreamNotify => return Err(Error::Invalid),
         }
         Ok(())
     }
@@ -551,7 +564,11 @@ impl Options {
         zmtp.metadata = self.metadata.clone();
         zmtp.mechanism = self.mechanism();
         zmtp.zap_for_null = !self.zap_domain.is_empty();
-        zmtp.max_message_size = u64::try_from(self.maxmsgsize).ok();
+        // Unset (-1): no frame larger than could ever be held.
+        zmtp.max_message_size = Some(
+            u64::try_from(self.maxmsgsize)
+                .unwrap_or_else(|_| ferrozmq_engine::frame_size_ceiling()),
+        );
         zmtp.heartbeat = HeartbeatConfig {
             interval: ms(self.heartbeat_ivl),
             ttl: ms(self.heartbeat_ttl),
@@ -580,6 +597,8 @@ impl Options {
         s.connect_routing_id = self.connect_routing_id.clone();
         s.net = self.net_options();
         s.zap_domain = self.zap_domain.clone();
+        s.raw = self.socket_type == SocketType::Stream;
+        s.raw_notify = self.stream_notify;
         s.conflate = self.conflate
             && matches!(
                 self.socket_type,
@@ -589,6 +608,8 @@ impl Options {
                     | SocketType::Pub
                     | SocketType::Sub
             );
+        s.probe_router = self.probe_router
+            && matches!(self.socket_type, SocketType::Router | SocketType::Dealer);
         s
     }
 }

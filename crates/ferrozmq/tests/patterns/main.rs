@@ -8,10 +8,13 @@
 )]
 
 mod common;
+mod context;
 mod hwm_linger;
+mod inproc;
 mod pipeline;
 mod pubsub;
 mod reconnect_heartbeat;
+mod repeated_connect;
 mod reqrep;
 mod router;
 mod security;
