@@ -14,8 +14,10 @@ use crate::sys;
 pub(crate) struct Bound {
     pub(crate) listener: Listener,
     pub(crate) endpoint: String,
-    /// The socket file to remove when the listener closes (none for abstract
-    /// names and for sockets the application handed over).
+    /// The socket file to remove when the listener closes: only one made for
+    /// `ipc://*`. As in libzmq, a named path stays (another socket may have
+    /// bound it again by the time this listener closes on the I/O thread),
+    /// and so do abstract names and sockets the application handed over.
     pub(crate) ipc_path: Option<PathBuf>,
 }
 
@@ -38,7 +40,8 @@ pub(crate) fn bind(endpoint: &Endpoint, net: &NetOptions) -> io::Result<Bound> {
             tcp_bound(socket)
         }
         Endpoint::Ipc(path) => {
-            let path = if path.as_os_str() == "*" {
+            let wildcard = path.as_os_str() == "*";
+            let path = if wildcard {
                 fresh_ipc_path()
             } else {
                 path.clone()
@@ -54,7 +57,7 @@ pub(crate) fn bind(endpoint: &Endpoint, net: &NetOptions) -> io::Result<Bound> {
             Ok(Bound {
                 listener: unix_listener(socket)?,
                 endpoint: format!("ipc://{}", path.display()),
-                ipc_path: (!abstract_name).then_some(path),
+                ipc_path: wildcard.then_some(path),
             })
         }
         Endpoint::Inproc(_) => Err(io::Error::from(io::ErrorKind::InvalidInput)),

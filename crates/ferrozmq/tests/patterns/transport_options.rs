@@ -339,3 +339,21 @@ fn unbind_ends_accepted_connections_at_once() {
         assert_eq!(server.recv(0).err(), Some(Error::Again), "{transport}");
     }
 }
+
+/// As in libzmq, closing leaves a named ipc socket file (by then another
+/// socket may have bound the path again) and removes one made for `ipc://*`.
+#[test]
+fn ipc_socket_files_on_close() {
+    let named = std::env::temp_dir().join(format!("ferrozmq-named-{}", std::process::id()));
+    let ctx = Context::new();
+    let mut a = socket(&ctx, SocketType::Pull);
+    a.bind(&format!("ipc://{}", named.display())).unwrap();
+    let mut b = socket(&ctx, SocketType::Pull);
+    let wildcard = bind(&mut b, "ipc");
+    a.close();
+    b.close();
+    ctx.term().unwrap();
+    assert!(named.exists());
+    std::fs::remove_file(&named).unwrap();
+    assert!(!std::path::Path::new(&wildcard["ipc://".len()..]).exists());
+}
