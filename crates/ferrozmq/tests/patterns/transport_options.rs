@@ -357,3 +357,57 @@ fn ipc_socket_files_on_close() {
     std::fs::remove_file(&named).unwrap();
     assert!(!std::path::Path::new(&wildcard["ipc://".len()..]).exists());
 }
+
+/// A connect the peer never answers is given up after ZMQ_CONNECT_TIMEOUT
+/// and retried: a listener with a full accept queue drops new SYNs, so
+/// without the timeout the attempt would hang for the kernel's two minutes.
+#[test]
+fn connect_timeout_retries_an_unanswered_connect() {
+    use socket2::{Domain, Socket as RawSocket, Type};
+    let listener = RawSocket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    listener
+        .bind(
+            &"127.0.0.1:0"
+                .parse::<std::net::SocketAddr>()
+                .unwrap()
+                .into(),
+        )
+        .unwrap();
+    listener.listen(0).unwrap();
+    let addr = listener.local_addr().unwrap().as_socket().unwrap();
+    let _queued: Vec<_> = (0..3)
+        .filter_map(|_| {
+            std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)).ok()
+        })
+        .collect();
+    let ctx = Context::new();
+    let mut dealer = socket(&ctx, SocketType::Dealer);
+    dealer
+        .set_option(SocketOption::ConnectTimeout, 100)
+        .unwrap();
+    dealer
+        .monitor(
+            Some("inproc://monitor-connect-timeout"),
+            ferrozmq::EVENT_ALL,
+        )
+        .unwrap();
+    let mut mon = socket(&ctx, SocketType::Pair);
+    mon.connect("inproc://monitor-connect-timeout").unwrap();
+    dealer.connect(&format!("tcp://{addr}")).unwrap();
+    let started = Instant::now();
+    loop {
+        let frames = mon
+            .recv_multipart(0)
+            .expect("a connect retry within the receive timeout");
+        let event = u16::from_ne_bytes([frames[0][0], frames[0][1]]);
+        assert_ne!(
+            event, 0x0001,
+            "EVENT_CONNECTED: the accept queue was not full"
+        );
+        if event == 0x0004 {
+            break;
+        }
+    }
+    assert!(started.elapsed() < Duration::from_secs(3));
+    dealer.set_option(SocketOption::Linger, 0).unwrap();
+}
