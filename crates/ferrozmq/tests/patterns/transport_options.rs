@@ -411,3 +411,29 @@ fn connect_timeout_retries_an_unanswered_connect() {
     assert!(started.elapsed() < Duration::from_secs(3));
     dealer.set_option(SocketOption::Linger, 0).unwrap();
 }
+
+/// ZMQ_IPV6: `*` binds every IPv6 and IPv4 interface (one dual-stack
+/// socket), so peers come over either; without it, `*` is IPv4 only.
+#[test]
+fn ipv6_binds_both_families() {
+    if std::net::TcpListener::bind("[::1]:0").is_err() {
+        eprintln!("skipping ipv6_binds_both_families: no IPv6 loopback here");
+        return;
+    }
+    let ctx = Context::new();
+    let mut server = socket(&ctx, SocketType::Pull);
+    server.set_option(SocketOption::Ipv6, 1).unwrap();
+    server.bind("tcp://*:*").unwrap();
+    let ep = server.last_endpoint().to_owned();
+    assert!(ep.starts_with("tcp://[::]:"), "{ep}");
+    let port = ep.rsplit(':').next().unwrap();
+    for host in ["127.0.0.1", "[::1]"] {
+        let mut client = socket(&ctx, SocketType::Push);
+        client.connect(&format!("tcp://{host}:{port}")).unwrap();
+        client.send(host, 0).unwrap();
+        assert_eq!(server.recv_string(0).unwrap(), host);
+    }
+    let mut v4_only = socket(&ctx, SocketType::Pull);
+    v4_only.bind("tcp://*:*").unwrap();
+    assert!(v4_only.last_endpoint().starts_with("tcp://0.0.0.0:"));
+}
