@@ -61,7 +61,9 @@ impl TransportOptions {
                 if value.len() > 255 {
                     return Err(Error::Invalid);
                 }
-                let text = std::str::from_utf8(value).map_err(|_| Error::Invalid)?;
+                // libzmq reads the filter as a C string: a NUL ends it.
+                let text = value.split(|&b| b == 0).next().unwrap_or_default();
+                let text = std::str::from_utf8(text).map_err(|_| Error::Invalid)?;
                 let mask = AddressMask::parse(text, ipv6).ok_or(Error::Invalid)?;
                 self.tcp_accept_filters.push(mask);
             }

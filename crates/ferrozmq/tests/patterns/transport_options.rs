@@ -106,6 +106,8 @@ fn tcp_accept_filter_admits_only_matching_peers() {
     assert!(admitted("tcp", filter("127.0.0.1/32")));
     assert!(admitted("tcp", filter("0.0.0.0/0")));
     assert!(admitted("tcp", filter("127.0.0.0/8")));
+    // A C caller may pass the terminating NUL along.
+    assert!(admitted("tcp", filter("127.0.0.1\0")));
     assert!(!admitted("tcp", filter("127.0.0.255/32")));
     // Several filters: any one matching is enough; an empty value clears them.
     assert!(admitted("tcp", |s| {
