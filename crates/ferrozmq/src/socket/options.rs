@@ -133,11 +133,13 @@ pub enum SocketOption {
     XpubVerboser = 78,
     /// ZMQ_CONNECT_TIMEOUT: ms allowed for a TCP connect (0 = OS default).
     ConnectTimeout = 79,
-    /// ZMQ_TCP_MAXRT: ms sent data may stay unacknowledged (TCP_USER_TIMEOUT; 0 = OS default).
+    /// ZMQ_TCP_MAXRT: ms sent data may stay unacknowledged before the
+    /// connection drops (TCP_USER_TIMEOUT; 0 = OS default).
     TcpMaxrt = 80,
     /// ZMQ_THREAD_SAFE: whether the socket is thread-safe (read-only, 0).
     ThreadSafe = 81,
-    /// ZMQ_USE_FD: bind uses this already bound, listening socket (and owns it) instead of making one (-1 = none).
+    /// ZMQ_USE_FD: bind takes over this already bound, listening socket
+    /// (and closes it on unbind) instead of making one (-1 = none).
     UseFd = 89,
     /// ZMQ_BINDTODEVICE: bind every socket to this network interface (SO_BINDTODEVICE).
     BindToDevice = 92,
