@@ -349,7 +349,7 @@ struct iovec;
 // Socket option: handshake time limit in ms.
 #define ZMQ_HANDSHAKE_IVL 66
 
-// Socket option: SOCKS5 proxy (not supported).
+// Socket option: connect over tcp through this SOCKS5 proxy (`host:port`).
 #define ZMQ_SOCKS_PROXY 68
 
 // Socket option: XPUB blocks at HWM instead of dropping.
@@ -420,6 +420,12 @@ struct iovec;
 
 // Socket option (DRAFT in libzmq): add an application metadata property.
 #define ZMQ_METADATA 95
+
+// Socket option (DRAFT in libzmq): SOCKS5 proxy user name.
+#define ZMQ_SOCKS_USERNAME 99
+
+// Socket option (DRAFT in libzmq): SOCKS5 proxy password.
+#define ZMQ_SOCKS_PASSWORD 100
 
 // Message property: more frames follow.
 #define ZMQ_MORE 1

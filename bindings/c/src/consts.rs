@@ -186,7 +186,7 @@ pub const ZMQ_GSSAPI_SERVICE_PRINCIPAL: c_int = 64;
 pub const ZMQ_GSSAPI_PLAINTEXT: c_int = 65;
 /// Socket option: handshake time limit in ms.
 pub const ZMQ_HANDSHAKE_IVL: c_int = 66;
-/// Socket option: SOCKS5 proxy (not supported).
+/// Socket option: connect over tcp through this SOCKS5 proxy (`host:port`).
 pub const ZMQ_SOCKS_PROXY: c_int = 68;
 /// Socket option: XPUB blocks at HWM instead of dropping.
 pub const ZMQ_XPUB_NODROP: c_int = 69;
@@ -234,6 +234,10 @@ pub const ZMQ_GSSAPI_SERVICE_PRINCIPAL_NAMETYPE: c_int = 91;
 pub const ZMQ_BINDTODEVICE: c_int = 92;
 /// Socket option (DRAFT in libzmq): add an application metadata property.
 pub const ZMQ_METADATA: c_int = 95;
+/// Socket option (DRAFT in libzmq): SOCKS5 proxy user name.
+pub const ZMQ_SOCKS_USERNAME: c_int = 99;
+/// Socket option (DRAFT in libzmq): SOCKS5 proxy password.
+pub const ZMQ_SOCKS_PASSWORD: c_int = 100;
 
 /// Message property: more frames follow.
 pub const ZMQ_MORE: c_int = 1;

@@ -8,7 +8,7 @@ use ferrozmq::{Error, OptionValue, SocketOption};
 
 use crate::consts::{
     ZMQ_BINDTODEVICE, ZMQ_IPC_FILTER_GID, ZMQ_IPC_FILTER_PID, ZMQ_IPC_FILTER_UID, ZMQ_IPV4ONLY,
-    ZMQ_IPV6, ZMQ_TCP_ACCEPT_FILTER,
+    ZMQ_IPV6, ZMQ_SOCKS_PROXY, ZMQ_TCP_ACCEPT_FILTER,
 };
 use crate::guard::{self, Result};
 use crate::socket::{bytes, socket};
@@ -114,7 +114,8 @@ pub unsafe extern "C" fn zmq_getsockopt(
 }
 
 /// Options whose "clear" is (NULL, 0), as libzmq's strict string and set options.
-const CLEARED_BY_NULL_ONLY: [c_int; 5] = [
+const CLEARED_BY_NULL_ONLY: [c_int; 6] = [
+    ZMQ_SOCKS_PROXY,
     ZMQ_TCP_ACCEPT_FILTER,
     ZMQ_IPC_FILTER_PID,
     ZMQ_IPC_FILTER_UID,

@@ -26,14 +26,11 @@ pub struct SocketLink {
     pub signaler: Arc<Signaler>,
     events: SegQueue<LinkEvent>,
     closed: std::sync::atomic::AtomicBool,
-    /// ZMQ_LINGER in ms as the socket had it when it closed (-1 = forever,
-    /// [`LINGER_UNSET`] before): libzmq honours the value at close time,
-    /// not the one a connection started with.
-    close_linger: AtomicI64,
+    /// LINGER in ms as of the last close or disconnect (-1 = forever,
+    /// `LINGER_UNSET` before any).
+    linger_ms: AtomicI64,
     monitor: Mutex<Option<MonitorSink>>,
 }
-
-const LINGER_UNSET: i64 = i64::MIN;
 
 impl std::fmt::Debug for SocketLink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -48,7 +45,7 @@ impl SocketLink {
             signaler: Signaler::new(),
             events: SegQueue::new(),
             closed: std::sync::atomic::AtomicBool::new(false),
-            close_linger: AtomicI64::new(LINGER_UNSET),
+            linger_ms: AtomicI64::new(LINGER_UNSET),
             monitor: Mutex::new(None),
         })
     }
@@ -74,15 +71,17 @@ impl SocketLink {
         self.closed.store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
-    /// Records the socket's LINGER at close (`None` = forever); call before [`SocketLink::close`].
-    pub fn set_close_linger(&self, linger: Option<Duration>) {
+    /// Records the socket's LINGER (`None` = forever) before it closes or
+    /// disconnects: sessions linger for the value set when that happens,
+    /// as in libzmq, not the one their connect started with.
+    pub fn set_linger(&self, linger: Option<Duration>) {
         let ms = linger.map_or(-1, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
-        self.close_linger.store(ms, Ordering::SeqCst);
+        self.linger_ms.store(ms, Ordering::SeqCst);
     }
 
-    /// The LINGER recorded at close: `None` if none was, `Some(None)` for forever.
-    pub fn close_linger(&self) -> Option<Option<Duration>> {
-        match self.close_linger.load(Ordering::SeqCst) {
+    /// The LINGER recorded by [`SocketLink::set_linger`], if any.
+    pub(crate) fn linger(&self) -> Option<Option<Duration>> {
+        match self.linger_ms.load(Ordering::SeqCst) {
             LINGER_UNSET => None,
             ms => Some(u64::try_from(ms).ok().map(Duration::from_millis)),
         }
@@ -111,3 +110,6 @@ impl SocketLink {
         }
     }
 }
+
+/// `linger_ms` before the socket recorded any LINGER.
+const LINGER_UNSET: i64 = i64::MIN;

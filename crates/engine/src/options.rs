@@ -6,7 +6,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use ferrozmq_zmtp::Config;
 
-use crate::transport::NetOptions;
+use crate::transport::{NetOptions, SocksProxy};
 
 /// Everything a session needs to know about its socket.
 #[derive(Debug, Clone)]
@@ -35,6 +35,8 @@ pub struct SessionOptions {
     pub zap_domain: Bytes,
     /// Keep only the last message in each direction (ZMQ_CONFLATE).
     pub conflate: bool,
+    /// Reach tcp peers through this SOCKS5 proxy (ZMQ_SOCKS_PROXY).
+    pub socks_proxy: Option<SocksProxy>,
     /// Raw TCP, no ZMTP (ZMQ_STREAM): bytes pass as they come.
     pub raw: bool,
     /// In raw mode, announce each connect and disconnect to the socket with
@@ -60,6 +62,7 @@ impl SessionOptions {
             net: NetOptions::default(),
             zap_domain: Bytes::new(),
             conflate: false,
+            socks_proxy: None,
             raw: false,
             raw_notify: true,
             probe_router: false,

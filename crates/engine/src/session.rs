@@ -27,7 +27,7 @@ use crate::notify::Notify;
 use crate::options::SessionOptions;
 use crate::pipe::{PeerInfo, Pipe, PushError};
 use crate::reactor::{Ctx, EndpointId, SessionWake};
-use crate::transport::{open_stream, Endpoint, Stream};
+use crate::transport::{open_stream, Endpoint, ProxyConnect, SocksHandshake, Stream};
 
 mod raw;
 
@@ -57,6 +57,8 @@ enum State {
     Idle,
     /// A non-blocking connect is in progress.
     Connecting(Stream),
+    /// Connected to a SOCKS5 proxy, asking it for the target.
+    Proxying(Box<ProxyConnect>),
     /// Greeting, handshake or traffic.
     Active(Box<Active>),
     /// Raw bytes, no ZMTP (STREAM sockets).
@@ -226,6 +228,7 @@ impl Session {
         self.state = match state {
             State::Idle => self.drive_idle(ctx),
             State::Connecting(stream) => self.drive_connecting(ctx, stream),
+            State::Proxying(proxied) => self.drive_proxying(ctx, proxied),
             State::Active(active) => self.drive_active(ctx, active),
             State::Raw(r) => self.drive_raw(ctx, r),
             State::Dead => State::Dead,
@@ -258,10 +261,7 @@ impl Session {
             self.link.is_closed() || self.pipe.as_ref().is_some_and(|p| p.inbound.is_closed());
         if (closed || self.terminating) && self.linger_deadline.is_none() {
             self.terminating = true;
-            let linger = match self.link.close_linger() {
-                Some(at_close) if self.link.is_closed() => at_close,
-                _ => self.options.linger,
-            };
+            let linger = self.link.linger().unwrap_or(self.options.linger);
             self.linger_deadline = Some(match linger {
                 Some(d) => now + d,
                 None => now + Duration::from_secs(u64::from(u32::MAX)),
@@ -279,7 +279,7 @@ impl Session {
         if self.linger_deadline.is_some_and(|d| now >= d) {
             return true;
         }
-        let queued = self.pipe.as_ref().is_some_and(|p| !p.inbound.is_empty());
+        let queued = self.has_queued();
         let unsent = match &self.state {
             State::Active(a) => a.connection.pending_transmit() > 0,
             State::Raw(r) => r.pending_transmit() > 0,
@@ -287,6 +287,18 @@ impl Session {
         };
         let never_connected = self.pipe.is_none();
         !queued && !unsent || never_connected
+    }
+
+    /// Messages from the socket still wait for the peer.
+    fn has_queued(&self) -> bool {
+        self.pipe.as_ref().is_some_and(|p| !p.inbound.is_empty())
+    }
+
+    /// Whether to (re)connect: always while the socket is open; once it is
+    /// closed (or the endpoint disconnected), only while messages wait, as
+    /// libzmq keeps connecting for them during LINGER.
+    fn wants_connection(&self) -> bool {
+        matches!(self.role, Role::Connecter(_)) && (!self.terminating || self.has_queued())
     }
 
     fn shutdown(&mut self, ctx: &mut Ctx<'_>) {
@@ -313,7 +325,7 @@ impl Session {
         let Role::Connecter(endpoint) = &self.role else {
             return State::Dead;
         };
-        if self.terminating {
+        if !self.wants_connection() {
             // No reconnect is due any more: a stale time would spin the timer.
             self.reconnect_at = None;
             return State::Idle;
@@ -322,7 +334,11 @@ impl Session {
             return State::Idle;
         }
         self.reconnect_at = None;
-        match open_stream(endpoint, &self.options.net) {
+        match open_stream(
+            endpoint,
+            &self.options.net,
+            self.options.socks_proxy.as_ref(),
+        ) {
             Ok(mut stream) => {
                 if let Err(_e) = ctx.registry.register(
                     &mut stream,
@@ -359,12 +375,41 @@ impl Session {
             return State::Connecting(stream);
         }
         self.connect_deadline = None;
+        if let (Some(proxy), Role::Connecter(Endpoint::Tcp { host, port })) =
+            (&self.options.socks_proxy, &self.role)
+        {
+            return match SocksHandshake::new(proxy, host, *port) {
+                Ok(handshake) => {
+                    self.drive_proxying(ctx, Box::new(ProxyConnect::new(stream, handshake)))
+                }
+                Err(_) => {
+                    let _ = ctx.registry.deregister(&mut stream);
+                    self.schedule_reconnect(ctx.now)
+                }
+            };
+        }
         self.emit(EventKind::Connected, stream.raw_fd() as u32);
         self.activate(ctx, stream)
     }
 
+    /// Runs the SOCKS5 handshake; a refusal is a failed connect.
+    fn drive_proxying(&mut self, ctx: &mut Ctx<'_>, mut proxied: Box<ProxyConnect>) -> State {
+        match proxied.advance() {
+            Ok(false) => State::Proxying(proxied),
+            Ok(true) => {
+                let stream = proxied.into_stream();
+                self.emit(EventKind::Connected, stream.raw_fd() as u32);
+                self.activate(ctx, stream)
+            }
+            Err(_) => {
+                let _ = ctx.registry.deregister(proxied.stream_mut());
+                self.schedule_reconnect(ctx.now)
+            }
+        }
+    }
+
     fn schedule_reconnect(&mut self, now: Instant) -> State {
-        if self.terminating || !matches!(self.role, Role::Connecter(_)) {
+        if !self.wants_connection() {
             return State::Dead;
         }
         let Some(ivl) = self.reconnect_ivl else {
@@ -771,7 +816,7 @@ impl Session {
     /// session ends and closes its pipe.
     fn reconnect_or_end(&mut self, now: Instant) -> State {
         match self.role {
-            Role::Connecter(_) if !self.terminating => self.schedule_reconnect(now),
+            Role::Connecter(_) if self.wants_connection() => self.schedule_reconnect(now),
             _ => {
                 if let Some(pipe) = &self.pipe {
                     pipe.outbound.close();

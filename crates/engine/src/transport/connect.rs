@@ -2,29 +2,26 @@
 //! with the transport options, finished later by the session.
 
 use std::io;
+use std::net::SocketAddr;
 use std::os::unix::ffi::OsStringExt;
 use std::path::Path;
 
 use socket2::{Domain, SockAddr, Socket, Type};
 
-use super::{Endpoint, NetOptions, Stream};
+use super::{connect_to_proxy, Endpoint, NetOptions, SocksProxy, Stream};
 
-/// Starts connecting to `endpoint`; the stream becomes writable once connected.
-pub(crate) fn open_stream(endpoint: &Endpoint, net: &NetOptions) -> io::Result<Stream> {
+/// Starts connecting to `endpoint` (for tcp, to the SOCKS5 `proxy` if
+/// there is one); the stream becomes writable once connected.
+pub(crate) fn open_stream(
+    endpoint: &Endpoint,
+    net: &NetOptions,
+    proxy: Option<&SocksProxy>,
+) -> io::Result<Stream> {
     match endpoint {
-        Endpoint::Tcp { .. } => {
-            let addr = endpoint
-                .connect_addrs(net.ipv6)?
-                .first()
-                .copied()
-                .ok_or_else(|| io::Error::from(io::ErrorKind::AddrNotAvailable))?;
-            let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
-            socket.set_nonblocking(true)?;
-            socket.set_cloexec(true)?;
-            net.prepare_tcp(&socket)?;
-            start_connect(&socket, &SockAddr::from(addr))?;
-            Ok(Stream::Tcp(mio::net::TcpStream::from_std(socket.into())))
-        }
+        Endpoint::Tcp { .. } => match proxy {
+            Some(proxy) => connect_to_proxy(proxy, net),
+            None => tcp_connect(first_address(endpoint, net)?, None, net),
+        },
         Endpoint::Ipc(path) => {
             let socket = Socket::new(Domain::UNIX, Type::STREAM, None)?;
             socket.set_nonblocking(true)?;
@@ -34,6 +31,33 @@ pub(crate) fn open_stream(endpoint: &Endpoint, net: &NetOptions) -> io::Result<S
         }
         Endpoint::Inproc(_) => Err(io::Error::from(io::ErrorKind::InvalidInput)),
     }
+}
+
+/// The address to dial for a tcp endpoint (see [`Endpoint::connect_addrs`]).
+pub(crate) fn first_address(endpoint: &Endpoint, net: &NetOptions) -> io::Result<SocketAddr> {
+    endpoint
+        .connect_addrs(net.ipv6)?
+        .first()
+        .copied()
+        .ok_or_else(|| io::Error::from(io::ErrorKind::AddrNotAvailable))
+}
+
+/// Starts a non-blocking TCP connect to `target`, from `source` if given,
+/// on a socket carrying the transport options (buffers, TOS, device).
+pub(crate) fn tcp_connect(
+    target: SocketAddr,
+    source: Option<SocketAddr>,
+    net: &NetOptions,
+) -> io::Result<Stream> {
+    let socket = Socket::new(Domain::for_address(target), Type::STREAM, None)?;
+    socket.set_nonblocking(true)?;
+    socket.set_cloexec(true)?;
+    net.prepare_tcp(&socket)?;
+    if let Some(source) = source {
+        socket.bind(&SockAddr::from(source))?;
+    }
+    start_connect(&socket, &SockAddr::from(target))?;
+    Ok(Stream::Tcp(mio::net::TcpStream::from_std(socket.into())))
 }
 
 /// The socket address of an ipc path; `@name` is a name in Linux's abstract
@@ -56,5 +80,28 @@ fn start_connect(socket: &Socket, addr: &SockAddr) -> io::Result<()> {
         Ok(()) => Ok(()),
         Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => Ok(()),
         Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connects_from_the_given_source() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let target = listener.local_addr().unwrap();
+        let source: SocketAddr = "127.0.0.1:0".parse().unwrap();
+        let net = NetOptions::default();
+        let Stream::Tcp(stream) = tcp_connect(target, Some(source), &net).unwrap() else {
+            panic!("a tcp connect makes a tcp stream");
+        };
+        let (accepted, from) = listener.accept().unwrap();
+        assert_eq!(from, stream.local_addr().unwrap());
+        assert_eq!(accepted.local_addr().unwrap(), target);
+
+        // A source that is not ours cannot be bound.
+        let foreign: SocketAddr = "192.0.2.1:0".parse().unwrap();
+        assert!(tcp_connect(target, Some(foreign), &net).is_err());
     }
 }

@@ -5,6 +5,8 @@ mod connect;
 mod endpoint;
 mod filter;
 mod net_options;
+mod proxied;
+mod socks;
 mod stream;
 
 pub(crate) use bind::bind;
@@ -13,4 +15,7 @@ pub(crate) use endpoint::tcp_endpoint_string;
 pub use endpoint::{Endpoint, EndpointError};
 pub use filter::{AddressMask, IpcFilters};
 pub use net_options::{Keepalive, NetOptions};
+pub(crate) use proxied::{connect_to_proxy, ProxyConnect};
+pub(crate) use socks::Handshake as SocksHandshake;
+pub use socks::SocksProxy;
 pub(crate) use stream::{Listener, Stream};

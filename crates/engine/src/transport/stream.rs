@@ -47,6 +47,24 @@ impl Stream {
         }
     }
 
+    /// One non-blocking read.
+    pub(crate) fn read_some(&self, buf: &mut [u8]) -> io::Result<usize> {
+        use std::io::Read;
+        match self {
+            Stream::Tcp(s) => (&*s).read(buf),
+            Stream::Unix(s) => (&*s).read(buf),
+        }
+    }
+
+    /// One non-blocking write.
+    pub(crate) fn write_some(&self, buf: &[u8]) -> io::Result<usize> {
+        use std::io::Write;
+        match self {
+            Stream::Tcp(s) => (&*s).write(buf),
+            Stream::Unix(s) => (&*s).write(buf),
+        }
+    }
+
     /// Applies the connection-level options (TCP_NODELAY, keepalive, ...)
     /// to a freshly connected or accepted stream; best effort, as a failure
     /// here must not lose the connection.

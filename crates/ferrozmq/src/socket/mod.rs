@@ -221,6 +221,7 @@ impl Socket {
             .ok_or(Error::NotFound)?;
         match self.endpoints.remove(pos) {
             Record::Bound { id, .. } => {
+                self.link.set_linger(self.options.linger_duration());
                 self.ctx.engine()?.remove(id);
                 self.close_accepted_pipes(endpoint);
             }
@@ -246,6 +247,7 @@ impl Socket {
             _ => (None, None),
         };
         if let Some(id) = id {
+            self.link.set_linger(self.options.linger_duration());
             self.ctx.engine()?.remove(id);
         }
         if let Some(pipe_id) = pipe {
@@ -482,15 +484,14 @@ impl Socket {
             return;
         }
         self.closed = true;
+        // Before any pipe closes: sessions may start lingering at once.
+        self.link.set_linger(self.options.linger_duration());
         self.stop_monitor();
         self.process_link_events();
         for pipe in self.pattern.pipes() {
             pipe.outbound.close();
             pipe.inbound.close();
         }
-        let linger = u64::try_from(self.options.linger).ok();
-        self.link
-            .set_close_linger(linger.map(Duration::from_millis));
         if let Ok(engine) = self.ctx.engine() {
             engine.close_socket(&self.link);
         }

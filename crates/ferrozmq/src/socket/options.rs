@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use ferrozmq_engine::SessionOptions;
+use ferrozmq_engine::{SessionOptions, SocksProxy};
 use ferrozmq_zmtp::{Config, HeartbeatConfig, MechanismConfig, Metadata, SocketType};
 
 use super::transport_options::TransportOptions;
@@ -111,6 +111,9 @@ pub enum SocketOption {
     ConnectRoutingId = 61,
     /// ZMQ_HANDSHAKE_IVL: ms allowed for the handshake (0 = no limit).
     HandshakeIvl = 66,
+    /// ZMQ_SOCKS_PROXY: connect over tcp through this SOCKS5 proxy
+    /// (`host:port`; empty = none).
+    SocksProxy = 68,
     /// ZMQ_XPUB_NODROP: XPUB blocks instead of dropping at HWM.
     XpubNodrop = 69,
     /// ZMQ_BLOCKY: context option semantics (accepted).
@@ -145,13 +148,18 @@ pub enum SocketOption {
     BindToDevice = 92,
     /// ZMQ_METADATA: add an application property ("X-Name:value").
     Metadata = 95,
+    /// ZMQ_SOCKS_USERNAME: user name for the SOCKS5 proxy (at most 255
+    /// bytes; empty = no authentication).
+    SocksUsername = 99,
+    /// ZMQ_SOCKS_PASSWORD: password for the SOCKS5 proxy (at most 255 bytes).
+    SocksPassword = 100,
 }
 
 impl SocketOption {
     /// The option with libzmq's number `n`.
     pub fn from_raw(n: i32) -> Option<SocketOption> {
         use SocketOption::*;
-        const ALL: [SocketOption; 63] = [
+        const ALL: [SocketOption; 66] = [
             Affinity,
             RoutingId,
             Subscribe,
@@ -196,6 +204,7 @@ impl SocketOption {
             Tos,
             ConnectRoutingId,
             HandshakeIvl,
+            SocksProxy,
             XpubNodrop,
             Blocky,
             XpubManual,
@@ -215,6 +224,8 @@ impl SocketOption {
             IpcFilterGid,
             UseFd,
             BindToDevice,
+            SocksUsername,
+            SocksPassword,
         ];
         if n == Metadata as i32 {
             return Some(Metadata);
@@ -286,6 +297,7 @@ pub(crate) struct Options {
     pub(crate) tos: i32,
     pub(crate) connect_timeout: i32,
     pub(crate) tcp_maxrt: i32,
+    pub(crate) socks: SocksProxy,
     pub(crate) misc: [i32; 4],
     pub(crate) transport: TransportOptions,
     pub(crate) stream_notify: bool,
@@ -342,6 +354,11 @@ impl Options {
             tos: 0,
             connect_timeout: 0,
             tcp_maxrt: 0,
+            socks: SocksProxy {
+                address: String::new(),
+                username: Bytes::new(),
+                password: Bytes::new(),
+            },
             misc: [0; 4],
             transport: TransportOptions::default(),
             stream_notify: true,
@@ -456,6 +473,12 @@ impl Options {
             | O::IpcFilterPid
             | O::IpcFilterUid
             | O::IpcFilterGid => self.transport.set(option, value, self.ipv6)?,
+            O::SocksProxy => {
+                let address = std::str::from_utf8(value).map_err(|_| Error::Invalid)?;
+                self.socks.address = address.to_owned();
+            }
+            O::SocksUsername => self.socks.username = at_most_255(value)?,
+            O::SocksPassword => self.socks.password = at_most_255(value)?,
             O::RcvMore
             | O::Fd
             | O::Events
@@ -531,6 +554,9 @@ impl Options {
             O::XpubNodrop => Int(i32::from(self.xpub_nodrop)),
             O::Blocky => Int(self.misc[3]),
             O::UseFd | O::BindToDevice => self.transport.get(option)?,
+            O::SocksProxy => OptionValue::Str(self.socks.address.clone()),
+            O::SocksUsername => OptionValue::Str(lossy(Some(&self.socks.username))),
+            O::SocksPassword => OptionValue::Str(lossy(Some(&self.socks.password))),
             _ => return Err(Error::Invalid),
         })
     }
@@ -557,6 +583,11 @@ impl Options {
         } else {
             MechanismConfig::Null
         }
+    }
+
+    /// ZMQ_LINGER as a duration (`None` = forever).
+    pub(crate) fn linger_duration(&self) -> Option<Duration> {
+        u64::try_from(self.linger).ok().map(Duration::from_millis)
     }
 
     /// The snapshot handed to a new connection.
@@ -589,16 +620,13 @@ impl Options {
             Some(Duration::from_millis(self.reconnect_ivl.max(1) as u64))
         };
         s.reconnect_ivl_max = Duration::from_millis(self.reconnect_ivl_max.max(0) as u64);
-        s.linger = if self.linger < 0 {
-            None
-        } else {
-            Some(Duration::from_millis(self.linger as u64))
-        };
+        s.linger = self.linger_duration();
         s.immediate = self.immediate;
         s.handshake_ivl = ms(self.handshake_ivl);
         s.connect_routing_id = self.connect_routing_id.clone();
         s.net = self.net_options();
         s.zap_domain = self.zap_domain.clone();
+        s.socks_proxy = (!self.socks.address.is_empty()).then(|| self.socks.clone());
         s.raw = self.socket_type == SocketType::Stream;
         s.raw_notify = self.stream_notify;
         s.conflate = self.conflate
@@ -623,6 +651,13 @@ fn ms(v: i32) -> Option<Duration> {
 fn lossy(b: Option<&Bytes>) -> String {
     b.map(|b| String::from_utf8_lossy(b).into_owned())
         .unwrap_or_default()
+}
+
+fn at_most_255(value: &[u8]) -> Result<Bytes> {
+    if value.len() > 255 {
+        return Err(Error::Invalid);
+    }
+    Ok(Bytes::copy_from_slice(value))
 }
 
 fn int(value: &[u8]) -> Result<i32> {
@@ -680,5 +715,37 @@ mod tests {
         assert_eq!(SocketOption::from_raw(23), Some(SocketOption::SndHwm));
         assert_eq!(SocketOption::from_raw(95), Some(SocketOption::Metadata));
         assert_eq!(SocketOption::from_raw(1000), None);
+    }
+
+    #[test]
+    fn socks_options() {
+        let mut o = Options::new(SocketType::Pull);
+        assert!(o.session_options().socks_proxy.is_none());
+        o.set(SocketOption::SocksProxy, b"somehost:1080").unwrap();
+        o.set(SocketOption::SocksUsername, b"user").unwrap();
+        o.set(SocketOption::SocksPassword, b"pass").unwrap();
+        assert_eq!(
+            o.get(SocketOption::SocksProxy),
+            Ok(OptionValue::Str("somehost:1080".into()))
+        );
+        assert_eq!(
+            o.get(SocketOption::SocksUsername),
+            Ok(OptionValue::Str("user".into()))
+        );
+        let proxy = o.session_options().socks_proxy.unwrap();
+        assert_eq!(proxy.address, "somehost:1080");
+        assert_eq!(&proxy.password[..], b"pass");
+        assert_eq!(
+            o.set(SocketOption::SocksUsername, &[b'a'; 256]),
+            Err(Error::Invalid)
+        );
+        o.set(SocketOption::SocksUsername, &[b'a'; 255]).unwrap();
+        o.set(SocketOption::SocksProxy, b"").unwrap();
+        assert!(o.session_options().socks_proxy.is_none());
+        assert_eq!(SocketOption::from_raw(68), Some(SocketOption::SocksProxy));
+        assert_eq!(
+            SocketOption::from_raw(100),
+            Some(SocketOption::SocksPassword)
+        );
     }
 }

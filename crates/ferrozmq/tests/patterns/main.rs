@@ -11,6 +11,7 @@ mod common;
 mod context;
 mod hwm_linger;
 mod inproc;
+mod linger_connect;
 mod pipeline;
 mod pubsub;
 mod reconnect_heartbeat;
