@@ -138,9 +138,11 @@ pub(crate) fn ticks() -> u64 {
 /// Takes over an already bound and listening socket that the application
 /// created (ZMQ_USE_FD). The caller must pass an fd it no longer uses: the
 /// returned socket owns it and closes it on drop, as libzmq does on unbind.
-/// Fails with EBADF for a closed fd and EINVAL for anything that is not a
-/// listening stream socket, leaving the fd untouched.
-pub(crate) fn adopt_listener(fd: RawFd) -> io::Result<socket2::Socket> {
+/// Fails with EBADF for a closed fd, EINVAL for anything that is not a
+/// listening stream socket, and EADDRINUSE for an fd an earlier bind took
+/// over and still holds (two owners would close it twice), leaving the fd
+/// untouched. Keep the returned [`Adopted`] until the socket is closed.
+pub(crate) fn adopt_listener(fd: RawFd) -> io::Result<(socket2::Socket, Adopted)> {
     // SAFETY: F_GETFD has no memory arguments; it only tells whether `fd` is open.
     if fd < 0 || unsafe { libc::fcntl(fd, libc::F_GETFD) } < 0 {
         return Err(io::Error::from_raw_os_error(libc::EBADF));
@@ -152,9 +154,33 @@ pub(crate) fn adopt_listener(fd: RawFd) -> io::Result<socket2::Socket> {
     if !listening {
         return Err(io::Error::from_raw_os_error(libc::EINVAL));
     }
+    let mut adopted = ADOPTED
+        .lock()
+        .map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+    if !adopted.insert(fd) {
+        return Err(io::Error::from_raw_os_error(libc::EADDRINUSE));
+    }
     // SAFETY: the application handed `fd` over (ZMQ_USE_FD semantics); it is an
-    // open listening socket that from now on only this `Socket` closes.
-    Ok(unsafe { socket2::Socket::from_raw_fd(fd) })
+    // open listening socket that no other adopted socket owns (checked
+    // above), and from now on only this `Socket` closes it.
+    Ok((unsafe { socket2::Socket::from_raw_fd(fd) }, Adopted(fd)))
+}
+
+/// Descriptors [`adopt_listener`] handed out and not yet released.
+static ADOPTED: std::sync::Mutex<std::collections::BTreeSet<RawFd>> =
+    std::sync::Mutex::new(std::collections::BTreeSet::new());
+
+/// An fd taken over by [`adopt_listener`]; dropping it (after the socket
+/// closed) lets the number be adopted again.
+#[derive(Debug)]
+pub(crate) struct Adopted(RawFd);
+
+impl Drop for Adopted {
+    fn drop(&mut self) {
+        if let Ok(mut adopted) = ADOPTED.lock() {
+            adopted.remove(&self.0);
+        }
+    }
 }
 
 /// The credentials of the process at the other end of a Unix-domain socket

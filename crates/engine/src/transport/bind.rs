@@ -23,7 +23,10 @@ pub(crate) struct Bound {
 
 pub(crate) fn bind(endpoint: &Endpoint, net: &NetOptions) -> io::Result<Bound> {
     if let Some(fd) = net.use_fd {
-        return adopt(endpoint, sys::adopt_listener(fd)?);
+        let (socket, guard) = sys::adopt_listener(fd)?;
+        let mut bound = adopt(endpoint, socket)?;
+        bound.listener = bound.listener.adopted(guard);
+        return Ok(bound);
     }
     match endpoint {
         Endpoint::Tcp { .. } => {
@@ -92,7 +95,7 @@ fn tcp_bound(socket: Socket) -> io::Result<Bound> {
     let listener = std::net::TcpListener::from(socket);
     let local = listener.local_addr()?;
     Ok(Bound {
-        listener: Listener::Tcp(mio::net::TcpListener::from_std(listener)),
+        listener: Listener::tcp(mio::net::TcpListener::from_std(listener)),
         endpoint: tcp_endpoint_string(local),
         ipc_path: None,
     })
@@ -102,7 +105,7 @@ fn unix_listener(socket: Socket) -> io::Result<Listener> {
     socket.set_nonblocking(true)?;
     socket.set_cloexec(true)?;
     let listener = std::os::unix::net::UnixListener::from(socket);
-    Ok(Listener::Unix(mio::net::UnixListener::from_std(listener)))
+    Ok(Listener::unix(mio::net::UnixListener::from_std(listener)))
 }
 
 fn is_abstract(path: &Path) -> bool {

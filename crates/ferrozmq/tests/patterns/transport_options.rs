@@ -58,6 +58,11 @@ fn use_fd_binds_an_application_tcp_listener() {
     let mut client = socket(&ctx, SocketType::Pair);
     client.connect(&ep).unwrap();
     bounce(&mut server, &mut client);
+    // The socket has one owner: a second bind with the same fd is refused
+    // (both would close it).
+    let mut other = socket(&ctx, SocketType::Pair);
+    other.set_option(SocketOption::UseFd, fd).unwrap();
+    assert_eq!(other.bind(&ep), Err(Error::AddrInUse));
 }
 
 #[test]
