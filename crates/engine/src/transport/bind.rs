@@ -91,7 +91,6 @@ fn adopt(endpoint: &Endpoint, socket: Socket) -> io::Result<Bound> {
 
 fn tcp_bound(socket: Socket) -> io::Result<Bound> {
     socket.set_nonblocking(true)?;
-    socket.set_cloexec(true)?;
     let listener = std::net::TcpListener::from(socket);
     let local = listener.local_addr()?;
     Ok(Bound {
@@ -103,7 +102,6 @@ fn tcp_bound(socket: Socket) -> io::Result<Bound> {
 
 fn unix_listener(socket: Socket) -> io::Result<Listener> {
     socket.set_nonblocking(true)?;
-    socket.set_cloexec(true)?;
     let listener = std::os::unix::net::UnixListener::from(socket);
     Ok(Listener::unix(mio::net::UnixListener::from_std(listener)))
 }

@@ -1,5 +1,6 @@
 //! Opening outgoing connections: a non-blocking connect on a socket made
-//! with the transport options, finished later by the session.
+//! with the transport options, finished later by the session. (socket2
+//! makes every socket close-on-exec.)
 
 use std::io;
 use std::net::SocketAddr;
@@ -25,7 +26,6 @@ pub(crate) fn open_stream(
         Endpoint::Ipc(path) => {
             let socket = Socket::new(Domain::UNIX, Type::STREAM, None)?;
             socket.set_nonblocking(true)?;
-            socket.set_cloexec(true)?;
             start_connect(&socket, &ipc_sockaddr(path)?)?;
             Ok(Stream::Unix(mio::net::UnixStream::from_std(socket.into())))
         }
@@ -51,7 +51,6 @@ pub(crate) fn tcp_connect(
 ) -> io::Result<Stream> {
     let socket = Socket::new(Domain::for_address(target), Type::STREAM, None)?;
     socket.set_nonblocking(true)?;
-    socket.set_cloexec(true)?;
     net.prepare_tcp(&socket)?;
     if let Some(source) = source {
         socket.bind(&SockAddr::from(source))?;
