@@ -6,7 +6,8 @@
 //! ZMTP/2.0 implementation (`peers/java/Peer.java`, compiled with `javac`).
 //! All three speak one command line and one message scheme ([`payload`]), so
 //! one driver ([`exchange`]) runs every socket pair against each of them.
-//! [`raw`] is a peer that writes bytes no ZeroMQ library would send.
+//! [`raw`] is a peer that writes bytes no ZeroMQ library would send, and
+//! [`socks`] a SOCKS5 proxy to connect through.
 //!
 //! This crate does **not** test ferrozmq against itself (the crates' own
 //! tests do), and it never skips silently: a missing peer fails the test when
@@ -44,6 +45,7 @@ pub mod payload;
 pub mod peer;
 pub mod pubsub;
 pub mod raw;
+pub mod socks;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -59,6 +61,8 @@ pub enum Transport {
     Tcp,
     /// Unix domain sockets.
     Ipc,
+    /// Unix domain sockets named in Linux's abstract namespace (`ipc://@name`, no file).
+    AbstractIpc,
 }
 
 impl Transport {
@@ -67,6 +71,11 @@ impl Transport {
         match self {
             Transport::Tcp => "tcp://127.0.0.1:*".to_owned(),
             Transport::Ipc => format!("ipc://{}", ipc_path().display()),
+            Transport::AbstractIpc => {
+                static NEXT: AtomicUsize = AtomicUsize::new(0);
+                let n = NEXT.fetch_add(1, Ordering::Relaxed);
+                format!("ipc://@ferrozmq-interop-{}-{n}", std::process::id())
+            }
         }
     }
 }
@@ -98,7 +107,10 @@ pub struct IpcFile(Option<PathBuf>);
 impl IpcFile {
     /// Guards the file of `endpoint`, if it is an ipc one.
     pub fn of(endpoint: &str) -> IpcFile {
-        IpcFile(endpoint.strip_prefix("ipc://").map(PathBuf::from))
+        let path = endpoint
+            .strip_prefix("ipc://")
+            .filter(|p| !p.starts_with('@'));
+        IpcFile(path.map(PathBuf::from))
     }
 }
 

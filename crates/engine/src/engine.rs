@@ -52,7 +52,7 @@ impl Engine {
         options: Arc<SessionOptions>,
         link: &Arc<SocketLink>,
     ) -> io::Result<(EndpointId, String)> {
-        let bound = bind(endpoint)?;
+        let bound = bind(endpoint, &options.net)?;
         let id = next_endpoint_id();
         let thread = self
             .least_loaded()
@@ -97,10 +97,14 @@ impl Engine {
             pipe.inbound.set_writer(wake.clone());
             pipe.outbound.set_reader(wake.clone());
             pipe.outbound.set_writer(link.signaler.clone());
+            if options.probe_router {
+                pipe.send_probe();
+            }
             if let Some(rid) = &options.connect_routing_id {
                 pipe.set_peer_info(crate::pipe::PeerInfo {
                     routing_id: rid.clone(),
                     properties: Vec::new(),
+                    ..Default::default()
                 });
             }
             pipe

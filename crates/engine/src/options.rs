@@ -6,6 +6,8 @@ use std::time::Duration;
 use bytes::Bytes;
 use ferrozmq_zmtp::Config;
 
+use crate::transport::{NetOptions, SocksProxy};
+
 /// Everything a session needs to know about its socket.
 #[derive(Debug, Clone)]
 pub struct SessionOptions {
@@ -27,14 +29,21 @@ pub struct SessionOptions {
     pub handshake_ivl: Option<Duration>,
     /// Routing id to give the next connected peer (ZMQ_CONNECT_ROUTING_ID).
     pub connect_routing_id: Option<Bytes>,
-    /// Kernel send buffer size (ZMQ_SNDBUF; `None` = OS default).
-    pub sndbuf: Option<usize>,
-    /// Kernel receive buffer size (ZMQ_RCVBUF; `None` = OS default).
-    pub rcvbuf: Option<usize>,
+    /// OS socket settings: buffers, keepalive, backlog, filters, ... .
+    pub net: NetOptions,
     /// ZAP domain sent with authentication requests (ZMQ_ZAP_DOMAIN).
     pub zap_domain: Bytes,
     /// Keep only the last message in each direction (ZMQ_CONFLATE).
     pub conflate: bool,
+    /// Reach tcp peers through this SOCKS5 proxy (ZMQ_SOCKS_PROXY).
+    pub socks_proxy: Option<SocksProxy>,
+    /// Raw TCP, no ZMTP (ZMQ_STREAM): bytes pass as they come.
+    pub raw: bool,
+    /// In raw mode, announce each connect and disconnect to the socket with
+    /// an empty message (ZMQ_STREAM_NOTIFY).
+    pub raw_notify: bool,
+    /// Greet each new peer with an empty message (ZMQ_PROBE_ROUTER).
+    pub probe_router: bool,
 }
 
 impl SessionOptions {
@@ -50,10 +59,13 @@ impl SessionOptions {
             immediate: false,
             handshake_ivl: Some(Duration::from_secs(30)),
             connect_routing_id: None,
-            sndbuf: None,
-            rcvbuf: None,
+            net: NetOptions::default(),
             zap_domain: Bytes::new(),
             conflate: false,
+            socks_proxy: None,
+            raw: false,
+            raw_notify: true,
+            probe_router: false,
         }
     }
 }

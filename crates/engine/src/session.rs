@@ -4,12 +4,16 @@
 //! messages between the connection and the socket's pipe. A session made by
 //! `connect` outlives its connections: it reconnects with backoff and keeps
 //! its pipe, so messages queued while disconnected go out after reconnecting.
+//!
+//! STREAM sockets speak no ZMTP: their sessions run in raw mode (`raw`).
 
 use std::io::{self, IoSlice};
+use std::os::fd::RawFd;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
+use ferrozmq_zmtp::frame::TransmitQueue;
 use ferrozmq_zmtp::{
     Connection, Error as ZmtpError, Event, SocketType, Subscription, ZapReply, ZapRequest,
 };
@@ -23,7 +27,9 @@ use crate::notify::Notify;
 use crate::options::SessionOptions;
 use crate::pipe::{PeerInfo, Pipe, PushError};
 use crate::reactor::{Ctx, EndpointId, SessionWake};
-use crate::transport::{Endpoint, Stream};
+use crate::transport::{open_stream, Endpoint, ProxyConnect, SocksHandshake, Stream};
+
+mod raw;
 
 /// Read at least this much at a time.
 const READ_CHUNK: usize = 64 * 1024;
@@ -51,8 +57,12 @@ enum State {
     Idle,
     /// A non-blocking connect is in progress.
     Connecting(Stream),
+    /// Connected to a SOCKS5 proxy, asking it for the target.
+    Proxying(Box<ProxyConnect>),
     /// Greeting, handshake or traffic.
     Active(Box<Active>),
+    /// Raw bytes, no ZMTP (STREAM sockets).
+    Raw(Box<raw::RawActive>),
     /// Done; the reactor drops the session.
     Dead,
 }
@@ -93,8 +103,12 @@ pub(crate) struct Session {
     partial: Vec<Bytes>,
     stalled: Option<Msg>,
     reconnect_at: Option<Instant>,
+    /// A TCP connect in progress is given up at this time (ZMQ_CONNECT_TIMEOUT).
+    connect_deadline: Option<Instant>,
     reconnect_ivl: Option<Duration>,
     linger_deadline: Option<Instant>,
+    /// The socket's close (and its linger then) has been taken into account.
+    close_seen: bool,
     terminating: bool,
     armed: Option<Instant>,
     started: bool,
@@ -135,7 +149,9 @@ impl Session {
             partial: Vec::new(),
             stalled: None,
             reconnect_at: None,
+            connect_deadline: None,
             linger_deadline: None,
+            close_seen: false,
             terminating: false,
             armed: None,
             started: false,
@@ -163,10 +179,14 @@ impl Session {
 
     /// The next time the session wants to run, if it is newly set.
     pub(crate) fn deadline(&mut self) -> Option<Instant> {
-        let mut d = [self.reconnect_at, self.linger_deadline]
-            .into_iter()
-            .flatten()
-            .min();
+        let mut d = [
+            self.reconnect_at,
+            self.connect_deadline,
+            self.linger_deadline,
+        ]
+        .into_iter()
+        .flatten()
+        .min();
         if let State::Active(a) = &self.state {
             for t in [a.handshake_deadline, a.connection.poll_timeout()]
                 .into_iter()
@@ -184,12 +204,16 @@ impl Session {
 
     /// Records what an OS event said about the stream.
     pub(crate) fn note_readiness(&mut self, readable: bool, writable: bool, hung_up: bool) {
-        if let State::Active(a) = &mut self.state {
-            a.readable |= readable;
-            a.hung_up |= hung_up;
-            if writable {
-                a.write_blocked = false;
+        match &mut self.state {
+            State::Active(a) => {
+                a.readable |= readable;
+                a.hung_up |= hung_up;
+                if writable {
+                    a.write_blocked = false;
+                }
             }
+            State::Raw(r) => r.note_readiness(readable, writable, hung_up),
+            _ => {}
         }
     }
 
@@ -207,7 +231,9 @@ impl Session {
         self.state = match state {
             State::Idle => self.drive_idle(ctx),
             State::Connecting(stream) => self.drive_connecting(ctx, stream),
+            State::Proxying(proxied) => self.drive_proxying(ctx, proxied),
             State::Active(active) => self.drive_active(ctx, active),
+            State::Raw(r) => self.drive_raw(ctx, r),
             State::Dead => State::Dead,
         };
         if self.is_finished(ctx.now) {
@@ -232,16 +258,24 @@ impl Session {
         }
     }
 
-    /// Linger bookkeeping once the socket has closed its side.
+    /// Linger bookkeeping once the socket has closed its side. The socket's
+    /// linger at close bounds every wait, even one begun earlier (a
+    /// disconnect, or a STREAM closing this connection).
     fn check_socket_closed(&mut self, now: Instant) {
+        if self.link.is_closed() && !self.close_seen {
+            self.close_seen = true;
+            if let Some(linger) = self.link.linger() {
+                self.terminating = true;
+                let d = linger_end(now, linger);
+                self.linger_deadline = Some(self.linger_deadline.map_or(d, |x| x.min(d)));
+            }
+        }
         let closed =
             self.link.is_closed() || self.pipe.as_ref().is_some_and(|p| p.inbound.is_closed());
         if (closed || self.terminating) && self.linger_deadline.is_none() {
             self.terminating = true;
-            self.linger_deadline = Some(match self.options.linger {
-                Some(d) => now + d,
-                None => now + Duration::from_secs(u64::from(u32::MAX)),
-            });
+            let linger = self.link.linger().unwrap_or(self.options.linger);
+            self.linger_deadline = Some(linger_end(now, linger));
         }
     }
 
@@ -255,22 +289,40 @@ impl Session {
         if self.linger_deadline.is_some_and(|d| now >= d) {
             return true;
         }
-        let queued = self.pipe.as_ref().is_some_and(|p| !p.inbound.is_empty());
+        let queued = self.has_queued();
         let unsent = match &self.state {
             State::Active(a) => a.connection.pending_transmit() > 0,
+            State::Raw(r) => r.pending_transmit() > 0,
             _ => false,
         };
         let never_connected = self.pipe.is_none();
         !queued && !unsent || never_connected
     }
 
+    /// Messages from the socket still wait for the peer.
+    fn has_queued(&self) -> bool {
+        self.pipe.as_ref().is_some_and(|p| !p.inbound.is_empty())
+    }
+
+    /// Whether to (re)connect: always while the socket is open; once it is
+    /// closed (or the endpoint disconnected), only while messages wait, as
+    /// libzmq keeps connecting for them during LINGER.
+    fn wants_connection(&self) -> bool {
+        matches!(self.role, Role::Connecter(_)) && (!self.terminating || self.has_queued())
+    }
+
     fn shutdown(&mut self, ctx: &mut Ctx<'_>) {
         if let Some(pipe) = &self.pipe {
             pipe.direct.disable();
         }
-        if let State::Active(a) = &mut self.state {
-            let _ = ctx.registry.deregister(&mut a.stream);
-            a.stream.shutdown();
+        let stream = match &mut self.state {
+            State::Active(a) => Some(&mut a.stream),
+            State::Raw(r) => Some(r.stream_mut()),
+            _ => None,
+        };
+        if let Some(stream) = stream {
+            let _ = ctx.registry.deregister(stream);
+            stream.shutdown();
         }
         self.state = State::Dead;
         if let Some(pipe) = &self.pipe {
@@ -283,14 +335,20 @@ impl Session {
         let Role::Connecter(endpoint) = &self.role else {
             return State::Dead;
         };
-        if self.terminating {
+        if !self.wants_connection() {
+            // No reconnect is due any more: a stale time would spin the timer.
+            self.reconnect_at = None;
             return State::Idle;
         }
         if self.reconnect_at.is_some_and(|at| at > ctx.now) {
             return State::Idle;
         }
         self.reconnect_at = None;
-        match open_stream(endpoint) {
+        match open_stream(
+            endpoint,
+            &self.options.net,
+            self.options.socks_proxy.as_ref(),
+        ) {
             Ok(mut stream) => {
                 if let Err(_e) = ctx.registry.register(
                     &mut stream,
@@ -300,6 +358,9 @@ impl Session {
                     return self.schedule_reconnect(ctx.now);
                 }
                 self.emit(EventKind::ConnectDelayed, 115);
+                if matches!(stream, Stream::Tcp(_)) {
+                    self.connect_deadline = self.options.net.connect_timeout.map(|t| ctx.now + t);
+                }
                 State::Connecting(stream)
             }
             Err(_) => self.schedule_reconnect(ctx.now),
@@ -310,19 +371,55 @@ impl Session {
         match stream.take_error() {
             Ok(None) => {}
             _ => {
+                self.connect_deadline = None;
                 let _ = ctx.registry.deregister(&mut stream);
                 return self.schedule_reconnect(ctx.now);
             }
         }
         if !stream.is_connected() {
+            if self.connect_deadline.is_some_and(|d| ctx.now >= d) {
+                self.connect_deadline = None;
+                let _ = ctx.registry.deregister(&mut stream);
+                return self.schedule_reconnect(ctx.now);
+            }
             return State::Connecting(stream);
+        }
+        self.connect_deadline = None;
+        if let (Some(proxy), Role::Connecter(Endpoint::Tcp { host, port })) =
+            (&self.options.socks_proxy, &self.role)
+        {
+            return match SocksHandshake::new(proxy, host, *port) {
+                Ok(handshake) => {
+                    self.drive_proxying(ctx, Box::new(ProxyConnect::new(stream, handshake)))
+                }
+                Err(_) => {
+                    let _ = ctx.registry.deregister(&mut stream);
+                    self.schedule_reconnect(ctx.now)
+                }
+            };
         }
         self.emit(EventKind::Connected, stream.raw_fd() as u32);
         self.activate(ctx, stream)
     }
 
+    /// Runs the SOCKS5 handshake; a refusal is a failed connect.
+    fn drive_proxying(&mut self, ctx: &mut Ctx<'_>, mut proxied: Box<ProxyConnect>) -> State {
+        match proxied.advance() {
+            Ok(false) => State::Proxying(proxied),
+            Ok(true) => {
+                let stream = proxied.into_stream();
+                self.emit(EventKind::Connected, stream.raw_fd() as u32);
+                self.activate(ctx, stream)
+            }
+            Err(_) => {
+                let _ = ctx.registry.deregister(proxied.stream_mut());
+                self.schedule_reconnect(ctx.now)
+            }
+        }
+    }
+
     fn schedule_reconnect(&mut self, now: Instant) -> State {
-        if self.terminating || !matches!(self.role, Role::Connecter(_)) {
+        if !self.wants_connection() {
             return State::Dead;
         }
         let Some(ivl) = self.reconnect_ivl else {
@@ -337,15 +434,18 @@ impl Session {
         State::Idle
     }
 
-    /// Starts ZMTP on a connected stream.
+    /// Starts ZMTP (or raw mode) on a connected stream.
     fn activate(&mut self, ctx: &mut Ctx<'_>, mut stream: Stream) -> State {
-        stream.set_nodelay();
+        stream.tune(&self.options.net);
         if matches!(self.role, Role::Accepted(_)) {
             let _ = ctx.registry.register(
                 &mut stream,
                 ctx.token,
                 Interest::READABLE | Interest::WRITABLE,
             );
+        }
+        if self.options.raw {
+            return self.activate_raw(ctx, stream);
         }
         let connection = match Connection::new(self.options.zmtp.clone()) {
             Ok(c) => c,
@@ -572,6 +672,7 @@ impl Session {
                 info.properties.push((name.to_owned(), value.clone()));
             }
         }
+        info.source_fd = Some(a.stream.raw_fd());
         let address = a.stream.peer_address();
         if !address.is_empty() {
             info.properties
@@ -594,22 +695,7 @@ impl Session {
                     self.link.post(LinkEvent::Hiccup(pipe.id));
                 }
             }
-            None => {
-                let pipe = Pipe::new(
-                    self.options.rcvhwm,
-                    self.options.sndhwm,
-                    self.endpoint.clone(),
-                );
-                pipe.set_peer_info(info);
-                pipe.set_conflate(self.options.conflate);
-                // Socket view: inbound is written by us, outbound read by us.
-                pipe.inbound.set_reader(self.link.signaler.clone());
-                pipe.inbound.set_writer(self.wake.clone());
-                pipe.outbound.set_reader(self.wake.clone());
-                pipe.outbound.set_writer(self.link.signaler.clone());
-                self.pipe = Some(pipe.mirror());
-                self.link.post(LinkEvent::Attach(pipe));
-            }
+            None => self.attach_new_pipe(info),
         }
         let framing = a.connection.framing();
         let direct_ok =
@@ -617,6 +703,28 @@ impl Session {
         if let (Some(pipe), true) = (&self.pipe, direct_ok) {
             pipe.direct.enable(a.stream.raw_fd(), framing);
         }
+    }
+
+    /// Makes the socket's pipe for a connection that had none (accepted, or
+    /// connected with ZMQ_IMMEDIATE) and hands it to the socket.
+    fn attach_new_pipe(&mut self, info: PeerInfo) {
+        let pipe = Pipe::new(
+            self.options.rcvhwm,
+            self.options.sndhwm,
+            self.endpoint.clone(),
+        );
+        pipe.set_peer_info(info);
+        pipe.set_conflate(self.options.conflate);
+        // Socket view: inbound is written by us, outbound read by us.
+        pipe.inbound.set_reader(self.link.signaler.clone());
+        pipe.inbound.set_writer(self.wake.clone());
+        pipe.outbound.set_reader(self.wake.clone());
+        pipe.outbound.set_writer(self.link.signaler.clone());
+        if self.options.probe_router {
+            pipe.send_probe();
+        }
+        self.pipe = Some(pipe.mirror());
+        self.link.post(LinkEvent::Attach(pipe));
     }
 
     /// Encodes and writes until the socket's queue is empty or the stream is
@@ -711,8 +819,14 @@ impl Session {
         self.emit(EventKind::Disconnected, a.stream.raw_fd() as u32);
         self.partial.clear();
         self.stalled = None;
+        self.reconnect_or_end(ctx.now)
+    }
+
+    /// After losing a connection: a connecter tries again later; any other
+    /// session ends and closes its pipe.
+    fn reconnect_or_end(&mut self, now: Instant) -> State {
         match self.role {
-            Role::Connecter(_) if !self.terminating => self.schedule_reconnect(ctx.now),
+            Role::Connecter(_) if self.wants_connection() => self.schedule_reconnect(now),
             _ => {
                 if let Some(pipe) = &self.pipe {
                     pipe.outbound.close();
@@ -757,13 +871,26 @@ fn read_some(a: &mut Active) -> Result<bool, Failure> {
     if a.read_buf.capacity() - a.read_buf.len() < want {
         a.read_buf.reserve(want.max(READ_CHUNK));
     }
-    let space = a.read_buf.capacity() - a.read_buf.len();
-    match crate::sys::read_into(a.stream.raw_fd(), &mut a.read_buf) {
+    read_once(a.stream.raw_fd(), &mut a.read_buf, &mut a.eof, a.hung_up)
+}
+
+/// Reads once into the free space of `buf`; sets `eof` when the peer closed
+/// its side; returns whether more may be waiting. A short read means the
+/// socket is drained unless the peer `hung_up` (its close came with the
+/// data, in the same edge-triggered event): then read on to the end.
+fn read_once(
+    fd: RawFd,
+    buf: &mut BytesMut,
+    eof: &mut bool,
+    hung_up: bool,
+) -> Result<bool, Failure> {
+    let space = buf.capacity() - buf.len();
+    match crate::sys::read_into(fd, buf) {
         Ok(0) => {
-            a.eof = true;
+            *eof = true;
             Ok(false)
         }
-        Ok(n) => Ok(n == space || a.hung_up),
+        Ok(n) => Ok(n == space || hung_up),
         Err(e) => match e.kind() {
             io::ErrorKind::WouldBlock => Ok(false),
             io::ErrorKind::Interrupted => Ok(true),
@@ -781,22 +908,31 @@ enum Flushed {
 
 /// Writes as much of the transmit queue as the socket takes.
 fn flush(a: &mut Active) -> Result<Flushed, Failure> {
+    write_queue(a.stream.raw_fd(), a.connection.transmit())
+}
+
+/// Writes as much of `q` as the stream `fd` takes.
+fn write_queue(fd: RawFd, q: &mut TransmitQueue) -> Result<Flushed, Failure> {
     loop {
-        let q = a.connection.transmit();
         if q.is_empty() {
             return Ok(Flushed::All);
         }
         let mut slices = [IoSlice::new(&[]); 64];
         let n = q.io_slices(&mut slices);
-        let written = crate::sys::send_vectored(a.stream.raw_fd(), slices.get(..n).unwrap_or(&[]));
+        let written = crate::sys::send_vectored(fd, slices.get(..n).unwrap_or(&[]));
         match written {
             Ok(0) => return Err(Failure::Io),
-            Ok(w) => a.connection.transmit().advance(w),
+            Ok(w) => q.advance(w),
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Flushed::Blocked),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(_) => return Err(Failure::Io),
         }
     }
+}
+
+/// When a wait of `linger` (`None` = forever) that starts `now` ends.
+fn linger_end(now: Instant, linger: Option<Duration>) -> Instant {
+    now + linger.unwrap_or(Duration::from_secs(u64::from(u32::MAX)))
 }
 
 /// The request id we put in ZAP requests (one request per connection at a time).
@@ -832,20 +968,5 @@ fn protocol_error_code(e: &ZmtpError) -> u32 {
         ZmtpError::Malformed(_) => 0x1000_0002,
         ZmtpError::PeerError(_) => 0x1000_0000,
         _ => 0x1000_0000,
-    }
-}
-
-fn open_stream(endpoint: &Endpoint) -> io::Result<Stream> {
-    match endpoint {
-        Endpoint::Tcp { .. } => {
-            let addrs = endpoint.connect_addrs()?;
-            let addr = addrs
-                .first()
-                .copied()
-                .ok_or_else(|| io::Error::from(io::ErrorKind::AddrNotAvailable))?;
-            Ok(Stream::Tcp(mio::net::TcpStream::connect(addr)?))
-        }
-        Endpoint::Ipc(path) => Ok(Stream::Unix(mio::net::UnixStream::connect(path)?)),
-        Endpoint::Inproc(_) => Err(io::Error::from(io::ErrorKind::InvalidInput)),
     }
 }

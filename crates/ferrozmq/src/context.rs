@@ -1,5 +1,6 @@
 //! [`Context`]: the I/O threads and inproc namespace that sockets share.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 
@@ -57,7 +58,8 @@ struct Inner {
     open: AtomicUsize,
     /// Woken each time a socket closes ([`Context::term`] waits on it).
     all_closed: Arc<Signaler>,
-    links: Mutex<Vec<Weak<SocketLink>>>,
+    /// The open sockets' links, by address, to wake them on shutdown.
+    links: Mutex<HashMap<usize, Weak<SocketLink>>>,
 }
 
 impl std::fmt::Debug for Context {
@@ -88,7 +90,7 @@ impl Context {
                 terminated: AtomicBool::new(false),
                 open: AtomicUsize::new(0),
                 all_closed: Signaler::new(),
-                links: Mutex::new(Vec::new()),
+                links: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -106,8 +108,7 @@ impl Context {
         let socket = Socket::new(self.clone(), socket_type)?;
         self.inner.open.fetch_add(1, Ordering::SeqCst);
         if let Ok(mut links) = self.inner.links.lock() {
-            links.retain(|l| l.strong_count() > 0);
-            links.push(Arc::downgrade(socket.link()));
+            links.insert(link_key(socket.link()), Arc::downgrade(socket.link()));
         }
         Ok(socket)
     }
@@ -193,7 +194,7 @@ impl Context {
     pub fn shutdown(&self) {
         self.inner.terminated.store(true, Ordering::SeqCst);
         if let Ok(links) = self.inner.links.lock() {
-            for link in links.iter().filter_map(Weak::upgrade) {
+            for link in links.values().filter_map(Weak::upgrade) {
                 link.signaler.wake();
             }
         }
@@ -247,10 +248,17 @@ impl Context {
         (ipv6, linger)
     }
 
-    pub(crate) fn socket_closed(&self) {
+    pub(crate) fn socket_closed(&self, link: &Arc<SocketLink>) {
+        if let Ok(mut links) = self.inner.links.lock() {
+            links.remove(&link_key(link));
+        }
         self.inner.open.fetch_sub(1, Ordering::SeqCst);
         self.inner.all_closed.notify();
     }
+}
+
+fn link_key(link: &Arc<SocketLink>) -> usize {
+    Arc::as_ptr(link) as usize
 }
 
 impl Drop for Inner {

@@ -2,6 +2,7 @@
 
 mod monitor;
 mod options;
+mod transport_options;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -117,7 +118,7 @@ impl Socket {
     /// Accepts connections on `endpoint` (`tcp://*:5555`, `ipc:///tmp/x`, `inproc://name`).
     pub fn bind(&mut self, endpoint: &str) -> Result<()> {
         self.check_open()?;
-        let parsed = parse_endpoint(endpoint)?;
+        let parsed = parse_endpoint(endpoint, Endpoint::parse)?;
         match &parsed {
             Endpoint::Inproc(name) => {
                 self.ctx
@@ -130,6 +131,9 @@ impl Socket {
                     endpoint: endpoint.to_owned(),
                     name: name.clone(),
                 });
+                // Connects that waited for this bind are adopted now, as
+                // libzmq's bind does, so e.g. SUB's subscriptions go out at once.
+                self.process_link_events();
             }
             _ => {
                 let options = Arc::new(self.options.session_options());
@@ -147,7 +151,7 @@ impl Socket {
     /// Connects to `endpoint`; the peer need not exist yet (reconnects until it does).
     pub fn connect(&mut self, endpoint: &str) -> Result<()> {
         self.check_open()?;
-        let parsed = parse_endpoint(endpoint)?;
+        let parsed = parse_endpoint(endpoint, Endpoint::parse_connect)?;
         match &parsed {
             Endpoint::Inproc(name) => {
                 let pipe = self.ctx.engine()?.inproc().connect(
@@ -216,7 +220,11 @@ impl Socket {
             .position(|r| matches!(r, Record::Bound { endpoint: e, .. } | Record::InprocBound { endpoint: e, .. } if e == endpoint))
             .ok_or(Error::NotFound)?;
         match self.endpoints.remove(pos) {
-            Record::Bound { id, .. } => self.ctx.engine()?.remove(id),
+            Record::Bound { id, .. } => {
+                self.link.set_linger(self.options.linger_duration());
+                self.ctx.engine()?.remove(id);
+                self.close_accepted_pipes(endpoint);
+            }
             Record::InprocBound { name, .. } => {
                 let _ = self.ctx.engine()?.inproc().unbind(&name, &self.link);
             }
@@ -239,6 +247,7 @@ impl Socket {
             _ => (None, None),
         };
         if let Some(id) = id {
+            self.link.set_linger(self.options.linger_duration());
             self.ctx.engine()?.remove(id);
         }
         if let Some(pipe_id) = pipe {
@@ -256,10 +265,13 @@ impl Socket {
     pub fn send(&mut self, frame: impl Into<Message>, flags: i32) -> Result<()> {
         self.check_open()?;
         let data = frame.into().into_bytes();
-        let more = flags & SNDMORE != 0;
+        let sndmore = flags & SNDMORE != 0;
+        let index = self.sending.as_ref().map_or(0, Vec::len);
+        let more = self.pattern.continues(index, sndmore);
         match self.sending.take() {
             None => {
                 self.options.sparse = self.send_clock.is_sparse();
+                self.options.sndmore = sndmore;
                 let timeout = self.options.sndtimeo;
                 self.wait_for(flags, timeout, Wait::Sleep, |s| {
                     s.pattern.prepare_send(&data, &s.options)
@@ -390,6 +402,10 @@ impl Socket {
             SocketOption::LastEndpoint => Ok(OptionValue::Str(self.last_endpoint.clone())),
             SocketOption::Events => Ok(OptionValue::Int(i32::from(self.events()?))),
             SocketOption::Fd => Ok(OptionValue::Int(self.fd()?)),
+            SocketOption::RoutingId => match self.pattern.chosen_routing_id() {
+                Some(id) => Ok(OptionValue::Bytes(id.to_vec())),
+                None => self.options.get(option),
+            },
             _ => self.options.get(option),
         }
     }
@@ -468,6 +484,8 @@ impl Socket {
             return;
         }
         self.closed = true;
+        // Before any pipe closes: sessions may start lingering at once.
+        self.link.set_linger(self.options.linger_duration());
         self.stop_monitor();
         self.process_link_events();
         for pipe in self.pattern.pipes() {
@@ -477,7 +495,7 @@ impl Socket {
         if let Ok(engine) = self.ctx.engine() {
             engine.close_socket(&self.link);
         }
-        self.ctx.socket_closed();
+        self.ctx.socket_closed(&self.link);
     }
 
     fn check_open(&self) -> Result<()> {
@@ -491,13 +509,15 @@ impl Socket {
     }
 
     fn inproc_peer(&self) -> InprocPeer {
+        let session = self.options.session_options();
         InprocPeer {
             link: self.link.clone(),
             socket_type: self.options.socket_type,
             routing_id: self.options.routing_id.clone(),
             sndhwm: self.options.sndhwm.max(0) as usize,
             rcvhwm: self.options.rcvhwm.max(0) as usize,
-            conflate: self.options.session_options().conflate,
+            conflate: session.conflate,
+            probe_router: session.probe_router,
         }
     }
 
@@ -512,6 +532,19 @@ impl Socket {
         if fresh || self.receiving_peer.is_none() {
             self.receiving_peer = Some(peer.get());
             self.peer_cache = Some((peer, version));
+        }
+    }
+
+    /// Unbind ends the connections the endpoint accepted at once, as libzmq
+    /// does: nothing more arrives or leaves through them while the I/O
+    /// thread catches up; what they already delivered can still be received.
+    fn close_accepted_pipes(&mut self, endpoint: &str) {
+        self.process_link_events();
+        for pipe in self.pattern.pipes() {
+            if &*pipe.endpoint == endpoint {
+                pipe.outbound.close();
+                pipe.inbound.close();
+            }
         }
     }
 
@@ -579,9 +612,16 @@ impl Drop for Socket {
     }
 }
 
-fn parse_endpoint(endpoint: &str) -> Result<Endpoint> {
-    Endpoint::parse(endpoint).map_err(|e| match e {
+fn parse_endpoint(
+    endpoint: &str,
+    parse: fn(&str) -> std::result::Result<Endpoint, EndpointError>,
+) -> Result<Endpoint> {
+    parse(endpoint).map_err(|e| match e {
         EndpointError::Invalid => Error::Invalid,
         EndpointError::UnsupportedTransport => Error::ProtocolNotSupported,
+        EndpointError::NameTooLong => Error::Os(ENAMETOOLONG),
     })
 }
+
+/// Linux's errno for a name too long (this crate has no libc for one number).
+const ENAMETOOLONG: i32 = 36;

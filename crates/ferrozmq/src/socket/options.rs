@@ -3,9 +3,10 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use ferrozmq_engine::SessionOptions;
+use ferrozmq_engine::{SessionOptions, SocksProxy};
 use ferrozmq_zmtp::{Config, HeartbeatConfig, MechanismConfig, Metadata, SocketType};
 
+use super::transport_options::TransportOptions;
 use crate::error::{Error, Result};
 
 /// Socket option names with libzmq's numeric values (`ZMQ_SNDHWM` = 23, ...).
@@ -60,14 +61,17 @@ pub enum SocketOption {
     LastEndpoint = 32,
     /// ZMQ_ROUTER_MANDATORY: unroutable messages fail with EHOSTUNREACH.
     RouterMandatory = 33,
-    /// ZMQ_TCP_KEEPALIVE (accepted and stored).
+    /// ZMQ_TCP_KEEPALIVE: SO_KEEPALIVE on TCP connections (1 on, 0 off, -1 OS default).
     TcpKeepalive = 34,
-    /// ZMQ_TCP_KEEPALIVE_CNT (accepted and stored).
+    /// ZMQ_TCP_KEEPALIVE_CNT: keepalive probes before giving up (-1 = OS default).
     TcpKeepaliveCnt = 35,
-    /// ZMQ_TCP_KEEPALIVE_IDLE (accepted and stored).
+    /// ZMQ_TCP_KEEPALIVE_IDLE: idle seconds before the first probe (-1 = OS default).
     TcpKeepaliveIdle = 36,
-    /// ZMQ_TCP_KEEPALIVE_INTVL (accepted and stored).
+    /// ZMQ_TCP_KEEPALIVE_INTVL: seconds between keepalive probes (-1 = OS default).
     TcpKeepaliveIntvl = 37,
+    /// ZMQ_TCP_ACCEPT_FILTER: accept TCP peers only from this network (CIDR);
+    /// repeat to add networks, empty to clear (write-only).
+    TcpAcceptFilter = 38,
     /// ZMQ_IMMEDIATE: queue only for completed connections.
     Immediate = 39,
     /// ZMQ_XPUB_VERBOSE: pass duplicate subscriptions up (XPUB).
@@ -94,12 +98,22 @@ pub enum SocketOption {
     ZapDomain = 55,
     /// ZMQ_ROUTER_HANDOVER: a new peer with a known routing id takes it over.
     RouterHandover = 56,
-    /// ZMQ_TOS (accepted and stored).
+    /// ZMQ_TOS: IP type-of-service byte of TCP connections (0 = OS default).
     Tos = 57,
-    /// ZMQ_CONNECT_ROUTING_ID: routing id for the next connected peer (ROUTER).
+    /// ZMQ_IPC_FILTER_PID: accept ipc peers of this process id (repeat to
+    /// add, empty to clear; write-only).
+    IpcFilterPid = 58,
+    /// ZMQ_IPC_FILTER_UID: accept ipc peers of this user id (write-only).
+    IpcFilterUid = 59,
+    /// ZMQ_IPC_FILTER_GID: accept ipc peers in this group (write-only).
+    IpcFilterGid = 60,
+    /// ZMQ_CONNECT_ROUTING_ID: routing id for the next connected peer (ROUTER, STREAM).
     ConnectRoutingId = 61,
     /// ZMQ_HANDSHAKE_IVL: ms allowed for the handshake (0 = no limit).
     HandshakeIvl = 66,
+    /// ZMQ_SOCKS_PROXY: connect over tcp through this SOCKS5 proxy
+    /// (`host:port`; empty = none).
+    SocksProxy = 68,
     /// ZMQ_XPUB_NODROP: XPUB blocks instead of dropping at HWM.
     XpubNodrop = 69,
     /// ZMQ_BLOCKY: context option semantics (accepted).
@@ -108,6 +122,8 @@ pub enum SocketOption {
     XpubManual = 71,
     /// ZMQ_XPUB_WELCOME_MSG: message sent to each new subscriber.
     XpubWelcomeMsg = 72,
+    /// ZMQ_STREAM_NOTIFY: STREAM announces connects and disconnects (set-only).
+    StreamNotify = 73,
     /// ZMQ_INVERT_MATCHING: SUB receives what does not match.
     InvertMatching = 74,
     /// ZMQ_HEARTBEAT_IVL: ms between PINGs (0 = off).
@@ -120,19 +136,30 @@ pub enum SocketOption {
     XpubVerboser = 78,
     /// ZMQ_CONNECT_TIMEOUT: ms allowed for a TCP connect (0 = OS default).
     ConnectTimeout = 79,
-    /// ZMQ_TCP_MAXRT (accepted and stored).
+    /// ZMQ_TCP_MAXRT: ms sent data may stay unacknowledged before the
+    /// connection drops (TCP_USER_TIMEOUT; 0 = OS default).
     TcpMaxrt = 80,
     /// ZMQ_THREAD_SAFE: whether the socket is thread-safe (read-only, 0).
     ThreadSafe = 81,
+    /// ZMQ_USE_FD: bind takes over this already bound, listening socket
+    /// (and closes it on unbind) instead of making one (-1 = none).
+    UseFd = 89,
+    /// ZMQ_BINDTODEVICE: bind every socket to this network interface (SO_BINDTODEVICE).
+    BindToDevice = 92,
     /// ZMQ_METADATA: add an application property ("X-Name:value").
     Metadata = 95,
+    /// ZMQ_SOCKS_USERNAME: user name for the SOCKS5 proxy (at most 255
+    /// bytes; empty = no authentication).
+    SocksUsername = 99,
+    /// ZMQ_SOCKS_PASSWORD: password for the SOCKS5 proxy (at most 255 bytes).
+    SocksPassword = 100,
 }
 
 impl SocketOption {
     /// The option with libzmq's number `n`.
     pub fn from_raw(n: i32) -> Option<SocketOption> {
         use SocketOption::*;
-        const ALL: [SocketOption; 56] = [
+        const ALL: [SocketOption; 66] = [
             Affinity,
             RoutingId,
             Subscribe,
@@ -177,10 +204,12 @@ impl SocketOption {
             Tos,
             ConnectRoutingId,
             HandshakeIvl,
+            SocksProxy,
             XpubNodrop,
             Blocky,
             XpubManual,
             XpubWelcomeMsg,
+            StreamNotify,
             InvertMatching,
             HeartbeatIvl,
             HeartbeatTtl,
@@ -189,6 +218,14 @@ impl SocketOption {
             ConnectTimeout,
             TcpMaxrt,
             ThreadSafe,
+            TcpAcceptFilter,
+            IpcFilterPid,
+            IpcFilterUid,
+            IpcFilterGid,
+            UseFd,
+            BindToDevice,
+            SocksUsername,
+            SocksPassword,
         ];
         if n == Metadata as i32 {
             return Some(Metadata);
@@ -260,7 +297,13 @@ pub(crate) struct Options {
     pub(crate) tos: i32,
     pub(crate) connect_timeout: i32,
     pub(crate) tcp_maxrt: i32,
+    pub(crate) socks: SocksProxy,
     pub(crate) misc: [i32; 4],
+    pub(crate) transport: TransportOptions,
+    pub(crate) stream_notify: bool,
+    /// Set by the socket for the message being sent: its first frame came
+    /// with SNDMORE (STREAM routes only such a frame; not an option users set).
+    pub(crate) sndmore: bool,
     /// Set by the socket for the message being sent: it came long after the
     /// previous one, so it may be written directly (not an option users set).
     pub(crate) sparse: bool,
@@ -311,7 +354,15 @@ impl Options {
             tos: 0,
             connect_timeout: 0,
             tcp_maxrt: 0,
+            socks: SocksProxy {
+                address: String::new(),
+                username: Bytes::new(),
+                password: Bytes::new(),
+            },
             misc: [0; 4],
+            transport: TransportOptions::default(),
+            stream_notify: true,
+            sndmore: false,
             sparse: false,
         }
     }
@@ -385,6 +436,9 @@ impl Options {
             O::XpubNodrop => self.xpub_nodrop = loose_bool(value)?,
             O::XpubWelcomeMsg => self.xpub_welcome_msg = Some(Bytes::copy_from_slice(value)),
             O::InvertMatching => self.invert_matching = loose_bool(value)?,
+            O::StreamNotify if self.socket_type == SocketType::Stream => {
+                self.stream_notify = strict_bool(value)?
+            }
             O::HandshakeIvl => self.handshake_ivl = at_least(value, 0)?,
             O::HeartbeatIvl => self.heartbeat_ivl = at_least(value, 0)?,
             O::HeartbeatTtl => {
@@ -395,7 +449,13 @@ impl Options {
                 self.heartbeat_ttl = v;
             }
             O::HeartbeatTimeout => self.heartbeat_timeout = at_least(value, -1)?,
-            O::TcpKeepalive => self.tcp_keepalive[0] = at_least(value, -1)?,
+            O::TcpKeepalive => {
+                let v = int(value)?;
+                if !(-1..=1).contains(&v) {
+                    return Err(Error::Invalid);
+                }
+                self.tcp_keepalive[0] = v;
+            }
             O::TcpKeepaliveCnt => self.tcp_keepalive[1] = at_least(value, -1)?,
             O::TcpKeepaliveIdle => self.tcp_keepalive[2] = at_least(value, -1)?,
             O::TcpKeepaliveIntvl => self.tcp_keepalive[3] = at_least(value, -1)?,
@@ -407,6 +467,18 @@ impl Options {
             O::MulticastHops => self.misc[2] = at_least(value, 1)?,
             O::Blocky => self.misc[3] = int(value)?,
             O::Metadata => self.add_metadata(value)?,
+            O::UseFd
+            | O::BindToDevice
+            | O::TcpAcceptFilter
+            | O::IpcFilterPid
+            | O::IpcFilterUid
+            | O::IpcFilterGid => self.transport.set(option, value, self.ipv6)?,
+            O::SocksProxy => {
+                let address = std::str::from_utf8(value).map_err(|_| Error::Invalid)?;
+                self.socks.address = address.to_owned();
+            }
+            O::SocksUsername => self.socks.username = at_most_255(value)?,
+            O::SocksPassword => self.socks.password = at_most_255(value)?,
             O::RcvMore
             | O::Fd
             | O::Events
@@ -415,7 +487,8 @@ impl Options {
             | O::Mechanism
             | O::ThreadSafe
             | O::Subscribe
-            | O::Unsubscribe => return Err(Error::Invalid),
+            | O::Unsubscribe
+            | O::StreamNotify => return Err(Error::Invalid),
         }
         Ok(())
     }
@@ -480,6 +553,10 @@ impl Options {
             O::XpubManual => Int(i32::from(self.xpub_manual)),
             O::XpubNodrop => Int(i32::from(self.xpub_nodrop)),
             O::Blocky => Int(self.misc[3]),
+            O::UseFd | O::BindToDevice => self.transport.get(option)?,
+            O::SocksProxy => OptionValue::Str(self.socks.address.clone()),
+            O::SocksUsername => OptionValue::Str(lossy(Some(&self.socks.username))),
+            O::SocksPassword => OptionValue::Str(lossy(Some(&self.socks.password))),
             _ => return Err(Error::Invalid),
         })
     }
@@ -506,6 +583,11 @@ impl Options {
         } else {
             MechanismConfig::Null
         }
+    }
+
+    /// ZMQ_LINGER as a duration (`None` = forever).
+    pub(crate) fn linger_duration(&self) -> Option<Duration> {
+        u64::try_from(self.linger).ok().map(Duration::from_millis)
     }
 
     /// The snapshot handed to a new connection.
@@ -538,17 +620,15 @@ impl Options {
             Some(Duration::from_millis(self.reconnect_ivl.max(1) as u64))
         };
         s.reconnect_ivl_max = Duration::from_millis(self.reconnect_ivl_max.max(0) as u64);
-        s.linger = if self.linger < 0 {
-            None
-        } else {
-            Some(Duration::from_millis(self.linger as u64))
-        };
+        s.linger = self.linger_duration();
         s.immediate = self.immediate;
         s.handshake_ivl = ms(self.handshake_ivl);
         s.connect_routing_id = self.connect_routing_id.clone();
-        s.sndbuf = usize::try_from(self.sndbuf).ok();
-        s.rcvbuf = usize::try_from(self.rcvbuf).ok();
+        s.net = self.net_options();
         s.zap_domain = self.zap_domain.clone();
+        s.socks_proxy = (!self.socks.address.is_empty()).then(|| self.socks.clone());
+        s.raw = self.socket_type == SocketType::Stream;
+        s.raw_notify = self.stream_notify;
         s.conflate = self.conflate
             && matches!(
                 self.socket_type,
@@ -558,6 +638,8 @@ impl Options {
                     | SocketType::Pub
                     | SocketType::Sub
             );
+        s.probe_router = self.probe_router
+            && matches!(self.socket_type, SocketType::Router | SocketType::Dealer);
         s
     }
 }
@@ -569,6 +651,13 @@ fn ms(v: i32) -> Option<Duration> {
 fn lossy(b: Option<&Bytes>) -> String {
     b.map(|b| String::from_utf8_lossy(b).into_owned())
         .unwrap_or_default()
+}
+
+fn at_most_255(value: &[u8]) -> Result<Bytes> {
+    if value.len() > 255 {
+        return Err(Error::Invalid);
+    }
+    Ok(Bytes::copy_from_slice(value))
 }
 
 fn int(value: &[u8]) -> Result<i32> {
@@ -626,5 +715,37 @@ mod tests {
         assert_eq!(SocketOption::from_raw(23), Some(SocketOption::SndHwm));
         assert_eq!(SocketOption::from_raw(95), Some(SocketOption::Metadata));
         assert_eq!(SocketOption::from_raw(1000), None);
+    }
+
+    #[test]
+    fn socks_options() {
+        let mut o = Options::new(SocketType::Pull);
+        assert!(o.session_options().socks_proxy.is_none());
+        o.set(SocketOption::SocksProxy, b"somehost:1080").unwrap();
+        o.set(SocketOption::SocksUsername, b"user").unwrap();
+        o.set(SocketOption::SocksPassword, b"pass").unwrap();
+        assert_eq!(
+            o.get(SocketOption::SocksProxy),
+            Ok(OptionValue::Str("somehost:1080".into()))
+        );
+        assert_eq!(
+            o.get(SocketOption::SocksUsername),
+            Ok(OptionValue::Str("user".into()))
+        );
+        let proxy = o.session_options().socks_proxy.unwrap();
+        assert_eq!(proxy.address, "somehost:1080");
+        assert_eq!(&proxy.password[..], b"pass");
+        assert_eq!(
+            o.set(SocketOption::SocksUsername, &[b'a'; 256]),
+            Err(Error::Invalid)
+        );
+        o.set(SocketOption::SocksUsername, &[b'a'; 255]).unwrap();
+        o.set(SocketOption::SocksProxy, b"").unwrap();
+        assert!(o.session_options().socks_proxy.is_none());
+        assert_eq!(SocketOption::from_raw(68), Some(SocketOption::SocksProxy));
+        assert_eq!(
+            SocketOption::from_raw(100),
+            Some(SocketOption::SocksPassword)
+        );
     }
 }

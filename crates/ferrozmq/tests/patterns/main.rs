@@ -10,6 +10,8 @@
 mod common;
 mod context;
 mod hwm_linger;
+mod inproc;
+mod linger_connect;
 mod pipeline;
 mod pubsub;
 mod reconnect_heartbeat;
@@ -17,4 +19,6 @@ mod repeated_connect;
 mod reqrep;
 mod router;
 mod security;
+mod stream;
 mod tools;
+mod transport_options;
