@@ -94,11 +94,6 @@ c.destroy(linger=0)
 """
 
 
-@pytest.mark.xfail(
-    reason="ferrozmq core bug: LINGER set after connect is not used at close "
-    "(sessions keep the value from connect time; libzmq uses the one at close), "
-    "so term hangs unless the connection attempt happened to fail first",
-)
 def test_destroy_linger_zero_drops_queued():
     import subprocess
     import sys
