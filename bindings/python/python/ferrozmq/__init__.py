@@ -33,7 +33,7 @@ from .error import (
 from .frame import Frame, Message
 from .poll import Poller, select
 from .socket import Socket
-from .tracker import MessageTracker
+from .tracker import _FINISHED_TRACKER, MessageTracker  # noqa: F401
 from .version import (
     __version__,
     has,
@@ -43,9 +43,11 @@ from .version import (
     zmq_version_info,
 )
 from .proxy import device, proxy, proxy_steerable
-from . import devices, utils  # noqa: F401
+from . import backend, devices, sugar, utils  # noqa: F401
 
 COPY_THRESHOLD = 65536
+#: Longest ipc path (sun_path of a Unix socket address, less its NUL).
+IPC_PATH_MAX_LEN = 107
 DRAFT_API = False
 
 

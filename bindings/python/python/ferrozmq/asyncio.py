@@ -49,6 +49,8 @@ class _Readiness:
 class Socket(_socket.Socket):
     """A socket whose blocking calls are coroutines (``await sock.recv()``)."""
 
+    _repr_cls = "zmq.asyncio.Socket"
+
     def __init__(self, ctx=None, socket_type=None, **kwargs):
         super().__init__(ctx, socket_type, **kwargs)
         self._readiness = None
@@ -163,6 +165,8 @@ class Context(_context.Context):
     """A context whose sockets are ``ferrozmq.asyncio.Socket``."""
 
     _socket_class = Socket
+    _instance = None
+    _repr_cls = "zmq.asyncio.Context"
 
 
 class Poller(_poll.Poller):

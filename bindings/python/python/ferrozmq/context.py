@@ -2,6 +2,7 @@
 
 import os
 import threading
+import warnings
 import weakref
 
 from . import _ferrozmq
@@ -32,10 +33,11 @@ class Context(_ferrozmq.Context):
     @classmethod
     def instance(cls, io_threads=1):
         """The process-wide shared context (a new one after fork or term)."""
-        # Each class (e.g. ferrozmq.asyncio.Context) has its own instance.
+        # A subclass shares its parent's instance unless it sets `_instance`
+        # itself (ferrozmq.asyncio.Context does), as in pyzmq.
         def current():
-            inst = cls.__dict__.get("_instance")
-            fresh = inst is not None and not inst.closed and cls.__dict__.get("_instance_pid") == os.getpid()
+            inst = cls._instance
+            fresh = inst is not None and not inst.closed and cls._instance_pid == os.getpid()
             return inst if fresh else None
 
         inst = current()
@@ -61,12 +63,27 @@ class Context(_ferrozmq.Context):
         return self
 
     def __exit__(self, *exc):
-        self.term()
+        # As pyzmq: leaving the block closes what is left, with a warning.
+        open_sockets = [s for s in self._sockets if not s.closed]
+        if open_sockets:
+            warnings.warn(
+                f"Closing {len(open_sockets)} unclosed socket(s) of {self!r}",
+                ResourceWarning,
+                stacklevel=2,
+            )
+        self.destroy()
+
+    #: How repr names the class (pyzmq's spelling).
+    _repr_cls = "zmq.Context"
 
     def __repr__(self):
         closed = " closed" if self.closed else ""
-        n = len(self._sockets)
-        return f"<{type(self).__module__}.{type(self).__name__}({n} socket{'s' if n != 1 else ''}) at {hex(id(self))}{closed}>"
+        n = sum(1 for s in self._sockets if not s.closed)
+        count = f"{n} socket{'s' if n != 1 else ''}" if n else ""
+        return f"<{self._repr_cls}({count}) at {hex(id(self))}{closed}>"
+
+    def __dir__(self):
+        return sorted(set(super().__dir__()) | set(ContextOption.__members__))
 
     def socket(self, socket_type, socket_class=None, **kwargs):
         """A new socket of ``socket_type`` (``zmq.REQ``, ``zmq.PUB`` ...)."""

@@ -3,6 +3,7 @@
 import errno as _errno
 import pickle
 import random
+import warnings
 
 from . import _ferrozmq
 from .constants import (
@@ -25,6 +26,11 @@ _UNSUBSCRIBE = SocketOption.UNSUBSCRIBE
 def _option(name):
     """The socket option called ``name`` (any case), or None."""
     return SocketOption.__members__.get(name.upper())
+
+
+def _text(addr):
+    """An endpoint given as bytes, as text."""
+    return addr.decode("utf-8") if isinstance(addr, bytes) else addr
 
 
 def _send_slow(sock, data, flags, copy, track, routing_id, group):
@@ -55,6 +61,10 @@ class _Bound:
         if not self.socket.closed:
             self._undo(self.addr)
 
+    def __repr__(self):
+        kind = "bind" if self._undo == self.socket.unbind else "connect"
+        return f"<{self.socket!r} {kind}={self.addr!r}>"
+
 
 class Socket(_ferrozmq.Socket):
     """A ZeroMQ socket (pyzmq's ``zmq.Socket``); make it with ``ctx.socket(zmq.REQ)``.
@@ -79,9 +89,17 @@ class Socket(_ferrozmq.Socket):
     def __del__(self):
         try:
             if not self.closed:
+                warnings.warn(f"Unclosed socket {self!r}", ResourceWarning, stacklevel=2)
                 self.close()
         except Exception:
             pass
+
+    def __dir__(self):
+        names = set(SocketOption.__members__)
+        return sorted(set(super().__dir__()) | names | {n.lower() for n in names})
+
+    #: How repr names the class (pyzmq's spelling).
+    _repr_cls = "zmq.Socket"
 
     def __repr__(self):
         try:
@@ -89,7 +107,7 @@ class Socket(_ferrozmq.Socket):
         except ValueError:
             kind = str(self.socket_type)
         closed = " closed" if self.closed else ""
-        return f"<{type(self).__module__}.{type(self).__name__}(zmq.{kind}) at {hex(id(self))}{closed}>"
+        return f"<{self._repr_cls}(zmq.{kind}) at {hex(id(self))}{closed}>"
 
     @property
     def underlying(self):
@@ -99,13 +117,45 @@ class Socket(_ferrozmq.Socket):
 
     def bind(self, addr):
         """Accepts connections on ``addr``; usable as a context manager that unbinds."""
-        super().bind(addr)
+        addr = _text(addr)
+        try:
+            super().bind(addr)
+        except ZMQError as e:
+            e.strerror = f"{e.strerror} (addr={addr!r})"
+            raise
         return _Bound(self, addr, self.unbind)
 
     def connect(self, addr):
         """Connects to ``addr``; usable as a context manager that disconnects."""
-        super().connect(addr)
+        addr = _text(addr)
+        try:
+            super().connect(addr)
+        except ZMQError as e:
+            e.strerror = f"{e.strerror} (addr={addr!r})"
+            raise
         return _Bound(self, addr, self.disconnect)
+
+    def unbind(self, addr):
+        """Stops accepting on ``addr``."""
+        super().unbind(_text(addr))
+
+    def disconnect(self, addr):
+        """Drops the connection to ``addr``."""
+        super().disconnect(_text(addr))
+
+    def recv_into(self, buffer, /, *, nbytes=0, flags=0):
+        """Receives one frame into ``buffer`` (at most ``nbytes``, 0: its size);
+        returns the frame's full length, as libzmq's zmq_recv does."""
+        view = memoryview(buffer).cast("B")
+        if view.readonly:
+            raise TypeError("recv_into needs a writable buffer")
+        if nbytes < 0:
+            raise ValueError(f"nbytes={nbytes} must be non-negative")
+        limit = len(view) if nbytes == 0 else min(nbytes, len(view))
+        frame = self.recv(flags, copy=False)
+        n = min(len(frame), limit)
+        view[:n] = frame.buffer[:n]
+        return len(frame)
 
     def bind_to_random_port(self, addr, min_port=49152, max_port=65536, max_tries=100):
         """Binds ``addr`` (e.g. ``tcp://127.0.0.1``) to a free port; returns the port."""
@@ -189,9 +239,8 @@ class Socket(_ferrozmq.Socket):
             return
         option = _option(name)
         if option is None:
-            object.__setattr__(self, name, value)
-        else:
-            self.setsockopt(option, value)
+            raise AttributeError(f"{type(self).__name__} has no such option: {name.upper()}")
+        self.setsockopt(option, value)
 
     def get_hwm(self):
         """SNDHWM (pyzmq's HWM)."""

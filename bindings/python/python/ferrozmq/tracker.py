@@ -40,4 +40,7 @@ class MessageTracker:
             pause = min(pause * 2, 0.01)
 
 
+#: A tracker that is already done (pyzmq's name).
+_FINISHED_TRACKER = MessageTracker()
+
 __all__ = ["MessageTracker"]

@@ -2,6 +2,9 @@
 
 import json
 
+#: The JSON module used (pyzmq names it too).
+jsonmod = json
+
 
 def dumps(o, **kwargs):
     """``o`` as UTF-8 JSON bytes."""
