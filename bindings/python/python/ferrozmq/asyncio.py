@@ -54,6 +54,8 @@ class Socket(_socket.Socket):
     def __init__(self, ctx=None, socket_type=None, **kwargs):
         super().__init__(ctx, socket_type, **kwargs)
         self._readiness = None
+        self._last_send = None
+        self._last_recv = None
 
     async def _wait(self, event, timeout_ms):
         """Until ``event`` (POLLIN/POLLOUT) is ready; Again after ``timeout_ms`` (< 0: never)."""
@@ -74,7 +76,10 @@ class Socket(_socket.Socket):
             except _asyncio.TimeoutError:
                 raise Again() from None
 
-    async def _retry(self, call, flags, event, timeout_option):
+    async def _retry(self, call, flags, event, timeout_option, before):
+        if before is not None and not before.done():
+            # Calls of one kind complete in the order they were made.
+            await _asyncio.wait([before])
         while True:
             try:
                 return call(flags | DONTWAIT)
@@ -83,68 +88,116 @@ class Socket(_socket.Socket):
                     raise
             await self._wait(event, self.getsockopt(timeout_option))
 
-    async def send(self, data, flags=0, copy=True, track=False, **kwargs):
-        """Sends one frame once the socket can (see ``ferrozmq.Socket.send``)."""
+    def _future(self, kind, call, flags, event, timeout_option):
+        """A Future of ``call``: done at once if it need not wait, else a
+        task that waits for readiness (as pyzmq's asyncio sockets return)."""
+        try:
+            loop = _asyncio.get_running_loop()
+        except RuntimeError:
+            loop = _asyncio.get_event_loop()
+        before = self.__dict__.get(kind)
+        if before is None or before.done():
+            fut = loop.create_future()
+            try:
+                fut.set_result(call(flags | DONTWAIT))
+                return fut
+            except Again:
+                if flags & DONTWAIT:
+                    fut.set_exception(Again())
+                    return fut
+            except Exception as e:  # raised when awaited, as pyzmq does
+                fut.set_exception(e)
+                return fut
+        task = loop.create_task(self._retry(call, flags, event, timeout_option, before))
+        self.__dict__[kind] = task
+        return task
+
+    def send(self, data, flags=0, copy=True, track=False, **kwargs):
+        """A Future of sending one frame (see ``ferrozmq.Socket.send``)."""
         sync_send = super().send
-        return await self._retry(
+        return self._future(
+            "_last_send",
             lambda f: sync_send(data, f, copy=copy, track=track, **kwargs),
             flags,
             POLLOUT,
             SocketOption.SNDTIMEO,
         )
 
-    async def send_multipart(self, msg_parts, flags=0, copy=True, track=False, **kwargs):
-        """Sends a whole message once the socket can."""
+    def send_multipart(self, msg_parts, flags=0, copy=True, track=False, **kwargs):
+        """A Future of sending a whole message."""
         parts = list(msg_parts)
         sync_send = super().send_multipart
-        return await self._retry(
+        return self._future(
+            "_last_send",
             lambda f: sync_send(parts, f, copy=copy, track=track, **kwargs),
             flags,
             POLLOUT,
             SocketOption.SNDTIMEO,
         )
 
-    async def recv(self, flags=0, copy=True, track=False):
-        """Receives one frame once one is there."""
+    def recv(self, flags=0, copy=True, track=False):
+        """A Future of the next frame."""
         sync_recv = super().recv
-        return await self._retry(
+        return self._future(
+            "_last_recv",
             lambda f: sync_recv(f, copy=copy, track=track),
             flags,
             POLLIN,
             SocketOption.RCVTIMEO,
         )
 
-    async def recv_multipart(self, flags=0, copy=True, track=False):
-        """Receives every frame of the next message once it is there."""
+    def recv_multipart(self, flags=0, copy=True, track=False):
+        """A Future of every frame of the next message."""
         sync_recv = super().recv_multipart
-        return await self._retry(
+        return self._future(
+            "_last_recv",
             lambda f: sync_recv(f, copy=copy, track=track),
             flags,
             POLLIN,
             SocketOption.RCVTIMEO,
         )
 
-    async def recv_string(self, flags=0, encoding="utf-8"):
+    def recv_string(self, flags=0, encoding="utf-8"):
+        """A Future; see ``_recv_string``."""
+        return _asyncio.ensure_future(self._recv_string(flags, encoding))
+
+    async def _recv_string(self, flags=0, encoding="utf-8"):
         """Receives text."""
         return (await self.recv(flags)).decode(encoding)
 
     recv_unicode = recv_string
 
-    async def recv_json(self, flags=0, **kwargs):
+    def recv_json(self, flags=0, **kwargs):
+        """A Future; see ``_recv_json``."""
+        return _asyncio.ensure_future(self._recv_json(flags, **kwargs))
+
+    async def _recv_json(self, flags=0, **kwargs):
         """Receives a JSON document."""
         return jsonapi.loads(await self.recv(flags), **kwargs)
 
-    async def recv_pyobj(self, flags=0):
+    def recv_pyobj(self, flags=0):
+        """A Future; see ``_recv_pyobj``."""
+        return _asyncio.ensure_future(self._recv_pyobj(flags))
+
+    async def _recv_pyobj(self, flags=0):
         """Receives a pickled object."""
         import pickle
 
         return pickle.loads(await self.recv(flags))
 
-    async def recv_serialized(self, deserialize, flags=0, copy=True):
+    def recv_serialized(self, deserialize, flags=0, copy=True):
+        """A Future; see ``_recv_serialized``."""
+        return _asyncio.ensure_future(self._recv_serialized(deserialize, flags, copy))
+
+    async def _recv_serialized(self, deserialize, flags=0, copy=True):
         """Receives a message and returns ``deserialize(frames)``."""
         return deserialize(await self.recv_multipart(flags, copy=copy))
 
-    async def poll(self, timeout=None, flags=POLLIN):
+    def poll(self, timeout=None, flags=POLLIN):
+        """A Future; see ``_poll``."""
+        return _asyncio.ensure_future(self._poll(timeout, flags))
+
+    async def _poll(self, timeout=None, flags=POLLIN):
         """Waits up to ``timeout`` ms (None: forever) for ``flags``; returns those ready (0 on timeout)."""
         if self.closed:
             raise ZMQError(_socket.Errno.ENOTSUP)
@@ -172,12 +225,16 @@ class Context(_context.Context):
 class Poller(_poll.Poller):
     """A poller whose ``poll`` is a coroutine."""
 
-    async def poll(self, timeout=None):
+    def poll(self, timeout=None):
+        """A Future of ``[(socket, events)]`` ready within ``timeout`` ms (None: forever)."""
+        return _asyncio.ensure_future(self._poll(timeout))
+
+    async def _poll(self, timeout=None):
         """Waits up to ``timeout`` ms (None: forever); returns ``[(socket, events)]`` ready."""
         loop = _asyncio.get_running_loop()
         deadline = None if timeout is None or timeout < 0 else loop.time() + timeout / 1000
         while True:
-            ready = super().poll(0)
+            ready = _poll.Poller.poll(self, 0)
             if ready:
                 return ready
             if deadline is not None and loop.time() >= deadline:
