@@ -21,8 +21,17 @@ def parse_monitor_message(msg):
 
 
 def recv_monitor_message(socket, flags=0):
-    """Receives one event from a monitor socket (see ``Socket.get_monitor_socket``)."""
-    return parse_monitor_message(socket.recv_multipart(flags))
+    """Receives one event from a monitor socket (see ``Socket.get_monitor_socket``);
+    from an asyncio socket, a Future of it."""
+    msg = socket.recv_multipart(flags)
+    if isinstance(msg, list):
+        return parse_monitor_message(msg)
+    import asyncio
+
+    async def parsed():
+        return parse_monitor_message(await msg)
+
+    return asyncio.ensure_future(parsed())
 
 
 __all__ = ["parse_monitor_message", "recv_monitor_message"]
