@@ -18,6 +18,9 @@ pub(crate) fn proxy(
     capture: Option<&Bound<'_, Socket>>,
     control: Option<&Bound<'_, Socket>>,
 ) -> PyResult<()> {
+    if frontend.is(backend) && capture.is_none() && control.is_none() {
+        return echo(py, frontend.get());
+    }
     let all = [Some(frontend), Some(backend), capture, control];
     let given: Vec<&Bound<'_, Socket>> = all.iter().flatten().copied().collect();
     for (i, a) in given.iter().enumerate() {
@@ -44,6 +47,20 @@ pub(crate) fn proxy(
                 ferrozmq::proxy_steerable(front, back, capture, control)
             }
             None => ferrozmq::proxy(front, back, capture),
+        }
+    })
+}
+
+/// A proxy whose frontend is its backend (pyzmq's single-socket
+/// forwarder): each message received goes back out of the same socket,
+/// until the context is terminated.
+fn echo(py: Python<'_>, socket: &Socket) -> PyResult<()> {
+    blocking(py, || {
+        let mut slot = socket.lock();
+        let s = slot.as_mut().ok_or(Error::NotSocket)?;
+        loop {
+            let frames = s.recv_multipart(0)?;
+            s.send_multipart(frames, 0)?;
         }
     })
 }

@@ -35,6 +35,7 @@ from .poll import Poller, select
 from .socket import Socket
 from .tracker import _FINISHED_TRACKER, MessageTracker  # noqa: F401
 from .version import (
+    __revision__,
     __version__,
     has,
     pyzmq_version,

@@ -4,6 +4,11 @@ from ._ferrozmq import __version__
 
 #: The libzmq API ferrozmq implements.
 _ZMQ_VERSION = (4, 3, 4)
+#: pyzmq's build extras: none here.
+VERSION_EXTRA = ""
+#: pyzmq's source revision: ferrozmq's version stands for it.
+__revision__ = __version__
+
 #: The pyzmq API this module follows (``import ferrozmq as zmq``).
 _PYZMQ_VERSION = "27.1.0"
 

@@ -94,8 +94,8 @@ class Device:
         ins = ctx.socket(self.in_type)
         outs = ins if self.out_type < 0 else ctx.socket(self.out_type)
         self._configure(ins, self._in_binds, self._in_connects, self._in_sockopts)
-        if outs is not ins:
-            self._configure(outs, self._out_binds, self._out_connects, self._out_sockopts)
+        # With out_type < 0 the "out" settings apply to the one socket too.
+        self._configure(outs, self._out_binds, self._out_connects, self._out_sockopts)
         return ins, outs
 
     def run_device(self):
