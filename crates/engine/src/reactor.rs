@@ -12,7 +12,7 @@ use crossbeam::queue::SegQueue;
 use mio::{Events, Interest, Poll, Token, Waker};
 
 use crate::inproc::InprocRegistry;
-use crate::link::SocketLink;
+use crate::link::{CloseNotice, SocketLink};
 use crate::monitor::{EventKind, MonitorEvent};
 use crate::notify::Notify;
 use crate::options::SessionOptions;
@@ -48,8 +48,10 @@ pub(crate) enum Command {
     },
     /// Unbind or disconnect: close the listener (and what it accepted) or the connection.
     Remove(EndpointId),
-    /// The socket closed: linger on its sessions, close its listeners.
-    CloseSocket(usize),
+    /// The socket closed: linger on its sessions, close its listeners. The
+    /// notice is dropped once done (the socket's last word to its monitor
+    /// goes out when every I/O thread has dropped its share).
+    CloseSocket(usize, Arc<CloseNotice>),
     Stop,
 }
 
@@ -386,7 +388,7 @@ impl Reactor {
                 self.start_session(session);
             }
             Command::Remove(id) => self.remove_endpoint(id),
-            Command::CloseSocket(link_addr) => self.close_socket(link_addr),
+            Command::CloseSocket(link_addr, _notice) => self.close_socket(link_addr),
             Command::Stop => {
                 self.stopping = true;
                 let listeners: Vec<Token> = self
@@ -458,7 +460,7 @@ impl Reactor {
             }
             l.link.emit(MonitorEvent {
                 kind: EventKind::Closed,
-                value: 0,
+                value: l.listener.raw_fd() as u32,
                 endpoint: l.endpoint.clone(),
             });
         }
