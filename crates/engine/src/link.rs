@@ -1,6 +1,8 @@
 //! [`SocketLink`]: what a socket shares with the connections that serve it.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use crossbeam::queue::SegQueue;
 
@@ -24,6 +26,9 @@ pub struct SocketLink {
     pub signaler: Arc<Signaler>,
     events: SegQueue<LinkEvent>,
     closed: std::sync::atomic::AtomicBool,
+    /// The socket's current ZMQ_LINGER in ms (-1: forever). Sessions read it
+    /// when they start to linger, so a change made just before close counts.
+    linger_ms: AtomicI64,
     monitor: Mutex<Option<MonitorSink>>,
 }
 
@@ -40,6 +45,7 @@ impl SocketLink {
             signaler: Signaler::new(),
             events: SegQueue::new(),
             closed: std::sync::atomic::AtomicBool::new(false),
+            linger_ms: AtomicI64::new(-1),
             monitor: Mutex::new(None),
         })
     }
@@ -68,6 +74,20 @@ impl SocketLink {
     /// Whether the socket has closed.
     pub fn is_closed(&self) -> bool {
         self.closed.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Sets how long sessions keep delivering once the socket closes or
+    /// drops the endpoint (ZMQ_LINGER; `None` = forever, the default).
+    pub fn set_linger(&self, linger: Option<Duration>) {
+        let ms = linger.map_or(-1, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+        self.linger_ms.store(ms, Ordering::SeqCst);
+    }
+
+    /// The socket's current ZMQ_LINGER (`None` = forever).
+    pub fn linger(&self) -> Option<Duration> {
+        u64::try_from(self.linger_ms.load(Ordering::SeqCst))
+            .ok()
+            .map(Duration::from_millis)
     }
 
     /// Installs (or removes) the monitor sink.

@@ -19,8 +19,6 @@ pub struct SessionOptions {
     pub reconnect_ivl: Option<Duration>,
     /// Largest reconnect delay for exponential backoff (ZMQ_RECONNECT_IVL_MAX; zero = no backoff).
     pub reconnect_ivl_max: Duration,
-    /// How long to keep delivering after close (ZMQ_LINGER; `None` = forever).
-    pub linger: Option<Duration>,
     /// Only queue messages for completed connections (ZMQ_IMMEDIATE).
     pub immediate: bool,
     /// Time allowed for the handshake (ZMQ_HANDSHAKE_IVL; `None` = no limit).
@@ -46,7 +44,6 @@ impl SessionOptions {
             rcvhwm: 1000,
             reconnect_ivl: Some(Duration::from_millis(100)),
             reconnect_ivl_max: Duration::ZERO,
-            linger: None,
             immediate: false,
             handshake_ivl: Some(Duration::from_secs(30)),
             connect_routing_id: None,

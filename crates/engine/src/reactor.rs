@@ -308,11 +308,17 @@ impl Reactor {
 
     fn fire_timers(&mut self) {
         let now = Instant::now();
+        // Take the due entries first: a session may re-arm a deadline that is
+        // already past, and that must wait for the next turn, not spin here.
+        let mut due = Vec::new();
         while let Some(Reverse((at, index))) = self.timers.peek().copied() {
             if at > now {
                 break;
             }
             self.timers.pop();
+            due.push(index);
+        }
+        for index in due {
             // Entries may be stale; a spurious turn of a session is harmless.
             if matches!(self.slots.get(index), Some(Some(Slot::Session(_)))) {
                 self.dispatch(Token(index));

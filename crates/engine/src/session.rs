@@ -233,7 +233,7 @@ impl Session {
             self.link.is_closed() || self.pipe.as_ref().is_some_and(|p| p.inbound.is_closed());
         if (closed || self.terminating) && self.linger_deadline.is_none() {
             self.terminating = true;
-            self.linger_deadline = Some(match self.options.linger {
+            self.linger_deadline = Some(match self.link.linger() {
                 Some(d) => now + d,
                 None => now + Duration::from_secs(u64::from(u32::MAX)),
             });
@@ -279,6 +279,8 @@ impl Session {
             return State::Dead;
         };
         if self.terminating {
+            // No reconnect is coming: its deadline must not keep waking us.
+            self.reconnect_at = None;
             return State::Idle;
         }
         if self.reconnect_at.is_some_and(|at| at > ctx.now) {

@@ -327,6 +327,12 @@ impl Socket {
                 self.pattern
                     .set_subscription(subscribe, value, &self.options)
             }
+            SocketOption::Linger => {
+                self.options.set(option, value)?;
+                // Sessions linger by the value in force when they start to.
+                self.link.set_linger(self.options.linger());
+                Ok(())
+            }
             _ => self.options.set(option, value),
         }
     }

@@ -510,6 +510,11 @@ impl Options {
         }
     }
 
+    /// ZMQ_LINGER as a duration (`None` = forever).
+    pub(crate) fn linger(&self) -> Option<Duration> {
+        u64::try_from(self.linger).ok().map(Duration::from_millis)
+    }
+
     /// The snapshot handed to a new connection.
     pub(crate) fn session_options(&self) -> SessionOptions {
         let mut zmtp = Config::new(self.socket_type);
@@ -536,11 +541,6 @@ impl Options {
             Some(Duration::from_millis(self.reconnect_ivl.max(1) as u64))
         };
         s.reconnect_ivl_max = Duration::from_millis(self.reconnect_ivl_max.max(0) as u64);
-        s.linger = if self.linger < 0 {
-            None
-        } else {
-            Some(Duration::from_millis(self.linger as u64))
-        };
         s.immediate = self.immediate;
         s.handshake_ivl = ms(self.handshake_ivl);
         s.connect_routing_id = self.connect_routing_id.clone();
