@@ -30,6 +30,7 @@ mod reactor;
 mod session;
 mod sys;
 mod transport;
+mod zap;
 
 pub use engine::Engine;
 pub use inproc::{InprocError, InprocPeer, InprocRegistry};
