@@ -104,5 +104,7 @@ mod pubsub_zmtp30;
 mod push_pull;
 #[path = "interop/req_rep.rs"]
 mod req_rep;
+#[path = "interop/security.rs"]
+mod security;
 #[path = "interop/zmtp30.rs"]
 mod zmtp30;

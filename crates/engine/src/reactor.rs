@@ -194,7 +194,12 @@ impl IoThread {
         };
         if let Some(t) = handle {
             self.shared.send(Command::Stop);
-            let _ = t.join();
+            // The context's last handle may go on this very thread (a retired
+            // monitor's PAIR socket is dropped here): it cannot wait for
+            // itself, and stops once its loop takes the command.
+            if t.thread().id() != std::thread::current().id() {
+                let _ = t.join();
+            }
         }
     }
 }
