@@ -1,5 +1,6 @@
 //! ferrozmq against real peers: libzmq (C), pyzmq, JeroMQ 0.3.6 (ZMTP/2.0),
-//! a ZMTP 3.0 peer, and a raw-bytes peer sending garbage.
+//! a ZMTP 3.0 peer, a raw-bytes peer sending garbage, and curl (HTTP to a
+//! STREAM socket).
 //!
 //! One test binary with a submodule per subject, to keep linking fast. The
 //! socket-pair modules hold one test per peer × transport × who binds, each
@@ -88,8 +89,12 @@ macro_rules! socket_pair {
 mod dealer;
 #[path = "interop/garbage.rs"]
 mod garbage;
+#[path = "interop/http.rs"]
+mod http;
 #[path = "interop/jeromq.rs"]
 mod jeromq;
+#[path = "interop/linger.rs"]
+mod linger;
 #[path = "interop/metadata.rs"]
 mod metadata;
 #[path = "interop/pair.rs"]
@@ -106,5 +111,7 @@ mod push_pull;
 mod req_rep;
 #[path = "interop/security.rs"]
 mod security;
+#[path = "interop/socks.rs"]
+mod socks;
 #[path = "interop/zmtp30.rs"]
 mod zmtp30;

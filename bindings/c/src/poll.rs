@@ -57,31 +57,29 @@ pub unsafe extern "C" fn zmq_poll(
 
 /// Forwards messages both ways between two sockets until the context is terminated.
 ///
-/// Copies them to `capture` if not NULL; returns -1 with ETERM.
+/// Copies them to `capture` if not NULL; returns -1 with ETERM. `frontend`
+/// and `backend` may be the same socket.
 ///
 /// # Safety
-/// Distinct live socket handles (`capture` may be NULL).
+/// Live socket handles (`capture` may be NULL), distinct but for `frontend`
+/// and `backend`.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_proxy(
     frontend: *mut c_void,
     backend: *mut c_void,
     capture: *mut c_void,
 ) -> c_int {
-    guard::int(|| {
-        // SAFETY: per this function's contract.
-        let [f, b, c, _] = unsafe { sockets([frontend, backend, capture, std::ptr::null_mut()])? };
-        let (f, b) = (f.ok_or(Error::NotSocket)?, b.ok_or(Error::NotSocket)?);
-        ferrozmq::proxy(f, b, c)?;
-        Ok(0)
-    })
+    // SAFETY: per this function's contract.
+    unsafe { zmq_proxy_steerable(frontend, backend, capture, std::ptr::null_mut()) }
 }
 
 /// Like `zmq_proxy`, steered by PAUSE/RESUME/TERMINATE/STATISTICS on `control`.
 ///
-/// Returns 0 after TERMINATE.
+/// Returns 0 after TERMINATE. `frontend` and `backend` may be the same socket.
 ///
 /// # Safety
-/// Distinct live socket handles (`capture` and `control` may be NULL).
+/// Live socket handles (`capture` and `control` may be NULL), distinct but
+/// for `frontend` and `backend`.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_proxy_steerable(
     frontend: *mut c_void,
@@ -90,6 +88,13 @@ pub unsafe extern "C" fn zmq_proxy_steerable(
     control: *mut c_void,
 ) -> c_int {
     guard::int(|| {
+        if frontend == backend {
+            // SAFETY: per this function's contract.
+            let [s, c, k, _] =
+                unsafe { sockets([frontend, capture, control, std::ptr::null_mut()])? };
+            ferrozmq::proxy_single(s.ok_or(Error::NotSocket)?, c, k)?;
+            return Ok(0);
+        }
         // SAFETY: per this function's contract.
         let [f, b, c, k] = unsafe { sockets([frontend, backend, capture, control])? };
         let (f, b) = (f.ok_or(Error::NotSocket)?, b.ok_or(Error::NotSocket)?);

@@ -24,6 +24,8 @@ pub struct InprocPeer {
     pub rcvhwm: usize,
     /// Whether it keeps only the last message it receives (ZMQ_CONFLATE).
     pub conflate: bool,
+    /// Whether it greets a new peer with an empty message (ZMQ_PROBE_ROUTER).
+    pub probe_router: bool,
 }
 
 /// Why an inproc bind failed.
@@ -83,13 +85,16 @@ impl InprocRegistry {
         }
     }
 
-    /// Removes every binding and pending connect of a closing socket.
+    /// Removes every binding of a closing socket, and its pending connects
+    /// that carry nothing: one with queued messages stays, so a later bind
+    /// still receives them (libzmq lingers on pending inproc connects too).
     pub fn forget(&self, link: &Arc<SocketLink>) {
         if let Ok(mut reg) = self.inner.lock() {
             reg.bound.retain(|_, p| !Arc::ptr_eq(&p.link, link));
             for list in reg.pending.values_mut() {
-                list.retain(|(p, _)| !Arc::ptr_eq(&p.link, link));
+                list.retain(|(p, pipe)| !Arc::ptr_eq(&p.link, link) || !pipe.outbound.is_empty());
             }
+            reg.pending.retain(|_, list| !list.is_empty());
         }
     }
 
@@ -98,6 +103,9 @@ impl InprocRegistry {
     pub fn connect(&self, name: &str, connecter: InprocPeer, endpoint: Arc<str>) -> Pipe {
         // Each direction holds the sender's SNDHWM plus the receiver's RCVHWM, as in libzmq.
         let pipe = Pipe::new(0, 0, endpoint);
+        if connecter.probe_router {
+            pipe.send_probe();
+        }
         let Ok(mut reg) = self.inner.lock() else {
             return pipe;
         };
@@ -161,6 +169,9 @@ fn finish(binder: &InprocPeer, connecter: &InprocPeer, pipe: &Pipe) {
         .set_hwm(sum_hwm(binder.sndhwm, connecter.rcvhwm));
     pipe.inbound.set_conflate(connecter.conflate);
     pipe.outbound.set_conflate(binder.conflate);
+    if binder.probe_router {
+        pipe.mirror().send_probe();
+    }
     pipe.set_peer_info(PeerInfo {
         routing_id: binder.routing_id.clone(),
         properties: vec![(

@@ -2,7 +2,8 @@
 //!
 //! It runs I/O threads (one `mio::Poll` loop each) that own listeners and
 //! sessions. A session drives one `ferrozmq_zmtp::Connection` over a tcp or
-//! ipc stream and moves whole messages between it and a [`Pipe`]: two
+//! ipc stream (or, for STREAM sockets, passes raw bytes with no ZMTP) and
+//! moves whole messages between it and a [`Pipe`]: two
 //! lock-free [`Queue`]s bounded by high-water marks, that wake the other
 //! side only when it sleeps. inproc connects two sockets' pipes directly,
 //! with no I/O thread at all.
@@ -20,6 +21,7 @@
 mod direct;
 mod engine;
 mod inproc;
+mod limits;
 mod link;
 mod monitor;
 mod msg;
@@ -29,17 +31,20 @@ mod pipe;
 mod reactor;
 mod session;
 mod sys;
+mod thread_options;
 mod transport;
 mod zap;
 
 pub use engine::Engine;
 pub use inproc::{InprocError, InprocPeer, InprocRegistry};
+pub use limits::frame_size_ceiling;
 pub use link::{LinkEvent, SocketLink};
 pub use monitor::{EventKind, MonitorEvent, MonitorSink};
 pub use msg::{Msg, MsgKind};
-pub use notify::{Notify, Signaler};
+pub use notify::{Notify, Signaler, WaitOutcome};
 pub use options::SessionOptions;
 pub use pipe::{PeerInfo, PeerRef, Pipe, PushError, Queue, SparseClock};
 pub use reactor::EndpointId;
 pub use sys::{poll_fds, PollFd};
-pub use transport::{Endpoint, EndpointError};
+pub use thread_options::ThreadOptions;
+pub use transport::{Endpoint, EndpointError, SocksProxy};

@@ -26,8 +26,8 @@ pub struct SocketLink {
     pub signaler: Arc<Signaler>,
     events: SegQueue<LinkEvent>,
     closed: std::sync::atomic::AtomicBool,
-    /// The socket's current ZMQ_LINGER in ms (-1: forever). Sessions read it
-    /// when they start to linger, so a change made just before close counts.
+    /// LINGER in ms as of the last close or disconnect (-1 = forever,
+    /// `LINGER_UNSET` before any).
     linger_ms: AtomicI64,
     monitor: Mutex<Option<MonitorSink>>,
 }
@@ -45,7 +45,7 @@ impl SocketLink {
             signaler: Signaler::new(),
             events: SegQueue::new(),
             closed: std::sync::atomic::AtomicBool::new(false),
-            linger_ms: AtomicI64::new(-1),
+            linger_ms: AtomicI64::new(LINGER_UNSET),
             monitor: Mutex::new(None),
         })
     }
@@ -71,23 +71,25 @@ impl SocketLink {
         self.closed.store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
-    /// Whether the socket has closed.
-    pub fn is_closed(&self) -> bool {
-        self.closed.load(std::sync::atomic::Ordering::SeqCst)
-    }
-
-    /// Sets how long sessions keep delivering once the socket closes or
-    /// drops the endpoint (ZMQ_LINGER; `None` = forever, the default).
+    /// Records the socket's LINGER (`None` = forever) before it closes or
+    /// disconnects: sessions linger for the value set when that happens,
+    /// as in libzmq, not the one their connect started with.
     pub fn set_linger(&self, linger: Option<Duration>) {
         let ms = linger.map_or(-1, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
         self.linger_ms.store(ms, Ordering::SeqCst);
     }
 
-    /// The socket's current ZMQ_LINGER (`None` = forever).
-    pub fn linger(&self) -> Option<Duration> {
-        u64::try_from(self.linger_ms.load(Ordering::SeqCst))
-            .ok()
-            .map(Duration::from_millis)
+    /// The LINGER recorded by [`SocketLink::set_linger`], if any.
+    pub(crate) fn linger(&self) -> Option<Option<Duration>> {
+        match self.linger_ms.load(Ordering::SeqCst) {
+            LINGER_UNSET => None,
+            ms => Some(u64::try_from(ms).ok().map(Duration::from_millis)),
+        }
+    }
+
+    /// Whether the socket has closed.
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Installs (or removes) the monitor sink.
@@ -124,6 +126,9 @@ impl SocketLink {
         }
     }
 }
+
+/// `linger_ms` before the socket recorded any LINGER.
+const LINGER_UNSET: i64 = i64::MIN;
 
 /// Retires a closed socket's monitor when dropped: each I/O thread holds a
 /// share while it closes the socket's listeners, so MONITOR_STOPPED follows

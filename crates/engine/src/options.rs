@@ -6,6 +6,8 @@ use std::time::Duration;
 use bytes::Bytes;
 use ferrozmq_zmtp::Config;
 
+use crate::transport::SocksProxy;
+
 /// Everything a session needs to know about its socket.
 #[derive(Debug, Clone)]
 pub struct SessionOptions {
@@ -19,6 +21,8 @@ pub struct SessionOptions {
     pub reconnect_ivl: Option<Duration>,
     /// Largest reconnect delay for exponential backoff (ZMQ_RECONNECT_IVL_MAX; zero = no backoff).
     pub reconnect_ivl_max: Duration,
+    /// How long to keep delivering after close (ZMQ_LINGER; `None` = forever).
+    pub linger: Option<Duration>,
     /// Only queue messages for completed connections (ZMQ_IMMEDIATE).
     pub immediate: bool,
     /// Time allowed for the handshake (ZMQ_HANDSHAKE_IVL; `None` = no limit).
@@ -33,6 +37,15 @@ pub struct SessionOptions {
     pub zap_domain: Bytes,
     /// Keep only the last message in each direction (ZMQ_CONFLATE).
     pub conflate: bool,
+    /// Reach tcp peers through this SOCKS5 proxy (ZMQ_SOCKS_PROXY).
+    pub socks_proxy: Option<SocksProxy>,
+    /// Raw TCP, no ZMTP (ZMQ_STREAM): bytes pass as they come.
+    pub raw: bool,
+    /// In raw mode, announce each connect and disconnect to the socket with
+    /// an empty message (ZMQ_STREAM_NOTIFY).
+    pub raw_notify: bool,
+    /// Greet each new peer with an empty message (ZMQ_PROBE_ROUTER).
+    pub probe_router: bool,
 }
 
 impl SessionOptions {
@@ -44,6 +57,7 @@ impl SessionOptions {
             rcvhwm: 1000,
             reconnect_ivl: Some(Duration::from_millis(100)),
             reconnect_ivl_max: Duration::ZERO,
+            linger: None,
             immediate: false,
             handshake_ivl: Some(Duration::from_secs(30)),
             connect_routing_id: None,
@@ -51,6 +65,10 @@ impl SessionOptions {
             rcvbuf: None,
             zap_domain: Bytes::new(),
             conflate: false,
+            socks_proxy: None,
+            raw: false,
+            raw_notify: true,
+            probe_router: false,
         }
     }
 }

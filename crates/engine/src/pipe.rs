@@ -5,7 +5,7 @@
 //! a high-water mark and wakes its reader only through [`Notify`], which costs
 //! one atomic load while the reader is awake. A writer that hits the mark
 //! flags itself blocked; the reader wakes it once the queue has drained to the
-//! low-water mark (half the high-water mark, as in libzmq), so a busy pipe
+//! low-water mark (about half the high-water mark, as in libzmq), so a busy pipe
 //! does not wake anyone per message.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -127,9 +127,15 @@ impl Queue {
         pushed.saturating_sub(self.popped_seen.load(Ordering::Relaxed)) < hwm
     }
 
+    /// The writer learns of the reader's progress in steps of the low-water
+    /// mark, as libzmq's writers do (its reader reports every `lwm` reads):
+    /// so a pipe admits the same number of messages as libzmq's, with the
+    /// messages its reader took but has not "acknowledged" still counted.
     fn refresh_popped(&self) {
         let popped = self.popped.load(Ordering::SeqCst);
-        self.popped_seen.store(popped, Ordering::Relaxed);
+        let step = low_water(self.hwm.load(Ordering::Relaxed)).max(1);
+        self.popped_seen
+            .store(popped - popped % step, Ordering::Relaxed);
     }
 
     /// Pushes a message if under the high-water mark.
@@ -169,14 +175,10 @@ impl Queue {
         let msg = self.items.pop()?;
         let popped = self.popped.fetch_add(1, Ordering::SeqCst).wrapping_add(1);
         // Wake a blocked writer once the queue is down to the low-water mark
-        // (half the high-water mark), not on every message.
+        // (see `low_water`), not on every message.
         if self.writer_blocked.load(Ordering::SeqCst) {
             let hwm = self.hwm.load(Ordering::Relaxed);
-            let low_water = if hwm == 0 {
-                usize::MAX
-            } else {
-                hwm.div_ceil(2)
-            };
+            let low_water = if hwm == 0 { usize::MAX } else { low_water(hwm) };
             let left = self.pushed.load(Ordering::SeqCst).saturating_sub(popped);
             if left <= low_water {
                 self.writer_blocked.store(false, Ordering::SeqCst);
@@ -398,10 +400,21 @@ impl Pipe {
         self.outbound.force_push(msg);
     }
 
+    /// Queues the empty message of ZMQ_PROBE_ROUTER. Whoever creates a pipe
+    /// sends it, before anything else can be queued on it.
+    pub fn send_probe(&self) {
+        self.outbound.force_push(Msg::single(bytes::Bytes::new()));
+    }
+
     /// Whether the peer has gone and everything it sent was read.
     pub fn is_finished(&self) -> bool {
         self.inbound.is_finished()
     }
+}
+
+/// libzmq 4.3's low-water mark for a high-water mark: half of it, rounded up.
+fn low_water(hwm: usize) -> usize {
+    hwm.div_ceil(2)
 }
 
 fn next_pipe_id() -> u64 {
@@ -446,6 +459,22 @@ mod tests {
         assert!(!q.is_finished());
         q.pop();
         assert!(q.is_finished());
+    }
+
+    #[test]
+    fn writer_sees_reads_in_low_water_steps_as_libzmq() {
+        let q = Queue::new(4);
+        for _ in 0..4 {
+            q.push(Msg::single(Bytes::new())).unwrap();
+        }
+        q.pop().unwrap();
+        // One read is not yet reported to the writer (libzmq's lwm = 2).
+        assert!(!q.has_room());
+        q.pop().unwrap();
+        assert!(q.has_room());
+        q.push(Msg::single(Bytes::new())).unwrap();
+        q.push(Msg::single(Bytes::new())).unwrap();
+        assert!(!q.has_room());
     }
 
     #[test]

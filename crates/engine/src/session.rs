@@ -4,12 +4,16 @@
 //! messages between the connection and the socket's pipe. A session made by
 //! `connect` outlives its connections: it reconnects with backoff and keeps
 //! its pipe, so messages queued while disconnected go out after reconnecting.
+//!
+//! STREAM sockets speak no ZMTP: their sessions run in raw mode (`raw`).
 
 use std::io::{self, IoSlice};
+use std::os::fd::RawFd;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
+use ferrozmq_zmtp::frame::TransmitQueue;
 use ferrozmq_zmtp::{
     Connection, Error as ZmtpError, Event, SocketType, Subscription, ZapReply, ZapRequest,
 };
@@ -23,8 +27,12 @@ use crate::notify::Notify;
 use crate::options::SessionOptions;
 use crate::pipe::{PeerInfo, Pipe, PushError};
 use crate::reactor::{Ctx, EndpointId, SessionWake};
-use crate::transport::{Endpoint, Stream};
+use crate::transport::{
+    connect_to_proxy, Endpoint, ProxyConnect, SocksHandshake, SocksProxy, Stream,
+};
 use crate::zap::{status_in_error_reason, Asker, ZapAnswer, ZapClient};
+
+mod raw;
 
 /// Read at least this much at a time.
 const READ_CHUNK: usize = 64 * 1024;
@@ -56,8 +64,12 @@ enum State {
     Idle,
     /// A non-blocking connect is in progress.
     Connecting(Stream),
+    /// Connected to a SOCKS5 proxy, asking it for the target.
+    Proxying(Box<ProxyConnect>),
     /// Greeting, handshake or traffic.
     Active(Box<Active>),
+    /// Raw bytes, no ZMTP (STREAM sockets).
+    Raw(Box<raw::RawActive>),
     /// Done; the reactor drops the session.
     Dead,
 }
@@ -83,6 +95,10 @@ struct Active {
     readable: bool,
     /// The last write hit a full socket buffer; wait for a writable event.
     write_blocked: bool,
+    /// The OS said the peer closed or reset its side: read until the end is
+    /// seen, since a short read no longer means the socket is drained (the
+    /// end came with the data, in the same edge-triggered event).
+    hung_up: bool,
 }
 
 pub(crate) struct Session {
@@ -100,6 +116,8 @@ pub(crate) struct Session {
     reconnect_at: Option<Instant>,
     reconnect_ivl: Option<Duration>,
     linger_deadline: Option<Instant>,
+    /// The socket's close (and its linger then) has been taken into account.
+    close_seen: bool,
     terminating: bool,
     armed: Option<Instant>,
     started: bool,
@@ -141,6 +159,7 @@ impl Session {
             stalled: None,
             reconnect_at: None,
             linger_deadline: None,
+            close_seen: false,
             terminating: false,
             armed: None,
             started: false,
@@ -188,12 +207,17 @@ impl Session {
     }
 
     /// Records what an OS event said about the stream.
-    pub(crate) fn note_readiness(&mut self, readable: bool, writable: bool) {
-        if let State::Active(a) = &mut self.state {
-            a.readable |= readable;
-            if writable {
-                a.write_blocked = false;
+    pub(crate) fn note_readiness(&mut self, readable: bool, writable: bool, hung_up: bool) {
+        match &mut self.state {
+            State::Active(a) => {
+                a.readable |= readable;
+                a.hung_up |= hung_up;
+                if writable {
+                    a.write_blocked = false;
+                }
             }
+            State::Raw(r) => r.note_readiness(readable, writable, hung_up),
+            _ => {}
         }
     }
 
@@ -211,7 +235,9 @@ impl Session {
         self.state = match state {
             State::Idle => self.drive_idle(ctx),
             State::Connecting(stream) => self.drive_connecting(ctx, stream),
+            State::Proxying(proxied) => self.drive_proxying(ctx, proxied),
             State::Active(active) => self.drive_active(ctx, active),
+            State::Raw(r) => self.drive_raw(ctx, r),
             State::Dead => State::Dead,
         };
         if self.is_finished(ctx.now) {
@@ -236,16 +262,24 @@ impl Session {
         }
     }
 
-    /// Linger bookkeeping once the socket has closed its side.
+    /// Linger bookkeeping once the socket has closed its side. The socket's
+    /// linger at close bounds every wait, even one begun earlier (a
+    /// disconnect, or a STREAM closing this connection).
     fn check_socket_closed(&mut self, now: Instant) {
+        if self.link.is_closed() && !self.close_seen {
+            self.close_seen = true;
+            if let Some(linger) = self.link.linger() {
+                self.terminating = true;
+                let d = linger_end(now, linger);
+                self.linger_deadline = Some(self.linger_deadline.map_or(d, |x| x.min(d)));
+            }
+        }
         let closed =
             self.link.is_closed() || self.pipe.as_ref().is_some_and(|p| p.inbound.is_closed());
         if (closed || self.terminating) && self.linger_deadline.is_none() {
             self.terminating = true;
-            self.linger_deadline = Some(match self.link.linger() {
-                Some(d) => now + d,
-                None => now + Duration::from_secs(u64::from(u32::MAX)),
-            });
+            let linger = self.link.linger().unwrap_or(self.options.linger);
+            self.linger_deadline = Some(linger_end(now, linger));
         }
     }
 
@@ -259,22 +293,40 @@ impl Session {
         if self.linger_deadline.is_some_and(|d| now >= d) {
             return true;
         }
-        let queued = self.pipe.as_ref().is_some_and(|p| !p.inbound.is_empty());
+        let queued = self.has_queued();
         let unsent = match &self.state {
             State::Active(a) => a.connection.pending_transmit() > 0,
+            State::Raw(r) => r.pending_transmit() > 0,
             _ => false,
         };
         let never_connected = self.pipe.is_none();
         !queued && !unsent || never_connected
     }
 
+    /// Messages from the socket still wait for the peer.
+    fn has_queued(&self) -> bool {
+        self.pipe.as_ref().is_some_and(|p| !p.inbound.is_empty())
+    }
+
+    /// Whether to (re)connect: always while the socket is open; once it is
+    /// closed (or the endpoint disconnected), only while messages wait, as
+    /// libzmq keeps connecting for them during LINGER.
+    fn wants_connection(&self) -> bool {
+        matches!(self.role, Role::Connecter(_)) && (!self.terminating || self.has_queued())
+    }
+
     fn shutdown(&mut self, ctx: &mut Ctx<'_>) {
         if let Some(pipe) = &self.pipe {
             pipe.direct.disable();
         }
-        if let State::Active(a) = &mut self.state {
-            let _ = ctx.registry.deregister(&mut a.stream);
-            a.stream.shutdown();
+        let stream = match &mut self.state {
+            State::Active(a) => Some(&mut a.stream),
+            State::Raw(r) => Some(r.stream_mut()),
+            _ => None,
+        };
+        if let Some(stream) = stream {
+            let _ = ctx.registry.deregister(stream);
+            stream.shutdown();
         }
         self.state = State::Dead;
         if let Some(pipe) = &self.pipe {
@@ -287,7 +339,7 @@ impl Session {
         let Role::Connecter(endpoint) = &self.role else {
             return State::Dead;
         };
-        if self.terminating {
+        if !self.wants_connection() {
             // No reconnect is coming: its deadline must not keep waking us.
             self.reconnect_at = None;
             return State::Idle;
@@ -296,7 +348,7 @@ impl Session {
             return State::Idle;
         }
         self.reconnect_at = None;
-        match open_stream(endpoint) {
+        match open_stream(endpoint, self.options.socks_proxy.as_ref()) {
             Ok(mut stream) => {
                 if let Err(_e) = ctx.registry.register(
                     &mut stream,
@@ -323,12 +375,41 @@ impl Session {
         if !stream.is_connected() {
             return State::Connecting(stream);
         }
+        if let (Some(proxy), Role::Connecter(Endpoint::Tcp { host, port })) =
+            (&self.options.socks_proxy, &self.role)
+        {
+            return match SocksHandshake::new(proxy, host, *port) {
+                Ok(handshake) => {
+                    self.drive_proxying(ctx, Box::new(ProxyConnect::new(stream, handshake)))
+                }
+                Err(_) => {
+                    let _ = ctx.registry.deregister(&mut stream);
+                    self.schedule_reconnect(ctx.now)
+                }
+            };
+        }
         self.emit(EventKind::Connected, stream.raw_fd() as u32);
         self.activate(ctx, stream)
     }
 
+    /// Runs the SOCKS5 handshake; a refusal is a failed connect.
+    fn drive_proxying(&mut self, ctx: &mut Ctx<'_>, mut proxied: Box<ProxyConnect>) -> State {
+        match proxied.advance() {
+            Ok(false) => State::Proxying(proxied),
+            Ok(true) => {
+                let stream = proxied.into_stream();
+                self.emit(EventKind::Connected, stream.raw_fd() as u32);
+                self.activate(ctx, stream)
+            }
+            Err(_) => {
+                let _ = ctx.registry.deregister(proxied.stream_mut());
+                self.schedule_reconnect(ctx.now)
+            }
+        }
+    }
+
     fn schedule_reconnect(&mut self, now: Instant) -> State {
-        if self.terminating || !matches!(self.role, Role::Connecter(_)) {
+        if !self.wants_connection() {
             return State::Dead;
         }
         let Some(ivl) = self.reconnect_ivl else {
@@ -343,7 +424,7 @@ impl Session {
         State::Idle
     }
 
-    /// Starts ZMTP on a connected stream.
+    /// Starts ZMTP (or raw mode) on a connected stream.
     fn activate(&mut self, ctx: &mut Ctx<'_>, mut stream: Stream) -> State {
         stream.set_nodelay();
         if matches!(self.role, Role::Accepted(_)) {
@@ -352,6 +433,9 @@ impl Session {
                 ctx.token,
                 Interest::READABLE | Interest::WRITABLE,
             );
+        }
+        if self.options.raw {
+            return self.activate_raw(ctx, stream);
         }
         let connection = match Connection::new(self.options.zmtp.clone()) {
             Ok(c) => c,
@@ -368,6 +452,7 @@ impl Session {
             failed: None,
             readable: true,
             write_blocked: false,
+            hung_up: false,
         });
         self.drive_active(ctx, active)
     }
@@ -406,7 +491,7 @@ impl Session {
             .map_err(Failure::from_zmtp)?;
         self.write_out(a)?;
         if a.eof && self.stalled.is_none() {
-            return Err(Failure::Io(EPIPE));
+            return Err(Failure::Closed);
         }
         Ok(())
     }
@@ -419,7 +504,7 @@ impl Session {
             a.read_buf.clear();
         }
         if a.eof {
-            return Err(Failure::Io(EPIPE));
+            return Err(Failure::Closed);
         }
         Ok(())
     }
@@ -614,22 +699,7 @@ impl Session {
                     self.link.post(LinkEvent::Hiccup(pipe.id));
                 }
             }
-            None => {
-                let pipe = Pipe::new(
-                    self.options.rcvhwm,
-                    self.options.sndhwm,
-                    self.endpoint.clone(),
-                );
-                pipe.set_peer_info(info);
-                pipe.set_conflate(self.options.conflate);
-                // Socket view: inbound is written by us, outbound read by us.
-                pipe.inbound.set_reader(self.link.signaler.clone());
-                pipe.inbound.set_writer(self.wake.clone());
-                pipe.outbound.set_reader(self.wake.clone());
-                pipe.outbound.set_writer(self.link.signaler.clone());
-                self.pipe = Some(pipe.mirror());
-                self.link.post(LinkEvent::Attach(pipe));
-            }
+            None => self.attach_new_pipe(info),
         }
         let framing = a.connection.framing();
         let direct_ok =
@@ -637,6 +707,28 @@ impl Session {
         if let (Some(pipe), true) = (&self.pipe, direct_ok) {
             pipe.direct.enable(a.stream.raw_fd(), framing);
         }
+    }
+
+    /// Makes the socket's pipe for a connection that had none (accepted, or
+    /// connected with ZMQ_IMMEDIATE) and hands it to the socket.
+    fn attach_new_pipe(&mut self, info: PeerInfo) {
+        let pipe = Pipe::new(
+            self.options.rcvhwm,
+            self.options.sndhwm,
+            self.endpoint.clone(),
+        );
+        pipe.set_peer_info(info);
+        pipe.set_conflate(self.options.conflate);
+        // Socket view: inbound is written by us, outbound read by us.
+        pipe.inbound.set_reader(self.link.signaler.clone());
+        pipe.inbound.set_writer(self.wake.clone());
+        pipe.outbound.set_reader(self.wake.clone());
+        pipe.outbound.set_writer(self.link.signaler.clone());
+        if self.options.probe_router {
+            pipe.send_probe();
+        }
+        self.pipe = Some(pipe.mirror());
+        self.link.post(LinkEvent::Attach(pipe));
     }
 
     /// Encodes and writes until the socket's queue is empty or the stream is
@@ -729,6 +821,7 @@ impl Session {
             Failure::Io(errno) if handshaking => {
                 self.emit(EventKind::HandshakeFailedNoDetail, *errno)
             }
+            Failure::Closed if handshaking => self.emit(EventKind::HandshakeFailedNoDetail, EPIPE),
             Failure::Timeout if handshaking => {
                 self.emit(EventKind::HandshakeFailedNoDetail, ETIMEDOUT)
             }
@@ -747,17 +840,28 @@ impl Session {
         self.stalled = None;
         // A protocol fault ends the session for good: a connecter does not
         // try again (libzmq's protocol_error), it only retries broken links.
-        let retry = matches!(failure, Failure::Io(_) | Failure::Timeout);
-        match self.role {
-            Role::Connecter(_) if !self.terminating && retry => self.schedule_reconnect(ctx.now),
-            _ => {
-                if let Some(pipe) = &self.pipe {
-                    pipe.outbound.close();
-                    pipe.inbound.close();
-                }
-                State::Dead
-            }
+        if matches!(failure, Failure::Protocol(_) | Failure::Reported) {
+            return self.end();
         }
+        self.reconnect_or_end(ctx.now)
+    }
+
+    /// After losing a connection: a connecter tries again later; any other
+    /// session ends and closes its pipe.
+    fn reconnect_or_end(&mut self, now: Instant) -> State {
+        match self.role {
+            Role::Connecter(_) if self.wants_connection() => self.schedule_reconnect(now),
+            _ => self.end(),
+        }
+    }
+
+    /// Ends the session: the socket sees its pipe close.
+    fn end(&mut self) -> State {
+        if let Some(pipe) = &self.pipe {
+            pipe.outbound.close();
+            pipe.inbound.close();
+        }
+        State::Dead
     }
 
     fn emit(&self, kind: EventKind, value: u32) {
@@ -772,9 +876,10 @@ impl Session {
 /// Why a connection ended, in libzmq's terms.
 #[derive(Debug)]
 enum Failure {
-    /// The stream broke or the peer closed it (connection_error), with the
-    /// errno to report (EPIPE for a close).
+    /// The stream broke (connection_error), with its errno.
     Io(u32),
+    /// The peer closed the stream (connection_error, reported as EPIPE).
+    Closed,
     /// The handshake timer ran out (timeout_error).
     Timeout,
     /// A protocol fault (protocol_error).
@@ -811,13 +916,26 @@ fn read_some(a: &mut Active) -> Result<bool, Failure> {
     if a.read_buf.capacity() - a.read_buf.len() < want {
         a.read_buf.reserve(want.max(READ_CHUNK));
     }
-    let space = a.read_buf.capacity() - a.read_buf.len();
-    match crate::sys::read_into(a.stream.raw_fd(), &mut a.read_buf) {
+    read_once(a.stream.raw_fd(), &mut a.read_buf, &mut a.eof, a.hung_up)
+}
+
+/// Reads once into the free space of `buf`; sets `eof` when the peer closed
+/// its side; returns whether more may be waiting. A short read means the
+/// socket is drained unless the peer `hung_up` (its close came with the
+/// data, in the same edge-triggered event): then read on to the end.
+fn read_once(
+    fd: RawFd,
+    buf: &mut BytesMut,
+    eof: &mut bool,
+    hung_up: bool,
+) -> Result<bool, Failure> {
+    let space = buf.capacity() - buf.len();
+    match crate::sys::read_into(fd, buf) {
         Ok(0) => {
-            a.eof = true;
+            *eof = true;
             Ok(false)
         }
-        Ok(n) => Ok(n == space),
+        Ok(n) => Ok(n == space || hung_up),
         Err(e) => match e.kind() {
             io::ErrorKind::WouldBlock => Ok(false),
             io::ErrorKind::Interrupted => Ok(true),
@@ -835,22 +953,31 @@ enum Flushed {
 
 /// Writes as much of the transmit queue as the socket takes.
 fn flush(a: &mut Active) -> Result<Flushed, Failure> {
+    write_queue(a.stream.raw_fd(), a.connection.transmit())
+}
+
+/// Writes as much of `q` as the stream `fd` takes.
+fn write_queue(fd: RawFd, q: &mut TransmitQueue) -> Result<Flushed, Failure> {
     loop {
-        let q = a.connection.transmit();
         if q.is_empty() {
             return Ok(Flushed::All);
         }
         let mut slices = [IoSlice::new(&[]); 64];
         let n = q.io_slices(&mut slices);
-        let written = crate::sys::send_vectored(a.stream.raw_fd(), slices.get(..n).unwrap_or(&[]));
+        let written = crate::sys::send_vectored(fd, slices.get(..n).unwrap_or(&[]));
         match written {
-            Ok(0) => return Err(Failure::Io(EPIPE)),
-            Ok(w) => a.connection.transmit().advance(w),
+            Ok(0) => return Err(Failure::Closed),
+            Ok(w) => q.advance(w),
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Flushed::Blocked),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e.into()),
         }
     }
+}
+
+/// When a wait of `linger` (`None` = forever) that starts `now` ends.
+fn linger_end(now: Instant, linger: Option<Duration>) -> Instant {
+    now + linger.unwrap_or(Duration::from_secs(u64::from(u32::MAX)))
 }
 
 /// libzmq's ZMQ_PROTOCOL_ERROR_* value for a handshake failure.
@@ -865,7 +992,11 @@ fn protocol_error_code(e: &ZmtpError) -> u32 {
     }
 }
 
-fn open_stream(endpoint: &Endpoint) -> io::Result<Stream> {
+/// Starts connecting to `endpoint`, or for tcp to the SOCKS5 proxy if set.
+fn open_stream(endpoint: &Endpoint, proxy: Option<&SocksProxy>) -> io::Result<Stream> {
+    if let (Endpoint::Tcp { .. }, Some(proxy)) = (endpoint, proxy) {
+        return connect_to_proxy(proxy);
+    }
     match endpoint {
         Endpoint::Tcp { .. } => {
             let addrs = endpoint.connect_addrs()?;

@@ -231,6 +231,7 @@ mod tests {
                     sndhwm: 0,
                     rcvhwm: 0,
                     conflate: false,
+                    probe_router: false,
                 },
             )
             .unwrap();

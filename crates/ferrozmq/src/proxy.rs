@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::poller::{poll, PollItem};
-use crate::socket::{Socket, DONTWAIT, POLLIN, SNDMORE};
+use crate::socket::{Socket, DONTWAIT, POLLIN, POLLOUT, SNDMORE};
 
 /// Counters a steerable proxy reports on STATISTICS (libzmq's order).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +27,7 @@ pub fn proxy(
     backend: &mut Socket,
     capture: Option<&mut Socket>,
 ) -> Result<()> {
-    run(frontend, backend, capture, None)
+    run(Ends::Two(frontend, backend), capture, None)
 }
 
 /// Like [`proxy`], steered by commands on `control`: PAUSE, RESUME,
@@ -38,33 +38,75 @@ pub fn proxy_steerable(
     capture: Option<&mut Socket>,
     control: &mut Socket,
 ) -> Result<()> {
-    run(frontend, backend, capture, Some(control))
+    run(Ends::Two(frontend, backend), capture, Some(control))
 }
 
+/// A proxy whose frontend and backend are the same socket (e.g. a REP that
+/// echoes every request back), optionally steered by `control` as in
+/// [`proxy_steerable`]; `zmq_proxy(s, s, ...)` in libzmq.
+pub fn proxy_single(
+    socket: &mut Socket,
+    capture: Option<&mut Socket>,
+    control: Option<&mut Socket>,
+) -> Result<()> {
+    run(Ends::Same(socket), capture, control)
+}
+
+/// The proxied sockets: two, or one that is both frontend and backend.
+enum Ends<'a> {
+    Two(&'a mut Socket, &'a mut Socket),
+    Same(&'a mut Socket),
+}
+
+/// What one pass of the loop saw.
+#[derive(Debug, Default, Clone, Copy)]
+struct Ready {
+    front_in: bool,
+    front_out: bool,
+    back_in: bool,
+    back_out: bool,
+    control_in: bool,
+}
+
+/// A message is moved only when its source has one and its target can take
+/// it (as libzmq 4.3 does), so a target at its high-water mark, or with no
+/// peer, never blocks the proxy: it waits for the target to become writable
+/// instead, and stays steerable meanwhile.
 fn run(
-    frontend: &mut Socket,
-    backend: &mut Socket,
+    mut ends: Ends<'_>,
     mut capture: Option<&mut Socket>,
     mut control: Option<&mut Socket>,
 ) -> Result<()> {
     let mut stats = Stats::default();
     let mut paused = false;
+    let mut ready = Ready::default();
     loop {
-        let (front_ready, back_ready, control_ready) = {
-            let mut items = vec![
-                PollItem::socket(frontend, POLLIN),
-                PollItem::socket(backend, POLLIN),
-            ];
-            if let Some(c) = control.as_deref_mut() {
-                items.push(PollItem::socket(c, POLLIN));
+        // Wait for input, or for room where input is waiting for it.
+        let front_blocked = ready.front_in && !ready.back_out;
+        let back_blocked = ready.back_in && !ready.front_out;
+        let wanted = |input: bool, blocked: bool, other_blocked: bool| {
+            let mut ev = 0;
+            if !paused && !blocked && input {
+                ev |= POLLIN;
             }
-            poll(&mut items, None)?;
-            let ready = |i: usize| items.get(i).is_some_and(PollItem::is_readable);
-            (ready(0), ready(1), ready(2))
+            if !paused && other_blocked {
+                ev |= POLLOUT;
+            }
+            ev
         };
-        if control_ready {
+        wait(
+            &mut ends,
+            control.as_deref_mut(),
+            wanted(true, front_blocked, back_blocked),
+            wanted(true, back_blocked, front_blocked),
+        )?;
+        ready = look(&mut ends, control.as_deref_mut())?;
+        if ready.control_in {
             if let Some(c) = control.as_deref_mut() {
                 let command = c.recv_bytes(0)?;
+                if let Some(cap) = capture.as_deref_mut() {
+                    cap.send(command.clone(), 0)?;
+                }
                 match &command[..] {
                     b"PAUSE" => paused = true,
                     b"RESUME" => paused = false,
@@ -77,55 +119,106 @@ fn run(
         if paused {
             continue;
         }
-        if front_ready {
-            forward(
-                frontend,
-                backend,
-                capture.as_deref_mut(),
-                &mut stats.frontend,
-                &mut stats.backend,
-            )?;
-        }
-        if back_ready {
-            forward(
-                backend,
-                frontend,
-                capture.as_deref_mut(),
-                &mut stats.backend,
-                &mut stats.frontend,
-            )?;
+        match &mut ends {
+            Ends::Two(front, back) => {
+                if ready.front_in && ready.back_out {
+                    let (f, b) = (&mut stats.frontend, &mut stats.backend);
+                    forward(front, Some(back), capture.as_deref_mut(), f, b)?;
+                    ready.front_in = false;
+                }
+                if ready.back_in && ready.front_out {
+                    let (b, f) = (&mut stats.backend, &mut stats.frontend);
+                    forward(back, Some(front), capture.as_deref_mut(), b, f)?;
+                    ready.back_in = false;
+                }
+            }
+            Ends::Same(socket) => {
+                if ready.front_in {
+                    let (f, b) = (&mut stats.frontend, &mut stats.backend);
+                    forward(socket, None, capture.as_deref_mut(), f, b)?;
+                    ready.front_in = false;
+                }
+            }
         }
     }
 }
 
-/// Moves one whole message from `from` to `to`.
+/// Blocks until one of the wanted events (or a control command) is ready.
+fn wait(
+    ends: &mut Ends<'_>,
+    control: Option<&mut Socket>,
+    front_events: i16,
+    back_events: i16,
+) -> Result<()> {
+    let mut items = match ends {
+        Ends::Two(front, back) => vec![
+            PollItem::socket(front, front_events),
+            PollItem::socket(back, back_events),
+        ],
+        // libzmq ignores POLLOUT when both ends are one socket.
+        Ends::Same(socket) => vec![PollItem::socket(socket, front_events & POLLIN)],
+    };
+    if let Some(c) = control {
+        items.push(PollItem::socket(c, POLLIN));
+    }
+    poll(&mut items, None)?;
+    Ok(())
+}
+
+/// Everything that is ready now, without waiting.
+fn look(ends: &mut Ends<'_>, control: Option<&mut Socket>) -> Result<Ready> {
+    let mut ready = Ready::default();
+    match ends {
+        Ends::Two(front, back) => {
+            let (f, b) = (front.events()?, back.events()?);
+            ready.front_in = f & POLLIN != 0;
+            ready.front_out = f & POLLOUT != 0;
+            ready.back_in = b & POLLIN != 0;
+            ready.back_out = b & POLLOUT != 0;
+        }
+        Ends::Same(socket) => ready.front_in = socket.events()? & POLLIN != 0,
+    }
+    if let Some(c) = control {
+        ready.control_in = c.events()? & POLLIN != 0;
+    }
+    Ok(ready)
+}
+
+/// Moves a burst of whole messages from `from` to `to` (`None`: back into
+/// `from`), as libzmq does: up to [`BURST`] messages, while any are waiting.
 fn forward(
     from: &mut Socket,
-    to: &mut Socket,
+    mut to: Option<&mut &mut Socket>,
     mut capture: Option<&mut Socket>,
     from_stats: &mut Side,
     to_stats: &mut Side,
 ) -> Result<()> {
-    loop {
-        let frame = match from.recv(DONTWAIT) {
-            Ok(f) => f,
-            Err(Error::Again) => return Ok(()),
-            Err(e) => return Err(e),
-        };
-        let more = frame.more();
-        let flags = if more { SNDMORE } else { 0 };
-        from_stats.bytes_in += frame.len() as u64;
-        to_stats.bytes_out += frame.len() as u64;
-        if let Some(c) = capture.as_deref_mut() {
-            c.send(frame.bytes().clone(), flags)?;
-        }
-        to.send(frame, flags)?;
-        if !more {
-            from_stats.msg_in += 1;
-            to_stats.msg_out += 1;
-            return Ok(());
+    for _ in 0..BURST {
+        loop {
+            let frame = match from.recv(DONTWAIT) {
+                Ok(f) => f,
+                Err(Error::Again) => return Ok(()),
+                Err(e) => return Err(e),
+            };
+            let more = frame.more();
+            let flags = if more { SNDMORE } else { 0 };
+            from_stats.bytes_in += frame.len() as u64;
+            to_stats.bytes_out += frame.len() as u64;
+            if let Some(c) = capture.as_deref_mut() {
+                c.send(frame.bytes().clone(), flags)?;
+            }
+            match to.as_deref_mut() {
+                Some(to) => to.send(frame, flags)?,
+                None => from.send(frame, flags)?,
+            }
+            if !more {
+                from_stats.msg_in += 1;
+                to_stats.msg_out += 1;
+                break;
+            }
         }
     }
+    Ok(())
 }
 
 fn reply_stats(control: &mut Socket, stats: &Stats) -> Result<()> {
@@ -141,3 +234,6 @@ fn reply_stats(control: &mut Socket, stats: &Stats) -> Result<()> {
     ];
     control.send_multipart(values.iter().map(|v| v.to_ne_bytes().to_vec()), 0)
 }
+
+/// Most messages moved in one go before looking at the other side again (libzmq's `proxy_burst_size`).
+const BURST: usize = 1000;

@@ -30,17 +30,8 @@ impl Dealer {
     }
 }
 
-/// ZMQ_PROBE_ROUTER: an empty message to every new peer, so a ROUTER learns
-/// our routing id before we have anything to say.
-pub(crate) fn send_probe(pipe: &Pipe, options: &Options) {
-    if options.probe_router {
-        pipe.outbound.force_push(Msg::single(Bytes::new()));
-    }
-}
-
 impl Pattern for Dealer {
-    fn attach(&mut self, pipe: Pipe, options: &Options) {
-        send_probe(&pipe, options);
+    fn attach(&mut self, pipe: Pipe, _: &Options) {
         self.out.attach(pipe.clone());
         self.input.attach(pipe);
     }

@@ -30,6 +30,8 @@ pub(crate) struct Publisher {
 struct Peer {
     pipe: Pipe,
     subscriptions: Subscriptions,
+    /// What the peer asked for (XPUB_MANUAL), whatever the application applied.
+    requested: Subscriptions,
 }
 
 impl Publisher {
@@ -75,6 +77,9 @@ impl Publisher {
         let pipe_id = peer.pipe.id;
         if options.xpub_manual && self.xpub {
             self.last_subscriber = Some(pipe_id);
+            if !peer.requested.contains(&topic) {
+                peer.requested.add(&topic);
+            }
             self.pending.push_back((tagged(1, &topic), info));
             return;
         }
@@ -93,6 +98,7 @@ impl Publisher {
         };
         if options.xpub_manual && self.xpub {
             self.last_subscriber = Some(peer.pipe.id);
+            peer.requested.remove(&topic);
             self.pending.push_back((tagged(0, &topic), info));
             return;
         }
@@ -108,9 +114,20 @@ impl Publisher {
             return;
         };
         let peer = self.peers.remove(pos);
+        if self.last_subscriber == Some(pipe_id) {
+            self.last_subscriber = None;
+        }
         for topic in peer.subscriptions.topics() {
             // A peer may hold a topic several times; it counts once in `all`.
             if self.all.remove(&topic) && self.xpub && !options.xpub_manual {
+                self.pending
+                    .push_back((tagged(0, &topic), PeerRef::default()));
+            }
+        }
+        // XPUB_MANUAL: the application hears a cancel for each of the
+        // departing peer's requests (libzmq's are not only the last ones).
+        for topic in peer.requested.topics() {
+            if self.xpub && options.xpub_manual {
                 self.pending
                     .push_back((tagged(0, &topic), PeerRef::default()));
             }
@@ -147,6 +164,7 @@ impl Pattern for Publisher {
         self.peers.push(Peer {
             pipe,
             subscriptions: Subscriptions::default(),
+            requested: Subscriptions::default(),
         });
     }
 

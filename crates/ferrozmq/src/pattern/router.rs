@@ -23,7 +23,6 @@ impl Pattern for Router {
         use crate::routing::routing_table::Admission;
         match self.table.admit(&pipe, options.router_handover) {
             Admission::Admitted => {
-                super::dealer::send_probe(&pipe, options);
                 self.input.attach(pipe);
             }
             Admission::TookOver(old) => {
@@ -72,20 +71,7 @@ impl Pattern for Router {
     }
 
     fn recv(&mut self, _: &Options) -> Result<Option<Received>> {
-        loop {
-            let got = self.input.recv();
-            for id in self.input.take_departed() {
-                self.table.remove(id);
-            }
-            let Some((mut msg, pipe_id, peer)) = got else {
-                return Ok(None);
-            };
-            let Some(id) = self.table.id_of(pipe_id) else {
-                continue;
-            };
-            msg.push_front(id.clone());
-            return Ok(Some((msg, peer)));
-        }
+        Ok(self.table.recv_from(&mut self.input))
     }
 
     fn can_send(&self) -> bool {

@@ -102,7 +102,9 @@ impl Pattern for Subscriber {
             if msg.kind() != MsgKind::Data {
                 continue;
             }
-            if self.subscriptions.matches(msg.first()) != options.invert_matching {
+            // XSUB passes everything up: the publisher filters (as libzmq's
+            // XSUB, whose `filter` option is off).
+            if self.xsub || self.subscriptions.matches(msg.first()) != options.invert_matching {
                 return Ok(Some((msg, peer)));
             }
         }

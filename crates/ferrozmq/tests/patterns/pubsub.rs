@@ -207,3 +207,43 @@ fn conflate_keeps_only_the_last_message() {
         assert!(sub.recv(DONTWAIT).is_err());
     }
 }
+
+#[test]
+fn xpub_manual_applies_to_the_last_subscriber_and_xsub_does_not_filter() {
+    let ctx = Context::new();
+    let mut xpub = socket(&ctx, SocketType::XPub);
+    xpub.set_option(SocketOption::XpubManual, 1).unwrap();
+    xpub.bind("inproc://manual").unwrap();
+    let mut xsub = socket(&ctx, SocketType::XSub);
+    xsub.connect("inproc://manual").unwrap();
+    xsub.send(&b"\x01A"[..], 0).unwrap();
+    assert_eq!(xpub.recv_bytes(0).unwrap(), &b"\x01A"[..]);
+    // The application subscribes the peer to B instead of A.
+    xpub.subscribe("B").unwrap();
+    xpub.send("A", 0).unwrap();
+    xpub.send("B", 0).unwrap();
+    // XSUB passes up whatever comes: the publisher did the filtering.
+    assert_eq!(xsub.recv_string(DONTWAIT).unwrap(), "B");
+    assert!(xsub.recv(DONTWAIT).is_err());
+}
+
+#[test]
+fn xpub_manual_cancels_each_departing_peers_requests() {
+    let ctx = Context::new();
+    let mut xpub = socket(&ctx, SocketType::XPub);
+    xpub.set_option(SocketOption::XpubManual, 1).unwrap();
+    xpub.bind("inproc://manual-leave").unwrap();
+    let mut subs = Vec::new();
+    for _ in 0..2 {
+        let mut sub = socket(&ctx, SocketType::Sub);
+        sub.connect("inproc://manual-leave").unwrap();
+        sub.subscribe("1").unwrap();
+        assert_eq!(xpub.recv_bytes(0).unwrap(), &b"\x011"[..]);
+        xpub.subscribe("1").unwrap();
+        subs.push(sub);
+    }
+    drop(subs);
+    // One cancel per departed peer, not only for the last one.
+    assert_eq!(xpub.recv_bytes(0).unwrap(), &b"\x001"[..]);
+    assert_eq!(xpub.recv_bytes(0).unwrap(), &b"\x001"[..]);
+}

@@ -106,3 +106,35 @@ fn probe_router_announces_a_new_peer() {
     router.send_multipart(["probe", "hi"], 0).unwrap();
     assert_eq!(dealer.recv_string(0).unwrap(), "hi");
 }
+
+#[test]
+fn probe_router_from_a_connecting_router_needs_no_call_on_it() {
+    for transport in TRANSPORTS {
+        let ctx = Context::new();
+        let mut server = socket(&ctx, SocketType::Router);
+        let ep = bind(&mut server, transport);
+        let mut client = socket(&ctx, SocketType::Router);
+        client
+            .set_option_bytes(SocketOption::RoutingId, b"X")
+            .unwrap();
+        client.set_option(SocketOption::ProbeRouter, 1).unwrap();
+        client.connect(&ep).unwrap();
+        // The client is not used again until the server has its probe.
+        assert_eq!(server.recv_multipart(0).unwrap(), ["X", ""], "{transport}");
+        server.send_multipart(["X", "Hello"], 0).unwrap();
+        let reply = client.recv_multipart(0).unwrap();
+        assert_eq!(reply.len(), 2, "{transport}");
+        assert_eq!(reply[1], "Hello", "{transport}");
+    }
+}
+
+#[test]
+fn probe_router_on_a_bound_router_greets_each_peer() {
+    let ctx = Context::new();
+    let mut server = socket(&ctx, SocketType::Router);
+    server.set_option(SocketOption::ProbeRouter, 1).unwrap();
+    let ep = bind(&mut server, "inproc");
+    let mut client = socket(&ctx, SocketType::Dealer);
+    client.connect(&ep).unwrap();
+    assert_eq!(client.recv_multipart(0).unwrap(), [""]);
+}

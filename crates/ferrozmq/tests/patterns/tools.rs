@@ -1,7 +1,8 @@
 use std::time::Duration;
 
 use ferrozmq::{
-    poll, proxy_steerable, Context, EventKind, PollItem, SocketType, EVENT_ALL, POLLIN, POLLOUT,
+    poll, proxy_single, proxy_steerable, Context, EventKind, PollItem, SocketType, EVENT_ALL,
+    POLLIN, POLLOUT,
 };
 
 use crate::common::*;
@@ -136,6 +137,57 @@ fn steerable_proxy_forwards_subscriptions_end_to_end() {
     control.send("STATISTICS", 0).unwrap();
     let stats = control.recv_multipart(0).unwrap();
     assert_eq!(stats.len(), 8);
+    control.send("TERMINATE", 0).unwrap();
+    proxy.join().unwrap().unwrap();
+}
+
+#[test]
+fn a_proxy_over_one_socket_echoes_requests() {
+    let ctx = Context::new();
+    let mut rep = socket(&ctx, SocketType::Rep);
+    let ep = bind(&mut rep, "tcp");
+    let mut control = socket(&ctx, SocketType::Pair);
+    control.bind("inproc://single-control").unwrap();
+    let ctx2 = ctx.clone();
+    let proxy = std::thread::spawn(move || {
+        let mut ctrl = ctx2.socket(SocketType::Pair).unwrap();
+        ctrl.connect("inproc://single-control").unwrap();
+        proxy_single(&mut rep, None, Some(&mut ctrl))
+    });
+    let mut req = socket(&ctx, SocketType::Req);
+    req.connect(&ep).unwrap();
+    for text in ["msg1", "msg22"] {
+        req.send(text, 0).unwrap();
+        assert_eq!(req.recv_string(0).unwrap(), text);
+    }
+    control.send("TERMINATE", 0).unwrap();
+    proxy.join().unwrap().unwrap();
+}
+
+#[test]
+fn a_proxy_whose_backend_cannot_take_more_still_terminates() {
+    let ctx = Context::new();
+    let mut sub = socket(&ctx, SocketType::Sub);
+    sub.subscribe("").unwrap();
+    let front = bind(&mut sub, "tcp");
+    // A PUSH with no peer: a send on it would block for ever.
+    let mut push = socket(&ctx, SocketType::Push);
+    bind(&mut push, "tcp");
+    let mut control = socket(&ctx, SocketType::Pair);
+    control.bind("inproc://blocked-control").unwrap();
+    let ctx2 = ctx.clone();
+    let proxy = std::thread::spawn(move || {
+        let mut ctrl = ctx2.socket(SocketType::Pair).unwrap();
+        ctrl.connect("inproc://blocked-control").unwrap();
+        proxy_steerable(&mut sub, &mut push, None, &mut ctrl)
+    });
+    let mut publisher = socket(&ctx, SocketType::Pub);
+    publisher.connect(&front).unwrap();
+    settle();
+    for _ in 0..3 {
+        publisher.send("This is a test", 0).unwrap();
+    }
+    settle();
     control.send("TERMINATE", 0).unwrap();
     proxy.join().unwrap().unwrap();
 }

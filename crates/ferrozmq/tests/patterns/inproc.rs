@@ -1,0 +1,59 @@
+//! inproc connects made before the bind, and the context's socket table.
+
+use ferrozmq::{Context, ContextOption, Error, SocketType};
+
+use crate::common::*;
+
+#[test]
+fn a_bind_adopts_waiting_connects_at_once() {
+    let ctx = Context::new();
+    let mut publisher = socket(&ctx, SocketType::Pub);
+    publisher.connect("inproc://early-pub").unwrap();
+    publisher.send("before", 0).unwrap();
+    let mut sub = socket(&ctx, SocketType::Sub);
+    sub.subscribe("").unwrap();
+    sub.bind("inproc://early-pub").unwrap();
+    // The bind itself sent the subscription: nothing after it is lost.
+    publisher.send("after", 0).unwrap();
+    assert_eq!(sub.recv_string(0).unwrap(), "after");
+}
+
+#[test]
+fn a_closed_connecter_still_delivers_to_a_later_bind() {
+    let ctx = Context::new();
+    let threads: Vec<_> = (0..8)
+        .map(|_| {
+            let ctx = ctx.clone();
+            std::thread::spawn(move || {
+                let mut push = socket(&ctx, SocketType::Pair);
+                push.connect("inproc://late-sink").unwrap();
+                push.send("foobar", 0).unwrap();
+                push.close();
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let mut pull = socket(&ctx, SocketType::Pull);
+    pull.bind("inproc://late-sink").unwrap();
+    for _ in 0..8 {
+        assert_eq!(pull.recv_string(0).unwrap(), "foobar");
+    }
+}
+
+#[test]
+fn max_sockets_bounds_open_sockets_and_many_are_cheap() {
+    let ctx = Context::new();
+    ctx.set(ContextOption::MaxSockets, 20_000).unwrap();
+    let start = std::time::Instant::now();
+    let mut sockets = Vec::new();
+    while let Ok(s) = ctx.socket(SocketType::Pair) {
+        sockets.push(s);
+    }
+    assert_eq!(sockets.len(), 20_000);
+    assert_eq!(ctx.socket(SocketType::Pair).unwrap_err(), Error::Os(24));
+    assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    sockets.pop();
+    assert!(ctx.socket(SocketType::Pair).is_ok());
+}
