@@ -85,6 +85,8 @@ macro_rules! socket_pair {
 
 // Submodules live in tests/interop/ (a file per subject); the paths keep
 // cargo from taking each for a test binary of its own.
+#[path = "interop/abstract_ipc.rs"]
+mod abstract_ipc;
 #[path = "interop/dealer.rs"]
 mod dealer;
 #[path = "interop/garbage.rs"]

@@ -47,4 +47,6 @@ pub use pipe::{PeerInfo, PeerRef, Pipe, PushError, Queue, SparseClock};
 pub use reactor::EndpointId;
 pub use sys::{poll_fds, PollFd};
 pub use thread_options::ThreadOptions;
-pub use transport::{Endpoint, EndpointError, SocksProxy};
+pub use transport::{
+    AddressMask, Endpoint, EndpointError, IpcFilters, Keepalive, NetOptions, SocksProxy,
+};

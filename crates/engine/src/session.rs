@@ -27,9 +27,7 @@ use crate::notify::Notify;
 use crate::options::SessionOptions;
 use crate::pipe::{PeerInfo, Pipe, PushError};
 use crate::reactor::{Ctx, EndpointId, SessionWake};
-use crate::transport::{
-    connect_to_proxy, Endpoint, ProxyConnect, SocksHandshake, SocksProxy, Stream,
-};
+use crate::transport::{open_stream, Endpoint, ProxyConnect, SocksHandshake, Stream};
 use crate::zap::{status_in_error_reason, Asker, ZapAnswer, ZapClient};
 
 mod raw;
@@ -114,6 +112,8 @@ pub(crate) struct Session {
     partial: Vec<Bytes>,
     stalled: Option<Msg>,
     reconnect_at: Option<Instant>,
+    /// A TCP connect in progress is given up at this time (ZMQ_CONNECT_TIMEOUT).
+    connect_deadline: Option<Instant>,
     reconnect_ivl: Option<Duration>,
     linger_deadline: Option<Instant>,
     /// The socket's close (and its linger then) has been taken into account.
@@ -158,6 +158,7 @@ impl Session {
             partial: Vec::new(),
             stalled: None,
             reconnect_at: None,
+            connect_deadline: None,
             linger_deadline: None,
             close_seen: false,
             terminating: false,
@@ -187,10 +188,14 @@ impl Session {
 
     /// The next time the session wants to run, if it is newly set.
     pub(crate) fn deadline(&mut self) -> Option<Instant> {
-        let mut d = [self.reconnect_at, self.linger_deadline]
-            .into_iter()
-            .flatten()
-            .min();
+        let mut d = [
+            self.reconnect_at,
+            self.connect_deadline,
+            self.linger_deadline,
+        ]
+        .into_iter()
+        .flatten()
+        .min();
         if let State::Active(a) = &self.state {
             for t in [a.handshake_deadline, a.connection.poll_timeout()]
                 .into_iter()
@@ -340,7 +345,7 @@ impl Session {
             return State::Dead;
         };
         if !self.wants_connection() {
-            // No reconnect is coming: its deadline must not keep waking us.
+            // No reconnect is due any more: a stale time would spin the timer.
             self.reconnect_at = None;
             return State::Idle;
         }
@@ -348,7 +353,11 @@ impl Session {
             return State::Idle;
         }
         self.reconnect_at = None;
-        match open_stream(endpoint, self.options.socks_proxy.as_ref()) {
+        match open_stream(
+            endpoint,
+            &self.options.net,
+            self.options.socks_proxy.as_ref(),
+        ) {
             Ok(mut stream) => {
                 if let Err(_e) = ctx.registry.register(
                     &mut stream,
@@ -358,6 +367,9 @@ impl Session {
                     return self.schedule_reconnect(ctx.now);
                 }
                 self.emit(EventKind::ConnectDelayed, 115);
+                if matches!(stream, Stream::Tcp(_)) {
+                    self.connect_deadline = self.options.net.connect_timeout.map(|t| ctx.now + t);
+                }
                 State::Connecting(stream)
             }
             Err(_) => self.schedule_reconnect(ctx.now),
@@ -368,13 +380,20 @@ impl Session {
         match stream.take_error() {
             Ok(None) => {}
             _ => {
+                self.connect_deadline = None;
                 let _ = ctx.registry.deregister(&mut stream);
                 return self.schedule_reconnect(ctx.now);
             }
         }
         if !stream.is_connected() {
+            if self.connect_deadline.is_some_and(|d| ctx.now >= d) {
+                self.connect_deadline = None;
+                let _ = ctx.registry.deregister(&mut stream);
+                return self.schedule_reconnect(ctx.now);
+            }
             return State::Connecting(stream);
         }
+        self.connect_deadline = None;
         if let (Some(proxy), Role::Connecter(Endpoint::Tcp { host, port })) =
             (&self.options.socks_proxy, &self.role)
         {
@@ -426,7 +445,7 @@ impl Session {
 
     /// Starts ZMTP (or raw mode) on a connected stream.
     fn activate(&mut self, ctx: &mut Ctx<'_>, mut stream: Stream) -> State {
-        stream.set_nodelay();
+        stream.tune(&self.options.net);
         if matches!(self.role, Role::Accepted(_)) {
             let _ = ctx.registry.register(
                 &mut stream,
@@ -677,6 +696,7 @@ impl Session {
                 info.properties.push((name.to_owned(), value.clone()));
             }
         }
+        info.source_fd = Some(a.stream.raw_fd());
         let address = a.stream.peer_address();
         if !address.is_empty() {
             info.properties
@@ -989,24 +1009,5 @@ fn protocol_error_code(e: &ZmtpError) -> u32 {
         ZmtpError::Malformed(_) => 0x1000_0002,
         ZmtpError::PeerError(_) => 0x1000_0000,
         _ => 0x1000_0000,
-    }
-}
-
-/// Starts connecting to `endpoint`, or for tcp to the SOCKS5 proxy if set.
-fn open_stream(endpoint: &Endpoint, proxy: Option<&SocksProxy>) -> io::Result<Stream> {
-    if let (Endpoint::Tcp { .. }, Some(proxy)) = (endpoint, proxy) {
-        return connect_to_proxy(proxy);
-    }
-    match endpoint {
-        Endpoint::Tcp { .. } => {
-            let addrs = endpoint.connect_addrs()?;
-            let addr = addrs
-                .first()
-                .copied()
-                .ok_or_else(|| io::Error::from(io::ErrorKind::AddrNotAvailable))?;
-            Ok(Stream::Tcp(mio::net::TcpStream::connect(addr)?))
-        }
-        Endpoint::Ipc(path) => Ok(Stream::Unix(mio::net::UnixStream::connect(path)?)),
-        Endpoint::Inproc(_) => Err(io::Error::from(io::ErrorKind::InvalidInput)),
     }
 }

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use ferrozmq::{Context, EventKind, Socket, SocketOption, SocketType};
 use interop_tests::peer::{python_program, Peer, PeerKind};
+use interop_tests::STEP_TIMEOUT;
 
 /// How long to wait for events that must not come (a retry would come
 /// after the 100 ms reconnect interval).
@@ -30,10 +31,19 @@ fn peer(args: &[&str]) -> Option<Peer> {
     Peer::spawn_program(PeerKind::Pyzmq, python_program("security.py"), args)
 }
 
-/// Events the peer prints until it has been quiet for `quiet`.
-fn peer_events(peer: &mut Peer, quiet: Duration) -> Vec<(u16, u32)> {
+/// Events the peer prints: `first` of them waited for as long as a step
+/// may take, the rest until it has been quiet for `quiet`.
+fn peer_events(peer: &mut Peer, first: usize, quiet: Duration) -> Vec<(u16, u32)> {
     let mut seen = Vec::new();
-    while let Some(line) = peer.line_within(quiet) {
+    loop {
+        let wait = if seen.len() < first {
+            STEP_TIMEOUT
+        } else {
+            quiet
+        };
+        let Some(line) = peer.line_within(wait) else {
+            break;
+        };
         let mut words = line.split(' ');
         if words.next() == Some("event") {
             let kind = words.next().unwrap().parse().unwrap();
@@ -53,12 +63,21 @@ fn monitor(ctx: &Context, socket: &mut Socket, name: &str, events: u16) -> Socke
     mon
 }
 
-/// Our monitor's events until it has been quiet for `quiet`.
-fn our_events(mon: &mut Socket, quiet: Duration) -> Vec<(u16, u32)> {
-    mon.set_option(SocketOption::RcvTimeo, quiet.as_millis() as i32)
-        .unwrap();
+/// Our monitor's events: `first` of them waited for as long as a step may
+/// take, the rest until it has been quiet for `quiet`.
+fn our_events(mon: &mut Socket, first: usize, quiet: Duration) -> Vec<(u16, u32)> {
     let mut seen = Vec::new();
-    while let Ok(frames) = mon.recv_multipart(0) {
+    loop {
+        let wait = if seen.len() < first {
+            STEP_TIMEOUT
+        } else {
+            quiet
+        };
+        mon.set_option(SocketOption::RcvTimeo, wait.as_millis() as i32)
+            .unwrap();
+        let Ok(frames) = mon.recv_multipart(0) else {
+            break;
+        };
         let head = &frames[0];
         let kind = u16::from_ne_bytes([head[0], head[1]]);
         let value = u32::from_ne_bytes([head[2], head[3], head[4], head[5]]);
@@ -87,9 +106,10 @@ fn their_server_refuses_our_client(status: u32) {
     client.set_option(SocketOption::Linger, 0).unwrap();
     let mut mon = monitor(&ctx, &mut client, "client", handshake_events());
     client.connect(endpoint).unwrap();
-    assert_eq!(our_events(&mut mon, QUIET), client_sees(status));
+    let expected = client_sees(status);
+    assert_eq!(our_events(&mut mon, expected.len(), QUIET), expected);
     assert_eq!(
-        peer_events(&mut server, QUIET).first(),
+        peer_events(&mut server, 1, QUIET).first(),
         Some(&(AUTH, status))
     );
     server.tell("quit");
@@ -118,8 +138,12 @@ fn our_server_refuses_their_client(status: u32) {
         return;
     };
     assert_eq!(client.line(), "connected");
-    assert_eq!(our_events(&mut mon, QUIET).first(), Some(&(AUTH, status)));
-    assert_eq!(peer_events(&mut client, QUIET), client_sees(status));
+    assert_eq!(
+        our_events(&mut mon, 1, QUIET).first(),
+        Some(&(AUTH, status))
+    );
+    let expected = client_sees(status);
+    assert_eq!(peer_events(&mut client, expected.len(), QUIET), expected);
     client.tell("quit");
     drop(zap.join().unwrap());
 }

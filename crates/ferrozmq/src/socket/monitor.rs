@@ -21,7 +21,10 @@ impl Socket {
         self.check_open()?;
         if let Some(endpoint) = endpoint {
             // Events only go out over inproc, as in libzmq.
-            if !matches!(parse_endpoint(endpoint)?, Endpoint::Inproc(_)) {
+            if !matches!(
+                parse_endpoint(endpoint, Endpoint::parse)?,
+                Endpoint::Inproc(_)
+            ) {
                 return Err(Error::ProtocolNotSupported);
             }
         }

@@ -21,3 +21,4 @@ mod router;
 mod security;
 mod stream;
 mod tools;
+mod transport_options;

@@ -101,12 +101,14 @@ fn null_with_zap_domain_asks_the_handler() {
         let ep = bind(&mut server, "tcp");
         let mut client = socket(&ctx, SocketType::Push);
         client.connect(&ep).unwrap();
-        client.send("x", 0).unwrap();
+        // A refused client's session ends at the peer's ERROR (no retry, as
+        // in libzmq), which may come before this send: then it finds no pipe.
+        let sent = client.send("x", ferrozmq::DONTWAIT);
+        assert!(sent.is_ok() || !admitted);
         assert_eq!(server.recv(0).is_ok(), admitted, "domain {domain}");
     }
     thread::sleep(Duration::from_millis(10));
     drop(ctx);
-    // The refused client may retry (libzmq 4.3 reconnects after a failed handshake).
     assert!(handler.join().unwrap() >= 2);
 }
 
@@ -155,6 +157,16 @@ fn handshake_monitor(ctx: &Context, socket: &mut Socket, name: &str) -> Socket {
     mon
 }
 
+/// The next event, waiting up to 5 s for it.
+fn first_event(mon: &mut Socket) -> Option<(u16, u32)> {
+    mon.set_option(SocketOption::RcvTimeo, 5000).unwrap();
+    let frames = mon.recv_multipart(0).ok()?;
+    let head = &frames[0];
+    let kind = u16::from_ne_bytes([head[0], head[1]]);
+    let value = u32::from_ne_bytes([head[2], head[3], head[4], head[5]]);
+    Some((kind, value))
+}
+
 fn events(mon: &mut Socket, quiet: Duration) -> Vec<(u16, u32)> {
     mon.set_option(SocketOption::RcvTimeo, quiet.as_millis() as i32)
         .unwrap();
@@ -193,16 +205,17 @@ fn zap_status_codes_reach_the_monitors_as_libzmq_reports_them() {
         client.connect(&ep).unwrap();
         let code: u32 = status.parse().unwrap();
         assert_eq!(
-            events(&mut server_mon, Duration::from_millis(500)).first(),
-            Some(&(AUTH, code)),
+            first_event(&mut server_mon),
+            Some((AUTH, code)),
             "server, status {status}"
         );
+        let mut seen: Vec<(u16, u32)> = client_sees
+            .iter()
+            .filter_map(|_| first_event(&mut client_mon))
+            .collect();
         // Long enough for a reconnect (100 ms) to have shown up.
-        assert_eq!(
-            events(&mut client_mon, Duration::from_millis(400)),
-            client_sees,
-            "client, status {status}"
-        );
+        seen.extend(events(&mut client_mon, Duration::from_millis(400)));
+        assert_eq!(seen, client_sees, "client, status {status}");
         drop((client, client_mon, server, server_mon));
         handler.join().unwrap();
     }
@@ -221,10 +234,9 @@ fn malformed_zap_reply_is_a_protocol_failure() {
     let ep = bind(&mut server, "tcp");
     let mut client = socket(&ctx, SocketType::Dealer);
     client.connect(&ep).unwrap();
-    let seen = events(&mut mon, Duration::from_millis(300));
     assert_eq!(
-        seen.first(),
-        Some(&(EventKind::HandshakeFailedProtocol as u16, 0x2000_0004))
+        first_event(&mut mon),
+        Some((EventKind::HandshakeFailedProtocol as u16, 0x2000_0004))
     );
     drop((client, server, mon));
     handler.join().unwrap();
@@ -245,7 +257,8 @@ fn zap_handler_that_disconnects_leaves_the_handshake_waiting() {
     assert_eq!(events(&mut mon, Duration::from_millis(200)), vec![]);
     client.close();
     assert_eq!(
-        events(&mut mon, Duration::from_millis(500)),
-        vec![(EventKind::HandshakeFailedNoDetail as u16, 32)]
+        first_event(&mut mon),
+        Some((EventKind::HandshakeFailedNoDetail as u16, 32))
     );
+    assert_eq!(events(&mut mon, Duration::from_millis(200)), vec![]);
 }
