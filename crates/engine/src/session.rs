@@ -518,12 +518,19 @@ impl Session {
     /// A refused peer: what it sends is dropped until it closes.
     fn wait_for_refused_peer(&mut self, a: &mut Active) -> Result<(), Failure> {
         flush(a)?;
-        while a.readable && !a.eof {
+        for _ in 0..READS_PER_TURN {
+            if !a.readable || a.eof {
+                break;
+            }
             a.readable = read_some(a)?;
             a.read_buf.clear();
         }
         if a.eof {
             return Err(Failure::Closed);
+        }
+        if a.readable {
+            // A chatty peer waits its turn behind the other sessions.
+            self.wake.notify();
         }
         Ok(())
     }
