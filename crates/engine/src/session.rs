@@ -709,7 +709,17 @@ impl Session {
         self.partial.clear();
         self.stalled = None;
         match self.role {
-            Role::Connecter(_) if !self.terminating => self.schedule_reconnect(ctx.now),
+            Role::Connecter(_) if !self.terminating => {
+                // ZMQ_IMMEDIATE: no pipe without a connection; the socket
+                // stops queueing here until the next handshake brings a new one.
+                if self.options.immediate {
+                    if let Some(pipe) = self.pipe.take() {
+                        pipe.outbound.close();
+                        pipe.inbound.close();
+                    }
+                }
+                self.schedule_reconnect(ctx.now)
+            }
             _ => {
                 if let Some(pipe) = &self.pipe {
                     pipe.outbound.close();

@@ -84,3 +84,35 @@ fn heartbeat_timeout_drops_a_silent_peer() {
     listener.set_nonblocking(false).unwrap();
     let (_again, _) = listener.accept().unwrap();
 }
+
+#[test]
+fn immediate_stops_queueing_while_disconnected_and_resumes_after() {
+    let ctx = Context::new();
+    let mut backend = socket(&ctx, SocketType::Dealer);
+    backend.set_option(SocketOption::Linger, 0).unwrap();
+    let ep = bind(&mut backend, "tcp");
+    let mut frontend = socket(&ctx, SocketType::Dealer);
+    frontend.set_option(SocketOption::Linger, 0).unwrap();
+    frontend.set_option(SocketOption::Immediate, 1).unwrap();
+    frontend.connect(&ep).unwrap();
+    backend.send("Hello", 0).unwrap();
+    assert_eq!(frontend.recv_string(0).unwrap(), "Hello");
+    drop(backend);
+    // Once the loss is noticed, nothing is queued any more.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        match frontend.send("Hello", ferrozmq::DONTWAIT) {
+            Err(ferrozmq::Error::Again) => break,
+            Ok(()) => assert!(std::time::Instant::now() < deadline, "still queueing"),
+            Err(e) => panic!("{e:?}"),
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let mut backend = socket(&ctx, SocketType::Dealer);
+    backend.set_option(SocketOption::Linger, 0).unwrap();
+    backend.bind(&ep).unwrap();
+    backend.send("Hello", 0).unwrap();
+    assert_eq!(frontend.recv_string(0).unwrap(), "Hello");
+    frontend.send("again", ferrozmq::DONTWAIT).unwrap();
+    assert_eq!(backend.recv_string(0).unwrap(), "again");
+}
