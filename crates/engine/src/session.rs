@@ -250,13 +250,18 @@ impl Session {
         if self.linger_deadline.is_some_and(|d| now >= d) {
             return true;
         }
-        let queued = self.pipe.as_ref().is_some_and(|p| !p.inbound.is_empty());
+        let queued = self.has_queued();
         let unsent = match &self.state {
             State::Active(a) => a.connection.pending_transmit() > 0,
             _ => false,
         };
         let never_connected = self.pipe.is_none();
         !queued && !unsent || never_connected
+    }
+
+    /// Whether the socket has messages waiting for this session.
+    fn has_queued(&self) -> bool {
+        self.pipe.as_ref().is_some_and(|p| !p.inbound.is_empty())
     }
 
     fn shutdown(&mut self, ctx: &mut Ctx<'_>) {
@@ -278,7 +283,9 @@ impl Session {
         let Role::Connecter(endpoint) = &self.role else {
             return State::Dead;
         };
-        if self.terminating {
+        // A closed socket's messages still go out within LINGER, even if
+        // the connection is yet to be made (as libzmq's sessions do).
+        if self.terminating && !self.has_queued() {
             return State::Idle;
         }
         if self.reconnect_at.is_some_and(|at| at > ctx.now) {
@@ -317,7 +324,8 @@ impl Session {
     }
 
     fn schedule_reconnect(&mut self, now: Instant) -> State {
-        if self.terminating || !matches!(self.role, Role::Connecter(_)) {
+        let nothing_left = self.terminating && !self.has_queued();
+        if nothing_left || !matches!(self.role, Role::Connecter(_)) {
             return State::Dead;
         }
         let Some(ivl) = self.reconnect_ivl else {

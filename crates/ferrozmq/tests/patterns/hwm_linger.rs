@@ -184,3 +184,23 @@ fn writer_learns_of_reads_in_low_water_steps() {
     pull.recv(0).unwrap();
     assert_eq!(fill(&mut push), 10);
 }
+
+#[test]
+fn close_before_the_connection_exists_still_delivers_within_linger() {
+    let ctx = Context::new();
+    let dir = std::env::temp_dir().join(format!("ferrozmq-late-{}", std::process::id()));
+    let ep = format!("ipc://{}", dir.display());
+    let mut push = socket(&ctx, SocketType::Push);
+    push.set_option(SocketOption::Linger, 5000).unwrap();
+    push.connect(&ep).unwrap();
+    for i in 0..5 {
+        push.send(format!("m{i}"), 0).unwrap();
+    }
+    // Closed before anything listens: the session must still connect later.
+    push.close();
+    let mut pull = socket(&ctx, SocketType::Pull);
+    pull.bind(&ep).unwrap();
+    for i in 0..5 {
+        assert_eq!(pull.recv_string(0).unwrap(), format!("m{i}"));
+    }
+}
