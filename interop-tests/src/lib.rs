@@ -6,7 +6,8 @@
 //! ZMTP/2.0 implementation (`peers/java/Peer.java`, compiled with `javac`).
 //! All three speak one command line and one message scheme ([`payload`]), so
 //! one driver ([`exchange`]) runs every socket pair against each of them.
-//! [`raw`] is a peer that writes bytes no ZeroMQ library would send.
+//! [`raw`] is a peer that writes bytes no ZeroMQ library would send, and
+//! [`socks`] a SOCKS5 proxy to connect through.
 //!
 //! This crate does **not** test ferrozmq against itself (the crates' own
 //! tests do), and it never skips silently: a missing peer fails the test when
@@ -44,6 +45,7 @@ pub mod payload;
 pub mod peer;
 pub mod pubsub;
 pub mod raw;
+pub mod socks;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};

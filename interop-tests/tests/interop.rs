@@ -90,6 +90,8 @@ mod dealer;
 mod garbage;
 #[path = "interop/jeromq.rs"]
 mod jeromq;
+#[path = "interop/linger.rs"]
+mod linger;
 #[path = "interop/metadata.rs"]
 mod metadata;
 #[path = "interop/pair.rs"]
@@ -104,5 +106,7 @@ mod pubsub_zmtp30;
 mod push_pull;
 #[path = "interop/req_rep.rs"]
 mod req_rep;
+#[path = "interop/socks.rs"]
+mod socks;
 #[path = "interop/zmtp30.rs"]
 mod zmtp30;

@@ -9,7 +9,7 @@ pub const ZMQ_VERSION_MAJOR: c_int = 4;
 /// Minor version of the libzmq API we implement.
 pub const ZMQ_VERSION_MINOR: c_int = 3;
 /// Patch version of the libzmq API we implement.
-pub const ZMQ_VERSION_PATCH: c_int = 5;
+pub const ZMQ_VERSION_PATCH: c_int = 4;
 
 /// Base for error numbers the platform does not define.
 pub const ZMQ_HAUSNUMERO: c_int = 156384712;
@@ -73,7 +73,7 @@ pub const ZMQ_PUSH: c_int = 8;
 pub const ZMQ_XPUB: c_int = 9;
 /// Socket type XSUB.
 pub const ZMQ_XSUB: c_int = 10;
-/// Socket type STREAM (not supported: zmq_socket fails with EINVAL).
+/// Socket type STREAM: raw TCP to peers that speak no ZeroMQ.
 pub const ZMQ_STREAM: c_int = 11;
 /// Deprecated alias of ZMQ_DEALER.
 pub const ZMQ_XREQ: c_int = ZMQ_DEALER;
@@ -186,7 +186,7 @@ pub const ZMQ_GSSAPI_SERVICE_PRINCIPAL: c_int = 64;
 pub const ZMQ_GSSAPI_PLAINTEXT: c_int = 65;
 /// Socket option: handshake time limit in ms.
 pub const ZMQ_HANDSHAKE_IVL: c_int = 66;
-/// Socket option: SOCKS5 proxy (not supported).
+/// Socket option: connect over tcp through this SOCKS5 proxy (`host:port`).
 pub const ZMQ_SOCKS_PROXY: c_int = 68;
 /// Socket option: XPUB blocks at HWM instead of dropping.
 pub const ZMQ_XPUB_NODROP: c_int = 69;
@@ -196,7 +196,7 @@ pub const ZMQ_BLOCKY: c_int = 70;
 pub const ZMQ_XPUB_MANUAL: c_int = 71;
 /// Socket option: XPUB welcome message.
 pub const ZMQ_XPUB_WELCOME_MSG: c_int = 72;
-/// Socket option: STREAM connect/disconnect notifications (not supported).
+/// Socket option: STREAM connect/disconnect notifications (default on).
 pub const ZMQ_STREAM_NOTIFY: c_int = 73;
 /// Socket option: SUB receives what does not match.
 pub const ZMQ_INVERT_MATCHING: c_int = 74;
@@ -234,6 +234,10 @@ pub const ZMQ_GSSAPI_SERVICE_PRINCIPAL_NAMETYPE: c_int = 91;
 pub const ZMQ_BINDTODEVICE: c_int = 92;
 /// Socket option (DRAFT in libzmq): add an application metadata property.
 pub const ZMQ_METADATA: c_int = 95;
+/// Socket option (DRAFT in libzmq): SOCKS5 proxy user name.
+pub const ZMQ_SOCKS_USERNAME: c_int = 99;
+/// Socket option (DRAFT in libzmq): SOCKS5 proxy password.
+pub const ZMQ_SOCKS_PASSWORD: c_int = 100;
 
 /// Message property: more frames follow.
 pub const ZMQ_MORE: c_int = 1;

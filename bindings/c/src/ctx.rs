@@ -27,7 +27,7 @@ pub extern "C" fn zmq_ctx_new() -> *mut c_void {
 pub unsafe extern "C" fn zmq_ctx_term(context: *mut c_void) -> c_int {
     guard::int(|| {
         // SAFETY: the caller passes a live context handle (checked by tag).
-        unsafe { ctx(context)? }.context.term();
+        unsafe { ctx(context)? }.context.term()?;
         // SAFETY: the handle came from Box::into_raw in new_handle, and the
         // tag check above shows it has not been freed by an earlier term.
         let mut handle = unsafe { Box::from_raw(context.cast::<Ctx>()) };
@@ -58,18 +58,14 @@ pub unsafe extern "C" fn zmq_ctx_set(context: *mut c_void, option: c_int, value:
     guard::int(|| {
         // SAFETY: the caller passes a live context handle (checked by tag).
         let handle = unsafe { ctx(context)? };
-        match option {
-            // Scheduling hints for I/O threads: accepted, not applied.
-            ZMQ_THREAD_PRIORITY
-            | ZMQ_THREAD_SCHED_POLICY
-            | ZMQ_THREAD_AFFINITY_CPU_ADD
-            | ZMQ_THREAD_AFFINITY_CPU_REMOVE
-            | ZMQ_THREAD_NAME_PREFIX => Ok(0),
-            _ => {
-                handle.context.set(context_option(option)?, value)?;
-                Ok(0)
-            }
-        }
+        // ZMQ_THREAD_PRIORITY shares its number with ZMQ_SOCKET_LIMIT, which is only read.
+        let option = if option == ZMQ_THREAD_PRIORITY {
+            ContextOption::ThreadPriority
+        } else {
+            context_option(option)?
+        };
+        handle.context.set(option, value)?;
+        Ok(0)
     })
 }
 
@@ -195,6 +191,10 @@ fn context_option(option: c_int) -> Result<ContextOption> {
         ZMQ_MSG_T_SIZE => ContextOption::MsgTSize,
         ZMQ_BLOCKY => ContextOption::Blocky,
         ZMQ_IPV6 => ContextOption::Ipv6,
+        ZMQ_THREAD_SCHED_POLICY => ContextOption::ThreadSchedPolicy,
+        ZMQ_THREAD_AFFINITY_CPU_ADD => ContextOption::ThreadAffinityCpuAdd,
+        ZMQ_THREAD_AFFINITY_CPU_REMOVE => ContextOption::ThreadAffinityCpuRemove,
+        ZMQ_THREAD_NAME_PREFIX => ContextOption::ThreadNamePrefix,
         _ => return Err(Error::Invalid),
     })
 }

@@ -87,6 +87,11 @@ pub unsafe extern "C" fn zmq_msg_init_data(
         let body = Body::Shared(Message::from(Bytes::from_owner(owner)));
         // SAFETY: msg is writable per the contract.
         unsafe { init(msg, body)? };
+        if ffn.is_none() {
+            // Constant data nobody frees: libzmq reports it as shared.
+            // SAFETY: just initialised above.
+            unsafe { repr(msg)? }.shared = true;
+        }
         Ok(0)
     })
 }

@@ -45,7 +45,6 @@ pub unsafe extern "C" fn zmq_socket(context: *mut c_void, type_: c_int) -> *mut 
         let kind = u8::try_from(type_)
             .ok()
             .and_then(SocketType::from_number)
-            .filter(|t| *t != SocketType::Stream)
             .ok_or(Error::Invalid)?;
         let socket = ctx::with_signals_blocked(|| ctx.context.socket(kind))?;
         Ok(Box::into_raw(Box::new(SocketHandle {

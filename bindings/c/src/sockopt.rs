@@ -6,7 +6,7 @@ use std::ptr;
 
 use ferrozmq::{Error, OptionValue, SocketOption};
 
-use crate::consts::{ZMQ_IPV4ONLY, ZMQ_IPV6};
+use crate::consts::{ZMQ_IPV4ONLY, ZMQ_IPV6, ZMQ_SOCKS_PROXY};
 use crate::guard::{self, Result};
 use crate::socket::{bytes, socket};
 
@@ -24,6 +24,10 @@ pub unsafe extern "C" fn zmq_setsockopt(
     guard::int(|| {
         // SAFETY: per this function's contract.
         let (socket, value) = unsafe { (socket(s)?, bytes(optval, optvallen)?) };
+        if option == ZMQ_SOCKS_PROXY && optvallen == 0 && !optval.is_null() {
+            // libzmq: NULL clears the proxy, an empty string is refused.
+            return Err(Error::Invalid);
+        }
         if option == ZMQ_IPV4ONLY {
             // The deprecated inverse of ZMQ_IPV6.
             let v = int(value)?;
@@ -87,8 +91,18 @@ pub unsafe extern "C" fn zmq_getsockopt(
             }
             // SAFETY: optval is writable for room >= encoded.len() bytes.
             unsafe {
-                ptr::copy_nonoverlapping(encoded.as_ptr(), optval.cast::<u8>(), encoded.len())
-            };
+                ptr::copy_nonoverlapping(encoded.as_ptr(), optval.cast::<u8>(), encoded.len());
+            }
+            // libzmq zeroes the rest of a larger buffer (so an int read
+            // into an int64_t comes out right).
+            // SAFETY: optval is writable for `room` bytes.
+            unsafe {
+                ptr::write_bytes(
+                    optval.cast::<u8>().add(encoded.len()),
+                    0,
+                    room - encoded.len(),
+                );
+            }
         }
         // SAFETY: as above.
         unsafe { *optvallen = encoded.len() };

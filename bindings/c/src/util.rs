@@ -14,7 +14,7 @@ use crate::guard;
 /// The function `zmq_threadstart` runs (`zmq_thread_fn` in zmq.h).
 type ThreadFn = unsafe extern "C" fn(arg: *mut c_void);
 
-/// Reports the libzmq API version implemented (4.3.5).
+/// Reports the libzmq API version implemented (4.3.4).
 ///
 /// # Safety
 /// Each pointer must be NULL or writable.

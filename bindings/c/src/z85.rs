@@ -20,6 +20,10 @@ pub unsafe extern "C" fn zmq_z85_encode(
     size: usize,
 ) -> *mut c_char {
     guard::ptr(|| {
+        if size % 4 != 0 {
+            // Checked before the pointers, as libzmq does.
+            return Err(Error::Invalid);
+        }
         // SAFETY: data is readable for size bytes per the contract.
         let input = unsafe { crate::socket::bytes(data.cast(), size)? };
         let text = encode(input).ok_or(Error::Invalid)?;

@@ -89,7 +89,7 @@ def main():
     bad = proto_bad
     for name, value in sorted(want.items()):
         if name in ("ZMQ_VERSION", "ZMQ_VERSION_PATCH"):
-            continue  # we implement 4.3.5; the reference may be another 4.3.x
+            continue  # we implement 4.3.4; the reference may be another 4.3.x
         if have.get(name) != value:
             print(f"MISMATCH {name}: reference {value}, ours {have.get(name, 'missing')}")
             bad += 1

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -65,5 +67,6 @@ void test_z85_and_curve (void);
 void test_utils (void);
 void test_timers (void);
 void test_term_wakes_blocked_calls (void);
+void test_signals_interrupt_blocking_calls (void);
 
 #endif

@@ -624,3 +624,53 @@ void test_fork (void)
     zmq_close (pull);
     CHECK_OK (zmq_ctx_term (ctx));
 }
+
+static void on_alarm (int sig)
+{
+    (void) sig;
+}
+
+/* A signal whose handler runs while a call blocks makes it return -1 with
+ * EINTR (no SA_RESTART, as Python installs its handlers), as in libzmq: a
+ * pyzmq program's Ctrl-C and its timeouts depend on it. */
+void test_signals_interrupt_blocking_calls (void)
+{
+    struct sigaction action, old;
+    memset (&action, 0, sizeof action);
+    action.sa_handler = on_alarm;
+    sigemptyset (&action.sa_mask);
+    CHECK_OK (sigaction (SIGALRM, &action, &old));
+    struct itimerval in_50ms = {{0, 0}, {0, 50000}};
+
+    void *ctx = zmq_ctx_new ();
+    void *pull = zmq_socket (ctx, ZMQ_PULL);
+    CHECK_OK (zmq_bind (pull, "inproc://interrupted"));
+    char buf[8];
+    setitimer (ITIMER_REAL, &in_50ms, NULL);
+    CHECK_ERR (zmq_recv (pull, buf, sizeof buf, 0), EINTR);
+
+    zmq_pollitem_t item = {pull, 0, ZMQ_POLLIN, 0};
+    setitimer (ITIMER_REAL, &in_50ms, NULL);
+    CHECK_ERR (zmq_poll (&item, 1, -1), EINTR);
+
+    void *push = zmq_socket (ctx, ZMQ_PUSH);
+    int hwm = 1, zero = 0;
+    CHECK_OK (zmq_setsockopt (push, ZMQ_SNDHWM, &hwm, sizeof hwm));
+    CHECK_OK (zmq_setsockopt (push, ZMQ_LINGER, &zero, sizeof zero));
+    CHECK_OK (zmq_connect (push, "tcp://127.0.0.1:1")); /* nobody there */
+    int sent = 0;
+    while (zmq_send (push, "x", 1, ZMQ_DONTWAIT) == 1)
+        sent++;
+    CHECK (sent >= 1);
+    setitimer (ITIMER_REAL, &in_50ms, NULL);
+    CHECK_ERR (zmq_send (push, "x", 1, 0), EINTR);
+
+    /* term waits for the open sockets: a signal interrupts it, and once
+     * they are closed a second term finishes. */
+    setitimer (ITIMER_REAL, &in_50ms, NULL);
+    CHECK_ERR (zmq_ctx_term (ctx), EINTR);
+    CHECK_OK (zmq_close (push));
+    CHECK_OK (zmq_close (pull));
+    CHECK_OK (zmq_ctx_term (ctx));
+    sigaction (SIGALRM, &old, NULL);
+}

@@ -8,6 +8,7 @@ use crate::link::SocketLink;
 use crate::options::SessionOptions;
 use crate::pipe::Pipe;
 use crate::reactor::{next_endpoint_id, Command, EndpointId, IoThread, SessionWake};
+use crate::thread_options::ThreadOptions;
 use crate::transport::{bind, Endpoint};
 
 /// The I/O threads and inproc registry a context owns.
@@ -18,11 +19,18 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Starts `io_threads` I/O threads (at least one).
-    pub fn new(io_threads: usize) -> io::Result<Engine> {
+    /// Starts `io_threads` I/O threads (at least one), named and scheduled
+    /// by `thread_options`.
+    pub fn new(io_threads: usize, thread_options: &ThreadOptions) -> io::Result<Engine> {
         let inproc = Arc::new(InprocRegistry::new());
         let threads = (0..io_threads.max(1))
-            .map(|i| IoThread::spawn(format!("ferrozmq-io-{i}"), inproc.clone()))
+            .map(|i| {
+                IoThread::spawn(
+                    thread_options.thread_name(i),
+                    thread_options.clone(),
+                    inproc.clone(),
+                )
+            })
             .collect::<io::Result<Vec<_>>>()?;
         Ok(Engine { threads, inproc })
     }

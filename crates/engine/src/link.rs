@@ -1,6 +1,8 @@
 //! [`SocketLink`]: what a socket shares with the connections that serve it.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use crossbeam::queue::SegQueue;
 
@@ -24,6 +26,9 @@ pub struct SocketLink {
     pub signaler: Arc<Signaler>,
     events: SegQueue<LinkEvent>,
     closed: std::sync::atomic::AtomicBool,
+    /// LINGER in ms as of the last close or disconnect (-1 = forever,
+    /// `LINGER_UNSET` before any).
+    linger_ms: AtomicI64,
     monitor: Mutex<Option<MonitorSink>>,
 }
 
@@ -40,6 +45,7 @@ impl SocketLink {
             signaler: Signaler::new(),
             events: SegQueue::new(),
             closed: std::sync::atomic::AtomicBool::new(false),
+            linger_ms: AtomicI64::new(LINGER_UNSET),
             monitor: Mutex::new(None),
         })
     }
@@ -65,6 +71,22 @@ impl SocketLink {
         self.closed.store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
+    /// Records the socket's LINGER (`None` = forever) before it closes or
+    /// disconnects: sessions linger for the value set when that happens,
+    /// as in libzmq, not the one their connect started with.
+    pub fn set_linger(&self, linger: Option<Duration>) {
+        let ms = linger.map_or(-1, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+        self.linger_ms.store(ms, Ordering::SeqCst);
+    }
+
+    /// The LINGER recorded by [`SocketLink::set_linger`], if any.
+    pub(crate) fn linger(&self) -> Option<Option<Duration>> {
+        match self.linger_ms.load(Ordering::SeqCst) {
+            LINGER_UNSET => None,
+            ms => Some(u64::try_from(ms).ok().map(Duration::from_millis)),
+        }
+    }
+
     /// Whether the socket has closed.
     pub fn is_closed(&self) -> bool {
         self.closed.load(std::sync::atomic::Ordering::SeqCst)
@@ -88,3 +110,6 @@ impl SocketLink {
         }
     }
 }
+
+/// `linger_ms` before the socket recorded any LINGER.
+const LINGER_UNSET: i64 = i64::MIN;

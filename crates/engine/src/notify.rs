@@ -3,7 +3,7 @@
 
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
 use crate::sys;
@@ -21,10 +21,24 @@ pub trait Notify: Send + Sync {
 #[derive(Debug)]
 pub struct Signaler {
     sleeping: AtomicBool,
-
-    pending: Mutex<bool>,
-    wakeup: Condvar,
+    /// An eventfd the owner sleeps on in `poll(2)`, so that a signal
+    /// interrupts the sleep (EINTR), as it does libzmq's blocking calls.
+    /// Its counter keeps a wake-up that came while nobody slept. Made with
+    /// the signaler (libzmq's sockets too have one descriptor each for this);
+    /// `None` only if the process was out of descriptors then.
+    wakeup: Option<OwnedFd>,
     fd: OnceFd,
+}
+
+/// How a wait ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaitOutcome {
+    /// The check came true.
+    Ready,
+    /// The deadline passed first.
+    TimedOut,
+    /// A signal handler ran while the owner slept (EINTR).
+    Interrupted,
 }
 
 #[derive(Debug, Default)]
@@ -38,22 +52,24 @@ impl Signaler {
     pub fn new() -> Arc<Signaler> {
         Arc::new(Signaler {
             sleeping: AtomicBool::new(false),
-
-            pending: Mutex::new(false),
-            wakeup: Condvar::new(),
+            wakeup: sys::eventfd().ok(),
             fd: OnceFd::default(),
         })
     }
 
-    /// Waits until notified or `deadline` passes; `check` is re-run after
-    /// announcing sleep so that no notification is lost. Returns whether
-    /// `check` became true.
-    pub fn wait_until(&self, deadline: Option<Instant>, mut check: impl FnMut() -> bool) -> bool {
+    /// Waits until `check` is true, `deadline` passes or a signal arrives;
+    /// `check` is re-run after announcing sleep so that no notification is
+    /// lost.
+    pub fn wait_until(
+        &self,
+        deadline: Option<Instant>,
+        mut check: impl FnMut() -> bool,
+    ) -> WaitOutcome {
         // Spin briefly first: in request/reply the answer often comes
-        // within microseconds, and a futex sleep/wake costs far more.
+        // within microseconds, and a sleep/wake costs far more.
         for i in 0..spin_rounds() {
             if check() {
-                return true;
+                return WaitOutcome::Ready;
             }
             if i % 16 == 15 {
                 std::thread::yield_now();
@@ -67,63 +83,90 @@ impl Signaler {
     /// Like [`Signaler::wait_until`] without the spin: for waits that are
     /// usually long (a sender at its high-water mark waits for the I/O
     /// thread, which spinning would only slow down on a small machine).
-    pub fn wait_patiently(&self, deadline: Option<Instant>, check: impl FnMut() -> bool) -> bool {
+    pub fn wait_patiently(
+        &self,
+        deadline: Option<Instant>,
+        check: impl FnMut() -> bool,
+    ) -> WaitOutcome {
         self.sleep_until(deadline, check)
     }
 
-    fn sleep_until(&self, deadline: Option<Instant>, mut check: impl FnMut() -> bool) -> bool {
+    fn sleep_until(
+        &self,
+        deadline: Option<Instant>,
+        mut check: impl FnMut() -> bool,
+    ) -> WaitOutcome {
         loop {
             if check() {
-                return true;
+                return WaitOutcome::Ready;
             }
             // SeqCst store before re-checking the queues (whose counters are
             // SeqCst too): a notifier either sees us sleeping or we see its work.
             self.sleeping.store(true, Ordering::SeqCst);
             if check() {
                 self.sleeping.store(false, Ordering::SeqCst);
-                return true;
+                return WaitOutcome::Ready;
             }
-            let timed_out = self.sleep(deadline);
+            let slept = self.sleep(deadline);
             self.sleeping.store(false, Ordering::SeqCst);
-            if timed_out {
-                return check();
+            match slept {
+                Slept::Woken => {}
+                Slept::TimedOut if check() => return WaitOutcome::Ready,
+                Slept::TimedOut => return WaitOutcome::TimedOut,
+                Slept::Interrupted => return WaitOutcome::Interrupted,
             }
         }
     }
 
-    /// Sleeps until notified or the deadline; returns true on timeout.
-    fn sleep(&self, deadline: Option<Instant>) -> bool {
-        let Ok(mut pending) = self.pending.lock() else {
-            return true;
-        };
-        while !*pending {
-            match deadline {
-                None => match self.wakeup.wait(pending) {
-                    Ok(g) => pending = g,
-                    Err(_) => return true,
-                },
-                Some(d) => {
-                    let now = Instant::now();
-                    if now >= d {
-                        return true;
-                    }
-                    match self.wakeup.wait_timeout(pending, d - now) {
-                        Ok((g, _)) => pending = g,
-                        Err(_) => return true,
-                    }
+    /// Sleeps until woken, the deadline or a signal.
+    fn sleep(&self, deadline: Option<Instant>) -> Slept {
+        let timeout_ms = match deadline {
+            None => -1,
+            Some(d) => {
+                let left = d.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Slept::TimedOut;
                 }
+                // Round up, so a sub-millisecond remainder does not spin.
+                i32::try_from(left.as_micros().div_ceil(1000)).unwrap_or(i32::MAX)
             }
+        };
+        let Some(fd) = self.wakeup_fd() else {
+            // No descriptor to sleep on (the process is out of them): nap
+            // and let the caller look again rather than fail.
+            std::thread::sleep(std::time::Duration::from_millis(1));
+            return Slept::Woken;
+        };
+        let mut fds = [sys::PollFd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        }];
+        match sys::poll_fds(&mut fds, timeout_ms) {
+            Ok(0) => Slept::Woken, // the caller re-checks the deadline
+            Ok(_) => {
+                sys::eventfd_drain(fd);
+                Slept::Woken
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Slept::Interrupted,
+            Err(_) => Slept::Woken,
         }
-        *pending = false;
-        false
+        .timed_out_after(deadline)
+    }
+
+    fn wakeup_fd(&self) -> Option<RawFd> {
+        self.wakeup.as_ref().map(AsRawFd::as_raw_fd)
+    }
+
+    fn signal_wakeup(&self) {
+        if let Some(fd) = self.wakeup_fd() {
+            sys::eventfd_signal(fd);
+        }
     }
 
     /// Wakes a waiter even if nothing changed (used on close and termination).
     pub fn wake(&self) {
-        if let Ok(mut p) = self.pending.lock() {
-            *p = true;
-            self.wakeup.notify_all();
-        }
+        self.signal_wakeup();
         if let Some(Some(fd)) = self.fd.fd.get() {
             sys::eventfd_signal(fd.as_raw_fd());
         }
@@ -161,12 +204,27 @@ impl Signaler {
 impl Notify for Signaler {
     fn notify(&self) {
         if self.sleeping.load(Ordering::SeqCst) {
-            if let Ok(mut p) = self.pending.lock() {
-                *p = true;
-                self.wakeup.notify_all();
-            }
+            self.signal_wakeup();
         }
         self.signal_fd();
+    }
+}
+
+/// How one sleep ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slept {
+    Woken,
+    TimedOut,
+    Interrupted,
+}
+
+impl Slept {
+    /// A wake-up at or after the deadline counts as a time-out.
+    fn timed_out_after(self, deadline: Option<Instant>) -> Slept {
+        match (self, deadline) {
+            (Slept::Woken, Some(d)) if Instant::now() >= d => Slept::TimedOut,
+            (other, _) => other,
+        }
     }
 }
 
@@ -200,10 +258,11 @@ mod tests {
         });
         let mut seen = 0;
         while seen < 10_000 {
-            assert!(
+            assert_eq!(
                 s.wait_until(Some(Instant::now() + Duration::from_secs(5)), || {
                     counter.load(Ordering::SeqCst) > seen
-                })
+                }),
+                WaitOutcome::Ready
             );
             seen = counter.load(Ordering::SeqCst);
         }
@@ -214,7 +273,10 @@ mod tests {
     fn times_out() {
         let s = Signaler::new();
         let start = Instant::now();
-        assert!(!s.wait_until(Some(start + Duration::from_millis(20)), || false));
+        assert_eq!(
+            s.wait_until(Some(start + Duration::from_millis(20)), || false),
+            WaitOutcome::TimedOut
+        );
         assert!(start.elapsed() >= Duration::from_millis(20));
     }
 }

@@ -6,6 +6,8 @@ use std::time::Duration;
 use bytes::Bytes;
 use ferrozmq_zmtp::Config;
 
+use crate::transport::SocksProxy;
+
 /// Everything a session needs to know about its socket.
 #[derive(Debug, Clone)]
 pub struct SessionOptions {
@@ -35,6 +37,13 @@ pub struct SessionOptions {
     pub zap_domain: Bytes,
     /// Keep only the last message in each direction (ZMQ_CONFLATE).
     pub conflate: bool,
+    /// Reach tcp peers through this SOCKS5 proxy (ZMQ_SOCKS_PROXY).
+    pub socks_proxy: Option<SocksProxy>,
+    /// Raw TCP, no ZMTP (ZMQ_STREAM): bytes pass as they come.
+    pub raw: bool,
+    /// In raw mode, announce each connect and disconnect to the socket with
+    /// an empty message (ZMQ_STREAM_NOTIFY).
+    pub raw_notify: bool,
     /// Greet each new peer with an empty message (ZMQ_PROBE_ROUTER).
     pub probe_router: bool,
 }
@@ -56,6 +65,9 @@ impl SessionOptions {
             rcvbuf: None,
             zap_domain: Bytes::new(),
             conflate: false,
+            socks_proxy: None,
+            raw: false,
+            raw_notify: true,
             probe_router: false,
         }
     }

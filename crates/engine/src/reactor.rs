@@ -18,11 +18,15 @@ use crate::notify::Notify;
 use crate::options::SessionOptions;
 use crate::pipe::Pipe;
 use crate::session::{Role, Session};
+use crate::thread_options::ThreadOptions;
 use crate::transport::{Endpoint, Listener};
 
 const WAKER: Token = Token(usize::MAX - 1);
 /// Rounds of handed-over work taken between two polls of the OS.
 const ROUNDS_PER_POLL: usize = 64;
+/// How long a listener waits before accepting again after a failure such
+/// as EMFILE (out of descriptors), as libzmq backs off.
+const ACCEPT_RETRY: Duration = Duration::from_millis(100);
 
 /// Identifies a bind or a connect, for unbind/disconnect.
 pub type EndpointId = u64;
@@ -149,7 +153,11 @@ impl std::fmt::Debug for IoThread {
 
 impl IoThread {
     /// Starts an I/O thread named `name`.
-    pub(crate) fn spawn(name: String, inproc: Arc<InprocRegistry>) -> io::Result<IoThread> {
+    pub(crate) fn spawn(
+        name: String,
+        thread_options: ThreadOptions,
+        inproc: Arc<InprocRegistry>,
+    ) -> io::Result<IoThread> {
         let poll = Poll::new()?;
         let waker = Waker::new(poll.registry(), WAKER)?;
         let shared = Arc::new(Shared {
@@ -169,9 +177,10 @@ impl IoThread {
             stopping: false,
             inproc,
         };
-        let thread = std::thread::Builder::new()
-            .name(name)
-            .spawn(move || reactor.run())?;
+        let thread = std::thread::Builder::new().name(name).spawn(move || {
+            thread_options.apply_to_current_thread();
+            reactor.run()
+        })?;
         Ok(IoThread {
             shared,
             thread: std::sync::Mutex::new(Some(thread)),
@@ -274,6 +283,7 @@ impl Reactor {
                     s.note_readiness(
                         event.is_readable() || event.is_read_closed() || event.is_error(),
                         event.is_writable() || event.is_write_closed() || event.is_error(),
+                        event.is_read_closed() || event.is_error(),
                     );
                 }
                 self.dispatch(token);
@@ -323,8 +333,12 @@ impl Reactor {
                 break;
             }
             self.timers.pop();
-            // Entries may be stale; a spurious turn of a session is harmless.
-            if matches!(self.slots.get(index), Some(Some(Slot::Session(_)))) {
+            // Entries may be stale; a spurious turn of a session, or an
+            // accept that finds nobody waiting, is harmless.
+            if matches!(
+                self.slots.get(index),
+                Some(Some(Slot::Session(_) | Slot::Listener(_)))
+            ) {
                 self.dispatch(Token(index));
             }
         }
@@ -486,6 +500,7 @@ impl Reactor {
 
     fn accept(&mut self, token: Token) {
         let mut accepted = Vec::new();
+        let mut retry_at = None;
         if let Some(Some(Slot::Listener(l))) = self.slots.get(token.0) {
             loop {
                 match l.listener.accept() {
@@ -504,10 +519,17 @@ impl Reactor {
                             value: e.raw_os_error().unwrap_or(0) as u32,
                             endpoint: l.endpoint.clone(),
                         });
+                        // Out of descriptors (or another passing failure):
+                        // the waiting connections raise no new event, so
+                        // look again a little later, without spinning.
+                        retry_at = Some(Instant::now() + ACCEPT_RETRY);
                         break;
                     }
                 }
             }
+        }
+        if let Some(at) = retry_at {
+            self.timers.push(Reverse((at, token.0)));
         }
         for (stream, id, endpoint, options, link) in accepted {
             if link.is_closed() {

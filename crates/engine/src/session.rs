@@ -4,12 +4,16 @@
 //! messages between the connection and the socket's pipe. A session made by
 //! `connect` outlives its connections: it reconnects with backoff and keeps
 //! its pipe, so messages queued while disconnected go out after reconnecting.
+//!
+//! STREAM sockets speak no ZMTP: their sessions run in raw mode (`raw`).
 
 use std::io::{self, IoSlice};
+use std::os::fd::RawFd;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
+use ferrozmq_zmtp::frame::TransmitQueue;
 use ferrozmq_zmtp::{
     Connection, Error as ZmtpError, Event, SocketType, Subscription, ZapReply, ZapRequest,
 };
@@ -23,7 +27,11 @@ use crate::notify::Notify;
 use crate::options::SessionOptions;
 use crate::pipe::{PeerInfo, Pipe, PushError};
 use crate::reactor::{Ctx, EndpointId, SessionWake};
-use crate::transport::{Endpoint, Stream};
+use crate::transport::{
+    connect_to_proxy, Endpoint, ProxyConnect, SocksHandshake, SocksProxy, Stream,
+};
+
+mod raw;
 
 /// Read at least this much at a time.
 const READ_CHUNK: usize = 64 * 1024;
@@ -51,8 +59,12 @@ enum State {
     Idle,
     /// A non-blocking connect is in progress.
     Connecting(Stream),
+    /// Connected to a SOCKS5 proxy, asking it for the target.
+    Proxying(Box<ProxyConnect>),
     /// Greeting, handshake or traffic.
     Active(Box<Active>),
+    /// Raw bytes, no ZMTP (STREAM sockets).
+    Raw(Box<raw::RawActive>),
     /// Done; the reactor drops the session.
     Dead,
 }
@@ -74,6 +86,10 @@ struct Active {
     readable: bool,
     /// The last write hit a full socket buffer; wait for a writable event.
     write_blocked: bool,
+    /// The OS said the peer closed or reset its side: read until the end is
+    /// seen, since a short read no longer means the socket is drained (the
+    /// end came with the data, in the same edge-triggered event).
+    hung_up: bool,
 }
 
 pub(crate) struct Session {
@@ -179,12 +195,17 @@ impl Session {
     }
 
     /// Records what an OS event said about the stream.
-    pub(crate) fn note_readiness(&mut self, readable: bool, writable: bool) {
-        if let State::Active(a) = &mut self.state {
-            a.readable |= readable;
-            if writable {
-                a.write_blocked = false;
+    pub(crate) fn note_readiness(&mut self, readable: bool, writable: bool, hung_up: bool) {
+        match &mut self.state {
+            State::Active(a) => {
+                a.readable |= readable;
+                a.hung_up |= hung_up;
+                if writable {
+                    a.write_blocked = false;
+                }
             }
+            State::Raw(r) => r.note_readiness(readable, writable, hung_up),
+            _ => {}
         }
     }
 
@@ -202,7 +223,9 @@ impl Session {
         self.state = match state {
             State::Idle => self.drive_idle(ctx),
             State::Connecting(stream) => self.drive_connecting(ctx, stream),
+            State::Proxying(proxied) => self.drive_proxying(ctx, proxied),
             State::Active(active) => self.drive_active(ctx, active),
+            State::Raw(r) => self.drive_raw(ctx, r),
             State::Dead => State::Dead,
         };
         if self.is_finished(ctx.now) {
@@ -233,7 +256,8 @@ impl Session {
             self.link.is_closed() || self.pipe.as_ref().is_some_and(|p| p.inbound.is_closed());
         if (closed || self.terminating) && self.linger_deadline.is_none() {
             self.terminating = true;
-            self.linger_deadline = Some(match self.options.linger {
+            let linger = self.link.linger().unwrap_or(self.options.linger);
+            self.linger_deadline = Some(match linger {
                 Some(d) => now + d,
                 None => now + Duration::from_secs(u64::from(u32::MAX)),
             });
@@ -253,24 +277,37 @@ impl Session {
         let queued = self.has_queued();
         let unsent = match &self.state {
             State::Active(a) => a.connection.pending_transmit() > 0,
+            State::Raw(r) => r.pending_transmit() > 0,
             _ => false,
         };
         let never_connected = self.pipe.is_none();
         !queued && !unsent || never_connected
     }
 
-    /// Whether the socket has messages waiting for this session.
+    /// Messages from the socket still wait for the peer.
     fn has_queued(&self) -> bool {
         self.pipe.as_ref().is_some_and(|p| !p.inbound.is_empty())
+    }
+
+    /// Whether to (re)connect: always while the socket is open; once it is
+    /// closed (or the endpoint disconnected), only while messages wait, as
+    /// libzmq keeps connecting for them during LINGER.
+    fn wants_connection(&self) -> bool {
+        matches!(self.role, Role::Connecter(_)) && (!self.terminating || self.has_queued())
     }
 
     fn shutdown(&mut self, ctx: &mut Ctx<'_>) {
         if let Some(pipe) = &self.pipe {
             pipe.direct.disable();
         }
-        if let State::Active(a) = &mut self.state {
-            let _ = ctx.registry.deregister(&mut a.stream);
-            a.stream.shutdown();
+        let stream = match &mut self.state {
+            State::Active(a) => Some(&mut a.stream),
+            State::Raw(r) => Some(r.stream_mut()),
+            _ => None,
+        };
+        if let Some(stream) = stream {
+            let _ = ctx.registry.deregister(stream);
+            stream.shutdown();
         }
         self.state = State::Dead;
         if let Some(pipe) = &self.pipe {
@@ -283,16 +320,14 @@ impl Session {
         let Role::Connecter(endpoint) = &self.role else {
             return State::Dead;
         };
-        // A closed socket's messages still go out within LINGER, even if
-        // the connection is yet to be made (as libzmq's sessions do).
-        if self.terminating && !self.has_queued() {
+        if !self.wants_connection() {
             return State::Idle;
         }
         if self.reconnect_at.is_some_and(|at| at > ctx.now) {
             return State::Idle;
         }
         self.reconnect_at = None;
-        match open_stream(endpoint) {
+        match open_stream(endpoint, self.options.socks_proxy.as_ref()) {
             Ok(mut stream) => {
                 if let Err(_e) = ctx.registry.register(
                     &mut stream,
@@ -319,13 +354,41 @@ impl Session {
         if !stream.is_connected() {
             return State::Connecting(stream);
         }
+        if let (Some(proxy), Role::Connecter(Endpoint::Tcp { host, port })) =
+            (&self.options.socks_proxy, &self.role)
+        {
+            return match SocksHandshake::new(proxy, host, *port) {
+                Ok(handshake) => {
+                    self.drive_proxying(ctx, Box::new(ProxyConnect::new(stream, handshake)))
+                }
+                Err(_) => {
+                    let _ = ctx.registry.deregister(&mut stream);
+                    self.schedule_reconnect(ctx.now)
+                }
+            };
+        }
         self.emit(EventKind::Connected, stream.raw_fd() as u32);
         self.activate(ctx, stream)
     }
 
+    /// Runs the SOCKS5 handshake; a refusal is a failed connect.
+    fn drive_proxying(&mut self, ctx: &mut Ctx<'_>, mut proxied: Box<ProxyConnect>) -> State {
+        match proxied.advance() {
+            Ok(false) => State::Proxying(proxied),
+            Ok(true) => {
+                let stream = proxied.into_stream();
+                self.emit(EventKind::Connected, stream.raw_fd() as u32);
+                self.activate(ctx, stream)
+            }
+            Err(_) => {
+                let _ = ctx.registry.deregister(proxied.stream_mut());
+                self.schedule_reconnect(ctx.now)
+            }
+        }
+    }
+
     fn schedule_reconnect(&mut self, now: Instant) -> State {
-        let nothing_left = self.terminating && !self.has_queued();
-        if nothing_left || !matches!(self.role, Role::Connecter(_)) {
+        if !self.wants_connection() {
             return State::Dead;
         }
         let Some(ivl) = self.reconnect_ivl else {
@@ -340,7 +403,7 @@ impl Session {
         State::Idle
     }
 
-    /// Starts ZMTP on a connected stream.
+    /// Starts ZMTP (or raw mode) on a connected stream.
     fn activate(&mut self, ctx: &mut Ctx<'_>, mut stream: Stream) -> State {
         stream.set_nodelay();
         if matches!(self.role, Role::Accepted(_)) {
@@ -349,6 +412,9 @@ impl Session {
                 ctx.token,
                 Interest::READABLE | Interest::WRITABLE,
             );
+        }
+        if self.options.raw {
+            return self.activate_raw(ctx, stream);
         }
         let connection = match Connection::new(self.options.zmtp.clone()) {
             Ok(c) => c,
@@ -364,6 +430,7 @@ impl Session {
             failed: None,
             readable: true,
             write_blocked: false,
+            hung_up: false,
         });
         self.drive_active(ctx, active)
     }
@@ -596,25 +663,7 @@ impl Session {
                     self.link.post(LinkEvent::Hiccup(pipe.id));
                 }
             }
-            None => {
-                let pipe = Pipe::new(
-                    self.options.rcvhwm,
-                    self.options.sndhwm,
-                    self.endpoint.clone(),
-                );
-                pipe.set_peer_info(info);
-                pipe.set_conflate(self.options.conflate);
-                // Socket view: inbound is written by us, outbound read by us.
-                pipe.inbound.set_reader(self.link.signaler.clone());
-                pipe.inbound.set_writer(self.wake.clone());
-                pipe.outbound.set_reader(self.wake.clone());
-                pipe.outbound.set_writer(self.link.signaler.clone());
-                if self.options.probe_router {
-                    pipe.send_probe();
-                }
-                self.pipe = Some(pipe.mirror());
-                self.link.post(LinkEvent::Attach(pipe));
-            }
+            None => self.attach_new_pipe(info),
         }
         let framing = a.connection.framing();
         let direct_ok =
@@ -622,6 +671,28 @@ impl Session {
         if let (Some(pipe), true) = (&self.pipe, direct_ok) {
             pipe.direct.enable(a.stream.raw_fd(), framing);
         }
+    }
+
+    /// Makes the socket's pipe for a connection that had none (accepted, or
+    /// connected with ZMQ_IMMEDIATE) and hands it to the socket.
+    fn attach_new_pipe(&mut self, info: PeerInfo) {
+        let pipe = Pipe::new(
+            self.options.rcvhwm,
+            self.options.sndhwm,
+            self.endpoint.clone(),
+        );
+        pipe.set_peer_info(info);
+        pipe.set_conflate(self.options.conflate);
+        // Socket view: inbound is written by us, outbound read by us.
+        pipe.inbound.set_reader(self.link.signaler.clone());
+        pipe.inbound.set_writer(self.wake.clone());
+        pipe.outbound.set_reader(self.wake.clone());
+        pipe.outbound.set_writer(self.link.signaler.clone());
+        if self.options.probe_router {
+            pipe.send_probe();
+        }
+        self.pipe = Some(pipe.mirror());
+        self.link.post(LinkEvent::Attach(pipe));
     }
 
     /// Encodes and writes until the socket's queue is empty or the stream is
@@ -716,8 +787,14 @@ impl Session {
         self.emit(EventKind::Disconnected, a.stream.raw_fd() as u32);
         self.partial.clear();
         self.stalled = None;
+        self.reconnect_or_end(ctx.now)
+    }
+
+    /// After losing a connection: a connecter tries again later; any other
+    /// session ends and closes its pipe.
+    fn reconnect_or_end(&mut self, now: Instant) -> State {
         match self.role {
-            Role::Connecter(_) if !self.terminating => {
+            Role::Connecter(_) if self.wants_connection() => {
                 // ZMQ_IMMEDIATE: no pipe without a connection; the socket
                 // stops queueing here until the next handshake brings a new one.
                 if self.options.immediate {
@@ -726,7 +803,7 @@ impl Session {
                         pipe.inbound.close();
                     }
                 }
-                self.schedule_reconnect(ctx.now)
+                self.schedule_reconnect(now)
             }
             _ => {
                 if let Some(pipe) = &self.pipe {
@@ -772,13 +849,26 @@ fn read_some(a: &mut Active) -> Result<bool, Failure> {
     if a.read_buf.capacity() - a.read_buf.len() < want {
         a.read_buf.reserve(want.max(READ_CHUNK));
     }
-    let space = a.read_buf.capacity() - a.read_buf.len();
-    match crate::sys::read_into(a.stream.raw_fd(), &mut a.read_buf) {
+    read_once(a.stream.raw_fd(), &mut a.read_buf, &mut a.eof, a.hung_up)
+}
+
+/// Reads once into the free space of `buf`; sets `eof` when the peer closed
+/// its side; returns whether more may be waiting. A short read means the
+/// socket is drained unless the peer `hung_up` (its close came with the
+/// data, in the same edge-triggered event): then read on to the end.
+fn read_once(
+    fd: RawFd,
+    buf: &mut BytesMut,
+    eof: &mut bool,
+    hung_up: bool,
+) -> Result<bool, Failure> {
+    let space = buf.capacity() - buf.len();
+    match crate::sys::read_into(fd, buf) {
         Ok(0) => {
-            a.eof = true;
+            *eof = true;
             Ok(false)
         }
-        Ok(n) => Ok(n == space),
+        Ok(n) => Ok(n == space || hung_up),
         Err(e) => match e.kind() {
             io::ErrorKind::WouldBlock => Ok(false),
             io::ErrorKind::Interrupted => Ok(true),
@@ -796,17 +886,21 @@ enum Flushed {
 
 /// Writes as much of the transmit queue as the socket takes.
 fn flush(a: &mut Active) -> Result<Flushed, Failure> {
+    write_queue(a.stream.raw_fd(), a.connection.transmit())
+}
+
+/// Writes as much of `q` as the stream `fd` takes.
+fn write_queue(fd: RawFd, q: &mut TransmitQueue) -> Result<Flushed, Failure> {
     loop {
-        let q = a.connection.transmit();
         if q.is_empty() {
             return Ok(Flushed::All);
         }
         let mut slices = [IoSlice::new(&[]); 64];
         let n = q.io_slices(&mut slices);
-        let written = crate::sys::send_vectored(a.stream.raw_fd(), slices.get(..n).unwrap_or(&[]));
+        let written = crate::sys::send_vectored(fd, slices.get(..n).unwrap_or(&[]));
         match written {
             Ok(0) => return Err(Failure::Io),
-            Ok(w) => a.connection.transmit().advance(w),
+            Ok(w) => q.advance(w),
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Flushed::Blocked),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(_) => return Err(Failure::Io),
@@ -850,7 +944,11 @@ fn protocol_error_code(e: &ZmtpError) -> u32 {
     }
 }
 
-fn open_stream(endpoint: &Endpoint) -> io::Result<Stream> {
+/// Starts connecting to `endpoint`, or for tcp to the SOCKS5 proxy if set.
+fn open_stream(endpoint: &Endpoint, proxy: Option<&SocksProxy>) -> io::Result<Stream> {
+    if let (Endpoint::Tcp { .. }, Some(proxy)) = (endpoint, proxy) {
+        return connect_to_proxy(proxy);
+    }
     match endpoint {
         Endpoint::Tcp { .. } => {
             let addrs = endpoint.connect_addrs()?;

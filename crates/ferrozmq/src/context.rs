@@ -2,32 +2,43 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, OnceLock, Weak};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 
-use ferrozmq_engine::{Engine, SocketLink};
+use ferrozmq_engine::{Engine, Notify, Signaler, SocketLink, ThreadOptions, WaitOutcome};
 use ferrozmq_zmtp::SocketType;
 
 use crate::error::{Error, Result};
 use crate::socket::Socket;
 
-/// Context options, with libzmq's numbers.
+/// Context options, named as libzmq's `ZMQ_*` context options.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ContextOption {
     /// ZMQ_IO_THREADS: I/O threads (set before the first socket).
-    IoThreads = 1,
+    IoThreads,
     /// ZMQ_MAX_SOCKETS: largest number of open sockets.
-    MaxSockets = 2,
+    MaxSockets,
     /// ZMQ_SOCKET_LIMIT: the hard limit on ZMQ_MAX_SOCKETS (read-only).
-    SocketLimit = 3,
+    SocketLimit,
     /// ZMQ_MAX_MSGSZ: largest message size (read-only here).
-    MaxMsgSize = 5,
+    MaxMsgSize,
     /// ZMQ_MSG_T_SIZE: size of zmq_msg_t (read-only).
-    MsgTSize = 6,
+    MsgTSize,
     /// ZMQ_BLOCKY: whether term waits for lingering sockets.
-    Blocky = 70,
+    Blocky,
     /// ZMQ_IPV6: default IPv6 for new sockets.
-    Ipv6 = 42,
+    Ipv6,
+    /// ZMQ_THREAD_SCHED_POLICY: scheduling policy of I/O threads started later.
+    ThreadSchedPolicy,
+    /// ZMQ_THREAD_AFFINITY_CPU_ADD: let I/O threads started later run on this CPU.
+    ThreadAffinityCpuAdd,
+    /// ZMQ_THREAD_AFFINITY_CPU_REMOVE: take a CPU added before off the list.
+    ThreadAffinityCpuRemove,
+    /// ZMQ_THREAD_NAME_PREFIX: a number put before I/O thread names.
+    ThreadNamePrefix,
+    /// ZMQ_THREAD_PRIORITY (the same number as ZMQ_SOCKET_LIMIT, which is
+    /// only read): priority of I/O threads started later.
+    ThreadPriority,
 }
 
 /// A ZeroMQ context. Cheap to clone; all clones are the same context.
@@ -42,10 +53,11 @@ struct Inner {
     max_sockets: AtomicI32,
     blocky: AtomicBool,
     ipv6: AtomicBool,
+    thread_options: Mutex<ThreadOptions>,
     terminated: AtomicBool,
     open: AtomicUsize,
-    open_lock: Mutex<()>,
-    all_closed: Condvar,
+    /// Woken each time a socket closes ([`Context::term`] waits on it).
+    all_closed: Arc<Signaler>,
     /// The open sockets' links, by address, to wake them on shutdown.
     links: Mutex<HashMap<usize, Weak<SocketLink>>>,
 }
@@ -74,10 +86,10 @@ impl Context {
                 max_sockets: AtomicI32::new(1023),
                 blocky: AtomicBool::new(true),
                 ipv6: AtomicBool::new(false),
+                thread_options: Mutex::new(ThreadOptions::default()),
                 terminated: AtomicBool::new(false),
                 open: AtomicUsize::new(0),
-                open_lock: Mutex::new(()),
-                all_closed: Condvar::new(),
+                all_closed: Signaler::new(),
                 links: Mutex::new(HashMap::new()),
             }),
         }
@@ -112,6 +124,33 @@ impl Context {
             }
             ContextOption::Blocky => self.inner.blocky.store(value != 0, Ordering::Relaxed),
             ContextOption::Ipv6 => self.inner.ipv6.store(value != 0, Ordering::Relaxed),
+            ContextOption::ThreadSchedPolicy
+            | ContextOption::ThreadPriority
+            | ContextOption::ThreadAffinityCpuAdd
+            | ContextOption::ThreadAffinityCpuRemove
+            | ContextOption::ThreadNamePrefix
+                if value >= 0 =>
+            {
+                let mut threads = self
+                    .inner
+                    .thread_options
+                    .lock()
+                    .map_err(|_| Error::Invalid)?;
+                let value_usize = value as usize;
+                match option {
+                    ContextOption::ThreadSchedPolicy => threads.sched_policy = Some(value),
+                    ContextOption::ThreadPriority => threads.priority = Some(value),
+                    ContextOption::ThreadAffinityCpuAdd => {
+                        threads.affinity.insert(value_usize);
+                    }
+                    ContextOption::ThreadAffinityCpuRemove => {
+                        if !threads.affinity.remove(&value_usize) {
+                            return Err(Error::Invalid);
+                        }
+                    }
+                    _ => threads.name_prefix = value.to_string(),
+                }
+            }
             _ => return Err(Error::Invalid),
         }
         Ok(())
@@ -127,6 +166,26 @@ impl Context {
             ContextOption::MsgTSize => 64,
             ContextOption::Blocky => i32::from(self.inner.blocky.load(Ordering::Relaxed)),
             ContextOption::Ipv6 => i32::from(self.inner.ipv6.load(Ordering::Relaxed)),
+            ContextOption::ThreadSchedPolicy => {
+                let threads = self
+                    .inner
+                    .thread_options
+                    .lock()
+                    .map_err(|_| Error::Invalid)?;
+                threads.sched_policy.unwrap_or(-1)
+            }
+            ContextOption::ThreadNamePrefix => {
+                let threads = self
+                    .inner
+                    .thread_options
+                    .lock()
+                    .map_err(|_| Error::Invalid)?;
+                threads.name_prefix.parse().unwrap_or(0)
+            }
+            // libzmq reads back neither of these.
+            ContextOption::ThreadPriority
+            | ContextOption::ThreadAffinityCpuAdd
+            | ContextOption::ThreadAffinityCpuRemove => return Err(Error::Invalid),
         })
     }
 
@@ -143,19 +202,23 @@ impl Context {
 
     /// Shuts down, waits until every socket is closed and its queued
     /// messages delivered within LINGER, then stops the I/O threads (`zmq_ctx_term`).
-    pub fn term(&self) {
+    ///
+    /// A signal that interrupts the wait makes it return
+    /// [`Error::Interrupted`] (EINTR) with the context shut down but not
+    /// yet terminated: call `term` again to finish, as with libzmq.
+    pub fn term(&self) -> Result<()> {
         self.shutdown();
-        if let Ok(mut guard) = self.inner.open_lock.lock() {
-            while self.inner.open.load(Ordering::SeqCst) > 0 {
-                guard = match self.inner.all_closed.wait(guard) {
-                    Ok(g) => g,
-                    Err(_) => return,
-                };
-            }
+        let closed = self
+            .inner
+            .all_closed
+            .wait_patiently(None, || self.inner.open.load(Ordering::SeqCst) == 0);
+        if closed == WaitOutcome::Interrupted {
+            return Err(Error::Interrupted);
         }
         if let Some(Ok(engine)) = self.inner.engine.get() {
             engine.shutdown();
         }
+        Ok(())
     }
 
     /// Whether [`Context::shutdown`] or [`Context::term`] was called.
@@ -166,18 +229,31 @@ impl Context {
     pub(crate) fn engine(&self) -> Result<&Engine> {
         let engine = self.inner.engine.get_or_init(|| {
             let n = self.inner.io_threads.load(Ordering::Relaxed).max(1) as usize;
-            Engine::new(n).map_err(|_| Error::NoThread)
+            let threads = self
+                .inner
+                .thread_options
+                .lock()
+                .map(|t| t.clone())
+                .unwrap_or_default();
+            Engine::new(n, &threads).map_err(|_| Error::NoThread)
         });
         engine.as_ref().map_err(|e| *e)
+    }
+
+    /// Defaults a new socket takes from the context: IPv6, and LINGER 0
+    /// when ZMQ_BLOCKY is off.
+    pub(crate) fn socket_defaults(&self) -> (bool, Option<i32>) {
+        let ipv6 = self.inner.ipv6.load(Ordering::Relaxed);
+        let linger = (!self.inner.blocky.load(Ordering::Relaxed)).then_some(0);
+        (ipv6, linger)
     }
 
     pub(crate) fn socket_closed(&self, link: &Arc<SocketLink>) {
         if let Ok(mut links) = self.inner.links.lock() {
             links.remove(&link_key(link));
         }
-        let _guard = self.inner.open_lock.lock();
         self.inner.open.fetch_sub(1, Ordering::SeqCst);
-        self.inner.all_closed.notify_all();
+        self.inner.all_closed.notify();
     }
 }
 

@@ -199,6 +199,24 @@ fn oversized_frame() {
 }
 
 #[test]
+fn impossible_frame_without_maxmsgsize() {
+    // No MAXMSGSIZE: a header announcing 2^62 octets (more than any machine
+    // holds) closes the connection at once, however much of the body comes,
+    // as libzmq does (it cannot allocate the frame).
+    let mut header = vec![0x02];
+    header.extend_from_slice(&(1u64 << 62).to_be_bytes());
+    attack(defaults, |c| {
+        c.handshake("PUSH");
+        let _ = c.send(&header);
+        for _ in 0..64 {
+            if c.send(&[0x55; 64 * 1024]).is_err() {
+                break;
+            }
+        }
+    });
+}
+
+#[test]
 fn messages_before_a_bad_frame_are_delivered() {
     // A legal message and an oversized frame header in one small write, so
     // one read: libzmq 4.3.5 delivers the message, then closes.

@@ -7,6 +7,27 @@
 use std::io;
 use std::os::fd::{FromRawFd, OwnedFd, RawFd};
 
+mod connect;
+mod thread;
+pub(crate) use connect::connect_from;
+#[cfg(test)]
+pub(crate) use thread::current_thread_cpus;
+pub(crate) use thread::{set_current_thread_affinity, set_current_thread_scheduling};
+
+/// The machine's physical memory in bytes, if the system reports it.
+pub(crate) fn physical_memory() -> Option<u64> {
+    // SAFETY: sysconf has no memory arguments.
+    let (pages, page_size) = unsafe {
+        (
+            libc::sysconf(libc::_SC_PHYS_PAGES),
+            libc::sysconf(libc::_SC_PAGESIZE),
+        )
+    };
+    let pages = u64::try_from(pages).ok()?;
+    let page_size = u64::try_from(page_size).ok()?;
+    pages.checked_mul(page_size)
+}
+
 /// Creates a non-blocking, close-on-exec eventfd.
 pub(crate) fn eventfd() -> io::Result<OwnedFd> {
     // SAFETY: eventfd has no memory arguments; we check the result.

@@ -47,6 +47,24 @@ impl Stream {
         }
     }
 
+    /// One non-blocking read.
+    pub(crate) fn read_some(&self, buf: &mut [u8]) -> io::Result<usize> {
+        use std::io::Read;
+        match self {
+            Stream::Tcp(s) => (&*s).read(buf),
+            Stream::Unix(s) => (&*s).read(buf),
+        }
+    }
+
+    /// One non-blocking write.
+    pub(crate) fn write_some(&self, buf: &[u8]) -> io::Result<usize> {
+        use std::io::Write;
+        match self {
+            Stream::Tcp(s) => (&*s).write(buf),
+            Stream::Unix(s) => (&*s).write(buf),
+        }
+    }
+
     pub(crate) fn set_nodelay(&self) {
         if let Stream::Tcp(s) = self {
             let _ = s.set_nodelay(true);

@@ -9,6 +9,7 @@ mod push;
 mod rep;
 mod req;
 mod router;
+mod stream;
 mod subscribe;
 
 use bytes::Bytes;
@@ -64,6 +65,20 @@ pub(crate) trait Pattern: Send + std::fmt::Debug {
 
     /// Every pipe this pattern holds (for disconnect and close).
     fn pipes(&self) -> Vec<Pipe>;
+
+    /// Whether the message being sent goes on after its frame number
+    /// `index` (from 0), which came with SNDMORE set or not (`more`). Most
+    /// types follow the flag; STREAM pairs a routing id with one data frame
+    /// whatever the flags say, as libzmq does.
+    fn continues(&self, _index: usize, more: bool) -> bool {
+        more
+    }
+
+    /// The routing id ZMQ_ROUTING_ID reads back, when the pattern chose it:
+    /// libzmq's STREAM reports the id it generated for its latest peer.
+    fn chosen_routing_id(&self) -> Option<Bytes> {
+        None
+    }
 }
 
 /// Builds the pattern for a socket type.
@@ -80,6 +95,7 @@ pub(crate) fn for_type(socket_type: SocketType) -> Result<Box<dyn Pattern>> {
         SocketType::XPub => Box::new(publish::Publisher::new(true)),
         SocketType::Sub => Box::new(subscribe::Subscriber::new(false)),
         SocketType::XSub => Box::new(subscribe::Subscriber::new(true)),
+        SocketType::Stream => Box::new(stream::Stream::default()),
         _ => return Err(Error::Invalid),
     })
 }

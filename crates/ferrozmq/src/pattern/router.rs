@@ -71,20 +71,7 @@ impl Pattern for Router {
     }
 
     fn recv(&mut self, _: &Options) -> Result<Option<Received>> {
-        loop {
-            let got = self.input.recv();
-            for id in self.input.take_departed() {
-                self.table.remove(id);
-            }
-            let Some((mut msg, pipe_id, peer)) = got else {
-                return Ok(None);
-            };
-            let Some(id) = self.table.id_of(pipe_id) else {
-                continue;
-            };
-            msg.push_front(id.clone());
-            return Ok(Some((msg, peer)));
-        }
+        Ok(self.table.recv_from(&mut self.input))
     }
 
     fn can_send(&self) -> bool {

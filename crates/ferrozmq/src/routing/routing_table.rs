@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 
 use bytes::{BufMut, Bytes, BytesMut};
-use ferrozmq_engine::Pipe;
+use ferrozmq_engine::{Msg, PeerRef, Pipe};
+
+use super::FairQueue;
 
 /// Maps each peer's routing id to its pipe.
 #[derive(Debug, Default)]
@@ -66,6 +68,23 @@ impl RoutingTable {
 
     pub(crate) fn id_of(&self, pipe_id: u64) -> Option<&Bytes> {
         self.ids.get(&pipe_id)
+    }
+
+    /// The next message from `input`, prefixed with its peer's routing id;
+    /// pipes the queue dropped on the way are forgotten here too.
+    pub(crate) fn recv_from(&mut self, input: &mut FairQueue) -> Option<(Msg, PeerRef)> {
+        loop {
+            let got = input.recv();
+            for id in input.take_departed() {
+                self.remove(id);
+            }
+            let (mut msg, pipe_id, peer) = got?;
+            let Some(id) = self.id_of(pipe_id) else {
+                continue;
+            };
+            msg.push_front(id.clone());
+            return Some((msg, peer));
+        }
     }
 
     fn insert(&mut self, id: Bytes, pipe: Pipe) {

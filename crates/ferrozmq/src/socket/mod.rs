@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use ferrozmq_engine::{
     Endpoint, EndpointError, EndpointId, InprocPeer, LinkEvent, Msg, PeerInfo, PeerRef, SocketLink,
-    SparseClock,
+    SparseClock, WaitOutcome,
 };
 use ferrozmq_zmtp::SocketType;
 
@@ -85,11 +85,17 @@ enum Record {
 impl Socket {
     pub(crate) fn new(ctx: Context, socket_type: SocketType) -> Result<Socket> {
         let pattern = pattern::for_type(socket_type)?;
+        let mut options = Options::new(socket_type);
+        let (ipv6, linger) = ctx.socket_defaults();
+        options.ipv6 = ipv6;
+        if let Some(linger) = linger {
+            options.linger = linger;
+        }
         Ok(Socket {
             ctx,
             link: SocketLink::new(),
             pattern,
-            options: Options::new(socket_type),
+            options,
             sending: None,
             receiving: VecDeque::new(),
             receiving_peer: None,
@@ -159,6 +165,10 @@ impl Socket {
                 self.pattern.attach(pipe, &self.options);
             }
             Endpoint::Tcp { port: 0, .. } => return Err(Error::Invalid),
+            _ if self.connects_once() && self.is_connected_to(endpoint) => {
+                // libzmq: a second connection to the same peer makes no
+                // sense for these types, so the repeated connect is a no-op.
+            }
             _ => {
                 let options = Arc::new(self.options.session_options());
                 let routed_later = self.options.socket_type == SocketType::Router
@@ -182,6 +192,23 @@ impl Socket {
         Ok(())
     }
 
+    /// Whether a repeated connect to one endpoint is a no-op for this socket
+    /// type (libzmq's DEALER, SUB, PUB and REQ).
+    fn connects_once(&self) -> bool {
+        matches!(
+            self.options.socket_type,
+            SocketType::Dealer | SocketType::Sub | SocketType::Pub | SocketType::Req
+        )
+    }
+
+    /// Whether [`Socket::connect`] was called with `endpoint` (tcp or ipc)
+    /// and not disconnected since.
+    fn is_connected_to(&self, endpoint: &str) -> bool {
+        self.endpoints
+            .iter()
+            .any(|r| matches!(r, Record::Connected { endpoint: e, .. } if e == endpoint))
+    }
+
     /// Stops accepting on an endpoint given to [`Socket::bind`] (for wildcards,
     /// the resolved LAST_ENDPOINT string).
     pub fn unbind(&mut self, endpoint: &str) -> Result<()> {
@@ -192,7 +219,10 @@ impl Socket {
             .position(|r| matches!(r, Record::Bound { endpoint: e, .. } | Record::InprocBound { endpoint: e, .. } if e == endpoint))
             .ok_or(Error::NotFound)?;
         match self.endpoints.remove(pos) {
-            Record::Bound { id, .. } => self.ctx.engine()?.remove(id),
+            Record::Bound { id, .. } => {
+                self.link.set_linger(self.options.linger_duration());
+                self.ctx.engine()?.remove(id);
+            }
             Record::InprocBound { name, .. } => {
                 let _ = self.ctx.engine()?.inproc().unbind(&name, &self.link);
             }
@@ -215,6 +245,7 @@ impl Socket {
             _ => (None, None),
         };
         if let Some(id) = id {
+            self.link.set_linger(self.options.linger_duration());
             self.ctx.engine()?.remove(id);
         }
         if let Some(pipe_id) = pipe {
@@ -232,10 +263,13 @@ impl Socket {
     pub fn send(&mut self, frame: impl Into<Message>, flags: i32) -> Result<()> {
         self.check_open()?;
         let data = frame.into().into_bytes();
-        let more = flags & SNDMORE != 0;
+        let sndmore = flags & SNDMORE != 0;
+        let index = self.sending.as_ref().map_or(0, Vec::len);
+        let more = self.pattern.continues(index, sndmore);
         match self.sending.take() {
             None => {
                 self.options.sparse = self.send_clock.is_sparse();
+                self.options.sndmore = sndmore;
                 let timeout = self.options.sndtimeo;
                 self.wait_for(flags, timeout, Wait::Sleep, |s| {
                     s.pattern.prepare_send(&data, &s.options)
@@ -382,6 +416,10 @@ impl Socket {
             SocketOption::LastEndpoint => Ok(OptionValue::Str(self.last_endpoint.clone())),
             SocketOption::Events => Ok(OptionValue::Int(i32::from(self.events()?))),
             SocketOption::Fd => Ok(OptionValue::Int(self.fd()?)),
+            SocketOption::RoutingId => match self.pattern.chosen_routing_id() {
+                Some(id) => Ok(OptionValue::Bytes(id.to_vec())),
+                None => self.options.get(option),
+            },
             _ => self.options.get(option),
         }
     }
@@ -433,12 +471,15 @@ impl Socket {
         let deadline = timeout.map(|t| Instant::now() + t);
         let signaler = self.link.signaler.clone();
         let mut ready = 0;
-        signaler.wait_until(deadline, || {
+        let outcome = signaler.wait_until(deadline, || {
             ready = self.events().unwrap_or(0) & events;
             ready != 0 || self.ctx.is_terminated()
         });
         if self.ctx.is_terminated() {
             return Err(Error::Terminated);
+        }
+        if outcome == WaitOutcome::Interrupted {
+            return Err(Error::Interrupted);
         }
         Ok(ready)
     }
@@ -457,6 +498,8 @@ impl Socket {
             return;
         }
         self.closed = true;
+        // Before any pipe closes: sessions may start lingering at once.
+        self.link.set_linger(self.options.linger_duration());
         self.stop_monitor();
         self.process_link_events();
         for pipe in self.pattern.pipes() {
@@ -544,10 +587,13 @@ impl Socket {
             outcome = op(self);
             !matches!(outcome, Err(Error::Again))
         };
-        match wait {
+        let waited = match wait {
             Wait::Spin => signaler.wait_until(deadline, check),
             Wait::Sleep => signaler.wait_patiently(deadline, check),
         };
+        if waited == WaitOutcome::Interrupted {
+            return Err(Error::Interrupted);
+        }
         outcome
     }
 }

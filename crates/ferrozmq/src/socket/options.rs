@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use ferrozmq_engine::SessionOptions;
+use ferrozmq_engine::{SessionOptions, SocksProxy};
 use ferrozmq_zmtp::{Config, HeartbeatConfig, MechanismConfig, Metadata, SocketType};
 
 use crate::error::{Error, Result};
@@ -100,6 +100,9 @@ pub enum SocketOption {
     ConnectRoutingId = 61,
     /// ZMQ_HANDSHAKE_IVL: ms allowed for the handshake (0 = no limit).
     HandshakeIvl = 66,
+    /// ZMQ_SOCKS_PROXY: connect over tcp through this SOCKS5 proxy
+    /// (`host:port`; empty = none).
+    SocksProxy = 68,
     /// ZMQ_XPUB_NODROP: XPUB blocks instead of dropping at HWM.
     XpubNodrop = 69,
     /// ZMQ_BLOCKY: context option semantics (accepted).
@@ -108,6 +111,8 @@ pub enum SocketOption {
     XpubManual = 71,
     /// ZMQ_XPUB_WELCOME_MSG: message sent to each new subscriber.
     XpubWelcomeMsg = 72,
+    /// ZMQ_STREAM_NOTIFY: STREAM announces connects and disconnects (set-only).
+    StreamNotify = 73,
     /// ZMQ_INVERT_MATCHING: SUB receives what does not match.
     InvertMatching = 74,
     /// ZMQ_HEARTBEAT_IVL: ms between PINGs (0 = off).
@@ -126,13 +131,18 @@ pub enum SocketOption {
     ThreadSafe = 81,
     /// ZMQ_METADATA: add an application property ("X-Name:value").
     Metadata = 95,
+    /// ZMQ_SOCKS_USERNAME: user name for the SOCKS5 proxy (at most 255
+    /// bytes; empty = no authentication).
+    SocksUsername = 99,
+    /// ZMQ_SOCKS_PASSWORD: password for the SOCKS5 proxy (at most 255 bytes).
+    SocksPassword = 100,
 }
 
 impl SocketOption {
     /// The option with libzmq's number `n`.
     pub fn from_raw(n: i32) -> Option<SocketOption> {
         use SocketOption::*;
-        const ALL: [SocketOption; 56] = [
+        const ALL: [SocketOption; 60] = [
             Affinity,
             RoutingId,
             Subscribe,
@@ -177,10 +187,12 @@ impl SocketOption {
             Tos,
             ConnectRoutingId,
             HandshakeIvl,
+            SocksProxy,
             XpubNodrop,
             Blocky,
             XpubManual,
             XpubWelcomeMsg,
+            StreamNotify,
             InvertMatching,
             HeartbeatIvl,
             HeartbeatTtl,
@@ -189,6 +201,8 @@ impl SocketOption {
             ConnectTimeout,
             TcpMaxrt,
             ThreadSafe,
+            SocksUsername,
+            SocksPassword,
         ];
         if n == Metadata as i32 {
             return Some(Metadata);
@@ -260,7 +274,12 @@ pub(crate) struct Options {
     pub(crate) tos: i32,
     pub(crate) connect_timeout: i32,
     pub(crate) tcp_maxrt: i32,
+    pub(crate) socks: SocksProxy,
     pub(crate) misc: [i32; 4],
+    pub(crate) stream_notify: bool,
+    /// Set by the socket for the message being sent: its first frame came
+    /// with SNDMORE (STREAM routes only such a frame; not an option users set).
+    pub(crate) sndmore: bool,
     /// Set by the socket for the message being sent: it came long after the
     /// previous one, so it may be written directly (not an option users set).
     pub(crate) sparse: bool,
@@ -311,7 +330,14 @@ impl Options {
             tos: 0,
             connect_timeout: 0,
             tcp_maxrt: 0,
+            socks: SocksProxy {
+                address: String::new(),
+                username: Bytes::new(),
+                password: Bytes::new(),
+            },
             misc: [0; 4],
+            stream_notify: true,
+            sndmore: false,
             sparse: false,
         }
     }
@@ -385,6 +411,9 @@ impl Options {
             O::XpubNodrop => self.xpub_nodrop = loose_bool(value)?,
             O::XpubWelcomeMsg => self.xpub_welcome_msg = Some(Bytes::copy_from_slice(value)),
             O::InvertMatching => self.invert_matching = loose_bool(value)?,
+            O::StreamNotify if self.socket_type == SocketType::Stream => {
+                self.stream_notify = strict_bool(value)?
+            }
             O::HandshakeIvl => self.handshake_ivl = at_least(value, 0)?,
             O::HeartbeatIvl => self.heartbeat_ivl = at_least(value, 0)?,
             O::HeartbeatTtl => {
@@ -407,6 +436,12 @@ impl Options {
             O::MulticastHops => self.misc[2] = at_least(value, 1)?,
             O::Blocky => self.misc[3] = int(value)?,
             O::Metadata => self.add_metadata(value)?,
+            O::SocksProxy => {
+                let address = std::str::from_utf8(value).map_err(|_| Error::Invalid)?;
+                self.socks.address = address.to_owned();
+            }
+            O::SocksUsername => self.socks.username = at_most_255(value)?,
+            O::SocksPassword => self.socks.password = at_most_255(value)?,
             O::RcvMore
             | O::Fd
             | O::Events
@@ -415,7 +450,8 @@ impl Options {
             | O::Mechanism
             | O::ThreadSafe
             | O::Subscribe
-            | O::Unsubscribe => return Err(Error::Invalid),
+            | O::Unsubscribe
+            | O::StreamNotify => return Err(Error::Invalid),
         }
         Ok(())
     }
@@ -480,6 +516,9 @@ impl Options {
             O::XpubManual => Int(i32::from(self.xpub_manual)),
             O::XpubNodrop => Int(i32::from(self.xpub_nodrop)),
             O::Blocky => Int(self.misc[3]),
+            O::SocksProxy => OptionValue::Str(self.socks.address.clone()),
+            O::SocksUsername => OptionValue::Str(lossy(Some(&self.socks.username))),
+            O::SocksPassword => OptionValue::Str(lossy(Some(&self.socks.password))),
             _ => return Err(Error::Invalid),
         })
     }
@@ -508,6 +547,11 @@ impl Options {
         }
     }
 
+    /// ZMQ_LINGER as a duration (`None` = forever).
+    pub(crate) fn linger_duration(&self) -> Option<Duration> {
+        u64::try_from(self.linger).ok().map(Duration::from_millis)
+    }
+
     /// The snapshot handed to a new connection.
     pub(crate) fn session_options(&self) -> SessionOptions {
         let mut zmtp = Config::new(self.socket_type);
@@ -515,7 +559,11 @@ impl Options {
         zmtp.metadata = self.metadata.clone();
         zmtp.mechanism = self.mechanism();
         zmtp.zap_for_null = !self.zap_domain.is_empty();
-        zmtp.max_message_size = u64::try_from(self.maxmsgsize).ok();
+        // Unset (-1): no frame larger than could ever be held.
+        zmtp.max_message_size = Some(
+            u64::try_from(self.maxmsgsize)
+                .unwrap_or_else(|_| ferrozmq_engine::frame_size_ceiling()),
+        );
         zmtp.heartbeat = HeartbeatConfig {
             interval: ms(self.heartbeat_ivl),
             ttl: ms(self.heartbeat_ttl),
@@ -534,17 +582,16 @@ impl Options {
             Some(Duration::from_millis(self.reconnect_ivl.max(1) as u64))
         };
         s.reconnect_ivl_max = Duration::from_millis(self.reconnect_ivl_max.max(0) as u64);
-        s.linger = if self.linger < 0 {
-            None
-        } else {
-            Some(Duration::from_millis(self.linger as u64))
-        };
+        s.linger = self.linger_duration();
         s.immediate = self.immediate;
         s.handshake_ivl = ms(self.handshake_ivl);
         s.connect_routing_id = self.connect_routing_id.clone();
         s.sndbuf = usize::try_from(self.sndbuf).ok();
         s.rcvbuf = usize::try_from(self.rcvbuf).ok();
         s.zap_domain = self.zap_domain.clone();
+        s.socks_proxy = (!self.socks.address.is_empty()).then(|| self.socks.clone());
+        s.raw = self.socket_type == SocketType::Stream;
+        s.raw_notify = self.stream_notify;
         s.conflate = self.conflate
             && matches!(
                 self.socket_type,
@@ -567,6 +614,13 @@ fn ms(v: i32) -> Option<Duration> {
 fn lossy(b: Option<&Bytes>) -> String {
     b.map(|b| String::from_utf8_lossy(b).into_owned())
         .unwrap_or_default()
+}
+
+fn at_most_255(value: &[u8]) -> Result<Bytes> {
+    if value.len() > 255 {
+        return Err(Error::Invalid);
+    }
+    Ok(Bytes::copy_from_slice(value))
 }
 
 fn int(value: &[u8]) -> Result<i32> {
@@ -624,5 +678,37 @@ mod tests {
         assert_eq!(SocketOption::from_raw(23), Some(SocketOption::SndHwm));
         assert_eq!(SocketOption::from_raw(95), Some(SocketOption::Metadata));
         assert_eq!(SocketOption::from_raw(1000), None);
+    }
+
+    #[test]
+    fn socks_options() {
+        let mut o = Options::new(SocketType::Pull);
+        assert!(o.session_options().socks_proxy.is_none());
+        o.set(SocketOption::SocksProxy, b"somehost:1080").unwrap();
+        o.set(SocketOption::SocksUsername, b"user").unwrap();
+        o.set(SocketOption::SocksPassword, b"pass").unwrap();
+        assert_eq!(
+            o.get(SocketOption::SocksProxy),
+            Ok(OptionValue::Str("somehost:1080".into()))
+        );
+        assert_eq!(
+            o.get(SocketOption::SocksUsername),
+            Ok(OptionValue::Str("user".into()))
+        );
+        let proxy = o.session_options().socks_proxy.unwrap();
+        assert_eq!(proxy.address, "somehost:1080");
+        assert_eq!(&proxy.password[..], b"pass");
+        assert_eq!(
+            o.set(SocketOption::SocksUsername, &[b'a'; 256]),
+            Err(Error::Invalid)
+        );
+        o.set(SocketOption::SocksUsername, &[b'a'; 255]).unwrap();
+        o.set(SocketOption::SocksProxy, b"").unwrap();
+        assert!(o.session_options().socks_proxy.is_none());
+        assert_eq!(SocketOption::from_raw(68), Some(SocketOption::SocksProxy));
+        assert_eq!(
+            SocketOption::from_raw(100),
+            Some(SocketOption::SocksPassword)
+        );
     }
 }

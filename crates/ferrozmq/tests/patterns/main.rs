@@ -8,11 +8,14 @@
 )]
 
 mod common;
+mod context;
 mod hwm_linger;
 mod inproc;
+mod linger_connect;
 mod pipeline;
 mod pubsub;
 mod reconnect_heartbeat;
+mod repeated_connect;
 mod reqrep;
 mod router;
 mod security;

@@ -1,0 +1,96 @@
+//! Context options as libzmq 4.3's `zmq_ctx_set`/`zmq_ctx_get` treat them.
+
+use ferrozmq::{Context, ContextOption, Error, OptionValue, SocketOption, SocketType};
+
+#[test]
+fn new_sockets_take_ipv6_and_blocky_from_the_context() {
+    let ctx = Context::new();
+    let mut before = ctx.socket(SocketType::Router).unwrap();
+    assert_eq!(
+        before.option(SocketOption::Ipv6).unwrap(),
+        OptionValue::Int(0)
+    );
+    assert_eq!(
+        before.option(SocketOption::Linger).unwrap(),
+        OptionValue::Int(-1)
+    );
+
+    ctx.set(ContextOption::Ipv6, 1).unwrap();
+    ctx.set(ContextOption::Blocky, 0).unwrap();
+    assert_eq!(ctx.get(ContextOption::Blocky).unwrap(), 0);
+    let mut after = ctx.socket(SocketType::Router).unwrap();
+    assert_eq!(
+        after.option(SocketOption::Ipv6).unwrap(),
+        OptionValue::Int(1)
+    );
+    assert_eq!(
+        after.option(SocketOption::Linger).unwrap(),
+        OptionValue::Int(0)
+    );
+    // Sockets made before keep what they had.
+    assert_eq!(
+        before.option(SocketOption::Linger).unwrap(),
+        OptionValue::Int(-1)
+    );
+}
+
+#[test]
+fn thread_options_are_checked_stored_and_read_back() {
+    let ctx = Context::new();
+    for option in [
+        ContextOption::ThreadSchedPolicy,
+        ContextOption::ThreadPriority,
+        ContextOption::ThreadAffinityCpuAdd,
+        ContextOption::ThreadNamePrefix,
+    ] {
+        assert!(
+            matches!(ctx.set(option, -1), Err(Error::Invalid)),
+            "{option:?}"
+        );
+    }
+    assert_eq!(ctx.get(ContextOption::ThreadSchedPolicy).unwrap(), -1);
+    ctx.set(ContextOption::ThreadSchedPolicy, 0).unwrap();
+    assert_eq!(ctx.get(ContextOption::ThreadSchedPolicy).unwrap(), 0);
+    ctx.set(ContextOption::ThreadNamePrefix, 1234).unwrap();
+    assert_eq!(ctx.get(ContextOption::ThreadNamePrefix).unwrap(), 1234);
+
+    ctx.set(ContextOption::ThreadAffinityCpuAdd, 0).unwrap();
+    ctx.set(ContextOption::ThreadAffinityCpuAdd, 1).unwrap();
+    ctx.set(ContextOption::ThreadAffinityCpuRemove, 1).unwrap();
+    // Removing a CPU that is not on the list is an error, as in libzmq.
+    assert!(matches!(
+        ctx.set(ContextOption::ThreadAffinityCpuRemove, 1),
+        Err(Error::Invalid)
+    ));
+}
+
+#[test]
+fn io_threads_carry_the_name_prefix_and_run_on_the_chosen_cpu() {
+    let ctx = Context::new();
+    ctx.set(ContextOption::ThreadNamePrefix, 77).unwrap();
+    ctx.set(ContextOption::ThreadAffinityCpuAdd, 0).unwrap();
+    let _socket = ctx.socket(SocketType::Pair).unwrap(); // starts the I/O thread
+    let mut found = false;
+    for _ in 0..100 {
+        for task in std::fs::read_dir("/proc/self/task").unwrap() {
+            let dir = task.unwrap().path();
+            let name = std::fs::read_to_string(dir.join("comm")).unwrap_or_default();
+            if name.trim_end() == "77/ZMQbg/IO/0" {
+                let status = std::fs::read_to_string(dir.join("status")).unwrap();
+                let cpus = status
+                    .lines()
+                    .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))
+                    .unwrap()
+                    .trim()
+                    .to_owned();
+                assert_eq!(cpus, "0");
+                found = true;
+            }
+        }
+        if found {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(found, "no I/O thread named 77/ZMQbg/IO/0");
+}

@@ -1,0 +1,79 @@
+//! A repeated connect to the same endpoint is a no-op for DEALER, SUB, PUB
+//! and REQ (libzmq's `socket_base_t::connect_internal`): one connection,
+//! not two, so nothing arrives twice and nothing is spread over duplicates.
+
+use std::time::Duration;
+
+use ferrozmq::{Context, SocketType, DONTWAIT, POLLIN, SNDMORE};
+
+use crate::common::{bind, socket, wait_subscribed};
+
+#[test]
+fn sub_connecting_twice_receives_each_message_once() {
+    for transport in ["tcp", "ipc"] {
+        let ctx = Context::new();
+        let mut publisher = socket(&ctx, SocketType::Pub);
+        let endpoint = bind(&mut publisher, transport);
+        let mut sub = socket(&ctx, SocketType::Sub);
+        sub.subscribe("").unwrap();
+        sub.connect(&endpoint).unwrap();
+        sub.connect(&endpoint).unwrap();
+        wait_subscribed(&mut publisher, &mut sub, "probe");
+        for i in 0..100 {
+            publisher.send(format!("m{i}"), 0).unwrap();
+        }
+        for i in 0..100 {
+            assert_eq!(sub.recv_string(0).unwrap(), format!("m{i}"), "{transport}");
+        }
+        let more = sub.poll(POLLIN, Some(Duration::from_millis(200))).unwrap();
+        assert_eq!(more, 0, "{transport}: a message arrived twice");
+    }
+}
+
+#[test]
+fn dealer_connecting_twice_has_one_peer() {
+    let ctx = Context::new();
+    let mut router = socket(&ctx, SocketType::Router);
+    let endpoint = bind(&mut router, "tcp");
+    let mut dealer = socket(&ctx, SocketType::Dealer);
+    dealer.connect(&endpoint).unwrap();
+    dealer.connect(&endpoint).unwrap();
+    let mut ids = Vec::new();
+    for i in 0..10 {
+        dealer.send(format!("m{i}"), 0).unwrap();
+        let id = router.recv(0).unwrap();
+        assert_eq!(router.recv_string(0).unwrap(), format!("m{i}"));
+        ids.push(id.data().to_vec());
+    }
+    ids.dedup();
+    assert_eq!(
+        ids.len(),
+        1,
+        "the dealer's messages came over more than one connection"
+    );
+    // The router can answer over that one connection.
+    router.send(ids[0].clone(), SNDMORE).unwrap();
+    router.send("reply", 0).unwrap();
+    assert_eq!(dealer.recv_string(0).unwrap(), "reply");
+    assert!(dealer.recv(DONTWAIT).is_err());
+}
+
+#[test]
+fn push_connecting_twice_keeps_two_connections() {
+    // PUSH is not one of libzmq's single-connect types: both connections
+    // exist, and messages are spread over them (the PULL sees them all).
+    let ctx = Context::new();
+    let mut pull = socket(&ctx, SocketType::Pull);
+    let endpoint = bind(&mut pull, "tcp");
+    let mut push = socket(&ctx, SocketType::Push);
+    push.connect(&endpoint).unwrap();
+    push.connect(&endpoint).unwrap();
+    for i in 0..10 {
+        push.send(format!("m{i}"), 0).unwrap();
+    }
+    let mut got: Vec<String> = (0..10).map(|_| pull.recv_string(0).unwrap()).collect();
+    got.sort();
+    let mut want: Vec<String> = (0..10).map(|i| format!("m{i}")).collect();
+    want.sort();
+    assert_eq!(got, want);
+}
