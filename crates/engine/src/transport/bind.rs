@@ -2,7 +2,7 @@
 //! are known at once (EADDRINUSE, LAST_ENDPOINT).
 
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::{tcp_endpoint_string, Endpoint, Listener};
 
@@ -11,7 +11,37 @@ use super::{tcp_endpoint_string, Endpoint, Listener};
 pub(crate) struct Bound {
     pub(crate) listener: Listener,
     pub(crate) endpoint: String,
-    pub(crate) ipc_path: Option<PathBuf>,
+    pub(crate) ipc_path: Option<IpcFile>,
+}
+
+/// The socket file an ipc listener created, known by device and inode, so
+/// that closing the listener removes its own file only: not one that a later
+/// bind to the same path (another socket, or another process) put there.
+#[derive(Debug)]
+pub(crate) struct IpcFile {
+    path: PathBuf,
+    id: Option<(u64, u64)>,
+}
+
+impl IpcFile {
+    fn created(path: PathBuf) -> IpcFile {
+        let id = file_id(&path);
+        IpcFile { path, id }
+    }
+
+    /// Removes the file if it is still the one the listener created.
+    pub(crate) fn remove(&self) {
+        if self.id.is_some() && file_id(&self.path) == self.id {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+fn file_id(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::symlink_metadata(path)
+        .ok()
+        .map(|m| (m.dev(), m.ino()))
 }
 
 pub(crate) fn bind(endpoint: &Endpoint) -> io::Result<Bound> {
@@ -41,7 +71,7 @@ pub(crate) fn bind(endpoint: &Endpoint) -> io::Result<Bound> {
             Ok(Bound {
                 listener: Listener::Unix(listener),
                 endpoint: format!("ipc://{}", path.display()),
-                ipc_path: Some(path),
+                ipc_path: Some(IpcFile::created(path)),
             })
         }
         Endpoint::Inproc(_) => Err(io::Error::from(io::ErrorKind::InvalidInput)),

@@ -6,7 +6,7 @@ mod proxied;
 mod socks;
 mod stream;
 
-pub(crate) use bind::bind;
+pub(crate) use bind::{bind, IpcFile};
 pub(crate) use endpoint::tcp_endpoint_string;
 pub use endpoint::{Endpoint, EndpointError};
 pub(crate) use proxied::{connect_to_proxy, ProxyConnect};

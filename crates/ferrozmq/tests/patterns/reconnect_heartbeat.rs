@@ -120,3 +120,25 @@ fn immediate_stops_queueing_while_disconnected_and_resumes_after() {
     frontend.send("again", ferrozmq::DONTWAIT).unwrap();
     assert_eq!(backend.recv_string(0).unwrap(), "again");
 }
+
+#[test]
+fn rebinding_an_ipc_path_survives_the_old_listeners_close() {
+    let ctx = Context::new();
+    let path = std::env::temp_dir().join(format!("ferrozmq-rebind-{}", std::process::id()));
+    let ep = format!("ipc://{}", path.display());
+    for _ in 0..5 {
+        let mut first = socket(&ctx, SocketType::Push);
+        first.bind(&ep).unwrap();
+        let mut pull = socket(&ctx, SocketType::Pull);
+        pull.connect(&ep).unwrap();
+        first.send("42", 0).unwrap();
+        assert_eq!(pull.recv_string(0).unwrap(), "42");
+        first.set_option(SocketOption::Linger, 0).unwrap();
+        drop(first);
+        // The old listener's late cleanup must not remove the new file.
+        let mut second = socket(&ctx, SocketType::Push);
+        second.bind(&ep).unwrap();
+        second.send("43", 0).unwrap();
+        assert_eq!(pull.recv_string(0).unwrap(), "43");
+    }
+}
