@@ -3,6 +3,7 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use super::{tcp_endpoint_string, Endpoint, Listener};
 
@@ -31,11 +32,15 @@ impl IpcFile {
 
     /// Removes the file if it is still the one the listener created.
     pub(crate) fn remove(&self) {
+        let _files = IPC_FILES.lock();
         if self.id.is_some() && file_id(&self.path) == self.id {
             let _ = std::fs::remove_file(&self.path);
         }
     }
 }
+
+/// Held while an ipc socket file is replaced or removed (see [`IpcFile`]).
+static IPC_FILES: Mutex<()> = Mutex::new(());
 
 fn file_id(path: &Path) -> Option<(u64, u64)> {
     use std::os::unix::fs::MetadataExt;
@@ -64,8 +69,12 @@ pub(crate) fn bind(endpoint: &Endpoint) -> io::Result<Bound> {
                 path.clone()
             };
             // libzmq replaces a stale socket file left by an earlier process.
-            if std::fs::symlink_metadata(&path).is_ok() {
-                std::fs::remove_file(&path)?;
+            // The lock keeps a closing listener of this process from
+            // removing the file between our replacing and binding it.
+            let _files = IPC_FILES.lock();
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => {}
             }
             let listener = mio::net::UnixListener::bind(&path)?;
             Ok(Bound {
