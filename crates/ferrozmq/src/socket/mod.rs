@@ -219,9 +219,10 @@ impl Socket {
             .position(|r| matches!(r, Record::Bound { endpoint: e, .. } | Record::InprocBound { endpoint: e, .. } if e == endpoint))
             .ok_or(Error::NotFound)?;
         match self.endpoints.remove(pos) {
-            Record::Bound { id, .. } => {
+            Record::Bound { id, endpoint } => {
                 self.link.set_linger(self.options.linger_duration());
                 self.ctx.engine()?.remove(id);
+                self.drop_accepted_pipes(&endpoint);
             }
             Record::InprocBound { name, .. } => {
                 let _ = self.ctx.engine()?.inproc().unbind(&name, &self.link);
@@ -229,6 +230,21 @@ impl Socket {
             _ => {}
         }
         Ok(())
+    }
+
+    /// Lets go at once of the pipes of connections accepted on `endpoint`,
+    /// as libzmq's unbind terminates them: nothing more is read from them
+    /// (their sessions still send what was queued, within LINGER).
+    fn drop_accepted_pipes(&mut self, endpoint: &str) {
+        self.process_link_events();
+        for pipe in self.pattern.pipes() {
+            if &*pipe.endpoint == endpoint {
+                pipe.outbound.close();
+                pipe.inbound.close();
+                pipe.inbound.clear();
+                self.pattern.detach(pipe.id);
+            }
+        }
     }
 
     /// Drops the connection made by [`Socket::connect`] to `endpoint`.

@@ -142,3 +142,26 @@ fn rebinding_an_ipc_path_survives_the_old_listeners_close() {
         assert_eq!(pull.recv_string(0).unwrap(), "43");
     }
 }
+
+#[test]
+fn unbind_drops_the_connections_it_accepted_at_once() {
+    for transport in ["tcp", "ipc"] {
+        let ctx = Context::new();
+        let mut server = socket(&ctx, SocketType::Pair);
+        let ep = bind(&mut server, transport);
+        let mut client = socket(&ctx, SocketType::Pair);
+        client.set_option(SocketOption::ReconnectIvl, -1).unwrap();
+        client.connect(&ep).unwrap();
+        client.send("ping", 0).unwrap();
+        assert_eq!(server.recv_string(0).unwrap(), "ping");
+        server.unbind(&ep).unwrap();
+        // Sent after the unbind returned: the server must not see it.
+        let _ = client.send("late", ferrozmq::DONTWAIT);
+        server.set_option(SocketOption::RcvTimeo, 200).unwrap();
+        assert_eq!(
+            server.recv(0).unwrap_err(),
+            ferrozmq::Error::Again,
+            "{transport}"
+        );
+    }
+}
