@@ -15,7 +15,7 @@
 //!
 //! It does **not** provide CURVE (`zmq_curve_keypair` and `zmq_curve_public`
 //! fail with ENOTSUP and `zmq_has("curve")` is 0), GSSAPI, PGM/NORM/TIPC/VMCI
-//! transports, ZMQ_STREAM sockets, or libzmq's DRAFT API apart from
+//! transports, or libzmq's DRAFT API apart from
 //! `zmq_msg_routing_id`/`zmq_msg_set_routing_id` and `ZMQ_METADATA`.
 //!
 //! ```c

@@ -19,7 +19,7 @@ use crate::options::SessionOptions;
 use crate::pipe::Pipe;
 use crate::session::{Role, Session};
 use crate::thread_options::ThreadOptions;
-use crate::transport::{Endpoint, IpcFile, Listener};
+use crate::transport::{Endpoint, Listener};
 
 const WAKER: Token = Token(usize::MAX - 1);
 /// Rounds of handed-over work taken between two polls of the OS.
@@ -37,7 +37,7 @@ pub(crate) enum Command {
         id: EndpointId,
         listener: Listener,
         endpoint: String,
-        ipc_path: Option<IpcFile>,
+        ipc_path: Option<std::path::PathBuf>,
         options: Arc<SessionOptions>,
         link: Arc<SocketLink>,
     },
@@ -233,7 +233,7 @@ struct ListenerSlot {
     id: EndpointId,
     listener: Listener,
     endpoint: String,
-    ipc_path: Option<IpcFile>,
+    ipc_path: Option<std::path::PathBuf>,
     options: Arc<SessionOptions>,
     link: Arc<SocketLink>,
 }
@@ -479,8 +479,8 @@ impl Reactor {
     fn close_listener(&mut self, token: Token) {
         if let Some(Slot::Listener(mut l)) = self.release(token) {
             let _ = self.poll.registry().deregister(&mut l.listener);
-            if let Some(file) = &l.ipc_path {
-                file.remove();
+            if let Some(path) = &l.ipc_path {
+                let _ = std::fs::remove_file(path);
             }
             l.link.emit(MonitorEvent {
                 kind: EventKind::Closed,
@@ -504,6 +504,8 @@ impl Reactor {
         if let Some(Some(Slot::Listener(l))) = self.slots.get(token.0) {
             loop {
                 match l.listener.accept() {
+                    // Refused by an accept filter: dropping the stream closes it.
+                    Ok(stream) if !l.options.net.admits(&stream) => {}
                     Ok(stream) => accepted.push((
                         stream,
                         l.id,

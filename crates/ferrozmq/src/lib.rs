@@ -5,7 +5,8 @@
 //! automatic reconnection, high-water marks and background I/O threads. The
 //! wire protocol is ZMTP 3.1, so peers can be libzmq, pyzmq, NetMQ or JeroMQ.
 //!
-//! Also: PUB/SUB/XPUB/XSUB, a poller over sockets and file descriptors,
+//! Also: PUB/SUB/XPUB/XSUB, STREAM (raw TCP to peers that speak no ZeroMQ,
+//! such as HTTP clients), a poller over sockets and file descriptors,
 //! proxies and socket monitors. It does **not** (yet) offer CURVE security or
 //! the draft socket types.
 //!

@@ -3,88 +3,111 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
-use super::{tcp_endpoint_string, Endpoint, Listener};
+use socket2::{Domain, SockAddr, Socket, Type};
+
+use super::{ipc_sockaddr, tcp_endpoint_string, Endpoint, Listener, NetOptions};
+use crate::sys;
 
 /// A bound listener and the endpoint string it ended up with.
 #[derive(Debug)]
 pub(crate) struct Bound {
     pub(crate) listener: Listener,
     pub(crate) endpoint: String,
-    pub(crate) ipc_path: Option<IpcFile>,
+    /// The socket file to remove when the listener closes: only one made for
+    /// `ipc://*`. As in libzmq, a named path stays (another socket may have
+    /// bound it again by the time this listener closes on the I/O thread),
+    /// and so do abstract names and sockets the application handed over.
+    pub(crate) ipc_path: Option<PathBuf>,
 }
 
-/// The socket file an ipc listener created, known by device and inode, so
-/// that closing the listener removes its own file only: not one that a later
-/// bind to the same path (another socket, or another process) put there.
-#[derive(Debug)]
-pub(crate) struct IpcFile {
-    path: PathBuf,
-    id: Option<(u64, u64)>,
-}
-
-impl IpcFile {
-    fn created(path: PathBuf) -> IpcFile {
-        let id = file_id(&path);
-        IpcFile { path, id }
+pub(crate) fn bind(endpoint: &Endpoint, net: &NetOptions) -> io::Result<Bound> {
+    if let Some(fd) = net.use_fd {
+        let (socket, guard) = sys::adopt_listener(fd)?;
+        let mut bound = adopt(endpoint, socket)?;
+        bound.listener = bound.listener.adopted(guard);
+        return Ok(bound);
     }
-
-    /// Removes the file if it is still the one the listener created.
-    pub(crate) fn remove(&self) {
-        let _files = IPC_FILES.lock();
-        if self.id.is_some() && file_id(&self.path) == self.id {
-            let _ = std::fs::remove_file(&self.path);
-        }
-    }
-}
-
-/// Held while an ipc socket file is replaced or removed (see [`IpcFile`]).
-static IPC_FILES: Mutex<()> = Mutex::new(());
-
-fn file_id(path: &Path) -> Option<(u64, u64)> {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::symlink_metadata(path)
-        .ok()
-        .map(|m| (m.dev(), m.ino()))
-}
-
-pub(crate) fn bind(endpoint: &Endpoint) -> io::Result<Bound> {
     match endpoint {
         Endpoint::Tcp { .. } => {
-            let addr = endpoint.bind_addr()?;
-            let std_listener = std::net::TcpListener::bind(addr)?;
-            std_listener.set_nonblocking(true)?;
-            let local = std_listener.local_addr()?;
-            Ok(Bound {
-                listener: Listener::Tcp(mio::net::TcpListener::from_std(std_listener)),
-                endpoint: tcp_endpoint_string(local),
-                ipc_path: None,
-            })
+            let addr = endpoint.bind_addr(net.ipv6)?;
+            let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
+            if addr.is_ipv6() {
+                // One IPv6 socket serves IPv4 peers too, as in libzmq.
+                let _ = socket.set_only_v6(false);
+            }
+            socket.set_reuse_address(true)?;
+            net.prepare_tcp(&socket)?;
+            socket.bind(&SockAddr::from(addr))?;
+            socket.listen(net.backlog)?;
+            tcp_bound(socket)
         }
         Endpoint::Ipc(path) => {
-            let path = if path.as_os_str() == "*" {
+            let wildcard = path.as_os_str() == "*";
+            let path = if wildcard {
                 fresh_ipc_path()
             } else {
                 path.clone()
             };
+            let abstract_name = is_abstract(&path);
             // libzmq replaces a stale socket file left by an earlier process.
-            // The lock keeps a closing listener of this process from
-            // removing the file between our replacing and binding it.
-            let _files = IPC_FILES.lock();
-            match std::fs::remove_file(&path) {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-                _ => {}
+            if !abstract_name && std::fs::symlink_metadata(&path).is_ok() {
+                std::fs::remove_file(&path)?;
             }
-            let listener = mio::net::UnixListener::bind(&path)?;
+            let socket = Socket::new(Domain::UNIX, Type::STREAM, None)?;
+            socket.bind(&ipc_sockaddr(&path)?)?;
+            socket.listen(net.backlog)?;
             Ok(Bound {
-                listener: Listener::Unix(listener),
+                listener: unix_listener(socket)?,
                 endpoint: format!("ipc://{}", path.display()),
-                ipc_path: Some(IpcFile::created(path)),
+                ipc_path: wildcard.then_some(path),
             })
         }
         Endpoint::Inproc(_) => Err(io::Error::from(io::ErrorKind::InvalidInput)),
     }
+}
+
+/// A listener the application made (ZMQ_USE_FD): tcp endpoints report the
+/// socket's real address, ipc ones the path given; the file is the
+/// application's to remove.
+fn adopt(endpoint: &Endpoint, socket: Socket) -> io::Result<Bound> {
+    let domain = socket.domain()?;
+    match endpoint {
+        Endpoint::Tcp { .. } if domain == Domain::IPV4 || domain == Domain::IPV6 => {
+            tcp_bound(socket)
+        }
+        Endpoint::Ipc(path) if domain == Domain::UNIX => Ok(Bound {
+            listener: unix_listener(socket)?,
+            endpoint: format!("ipc://{}", path.display()),
+            ipc_path: None,
+        }),
+        _ => {
+            // Not ours to close: hand the descriptor back untouched.
+            let _ = std::os::fd::IntoRawFd::into_raw_fd(socket);
+            Err(io::Error::from(io::ErrorKind::InvalidInput))
+        }
+    }
+}
+
+fn tcp_bound(socket: Socket) -> io::Result<Bound> {
+    socket.set_nonblocking(true)?;
+    let listener = std::net::TcpListener::from(socket);
+    let local = listener.local_addr()?;
+    Ok(Bound {
+        listener: Listener::tcp(mio::net::TcpListener::from_std(listener)),
+        endpoint: tcp_endpoint_string(local),
+        ipc_path: None,
+    })
+}
+
+fn unix_listener(socket: Socket) -> io::Result<Listener> {
+    socket.set_nonblocking(true)?;
+    let listener = std::os::unix::net::UnixListener::from(socket);
+    Ok(Listener::unix(mio::net::UnixListener::from_std(listener)))
+}
+
+fn is_abstract(path: &Path) -> bool {
+    path.as_os_str().as_encoded_bytes().first() == Some(&b'@')
 }
 
 fn fresh_ipc_path() -> PathBuf {

@@ -2,6 +2,7 @@
 
 mod monitor;
 mod options;
+mod transport_options;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -117,7 +118,7 @@ impl Socket {
     /// Accepts connections on `endpoint` (`tcp://*:5555`, `ipc:///tmp/x`, `inproc://name`).
     pub fn bind(&mut self, endpoint: &str) -> Result<()> {
         self.check_open()?;
-        let parsed = parse_endpoint(endpoint)?;
+        let parsed = parse_endpoint(endpoint, Endpoint::parse)?;
         match &parsed {
             Endpoint::Inproc(name) => {
                 self.ctx
@@ -150,7 +151,7 @@ impl Socket {
     /// Connects to `endpoint`; the peer need not exist yet (reconnects until it does).
     pub fn connect(&mut self, endpoint: &str) -> Result<()> {
         self.check_open()?;
-        let parsed = parse_endpoint(endpoint)?;
+        let parsed = parse_endpoint(endpoint, Endpoint::parse_connect)?;
         match &parsed {
             Endpoint::Inproc(name) => {
                 let pipe = self.ctx.engine()?.inproc().connect(
@@ -219,10 +220,10 @@ impl Socket {
             .position(|r| matches!(r, Record::Bound { endpoint: e, .. } | Record::InprocBound { endpoint: e, .. } if e == endpoint))
             .ok_or(Error::NotFound)?;
         match self.endpoints.remove(pos) {
-            Record::Bound { id, endpoint } => {
+            Record::Bound { id, .. } => {
                 self.link.set_linger(self.options.linger_duration());
                 self.ctx.engine()?.remove(id);
-                self.drop_accepted_pipes(&endpoint);
+                self.close_accepted_pipes(endpoint);
             }
             Record::InprocBound { name, .. } => {
                 let _ = self.ctx.engine()?.inproc().unbind(&name, &self.link);
@@ -230,21 +231,6 @@ impl Socket {
             _ => {}
         }
         Ok(())
-    }
-
-    /// Lets go at once of the pipes of connections accepted on `endpoint`,
-    /// as libzmq's unbind terminates them: nothing more is read from them
-    /// (their sessions still send what was queued, within LINGER).
-    fn drop_accepted_pipes(&mut self, endpoint: &str) {
-        self.process_link_events();
-        for pipe in self.pattern.pipes() {
-            if &*pipe.endpoint == endpoint {
-                pipe.outbound.close();
-                pipe.inbound.close();
-                pipe.inbound.clear();
-                self.pattern.detach(pipe.id);
-            }
-        }
     }
 
     /// Drops the connection made by [`Socket::connect`] to `endpoint`.
@@ -565,6 +551,19 @@ impl Socket {
         }
     }
 
+    /// Unbind ends the connections the endpoint accepted at once, as libzmq
+    /// does: nothing more arrives or leaves through them while the I/O
+    /// thread catches up; what they already delivered can still be received.
+    fn close_accepted_pipes(&mut self, endpoint: &str) {
+        self.process_link_events();
+        for pipe in self.pattern.pipes() {
+            if &*pipe.endpoint == endpoint {
+                pipe.outbound.close();
+                pipe.inbound.close();
+            }
+        }
+    }
+
     fn process_link_events(&mut self) {
         while let Some(event) = self.link.take_event() {
             match event {
@@ -629,9 +628,16 @@ impl Drop for Socket {
     }
 }
 
-fn parse_endpoint(endpoint: &str) -> Result<Endpoint> {
-    Endpoint::parse(endpoint).map_err(|e| match e {
+fn parse_endpoint(
+    endpoint: &str,
+    parse: fn(&str) -> std::result::Result<Endpoint, EndpointError>,
+) -> Result<Endpoint> {
+    parse(endpoint).map_err(|e| match e {
         EndpointError::Invalid => Error::Invalid,
         EndpointError::UnsupportedTransport => Error::ProtocolNotSupported,
+        EndpointError::NameTooLong => Error::Os(ENAMETOOLONG),
     })
 }
+
+/// Linux's errno for a name too long (this crate has no libc for one number).
+const ENAMETOOLONG: i32 = 36;
