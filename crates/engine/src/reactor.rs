@@ -142,6 +142,9 @@ impl Notify for SessionWake {
 pub(crate) struct IoThread {
     shared: Arc<Shared>,
     thread: std::sync::Mutex<Option<JoinHandle<()>>>,
+    /// The process that started the thread: a child made by `fork` has
+    /// none of its parent's threads, so it must not wait for them.
+    pid: u32,
 }
 
 impl std::fmt::Debug for IoThread {
@@ -183,6 +186,7 @@ impl IoThread {
         Ok(IoThread {
             shared,
             thread: std::sync::Mutex::new(Some(thread)),
+            pid: std::process::id(),
         })
     }
 
@@ -201,14 +205,22 @@ impl IoThread {
             Ok(mut t) => t.take(),
             Err(_) => None,
         };
-        if let Some(t) = handle {
-            self.shared.send(Command::Stop);
-            // The context's last handle may go on this very thread (a retired
-            // monitor's PAIR socket is dropped here): it cannot wait for
-            // itself, and stops once its loop takes the command.
-            if t.thread().id() != std::thread::current().id() {
-                let _ = t.join();
-            }
+        let Some(t) = handle else {
+            return;
+        };
+        if std::process::id() != self.pid {
+            // Forked: the thread exists only in the parent, which still
+            // uses it. Joining or detaching it here would touch a thread
+            // this process does not have, so the handle is let go as is.
+            std::mem::forget(t);
+            return;
+        }
+        self.shared.send(Command::Stop);
+        // The context's last handle may go on this very thread (a retired
+        // monitor's PAIR socket is dropped here): it cannot wait for itself,
+        // and stops once its loop takes the command.
+        if t.thread().id() != std::thread::current().id() {
+            let _ = t.join();
         }
     }
 }
