@@ -61,3 +61,35 @@ def test_thread_proxy_steerable_terminates(ctx):
     steer.send(b"TERMINATE")
     dev.join(5)
     assert not dev.launcher.is_alive()
+
+
+def test_thread_monitored_queue(ctx):
+    a, b, mon = free_tcp(), free_tcp(), free_tcp()
+    dev = devices.ThreadMonitoredQueue(zmq.PAIR, zmq.PAIR, zmq.PUB, b"in", b"out")
+    dev.bind_in(a)
+    dev.bind_out(b)
+    dev.bind_mon(mon)
+    dev.start()
+    alice = ctx.socket(zmq.PAIR)
+    alice.connect(a)
+    bob = ctx.socket(zmq.PAIR)
+    bob.connect(b)
+    tap = ctx.socket(zmq.SUB)
+    tap.subscribe(b"")
+    tap.connect(mon)
+    for s in (alice, bob, tap):
+        s.rcvtimeo = 5000
+    # Until the tap's subscription has reached the device's PUB.
+    while True:
+        alice.send_multipart([b"hi", b"bob"])
+        assert bob.recv_multipart() == [b"hi", b"bob"]
+        if tap.poll(100):
+            break
+    assert tap.recv_multipart() == [b"in", b"hi", b"bob"]
+    bob.send(b"hello")
+    assert alice.recv() == b"hello"
+    while True:  # skip copies of the greetings sent before the tap listened
+        msg = tap.recv_multipart()
+        if msg[0] == b"out":
+            break
+    assert msg == [b"out", b"hello"]

@@ -2,6 +2,13 @@
 sockets running in a thread or a process, configured before ``start()``."""
 
 from .basedevice import Device, ProcessDevice, ThreadDevice
+from . import monitoredqueue as monitoredqueue
+from .monitoredqueue import (
+    MonitoredQueue,
+    ProcessMonitoredQueue,
+    ThreadMonitoredQueue,
+    monitored_queue,
+)
 from .proxydevice import (
     ProcessProxy,
     ProcessProxySteerable,
@@ -12,6 +19,10 @@ from .proxydevice import (
 )
 
 __all__ = [
+    "monitored_queue",
+    "MonitoredQueue",
+    "ThreadMonitoredQueue",
+    "ProcessMonitoredQueue",
     "Device",
     "ThreadDevice",
     "ProcessDevice",

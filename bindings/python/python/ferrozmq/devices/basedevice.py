@@ -82,6 +82,7 @@ class Device:
         return port
 
     def _configure(self, sock, binds, connects, sockopts):
+        self._made.append(sock)
         for opt, value in sockopts:
             sock.setsockopt(opt, value)
         for addr in binds:
@@ -90,6 +91,7 @@ class Device:
             sock.connect(addr)
 
     def _setup_sockets(self):
+        self._made = []
         ctx = self._context = self.context_factory()
         ins = ctx.socket(self.in_type)
         outs = ins if self.out_type < 0 else ctx.socket(self.out_type)
@@ -110,6 +112,9 @@ class Device:
         except ZMQError:
             pass  # ETERM: the normal end
         finally:
+            # Closed here, so that terminating the context can finish.
+            for sock in getattr(self, "_made", []):
+                sock.close(linger=0)
             self.done = True
 
     def start(self):
