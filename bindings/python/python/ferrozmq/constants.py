@@ -5,7 +5,7 @@
 The values are libzmq 4.3's (zmq.h); the errno values are Linux's.
 """
 
-from enum import IntEnum, IntFlag
+from enum import Enum, IntEnum, IntFlag
 
 
 class Errno(IntEnum):
@@ -315,6 +315,65 @@ class DeviceType(IntEnum):
     STREAMER = 1
     FORWARDER = 2
     QUEUE = 3
+
+
+class _OptType(Enum):
+    """How an option's value is passed (pyzmq's ``SocketOption._opt_type``)."""
+
+    int = "int"
+    int64 = "int64"
+    bytes = "bytes"
+    fd = "fd"
+
+
+# Options that are not plain ints; every other SocketOption is _OptType.int.
+_NOT_INT = {
+    _OptType.int64: (
+        "AFFINITY",
+        "MAXMSGSIZE",
+        "VMCI_BUFFER_SIZE",
+        "VMCI_BUFFER_MIN_SIZE",
+        "VMCI_BUFFER_MAX_SIZE",
+    ),
+    _OptType.bytes: (
+        "ROUTING_ID",
+        "SUBSCRIBE",
+        "UNSUBSCRIBE",
+        "LAST_ENDPOINT",
+        "PLAIN_USERNAME",
+        "PLAIN_PASSWORD",
+        "CURVE_PUBLICKEY",
+        "CURVE_SECRETKEY",
+        "CURVE_SERVERKEY",
+        "ZAP_DOMAIN",
+        "CONNECT_ROUTING_ID",
+        "GSSAPI_PRINCIPAL",
+        "GSSAPI_SERVICE_PRINCIPAL",
+        "SOCKS_PROXY",
+        "XPUB_WELCOME_MSG",
+        "BINDTODEVICE",
+        "TCP_ACCEPT_FILTER",
+        "METADATA",
+        "SOCKS_USERNAME",
+        "SOCKS_PASSWORD",
+        "WSS_KEY_PEM",
+        "WSS_CERT_PEM",
+        "WSS_TRUST_PEM",
+        "WSS_HOSTNAME",
+        "HELLO_MSG",
+        "DISCONNECT_MSG",
+        "HICCUP_MSG",
+    ),
+    _OptType.fd: (
+        "FD",
+    ),
+}
+for _member in SocketOption:
+    _member._opt_type = _OptType.int
+for _kind, _names in _NOT_INT.items():
+    for _name in _names:
+        SocketOption[_name]._opt_type = _kind
+del _member, _kind, _names, _name
 
 
 # Module-level names, as pyzmq has them.
