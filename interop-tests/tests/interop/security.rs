@@ -95,6 +95,19 @@ fn client_sees(status: u32) -> Vec<(u16, u32)> {
     }
 }
 
+/// Checks a refused client's events against [`client_sees`]. For 300 the
+/// client is not told (no AUTH event), but a libzmq 4.3.5 server answering
+/// 300 closes the connection about half the time (seen with pyzmq on both
+/// ends), which its client and ours report as NO_DETAIL: that is allowed.
+fn check_client_saw(status: u32, seen: &[(u16, u32)]) {
+    if status == 300 {
+        let no_detail = EventKind::HandshakeFailedNoDetail as u16;
+        assert!(seen.iter().all(|&(kind, _)| kind == no_detail), "{seen:?}");
+    } else {
+        assert_eq!(seen, client_sees(status));
+    }
+}
+
 fn their_server_refuses_our_client(status: u32) {
     let Some(mut server) = peer(&["server", &status.to_string()]) else {
         return;
@@ -107,7 +120,7 @@ fn their_server_refuses_our_client(status: u32) {
     let mut mon = monitor(&ctx, &mut client, "client", handshake_events());
     client.connect(endpoint).unwrap();
     let expected = client_sees(status);
-    assert_eq!(our_events(&mut mon, expected.len(), QUIET), expected);
+    check_client_saw(status, &our_events(&mut mon, expected.len(), QUIET));
     assert_eq!(
         peer_events(&mut server, 1, QUIET).first(),
         Some(&(AUTH, status))
@@ -143,7 +156,7 @@ fn our_server_refuses_their_client(status: u32) {
         Some(&(AUTH, status))
     );
     let expected = client_sees(status);
-    assert_eq!(peer_events(&mut client, expected.len(), QUIET), expected);
+    check_client_saw(status, &peer_events(&mut client, expected.len(), QUIET));
     client.tell("quit");
     drop(zap.join().unwrap());
 }
