@@ -138,42 +138,6 @@ pub(crate) unsafe fn ctx<'a>(handle: *mut c_void) -> Result<&'a Ctx> {
     Ok(unsafe { &*handle })
 }
 
-/// Runs `start` (which may start the context's I/O threads) with signals
-/// blocked, so the threads it spawns inherit a mask that blocks them.
-///
-/// libzmq's I/O threads block signals too. It matters for SIGPIPE: a C
-/// program has the default action (terminate), and a write to a peer that
-/// has gone away must fail with EPIPE on the I/O thread, not kill the
-/// process. Signals that report faults stay unblocked.
-pub(crate) fn with_signals_blocked<T>(start: impl FnOnce() -> T) -> T {
-    struct Restore(libc::sigset_t);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            // SAFETY: restores the mask saved below; a valid sigset_t.
-            unsafe { libc::pthread_sigmask(libc::SIG_SETMASK, &self.0, std::ptr::null_mut()) };
-        }
-    }
-    // SAFETY: sigset_t is plain data that sigfillset/sigdelset initialise;
-    // pthread_sigmask reads `block` and writes the old mask into `old`.
-    let _restore = unsafe {
-        let mut block: libc::sigset_t = std::mem::zeroed();
-        libc::sigfillset(&mut block);
-        for fault in [
-            libc::SIGSEGV,
-            libc::SIGBUS,
-            libc::SIGFPE,
-            libc::SIGILL,
-            libc::SIGABRT,
-        ] {
-            libc::sigdelset(&mut block, fault);
-        }
-        let mut old: libc::sigset_t = std::mem::zeroed();
-        libc::pthread_sigmask(libc::SIG_BLOCK, &block, &mut old);
-        Restore(old)
-    };
-    start()
-}
-
 fn new_handle() -> *mut c_void {
     Box::into_raw(Box::new(Ctx {
         tag: CTX_TAG,

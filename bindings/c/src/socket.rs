@@ -46,7 +46,7 @@ pub unsafe extern "C" fn zmq_socket(context: *mut c_void, type_: c_int) -> *mut 
             .ok()
             .and_then(SocketType::from_number)
             .ok_or(Error::Invalid)?;
-        let socket = ctx::with_signals_blocked(|| ctx.context.socket(kind))?;
+        let socket = ctx.context.socket(kind)?;
         Ok(Box::into_raw(Box::new(SocketHandle {
             tag: SOCKET_TAG,
             socket: ManuallyDrop::new(socket),

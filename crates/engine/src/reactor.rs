@@ -180,6 +180,9 @@ impl IoThread {
             inproc,
         };
         let thread = std::thread::Builder::new().name(name).spawn(move || {
+            // Signals go to application threads, where they interrupt
+            // blocking calls (EINTR), never to an I/O thread (as in libzmq).
+            crate::sys::block_signals_in_current_thread();
             thread_options.apply_to_current_thread();
             reactor.run()
         })?;

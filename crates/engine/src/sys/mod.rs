@@ -10,7 +10,9 @@ use std::os::fd::{FromRawFd, OwnedFd, RawFd};
 mod thread;
 #[cfg(test)]
 pub(crate) use thread::current_thread_cpus;
-pub(crate) use thread::{set_current_thread_affinity, set_current_thread_scheduling};
+pub(crate) use thread::{
+    block_signals_in_current_thread, set_current_thread_affinity, set_current_thread_scheduling,
+};
 
 /// The machine's physical memory in bytes, if the system reports it.
 pub(crate) fn physical_memory() -> Option<u64> {

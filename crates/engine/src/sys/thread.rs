@@ -40,6 +40,30 @@ pub(crate) fn set_current_thread_scheduling(
     Ok(())
 }
 
+/// Blocks every signal but those reporting faults in the calling thread, so
+/// the process's signals go to the other threads. This matters for SIGPIPE
+/// too: a C host keeps its default action (terminate), and a write to a
+/// peer that has gone away must fail with EPIPE here, not kill the process.
+pub(crate) fn block_signals_in_current_thread() {
+    // SAFETY: an all-zero sigset_t is a valid value for sigfillset to fill.
+    let mut block: libc::sigset_t = unsafe { std::mem::zeroed() };
+    // SAFETY: `block` is a live local that sigfillset initialises; a null
+    // old-set pointer is allowed.
+    unsafe {
+        libc::sigfillset(&mut block);
+        for fault in [
+            libc::SIGSEGV,
+            libc::SIGBUS,
+            libc::SIGFPE,
+            libc::SIGILL,
+            libc::SIGABRT,
+        ] {
+            libc::sigdelset(&mut block, fault);
+        }
+        libc::pthread_sigmask(libc::SIG_BLOCK, &block, std::ptr::null_mut());
+    }
+}
+
 /// Lets the calling thread run only on `cpus`.
 pub(crate) fn set_current_thread_affinity(cpus: &BTreeSet<usize>) -> io::Result<()> {
     // SAFETY: an all-zero cpu_set_t is the empty set.
