@@ -27,6 +27,9 @@ pub enum Error {
     PeerError(String),
     /// Authentication refused (ZAP status code other than 200, or bad credentials).
     AuthenticationFailed(String),
+    /// A CURVE box did not open or held the wrong keys (tampered, replayed
+    /// across connections, or sealed with other keys).
+    Cryptographic(&'static str),
     /// No traffic from the peer within the heartbeat timeout or its TTL.
     HeartbeatTimeout,
     /// The caller used the API wrongly (e.g. sent a message before the handshake).
@@ -62,6 +65,7 @@ impl fmt::Display for Error {
             }
             Error::PeerError(reason) => write!(f, "peer sent ERROR: {reason}"),
             Error::AuthenticationFailed(why) => write!(f, "authentication failed: {why}"),
+            Error::Cryptographic(what) => write!(f, "CURVE cryptographic failure: {what}"),
             Error::HeartbeatTimeout => write!(f, "heartbeat timed out"),
             Error::Misuse(what) => write!(f, "invalid use: {what}"),
         }

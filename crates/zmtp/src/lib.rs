@@ -71,5 +71,7 @@ pub use error::{Error, Incompatible, Result};
 pub use frame::Frame;
 pub use greeting::PeerProtocol;
 pub use heartbeat::HeartbeatConfig;
-pub use mechanism::{MechanismConfig, ZapReply, ZapRequest};
+pub use mechanism::{
+    CurvePublicKey, CurveSecretKey, Entropy, MechanismConfig, ZapReply, ZapRequest,
+};
 pub use socket_type::{SocketType, UnknownSocketType};

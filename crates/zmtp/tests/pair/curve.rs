@@ -1,0 +1,344 @@
+//! CURVE between two connections: handshake sizes, ZAP credentials, encrypted
+//! traffic and commands, and every way a bad peer is refused.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use bytes::Bytes;
+use ferrozmq_zmtp::frame::{Decoder, Framing};
+use ferrozmq_zmtp::{
+    Config, CurvePublicKey, CurveSecretKey, Entropy, Error, Event, MechanismConfig, SocketType,
+    Subscription, ZapReply,
+};
+
+use crate::harness::{contains, Pair};
+
+/// A deterministic, non-repeating stand-in for the OS random source.
+fn entropy(seed: u64) -> Entropy {
+    let counter = Arc::new(AtomicU64::new(seed << 32));
+    Entropy::new(move |buf: &mut [u8]| {
+        for chunk in buf.chunks_mut(8) {
+            let n = counter.fetch_add(1, Ordering::Relaxed);
+            let x = n.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29) ^ 0xA5A5_5A5A_1234_5678;
+            chunk.copy_from_slice(&x.to_le_bytes()[..chunk.len()]);
+        }
+    })
+}
+
+fn secret(byte: u8) -> CurveSecretKey {
+    CurveSecretKey::from_bytes([byte; 32])
+}
+
+fn client_config(ty: SocketType, server: CurvePublicKey) -> Config {
+    let mut config = Config::new(ty);
+    config.mechanism = MechanismConfig::CurveClient {
+        public: secret(1).public_key(),
+        secret: secret(1),
+        server,
+    };
+    config.entropy = Some(entropy(1));
+    config
+}
+
+fn server_config(ty: SocketType) -> Config {
+    let mut config = Config::new(ty);
+    config.mechanism = MechanismConfig::CurveServer { secret: secret(2) };
+    config.entropy = Some(entropy(2));
+    config
+}
+
+fn curve_pair(ty_client: SocketType, ty_server: SocketType) -> Pair {
+    Pair::new(
+        client_config(ty_client, secret(2).public_key()),
+        server_config(ty_server),
+    )
+}
+
+/// The frames one side put on the wire after its 64-octet greeting.
+fn wire_frames(wire: &[u8]) -> Vec<ferrozmq_zmtp::Frame> {
+    let mut buf = bytes::BytesMut::from(&wire[64..]);
+    let mut decoder = Decoder::new(Framing::V3, None);
+    let mut out = Vec::new();
+    while let Some(frame) = decoder.decode(&mut buf).unwrap() {
+        out.push(frame);
+    }
+    out
+}
+
+#[test]
+fn handshake_has_libzmq_sizes_and_zap_gets_the_client_key() {
+    let mut pair = curve_pair(SocketType::Req, SocketType::Rep);
+    pair.handshake();
+    assert_eq!(pair.server.zap_requests.len(), 1);
+    let request = &pair.server.zap_requests[0];
+    assert_eq!(request.mechanism, "CURVE");
+    assert_eq!(
+        request.credentials,
+        vec![Bytes::copy_from_slice(secret(1).public_key().as_bytes())]
+    );
+    let client = wire_frames(&pair.client.wire);
+    let server = wire_frames(&pair.server.wire);
+    assert_eq!(client[0].body.len(), 200);
+    assert!(client[0].body.starts_with(b"\x05HELLO\x01\x00"));
+    assert_eq!(&client[0].body[112..120], &1u64.to_be_bytes());
+    assert_eq!(server[0].body.len(), 168);
+    assert!(server[0].body.starts_with(b"\x07WELCOME"));
+    assert!(client[1].body.starts_with(b"\x08INITIATE"));
+    assert!(client[1].body.len() >= 257);
+    assert_eq!(&client[1].body[105..113], &2u64.to_be_bytes());
+    assert!(server[1].body.starts_with(b"\x05READY"));
+    assert!(server[1].body.len() >= 30);
+    assert_eq!(&server[1].body[6..14], &1u64.to_be_bytes());
+    assert!(client.iter().chain(&server).all(|f| f.command));
+    let peer = pair.server.conn.peer().unwrap();
+    assert_eq!(peer.socket_type, Some(SocketType::Req));
+}
+
+#[test]
+fn traffic_is_encrypted_both_ways() {
+    let mut pair = curve_pair(SocketType::Dealer, SocketType::Router);
+    pair.handshake();
+    let before = pair.client.wire.len();
+    pair.client.send(&[b"secret-part-one", b"secret-part-two"]);
+    pair.drive();
+    pair.server.send(&[b"client-id", b"answer-in-clear?"]);
+    pair.drive();
+    assert_eq!(
+        pair.server.frames(),
+        vec![
+            (Bytes::from("secret-part-one"), true),
+            (Bytes::from("secret-part-two"), false)
+        ]
+    );
+    assert_eq!(
+        pair.client.frames(),
+        vec![
+            (Bytes::from("client-id"), true),
+            (Bytes::from("answer-in-clear?"), false)
+        ]
+    );
+    assert!(!contains(&pair.client.wire, b"secret-part"));
+    assert!(!contains(&pair.server.wire, b"answer-in-clear"));
+    // On the wire: final data frames named MESSAGE, nonces 3 and 4.
+    let frames = wire_frames(&pair.client.wire[..]);
+    let messages: Vec<_> = frames
+        .iter()
+        .filter(|f| f.body.starts_with(b"\x07MESSAGE"))
+        .collect();
+    assert_eq!(messages.len(), 2);
+    assert!(messages.iter().all(|f| !f.more && !f.command));
+    assert_eq!(&messages[0].body[8..16], &3u64.to_be_bytes());
+    assert_eq!(&messages[1].body[8..16], &4u64.to_be_bytes());
+    assert_eq!(messages[0].body.len(), 33 + 15);
+    assert!(pair.client.wire.len() > before);
+}
+
+#[test]
+fn subscriptions_and_heartbeats_travel_inside_boxes() {
+    let mut pair = curve_pair(SocketType::Sub, SocketType::Pub);
+    pair.handshake();
+    pair.client
+        .conn
+        .send_subscription(&Subscription::Subscribe(Bytes::from("weather")))
+        .unwrap();
+    pair.drive();
+    assert!(pair
+        .server
+        .events
+        .contains(&Event::Subscription(Subscription::Subscribe(Bytes::from(
+            "weather"
+        )))));
+    assert!(!contains(&pair.client.wire, b"SUBSCRIBE"));
+    assert!(!contains(&pair.client.wire, b"weather"));
+}
+
+#[test]
+fn pings_are_answered_through_the_box() {
+    let mut client = client_config(SocketType::Dealer, secret(2).public_key());
+    client.heartbeat.interval = Some(std::time::Duration::from_millis(100));
+    let mut pair = Pair::new(client, server_config(SocketType::Dealer));
+    pair.handshake();
+    pair.advance(std::time::Duration::from_millis(150));
+    pair.advance(std::time::Duration::from_millis(150));
+    assert_eq!(pair.client.error, None);
+    assert_eq!(pair.server.error, None);
+    assert!(!contains(&pair.client.wire, b"PING"));
+    assert!(!contains(&pair.server.wire, b"PONG"));
+    // Both sent MESSAGE frames after the handshake: the PING and its PONG.
+    let server_messages = wire_frames(&pair.server.wire)
+        .iter()
+        .filter(|f| f.body.starts_with(b"\x07MESSAGE"))
+        .count();
+    assert!(server_messages >= 1);
+}
+
+#[test]
+fn wrong_server_key_fails_at_hello() {
+    let mut pair = Pair::new(
+        client_config(SocketType::Req, secret(9).public_key()),
+        server_config(SocketType::Rep),
+    );
+    pair.drive();
+    assert!(matches!(pair.server.error, Some(Error::Cryptographic(_))));
+    assert!(!pair.client.handshake_succeeded());
+    assert!(pair.server.zap_requests.is_empty());
+}
+
+#[test]
+fn refused_client_key_gets_error_and_no_ready() {
+    let mut pair = curve_pair(SocketType::Req, SocketType::Rep);
+    pair.server.zap = Box::new(|_| ZapReply::refused("400"));
+    pair.drive();
+    assert!(matches!(
+        pair.server.error,
+        Some(Error::AuthenticationFailed(_))
+    ));
+    assert_eq!(
+        pair.client.error,
+        Some(Error::AuthenticationFailed("400".into()))
+    );
+    assert!(!pair.client.handshake_succeeded());
+    assert!(!pair.server.handshake_succeeded());
+}
+
+#[test]
+fn curve_refuses_other_mechanisms() {
+    let mut pair = Pair::new(
+        client_config(SocketType::Req, secret(2).public_key()),
+        Config::new(SocketType::Rep),
+    );
+    pair.drive();
+    assert!(pair.client.error.is_some() && pair.server.error.is_some());
+}
+
+#[test]
+fn curve_needs_entropy() {
+    let mut config = server_config(SocketType::Rep);
+    config.entropy = None;
+    assert!(ferrozmq_zmtp::Connection::new(config).is_err());
+}
+
+/// Runs the handshake, then hands the server a client MESSAGE altered by `mutate`.
+fn server_after(mutate: impl FnOnce(&mut Vec<u8>)) -> Pair {
+    let mut pair = curve_pair(SocketType::Dealer, SocketType::Dealer);
+    pair.handshake();
+    pair.deliver_to_server = false;
+    pair.client.send(&[b"payload"]);
+    let mut bytes = pair.client.take_transmit();
+    mutate(&mut bytes);
+    pair.server.feed(&bytes, usize::MAX);
+    pair
+}
+
+#[test]
+fn any_flipped_bit_in_a_message_drops_the_connection() {
+    // Frame header (2) + "\x07MESSAGE" (8) + nonce (8) + MAC (16) + flags + "payload".
+    let len = server_after(|_| {}).client.wire.len();
+    assert!(len > 0);
+    for octet in 2..2 + 8 + 8 + 16 + 1 + 7 {
+        for bit in [0x01u8, 0x80] {
+            let pair = server_after(|b| b[octet] ^= bit);
+            assert!(pair.server.error.is_some(), "flip at {octet} accepted");
+            assert!(pair.server.frames().is_empty());
+        }
+    }
+    let good = server_after(|_| {});
+    assert_eq!(good.server.frames(), vec![(Bytes::from("payload"), false)]);
+}
+
+#[test]
+fn replayed_or_decreasing_nonces_are_refused() {
+    let mut pair = curve_pair(SocketType::Dealer, SocketType::Dealer);
+    pair.handshake();
+    pair.deliver_to_server = false;
+    pair.client.send(&[b"first"]);
+    let first = pair.client.take_transmit();
+    pair.client.send(&[b"second"]);
+    let second = pair.client.take_transmit();
+    pair.server.feed(&second, usize::MAX);
+    assert_eq!(pair.server.error, None);
+    pair.server.feed(&first, usize::MAX);
+    assert!(matches!(pair.server.error, Some(Error::PeerMisbehaved(_))));
+    assert_eq!(pair.server.frames(), vec![(Bytes::from("second"), false)]);
+
+    let mut replay = curve_pair(SocketType::Dealer, SocketType::Dealer);
+    replay.handshake();
+    replay.deliver_to_server = false;
+    replay.client.send(&[b"once"]);
+    let once = replay.client.take_transmit();
+    replay.server.feed(&once, usize::MAX);
+    replay.server.feed(&once, usize::MAX);
+    assert!(replay.server.error.is_some());
+    assert_eq!(replay.server.frames(), vec![(Bytes::from("once"), false)]);
+}
+
+/// Delivers the client's handshake to the server with `mutate` applied to
+/// the byte at `at` of its wire stream (greeting included).
+fn tampered_handshake(at: usize) -> Pair {
+    let mut pair = curve_pair(SocketType::Req, SocketType::Rep);
+    pair.deliver_to_server = false;
+    let mut sent = Vec::new();
+    for _ in 0..20 {
+        let a = pair.client.take_transmit();
+        sent.extend_from_slice(&a);
+        let b = pair.server.take_transmit();
+        pair.client.feed(&b, usize::MAX);
+        if a.is_empty() && b.is_empty() {
+            // Feed what the client sent so far, one octet altered, and go on.
+            if sent.len() > at {
+                break;
+            }
+            pair.deliver_to_server = true;
+            pair.drive();
+            return pair;
+        }
+        let mut delivered = a.clone();
+        let base = sent.len() - a.len();
+        if (base..sent.len()).contains(&at) {
+            delivered[at - base] ^= 0x01;
+        }
+        pair.server.feed(&delivered, usize::MAX);
+    }
+    pair.deliver_to_server = true;
+    pair.drive();
+    pair
+}
+
+#[test]
+fn tampered_hello_and_initiate_are_refused() {
+    let clean = tampered_handshake(usize::MAX);
+    assert!(clean.server.handshake_succeeded());
+    // HELLO starts after the 64-octet greeting and a 2-octet frame header:
+    // its client key, nonce and box; then INITIATE's cookie, nonce and box.
+    let hello = 64 + 2;
+    for offset in [80, 100, 112, 119, 120, 150, 199] {
+        let pair = tampered_handshake(hello + offset);
+        assert!(pair.server.error.is_some(), "HELLO octet {offset} accepted");
+        assert!(!pair.server.handshake_succeeded());
+    }
+    let initiate = hello + 200 + 9; // INITIATE has a long header (8-octet size)
+    for offset in [9, 30, 104, 105, 112, 113, 140, 250] {
+        let pair = tampered_handshake(initiate + offset);
+        assert!(
+            pair.server.error.is_some(),
+            "INITIATE octet {offset} accepted"
+        );
+        assert!(!pair.server.handshake_succeeded());
+    }
+}
+
+#[test]
+fn truncated_hello_is_refused() {
+    let mut pair = curve_pair(SocketType::Req, SocketType::Rep);
+    pair.handshake();
+    let mut server = ferrozmq_zmtp::Connection::new(server_config(SocketType::Rep)).unwrap();
+    let greeting = pair.client.wire[..64].to_vec();
+    server.handle_bytes(&greeting).unwrap();
+    // A HELLO frame of 100 octets instead of 200.
+    let mut frame = vec![0x04, 100];
+    frame.extend_from_slice(&pair.client.wire[66..166]);
+    assert!(matches!(
+        server.handle_bytes(&frame),
+        Err(Error::Malformed(_))
+    ));
+}
