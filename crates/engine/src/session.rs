@@ -536,9 +536,11 @@ impl Session {
             .as_ref()
             .and_then(|r| r.connect_internal(ZAP_ENDPOINT, self.wake.clone()));
         let Some(pipe) = pipe else {
-            // No handler bound: libzmq 4.3 lets NULL peers in, but refuses
-            // PLAIN (and CURVE) peers, which need someone to check them.
-            let reply = if request.mechanism == "NULL" {
+            // No handler bound: libzmq 4.3 lets NULL peers in, and CURVE
+            // peers too (encryption without authentication, "Stonehouse",
+            // while ZMQ_ZAP_ENFORCE_DOMAIN is off), but refuses PLAIN peers,
+            // which need someone to check their password.
+            let reply = if request.mechanism == "NULL" || request.mechanism == "CURVE" {
                 ZapReply::accepted()
             } else {
                 self.emit(EventKind::HandshakeFailedNoDetail, 14);

@@ -64,6 +64,7 @@ pub mod greeting;
 mod heartbeat;
 pub mod mechanism;
 mod socket_type;
+pub mod z85;
 
 pub use command::{Command, Metadata, Subscription};
 pub use connection::{Config, Connection, Event, PeerInfo, MAX_HANDSHAKE_FRAME};

@@ -182,7 +182,7 @@ impl MechanismConfig {
                 secret.clone(),
                 *server,
                 entropy()?,
-            )),
+            )?),
             MechanismConfig::CurveServer { secret } => {
                 Box::new(CurveServer::new(local, secret.clone(), entropy()?))
             }

@@ -22,6 +22,7 @@ fn entropy(seed: u64) -> Entropy {
             let x = n.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29) ^ 0xA5A5_5A5A_1234_5678;
             chunk.copy_from_slice(&x.to_le_bytes()[..chunk.len()]);
         }
+        true
     })
 }
 

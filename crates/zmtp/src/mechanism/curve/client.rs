@@ -79,13 +79,13 @@ impl CurveClient {
         secret: CurveSecretKey,
         server: CurvePublicKey,
         entropy: Entropy,
-    ) -> CurveClient {
-        CurveClient {
+    ) -> Result<CurveClient> {
+        Ok(CurveClient {
             local,
             public,
             secret,
             server,
-            transient: CurveSecretKey::generate(&entropy),
+            transient: CurveSecretKey::generate(&entropy)?,
             entropy,
             state: State::SendHello,
             next_nonce: 1,
@@ -94,7 +94,7 @@ impl CurveClient {
             cookie: Zeroizing::new(Vec::new()),
             peer: None,
             codec: None,
-        }
+        })
     }
 
     fn take_nonce(&mut self) -> u64 {
@@ -148,7 +148,7 @@ impl CurveClient {
             .server_transient
             .ok_or(Error::Misuse("INITIATE before WELCOME"))?;
         // vouch = Box[C' + S](C->S'), with a long random nonce.
-        let vouch_nonce: [u8; 16] = self.entropy.array();
+        let vouch_nonce: [u8; 16] = self.entropy.array()?;
         let vouch_cipher = SalsaBox::new(&server_transient.to_box_key(), &self.secret.to_box_key());
         let mut vouch_plain = Zeroizing::new([0u8; 2 * KEY_LEN]);
         let (c_prime, s) = vouch_plain.split_at_mut(KEY_LEN);

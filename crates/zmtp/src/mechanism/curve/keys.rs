@@ -5,6 +5,9 @@ use std::sync::Arc;
 
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use crate::error::{Error, Result};
+use crate::z85;
+
 /// Length of every CURVE key, public or secret, in octets.
 pub const KEY_LEN: usize = 32;
 
@@ -21,6 +24,16 @@ impl CurvePublicKey {
     /// The 32 raw octets.
     pub const fn as_bytes(&self) -> &[u8; KEY_LEN] {
         &self.0
+    }
+
+    /// The key from its 40-character Z85 text (RFC 32), if valid.
+    pub fn from_z85(text: &str) -> Option<CurvePublicKey> {
+        z85_key(text).map(|k| CurvePublicKey(*k))
+    }
+
+    /// The key as 40 characters of Z85 text.
+    pub fn to_z85(&self) -> String {
+        z85::encode(&self.0).unwrap_or_default()
     }
 
     pub(super) fn to_box_key(self) -> crypto_box::PublicKey {
@@ -57,10 +70,20 @@ impl CurveSecretKey {
     }
 
     /// A fresh key from `entropy`.
-    pub fn generate(entropy: &Entropy) -> CurveSecretKey {
+    pub fn generate(entropy: &Entropy) -> Result<CurveSecretKey> {
         let mut bytes = Zeroizing::new([0u8; KEY_LEN]);
-        entropy.fill(&mut bytes[..]);
-        CurveSecretKey(*bytes)
+        entropy.fill(&mut bytes[..])?;
+        Ok(CurveSecretKey(*bytes))
+    }
+
+    /// The key from its 40-character Z85 text (RFC 32), if valid.
+    pub fn from_z85(text: &str) -> Option<CurveSecretKey> {
+        z85_key(text).map(|k| CurveSecretKey(*k))
+    }
+
+    /// The key as 40 characters of Z85 text.
+    pub fn to_z85(&self) -> Zeroizing<String> {
+        Zeroizing::new(z85::encode(&self.0).unwrap_or_default())
     }
 
     /// The 32 raw octets.
@@ -84,30 +107,42 @@ impl fmt::Debug for CurveSecretKey {
     }
 }
 
+fn z85_key(text: &str) -> Option<Zeroizing<[u8; KEY_LEN]>> {
+    let bytes = Zeroizing::new(z85::decode(text.as_bytes())?);
+    let mut key = Zeroizing::new([0u8; KEY_LEN]);
+    key.copy_from_slice(bytes.get(..KEY_LEN).filter(|_| bytes.len() == KEY_LEN)?);
+    Some(key)
+}
+
 /// Cryptographic randomness, injected by the caller: this crate never reads
 /// the operating system's random source itself. The function must fill the
-/// whole buffer with unpredictable octets (e.g. from `getrandom`).
+/// whole buffer with unpredictable octets (e.g. from `getrandom`) and return
+/// true, or return false if it cannot.
 #[derive(Clone)]
 pub struct Entropy(Arc<FillFn>);
 
 /// The function behind [`Entropy`].
-type FillFn = dyn Fn(&mut [u8]) + Send + Sync;
+type FillFn = dyn Fn(&mut [u8]) -> bool + Send + Sync;
 
 impl Entropy {
     /// Randomness from `fill`.
-    pub fn new(fill: impl Fn(&mut [u8]) + Send + Sync + 'static) -> Entropy {
+    pub fn new(fill: impl Fn(&mut [u8]) -> bool + Send + Sync + 'static) -> Entropy {
         Entropy(Arc::new(fill))
     }
 
     /// Fills `dest` with random octets.
-    pub fn fill(&self, dest: &mut [u8]) {
-        (self.0)(dest)
+    pub fn fill(&self, dest: &mut [u8]) -> Result<()> {
+        if (self.0)(dest) {
+            Ok(())
+        } else {
+            Err(Error::Misuse("the random source failed"))
+        }
     }
 
-    pub(super) fn array<const N: usize>(&self) -> [u8; N] {
+    pub(super) fn array<const N: usize>(&self) -> Result<[u8; N]> {
         let mut out = [0u8; N];
-        self.fill(&mut out);
-        out
+        self.fill(&mut out)?;
+        Ok(out)
     }
 }
 
@@ -136,5 +171,15 @@ mod tests {
             0xb4, 0x3f, 0xc5, 0x18,
         ];
         assert_eq!(secret.public_key().as_bytes(), &public);
+        let z85_secret = "D:)Q[IlAW!ahhC2ac:9*A}h:p?([4%wOTJ%JR%cs";
+        assert_eq!(CurveSecretKey::from_z85(z85_secret), Some(secret.clone()));
+        assert_eq!(&secret.to_z85()[..], z85_secret);
+        let z85_public = "Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID";
+        assert_eq!(secret.public_key().to_z85(), z85_public);
+        assert_eq!(
+            CurvePublicKey::from_z85(z85_public),
+            Some(secret.public_key())
+        );
+        assert_eq!(CurvePublicKey::from_z85("HelloWorld"), None);
     }
 }

@@ -116,9 +116,9 @@ impl CurveServer {
 
     /// WELCOME: Box[S' + cookie](S->C'), then forget s' and C'.
     fn welcome(&mut self, client_transient: CurvePublicKey) -> Result<Bytes> {
-        let transient = CurveSecretKey::generate(&self.entropy);
-        let cookie_key = Zeroizing::new(self.entropy.array::<KEY_LEN>());
-        let cookie_nonce: [u8; 16] = self.entropy.array();
+        let transient = CurveSecretKey::generate(&self.entropy)?;
+        let cookie_key = Zeroizing::new(self.entropy.array::<KEY_LEN>()?);
+        let cookie_nonce: [u8; 16] = self.entropy.array()?;
         let mut cookie_plain = Zeroizing::new([0u8; 2 * KEY_LEN]);
         let (c_prime, s_prime) = cookie_plain.split_at_mut(KEY_LEN);
         c_prime.copy_from_slice(client_transient.as_bytes());
@@ -134,7 +134,7 @@ impl CurveServer {
         )?;
         let plain = Zeroizing::new(plain.to_vec());
         self.cookie_key = Some(cookie_key);
-        let welcome_nonce: [u8; 16] = self.entropy.array();
+        let welcome_nonce: [u8; 16] = self.entropy.array()?;
         let cipher = SalsaBox::new(&client_transient.to_box_key(), &self.secret.to_box_key());
         let mut out = BytesMut::with_capacity(WELCOME_LEN);
         out.put_slice(b"\x07WELCOME");
