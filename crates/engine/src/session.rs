@@ -926,14 +926,7 @@ fn parse_zap_reply(msg: Msg) -> Option<ZapReply> {
 
 /// libzmq's ZMQ_PROTOCOL_ERROR_* value for a handshake failure.
 fn protocol_error_code(e: &ZmtpError) -> u32 {
-    use ferrozmq_zmtp::Incompatible;
-    match e {
-        ZmtpError::Incompatible(Incompatible::MechanismMismatch) => 0x1000_0003,
-        ZmtpError::Incompatible(_) => 0x1000_0001,
-        ZmtpError::Malformed(_) => 0x1000_0002,
-        ZmtpError::PeerError(_) => 0x1000_0000,
-        _ => 0x1000_0000,
-    }
+    e.protocol_code()
 }
 
 /// Starts connecting to `endpoint`, or for tcp to the SOCKS5 proxy if set.

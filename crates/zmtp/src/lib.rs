@@ -68,7 +68,7 @@ pub mod z85;
 
 pub use command::{Command, Metadata, Subscription};
 pub use connection::{Config, Connection, Event, PeerInfo, MAX_HANDSHAKE_FRAME};
-pub use error::{Error, Incompatible, Result};
+pub use error::{Error, Incompatible, ProtocolError, Result};
 pub use frame::Frame;
 pub use greeting::PeerProtocol;
 pub use heartbeat::HeartbeatConfig;

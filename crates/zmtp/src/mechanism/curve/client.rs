@@ -13,12 +13,12 @@ use bytes::{BufMut, Bytes, BytesMut};
 use crypto_box::SalsaBox;
 use zeroize::Zeroizing;
 
-use super::command_error;
 use super::keys::{CurvePublicKey, CurveSecretKey, Entropy, KEY_LEN};
 use super::message::MessageCodec;
 use super::sealing::{long_nonce, open, seal, short_nonce, MAC_LEN};
+use super::{command_error, well_formed};
 use crate::command::Metadata;
-use crate::error::{Error, Result};
+use crate::error::{Error, ProtocolError, Result};
 use crate::frame::Frame;
 use crate::greeting::MechanismName;
 use crate::mechanism::{HandshakeStatus, Mechanism, ZapReply};
@@ -122,17 +122,21 @@ impl CurveClient {
 
     fn welcome(&mut self, body: &[u8]) -> Result<()> {
         if body.len() != WELCOME_LEN {
-            return Err(Error::Malformed("CURVE WELCOME is not 168 octets"));
+            return Err(Error::Protocol(
+                ProtocolError::Cryptographic,
+                "CURVE WELCOME is not 168 octets",
+            ));
         }
         let (nonce, boxed) = body.get(8..).unwrap_or(&[]).split_at(16);
-        let nonce = <&[u8; 16]>::try_from(nonce).map_err(|_| Error::Malformed("WELCOME"))?;
+        let nonce = <&[u8; 16]>::try_from(nonce)
+            .map_err(|_| Error::Protocol(ProtocolError::MalformedWelcome, "WELCOME"))?;
         let cipher = SalsaBox::new(&self.server.to_box_key(), &self.transient.to_box_key());
         let plain = open(&cipher, &long_nonce(b"WELCOME-", nonce), boxed)?;
         let (server_transient, cookie) = plain.split_at(KEY_LEN);
         let server_transient = CurvePublicKey::from_bytes(
             server_transient
                 .try_into()
-                .map_err(|_| Error::Malformed("WELCOME"))?,
+                .map_err(|_| Error::Protocol(ProtocolError::MalformedWelcome, "WELCOME"))?,
         );
         self.cookie = Zeroizing::new(cookie.to_vec());
         self.session = Some(SalsaBox::new(
@@ -184,16 +188,27 @@ impl CurveClient {
 
     fn ready(&mut self, body: &[u8]) -> Result<()> {
         if body.len() < MIN_READY_LEN {
-            return Err(Error::Malformed("CURVE READY too short"));
+            return Err(Error::Protocol(
+                ProtocolError::MalformedReady,
+                "CURVE READY too short",
+            ));
         }
         let (nonce, boxed) = body.get(6..).unwrap_or(&[]).split_at(8);
-        let nonce = u64::from_be_bytes(nonce.try_into().map_err(|_| Error::Malformed("READY"))?);
-        let session = self
-            .session
-            .take()
-            .ok_or(Error::PeerMisbehaved("READY before WELCOME"))?;
+        let nonce = u64::from_be_bytes(
+            nonce
+                .try_into()
+                .map_err(|_| Error::Protocol(ProtocolError::MalformedReady, "READY"))?,
+        );
+        let session = self.session.take().ok_or(Error::Protocol(
+            ProtocolError::UnexpectedCommand,
+            "READY before WELCOME",
+        ))?;
         let plain = open(&session, &short_nonce(b"CurveZMQREADY---", nonce), boxed)?;
-        self.peer = Some(Metadata::decode(&Bytes::copy_from_slice(&plain))?);
+        self.peer = Some(
+            Metadata::decode(&Bytes::copy_from_slice(&plain)).map_err(|_| {
+                Error::Protocol(ProtocolError::InvalidMetadata, "CURVE READY metadata")
+            })?,
+        );
         self.codec = Some(MessageCodec::new(session, false, self.next_nonce, nonce));
         self.cookie = Zeroizing::new(Vec::new());
         Ok(())
@@ -233,12 +248,17 @@ impl Mechanism for CurveClient {
 
     fn handle_command(&mut self, body: &Bytes) -> Result<()> {
         let result = match self.state {
+            _ if !well_formed(body) => Err(Error::Protocol(
+                ProtocolError::MalformedCommand,
+                "malformed command",
+            )),
             State::WaitWelcome if body.starts_with(b"\x07WELCOME") => self.welcome(body),
             State::WaitReady if body.starts_with(b"\x05READY") => self.ready(body),
             State::WaitWelcome | State::WaitReady if body.starts_with(b"\x05ERROR") => {
-                Err(Error::AuthenticationFailed(command_error(body)?))
+                Err(Error::PeerError(command_error(body)?))
             }
-            _ => Err(Error::PeerMisbehaved(
+            _ => Err(Error::Protocol(
+                ProtocolError::UnexpectedCommand,
                 "unexpected command in CURVE handshake",
             )),
         };

@@ -12,7 +12,7 @@ use bytes::{BufMut, Bytes, BytesMut};
 use crypto_box::SalsaBox;
 
 use super::sealing::{open_in_place, seal, short_nonce, MAC_LEN};
-use crate::error::{Error, Result};
+use crate::error::{Error, ProtocolError, Result};
 use crate::frame::Frame;
 
 const NAME: &[u8] = b"\x07MESSAGE";
@@ -101,18 +101,30 @@ impl MessageCodec {
     pub(super) fn decode(&mut self, frame: Frame) -> Result<Frame> {
         let body = frame.body;
         if !body.starts_with(NAME) {
-            return Err(Error::PeerMisbehaved("expected a CURVE MESSAGE"));
+            return Err(Error::Protocol(
+                ProtocolError::UnexpectedCommand,
+                "expected a CURVE MESSAGE",
+            ));
         }
         if body.len() < MIN_LEN {
-            return Err(Error::Malformed("CURVE MESSAGE too short"));
+            return Err(Error::Protocol(
+                ProtocolError::MalformedMessage,
+                "CURVE MESSAGE too short",
+            ));
         }
         let nonce_octets = body
             .get(NAME.len()..NAME.len() + 8)
             .and_then(|n| <[u8; 8]>::try_from(n).ok())
-            .ok_or(Error::Malformed("CURVE MESSAGE too short"))?;
+            .ok_or(Error::Protocol(
+                ProtocolError::MalformedMessage,
+                "CURVE MESSAGE too short",
+            ))?;
         let nonce = u64::from_be_bytes(nonce_octets);
         if nonce <= self.peer_nonce {
-            return Err(Error::PeerMisbehaved("CURVE MESSAGE nonce not increasing"));
+            return Err(Error::Protocol(
+                ProtocolError::InvalidSequence,
+                "CURVE MESSAGE nonce not increasing",
+            ));
         }
         let mut boxed = BytesMut::from(body.get(NAME.len() + 8..).unwrap_or(&[]));
         let len = open_in_place(
@@ -123,9 +135,10 @@ impl MessageCodec {
         .len();
         self.peer_nonce = nonce;
         let mut plain: Bytes = boxed.freeze().slice(MAC_LEN..MAC_LEN + len);
-        let flags = *plain
-            .first()
-            .ok_or(Error::Malformed("CURVE MESSAGE empty"))?;
+        let flags = *plain.first().ok_or(Error::Protocol(
+            ProtocolError::MalformedMessage,
+            "CURVE MESSAGE empty",
+        ))?;
         plain = plain.slice(1..);
         Ok(Frame {
             more: flags & FLAG_MORE != 0,
@@ -183,7 +196,10 @@ mod tests {
         tampered[last] ^= 1;
         assert_eq!(
             server.decode(Frame::data(tampered, false)),
-            Err(Error::Cryptographic("CURVE box does not open"))
+            Err(Error::Protocol(
+                ProtocolError::Cryptographic,
+                "CURVE box does not open"
+            ))
         );
     }
 }

@@ -29,12 +29,23 @@ pub use keys::{CurvePublicKey, CurveSecretKey, Entropy, KEY_LEN};
 pub use server::CurveServer;
 
 use crate::command::Command;
-use crate::error::{Error, Result};
+use crate::error::{Error, ProtocolError, Result};
 
 /// The reason in an ERROR command body.
 fn command_error(body: &[u8]) -> Result<String> {
-    match Command::decode(&bytes::Bytes::copy_from_slice(body))? {
+    let malformed = Error::Protocol(ProtocolError::MalformedError, "malformed ERROR");
+    match Command::decode(&bytes::Bytes::copy_from_slice(body)).map_err(|_| malformed)? {
         Command::Error(reason) => Ok(reason),
-        _ => Err(Error::Malformed("ERROR")),
+        _ => Err(Error::Protocol(
+            ProtocolError::MalformedError,
+            "malformed ERROR",
+        )),
     }
+}
+
+/// libzmq's basic check of a handshake command: a name length octet and
+/// more than that many octets after it.
+fn well_formed(body: &[u8]) -> bool {
+    body.first()
+        .is_some_and(|&len| body.len() > 1 && body.len() > usize::from(len))
 }

@@ -7,7 +7,7 @@ use crypto_box::aead::generic_array::GenericArray;
 use crypto_box::aead::{AeadCore, AeadInPlace};
 use zeroize::Zeroizing;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ProtocolError, Result};
 
 /// Poly1305 tag length: a box is this much longer than its plaintext.
 pub(super) const MAC_LEN: usize = 16;
@@ -66,7 +66,10 @@ pub(super) fn open_in_place<'a>(
 ) -> Result<&'a mut [u8]> {
     let (mac, body) = boxed
         .split_first_chunk_mut::<MAC_LEN>()
-        .ok_or(Error::Malformed("CURVE box shorter than its MAC"))?;
+        .ok_or(Error::Protocol(
+            ProtocolError::Cryptographic,
+            "CURVE box shorter than its MAC",
+        ))?;
     cipher
         .decrypt_in_place_detached(
             GenericArray::from_slice(nonce),
@@ -74,7 +77,7 @@ pub(super) fn open_in_place<'a>(
             body,
             GenericArray::from_slice(mac),
         )
-        .map_err(|_| Error::Cryptographic("CURVE box does not open"))?;
+        .map_err(|_| Error::Protocol(ProtocolError::Cryptographic, "CURVE box does not open"))?;
     Ok(body)
 }
 

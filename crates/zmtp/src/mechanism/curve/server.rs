@@ -11,12 +11,12 @@ use crypto_secretbox::{KeyInit, XSalsa20Poly1305};
 use zeroize::Zeroizing;
 
 use super::client::{HELLO_LEN, WELCOME_LEN};
-use super::command_error;
 use super::keys::{CurvePublicKey, CurveSecretKey, Entropy, KEY_LEN};
 use super::message::MessageCodec;
 use super::sealing::{long_nonce, open, seal, short_nonce, MAC_LEN};
+use super::{command_error, well_formed};
 use crate::command::{Command, Metadata};
-use crate::error::{Error, Result};
+use crate::error::{Error, ProtocolError, Result};
 use crate::frame::Frame;
 use crate::greeting::MechanismName;
 use crate::mechanism::{HandshakeStatus, Mechanism, ZapReply, ZapRequest};
@@ -93,10 +93,16 @@ impl CurveServer {
 
     fn hello(&mut self, body: &[u8]) -> Result<()> {
         if body.len() != HELLO_LEN {
-            return Err(Error::Malformed("CURVE HELLO is not 200 octets"));
+            return Err(Error::Protocol(
+                ProtocolError::MalformedHello,
+                "CURVE HELLO is not 200 octets",
+            ));
         }
         if body.get(6..8) != Some(&[1, 0]) {
-            return Err(Error::Malformed("CURVE HELLO with an unknown version"));
+            return Err(Error::Protocol(
+                ProtocolError::MalformedHello,
+                "CURVE HELLO with an unknown version",
+            ));
         }
         let client_transient = key_at(body, 80)?;
         let nonce = u64_at(body, 112)?;
@@ -107,7 +113,10 @@ impl CurveServer {
             body.get(120..).unwrap_or(&[]),
         )?;
         if signature.iter().any(|&b| b != 0) {
-            return Err(Error::Cryptographic("CURVE HELLO signature is not zeros"));
+            return Err(Error::Protocol(
+                ProtocolError::Cryptographic,
+                "CURVE HELLO signature is not zeros",
+            ));
         }
         self.hello = Some((client_transient, nonce));
         self.outgoing = Some(self.welcome(client_transient)?);
@@ -150,17 +159,20 @@ impl CurveServer {
 
     fn initiate(&mut self, body: &[u8]) -> Result<()> {
         if body.len() < MIN_INITIATE_LEN {
-            return Err(Error::Malformed("CURVE INITIATE too short"));
+            return Err(Error::Protocol(
+                ProtocolError::MalformedInitiate,
+                "CURVE INITIATE too short",
+            ));
         }
         // The cookie key opens one cookie, once.
-        let cookie_key = self
-            .cookie_key
-            .take()
-            .ok_or(Error::PeerMisbehaved("INITIATE before WELCOME"))?;
-        let (expected_client, _) = self
-            .hello
-            .take()
-            .ok_or(Error::PeerMisbehaved("INITIATE before HELLO"))?;
+        let cookie_key = self.cookie_key.take().ok_or(Error::Protocol(
+            ProtocolError::Unspecified,
+            "INITIATE before WELCOME",
+        ))?;
+        let (expected_client, _) = self.hello.take().ok_or(Error::Protocol(
+            ProtocolError::Unspecified,
+            "INITIATE before HELLO",
+        ))?;
         let cookie_nonce = array_at::<16>(body, 9)?;
         let cookie = open(
             &XSalsa20Poly1305::new((&*cookie_key).into()),
@@ -170,7 +182,10 @@ impl CurveServer {
         drop(cookie_key);
         let client_transient = key_at(&cookie, 0)?;
         if client_transient != expected_client {
-            return Err(Error::Cryptographic("CURVE cookie from another client"));
+            return Err(Error::Protocol(
+                ProtocolError::Cryptographic,
+                "CURVE cookie from another client",
+            ));
         }
         let transient = CurveSecretKey::from_bytes(array_at::<KEY_LEN>(&cookie, KEY_LEN)?);
         let nonce = u64_at(body, 105)?;
@@ -189,13 +204,16 @@ impl CurveServer {
             plain.get(KEY_LEN + 16..128).unwrap_or(&[]),
         )?;
         if key_at(&vouch, 0)? != client_transient {
-            return Err(Error::Cryptographic(
+            return Err(Error::Protocol(
+                ProtocolError::KeyExchange,
                 "CURVE vouch for another transient key",
             ));
         }
-        self.peer = Some(Metadata::decode(&Bytes::copy_from_slice(
-            plain.get(128..).unwrap_or(&[]),
-        ))?);
+        self.peer = Some(
+            Metadata::decode(&Bytes::copy_from_slice(plain.get(128..).unwrap_or(&[]))).map_err(
+                |_| Error::Protocol(ProtocolError::InvalidMetadata, "CURVE INITIATE metadata"),
+            )?,
+        );
         self.client_key = Some(client_key);
         self.session = Some((session, nonce));
         Ok(())
@@ -233,7 +251,10 @@ fn array_at<const N: usize>(bytes: &[u8], at: usize) -> Result<[u8; N]> {
     bytes
         .get(at..at + N)
         .and_then(|b| <[u8; N]>::try_from(b).ok())
-        .ok_or(Error::Malformed("CURVE command too short"))
+        .ok_or(Error::Protocol(
+            ProtocolError::MalformedCommand,
+            "CURVE command too short",
+        ))
 }
 
 fn key_at(bytes: &[u8], at: usize) -> Result<CurvePublicKey> {
@@ -259,11 +280,20 @@ impl Mechanism for CurveServer {
 
     fn handle_command(&mut self, body: &Bytes) -> Result<()> {
         let result = match self.state {
+            _ if !well_formed(body) => Err(Error::Protocol(
+                ProtocolError::MalformedCommand,
+                "malformed command",
+            )),
             State::WaitHello if body.starts_with(b"\x05HELLO") => self.hello(body),
             State::WaitInitiate if body.starts_with(b"\x08INITIATE") => self.initiate(body),
             _ if body.starts_with(b"\x05ERROR") => Err(Error::PeerError(command_error(body)?)),
-            _ => Err(Error::PeerMisbehaved(
+            State::WaitHello | State::WaitInitiate => Err(Error::Protocol(
+                ProtocolError::UnexpectedCommand,
                 "unexpected command in CURVE handshake",
+            )),
+            _ => Err(Error::Protocol(
+                ProtocolError::Unspecified,
+                "command while the CURVE handshake waits",
             )),
         };
         match result {
