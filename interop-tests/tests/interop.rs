@@ -84,6 +84,8 @@ macro_rules! socket_pair {
 
 // Submodules live in tests/interop/ (a file per subject); the paths keep
 // cargo from taking each for a test binary of its own.
+#[path = "interop/curve.rs"]
+mod curve;
 #[path = "interop/dealer.rs"]
 mod dealer;
 #[path = "interop/garbage.rs"]
