@@ -61,6 +61,8 @@ pub enum Transport {
     Tcp,
     /// Unix domain sockets.
     Ipc,
+    /// Unix domain sockets named in Linux's abstract namespace (`ipc://@name`, no file).
+    AbstractIpc,
 }
 
 impl Transport {
@@ -69,6 +71,11 @@ impl Transport {
         match self {
             Transport::Tcp => "tcp://127.0.0.1:*".to_owned(),
             Transport::Ipc => format!("ipc://{}", ipc_path().display()),
+            Transport::AbstractIpc => {
+                static NEXT: AtomicUsize = AtomicUsize::new(0);
+                let n = NEXT.fetch_add(1, Ordering::Relaxed);
+                format!("ipc://@ferrozmq-interop-{}-{n}", std::process::id())
+            }
         }
     }
 }
@@ -100,7 +107,10 @@ pub struct IpcFile(Option<PathBuf>);
 impl IpcFile {
     /// Guards the file of `endpoint`, if it is an ipc one.
     pub fn of(endpoint: &str) -> IpcFile {
-        IpcFile(endpoint.strip_prefix("ipc://").map(PathBuf::from))
+        let path = endpoint
+            .strip_prefix("ipc://")
+            .filter(|p| !p.starts_with('@'));
+        IpcFile(path.map(PathBuf::from))
     }
 }
 

@@ -1,5 +1,6 @@
 //! ferrozmq against real peers: libzmq (C), pyzmq, JeroMQ 0.3.6 (ZMTP/2.0),
-//! a ZMTP 3.0 peer, and a raw-bytes peer sending garbage.
+//! a ZMTP 3.0 peer, a raw-bytes peer sending garbage, and curl (HTTP to a
+//! STREAM socket).
 //!
 //! One test binary with a submodule per subject, to keep linking fast. The
 //! socket-pair modules hold one test per peer × transport × who binds, each
@@ -84,12 +85,16 @@ macro_rules! socket_pair {
 
 // Submodules live in tests/interop/ (a file per subject); the paths keep
 // cargo from taking each for a test binary of its own.
+#[path = "interop/abstract_ipc.rs"]
+mod abstract_ipc;
 #[path = "interop/curve.rs"]
 mod curve;
 #[path = "interop/dealer.rs"]
 mod dealer;
 #[path = "interop/garbage.rs"]
 mod garbage;
+#[path = "interop/http.rs"]
+mod http;
 #[path = "interop/jeromq.rs"]
 mod jeromq;
 #[path = "interop/linger.rs"]

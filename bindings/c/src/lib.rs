@@ -15,7 +15,7 @@
 //!
 //! CURVE is there (`zmq_has("curve")` is 1, RustCrypto's `crypto_box`
 //! underneath). It does **not** provide GSSAPI, PGM/NORM/TIPC/VMCI
-//! transports, ZMQ_STREAM sockets, or libzmq's DRAFT API apart from
+//! transports, or libzmq's DRAFT API apart from
 //! `zmq_msg_routing_id`/`zmq_msg_set_routing_id` and `ZMQ_METADATA`.
 //!
 //! ```c

@@ -257,7 +257,8 @@ pub unsafe extern "C" fn zmq_msg_more(msg: *const zmq_msg_t) -> c_int {
     })
 }
 
-/// Reads a message property: ZMQ_MORE, ZMQ_SHARED, ZMQ_SRCFD (always -1).
+/// Reads a message property: ZMQ_MORE, ZMQ_SHARED, ZMQ_SRCFD (the fd the
+/// message came in on, -1 if none).
 ///
 /// # Safety
 /// `msg` an initialised message.
@@ -269,7 +270,10 @@ pub unsafe extern "C" fn zmq_msg_get(msg: *const zmq_msg_t, property: c_int) -> 
         match property {
             ZMQ_MORE => Ok(c_int::from(m.more())),
             ZMQ_SHARED => Ok(c_int::from(m.shared)),
-            ZMQ_SRCFD => Ok(-1),
+            ZMQ_SRCFD => Ok(match &*m.body {
+                Body::Shared(f) => f.source_fd().unwrap_or(-1),
+                Body::Writable(_) => -1,
+            }),
             _ => Err(Error::Invalid),
         }
     })

@@ -7,8 +7,9 @@ use std::ptr;
 use ferrozmq::{Error, OptionValue, SocketOption};
 
 use crate::consts::{
-    ZMQ_CURVE_PUBLICKEY, ZMQ_CURVE_SECRETKEY, ZMQ_CURVE_SERVERKEY, ZMQ_IPV4ONLY, ZMQ_IPV6,
-    ZMQ_SOCKS_PROXY,
+    ZMQ_BINDTODEVICE, ZMQ_CURVE_PUBLICKEY, ZMQ_CURVE_SECRETKEY, ZMQ_CURVE_SERVERKEY,
+    ZMQ_IPC_FILTER_GID, ZMQ_IPC_FILTER_PID, ZMQ_IPC_FILTER_UID, ZMQ_IPV4ONLY, ZMQ_IPV6,
+    ZMQ_SOCKS_PROXY, ZMQ_TCP_ACCEPT_FILTER,
 };
 use crate::guard::{self, Result};
 use crate::socket::{bytes, socket};
@@ -27,8 +28,8 @@ pub unsafe extern "C" fn zmq_setsockopt(
     guard::int(|| {
         // SAFETY: per this function's contract.
         let (socket, value) = unsafe { (socket(s)?, bytes(optval, optvallen)?) };
-        if option == ZMQ_SOCKS_PROXY && optvallen == 0 && !optval.is_null() {
-            // libzmq: NULL clears the proxy, an empty string is refused.
+        if optvallen == 0 && !optval.is_null() && CLEARED_BY_NULL_ONLY.contains(&option) {
+            // libzmq clears these with (NULL, 0) only; an empty buffer is EINVAL.
             return Err(Error::Invalid);
         }
         if option == ZMQ_IPV4ONLY {
@@ -113,6 +114,16 @@ pub unsafe extern "C" fn zmq_getsockopt(
         Ok(0)
     })
 }
+
+/// Options whose "clear" is (NULL, 0), as libzmq's strict string and set options.
+const CLEARED_BY_NULL_ONLY: [c_int; 6] = [
+    ZMQ_SOCKS_PROXY,
+    ZMQ_TCP_ACCEPT_FILTER,
+    ZMQ_IPC_FILTER_PID,
+    ZMQ_IPC_FILTER_UID,
+    ZMQ_IPC_FILTER_GID,
+    ZMQ_BINDTODEVICE,
+];
 
 fn int(value: &[u8]) -> Result<i32> {
     let raw: [u8; 4] = value.try_into().map_err(|_| Error::Invalid)?;

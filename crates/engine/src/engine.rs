@@ -52,7 +52,7 @@ impl Engine {
         options: Arc<SessionOptions>,
         link: &Arc<SocketLink>,
     ) -> io::Result<(EndpointId, String)> {
-        let bound = bind(endpoint)?;
+        let bound = bind(endpoint, &options.net)?;
         let id = next_endpoint_id();
         let thread = self
             .least_loaded()
@@ -104,6 +104,7 @@ impl Engine {
                 pipe.set_peer_info(crate::pipe::PeerInfo {
                     routing_id: rid.clone(),
                     properties: Vec::new(),
+                    ..Default::default()
                 });
             }
             pipe

@@ -150,6 +150,7 @@ impl InprocRegistry {
         pipe.announce(PeerInfo {
             routing_id: Bytes::new(),
             properties: vec![("Socket-Type".into(), Bytes::from_static(b"DEALER"))],
+            ..Default::default()
         });
         binder.link.post(LinkEvent::Attach(pipe.mirror()));
         Some(pipe)
@@ -178,6 +179,7 @@ fn finish(binder: &InprocPeer, connecter: &InprocPeer, pipe: &Pipe) {
             "Socket-Type".into(),
             Bytes::from_static(binder.socket_type.name().as_bytes()),
         )],
+        ..Default::default()
     });
     pipe.announce(PeerInfo {
         routing_id: connecter.routing_id.clone(),
@@ -185,6 +187,7 @@ fn finish(binder: &InprocPeer, connecter: &InprocPeer, pipe: &Pipe) {
             "Socket-Type".into(),
             Bytes::from_static(connecter.socket_type.name().as_bytes()),
         )],
+        ..Default::default()
     });
 }
 

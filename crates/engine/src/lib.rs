@@ -2,7 +2,8 @@
 //!
 //! It runs I/O threads (one `mio::Poll` loop each) that own listeners and
 //! sessions. A session drives one `ferrozmq_zmtp::Connection` over a tcp or
-//! ipc stream and moves whole messages between it and a [`Pipe`]: two
+//! ipc stream (or, for STREAM sockets, passes raw bytes with no ZMTP) and
+//! moves whole messages between it and a [`Pipe`]: two
 //! lock-free [`Queue`]s bounded by high-water marks, that wake the other
 //! side only when it sleeps. inproc connects two sockets' pipes directly,
 //! with no I/O thread at all.
@@ -45,4 +46,6 @@ pub use pipe::{PeerInfo, PeerRef, Pipe, PushError, Queue, SparseClock};
 pub use reactor::EndpointId;
 pub use sys::{poll_fds, PollFd};
 pub use thread_options::ThreadOptions;
-pub use transport::{Endpoint, EndpointError, SocksProxy};
+pub use transport::{
+    AddressMask, Endpoint, EndpointError, IpcFilters, Keepalive, NetOptions, SocksProxy,
+};

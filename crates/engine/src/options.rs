@@ -6,7 +6,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use ferrozmq_zmtp::Config;
 
-use crate::transport::SocksProxy;
+use crate::transport::{NetOptions, SocksProxy};
 
 /// Everything a session needs to know about its socket.
 #[derive(Debug, Clone)]
@@ -29,10 +29,8 @@ pub struct SessionOptions {
     pub handshake_ivl: Option<Duration>,
     /// Routing id to give the next connected peer (ZMQ_CONNECT_ROUTING_ID).
     pub connect_routing_id: Option<Bytes>,
-    /// Kernel send buffer size (ZMQ_SNDBUF; `None` = OS default).
-    pub sndbuf: Option<usize>,
-    /// Kernel receive buffer size (ZMQ_RCVBUF; `None` = OS default).
-    pub rcvbuf: Option<usize>,
+    /// OS socket settings: buffers, keepalive, backlog, filters, ... .
+    pub net: NetOptions,
     /// ZAP domain sent with authentication requests (ZMQ_ZAP_DOMAIN).
     pub zap_domain: Bytes,
     /// Keep only the last message in each direction (ZMQ_CONFLATE).
@@ -61,8 +59,7 @@ impl SessionOptions {
             immediate: false,
             handshake_ivl: Some(Duration::from_secs(30)),
             connect_routing_id: None,
-            sndbuf: None,
-            rcvbuf: None,
+            net: NetOptions::default(),
             zap_domain: Bytes::new(),
             conflate: false,
             socks_proxy: None,

@@ -236,6 +236,9 @@ pub struct PeerInfo {
     /// Properties readable on received messages: `Socket-Type`, `Identity`,
     /// `Peer-Address`, `User-Id` and application properties.
     pub properties: Vec<(String, bytes::Bytes)>,
+    /// The file descriptor of the connection messages arrive on (ZMQ_SRCFD;
+    /// `None` for inproc).
+    pub source_fd: Option<std::os::fd::RawFd>,
 }
 
 impl PeerInfo {

@@ -492,6 +492,8 @@ impl Reactor {
         if let Some(Some(Slot::Listener(l))) = self.slots.get(token.0) {
             loop {
                 match l.listener.accept() {
+                    // Refused by an accept filter: dropping the stream closes it.
+                    Ok(stream) if !l.options.net.admits(&stream) => {}
                     Ok(stream) => accepted.push((
                         stream,
                         l.id,

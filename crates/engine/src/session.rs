@@ -27,9 +27,7 @@ use crate::notify::Notify;
 use crate::options::SessionOptions;
 use crate::pipe::{PeerInfo, Pipe, PushError};
 use crate::reactor::{Ctx, EndpointId, SessionWake};
-use crate::transport::{
-    connect_to_proxy, Endpoint, ProxyConnect, SocksHandshake, SocksProxy, Stream,
-};
+use crate::transport::{open_stream, Endpoint, ProxyConnect, SocksHandshake, Stream};
 
 mod raw;
 
@@ -105,8 +103,12 @@ pub(crate) struct Session {
     partial: Vec<Bytes>,
     stalled: Option<Msg>,
     reconnect_at: Option<Instant>,
+    /// A TCP connect in progress is given up at this time (ZMQ_CONNECT_TIMEOUT).
+    connect_deadline: Option<Instant>,
     reconnect_ivl: Option<Duration>,
     linger_deadline: Option<Instant>,
+    /// The socket's close (and its linger then) has been taken into account.
+    close_seen: bool,
     terminating: bool,
     armed: Option<Instant>,
     started: bool,
@@ -147,7 +149,9 @@ impl Session {
             partial: Vec::new(),
             stalled: None,
             reconnect_at: None,
+            connect_deadline: None,
             linger_deadline: None,
+            close_seen: false,
             terminating: false,
             armed: None,
             started: false,
@@ -175,10 +179,14 @@ impl Session {
 
     /// The next time the session wants to run, if it is newly set.
     pub(crate) fn deadline(&mut self) -> Option<Instant> {
-        let mut d = [self.reconnect_at, self.linger_deadline]
-            .into_iter()
-            .flatten()
-            .min();
+        let mut d = [
+            self.reconnect_at,
+            self.connect_deadline,
+            self.linger_deadline,
+        ]
+        .into_iter()
+        .flatten()
+        .min();
         if let State::Active(a) = &self.state {
             for t in [a.handshake_deadline, a.connection.poll_timeout()]
                 .into_iter()
@@ -250,17 +258,24 @@ impl Session {
         }
     }
 
-    /// Linger bookkeeping once the socket has closed its side.
+    /// Linger bookkeeping once the socket has closed its side. The socket's
+    /// linger at close bounds every wait, even one begun earlier (a
+    /// disconnect, or a STREAM closing this connection).
     fn check_socket_closed(&mut self, now: Instant) {
+        if self.link.is_closed() && !self.close_seen {
+            self.close_seen = true;
+            if let Some(linger) = self.link.linger() {
+                self.terminating = true;
+                let d = linger_end(now, linger);
+                self.linger_deadline = Some(self.linger_deadline.map_or(d, |x| x.min(d)));
+            }
+        }
         let closed =
             self.link.is_closed() || self.pipe.as_ref().is_some_and(|p| p.inbound.is_closed());
         if (closed || self.terminating) && self.linger_deadline.is_none() {
             self.terminating = true;
             let linger = self.link.linger().unwrap_or(self.options.linger);
-            self.linger_deadline = Some(match linger {
-                Some(d) => now + d,
-                None => now + Duration::from_secs(u64::from(u32::MAX)),
-            });
+            self.linger_deadline = Some(linger_end(now, linger));
         }
     }
 
@@ -321,13 +336,19 @@ impl Session {
             return State::Dead;
         };
         if !self.wants_connection() {
+            // No reconnect is due any more: a stale time would spin the timer.
+            self.reconnect_at = None;
             return State::Idle;
         }
         if self.reconnect_at.is_some_and(|at| at > ctx.now) {
             return State::Idle;
         }
         self.reconnect_at = None;
-        match open_stream(endpoint, self.options.socks_proxy.as_ref()) {
+        match open_stream(
+            endpoint,
+            &self.options.net,
+            self.options.socks_proxy.as_ref(),
+        ) {
             Ok(mut stream) => {
                 if let Err(_e) = ctx.registry.register(
                     &mut stream,
@@ -337,6 +358,9 @@ impl Session {
                     return self.schedule_reconnect(ctx.now);
                 }
                 self.emit(EventKind::ConnectDelayed, 115);
+                if matches!(stream, Stream::Tcp(_)) {
+                    self.connect_deadline = self.options.net.connect_timeout.map(|t| ctx.now + t);
+                }
                 State::Connecting(stream)
             }
             Err(_) => self.schedule_reconnect(ctx.now),
@@ -347,13 +371,20 @@ impl Session {
         match stream.take_error() {
             Ok(None) => {}
             _ => {
+                self.connect_deadline = None;
                 let _ = ctx.registry.deregister(&mut stream);
                 return self.schedule_reconnect(ctx.now);
             }
         }
         if !stream.is_connected() {
+            if self.connect_deadline.is_some_and(|d| ctx.now >= d) {
+                self.connect_deadline = None;
+                let _ = ctx.registry.deregister(&mut stream);
+                return self.schedule_reconnect(ctx.now);
+            }
             return State::Connecting(stream);
         }
+        self.connect_deadline = None;
         if let (Some(proxy), Role::Connecter(Endpoint::Tcp { host, port })) =
             (&self.options.socks_proxy, &self.role)
         {
@@ -405,7 +436,7 @@ impl Session {
 
     /// Starts ZMTP (or raw mode) on a connected stream.
     fn activate(&mut self, ctx: &mut Ctx<'_>, mut stream: Stream) -> State {
-        stream.set_nodelay();
+        stream.tune(&self.options.net);
         if matches!(self.role, Role::Accepted(_)) {
             let _ = ctx.registry.register(
                 &mut stream,
@@ -643,6 +674,7 @@ impl Session {
                 info.properties.push((name.to_owned(), value.clone()));
             }
         }
+        info.source_fd = Some(a.stream.raw_fd());
         let address = a.stream.peer_address();
         if !address.is_empty() {
             info.properties
@@ -900,6 +932,11 @@ fn write_queue(fd: RawFd, q: &mut TransmitQueue) -> Result<Flushed, Failure> {
     }
 }
 
+/// When a wait of `linger` (`None` = forever) that starts `now` ends.
+fn linger_end(now: Instant, linger: Option<Duration>) -> Instant {
+    now + linger.unwrap_or(Duration::from_secs(u64::from(u32::MAX)))
+}
+
 /// The request id we put in ZAP requests (one request per connection at a time).
 const ZAP_REQUEST_ID: &[u8] = b"1";
 
@@ -927,23 +964,4 @@ fn parse_zap_reply(msg: Msg) -> Option<ZapReply> {
 /// libzmq's ZMQ_PROTOCOL_ERROR_* value for a handshake failure.
 fn protocol_error_code(e: &ZmtpError) -> u32 {
     e.protocol_code()
-}
-
-/// Starts connecting to `endpoint`, or for tcp to the SOCKS5 proxy if set.
-fn open_stream(endpoint: &Endpoint, proxy: Option<&SocksProxy>) -> io::Result<Stream> {
-    if let (Endpoint::Tcp { .. }, Some(proxy)) = (endpoint, proxy) {
-        return connect_to_proxy(proxy);
-    }
-    match endpoint {
-        Endpoint::Tcp { .. } => {
-            let addrs = endpoint.connect_addrs()?;
-            let addr = addrs
-                .first()
-                .copied()
-                .ok_or_else(|| io::Error::from(io::ErrorKind::AddrNotAvailable))?;
-            Ok(Stream::Tcp(mio::net::TcpStream::connect(addr)?))
-        }
-        Endpoint::Ipc(path) => Ok(Stream::Unix(mio::net::UnixStream::connect(path)?)),
-        Endpoint::Inproc(_) => Err(io::Error::from(io::ErrorKind::InvalidInput)),
-    }
 }

@@ -5,7 +5,8 @@
 //! automatic reconnection, high-water marks and background I/O threads. The
 //! wire protocol is ZMTP 3.1, so peers can be libzmq, pyzmq, NetMQ or JeroMQ.
 //!
-//! Also: PUB/SUB/XPUB/XSUB, a poller over sockets and file descriptors,
+//! Also: PUB/SUB/XPUB/XSUB, STREAM (raw TCP to peers that speak no ZeroMQ,
+//! such as HTTP clients), a poller over sockets and file descriptors,
 //! proxies, socket monitors, and NULL, PLAIN and CURVE security. It does
 //! **not** (yet) offer the draft socket types.
 //!

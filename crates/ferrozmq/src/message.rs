@@ -83,6 +83,13 @@ impl Message {
     pub fn peer_routing_id(&self) -> Option<&Bytes> {
         self.peer.as_ref().map(|p| &p.routing_id)
     }
+
+    /// The file descriptor of the tcp or ipc connection this message came
+    /// in on (ZMQ_SRCFD); `None` for inproc and for messages not received.
+    /// It is only meaningful while that connection lasts.
+    pub fn source_fd(&self) -> Option<i32> {
+        self.peer.as_ref().and_then(|p| p.source_fd)
+    }
 }
 
 impl From<Bytes> for Message {

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use ferrozmq::{Context, SocketOption, SocketType};
 use interop_tests::exchange::{play, Counts, OurSocket, Role};
 use interop_tests::peer::{parse_done, Peer, PeerKind};
-use interop_tests::{free_port, ipc_path, payload, IpcFile, Transport};
+use interop_tests::{free_port, payload, IpcFile, Transport};
 
 const COUNT: u32 = 3;
 
@@ -16,7 +16,7 @@ const COUNT: u32 = 3;
 fn late_endpoint(transport: Transport) -> String {
     match transport {
         Transport::Tcp => format!("tcp://127.0.0.1:{}", free_port()),
-        Transport::Ipc => format!("ipc://{}", ipc_path().display()),
+        Transport::Ipc | Transport::AbstractIpc => transport.bind_endpoint(),
     }
 }
 

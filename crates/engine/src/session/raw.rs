@@ -85,6 +85,7 @@ impl Session {
         if let (Role::Connecter(_), Some(rid)) = (&self.role, &self.options.connect_routing_id) {
             info.routing_id = rid.clone();
         }
+        info.source_fd = Some(stream.raw_fd());
         let address = stream.peer_address();
         if !address.is_empty() {
             info.properties

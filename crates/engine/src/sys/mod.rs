@@ -7,9 +7,7 @@
 use std::io;
 use std::os::fd::{FromRawFd, OwnedFd, RawFd};
 
-mod connect;
 mod thread;
-pub(crate) use connect::connect_from;
 #[cfg(test)]
 pub(crate) use thread::current_thread_cpus;
 pub(crate) use thread::{set_current_thread_affinity, set_current_thread_scheduling};
@@ -134,5 +132,124 @@ pub(crate) fn ticks() -> u64 {
         static EPOCH: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
         let epoch = EPOCH.get_or_init(std::time::Instant::now);
         u64::try_from(epoch.elapsed().as_nanos()).unwrap_or(u64::MAX)
+    }
+}
+
+/// Takes over an already bound and listening socket that the application
+/// created (ZMQ_USE_FD). The caller must pass an fd it no longer uses: the
+/// returned socket owns it and closes it on drop, as libzmq does on unbind.
+/// Fails with EBADF for a closed fd, EINVAL for anything that is not a
+/// listening stream socket, and EADDRINUSE for an fd an earlier bind took
+/// over and still holds (two owners would close it twice), leaving the fd
+/// untouched. Keep the returned [`Adopted`] until the socket is closed.
+pub(crate) fn adopt_listener(fd: RawFd) -> io::Result<(socket2::Socket, Adopted)> {
+    // SAFETY: F_GETFD has no memory arguments; it only tells whether `fd` is open.
+    if fd < 0 || unsafe { libc::fcntl(fd, libc::F_GETFD) } < 0 {
+        return Err(io::Error::from_raw_os_error(libc::EBADF));
+    }
+    // SAFETY: `fd` is open (checked above) and only borrowed for these checks.
+    let borrowed = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
+    let probe = socket2::SockRef::from(&borrowed);
+    let listening = probe.r#type()? == socket2::Type::STREAM && probe.is_listener()?;
+    if !listening {
+        return Err(io::Error::from_raw_os_error(libc::EINVAL));
+    }
+    let mut adopted = ADOPTED
+        .lock()
+        .map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+    if !adopted.insert(fd) {
+        return Err(io::Error::from_raw_os_error(libc::EADDRINUSE));
+    }
+    // SAFETY: the application handed `fd` over (ZMQ_USE_FD semantics); it is an
+    // open listening socket that no other adopted socket owns (checked
+    // above), and from now on only this `Socket` closes it.
+    Ok((unsafe { socket2::Socket::from_raw_fd(fd) }, Adopted(fd)))
+}
+
+/// Descriptors [`adopt_listener`] handed out and not yet released.
+static ADOPTED: std::sync::Mutex<std::collections::BTreeSet<RawFd>> =
+    std::sync::Mutex::new(std::collections::BTreeSet::new());
+
+/// An fd taken over by [`adopt_listener`]; dropping it (after the socket
+/// closed) lets the number be adopted again.
+#[derive(Debug)]
+pub(crate) struct Adopted(RawFd);
+
+impl Drop for Adopted {
+    fn drop(&mut self) {
+        if let Ok(mut adopted) = ADOPTED.lock() {
+            adopted.remove(&self.0);
+        }
+    }
+}
+
+/// The credentials of the process at the other end of a Unix-domain socket
+/// (`SO_PEERCRED`), as they were when it connected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PeerCred {
+    pub(crate) pid: i32,
+    pub(crate) uid: u32,
+    pub(crate) gid: u32,
+}
+
+/// Reads the peer's credentials of a connected Unix-domain socket.
+pub(crate) fn peer_cred(fd: RawFd) -> io::Result<PeerCred> {
+    let mut cred = libc::ucred {
+        pid: 0,
+        uid: 0,
+        gid: 0,
+    };
+    let mut len = std::mem::size_of::<libc::ucred>() as libc::socklen_t;
+    // SAFETY: `cred` and `len` are live locals of the sizes we pass; `fd` is
+    // open per the contract.
+    let rc = unsafe {
+        libc::getsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_PEERCRED,
+            (&mut cred as *mut libc::ucred).cast(),
+            &mut len,
+        )
+    };
+    if rc != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(PeerCred {
+        pid: cred.pid,
+        uid: cred.uid,
+        gid: cred.gid,
+    })
+}
+
+/// Every group the user `uid` belongs to (its primary group and the groups
+/// that list it as a member), looked up through the system's user database.
+/// Empty when the user is unknown.
+pub(crate) fn user_groups(uid: u32) -> Vec<u32> {
+    let mut buf = vec![0 as libc::c_char; 16 * 1024];
+    // SAFETY: passwd is plain data; all-zero is a valid value to be filled in.
+    let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
+    let mut found: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: every pointer refers to a live local of the size passed; the
+    // strings written into `buf` are only read while `buf` lives.
+    let rc = unsafe { libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut found) };
+    if rc != 0 || found.is_null() {
+        return Vec::new();
+    }
+    let mut groups: Vec<libc::gid_t> = vec![0; 64];
+    loop {
+        let mut count = groups.len() as libc::c_int;
+        // SAFETY: `pwd.pw_name` points into `buf` (NUL-terminated, alive);
+        // `groups` holds `count` entries and getgrouplist writes at most that many.
+        let rc =
+            unsafe { libc::getgrouplist(pwd.pw_name, pwd.pw_gid, groups.as_mut_ptr(), &mut count) };
+        let count = usize::try_from(count).unwrap_or(0);
+        if rc >= 0 {
+            groups.truncate(count);
+            return groups;
+        }
+        if count <= groups.len() || groups.len() >= 65_536 {
+            return Vec::new();
+        }
+        groups.resize(count, 0);
     }
 }

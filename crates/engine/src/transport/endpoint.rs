@@ -27,6 +27,8 @@ pub enum EndpointError {
     Invalid,
     /// Unknown transport (EPROTONOSUPPORT).
     UnsupportedTransport,
+    /// An ipc path too long for a Unix-domain socket address (ENAMETOOLONG).
+    NameTooLong,
 }
 
 impl Endpoint {
@@ -36,7 +38,12 @@ impl Endpoint {
         match transport {
             "tcp" => parse_tcp(address),
             "ipc" => {
-                if address.is_empty() {
+                // sun_path holds 108 bytes with the terminating NUL; `@name`
+                // (Linux's abstract namespace) needs a name.
+                if address.len() >= IPC_PATH_MAX {
+                    return Err(EndpointError::NameTooLong);
+                }
+                if address.is_empty() || address == "@" {
                     return Err(EndpointError::Invalid);
                 }
                 Ok(Endpoint::Ipc(PathBuf::from(address)))
@@ -54,42 +61,80 @@ impl Endpoint {
         }
     }
 
-    /// Addresses to bind to (TCP only): `*` means every IPv4 interface.
-    pub fn bind_addr(&self) -> std::io::Result<SocketAddr> {
-        match self {
-            Endpoint::Tcp { host, port } => {
-                let host = if host == "*" {
-                    "0.0.0.0"
-                } else {
-                    host.as_str()
-                };
-                resolve(host, *port)
+    /// Parses an endpoint given to connect. TCP addresses first pass
+    /// libzmq's quick syntax check (host of letters, digits and `.-:%;[]_*`,
+    /// numeric port), so `tcp://in val id:1234` fails at once with EINVAL
+    /// rather than at resolution time.
+    pub fn parse_connect(s: &str) -> Result<Endpoint, EndpointError> {
+        if let Some(address) = s.strip_prefix("tcp://") {
+            if !tcp_connect_syntax_ok(address) {
+                return Err(EndpointError::Invalid);
             }
+        }
+        Endpoint::parse(s)
+    }
+
+    /// The address to bind to (TCP only): `*` means every interface (IPv6
+    /// and IPv4 with `ipv6`, else IPv4); a host name resolves to its first
+    /// IPv4 address (first IPv6 one preferred with `ipv6`).
+    pub fn bind_addr(&self, ipv6: bool) -> std::io::Result<SocketAddr> {
+        match self {
+            Endpoint::Tcp { host, port } if host == "*" => {
+                let any: std::net::IpAddr = if ipv6 {
+                    std::net::Ipv6Addr::UNSPECIFIED.into()
+                } else {
+                    std::net::Ipv4Addr::UNSPECIFIED.into()
+                };
+                Ok(SocketAddr::new(any, *port))
+            }
+            Endpoint::Tcp { .. } => self
+                .connect_addrs(ipv6)?
+                .into_iter()
+                .next()
+                .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::AddrNotAvailable)),
             _ => Err(std::io::Error::from(std::io::ErrorKind::InvalidInput)),
         }
     }
 
-    /// Addresses to connect to (TCP only), resolving host names.
-    pub fn connect_addrs(&self) -> std::io::Result<Vec<SocketAddr>> {
+    /// Addresses to connect to (TCP only), resolving host names: IPv4 ones
+    /// only unless `ipv6`, which puts IPv6 ones first. IP literals are taken
+    /// as written.
+    pub fn connect_addrs(&self, ipv6: bool) -> std::io::Result<Vec<SocketAddr>> {
         match self {
             Endpoint::Tcp { host, port } => {
                 let host = host.trim_start_matches('[').trim_end_matches(']');
-                Ok((host, *port).to_socket_addrs()?.collect())
+                if let Ok(ip) = host.parse::<std::net::IpAddr>() {
+                    return Ok(vec![SocketAddr::new(ip, *port)]);
+                }
+                let mut addrs: Vec<SocketAddr> = (host, *port).to_socket_addrs()?.collect();
+                if ipv6 {
+                    addrs.sort_by_key(|a| !a.is_ipv6());
+                } else {
+                    addrs.retain(SocketAddr::is_ipv4);
+                }
+                Ok(addrs)
             }
             _ => Err(std::io::Error::from(std::io::ErrorKind::InvalidInput)),
         }
     }
 }
 
-fn resolve(host: &str, port: u16) -> std::io::Result<SocketAddr> {
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    if let Ok(ip) = host.parse::<std::net::IpAddr>() {
-        return Ok(SocketAddr::new(ip, port));
-    }
-    (host, port)
-        .to_socket_addrs()?
+/// Bytes in a Unix-domain socket path, with its terminating NUL.
+const IPC_PATH_MAX: usize = 108;
+
+/// libzmq's quick check of a `tcp://` connect address: the host is made of
+/// letters, digits and `.-:%;[]_*`, and the text after the last `:` starts
+/// with a digit.
+fn tcp_connect_syntax_ok(address: &str) -> bool {
+    let mut chars = address.chars();
+    let first_ok = chars
         .next()
-        .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::AddrNotAvailable))
+        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '[' || c == ':');
+    let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || ".-:%;[]_*".contains(c));
+    let port_ok = address
+        .rsplit_once(':')
+        .is_some_and(|(_, port)| port.starts_with(|c: char| c.is_ascii_digit()));
+    first_ok && rest_ok && port_ok
 }
 
 fn parse_tcp(address: &str) -> Result<Endpoint, EndpointError> {
@@ -132,6 +177,47 @@ mod tests {
     use super::*;
 
     #[test]
+    fn connect_syntax_as_libzmq() {
+        for bad in [
+            "tcp://in val id:1234",
+            "tcp://",
+            "tcp://localhost:invalid",
+            "tcp://192.168.0.200:*",
+            "tcp://-host:1",
+            "tcp://host:",
+        ] {
+            assert_eq!(
+                Endpoint::parse_connect(bad),
+                Err(EndpointError::Invalid),
+                "{bad}"
+            );
+        }
+        for good in [
+            "tcp://localhost:1234",
+            "tcp://[::1]:1234",
+            "tcp://127.0.0.1:5555",
+            "tcp://eth0:1;10.0.0.1:5555",
+            "tcp://fe80::1%eth0:1",
+            "ipc://@x",
+        ] {
+            assert!(Endpoint::parse_connect(good).is_ok(), "{good}");
+        }
+    }
+
+    #[test]
+    fn ipc_names_as_libzmq() {
+        let long = format!("ipc://{}", "a".repeat(108));
+        assert_eq!(Endpoint::parse(&long), Err(EndpointError::NameTooLong));
+        let fits = format!("ipc://{}", "a".repeat(107));
+        assert!(Endpoint::parse(&fits).is_ok());
+        assert_eq!(Endpoint::parse("ipc://@"), Err(EndpointError::Invalid));
+        assert_eq!(
+            Endpoint::parse("ipc://@name"),
+            Ok(Endpoint::Ipc("@name".into()))
+        );
+    }
+
+    #[test]
     fn parses_transports() {
         assert_eq!(
             Endpoint::parse("tcp://127.0.0.1:5555"),
@@ -166,6 +252,6 @@ mod tests {
             Err(EndpointError::UnsupportedTransport)
         );
         let e = Endpoint::parse("tcp://localhost:1").unwrap();
-        assert!(!e.connect_addrs().unwrap().is_empty());
+        assert!(!e.connect_addrs(false).unwrap().is_empty());
     }
 }

@@ -1,14 +1,20 @@
 //! Transports: endpoint parsing and the byte streams that carry ZMTP.
 
 mod bind;
+mod connect;
 mod endpoint;
+mod filter;
+mod net_options;
 mod proxied;
 mod socks;
 mod stream;
 
 pub(crate) use bind::bind;
+pub(crate) use connect::{ipc_sockaddr, open_stream};
 pub(crate) use endpoint::tcp_endpoint_string;
 pub use endpoint::{Endpoint, EndpointError};
+pub use filter::{AddressMask, IpcFilters};
+pub use net_options::{Keepalive, NetOptions};
 pub(crate) use proxied::{connect_to_proxy, ProxyConnect};
 pub(crate) use socks::Handshake as SocksHandshake;
 pub use socks::SocksProxy;

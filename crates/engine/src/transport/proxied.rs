@@ -3,25 +3,17 @@
 
 use std::io;
 
+use super::connect::{first_address, tcp_connect};
 use super::socks::{Handshake, SocksError, SocksProxy};
-use super::Stream;
+use super::{NetOptions, Stream};
 
 /// Starts a non-blocking connect to the proxy, from its `source;` address
 /// if it has one.
-pub(crate) fn connect_to_proxy(proxy: &SocksProxy) -> io::Result<Stream> {
+pub(crate) fn connect_to_proxy(proxy: &SocksProxy, net: &NetOptions) -> io::Result<Stream> {
     let (source, endpoint) = proxy
         .route()
         .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
-    let addr = endpoint
-        .connect_addrs()?
-        .first()
-        .copied()
-        .ok_or_else(|| io::Error::from(io::ErrorKind::AddrNotAvailable))?;
-    let stream = match source {
-        Some(source) => mio::net::TcpStream::from_std(crate::sys::connect_from(source, addr)?),
-        None => mio::net::TcpStream::connect(addr)?,
-    };
-    Ok(Stream::Tcp(stream))
+    tcp_connect(first_address(&endpoint, net)?, source, net)
 }
 
 /// A stream to the proxy and the handshake it carries.

@@ -53,7 +53,7 @@ impl SocksProxy {
         let source = source
             .map(|s| {
                 Endpoint::parse(&format!("tcp://{s}"))?
-                    .bind_addr()
+                    .bind_addr(false)
                     .map_err(|_| EndpointError::Invalid)
             })
             .transpose()?;

@@ -65,9 +65,12 @@ impl Stream {
         }
     }
 
-    pub(crate) fn set_nodelay(&self) {
+    /// Applies the connection-level options (TCP_NODELAY, keepalive, ...)
+    /// to a freshly connected or accepted stream; best effort, as a failure
+    /// here must not lose the connection.
+    pub(crate) fn tune(&self, net: &super::NetOptions) {
         if let Stream::Tcp(s) = self {
-            let _ = s.set_nodelay(true);
+            let _ = net.tune_connected_tcp(&socket2::SockRef::from(s));
         }
     }
 
@@ -104,47 +107,79 @@ impl Source for Stream {
 
 /// A listening socket.
 #[derive(Debug)]
-pub(crate) enum Listener {
+pub(crate) struct Listener {
+    /// Set for a socket the application handed over (ZMQ_USE_FD). Fields
+    /// drop in order: the number is released just before `socket` closes
+    /// it, so a correct program that gets the number back from the kernel
+    /// can always hand it over again.
+    _adopted: Option<crate::sys::Adopted>,
+    socket: ListenerSocket,
+}
+
+#[derive(Debug)]
+enum ListenerSocket {
     Tcp(TcpListener),
     Unix(UnixListener),
 }
 
 impl Listener {
+    pub(crate) fn tcp(listener: TcpListener) -> Listener {
+        Listener {
+            socket: ListenerSocket::Tcp(listener),
+            _adopted: None,
+        }
+    }
+
+    pub(crate) fn unix(listener: UnixListener) -> Listener {
+        Listener {
+            socket: ListenerSocket::Unix(listener),
+            _adopted: None,
+        }
+    }
+
+    /// Marks the socket as one the application handed over.
+    pub(crate) fn adopted(self, guard: crate::sys::Adopted) -> Listener {
+        Listener {
+            _adopted: Some(guard),
+            ..self
+        }
+    }
+
     pub(crate) fn raw_fd(&self) -> std::os::fd::RawFd {
         use std::os::fd::AsRawFd;
-        match self {
-            Listener::Tcp(l) => l.as_raw_fd(),
-            Listener::Unix(l) => l.as_raw_fd(),
+        match &self.socket {
+            ListenerSocket::Tcp(l) => l.as_raw_fd(),
+            ListenerSocket::Unix(l) => l.as_raw_fd(),
         }
     }
 
     pub(crate) fn accept(&self) -> io::Result<Stream> {
-        match self {
-            Listener::Tcp(l) => l.accept().map(|(s, _)| Stream::Tcp(s)),
-            Listener::Unix(l) => l.accept().map(|(s, _)| Stream::Unix(s)),
+        match &self.socket {
+            ListenerSocket::Tcp(l) => l.accept().map(|(s, _)| Stream::Tcp(s)),
+            ListenerSocket::Unix(l) => l.accept().map(|(s, _)| Stream::Unix(s)),
         }
     }
 }
 
 impl Source for Listener {
     fn register(&mut self, r: &Registry, t: Token, i: Interest) -> io::Result<()> {
-        match self {
-            Listener::Tcp(s) => s.register(r, t, i),
-            Listener::Unix(s) => s.register(r, t, i),
+        match &mut self.socket {
+            ListenerSocket::Tcp(s) => s.register(r, t, i),
+            ListenerSocket::Unix(s) => s.register(r, t, i),
         }
     }
 
     fn reregister(&mut self, r: &Registry, t: Token, i: Interest) -> io::Result<()> {
-        match self {
-            Listener::Tcp(s) => s.reregister(r, t, i),
-            Listener::Unix(s) => s.reregister(r, t, i),
+        match &mut self.socket {
+            ListenerSocket::Tcp(s) => s.reregister(r, t, i),
+            ListenerSocket::Unix(s) => s.reregister(r, t, i),
         }
     }
 
     fn deregister(&mut self, r: &Registry) -> io::Result<()> {
-        match self {
-            Listener::Tcp(s) => s.deregister(r),
-            Listener::Unix(s) => s.deregister(r),
+        match &mut self.socket {
+            ListenerSocket::Tcp(s) => s.deregister(r),
+            ListenerSocket::Unix(s) => s.deregister(r),
         }
     }
 }

@@ -3,6 +3,7 @@
 mod curve;
 mod monitor;
 mod options;
+mod transport_options;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -118,7 +119,7 @@ impl Socket {
     /// Accepts connections on `endpoint` (`tcp://*:5555`, `ipc:///tmp/x`, `inproc://name`).
     pub fn bind(&mut self, endpoint: &str) -> Result<()> {
         self.check_open()?;
-        let parsed = parse_endpoint(endpoint)?;
+        let parsed = parse_endpoint(endpoint, Endpoint::parse)?;
         match &parsed {
             Endpoint::Inproc(name) => {
                 self.ctx
@@ -151,7 +152,7 @@ impl Socket {
     /// Connects to `endpoint`; the peer need not exist yet (reconnects until it does).
     pub fn connect(&mut self, endpoint: &str) -> Result<()> {
         self.check_open()?;
-        let parsed = parse_endpoint(endpoint)?;
+        let parsed = parse_endpoint(endpoint, Endpoint::parse_connect)?;
         match &parsed {
             Endpoint::Inproc(name) => {
                 let pipe = self.ctx.engine()?.inproc().connect(
@@ -223,6 +224,7 @@ impl Socket {
             Record::Bound { id, .. } => {
                 self.link.set_linger(self.options.linger_duration());
                 self.ctx.engine()?.remove(id);
+                self.close_accepted_pipes(endpoint);
             }
             Record::InprocBound { name, .. } => {
                 let _ = self.ctx.engine()?.inproc().unbind(&name, &self.link);
@@ -534,6 +536,19 @@ impl Socket {
         }
     }
 
+    /// Unbind ends the connections the endpoint accepted at once, as libzmq
+    /// does: nothing more arrives or leaves through them while the I/O
+    /// thread catches up; what they already delivered can still be received.
+    fn close_accepted_pipes(&mut self, endpoint: &str) {
+        self.process_link_events();
+        for pipe in self.pattern.pipes() {
+            if &*pipe.endpoint == endpoint {
+                pipe.outbound.close();
+                pipe.inbound.close();
+            }
+        }
+    }
+
     fn process_link_events(&mut self) {
         while let Some(event) = self.link.take_event() {
             match event {
@@ -598,9 +613,16 @@ impl Drop for Socket {
     }
 }
 
-fn parse_endpoint(endpoint: &str) -> Result<Endpoint> {
-    Endpoint::parse(endpoint).map_err(|e| match e {
+fn parse_endpoint(
+    endpoint: &str,
+    parse: fn(&str) -> std::result::Result<Endpoint, EndpointError>,
+) -> Result<Endpoint> {
+    parse(endpoint).map_err(|e| match e {
         EndpointError::Invalid => Error::Invalid,
         EndpointError::UnsupportedTransport => Error::ProtocolNotSupported,
+        EndpointError::NameTooLong => Error::Os(ENAMETOOLONG),
     })
 }
+
+/// Linux's errno for a name too long (this crate has no libc for one number).
+const ENAMETOOLONG: i32 = 36;

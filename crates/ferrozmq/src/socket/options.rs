@@ -9,6 +9,7 @@ use ferrozmq_zmtp::{
 };
 use zeroize::Zeroizing;
 
+use super::transport_options::TransportOptions;
 use crate::curve::{key_from_option, os_entropy};
 use crate::error::{Error, Result};
 
@@ -64,14 +65,17 @@ pub enum SocketOption {
     LastEndpoint = 32,
     /// ZMQ_ROUTER_MANDATORY: unroutable messages fail with EHOSTUNREACH.
     RouterMandatory = 33,
-    /// ZMQ_TCP_KEEPALIVE (accepted and stored).
+    /// ZMQ_TCP_KEEPALIVE: SO_KEEPALIVE on TCP connections (1 on, 0 off, -1 OS default).
     TcpKeepalive = 34,
-    /// ZMQ_TCP_KEEPALIVE_CNT (accepted and stored).
+    /// ZMQ_TCP_KEEPALIVE_CNT: keepalive probes before giving up (-1 = OS default).
     TcpKeepaliveCnt = 35,
-    /// ZMQ_TCP_KEEPALIVE_IDLE (accepted and stored).
+    /// ZMQ_TCP_KEEPALIVE_IDLE: idle seconds before the first probe (-1 = OS default).
     TcpKeepaliveIdle = 36,
-    /// ZMQ_TCP_KEEPALIVE_INTVL (accepted and stored).
+    /// ZMQ_TCP_KEEPALIVE_INTVL: seconds between keepalive probes (-1 = OS default).
     TcpKeepaliveIntvl = 37,
+    /// ZMQ_TCP_ACCEPT_FILTER: accept TCP peers only from this network (CIDR);
+    /// repeat to add networks, empty to clear (write-only).
+    TcpAcceptFilter = 38,
     /// ZMQ_IMMEDIATE: queue only for completed connections.
     Immediate = 39,
     /// ZMQ_XPUB_VERBOSE: pass duplicate subscriptions up (XPUB).
@@ -106,9 +110,16 @@ pub enum SocketOption {
     ZapDomain = 55,
     /// ZMQ_ROUTER_HANDOVER: a new peer with a known routing id takes it over.
     RouterHandover = 56,
-    /// ZMQ_TOS (accepted and stored).
+    /// ZMQ_TOS: IP type-of-service byte of TCP connections (0 = OS default).
     Tos = 57,
-    /// ZMQ_CONNECT_ROUTING_ID: routing id for the next connected peer (ROUTER).
+    /// ZMQ_IPC_FILTER_PID: accept ipc peers of this process id (repeat to
+    /// add, empty to clear; write-only).
+    IpcFilterPid = 58,
+    /// ZMQ_IPC_FILTER_UID: accept ipc peers of this user id (write-only).
+    IpcFilterUid = 59,
+    /// ZMQ_IPC_FILTER_GID: accept ipc peers in this group (write-only).
+    IpcFilterGid = 60,
+    /// ZMQ_CONNECT_ROUTING_ID: routing id for the next connected peer (ROUTER, STREAM).
     ConnectRoutingId = 61,
     /// ZMQ_HANDSHAKE_IVL: ms allowed for the handshake (0 = no limit).
     HandshakeIvl = 66,
@@ -137,10 +148,16 @@ pub enum SocketOption {
     XpubVerboser = 78,
     /// ZMQ_CONNECT_TIMEOUT: ms allowed for a TCP connect (0 = OS default).
     ConnectTimeout = 79,
-    /// ZMQ_TCP_MAXRT (accepted and stored).
+    /// ZMQ_TCP_MAXRT: ms sent data may stay unacknowledged before the
+    /// connection drops (TCP_USER_TIMEOUT; 0 = OS default).
     TcpMaxrt = 80,
     /// ZMQ_THREAD_SAFE: whether the socket is thread-safe (read-only, 0).
     ThreadSafe = 81,
+    /// ZMQ_USE_FD: bind takes over this already bound, listening socket
+    /// (and closes it on unbind) instead of making one (-1 = none).
+    UseFd = 89,
+    /// ZMQ_BINDTODEVICE: bind every socket to this network interface (SO_BINDTODEVICE).
+    BindToDevice = 92,
     /// ZMQ_METADATA: add an application property ("X-Name:value").
     Metadata = 95,
     /// ZMQ_SOCKS_USERNAME: user name for the SOCKS5 proxy (at most 255
@@ -154,7 +171,7 @@ impl SocketOption {
     /// The option with libzmq's number `n`.
     pub fn from_raw(n: i32) -> Option<SocketOption> {
         use SocketOption::*;
-        const ALL: [SocketOption; 64] = [
+        const ALL: [SocketOption; 70] = [
             Affinity,
             RoutingId,
             Subscribe,
@@ -217,6 +234,12 @@ impl SocketOption {
             ConnectTimeout,
             TcpMaxrt,
             ThreadSafe,
+            TcpAcceptFilter,
+            IpcFilterPid,
+            IpcFilterUid,
+            IpcFilterGid,
+            UseFd,
+            BindToDevice,
             SocksUsername,
             SocksPassword,
         ];
@@ -293,6 +316,7 @@ pub(crate) struct Options {
     pub(crate) tcp_maxrt: i32,
     pub(crate) socks: SocksProxy,
     pub(crate) misc: [i32; 4],
+    pub(crate) transport: TransportOptions,
     pub(crate) stream_notify: bool,
     /// Set by the socket for the message being sent: its first frame came
     /// with SNDMORE (STREAM routes only such a frame; not an option users set).
@@ -354,6 +378,7 @@ impl Options {
                 password: Bytes::new(),
             },
             misc: [0; 4],
+            transport: TransportOptions::default(),
             stream_notify: true,
             sndmore: false,
             sparse: false,
@@ -457,7 +482,13 @@ impl Options {
                 self.heartbeat_ttl = v;
             }
             O::HeartbeatTimeout => self.heartbeat_timeout = at_least(value, -1)?,
-            O::TcpKeepalive => self.tcp_keepalive[0] = at_least(value, -1)?,
+            O::TcpKeepalive => {
+                let v = int(value)?;
+                if !(-1..=1).contains(&v) {
+                    return Err(Error::Invalid);
+                }
+                self.tcp_keepalive[0] = v;
+            }
             O::TcpKeepaliveCnt => self.tcp_keepalive[1] = at_least(value, -1)?,
             O::TcpKeepaliveIdle => self.tcp_keepalive[2] = at_least(value, -1)?,
             O::TcpKeepaliveIntvl => self.tcp_keepalive[3] = at_least(value, -1)?,
@@ -469,6 +500,12 @@ impl Options {
             O::MulticastHops => self.misc[2] = at_least(value, 1)?,
             O::Blocky => self.misc[3] = int(value)?,
             O::Metadata => self.add_metadata(value)?,
+            O::UseFd
+            | O::BindToDevice
+            | O::TcpAcceptFilter
+            | O::IpcFilterPid
+            | O::IpcFilterUid
+            | O::IpcFilterGid => self.transport.set(option, value, self.ipv6)?,
             O::SocksProxy => {
                 let address = std::str::from_utf8(value).map_err(|_| Error::Invalid)?;
                 self.socks.address = address.to_owned();
@@ -554,6 +591,7 @@ impl Options {
             O::XpubManual => Int(i32::from(self.xpub_manual)),
             O::XpubNodrop => Int(i32::from(self.xpub_nodrop)),
             O::Blocky => Int(self.misc[3]),
+            O::UseFd | O::BindToDevice => self.transport.get(option)?,
             O::SocksProxy => OptionValue::Str(self.socks.address.clone()),
             O::SocksUsername => OptionValue::Str(lossy(Some(&self.socks.username))),
             O::SocksPassword => OptionValue::Str(lossy(Some(&self.socks.password))),
@@ -642,8 +680,7 @@ impl Options {
         s.immediate = self.immediate;
         s.handshake_ivl = ms(self.handshake_ivl);
         s.connect_routing_id = self.connect_routing_id.clone();
-        s.sndbuf = usize::try_from(self.sndbuf).ok();
-        s.rcvbuf = usize::try_from(self.rcvbuf).ok();
+        s.net = self.net_options();
         s.zap_domain = self.zap_domain.clone();
         s.socks_proxy = (!self.socks.address.is_empty()).then(|| self.socks.clone());
         s.raw = self.socket_type == SocketType::Stream;

@@ -97,6 +97,26 @@ fn linger_zero_drops_and_term_returns() {
     assert!(t.elapsed() < Duration::from_secs(2));
 }
 
+/// ZMQ_LINGER counts as it stands at close, not as it was at connect
+/// (libzmq hands the socket's current linger to every session it closes).
+#[test]
+fn linger_set_after_connect_applies_at_close() {
+    let ctx = Context::new();
+    let mut push = socket(&ctx, SocketType::Push);
+    push.set_option(SocketOption::Linger, -1).unwrap();
+    push.connect("tcp://127.0.0.1:1").unwrap();
+    push.send("never delivered", 0).unwrap();
+    push.set_option(SocketOption::Linger, 0).unwrap();
+    push.close();
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || done.send(ctx.term()));
+    let term = finished.recv_timeout(Duration::from_secs(5));
+    assert!(
+        term.is_ok(),
+        "zmq_ctx_term waited as if LINGER were still -1"
+    );
+}
+
 /// A sender blocked at the HWM with no timeout is woken when the receiver
 /// drains the queue (no lost wake-ups), over every transport.
 #[test]

@@ -20,4 +20,6 @@ mod repeated_connect;
 mod reqrep;
 mod router;
 mod security;
+mod stream;
 mod tools;
+mod transport_options;

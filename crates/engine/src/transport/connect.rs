@@ -1,0 +1,106 @@
+//! Opening outgoing connections: a non-blocking connect on a socket made
+//! with the transport options, finished later by the session. (socket2
+//! makes every socket close-on-exec.)
+
+use std::io;
+use std::net::SocketAddr;
+use std::os::unix::ffi::OsStringExt;
+use std::path::Path;
+
+use socket2::{Domain, SockAddr, Socket, Type};
+
+use super::{connect_to_proxy, Endpoint, NetOptions, SocksProxy, Stream};
+
+/// Starts connecting to `endpoint` (for tcp, to the SOCKS5 `proxy` if
+/// there is one); the stream becomes writable once connected.
+pub(crate) fn open_stream(
+    endpoint: &Endpoint,
+    net: &NetOptions,
+    proxy: Option<&SocksProxy>,
+) -> io::Result<Stream> {
+    match endpoint {
+        Endpoint::Tcp { .. } => match proxy {
+            Some(proxy) => connect_to_proxy(proxy, net),
+            None => tcp_connect(first_address(endpoint, net)?, None, net),
+        },
+        Endpoint::Ipc(path) => {
+            let socket = Socket::new(Domain::UNIX, Type::STREAM, None)?;
+            socket.set_nonblocking(true)?;
+            start_connect(&socket, &ipc_sockaddr(path)?)?;
+            Ok(Stream::Unix(mio::net::UnixStream::from_std(socket.into())))
+        }
+        Endpoint::Inproc(_) => Err(io::Error::from(io::ErrorKind::InvalidInput)),
+    }
+}
+
+/// The address to dial for a tcp endpoint (see [`Endpoint::connect_addrs`]).
+pub(crate) fn first_address(endpoint: &Endpoint, net: &NetOptions) -> io::Result<SocketAddr> {
+    endpoint
+        .connect_addrs(net.ipv6)?
+        .first()
+        .copied()
+        .ok_or_else(|| io::Error::from(io::ErrorKind::AddrNotAvailable))
+}
+
+/// Starts a non-blocking TCP connect to `target`, from `source` if given,
+/// on a socket carrying the transport options (buffers, TOS, device).
+pub(crate) fn tcp_connect(
+    target: SocketAddr,
+    source: Option<SocketAddr>,
+    net: &NetOptions,
+) -> io::Result<Stream> {
+    let socket = Socket::new(Domain::for_address(target), Type::STREAM, None)?;
+    socket.set_nonblocking(true)?;
+    net.prepare_tcp(&socket)?;
+    if let Some(source) = source {
+        socket.bind(&SockAddr::from(source))?;
+    }
+    start_connect(&socket, &SockAddr::from(target))?;
+    Ok(Stream::Tcp(mio::net::TcpStream::from_std(socket.into())))
+}
+
+/// The socket address of an ipc path; `@name` is a name in Linux's abstract
+/// namespace (a leading NUL byte, no file), as in libzmq.
+pub(crate) fn ipc_sockaddr(path: &Path) -> io::Result<SockAddr> {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    match bytes.split_first() {
+        Some((b'@', name)) => {
+            let mut raw = Vec::with_capacity(bytes.len());
+            raw.push(0);
+            raw.extend_from_slice(name);
+            SockAddr::unix(std::ffi::OsString::from_vec(raw))
+        }
+        _ => SockAddr::unix(path),
+    }
+}
+
+fn start_connect(socket: &Socket, addr: &SockAddr) -> io::Result<()> {
+    match socket.connect(addr) {
+        Ok(()) => Ok(()),
+        Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connects_from_the_given_source() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let target = listener.local_addr().unwrap();
+        let source: SocketAddr = "127.0.0.1:0".parse().unwrap();
+        let net = NetOptions::default();
+        let Stream::Tcp(stream) = tcp_connect(target, Some(source), &net).unwrap() else {
+            panic!("a tcp connect makes a tcp stream");
+        };
+        let (accepted, from) = listener.accept().unwrap();
+        assert_eq!(from, stream.local_addr().unwrap());
+        assert_eq!(accepted.local_addr().unwrap(), target);
+
+        // A source that is not ours cannot be bound.
+        let foreign: SocketAddr = "192.0.2.1:0".parse().unwrap();
+        assert!(tcp_connect(target, Some(foreign), &net).is_err());
+    }
+}
