@@ -3,7 +3,7 @@
 usage: curve.py server TYPE SECRET ALLOWED
            Binds tcp://127.0.0.1:* as a CURVE server (TYPE REP, ROUTER or PUB)
            with the Z85 secret key SECRET, and prints "endpoint <ep>". A ZAP
-           handler answers 200 (user id "py-user") for the client whose Z85
+           handler answers 200 (user id "their-user") for the client whose Z85
            public key is ALLOWED and 400 for any other. REP and ROUTER answer
            each request BODY with "echo BODY USER-ID"; PUB publishes
            "news <n>" every 10 ms.
@@ -43,7 +43,7 @@ def zap_handler(ctx, allowed, ready):
         version, request_id, mechanism = request[0], request[1], request[5]
         key = request[6] if mechanism == b"CURVE" and len(request) == 7 else b""
         if key == allowed:
-            reply = [version, request_id, b"200", b"OK", b"py-user", b""]
+            reply = [version, request_id, b"200", b"OK", b"their-user", b""]
         else:
             reply = [version, request_id, b"400", b"unknown key", b"", b""]
         handler.send_multipart(reply)

@@ -1,27 +1,36 @@
-//! CURVE against pyzmq's libzmq, through `peers/python/curve.py`: each side
-//! as server in turn, with a ZAP handler on the server side that admits one
+//! CURVE against Debian's libzmq (`peers/c/curve.c`) and pyzmq's libzmq
+//! (`peers/python/curve.py`): each side as server in turn, with a ZAP handler on the server side that admits one
 //! client key, for REQ/REP, DEALER/ROUTER and PUB/SUB over tcp. A wrong
 //! server key or an unknown client key gets no traffic through, and the
 //! server keeps serving its good peers.
 
+use std::ffi::OsString;
+use std::sync::OnceLock;
 use std::thread;
 use std::time::Duration;
 
 use ferrozmq::{Context, CurveKeyPair, CurvePublicKey, Error, Socket, SocketOption, SocketType};
-use interop_tests::peer::{python_program, Peer, PeerKind};
+use interop_tests::peer::{c_program, python_program, Peer, PeerKind};
 
-fn peer(args: &[&str]) -> Option<Peer> {
-    Peer::spawn_program(PeerKind::Pyzmq, python_program("curve.py"), args)
+fn peer(kind: PeerKind, args: &[&str]) -> Option<Peer> {
+    // Built once per run: tests run in parallel.
+    static C_PEER: OnceLock<Result<Vec<OsString>, String>> = OnceLock::new();
+    let program = match kind {
+        PeerKind::Libzmq => C_PEER.get_or_init(|| c_program("curve")).clone(),
+        _ => python_program("curve.py"),
+    };
+    Peer::spawn_program(kind, program, args)
 }
 
 /// Starts their CURVE server of `kind` that admits `allowed`.
 fn their_server(
+    peer_kind: PeerKind,
     kind: &str,
     keys: &CurveKeyPair,
     allowed: &CurvePublicKey,
 ) -> Option<(Peer, String)> {
     let secret = keys.secret.to_z85();
-    let mut server = peer(&["server", kind, &secret, &allowed.to_z85()])?;
+    let mut server = peer(peer_kind, &["server", kind, &secret, &allowed.to_z85()])?;
     let endpoint = server.bound_endpoint();
     Some((server, endpoint))
 }
@@ -54,16 +63,20 @@ fn ask(client: &mut Socket, dealer: bool, text: &str) -> Result<String, Error> {
     }
 }
 
-fn their_server_checks_our_key(their_kind: &str, ours: SocketType) {
+fn their_server_checks_our_key(peer_kind: PeerKind, their_kind: &str, ours: SocketType) {
     let server_keys = CurveKeyPair::generate().unwrap();
     let good = CurveKeyPair::generate().unwrap();
-    let Some((_server, endpoint)) = their_server(their_kind, &server_keys, &good.public) else {
+    let Some((_server, endpoint)) = their_server(peer_kind, their_kind, &server_keys, &good.public)
+    else {
         return;
     };
     let ctx = Context::new();
     let dealer = ours == SocketType::Dealer;
     let mut client = our_client(&ctx, ours, &endpoint, &good, &server_keys.public);
-    assert_eq!(ask(&mut client, dealer, "one").unwrap(), "echo one py-user");
+    assert_eq!(
+        ask(&mut client, dealer, "one").unwrap(),
+        "echo one their-user"
+    );
 
     // An unknown client key: refused by their ZAP handler.
     let stranger = CurveKeyPair::generate().unwrap();
@@ -82,26 +95,16 @@ fn their_server_checks_our_key(their_kind: &str, ours: SocketType) {
         let text = format!("again {i}");
         assert_eq!(
             ask(&mut client, dealer, &text).unwrap(),
-            format!("echo {text} py-user")
+            format!("echo {text} their-user")
         );
     }
 }
 
-#[test]
-fn pyzmq_rep_server_checks_our_req_key() {
-    their_server_checks_our_key("REP", SocketType::Req);
-}
-
-#[test]
-fn pyzmq_router_server_checks_our_dealer_key() {
-    their_server_checks_our_key("ROUTER", SocketType::Dealer);
-}
-
-#[test]
-fn pyzmq_pub_server_to_our_sub() {
+fn their_pub_server_to_our_sub(peer_kind: PeerKind) {
     let server_keys = CurveKeyPair::generate().unwrap();
     let good = CurveKeyPair::generate().unwrap();
-    let Some((_server, endpoint)) = their_server("PUB", &server_keys, &good.public) else {
+    let Some((_server, endpoint)) = their_server(peer_kind, "PUB", &server_keys, &good.public)
+    else {
         return;
     };
     let ctx = Context::new();
@@ -191,67 +194,126 @@ fn recv_with_user(server: &mut Socket) -> Result<(Vec<bytes::Bytes>, String), Er
 }
 
 fn their_client(
+    peer_kind: PeerKind,
     kind: &str,
     endpoint: &str,
     server: &CurvePublicKey,
     keys: &CurveKeyPair,
     count: u32,
 ) -> Option<Vec<String>> {
-    let mut client = peer(&[
-        "client",
-        kind,
-        endpoint,
-        &server.to_z85(),
-        &keys.public.to_z85(),
-        &keys.secret.to_z85(),
-        &count.to_string(),
-    ])?;
+    let mut client = peer(
+        peer_kind,
+        &[
+            "client",
+            kind,
+            endpoint,
+            &server.to_z85(),
+            &keys.public.to_z85(),
+            &keys.secret.to_z85(),
+            &count.to_string(),
+        ],
+    )?;
     Some(client.finish(Duration::from_secs(30)))
 }
 
-fn our_server_checks_their_key(ours: SocketType, their_kind: &str) {
+fn our_server_checks_their_key(peer_kind: PeerKind, ours: SocketType, their_kind: &str) {
     let ctx = Context::new();
     let server_keys = CurveKeyPair::generate().unwrap();
     let good = CurveKeyPair::generate().unwrap();
     let _zap = start_zap(&ctx, good.public);
     let (_server, endpoint) = our_server(&ctx, ours, &server_keys);
 
-    let Some(lines) = their_client(their_kind, &endpoint, &server_keys.public, &good, 5) else {
+    let Some(lines) = their_client(
+        peer_kind,
+        their_kind,
+        &endpoint,
+        &server_keys.public,
+        &good,
+        5,
+    ) else {
         return;
     };
     assert_eq!(lines.last().map(String::as_str), Some("done"), "{lines:?}");
     assert_eq!(lines[0], "reply echo req 0 rust-user");
 
     let stranger = CurveKeyPair::generate().unwrap();
-    let lines = their_client(their_kind, &endpoint, &server_keys.public, &stranger, 1).unwrap();
+    let lines = their_client(
+        peer_kind,
+        their_kind,
+        &endpoint,
+        &server_keys.public,
+        &stranger,
+        1,
+    )
+    .unwrap();
     assert_eq!(lines, ["timeout"]);
     let impostor = CurveKeyPair::generate().unwrap().public;
-    let lines = their_client(their_kind, &endpoint, &impostor, &good, 1).unwrap();
+    let lines = their_client(peer_kind, their_kind, &endpoint, &impostor, &good, 1).unwrap();
     assert_eq!(lines, ["timeout"]);
 
-    let lines = their_client(their_kind, &endpoint, &server_keys.public, &good, 3).unwrap();
+    let lines = their_client(
+        peer_kind,
+        their_kind,
+        &endpoint,
+        &server_keys.public,
+        &good,
+        3,
+    )
+    .unwrap();
     assert_eq!(lines.last().map(String::as_str), Some("done"), "{lines:?}");
 }
 
-#[test]
-fn our_rep_server_checks_pyzmq_req_key() {
-    our_server_checks_their_key(SocketType::Rep, "REQ");
-}
-
-#[test]
-fn our_router_server_checks_pyzmq_dealer_key() {
-    our_server_checks_their_key(SocketType::Router, "DEALER");
-}
-
-#[test]
-fn our_pub_server_to_pyzmq_sub() {
+fn our_pub_server_to_their_sub(peer_kind: PeerKind) {
     let ctx = Context::new();
     let server_keys = CurveKeyPair::generate().unwrap();
     let good = CurveKeyPair::generate().unwrap();
     let _zap = start_zap(&ctx, good.public);
     let (_server, endpoint) = our_server(&ctx, SocketType::Pub, &server_keys);
-    let Some(lines) = their_client("SUB", &endpoint, &server_keys.public, &good, 5) else {
+    let Some(lines) = their_client(peer_kind, "SUB", &endpoint, &server_keys.public, &good, 5)
+    else {
         return;
     };
     assert_eq!(lines.last().map(String::as_str), Some("done"), "{lines:?}");
 }
+
+/// The six cases for one implementation.
+macro_rules! curve_cases {
+    ($name:ident, $kind:expr) => {
+        mod $name {
+            use super::*;
+
+            #[test]
+            fn their_rep_server_checks_our_req_key() {
+                their_server_checks_our_key($kind, "REP", SocketType::Req);
+            }
+
+            #[test]
+            fn their_router_server_checks_our_dealer_key() {
+                their_server_checks_our_key($kind, "ROUTER", SocketType::Dealer);
+            }
+
+            #[test]
+            fn their_pub_to_our_sub() {
+                their_pub_server_to_our_sub($kind);
+            }
+
+            #[test]
+            fn our_rep_server_checks_their_req_key() {
+                our_server_checks_their_key($kind, SocketType::Rep, "REQ");
+            }
+
+            #[test]
+            fn our_router_server_checks_their_dealer_key() {
+                our_server_checks_their_key($kind, SocketType::Router, "DEALER");
+            }
+
+            #[test]
+            fn our_pub_to_their_sub() {
+                our_pub_server_to_their_sub($kind);
+            }
+        }
+    };
+}
+
+curve_cases!(libzmq, PeerKind::Libzmq);
+curve_cases!(pyzmq, PeerKind::Pyzmq);
