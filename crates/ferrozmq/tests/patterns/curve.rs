@@ -175,3 +175,57 @@ fn curve_key_options_in_raw_and_z85_forms() {
         OptionValue::Int(1)
     );
 }
+
+#[test]
+fn half_finished_curve_handshakes_do_not_block_good_clients() {
+    use std::io::Write;
+    use std::net::TcpStream;
+
+    use ferrozmq_zmtp::greeting::{Greeting, MechanismName};
+
+    let ctx = Context::new();
+    let server_keys = CurveKeyPair::generate().unwrap();
+    let mut server = socket(&ctx, SocketType::Rep);
+    server.set_curve_server(&server_keys).unwrap();
+    server.set_option(SocketOption::HandshakeIvl, 300).unwrap();
+    server.set_option(SocketOption::RcvTimeo, 2000).unwrap();
+    let ep = bind(&mut server, "tcp");
+    let addr = ep.trim_start_matches("tcp://");
+    let greeting = Greeting::new(MechanismName::CURVE, false).encode(0);
+
+    // One stops after its greeting, one after half a HELLO, one sends a
+    // HELLO of the wrong size, one a HELLO whose box does not open.
+    let mut strays = Vec::new();
+    for hello in [
+        None,
+        Some(vec![0x04, 200, 5]),
+        Some(vec![0x04, 3, 5, b'H', b'I']),
+    ] {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream.write_all(&greeting).unwrap();
+        if let Some(hello) = hello {
+            stream.write_all(&hello).unwrap();
+        }
+        strays.push(stream);
+    }
+    let mut forged = vec![0x04, 200, 5];
+    forged.extend_from_slice(b"HELLO\x01\x00");
+    forged.resize(2 + 200, 7);
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.write_all(&greeting).unwrap();
+    stream.write_all(&forged).unwrap();
+    strays.push(stream);
+
+    let keys = CurveKeyPair::generate().unwrap();
+    let mut good = socket(&ctx, SocketType::Req);
+    good.set_curve_client(&keys, &server_keys.public).unwrap();
+    good.set_option(SocketOption::RcvTimeo, 2000).unwrap();
+    good.connect(&ep).unwrap();
+    for i in 0..3 {
+        good.send(format!("ping {i}").as_str(), 0).unwrap();
+        assert_eq!(server.recv_string(0).unwrap(), format!("ping {i}"));
+        server.send("pong", 0).unwrap();
+        assert_eq!(good.recv_string(0).unwrap(), "pong");
+    }
+    drop(strays);
+}
