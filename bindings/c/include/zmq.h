@@ -734,7 +734,7 @@ size_t zmq_msg_size(const struct zmq_msg_t *msg);
 // 1 if more frames of this message follow, else 0.
 int zmq_msg_more(const struct zmq_msg_t *msg);
 
-// Reads a message property: ZMQ_MORE, ZMQ_SHARED, ZMQ_SRCFD (the fd the
+// Reads a message property: ZMQ_MORE, ZMQ_SHARED or ZMQ_SRCFD.
 int zmq_msg_get(const struct zmq_msg_t *msg, int property);
 
 // Sets a message property: none can be set, so always EINVAL (as libzmq).

@@ -257,8 +257,9 @@ pub unsafe extern "C" fn zmq_msg_more(msg: *const zmq_msg_t) -> c_int {
     })
 }
 
-/// Reads a message property: ZMQ_MORE, ZMQ_SHARED, ZMQ_SRCFD (the fd the
-/// message came in on, -1 if none).
+/// Reads a message property: ZMQ_MORE, ZMQ_SHARED or ZMQ_SRCFD.
+///
+/// ZMQ_SRCFD is the descriptor the message came in on, -1 if none.
 ///
 /// # Safety
 /// `msg` an initialised message.

@@ -1,8 +1,11 @@
 //! Sockets: create/close, bind/connect, send/recv of buffers, monitors.
 
+use std::collections::VecDeque;
 use std::ffi::CStr;
+use std::mem::ManuallyDrop;
 use std::os::raw::{c_char, c_int, c_void};
 use std::ptr;
+use std::sync::Mutex;
 
 use bytes::Bytes;
 use ferrozmq::{Error, Socket, SocketType};
@@ -11,10 +14,14 @@ use crate::consts::ZMQ_SNDMORE;
 use crate::ctx;
 use crate::guard::{self, Result};
 
-/// What a socket handle (`void *`) points to.
+/// What a socket handle (`void *`) points to. The tag comes first (repr C),
+/// so reading it is in bounds whatever handle a caller passes.
+#[repr(C)]
 pub struct SocketHandle {
     tag: u32,
-    pub(crate) socket: Socket,
+    /// Taken out (and closed) by `zmq_close`; the handle itself lives on a
+    /// while in [`GRAVEYARD`].
+    pub(crate) socket: ManuallyDrop<Socket>,
 }
 
 /// `struct iovec` from `<sys/uio.h>`, for `zmq_sendiov`/`zmq_recviov`.
@@ -42,7 +49,7 @@ pub unsafe extern "C" fn zmq_socket(context: *mut c_void, type_: c_int) -> *mut 
         let socket = ctx::with_signals_blocked(|| ctx.context.socket(kind))?;
         Ok(Box::into_raw(Box::new(SocketHandle {
             tag: SOCKET_TAG,
-            socket,
+            socket: ManuallyDrop::new(socket),
         }))
         .cast())
     })
@@ -61,7 +68,11 @@ pub unsafe extern "C" fn zmq_close(s: *mut c_void) -> c_int {
         // tag shows it is still live; the caller gives up the handle.
         let mut handle = unsafe { Box::from_raw(s.cast::<SocketHandle>()) };
         handle.tag = 0;
-        handle.socket.close();
+        // SAFETY: the tag was live, so the socket is still in the handle;
+        // the dead tag keeps anyone from reaching it again.
+        let socket = unsafe { ManuallyDrop::take(&mut handle.socket) };
+        bury(handle);
+        socket.close();
         Ok(0)
     })
 }
@@ -320,6 +331,28 @@ pub unsafe extern "C" fn zmq_socket_monitor(
     })
 }
 
+/// Recently closed handles, kept (with their socket taken out) so that a
+/// call on a just-closed handle, such as a second `zmq_close`, reads a dead
+/// tag and fails with ENOTSOCK rather than reading freed memory. libzmq's
+/// reaper frees its sockets late in the same way.
+static GRAVEYARD: Mutex<VecDeque<Box<SocketHandle>>> = Mutex::new(VecDeque::new());
+
+/// How many closed handles [`GRAVEYARD`] keeps before freeing the oldest.
+const GRAVEYARD_SIZE: usize = 4096;
+
+/// Keeps a closed handle in the graveyard, freeing the oldest beyond its size.
+fn bury(handle: Box<SocketHandle>) {
+    let oldest = match GRAVEYARD.lock() {
+        Ok(mut graves) => {
+            graves.push_back(handle);
+            (graves.len() > GRAVEYARD_SIZE).then(|| graves.pop_front())
+        }
+        // A poisoned lock: just free it (dropping takes no socket: it was taken).
+        Err(_) => None,
+    };
+    drop(oldest);
+}
+
 /// The socket behind a handle; ENOTSOCK for NULL or anything else.
 ///
 /// # Safety
@@ -338,7 +371,7 @@ pub(crate) unsafe fn socket<'a>(handle: *mut c_void) -> Result<&'a mut Socket> {
         return Err(Error::NotSocket);
     }
     // SAFETY: the tag says this is a live SocketHandle used by this thread only.
-    Ok(unsafe { &mut (*handle).socket })
+    Ok(unsafe { &mut *(*handle).socket })
 }
 
 /// A C string argument as UTF-8; EINVAL for NULL or invalid text.

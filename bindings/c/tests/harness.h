@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <sys/time.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 extern int passed, failed;
@@ -60,6 +61,8 @@ void test_monitor (void *ctx);
 void test_plain (void);
 void test_proxy (void);
 void test_device (void);
+void test_closed_handles (void);
+void test_fork (void);
 void test_z85_and_curve (void);
 void test_utils (void);
 void test_timers (void);

@@ -458,6 +458,8 @@ int main (int argc, char **argv)
     test_utils ();
     test_timers ();
     test_term_wakes_blocked_calls ();
+    test_closed_handles ();
+    test_fork ();
     test_signals_interrupt_blocking_calls ();
 
     if (argc > 1 && strcmp (argv[1], "--expect-ferrozmq") == 0)

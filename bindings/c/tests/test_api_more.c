@@ -598,6 +598,60 @@ void test_term_wakes_blocked_calls (void)
     CHECK ((intptr_t) args[1] == ETERM);
 }
 
+/* A closed handle fails with ENOTSOCK, also on a second zmq_close; a socket
+ * closed by another thread after zmq_ctx_term began ends the term. */
+void test_closed_handles (void)
+{
+    void *ctx = zmq_ctx_new ();
+    void *s = zmq_socket (ctx, ZMQ_PAIR);
+    CHECK_OK (zmq_close (s));
+    if (on_ferrozmq) {
+        /* libzmq frees its sockets later, in its reaper thread: there the
+         * same calls read freed memory, so only ours is checked. */
+        CHECK_ERR (zmq_close (s), ENOTSOCK);
+        CHECK_ERR (zmq_send (s, "x", 1, 0), ENOTSOCK);
+    }
+    void *pair = zmq_socket (ctx, ZMQ_PAIR);
+    CHECK_OK (zmq_bind (pair, "inproc://closed-late"));
+    void *args[2] = {pair, NULL};
+    void *thread = zmq_threadstart (blocked_recv, args);
+    usleep (20000);
+    CHECK_OK (zmq_ctx_term (ctx));
+    zmq_threadclose (thread);
+    CHECK ((intptr_t) args[1] == ETERM);
+}
+
+/* After fork the parent's context goes on working; the child closes what it
+ * inherited, terminates that context without crashing and uses a new one. */
+void test_fork (void)
+{
+    void *ctx = zmq_ctx_new ();
+    void *pull = sock (ctx, ZMQ_PULL);
+    char endpoint[64];
+    bind_tcp (pull, endpoint, sizeof endpoint);
+    pid_t pid = fork ();
+    if (pid == 0) {
+        zmq_close (pull);
+        zmq_ctx_term (ctx);
+        void *child = zmq_ctx_new ();
+        void *push = zmq_socket (child, ZMQ_PUSH);
+        int ok = push && zmq_connect (push, endpoint) == 0;
+        for (int i = 0; ok && i < 5; i++)
+            ok = zmq_send (push, "Hello", 5, 0) == 5;
+        zmq_close (push);
+        zmq_ctx_term (child);
+        _exit (ok ? 0 : 1);
+    }
+    CHECK (pid > 0);
+    for (int i = 0; i < 5; i++)
+        expect_str (pull, "Hello");
+    int status = -1;
+    CHECK (waitpid (pid, &status, 0) == pid);
+    CHECK (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+    zmq_close (pull);
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
 static void on_alarm (int sig)
 {
     (void) sig;

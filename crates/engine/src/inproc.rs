@@ -117,7 +117,7 @@ impl InprocRegistry {
             None => {
                 pipe.inbound.set_reader(connecter.link.signaler.clone());
                 pipe.outbound.set_writer(connecter.link.signaler.clone());
-                pipe.outbound.set_hwm(connecter.sndhwm);
+                pipe.outbound.set_writer_hwm(connecter.sndhwm);
                 pipe.inbound.set_conflate(connecter.conflate);
                 reg.pending
                     .entry(name.to_owned())
@@ -164,10 +164,10 @@ fn finish(binder: &InprocPeer, connecter: &InprocPeer, pipe: &Pipe) {
     pipe.inbound.set_writer(binder.link.signaler.clone());
     pipe.outbound.set_reader(binder.link.signaler.clone());
     pipe.outbound.set_writer(connecter.link.signaler.clone());
-    pipe.outbound
-        .set_hwm(sum_hwm(connecter.sndhwm, binder.rcvhwm));
-    pipe.inbound
-        .set_hwm(sum_hwm(binder.sndhwm, connecter.rcvhwm));
+    pipe.outbound.set_writer_hwm(connecter.sndhwm);
+    pipe.outbound.set_reader_hwm(binder.rcvhwm);
+    pipe.inbound.set_writer_hwm(binder.sndhwm);
+    pipe.inbound.set_reader_hwm(connecter.rcvhwm);
     pipe.inbound.set_conflate(connecter.conflate);
     pipe.outbound.set_conflate(binder.conflate);
     if binder.probe_router {
@@ -189,12 +189,4 @@ fn finish(binder: &InprocPeer, connecter: &InprocPeer, pipe: &Pipe) {
         )],
         ..Default::default()
     });
-}
-
-fn sum_hwm(a: usize, b: usize) -> usize {
-    if a == 0 || b == 0 {
-        0
-    } else {
-        a + b
-    }
 }

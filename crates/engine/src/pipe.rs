@@ -34,6 +34,9 @@ pub struct Queue {
     /// The writer's last look at `popped`.
     popped_seen: CachePadded<AtomicUsize>,
     hwm: AtomicUsize,
+    /// The writer's and the reader's shares of `hwm`, once set (inproc
+    /// queues hold both sockets' marks; a socket may change its own).
+    shares: Mutex<(Option<usize>, Option<usize>)>,
     writer_blocked: AtomicBool,
     closed: AtomicBool,
     conflate: AtomicBool,
@@ -69,6 +72,7 @@ impl Queue {
             popped: CachePadded::new(AtomicUsize::new(0)),
             popped_seen: CachePadded::new(AtomicUsize::new(0)),
             hwm: AtomicUsize::new(hwm),
+            shares: Mutex::new((None, None)),
             writer_blocked: AtomicBool::new(false),
             closed: AtomicBool::new(false),
             conflate: AtomicBool::new(false),
@@ -90,6 +94,37 @@ impl Queue {
     /// Changes the high-water mark (0 = unlimited).
     pub fn set_hwm(&self, hwm: usize) {
         self.hwm.store(hwm, Ordering::Relaxed);
+    }
+
+    /// Sets the writer's share of the high-water mark (its SNDHWM). With a
+    /// reader's share too, the mark is their sum, or unlimited if either is
+    /// 0 (libzmq's inproc pipes); alone, it is the mark.
+    pub fn set_writer_hwm(&self, hwm: usize) {
+        self.set_share(|s| s.0 = Some(hwm));
+    }
+
+    /// Sets the reader's share of the high-water mark (its RCVHWM); see
+    /// [`Queue::set_writer_hwm`].
+    pub fn set_reader_hwm(&self, hwm: usize) {
+        self.set_share(|s| s.1 = Some(hwm));
+    }
+
+    fn set_share(&self, change: impl FnOnce(&mut (Option<usize>, Option<usize>))) {
+        let Ok(mut shares) = self.shares.lock() else {
+            return;
+        };
+        change(&mut shares);
+        let hwm = match *shares {
+            (Some(0), Some(_)) | (Some(_), Some(0)) => 0,
+            (Some(w), Some(r)) => w.saturating_add(r),
+            (Some(one), None) | (None, Some(one)) => one,
+            (None, None) => return,
+        };
+        self.set_hwm(hwm);
+        // A higher mark may have made room for a blocked writer.
+        if let Some(w) = self.writer.get() {
+            w.notify();
+        }
     }
 
     /// Keeps only the newest message (ZMQ_CONFLATE): a push replaces what waits.

@@ -140,6 +140,9 @@ impl Notify for SessionWake {
 pub(crate) struct IoThread {
     shared: Arc<Shared>,
     thread: std::sync::Mutex<Option<JoinHandle<()>>>,
+    /// The process that started the thread: a child made by `fork` has
+    /// none of its parent's threads, so it must not wait for them.
+    pid: u32,
 }
 
 impl std::fmt::Debug for IoThread {
@@ -181,6 +184,7 @@ impl IoThread {
         Ok(IoThread {
             shared,
             thread: std::sync::Mutex::new(Some(thread)),
+            pid: std::process::id(),
         })
     }
 
@@ -199,10 +203,18 @@ impl IoThread {
             Ok(mut t) => t.take(),
             Err(_) => None,
         };
-        if let Some(t) = handle {
-            self.shared.send(Command::Stop);
-            let _ = t.join();
+        let Some(t) = handle else {
+            return;
+        };
+        if std::process::id() != self.pid {
+            // Forked: the thread exists only in the parent, which still
+            // uses it. Joining or detaching it here would touch a thread
+            // this process does not have, so the handle is let go as is.
+            std::mem::forget(t);
+            return;
         }
+        self.shared.send(Command::Stop);
+        let _ = t.join();
     }
 }
 

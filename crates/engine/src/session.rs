@@ -828,7 +828,17 @@ impl Session {
     /// session ends and closes its pipe.
     fn reconnect_or_end(&mut self, now: Instant) -> State {
         match self.role {
-            Role::Connecter(_) if self.wants_connection() => self.schedule_reconnect(now),
+            Role::Connecter(_) if self.wants_connection() => {
+                // ZMQ_IMMEDIATE: no pipe without a connection; the socket
+                // stops queueing here until the next handshake brings a new one.
+                if self.options.immediate {
+                    if let Some(pipe) = self.pipe.take() {
+                        pipe.outbound.close();
+                        pipe.inbound.close();
+                    }
+                }
+                self.schedule_reconnect(now)
+            }
             _ => {
                 if let Some(pipe) = &self.pipe {
                     pipe.outbound.close();

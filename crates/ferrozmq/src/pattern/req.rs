@@ -18,6 +18,9 @@ pub(crate) struct Req {
     /// The pipe the outstanding request went to, if one is outstanding.
     awaiting: Option<u64>,
     request_id: u32,
+    /// REQ_RELAXED as of the last send: a new request may replace the
+    /// outstanding one, so POLLOUT does not wait for the reply.
+    relaxed: bool,
 }
 
 impl Pattern for Req {
@@ -37,6 +40,7 @@ impl Pattern for Req {
     }
 
     fn send(&mut self, mut msg: Msg, options: &Options) -> Result<()> {
+        self.relaxed = options.req_relaxed;
         msg.push_front(Bytes::new());
         if options.req_correlate {
             self.request_id = self.request_id.wrapping_add(1);
@@ -76,7 +80,7 @@ impl Pattern for Req {
     }
 
     fn can_send(&self) -> bool {
-        self.awaiting.is_none() && self.dealer.can_send()
+        (self.awaiting.is_none() || self.relaxed) && self.dealer.can_send()
     }
 
     fn can_recv(&self) -> bool {

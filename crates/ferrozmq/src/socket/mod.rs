@@ -366,7 +366,23 @@ impl Socket {
                 self.pattern
                     .set_subscription(subscribe, value, &self.options)
             }
+            SocketOption::SndHwm | SocketOption::RcvHwm => {
+                self.options.set(option, value)?;
+                self.retune_pipes();
+                Ok(())
+            }
             _ => self.options.set(option, value),
+        }
+    }
+
+    /// Applies changed high-water marks to the pipes already attached, as
+    /// libzmq does (an inproc pipe keeps its peer's share).
+    fn retune_pipes(&mut self) {
+        self.process_link_events();
+        let (sndhwm, rcvhwm) = (self.options.sndhwm, self.options.rcvhwm);
+        for pipe in self.pattern.pipes() {
+            pipe.outbound.set_writer_hwm(sndhwm.max(0) as usize);
+            pipe.inbound.set_reader_hwm(rcvhwm.max(0) as usize);
         }
     }
 

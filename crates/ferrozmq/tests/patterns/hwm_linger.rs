@@ -141,3 +141,86 @@ fn blocked_sender_is_woken_by_the_reader() {
         sender.join().unwrap();
     }
 }
+
+/// Sends empty messages with DONTWAIT until refused; returns how many went.
+fn fill(push: &mut ferrozmq::Socket) -> usize {
+    let mut n = 0;
+    while n < 10_000 && push.send("", DONTWAIT).is_ok() {
+        n += 1;
+    }
+    n
+}
+
+#[test]
+fn hwm_changed_after_connect_applies_to_existing_pipes() {
+    let ctx = Context::new();
+    let mut pull = socket(&ctx, SocketType::Pull);
+    pull.set_option(SocketOption::RcvHwm, 1).unwrap();
+    pull.connect("inproc://retune").unwrap();
+    let mut push = socket(&ctx, SocketType::Push);
+    push.set_option(SocketOption::SndHwm, 1).unwrap();
+    push.bind("inproc://retune").unwrap();
+    push.set_option(SocketOption::SndHwm, 5).unwrap();
+    // inproc: the sender's 5 plus the receiver's 1.
+    assert_eq!(fill(&mut push), 6);
+}
+
+#[test]
+fn hwm_decreased_when_full_keeps_what_was_queued() {
+    let ctx = Context::new();
+    let mut push = socket(&ctx, SocketType::Push);
+    push.set_option(SocketOption::SndHwm, 100).unwrap();
+    push.bind("inproc://shrink").unwrap();
+    let mut pull = socket(&ctx, SocketType::Pull);
+    pull.set_option(SocketOption::RcvHwm, 1).unwrap();
+    pull.connect("inproc://shrink").unwrap();
+    assert_eq!(fill(&mut push), 101);
+    push.set_option(SocketOption::SndHwm, 70).unwrap();
+    let mut read = 0;
+    while pull.recv(DONTWAIT).is_ok() {
+        read += 1;
+    }
+    assert_eq!(read, 101);
+    let refill = fill(&mut push);
+    assert!(refill <= 71 && refill > 7, "{refill}");
+}
+
+#[test]
+fn writer_learns_of_reads_in_low_water_steps() {
+    // libzmq's count: 20 queued (10 + 10), and after 9 reads (under the
+    // low-water step of 10) still no room; after the 10th, room for 10.
+    let ctx = Context::new();
+    let mut push = socket(&ctx, SocketType::Push);
+    push.set_option(SocketOption::SndHwm, 10).unwrap();
+    push.bind("inproc://steps").unwrap();
+    let mut pull = socket(&ctx, SocketType::Pull);
+    pull.set_option(SocketOption::RcvHwm, 10).unwrap();
+    pull.connect("inproc://steps").unwrap();
+    assert_eq!(fill(&mut push), 20);
+    for _ in 0..9 {
+        pull.recv(0).unwrap();
+    }
+    assert_eq!(fill(&mut push), 0);
+    pull.recv(0).unwrap();
+    assert_eq!(fill(&mut push), 10);
+}
+
+#[test]
+fn close_before_the_connection_exists_still_delivers_within_linger() {
+    let ctx = Context::new();
+    let dir = std::env::temp_dir().join(format!("ferrozmq-late-{}", std::process::id()));
+    let ep = format!("ipc://{}", dir.display());
+    let mut push = socket(&ctx, SocketType::Push);
+    push.set_option(SocketOption::Linger, 5000).unwrap();
+    push.connect(&ep).unwrap();
+    for i in 0..5 {
+        push.send(format!("m{i}"), 0).unwrap();
+    }
+    // Closed before anything listens: the session must still connect later.
+    push.close();
+    let mut pull = socket(&ctx, SocketType::Pull);
+    pull.bind(&ep).unwrap();
+    for i in 0..5 {
+        assert_eq!(pull.recv_string(0).unwrap(), format!("m{i}"));
+    }
+}

@@ -84,3 +84,84 @@ fn heartbeat_timeout_drops_a_silent_peer() {
     listener.set_nonblocking(false).unwrap();
     let (_again, _) = listener.accept().unwrap();
 }
+
+#[test]
+fn immediate_stops_queueing_while_disconnected_and_resumes_after() {
+    let ctx = Context::new();
+    let mut backend = socket(&ctx, SocketType::Dealer);
+    backend.set_option(SocketOption::Linger, 0).unwrap();
+    let ep = bind(&mut backend, "tcp");
+    let mut frontend = socket(&ctx, SocketType::Dealer);
+    frontend.set_option(SocketOption::Linger, 0).unwrap();
+    frontend.set_option(SocketOption::Immediate, 1).unwrap();
+    frontend.connect(&ep).unwrap();
+    backend.send("Hello", 0).unwrap();
+    assert_eq!(frontend.recv_string(0).unwrap(), "Hello");
+    drop(backend);
+    // Once the loss is noticed, nothing is queued any more.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        match frontend.send("Hello", ferrozmq::DONTWAIT) {
+            Err(ferrozmq::Error::Again) => break,
+            Ok(()) => assert!(std::time::Instant::now() < deadline, "still queueing"),
+            Err(e) => panic!("{e:?}"),
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let mut backend = socket(&ctx, SocketType::Dealer);
+    backend.set_option(SocketOption::Linger, 0).unwrap();
+    // The old listener closes on the I/O thread, perhaps a moment later.
+    while let Err(e) = backend.bind(&ep) {
+        assert!(std::time::Instant::now() < deadline, "rebind: {e:?}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    backend.send("Hello", 0).unwrap();
+    assert_eq!(frontend.recv_string(0).unwrap(), "Hello");
+    frontend.send("again", ferrozmq::DONTWAIT).unwrap();
+    assert_eq!(backend.recv_string(0).unwrap(), "again");
+}
+
+#[test]
+fn rebinding_an_ipc_path_survives_the_old_listeners_close() {
+    let ctx = Context::new();
+    let path = std::env::temp_dir().join(format!("ferrozmq-rebind-{}", std::process::id()));
+    let ep = format!("ipc://{}", path.display());
+    for _ in 0..5 {
+        let mut first = socket(&ctx, SocketType::Push);
+        first.bind(&ep).unwrap();
+        let mut pull = socket(&ctx, SocketType::Pull);
+        pull.connect(&ep).unwrap();
+        first.send("42", 0).unwrap();
+        assert_eq!(pull.recv_string(0).unwrap(), "42");
+        first.set_option(SocketOption::Linger, 0).unwrap();
+        drop(first);
+        // The old listener's late cleanup must not remove the new file.
+        let mut second = socket(&ctx, SocketType::Push);
+        second.bind(&ep).unwrap();
+        second.send("43", 0).unwrap();
+        assert_eq!(pull.recv_string(0).unwrap(), "43");
+    }
+}
+
+#[test]
+fn unbind_drops_the_connections_it_accepted_at_once() {
+    for transport in ["tcp", "ipc"] {
+        let ctx = Context::new();
+        let mut server = socket(&ctx, SocketType::Pair);
+        let ep = bind(&mut server, transport);
+        let mut client = socket(&ctx, SocketType::Pair);
+        client.set_option(SocketOption::ReconnectIvl, -1).unwrap();
+        client.connect(&ep).unwrap();
+        client.send("ping", 0).unwrap();
+        assert_eq!(server.recv_string(0).unwrap(), "ping");
+        server.unbind(&ep).unwrap();
+        // Sent after the unbind returned: the server must not see it.
+        let _ = client.send("late", ferrozmq::DONTWAIT);
+        server.set_option(SocketOption::RcvTimeo, 200).unwrap();
+        assert_eq!(
+            server.recv(0).unwrap_err(),
+            ferrozmq::Error::Again,
+            "{transport}"
+        );
+    }
+}

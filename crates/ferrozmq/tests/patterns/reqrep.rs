@@ -88,3 +88,24 @@ fn req_relaxed_and_correlate() {
     assert_eq!(req.recv_string(0).unwrap(), "fresh");
     assert_eq!(req.recv(DONTWAIT).unwrap_err(), Error::Fsm);
 }
+
+#[test]
+fn relaxed_req_stays_writable_while_a_reply_is_outstanding() {
+    let ctx = Context::new();
+    let mut req = socket(&ctx, SocketType::Req);
+    req.set_option(SocketOption::ReqRelaxed, 1).unwrap();
+    req.set_option(SocketOption::ReqCorrelate, 1).unwrap();
+    let ep = bind(&mut req, "inproc");
+    let mut rep = socket(&ctx, SocketType::Rep);
+    rep.connect(&ep).unwrap();
+    assert_eq!(req.events().unwrap(), ferrozmq::POLLOUT);
+    req.send("A", 0).unwrap();
+    assert_eq!(rep.recv_string(0).unwrap(), "A");
+    // No reply yet, and still POLLOUT (a strict REQ would say 0).
+    assert_eq!(req.events().unwrap(), ferrozmq::POLLOUT);
+    req.send("B", 0).unwrap();
+    rep.send("stale", 0).unwrap();
+    assert_eq!(rep.recv_string(0).unwrap(), "B");
+    rep.send("fresh", 0).unwrap();
+    assert_eq!(req.recv_string(0).unwrap(), "fresh");
+}
