@@ -114,7 +114,7 @@ impl CurveClient {
         seal(
             &cipher,
             &short_nonce(b"CurveZMQHELLO---", nonce),
-            &[0u8; 64],
+            &[&[0u8; 64]],
             &mut out,
         )?;
         Ok(out.freeze())
@@ -164,7 +164,7 @@ impl CurveClient {
         seal(
             &vouch_cipher,
             &long_nonce(b"VOUCH---", &vouch_nonce),
-            &vouch_plain[..],
+            &[&vouch_plain[..]],
             &mut plain,
         )?;
         self.local.encode(&mut plain);
@@ -180,7 +180,7 @@ impl CurveClient {
         seal(
             session,
             &short_nonce(b"CurveZMQINITIATE", nonce),
-            &plain,
+            &[&plain[..]],
             &mut out,
         )?;
         Ok(out.freeze())

@@ -75,7 +75,6 @@ impl MessageCodec {
         self.next_nonce = nonce
             .checked_add(1)
             .ok_or(Error::Misuse("CURVE nonces exhausted"))?;
-        let mut plaintext = BytesMut::with_capacity(1 + frame.body.len());
         let mut flags = 0;
         if frame.more {
             flags |= FLAG_MORE;
@@ -83,15 +82,13 @@ impl MessageCodec {
         if frame.command {
             flags |= FLAG_COMMAND;
         }
-        plaintext.put_u8(flags);
-        plaintext.put_slice(&frame.body);
         let mut out = BytesMut::with_capacity(MIN_LEN + frame.body.len());
         out.put_slice(NAME);
         out.put_u64(nonce);
         seal(
             &self.cipher,
             &short_nonce(self.send_prefix, nonce),
-            &plaintext,
+            &[&[flags], &frame.body],
             &mut out,
         )?;
         Ok(Frame::data(out.freeze(), false))

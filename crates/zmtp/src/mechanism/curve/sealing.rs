@@ -36,16 +36,20 @@ pub(super) fn long_nonce(prefix: &[u8; 8], rest: &[u8; 16]) -> [u8; NONCE_LEN] {
     nonce
 }
 
-/// Appends Box[plaintext] (MAC then ciphertext) to `out`.
+/// Appends Box[plaintext] (MAC then ciphertext) to `out`, the plaintext
+/// given in pieces so that nothing is copied twice.
 pub(super) fn seal(
     cipher: &impl NaclCipher,
     nonce: &[u8; NONCE_LEN],
-    plaintext: &[u8],
+    plaintext: &[&[u8]],
     out: &mut BytesMut,
 ) -> Result<()> {
     let start = out.len();
+    out.reserve(MAC_LEN + plaintext.iter().map(|p| p.len()).sum::<usize>());
     out.put_bytes(0, MAC_LEN);
-    out.put_slice(plaintext);
+    for piece in plaintext {
+        out.put_slice(piece);
+    }
     let (mac, body) = out
         .get_mut(start..)
         .and_then(|b| b.split_first_chunk_mut::<MAC_LEN>())
@@ -107,7 +111,7 @@ mod tests {
         let ba = crypto_box::SalsaBox::new(&a.public_key().to_box_key(), &b.to_box_key());
         let nonce = short_nonce(b"CurveZMQMESSAGEC", 7);
         let mut out = BytesMut::new();
-        seal(&ab, &nonce, b"hello", &mut out).unwrap();
+        seal(&ab, &nonce, &[b"hel", b"lo"], &mut out).unwrap();
         assert_eq!(out.len(), 5 + MAC_LEN);
         assert_eq!(&open(&ba, &nonce, &out).unwrap()[..], b"hello");
         for i in 0..out.len() {

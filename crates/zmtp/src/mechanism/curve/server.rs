@@ -138,7 +138,7 @@ impl CurveServer {
         seal(
             &XSalsa20Poly1305::new((&*cookie_key).into()),
             &long_nonce(b"COOKIE--", &cookie_nonce),
-            &cookie_plain[..],
+            &[&cookie_plain[..]],
             &mut plain,
         )?;
         let plain = Zeroizing::new(plain.to_vec());
@@ -151,7 +151,7 @@ impl CurveServer {
         seal(
             &cipher,
             &long_nonce(b"WELCOME-", &welcome_nonce),
-            &plain,
+            &[&plain[..]],
             &mut out,
         )?;
         Ok(out.freeze())
@@ -234,7 +234,7 @@ impl CurveServer {
         seal(
             &session,
             &short_nonce(b"CurveZMQREADY---", nonce),
-            &plain,
+            &[&plain[..]],
             &mut out,
         )?;
         self.codec = Some(MessageCodec::new(
