@@ -46,15 +46,15 @@ pub struct CurveClient {
     /// The server's transient key S', known after WELCOME.
     server_transient: Option<CurvePublicKey>,
     cookie: Zeroizing<Vec<u8>>,
+    /// HELLO or INITIATE, made as soon as it is due so any failure is an `Err`.
+    outgoing: Option<Bytes>,
     peer: Option<Metadata>,
     codec: Option<MessageCodec>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
 enum State {
-    SendHello,
     WaitWelcome,
-    SendInitiate,
     WaitReady,
     Ready,
     Failed,
@@ -80,21 +80,28 @@ impl CurveClient {
         server: CurvePublicKey,
         entropy: Entropy,
     ) -> Result<CurveClient> {
-        Ok(CurveClient {
+        CurveClient {
             local,
             public,
             secret,
             server,
             transient: CurveSecretKey::generate(&entropy)?,
             entropy,
-            state: State::SendHello,
+            state: State::WaitWelcome,
             next_nonce: 1,
             session: None,
             server_transient: None,
             cookie: Zeroizing::new(Vec::new()),
+            outgoing: None,
             peer: None,
             codec: None,
-        })
+        }
+        .with_hello()
+    }
+
+    fn with_hello(mut self) -> Result<CurveClient> {
+        self.outgoing = Some(self.hello()?);
+        Ok(self)
     }
 
     fn take_nonce(&mut self) -> u64 {
@@ -225,25 +232,7 @@ impl Mechanism for CurveClient {
     }
 
     fn poll_command(&mut self) -> Option<Bytes> {
-        let command = match self.state {
-            State::SendHello => self.hello(),
-            State::SendInitiate => self.initiate(),
-            _ => return None,
-        };
-        match command {
-            Ok(bytes) => {
-                self.state = if self.state == State::SendHello {
-                    State::WaitWelcome
-                } else {
-                    State::WaitReady
-                };
-                Some(bytes)
-            }
-            Err(_) => {
-                self.state = State::Failed;
-                None
-            }
-        }
+        self.outgoing.take()
     }
 
     fn handle_command(&mut self, body: &Bytes) -> Result<()> {
@@ -252,7 +241,10 @@ impl Mechanism for CurveClient {
                 ProtocolError::MalformedCommand,
                 "malformed command",
             )),
-            State::WaitWelcome if body.starts_with(b"\x07WELCOME") => self.welcome(body),
+            State::WaitWelcome if body.starts_with(b"\x07WELCOME") => self
+                .welcome(body)
+                .and_then(|()| self.initiate())
+                .map(|initiate| self.outgoing = Some(initiate)),
             State::WaitReady if body.starts_with(b"\x05READY") => self.ready(body),
             State::WaitWelcome | State::WaitReady if body.starts_with(b"\x05ERROR") => {
                 Err(Error::PeerError(command_error(body)?))
@@ -265,7 +257,7 @@ impl Mechanism for CurveClient {
         match result {
             Ok(()) => {
                 self.state = match self.state {
-                    State::WaitWelcome => State::SendInitiate,
+                    State::WaitWelcome => State::WaitReady,
                     _ => State::Ready,
                 };
                 Ok(())
