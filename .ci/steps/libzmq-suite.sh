@@ -161,15 +161,30 @@ expect_of() { # pass | fail | skip, from the expectations file ("fail" lines are
     echo "${e:-pass}"
 }
 only="${SUITE_ONLY:-}"
-passed=0 failed=0 skipped_n=${#skipped[@]} unexpected=()
+passed=0 failed=0 skipped_n=${#skipped[@]} unexpected=() flaky=()
+run_one() { # runs test $1 in a scratch directory under its timeout; returns its exit code
+    local scratch rc=0
+    scratch="$(mktemp -d)"
+    (cd "$scratch" && timeout -k 2 "$(timeout_for "$1")" "$build/$1" >"$build/$1.log" 2>&1) || rc=$?
+    rm -rf "$scratch"
+    return "$rc"
+}
 for t in "${skipped[@]}"; do echo "SKIP $t (no capability)"; done
 started=$(date +%s)
 for t in "${tests[@]}"; do
     if [ -n "$only" ] && [[ " $only " != *" $t "* ]]; then continue; fi
-    scratch="$(mktemp -d)"
     rc=0
-    (cd "$scratch" && timeout -k 2 "$(timeout_for "$t")" "$build/$t" >"$build/$t.log" 2>&1) || rc=$?
-    rm -rf "$scratch"
+    run_one "$t" || rc=$?
+    retried=""
+    if [ "$rc" != 0 ] && [ "$rc" != 77 ] && [ "$(expect_of "$t")" = pass ]; then
+        # Several programs wait on fixed sleeps (SETTLE_TIME) that a loaded
+        # machine can outlast: one more run, and a pass then is reported as
+        # flaky (with the first run's log kept), never hidden.
+        cp "$build/$t.log" "$build/$t.first.log"
+        rc=0
+        run_one "$t" || rc=$?
+        [ "$rc" = 0 ] && retried=" after a retry (first run: $build/$t.first.log)" && flaky+=("$t")
+    fi
     case "$rc" in
         0) outcome=pass; passed=$((passed + 1)) ;;
         77) outcome=skip; skipped_n=$((skipped_n + 1)) ;;
@@ -186,9 +201,12 @@ for t in "${tests[@]}"; do
             mark="   <-- expected $want"
         fi
     fi
-    echo "$(echo "$outcome" | tr a-z A-Z) $t (exit $rc)$mark"
+    echo "$(echo "$outcome" | tr a-z A-Z) $t (exit $rc)$retried$mark"
     if [ "$outcome" = fail ]; then { grep -E 'FAIL|Assertion|panicked' "$build/$t.log" || true; } | head -5 | sed 's/^/    /'; fi 
 done
+if [ ${#flaky[@]} -gt 0 ]; then
+    echo "libzmq-suite: passed only on a second run: ${flaky[*]}"
+fi
 echo "libzmq-suite on $lib ($(($(date +%s) - started)) s): $passed passed, $failed failed, $skipped_n skipped"
 if [ ${#unexpected[@]} -gt 0 ]; then
     printf 'libzmq-suite: unexpected result: %s\n' "${unexpected[@]}" >&2

@@ -113,6 +113,8 @@ mod pubsub_zmtp30;
 mod push_pull;
 #[path = "interop/req_rep.rs"]
 mod req_rep;
+#[path = "interop/security.rs"]
+mod security;
 #[path = "interop/socks.rs"]
 mod socks;
 #[path = "interop/zmtp30.rs"]

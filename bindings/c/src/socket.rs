@@ -326,7 +326,9 @@ pub unsafe extern "C" fn zmq_socket_monitor(
             // SAFETY: non-NULL and NUL-terminated per the contract.
             Some(unsafe { text(addr)? })
         };
-        socket.monitor(addr, (events & 0xFFFF) as u16)?;
+        // Version 1 events are the low 16 bits; libzmq refuses any other.
+        let events = u16::try_from(events as u32).map_err(|_| Error::Invalid)?;
+        socket.monitor(addr, events)?;
         Ok(0)
     })
 }

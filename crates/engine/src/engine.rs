@@ -4,7 +4,7 @@ use std::io;
 use std::sync::Arc;
 
 use crate::inproc::InprocRegistry;
-use crate::link::SocketLink;
+use crate::link::{CloseNotice, SocketLink};
 use crate::options::SessionOptions;
 use crate::pipe::Pipe;
 use crate::reactor::{next_endpoint_id, Command, EndpointId, IoThread, SessionWake};
@@ -129,13 +129,15 @@ impl Engine {
     }
 
     /// The socket behind `link` closed: its connections linger, its
-    /// listeners close.
+    /// listeners close (each reporting ZMQ_EVENT_CLOSED), and then, as in
+    /// libzmq, its monitor gets ZMQ_EVENT_MONITOR_STOPPED and is removed.
     pub fn close_socket(&self, link: &Arc<SocketLink>) {
         link.close();
         self.inproc.forget(link);
         let addr = Arc::as_ptr(link) as usize;
+        let notice = Arc::new(CloseNotice::new(link.clone()));
         for t in &self.threads {
-            t.shared().send(Command::CloseSocket(addr));
+            t.shared().send(Command::CloseSocket(addr, notice.clone()));
         }
     }
 

@@ -33,6 +33,7 @@ mod session;
 mod sys;
 mod thread_options;
 mod transport;
+mod zap;
 
 pub use engine::Engine;
 pub use inproc::{InprocError, InprocPeer, InprocRegistry};

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crossbeam::queue::SegQueue;
 
-use crate::monitor::{MonitorEvent, MonitorSink};
+use crate::monitor::{EventKind, MonitorEvent, MonitorSink};
 use crate::notify::{Notify, Signaler};
 use crate::pipe::Pipe;
 
@@ -99,6 +99,22 @@ impl SocketLink {
         }
     }
 
+    /// Removes the monitor after telling it ZMQ_EVENT_MONITOR_STOPPED (if
+    /// its mask asks for that event).
+    pub fn retire_monitor(&self) {
+        let sink = match self.monitor.lock() {
+            Ok(mut m) => m.take(),
+            Err(_) => None,
+        };
+        if let Some(sink) = sink {
+            sink(MonitorEvent {
+                kind: EventKind::MonitorStopped,
+                value: 0,
+                endpoint: String::new(),
+            });
+        }
+    }
+
     /// Reports an event to the monitor, if one is installed.
     pub fn emit(&self, event: MonitorEvent) {
         let sink = match self.monitor.lock() {
@@ -113,3 +129,22 @@ impl SocketLink {
 
 /// `linger_ms` before the socket recorded any LINGER.
 const LINGER_UNSET: i64 = i64::MIN;
+
+/// Retires a closed socket's monitor when dropped: each I/O thread holds a
+/// share while it closes the socket's listeners, so MONITOR_STOPPED follows
+/// their CLOSED events, as in libzmq.
+pub(crate) struct CloseNotice {
+    link: Arc<SocketLink>,
+}
+
+impl CloseNotice {
+    pub(crate) fn new(link: Arc<SocketLink>) -> CloseNotice {
+        CloseNotice { link }
+    }
+}
+
+impl Drop for CloseNotice {
+    fn drop(&mut self) {
+        self.link.retire_monitor();
+    }
+}

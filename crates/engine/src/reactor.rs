@@ -12,7 +12,7 @@ use crossbeam::queue::SegQueue;
 use mio::{Events, Interest, Poll, Token, Waker};
 
 use crate::inproc::InprocRegistry;
-use crate::link::SocketLink;
+use crate::link::{CloseNotice, SocketLink};
 use crate::monitor::{EventKind, MonitorEvent};
 use crate::notify::Notify;
 use crate::options::SessionOptions;
@@ -52,8 +52,10 @@ pub(crate) enum Command {
     },
     /// Unbind or disconnect: close the listener (and what it accepted) or the connection.
     Remove(EndpointId),
-    /// The socket closed: linger on its sessions, close its listeners.
-    CloseSocket(usize),
+    /// The socket closed: linger on its sessions, close its listeners. The
+    /// notice is dropped once done (the socket's last word to its monitor
+    /// goes out when every I/O thread has dropped its share).
+    CloseSocket(usize, Arc<CloseNotice>),
     Stop,
 }
 
@@ -214,7 +216,12 @@ impl IoThread {
             return;
         }
         self.shared.send(Command::Stop);
-        let _ = t.join();
+        // The context's last handle may go on this very thread (a retired
+        // monitor's PAIR socket is dropped here): it cannot wait for itself,
+        // and stops once its loop takes the command.
+        if t.thread().id() != std::thread::current().id() {
+            let _ = t.join();
+        }
     }
 }
 
@@ -328,11 +335,17 @@ impl Reactor {
 
     fn fire_timers(&mut self) {
         let now = Instant::now();
+        // Take the due entries first: a session may re-arm a deadline that is
+        // already past, and that must wait for the next turn, not spin here.
+        let mut due = Vec::new();
         while let Some(Reverse((at, index))) = self.timers.peek().copied() {
             if at > now {
                 break;
             }
             self.timers.pop();
+            due.push(index);
+        }
+        for index in due {
             // Entries may be stale; a spurious turn of a session, or an
             // accept that finds nobody waiting, is harmless.
             if matches!(
@@ -412,7 +425,7 @@ impl Reactor {
                 self.start_session(session);
             }
             Command::Remove(id) => self.remove_endpoint(id),
-            Command::CloseSocket(link_addr) => self.close_socket(link_addr),
+            Command::CloseSocket(link_addr, _notice) => self.close_socket(link_addr),
             Command::Stop => {
                 self.stopping = true;
                 let listeners: Vec<Token> = self
@@ -484,7 +497,7 @@ impl Reactor {
             }
             l.link.emit(MonitorEvent {
                 kind: EventKind::Closed,
-                value: 0,
+                value: l.listener.raw_fd() as u32,
                 endpoint: l.endpoint.clone(),
             });
         }

@@ -19,7 +19,7 @@ use ferrozmq_zmtp::{
 };
 use mio::Interest;
 
-use crate::inproc::{InprocRegistry, ZAP_ENDPOINT};
+use crate::inproc::InprocRegistry;
 use crate::link::{LinkEvent, SocketLink};
 use crate::monitor::{EventKind, MonitorEvent};
 use crate::msg::{Msg, MsgKind};
@@ -28,6 +28,7 @@ use crate::options::SessionOptions;
 use crate::pipe::{PeerInfo, Pipe, PushError};
 use crate::reactor::{Ctx, EndpointId, SessionWake};
 use crate::transport::{open_stream, Endpoint, ProxyConnect, SocksHandshake, Stream};
+use crate::zap::{status_in_error_reason, Asker, ZapAnswer, ZapClient};
 
 mod raw;
 
@@ -41,6 +42,10 @@ const WRITE_BATCH: usize = 256 * 1024;
 const READS_PER_TURN: usize = 16;
 /// Write batches per turn before yielding to other sessions.
 const WRITES_PER_TURN: usize = 16;
+/// errno values the monitor reports, as libzmq does on Linux.
+const EPIPE: u32 = 32;
+const EFAULT: u32 = 14;
+const ETIMEDOUT: u32 = 110;
 
 /// How the session came to be.
 #[derive(Debug)]
@@ -75,8 +80,12 @@ struct Active {
     handshake_deadline: Option<Instant>,
     /// The peer closed its side.
     eof: bool,
-    /// The pipe to the ZAP handler while a request is outstanding.
-    zap: Option<Pipe>,
+    /// The ZAP request outstanding, if any.
+    zap: Option<ZapClient>,
+    /// ZAP refused the peer: its ERROR (if any) is sent, and the connection
+    /// waits, silent, for the peer to leave (or the handshake timer), as
+    /// libzmq does.
+    refused: bool,
     /// A protocol error met while decoding, reported after what came before it.
     failed: Option<ZmtpError>,
     /// The OS may have bytes for us (edge-triggered: set by a readable event,
@@ -458,6 +467,7 @@ impl Session {
             handshake_deadline: self.options.handshake_ivl.map(|d| ctx.now + d),
             eof: false,
             zap: None,
+            refused: false,
             failed: None,
             readable: true,
             write_blocked: false,
@@ -475,7 +485,10 @@ impl Session {
 
     fn pump(&mut self, ctx: &mut Ctx<'_>, a: &mut Active) -> Result<(), Failure> {
         if a.handshake_deadline.is_some_and(|d| ctx.now >= d) {
-            return Err(Failure::Protocol(ZmtpError::Misuse("handshake timed out")));
+            return Err(Failure::Timeout);
+        }
+        if a.refused {
+            return self.wait_for_refused_peer(a);
         }
         let mut turns = 0;
         let mut more = a.readable;
@@ -494,10 +507,30 @@ impl Session {
         }
         a.connection
             .handle_timeout(ctx.now)
-            .map_err(Failure::Protocol)?;
+            .map_err(Failure::from_zmtp)?;
         self.write_out(a)?;
         if a.eof && self.stalled.is_none() {
             return Err(Failure::Closed);
+        }
+        Ok(())
+    }
+
+    /// A refused peer: what it sends is dropped until it closes.
+    fn wait_for_refused_peer(&mut self, a: &mut Active) -> Result<(), Failure> {
+        flush(a)?;
+        for _ in 0..READS_PER_TURN {
+            if !a.readable || a.eof {
+                break;
+            }
+            a.readable = read_some(a)?;
+            a.read_buf.clear();
+        }
+        if a.eof {
+            return Err(Failure::Closed);
+        }
+        if a.readable {
+            // A chatty peer waits its turn behind the other sessions.
+            self.wake.notify();
         }
         Ok(())
     }
@@ -552,7 +585,7 @@ impl Session {
         }
         if self.stalled.is_none() {
             if let Some(e) = a.failed.take() {
-                return Err(Failure::Protocol(e));
+                return Err(Failure::from_zmtp(e));
             }
         }
         Ok(())
@@ -562,67 +595,65 @@ impl Session {
     /// with no handler bound, NULL peers are accepted and others refused, as
     /// in libzmq 4.3.
     fn ask_zap(&mut self, a: &mut Active, request: ZapRequest) -> Result<(), Failure> {
-        let pipe = self
-            .inproc
+        let asker = Asker {
+            domain: self.options.zap_domain.clone(),
+            address: Bytes::from(a.stream.peer_address()),
+            routing_id: self.options.zmtp.routing_id.clone(),
+        };
+        let mechanism = request.mechanism;
+        let registry = self.inproc.clone();
+        let client = registry
             .as_ref()
-            .and_then(|r| r.connect_internal(ZAP_ENDPOINT, self.wake.clone()));
-        let Some(pipe) = pipe else {
+            .and_then(|r| ZapClient::ask(r, self.wake.clone(), &asker, request));
+        match client {
+            Some(client) => a.zap = Some(client),
             // No handler bound: libzmq 4.3 lets NULL peers in, and CURVE
             // peers too (encryption without authentication, "Stonehouse",
-            // while ZMQ_ZAP_ENFORCE_DOMAIN is off), but refuses PLAIN peers,
+            // while ZMQ_ZAP_ENFORCE_DOMAIN is off), but drops PLAIN peers,
             // which need someone to check their password.
-            let reply = if request.mechanism == "NULL" || request.mechanism == "CURVE" {
-                ZapReply::accepted()
-            } else {
-                self.emit(EventKind::HandshakeFailedNoDetail, 14);
-                ZapReply::refused("500")
-            };
-            return a.connection.handle_zap_reply(reply).map_err(Failure::Auth);
-        };
-        let mut frames = vec![
-            Bytes::new(),
-            Bytes::from_static(b"1.0"),
-            Bytes::from_static(ZAP_REQUEST_ID),
-            self.options.zap_domain.clone(),
-            Bytes::from(a.stream.peer_address()),
-            self.options.zmtp.routing_id.clone(),
-            Bytes::from_static(request.mechanism.as_bytes()),
-        ];
-        frames.extend(request.credentials);
-        if let Some(msg) = Msg::from_frames(frames) {
-            pipe.outbound.force_push(msg);
+            None if mechanism == "NULL" || mechanism == "CURVE" => a
+                .connection
+                .handle_zap_reply(ZapReply::accepted())
+                .map_err(Failure::Protocol)?,
+            None => {
+                self.emit(EventKind::HandshakeFailedNoDetail, EFAULT);
+                return Err(Failure::Reported);
+            }
         }
-        a.zap = Some(pipe);
         Ok(())
     }
 
     /// Takes the ZAP handler's reply, if it came, and hands it to the handshake.
     fn check_zap_reply(&mut self, a: &mut Active) -> Result<(), Failure> {
-        let Some(pipe) = &a.zap else {
+        let Some(zap) = &a.zap else {
             return Ok(());
         };
-        let reply = match pipe.inbound.pop() {
-            Some(msg) => parse_zap_reply(msg),
-            None if pipe.inbound.is_finished() => None,
-            None => return Ok(()),
+        let (reply, status) = match zap.poll() {
+            ZapAnswer::Pending => return Ok(()),
+            ZapAnswer::Gone => {
+                a.zap = None;
+                return Ok(());
+            }
+            ZapAnswer::Malformed(code) => {
+                a.zap = None;
+                self.emit(EventKind::HandshakeFailedProtocol, code);
+                return Err(Failure::Reported);
+            }
+            ZapAnswer::Reply(reply, status) => (reply, status),
         };
-        pipe.outbound.close();
-        pipe.inbound.close();
         a.zap = None;
-        let Some(reply) = reply else {
-            self.emit(EventKind::HandshakeFailedProtocol, 0x2000_0001);
-            return Err(Failure::Protocol(ZmtpError::PeerMisbehaved(
-                "malformed ZAP reply",
-            )));
-        };
-        let code = std::str::from_utf8(&reply.status_code)
-            .ok()
-            .and_then(|c| c.parse::<u32>().ok())
-            .unwrap_or(500);
-        a.connection.handle_zap_reply(reply).map_err(|e| {
-            self.emit(EventKind::HandshakeFailedAuth, code);
-            Failure::Auth(e)
-        })
+        if status == 200 {
+            return a
+                .connection
+                .handle_zap_reply(reply)
+                .map_err(Failure::Protocol);
+        }
+        // Refused: the mechanism queues ERROR (not for 300, a temporary
+        // failure the peer is not told about) and we wait for the peer to go.
+        self.emit(EventKind::HandshakeFailedAuth, status);
+        let _ = a.connection.handle_zap_reply(reply);
+        a.refused = true;
+        Ok(())
     }
 
     /// PUB and XPUB read 0x01/0x00 messages from old peers as subscriptions.
@@ -811,9 +842,24 @@ impl Session {
         let _ = flush(&mut a);
         let _ = ctx.registry.deregister(&mut a.stream);
         a.stream.shutdown();
-        let was_ready = a.connection.is_ready();
+        // As libzmq's stream engine: a broken or timed-out handshake reports
+        // its errno, a protocol fault its code (or the ZAP status an ERROR
+        // carried); a refused peer's leaving reports nothing more.
+        let handshaking = !a.connection.is_ready() && !a.refused;
         match &failure {
-            Failure::Protocol(e) if !was_ready => {
+            Failure::Io(errno) if handshaking => {
+                self.emit(EventKind::HandshakeFailedNoDetail, *errno)
+            }
+            Failure::Closed if handshaking => self.emit(EventKind::HandshakeFailedNoDetail, EPIPE),
+            Failure::Timeout if handshaking => {
+                self.emit(EventKind::HandshakeFailedNoDetail, ETIMEDOUT)
+            }
+            Failure::Protocol(ZmtpError::PeerError(reason)) if handshaking => {
+                if let Some(status) = status_in_error_reason(reason) {
+                    self.emit(EventKind::HandshakeFailedAuth, status);
+                }
+            }
+            Failure::Protocol(e) if handshaking => {
                 self.emit(EventKind::HandshakeFailedProtocol, protocol_error_code(e))
             }
             _ => {}
@@ -821,6 +867,11 @@ impl Session {
         self.emit(EventKind::Disconnected, a.stream.raw_fd() as u32);
         self.partial.clear();
         self.stalled = None;
+        // A protocol fault ends the session for good: a connecter does not
+        // try again (libzmq's protocol_error), it only retries broken links.
+        if matches!(failure, Failure::Protocol(_) | Failure::Reported) {
+            return self.end();
+        }
         self.reconnect_or_end(ctx.now)
     }
 
@@ -839,14 +890,17 @@ impl Session {
                 }
                 self.schedule_reconnect(now)
             }
-            _ => {
-                if let Some(pipe) = &self.pipe {
-                    pipe.outbound.close();
-                    pipe.inbound.close();
-                }
-                State::Dead
-            }
+            _ => self.end(),
         }
+    }
+
+    /// Ends the session: the socket sees its pipe close.
+    fn end(&mut self) -> State {
+        if let Some(pipe) = &self.pipe {
+            pipe.outbound.close();
+            pipe.inbound.close();
+        }
+        State::Dead
     }
 
     fn emit(&self, kind: EventKind, value: u32) {
@@ -858,17 +912,35 @@ impl Session {
     }
 }
 
+/// Why a connection ended, in libzmq's terms.
 #[derive(Debug)]
 enum Failure {
-    Io,
+    /// The stream broke (connection_error), with its errno.
+    Io(u32),
+    /// The peer closed the stream (connection_error, reported as EPIPE).
     Closed,
+    /// The handshake timer ran out (timeout_error).
+    Timeout,
+    /// A protocol fault (protocol_error).
     Protocol(ZmtpError),
-    Auth(#[allow(dead_code)] ZmtpError),
+    /// A protocol fault already reported to the monitor.
+    Reported,
+}
+
+impl Failure {
+    /// A heartbeat timeout is a timeout (the link is retried); the rest of
+    /// ZMTP's errors are protocol faults.
+    fn from_zmtp(e: ZmtpError) -> Failure {
+        match e {
+            ZmtpError::HeartbeatTimeout => Failure::Timeout,
+            e => Failure::Protocol(e),
+        }
+    }
 }
 
 impl From<io::Error> for Failure {
-    fn from(_: io::Error) -> Failure {
-        Failure::Io
+    fn from(e: io::Error) -> Failure {
+        Failure::Io(e.raw_os_error().map_or(EPIPE, |n| n as u32))
     }
 }
 
@@ -906,7 +978,7 @@ fn read_once(
         Err(e) => match e.kind() {
             io::ErrorKind::WouldBlock => Ok(false),
             io::ErrorKind::Interrupted => Ok(true),
-            _ => Err(Failure::Io),
+            _ => Err(e.into()),
         },
     }
 }
@@ -933,11 +1005,11 @@ fn write_queue(fd: RawFd, q: &mut TransmitQueue) -> Result<Flushed, Failure> {
         let n = q.io_slices(&mut slices);
         let written = crate::sys::send_vectored(fd, slices.get(..n).unwrap_or(&[]));
         match written {
-            Ok(0) => return Err(Failure::Io),
+            Ok(0) => return Err(Failure::Closed),
             Ok(w) => q.advance(w),
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Flushed::Blocked),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(_) => return Err(Failure::Io),
+            Err(e) => return Err(e.into()),
         }
     }
 }
@@ -945,30 +1017,6 @@ fn write_queue(fd: RawFd, q: &mut TransmitQueue) -> Result<Flushed, Failure> {
 /// When a wait of `linger` (`None` = forever) that starts `now` ends.
 fn linger_end(now: Instant, linger: Option<Duration>) -> Instant {
     now + linger.unwrap_or(Duration::from_secs(u64::from(u32::MAX)))
-}
-
-/// The request id we put in ZAP requests (one request per connection at a time).
-const ZAP_REQUEST_ID: &[u8] = b"1";
-
-/// Reads `[ "", "1.0", id, status, text, user id, metadata ]` (the leading
-/// delimiter is what a REP handler puts back).
-fn parse_zap_reply(msg: Msg) -> Option<ZapReply> {
-    let mut frames: Vec<Bytes> = msg.into_frames().collect();
-    if frames.first().is_some_and(Bytes::is_empty) {
-        frames.remove(0);
-    }
-    let [version, id, status_code, status_text, user_id, metadata] =
-        <[Bytes; 6]>::try_from(frames).ok()?;
-    let valid_status = matches!(&status_code[..], b"200" | b"300" | b"400" | b"500");
-    if &version[..] != b"1.0" || &id[..] != ZAP_REQUEST_ID || !valid_status {
-        return None;
-    }
-    Some(ZapReply {
-        status_code,
-        status_text,
-        user_id,
-        metadata: ferrozmq_zmtp::Metadata::decode(&metadata).ok()?,
-    })
 }
 
 /// libzmq's ZMQ_PROTOCOL_ERROR_* value for a handshake failure.

@@ -33,6 +33,16 @@ fn open_fds() -> Vec<String> {
         .collect()
 }
 
+/// This process's resident memory (VmRSS) in KiB.
+fn rss_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
 /// A NULL greeting (signature, ZMTP 3.1, NULL, not server).
 fn greeting() -> Vec<u8> {
     let mut g = vec![0xFF, 0, 0, 0, 0, 0, 0, 0, 1, 0x7F, 3, 1];
@@ -161,6 +171,7 @@ fn churn(
     exchange(&mut server, &mut good);
     std::thread::sleep(Duration::from_millis(100));
     let before = open_fds();
+    let rss_before = rss_kib();
     for i in 0..cycles {
         Raw::connect(&endpoint).end(endings[i % endings.len()], peer_type);
         if i % 50 == 0 {
@@ -176,6 +187,12 @@ fn churn(
         after.len(),
         before.len(),
         "{transport} {socket_type:?}: {after:?}, before {before:?}"
+    );
+    // Memory comes back too (within what the allocator keeps for reuse).
+    let grown = rss_kib().saturating_sub(rss_before);
+    assert!(
+        grown < 32 * 1024,
+        "{transport} {socket_type:?}: RSS grew {grown} KiB"
     );
     exchange(&mut server, &mut good);
     if socket_type == SocketType::Router {

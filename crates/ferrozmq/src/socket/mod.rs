@@ -49,7 +49,8 @@ pub struct Socket {
     rcvmore: bool,
     endpoints: Vec<Record>,
     last_endpoint: String,
-    monitor: Option<(monitor::MonitorSocket, u16)>,
+    /// A monitor is installed on the link (`zmq_socket_monitor`).
+    monitoring: bool,
     send_clock: SparseClock,
     closed: bool,
 }
@@ -105,7 +106,7 @@ impl Socket {
             rcvmore: false,
             endpoints: Vec::new(),
             last_endpoint: String::new(),
-            monitor: None,
+            monitoring: false,
             send_clock: SparseClock::default(),
             closed: false,
         })
@@ -503,14 +504,15 @@ impl Socket {
         self.closed = true;
         // Before any pipe closes: sessions may start lingering at once.
         self.link.set_linger(self.options.linger_duration());
-        self.stop_monitor();
         self.process_link_events();
         for pipe in self.pattern.pipes() {
             pipe.outbound.close();
             pipe.inbound.close();
         }
-        if let Ok(engine) = self.ctx.engine() {
-            engine.close_socket(&self.link);
+        match self.ctx.engine() {
+            // The engine retires the monitor once the listeners are closed.
+            Ok(engine) => engine.close_socket(&self.link),
+            Err(_) => self.stop_monitor(),
         }
         self.ctx.socket_closed(&self.link);
     }

@@ -4,17 +4,14 @@
 use std::sync::{Arc, Mutex};
 
 use bytes::{BufMut, BytesMut};
-use ferrozmq_engine::{EventKind, MonitorEvent};
+use ferrozmq_engine::{Endpoint, MonitorEvent};
 use ferrozmq_zmtp::SocketType;
 
-use super::{Socket, DONTWAIT, SNDMORE};
-use crate::error::Result;
+use super::{parse_endpoint, Socket, DONTWAIT, SNDMORE};
+use crate::error::{Error, Result};
 
 /// ZMQ_EVENT_ALL: every event.
 pub const EVENT_ALL: u16 = 0xFFFF;
-
-/// The monitor of a socket: the PAIR socket events are sent from.
-pub(crate) type MonitorSocket = Arc<Mutex<Socket>>;
 
 impl Socket {
     /// Starts sending this socket's events in `events` (a mask of ZMQ_EVENT_*
@@ -22,6 +19,15 @@ impl Socket {
     /// `None` stops monitoring (`zmq_socket_monitor`).
     pub fn monitor(&mut self, endpoint: Option<&str>, events: u16) -> Result<()> {
         self.check_open()?;
+        if let Some(endpoint) = endpoint {
+            // Events only go out over inproc, as in libzmq.
+            if !matches!(
+                parse_endpoint(endpoint, Endpoint::parse)?,
+                Endpoint::Inproc(_)
+            ) {
+                return Err(Error::ProtocolNotSupported);
+            }
+        }
         self.stop_monitor();
         let Some(endpoint) = endpoint else {
             return Ok(());
@@ -29,36 +35,28 @@ impl Socket {
         let mut pair = self.ctx.socket(SocketType::Pair)?;
         pair.set_option(super::SocketOption::Linger, 0)?;
         pair.bind(endpoint)?;
-        let pair: MonitorSocket = Arc::new(Mutex::new(pair));
-        let sink_pair = pair.clone();
+        // The sink owns the PAIR socket: it lives until the monitor is
+        // retired, which for a closed socket is after its listeners closed.
+        let pair = Mutex::new(pair);
         self.link
             .set_monitor(Some(Arc::new(move |event: MonitorEvent| {
                 if event.kind.code() & events != 0 {
-                    send_event(&sink_pair, &event);
+                    send_event(&pair, &event);
                 }
             })));
-        self.monitor = Some((pair, events));
+        self.monitoring = true;
         Ok(())
     }
 
+    /// Stops monitoring now, with a last ZMQ_EVENT_MONITOR_STOPPED.
     pub(crate) fn stop_monitor(&mut self) {
-        self.link.set_monitor(None);
-        if let Some((pair, events)) = self.monitor.take() {
-            if events & EventKind::MonitorStopped.code() != 0 {
-                send_event(
-                    &pair,
-                    &MonitorEvent {
-                        kind: EventKind::MonitorStopped,
-                        value: 0,
-                        endpoint: String::new(),
-                    },
-                );
-            }
+        if std::mem::take(&mut self.monitoring) {
+            self.link.retire_monitor();
         }
     }
 }
 
-fn send_event(pair: &MonitorSocket, event: &MonitorEvent) {
+fn send_event(pair: &Mutex<Socket>, event: &MonitorEvent) {
     let mut head = BytesMut::with_capacity(6);
     head.put_u16_ne(event.kind.code());
     head.put_u32_ne(event.value);

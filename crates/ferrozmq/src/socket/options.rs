@@ -475,11 +475,13 @@ impl Options {
             O::HandshakeIvl => self.handshake_ivl = at_least(value, 0)?,
             O::HeartbeatIvl => self.heartbeat_ivl = at_least(value, 0)?,
             O::HeartbeatTtl => {
-                let v = at_least(value, 0)?;
-                if v > 6_553_599 {
+                // libzmq keeps the TTL in whole deciseconds (16 bits, as PING
+                // carries it), truncating toward zero: -99..=6_553_599 is valid.
+                let deciseconds = int(value)? / 100;
+                if !(0..=i32::from(u16::MAX)).contains(&deciseconds) {
                     return Err(Error::Invalid);
                 }
-                self.heartbeat_ttl = v;
+                self.heartbeat_ttl = deciseconds * 100;
             }
             O::HeartbeatTimeout => self.heartbeat_timeout = at_least(value, -1)?,
             O::TcpKeepalive => {

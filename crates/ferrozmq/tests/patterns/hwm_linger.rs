@@ -142,6 +142,32 @@ fn blocked_sender_is_woken_by_the_reader() {
     }
 }
 
+/// LINGER counts as it is when the socket closes, not when it connected: a
+/// message stuck for an unreachable peer does not hold up term after
+/// LINGER was set to 0 just before close (as libzmq's tests do).
+#[test]
+fn linger_set_after_connect_governs_close() {
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().port()
+    };
+    let ctx = Context::new();
+    let mut dealer = ctx.socket(SocketType::Dealer).unwrap();
+    dealer.connect(&format!("tcp://127.0.0.1:{port}")).unwrap();
+    dealer.send("stuck", DONTWAIT).unwrap();
+    dealer.set_option(SocketOption::Linger, 0).unwrap();
+    dealer.close();
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = ctx.term();
+        let _ = done.send(());
+    });
+    assert!(
+        finished.recv_timeout(Duration::from_secs(5)).is_ok(),
+        "term waited on a session with LINGER 0"
+    );
+}
+
 /// Sends empty messages with DONTWAIT until refused; returns how many went.
 fn fill(push: &mut ferrozmq::Socket) -> usize {
     let mut n = 0;

@@ -85,6 +85,21 @@ fn heartbeat_timeout_drops_a_silent_peer() {
     let (_again, _) = listener.accept().unwrap();
 }
 
+/// HEARTBEAT_TTL is kept in whole deciseconds (PING carries 16 bits of
+/// them), so libzmq reads back the value rounded down to 100 ms.
+#[test]
+fn heartbeat_ttl_is_rounded_down_to_deciseconds() {
+    let ctx = Context::new();
+    let mut pair = socket(&ctx, SocketType::Pair);
+    for (set, read) in [(6_553_599, 6_553_500), (99, 0), (250, 200), (-50, 0)] {
+        pair.set_option(SocketOption::HeartbeatTtl, set).unwrap();
+        assert_eq!(pair.option_int(SocketOption::HeartbeatTtl).unwrap(), read);
+    }
+    for bad in [6_553_600, -100, i32::MIN] {
+        assert!(pair.set_option(SocketOption::HeartbeatTtl, bad).is_err());
+    }
+}
+
 #[test]
 fn immediate_stops_queueing_while_disconnected_and_resumes_after() {
     let ctx = Context::new();

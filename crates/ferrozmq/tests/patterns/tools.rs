@@ -63,6 +63,45 @@ fn monitor_reports_connection_events() {
     assert!(seen.contains(&EventKind::Accepted.code()));
 }
 
+fn next_event(mon: &mut ferrozmq::Socket) -> u16 {
+    let frames = mon.recv_multipart(0).unwrap();
+    u16::from_ne_bytes([frames[0][0], frames[0][1]])
+}
+
+/// Closing a monitored socket closes its listener (CLOSED) before the
+/// monitor's last word (MONITOR_STOPPED), as libzmq orders them.
+#[test]
+fn monitor_reports_closed_before_monitor_stopped() {
+    let ctx = Context::new();
+    let mut server = socket(&ctx, SocketType::Dealer);
+    server
+        .monitor(Some("inproc://monitor-closing"), EVENT_ALL)
+        .unwrap();
+    let mut mon = socket(&ctx, SocketType::Pair);
+    mon.set_option(ferrozmq::SocketOption::RcvTimeo, 5000)
+        .unwrap();
+    mon.connect("inproc://monitor-closing").unwrap();
+    bind(&mut server, "tcp");
+    assert_eq!(next_event(&mut mon), EventKind::Listening.code());
+    server.close();
+    assert_eq!(next_event(&mut mon), EventKind::Closed.code());
+    assert_eq!(next_event(&mut mon), EventKind::MonitorStopped.code());
+}
+
+#[test]
+fn monitor_endpoint_must_be_inproc() {
+    let ctx = Context::new();
+    let mut dealer = socket(&ctx, SocketType::Dealer);
+    assert_eq!(
+        dealer.monitor(Some("tcp://127.0.0.1:*"), EVENT_ALL),
+        Err(ferrozmq::Error::ProtocolNotSupported)
+    );
+    assert_eq!(
+        dealer.monitor(Some("no-transport"), EVENT_ALL),
+        Err(ferrozmq::Error::Invalid)
+    );
+}
+
 #[test]
 fn steerable_proxy_forwards_subscriptions_end_to_end() {
     let ctx = Context::new();

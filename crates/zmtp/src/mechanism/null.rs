@@ -95,9 +95,8 @@ impl Mechanism for Null {
         }
         if !reply.is_accepted() {
             self.state = State::Failed;
-            let code = String::from_utf8_lossy(&reply.status_code).into_owned();
-            self.pending_error = Some(Command::Error(code.clone()).encode());
-            return Err(Error::AuthenticationFailed(format!("ZAP status {code}")));
+            self.pending_error = reply.error_command();
+            return Err(reply.refusal());
         }
         self.zap_reply = Some(reply);
         self.state = State::Sending;
@@ -149,6 +148,12 @@ mod tests {
         refused.poll_zap_request();
         assert!(refused.handle_zap_reply(ZapReply::refused("400")).is_err());
         assert_eq!(&refused.poll_command().unwrap()[..], b"\x05ERROR\x03400");
+
+        // 300 is a temporary failure: the peer is not told (RFC 27, libzmq).
+        let mut later = Null::new(Metadata::new(), true);
+        later.poll_zap_request();
+        assert!(later.handle_zap_reply(ZapReply::refused("300")).is_err());
+        assert_eq!(later.poll_command(), None);
     }
 
     #[test]

@@ -75,7 +75,7 @@ impl Mechanism for PlainClient {
 
     fn handle_command(&mut self, body: &Bytes) -> Result<()> {
         match (&self.state, Command::decode(body)?) {
-            (_, Command::Error(reason)) => Err(Error::AuthenticationFailed(reason)),
+            (_, Command::Error(reason)) => Err(Error::PeerError(reason)),
             (ClientState::WaitWelcome, Command::Welcome) => {
                 self.state = ClientState::SendInitiate;
                 Ok(())
@@ -193,9 +193,8 @@ impl Mechanism for PlainServer {
         }
         if !reply.is_accepted() {
             self.state = ServerState::Failed;
-            let code = String::from_utf8_lossy(&reply.status_code).into_owned();
-            self.outgoing = Some(Command::Error(code.clone()).encode());
-            return Err(Error::AuthenticationFailed(format!("ZAP status {code}")));
+            self.outgoing = reply.error_command();
+            return Err(reply.refusal());
         }
         self.zap_reply = Some(reply);
         self.outgoing = Some(Command::Welcome.encode());
@@ -271,7 +270,7 @@ mod tests {
     fn refused_credentials_send_error() {
         let (mut c, mut s) = pair();
         let err = exchange(&mut c, &mut s, ZapReply::refused("400")).unwrap_err();
-        assert_eq!(err, Error::AuthenticationFailed("400".into()));
+        assert_eq!(err, Error::PeerError("400".into()));
     }
 
     #[test]

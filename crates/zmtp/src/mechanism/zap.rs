@@ -2,7 +2,8 @@
 
 use bytes::Bytes;
 
-use crate::command::Metadata;
+use crate::command::{Command, Metadata};
+use crate::error::Error;
 
 /// What a mechanism asks the ZAP handler. The engine adds the version, request
 /// id, domain, address and identity frames when it sends this.
@@ -61,5 +62,24 @@ impl ZapReply {
     /// Whether the status is "200".
     pub fn is_accepted(&self) -> bool {
         &self.status_code[..] == b"200"
+    }
+
+    /// The ERROR command telling a refused peer why, carrying the status
+    /// code; none for "300", a temporary failure the peer is not told about
+    /// (it is dropped silently, as RFC 27 and libzmq have it).
+    pub(crate) fn error_command(&self) -> Option<bytes::Bytes> {
+        if &self.status_code[..] == b"300" {
+            return None;
+        }
+        let code = String::from_utf8_lossy(&self.status_code).into_owned();
+        Some(Command::Error(code).encode())
+    }
+
+    /// The error a refusal returns.
+    pub(crate) fn refusal(&self) -> Error {
+        Error::AuthenticationFailed(format!(
+            "ZAP status {}",
+            String::from_utf8_lossy(&self.status_code)
+        ))
     }
 }

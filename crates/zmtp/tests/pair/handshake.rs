@@ -211,10 +211,7 @@ fn plain_with_zap_refuse_sends_error_to_client() {
     ));
     // The ERROR command reached the client, carrying the status code.
     assert!(contains(&pair.server.wire, b"\x04\x0a\x05ERROR\x03400"));
-    assert_eq!(
-        pair.client.error,
-        Some(Error::AuthenticationFailed("400".into()))
-    );
+    assert_eq!(pair.client.error, Some(Error::PeerError("400".into())));
     assert!(!pair.client.handshake_succeeded());
     assert!(!pair.server.handshake_succeeded());
     assert!(!contains(&pair.server.wire, b"WELCOME"));

@@ -15,7 +15,7 @@ use super::keys::{CurvePublicKey, CurveSecretKey, Entropy, KEY_LEN};
 use super::message::MessageCodec;
 use super::sealing::{long_nonce, open, seal, short_nonce, MAC_LEN};
 use super::{command_error, well_formed};
-use crate::command::{Command, Metadata};
+use crate::command::Metadata;
 use crate::error::{Error, ProtocolError, Result};
 use crate::frame::Frame;
 use crate::greeting::MechanismName;
@@ -331,9 +331,8 @@ impl Mechanism for CurveServer {
         if !reply.is_accepted() {
             self.state = State::Failed;
             self.session = None;
-            let code = String::from_utf8_lossy(&reply.status_code).into_owned();
-            self.outgoing = Some(Command::Error(code.clone()).encode());
-            return Err(Error::AuthenticationFailed(format!("ZAP status {code}")));
+            self.outgoing = reply.error_command();
+            return Err(reply.refusal());
         }
         self.zap_reply = Some(reply);
         match self.ready() {
