@@ -298,16 +298,16 @@ struct iovec;
 // Socket option: PLAIN password.
 #define ZMQ_PLAIN_PASSWORD 46
 
-// Socket option: CURVE server (not supported).
+// Socket option: act as CURVE server.
 #define ZMQ_CURVE_SERVER 47
 
-// Socket option: CURVE public key (not supported).
+// Socket option: CURVE long-term public key (32 octets or 40 Z85 characters).
 #define ZMQ_CURVE_PUBLICKEY 48
 
-// Socket option: CURVE secret key (not supported).
+// Socket option: CURVE long-term secret key (32 octets or 40 Z85 characters).
 #define ZMQ_CURVE_SECRETKEY 49
 
-// Socket option: CURVE server key (not supported).
+// Socket option: the CURVE server's public key (makes the socket a CURVE client).
 #define ZMQ_CURVE_SERVERKEY 50
 
 // Socket option: send an empty message on connect (ROUTER/DEALER).
@@ -839,10 +839,10 @@ const char *ferrozmq_version(void);
 // 1 if `capability` is supported, else 0.
 int zmq_has(const char *capability);
 
-// CURVE is not implemented: fails with ENOTSUP, as libzmq built without it.
+// Makes a CURVE key pair from the OS random source, each key as Z85 text.
 int zmq_curve_keypair(char *z85_public_key, char *z85_secret_key);
 
-// CURVE is not implemented: fails with ENOTSUP, as libzmq built without it.
+// Derives the Z85 public key from a Z85 secret key (40 characters).
 int zmq_curve_public(char *z85_public_key, const char *z85_secret_key);
 
 // A new atomic counter, starting at 0.

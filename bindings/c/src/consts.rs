@@ -152,13 +152,13 @@ pub const ZMQ_PLAIN_SERVER: c_int = 44;
 pub const ZMQ_PLAIN_USERNAME: c_int = 45;
 /// Socket option: PLAIN password.
 pub const ZMQ_PLAIN_PASSWORD: c_int = 46;
-/// Socket option: CURVE server (not supported).
+/// Socket option: act as CURVE server.
 pub const ZMQ_CURVE_SERVER: c_int = 47;
-/// Socket option: CURVE public key (not supported).
+/// Socket option: CURVE long-term public key (32 octets or 40 Z85 characters).
 pub const ZMQ_CURVE_PUBLICKEY: c_int = 48;
-/// Socket option: CURVE secret key (not supported).
+/// Socket option: CURVE long-term secret key (32 octets or 40 Z85 characters).
 pub const ZMQ_CURVE_SECRETKEY: c_int = 49;
-/// Socket option: CURVE server key (not supported).
+/// Socket option: the CURVE server's public key (makes the socket a CURVE client).
 pub const ZMQ_CURVE_SERVERKEY: c_int = 50;
 /// Socket option: send an empty message on connect (ROUTER/DEALER).
 pub const ZMQ_PROBE_ROUTER: c_int = 51;

@@ -13,8 +13,8 @@
 //! libzmq's numbers (EFSM, ETERM, ...). Every exported function runs inside
 //! one `catch_unwind` guard (see `guard.rs`): no Rust panic crosses the ABI.
 //!
-//! It does **not** provide CURVE (`zmq_curve_keypair` and `zmq_curve_public`
-//! fail with ENOTSUP and `zmq_has("curve")` is 0), GSSAPI, PGM/NORM/TIPC/VMCI
+//! CURVE is there (`zmq_has("curve")` is 1, RustCrypto's `crypto_box`
+//! underneath). It does **not** provide GSSAPI, PGM/NORM/TIPC/VMCI
 //! transports, or libzmq's DRAFT API apart from
 //! `zmq_msg_routing_id`/`zmq_msg_set_routing_id` and `ZMQ_METADATA`.
 //!

@@ -7,8 +7,9 @@ use std::ptr;
 use ferrozmq::{Error, OptionValue, SocketOption};
 
 use crate::consts::{
-    ZMQ_BINDTODEVICE, ZMQ_IPC_FILTER_GID, ZMQ_IPC_FILTER_PID, ZMQ_IPC_FILTER_UID, ZMQ_IPV4ONLY,
-    ZMQ_IPV6, ZMQ_SOCKS_PROXY, ZMQ_TCP_ACCEPT_FILTER,
+    ZMQ_BINDTODEVICE, ZMQ_CURVE_PUBLICKEY, ZMQ_CURVE_SECRETKEY, ZMQ_CURVE_SERVERKEY,
+    ZMQ_IPC_FILTER_GID, ZMQ_IPC_FILTER_PID, ZMQ_IPC_FILTER_UID, ZMQ_IPV4ONLY, ZMQ_IPV6,
+    ZMQ_SOCKS_PROXY, ZMQ_TCP_ACCEPT_FILTER,
 };
 use crate::guard::{self, Result};
 use crate::socket::{bytes, socket};
@@ -73,7 +74,10 @@ pub unsafe extern "C" fn zmq_getsockopt(
         } else {
             socket.option(SocketOption::from_raw(option).ok_or(Error::Invalid)?)?
         };
+        // SAFETY: optvallen is valid per the contract (checked non-NULL).
+        let room = unsafe { *optvallen };
         let encoded: Vec<u8> = match value {
+            OptionValue::Bytes(key) if is_curve_key(option) => curve_key_for(key, room)?,
             OptionValue::Int(v) => v.to_ne_bytes().to_vec(),
             OptionValue::Int64(v) => v.to_ne_bytes().to_vec(),
             OptionValue::Bytes(b) => b,
@@ -83,8 +87,6 @@ pub unsafe extern "C" fn zmq_getsockopt(
                 b
             }
         };
-        // SAFETY: optvallen is valid per the contract (checked non-NULL).
-        let room = unsafe { *optvallen };
         if room < encoded.len() {
             return Err(Error::Invalid);
         }
@@ -126,4 +128,27 @@ const CLEARED_BY_NULL_ONLY: [c_int; 6] = [
 fn int(value: &[u8]) -> Result<i32> {
     let raw: [u8; 4] = value.try_into().map_err(|_| Error::Invalid)?;
     Ok(i32::from_ne_bytes(raw))
+}
+
+fn is_curve_key(option: c_int) -> bool {
+    matches!(
+        option,
+        ZMQ_CURVE_PUBLICKEY | ZMQ_CURVE_SECRETKEY | ZMQ_CURVE_SERVERKEY
+    )
+}
+
+/// A CURVE key read back as libzmq does: 32 raw octets into a 32-octet
+/// buffer, 40 Z85 characters and a NUL into a 41-octet one, else EINVAL.
+fn curve_key_for(key: Vec<u8>, room: usize) -> Result<Vec<u8>> {
+    match room {
+        32 => Ok(key),
+        41 => {
+            let mut text = ferrozmq::z85::encode(&key)
+                .ok_or(Error::Invalid)?
+                .into_bytes();
+            text.push(0);
+            Ok(text)
+        }
+        _ => Err(Error::Invalid),
+    }
 }

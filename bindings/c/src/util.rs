@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicI32, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use ferrozmq::Error;
+use ferrozmq::{CurveKeyPair, CurveSecretKey, Error};
 
 use crate::consts::{ZMQ_VERSION_MAJOR, ZMQ_VERSION_MINOR, ZMQ_VERSION_PATCH};
 use crate::guard;
@@ -44,7 +44,7 @@ pub extern "C" fn ferrozmq_version() -> *const c_char {
 
 /// 1 if `capability` is supported, else 0.
 ///
-/// "ipc" yes; "pgm", "tipc", "norm", "curve", "gssapi", "draft" no.
+/// "ipc" and "curve" yes; "pgm", "tipc", "norm", "gssapi", "draft" no.
 ///
 /// # Safety
 /// `capability` NULL or NUL-terminated.
@@ -53,36 +53,69 @@ pub unsafe extern "C" fn zmq_has(capability: *const c_char) -> c_int {
     guard::plain(0, || {
         // SAFETY: per this function's contract.
         match unsafe { crate::socket::text(capability) } {
-            Ok("ipc") => 1,
+            Ok("ipc" | "curve") => 1,
             _ => 0,
         }
     })
 }
 
-/// CURVE is not implemented: fails with ENOTSUP, as libzmq built without it.
+/// Makes a CURVE key pair from the OS random source, each key as Z85 text.
+///
+/// Each key is written as 40 Z85 characters and a NUL.
 ///
 /// # Safety
-/// None needed: the arguments are not used.
+/// Both pointers writable for 41 bytes.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_curve_keypair(
     z85_public_key: *mut c_char,
     z85_secret_key: *mut c_char,
 ) -> c_int {
-    let _ = (z85_public_key, z85_secret_key);
-    guard::int(|| Err(Error::NotSupported))
+    guard::int(|| {
+        if z85_public_key.is_null() || z85_secret_key.is_null() {
+            return Err(Error::Invalid);
+        }
+        let keys = CurveKeyPair::generate()?;
+        // SAFETY: both writable for 41 bytes per the contract.
+        unsafe {
+            write_z85(z85_public_key, &keys.public.to_z85());
+            write_z85(z85_secret_key, &keys.secret.to_z85());
+        }
+        Ok(0)
+    })
 }
 
-/// CURVE is not implemented: fails with ENOTSUP, as libzmq built without it.
+/// Derives the Z85 public key from a Z85 secret key (40 characters).
 ///
 /// # Safety
-/// None needed: the arguments are not used.
+/// `z85_public_key` writable for 41 bytes; `z85_secret_key` NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_curve_public(
     z85_public_key: *mut c_char,
     z85_secret_key: *const c_char,
 ) -> c_int {
-    let _ = (z85_public_key, z85_secret_key);
-    guard::int(|| Err(Error::NotSupported))
+    guard::int(|| {
+        if z85_public_key.is_null() {
+            return Err(Error::Invalid);
+        }
+        // SAFETY: NULL or NUL-terminated per the contract.
+        let text = unsafe { crate::socket::text(z85_secret_key) }?;
+        let secret = CurveSecretKey::from_z85(text).ok_or(Error::Invalid)?;
+        // SAFETY: writable for 41 bytes per the contract.
+        unsafe { write_z85(z85_public_key, &secret.public_key().to_z85()) };
+        Ok(0)
+    })
+}
+
+/// Writes Z85 text and a NUL.
+///
+/// # Safety
+/// `dest` writable for `text.len() + 1` bytes.
+unsafe fn write_z85(dest: *mut c_char, text: &str) {
+    // SAFETY: per this function's contract.
+    unsafe {
+        std::ptr::copy_nonoverlapping(text.as_ptr(), dest.cast::<u8>(), text.len());
+        dest.add(text.len()).write(0);
+    }
 }
 
 /// A new atomic counter, starting at 0.

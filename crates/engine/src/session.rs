@@ -607,9 +607,11 @@ impl Session {
             .and_then(|r| ZapClient::ask(r, self.wake.clone(), &asker, request));
         match client {
             Some(client) => a.zap = Some(client),
-            // No handler bound: libzmq 4.3 lets NULL peers in, but drops
-            // PLAIN (and CURVE) peers, which need someone to check them.
-            None if mechanism == "NULL" => a
+            // No handler bound: libzmq 4.3 lets NULL peers in, and CURVE
+            // peers too (encryption without authentication, "Stonehouse",
+            // while ZMQ_ZAP_ENFORCE_DOMAIN is off), but drops PLAIN peers,
+            // which need someone to check their password.
+            None if mechanism == "NULL" || mechanism == "CURVE" => a
                 .connection
                 .handle_zap_reply(ZapReply::accepted())
                 .map_err(Failure::Protocol)?,
@@ -1019,12 +1021,5 @@ fn linger_end(now: Instant, linger: Option<Duration>) -> Instant {
 
 /// libzmq's ZMQ_PROTOCOL_ERROR_* value for a handshake failure.
 fn protocol_error_code(e: &ZmtpError) -> u32 {
-    use ferrozmq_zmtp::Incompatible;
-    match e {
-        ZmtpError::Incompatible(Incompatible::MechanismMismatch) => 0x1000_0003,
-        ZmtpError::Incompatible(_) => 0x1000_0001,
-        ZmtpError::Malformed(_) => 0x1000_0002,
-        ZmtpError::PeerError(_) => 0x1000_0000,
-        _ => 0x1000_0000,
-    }
+    e.protocol_code()
 }

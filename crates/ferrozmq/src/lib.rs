@@ -7,8 +7,8 @@
 //!
 //! Also: PUB/SUB/XPUB/XSUB, STREAM (raw TCP to peers that speak no ZeroMQ,
 //! such as HTTP clients), a poller over sockets and file descriptors,
-//! proxies and socket monitors. It does **not** (yet) offer CURVE security or
-//! the draft socket types.
+//! proxies, socket monitors, and NULL, PLAIN and CURVE security. It does
+//! **not** (yet) offer the draft socket types.
 //!
 //! ```
 //! use ferrozmq::{Context, SocketType};
@@ -28,6 +28,7 @@
 #![forbid(unsafe_code)]
 
 mod context;
+mod curve;
 mod error;
 mod message;
 mod pattern;
@@ -37,8 +38,10 @@ mod routing;
 mod socket;
 
 pub use context::{Context, ContextOption};
+pub use curve::{os_entropy, CurveKeyPair, CurvePublicKey, CurveSecretKey, Entropy};
 pub use error::{Error, Result};
 pub use ferrozmq_engine::EventKind;
+pub use ferrozmq_zmtp::z85;
 pub use ferrozmq_zmtp::SocketType;
 pub use message::Message;
 pub use poller::{poll, PollItem, POLLERR};

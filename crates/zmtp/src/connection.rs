@@ -12,7 +12,9 @@ use crate::greeting::{
     detect_protocol, signature, Greeting, PeerProtocol, GREETING_LEN, MAJOR_OFFSET, SIGNATURE_LEN,
 };
 use crate::heartbeat::{Heartbeat, HeartbeatConfig};
-use crate::mechanism::{HandshakeStatus, Mechanism, MechanismConfig, ZapReply, ZapRequest};
+use crate::mechanism::{
+    Entropy, HandshakeStatus, Mechanism, MechanismConfig, ZapReply, ZapRequest,
+};
 use crate::socket_type::SocketType;
 
 /// Largest frame accepted during the handshake, whatever the message limit:
@@ -38,6 +40,8 @@ pub struct Config {
     pub heartbeat: HeartbeatConfig,
     /// The minor version we announce: 1 (ZMTP 3.1) normally, 0 to act as a 3.0 peer.
     pub minor_version: u8,
+    /// Cryptographic randomness for CURVE (required by it, unused otherwise).
+    pub entropy: Option<Entropy>,
 }
 
 impl Config {
@@ -52,6 +56,7 @@ impl Config {
             max_message_size: None,
             heartbeat: HeartbeatConfig::default(),
             minor_version: 1,
+            entropy: None,
         }
     }
 }
@@ -154,7 +159,10 @@ impl Connection {
             return Err(Error::Misuse("routing id longer than 255 octets"));
         }
         let local = local_metadata(config.socket_type, &config.routing_id, &config.metadata)?;
-        let mechanism = config.mechanism.build(local, config.zap_for_null)?;
+        let mechanism =
+            config
+                .mechanism
+                .build(local, config.zap_for_null, config.entropy.as_ref())?;
         let mut transmit = TransmitQueue::new();
         transmit.push_slice(&signature(config.routing_id.len()));
         Ok(Connection {
@@ -509,7 +517,8 @@ impl Connection {
     }
 
     fn refuse_legacy_if_secured(&self) -> Result<()> {
-        let secured = self.config.mechanism != MechanismConfig::Null || self.config.zap_for_null;
+        let secured =
+            !matches!(self.config.mechanism, MechanismConfig::Null) || self.config.zap_for_null;
         if secured {
             let revision = self.peer_greeting.get(MAJOR_OFFSET).copied().unwrap_or(0);
             return Err(Error::Incompatible(Incompatible::Version(revision)));
@@ -581,6 +590,7 @@ impl Connection {
         if mechanism.status() != HandshakeStatus::Ready {
             return Ok(());
         }
+        let protects_frames = mechanism.protects_frames();
         let metadata = mechanism.peer_metadata().cloned().unwrap_or_default();
         let (user_id, zap_metadata) = mechanism
             .zap_result()
@@ -599,7 +609,7 @@ impl Connection {
             peer.user_id = user_id;
             peer.zap_metadata = zap_metadata;
         }
-        self.protects_frames = false;
+        self.protects_frames = protects_frames;
         self.become_ready()?;
         Ok(())
     }
@@ -626,15 +636,16 @@ impl Connection {
     }
 
     fn handle_traffic_frame(&mut self, frame: Frame) -> Result<()> {
+        // A protecting mechanism (CURVE) boxes every frame, commands too.
+        let frame = if self.protects_frames {
+            self.mechanism
+                .as_mut()
+                .ok_or(Error::Misuse("no mechanism"))?
+                .decode_frame(frame)?
+        } else {
+            frame
+        };
         if !frame.command {
-            let frame = if self.protects_frames {
-                self.mechanism
-                    .as_mut()
-                    .ok_or(Error::Misuse("no mechanism"))?
-                    .decode_frame(frame)?
-            } else {
-                frame
-            };
             self.events.push_back(Event::Frame(frame));
             return Ok(());
         }
@@ -666,11 +677,19 @@ impl Connection {
         if self.decoder.framing() != Framing::V3 {
             return Ok(());
         }
+        let mut frame = Frame::command(command.encode());
+        if self.protects_frames {
+            frame = self
+                .mechanism
+                .as_mut()
+                .ok_or(Error::Misuse("no mechanism"))?
+                .encode_frame(frame)?;
+        }
         encode_frame(
             Framing::V3,
-            false,
-            true,
-            command.encode(),
+            frame.more,
+            frame.command,
+            frame.body,
             &mut self.transmit,
         );
         Ok(())

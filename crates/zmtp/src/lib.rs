@@ -64,12 +64,15 @@ pub mod greeting;
 mod heartbeat;
 pub mod mechanism;
 mod socket_type;
+pub mod z85;
 
 pub use command::{Command, Metadata, Subscription};
 pub use connection::{Config, Connection, Event, PeerInfo, MAX_HANDSHAKE_FRAME};
-pub use error::{Error, Incompatible, Result};
+pub use error::{Error, Incompatible, ProtocolError, Result};
 pub use frame::Frame;
 pub use greeting::PeerProtocol;
 pub use heartbeat::HeartbeatConfig;
-pub use mechanism::{MechanismConfig, ZapReply, ZapRequest};
+pub use mechanism::{
+    CurvePublicKey, CurveSecretKey, Entropy, MechanismConfig, ZapReply, ZapRequest,
+};
 pub use socket_type::{SocketType, UnknownSocketType};

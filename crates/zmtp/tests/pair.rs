@@ -15,6 +15,8 @@
 #[path = "pair/harness.rs"]
 mod harness;
 
+#[path = "pair/curve.rs"]
+mod curve;
 #[path = "pair/garbage.rs"]
 mod garbage;
 #[path = "pair/handshake.rs"]

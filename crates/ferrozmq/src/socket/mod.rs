@@ -1,5 +1,6 @@
 //! [`Socket`]: bind/connect, send/recv of frames and whole messages, options.
 
+mod curve;
 mod monitor;
 mod options;
 mod transport_options;

@@ -4,9 +4,13 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use ferrozmq_engine::{SessionOptions, SocksProxy};
-use ferrozmq_zmtp::{Config, HeartbeatConfig, MechanismConfig, Metadata, SocketType};
+use ferrozmq_zmtp::{
+    Config, CurvePublicKey, CurveSecretKey, HeartbeatConfig, MechanismConfig, Metadata, SocketType,
+};
+use zeroize::Zeroizing;
 
 use super::transport_options::TransportOptions;
+use crate::curve::{key_from_option, os_entropy};
 use crate::error::{Error, Result};
 
 /// Socket option names with libzmq's numeric values (`ZMQ_SNDHWM` = 23, ...).
@@ -86,6 +90,14 @@ pub enum SocketOption {
     PlainUsername = 45,
     /// ZMQ_PLAIN_PASSWORD: PLAIN client password.
     PlainPassword = 46,
+    /// ZMQ_CURVE_SERVER: act as CURVE server (needs ZMQ_CURVE_SECRETKEY).
+    CurveServer = 47,
+    /// ZMQ_CURVE_PUBLICKEY: our long-term public key (32 octets or 40 Z85 characters).
+    CurvePublickey = 48,
+    /// ZMQ_CURVE_SECRETKEY: our long-term secret key (32 octets or 40 Z85 characters).
+    CurveSecretkey = 49,
+    /// ZMQ_CURVE_SERVERKEY: the server's public key; makes this socket a CURVE client.
+    CurveServerkey = 50,
     /// ZMQ_PROBE_ROUTER (accepted and stored).
     ProbeRouter = 51,
     /// ZMQ_REQ_CORRELATE: REQ adds a request id to match replies.
@@ -159,7 +171,7 @@ impl SocketOption {
     /// The option with libzmq's number `n`.
     pub fn from_raw(n: i32) -> Option<SocketOption> {
         use SocketOption::*;
-        const ALL: [SocketOption; 66] = [
+        const ALL: [SocketOption; 70] = [
             Affinity,
             RoutingId,
             Subscribe,
@@ -195,6 +207,10 @@ impl SocketOption {
             PlainServer,
             PlainUsername,
             PlainPassword,
+            CurveServer,
+            CurvePublickey,
+            CurveSecretkey,
+            CurveServerkey,
             ProbeRouter,
             ReqCorrelate,
             ReqRelaxed,
@@ -284,6 +300,7 @@ pub(crate) struct Options {
     pub(crate) plain_server: bool,
     pub(crate) plain_username: Option<Bytes>,
     pub(crate) plain_password: Option<Bytes>,
+    pub(crate) curve: CurveOptions,
     pub(crate) zap_domain: Bytes,
     pub(crate) metadata: Metadata,
     pub(crate) xpub_verbose: bool,
@@ -341,6 +358,7 @@ impl Options {
             plain_server: false,
             plain_username: None,
             plain_password: None,
+            curve: CurveOptions::default(),
             zap_domain: Bytes::new(),
             metadata: Metadata::new(),
             xpub_verbose: false,
@@ -401,12 +419,26 @@ impl Options {
             O::Conflate => self.conflate = strict_bool(value)?,
             O::PlainServer => {
                 self.plain_server = strict_bool(value)?;
+                self.curve.active = false;
+            }
+            O::CurveServer => {
+                let on = strict_bool(value)?;
+                self.curve.server = on;
+                self.curve.active = on;
+                self.plain_server = false;
+            }
+            O::CurvePublickey => self.set_curve_key(value, |c| &mut c.public)?,
+            O::CurveSecretkey => self.set_curve_key(value, |c| &mut c.secret)?,
+            O::CurveServerkey => {
+                self.set_curve_key(value, |c| &mut c.server_key)?;
+                self.curve.server = false;
             }
             O::PlainUsername => {
                 if value.len() > 255 {
                     return Err(Error::Invalid);
                 }
                 self.plain_server = false;
+                self.curve.active = false;
                 self.plain_username = Some(Bytes::copy_from_slice(value));
                 if value.is_empty() {
                     self.plain_username = None;
@@ -417,6 +449,7 @@ impl Options {
                     return Err(Error::Invalid);
                 }
                 self.plain_server = false;
+                self.curve.active = false;
                 self.plain_password = Some(Bytes::copy_from_slice(value));
             }
             O::ZapDomain => {
@@ -523,8 +556,13 @@ impl Options {
             O::ZapDomain => OptionValue::Str(lossy(Some(&self.zap_domain))),
             O::Mechanism => Int(match self.mechanism() {
                 MechanismConfig::Null => 0,
+                MechanismConfig::CurveClient { .. } | MechanismConfig::CurveServer { .. } => 2,
                 _ => 1,
             }),
+            O::CurveServer => Int(i32::from(self.curve.active && self.curve.server)),
+            O::CurvePublickey => B(self.curve.public.to_vec()),
+            O::CurveSecretkey => B(self.curve.secret.to_vec()),
+            O::CurveServerkey => B(self.curve.server_key.to_vec()),
             O::HandshakeIvl => Int(self.handshake_ivl),
             O::HeartbeatIvl => Int(self.heartbeat_ivl),
             O::HeartbeatTtl => Int(self.heartbeat_ttl),
@@ -574,8 +612,23 @@ impl Options {
             .map_err(|_| Error::Invalid)
     }
 
+    /// Stores a CURVE key given as 32 octets or Z85 text; selects CURVE.
+    fn set_curve_key(
+        &mut self,
+        value: &[u8],
+        slot: impl FnOnce(&mut CurveOptions) -> &mut Zeroizing<[u8; 32]>,
+    ) -> Result<()> {
+        let key = Zeroizing::new(key_from_option(value)?);
+        *slot(&mut self.curve) = key;
+        self.curve.active = true;
+        self.plain_server = false;
+        Ok(())
+    }
+
     pub(crate) fn mechanism(&self) -> MechanismConfig {
-        if self.plain_server {
+        if self.curve.active {
+            self.curve.mechanism()
+        } else if self.plain_server {
             MechanismConfig::PlainServer
         } else if let Some(user) = &self.plain_username {
             MechanismConfig::PlainClient {
@@ -598,6 +651,9 @@ impl Options {
         zmtp.routing_id = self.routing_id.clone();
         zmtp.metadata = self.metadata.clone();
         zmtp.mechanism = self.mechanism();
+        if self.curve.active {
+            zmtp.entropy = Some(os_entropy());
+        }
         zmtp.zap_for_null = !self.zap_domain.is_empty();
         // Unset (-1): no frame larger than could ever be held.
         zmtp.max_message_size = Some(
@@ -749,5 +805,42 @@ mod tests {
             SocketOption::from_raw(100),
             Some(SocketOption::SocksPassword)
         );
+    }
+}
+
+/// The CURVE options: libzmq keeps all three keys (zeros until set) and
+/// which mechanism the last security option chose.
+#[derive(Clone, Default)]
+pub(crate) struct CurveOptions {
+    /// A CURVE option was the last security option set.
+    pub(crate) active: bool,
+    /// ZMQ_CURVE_SERVER.
+    pub(crate) server: bool,
+    pub(crate) public: Zeroizing<[u8; 32]>,
+    pub(crate) secret: Zeroizing<[u8; 32]>,
+    pub(crate) server_key: Zeroizing<[u8; 32]>,
+}
+
+impl std::fmt::Debug for CurveOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CurveOptions")
+            .field("active", &self.active)
+            .field("server", &self.server)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CurveOptions {
+    fn mechanism(&self) -> MechanismConfig {
+        let secret = CurveSecretKey::from_bytes(*self.secret);
+        if self.server {
+            MechanismConfig::CurveServer { secret }
+        } else {
+            MechanismConfig::CurveClient {
+                public: CurvePublicKey::from_bytes(*self.public),
+                secret,
+                server: CurvePublicKey::from_bytes(*self.server_key),
+            }
+        }
     }
 }

@@ -9,6 +9,7 @@
 
 mod common;
 mod context;
+mod curve;
 mod hwm_linger;
 mod inproc;
 mod linger_connect;

@@ -1,5 +1,4 @@
-//! Security mechanisms: NULL and PLAIN, behind one trait that CURVE will also
-//! implement.
+//! Security mechanisms: NULL, PLAIN and CURVE, behind one trait.
 //!
 //! A mechanism runs the handshake after the greeting. It is fed the peer's
 //! command bodies ([`Mechanism::handle_command`]) and yields its own
@@ -7,18 +6,20 @@
 //! [`Mechanism::poll_zap_request`] and its answer returns through
 //! [`Mechanism::handle_zap_reply`]. The mechanism never does I/O.
 
+pub mod curve;
 mod null;
 mod plain;
 mod zap;
 
 use bytes::Bytes;
 
+pub use curve::{CurveClient, CurvePublicKey, CurveSecretKey, CurveServer, Entropy};
 pub use null::Null;
 pub use plain::{PlainClient, PlainServer};
 pub use zap::{ZapReply, ZapRequest};
 
 use crate::command::Metadata;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::frame::Frame;
 use crate::greeting::MechanismName;
 
@@ -65,6 +66,13 @@ pub trait Mechanism: Send + std::fmt::Debug {
         None
     }
 
+    /// Whether every frame after the handshake goes through
+    /// [`Mechanism::encode_frame`] and [`Mechanism::decode_frame`] (CURVE),
+    /// commands included.
+    fn protects_frames(&self) -> bool {
+        false
+    }
+
     /// Protects an outgoing frame after the handshake (identity for NULL and PLAIN).
     fn encode_frame(&mut self, frame: Frame) -> Result<Frame> {
         Ok(frame)
@@ -92,6 +100,20 @@ pub enum MechanismConfig {
     },
     /// PLAIN server: credentials are checked through ZAP.
     PlainServer,
+    /// CURVE client (RFC 26) with its long-term key pair and the server's public key.
+    CurveClient {
+        /// Our long-term public key (C).
+        public: CurvePublicKey,
+        /// Our long-term secret key (c).
+        secret: CurveSecretKey,
+        /// The server's long-term public key (S).
+        server: CurvePublicKey,
+    },
+    /// CURVE server with its long-term secret key; clients are checked through ZAP.
+    CurveServer {
+        /// Our long-term secret key (s).
+        secret: CurveSecretKey,
+    },
 }
 
 impl std::fmt::Debug for MechanismConfig {
@@ -103,6 +125,15 @@ impl std::fmt::Debug for MechanismConfig {
                 .field("username", username)
                 .finish_non_exhaustive(),
             MechanismConfig::PlainServer => f.write_str("PlainServer"),
+            MechanismConfig::CurveClient { public, server, .. } => f
+                .debug_struct("CurveClient")
+                .field("public", public)
+                .field("server", server)
+                .finish_non_exhaustive(),
+            MechanismConfig::CurveServer { secret } => f
+                .debug_struct("CurveServer")
+                .field("public", &secret.public_key())
+                .finish_non_exhaustive(),
         }
     }
 }
@@ -115,18 +146,46 @@ impl MechanismConfig {
             MechanismConfig::PlainClient { .. } | MechanismConfig::PlainServer => {
                 MechanismName::PLAIN
             }
+            MechanismConfig::CurveClient { .. } | MechanismConfig::CurveServer { .. } => {
+                MechanismName::CURVE
+            }
         }
     }
 
     /// Builds the mechanism. `local` is the metadata our READY/INITIATE carries;
-    /// `zap` asks NULL to consult ZAP (PLAIN's server always does).
-    pub fn build(&self, local: Metadata, zap: bool) -> Result<Box<dyn Mechanism>> {
+    /// `zap` asks NULL to consult ZAP (PLAIN's and CURVE's servers always do);
+    /// CURVE needs `entropy` for its transient keys and nonces.
+    pub fn build(
+        &self,
+        local: Metadata,
+        zap: bool,
+        entropy: Option<&Entropy>,
+    ) -> Result<Box<dyn Mechanism>> {
+        let entropy = || {
+            entropy.cloned().ok_or(Error::Misuse(
+                "CURVE needs a source of randomness (Config::entropy)",
+            ))
+        };
         Ok(match self {
             MechanismConfig::Null => Box::new(Null::new(local, zap)),
             MechanismConfig::PlainClient { username, password } => {
                 Box::new(PlainClient::new(local, username.clone(), password.clone())?)
             }
             MechanismConfig::PlainServer => Box::new(PlainServer::new(local)),
+            MechanismConfig::CurveClient {
+                public,
+                secret,
+                server,
+            } => Box::new(CurveClient::new(
+                local,
+                *public,
+                secret.clone(),
+                *server,
+                entropy()?,
+            )?),
+            MechanismConfig::CurveServer { secret } => {
+                Box::new(CurveServer::new(local, secret.clone(), entropy()?))
+            }
         })
     }
 }
