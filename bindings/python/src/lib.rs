@@ -6,6 +6,7 @@
 //! subclasses them and adds everything else pyzmq users expect.
 
 mod context;
+mod curve;
 mod error;
 mod frame;
 mod poll;
@@ -25,6 +26,8 @@ fn _ferrozmq(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(poll::zmq_poll, m)?)?;
     m.add_function(wrap_pyfunction!(proxy::proxy, m)?)?;
     m.add_function(wrap_pyfunction!(error::strerror, m)?)?;
+    m.add_function(wrap_pyfunction!(curve::curve_keypair, m)?)?;
+    m.add_function(wrap_pyfunction!(curve::curve_public, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

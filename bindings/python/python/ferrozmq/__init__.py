@@ -11,8 +11,9 @@ A program written for pyzmq runs on ferrozmq with::
     sock.send(b"World")
 
 Sockets speak ZMTP 3.1 over tcp, ipc and inproc, so the peers can be
-pyzmq, libzmq, or ferrozmq itself. Not there (yet): CURVE and GSSAPI
-security, draft sockets, pgm/norm/vmci transports.
+pyzmq, libzmq, or ferrozmq itself, with NULL, PLAIN or CURVE security
+(``zmq.auth`` for ZAP). Not there (yet): GSSAPI security, draft sockets,
+pgm/norm/vmci transports.
 """
 
 from . import constants
@@ -30,6 +31,7 @@ from .error import (
     ZMQVersionError,
     strerror,
 )
+from ._ferrozmq import curve_keypair, curve_public
 from .frame import Frame, Message
 from .poll import Poller, select
 from .socket import Socket
@@ -83,6 +85,8 @@ __all__ = [
     "ZMQVersionError",
     "strerror",
     "has",
+    "curve_keypair",
+    "curve_public",
     "zmq_version",
     "zmq_version_info",
     "pyzmq_version",

@@ -15,10 +15,14 @@ from .constants import (
 )
 from .error import ZMQBindError, ZMQError
 from .frame import Frame
-from .utils import jsonapi
+from .utils import jsonapi, z85
 
 _HWM = SocketOption.HWM
 _IPV4ONLY = SocketOption.IPV4ONLY
+#: CURVE key options: set as 32 octets or 40 Z85 characters, read as Z85.
+_CURVE_KEYS = frozenset(
+    (SocketOption.CURVE_PUBLICKEY, SocketOption.CURVE_SECRETKEY, SocketOption.CURVE_SERVERKEY)
+)
 _SUBSCRIBE = SocketOption.SUBSCRIBE
 _UNSUBSCRIBE = SocketOption.UNSUBSCRIBE
 
@@ -186,7 +190,9 @@ class Socket(_ferrozmq.Socket):
             super().setsockopt(SocketOption.IPV6, int(not optval))
             return
         if isinstance(optval, str):
-            raise TypeError("unicode not allowed, use setsockopt_string")
+            if option not in _CURVE_KEYS:
+                raise TypeError("unicode not allowed, use setsockopt_string")
+            optval = optval.encode("ascii")
         if isinstance(optval, (bytearray, memoryview)):
             optval = bytes(optval)
         super().setsockopt(int(option), optval)
@@ -202,6 +208,9 @@ class Socket(_ferrozmq.Socket):
             return PollEvent(value)
         if option == SocketOption.TYPE:
             return SocketType(value)
+        if option in _CURVE_KEYS:
+            # pyzmq reads CURVE keys back as Z85 text.
+            return z85.encode(value)
         return value
 
     set = setsockopt

@@ -33,7 +33,7 @@ def pyzmq_version():
     return _PYZMQ_VERSION
 
 
-_CAPABILITIES = {"ipc": True, "tcp": True, "inproc": True}
+_CAPABILITIES = {"ipc": True, "tcp": True, "inproc": True, "curve": True}
 
 
 def has(capability):
