@@ -46,7 +46,7 @@ from .version import (
     zmq_version_info,
 )
 from .proxy import device, proxy, proxy_steerable
-from . import backend, devices, sugar, utils  # noqa: F401
+from . import auth, backend, devices, sugar, utils  # noqa: F401
 
 COPY_THRESHOLD = 65536
 #: Longest ipc path (sun_path of a Unix socket address, less its NUL).
