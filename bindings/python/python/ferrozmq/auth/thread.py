@@ -4,6 +4,7 @@ as pyzmq's ``zmq.auth.thread``. Its policy may be changed while it runs."""
 import threading
 
 from ..constants import PAIR, POLLIN
+from ..error import ContextTerminated
 from ..poll import Poller
 from .base import Authenticator
 
@@ -47,7 +48,9 @@ class ThreadAuthenticator(Authenticator):
                         break
                 if self.zap_socket in ready:
                     self.handle_zap_message(self.zap_socket.recv_multipart())
-        except Exception:  # a closed context ends the thread quietly
+        except ContextTerminated:
+            pass  # the context was terminated under us: nothing left to guard
+        except Exception:
             self.log.exception("ZAP thread failed")
         finally:
             pipe.close()
