@@ -65,3 +65,8 @@ def test_pipeline():
 def test_asyncio_example():
     out = finish(start("asyncio_rpc.py", free_tcp(), 4, 5))
     assert "4 clients got 5 replies each" in out
+
+
+def test_ironhouse_example():
+    out = finish(start("ironhouse.py", free_tcp()))
+    assert "Ironhouse test OK: b'Hello'" in out
