@@ -47,6 +47,14 @@ impl std::fmt::Debug for MessageCodec {
     }
 }
 
+/// The codec of a finished handshake, or a misuse error before READY: what
+/// both sides' `encode_frame`/`decode_frame` need.
+pub(super) fn after_ready(codec: &mut Option<MessageCodec>) -> Result<&mut MessageCodec> {
+    codec
+        .as_mut()
+        .ok_or(Error::Misuse("CURVE traffic before READY"))
+}
+
 impl MessageCodec {
     /// A codec that continues the handshake's nonce sequences.
     pub(super) fn new(

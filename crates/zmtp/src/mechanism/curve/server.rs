@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 
 use super::client::{HELLO_LEN, WELCOME_LEN};
 use super::keys::{CurvePublicKey, CurveSecretKey, Entropy, KEY_LEN};
-use super::message::MessageCodec;
+use super::message::{self, MessageCodec};
 use super::sealing::{long_nonce, open, seal, short_nonce, MAC_LEN};
 use super::{command_error, well_formed};
 use crate::command::Metadata;
@@ -368,16 +368,10 @@ impl Mechanism for CurveServer {
     }
 
     fn encode_frame(&mut self, frame: Frame) -> Result<Frame> {
-        self.codec
-            .as_mut()
-            .ok_or(Error::Misuse("CURVE traffic before READY"))?
-            .encode(frame)
+        message::after_ready(&mut self.codec)?.encode(frame)
     }
 
     fn decode_frame(&mut self, frame: Frame) -> Result<Frame> {
-        self.codec
-            .as_mut()
-            .ok_or(Error::Misuse("CURVE traffic before READY"))?
-            .decode(frame)
+        message::after_ready(&mut self.codec)?.decode(frame)
     }
 }
