@@ -51,3 +51,33 @@ pub(crate) fn wait_subscribed(publisher: &mut Socket, sub: &mut Socket, probe: &
     }
     panic!("subscription never reached the publisher");
 }
+
+/// A ZAP handler (RFC 27) on inproc://zeromq.zap.01 in `ctx`: `decide` reads
+/// each request's frames and returns the status code and user id to answer.
+/// Serves until 3 s pass without a request; returns how many it served.
+pub(crate) fn start_zap(
+    ctx: &Context,
+    decide: impl Fn(&[bytes::Bytes]) -> (&'static str, &'static str) + Send + 'static,
+) -> std::thread::JoinHandle<usize> {
+    let mut handler = ctx.socket(SocketType::Rep).unwrap();
+    handler.bind("inproc://zeromq.zap.01").unwrap();
+    handler.set_option(SocketOption::RcvTimeo, 3000).unwrap();
+    std::thread::spawn(move || {
+        let mut served = 0;
+        while let Ok(request) = handler.recv_multipart(0) {
+            served += 1;
+            assert_eq!(&request[0][..], b"1.0");
+            let (code, user) = decide(&request);
+            let reply: [&[u8]; 6] = [
+                b"1.0",
+                &request[1],
+                code.as_bytes(),
+                b"",
+                user.as_bytes(),
+                b"",
+            ];
+            handler.send_multipart(reply, 0).unwrap();
+        }
+        served
+    })
+}

@@ -12,36 +12,14 @@ use crate::common::*;
 
 /// A ZAP handler that accepts CURVE clients whose key is `allowed`.
 fn start_curve_zap(ctx: &Context, allowed: CurvePublicKey) -> thread::JoinHandle<usize> {
-    let mut handler = ctx.socket(SocketType::Rep).unwrap();
-    handler.bind("inproc://zeromq.zap.01").unwrap();
-    handler.set_option(SocketOption::RcvTimeo, 3000).unwrap();
-    thread::spawn(move || {
-        let mut served = 0;
-        while let Ok(request) = handler.recv_multipart(0) {
-            served += 1;
-            assert_eq!(&request[5][..], b"CURVE");
-            assert_eq!(request.len(), 7);
-            let ok = &request[6][..] == allowed.as_bytes();
-            let (code, user) = if ok {
-                ("200", "curve-user")
-            } else {
-                ("400", "")
-            };
-            handler
-                .send_multipart(
-                    [
-                        b"1.0".as_slice(),
-                        &request[1],
-                        code.as_bytes(),
-                        b"",
-                        user.as_bytes(),
-                        b"",
-                    ],
-                    0,
-                )
-                .unwrap();
+    start_zap(ctx, move |request| {
+        assert_eq!(&request[5][..], b"CURVE");
+        assert_eq!(request.len(), 7);
+        if &request[6][..] == allowed.as_bytes() {
+            ("200", "curve-user")
+        } else {
+            ("400", "")
         }
-        served
     })
 }
 

@@ -8,41 +8,18 @@ use crate::common::*;
 /// A ZAP handler (RFC 27) on inproc://zeromq.zap.01 that accepts
 /// admin/secret for PLAIN and everything for NULL in domain "ok".
 fn start_zap_handler(ctx: &Context) -> thread::JoinHandle<usize> {
-    let mut handler = ctx.socket(SocketType::Rep).unwrap();
-    handler.bind("inproc://zeromq.zap.01").unwrap();
-    handler.set_option(SocketOption::RcvTimeo, 3000).unwrap();
-    thread::spawn(move || {
-        let mut served = 0;
-        while let Ok(request) = handler.recv_multipart(0) {
-            served += 1;
-            let (version, id, domain, mechanism) =
-                (&request[0], &request[1], &request[2], &request[5]);
-            assert_eq!(&version[..], b"1.0");
-            let ok = match &mechanism[..] {
-                b"PLAIN" => &request[6][..] == b"admin" && &request[7][..] == b"secret",
-                b"NULL" => &domain[..] == b"ok",
-                _ => false,
-            };
-            let (code, user) = if ok {
-                ("200", "the-admin")
-            } else {
-                ("400", "")
-            };
-            handler
-                .send_multipart(
-                    [
-                        "1.0".as_bytes(),
-                        id,
-                        code.as_bytes(),
-                        b"",
-                        user.as_bytes(),
-                        b"",
-                    ],
-                    0,
-                )
-                .unwrap();
+    start_zap(ctx, |request| {
+        let (domain, mechanism) = (&request[2], &request[5]);
+        let ok = match &mechanism[..] {
+            b"PLAIN" => &request[6][..] == b"admin" && &request[7][..] == b"secret",
+            b"NULL" => &domain[..] == b"ok",
+            _ => false,
+        };
+        if ok {
+            ("200", "the-admin")
+        } else {
+            ("400", "")
         }
-        served
     })
 }
 
