@@ -274,10 +274,9 @@ fn listener_at_its_descriptor_limit_recovers() {
     push.send("before", 0).unwrap();
     assert_eq!(pull.recv_string(0).unwrap(), "before");
 
-    let (soft, hard) = nofile_limit();
-    set_nofile_limit(open_fds().len() as u64 + 2, hard);
-    // Ten clients in another process: each completes a handshake and
-    // sends one message, then waits to be told to leave.
+    // Ten clients in another process, started before the limit drops (a
+    // spawn needs descriptors of its own): told to go, each completes a
+    // handshake and sends one message, then waits to be told to leave.
     let addr = endpoint.strip_prefix("tcp://").unwrap();
     let mut clients = std::process::Command::new("python3")
         .args(["-c", CLIENTS, addr, "10"])
@@ -285,6 +284,9 @@ fn listener_at_its_descriptor_limit_recovers() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
+    let (soft, hard) = nofile_limit();
+    set_nofile_limit(open_fds().len() as u64 + 2, hard);
+    clients.stdin.as_mut().unwrap().write_all(b"go\n").unwrap();
     let mut line = String::new();
     std::io::BufRead::read_line(
         &mut std::io::BufReader::new(clients.stdout.as_mut().unwrap()),
@@ -312,13 +314,15 @@ fn listener_at_its_descriptor_limit_recovers() {
     assert!(clients.wait().unwrap().success());
 }
 
-/// Python: connect argv[2] raw ZMTP PUSH clients to argv[1], each sending
-/// "client-N"; print "connected"; wait for stdin to close.
+/// Python: on a line from stdin, connect argv[2] raw ZMTP PUSH clients to
+/// argv[1], each sending "client-N"; print "connected"; wait for stdin to
+/// close.
 const CLIENTS: &str = r#"
 import socket, sys
 host, port = sys.argv[1].rsplit(":", 1)
 greeting = b"\xff" + b"\0" * 7 + b"\x01\x7f\x03\x01" + b"NULL".ljust(20, b"\0") + b"\0" * 32
 body = b"\x05READY\x0bSocket-Type\0\0\0\x04PUSH"
+sys.stdin.readline()
 conns = []
 for i in range(int(sys.argv[2])):
     c = socket.create_connection((host, int(port)))
@@ -331,33 +335,26 @@ sys.stdin.read()
 
 /// The soft and hard RLIMIT_NOFILE of this process.
 fn nofile_limit() -> (u64, u64) {
-    let out = std::process::Command::new("prlimit")
-        .args([
-            "--pid",
-            &std::process::id().to_string(),
-            "--nofile",
-            "--raw",
-            "--noheadings",
-            "-o",
-            "SOFT,HARD",
-        ])
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    let mut fields = text.split_whitespace().map(|f| f.parse().unwrap());
-    (fields.next().unwrap(), fields.next().unwrap())
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: `limit` is a valid, writable rlimit for the call to fill.
+    let rc = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
+    assert_eq!(rc, 0, "getrlimit: {}", std::io::Error::last_os_error());
+    (limit.rlim_cur, limit.rlim_max)
 }
 
+/// Sets RLIMIT_NOFILE in-process: spawning `prlimit` would itself need
+/// descriptors that a lowered limit may not leave.
 fn set_nofile_limit(soft: u64, hard: u64) {
-    let status = std::process::Command::new("prlimit")
-        .args([
-            "--pid",
-            &std::process::id().to_string(),
-            &format!("--nofile={soft}:{hard}"),
-        ])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let limit = libc::rlimit {
+        rlim_cur: soft,
+        rlim_max: hard,
+    };
+    // SAFETY: `limit` is a valid rlimit that the call only reads.
+    let rc = unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) };
+    assert_eq!(rc, 0, "setrlimit: {}", std::io::Error::last_os_error());
 }
 
 fn socket(ctx: &Context, t: SocketType) -> Socket {
