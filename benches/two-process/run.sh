@@ -70,7 +70,8 @@ cleanup() {
     pids=$(jobs -p)
     [ -z "$pids" ] || kill $pids 2>/dev/null || true
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
 
 # ---- build: the reference perf tools, the probes, ferrozmq's libzmq.so.5 ----
 bash "$ROOT/.ci/steps/libzmq-src.sh" "$TARGET/libzmq-suite"
