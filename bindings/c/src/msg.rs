@@ -7,7 +7,6 @@
 //! `zmq_msg_init_data` zero-copy, whose free function runs when the last
 //! reference is dropped, possibly on an I/O thread as in libzmq).
 
-use std::alloc::{self, Layout};
 use std::ffi::CString;
 use std::mem::{align_of, size_of};
 use std::ops::{Deref, DerefMut};
@@ -51,36 +50,13 @@ pub unsafe extern "C" fn zmq_msg_init(msg: *mut zmq_msg_t) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_init_size(msg: *mut zmq_msg_t, size: usize) -> c_int {
     guard::int(|| {
-        let buf = zeroed(size)?;
+        let mut buf = Vec::new();
+        buf.try_reserve_exact(size).map_err(|_| Error::NoMemory)?;
+        buf.resize(size, 0);
         // SAFETY: msg is writable per the contract.
         unsafe { init(msg, Body::Writable(buf))? };
         Ok(0)
     })
-}
-
-/// A buffer of `size` zero bytes, or ENOMEM (`vec![0; size]` would abort).
-///
-/// A large one comes from `calloc`: fresh mmapped memory the allocator knows
-/// is zero, so no page is touched (faulted in and cleared) until the caller
-/// writes it, as with libzmq's `malloc`. A small one is `malloc` and a short
-/// fill, because glibc's `calloc` skips its per-thread cache.
-fn zeroed(size: usize) -> Result<Vec<u8>> {
-    if size < CALLOC_FROM {
-        let mut buf = Vec::new();
-        buf.try_reserve_exact(size).map_err(|_| Error::NoMemory)?;
-        buf.resize(size, 0);
-        return Ok(buf);
-    }
-    let layout = Layout::array::<u8>(size).map_err(|_| Error::NoMemory)?;
-    // SAFETY: the layout's size is not zero (size >= CALLOC_FROM > 0).
-    let ptr = unsafe { alloc::alloc_zeroed(layout) };
-    if ptr.is_null() {
-        return Err(Error::NoMemory);
-    }
-    // SAFETY: `ptr` comes from the global allocator with exactly this layout
-    // (`size` bytes, alignment 1, as a Vec<u8> of capacity `size` uses) and
-    // all `size` bytes are initialised (zero).
-    Ok(unsafe { Vec::from_raw_parts(ptr, size, size) })
 }
 
 /// Initialises a message over the caller's buffer, without copying it.
@@ -580,10 +556,6 @@ const MSG_MAGIC: u32 = 0x6d73_6721;
 /// `Repr::outgoing`): copying 1 KiB costs less than the extra allocation and
 /// cross-thread free that sharing it does (callgrind, benches/RESULTS.md).
 const SEND_COPY_LIMIT: usize = 1024;
-
-/// Bodies from this size are allocated zeroed (glibc's default mmap
-/// threshold, 128 KiB): see `zeroed`.
-const CALLOC_FROM: usize = 128 * 1024;
 
 const _: () = assert!(
     size_of::<MsgRepr>() <= size_of::<zmq_msg_t>()
