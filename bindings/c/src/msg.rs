@@ -20,6 +20,8 @@ use crate::consts::{ZMQ_MORE, ZMQ_SHARED, ZMQ_SRCFD};
 use crate::guard::{self, Result};
 use crate::socket::{clamp, socket, text};
 
+mod pool;
+
 /// A message: 64 opaque bytes, aligned like a pointer, as in libzmq.
 #[repr(C, align(8))]
 pub struct zmq_msg_t {
@@ -50,9 +52,17 @@ pub unsafe extern "C" fn zmq_msg_init(msg: *mut zmq_msg_t) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_init_size(msg: *mut zmq_msg_t, size: usize) -> c_int {
     guard::int(|| {
-        let mut buf = Vec::new();
-        buf.try_reserve_exact(size).map_err(|_| Error::NoMemory)?;
-        buf.resize(size, 0);
+        // A large body may be a recycled one, holding an earlier message's
+        // bytes (libzmq's are whatever `malloc` returns); see `pool`.
+        let buf = match pool::take(size) {
+            Some(buf) => buf,
+            None => {
+                let mut buf = Vec::new();
+                buf.try_reserve_exact(size).map_err(|_| Error::NoMemory)?;
+                buf.resize(size, 0);
+                buf
+            }
+        };
         // SAFETY: msg is writable per the contract.
         unsafe { init(msg, Body::Writable(buf))? };
         Ok(0)
@@ -447,7 +457,7 @@ impl Repr<Slot> {
     /// reference-counted clone of the frame.
     fn share_message(&mut self) -> Message {
         if let Body::Writable(b) = &mut *self.body {
-            let frozen = Bytes::from(std::mem::take(b));
+            let frozen = pool::shared(std::mem::take(b));
             *self.body = Body::Shared(Message::from(frozen));
         }
         match &*self.body {
@@ -553,9 +563,10 @@ unsafe fn close(msg: *mut zmq_msg_t) -> Result<()> {
 const MSG_MAGIC: u32 = 0x6d73_6721;
 
 /// Writable bodies up to this size are copied when sent (see
-/// `Repr::outgoing`): copying 1 KiB costs less than the extra allocation and
-/// cross-thread free that sharing it does (callgrind, benches/RESULTS.md).
-const SEND_COPY_LIMIT: usize = 1024;
+/// `Repr::outgoing`): copying 64 B saves 300 instructions per message over
+/// sharing; from about 1 KiB the copy's allocation leaves glibc's small bins
+/// and costs more than it saves (callgrind, benches/RESULTS.md).
+const SEND_COPY_LIMIT: usize = 512;
 
 const _: () = assert!(
     size_of::<MsgRepr>() <= size_of::<zmq_msg_t>()
