@@ -91,7 +91,8 @@ for probe in thr_peer fanout idle; do
     fi
 done
 (cd "$ROOT" && cargo build --release -q -p ferrozmq-ffi)
-ln -sf "$TARGET/release/libzmq.so" "$FERRO_LIB/libzmq.so.5"
+# A copy, so that a rebuild during the run does not change the library under test.
+cp "$TARGET/release/libzmq.so" "$FERRO_LIB/libzmq.so.5"
 libpath() { [ "$1" = ferrozmq ] && echo "$FERRO_LIB" || echo ""; }
 for impl in libzmq ferrozmq; do
     log "$impl: $(LD_LIBRARY_PATH=$(libpath $impl) ldd "$BIN/local_thr" | awk '/libzmq/ { print $3 }')"

@@ -20,8 +20,6 @@ use crate::consts::{ZMQ_MORE, ZMQ_SHARED, ZMQ_SRCFD};
 use crate::guard::{self, Result};
 use crate::socket::{clamp, socket, text};
 
-mod pool;
-
 /// A message: 64 opaque bytes, aligned like a pointer, as in libzmq.
 #[repr(C, align(8))]
 pub struct zmq_msg_t {
@@ -52,17 +50,9 @@ pub unsafe extern "C" fn zmq_msg_init(msg: *mut zmq_msg_t) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_init_size(msg: *mut zmq_msg_t, size: usize) -> c_int {
     guard::int(|| {
-        // A large body may be a recycled one, holding an earlier message's
-        // bytes (libzmq's are whatever `malloc` returns); see `pool`.
-        let buf = match pool::take(size) {
-            Some(buf) => buf,
-            None => {
-                let mut buf = Vec::new();
-                buf.try_reserve_exact(size).map_err(|_| Error::NoMemory)?;
-                buf.resize(size, 0);
-                buf
-            }
-        };
+        let mut buf = Vec::new();
+        buf.try_reserve_exact(size).map_err(|_| Error::NoMemory)?;
+        buf.resize(size, 0);
         // SAFETY: msg is writable per the contract.
         unsafe { init(msg, Body::Writable(buf))? };
         Ok(0)
@@ -457,7 +447,7 @@ impl Repr<Slot> {
     /// reference-counted clone of the frame.
     fn share_message(&mut self) -> Message {
         if let Body::Writable(b) = &mut *self.body {
-            let frozen = pool::shared(std::mem::take(b));
+            let frozen = Bytes::from(std::mem::take(b));
             *self.body = Body::Shared(Message::from(frozen));
         }
         match &*self.body {

@@ -400,7 +400,7 @@ static void test_messages (void *ctx)
  * bodies (libzmq's are malloc'ed, so this is ours only). */
 static void test_failed_send_keeps_message (void *ctx)
 {
-    /* Copied, shared, and shared from the pool of large bodies. */
+    /* Copied when sent, shared, and shared with a large body. */
     const size_t sizes[] = {5, 700, 300 * 1024};
     for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
         size_t size = sizes[k];
