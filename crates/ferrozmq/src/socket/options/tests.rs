@@ -1,0 +1,195 @@
+//! The option table against libzmq: numbers, names, validation, defaults.
+
+use std::collections::HashSet;
+
+use ferrozmq_zmtp::SocketType;
+
+use super::*;
+use crate::error::Error;
+
+#[test]
+fn every_number_and_name_round_trips() {
+    let mut numbers = HashSet::new();
+    let mut names = HashSet::new();
+    for &option in SocketOption::ALL {
+        assert_eq!(SocketOption::from_raw(option.raw()), Some(option));
+        assert!(numbers.insert(option.raw()), "{option:?} number repeated");
+        assert!(names.insert(option.name()), "{option:?} name repeated");
+        assert!(option
+            .name()
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'));
+    }
+    assert_eq!(SocketOption::ALL.len(), 71);
+    assert_eq!(SocketOption::from_raw(23), Some(SocketOption::SndHwm));
+    assert_eq!(SocketOption::SndHwm.name(), "SNDHWM");
+    assert_eq!(SocketOption::from_raw(95), Some(SocketOption::Metadata));
+    assert_eq!(SocketOption::from_raw(1000), None);
+    assert_eq!(SocketOption::from_raw(31), None); // ZMQ_IPV4ONLY: the C ABI's alias
+}
+
+#[test]
+fn kinds_match_pyzmq_opt_types() {
+    assert_eq!(SocketOption::SndHwm.kind(), OptionKind::Int);
+    assert_eq!(SocketOption::Affinity.kind(), OptionKind::Int64);
+    assert_eq!(SocketOption::MaxMsgSize.kind(), OptionKind::Int64);
+    assert_eq!(SocketOption::RoutingId.kind(), OptionKind::Bytes);
+    assert_eq!(SocketOption::LastEndpoint.kind(), OptionKind::Str);
+    assert_eq!(SocketOption::CurveServerkey.kind(), OptionKind::CurveKey);
+    assert!(SocketOption::SocksProxy.cleared_by_null_only());
+    assert!(SocketOption::IpcFilterGid.cleared_by_null_only());
+    assert!(!SocketOption::ZapDomain.cleared_by_null_only());
+}
+
+#[test]
+fn defaults_are_libzmqs() {
+    let o = Options::new(SocketType::Dealer);
+    let int = |option| o.get(option);
+    assert_eq!(int(SocketOption::SndHwm), Ok(OptionValue::Int(1000)));
+    assert_eq!(int(SocketOption::Linger), Ok(OptionValue::Int(-1)));
+    assert_eq!(int(SocketOption::ReconnectIvl), Ok(OptionValue::Int(100)));
+    assert_eq!(
+        int(SocketOption::HandshakeIvl),
+        Ok(OptionValue::Int(30_000))
+    );
+    assert_eq!(int(SocketOption::MaxMsgSize), Ok(OptionValue::Int64(-1)));
+    assert_eq!(int(SocketOption::Rate), Ok(OptionValue::Int(100)));
+    assert_eq!(int(SocketOption::RecoveryIvl), Ok(OptionValue::Int(10_000)));
+    assert_eq!(int(SocketOption::Type), Ok(OptionValue::Int(5)));
+    assert_eq!(int(SocketOption::Mechanism), Ok(OptionValue::Int(0)));
+    assert_eq!(int(SocketOption::UseFd), Ok(OptionValue::Int(-1)));
+    assert_eq!(
+        int(SocketOption::TcpKeepaliveIdle),
+        Ok(OptionValue::Int(-1))
+    );
+    assert_eq!(
+        o.get(SocketOption::RoutingId),
+        Ok(OptionValue::Bytes(Vec::new()))
+    );
+    // Write-only and socket-state options are not answered here.
+    assert_eq!(o.get(SocketOption::StreamNotify), Err(Error::Invalid));
+    assert_eq!(o.get(SocketOption::Subscribe), Err(Error::Invalid));
+}
+
+#[test]
+fn validates_like_libzmq() {
+    let mut o = Options::new(SocketType::Req);
+    assert_eq!(
+        o.set(SocketOption::SndHwm, &(-1i32).to_ne_bytes()),
+        Err(Error::Invalid)
+    );
+    assert_eq!(o.set(SocketOption::SndHwm, &[1, 2]), Err(Error::Invalid));
+    o.set(SocketOption::SndHwm, &5i32.to_ne_bytes()).unwrap();
+    assert_eq!(o.get(SocketOption::SndHwm), Ok(OptionValue::Int(5)));
+    assert_eq!(
+        o.set(SocketOption::Immediate, &2i32.to_ne_bytes()),
+        Err(Error::Invalid)
+    );
+    assert_eq!(o.set(SocketOption::RoutingId, b""), Err(Error::Invalid));
+    assert_eq!(
+        o.set(SocketOption::RoutingId, &[1; 256]),
+        Err(Error::Invalid)
+    );
+    assert_eq!(o.set(SocketOption::Metadata, b"Bad:1"), Err(Error::Invalid));
+    o.set(SocketOption::Metadata, b"X-App:demo").unwrap();
+    assert_eq!(o.metadata.get_str("X-App"), Some("demo"));
+    assert_eq!(
+        o.set(SocketOption::Linger, &(-2i32).to_ne_bytes()),
+        Err(Error::Invalid)
+    );
+    assert_eq!(
+        o.set(SocketOption::MaxMsgSize, &5i32.to_ne_bytes()),
+        Err(Error::Invalid)
+    );
+    assert_eq!(
+        o.set(SocketOption::Type, &5i32.to_ne_bytes()),
+        Err(Error::Invalid)
+    );
+    assert_eq!(
+        o.set(SocketOption::HeartbeatTtl, &6_553_600i32.to_ne_bytes()),
+        Err(Error::Invalid)
+    );
+    o.set(SocketOption::HeartbeatTtl, &1_299i32.to_ne_bytes())
+        .unwrap();
+    assert_eq!(
+        o.get(SocketOption::HeartbeatTtl),
+        Ok(OptionValue::Int(1_200))
+    );
+}
+
+#[test]
+fn socket_specific_options_only_on_their_types() {
+    let on = |t, option: SocketOption| Options::new(t).set(option, &1i32.to_ne_bytes());
+    assert_eq!(
+        on(SocketType::Router, SocketOption::RouterMandatory),
+        Ok(())
+    );
+    assert_eq!(
+        on(SocketType::Dealer, SocketOption::RouterMandatory),
+        Err(Error::Invalid)
+    );
+    assert_eq!(on(SocketType::Dealer, SocketOption::ProbeRouter), Ok(()));
+    assert_eq!(on(SocketType::Req, SocketOption::ReqRelaxed), Ok(()));
+    assert_eq!(
+        on(SocketType::Rep, SocketOption::ReqRelaxed),
+        Err(Error::Invalid)
+    );
+    assert_eq!(on(SocketType::Pub, SocketOption::XpubNodrop), Ok(()));
+    assert_eq!(
+        on(SocketType::Sub, SocketOption::XpubNodrop),
+        Err(Error::Invalid)
+    );
+    assert_eq!(on(SocketType::Stream, SocketOption::StreamNotify), Ok(()));
+    assert_eq!(
+        on(SocketType::Router, SocketOption::StreamNotify),
+        Err(Error::Invalid)
+    );
+    for &option in SocketOption::ALL {
+        let everywhere = SocketType::ALL.iter().all(|&t| option.applies_to(t));
+        assert!(everywhere || SocketType::ALL.iter().any(|&t| option.applies_to(t)));
+    }
+}
+
+#[test]
+fn security_options_choose_the_mechanism() {
+    let mut o = Options::new(SocketType::Dealer);
+    o.set(SocketOption::PlainUsername, b"admin").unwrap();
+    assert_eq!(o.get(SocketOption::Mechanism), Ok(OptionValue::Int(1)));
+    o.set(SocketOption::CurveServerkey, &[7; 32]).unwrap();
+    assert_eq!(o.get(SocketOption::Mechanism), Ok(OptionValue::Int(2)));
+    assert_eq!(
+        o.get(SocketOption::CurveServerkey),
+        Ok(OptionValue::Bytes(vec![7; 32]))
+    );
+    o.set(SocketOption::PlainServer, &1i32.to_ne_bytes())
+        .unwrap();
+    assert_eq!(o.get(SocketOption::Mechanism), Ok(OptionValue::Int(1)));
+    assert_eq!(o.get(SocketOption::CurveServer), Ok(OptionValue::Int(0)));
+}
+
+#[test]
+fn socks_options() {
+    let mut o = Options::new(SocketType::Pull);
+    assert!(o.session_options().socks_proxy.is_none());
+    o.set(SocketOption::SocksProxy, b"somehost:1080").unwrap();
+    o.set(SocketOption::SocksUsername, b"user").unwrap();
+    o.set(SocketOption::SocksPassword, b"pass").unwrap();
+    assert_eq!(
+        o.get(SocketOption::SocksProxy),
+        Ok(OptionValue::Str("somehost:1080".into()))
+    );
+    assert_eq!(
+        o.get(SocketOption::SocksUsername),
+        Ok(OptionValue::Str("user".into()))
+    );
+    let proxy = o.session_options().socks_proxy.unwrap();
+    assert_eq!(proxy.address, "somehost:1080");
+    assert_eq!(&proxy.password[..], b"pass");
+    assert_eq!(
+        o.set(SocketOption::SocksUsername, &[b'a'; 256]),
+        Err(Error::Invalid)
+    );
+    o.set(SocketOption::SocksUsername, &[b'a'; 255]).unwrap();
+    o.set(SocketOption::SocksProxy, b"").unwrap();
+    assert!(o.session_options().socks_proxy.is_none());
+}
