@@ -193,3 +193,133 @@ fn socks_options() {
     o.set(SocketOption::SocksProxy, b"").unwrap();
     assert!(o.session_options().socks_proxy.is_none());
 }
+
+mod typed {
+    use std::time::Duration;
+
+    use ferrozmq_zmtp::SocketType;
+
+    use crate::error::Error;
+    use crate::{Context, Mechanism, OptionValue, SocketOption};
+
+    #[test]
+    fn accessors_read_back_what_they_set_and_match_the_raw_path() {
+        let ctx = Context::new();
+        let mut s = ctx.socket(SocketType::Dealer).unwrap();
+        assert_eq!(s.sndhwm(), 1000);
+        assert_eq!(s.linger(), None);
+        assert_eq!(s.handshake_ivl(), Some(Duration::from_secs(30)));
+        assert_eq!(s.maxmsgsize(), None);
+        assert_eq!(s.tcp_keepalive(), None);
+        assert_eq!(s.mechanism(), Mechanism::Null);
+
+        s.set_sndhwm(5).unwrap();
+        s.set_linger(Some(Duration::from_millis(250))).unwrap();
+        s.set_rcvtimeo(Some(Duration::ZERO)).unwrap();
+        s.set_reconnect_ivl(None).unwrap();
+        s.set_handshake_ivl(None).unwrap();
+        s.set_maxmsgsize(Some(1 << 40)).unwrap();
+        s.set_affinity(u64::MAX).unwrap();
+        s.set_tcp_keepalive(Some(true)).unwrap();
+        s.set_sndbuf(Some(65_536)).unwrap();
+        s.set_routing_id(b"peer-1").unwrap();
+        s.set_heartbeat_ttl(Duration::from_millis(1_250)).unwrap();
+        s.set_probe_router(true).unwrap();
+        s.set_zap_domain("global").unwrap();
+        s.add_metadata(("X-App", "demo")).unwrap();
+
+        assert_eq!(s.sndhwm(), 5);
+        assert_eq!(s.linger(), Some(Duration::from_millis(250)));
+        assert_eq!(s.rcvtimeo(), Some(Duration::ZERO));
+        assert_eq!(s.reconnect_ivl(), None);
+        assert_eq!(s.handshake_ivl(), None);
+        assert_eq!(s.maxmsgsize(), Some(1 << 40));
+        assert_eq!(s.affinity(), u64::MAX);
+        assert_eq!(s.tcp_keepalive(), Some(true));
+        assert_eq!(s.sndbuf(), Some(65_536));
+        assert_eq!(s.routing_id(), b"peer-1");
+        assert_eq!(s.heartbeat_ttl(), Duration::from_millis(1_200));
+        assert!(s.probe_router());
+        assert_eq!(s.zap_domain(), "global");
+
+        // The same values through libzmq's raw path.
+        assert_eq!(s.option(SocketOption::SndHwm), Ok(OptionValue::Int(5)));
+        assert_eq!(s.option(SocketOption::Linger), Ok(OptionValue::Int(250)));
+        assert_eq!(
+            s.option(SocketOption::ReconnectIvl),
+            Ok(OptionValue::Int(-1))
+        );
+        assert_eq!(
+            s.option(SocketOption::HandshakeIvl),
+            Ok(OptionValue::Int(0))
+        );
+        assert_eq!(
+            s.option(SocketOption::MaxMsgSize),
+            Ok(OptionValue::Int64(1 << 40))
+        );
+        assert_eq!(s.option(SocketOption::Affinity), Ok(OptionValue::Int64(-1)));
+        assert_eq!(
+            s.option(SocketOption::RoutingId),
+            Ok(OptionValue::Bytes(b"peer-1".to_vec()))
+        );
+        s.close();
+    }
+
+    #[test]
+    fn invalid_typed_values_fail_with_einval() {
+        let ctx = Context::new();
+        let mut s = ctx.socket(SocketType::Dealer).unwrap();
+        assert_eq!(s.set_sndhwm(usize::MAX), Err(Error::Invalid));
+        assert_eq!(
+            s.set_linger(Some(Duration::from_secs(u64::MAX))),
+            Err(Error::Invalid)
+        );
+        assert_eq!(s.set_routing_id(b""), Err(Error::Invalid));
+        assert_eq!(s.set_routing_id(&[1; 256]), Err(Error::Invalid));
+        assert_eq!(s.set_zap_domain(&"x".repeat(256)), Err(Error::Invalid));
+        assert_eq!(s.set_maxmsgsize(Some(u64::MAX)), Err(Error::Invalid));
+        assert_eq!(
+            s.set_heartbeat_ttl(Duration::from_secs(6_554)),
+            Err(Error::Invalid)
+        );
+        assert_eq!(s.add_metadata(("NoPrefix", "v")), Err(Error::Invalid));
+        assert_eq!(s.set_bind_to_device(&"e".repeat(17)), Err(Error::Invalid));
+        assert_eq!(
+            s.set_tcp_accept_filter(Some("not-a-network")),
+            Err(Error::Invalid)
+        );
+        assert_eq!(s.set_use_fd(Some(-5)), Err(Error::Invalid));
+        // Options of other socket types, as libzmq.
+        assert_eq!(s.set_router_mandatory(true), Err(Error::Invalid));
+        assert_eq!(s.set_req_relaxed(true), Err(Error::Invalid));
+        assert_eq!(s.set_xpub_verbose(true), Err(Error::Invalid));
+        // The integer path refuses options that are not integers instead
+        // of setting the routing id to [5, 0, 0, 0].
+        assert_eq!(
+            s.set_option(SocketOption::RoutingId, 5),
+            Err(Error::Invalid)
+        );
+        assert_eq!(s.sndhwm(), 1000);
+        assert!(s.routing_id().is_empty());
+        s.close();
+    }
+
+    #[test]
+    fn hwm_changes_apply_to_attached_pipes() {
+        let ctx = Context::new();
+        let mut push = ctx.socket(SocketType::Push).unwrap();
+        push.bind("inproc://typed-hwm").unwrap();
+        let mut pull = ctx.socket(SocketType::Pull).unwrap();
+        pull.connect("inproc://typed-hwm").unwrap();
+        push.set_sndhwm(1).unwrap();
+        pull.set_rcvhwm(1).unwrap();
+        let mut sent = 0;
+        while push.send("x", crate::DONTWAIT).is_ok() {
+            sent += 1;
+            assert!(sent < 1000, "HWM not applied");
+        }
+        assert!(sent >= 1);
+        push.close();
+        pull.close();
+    }
+}
