@@ -22,6 +22,8 @@ use std::time::Duration;
 use ferrozmq_engine::SessionOptions;
 use ferrozmq_zmtp::{Config, HeartbeatConfig, MechanismConfig, SocketType};
 
+use codec::{Hwm, Interval, SizeLimit, Timeout, Typed};
+
 use crate::curve::os_entropy;
 
 pub(crate) use table::Options;
@@ -111,10 +113,11 @@ impl Options {
 
     /// ZMQ_LINGER as a duration (`None` = forever).
     pub(crate) fn linger_duration(&self) -> Option<Duration> {
-        u64::try_from(self.linger).ok().map(Duration::from_millis)
+        Timeout::out(&self.linger)
     }
 
-    /// The snapshot handed to a new connection.
+    /// The snapshot handed to a new connection, in the engine's types
+    /// (the codecs' typed readings of libzmq's values).
     pub(crate) fn session_options(&self) -> SessionOptions {
         let mut zmtp = Config::new(self.socket_type);
         zmtp.routing_id = self.routing_id.clone();
@@ -124,53 +127,44 @@ impl Options {
             zmtp.entropy = Some(os_entropy());
         }
         zmtp.zap_for_null = !self.zap_domain.is_empty();
-        // Unset (-1): no frame larger than could ever be held.
+        // Unset: no frame larger than could ever be held.
         zmtp.max_message_size = Some(
-            u64::try_from(self.maxmsgsize)
-                .unwrap_or_else(|_| ferrozmq_engine::frame_size_ceiling()),
+            SizeLimit::out(&self.maxmsgsize).unwrap_or_else(ferrozmq_engine::frame_size_ceiling),
         );
         zmtp.heartbeat = HeartbeatConfig {
-            interval: ms(self.heartbeat_ivl),
-            ttl: ms(self.heartbeat_ttl),
-            timeout: if self.heartbeat_timeout < 0 {
-                None
-            } else {
-                ms(self.heartbeat_timeout)
-            },
+            interval: Interval::out(&self.heartbeat_ivl),
+            ttl: Interval::out(&self.heartbeat_ttl),
+            // -1 (the interval) and 0 both mean no timeout of its own.
+            timeout: Interval::out(&self.heartbeat_timeout),
         };
-        let mut s = SessionOptions::new(zmtp);
-        s.sndhwm = self.sndhwm.max(0) as usize;
-        s.rcvhwm = self.rcvhwm.max(0) as usize;
-        s.reconnect_ivl = if self.reconnect_ivl < 0 {
-            None
-        } else {
-            Some(Duration::from_millis(self.reconnect_ivl.max(1) as u64))
-        };
-        s.reconnect_ivl_max = Duration::from_millis(self.reconnect_ivl_max.max(0) as u64);
-        s.linger = self.linger_duration();
-        s.immediate = self.immediate;
-        s.handshake_ivl = ms(self.handshake_ivl);
-        s.connect_routing_id = self.connect_routing_id.clone();
-        s.net = self.net_options();
-        s.zap_domain = self.zap_domain.clone();
-        s.socks_proxy = (!self.socks.address.is_empty()).then(|| self.socks.clone());
-        s.raw = self.socket_type == SocketType::Stream;
-        s.raw_notify = self.stream_notify;
-        s.conflate = self.conflate
-            && matches!(
-                self.socket_type,
-                SocketType::Dealer
-                    | SocketType::Pull
-                    | SocketType::Push
-                    | SocketType::Pub
-                    | SocketType::Sub
-            );
-        s.probe_router = self.probe_router
-            && matches!(self.socket_type, SocketType::Router | SocketType::Dealer);
-        s
+        let conflates = matches!(
+            self.socket_type,
+            SocketType::Dealer
+                | SocketType::Pull
+                | SocketType::Push
+                | SocketType::Pub
+                | SocketType::Sub
+        );
+        let probes = matches!(self.socket_type, SocketType::Router | SocketType::Dealer);
+        SessionOptions {
+            sndhwm: Hwm::out(&self.sndhwm),
+            rcvhwm: Hwm::out(&self.rcvhwm),
+            // libzmq waits at least a millisecond between attempts.
+            reconnect_ivl: Timeout::out(&self.reconnect_ivl)
+                .map(|d| d.max(Duration::from_millis(1))),
+            reconnect_ivl_max: Interval::out(&self.reconnect_ivl_max).unwrap_or_default(),
+            linger: self.linger_duration(),
+            immediate: self.immediate,
+            handshake_ivl: Interval::out(&self.handshake_ivl),
+            connect_routing_id: self.connect_routing_id.clone(),
+            net: self.net_options(),
+            zap_domain: self.zap_domain.clone(),
+            socks_proxy: (!self.socks.address.is_empty()).then(|| self.socks.clone()),
+            raw: self.socket_type == SocketType::Stream,
+            raw_notify: self.stream_notify,
+            conflate: self.conflate && conflates,
+            probe_router: self.probe_router && probes,
+            ..SessionOptions::new(zmtp)
+        }
     }
-}
-
-fn ms(v: i32) -> Option<Duration> {
-    (v > 0).then(|| Duration::from_millis(v as u64))
 }

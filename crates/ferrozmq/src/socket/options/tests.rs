@@ -168,6 +168,47 @@ fn security_options_choose_the_mechanism() {
 }
 
 #[test]
+fn the_connection_snapshot_reads_the_options_as_libzmq_does() {
+    use std::time::Duration;
+
+    let mut o = Options::new(SocketType::Dealer);
+    let s = o.session_options();
+    assert_eq!((s.sndhwm, s.rcvhwm), (1000, 1000));
+    assert_eq!(s.reconnect_ivl, Some(Duration::from_millis(100)));
+    assert_eq!(s.reconnect_ivl_max, Duration::ZERO);
+    assert_eq!(s.linger, None);
+    assert_eq!(s.handshake_ivl, Some(Duration::from_secs(30)));
+    assert_eq!(s.zmtp.heartbeat.interval, None);
+    assert_eq!(s.zmtp.heartbeat.timeout, None);
+    assert_eq!(s.net.sndbuf, None);
+    assert_eq!(s.net.connect_timeout, None);
+    for (option, value) in [
+        (SocketOption::ReconnectIvl, 0),
+        (SocketOption::Linger, 0),
+        (SocketOption::HandshakeIvl, 0),
+        (SocketOption::HeartbeatIvl, 500),
+        (SocketOption::HeartbeatTimeout, 0),
+        (SocketOption::SndBuf, 0),
+        (SocketOption::ConnectTimeout, 250),
+        (SocketOption::Conflate, 1),
+    ] {
+        o.set(option, &i32::to_ne_bytes(value)).unwrap();
+    }
+    let s = o.session_options();
+    assert_eq!(s.reconnect_ivl, Some(Duration::from_millis(1)));
+    assert_eq!(s.linger, Some(Duration::ZERO));
+    assert_eq!(s.handshake_ivl, None);
+    assert_eq!(s.zmtp.heartbeat.interval, Some(Duration::from_millis(500)));
+    assert_eq!(s.zmtp.heartbeat.timeout, None);
+    assert_eq!(s.net.sndbuf, Some(0));
+    assert_eq!(s.net.connect_timeout, Some(Duration::from_millis(250)));
+    assert!(s.conflate);
+    o.set(SocketOption::MaxMsgSize, &64i64.to_ne_bytes())
+        .unwrap();
+    assert_eq!(o.session_options().zmtp.max_message_size, Some(64));
+}
+
+#[test]
 fn socks_options() {
     let mut o = Options::new(SocketType::Pull);
     assert!(o.session_options().socks_proxy.is_none());

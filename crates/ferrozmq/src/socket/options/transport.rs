@@ -3,10 +3,10 @@
 //! accept filters), and the snapshot of all of them handed to the engine.
 
 use std::collections::BTreeSet;
-use std::time::Duration;
 
 use ferrozmq_engine::{AddressMask, IpcFilters, Keepalive, NetOptions};
 
+use super::codec::{Interval, OsDefault, Typed};
 use super::Options;
 use crate::error::{Error, Result};
 
@@ -93,8 +93,8 @@ impl Options {
         let t = &self.transport;
         NetOptions {
             backlog: self.backlog,
-            sndbuf: usize::try_from(self.sndbuf).ok(),
-            rcvbuf: usize::try_from(self.rcvbuf).ok(),
+            sndbuf: OsDefault::out(&self.sndbuf),
+            rcvbuf: OsDefault::out(&self.rcvbuf),
             tos: u32::try_from(self.tos).unwrap_or(0),
             keepalive: Keepalive {
                 enable: self.tcp_keepalive,
@@ -103,21 +103,14 @@ impl Options {
                 interval: self.tcp_keepalive_intvl,
             },
             ipv6: self.ipv6,
-            connect_timeout: millis(self.connect_timeout),
-            tcp_maxrt: millis(self.tcp_maxrt),
+            connect_timeout: Interval::out(&self.connect_timeout),
+            tcp_maxrt: Interval::out(&self.tcp_maxrt),
             bind_device: (!t.bind_device.is_empty()).then(|| t.bind_device.clone()),
             use_fd: (t.use_fd >= 0).then_some(t.use_fd),
             tcp_accept_filters: t.tcp_accept_filters.clone(),
             ipc_filters: t.ipc_filters.clone(),
         }
     }
-}
-
-fn millis(v: i32) -> Option<Duration> {
-    u64::try_from(v)
-        .ok()
-        .filter(|&ms| ms > 0)
-        .map(Duration::from_millis)
 }
 
 /// libzmq's set-valued options: an id adds to the set, none clears it.
