@@ -143,7 +143,7 @@ fn curve_key_for(key: Vec<u8>, room: usize) -> Result<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
-    use ferrozmq::{ContextOption, SocketOption, SocketType};
+    use ferrozmq::{ContextOption, Mechanism, SocketOption, SocketType};
 
     const CONSTS: &str = include_str!("consts.rs");
 
@@ -170,6 +170,13 @@ mod tests {
                 Some(option.raw()),
                 "{option:?}"
             );
+        }
+        for (name, mechanism) in [
+            ("NULL", Mechanism::Null),
+            ("PLAIN", Mechanism::Plain),
+            ("CURVE", Mechanism::Curve),
+        ] {
+            assert_eq!(header_value(name), Some(mechanism.raw()), "{name}");
         }
         for t in SocketType::ALL {
             assert_eq!(header_value(t.name()), Some(i32::from(t.number())), "{t:?}");

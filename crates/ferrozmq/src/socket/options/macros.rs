@@ -48,6 +48,24 @@ macro_rules! socket_options {
         /// From Rust, use the typed accessors on [`Socket`](crate::Socket)
         /// (`set_sndhwm`, `linger`, ...); this enum is the raw libzmq path
         /// the C and Python bindings take.
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use ferrozmq::{Context, OptionValue, SocketOption, SocketType};
+        ///
+        /// let ctx = Context::new();
+        /// let mut socket = ctx.socket(SocketType::Dealer)?;
+        /// socket.set_sndhwm(10)?;
+        /// socket.set_linger(Some(Duration::ZERO))?;
+        /// socket.set_routing_id(b"client-1")?;
+        /// assert_eq!(socket.sndhwm(), 10);
+        ///
+        /// // The same options by libzmq's numbers and encodings.
+        /// assert_eq!(SocketOption::from_raw(17), Some(SocketOption::Linger));
+        /// assert_eq!(SocketOption::Linger.name(), "LINGER");
+        /// assert_eq!(socket.option(SocketOption::Linger)?, OptionValue::Int(0));
+        /// # Ok::<(), ferrozmq::Error>(())
+        /// ```
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum SocketOption {
