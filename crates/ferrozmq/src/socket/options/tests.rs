@@ -364,3 +364,85 @@ mod typed {
         pull.close();
     }
 }
+
+mod codecs {
+    use std::time::Duration;
+
+    use super::super::codec::*;
+
+    /// A typed value survives to_raw → decode → out.
+    fn round_trip<C: Typed>(arg: C::Arg<'_>) -> C::Out {
+        let raw = C::to_raw(arg).unwrap();
+        C::out(&C::decode(&raw).unwrap())
+    }
+
+    #[test]
+    fn typed_values_round_trip_through_libzmqs_bytes() {
+        for v in [
+            None,
+            Some(Duration::ZERO),
+            Some(Duration::from_millis(1_500)),
+        ] {
+            assert_eq!(round_trip::<Timeout>(v), v);
+        }
+        for v in [None, Some(Duration::from_millis(30_000))] {
+            assert_eq!(round_trip::<Interval>(v), v);
+        }
+        assert_eq!(round_trip::<Interval>(Some(Duration::ZERO)), None);
+        for v in [0, 1, 1000, i32::MAX as usize] {
+            assert_eq!(round_trip::<Hwm>(v), v);
+        }
+        for v in [None, Some(0), Some(1 << 20)] {
+            assert_eq!(round_trip::<OsDefault>(v), v);
+        }
+        for v in [None, Some(false), Some(true)] {
+            assert_eq!(round_trip::<Keepalive>(v), v);
+        }
+        for v in [0, 1, u64::MAX] {
+            assert_eq!(round_trip::<Mask64>(v), v);
+        }
+        for v in [None, Some(0), Some(i64::MAX as u64)] {
+            assert_eq!(round_trip::<SizeLimit>(v), v);
+        }
+        for v in [None, Some(0), Some(7)] {
+            assert_eq!(round_trip::<OptionalFd>(v), v);
+        }
+        assert!(round_trip::<StrictFlag>(true));
+        assert!(!round_trip::<Flag>(false));
+        assert_eq!(round_trip::<RoutingId>(b"id"), b"id");
+        assert_eq!(round_trip::<ShortText>("global"), "global");
+        assert_eq!(round_trip::<Text>("host:1080"), "host:1080");
+        assert_eq!(round_trip::<Device>("eth0"), "eth0");
+        assert_eq!(
+            round_trip::<HeartbeatTtl>(Duration::from_millis(6_553_500)),
+            Duration::from_millis(6_553_500)
+        );
+    }
+
+    #[test]
+    fn raw_values_outside_libzmqs_ranges_are_einval() {
+        let int = |v: i32| v.to_ne_bytes();
+        assert!(Hwm::decode(&int(-1)).is_err());
+        assert!(Timeout::decode(&int(-2)).is_err());
+        assert!(Interval::decode(&int(-1)).is_err());
+        assert!(OsDefault::decode(&int(-2)).is_err());
+        assert!(Keepalive::decode(&int(2)).is_err());
+        assert!(StrictFlag::decode(&int(2)).is_err());
+        assert!(Flag::decode(&int(-1)).is_err());
+        assert_eq!(Flag::decode(&int(7)), Ok(true));
+        assert!(AtLeast::<1>::decode(&int(0)).is_err());
+        assert!(SizeLimit::decode(&int(5)).is_err()); // an int64 needs 8 bytes
+        assert!(Hwm::decode(&[0; 8]).is_err());
+        assert!(Device::decode(&[b'e'; 17]).is_err());
+        assert!(IdFilter::decode(&[1, 2]).is_err());
+        assert_eq!(IdFilter::decode(&[]), Ok(None));
+        assert!(AcceptFilter::decode(&[b'1'; 256]).is_err());
+        assert_eq!(
+            AcceptFilter::decode(b"10.0.0.0/8\0junk"),
+            Ok(Some("10.0.0.0/8".to_owned()))
+        );
+        assert!(CurveKey::decode(&[0; 31]).is_err());
+        assert!(Property::decode(b"X-:v").is_err());
+        assert!(Text::decode(&[0xff]).is_err());
+    }
+}
