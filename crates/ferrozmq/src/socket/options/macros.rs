@@ -8,7 +8,9 @@
 //! compiler errors point at the row), and nothing is generated into
 //! `OUT_DIR` where no one reads it.
 //!
-//! Each row is:
+//! The table opens with `struct Options(socket_type: SocketType) { ... }`:
+//! the fields that are not one row's plain value (security state, filter
+//! lists, per-send flags), each with its initial value. Then each row is:
 //!
 //! ```text
 //! /// docs
