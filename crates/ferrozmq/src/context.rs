@@ -10,95 +10,9 @@ use ferrozmq_zmtp::SocketType;
 use crate::error::{Error, Result};
 use crate::socket::Socket;
 
-/// Declares [`ContextOption`] once: each variant with libzmq's number and
-/// name, and whether `zmq_ctx_set` / `zmq_ctx_get` accept it.
-macro_rules! context_options {
-    ($( $(#[doc = $doc:literal])* $v:ident = $n:literal, $name:literal, set: $set:literal, get: $get:literal; )*) => {
-        /// Context options, named as libzmq's `ZMQ_*` context options.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        #[non_exhaustive]
-        pub enum ContextOption {
-            $( $(#[doc = $doc])* $v, )*
-        }
+mod options;
 
-        impl ContextOption {
-            /// Every context option.
-            pub const ALL: &'static [ContextOption] = &[ $( ContextOption::$v, )* ];
-
-            /// libzmq's number for this option.
-            pub fn raw(self) -> i32 {
-                match self {
-                    $( ContextOption::$v => $n, )*
-                }
-            }
-
-            /// libzmq's name without the `ZMQ_` prefix (`"IO_THREADS"`, ...).
-            pub fn name(self) -> &'static str {
-                match self {
-                    $( ContextOption::$v => $name, )*
-                }
-            }
-
-            /// Whether `zmq_ctx_set` accepts this option.
-            pub fn is_settable(self) -> bool {
-                match self {
-                    $( ContextOption::$v => $set, )*
-                }
-            }
-
-            /// Whether `zmq_ctx_get` answers this option.
-            pub fn is_readable(self) -> bool {
-                match self {
-                    $( ContextOption::$v => $get, )*
-                }
-            }
-        }
-    };
-}
-
-context_options! {
-    /// ZMQ_IO_THREADS: I/O threads (set before the first socket).
-    IoThreads = 1, "IO_THREADS", set: true, get: true;
-    /// ZMQ_MAX_SOCKETS: largest number of open sockets.
-    MaxSockets = 2, "MAX_SOCKETS", set: true, get: true;
-    /// ZMQ_SOCKET_LIMIT: the hard limit on ZMQ_MAX_SOCKETS (read-only).
-    SocketLimit = 3, "SOCKET_LIMIT", set: false, get: true;
-    /// ZMQ_THREAD_PRIORITY (the same number as ZMQ_SOCKET_LIMIT, which is
-    /// only read): priority of I/O threads started later.
-    ThreadPriority = 3, "THREAD_PRIORITY", set: true, get: false;
-    /// ZMQ_THREAD_SCHED_POLICY: scheduling policy of I/O threads started later.
-    ThreadSchedPolicy = 4, "THREAD_SCHED_POLICY", set: true, get: true;
-    /// ZMQ_MAX_MSGSZ: largest message size (read-only here).
-    MaxMsgSize = 5, "MAX_MSGSZ", set: false, get: true;
-    /// ZMQ_MSG_T_SIZE: size of zmq_msg_t (read-only).
-    MsgTSize = 6, "MSG_T_SIZE", set: false, get: true;
-    /// ZMQ_THREAD_AFFINITY_CPU_ADD: let I/O threads started later run on this CPU.
-    ThreadAffinityCpuAdd = 7, "THREAD_AFFINITY_CPU_ADD", set: true, get: false;
-    /// ZMQ_THREAD_AFFINITY_CPU_REMOVE: take a CPU added before off the list.
-    ThreadAffinityCpuRemove = 8, "THREAD_AFFINITY_CPU_REMOVE", set: true, get: false;
-    /// ZMQ_THREAD_NAME_PREFIX: a number put before I/O thread names.
-    ThreadNamePrefix = 9, "THREAD_NAME_PREFIX", set: true, get: true;
-    /// ZMQ_IPV6: default IPv6 for new sockets.
-    Ipv6 = 42, "IPV6", set: true, get: true;
-    /// ZMQ_BLOCKY: whether term waits for lingering sockets.
-    Blocky = 70, "BLOCKY", set: true, get: true;
-}
-
-impl ContextOption {
-    /// The option with libzmq's number `n` for `zmq_ctx_set` (`for_set`)
-    /// or `zmq_ctx_get`: 3 is ZMQ_THREAD_PRIORITY when set and
-    /// ZMQ_SOCKET_LIMIT when read. Options the call does not take are `None`.
-    pub fn from_raw(n: i32, for_set: bool) -> Option<ContextOption> {
-        ContextOption::ALL.iter().copied().find(|o| {
-            o.raw() == n
-                && if for_set {
-                    o.is_settable()
-                } else {
-                    o.is_readable()
-                }
-        })
-    }
-}
+pub use options::ContextOption;
 
 /// A ZeroMQ context. Cheap to clone; all clones are the same context.
 #[derive(Clone)]
