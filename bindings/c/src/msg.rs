@@ -20,6 +20,10 @@ use crate::consts::{ZMQ_MORE, ZMQ_SHARED, ZMQ_SRCFD};
 use crate::guard::{self, Result};
 use crate::socket::{clamp, socket, text};
 
+mod buffer;
+
+use buffer::Buffer;
+
 /// A message: 64 opaque bytes, aligned like a pointer, as in libzmq.
 #[repr(C, align(8))]
 pub struct zmq_msg_t {
@@ -50,9 +54,7 @@ pub unsafe extern "C" fn zmq_msg_init(msg: *mut zmq_msg_t) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_init_size(msg: *mut zmq_msg_t, size: usize) -> c_int {
     guard::int(|| {
-        let mut buf = Vec::new();
-        buf.try_reserve_exact(size).map_err(|_| Error::NoMemory)?;
-        buf.resize(size, 0);
+        let buf = Buffer::zeroed(size)?;
         // SAFETY: msg is writable per the contract.
         unsafe { init(msg, Body::Writable(buf))? };
         Ok(0)
@@ -407,7 +409,7 @@ impl DerefMut for Inline {
 }
 
 enum Body {
-    Writable(Vec<u8>),
+    Writable(Buffer),
     Shared(Message),
 }
 
@@ -447,7 +449,7 @@ impl Repr<Slot> {
     /// reference-counted clone of the frame.
     fn share_message(&mut self) -> Message {
         if let Body::Writable(b) = &mut *self.body {
-            let frozen = Bytes::from(std::mem::take(b));
+            let frozen = std::mem::take(b).into_bytes();
             *self.body = Body::Shared(Message::from(frozen));
         }
         match &*self.body {
@@ -463,7 +465,7 @@ impl Repr<Slot> {
     /// shared (no copy of the bytes).
     fn outgoing(&mut self) -> Bytes {
         match &*self.body {
-            Body::Writable(b) if b.len() <= SEND_COPY_LIMIT => Bytes::copy_from_slice(b),
+            Body::Writable(b) if b.len() <= SEND_COPY_LIMIT => Bytes::copy_from_slice(b.as_slice()),
             _ => self.share_message().into_bytes(),
         }
     }
