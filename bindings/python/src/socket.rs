@@ -4,7 +4,7 @@
 //! so one thread blocked in `recv` never stops the others. After `close`
 //! the slot is empty and every call raises ENOTSOCK.
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::Bytes;
 use ferrozmq::{Error, Message, OptionValue, SocketOption, SocketType};
@@ -22,9 +22,12 @@ use crate::frame::Frame;
 const ZERO_COPY_THRESHOLD: usize = 16 * 1024;
 
 /// A ZeroMQ socket. Not thread-safe (like pyzmq's): use it from one thread at a time.
+///
+/// A shadow (`Socket(shadow=other)`) shares `other`'s slot: both are the
+/// same ZeroMQ socket, and closing either closes it for both.
 #[pyclass(subclass, frozen, module = "ferrozmq._ferrozmq", name = "Socket")]
 pub(crate) struct Socket {
-    slot: Mutex<Option<ferrozmq::Socket>>,
+    slot: Arc<Mutex<Option<ferrozmq::Socket>>>,
     socket_type: i32,
     context: Option<Py<PyAny>>,
 }
@@ -150,14 +153,25 @@ impl AsRef<[u8]> for HeldBytes {
 #[pymethods]
 impl Socket {
     #[new]
-    #[pyo3(signature = (context = None, socket_type = -1, *_args, **_kwargs))]
+    #[pyo3(signature = (context = None, socket_type = -1, *_args, shadow = None, **_kwargs))]
     fn new(
         py: Python<'_>,
         context: Option<&Bound<'_, PyAny>>,
         socket_type: i32,
         _args: &Bound<'_, PyTuple>,
+        shadow: Option<&Bound<'_, Socket>>,
         _kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Socket> {
+        if let Some(other) = shadow {
+            let other = other.get();
+            return Ok(Socket {
+                slot: other.slot.clone(),
+                socket_type: other.socket_type,
+                context: context
+                    .map(|c| c.clone().unbind())
+                    .or_else(|| other.context.as_ref().map(|c| c.clone_ref(py))),
+            });
+        }
         let Some(context) = context else {
             return Err(PyTypeError::new_err("Socket needs a Context"));
         };
@@ -168,7 +182,7 @@ impl Socket {
             .ok_or(Error::Invalid);
         let socket = check(py, kind.and_then(|k| ctx.socket(k)))?;
         Ok(Socket {
-            slot: Mutex::new(Some(socket)),
+            slot: Arc::new(Mutex::new(Some(socket))),
             socket_type,
             context: Some(context.clone().unbind()),
         })
@@ -184,6 +198,13 @@ impl Socket {
     #[getter]
     fn socket_type(&self) -> i32 {
         self.socket_type
+    }
+
+    /// An address naming the ZeroMQ socket, the same for its shadows
+    /// (pyzmq's `underlying`; not a libzmq pointer).
+    #[getter]
+    fn _address(&self) -> usize {
+        Arc::as_ptr(&self.slot) as usize
     }
 
     /// Whether the socket is closed.

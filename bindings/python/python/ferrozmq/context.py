@@ -5,7 +5,7 @@ import threading
 import warnings
 import weakref
 
-from . import _ferrozmq
+from . import _ferrozmq, _shadow
 from .constants import ContextOption, Errno, SocketOption
 from .error import ZMQError
 from .socket import Socket
@@ -23,12 +23,26 @@ class Context(_ferrozmq.Context):
     _instance_lock = threading.Lock()
     _instance_pid = None
 
-    def __init__(self, io_threads=1, shadow=0, **kwargs):
-        if shadow:
-            raise NotImplementedError("ferrozmq contexts cannot shadow a libzmq context")
+    _shadow_kind = "context"
+
+    def __new__(cls, *args, shadow=None, **kwargs):
+        original = _shadow.resolve(cls._shadow_kind, _ferrozmq.Context, shadow or None)
+        return super().__new__(cls, *args, shadow=original, **kwargs)
+
+    def __init__(self, io_threads=1, shadow=None, **kwargs):
         self.sockopts = {}
         self._sockets = weakref.WeakSet()
         self._closed = False
+        self._shadow = bool(shadow)
+        if not shadow and io_threads != 1:
+            if isinstance(io_threads, Context):
+                raise TypeError("use Context.shadow(ctx) to shadow a context")
+            self.set(ContextOption.IO_THREADS, io_threads)
+
+    @classmethod
+    def shadow(cls, address):
+        """The context ``address`` (a Context or its ``underlying``) under a new object."""
+        return cls(shadow=address)
 
     @classmethod
     def instance(cls, io_threads=1):
@@ -52,12 +66,14 @@ class Context(_ferrozmq.Context):
 
     @property
     def closed(self):
-        """Whether ``term`` was called."""
-        return self._closed
+        """Whether ``term`` was called (on this object or a shadow of it)."""
+        return self._closed or self._terminated
 
     @property
     def underlying(self):
-        raise NotImplementedError("ferrozmq contexts have no libzmq pointer")
+        """An address naming this context, the same for its shadows (not a
+        libzmq pointer: it means something to ``Context.shadow`` only)."""
+        return _shadow.underlying(self)
 
     def __enter__(self):
         return self

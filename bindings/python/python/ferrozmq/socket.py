@@ -5,7 +5,7 @@ import pickle
 import random
 import warnings
 
-from . import _ferrozmq
+from . import _ferrozmq, _shadow
 from .constants import (
     Errno,
     Flag,
@@ -78,9 +78,25 @@ class Socket(_ferrozmq.Socket):
     """
 
     copy_threshold = 65536
+    _shadow_kind = "socket"
 
-    def __init__(self, ctx=None, socket_type=None, **kwargs):
-        pass
+    def __new__(cls, ctx=None, socket_type=-1, *args, shadow=None, **kwargs):
+        if isinstance(ctx, _ferrozmq.Socket):  # Socket(other): a shadow, as in pyzmq
+            ctx, shadow = None, ctx
+        original = _shadow.resolve(cls._shadow_kind, _ferrozmq.Socket, shadow or None)
+        if original is not None and ctx is None:
+            ctx = original.context
+        if socket_type is None:
+            socket_type = -1
+        return super().__new__(cls, ctx, socket_type, *args, shadow=original, **kwargs)
+
+    def __init__(self, ctx=None, socket_type=None, *args, shadow=None, **kwargs):
+        self._shadow = bool(shadow) or isinstance(ctx, _ferrozmq.Socket)
+
+    @classmethod
+    def shadow(cls, address):
+        """The socket ``address`` (a Socket or its ``underlying``) under a new object."""
+        return cls(shadow=address)
 
     # --- lifetime ---------------------------------------------------------
 
@@ -92,7 +108,7 @@ class Socket(_ferrozmq.Socket):
 
     def __del__(self):
         try:
-            if not self.closed:
+            if not self.__dict__.get("_shadow") and not self.closed:
                 warnings.warn(f"Unclosed socket {self!r}", ResourceWarning, stacklevel=2)
                 self.close()
         except Exception:
@@ -115,7 +131,9 @@ class Socket(_ferrozmq.Socket):
 
     @property
     def underlying(self):
-        raise NotImplementedError("ferrozmq sockets have no libzmq pointer")
+        """An address naming this socket, the same for its shadows (not a
+        libzmq pointer: it means something to ``Socket.shadow`` only)."""
+        return _shadow.underlying(self)
 
     # --- endpoints --------------------------------------------------------
 
