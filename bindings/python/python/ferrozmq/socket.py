@@ -15,6 +15,7 @@ from .constants import (
 )
 from .error import ZMQBindError, ZMQError
 from .frame import Frame
+from .tracker import _FINISHED_TRACKER
 from .utils import jsonapi, z85
 
 _HWM = SocketOption.HWM
@@ -32,9 +33,33 @@ def _option(name):
     return SocketOption.__members__.get(name.upper())
 
 
+def _declared(cls, name):
+    """Whether a class (or a base) defines or annotates ``name``: then
+    ``obj.name = v`` is a plain attribute, not an option (as pyzmq)."""
+    return hasattr(cls, name) or any(name in getattr(c, "__annotations__", {}) for c in cls.__mro__)
+
+
 def _text(addr):
     """An endpoint given as bytes, as text."""
     return addr.decode("utf-8") if isinstance(addr, bytes) else addr
+
+
+def _copied(sock, data, copy):
+    """Whether a frame is sent as a copy (so its tracker is done at once):
+    not a Frame, and ``copy`` or smaller than the socket's copy threshold."""
+    if isinstance(data, Frame):
+        return False
+    return copy or memoryview(data).nbytes < sock.copy_threshold
+
+
+def _explain(error, addr):
+    """Adds the endpoint (and, for a long ipc path, the limit) to a bind or
+    connect error's message."""
+    error.strerror = f"{error.strerror} (addr={addr!r})"
+    if error.errno == _errno.ENAMETOOLONG and addr.startswith("ipc://"):
+        from . import IPC_PATH_MAX_LEN
+
+        error.strerror += f": ipc paths are at most {IPC_PATH_MAX_LEN} characters long"
 
 
 def _send_slow(sock, data, flags, copy, track, routing_id, group):
@@ -43,6 +68,9 @@ def _send_slow(sock, data, flags, copy, track, routing_id, group):
         raise ZMQError(Errno.ENOTSUP, "routing_id and group need draft sockets")
     if not track:
         return sock.send(data, flags, copy=copy)
+    if _copied(sock, data, copy):
+        sock.send(data, flags)
+        return _FINISHED_TRACKER
     frame = data if isinstance(data, Frame) and data.tracker is not None else Frame(data, track=True)
     tracker = frame.tracker
     sock.send(frame, flags)
@@ -91,7 +119,14 @@ class Socket(_ferrozmq.Socket):
         return super().__new__(cls, ctx, socket_type, *args, shadow=original, **kwargs)
 
     def __init__(self, ctx=None, socket_type=None, *args, shadow=None, **kwargs):
-        self._shadow = bool(shadow) or isinstance(ctx, _ferrozmq.Socket)
+        self._shadow_obj = ctx if isinstance(ctx, _ferrozmq.Socket) else shadow
+        self._shadow = bool(self._shadow_obj)
+
+    def __copy__(self, memo=None):
+        """A copy is a shadow: the same socket under another object."""
+        return type(self).shadow(self)
+
+    __deepcopy__ = __copy__
 
     @classmethod
     def shadow(cls, address):
@@ -143,8 +178,10 @@ class Socket(_ferrozmq.Socket):
         try:
             super().bind(addr)
         except ZMQError as e:
-            e.strerror = f"{e.strerror} (addr={addr!r})"
+            _explain(e, addr)
             raise
+        if addr.endswith((":0", ":*")) or addr.startswith("ipc://*"):
+            addr = _text(self.last_endpoint)  # what leaving the block unbinds
         return _Bound(self, addr, self.unbind)
 
     def connect(self, addr):
@@ -153,7 +190,7 @@ class Socket(_ferrozmq.Socket):
         try:
             super().connect(addr)
         except ZMQError as e:
-            e.strerror = f"{e.strerror} (addr={addr!r})"
+            _explain(e, addr)
             raise
         return _Bound(self, addr, self.disconnect)
 
@@ -168,13 +205,18 @@ class Socket(_ferrozmq.Socket):
     def recv_into(self, buffer, /, *, nbytes=0, flags=0):
         """Receives one frame into ``buffer`` (at most ``nbytes``, 0: its size);
         returns the frame's full length, as libzmq's zmq_recv does."""
-        view = memoryview(buffer).cast("B")
+        view = memoryview(buffer)
         if view.readonly:
-            raise TypeError("recv_into needs a writable buffer")
+            raise BufferError("recv_into needs a writable buffer")
+        if not view.c_contiguous:
+            raise BufferError("recv_into needs a contiguous buffer")
+        view = view.cast("B")
         if nbytes < 0:
             raise ValueError(f"nbytes={nbytes} must be non-negative")
-        limit = len(view) if nbytes == 0 else min(nbytes, len(view))
-        frame = self.recv(flags, copy=False)
+        if nbytes > len(view):
+            raise ValueError(f"nbytes={nbytes} is more than the buffer's {len(view)} bytes")
+        limit = nbytes or len(view)
+        frame = _ferrozmq.Socket.recv(self, flags, copy=False)
         n = min(len(frame), limit)
         view[:n] = frame.buffer[:n]
         return len(frame)
@@ -213,6 +255,9 @@ class Socket(_ferrozmq.Socket):
             optval = optval.encode("ascii")
         if isinstance(optval, (bytearray, memoryview)):
             optval = bytes(optval)
+        if isinstance(optval, bytes) and int(option) not in SocketOption._value2member_map_:
+            # As pyzmq: options it does not know pass through as ints only.
+            raise TypeError(f"option {option} is unknown: only int values pass through")
         super().setsockopt(int(option), optval)
 
     def getsockopt(self, option):
@@ -245,7 +290,7 @@ class Socket(_ferrozmq.Socket):
         value = self.getsockopt(option)
         if not isinstance(value, bytes):
             raise TypeError(f"option {option} is not a string option")
-        return value.rstrip(b"\0").decode(encoding)
+        return value.decode(encoding)
 
     set_string = setsockopt_string
     get_string = getsockopt_string
@@ -258,10 +303,21 @@ class Socket(_ferrozmq.Socket):
         option = _option(name)
         if option is None:
             raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
-        return self.getsockopt(option)
+        try:
+            return self.getsockopt(option)
+        except ZMQError as e:
+            # Write-only options (SUBSCRIBE ...) read as missing attributes,
+            # as in pyzmq; mock.Mock(spec=sock) relies on it.
+            if e.errno in (Errno.EINVAL, Errno.EFAULT):
+                raise AttributeError(f"{name} is write-only") from None
+            raise
 
     def __setattr__(self, name, value):
-        if name.startswith("_") or name in self.__dict__ or hasattr(type(self), name):
+        if name.lower() in ("subscribe", "unsubscribe"):
+            # `sock.subscribe = b"topic"` sets the option, method or not (as pyzmq).
+            getattr(self, name.lower())(value)
+            return
+        if name.startswith("_") or name in self.__dict__ or _declared(type(self), name):
             object.__setattr__(self, name, value)
             return
         option = _option(name)
@@ -308,6 +364,9 @@ class Socket(_ferrozmq.Socket):
             return None
         from .tracker import MessageTracker
 
+        if all(_copied(self, p, copy) for p in parts):
+            self._send_frames(parts, flags)
+            return _FINISHED_TRACKER
         frames = [Frame(p, track=True) for p in parts]
         self._send_frames(frames, flags)
         return MessageTracker(*frames)

@@ -2,7 +2,12 @@
 tornado coroutines. With tornado 5+ a tornado future is an asyncio future,
 so these are ``ferrozmq.asyncio``'s classes under pyzmq's names."""
 
+import asyncio as _aio
+
 from .. import asyncio as _asyncio
+
+#: What a cancelled future raises (tornado's futures are asyncio's).
+CancelledError = _aio.CancelledError
 
 
 class Socket(_asyncio.Socket):
@@ -23,4 +28,4 @@ class Poller(_asyncio.Poller):
     """A poller whose ``poll`` returns a future."""
 
 
-__all__ = ["Context", "Socket", "Poller"]
+__all__ = ["Context", "Socket", "Poller", "CancelledError"]
