@@ -297,21 +297,6 @@ class Socket(_ferrozmq.Socket):
     setsockopt_unicode = setsockopt_string
     getsockopt_unicode = getsockopt_string
 
-    def __getattr__(self, name):
-        if name.startswith("_"):
-            raise AttributeError(name)
-        option = _option(name)
-        if option is None:
-            raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
-        try:
-            return self.getsockopt(option)
-        except ZMQError as e:
-            # Write-only options (SUBSCRIBE ...) read as missing attributes,
-            # as in pyzmq; mock.Mock(spec=sock) relies on it.
-            if e.errno in (Errno.EINVAL, Errno.EFAULT):
-                raise AttributeError(f"{name} is write-only") from None
-            raise
-
     def __setattr__(self, name, value):
         if name.lower() in ("subscribe", "unsubscribe"):
             # `sock.subscribe = b"topic"` sets the option, method or not (as pyzmq).
@@ -455,5 +440,33 @@ class Socket(_ferrozmq.Socket):
 
 
 
+
+def _option_property(option):
+    """``sock.<option>``: reads and writes the option. Write-only options
+    (SUBSCRIBE ...) read as missing attributes, as in pyzmq (mock.Mock(spec=
+    sock) relies on it)."""
+
+    def fget(self):
+        try:
+            return self.getsockopt(option)
+        except ZMQError as e:
+            if e.errno in (Errno.EINVAL, Errno.EFAULT):
+                raise AttributeError(f"{option.name} is write-only") from None
+            raise
+
+    def fset(self, value):
+        self.setsockopt(option, value)
+
+    return property(fget, fset, doc=f"The socket option {option.name}.")
+
+
+# Options are properties (in lower and upper case), not a __getattr__ hook:
+# a type with __getattr__ makes CPython bind a new method object on every
+# `sock.send(...)`, which costs more than the send itself for small messages.
+for _name, _opt in SocketOption.__members__.items():
+    for _attr in (_name.lower(), _name):
+        if not hasattr(Socket, _attr):
+            setattr(Socket, _attr, _option_property(_opt))
+del _name, _opt, _attr
 
 __all__ = ["Socket", "Flag"]
