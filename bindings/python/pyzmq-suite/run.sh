@@ -70,6 +70,7 @@ for lib in $libs; do
             line="$(grep -m1 -E 'Error|error' "$log" || echo "rc $rc")"
         fi
         result[$lib/$f]="$(counts "$line")"
+        mkdir -p "$work/counts/$lib" && echo "${result[$lib/$f]}" >"$work/counts/$lib/$f"
         printf '%-9s %-26s %s\n' "$lib" "$f" "$line"
     done
 done
@@ -80,7 +81,7 @@ done
     for f in $files; do
         row="| $f"
         for lib in pyzmq ferrozmq; do
-            r="${result[$lib/$f]:-}"
+            r="${result[$lib/$f]:-$(cat "$work/counts/$lib/$f" 2>/dev/null)}"
             row="$row | ${r:+${r// //}}"
         done
         echo "$row |"

@@ -151,3 +151,27 @@ def test_curve_keygen_module(capsys):
 
     keys = json.loads(capsys.readouterr().out)
     assert zmq.curve_public(keys["secret"].encode()) == keys["public"].encode()
+
+
+def test_asyncio_authenticator_plain():
+    import ferrozmq.asyncio as zaio
+    from ferrozmq.auth.asyncio import AsyncioAuthenticator
+
+    async def main():
+        actx = zaio.Context()
+        auth = AsyncioAuthenticator(actx)
+        auth.start()
+        auth.configure_plain(domain="*", passwords={"admin": "secret"})
+        server, client = actx.socket(zmq.PULL), actx.socket(zmq.PUSH)
+        server.plain_server = True
+        client.plain_username, client.plain_password = b"admin", b"secret"
+        port = server.bind_to_random_port("tcp://127.0.0.1")
+        client.connect(f"tcp://127.0.0.1:{port}")
+        await client.send(b"authenticated")
+        assert await asyncio.wait_for(server.recv(), 5) == b"authenticated"
+        auth.stop()
+        server.close()
+        client.close()
+        actx.term()
+
+    asyncio.run(main())
