@@ -24,7 +24,7 @@ class AsyncioAuthenticator(Authenticator):
         """Answers ZAP requests until stopped."""
         try:
             while True:
-                self.handle_zap_message(await self.zap_socket.recv_multipart())
+                await self._handle_zap_message_async(await self.zap_socket.recv_multipart())
         except (asyncio.CancelledError, ContextTerminated):
             pass
         except ZMQError as e:
