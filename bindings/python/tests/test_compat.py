@@ -175,3 +175,19 @@ def test_asyncio_authenticator_plain():
         actx.term()
 
     asyncio.run(main())
+
+
+def test_tracked_frame_send_returns_its_tracker(ctx):
+    push, pull = ctx.socket(zmq.PUSH), ctx.socket(zmq.PULL)
+    port = push.bind_to_random_port("tcp://127.0.0.1")
+    pull.connect(f"tcp://127.0.0.1:{port}")
+    frame = zmq.Frame(b"again", copy=False, track=True)
+    first, second = push.send(frame, copy=False), push.send(frame, zmq.SNDMORE)
+    assert first is not None and second is not None
+    push.send(b"end")
+    assert pull.recv() == b"again"
+    assert pull.recv_multipart() == [b"again", b"end"]
+    assert push.send(b"small", copy=False, track=True) is zmq._FINISHED_TRACKER
+    pull.recv()
+    with pytest.raises(ValueError):
+        push.send(zmq.Frame(b"untracked"), copy=False, track=True)

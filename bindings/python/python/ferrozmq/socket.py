@@ -66,15 +66,20 @@ def _send_slow(sock, data, flags, copy, track, routing_id, group):
     """``Socket.send`` with ``track`` (called by the Rust core): returns the tracker."""
     if routing_id is not None or group is not None:
         raise ZMQError(Errno.ENOTSUP, "routing_id and group need draft sockets")
+    if isinstance(data, Frame) and data.tracker is not None:
+        # A Frame made with track=True: its own tracker (as pyzmq).
+        sock._send_frame(data, flags)
+        return data.tracker
     if not track:
         return sock.send(data, flags, copy=copy)
+    if isinstance(data, Frame):
+        raise ValueError("Not a tracked message: make the Frame with track=True")
     if _copied(sock, data, copy):
-        sock.send(data, flags)
+        sock._send_frame(data, flags)
         return _FINISHED_TRACKER
-    frame = data if isinstance(data, Frame) and data.tracker is not None else Frame(data, track=True)
-    tracker = frame.tracker
-    sock.send(frame, flags)
-    return tracker
+    frame = Frame(data, track=True)
+    sock._send_frame(frame, flags)
+    return frame.tracker
 
 
 class _Bound:
