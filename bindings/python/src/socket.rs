@@ -9,9 +9,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use bytes::Bytes;
 use ferrozmq::{Error, Message, OptionValue, SocketOption, SocketType};
 use pyo3::exceptions::PyTypeError;
+use pyo3::impl_::pyclass_init::PyObjectInit;
 use pyo3::prelude::*;
+use pyo3::pyclass_init::PyClassInitializer;
 use pyo3::sync::GILOnceCell;
-use pyo3::types::{PyBytes, PyDict, PyList, PyMemoryView, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyList, PyMemoryView, PyString, PyTuple, PyType};
 
 use crate::context::Context;
 use crate::error::{blocking, check};
@@ -110,8 +112,9 @@ pub(crate) fn frame_bytes(data: &Bound<'_, PyAny>) -> PyResult<Bytes> {
 
 /// `ferrozmq.socket._send_slow`: sends with tracking (or draft arguments).
 static SEND_SLOW: GILOnceCell<Py<PyAny>> = GILOnceCell::new();
-/// `ferrozmq.frame.Frame`: the Python class of received frames.
-static FRAME_CLASS: GILOnceCell<Py<PyAny>> = GILOnceCell::new();
+/// `ferrozmq.frame.Frame`: the Python class of received frames, checked
+/// once to be a subclass of the Rust [`Frame`].
+static FRAME_CLASS: GILOnceCell<Py<PyType>> = GILOnceCell::new();
 
 /// An attribute of a Python module, looked up once.
 fn python_attr<'a>(
@@ -124,10 +127,27 @@ fn python_attr<'a>(
 }
 
 /// A received message as a `ferrozmq.Frame` (the Python subclass).
+///
+/// Made directly as an instance of the subclass (it adds only Python
+/// methods, no `__init__`), not by calling it: a call would build a second,
+/// base-class frame first and parse arguments, for every frame received.
 fn new_frame(py: Python<'_>, msg: Message) -> PyResult<PyObject> {
-    let class = python_attr(py, &FRAME_CLASS, "ferrozmq.frame", "Frame")?;
-    let raw = Bound::new(py, Frame::from_message(msg))?;
-    class.call1(py, (raw,))
+    let class = FRAME_CLASS.get_or_try_init(py, || -> PyResult<Py<PyType>> {
+        let class = py.import("ferrozmq.frame")?.getattr("Frame")?;
+        let class = class.downcast_into::<PyType>()?;
+        if !class.is_subclass_of::<Frame>()? {
+            return Err(PyTypeError::new_err(
+                "ferrozmq.frame.Frame must subclass the Rust Frame",
+            ));
+        }
+        Ok(class.unbind())
+    })?;
+    let init = PyClassInitializer::from(Frame::from_message(msg));
+    // SAFETY: `class` is a subclass of `Frame` (checked when it was cached),
+    // which is what `into_new_object` requires of the type it allocates.
+    let raw = unsafe { init.into_new_object(py, class.bind(py).as_type_ptr())? };
+    // SAFETY: on success `into_new_object` returns a new, owned reference.
+    Ok(unsafe { PyObject::from_owned_ptr(py, raw) })
 }
 
 /// A Python `bytes` object kept alive by a message that points into it.
