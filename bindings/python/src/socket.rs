@@ -75,6 +75,25 @@ impl Socket {
     }
 }
 
+impl Socket {
+    /// Sends one frame. The first, non-blocking try (GIL held) hands the
+    /// bytes over without cloning them: a clone of freshly copied `Bytes`
+    /// allocates a shared header, for every message. Only when the frame
+    /// cannot go at once are the bytes taken again for the blocking wait.
+    fn send_frame(&self, py: Python<'_>, data: &Bound<'_, PyAny>, flags: i32) -> PyResult<()> {
+        let first = frame_bytes(data)?;
+        if let Ok(mut slot) = self.slot.try_lock() {
+            let socket = check(py, slot.as_mut().ok_or(Error::NotSocket))?;
+            match socket.send(first, flags | ferrozmq::DONTWAIT) {
+                Err(Error::Again) if flags & ferrozmq::DONTWAIT == 0 => {}
+                other => return check(py, other),
+            }
+        }
+        let bytes = frame_bytes(data)?;
+        self.run(py, |s| s.send(bytes.clone(), flags))
+    }
+}
+
 /// The bytes of a frame to send: a `Frame` (shared, no copy), a `bytes`
 /// object (copied when small, else held by the message), or any other
 /// buffer (copied). Text is refused, as pyzmq does.
@@ -288,9 +307,7 @@ impl Socket {
             let slow = python_attr(py, &SEND_SLOW, "ferrozmq.socket", "_send_slow")?;
             return slow.call1(py, (slf, data, flags, copy, track, routing_id, group));
         }
-        let bytes = frame_bytes(data)?;
-        slf.get()
-            .run_flags(py, flags, |s, f| s.send(bytes.clone(), f))?;
+        slf.get().send_frame(py, data, flags)?;
         Ok(py.None())
     }
 
@@ -298,8 +315,7 @@ impl Socket {
     /// path's own send.
     #[pyo3(signature = (data, flags = 0))]
     fn _send_frame(&self, py: Python<'_>, data: &Bound<'_, PyAny>, flags: i32) -> PyResult<()> {
-        let bytes = frame_bytes(data)?;
-        self.run_flags(py, flags, |s, f| s.send(bytes.clone(), f))
+        self.send_frame(py, data, flags)
     }
 
     /// Receives one frame: bytes, or a Frame (no copy) when `copy` is false.
