@@ -112,6 +112,10 @@ class Socket(_ferrozmq.Socket):
 
     copy_threshold = 65536
     _shadow_kind = "socket"
+    # Set on shadows only: a plain socket keeps no instance __dict__, and
+    # CPython then skips a dict lookup on every `sock.send`/`sock.recv`.
+    _shadow = False
+    _shadow_obj = None
 
     def __new__(cls, ctx=None, socket_type=-1, *args, shadow=None, **kwargs):
         if isinstance(ctx, _ferrozmq.Socket):  # Socket(other): a shadow, as in pyzmq
@@ -124,8 +128,10 @@ class Socket(_ferrozmq.Socket):
         return super().__new__(cls, ctx, socket_type, *args, shadow=original, **kwargs)
 
     def __init__(self, ctx=None, socket_type=None, *args, shadow=None, **kwargs):
-        self._shadow_obj = ctx if isinstance(ctx, _ferrozmq.Socket) else shadow
-        self._shadow = bool(self._shadow_obj)
+        shadow_obj = ctx if isinstance(ctx, _ferrozmq.Socket) else shadow
+        if shadow_obj:
+            self._shadow_obj = shadow_obj
+            self._shadow = True
 
     def __copy__(self, memo=None):
         """A copy is a shadow: the same socket under another object."""
@@ -148,7 +154,7 @@ class Socket(_ferrozmq.Socket):
 
     def __del__(self):
         try:
-            if not self.__dict__.get("_shadow") and not self.closed:
+            if not self._shadow and not self.closed:
                 warnings.warn(f"Unclosed socket {self!r}", ResourceWarning, stacklevel=2)
                 self.close()
         except Exception:
@@ -307,13 +313,17 @@ class Socket(_ferrozmq.Socket):
             # `sock.subscribe = b"topic"` sets the option, method or not (as pyzmq).
             getattr(self, name.lower())(value)
             return
-        if name.startswith("_") or name in self.__dict__ or _declared(type(self), name):
+        # (`self.__dict__` is read last: reading it creates it, see `_shadow`.)
+        if name.startswith("_") or _declared(type(self), name):
             object.__setattr__(self, name, value)
             return
         option = _option(name)
-        if option is None:
+        if option is not None:
+            self.setsockopt(option, value)
+        elif name in self.__dict__:
+            object.__setattr__(self, name, value)
+        else:
             raise AttributeError(f"{type(self).__name__} has no such option: {name.upper()}")
-        self.setsockopt(option, value)
 
     def get_hwm(self):
         """SNDHWM (pyzmq's HWM)."""
