@@ -131,7 +131,12 @@ impl MessageCodec {
                 "CURVE MESSAGE nonce not increasing",
             ));
         }
-        let mut boxed = BytesMut::from(body.get(NAME.len() + 8..).unwrap_or(&[]));
+        // Opened in place when this frame owns its buffer (no copy), else
+        // copied once.
+        let mut boxed = body
+            .slice(NAME.len() + 8..)
+            .try_into_mut()
+            .unwrap_or_else(|shared| BytesMut::from(&shared[..]));
         let len = open_in_place(
             &self.cipher,
             &short_nonce(self.recv_prefix, nonce),
