@@ -175,6 +175,22 @@ mod tests {
     }
 
     #[test]
+    fn message_known_answer() {
+        // A MESSAGE with short nonce 3 carrying "hello" with MORE set, from
+        // the RFC 7748 key pair of `sealing`'s known-answer test; the box
+        // octets are libsodium's crypto_box_afternm output for
+        // 0x01 "hello" under nonce "CurveZMQMESSAGEC" + 3.
+        let cipher = crate::mechanism::curve::sealing::tests::alice_to_bob();
+        let mut client = MessageCodec::new(cipher, false, 3, 2);
+        let boxed = client.encode(Frame::data("hello", true)).unwrap();
+        let mut expected = b"\x07MESSAGE\0\0\0\0\0\0\0\x03".to_vec();
+        expected.extend(crate::mechanism::curve::sealing::tests::unhex(
+            "2b7b3ac30d0d1b85a851dc8eb92c159e99fb82f7753a",
+        ));
+        assert_eq!(boxed.body.to_vec(), expected);
+    }
+
+    #[test]
     fn frames_and_commands_round_trip() {
         let (mut client, mut server) = pair();
         let boxed = client.encode(Frame::data("abc", true)).unwrap();
