@@ -8,7 +8,7 @@ use std::ffi::OsString;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use ferrozmq::auth::{Authenticator, CurveKeys};
+use ferrozmq::auth::{load_certificate, Authenticator, CurveKeys};
 use ferrozmq::{Context, CurveKeyPair, Socket, SocketOption, SocketType};
 use interop_tests::peer::{c_program, python_program, Peer, PeerKind};
 
@@ -118,4 +118,52 @@ fn pyzmq_plain_clients_judged_by_password_and_null_by_address() {
     auth.deny("127.0.0.1".parse().unwrap());
     assert_eq!(py(&["null", &null]).unwrap(), ["timeout"]);
     auth.stop().unwrap();
+}
+
+#[test]
+fn pyzmq_certificate_files_configure_our_authenticator() {
+    let dir = std::env::temp_dir().join(format!("ferrozmq-auth-certs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    // pyzmq writes client.key, client.key_secret, server.key, server.key_secret.
+    let made = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sys, zmq.auth\n\
+             for name in ('client', 'server'):\n    \
+             zmq.auth.create_certificates(sys.argv[1], name)",
+        ])
+        .arg(&dir)
+        .status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: pyzmq cannot write certificates here");
+        return;
+    }
+    let pair = |name: &str| {
+        let (public, secret) = load_certificate(dir.join(format!("{name}.key_secret"))).unwrap();
+        CurveKeyPair {
+            public,
+            secret: secret.unwrap(),
+        }
+    };
+    let (client_keys, server_keys) = (pair("client"), pair("server"));
+    let ctx = Context::new();
+    let auth = Authenticator::start(&ctx).unwrap();
+    let allowed = CurveKeys::from_certificates(&dir).unwrap();
+    assert_eq!(
+        allowed,
+        CurveKeys::allowed([client_keys.public, server_keys.public])
+    );
+    auth.set_curve_keys("", allowed);
+    let endpoint = echo_server(&ctx, |s| s.set_curve_server(&server_keys).unwrap());
+    let (server, public, secret) = (
+        server_keys.public.to_z85(),
+        client_keys.public.to_z85(),
+        client_keys.secret.to_z85(),
+    );
+    let args = ["client", "REQ", &endpoint, &server, &public, &secret, "1"];
+    let lines = run(PeerKind::Pyzmq, "curve.py", &args).unwrap();
+    assert_eq!(lines, [format!("reply echo req 0 {public}"), "done".into()]);
+    auth.stop().unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
 }

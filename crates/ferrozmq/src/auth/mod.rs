@@ -36,9 +36,14 @@
 //! # Ok::<(), ferrozmq::Error>(())
 //! ```
 //!
+//! Certificate files written by pyzmq's `zmq.auth.create_certificates` or
+//! czmq are read by [`load_certificate`] and
+//! [`CurveKeys::from_certificates`] (a directory of `*.key` files).
+//!
 //! Stop (or drop) the authenticator before terminating its context: its
 //! sockets count as open ones for [`Context::term`].
 
+mod certificates;
 mod handler;
 mod policy;
 mod request;
@@ -51,6 +56,7 @@ use std::thread::JoinHandle;
 
 use zeroize::Zeroizing;
 
+pub use certificates::load_certificate;
 pub use policy::CurveKeys;
 
 use crate::context::Context;
