@@ -16,7 +16,9 @@
 #
 # Knobs: ROUNDS (5), SIZES ("64 65536"), COUNT_64 (messages at sizes up to
 # 1 KiB, 1,000,000), COUNT_BIG (messages above 1 KiB, 20,000), HANDSHAKES
-# (per round, 500), RUN_TIMEOUT (s per process, 120), CC, CARGO_TARGET_DIR.
+# (per round, 500), RUN_TIMEOUT (s per process, 120), CC, CARGO_TARGET_DIR;
+# ALT_SO (another build of our libzmq.so, e.g. with other RUSTFLAGS) and
+# ALT_NAME (its name in the table, default "alt"): a third implementation.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -41,14 +43,30 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
     (cd "$ROOT" && cargo build --release -q -p ferrozmq-ffi >&2)
 fi
 cp "$TARGET/release/libzmq.so" "$OURS/libzmq.so.5"
+IMPLS="libzmq ferrozmq"
+ALT_NAME=${ALT_NAME:-alt}
+if [ -n "${ALT_SO:-}" ]; then
+    mkdir -p "$OUT/$ALT_NAME-lib"
+    cp "$ALT_SO" "$OUT/$ALT_NAME-lib/libzmq.so.5"
+    IMPLS="$IMPLS $ALT_NAME"
+fi
+
+# lib_env IMPL -> the env prefix that loads IMPL's library (none for libzmq)
+lib_env() {
+    case $1 in
+    libzmq) ;;
+    ferrozmq) echo "env LD_LIBRARY_PATH=$OURS" ;;
+    *) echo "env LD_LIBRARY_PATH=$OUT/$1-lib" ;;
+    esac
+}
 
 port=$((20000 + RANDOM % 20000))
 next_port() { port=$((port + 1)); }
 
 # run_thr IMPL SIZE COUNT -> prints msgs/s
 run_thr() {
-    local lib=() size=$2 count=$3 result
-    [ "$1" = ferrozmq ] && lib=(env LD_LIBRARY_PATH="$OURS")
+    local lib size=$2 count=$3 result
+    read -r -a lib <<<"$(lib_env "$1")"
     next_port
     result=$(mktemp)
     "${lib[@]}" timeout "$RUN_TIMEOUT" "$BIN" pull "tcp://127.0.0.1:$port" "$size" "$count" >"$result" &
@@ -61,8 +79,8 @@ run_thr() {
 
 # run_hs IMPL -> prints handshakes/s
 run_hs() {
-    local lib=()
-    [ "$1" = ferrozmq ] && lib=(env LD_LIBRARY_PATH="$OURS")
+    local lib
+    read -r -a lib <<<"$(lib_env "$1")"
     next_port
     "${lib[@]}" timeout "$RUN_TIMEOUT" "$BIN" rep "tcp://127.0.0.1:$port" &
     local server=$!
@@ -77,7 +95,7 @@ cases=()
 for size in $SIZES; do cases+=("thr $size"); done
 cases+=("hs -")
 for round in $(seq 1 "$ROUNDS"); do
-    if [ $((round % 2)) = 1 ]; then order="libzmq ferrozmq"; else order="ferrozmq libzmq"; fi
+    if [ $((round % 2)) = 1 ]; then order=$IMPLS; else order=$(echo "$IMPLS" | tr ' ' '\n' | tac | tr '\n' ' '); fi
     for c in "${cases[@]}"; do
         read -r mode size <<<"$c"
         for impl in $order; do
@@ -95,11 +113,13 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-echo "| case | libzmq (median) | ferrozmq (median) | ferrozmq / libzmq: median [min..max] of per-round ratios |"
-echo "|---|---:|---:|---:|"
+echo "| case | libzmq (median) | impl | its median | impl / libzmq: median [min..max] of per-round ratios |"
+echo "|---|---:|---|---:|---:|"
 for c in "${cases[@]}"; do
     read -r mode size <<<"$c"
-    awk -v mode="$mode" -v size="$size" '
+    for impl in $IMPLS; do
+        [ "$impl" = libzmq ] && continue
+        awk -v mode="$mode" -v size="$size" -v impl="$impl" '
 function median(a, n,    i, j, t) {
     for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
@@ -107,12 +127,13 @@ function median(a, n,    i, j, t) {
 $2 == mode && $3 == size { v[$4, $1] = $5; if ($1 > rounds) rounds = $1 }
 END {
     for (r = 1; r <= rounds; r++) {
-        l[r] = v["libzmq", r]; f[r] = v["ferrozmq", r]
+        l[r] = v["libzmq", r]; f[r] = v[impl, r]
         q[r] = l[r] > 0 ? f[r] / l[r] : 0
     }
     lm = median(l, rounds); fm = median(f, rounds); qm = median(q, rounds)
     name = mode == "thr" ? "PUSH/PULL " size " B, msg/s" : "handshakes/s"
-    printf "| %s | %.0f | %.0f | %.2fx [%.2f..%.2f] |\n", name, lm, fm, qm, q[1], q[rounds]
+    printf "| %s | %.0f | %s | %.0f | %.2fx [%.2f..%.2f] |\n", name, lm, impl, fm, qm, q[1], q[rounds]
 }' "$RAW"
+    done
 done
 log "raw figures: $RAW"
