@@ -38,6 +38,12 @@ pub(crate) struct Socket {
 pub(crate) type Slot<'a> = MutexGuard<'a, Option<ferrozmq::Socket>>;
 
 impl Socket {
+    /// Whether `other` is the same ZeroMQ socket (itself or a shadow):
+    /// then locking both would deadlock.
+    pub(crate) fn same_socket(&self, other: &Socket) -> bool {
+        Arc::ptr_eq(&self.slot, &other.slot)
+    }
+
     /// Locks the slot (call without the GIL: another thread may hold it
     /// while blocked).
     pub(crate) fn lock(&self) -> Slot<'_> {

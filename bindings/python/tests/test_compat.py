@@ -191,3 +191,17 @@ def test_tracked_frame_send_returns_its_tracker(ctx):
     pull.recv()
     with pytest.raises(ValueError):
         push.send(zmq.Frame(b"untracked"), copy=False, track=True)
+
+
+def test_poll_a_socket_and_its_shadow(ctx):
+    push, pull = ctx.socket(zmq.PUSH), ctx.socket(zmq.PULL)
+    port = push.bind_to_random_port("tcp://127.0.0.1")
+    pull.connect(f"tcp://127.0.0.1:{port}")
+    shadow = zmq.Socket.shadow(pull)
+    poller = zmq.Poller()
+    poller.register(pull, zmq.POLLIN)
+    poller.register(shadow, zmq.POLLIN)
+    assert poller.poll(50) == []  # and no deadlock on the shared socket
+    push.send(b"x")
+    ready = dict(poller.poll(5000))
+    assert ready == {pull: zmq.POLLIN, shadow: zmq.POLLIN}
