@@ -93,10 +93,7 @@ impl Engine {
         let pipe = pipe_now.then(|| {
             let pipe = Pipe::new(options.rcvhwm, options.sndhwm, endpoint_str.clone());
             pipe.set_conflate(options.conflate);
-            pipe.inbound.set_reader(link.signaler.clone());
-            pipe.inbound.set_writer(wake.clone());
-            pipe.outbound.set_reader(wake.clone());
-            pipe.outbound.set_writer(link.signaler.clone());
+            pipe.wire(link.signaler.clone(), wake.clone());
             if options.probe_router {
                 pipe.send_probe();
             }

@@ -8,7 +8,7 @@ use crossbeam::queue::SegQueue;
 
 use crate::monitor::{EventKind, MonitorEvent, MonitorSink};
 use crate::notify::{Notify, Signaler};
-use crate::pipe::Pipe;
+use crate::pipe::{Pipe, PipeId};
 
 /// News from the engine for a socket.
 #[derive(Debug)]
@@ -17,7 +17,7 @@ pub enum LinkEvent {
     /// inproc peer connected).
     Attach(Pipe),
     /// A pipe's connection was re-established; subscriptions must be re-sent.
-    Hiccup(u64),
+    Hiccup(PipeId),
 }
 
 /// Shared between a socket (application side) and its sessions (I/O side).

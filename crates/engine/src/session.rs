@@ -257,8 +257,7 @@ impl Session {
         self.inproc = Some(ctx.inproc.clone());
         self.wake.set_token(ctx.token);
         if let Some(pipe) = &self.pipe {
-            pipe.inbound.set_reader(self.wake.clone());
-            pipe.outbound.set_writer(self.wake.clone());
+            pipe.wire_near(self.wake.clone());
         }
         if let Role::Accepted(stream) = &mut self.role {
             if let Some(stream) = stream.take() {
@@ -749,10 +748,7 @@ impl Session {
         pipe.set_peer_info(info);
         pipe.set_conflate(self.options.conflate);
         // Socket view: inbound is written by us, outbound read by us.
-        pipe.inbound.set_reader(self.link.signaler.clone());
-        pipe.inbound.set_writer(self.wake.clone());
-        pipe.outbound.set_reader(self.wake.clone());
-        pipe.outbound.set_writer(self.link.signaler.clone());
+        pipe.wire(self.link.signaler.clone(), self.wake.clone());
         if self.options.probe_router {
             pipe.send_probe();
         }

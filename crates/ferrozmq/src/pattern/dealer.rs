@@ -1,7 +1,7 @@
 //! DEALER: load-balances out, fair-queues in (RFC 28).
 
 use bytes::Bytes;
-use ferrozmq_engine::{Msg, Pipe};
+use ferrozmq_engine::{Msg, Pipe, PipeId};
 
 use super::{Pattern, Received};
 use crate::error::{Error, Result};
@@ -16,12 +16,12 @@ pub(crate) struct Dealer {
 
 impl Dealer {
     /// Sends on the chosen pipe; returns its id (REQ needs it).
-    pub(crate) fn send_and_tell(&mut self, msg: Msg, sparse: bool) -> Option<u64> {
+    pub(crate) fn send_and_tell(&mut self, msg: Msg, sparse: bool) -> Option<PipeId> {
         self.out.send_chosen(msg, sparse)
     }
 
     /// The next message from any pipe, and which pipe it came from.
-    pub(crate) fn recv_any(&mut self) -> Option<(Msg, u64, ferrozmq_engine::PeerRef)> {
+    pub(crate) fn recv_any(&mut self) -> Option<(Msg, PipeId, ferrozmq_engine::PeerRef)> {
         let got = self.input.recv();
         for id in self.input.take_departed() {
             self.out.remove(id);
@@ -36,7 +36,7 @@ impl Pattern for Dealer {
         self.input.attach(pipe);
     }
 
-    fn detach(&mut self, pipe_id: u64) {
+    fn detach(&mut self, pipe_id: PipeId) {
         self.out.remove(pipe_id);
         self.input.remove(pipe_id);
     }

@@ -13,7 +13,7 @@ mod stream;
 mod subscribe;
 
 use bytes::Bytes;
-use ferrozmq_engine::{Msg, PeerRef, Pipe};
+use ferrozmq_engine::{Msg, PeerRef, Pipe, PipeId};
 use ferrozmq_zmtp::SocketType;
 
 use crate::error::{Error, Result};
@@ -28,10 +28,10 @@ pub(crate) trait Pattern: Send + std::fmt::Debug {
     fn attach(&mut self, pipe: Pipe, options: &Options);
 
     /// A peer's connection was re-established.
-    fn hiccup(&mut self, _pipe_id: u64, _options: &Options) {}
+    fn hiccup(&mut self, _pipe_id: PipeId, _options: &Options) {}
 
     /// Forgets a pipe (disconnect, unbind, or its peer went away).
-    fn detach(&mut self, pipe_id: u64);
+    fn detach(&mut self, pipe_id: PipeId);
 
     /// Checks that a message starting with `first` may be sent now, and
     /// chooses where it goes. `Err(Again)` means "not now"; the socket waits.

@@ -1,11 +1,10 @@
 //! PAIR: exactly one peer; further peers are refused (RFC 31).
 
 use bytes::Bytes;
-use ferrozmq_engine::{Msg, Pipe};
+use ferrozmq_engine::{Msg, Pipe, PipeId};
 
 use super::{Pattern, Received};
 use crate::error::{Error, Result};
-use crate::routing::is_dead;
 use crate::socket::Options;
 
 #[derive(Debug, Default)]
@@ -15,7 +14,7 @@ pub(crate) struct Pair {
 
 impl Pair {
     fn live_peer(&mut self) -> Option<&Pipe> {
-        if self.peer.as_ref().is_some_and(is_dead) {
+        if self.peer.as_ref().is_some_and(Pipe::is_gone) {
             self.peer = None;
         }
         self.peer.as_ref()
@@ -26,22 +25,21 @@ impl Pattern for Pair {
     fn attach(&mut self, pipe: Pipe, _: &Options) {
         if self.live_peer().is_some() {
             // Second peer: refuse it, as libzmq does.
-            pipe.outbound.close();
-            pipe.inbound.close();
+            pipe.close();
             return;
         }
         self.peer = Some(pipe);
     }
 
-    fn detach(&mut self, pipe_id: u64) {
-        if self.peer.as_ref().is_some_and(|p| p.id == pipe_id) {
+    fn detach(&mut self, pipe_id: PipeId) {
+        if self.peer.as_ref().is_some_and(|p| p.id() == pipe_id) {
             self.peer = None;
         }
     }
 
     fn prepare_send(&mut self, _first: &Bytes, _: &Options) -> Result<()> {
         match self.live_peer() {
-            Some(p) if p.outbound.has_room() => Ok(()),
+            Some(p) if !p.is_full() => Ok(()),
             _ => Err(Error::Again),
         }
     }
@@ -56,19 +54,19 @@ impl Pattern for Pair {
         let Some(pipe) = self.peer.as_ref() else {
             return Ok(None);
         };
-        let got = pipe.inbound.pop().map(|m| (m, pipe.peer_ref()));
-        if got.is_none() && pipe.inbound.is_finished() {
+        let got = pipe.recv().map(|m| (m, pipe.peer_ref()));
+        if got.is_none() && pipe.is_finished() {
             self.peer = None;
         }
         Ok(got)
     }
 
     fn can_send(&self) -> bool {
-        self.peer.as_ref().is_some_and(|p| p.outbound.has_room())
+        self.peer.as_ref().is_some_and(|p| !p.is_full())
     }
 
     fn can_recv(&self) -> bool {
-        self.peer.as_ref().is_some_and(|p| !p.inbound.is_empty())
+        self.peer.as_ref().is_some_and(|p| p.has_input())
     }
 
     fn pipes(&self) -> Vec<Pipe> {

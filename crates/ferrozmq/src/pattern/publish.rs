@@ -7,11 +7,11 @@
 use std::collections::VecDeque;
 
 use bytes::{BufMut, Bytes, BytesMut};
-use ferrozmq_engine::{Msg, MsgKind, PeerRef, Pipe};
+use ferrozmq_engine::{Msg, MsgKind, PeerRef, Pipe, PipeId};
 
 use super::{Pattern, Received};
 use crate::error::{Error, Result};
-use crate::routing::{is_dead, Subscriptions};
+use crate::routing::Subscriptions;
 use crate::socket::Options;
 
 #[derive(Debug)]
@@ -23,7 +23,7 @@ pub(crate) struct Publisher {
     /// Messages for an XPUB application: subscriptions and upstream data.
     pending: VecDeque<Received>,
     /// The peer whose subscription was last passed up (XPUB_MANUAL).
-    last_subscriber: Option<u64>,
+    last_subscriber: Option<PipeId>,
 }
 
 #[derive(Debug)]
@@ -50,9 +50,9 @@ impl Publisher {
         let mut dead = Vec::new();
         for i in 0..self.peers.len() {
             while let Some(peer) = self.peers.get_mut(i) {
-                let Some(msg) = peer.pipe.inbound.pop() else {
-                    if is_dead(&peer.pipe) {
-                        dead.push(peer.pipe.id);
+                let Some(msg) = peer.pipe.recv() else {
+                    if peer.pipe.is_gone() {
+                        dead.push(peer.pipe.id());
                     }
                     break;
                 };
@@ -74,7 +74,7 @@ impl Publisher {
         let Some(peer) = self.peers.get_mut(index) else {
             return;
         };
-        let pipe_id = peer.pipe.id;
+        let pipe_id = peer.pipe.id();
         if options.xpub_manual && self.xpub {
             self.last_subscriber = Some(pipe_id);
             if !peer.requested.contains(&topic) {
@@ -97,7 +97,7 @@ impl Publisher {
             return;
         };
         if options.xpub_manual && self.xpub {
-            self.last_subscriber = Some(peer.pipe.id);
+            self.last_subscriber = Some(peer.pipe.id());
             peer.requested.remove(&topic);
             self.pending.push_back((tagged(0, &topic), info));
             return;
@@ -109,8 +109,8 @@ impl Publisher {
         }
     }
 
-    fn detach_with(&mut self, pipe_id: u64, options: &Options) {
-        let Some(pos) = self.peers.iter().position(|p| p.pipe.id == pipe_id) else {
+    fn detach_with(&mut self, pipe_id: PipeId, options: &Options) {
+        let Some(pos) = self.peers.iter().position(|p| p.pipe.id() == pipe_id) else {
             return;
         };
         let peer = self.peers.remove(pos);
@@ -158,7 +158,7 @@ impl Pattern for Publisher {
     fn attach(&mut self, pipe: Pipe, options: &Options) {
         if self.xpub {
             if let Some(welcome) = &options.xpub_welcome_msg {
-                pipe.outbound.force_push(Msg::single(welcome.clone()));
+                pipe.send_queued(Msg::single(welcome.clone()));
             }
         }
         self.peers.push(Peer {
@@ -168,8 +168,8 @@ impl Pattern for Publisher {
         });
     }
 
-    fn detach(&mut self, pipe_id: u64) {
-        if let Some(pos) = self.peers.iter().position(|p| p.pipe.id == pipe_id) {
+    fn detach(&mut self, pipe_id: PipeId) {
+        if let Some(pos) = self.peers.iter().position(|p| p.pipe.id() == pipe_id) {
             let peer = self.peers.remove(pos);
             for topic in peer.subscriptions.topics() {
                 self.all.remove(&topic);
@@ -181,7 +181,7 @@ impl Pattern for Publisher {
         self.process_input(options);
         // PUB honours XPUB_NODROP too (libzmq's PUB is an XPUB).
         if options.xpub_nodrop {
-            let full = self.targets(first, options).any(|p| !p.outbound.has_room());
+            let full = self.targets(first, options).any(|p| p.is_full());
             if full {
                 return Err(Error::Again);
             }
@@ -193,7 +193,7 @@ impl Pattern for Publisher {
         let topic = msg.first().clone();
         for pipe in self.targets(&topic, options) {
             // A slow subscriber loses messages at its high-water mark; others are unaffected.
-            if pipe.outbound.has_room() {
+            if !pipe.is_full() {
                 pipe.send(msg.clone(), options.sparse);
             }
         }
@@ -228,7 +228,7 @@ impl Pattern for Publisher {
         let Some(target) = self.last_subscriber else {
             return Ok(());
         };
-        if let Some(peer) = self.peers.iter_mut().find(|p| p.pipe.id == target) {
+        if let Some(peer) = self.peers.iter_mut().find(|p| p.pipe.id() == target) {
             if subscribe {
                 if !peer.subscriptions.contains(topic) && peer.subscriptions.add(topic) {
                     self.all.add(topic);

@@ -1,7 +1,7 @@
 //! PULL: fair-queues messages from PUSH peers; never sends (RFC 30).
 
 use bytes::Bytes;
-use ferrozmq_engine::{Msg, Pipe};
+use ferrozmq_engine::{Msg, Pipe, PipeId};
 
 use super::{Pattern, Received};
 use crate::error::{Error, Result};
@@ -18,7 +18,7 @@ impl Pattern for Pull {
         self.input.attach(pipe);
     }
 
-    fn detach(&mut self, pipe_id: u64) {
+    fn detach(&mut self, pipe_id: PipeId) {
         self.input.remove(pipe_id);
     }
 

@@ -1,7 +1,7 @@
 //! PUSH: load-balances messages to PULL peers; never receives (RFC 30).
 
 use bytes::Bytes;
-use ferrozmq_engine::{Msg, Pipe};
+use ferrozmq_engine::{Msg, Pipe, PipeId};
 
 use super::{Pattern, Received};
 use crate::error::{Error, Result};
@@ -18,7 +18,7 @@ impl Pattern for Push {
         self.out.attach(pipe);
     }
 
-    fn detach(&mut self, pipe_id: u64) {
+    fn detach(&mut self, pipe_id: PipeId) {
         self.out.remove(pipe_id);
     }
 

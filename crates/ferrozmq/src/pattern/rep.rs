@@ -2,18 +2,18 @@
 //! along it (RFC 28).
 
 use bytes::Bytes;
-use ferrozmq_engine::{Msg, Pipe};
+use ferrozmq_engine::{Msg, Pipe, PipeId};
 
 use super::{Pattern, Received};
 use crate::error::{Error, Result};
-use crate::routing::{is_dead, FairQueue};
+use crate::routing::FairQueue;
 use crate::socket::Options;
 
 #[derive(Debug, Default)]
 pub(crate) struct Rep {
     input: FairQueue,
     /// Where the reply goes and the envelope to put back on it.
-    replying: Option<(u64, Vec<Bytes>)>,
+    replying: Option<(PipeId, Vec<Bytes>)>,
 }
 
 impl Pattern for Rep {
@@ -21,7 +21,7 @@ impl Pattern for Rep {
         self.input.attach(pipe);
     }
 
-    fn detach(&mut self, pipe_id: u64) {
+    fn detach(&mut self, pipe_id: PipeId) {
         self.input.remove(pipe_id);
     }
 
@@ -34,9 +34,9 @@ impl Pattern for Rep {
 
     fn send(&mut self, msg: Msg, options: &Options) -> Result<()> {
         let (pipe_id, envelope) = self.replying.take().ok_or(Error::Fsm)?;
-        let pipe = self.input.pipes().iter().find(|p| p.id == pipe_id);
+        let pipe = self.input.pipes().iter().find(|p| p.id() == pipe_id);
         // A reply whose requester has gone, or whose pipe is full, is dropped, as in libzmq.
-        if let Some(pipe) = pipe.filter(|p| !is_dead(p) && p.outbound.has_room()) {
+        if let Some(pipe) = pipe.filter(|p| !p.is_gone() && !p.is_full()) {
             let frames: Vec<Bytes> = envelope.into_iter().chain(msg.into_frames()).collect();
             if let Some(reply) = Msg::from_frames(frames) {
                 pipe.send(reply, options.sparse);

@@ -5,7 +5,7 @@
 //! the request, with the right envelope, is accepted.
 
 use bytes::Bytes;
-use ferrozmq_engine::{Msg, Pipe};
+use ferrozmq_engine::{Msg, Pipe, PipeId};
 
 use super::dealer::Dealer;
 use super::{Pattern, Received};
@@ -16,7 +16,7 @@ use crate::socket::Options;
 pub(crate) struct Req {
     dealer: Dealer,
     /// The pipe the outstanding request went to, if one is outstanding.
-    awaiting: Option<u64>,
+    awaiting: Option<PipeId>,
     request_id: u32,
     /// REQ_RELAXED as of the last send: a new request may replace the
     /// outstanding one, so POLLOUT does not wait for the reply.
@@ -28,7 +28,7 @@ impl Pattern for Req {
         self.dealer.attach(pipe, options);
     }
 
-    fn detach(&mut self, pipe_id: u64) {
+    fn detach(&mut self, pipe_id: PipeId) {
         self.dealer.detach(pipe_id);
     }
 

@@ -2,11 +2,10 @@
 //! routes each sent message by its first frame (RFC 28).
 
 use bytes::Bytes;
-use ferrozmq_engine::{Msg, Pipe};
+use ferrozmq_engine::{Msg, Pipe, PipeId};
 
 use super::{Pattern, Received};
 use crate::error::{Error, Result};
-use crate::routing::is_dead;
 use crate::routing::{FairQueue, RoutingTable};
 use crate::socket::Options;
 
@@ -15,7 +14,7 @@ pub(crate) struct Router {
     table: RoutingTable,
     input: FairQueue,
     /// The pipe chosen by `prepare_send`; `None` means drop the message.
-    target: Option<u64>,
+    target: Option<PipeId>,
 }
 
 impl Pattern for Router {
@@ -26,28 +25,27 @@ impl Pattern for Router {
                 self.input.attach(pipe);
             }
             Admission::TookOver(old) => {
-                self.input.remove(old.id);
-                old.outbound.close();
+                self.input.remove(old.id());
+                old.close();
                 self.input.attach(pipe);
             }
             Admission::Refused => {
-                pipe.outbound.close();
-                pipe.inbound.close();
+                pipe.close();
             }
         }
     }
 
-    fn detach(&mut self, pipe_id: u64) {
+    fn detach(&mut self, pipe_id: PipeId) {
         self.table.remove(pipe_id);
         self.input.remove(pipe_id);
     }
 
     fn prepare_send(&mut self, first: &Bytes, options: &Options) -> Result<()> {
         self.target = None;
-        let pipe = self.table.get(first).filter(|p| !is_dead(p));
+        let pipe = self.table.get(first).filter(|p| !p.is_gone());
         match pipe {
-            Some(p) if p.outbound.has_room() => {
-                self.target = Some(p.id);
+            Some(p) if !p.is_full() => {
+                self.target = Some(p.id());
                 Ok(())
             }
             Some(_) if options.router_mandatory => Err(Error::Again),
@@ -64,7 +62,7 @@ impl Pattern for Router {
             // Only a routing id and no body: nothing to deliver.
             return Ok(());
         }
-        if let Some(pipe) = self.input.pipes().iter().find(|p| p.id == target) {
+        if let Some(pipe) = self.input.pipes().iter().find(|p| p.id() == target) {
             pipe.send(msg, options.sparse);
         }
         Ok(())

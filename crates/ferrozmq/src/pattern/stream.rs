@@ -8,12 +8,12 @@
 //! frame that closes the connection.
 
 use bytes::Bytes;
-use ferrozmq_engine::{Msg, Pipe};
+use ferrozmq_engine::{Msg, Pipe, PipeId};
 
 use super::{Pattern, Received};
 use crate::error::{Error, Result};
 use crate::routing::routing_table::Admission;
-use crate::routing::{is_dead, FairQueue, RoutingTable};
+use crate::routing::{FairQueue, RoutingTable};
 use crate::socket::Options;
 
 #[derive(Debug, Default)]
@@ -21,7 +21,7 @@ pub(crate) struct Stream {
     table: RoutingTable,
     input: FairQueue,
     /// The pipe chosen by `prepare_send`; `None` means drop the message.
-    target: Option<u64>,
+    target: Option<PipeId>,
     /// The id generated for the latest peer (read back as ZMQ_ROUTING_ID).
     generated: Option<Bytes>,
 }
@@ -29,10 +29,9 @@ pub(crate) struct Stream {
 impl Stream {
     /// Closes the connection behind `pipe_id`; what was queued for it is
     /// still written first.
-    fn close_connection(&mut self, pipe_id: u64) {
-        if let Some(pipe) = self.input.pipes().iter().find(|p| p.id == pipe_id) {
-            pipe.outbound.close();
-            pipe.inbound.close();
+    fn close_connection(&mut self, pipe_id: PipeId) {
+        if let Some(pipe) = self.input.pipes().iter().find(|p| p.id() == pipe_id) {
+            pipe.close();
         }
         self.detach(pipe_id);
     }
@@ -44,19 +43,18 @@ impl Pattern for Stream {
         match self.table.admit(&pipe, false) {
             Admission::Admitted | Admission::TookOver(_) => {
                 if chose {
-                    self.generated = self.table.id_of(pipe.id).cloned();
+                    self.generated = self.table.id_of(pipe.id()).cloned();
                 }
                 self.input.attach(pipe);
             }
             Admission::Refused => {
                 // Two connects with one ZMQ_CONNECT_ROUTING_ID (libzmq asserts).
-                pipe.outbound.close();
-                pipe.inbound.close();
+                pipe.close();
             }
         }
     }
 
-    fn detach(&mut self, pipe_id: u64) {
+    fn detach(&mut self, pipe_id: PipeId) {
         self.table.remove(pipe_id);
         self.input.remove(pipe_id);
     }
@@ -67,9 +65,9 @@ impl Pattern for Stream {
         if !options.sndmore {
             return Ok(());
         }
-        match self.table.get(first).filter(|p| !is_dead(p)) {
-            Some(p) if p.outbound.has_room() => {
-                self.target = Some(p.id);
+        match self.table.get(first).filter(|p| !p.is_gone()) {
+            Some(p) if !p.is_full() => {
+                self.target = Some(p.id());
                 Ok(())
             }
             Some(_) => Err(Error::Again),
@@ -88,7 +86,7 @@ impl Pattern for Stream {
             self.close_connection(target);
             return Ok(());
         }
-        if let Some(pipe) = self.input.pipes().iter().find(|p| p.id == target) {
+        if let Some(pipe) = self.input.pipes().iter().find(|p| p.id() == target) {
             pipe.send(msg, options.sparse);
         }
         Ok(())

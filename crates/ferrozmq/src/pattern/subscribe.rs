@@ -6,7 +6,7 @@
 //! messages `0x01 topic` / `0x00 topic`, and passes other messages upstream.
 
 use bytes::Bytes;
-use ferrozmq_engine::{Msg, MsgKind, Pipe};
+use ferrozmq_engine::{Msg, MsgKind, Pipe, PipeId};
 
 use super::{Pattern, Received};
 use crate::error::{Error, Result};
@@ -34,14 +34,13 @@ impl Subscriber {
 
     fn send_all(&self, msg: &Msg) {
         for pipe in self.input.pipes() {
-            pipe.outbound.force_push(msg.clone());
+            pipe.send_queued(msg.clone());
         }
     }
 
     fn resend_subscriptions(&self, pipe: &Pipe) {
         for topic in self.subscriptions.topics() {
-            pipe.outbound
-                .force_push(Msg::subscription(true, Bytes::from(topic)));
+            pipe.send_queued(Msg::subscription(true, Bytes::from(topic)));
         }
     }
 
@@ -62,13 +61,13 @@ impl Pattern for Subscriber {
         self.input.attach(pipe);
     }
 
-    fn hiccup(&mut self, pipe_id: u64, _: &Options) {
-        if let Some(pipe) = self.input.pipes().iter().find(|p| p.id == pipe_id) {
+    fn hiccup(&mut self, pipe_id: PipeId, _: &Options) {
+        if let Some(pipe) = self.input.pipes().iter().find(|p| p.id() == pipe_id) {
             self.resend_subscriptions(pipe);
         }
     }
 
-    fn detach(&mut self, pipe_id: u64) {
+    fn detach(&mut self, pipe_id: PipeId) {
         self.input.remove(pipe_id);
     }
 

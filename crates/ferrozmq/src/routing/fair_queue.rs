@@ -1,13 +1,13 @@
 //! Fair-queueing: take one message from each pipe in turn (PULL, DEALER, ROUTER, SUB).
 
-use ferrozmq_engine::{Msg, PeerRef, Pipe};
+use ferrozmq_engine::{Msg, PeerRef, Pipe, PipeId};
 
 /// Round-robin reader over pipes.
 #[derive(Debug, Default)]
 pub(crate) struct FairQueue {
     pipes: Vec<Pipe>,
     next: usize,
-    departed: Vec<u64>,
+    departed: Vec<PipeId>,
 }
 
 impl FairQueue {
@@ -15,8 +15,8 @@ impl FairQueue {
         self.pipes.push(pipe);
     }
 
-    pub(crate) fn remove(&mut self, id: u64) {
-        if let Some(i) = self.pipes.iter().position(|p| p.id == id) {
+    pub(crate) fn remove(&mut self, id: PipeId) {
+        if let Some(i) = self.pipes.iter().position(|p| p.id() == id) {
             self.pipes.remove(i);
             if self.next > i {
                 self.next -= 1;
@@ -29,14 +29,14 @@ impl FairQueue {
 
     /// Whether a message is waiting on some pipe.
     pub(crate) fn has_input(&self) -> bool {
-        self.pipes.iter().any(|p| !p.inbound.is_empty())
+        self.pipes.iter().any(|p| p.has_input())
     }
 
     /// The next message in turn, with the pipe it came from. Pipes whose
     /// peer has gone (closed and drained) are dropped on the way; their ids
     /// wait in [`FairQueue::take_departed`] for patterns that keep other
     /// tables.
-    pub(crate) fn recv(&mut self) -> Option<(Msg, u64, PeerRef)> {
+    pub(crate) fn recv(&mut self) -> Option<(Msg, PipeId, PeerRef)> {
         self.departed.clear();
         let n = self.pipes.len();
         let mut found = None;
@@ -46,13 +46,13 @@ impl FairQueue {
             let Some(pipe) = self.pipes.get(i) else {
                 continue;
             };
-            if let Some(msg) = pipe.inbound.pop() {
+            if let Some(msg) = pipe.recv() {
                 self.next = (i + 1) % n;
-                found = Some((msg, pipe.id, pipe.peer_ref()));
+                found = Some((msg, pipe.id(), pipe.peer_ref()));
                 break;
             }
-            if pipe.inbound.is_finished() {
-                dead.push(pipe.id);
+            if pipe.is_finished() {
+                dead.push(pipe.id());
             }
         }
         for id in dead {
@@ -63,7 +63,7 @@ impl FairQueue {
     }
 
     /// Ids of the pipes the last [`FairQueue::recv`] dropped.
-    pub(crate) fn take_departed(&mut self) -> Vec<u64> {
+    pub(crate) fn take_departed(&mut self) -> Vec<PipeId> {
         std::mem::take(&mut self.departed)
     }
 

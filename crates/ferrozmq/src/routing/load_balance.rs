@@ -1,6 +1,6 @@
 //! Load-balancing: each message to the next pipe that has room (PUSH, DEALER, REQ).
 
-use ferrozmq_engine::{Msg, Pipe};
+use ferrozmq_engine::{Msg, Pipe, PipeId};
 
 /// Round-robin over pipes with room; a full pipe is skipped, not waited for.
 #[derive(Debug, Default)]
@@ -15,8 +15,8 @@ impl LoadBalancer {
         self.pipes.push(pipe);
     }
 
-    pub(crate) fn remove(&mut self, id: u64) {
-        if let Some(i) = self.pipes.iter().position(|p| p.id == id) {
+    pub(crate) fn remove(&mut self, id: PipeId) {
+        if let Some(i) = self.pipes.iter().position(|p| p.id() == id) {
             self.pipes.remove(i);
             if self.next > i {
                 self.next -= 1;
@@ -27,12 +27,12 @@ impl LoadBalancer {
 
     /// Drops pipes whose peer is gone.
     pub(crate) fn prune(&mut self) {
-        if self.pipes.iter().any(|p| p.outbound.is_closed()) {
-            let dead: Vec<u64> = self
+        if self.pipes.iter().any(|p| p.is_send_closed()) {
+            let dead: Vec<PipeId> = self
                 .pipes
                 .iter()
-                .filter(|p| p.outbound.is_closed())
-                .map(|p| p.id)
+                .filter(|p| p.is_send_closed())
+                .map(|p| p.id())
                 .collect();
             for id in dead {
                 self.remove(id);
@@ -42,7 +42,7 @@ impl LoadBalancer {
 
     /// Whether some pipe would take a message now.
     pub(crate) fn can_send(&self) -> bool {
-        self.pipes.iter().any(|p| p.outbound.has_room())
+        self.pipes.iter().any(|p| !p.is_full())
     }
 
     /// Picks the pipe for the next message; `None` if every pipe is full.
@@ -51,7 +51,7 @@ impl LoadBalancer {
         let n = self.pipes.len();
         for k in 0..n {
             let i = (self.next + k) % n;
-            if self.pipes.get(i).is_some_and(|p| p.outbound.has_room()) {
+            if self.pipes.get(i).is_some_and(|p| !p.is_full()) {
                 self.chosen = Some(i);
                 return self.pipes.get(i);
             }
@@ -60,12 +60,12 @@ impl LoadBalancer {
     }
 
     /// Sends on the chosen pipe and moves the turn on. Returns the pipe id.
-    pub(crate) fn send_chosen(&mut self, msg: Msg, sparse: bool) -> Option<u64> {
+    pub(crate) fn send_chosen(&mut self, msg: Msg, sparse: bool) -> Option<PipeId> {
         let i = self.chosen.take()?;
         let pipe = self.pipes.get(i)?;
         pipe.send(msg, sparse);
         self.next = (i + 1) % self.pipes.len().max(1);
-        Some(pipe.id)
+        Some(pipe.id())
     }
 
     pub(crate) fn pipes(&self) -> &[Pipe] {

@@ -9,11 +9,3 @@ pub(crate) use fair_queue::FairQueue;
 pub(crate) use load_balance::LoadBalancer;
 pub(crate) use routing_table::RoutingTable;
 pub(crate) use subscriptions::Subscriptions;
-
-use ferrozmq_engine::Pipe;
-
-/// Whether the peer behind `pipe` has gone for good (nothing more to read,
-/// nothing can be written).
-pub(crate) fn is_dead(pipe: &Pipe) -> bool {
-    pipe.inbound.is_finished() || pipe.outbound.is_closed()
-}

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use bytes::{BufMut, Bytes, BytesMut};
-use ferrozmq_engine::{Msg, PeerRef, Pipe};
+use ferrozmq_engine::{Msg, PeerRef, Pipe, PipeId};
 
 use super::FairQueue;
 
@@ -11,7 +11,7 @@ use super::FairQueue;
 #[derive(Debug, Default)]
 pub(crate) struct RoutingTable {
     by_id: HashMap<Bytes, Pipe>,
-    ids: HashMap<u64, Bytes>,
+    ids: HashMap<PipeId, Bytes>,
     next_generated: u32,
 }
 
@@ -44,7 +44,7 @@ impl RoutingTable {
             Some(_) if handover => {
                 let old = self.by_id.remove(&announced);
                 if let Some(old) = &old {
-                    self.ids.remove(&old.id);
+                    self.ids.remove(&old.id());
                 }
                 self.insert(announced, pipe.clone());
                 match old {
@@ -56,7 +56,7 @@ impl RoutingTable {
         }
     }
 
-    pub(crate) fn remove(&mut self, pipe_id: u64) {
+    pub(crate) fn remove(&mut self, pipe_id: PipeId) {
         if let Some(id) = self.ids.remove(&pipe_id) {
             self.by_id.remove(&id);
         }
@@ -66,7 +66,7 @@ impl RoutingTable {
         self.by_id.get(routing_id)
     }
 
-    pub(crate) fn id_of(&self, pipe_id: u64) -> Option<&Bytes> {
+    pub(crate) fn id_of(&self, pipe_id: PipeId) -> Option<&Bytes> {
         self.ids.get(&pipe_id)
     }
 
@@ -88,7 +88,7 @@ impl RoutingTable {
     }
 
     fn insert(&mut self, id: Bytes, pipe: Pipe) {
-        self.ids.insert(pipe.id, id.clone());
+        self.ids.insert(pipe.id(), id.clone());
         self.by_id.insert(id, pipe);
     }
 

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use ferrozmq_engine::{
-    Endpoint, EndpointError, EndpointId, InprocPeer, LinkEvent, Msg, PeerInfo, PeerRef, SocketLink,
-    SparseClock, WaitOutcome,
+    Endpoint, EndpointError, EndpointId, InprocPeer, LinkEvent, Msg, PeerInfo, PeerRef, PipeId,
+    SocketLink, SparseClock, WaitOutcome,
 };
 use ferrozmq_zmtp::SocketType;
 
@@ -73,7 +73,7 @@ enum Record {
     Connected {
         endpoint: String,
         id: EndpointId,
-        pipe: Option<u64>,
+        pipe: Option<PipeId>,
     },
     InprocBound {
         endpoint: String,
@@ -81,7 +81,7 @@ enum Record {
     },
     InprocConnected {
         endpoint: String,
-        pipe: u64,
+        pipe: PipeId,
     },
 }
 
@@ -163,7 +163,7 @@ impl Socket {
                 );
                 self.endpoints.push(Record::InprocConnected {
                     endpoint: endpoint.to_owned(),
-                    pipe: pipe.id,
+                    pipe: pipe.id(),
                 });
                 self.pattern.attach(pipe, &self.options);
             }
@@ -185,7 +185,7 @@ impl Socket {
                 self.endpoints.push(Record::Connected {
                     endpoint: endpoint.to_owned(),
                     id,
-                    pipe: pipe.as_ref().map(|p| p.id),
+                    pipe: pipe.as_ref().map(|p| p.id()),
                 });
                 if let Some(pipe) = pipe {
                     self.pattern.attach(pipe, &self.options);
@@ -253,9 +253,8 @@ impl Socket {
             self.ctx.engine()?.remove(id);
         }
         if let Some(pipe_id) = pipe {
-            if let Some(p) = self.pattern.pipes().into_iter().find(|p| p.id == pipe_id) {
-                p.outbound.close();
-                p.inbound.close();
+            if let Some(p) = self.pattern.pipes().into_iter().find(|p| p.id() == pipe_id) {
+                p.close();
             }
             self.pattern.detach(pipe_id);
         }
@@ -382,8 +381,8 @@ impl Socket {
         self.process_link_events();
         let (sndhwm, rcvhwm) = (self.options.sndhwm, self.options.rcvhwm);
         for pipe in self.pattern.pipes() {
-            pipe.outbound.set_writer_hwm(sndhwm.max(0) as usize);
-            pipe.inbound.set_reader_hwm(rcvhwm.max(0) as usize);
+            pipe.set_send_hwm(sndhwm.max(0) as usize);
+            pipe.set_recv_hwm(rcvhwm.max(0) as usize);
         }
     }
 
@@ -506,8 +505,7 @@ impl Socket {
         self.link.set_linger(self.options.linger_duration());
         self.process_link_events();
         for pipe in self.pattern.pipes() {
-            pipe.outbound.close();
-            pipe.inbound.close();
+            pipe.close();
         }
         match self.ctx.engine() {
             // The engine retires the monitor once the listeners are closed.
@@ -560,9 +558,8 @@ impl Socket {
     fn close_accepted_pipes(&mut self, endpoint: &str) {
         self.process_link_events();
         for pipe in self.pattern.pipes() {
-            if &*pipe.endpoint == endpoint {
-                pipe.outbound.close();
-                pipe.inbound.close();
+            if pipe.endpoint() == endpoint {
+                pipe.close();
             }
         }
     }
