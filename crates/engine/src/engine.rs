@@ -131,10 +131,10 @@ impl Engine {
     pub fn close_socket(&self, link: &Arc<SocketLink>) {
         link.close();
         self.inproc.forget(link);
-        let addr = Arc::as_ptr(link) as usize;
         let notice = Arc::new(CloseNotice::new(link.clone()));
         for t in &self.threads {
-            t.shared().send(Command::CloseSocket(addr, notice.clone()));
+            t.shared()
+                .send(Command::CloseSocket(link.id(), notice.clone()));
         }
     }
 

@@ -77,7 +77,7 @@ impl InprocRegistry {
             return Err(InprocError::NotFound);
         };
         match reg.bound.get(name) {
-            Some(p) if Arc::ptr_eq(&p.link, link) => {
+            Some(p) if p.link.id() == link.id() => {
                 reg.bound.remove(name);
                 Ok(())
             }
@@ -90,9 +90,9 @@ impl InprocRegistry {
     /// still receives them (libzmq lingers on pending inproc connects too).
     pub fn forget(&self, link: &Arc<SocketLink>) {
         if let Ok(mut reg) = self.inner.lock() {
-            reg.bound.retain(|_, p| !Arc::ptr_eq(&p.link, link));
+            reg.bound.retain(|_, p| p.link.id() != link.id());
             for list in reg.pending.values_mut() {
-                list.retain(|(p, pipe)| !Arc::ptr_eq(&p.link, link) || !pipe.outbound.is_empty());
+                list.retain(|(p, pipe)| p.link.id() != link.id() || pipe.has_queued_output());
             }
             reg.pending.retain(|_, list| !list.is_empty());
         }

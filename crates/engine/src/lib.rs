@@ -39,7 +39,7 @@ mod zap;
 pub use engine::Engine;
 pub use inproc::{InprocError, InprocPeer, InprocRegistry};
 pub use limits::frame_size_ceiling;
-pub use link::{LinkEvent, SocketLink};
+pub use link::{LinkEvent, SocketId, SocketLink};
 pub use monitor::{EventKind, MonitorEvent, MonitorSink};
 pub use msg::{Msg, MsgKind};
 pub use notify::{Notify, Signaler, WaitOutcome};

@@ -286,6 +286,11 @@ impl Pipe {
         self.outbound.is_closed()
     }
 
+    /// Whether messages sent from this end still wait for the far end.
+    pub(crate) fn has_queued_output(&self) -> bool {
+        !self.outbound.is_empty()
+    }
+
     /// Whether the peer has gone and everything it sent was read.
     pub fn is_finished(&self) -> bool {
         self.inbound.is_finished()

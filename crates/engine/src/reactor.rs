@@ -12,7 +12,7 @@ use crossbeam::queue::SegQueue;
 use mio::{Events, Interest, Poll, Token, Waker};
 
 use crate::inproc::InprocRegistry;
-use crate::link::{CloseNotice, SocketLink};
+use crate::link::{CloseNotice, SocketId, SocketLink};
 use crate::monitor::{EventKind, MonitorEvent};
 use crate::notify::Notify;
 use crate::options::SessionOptions;
@@ -55,7 +55,7 @@ pub(crate) enum Command {
     /// The socket closed: linger on its sessions, close its listeners. The
     /// notice is dropped once done (the socket's last word to its monitor
     /// goes out when every I/O thread has dropped its share).
-    CloseSocket(usize, Arc<CloseNotice>),
+    CloseSocket(SocketId, Arc<CloseNotice>),
     Stop,
 }
 
@@ -428,7 +428,7 @@ impl Reactor {
                 self.start_session(session);
             }
             Command::Remove(id) => self.remove_endpoint(id),
-            Command::CloseSocket(link_addr, _notice) => self.close_socket(link_addr),
+            Command::CloseSocket(socket, _notice) => self.close_socket(socket),
             Command::Stop => {
                 self.stopping = true;
                 let listeners: Vec<Token> = self
@@ -470,16 +470,12 @@ impl Reactor {
         }
     }
 
-    fn close_socket(&mut self, link_addr: usize) {
+    fn close_socket(&mut self, socket: SocketId) {
         let mut tokens = Vec::new();
         for (i, slot) in self.slots.iter().enumerate() {
             match slot {
-                Some(Slot::Listener(l)) if Arc::as_ptr(&l.link) as usize == link_addr => {
-                    tokens.push((Token(i), true))
-                }
-                Some(Slot::Session(s)) if s.link_addr() == link_addr => {
-                    tokens.push((Token(i), false))
-                }
+                Some(Slot::Listener(l)) if l.link.id() == socket => tokens.push((Token(i), true)),
+                Some(Slot::Session(s)) if s.socket_id() == socket => tokens.push((Token(i), false)),
                 _ => {}
             }
         }

@@ -20,7 +20,7 @@ use ferrozmq_zmtp::{
 use mio::Interest;
 
 use crate::inproc::InprocRegistry;
-use crate::link::{LinkEvent, SocketLink};
+use crate::link::{LinkEvent, SocketId, SocketLink};
 use crate::monitor::{EventKind, MonitorEvent};
 use crate::msg::{Msg, MsgKind};
 use crate::notify::Notify;
@@ -173,8 +173,8 @@ impl Session {
         self.endpoint_id
     }
 
-    pub(crate) fn link_addr(&self) -> usize {
-        Arc::as_ptr(&self.link) as usize
+    pub(crate) fn socket_id(&self) -> SocketId {
+        self.link.id()
     }
 
     /// Unbind/disconnect: stop reconnecting, flush within linger, then end.
