@@ -1,11 +1,14 @@
-//! Reusable routing strategies that socket patterns are built from.
+//! Reusable routing strategies that socket patterns are built from. Each
+//! indexes into the socket's one registry of pipes, [`Pipes`].
 
 mod fair_queue;
 mod load_balance;
-pub(crate) mod routing_table;
+mod pipes;
+mod routing_table;
 mod subscriptions;
 
 pub(crate) use fair_queue::FairQueue;
 pub(crate) use load_balance::LoadBalancer;
-pub(crate) use routing_table::RoutingTable;
+pub(crate) use pipes::{Pipes, Slot};
+pub(crate) use routing_table::{Admission, RoutingTable};
 pub(crate) use subscriptions::Subscriptions;

@@ -318,12 +318,6 @@ pub(crate) struct Options {
     pub(crate) misc: [i32; 4],
     pub(crate) transport: TransportOptions,
     pub(crate) stream_notify: bool,
-    /// Set by the socket for the message being sent: its first frame came
-    /// with SNDMORE (STREAM routes only such a frame; not an option users set).
-    pub(crate) sndmore: bool,
-    /// Set by the socket for the message being sent: it came long after the
-    /// previous one, so it may be written directly (not an option users set).
-    pub(crate) sparse: bool,
 }
 
 impl Options {
@@ -380,8 +374,6 @@ impl Options {
             misc: [0; 4],
             transport: TransportOptions::default(),
             stream_notify: true,
-            sndmore: false,
-            sparse: false,
         }
     }
 
