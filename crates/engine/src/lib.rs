@@ -19,10 +19,13 @@
 //! every pipe.
 
 mod direct;
+mod doorbell;
 mod engine;
 mod inproc;
 mod limits;
 mod link;
+#[cfg(all(test, loom))]
+mod loom_models;
 mod monitor;
 mod msg;
 mod notify;
@@ -31,6 +34,7 @@ mod pipe;
 mod queue;
 mod reactor;
 mod session;
+mod sync;
 mod sys;
 mod thread_options;
 mod transport;

@@ -7,14 +7,13 @@
 //! mark (about half the high-water mark, as in libzmq), so a busy pipe does
 //! not wake anyone per message.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
-use crossbeam::queue::SegQueue;
 use crossbeam::utils::CachePadded;
 
 use crate::msg::Msg;
 use crate::notify::Notify;
+use crate::sync::{dekker_fence, AtomicBool, AtomicUsize, Items, Mutex, Ordering};
 
 /// One direction of a pipe.
 ///
@@ -24,7 +23,7 @@ use crate::notify::Notify;
 /// counter only when its cached view says the queue is full (as libzmq's
 /// pipes do with `peers_msgs_read`).
 pub(crate) struct Queue {
-    items: SegQueue<Msg>,
+    items: Items<Msg>,
     /// Messages pushed (written by the writer).
     pushed: CachePadded<AtomicUsize>,
     /// Messages popped (written by the reader).
@@ -69,7 +68,7 @@ impl Queue {
     /// A queue holding at most `hwm` messages (0 = unlimited).
     pub(crate) fn new(hwm: usize) -> Arc<Queue> {
         Arc::new(Queue {
-            items: SegQueue::new(),
+            items: Items::new(),
             pushed: CachePadded::new(AtomicUsize::new(0)),
             popped: CachePadded::new(AtomicUsize::new(0)),
             popped_seen: CachePadded::new(AtomicUsize::new(0)),
@@ -147,6 +146,7 @@ impl Queue {
         // SeqCst store, then SeqCst load of `popped`: the reader's SeqCst
         // increment and flag check cannot both miss us.
         self.writer_blocked.store(true, Ordering::SeqCst);
+        dekker_fence();
         // The reader may have drained everything just before we flagged.
         self.refresh_popped();
         self.under_hwm()
@@ -239,6 +239,7 @@ impl Queue {
             return self.take_newest();
         };
         let popped = self.popped.fetch_add(1, Ordering::SeqCst).wrapping_add(1);
+        dekker_fence();
         // Wake a blocked writer once the queue is down to the low-water mark
         // (see `low_water`), not on every message.
         if self.writer_blocked.load(Ordering::SeqCst) {
