@@ -53,8 +53,11 @@ fn plain_with_zap_accepts_good_and_refuses_bad_credentials() {
     assert_eq!(good.recv_string(0).unwrap(), "welcome");
 
     let mut bad = plain_client(&ctx, &ep, "admin", "wrong");
-    bad.send("let me in", 0).unwrap();
-    assert_eq!(bad.recv(0).unwrap_err(), Error::Again);
+    // A refused client's session ends at the server's ERROR (no retry, as
+    // in libzmq), which may come before this send: then it finds no pipe.
+    if bad.send("let me in", ferrozmq::DONTWAIT).is_ok() {
+        assert_eq!(bad.recv(0).unwrap_err(), Error::Again);
+    }
     server.set_option(SocketOption::RcvTimeo, 300).unwrap();
     assert_eq!(
         server.recv(0).unwrap_err(),
