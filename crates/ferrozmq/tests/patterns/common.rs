@@ -82,18 +82,16 @@ impl Handshakes {
 }
 
 /// Publishes `probe` until `sub` receives it (its subscription has reached
-/// the publisher), then drains what else arrived.
+/// the publisher), then a last marked probe, and drains up to it: the
+/// subscriber's next message is whatever the publisher sends next.
 pub(crate) fn wait_subscribed(publisher: &mut Socket, sub: &mut Socket, probe: &str) {
-    for _ in 0..500 {
+    until("the subscription to reach the publisher", || {
         publisher.send(probe, 0).unwrap();
-        if sub.recv(ferrozmq::DONTWAIT).is_ok() {
-            std::thread::sleep(Duration::from_millis(20));
-            while sub.recv(ferrozmq::DONTWAIT).is_ok() {}
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!("subscription never reached the publisher");
+        sub.recv(ferrozmq::DONTWAIT).is_ok()
+    });
+    let last = format!("{probe}-last");
+    publisher.send(last.as_str(), 0).unwrap();
+    while sub.recv_string(0).unwrap() != last {}
 }
 
 /// A ZAP handler (RFC 27) on inproc://zeromq.zap.01 in `ctx`: `decide` reads
