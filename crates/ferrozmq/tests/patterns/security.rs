@@ -58,12 +58,7 @@ fn plain_with_zap_accepts_good_and_refuses_bad_credentials() {
     if bad.send("let me in", ferrozmq::DONTWAIT).is_ok() {
         assert_eq!(bad.recv(0).unwrap_err(), Error::Again);
     }
-    server.set_option(SocketOption::RcvTimeo, 300).unwrap();
-    assert_eq!(
-        server.recv(0).unwrap_err(),
-        Error::Again,
-        "refused peer got through"
-    );
+    assert!(quiet(&mut server), "refused peer got through");
     drop((good, bad, server));
     ctx.shutdown();
     assert!(handler.join().unwrap() >= 2);
@@ -102,6 +97,8 @@ fn plain_without_zap_handler_refuses_like_libzmq() {
     server.set_option(SocketOption::RcvTimeo, 300).unwrap();
     let ep = bind(&mut server, "ipc");
     let mut client = plain_client(&ctx, &ep, "anyone", "anything");
+    // Its request is never delivered: do not linger on it at the end.
+    client.set_option(SocketOption::Linger, 0).unwrap();
     client.send("hi", 0).unwrap();
     assert_eq!(server.recv_string(0).unwrap_err(), Error::Again);
 }
