@@ -17,7 +17,7 @@ impl Pair {
     /// The peer's pipe, once it is known to be alive.
     fn live_peer(&mut self) -> Option<&Pipe> {
         let slot = self.peer?;
-        if self.pipes.get(slot).map_or(true, Pipe::is_gone) {
+        if self.pipes.get(slot).is_none_or(Pipe::is_gone) {
             self.forget(slot);
             return None;
         }

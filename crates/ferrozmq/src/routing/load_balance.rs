@@ -35,7 +35,7 @@ impl LoadBalancer {
     /// Takes pipes that can no longer be written out of the rotation,
     /// telling `gone` about each.
     pub(crate) fn prune(&mut self, pipes: &Pipes, mut gone: impl FnMut(Slot)) {
-        let closed = |s: &Slot| pipes.get(*s).map_or(true, |p| p.is_send_closed());
+        let closed = |s: &Slot| pipes.get(*s).is_none_or(|p| p.is_send_closed());
         if !self.order.iter().any(closed) {
             return;
         }
