@@ -4,7 +4,7 @@
 //! sessions. A session drives one `ferrozmq_zmtp::Connection` over a tcp or
 //! ipc stream (or, for STREAM sockets, passes raw bytes with no ZMTP) and
 //! moves whole messages between it and a [`Pipe`]: two
-//! lock-free [`Queue`]s bounded by high-water marks, that wake the other
+//! lock-free queues bounded by high-water marks, that wake the other
 //! side only when it sleeps. inproc connects two sockets' pipes directly,
 //! with no I/O thread at all.
 //!
