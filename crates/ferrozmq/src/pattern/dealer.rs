@@ -53,8 +53,12 @@ impl Pattern for Dealer {
     }
 
     fn prepare_send(&mut self, _first: &Bytes, _: &PatternOptions) -> Result<()> {
-        self.out.prune(&self.pipes, |_| {});
-        self.out.choose(&self.pipes).map(|_| ()).ok_or(Error::Again)
+        // A pipe that can no longer be written still has input to read:
+        // it leaves the fair queue once that is drained.
+        self.out
+            .choose(&self.pipes, |_| {})
+            .map(|_| ())
+            .ok_or(Error::Again)
     }
 
     fn send(&mut self, msg: Msg, options: &PatternOptions) -> Result<()> {

@@ -35,11 +35,11 @@ impl Pattern for Push {
 
     fn prepare_send(&mut self, _first: &Bytes, _: &PatternOptions) -> Result<()> {
         let mut gone = Vec::new();
-        self.out.prune(&self.pipes, |s| gone.push(s));
+        let chosen = self.out.choose(&self.pipes, |s| gone.push(s));
         for slot in gone {
             self.forget(slot);
         }
-        self.out.choose(&self.pipes).map(|_| ()).ok_or(Error::Again)
+        chosen.map(|_| ()).ok_or(Error::Again)
     }
 
     fn send(&mut self, msg: Msg, options: &PatternOptions) -> Result<()> {

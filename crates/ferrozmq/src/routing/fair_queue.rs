@@ -2,7 +2,7 @@
 
 use ferrozmq_engine::{Msg, PeerRef};
 
-use super::{Pipes, Slot};
+use super::{wrap, Pipes, Slot};
 
 /// Round-robin reader over pipes.
 #[derive(Debug, Default)]
@@ -49,7 +49,7 @@ impl FairQueue {
         let mut found = None;
         let mut dead = Vec::new();
         for k in 0..n {
-            let i = (self.next + k) % n;
+            let i = wrap(self.next + k, n);
             let Some(slot) = self.order.get(i).copied() else {
                 continue;
             };
@@ -58,7 +58,7 @@ impl FairQueue {
                 continue;
             };
             if let Some(msg) = pipe.recv() {
-                self.next = (i + 1) % n;
+                self.next = wrap(i + 1, n);
                 found = Some((msg, slot, pipe.peer_ref()));
                 break;
             }

@@ -2,7 +2,7 @@
 
 use ferrozmq_engine::Msg;
 
-use super::{Pipes, Slot};
+use super::{wrap, Pipes, Slot};
 
 /// Round-robin over pipes with room; a full pipe is skipped, not waited for.
 #[derive(Debug, Default)]
@@ -32,20 +32,6 @@ impl LoadBalancer {
         }
     }
 
-    /// Takes pipes that can no longer be written out of the rotation,
-    /// telling `gone` about each.
-    pub(crate) fn prune(&mut self, pipes: &Pipes, mut gone: impl FnMut(Slot)) {
-        let closed = |s: &Slot| pipes.get(*s).is_none_or(|p| p.is_send_closed());
-        if !self.order.iter().any(closed) {
-            return;
-        }
-        let dead: Vec<Slot> = self.order.iter().copied().filter(closed).collect();
-        for slot in dead {
-            self.remove(slot);
-            gone(slot);
-        }
-    }
-
     /// Whether some pipe would take a message now.
     pub(crate) fn can_send(&self, pipes: &Pipes) -> bool {
         self.order
@@ -54,18 +40,47 @@ impl LoadBalancer {
     }
 
     /// Picks the pipe for the next message; `None` if every pipe is full.
-    /// Call [`LoadBalancer::prune`] first.
-    pub(crate) fn choose(&mut self, pipes: &Pipes) -> Option<Slot> {
-        let n = self.order.len();
-        for k in 0..n {
-            let i = (self.next + k) % n;
-            let slot = self.order.get(i).copied()?;
-            if pipes.get(slot).is_some_and(|p| !p.is_full()) {
-                self.chosen = Some(i);
-                return Some(slot);
+    /// Pipes that can no longer be written leave the rotation on the way,
+    /// and `gone` hears of each.
+    pub(crate) fn choose(&mut self, pipes: &Pipes, mut gone: impl FnMut(Slot)) -> Option<Slot> {
+        loop {
+            // One pass in the common case: a closed pipe met before the
+            // choice is pruned and the turn taken again, which picks what
+            // pruning first would have picked.
+            let n = self.order.len();
+            let mut closed = false;
+            for k in 0..n {
+                let i = wrap(self.next + k, n);
+                let slot = self.order.get(i).copied()?;
+                match pipes.get(slot) {
+                    Some(p) if p.is_send_closed() => closed = true,
+                    None => closed = true,
+                    Some(p) if !closed && !p.is_full() => {
+                        self.chosen = Some(i);
+                        return Some(slot);
+                    }
+                    Some(_) => {}
+                }
             }
+            if !closed {
+                return None;
+            }
+            self.prune(pipes, &mut gone);
         }
-        None
+    }
+
+    /// Takes pipes that can no longer be written out of the rotation.
+    fn prune(&mut self, pipes: &Pipes, gone: &mut impl FnMut(Slot)) {
+        let dead: Vec<Slot> = self
+            .order
+            .iter()
+            .copied()
+            .filter(|s| pipes.get(*s).is_none_or(|p| p.is_send_closed()))
+            .collect();
+        for slot in dead {
+            self.remove(slot);
+            gone(slot);
+        }
     }
 
     /// Sends on the chosen pipe and moves the turn on; returns its slot.
@@ -73,7 +88,7 @@ impl LoadBalancer {
         let i = self.chosen.take()?;
         let slot = self.order.get(i).copied()?;
         pipes.get(slot)?.send(msg, sparse);
-        self.next = (i + 1) % self.order.len().max(1);
+        self.next = wrap(i + 1, self.order.len());
         Some(slot)
     }
 }
@@ -98,25 +113,24 @@ mod tests {
         let sb = pipes.insert(b);
         lb.attach(sa);
         lb.attach(sb);
-        assert_eq!(lb.choose(&pipes), Some(sa));
+        assert_eq!(lb.choose(&pipes, |_| {}), Some(sa));
         assert_eq!(lb.send_chosen(&pipes, msg(b"1"), false), Some(sa));
-        assert_eq!(lb.choose(&pipes), Some(sb));
+        assert_eq!(lb.choose(&pipes, |_| {}), Some(sb));
         assert_eq!(lb.send_chosen(&pipes, msg(b"2"), false), Some(sb));
         // Both are at their mark of 1.
         assert!(!lb.can_send(&pipes));
-        assert_eq!(lb.choose(&pipes), None);
+        assert_eq!(lb.choose(&pipes, |_| {}), None);
         assert_eq!(
             far_b.recv().map(|m| m.first().clone()),
             Some(b"2"[..].into())
         );
-        assert_eq!(lb.choose(&pipes), Some(sb), "a is still full");
+        assert_eq!(lb.choose(&pipes, |_| {}), Some(sb), "a is still full");
         // The peer behind b goes away: b leaves the rotation.
         far_b.close();
         let mut gone = Vec::new();
-        lb.prune(&pipes, |s| gone.push(s));
+        assert_eq!(lb.choose(&pipes, |s| gone.push(s)), None, "a is full");
         assert_eq!(gone, vec![sb]);
-        assert_eq!(lb.choose(&pipes), None);
         far_a.recv();
-        assert_eq!(lb.choose(&pipes), Some(sa));
+        assert_eq!(lb.choose(&pipes, |_| {}), Some(sa));
     }
 }

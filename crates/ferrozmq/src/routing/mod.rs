@@ -12,3 +12,14 @@ pub(crate) use load_balance::LoadBalancer;
 pub(crate) use pipes::{Pipes, Slot};
 pub(crate) use routing_table::{Admission, RoutingTable};
 pub(crate) use subscriptions::Subscriptions;
+
+/// `i` modulo `n` for an `i` below `2 n` (a turn moving on by one), without
+/// the division `%` costs on every message.
+#[inline]
+fn wrap(i: usize, n: usize) -> usize {
+    if i >= n {
+        i - n
+    } else {
+        i
+    }
+}
