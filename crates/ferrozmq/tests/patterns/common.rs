@@ -1,6 +1,6 @@
 use std::time::{Duration, Instant};
 
-use ferrozmq::{Context, EventKind, Socket, SocketOption, SocketType, POLLIN};
+use ferrozmq::{Context, EventKind, Socket, SocketType, POLLIN};
 
 /// The transports every pattern test runs over.
 pub(crate) const TRANSPORTS: [&str; 3] = ["inproc", "tcp", "ipc"];
@@ -20,9 +20,9 @@ pub(crate) fn endpoint(transport: &str) -> String {
 /// A socket with a receive timeout so a broken test fails instead of hanging.
 pub(crate) fn socket(ctx: &Context, t: SocketType) -> Socket {
     let mut s = ctx.socket(t).unwrap();
-    s.set_option(SocketOption::RcvTimeo, 5000).unwrap();
-    s.set_option(SocketOption::SndTimeo, 5000).unwrap();
-    s.set_option(SocketOption::Linger, 1000).unwrap();
+    s.set_rcvtimeo(Some(Duration::from_millis(5000))).unwrap();
+    s.set_sndtimeo(Some(Duration::from_millis(5000))).unwrap();
+    s.set_linger(Some(Duration::from_millis(1000))).unwrap();
     s
 }
 
@@ -62,7 +62,7 @@ impl Handshakes {
             .monitor(Some(&endpoint), EventKind::HandshakeSucceeded.code())
             .unwrap();
         let mut mon = ctx.socket(SocketType::Pair).unwrap();
-        mon.set_option(SocketOption::RcvTimeo, 5000).unwrap();
+        mon.set_rcvtimeo(Some(Duration::from_secs(5))).unwrap();
         mon.connect(&endpoint).unwrap();
         Handshakes(mon)
     }
@@ -104,8 +104,10 @@ pub(crate) fn start_zap(
 ) -> std::thread::JoinHandle<usize> {
     let mut handler = ctx.socket(SocketType::Rep).unwrap();
     handler.bind("inproc://zeromq.zap.01").unwrap();
-    handler.set_option(SocketOption::RcvTimeo, 5000).unwrap();
-    handler.set_option(SocketOption::Linger, 0).unwrap();
+    handler
+        .set_rcvtimeo(Some(Duration::from_millis(5000)))
+        .unwrap();
+    handler.set_linger(Some(Duration::ZERO)).unwrap();
     std::thread::spawn(move || {
         let mut served = 0;
         while let Ok(request) = handler.recv_multipart(0) {
