@@ -11,8 +11,9 @@ use std::time::{Duration, Instant};
 use crossbeam::queue::SegQueue;
 use mio::{Events, Interest, Poll, Token, Waker};
 
+use crate::doorbell::Doorbell;
 use crate::inproc::InprocRegistry;
-use crate::link::{CloseNotice, SocketLink};
+use crate::link::{CloseNotice, SocketId, SocketLink};
 use crate::monitor::{EventKind, MonitorEvent};
 use crate::notify::Notify;
 use crate::options::SessionOptions;
@@ -55,7 +56,7 @@ pub(crate) enum Command {
     /// The socket closed: linger on its sessions, close its listeners. The
     /// notice is dropped once done (the socket's last word to its monitor
     /// goes out when every I/O thread has dropped its share).
-    CloseSocket(usize, Arc<CloseNotice>),
+    CloseSocket(SocketId, Arc<CloseNotice>),
     Stop,
 }
 
@@ -64,10 +65,9 @@ pub(crate) struct Shared {
     waker: Waker,
     commands: SegQueue<Command>,
     ready: SegQueue<Token>,
-    /// Commands and ready tokens pushed and not yet taken.
-    pending: AtomicUsize,
-    /// The I/O thread is (about to be) blocked in `poll` and needs a wake-up.
-    asleep: AtomicBool,
+    /// Commands and ready tokens pushed and not yet taken; whether the
+    /// I/O thread is (about to be) blocked in `poll` and needs a wake-up.
+    doorbell: Doorbell,
     load: AtomicUsize,
 }
 
@@ -85,8 +85,7 @@ impl Shared {
     /// Wakes the I/O thread only if it sleeps: while it runs, it sees the
     /// new work before it polls again (SeqCst counter and flag, Dekker-style).
     fn announce(&self) {
-        self.pending.fetch_add(1, Ordering::SeqCst);
-        if self.asleep.load(Ordering::SeqCst) {
+        if self.doorbell.ring() {
             let _ = self.waker.wake();
         }
     }
@@ -166,8 +165,7 @@ impl IoThread {
             waker,
             commands: SegQueue::new(),
             ready: SegQueue::new(),
-            pending: AtomicUsize::new(0),
-            asleep: AtomicBool::new(false),
+            doorbell: Doorbell::default(),
             load: AtomicUsize::new(0),
         });
         let mut reactor = Reactor {
@@ -271,14 +269,11 @@ impl Reactor {
         let mut events = Events::with_capacity(256);
         loop {
             let mut timeout = self.next_timeout();
-            if timeout != Some(Duration::ZERO) {
-                self.shared.asleep.store(true, Ordering::SeqCst);
-                if self.shared.pending.load(Ordering::SeqCst) > 0 {
-                    timeout = Some(Duration::ZERO);
-                }
+            if timeout != Some(Duration::ZERO) && !self.shared.doorbell.may_sleep() {
+                timeout = Some(Duration::ZERO);
             }
             let polled = self.poll.poll(&mut events, timeout);
-            self.shared.asleep.store(false, Ordering::SeqCst);
+            self.shared.doorbell.awake();
             if let Err(e) = polled {
                 if e.kind() != io::ErrorKind::Interrupted {
                     return;
@@ -303,12 +298,12 @@ impl Reactor {
             for _ in 0..ROUNDS_PER_POLL {
                 let mut worked = false;
                 while let Some(command) = self.shared.commands.pop() {
-                    self.shared.pending.fetch_sub(1, Ordering::SeqCst);
+                    self.shared.doorbell.took();
                     self.execute(command);
                     worked = true;
                 }
                 while let Some(token) = self.shared.ready.pop() {
-                    self.shared.pending.fetch_sub(1, Ordering::SeqCst);
+                    self.shared.doorbell.took();
                     self.dispatch(token);
                     worked = true;
                 }
@@ -329,7 +324,7 @@ impl Reactor {
     }
 
     fn next_timeout(&mut self) -> Option<Duration> {
-        if self.shared.pending.load(Ordering::SeqCst) > 0 {
+        if self.shared.doorbell.has_work() {
             return Some(Duration::ZERO);
         }
         let Reverse((at, _)) = self.timers.peek()?;
@@ -428,7 +423,7 @@ impl Reactor {
                 self.start_session(session);
             }
             Command::Remove(id) => self.remove_endpoint(id),
-            Command::CloseSocket(link_addr, _notice) => self.close_socket(link_addr),
+            Command::CloseSocket(socket, _notice) => self.close_socket(socket),
             Command::Stop => {
                 self.stopping = true;
                 let listeners: Vec<Token> = self
@@ -470,16 +465,12 @@ impl Reactor {
         }
     }
 
-    fn close_socket(&mut self, link_addr: usize) {
+    fn close_socket(&mut self, socket: SocketId) {
         let mut tokens = Vec::new();
         for (i, slot) in self.slots.iter().enumerate() {
             match slot {
-                Some(Slot::Listener(l)) if Arc::as_ptr(&l.link) as usize == link_addr => {
-                    tokens.push((Token(i), true))
-                }
-                Some(Slot::Session(s)) if s.link_addr() == link_addr => {
-                    tokens.push((Token(i), false))
-                }
+                Some(Slot::Listener(l)) if l.link.id() == socket => tokens.push((Token(i), true)),
+                Some(Slot::Session(s)) if s.socket_id() == socket => tokens.push((Token(i), false)),
                 _ => {}
             }
         }
