@@ -37,7 +37,6 @@
 //! by one thread at a time.
 #![allow(non_camel_case_types)]
 
-
 /// The library's Rust allocator: message bodies are allocated by the
 /// application's thread and freed by an I/O thread (or the other way
 /// round), which glibc's malloc handles poorly (arena locks,
