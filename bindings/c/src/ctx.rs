@@ -101,7 +101,7 @@ pub extern "C" fn zmq_init(io_threads: c_int) -> *mut c_void {
 #[no_mangle]
 pub unsafe extern "C" fn zmq_term(context: *mut c_void) -> c_int {
     // SAFETY: same contract as zmq_ctx_term.
-    guard::int(|| Ok(unsafe { zmq_ctx_term(context) }))
+    unsafe { zmq_ctx_term(context) }
 }
 
 /// Legacy name of `zmq_ctx_term`.
@@ -111,7 +111,7 @@ pub unsafe extern "C" fn zmq_term(context: *mut c_void) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn zmq_ctx_destroy(context: *mut c_void) -> c_int {
     // SAFETY: same contract as zmq_ctx_term.
-    guard::int(|| Ok(unsafe { zmq_ctx_term(context) }))
+    unsafe { zmq_ctx_term(context) }
 }
 
 /// The context behind a handle; EFAULT for NULL or a handle that is not one.

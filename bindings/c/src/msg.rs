@@ -138,7 +138,7 @@ pub unsafe extern "C" fn zmq_msg_recv(msg: *mut zmq_msg_t, s: *mut c_void, flags
 #[no_mangle]
 pub unsafe extern "C" fn zmq_sendmsg(s: *mut c_void, msg: *mut zmq_msg_t, flags: c_int) -> c_int {
     // SAFETY: same contract.
-    guard::int(|| Ok(unsafe { zmq_msg_send(msg, s, flags) }))
+    unsafe { zmq_msg_send(msg, s, flags) }
 }
 
 /// Deprecated: `zmq_msg_recv` with the arguments the other way round.
@@ -148,7 +148,7 @@ pub unsafe extern "C" fn zmq_sendmsg(s: *mut c_void, msg: *mut zmq_msg_t, flags:
 #[no_mangle]
 pub unsafe extern "C" fn zmq_recvmsg(s: *mut c_void, msg: *mut zmq_msg_t, flags: c_int) -> c_int {
     // SAFETY: same contract.
-    guard::int(|| Ok(unsafe { zmq_msg_recv(msg, s, flags) }))
+    unsafe { zmq_msg_recv(msg, s, flags) }
 }
 
 /// Releases a message; it must be initialised again before reuse.

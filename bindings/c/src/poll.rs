@@ -118,7 +118,7 @@ pub unsafe extern "C" fn zmq_device(
 ) -> c_int {
     let _ = type_;
     // SAFETY: same contract as zmq_proxy.
-    guard::int(|| Ok(unsafe { zmq_proxy(frontend, backend, std::ptr::null_mut()) }))
+    unsafe { zmq_proxy(frontend, backend, std::ptr::null_mut()) }
 }
 
 /// Polls `items`. A socket listed more than once is polled once (with the
