@@ -7,7 +7,13 @@
 //! The CI tests use small counts; the full ones (1,000,000 and 100,000
 //! messages, five runs each) are `#[ignore]`d: run them with
 //! `cargo test --release -p ferrozmq --test lossless_close -- --ignored`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    missing_docs
+)]
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
