@@ -145,3 +145,59 @@ fn close_at_once_loses_nothing_full() {
 fn close_with_a_slow_consumer_loses_nothing_full() {
     check(100_000, Consumer::Slow, 5);
 }
+
+/// The sender connects, sends everything and closes before the receiver
+/// exists; LINGER -1 delivers it all once the receiver binds.
+#[test]
+fn close_before_the_peer_exists_loses_nothing() {
+    let count = 10_000u64;
+    for transport in ["tcp", "ipc", "inproc"] {
+        let ctx = Context::new();
+        let send_ctx = if transport == "inproc" {
+            ctx.clone()
+        } else {
+            Context::new()
+        };
+        let ep = match transport {
+            "tcp" => {
+                let port = std::net::TcpListener::bind("127.0.0.1:0")
+                    .unwrap()
+                    .local_addr()
+                    .unwrap()
+                    .port();
+                format!("tcp://127.0.0.1:{port}")
+            }
+            "ipc" => format!(
+                "ipc://{}/ferrozmq-lossless-late-{}",
+                std::env::temp_dir().display(),
+                std::process::id()
+            ),
+            _ => "inproc://lossless-late".to_owned(),
+        };
+        let mut push = send_ctx.socket(SocketType::Push).unwrap();
+        push.set_linger(None).unwrap();
+        push.set_sndhwm(0).unwrap();
+        push.connect(&ep).unwrap();
+        for i in 0..count {
+            push.send(&i.to_le_bytes()[..], 0).unwrap();
+        }
+        push.close();
+        // Over tcp/ipc the sender's term waits (LINGER -1) for the receiver.
+        let own = transport != "inproc";
+        let sender = std::thread::spawn(move || {
+            if own {
+                send_ctx.term().unwrap();
+            }
+        });
+        let mut pull = ctx.socket(SocketType::Pull).unwrap();
+        pull.set_rcvtimeo(Some(Duration::from_secs(5))).unwrap();
+        pull.bind(&ep).unwrap();
+        for i in 0..count {
+            let msg = pull
+                .recv_bytes(0)
+                .unwrap_or_else(|e| panic!("{transport}: {i}: {e}"));
+            assert_eq!(msg[..], i.to_le_bytes(), "{transport}");
+        }
+        sender.join().unwrap();
+    }
+}
