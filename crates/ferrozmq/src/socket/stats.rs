@@ -4,15 +4,19 @@
 //! # What "queued" counts
 //! Whole messages (a multipart message counts once) in the socket's pipes:
 //! - **outbound**: accepted by `send` and not yet taken by the far end of
-//!   the pipe. For inproc that is the peer socket (taken = received by it).
-//!   For tcp and ipc it is the connection's I/O thread: a message it has
-//!   taken may still sit in the session's encoder/write buffer (at most one
-//!   write batch per connection) before the kernel has it; those are not
-//!   counted, nor are bytes the kernel holds.
+//!   the pipe. For inproc that is the peer socket (taken = received by it),
+//!   so the count is exactly "sent, not yet received". For tcp and ipc it is
+//!   the connection's I/O thread, which moves messages from the pipe into
+//!   its encoder's write buffer until that holds 256 KiB (the engine's
+//!   `WRITE_BATCH`), then hands the buffer to the kernel: messages in that
+//!   buffer (for 64-byte messages, up to about 3,600 per connection) and
+//!   bytes the kernel holds are not counted.
 //! - **inbound**: arrived from the peer (decoded by the I/O thread, or sent
-//!   by the inproc peer) and not yet received by the application. A
-//!   multipart message whose first frames the application has already read
-//!   is no longer counted.
+//!   by the inproc peer) and not yet received by the application. For tcp
+//!   and ipc not counted: the one decoded message a connection holds while
+//!   the pipe is at RCVHWM, bytes read but not decoded yet (at most one
+//!   64 KiB read), and what the kernel holds. A multipart message whose
+//!   first frames the application has already read is no longer counted.
 //!
 //! Each pipe's count is read from the two counters its queue already keeps
 //! (messages pushed, messages popped), so the figure is exact at the moment
