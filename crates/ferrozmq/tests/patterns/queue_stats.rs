@@ -159,3 +159,37 @@ fn inbound_is_exact_under_concurrent_sends() {
     assert_eq!(pull.queue_stats().unwrap().inbound, 0);
     drop(push);
 }
+
+/// Over tcp and ipc the counts leave out what the connections hold (write
+/// batches, the kernel): both ends together never count more than is in
+/// flight, and nothing once everything is received.
+#[test]
+fn push_to_a_slow_network_peer_never_overcounts() {
+    for transport in ["tcp", "ipc"] {
+        let ctx = Context::new();
+        let mut pull = socket(&ctx, SocketType::Pull);
+        pull.set_rcvhwm(1).unwrap();
+        let ep = bind(&mut pull, transport);
+        let mut push = socket(&ctx, SocketType::Push);
+        push.set_sndhwm(0).unwrap();
+        push.connect(&ep).unwrap();
+        let sent = 20_000u64;
+        for i in 0..sent {
+            push.send_multipart([&i.to_le_bytes()[..], b"tail"], 0)
+                .unwrap();
+        }
+        let mut received = 0u64;
+        while received < sent {
+            let held = push.queue_stats().unwrap().outbound + pull.queue_stats().unwrap().inbound;
+            assert!(
+                held <= sent - received,
+                "{transport}: {held} > {sent} - {received}"
+            );
+            let frames = pull.recv_multipart(0).unwrap();
+            assert_eq!(frames[0][..], received.to_le_bytes());
+            received += 1;
+        }
+        assert_eq!(push.queue_stats().unwrap().outbound, 0);
+        assert_eq!(pull.queue_stats().unwrap().inbound, 0);
+    }
+}
