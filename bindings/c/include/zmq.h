@@ -637,6 +637,9 @@ struct iovec;
 // zmq_device type: queue.
 #define ZMQ_QUEUE 3
 
+// ferrozmq extension: defined when `zmq_socket_stats` exists.
+#define ZMQ_FERROZMQ_SOCKET_STATS 1
+
 // A message: 64 opaque bytes, aligned like a pointer, as in libzmq.
 typedef struct ZMQ_ALIGNED(8) zmq_msg_t {
     unsigned char _opaque[64];
@@ -656,6 +659,36 @@ typedef struct zmq_pollitem_t {
     // The events that are ready, set by `zmq_poll`.
     short revents;
 } zmq_pollitem_t;
+
+// ferrozmq extension: a socket's totals (see `zmq_socket_stats`).
+typedef struct zmq_socket_stats_t {
+    // Messages sent and not yet taken by a peer's pipe end.
+    uint64_t outbound;
+    // Messages arrived and not yet received.
+    uint64_t inbound;
+    // Messages dropped at a peer's high-water mark (PUB/XPUB, ROUTER).
+    uint64_t dropped_hwm;
+    // Messages ROUTER dropped for an unknown routing id.
+    uint64_t dropped_unroutable;
+    // How many peers are attached (may exceed the records returned).
+    uint64_t peers;
+} zmq_socket_stats_t;
+
+// ferrozmq extension: one peer's share (see `zmq_socket_stats`).
+typedef struct zmq_peer_stats_t {
+    // A number naming the peer's pipe, unique in the process.
+    uint64_t pipe_id;
+    // Messages queued for this peer.
+    uint64_t outbound;
+    // Messages from this peer waiting to be received.
+    uint64_t inbound;
+    // Messages this peer missed at its high-water mark.
+    uint64_t dropped_hwm;
+    // Length of `routing_id` (0: the peer has none).
+    uint8_t routing_id_size;
+    // The peer's routing id (ZMTP limits it to 255 bytes).
+    uint8_t routing_id[255];
+} zmq_peer_stats_t;
 
 #ifdef __cplusplus
 extern "C" {
@@ -802,6 +835,12 @@ int zmq_setsockopt(void *s, int option, const void *optval, size_t optvallen);
 
 // Reads a socket option into `optval` and sets `*optvallen` to its size.
 int zmq_getsockopt(void *s, int option, void *optval, size_t *optvallen);
+
+// ferrozmq extension, not in libzmq: a socket's queued and dropped messages.
+int zmq_socket_stats(void *s,
+                     struct zmq_socket_stats_t *stats,
+                     struct zmq_peer_stats_t *peers,
+                     size_t *peer_count);
 
 // A new, empty set of timers (not thread-safe, like libzmq's).
 void *zmq_timers_new(void);

@@ -58,6 +58,8 @@ void test_patterns (void *ctx);
 void test_fd_event_loop (void *ctx);
 void test_poll (void *ctx);
 void test_monitor (void *ctx);
+/* test_socket_stats.c */
+void test_socket_stats (void *ctx);
 void test_plain (void);
 void test_proxy (void);
 void test_device (void);

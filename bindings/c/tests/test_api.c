@@ -501,6 +501,7 @@ int main (int argc, char **argv)
     test_fd_event_loop (ctx);
     test_poll (ctx);
     test_monitor (ctx);
+    test_socket_stats (ctx);
     CHECK_OK (zmq_ctx_term (ctx));
 
     test_plain ();

@@ -449,4 +449,35 @@ impl Socket {
     fn monitor(&self, py: Python<'_>, addr: Option<&str>, events: u16) -> PyResult<()> {
         self.run(py, |s| s.monitor(addr, events))
     }
+
+    /// ferrozmq extension: messages queued (outbound, inbound) and dropped
+    /// (at the HWM, unroutable), in total and per peer, exact at the call.
+    /// A dict: ``outbound``, ``inbound``, ``dropped_hwm``,
+    /// ``dropped_unroutable`` and ``peers``, a list of dicts with
+    /// ``pipe_id``, ``routing_id`` (bytes or None), ``endpoint``,
+    /// ``outbound``, ``inbound`` and ``dropped_hwm``.
+    fn queue_stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let q = self.run(py, |s| s.queue_stats())?;
+        let peers = PyList::empty(py);
+        for p in &q.peers {
+            let d = PyDict::new(py);
+            d.set_item("pipe_id", p.pipe_id)?;
+            d.set_item(
+                "routing_id",
+                p.routing_id.as_deref().map(|id| PyBytes::new(py, id)),
+            )?;
+            d.set_item("endpoint", &p.endpoint)?;
+            d.set_item("outbound", p.outbound)?;
+            d.set_item("inbound", p.inbound)?;
+            d.set_item("dropped_hwm", p.dropped_hwm)?;
+            peers.append(d)?;
+        }
+        let d = PyDict::new(py);
+        d.set_item("outbound", q.outbound)?;
+        d.set_item("inbound", q.inbound)?;
+        d.set_item("dropped_hwm", q.dropped_hwm)?;
+        d.set_item("dropped_unroutable", q.dropped_unroutable)?;
+        d.set_item("peers", peers)?;
+        Ok(d)
+    }
 }

@@ -106,6 +106,14 @@ impl PipeId {
     }
 }
 
+impl PipeId {
+    /// The id as a number, unique within the process (for metrics and
+    /// bindings that name a peer without a routing id).
+    pub fn as_u64(self) -> u64 {
+        self.0
+    }
+}
+
 impl std::fmt::Display for PipeId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "pipe#{}", self.0)
@@ -284,6 +292,18 @@ impl Pipe {
     /// Whether nothing can be sent any more (either end closed the pipe).
     pub fn is_send_closed(&self) -> bool {
         self.outbound.is_closed()
+    }
+
+    /// Whole messages sent from this end that the far end (the peer socket
+    /// for inproc, the connection's I/O thread for tcp/ipc) has not taken
+    /// yet. Reads the queue's existing counters: free for the hot path.
+    pub fn queued_out(&self) -> usize {
+        self.outbound.len()
+    }
+
+    /// Whole messages from the peer waiting for this end to read them.
+    pub fn queued_in(&self) -> usize {
+        self.inbound.len()
     }
 
     /// Whether messages sent from this end still wait for the far end.

@@ -1,7 +1,7 @@
 """Type stubs of the Rust core (ferrozmq._ferrozmq); the public classes
 subclass these in ferrozmq.context, ferrozmq.socket and ferrozmq.frame."""
 
-from typing import Any, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 __version__: str
 
@@ -80,6 +80,7 @@ class Socket:
     def getsockopt(self, option: int) -> Union[int, bytes]: ...
     def _poll_events(self, events: int, timeout: int = -1) -> int: ...
     def monitor(self, addr: Optional[str], events: int = 0xFFFF) -> None: ...
+    def queue_stats(self) -> Dict[str, Any]: ...
 
 def zmq_poll(items: Sequence[Tuple[Any, int]], timeout: int = -1) -> List[Tuple[Any, int]]: ...
 def proxy(

@@ -21,7 +21,7 @@ use ferrozmq_zmtp::SocketType;
 pub(crate) use options::PatternOptions;
 
 use crate::error::{Error, Result};
-use crate::routing::Pipes;
+use crate::routing::{Drops, Pipes};
 
 /// A received message with the peer that sent it.
 pub(crate) type Received = (Msg, PeerRef);
@@ -70,6 +70,18 @@ pub(crate) trait Pattern: Send + std::fmt::Debug {
 
     /// The socket's pipes (for disconnect, unbind, close and retuning).
     fn pipes(&self) -> &Pipes;
+
+    /// What the pattern dropped so far (for queue statistics); patterns
+    /// that never drop have nothing to report.
+    fn drops(&self) -> Option<&Drops> {
+        None
+    }
+
+    /// The routing id a pattern knows a pipe's peer by, when it keeps one
+    /// (ROUTER, STREAM); others report the id the peer announced.
+    fn routing_id_of(&self, _pipe: PipeId) -> Option<Bytes> {
+        None
+    }
 
     /// Whether the message being sent goes on after its frame number
     /// `index` (from 0), which came with SNDMORE set or not (`more`). Most

@@ -11,7 +11,7 @@ use ferrozmq_engine::{Msg, MsgKind, PeerRef, Pipe, PipeId};
 
 use super::{Pattern, PatternOptions, Received};
 use crate::error::{Error, Result};
-use crate::routing::{Pipes, Slot, Subscriptions};
+use crate::routing::{Drops, Pipes, Slot, Subscriptions};
 
 #[derive(Debug)]
 pub(crate) struct Publisher {
@@ -24,6 +24,8 @@ pub(crate) struct Publisher {
     pending: VecDeque<Received>,
     /// The peer whose subscription was last passed up (XPUB_MANUAL).
     last_subscriber: Option<Slot>,
+    /// Messages a slow subscriber missed at its high-water mark.
+    drops: Drops,
 }
 
 #[derive(Debug)]
@@ -43,6 +45,7 @@ impl Publisher {
             all: Subscriptions::default(),
             pending: VecDeque::new(),
             last_subscriber: None,
+            drops: Drops::default(),
         }
     }
 
@@ -118,7 +121,9 @@ impl Publisher {
     /// each topic nobody subscribes to any more (with XPUB_VERBOSER, of
     /// each of the peer's topics; with XPUB_MANUAL, of each it requested).
     fn forget(&mut self, slot: Slot, options: &PatternOptions) {
-        self.pipes.remove(slot);
+        if let Some(pipe) = self.pipes.remove(slot) {
+            self.drops.forget(pipe.id());
+        }
         let Some(pos) = self.peers.iter().position(|p| p.slot == slot) else {
             return;
         };
@@ -148,11 +153,21 @@ impl Publisher {
         topic: &'a [u8],
         options: &'a PatternOptions,
     ) -> impl Iterator<Item = &'a Pipe> {
-        self.peers
-            .iter()
-            .filter(move |p| p.subscriptions.matches(topic) != options.invert_matching)
-            .filter_map(|p| self.pipes.get(p.slot))
+        subscribed(&self.peers, &self.pipes, topic, options)
     }
+}
+
+/// The pipes of the `peers` subscribed to `topic`.
+fn subscribed<'a>(
+    peers: &'a [Peer],
+    pipes: &'a Pipes,
+    topic: &'a [u8],
+    options: &'a PatternOptions,
+) -> impl Iterator<Item = &'a Pipe> {
+    peers
+        .iter()
+        .filter(move |p| p.subscriptions.matches(topic) != options.invert_matching)
+        .filter_map(|p| pipes.get(p.slot))
 }
 
 /// `flag` followed by `topic`: the message form of a subscription.
@@ -198,9 +213,12 @@ impl Pattern for Publisher {
 
     fn send(&mut self, msg: Msg, options: &PatternOptions) -> Result<()> {
         let topic = msg.first().clone();
-        for pipe in self.targets(&topic, options) {
+        let drops = &mut self.drops;
+        for pipe in subscribed(&self.peers, &self.pipes, &topic, options) {
             // A slow subscriber loses messages at its high-water mark; others are unaffected.
-            if !pipe.is_full() {
+            if pipe.is_full() {
+                drops.at_hwm(pipe.id());
+            } else {
                 pipe.send(msg.clone(), options.sparse);
             }
         }
@@ -254,5 +272,9 @@ impl Pattern for Publisher {
 
     fn pipes(&self) -> &Pipes {
         &self.pipes
+    }
+
+    fn drops(&self) -> Option<&Drops> {
+        Some(&self.drops)
     }
 }

@@ -60,6 +60,11 @@ impl Routed {
         }
     }
 
+    /// The routing id of the pipe with this id, if it is attached.
+    pub(crate) fn routing_id_of(&self, pipe: PipeId) -> Option<Bytes> {
+        self.table.id_of(self.pipes.slot_of(pipe)?).cloned()
+    }
+
     /// Whether a message waits.
     pub(crate) fn has_input(&self) -> bool {
         self.input.has_input(&self.pipes)

@@ -7,13 +7,29 @@ use ferrozmq_engine::{Msg, Pipe, PipeId};
 use super::routed::Routed;
 use super::{Pattern, PatternOptions, Received};
 use crate::error::{Error, Result};
-use crate::routing::{Admission, Pipes, Slot};
+use crate::routing::{Admission, Drops, Pipes, Slot};
 
 #[derive(Debug, Default)]
 pub(crate) struct Router {
     peers: Routed,
-    /// The pipe chosen by `prepare_send`; `None` means drop the message.
-    target: Option<Slot>,
+    /// Where `prepare_send` sends the message.
+    target: Target,
+    /// Messages dropped: unroutable, or at a peer's high-water mark.
+    drops: Drops,
+}
+
+/// Where the message being sent goes.
+#[derive(Debug, Default, Clone, Copy)]
+enum Target {
+    /// Nowhere yet (no message prepared).
+    #[default]
+    None,
+    /// To this peer.
+    Peer(Slot),
+    /// Dropped: no peer has the routing id.
+    Unroutable,
+    /// Dropped: the peer's pipe is at its high-water mark.
+    Full(PipeId),
 }
 
 impl Pattern for Router {
@@ -22,35 +38,56 @@ impl Pattern for Router {
         if let (_, Admission::TookOver(old)) = self.peers.admit(pipe, options.router_handover) {
             self.peers.close(old);
         }
+        let pipes = self.peers.pipes();
+        self.drops.keep_only(|id| pipes.slot_of(id).is_some());
     }
 
     fn detach(&mut self, pipe: PipeId, _: &PatternOptions) {
         self.peers.detach(pipe);
+        self.drops.forget(pipe);
     }
 
     fn prepare_send(&mut self, first: &Bytes, options: &PatternOptions) -> Result<()> {
-        self.target = None;
+        self.target = Target::None;
         match self.peers.route(first) {
             Some((slot, p)) if !p.is_full() => {
-                self.target = Some(slot);
+                self.target = Target::Peer(slot);
                 Ok(())
             }
             Some(_) if options.router_mandatory => Err(Error::Again),
             None if options.router_mandatory => Err(Error::HostUnreachable),
-            _ => Ok(()),
+            Some((_, p)) => {
+                self.target = Target::Full(p.id());
+                Ok(())
+            }
+            None => {
+                self.target = Target::Unroutable;
+                Ok(())
+            }
         }
     }
 
     fn send(&mut self, mut msg: Msg, options: &PatternOptions) -> Result<()> {
-        let Some(target) = self.target.take() else {
-            return Ok(());
+        let target = match std::mem::take(&mut self.target) {
+            Target::Peer(slot) => slot,
+            Target::None => return Ok(()),
+            Target::Unroutable => {
+                self.drops.unroutable();
+                return Ok(());
+            }
+            Target::Full(pipe) => {
+                self.drops.at_hwm(pipe);
+                return Ok(());
+            }
         };
         if msg.pop_front().is_none() {
             // Only a routing id and no body: nothing to deliver.
             return Ok(());
         }
-        if let Some(pipe) = self.peers.pipes().get(target) {
-            pipe.send(msg, options.sparse);
+        match self.peers.pipes().get(target) {
+            Some(pipe) => pipe.send(msg, options.sparse),
+            // The peer left between prepare and send.
+            None => self.drops.unroutable(),
         }
         Ok(())
     }
@@ -69,5 +106,13 @@ impl Pattern for Router {
 
     fn pipes(&self) -> &Pipes {
         self.peers.pipes()
+    }
+
+    fn drops(&self) -> Option<&Drops> {
+        Some(&self.drops)
+    }
+
+    fn routing_id_of(&self, pipe: PipeId) -> Option<Bytes> {
+        self.peers.routing_id_of(pipe)
     }
 }

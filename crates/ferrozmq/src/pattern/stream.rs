@@ -85,6 +85,10 @@ impl Pattern for Stream {
         self.peers.has_input()
     }
 
+    fn routing_id_of(&self, pipe: PipeId) -> Option<Bytes> {
+        self.peers.routing_id_of(pipe)
+    }
+
     fn pipes(&self) -> &Pipes {
         self.peers.pipes()
     }

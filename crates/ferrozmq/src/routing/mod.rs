@@ -1,12 +1,14 @@
 //! Reusable routing strategies that socket patterns are built from. Each
 //! indexes into the socket's one registry of pipes, [`Pipes`].
 
+mod drops;
 mod fair_queue;
 mod load_balance;
 mod pipes;
 mod routing_table;
 mod subscriptions;
 
+pub(crate) use drops::Drops;
 pub(crate) use fair_queue::FairQueue;
 pub(crate) use load_balance::LoadBalancer;
 pub(crate) use pipes::{Pipes, Slot};

@@ -3,6 +3,7 @@
 mod curve;
 mod monitor;
 mod options;
+mod stats;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -18,6 +19,7 @@ use ferrozmq_zmtp::SocketType;
 pub use monitor::EVENT_ALL;
 pub(crate) use options::Options;
 pub use options::{Mechanism, OptionKind, OptionValue, SocketOption, TakesEffect};
+pub use stats::{PeerStats, QueueStats};
 
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -446,6 +448,16 @@ impl Socket {
             OptionValue::Int64(v) => Ok(v),
             _ => Err(Error::Invalid),
         }
+    }
+
+    /// Messages queued and dropped, in total and per peer, exact at the
+    /// moment of the call (a ferrozmq extension; see [`QueueStats`] for
+    /// precisely what is counted). Peers that connected since the last
+    /// send/recv/poll are taken in first.
+    pub fn queue_stats(&mut self) -> Result<QueueStats> {
+        self.check_open()?;
+        self.process_link_events();
+        Ok(stats::collect(self.pattern.as_ref()))
     }
 
     /// The endpoint last bound (ZMQ_LAST_ENDPOINT), e.g. with the port `tcp://*:*` chose.

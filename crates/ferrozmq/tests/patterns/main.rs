@@ -16,6 +16,7 @@ mod inproc;
 mod linger_connect;
 mod pipeline;
 mod pubsub;
+mod queue_stats;
 mod reconnect_heartbeat;
 mod repeated_connect;
 mod reqrep;
