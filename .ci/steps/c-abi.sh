@@ -56,7 +56,7 @@ if [ -n "$missing" ]; then echo "not exported: $missing" >&2; exit 1; fi
 echo "exports: $(exports "$prefix/lib/libzmq.so.5" | wc -l) functions, all of Debian's libzmq.so.5"
 # ... and the C tests call every one of them.
 for f in $(exports "$prefix/lib/libzmq.so.5"); do
-    grep -qw "$f" bindings/c/tests/test_api*.c || { echo "the C tests never call $f" >&2; exit 1; }
+    grep -qw "$f" bindings/c/tests/test_*.c || { echo "the C tests never call $f" >&2; exit 1; }
 done
 
 step "C API tests against our zmq.h"
