@@ -5,9 +5,10 @@ use std::sync::Arc;
 
 use crate::inproc::InprocRegistry;
 use crate::link::{CloseNotice, SocketLink};
+use crate::mailbox::{next_endpoint_id, Command, EndpointId, SessionWake};
 use crate::options::SessionOptions;
 use crate::pipe::Pipe;
-use crate::reactor::{next_endpoint_id, Command, EndpointId, IoThread, SessionWake};
+use crate::reactor::IoThread;
 use crate::thread_options::ThreadOptions;
 use crate::transport::{bind, Endpoint};
 

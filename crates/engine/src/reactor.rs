@@ -3,23 +3,21 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::io;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crossbeam::queue::SegQueue;
 use mio::{Events, Interest, Poll, Token, Waker};
 
 use crate::inproc::InprocRegistry;
-use crate::link::{CloseNotice, SocketLink};
+use crate::link::SocketLink;
+use crate::mailbox::{Command, EndpointId, SessionWake, Shared};
 use crate::monitor::{EventKind, MonitorEvent};
-use crate::notify::Notify;
 use crate::options::SessionOptions;
-use crate::pipe::Pipe;
-use crate::session::{Role, Session};
+use crate::session::{Ctx, Role, Session};
 use crate::thread_options::ThreadOptions;
-use crate::transport::{Endpoint, Listener};
+use crate::transport::Listener;
 
 const WAKER: Token = Token(usize::MAX - 1);
 /// Rounds of handed-over work taken between two polls of the OS.
@@ -27,116 +25,6 @@ const ROUNDS_PER_POLL: usize = 64;
 /// How long a listener waits before accepting again after a failure such
 /// as EMFILE (out of descriptors), as libzmq backs off.
 const ACCEPT_RETRY: Duration = Duration::from_millis(100);
-
-/// Identifies a bind or a connect, for unbind/disconnect.
-pub type EndpointId = u64;
-
-/// Work handed to an I/O thread.
-pub(crate) enum Command {
-    Listen {
-        id: EndpointId,
-        listener: Listener,
-        endpoint: String,
-        ipc_path: Option<std::path::PathBuf>,
-        options: Arc<SessionOptions>,
-        link: Arc<SocketLink>,
-    },
-    Connect {
-        id: EndpointId,
-        endpoint: Endpoint,
-        endpoint_str: Arc<str>,
-        options: Arc<SessionOptions>,
-        link: Arc<SocketLink>,
-        pipe: Option<Pipe>,
-        wake: Arc<SessionWake>,
-    },
-    /// Unbind or disconnect: close the listener (and what it accepted) or the connection.
-    Remove(EndpointId),
-    /// The socket closed: linger on its sessions, close its listeners. The
-    /// notice is dropped once done (the socket's last word to its monitor
-    /// goes out when every I/O thread has dropped its share).
-    CloseSocket(usize, Arc<CloseNotice>),
-    Stop,
-}
-
-/// State shared between an I/O thread and the threads that talk to it.
-pub(crate) struct Shared {
-    waker: Waker,
-    commands: SegQueue<Command>,
-    ready: SegQueue<Token>,
-    /// Commands and ready tokens pushed and not yet taken.
-    pending: AtomicUsize,
-    /// The I/O thread is (about to be) blocked in `poll` and needs a wake-up.
-    asleep: AtomicBool,
-    load: AtomicUsize,
-}
-
-impl Shared {
-    pub(crate) fn send(&self, command: Command) {
-        self.commands.push(command);
-        self.announce();
-    }
-
-    fn schedule(&self, token: Token) {
-        self.ready.push(token);
-        self.announce();
-    }
-
-    /// Wakes the I/O thread only if it sleeps: while it runs, it sees the
-    /// new work before it polls again (SeqCst counter and flag, Dekker-style).
-    fn announce(&self) {
-        self.pending.fetch_add(1, Ordering::SeqCst);
-        if self.asleep.load(Ordering::SeqCst) {
-            let _ = self.waker.wake();
-        }
-    }
-}
-
-/// Wakes one session when its socket queued messages for it.
-pub(crate) struct SessionWake {
-    shared: Arc<Shared>,
-    token: AtomicUsize,
-    scheduled: AtomicBool,
-}
-
-impl std::fmt::Debug for SessionWake {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SessionWake")
-            .field("token", &self.token.load(Ordering::Relaxed))
-            .finish()
-    }
-}
-
-impl SessionWake {
-    pub(crate) fn new(shared: Arc<Shared>) -> Arc<SessionWake> {
-        Arc::new(SessionWake {
-            shared,
-            token: AtomicUsize::new(usize::MAX),
-            scheduled: AtomicBool::new(false),
-        })
-    }
-
-    pub(crate) fn set_token(&self, token: Token) {
-        self.token.store(token.0, Ordering::SeqCst);
-    }
-
-    /// Called by the session before it looks at its queues.
-    pub(crate) fn clear(&self) {
-        self.scheduled.store(false, Ordering::SeqCst);
-    }
-}
-
-impl Notify for SessionWake {
-    fn notify(&self) {
-        if self.scheduled.load(Ordering::SeqCst) || self.scheduled.swap(true, Ordering::SeqCst) {
-            return;
-        }
-        let token = self.token.load(Ordering::SeqCst);
-        if token != usize::MAX {
-            self.shared.schedule(Token(token));
-        }
-    }
-}
 
 /// A running I/O thread.
 pub(crate) struct IoThread {
@@ -162,14 +50,7 @@ impl IoThread {
     ) -> io::Result<IoThread> {
         let poll = Poll::new()?;
         let waker = Waker::new(poll.registry(), WAKER)?;
-        let shared = Arc::new(Shared {
-            waker,
-            commands: SegQueue::new(),
-            ready: SegQueue::new(),
-            pending: AtomicUsize::new(0),
-            asleep: AtomicBool::new(false),
-            load: AtomicUsize::new(0),
-        });
+        let shared = Arc::new(Shared::new(waker));
         let mut reactor = Reactor {
             poll,
             shared: shared.clone(),
@@ -246,14 +127,6 @@ struct ListenerSlot {
     ipc_path: Option<std::path::PathBuf>,
     options: Arc<SessionOptions>,
     link: Arc<SocketLink>,
-}
-
-/// What a session may ask of the reactor while it runs.
-pub(crate) struct Ctx<'a> {
-    pub(crate) registry: &'a mio::Registry,
-    pub(crate) token: Token,
-    pub(crate) now: Instant,
-    pub(crate) inproc: &'a Arc<InprocRegistry>,
 }
 
 struct Reactor {
@@ -600,10 +473,4 @@ impl Reactor {
             self.timers.push(Reverse((at, token.0)));
         }
     }
-}
-
-/// A fresh endpoint id.
-pub(crate) fn next_endpoint_id() -> EndpointId {
-    static NEXT: AtomicUsize = AtomicUsize::new(1);
-    NEXT.fetch_add(1, Ordering::Relaxed) as EndpointId
 }

@@ -21,12 +21,12 @@ use mio::Interest;
 
 use crate::inproc::InprocRegistry;
 use crate::link::{LinkEvent, SocketLink};
+use crate::mailbox::{EndpointId, SessionWake};
 use crate::monitor::{EventKind, MonitorEvent};
 use crate::msg::{Msg, MsgKind};
 use crate::notify::Notify;
 use crate::options::SessionOptions;
 use crate::pipe::{PeerInfo, Pipe, PushError};
-use crate::reactor::{Ctx, EndpointId, SessionWake};
 use crate::transport::{open_stream, Endpoint, ProxyConnect, SocksHandshake, Stream};
 use crate::zap::{status_in_error_reason, Asker, ZapAnswer, ZapClient};
 
@@ -54,6 +54,14 @@ pub(crate) enum Role {
     Connecter(Endpoint),
     /// Accepted by a listener; the stream is taken when the session starts.
     Accepted(Option<Stream>),
+}
+
+/// What a session may ask of the I/O thread running it.
+pub(crate) struct Ctx<'a> {
+    pub(crate) registry: &'a mio::Registry,
+    pub(crate) token: mio::Token,
+    pub(crate) now: Instant,
+    pub(crate) inproc: &'a Arc<InprocRegistry>,
 }
 
 #[derive(Debug)]

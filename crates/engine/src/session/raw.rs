@@ -11,14 +11,13 @@ use bytes::{Bytes, BytesMut};
 use ferrozmq_zmtp::frame::TransmitQueue;
 
 use super::{
-    read_once, write_queue, Failure, Flushed, Role, Session, State, READS_PER_TURN, READ_CHUNK,
-    WRITES_PER_TURN, WRITE_BATCH,
+    read_once, write_queue, Ctx, Failure, Flushed, Role, Session, State, READS_PER_TURN,
+    READ_CHUNK, WRITES_PER_TURN, WRITE_BATCH,
 };
 use crate::monitor::EventKind;
 use crate::msg::{Msg, MsgKind};
 use crate::notify::Notify;
 use crate::pipe::PeerInfo;
-use crate::reactor::Ctx;
 use crate::transport::Stream;
 
 /// The most bytes one received message carries (libzmq's `in_batch_size`),
