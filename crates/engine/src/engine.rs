@@ -6,6 +6,7 @@ use std::sync::Arc;
 use crate::inproc::InprocRegistry;
 use crate::link::{CloseNotice, SocketLink};
 use crate::mailbox::{next_endpoint_id, Command, EndpointId, SessionWake};
+use crate::monitor::SocketEvent;
 use crate::options::SessionOptions;
 use crate::pipe::Pipe;
 use crate::reactor::IoThread;
@@ -59,11 +60,7 @@ impl Engine {
             .least_loaded()
             .ok_or_else(|| io::Error::from(io::ErrorKind::NotConnected))?;
         let resolved = bound.endpoint.clone();
-        link.emit(crate::monitor::MonitorEvent {
-            kind: crate::monitor::EventKind::Listening,
-            value: bound.listener.raw_fd() as u32,
-            endpoint: resolved.clone(),
-        });
+        link.emit(SocketEvent::Listening(bound.listener.raw_fd()), &resolved);
         thread.shared().send(Command::Listen {
             id,
             listener: bound.listener,

@@ -13,7 +13,7 @@ use mio::{Events, Interest, Poll, Token, Waker};
 use crate::inproc::InprocRegistry;
 use crate::link::SocketLink;
 use crate::mailbox::{Command, EndpointId, SessionWake, Shared};
-use crate::monitor::{EventKind, MonitorEvent};
+use crate::monitor::SocketEvent;
 use crate::options::SessionOptions;
 use crate::session::{Ctx, Role, Session};
 use crate::thread_options::ThreadOptions;
@@ -371,11 +371,8 @@ impl Reactor {
             if let Some(path) = &l.ipc_path {
                 let _ = std::fs::remove_file(path);
             }
-            l.link.emit(MonitorEvent {
-                kind: EventKind::Closed,
-                value: l.listener.raw_fd() as u32,
-                endpoint: l.endpoint.clone(),
-            });
+            l.link
+                .emit(SocketEvent::Closed(l.listener.raw_fd()), &l.endpoint);
         }
     }
 
@@ -405,11 +402,10 @@ impl Reactor {
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                     Err(e) => {
-                        l.link.emit(MonitorEvent {
-                            kind: EventKind::AcceptFailed,
-                            value: e.raw_os_error().unwrap_or(0) as u32,
-                            endpoint: l.endpoint.clone(),
-                        });
+                        l.link.emit(
+                            SocketEvent::AcceptFailed(e.raw_os_error().unwrap_or(0)),
+                            &l.endpoint,
+                        );
                         // Out of descriptors (or another passing failure):
                         // the waiting connections raise no new event, so
                         // look again a little later, without spinning.
@@ -427,11 +423,7 @@ impl Reactor {
                 // The socket closed while this connection waited in the backlog.
                 continue;
             }
-            link.emit(MonitorEvent {
-                kind: EventKind::Accepted,
-                value: stream.raw_fd() as u32,
-                endpoint: endpoint.clone(),
-            });
+            link.emit(SocketEvent::Accepted(stream.raw_fd()), &endpoint);
             let wake = SessionWake::new(self.shared.clone());
             let session = Session::new(
                 id,

@@ -14,21 +14,23 @@ use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use ferrozmq_zmtp::frame::TransmitQueue;
+use ferrozmq_zmtp::mechanism::status_in_error_reason;
 use ferrozmq_zmtp::{
-    Connection, Error as ZmtpError, Event, SocketType, Subscription, ZapReply, ZapRequest,
+    Connection, Error as ZmtpError, Event, SocketType, Subscription, ZapOrigin, ZapReply,
+    ZapRequest,
 };
 use mio::Interest;
 
 use crate::inproc::InprocRegistry;
 use crate::link::{LinkEvent, SocketLink};
 use crate::mailbox::{EndpointId, SessionWake};
-use crate::monitor::{EventKind, MonitorEvent};
+use crate::monitor::{HandshakeFailure, SocketEvent};
 use crate::msg::{Msg, MsgKind};
 use crate::notify::Notify;
 use crate::options::SessionOptions;
 use crate::pipe::{PeerInfo, Pipe, PushError};
 use crate::transport::{open_stream, Endpoint, ProxyConnect, SocksHandshake, Stream};
-use crate::zap::{status_in_error_reason, Asker, ZapAnswer, ZapClient};
+use crate::zap::{ZapAnswer, ZapClient};
 
 mod raw;
 
@@ -42,10 +44,6 @@ const WRITE_BATCH: usize = 256 * 1024;
 const READS_PER_TURN: usize = 16;
 /// Write batches per turn before yielding to other sessions.
 const WRITES_PER_TURN: usize = 16;
-/// errno values the monitor reports, as libzmq does on Linux.
-const EPIPE: u32 = 32;
-const EFAULT: u32 = 14;
-const ETIMEDOUT: u32 = 110;
 
 /// How the session came to be.
 #[derive(Debug)]
@@ -374,7 +372,7 @@ impl Session {
                 ) {
                     return self.schedule_reconnect(ctx.now);
                 }
-                self.emit(EventKind::ConnectDelayed, 115);
+                self.emit(SocketEvent::ConnectDelayed);
                 if matches!(stream, Stream::Tcp(_)) {
                     self.connect_deadline = self.options.net.connect_timeout.map(|t| ctx.now + t);
                 }
@@ -415,7 +413,7 @@ impl Session {
                 }
             };
         }
-        self.emit(EventKind::Connected, stream.raw_fd() as u32);
+        self.emit(SocketEvent::Connected(stream.raw_fd()));
         self.activate(ctx, stream)
     }
 
@@ -425,7 +423,7 @@ impl Session {
             Ok(false) => State::Proxying(proxied),
             Ok(true) => {
                 let stream = proxied.into_stream();
-                self.emit(EventKind::Connected, stream.raw_fd() as u32);
+                self.emit(SocketEvent::Connected(stream.raw_fd()));
                 self.activate(ctx, stream)
             }
             Err(_) => {
@@ -443,7 +441,7 @@ impl Session {
             return State::Dead;
         };
         self.reconnect_at = Some(now + ivl);
-        self.emit(EventKind::ConnectRetried, ivl.as_millis() as u32);
+        self.emit(SocketEvent::ConnectRetried(ivl));
         let max = self.options.reconnect_ivl_max;
         if !max.is_zero() {
             self.reconnect_ivl = Some((ivl * 2).min(max));
@@ -603,7 +601,7 @@ impl Session {
     /// with no handler bound, NULL peers are accepted and others refused, as
     /// in libzmq 4.3.
     fn ask_zap(&mut self, a: &mut Active, request: ZapRequest) -> Result<(), Failure> {
-        let asker = Asker {
+        let origin = ZapOrigin {
             domain: self.options.zap_domain.clone(),
             address: Bytes::from(a.stream.peer_address()),
             routing_id: self.options.zmtp.routing_id.clone(),
@@ -612,7 +610,7 @@ impl Session {
         let registry = self.inproc.clone();
         let client = registry
             .as_ref()
-            .and_then(|r| ZapClient::ask(r, self.wake.clone(), &asker, request));
+            .and_then(|r| ZapClient::ask(r, self.wake.clone(), &origin, request));
         match client {
             Some(client) => a.zap = Some(client),
             // No handler bound: libzmq 4.3 lets NULL peers in, and CURVE
@@ -624,7 +622,9 @@ impl Session {
                 .handle_zap_reply(ZapReply::accepted())
                 .map_err(Failure::Protocol)?,
             None => {
-                self.emit(EventKind::HandshakeFailedNoDetail, EFAULT);
+                self.emit(SocketEvent::HandshakeFailed(HandshakeFailure::NoDetail(
+                    libc::EFAULT,
+                )));
                 return Err(Failure::Reported);
             }
         }
@@ -636,21 +636,23 @@ impl Session {
         let Some(zap) = &a.zap else {
             return Ok(());
         };
-        let (reply, status) = match zap.poll() {
+        let reply = match zap.poll() {
             ZapAnswer::Pending => return Ok(()),
             ZapAnswer::Gone => {
                 a.zap = None;
                 return Ok(());
             }
-            ZapAnswer::Malformed(code) => {
+            ZapAnswer::Malformed(fault) => {
                 a.zap = None;
-                self.emit(EventKind::HandshakeFailedProtocol, code);
+                self.emit(SocketEvent::HandshakeFailed(HandshakeFailure::Protocol(
+                    fault.protocol_code(),
+                )));
                 return Err(Failure::Reported);
             }
-            ZapAnswer::Reply(reply, status) => (reply, status),
+            ZapAnswer::Reply(reply) => reply,
         };
         a.zap = None;
-        if status == 200 {
+        if reply.is_accepted() {
             return a
                 .connection
                 .handle_zap_reply(reply)
@@ -658,7 +660,9 @@ impl Session {
         }
         // Refused: the mechanism queues ERROR (not for 300, a temporary
         // failure the peer is not told about) and we wait for the peer to go.
-        self.emit(EventKind::HandshakeFailedAuth, status);
+        self.emit(SocketEvent::HandshakeFailed(HandshakeFailure::Auth(
+            reply.status(),
+        )));
         let _ = a.connection.handle_zap_reply(reply);
         a.refused = true;
         Ok(())
@@ -724,7 +728,7 @@ impl Session {
                 info.routing_id = rid.clone();
             }
         }
-        self.emit(EventKind::HandshakeSucceeded, 0);
+        self.emit(SocketEvent::HandshakeSucceeded);
         let reconnected = self.handshakes > 0;
         self.handshakes += 1;
         match &self.pipe {
@@ -855,24 +859,26 @@ impl Session {
         // carried); a refused peer's leaving reports nothing more.
         let handshaking = !a.connection.is_ready() && !a.refused;
         match &failure {
-            Failure::Io(errno) if handshaking => {
-                self.emit(EventKind::HandshakeFailedNoDetail, *errno)
-            }
-            Failure::Closed if handshaking => self.emit(EventKind::HandshakeFailedNoDetail, EPIPE),
-            Failure::Timeout if handshaking => {
-                self.emit(EventKind::HandshakeFailedNoDetail, ETIMEDOUT)
-            }
+            Failure::Io(errno) if handshaking => self.emit(SocketEvent::HandshakeFailed(
+                HandshakeFailure::NoDetail(*errno),
+            )),
+            Failure::Closed if handshaking => self.emit(SocketEvent::HandshakeFailed(
+                HandshakeFailure::NoDetail(libc::EPIPE),
+            )),
+            Failure::Timeout if handshaking => self.emit(SocketEvent::HandshakeFailed(
+                HandshakeFailure::NoDetail(libc::ETIMEDOUT),
+            )),
             Failure::Protocol(ZmtpError::PeerError(reason)) if handshaking => {
                 if let Some(status) = status_in_error_reason(reason) {
-                    self.emit(EventKind::HandshakeFailedAuth, status);
+                    self.emit(SocketEvent::HandshakeFailed(HandshakeFailure::Auth(status)));
                 }
             }
-            Failure::Protocol(e) if handshaking => {
-                self.emit(EventKind::HandshakeFailedProtocol, protocol_error_code(e))
-            }
+            Failure::Protocol(e) if handshaking => self.emit(SocketEvent::HandshakeFailed(
+                HandshakeFailure::Protocol(e.protocol_code()),
+            )),
             _ => {}
         }
-        self.emit(EventKind::Disconnected, a.stream.raw_fd() as u32);
+        self.emit(SocketEvent::Disconnected(a.stream.raw_fd()));
         self.partial.clear();
         self.stalled = None;
         // A protocol fault ends the session for good: a connecter does not
@@ -911,12 +917,8 @@ impl Session {
         State::Dead
     }
 
-    fn emit(&self, kind: EventKind, value: u32) {
-        self.link.emit(MonitorEvent {
-            kind,
-            value,
-            endpoint: self.endpoint.to_string(),
-        });
+    fn emit(&self, event: SocketEvent) {
+        self.link.emit(event, &self.endpoint);
     }
 }
 
@@ -924,7 +926,7 @@ impl Session {
 #[derive(Debug)]
 enum Failure {
     /// The stream broke (connection_error), with its errno.
-    Io(u32),
+    Io(i32),
     /// The peer closed the stream (connection_error, reported as EPIPE).
     Closed,
     /// The handshake timer ran out (timeout_error).
@@ -948,7 +950,7 @@ impl Failure {
 
 impl From<io::Error> for Failure {
     fn from(e: io::Error) -> Failure {
-        Failure::Io(e.raw_os_error().map_or(EPIPE, |n| n as u32))
+        Failure::Io(e.raw_os_error().unwrap_or(libc::EPIPE))
     }
 }
 
@@ -1025,9 +1027,4 @@ fn write_queue(fd: RawFd, q: &mut TransmitQueue) -> Result<Flushed, Failure> {
 /// When a wait of `linger` (`None` = forever) that starts `now` ends.
 fn linger_end(now: Instant, linger: Option<Duration>) -> Instant {
     now + linger.unwrap_or(Duration::from_secs(u64::from(u32::MAX)))
-}
-
-/// libzmq's ZMQ_PROTOCOL_ERROR_* value for a handshake failure.
-fn protocol_error_code(e: &ZmtpError) -> u32 {
-    e.protocol_code()
 }

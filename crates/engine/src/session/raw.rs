@@ -14,7 +14,7 @@ use super::{
     read_once, write_queue, Ctx, Failure, Flushed, Role, Session, State, READS_PER_TURN,
     READ_CHUNK, WRITES_PER_TURN, WRITE_BATCH,
 };
-use crate::monitor::EventKind;
+use crate::monitor::{HandshakeFailure, SocketEvent};
 use crate::msg::{Msg, MsgKind};
 use crate::notify::Notify;
 use crate::pipe::PeerInfo;
@@ -198,11 +198,13 @@ impl Session {
         // libzmq's raw engine has no security mechanism, so it reports every
         // loss as a failed handshake too; a peer's close reads as EPIPE.
         let errno = match failure {
-            Failure::Closed => libc::EPIPE as u32,
+            Failure::Closed => libc::EPIPE,
             _ => 0,
         };
-        self.emit(EventKind::HandshakeFailedNoDetail, errno);
-        self.emit(EventKind::Disconnected, raw.stream.raw_fd() as u32);
+        self.emit(SocketEvent::HandshakeFailed(HandshakeFailure::NoDetail(
+            errno,
+        )));
+        self.emit(SocketEvent::Disconnected(raw.stream.raw_fd()));
         self.stalled = None;
         if self.options.raw_notify {
             if let Some(pipe) = self.pipe.as_ref().filter(|p| !p.outbound.is_closed()) {
