@@ -402,6 +402,7 @@ impl Reactor {
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                     Err(e) => {
+                        log::warn!("accept on {} failed: {e}", l.endpoint);
                         l.link.emit(
                             SocketEvent::AcceptFailed(e.raw_os_error().unwrap_or(0)),
                             &l.endpoint,
@@ -423,6 +424,7 @@ impl Reactor {
                 // The socket closed while this connection waited in the backlog.
                 continue;
             }
+            log::debug!("{endpoint}: accepted {}", stream.peer_address());
             link.emit(SocketEvent::Accepted(stream.raw_fd()), &endpoint);
             let wake = SessionWake::new(self.shared.clone());
             let session = Session::new(
@@ -450,12 +452,29 @@ impl Reactor {
             inproc: &self.inproc,
         };
         // A bug in one session must not take the whole I/O thread down with it:
-        // contain the panic and drop that session only.
+        // contain the panic, report it, and end that session only (its pipe
+        // closes, so the socket sees the peer go).
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let alive = session.drive(&mut ctx);
             (alive, session.deadline())
         }));
-        let (alive, deadline) = outcome.unwrap_or((false, None));
+        let (alive, deadline) = match outcome {
+            Ok(outcome) => outcome,
+            Err(payload) => {
+                log::error!(
+                    "session for {} panicked: {}; dropping it",
+                    session.endpoint(),
+                    panic_message(payload.as_ref())
+                );
+                let cleaned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    session.abandon(&mut ctx)
+                }));
+                if cleaned.is_err() {
+                    log::error!("cleaning up the panicked session panicked too");
+                }
+                (false, None)
+            }
+        };
         if !alive {
             self.release(token);
             self.shared.load.fetch_sub(1, Ordering::Relaxed);
@@ -464,5 +483,31 @@ impl Reactor {
         if let Some(at) = deadline {
             self.timers.push(Reverse((at, token.0)));
         }
+    }
+}
+
+/// The text a panic was raised with, if it has one.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        s
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s
+    } else {
+        "(no message)"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panic_messages_are_read_from_either_payload() {
+        let text = std::panic::catch_unwind(|| panic!("boom")).unwrap_err();
+        assert_eq!(panic_message(text.as_ref()), "boom");
+        let formatted = std::panic::catch_unwind(|| panic!("{} {}", "bad", 7)).unwrap_err();
+        assert_eq!(panic_message(formatted.as_ref()), "bad 7");
+        let other = std::panic::catch_unwind(|| std::panic::panic_any(7_u8)).unwrap_err();
+        assert_eq!(panic_message(other.as_ref()), "(no message)");
     }
 }

@@ -179,6 +179,18 @@ impl Session {
         self.endpoint_id
     }
 
+    /// The endpoint this session serves.
+    pub(crate) fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// Ends a session whose `drive` panicked: its state may be half-updated,
+    /// so only what must not leak is done (the stream leaves the poll, the
+    /// pipe closes so the socket sees the peer go).
+    pub(crate) fn abandon(&mut self, ctx: &mut Ctx<'_>) {
+        self.shutdown(ctx);
+    }
+
     pub(crate) fn link_addr(&self) -> usize {
         Arc::as_ptr(&self.link) as usize
     }
@@ -372,13 +384,17 @@ impl Session {
                 ) {
                     return self.schedule_reconnect(ctx.now);
                 }
+                log::debug!("{}: connecting", self.endpoint);
                 self.emit(SocketEvent::ConnectDelayed);
                 if matches!(stream, Stream::Tcp(_)) {
                     self.connect_deadline = self.options.net.connect_timeout.map(|t| ctx.now + t);
                 }
                 State::Connecting(stream)
             }
-            Err(_) => self.schedule_reconnect(ctx.now),
+            Err(e) => {
+                log::debug!("{}: cannot connect: {e}", self.endpoint);
+                self.schedule_reconnect(ctx.now)
+            }
         }
     }
 
@@ -441,6 +457,7 @@ impl Session {
             return State::Dead;
         };
         self.reconnect_at = Some(now + ivl);
+        log::debug!("{}: reconnecting in {ivl:?}", self.endpoint);
         self.emit(SocketEvent::ConnectRetried(ivl));
         let max = self.options.reconnect_ivl_max;
         if !max.is_zero() {
@@ -622,6 +639,10 @@ impl Session {
                 .handle_zap_reply(ZapReply::accepted())
                 .map_err(Failure::Protocol)?,
             None => {
+                log::info!(
+                    "{}: {mechanism} peer refused: no ZAP handler is bound",
+                    self.endpoint
+                );
                 self.emit(SocketEvent::HandshakeFailed(HandshakeFailure::NoDetail(
                     libc::EFAULT,
                 )));
@@ -644,6 +665,7 @@ impl Session {
             }
             ZapAnswer::Malformed(fault) => {
                 a.zap = None;
+                log::warn!("{}: malformed ZAP reply: {fault:?}", self.endpoint);
                 self.emit(SocketEvent::HandshakeFailed(HandshakeFailure::Protocol(
                     fault.protocol_code(),
                 )));
@@ -660,6 +682,13 @@ impl Session {
         }
         // Refused: the mechanism queues ERROR (not for 300, a temporary
         // failure the peer is not told about) and we wait for the peer to go.
+        log::info!(
+            "{}: ZAP refused {}: {} {}",
+            self.endpoint,
+            a.stream.peer_address(),
+            reply.status(),
+            String::from_utf8_lossy(&reply.status_text)
+        );
         self.emit(SocketEvent::HandshakeFailed(HandshakeFailure::Auth(
             reply.status(),
         )));
@@ -728,6 +757,11 @@ impl Session {
                 info.routing_id = rid.clone();
             }
         }
+        log::debug!(
+            "{}: handshake with {} succeeded",
+            self.endpoint,
+            a.stream.peer_address()
+        );
         self.emit(SocketEvent::HandshakeSucceeded);
         let reconnected = self.handshakes > 0;
         self.handshakes += 1;
@@ -858,6 +892,12 @@ impl Session {
         // its errno, a protocol fault its code (or the ZAP status an ERROR
         // carried); a refused peer's leaving reports nothing more.
         let handshaking = !a.connection.is_ready() && !a.refused;
+        let peer = a.stream.peer_address();
+        if handshaking {
+            log::info!("{}: handshake with {peer} failed: {failure}", self.endpoint);
+        } else {
+            log::debug!("{}: connection to {peer} lost: {failure}", self.endpoint);
+        }
         match &failure {
             Failure::Io(errno) if handshaking => self.emit(SocketEvent::HandshakeFailed(
                 HandshakeFailure::NoDetail(*errno),
@@ -935,6 +975,18 @@ enum Failure {
     Protocol(ZmtpError),
     /// A protocol fault already reported to the monitor.
     Reported,
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Io(errno) => write!(f, "{}", io::Error::from_raw_os_error(*errno)),
+            Failure::Closed => write!(f, "the peer closed the connection"),
+            Failure::Timeout => write!(f, "timed out"),
+            Failure::Protocol(e) => write!(f, "{e}"),
+            Failure::Reported => write!(f, "refused (reported to the monitor)"),
+        }
+    }
 }
 
 impl Failure {

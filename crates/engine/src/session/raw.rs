@@ -193,6 +193,11 @@ impl Session {
     /// The peer went away or the stream failed: tell the socket (with
     /// notify on), then reconnect or end.
     fn raw_lost(&mut self, ctx: &mut Ctx<'_>, raw: &mut RawActive, failure: Failure) -> State {
+        log::debug!(
+            "{}: raw connection to {} lost: {failure}",
+            self.endpoint,
+            raw.stream.peer_address()
+        );
         let _ = ctx.registry.deregister(&mut raw.stream);
         raw.stream.shutdown();
         // libzmq's raw engine has no security mechanism, so it reports every
