@@ -17,7 +17,7 @@ use crate::monitor::SocketEvent;
 use crate::options::SessionOptions;
 use crate::session::{Ctx, Role, Session};
 use crate::thread_options::ThreadOptions;
-use crate::transport::Listener;
+use crate::transport::{Listener, Resolver};
 
 const WAKER: Token = Token(usize::MAX - 1);
 /// Rounds of handed-over work taken between two polls of the OS.
@@ -59,6 +59,7 @@ impl IoThread {
             timers: BinaryHeap::new(),
             stopping: false,
             inproc,
+            resolver: Resolver::new(),
         };
         let thread = std::thread::Builder::new().name(name).spawn(move || {
             // Signals go to application threads, where they interrupt
@@ -137,6 +138,7 @@ struct Reactor {
     timers: BinaryHeap<Reverse<(Instant, usize)>>,
     stopping: bool,
     inproc: Arc<InprocRegistry>,
+    resolver: Resolver,
 }
 
 impl Reactor {
@@ -450,6 +452,7 @@ impl Reactor {
             token,
             now,
             inproc: &self.inproc,
+            resolver: &self.resolver,
         };
         // A bug in one session must not take the whole I/O thread down with it:
         // contain the panic, report it, and end that session only (its pipe

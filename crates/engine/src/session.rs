@@ -7,7 +7,9 @@
 //!
 //! STREAM sockets speak no ZMTP: their sessions run in raw mode (`raw`).
 
+use std::collections::VecDeque;
 use std::io::{self, IoSlice};
+use std::net::SocketAddr;
 use std::os::fd::RawFd;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -29,7 +31,10 @@ use crate::msg::{Msg, MsgKind};
 use crate::notify::Notify;
 use crate::options::SessionOptions;
 use crate::pipe::{PeerInfo, Pipe, PushError};
-use crate::transport::{open_stream, Endpoint, ProxyConnect, SocksHandshake, Stream};
+use crate::transport::{
+    dial_route, ipc_connect, tcp_connect, Addresses, Endpoint, Lookup, ProxyConnect, Resolution,
+    Resolver, SocksHandshake, Stream,
+};
 use crate::zap::{ZapAnswer, ZapClient};
 
 mod raw;
@@ -60,12 +65,16 @@ pub(crate) struct Ctx<'a> {
     pub(crate) token: mio::Token,
     pub(crate) now: Instant,
     pub(crate) inproc: &'a Arc<InprocRegistry>,
+    /// Looks up host names off this thread.
+    pub(crate) resolver: &'a Resolver,
 }
 
 #[derive(Debug)]
 enum State {
     /// Not connected; (re)connect at the deadline.
     Idle,
+    /// The endpoint's name is being resolved.
+    Resolving(Lookup),
     /// A non-blocking connect is in progress.
     Connecting(Stream),
     /// Connected to a SOCKS5 proxy, asking it for the target.
@@ -121,6 +130,10 @@ pub(crate) struct Session {
     /// A TCP connect in progress is given up at this time (ZMQ_CONNECT_TIMEOUT).
     connect_deadline: Option<Instant>,
     reconnect_ivl: Option<Duration>,
+    /// Resolved addresses not tried yet in this round of connecting.
+    dial_queue: VecDeque<SocketAddr>,
+    /// The local address to connect from (a SOCKS proxy's `source;`).
+    dial_source: Option<SocketAddr>,
     linger_deadline: Option<Instant>,
     /// The socket's close (and its linger then) has been taken into account.
     close_seen: bool,
@@ -165,6 +178,8 @@ impl Session {
             stalled: None,
             reconnect_at: None,
             connect_deadline: None,
+            dial_queue: VecDeque::new(),
+            dial_source: None,
             linger_deadline: None,
             close_seen: false,
             terminating: false,
@@ -257,6 +272,7 @@ impl Session {
         let state = std::mem::replace(&mut self.state, State::Dead);
         self.state = match state {
             State::Idle => self.drive_idle(ctx),
+            State::Resolving(lookup) => self.drive_resolving(ctx, lookup),
             State::Connecting(stream) => self.drive_connecting(ctx, stream),
             State::Proxying(proxied) => self.drive_proxying(ctx, proxied),
             State::Active(active) => self.drive_active(ctx, active),
@@ -371,31 +387,83 @@ impl Session {
             return State::Idle;
         }
         self.reconnect_at = None;
-        match open_stream(
-            endpoint,
-            &self.options.net,
-            self.options.socks_proxy.as_ref(),
-        ) {
-            Ok(mut stream) => {
-                if let Err(_e) = ctx.registry.register(
-                    &mut stream,
-                    ctx.token,
-                    Interest::READABLE | Interest::WRITABLE,
-                ) {
-                    return self.schedule_reconnect(ctx.now);
-                }
-                log::debug!("{}: connecting", self.endpoint);
-                self.emit(SocketEvent::ConnectDelayed);
-                if matches!(stream, Stream::Tcp(_)) {
-                    self.connect_deadline = self.options.net.connect_timeout.map(|t| ctx.now + t);
-                }
-                State::Connecting(stream)
+        let (source, target) = match endpoint {
+            Endpoint::Ipc(path) => {
+                let opened = ipc_connect(path);
+                return self.start_connect(ctx, opened);
             }
-            Err(e) => {
-                log::debug!("{}: cannot connect: {e}", self.endpoint);
-                self.schedule_reconnect(ctx.now)
-            }
+            tcp => match dial_route(tcp, self.options.socks_proxy.as_ref()) {
+                Ok(route) => route,
+                Err(e) => return self.cannot_connect(ctx, e),
+            },
+        };
+        self.dial_source = source;
+        match ctx
+            .resolver
+            .resolve(&target, self.options.net.ipv6, self.wake.clone())
+        {
+            Resolution::Ready(addresses) => self.dial(ctx, addresses),
+            Resolution::Pending(lookup) => State::Resolving(lookup),
         }
+    }
+
+    /// Waits for the resolver's answer, then dials.
+    fn drive_resolving(&mut self, ctx: &mut Ctx<'_>, lookup: Lookup) -> State {
+        if !self.wants_connection() {
+            return State::Idle;
+        }
+        match lookup.poll() {
+            Some(addresses) => self.dial(ctx, addresses),
+            None => State::Resolving(lookup),
+        }
+    }
+
+    /// Dials the resolved addresses in turn, as libzmq does.
+    fn dial(&mut self, ctx: &mut Ctx<'_>, addresses: Addresses) -> State {
+        match addresses {
+            Ok(addresses) => {
+                self.dial_queue = addresses;
+                self.dial_next(ctx)
+            }
+            Err(e) => self.cannot_connect(ctx, e),
+        }
+    }
+
+    /// Starts connecting to the next address left, or, with none left,
+    /// schedules the next round.
+    fn dial_next(&mut self, ctx: &mut Ctx<'_>) -> State {
+        let Some(address) = self.dial_queue.pop_front() else {
+            return self.schedule_reconnect(ctx.now);
+        };
+        let opened = tcp_connect(address, self.dial_source, &self.options.net);
+        self.start_connect(ctx, opened)
+    }
+
+    /// A connect that could not start: the next address, or later.
+    fn cannot_connect(&mut self, ctx: &mut Ctx<'_>, e: io::Error) -> State {
+        log::debug!("{}: cannot connect: {e}", self.endpoint);
+        self.dial_next(ctx)
+    }
+
+    /// Watches a connect just started.
+    fn start_connect(&mut self, ctx: &mut Ctx<'_>, opened: io::Result<Stream>) -> State {
+        let mut stream = match opened {
+            Ok(stream) => stream,
+            Err(e) => return self.cannot_connect(ctx, e),
+        };
+        if let Err(e) = ctx.registry.register(
+            &mut stream,
+            ctx.token,
+            Interest::READABLE | Interest::WRITABLE,
+        ) {
+            return self.cannot_connect(ctx, e);
+        }
+        log::debug!("{}: connecting", self.endpoint);
+        self.emit(SocketEvent::ConnectDelayed);
+        if matches!(stream, Stream::Tcp(_)) {
+            self.connect_deadline = self.options.net.connect_timeout.map(|t| ctx.now + t);
+        }
+        State::Connecting(stream)
     }
 
     fn drive_connecting(&mut self, ctx: &mut Ctx<'_>, mut stream: Stream) -> State {
@@ -404,18 +472,19 @@ impl Session {
             _ => {
                 self.connect_deadline = None;
                 let _ = ctx.registry.deregister(&mut stream);
-                return self.schedule_reconnect(ctx.now);
+                return self.dial_next(ctx);
             }
         }
         if !stream.is_connected() {
             if self.connect_deadline.is_some_and(|d| ctx.now >= d) {
                 self.connect_deadline = None;
                 let _ = ctx.registry.deregister(&mut stream);
-                return self.schedule_reconnect(ctx.now);
+                return self.dial_next(ctx);
             }
             return State::Connecting(stream);
         }
         self.connect_deadline = None;
+        self.dial_queue.clear();
         if let (Some(proxy), Role::Connecter(Endpoint::Tcp { host, port })) =
             (&self.options.socks_proxy, &self.role)
         {
@@ -450,6 +519,7 @@ impl Session {
     }
 
     fn schedule_reconnect(&mut self, now: Instant) -> State {
+        self.dial_queue.clear();
         if !self.wants_connection() {
             return State::Dead;
         }
