@@ -7,37 +7,35 @@
 //!
 //! STREAM sockets speak no ZMTP: their sessions run in raw mode (`raw`).
 
-use std::collections::VecDeque;
 use std::io::{self, IoSlice};
 use std::net::SocketAddr;
 use std::os::fd::RawFd;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use bytes::{Bytes, BytesMut};
 use ferrozmq_zmtp::frame::TransmitQueue;
-use ferrozmq_zmtp::mechanism::status_in_error_reason;
 use ferrozmq_zmtp::{
-    Connection, Error as ZmtpError, Event, SocketType, Subscription, ZapOrigin, ZapReply,
-    ZapRequest,
+    Connection, Error as ZmtpError, Event, SocketType, Subscription, ZapOrigin, ZapRequest,
 };
 use mio::Interest;
 
 use crate::inproc::InprocRegistry;
 use crate::link::{LinkEvent, SocketLink};
 use crate::mailbox::{EndpointId, SessionWake};
-use crate::monitor::{HandshakeFailure, SocketEvent};
 use crate::msg::{Msg, MsgKind};
 use crate::notify::Notify;
 use crate::options::SessionOptions;
 use crate::pipe::{PeerInfo, Pipe, PushError};
-use crate::transport::{
-    dial_route, ipc_connect, tcp_connect, Addresses, Endpoint, Lookup, ProxyConnect, Resolution,
-    Resolver, SocksHandshake, Stream,
-};
-use crate::zap::{ZapAnswer, ZapClient};
+use crate::transport::{Endpoint, Lookup, ProxyConnect, Resolver, Stream};
+use crate::zap::ZapClient;
 
+mod connect;
+mod driver;
+mod peer;
 mod raw;
+
+use driver::{Backlog, Driver, Failure, Phase, SocketState, ZapVerdict};
 
 /// Read at least this much at a time.
 const READ_CHUNK: usize = 64 * 1024;
@@ -92,15 +90,10 @@ struct Active {
     stream: Stream,
     connection: Connection,
     read_buf: BytesMut,
-    handshake_deadline: Option<Instant>,
     /// The peer closed its side.
     eof: bool,
     /// The ZAP request outstanding, if any.
     zap: Option<ZapClient>,
-    /// ZAP refused the peer: its ERROR (if any) is sent, and the connection
-    /// waits, silent, for the peer to leave (or the handshake timer), as
-    /// libzmq does.
-    refused: bool,
     /// A protocol error met while decoding, reported after what came before it.
     failed: Option<ZmtpError>,
     /// The OS may have bytes for us (edge-triggered: set by a readable event,
@@ -126,21 +119,12 @@ pub(crate) struct Session {
     state: State,
     partial: Vec<Bytes>,
     stalled: Option<Msg>,
-    reconnect_at: Option<Instant>,
-    /// A TCP connect in progress is given up at this time (ZMQ_CONNECT_TIMEOUT).
-    connect_deadline: Option<Instant>,
-    reconnect_ivl: Option<Duration>,
-    /// Resolved addresses not tried yet in this round of connecting.
-    dial_queue: VecDeque<SocketAddr>,
+    /// The lifecycle decisions: reconnects, timers, linger, monitor events.
+    driver: Driver,
     /// The local address to connect from (a SOCKS proxy's `source;`).
     dial_source: Option<SocketAddr>,
-    linger_deadline: Option<Instant>,
-    /// The socket's close (and its linger then) has been taken into account.
-    close_seen: bool,
-    terminating: bool,
     armed: Option<Instant>,
     started: bool,
-    handshakes: u32,
     inproc: Option<Arc<InprocRegistry>>,
 }
 
@@ -166,9 +150,9 @@ impl Session {
         let pipe = pipe.map(|p| p.mirror());
         Session {
             endpoint_id,
+            driver: Driver::new(matches!(role, Role::Connecter(_)), &options),
             role,
             endpoint,
-            reconnect_ivl: options.reconnect_ivl,
             options,
             link,
             wake,
@@ -176,16 +160,9 @@ impl Session {
             state: State::Idle,
             partial: Vec::new(),
             stalled: None,
-            reconnect_at: None,
-            connect_deadline: None,
-            dial_queue: VecDeque::new(),
             dial_source: None,
-            linger_deadline: None,
-            close_seen: false,
-            terminating: false,
             armed: None,
             started: false,
-            handshakes: 0,
             inproc: None,
         }
     }
@@ -212,7 +189,7 @@ impl Session {
 
     /// Unbind/disconnect: stop reconnecting, flush within linger, then end.
     pub(crate) fn terminate(&mut self) {
-        self.terminating = true;
+        self.driver.terminate();
         if let Some(pipe) = &self.pipe {
             pipe.outbound.close();
             pipe.outbound.clear();
@@ -221,19 +198,9 @@ impl Session {
 
     /// The next time the session wants to run, if it is newly set.
     pub(crate) fn deadline(&mut self) -> Option<Instant> {
-        let mut d = [
-            self.reconnect_at,
-            self.connect_deadline,
-            self.linger_deadline,
-        ]
-        .into_iter()
-        .flatten()
-        .min();
+        let mut d = self.driver.poll_timeout();
         if let State::Active(a) = &self.state {
-            for t in [a.handshake_deadline, a.connection.poll_timeout()]
-                .into_iter()
-                .flatten()
-            {
+            if let Some(t) = a.connection.poll_timeout() {
                 d = Some(d.map_or(t, |x: Instant| x.min(t)));
             }
         }
@@ -279,11 +246,19 @@ impl Session {
             State::Raw(r) => self.drive_raw(ctx, r),
             State::Dead => State::Dead,
         };
-        if self.is_finished(ctx.now) {
+        let finished = self.is_finished(ctx.now);
+        if finished {
             self.shutdown(ctx);
-            return false;
         }
-        true
+        self.report();
+        !finished
+    }
+
+    /// Sends the driver's monitor events to the socket's monitor.
+    fn report(&mut self) {
+        while let Some(event) = self.driver.poll_event() {
+            self.link.emit(event, &self.endpoint);
+        }
     }
 
     fn start(&mut self, ctx: &mut Ctx<'_>) {
@@ -301,57 +276,37 @@ impl Session {
         }
     }
 
-    /// Linger bookkeeping once the socket has closed its side. The socket's
-    /// linger at close bounds every wait, even one begun earlier (a
-    /// disconnect, or a STREAM closing this connection).
+    /// Tells the driver about the socket's close (or its closing of our pipe).
     fn check_socket_closed(&mut self, now: Instant) {
-        if self.link.is_closed() && !self.close_seen {
-            self.close_seen = true;
-            if let Some(linger) = self.link.linger() {
-                self.terminating = true;
-                let d = linger_end(now, linger);
-                self.linger_deadline = Some(self.linger_deadline.map_or(d, |x| x.min(d)));
-            }
-        }
-        let closed =
-            self.link.is_closed() || self.pipe.as_ref().is_some_and(|p| p.inbound.is_closed());
-        if (closed || self.terminating) && self.linger_deadline.is_none() {
-            self.terminating = true;
-            let linger = self.link.linger().unwrap_or(self.options.linger);
-            self.linger_deadline = Some(linger_end(now, linger));
-        }
+        let socket = SocketState {
+            closed: self.link.is_closed(),
+            pipe_closed: self.pipe.as_ref().is_some_and(|p| p.inbound.is_closed()),
+            linger: self.link.linger(),
+            default_linger: self.options.linger,
+        };
+        self.driver.observe_socket(now, socket);
     }
 
     fn is_finished(&self, now: Instant) -> bool {
         if matches!(self.state, State::Dead) {
             return true;
         }
-        if !self.terminating {
-            return false;
-        }
-        if self.linger_deadline.is_some_and(|d| now >= d) {
-            return true;
-        }
-        let queued = self.has_queued();
         let unsent = match &self.state {
             State::Active(a) => a.connection.pending_transmit() > 0,
             State::Raw(r) => r.pending_transmit() > 0,
             _ => false,
         };
-        let never_connected = self.pipe.is_none();
-        !queued && !unsent || never_connected
+        let backlog = Backlog {
+            queued: self.has_queued(),
+            unsent,
+            has_pipe: self.pipe.is_some(),
+        };
+        self.driver.is_finished(now, backlog)
     }
 
     /// Messages from the socket still wait for the peer.
     fn has_queued(&self) -> bool {
         self.pipe.as_ref().is_some_and(|p| !p.inbound.is_empty())
-    }
-
-    /// Whether to (re)connect: always while the socket is open; once it is
-    /// closed (or the endpoint disconnected), only while messages wait, as
-    /// libzmq keeps connecting for them during LINGER.
-    fn wants_connection(&self) -> bool {
-        matches!(self.role, Role::Connecter(_)) && (!self.terminating || self.has_queued())
     }
 
     fn shutdown(&mut self, ctx: &mut Ctx<'_>) {
@@ -374,168 +329,6 @@ impl Session {
         }
     }
 
-    fn drive_idle(&mut self, ctx: &mut Ctx<'_>) -> State {
-        let Role::Connecter(endpoint) = &self.role else {
-            return State::Dead;
-        };
-        if !self.wants_connection() {
-            // No reconnect is due any more: a stale time would spin the timer.
-            self.reconnect_at = None;
-            return State::Idle;
-        }
-        if self.reconnect_at.is_some_and(|at| at > ctx.now) {
-            return State::Idle;
-        }
-        self.reconnect_at = None;
-        let (source, target) = match endpoint {
-            Endpoint::Ipc(path) => {
-                let opened = ipc_connect(path);
-                return self.start_connect(ctx, opened);
-            }
-            tcp => match dial_route(tcp, self.options.socks_proxy.as_ref()) {
-                Ok(route) => route,
-                Err(e) => return self.cannot_connect(ctx, e),
-            },
-        };
-        self.dial_source = source;
-        match ctx
-            .resolver
-            .resolve(&target, self.options.net.ipv6, self.wake.clone())
-        {
-            Resolution::Ready(addresses) => self.dial(ctx, addresses),
-            Resolution::Pending(lookup) => State::Resolving(lookup),
-        }
-    }
-
-    /// Waits for the resolver's answer, then dials.
-    fn drive_resolving(&mut self, ctx: &mut Ctx<'_>, lookup: Lookup) -> State {
-        if !self.wants_connection() {
-            return State::Idle;
-        }
-        match lookup.poll() {
-            Some(addresses) => self.dial(ctx, addresses),
-            None => State::Resolving(lookup),
-        }
-    }
-
-    /// Dials the resolved addresses in turn, as libzmq does.
-    fn dial(&mut self, ctx: &mut Ctx<'_>, addresses: Addresses) -> State {
-        match addresses {
-            Ok(addresses) => {
-                self.dial_queue = addresses;
-                self.dial_next(ctx)
-            }
-            Err(e) => self.cannot_connect(ctx, e),
-        }
-    }
-
-    /// Starts connecting to the next address left, or, with none left,
-    /// schedules the next round.
-    fn dial_next(&mut self, ctx: &mut Ctx<'_>) -> State {
-        let Some(address) = self.dial_queue.pop_front() else {
-            return self.schedule_reconnect(ctx.now);
-        };
-        let opened = tcp_connect(address, self.dial_source, &self.options.net);
-        self.start_connect(ctx, opened)
-    }
-
-    /// A connect that could not start: the next address, or later.
-    fn cannot_connect(&mut self, ctx: &mut Ctx<'_>, e: io::Error) -> State {
-        log::debug!("{}: cannot connect: {e}", self.endpoint);
-        self.dial_next(ctx)
-    }
-
-    /// Watches a connect just started.
-    fn start_connect(&mut self, ctx: &mut Ctx<'_>, opened: io::Result<Stream>) -> State {
-        let mut stream = match opened {
-            Ok(stream) => stream,
-            Err(e) => return self.cannot_connect(ctx, e),
-        };
-        if let Err(e) = ctx.registry.register(
-            &mut stream,
-            ctx.token,
-            Interest::READABLE | Interest::WRITABLE,
-        ) {
-            return self.cannot_connect(ctx, e);
-        }
-        log::debug!("{}: connecting", self.endpoint);
-        self.emit(SocketEvent::ConnectDelayed);
-        if matches!(stream, Stream::Tcp(_)) {
-            self.connect_deadline = self.options.net.connect_timeout.map(|t| ctx.now + t);
-        }
-        State::Connecting(stream)
-    }
-
-    fn drive_connecting(&mut self, ctx: &mut Ctx<'_>, mut stream: Stream) -> State {
-        match stream.take_error() {
-            Ok(None) => {}
-            _ => {
-                self.connect_deadline = None;
-                let _ = ctx.registry.deregister(&mut stream);
-                return self.dial_next(ctx);
-            }
-        }
-        if !stream.is_connected() {
-            if self.connect_deadline.is_some_and(|d| ctx.now >= d) {
-                self.connect_deadline = None;
-                let _ = ctx.registry.deregister(&mut stream);
-                return self.dial_next(ctx);
-            }
-            return State::Connecting(stream);
-        }
-        self.connect_deadline = None;
-        self.dial_queue.clear();
-        if let (Some(proxy), Role::Connecter(Endpoint::Tcp { host, port })) =
-            (&self.options.socks_proxy, &self.role)
-        {
-            return match SocksHandshake::new(proxy, host, *port) {
-                Ok(handshake) => {
-                    self.drive_proxying(ctx, Box::new(ProxyConnect::new(stream, handshake)))
-                }
-                Err(_) => {
-                    let _ = ctx.registry.deregister(&mut stream);
-                    self.schedule_reconnect(ctx.now)
-                }
-            };
-        }
-        self.emit(SocketEvent::Connected(stream.raw_fd()));
-        self.activate(ctx, stream)
-    }
-
-    /// Runs the SOCKS5 handshake; a refusal is a failed connect.
-    fn drive_proxying(&mut self, ctx: &mut Ctx<'_>, mut proxied: Box<ProxyConnect>) -> State {
-        match proxied.advance() {
-            Ok(false) => State::Proxying(proxied),
-            Ok(true) => {
-                let stream = proxied.into_stream();
-                self.emit(SocketEvent::Connected(stream.raw_fd()));
-                self.activate(ctx, stream)
-            }
-            Err(_) => {
-                let _ = ctx.registry.deregister(proxied.stream_mut());
-                self.schedule_reconnect(ctx.now)
-            }
-        }
-    }
-
-    fn schedule_reconnect(&mut self, now: Instant) -> State {
-        self.dial_queue.clear();
-        if !self.wants_connection() {
-            return State::Dead;
-        }
-        let Some(ivl) = self.reconnect_ivl else {
-            return State::Dead;
-        };
-        self.reconnect_at = Some(now + ivl);
-        log::debug!("{}: reconnecting in {ivl:?}", self.endpoint);
-        self.emit(SocketEvent::ConnectRetried(ivl));
-        let max = self.options.reconnect_ivl_max;
-        if !max.is_zero() {
-            self.reconnect_ivl = Some((ivl * 2).min(max));
-        }
-        State::Idle
-    }
-
     /// Starts ZMTP (or raw mode) on a connected stream.
     fn activate(&mut self, ctx: &mut Ctx<'_>, mut stream: Stream) -> State {
         stream.tune(&self.options.net);
@@ -553,14 +346,13 @@ impl Session {
             Ok(c) => c,
             Err(_) => return State::Dead,
         };
+        self.driver.handshake_started(ctx.now);
         let active = Box::new(Active {
             stream,
             connection,
             read_buf: BytesMut::with_capacity(READ_CHUNK),
-            handshake_deadline: self.options.handshake_ivl.map(|d| ctx.now + d),
             eof: false,
             zap: None,
-            refused: false,
             failed: None,
             readable: true,
             write_blocked: false,
@@ -577,10 +369,10 @@ impl Session {
     }
 
     fn pump(&mut self, ctx: &mut Ctx<'_>, a: &mut Active) -> Result<(), Failure> {
-        if a.handshake_deadline.is_some_and(|d| ctx.now >= d) {
+        if self.driver.handshake_expired(ctx.now) {
             return Err(Failure::Timeout);
         }
-        if a.refused {
+        if self.driver.phase() == Phase::Refused {
             return self.wait_for_refused_peer(a);
         }
         let mut turns = 0;
@@ -685,8 +477,7 @@ impl Session {
     }
 
     /// Sends a ZAP request to the handler bound at `inproc://zeromq.zap.01`;
-    /// with no handler bound, NULL peers are accepted and others refused, as
-    /// in libzmq 4.3.
+    /// with no handler bound, the driver says what happens to the peer.
     fn ask_zap(&mut self, a: &mut Active, request: ZapRequest) -> Result<(), Failure> {
         let origin = ZapOrigin {
             domain: self.options.zap_domain.clone(),
@@ -698,28 +489,12 @@ impl Session {
         let client = registry
             .as_ref()
             .and_then(|r| ZapClient::ask(r, self.wake.clone(), &origin, request));
-        match client {
-            Some(client) => a.zap = Some(client),
-            // No handler bound: libzmq 4.3 lets NULL peers in, and CURVE
-            // peers too (encryption without authentication, "Stonehouse",
-            // while ZMQ_ZAP_ENFORCE_DOMAIN is off), but drops PLAIN peers,
-            // which need someone to check their password.
-            None if mechanism == "NULL" || mechanism == "CURVE" => a
-                .connection
-                .handle_zap_reply(ZapReply::accepted())
-                .map_err(Failure::Protocol)?,
-            None => {
-                log::info!(
-                    "{}: {mechanism} peer refused: no ZAP handler is bound",
-                    self.endpoint
-                );
-                self.emit(SocketEvent::HandshakeFailed(HandshakeFailure::NoDetail(
-                    libc::EFAULT,
-                )));
-                return Err(Failure::Reported);
-            }
+        if let Some(client) = client {
+            a.zap = Some(client);
+            return Ok(());
         }
-        Ok(())
+        let verdict = self.driver.zap_unavailable(mechanism);
+        self.apply_zap(a, verdict)
     }
 
     /// Takes the ZAP handler's reply, if it came, and hands it to the handshake.
@@ -727,44 +502,42 @@ impl Session {
         let Some(zap) = &a.zap else {
             return Ok(());
         };
-        let reply = match zap.poll() {
-            ZapAnswer::Pending => return Ok(()),
-            ZapAnswer::Gone => {
-                a.zap = None;
-                return Ok(());
-            }
-            ZapAnswer::Malformed(fault) => {
-                a.zap = None;
-                log::warn!("{}: malformed ZAP reply: {fault:?}", self.endpoint);
-                self.emit(SocketEvent::HandshakeFailed(HandshakeFailure::Protocol(
-                    fault.protocol_code(),
-                )));
-                return Err(Failure::Reported);
-            }
-            ZapAnswer::Reply(reply) => reply,
-        };
-        a.zap = None;
-        if reply.is_accepted() {
-            return a
+        let verdict = self.driver.zap_answer(zap.poll());
+        if verdict != ZapVerdict::Wait {
+            a.zap = None;
+        }
+        self.apply_zap(a, verdict)
+    }
+
+    /// Carries out the driver's verdict on the handshake.
+    fn apply_zap(&mut self, a: &mut Active, verdict: ZapVerdict) -> Result<(), Failure> {
+        let peer = a.stream.peer_address();
+        match verdict {
+            ZapVerdict::Wait | ZapVerdict::Abandon => Ok(()),
+            ZapVerdict::Accept(reply) => a
                 .connection
                 .handle_zap_reply(reply)
-                .map_err(Failure::Protocol);
+                .map_err(Failure::Protocol),
+            ZapVerdict::Refuse(reply) => {
+                log::info!(
+                    "{}: ZAP refused {peer}: {} {}",
+                    self.endpoint,
+                    reply.status(),
+                    String::from_utf8_lossy(&reply.status_text)
+                );
+                // The mechanism queues ERROR (not for 300, a temporary
+                // failure the peer is not told about); the peer must go.
+                let _ = a.connection.handle_zap_reply(reply);
+                Ok(())
+            }
+            ZapVerdict::Fail => {
+                log::info!(
+                    "{}: ZAP could not judge {peer} (no handler, or a malformed reply)",
+                    self.endpoint
+                );
+                Err(Failure::Reported)
+            }
         }
-        // Refused: the mechanism queues ERROR (not for 300, a temporary
-        // failure the peer is not told about) and we wait for the peer to go.
-        log::info!(
-            "{}: ZAP refused {}: {} {}",
-            self.endpoint,
-            a.stream.peer_address(),
-            reply.status(),
-            String::from_utf8_lossy(&reply.status_text)
-        );
-        self.emit(SocketEvent::HandshakeFailed(HandshakeFailure::Auth(
-            reply.status(),
-        )));
-        let _ = a.connection.handle_zap_reply(reply);
-        a.refused = true;
-        Ok(())
     }
 
     /// PUB and XPUB read 0x01/0x00 messages from old peers as subscriptions.
@@ -800,41 +573,16 @@ impl Session {
     }
 
     fn handshake_succeeded(&mut self, a: &mut Active) {
-        a.handshake_deadline = None;
-        self.reconnect_ivl = self.options.reconnect_ivl;
-        let peer = a.connection.peer().cloned();
-        let mut info = PeerInfo::default();
-        if let Some(p) = &peer {
-            info.routing_id = p.routing_id.clone();
-            for (name, value) in p.metadata.iter() {
-                info.properties.push((name.to_owned(), value.clone()));
-            }
-            if !p.user_id.is_empty() {
-                info.properties.push(("User-Id".into(), p.user_id.clone()));
-            }
-            for (name, value) in p.zap_metadata.iter() {
-                info.properties.push((name.to_owned(), value.clone()));
-            }
-        }
-        info.source_fd = Some(a.stream.raw_fd());
-        let address = a.stream.peer_address();
-        if !address.is_empty() {
-            info.properties
-                .push(("Peer-Address".into(), Bytes::from(address)));
-        }
-        if let Some(rid) = &self.options.connect_routing_id {
-            if matches!(self.role, Role::Connecter(_)) {
-                info.routing_id = rid.clone();
-            }
+        let mut info = self.stream_peer_info(&a.stream);
+        if let Some(peer) = a.connection.peer() {
+            peer::add_zmtp_peer(&mut info, peer, self.connect_routing_id());
         }
         log::debug!(
             "{}: handshake with {} succeeded",
             self.endpoint,
             a.stream.peer_address()
         );
-        self.emit(SocketEvent::HandshakeSucceeded);
-        let reconnected = self.handshakes > 0;
-        self.handshakes += 1;
+        let reconnected = self.driver.handshake_succeeded();
         match &self.pipe {
             Some(pipe) => {
                 pipe.announce(info);
@@ -958,121 +706,47 @@ impl Session {
         let _ = flush(&mut a);
         let _ = ctx.registry.deregister(&mut a.stream);
         a.stream.shutdown();
-        // As libzmq's stream engine: a broken or timed-out handshake reports
-        // its errno, a protocol fault its code (or the ZAP status an ERROR
-        // carried); a refused peer's leaving reports nothing more.
-        let handshaking = !a.connection.is_ready() && !a.refused;
+        let handshaking = !a.connection.is_ready();
         let peer = a.stream.peer_address();
-        if handshaking {
+        if handshaking && self.driver.phase() != Phase::Refused {
             log::info!("{}: handshake with {peer} failed: {failure}", self.endpoint);
         } else {
             log::debug!("{}: connection to {peer} lost: {failure}", self.endpoint);
         }
-        match &failure {
-            Failure::Io(errno) if handshaking => self.emit(SocketEvent::HandshakeFailed(
-                HandshakeFailure::NoDetail(*errno),
-            )),
-            Failure::Closed if handshaking => self.emit(SocketEvent::HandshakeFailed(
-                HandshakeFailure::NoDetail(libc::EPIPE),
-            )),
-            Failure::Timeout if handshaking => self.emit(SocketEvent::HandshakeFailed(
-                HandshakeFailure::NoDetail(libc::ETIMEDOUT),
-            )),
-            Failure::Protocol(ZmtpError::PeerError(reason)) if handshaking => {
-                if let Some(status) = status_in_error_reason(reason) {
-                    self.emit(SocketEvent::HandshakeFailed(HandshakeFailure::Auth(status)));
-                }
-            }
-            Failure::Protocol(e) if handshaking => self.emit(SocketEvent::HandshakeFailed(
-                HandshakeFailure::Protocol(e.protocol_code()),
-            )),
-            _ => {}
-        }
-        self.emit(SocketEvent::Disconnected(a.stream.raw_fd()));
+        let retry = self.driver.lost(&failure, handshaking, a.stream.raw_fd());
         self.partial.clear();
         self.stalled = None;
-        // A protocol fault ends the session for good: a connecter does not
-        // try again (libzmq's protocol_error), it only retries broken links.
-        if matches!(failure, Failure::Protocol(_) | Failure::Reported) {
+        if !retry {
             return self.end();
         }
-        self.reconnect_or_end(ctx.now)
+        self.reconnect_or_end(ctx)
     }
 
     /// After losing a connection: a connecter tries again later; any other
     /// session ends and closes its pipe.
-    fn reconnect_or_end(&mut self, now: Instant) -> State {
-        match self.role {
-            Role::Connecter(_) if self.wants_connection() => {
-                // ZMQ_IMMEDIATE: no pipe without a connection; the socket
-                // stops queueing here until the next handshake brings a new one.
-                if self.options.immediate {
-                    if let Some(pipe) = self.pipe.take() {
-                        pipe.outbound.close();
-                        pipe.inbound.close();
-                    }
-                }
-                self.schedule_reconnect(now)
-            }
-            _ => self.end(),
+    fn reconnect_or_end(&mut self, ctx: &mut Ctx<'_>) -> State {
+        if !self.driver.wants_connection(self.has_queued()) {
+            return self.end();
         }
+        // ZMQ_IMMEDIATE: no pipe without a connection; the socket stops
+        // queueing here until the next handshake brings a new one.
+        if self.options.immediate {
+            if let Some(pipe) = self.pipe.take() {
+                pipe.outbound.close();
+                pipe.inbound.close();
+            }
+        }
+        self.schedule_reconnect(ctx)
     }
 
     /// Ends the session: the socket sees its pipe close.
     fn end(&mut self) -> State {
+        self.driver.end();
         if let Some(pipe) = &self.pipe {
             pipe.outbound.close();
             pipe.inbound.close();
         }
         State::Dead
-    }
-
-    fn emit(&self, event: SocketEvent) {
-        self.link.emit(event, &self.endpoint);
-    }
-}
-
-/// Why a connection ended, in libzmq's terms.
-#[derive(Debug)]
-enum Failure {
-    /// The stream broke (connection_error), with its errno.
-    Io(i32),
-    /// The peer closed the stream (connection_error, reported as EPIPE).
-    Closed,
-    /// The handshake timer ran out (timeout_error).
-    Timeout,
-    /// A protocol fault (protocol_error).
-    Protocol(ZmtpError),
-    /// A protocol fault already reported to the monitor.
-    Reported,
-}
-
-impl std::fmt::Display for Failure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Failure::Io(errno) => write!(f, "{}", io::Error::from_raw_os_error(*errno)),
-            Failure::Closed => write!(f, "the peer closed the connection"),
-            Failure::Timeout => write!(f, "timed out"),
-            Failure::Protocol(e) => write!(f, "{e}"),
-            Failure::Reported => write!(f, "refused (reported to the monitor)"),
-        }
-    }
-}
-
-impl Failure {
-    /// A heartbeat timeout is a timeout (the link is retried); the rest of
-    /// ZMTP's errors are protocol faults.
-    fn from_zmtp(e: ZmtpError) -> Failure {
-        match e {
-            ZmtpError::HeartbeatTimeout => Failure::Timeout,
-            e => Failure::Protocol(e),
-        }
-    }
-}
-
-impl From<io::Error> for Failure {
-    fn from(e: io::Error) -> Failure {
-        Failure::Io(e.raw_os_error().unwrap_or(libc::EPIPE))
     }
 }
 
@@ -1144,9 +818,4 @@ fn write_queue(fd: RawFd, q: &mut TransmitQueue) -> Result<Flushed, Failure> {
             Err(e) => return Err(e.into()),
         }
     }
-}
-
-/// When a wait of `linger` (`None` = forever) that starts `now` ends.
-fn linger_end(now: Instant, linger: Option<Duration>) -> Instant {
-    now + linger.unwrap_or(Duration::from_secs(u64::from(u32::MAX)))
 }
