@@ -10,9 +10,9 @@
 use bytes::{Bytes, BytesMut};
 use ferrozmq_zmtp::frame::TransmitQueue;
 
+use super::stream_io::{read_once, write_queue, Flushed};
 use super::{
-    read_once, write_queue, Ctx, Failure, Flushed, Session, State, READS_PER_TURN, READ_CHUNK,
-    WRITES_PER_TURN, WRITE_BATCH,
+    Ctx, Failure, Session, State, READS_PER_TURN, READ_CHUNK, WRITES_PER_TURN, WRITE_BATCH,
 };
 use crate::msg::{Msg, MsgKind};
 use crate::notify::Notify;
