@@ -21,7 +21,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
-use bytes::Bytes;
 use mio::Interest;
 
 use crate::inproc::InprocRegistry;
@@ -42,7 +41,7 @@ mod zmtp;
 
 use zmtp::Active;
 
-use driver::{Backlog, Driver, Failure, Phase, SocketState, ZapVerdict};
+use driver::{Backlog, Driver, Failure, Inbound, Phase, SocketState, Wire, ZapVerdict};
 
 /// Read at least this much at a time.
 const READ_CHUNK: usize = 64 * 1024;
@@ -102,7 +101,6 @@ pub(crate) struct Session {
     /// Our view: `inbound` = from the socket, `outbound` = to the socket.
     pipe: Option<Pipe>,
     state: State,
-    partial: Vec<Bytes>,
     stalled: Option<Msg>,
     /// The lifecycle decisions: reconnects, timers, linger, monitor events.
     driver: Driver,
@@ -143,7 +141,6 @@ impl Session {
             wake,
             pipe,
             state: State::Idle,
-            partial: Vec::new(),
             stalled: None,
             dial_source: None,
             armed: None,
@@ -185,7 +182,7 @@ impl Session {
     pub(crate) fn deadline(&mut self) -> Option<Instant> {
         let mut d = self.driver.poll_timeout();
         if let State::Active(a) = &self.state {
-            if let Some(t) = a.connection.poll_timeout() {
+            if let Some(t) = a.wire.poll_timeout() {
                 d = Some(d.map_or(t, |x: Instant| x.min(t)));
             }
         }
@@ -277,7 +274,7 @@ impl Session {
             return true;
         }
         let unsent = match &self.state {
-            State::Active(a) => a.connection.pending_transmit() > 0,
+            State::Active(a) => a.wire.pending_transmit() > 0,
             State::Raw(r) => r.pending_transmit() > 0,
             _ => false,
         };

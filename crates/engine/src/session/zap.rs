@@ -47,10 +47,7 @@ impl Session {
         let peer = a.stream.peer_address();
         match verdict {
             ZapVerdict::Wait | ZapVerdict::Abandon => Ok(()),
-            ZapVerdict::Accept(reply) => a
-                .connection
-                .handle_zap_reply(reply)
-                .map_err(Failure::Protocol),
+            ZapVerdict::Accept(reply) => a.wire.handle_zap_reply(reply),
             ZapVerdict::Refuse(reply) => {
                 log::info!(
                     "{}: ZAP refused {peer}: {} {}",
@@ -60,7 +57,7 @@ impl Session {
                 );
                 // The mechanism queues ERROR (not for 300, a temporary
                 // failure the peer is not told about); the peer must go.
-                let _ = a.connection.handle_zap_reply(reply);
+                let _ = a.wire.handle_zap_reply(reply);
                 Ok(())
             }
             ZapVerdict::Fail => {

@@ -4,15 +4,13 @@
 //! and the handshake's outcome goes to the driver.
 
 use bytes::{Bytes, BytesMut};
-use ferrozmq_zmtp::{Connection, Error as ZmtpError, Event, SocketType, Subscription};
 
 use super::stream_io::{read_once, write_queue, Flushed};
 use super::{
-    peer, Ctx, Failure, Phase, Session, State, MAX_RESERVE, READS_PER_TURN, READ_CHUNK,
-    WRITES_PER_TURN, WRITE_BATCH,
+    peer, Ctx, Failure, Inbound, Phase, Session, State, Wire, MAX_RESERVE, READS_PER_TURN,
+    READ_CHUNK, WRITES_PER_TURN, WRITE_BATCH,
 };
 use crate::link::LinkEvent;
-use crate::msg::{Msg, MsgKind};
 use crate::notify::Notify;
 use crate::transport::Stream;
 use crate::zap::ZapClient;
@@ -20,14 +18,13 @@ use crate::zap::ZapClient;
 #[derive(Debug)]
 pub(super) struct Active {
     pub(super) stream: Stream,
-    pub(super) connection: Connection,
+    /// The ZMTP connection, message by message.
+    pub(super) wire: Wire,
     pub(super) read_buf: BytesMut,
     /// The peer closed its side.
     pub(super) eof: bool,
     /// The ZAP request outstanding, if any.
     pub(super) zap: Option<ZapClient>,
-    /// A protocol error met while decoding, reported after what came before it.
-    pub(super) failed: Option<ZmtpError>,
     /// The OS may have bytes for us (edge-triggered: set by a readable event,
     /// cleared once a read drains the socket).
     pub(super) readable: bool,
@@ -42,18 +39,17 @@ pub(super) struct Active {
 impl Session {
     /// Starts ZMTP on a connected stream.
     pub(super) fn activate_zmtp(&mut self, ctx: &mut Ctx<'_>, stream: Stream) -> State {
-        let connection = match Connection::new(self.options.zmtp.clone()) {
-            Ok(c) => c,
+        let wire = match Wire::new(self.options.zmtp.clone()) {
+            Ok(w) => w,
             Err(_) => return State::Dead,
         };
         self.driver.handshake_started(ctx.now);
         let active = Box::new(Active {
             stream,
-            connection,
+            wire,
             read_buf: BytesMut::with_capacity(READ_CHUNK),
             eof: false,
             zap: None,
-            failed: None,
             readable: true,
             write_blocked: false,
             hung_up: false,
@@ -79,7 +75,7 @@ impl Session {
         let mut more = a.readable;
         loop {
             self.deliver(a)?;
-            if self.stalled.is_some() || a.eof || !more || a.failed.is_some() {
+            if self.stalled.is_some() || a.eof || !more || a.wire.has_failed() {
                 break;
             }
             if turns == READS_PER_TURN {
@@ -90,9 +86,7 @@ impl Session {
             more = read_some(a)?;
             a.readable = more;
         }
-        a.connection
-            .handle_timeout(ctx.now)
-            .map_err(Failure::from_zmtp)?;
+        a.wire.handle_timeout(ctx.now)?;
         self.write_out(a)?;
         if a.eof && self.stalled.is_none() {
             return Err(Failure::Closed);
@@ -129,72 +123,30 @@ impl Session {
                 return Ok(());
             }
         }
-        if a.failed.is_none() {
-            let mut buf = std::mem::take(&mut a.read_buf);
-            let result = a.connection.handle_read(&mut buf);
-            a.read_buf = buf;
-            // Messages decoded before a bad frame are still delivered (as
-            // libzmq does); the error ends the connection once they are.
-            a.failed = result.err();
-        }
+        let mut buf = std::mem::take(&mut a.read_buf);
+        a.wire.handle_read(&mut buf);
+        a.read_buf = buf;
         while self.stalled.is_none() {
-            let Some(event) = a.connection.poll_event() else {
+            let Some(inbound) = a.wire.poll_inbound() else {
                 break;
             };
-            match event {
-                Event::HandshakeSucceeded => self.handshake_succeeded(a),
-                Event::Frame(frame) => {
-                    if frame.more {
-                        self.partial.push(frame.body);
-                    } else if self.partial.is_empty() {
-                        let msg = self.inbound_single(frame.body);
-                        self.push_to_socket(msg);
-                    } else {
-                        let mut frames = std::mem::take(&mut self.partial);
-                        frames.push(frame.body);
-                        if let Some(msg) = Msg::from_frames(frames) {
-                            self.push_to_socket(msg);
-                        }
-                    }
-                }
-                Event::Subscription(sub) => {
-                    let msg = match sub {
-                        Subscription::Subscribe(t) => Msg::subscription(true, t),
-                        Subscription::Cancel(t) => Msg::subscription(false, t),
-                    };
-                    self.push_to_socket(msg);
-                }
-                Event::ZapRequest(request) => self.ask_zap(a, request)?,
-                _ => {}
+            match inbound {
+                Inbound::HandshakeSucceeded => self.handshake_succeeded(a),
+                Inbound::Message(msg) => self.push_to_socket(msg),
+                Inbound::ZapRequest(request) => self.ask_zap(a, request)?,
             }
         }
         if self.stalled.is_none() {
-            if let Some(e) = a.failed.take() {
-                return Err(Failure::from_zmtp(e));
+            if let Some(failure) = a.wire.take_failure() {
+                return Err(failure);
             }
         }
         Ok(())
     }
 
-    /// PUB and XPUB read 0x01/0x00 messages from old peers as subscriptions.
-    fn inbound_single(&self, body: Bytes) -> Msg {
-        let publisher = matches!(
-            self.options.zmtp.socket_type,
-            SocketType::Pub | SocketType::XPub
-        );
-        if publisher {
-            match body.first() {
-                Some(1) => return Msg::subscription(true, body.slice(1..)),
-                Some(0) => return Msg::subscription(false, body.slice(1..)),
-                _ => {}
-            }
-        }
-        Msg::single(body)
-    }
-
     fn handshake_succeeded(&mut self, a: &mut Active) {
         let mut info = self.stream_peer_info(&a.stream);
-        if let Some(peer) = a.connection.peer() {
+        if let Some(peer) = a.wire.peer() {
             peer::add_zmtp_peer(&mut info, peer, self.connect_routing_id());
         }
         log::debug!(
@@ -214,10 +166,7 @@ impl Session {
             }
             None => self.attach_new_pipe(info),
         }
-        let framing = a.connection.framing();
-        let direct_ok =
-            !a.connection.protects_frames() && framing != ferrozmq_zmtp::frame::Framing::V1;
-        if let (Some(pipe), true) = (&self.pipe, direct_ok) {
+        if let (Some(pipe), Some(framing)) = (&self.pipe, a.wire.direct_framing()) {
             pipe.direct.enable(a.stream.raw_fd(), framing);
         }
     }
@@ -229,9 +178,9 @@ impl Session {
             return self.write_batches(a);
         };
         let leftover = direct.begin_io();
-        a.connection.transmit().push_front(Bytes::from(leftover));
+        a.wire.transmit().push_front(Bytes::from(leftover));
         let result = self.write_batches(a);
-        direct.end_io(a.connection.pending_transmit() == 0);
+        direct.end_io(a.wire.pending_transmit() == 0);
         result
     }
 
@@ -246,7 +195,7 @@ impl Session {
                 return Ok(());
             }
             let more = self.pipe.as_ref().is_some_and(|p| !p.inbound.is_empty());
-            if !more || !a.connection.is_ready() {
+            if !more || !a.wire.is_ready() {
                 return Ok(());
             }
         }
@@ -256,37 +205,17 @@ impl Session {
 
     /// Encodes messages from the socket until the batch is big enough.
     fn fill_transmit(&mut self, a: &mut Active) -> Result<(), Failure> {
-        if !a.connection.is_ready() {
+        if !a.wire.is_ready() {
             return Ok(());
         }
         let Some(pipe) = &self.pipe else {
             return Ok(());
         };
-        while a.connection.transmit().len() < WRITE_BATCH {
+        while a.wire.transmit().len() < WRITE_BATCH {
             let Some(msg) = pipe.inbound.pop() else {
                 break;
             };
-            match msg.kind() {
-                MsgKind::Data => {
-                    let n = msg.len();
-                    for (i, frame) in msg.into_frames().enumerate() {
-                        a.connection
-                            .send_frame(frame, i + 1 < n)
-                            .map_err(Failure::Protocol)?;
-                    }
-                }
-                MsgKind::Subscribe | MsgKind::Cancel => {
-                    let topic = msg.first().clone();
-                    let sub = if msg.kind() == MsgKind::Subscribe {
-                        Subscription::Subscribe(topic)
-                    } else {
-                        Subscription::Cancel(topic)
-                    };
-                    a.connection
-                        .send_subscription(&sub)
-                        .map_err(Failure::Protocol)?;
-                }
-            }
+            a.wire.send(msg)?;
         }
         Ok(())
     }
@@ -304,15 +233,13 @@ impl Session {
         let _ = flush(&mut a);
         let _ = ctx.registry.deregister(&mut a.stream);
         a.stream.shutdown();
-        let handshaking = !a.connection.is_ready();
         let peer = a.stream.peer_address();
-        if handshaking && self.driver.phase() != Phase::Refused {
+        if self.driver.is_handshaking() {
             log::info!("{}: handshake with {peer} failed: {failure}", self.endpoint);
         } else {
             log::debug!("{}: connection to {peer} lost: {failure}", self.endpoint);
         }
-        let retry = self.driver.lost(&failure, handshaking, a.stream.raw_fd());
-        self.partial.clear();
+        let retry = self.driver.lost(&failure, a.stream.raw_fd());
         self.stalled = None;
         if !retry {
             return self.end();
@@ -327,7 +254,7 @@ impl Session {
 fn read_some(a: &mut Active) -> Result<bool, Failure> {
     // A large frame in progress gets its whole body reserved at once (up to a
     // cap, so an announced size costs nothing until the bytes come).
-    let body = a.connection.read_hint(&a.read_buf).min(MAX_RESERVE);
+    let body = a.wire.read_hint(&a.read_buf).min(MAX_RESERVE);
     let want = body.max(READ_CHUNK / 4);
     if a.read_buf.capacity() - a.read_buf.len() < want {
         a.read_buf.reserve(want.max(READ_CHUNK));
@@ -337,5 +264,5 @@ fn read_some(a: &mut Active) -> Result<bool, Failure> {
 
 /// Writes as much of the transmit queue as the socket takes.
 fn flush(a: &mut Active) -> Result<Flushed, Failure> {
-    write_queue(a.stream.raw_fd(), a.connection.transmit())
+    write_queue(a.stream.raw_fd(), a.wire.transmit())
 }

@@ -92,12 +92,13 @@ impl Driver {
         ZapVerdict::Fail
     }
 
-    /// The ZMTP connection on `fd` ended with `failure`; `handshaking` if
-    /// its handshake had not completed. Reports it and returns whether a
-    /// connecter may try again (a protocol fault ends the session).
-    pub(crate) fn lost(&mut self, failure: &Failure, handshaking: bool, fd: RawFd) -> bool {
-        // A refused peer's leaving reports nothing more.
-        if handshaking && self.phase != Phase::Refused {
+    /// The ZMTP connection on `fd` ended with `failure`. Reports it and
+    /// returns whether a connecter may try again (a protocol fault ends the
+    /// session). As libzmq's stream engine, only a loss while the handshake
+    /// runs is a failed handshake: after it (a heartbeat timeout, a reset),
+    /// and for a refused peer leaving, only the disconnection is reported.
+    pub(crate) fn lost(&mut self, failure: &Failure, fd: RawFd) -> bool {
+        if self.phase == Phase::Handshaking {
             if let Some(why) = failure.handshake_failure() {
                 self.emit(SocketEvent::HandshakeFailed(why));
             }
@@ -106,6 +107,11 @@ impl Driver {
         self.phase = Phase::Idle;
         self.handshake_deadline = None;
         !failure.is_final()
+    }
+
+    /// Whether the handshake is still running (not done, not refused).
+    pub(crate) fn is_handshaking(&self) -> bool {
+        self.phase == Phase::Handshaking
     }
 
     /// A raw (STREAM) connection on `fd` ended. libzmq's raw engine has no

@@ -28,6 +28,9 @@ mod handshake;
 mod linger;
 #[cfg(test)]
 mod tests;
+mod wire;
+#[cfg(test)]
+mod wire_tests;
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -42,6 +45,7 @@ use crate::options::SessionOptions;
 pub(crate) use failure::Failure;
 pub(crate) use handshake::ZapVerdict;
 pub(crate) use linger::SocketState;
+pub(crate) use wire::{Inbound, Wire};
 
 /// Where a session's connection stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -120,7 +120,7 @@ fn reconnects_with_backoff_up_to_reconnect_ivl_max() {
     d.connect_done();
     d.handshake_started(now);
     assert!(!d.handshake_succeeded());
-    assert!(d.lost(&Failure::Closed, false, FD));
+    assert!(d.lost(&Failure::Closed, FD));
     assert!(d.schedule_reconnect(now, false));
     assert_eq!(
         events(&mut d).pop(),
@@ -200,7 +200,7 @@ fn a_handshake_runs_out_at_handshake_ivl() {
     assert_eq!(d.poll_timeout(), Some(t0 + ms(1000)));
     assert!(!d.handshake_expired(t0 + ms(999)));
     assert!(d.handshake_expired(t0 + ms(1000)));
-    assert!(d.lost(&Failure::Timeout, true, FD));
+    assert!(d.lost(&Failure::Timeout, FD));
     assert_eq!(
         events(&mut d),
         [
@@ -219,7 +219,7 @@ fn a_heartbeat_timeout_is_a_lost_link_that_is_retried() {
     assert_eq!(events(&mut d), [SocketEvent::HandshakeSucceeded]);
     assert_eq!(d.poll_timeout(), None, "the handshake timer is off");
     let failure = Failure::from_zmtp(ZmtpError::HeartbeatTimeout);
-    assert!(d.lost(&failure, false, FD), "a timeout is retried");
+    assert!(d.lost(&failure, FD), "a timeout is retried");
     assert_eq!(events(&mut d), [SocketEvent::Disconnected(FD)]);
     assert!(d.schedule_reconnect(t0 + ms(5), false));
     assert_eq!(d.poll_timeout(), Some(t0 + ms(105)));
@@ -230,7 +230,7 @@ fn a_second_handshake_is_a_reconnection() {
     let t0 = Instant::now();
     let mut d = handshaking(t0);
     assert!(!d.handshake_succeeded());
-    assert!(d.lost(&Failure::Closed, false, FD));
+    assert!(d.lost(&Failure::Closed, FD));
     d.handshake_started(t0);
     assert!(d.handshake_succeeded());
 }
@@ -251,7 +251,7 @@ fn zap_denial_refuses_and_waits_for_the_peer_to_go() {
         [SocketEvent::HandshakeFailed(HandshakeFailure::Auth(400))]
     );
     // The refused peer leaving reports only the disconnection.
-    assert!(d.lost(&Failure::Closed, true, FD));
+    assert!(d.lost(&Failure::Closed, FD));
     assert_eq!(events(&mut d), [SocketEvent::Disconnected(FD)]);
 
     let mut temporary = handshaking(t0);
@@ -285,7 +285,7 @@ fn zap_acceptance_malformed_replies_and_absent_handlers() {
             0x2000_0001
         ))]
     );
-    assert!(!d.lost(&Failure::Reported, true, FD), "not retried");
+    assert!(!d.lost(&Failure::Reported, FD), "not retried");
     assert_eq!(events(&mut d), [SocketEvent::Disconnected(FD)]);
 
     let mut plain = handshaking(t0);
@@ -334,7 +334,7 @@ fn each_way_of_losing_a_handshake_reports_as_libzmq() {
     ];
     for (failure, reported, retried) in cases {
         let mut d = handshaking(t0);
-        assert_eq!(d.lost(&failure, true, FD), retried, "{failure:?}");
+        assert_eq!(d.lost(&failure, FD), retried, "{failure:?}");
         let mut expected: Vec<_> = reported
             .into_iter()
             .map(SocketEvent::HandshakeFailed)
@@ -346,7 +346,7 @@ fn each_way_of_losing_a_handshake_reports_as_libzmq() {
     let mut d = handshaking(t0);
     d.handshake_succeeded();
     events(&mut d);
-    assert!(d.lost(&Failure::Io(libc::ECONNRESET), false, FD));
+    assert!(d.lost(&Failure::Io(libc::ECONNRESET), FD));
     assert_eq!(events(&mut d), [SocketEvent::Disconnected(FD)]);
 }
 
