@@ -302,7 +302,7 @@ impl Socket {
         let mut frames: Vec<Message> = Vec::new();
         self.run_flags(py, flags, |s, flags| {
             // After EAGAIN or EINTR, carry on with the frames still to come.
-            while frames.last().map_or(true, Message::more) {
+            while frames.last().is_none_or(Message::more) {
                 frames.push(s.recv(flags)?);
             }
             Ok(())

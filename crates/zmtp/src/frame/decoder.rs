@@ -216,7 +216,7 @@ mod tests {
     fn short_long_and_command_frames() {
         let mut bytes = vec![0x01, 3, b'a', b'b', b'c', 0x00, 0];
         bytes.extend_from_slice(&[0x02, 0, 0, 0, 0, 0, 0, 1, 0]);
-        bytes.extend(std::iter::repeat(7u8).take(256));
+        bytes.extend(std::iter::repeat_n(7u8, 256));
         bytes.extend_from_slice(&[0x04, 2, 1, b'x']);
         for one in [false, true] {
             let frames = decode_all(Framing::V3, &bytes, one);
