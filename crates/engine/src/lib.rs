@@ -14,6 +14,14 @@
 //!     └──── inproc: Pipe straight to another Socket
 //! ```
 //!
+//! A session's lifecycle (reconnect backoff, connect, handshake and linger
+//! timers, ZAP verdicts, monitor events) is a sans-IO state machine, the
+//! session driver, fed what happened and `now` and tested on a fake clock;
+//! the mio session around it only does the I/O. Host names resolve on
+//! resolver threads, never on an I/O thread. The engine logs through the
+//! `log` facade, silent unless the application installs a logger.
+//! `ARCHITECTURE.md` at the repository root maps the whole path.
+//!
 //! It does **not** know socket patterns: routing, fair-queueing and
 //! subscriptions live in the `ferrozmq` crate, which owns the socket side of
 //! every pipe.
