@@ -210,6 +210,10 @@ impl Session {
 
     /// Runs the session; returns false when it is finished.
     pub(crate) fn drive(&mut self, ctx: &mut Ctx<'_>) -> bool {
+        #[cfg(test)]
+        if self.endpoint.starts_with(PANIC_HOST) {
+            panic!("a session bug, injected by a test");
+        }
         self.wake.clear();
         if !self.started {
             self.start(ctx);
@@ -392,3 +396,8 @@ impl Session {
         State::Dead
     }
 }
+
+/// Sessions for this host panic on their first turn (tests of the reactor's
+/// panic containment).
+#[cfg(test)]
+pub(crate) const PANIC_HOST: &str = "tcp://panic.invalid:";
