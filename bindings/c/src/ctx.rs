@@ -4,7 +4,6 @@ use std::os::raw::{c_int, c_void};
 
 use ferrozmq::{Context, ContextOption, Error};
 
-use crate::consts::*;
 use crate::guard::{self, Result};
 
 /// What a context handle (`void *`) points to.
@@ -59,11 +58,7 @@ pub unsafe extern "C" fn zmq_ctx_set(context: *mut c_void, option: c_int, value:
         // SAFETY: the caller passes a live context handle (checked by tag).
         let handle = unsafe { ctx(context)? };
         // ZMQ_THREAD_PRIORITY shares its number with ZMQ_SOCKET_LIMIT, which is only read.
-        let option = if option == ZMQ_THREAD_PRIORITY {
-            ContextOption::ThreadPriority
-        } else {
-            context_option(option)?
-        };
+        let option = ContextOption::from_raw(option, true).ok_or(Error::Invalid)?;
         handle.context.set(option, value)?;
         Ok(0)
     })
@@ -78,7 +73,9 @@ pub unsafe extern "C" fn zmq_ctx_get(context: *mut c_void, option: c_int) -> c_i
     guard::int(|| {
         // SAFETY: the caller passes a live context handle (checked by tag).
         let handle = unsafe { ctx(context)? };
-        handle.context.get(context_option(option)?)
+        handle
+            .context
+            .get(ContextOption::from_raw(option, false).ok_or(Error::Invalid)?)
     })
 }
 
@@ -144,23 +141,6 @@ fn new_handle() -> *mut c_void {
         context: Context::new(),
     }))
     .cast()
-}
-
-fn context_option(option: c_int) -> Result<ContextOption> {
-    Ok(match option {
-        ZMQ_IO_THREADS => ContextOption::IoThreads,
-        ZMQ_MAX_SOCKETS => ContextOption::MaxSockets,
-        ZMQ_SOCKET_LIMIT => ContextOption::SocketLimit,
-        ZMQ_MAX_MSGSZ => ContextOption::MaxMsgSize,
-        ZMQ_MSG_T_SIZE => ContextOption::MsgTSize,
-        ZMQ_BLOCKY => ContextOption::Blocky,
-        ZMQ_IPV6 => ContextOption::Ipv6,
-        ZMQ_THREAD_SCHED_POLICY => ContextOption::ThreadSchedPolicy,
-        ZMQ_THREAD_AFFINITY_CPU_ADD => ContextOption::ThreadAffinityCpuAdd,
-        ZMQ_THREAD_AFFINITY_CPU_REMOVE => ContextOption::ThreadAffinityCpuRemove,
-        ZMQ_THREAD_NAME_PREFIX => ContextOption::ThreadNamePrefix,
-        _ => return Err(Error::Invalid),
-    })
 }
 
 const CTX_TAG: u32 = 0xabad_cafe;

@@ -1,16 +1,15 @@
 //! `zmq_setsockopt` and `zmq_getsockopt`: raw option bytes in and out, with
-//! libzmq's size rules.
+//! libzmq's size rules. The option table in ferrozmq (`SocketOption`)
+//! supplies the numbers, each value's encoding (`kind`) and which options
+//! libzmq clears only with `(NULL, 0)`; the one alias it lacks,
+//! ZMQ_IPV4ONLY, is handled here.
 
 use std::os::raw::{c_int, c_void};
 use std::ptr;
 
-use ferrozmq::{Error, OptionValue, SocketOption};
+use ferrozmq::{Error, OptionKind, OptionValue, SocketOption};
 
-use crate::consts::{
-    ZMQ_BINDTODEVICE, ZMQ_CURVE_PUBLICKEY, ZMQ_CURVE_SECRETKEY, ZMQ_CURVE_SERVERKEY,
-    ZMQ_IPC_FILTER_GID, ZMQ_IPC_FILTER_PID, ZMQ_IPC_FILTER_UID, ZMQ_IPV4ONLY, ZMQ_IPV6,
-    ZMQ_SOCKS_PROXY, ZMQ_TCP_ACCEPT_FILTER,
-};
+use crate::consts::{ZMQ_IPV4ONLY, ZMQ_IPV6};
 use crate::guard::{self, Result};
 use crate::socket::{bytes, socket};
 
@@ -28,7 +27,9 @@ pub unsafe extern "C" fn zmq_setsockopt(
     guard::int(|| {
         // SAFETY: per this function's contract.
         let (socket, value) = unsafe { (socket(s)?, bytes(optval, optvallen)?) };
-        if optvallen == 0 && !optval.is_null() && CLEARED_BY_NULL_ONLY.contains(&option) {
+        let cleared_by_null_only =
+            SocketOption::from_raw(option).is_some_and(SocketOption::cleared_by_null_only);
+        if optvallen == 0 && !optval.is_null() && cleared_by_null_only {
             // libzmq clears these with (NULL, 0) only; an empty buffer is EINVAL.
             return Err(Error::Invalid);
         }
@@ -66,18 +67,22 @@ pub unsafe extern "C" fn zmq_getsockopt(
         if optvallen.is_null() {
             return Err(Error::Fault);
         }
-        let value = if option == ZMQ_IPV4ONLY {
-            match socket.option(SocketOption::Ipv6)? {
+        let (option, value) = if option == ZMQ_IPV4ONLY {
+            let value = match socket.option(SocketOption::Ipv6)? {
                 OptionValue::Int(v) => OptionValue::Int(i32::from(v == 0)),
                 other => other,
-            }
+            };
+            (SocketOption::Ipv6, value)
         } else {
-            socket.option(SocketOption::from_raw(option).ok_or(Error::Invalid)?)?
+            let option = SocketOption::from_raw(option).ok_or(Error::Invalid)?;
+            (option, socket.option(option)?)
         };
         // SAFETY: optvallen is valid per the contract (checked non-NULL).
         let room = unsafe { *optvallen };
         let encoded: Vec<u8> = match value {
-            OptionValue::Bytes(key) if is_curve_key(option) => curve_key_for(key, room)?,
+            OptionValue::Bytes(key) if option.kind() == OptionKind::CurveKey => {
+                curve_key_for(key, room)?
+            }
             OptionValue::Int(v) => v.to_ne_bytes().to_vec(),
             OptionValue::Int64(v) => v.to_ne_bytes().to_vec(),
             OptionValue::Bytes(b) => b,
@@ -115,26 +120,9 @@ pub unsafe extern "C" fn zmq_getsockopt(
     })
 }
 
-/// Options whose "clear" is (NULL, 0), as libzmq's strict string and set options.
-const CLEARED_BY_NULL_ONLY: [c_int; 6] = [
-    ZMQ_SOCKS_PROXY,
-    ZMQ_TCP_ACCEPT_FILTER,
-    ZMQ_IPC_FILTER_PID,
-    ZMQ_IPC_FILTER_UID,
-    ZMQ_IPC_FILTER_GID,
-    ZMQ_BINDTODEVICE,
-];
-
 fn int(value: &[u8]) -> Result<i32> {
     let raw: [u8; 4] = value.try_into().map_err(|_| Error::Invalid)?;
     Ok(i32::from_ne_bytes(raw))
-}
-
-fn is_curve_key(option: c_int) -> bool {
-    matches!(
-        option,
-        ZMQ_CURVE_PUBLICKEY | ZMQ_CURVE_SECRETKEY | ZMQ_CURVE_SERVERKEY
-    )
 }
 
 /// A CURVE key read back as libzmq does: 32 raw octets into a 32-octet
@@ -150,5 +138,48 @@ fn curve_key_for(key: Vec<u8>, room: usize) -> Result<Vec<u8>> {
             Ok(text)
         }
         _ => Err(Error::Invalid),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ferrozmq::{ContextOption, Mechanism, SocketOption, SocketType};
+
+    const CONSTS: &str = include_str!("consts.rs");
+
+    /// The value of `pub const ZMQ_<name>: c_int = <n>;` in consts.rs
+    /// (which tests/check_constants.py compares with libzmq's zmq.h).
+    fn header_value(name: &str) -> Option<i32> {
+        let prefix = format!("pub const ZMQ_{name}: c_int = ");
+        let line = CONSTS.lines().find(|l| l.starts_with(&prefix))?;
+        line.get(prefix.len()..)?.trim_end_matches(';').parse().ok()
+    }
+
+    #[test]
+    fn the_tables_match_zmq_h() {
+        for &option in SocketOption::ALL {
+            assert_eq!(
+                header_value(option.name()),
+                Some(option.raw()),
+                "{option:?}"
+            );
+        }
+        for &option in ContextOption::ALL {
+            assert_eq!(
+                header_value(option.name()),
+                Some(option.raw()),
+                "{option:?}"
+            );
+        }
+        for (name, mechanism) in [
+            ("NULL", Mechanism::Null),
+            ("PLAIN", Mechanism::Plain),
+            ("CURVE", Mechanism::Curve),
+        ] {
+            assert_eq!(header_value(name), Some(mechanism.raw()), "{name}");
+        }
+        for t in SocketType::ALL {
+            assert_eq!(header_value(t.name()), Some(i32::from(t.number())), "{t:?}");
+        }
     }
 }

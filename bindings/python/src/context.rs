@@ -48,36 +48,19 @@ impl Context {
 
     /// Sets a context option (`zmq_ctx_set`), by libzmq's number.
     fn set(&self, py: Python<'_>, option: i32, value: i32) -> PyResult<()> {
-        let option = check(py, context_option(option, true))?;
+        let option = check(
+            py,
+            ContextOption::from_raw(option, true).ok_or(Error::Invalid),
+        )?;
         check(py, self.inner.set(option, value))
     }
 
     /// Reads a context option (`zmq_ctx_get`), by libzmq's number.
     fn get(&self, py: Python<'_>, option: i32) -> PyResult<i32> {
-        let option = check(py, context_option(option, false))?;
+        let option = check(
+            py,
+            ContextOption::from_raw(option, false).ok_or(Error::Invalid),
+        )?;
         check(py, self.inner.get(option))
     }
-}
-
-/// libzmq's context option numbers. ZMQ_THREAD_PRIORITY and
-/// ZMQ_SOCKET_LIMIT share 3: set means the one, get the other.
-///
-/// The same table is in bindings/c/src/ctx.rs; ferrozmq has no
-/// `ContextOption::from_raw` yet.
-fn context_option(n: i32, for_set: bool) -> Result<ContextOption, Error> {
-    Ok(match n {
-        1 => ContextOption::IoThreads,
-        2 => ContextOption::MaxSockets,
-        3 if for_set => ContextOption::ThreadPriority,
-        3 => ContextOption::SocketLimit,
-        4 => ContextOption::ThreadSchedPolicy,
-        5 => ContextOption::MaxMsgSize,
-        6 => ContextOption::MsgTSize,
-        7 => ContextOption::ThreadAffinityCpuAdd,
-        8 => ContextOption::ThreadAffinityCpuRemove,
-        9 => ContextOption::ThreadNamePrefix,
-        42 => ContextOption::Ipv6,
-        70 => ContextOption::Blocky,
-        _ => return Err(Error::Invalid),
-    })
 }

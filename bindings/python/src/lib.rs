@@ -9,6 +9,7 @@ mod context;
 mod curve;
 mod error;
 mod frame;
+mod options;
 mod poll;
 mod proxy;
 mod socket;
@@ -28,6 +29,8 @@ fn _ferrozmq(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(error::strerror, m)?)?;
     m.add_function(wrap_pyfunction!(curve::curve_keypair, m)?)?;
     m.add_function(wrap_pyfunction!(curve::curve_public, m)?)?;
+    m.add_function(wrap_pyfunction!(options::socket_option_table, m)?)?;
+    m.add_function(wrap_pyfunction!(options::context_option_table, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

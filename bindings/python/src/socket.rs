@@ -7,7 +7,7 @@
 use std::sync::{Mutex, MutexGuard};
 
 use bytes::Bytes;
-use ferrozmq::{Error, Message, OptionValue, SocketOption, SocketType};
+use ferrozmq::{Error, Message, OptionKind, OptionValue, SocketOption, SocketType};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::GILOnceCell;
@@ -332,9 +332,9 @@ impl Socket {
         };
         self.run(py, |s| {
             let opt = SocketOption::from_raw(option).ok_or(Error::Invalid)?;
-            // The option's current value tells its width (int or int64).
-            let raw = match s.option(opt) {
-                Ok(OptionValue::Int64(_)) => v.to_ne_bytes().to_vec(),
+            // The option table tells the width (int or int64).
+            let raw = match opt.kind() {
+                OptionKind::Int64 => v.to_ne_bytes().to_vec(),
                 _ => i32::try_from(v)
                     .map_err(|_| Error::Invalid)?
                     .to_ne_bytes()

@@ -10,36 +10,9 @@ use ferrozmq_zmtp::SocketType;
 use crate::error::{Error, Result};
 use crate::socket::Socket;
 
-/// Context options, named as libzmq's `ZMQ_*` context options.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ContextOption {
-    /// ZMQ_IO_THREADS: I/O threads (set before the first socket).
-    IoThreads,
-    /// ZMQ_MAX_SOCKETS: largest number of open sockets.
-    MaxSockets,
-    /// ZMQ_SOCKET_LIMIT: the hard limit on ZMQ_MAX_SOCKETS (read-only).
-    SocketLimit,
-    /// ZMQ_MAX_MSGSZ: largest message size (read-only here).
-    MaxMsgSize,
-    /// ZMQ_MSG_T_SIZE: size of zmq_msg_t (read-only).
-    MsgTSize,
-    /// ZMQ_BLOCKY: whether term waits for lingering sockets.
-    Blocky,
-    /// ZMQ_IPV6: default IPv6 for new sockets.
-    Ipv6,
-    /// ZMQ_THREAD_SCHED_POLICY: scheduling policy of I/O threads started later.
-    ThreadSchedPolicy,
-    /// ZMQ_THREAD_AFFINITY_CPU_ADD: let I/O threads started later run on this CPU.
-    ThreadAffinityCpuAdd,
-    /// ZMQ_THREAD_AFFINITY_CPU_REMOVE: take a CPU added before off the list.
-    ThreadAffinityCpuRemove,
-    /// ZMQ_THREAD_NAME_PREFIX: a number put before I/O thread names.
-    ThreadNamePrefix,
-    /// ZMQ_THREAD_PRIORITY (the same number as ZMQ_SOCKET_LIMIT, which is
-    /// only read): priority of I/O threads started later.
-    ThreadPriority,
-}
+mod options;
+
+pub use options::ContextOption;
 
 /// A ZeroMQ context. Cheap to clone; all clones are the same context.
 #[derive(Clone)]

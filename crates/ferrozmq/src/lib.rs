@@ -47,5 +47,6 @@ pub use message::Message;
 pub use poller::{poll, PollItem, POLLERR};
 pub use proxy::{proxy, proxy_single, proxy_steerable};
 pub use socket::{
-    OptionValue, Socket, SocketOption, DONTWAIT, EVENT_ALL, POLLIN, POLLOUT, SNDMORE,
+    Mechanism, OptionKind, OptionValue, Socket, SocketOption, TakesEffect, DONTWAIT, EVENT_ALL,
+    POLLIN, POLLOUT, SNDMORE,
 };

@@ -17,7 +17,7 @@ use std::net::TcpStream;
 use std::os::unix::net::UnixStream;
 use std::time::{Duration, Instant};
 
-use ferrozmq::{Context, Socket, SocketOption, SocketType, SNDMORE};
+use ferrozmq::{Context, Socket, SocketType, SNDMORE};
 
 /// Held by each test: they count and limit the process's descriptors.
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -359,8 +359,8 @@ fn set_nofile_limit(soft: u64, hard: u64) {
 
 fn socket(ctx: &Context, t: SocketType) -> Socket {
     let mut s = ctx.socket(t).unwrap();
-    s.set_option(SocketOption::RcvTimeo, 5000).unwrap();
-    s.set_option(SocketOption::SndTimeo, 5000).unwrap();
+    s.set_rcvtimeo(Some(Duration::from_millis(5000))).unwrap();
+    s.set_sndtimeo(Some(Duration::from_millis(5000))).unwrap();
     s
 }
 

@@ -3,97 +3,77 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// A ZeroMQ socket type, as announced in the READY command's `Socket-Type`.
-///
-/// The numeric values are libzmq's (`ZMQ_PAIR` = 0 … `ZMQ_STREAM` = 11), which
-/// ZMTP 2.0 also sends in its greeting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SocketType {
+/// Declares [`SocketType`] once: each type with libzmq's number and the
+/// name sent on the wire.
+macro_rules! socket_types {
+    ($( $(#[doc = $doc:literal])* $v:ident = $n:literal, $name:literal; )*) => {
+        /// A ZeroMQ socket type, as announced in the READY command's `Socket-Type`.
+        ///
+        /// The numeric values are libzmq's (`ZMQ_PAIR` = 0 … `ZMQ_STREAM` = 11), which
+        /// ZMTP 2.0 also sends in its greeting.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum SocketType {
+            $( $(#[doc = $doc])* $v, )*
+        }
+
+        impl SocketType {
+            /// Every socket type, in libzmq's numeric order.
+            pub const ALL: [SocketType; [$($n),*].len()] = [ $( SocketType::$v, )* ];
+
+            /// The name sent in `Socket-Type` metadata (upper case, as libzmq sends it).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $( SocketType::$v => $name, )*
+                }
+            }
+
+            /// libzmq's numeric value (`ZMQ_PAIR` = 0 …).
+            pub fn number(self) -> u8 {
+                match self {
+                    $( SocketType::$v => $n, )*
+                }
+            }
+
+            /// The socket type with libzmq's numeric value `n`, if there is one.
+            pub fn from_number(n: u8) -> Option<SocketType> {
+                match n {
+                    $( $n => Some(SocketType::$v), )*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+socket_types! {
     /// Exclusive pair.
-    Pair,
+    Pair = 0, "PAIR";
     /// Publisher.
-    Pub,
+    Pub = 1, "PUB";
     /// Subscriber.
-    Sub,
+    Sub = 2, "SUB";
     /// Requester.
-    Req,
+    Req = 3, "REQ";
     /// Replier.
-    Rep,
+    Rep = 4, "REP";
     /// Asynchronous requester.
-    Dealer,
+    Dealer = 5, "DEALER";
     /// Asynchronous replier with routing ids.
-    Router,
+    Router = 6, "ROUTER";
     /// Pipeline receiver.
-    Pull,
+    Pull = 7, "PULL";
     /// Pipeline sender.
-    Push,
+    Push = 8, "PUSH";
     /// Publisher that sees subscriptions.
-    XPub,
+    XPub = 9, "XPUB";
     /// Subscriber that sends subscriptions as messages.
-    XSub,
+    XSub = 10, "XSUB";
     /// Raw TCP (never on ZMTP).
-    Stream,
+    Stream = 11, "STREAM";
 }
 
 impl SocketType {
-    /// Every socket type, in libzmq's numeric order.
-    pub const ALL: [SocketType; 12] = [
-        SocketType::Pair,
-        SocketType::Pub,
-        SocketType::Sub,
-        SocketType::Req,
-        SocketType::Rep,
-        SocketType::Dealer,
-        SocketType::Router,
-        SocketType::Pull,
-        SocketType::Push,
-        SocketType::XPub,
-        SocketType::XSub,
-        SocketType::Stream,
-    ];
-
-    /// The name sent in `Socket-Type` metadata (upper case, as libzmq sends it).
-    pub fn name(self) -> &'static str {
-        match self {
-            SocketType::Pair => "PAIR",
-            SocketType::Pub => "PUB",
-            SocketType::Sub => "SUB",
-            SocketType::Req => "REQ",
-            SocketType::Rep => "REP",
-            SocketType::Dealer => "DEALER",
-            SocketType::Router => "ROUTER",
-            SocketType::Pull => "PULL",
-            SocketType::Push => "PUSH",
-            SocketType::XPub => "XPUB",
-            SocketType::XSub => "XSUB",
-            SocketType::Stream => "STREAM",
-        }
-    }
-
-    /// libzmq's numeric value (`ZMQ_PAIR` = 0 …).
-    pub fn number(self) -> u8 {
-        match self {
-            SocketType::Pair => 0,
-            SocketType::Pub => 1,
-            SocketType::Sub => 2,
-            SocketType::Req => 3,
-            SocketType::Rep => 4,
-            SocketType::Dealer => 5,
-            SocketType::Router => 6,
-            SocketType::Pull => 7,
-            SocketType::Push => 8,
-            SocketType::XPub => 9,
-            SocketType::XSub => 10,
-            SocketType::Stream => 11,
-        }
-    }
-
-    /// The socket type with libzmq's numeric value `n`, if there is one.
-    pub fn from_number(n: u8) -> Option<SocketType> {
-        SocketType::ALL.iter().copied().find(|t| t.number() == n)
-    }
-
     /// Whether a peer of type `peer` may talk to us (RFC 23's table).
     pub fn is_compatible_with(self, peer: SocketType) -> bool {
         use SocketType::*;

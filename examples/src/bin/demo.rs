@@ -4,7 +4,7 @@
 use std::thread;
 use std::time::{Duration, Instant};
 
-use ferrozmq::{Context, SocketOption, SocketType};
+use ferrozmq::{Context, SocketType};
 
 fn main() -> Result<(), ferrozmq::Error> {
     let ctx = Context::new();
@@ -49,7 +49,7 @@ fn pub_sub(ctx: &Context) -> Result<(), ferrozmq::Error> {
     let endpoint = publisher.last_endpoint().to_owned();
     println!("publisher: bound PUB to {endpoint}");
     let mut subscriber = ctx.socket(SocketType::Sub)?;
-    subscriber.set_option(SocketOption::RcvTimeo, 2000)?;
+    subscriber.set_rcvtimeo(Some(Duration::from_secs(2)))?;
     subscriber.subscribe("weather")?;
     subscriber.connect(&endpoint)?;
     println!("subscriber: subscribed to \"weather\"");
@@ -81,7 +81,7 @@ fn pipeline(ctx: &Context) -> Result<(), ferrozmq::Error> {
         let (vent, sink) = (vent_endpoint.clone(), sink_endpoint.clone());
         workers.push(thread::spawn(move || -> Result<(), ferrozmq::Error> {
             let mut tasks = ctx.socket(SocketType::Pull)?;
-            tasks.set_option(SocketOption::RcvTimeo, 1000)?;
+            tasks.set_rcvtimeo(Some(Duration::from_secs(1)))?;
             tasks.connect(&vent)?;
             let mut results = ctx.socket(SocketType::Push)?;
             results.connect(&sink)?;

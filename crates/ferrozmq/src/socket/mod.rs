@@ -3,7 +3,6 @@
 mod curve;
 mod monitor;
 mod options;
-mod transport_options;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -18,7 +17,7 @@ use ferrozmq_zmtp::SocketType;
 
 pub use monitor::EVENT_ALL;
 pub(crate) use options::Options;
-pub use options::{OptionValue, SocketOption};
+pub use options::{Mechanism, OptionKind, OptionValue, SocketOption, TakesEffect};
 
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -356,7 +355,8 @@ impl Socket {
         String::from_utf8(bytes.to_vec()).map_err(|_| Error::Invalid)
     }
 
-    /// Sets an option from raw bytes, as `zmq_setsockopt` does.
+    /// Sets an option from raw bytes by libzmq's number, as `zmq_setsockopt`
+    /// does: the raw path the bindings take (from Rust, use the typed setters).
     pub fn set_option_raw(&mut self, option: i32, value: &[u8]) -> Result<()> {
         self.check_open()?;
         let option = SocketOption::from_raw(option).ok_or(Error::Invalid)?;
@@ -387,13 +387,15 @@ impl Socket {
         }
     }
 
-    /// Sets an integer option.
+    /// Sets an integer option by libzmq's number: the raw path the
+    /// bindings take. From Rust, prefer the typed setters (`set_sndhwm`,
+    /// `set_linger`, ...). Options whose value is not an integer fail with
+    /// [`Error::Invalid`].
     pub fn set_option(&mut self, option: SocketOption, value: i32) -> Result<()> {
-        match option {
-            SocketOption::Affinity | SocketOption::MaxMsgSize => {
-                self.set_option_raw(option.raw(), &i64::from(value).to_ne_bytes())
-            }
-            _ => self.set_option_raw(option.raw(), &value.to_ne_bytes()),
+        match option.kind() {
+            OptionKind::Int64 => self.set_option_raw(option.raw(), &i64::from(value).to_ne_bytes()),
+            OptionKind::Int => self.set_option_raw(option.raw(), &value.to_ne_bytes()),
+            _ => Err(Error::Invalid),
         }
     }
 
@@ -407,12 +409,13 @@ impl Socket {
         self.set_option_raw(SocketOption::Unsubscribe.raw(), prefix.as_ref())
     }
 
-    /// Sets a binary option (routing ids, subscriptions, credentials).
+    /// Sets an option from raw bytes (raw path; from Rust, use the typed setters).
     pub fn set_option_bytes(&mut self, option: SocketOption, value: &[u8]) -> Result<()> {
         self.set_option_raw(option.raw(), value)
     }
 
-    /// Reads an option, as `zmq_getsockopt` does.
+    /// Reads an option, as `zmq_getsockopt` does (raw path; from Rust, use
+    /// the typed getters such as `sndhwm()`).
     pub fn option(&mut self, option: SocketOption) -> Result<OptionValue> {
         self.check_open()?;
         match option {
@@ -428,7 +431,7 @@ impl Socket {
         }
     }
 
-    /// Reads an integer option.
+    /// Reads an integer option (raw path; from Rust, use the typed getters).
     pub fn option_int(&mut self, option: SocketOption) -> Result<i64> {
         match self.option(option)? {
             OptionValue::Int(v) => Ok(i64::from(v)),

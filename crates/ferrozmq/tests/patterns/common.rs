@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use ferrozmq::{Context, Socket, SocketOption, SocketType};
+use ferrozmq::{Context, Socket, SocketType};
 
 /// The transports every pattern test runs over.
 pub(crate) const TRANSPORTS: [&str; 3] = ["inproc", "tcp", "ipc"];
@@ -20,9 +20,9 @@ pub(crate) fn endpoint(transport: &str) -> String {
 /// A socket with a receive timeout so a broken test fails instead of hanging.
 pub(crate) fn socket(ctx: &Context, t: SocketType) -> Socket {
     let mut s = ctx.socket(t).unwrap();
-    s.set_option(SocketOption::RcvTimeo, 5000).unwrap();
-    s.set_option(SocketOption::SndTimeo, 5000).unwrap();
-    s.set_option(SocketOption::Linger, 1000).unwrap();
+    s.set_rcvtimeo(Some(Duration::from_millis(5000))).unwrap();
+    s.set_sndtimeo(Some(Duration::from_millis(5000))).unwrap();
+    s.set_linger(Some(Duration::from_millis(1000))).unwrap();
     s
 }
 
@@ -61,7 +61,9 @@ pub(crate) fn start_zap(
 ) -> std::thread::JoinHandle<usize> {
     let mut handler = ctx.socket(SocketType::Rep).unwrap();
     handler.bind("inproc://zeromq.zap.01").unwrap();
-    handler.set_option(SocketOption::RcvTimeo, 3000).unwrap();
+    handler
+        .set_rcvtimeo(Some(Duration::from_millis(3000)))
+        .unwrap();
     std::thread::spawn(move || {
         let mut served = 0;
         while let Ok(request) = handler.recv_multipart(0) {

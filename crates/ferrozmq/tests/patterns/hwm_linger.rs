@@ -1,6 +1,6 @@
 use std::time::{Duration, Instant};
 
-use ferrozmq::{Context, Error, SocketOption, SocketType, DONTWAIT};
+use ferrozmq::{Context, Error, SocketType, DONTWAIT};
 
 use crate::common::*;
 
@@ -9,10 +9,10 @@ fn push_blocks_at_hwm_then_resumes() {
     // inproc: the queue holds SNDHWM + RCVHWM messages, as in libzmq.
     let ctx = Context::new();
     let mut pull = socket(&ctx, SocketType::Pull);
-    pull.set_option(SocketOption::RcvHwm, 10).unwrap();
+    pull.set_rcvhwm(10).unwrap();
     let ep = bind(&mut pull, "inproc");
     let mut push = socket(&ctx, SocketType::Push);
-    push.set_option(SocketOption::SndHwm, 10).unwrap();
+    push.set_sndhwm(10).unwrap();
     push.connect(&ep).unwrap();
     let mut sent = 0;
     while push.send("m", DONTWAIT).is_ok() {
@@ -20,7 +20,7 @@ fn push_blocks_at_hwm_then_resumes() {
         assert!(sent <= 1000, "HWM not enforced");
     }
     assert_eq!(sent, 20);
-    push.set_option(SocketOption::SndTimeo, 100).unwrap();
+    push.set_sndtimeo(Some(Duration::from_millis(100))).unwrap();
     let t = Instant::now();
     assert_eq!(push.send("m", 0).unwrap_err(), Error::Again);
     assert!(t.elapsed() >= Duration::from_millis(90));
@@ -35,10 +35,10 @@ fn push_blocks_at_hwm_then_resumes() {
 fn tcp_hwm_bounds_the_queue() {
     let ctx = Context::new();
     let mut pull = socket(&ctx, SocketType::Pull);
-    pull.set_option(SocketOption::RcvHwm, 5).unwrap();
+    pull.set_rcvhwm(5).unwrap();
     let ep = bind(&mut pull, "tcp");
     let mut push = socket(&ctx, SocketType::Push);
-    push.set_option(SocketOption::SndHwm, 5).unwrap();
+    push.set_sndhwm(5).unwrap();
     push.connect(&ep).unwrap();
     settle();
     let body = vec![7u8; 64 * 1024];
@@ -68,8 +68,8 @@ fn close_with_linger_delivers_everything() {
         let mut pull = socket(&ctx, SocketType::Pull);
         let ep = bind(&mut pull, transport);
         let mut push = socket(&ctx, SocketType::Push);
-        push.set_option(SocketOption::SndHwm, 0).unwrap();
-        push.set_option(SocketOption::Linger, 5000).unwrap();
+        push.set_sndhwm(0).unwrap();
+        push.set_linger(Some(Duration::from_millis(5000))).unwrap();
         push.connect(&ep).unwrap();
         for i in 0..20_000u32 {
             push.send(i.to_be_bytes().to_vec(), 0).unwrap();
@@ -88,7 +88,7 @@ fn close_with_linger_delivers_everything() {
 fn linger_zero_drops_and_term_returns() {
     let ctx = Context::new();
     let mut push = socket(&ctx, SocketType::Push);
-    push.set_option(SocketOption::Linger, 0).unwrap();
+    push.set_linger(Some(Duration::ZERO)).unwrap();
     push.connect("tcp://127.0.0.1:1").unwrap();
     push.send("never delivered", 0).unwrap();
     push.close();
@@ -103,10 +103,10 @@ fn linger_zero_drops_and_term_returns() {
 fn linger_set_after_connect_applies_at_close() {
     let ctx = Context::new();
     let mut push = socket(&ctx, SocketType::Push);
-    push.set_option(SocketOption::Linger, -1).unwrap();
+    push.set_linger(None).unwrap();
     push.connect("tcp://127.0.0.1:1").unwrap();
     push.send("never delivered", 0).unwrap();
-    push.set_option(SocketOption::Linger, 0).unwrap();
+    push.set_linger(Some(Duration::ZERO)).unwrap();
     push.close();
     let (done, finished) = std::sync::mpsc::channel();
     std::thread::spawn(move || done.send(ctx.term()));
@@ -124,12 +124,12 @@ fn blocked_sender_is_woken_by_the_reader() {
     for transport in TRANSPORTS {
         let ctx = Context::new();
         let mut pull = socket(&ctx, SocketType::Pull);
-        pull.set_option(SocketOption::RcvHwm, 4).unwrap();
+        pull.set_rcvhwm(4).unwrap();
         let ep = bind(&mut pull, transport);
         let ctx2 = ctx.clone();
         let sender = std::thread::spawn(move || {
             let mut push = ctx2.socket(SocketType::Push).unwrap();
-            push.set_option(SocketOption::SndHwm, 4).unwrap();
+            push.set_sndhwm(4).unwrap();
             push.connect(&ep).unwrap();
             for i in 0..20_000u32 {
                 push.send(i.to_be_bytes().to_vec(), 0).unwrap();
@@ -155,7 +155,7 @@ fn linger_set_after_connect_governs_close() {
     let mut dealer = ctx.socket(SocketType::Dealer).unwrap();
     dealer.connect(&format!("tcp://127.0.0.1:{port}")).unwrap();
     dealer.send("stuck", DONTWAIT).unwrap();
-    dealer.set_option(SocketOption::Linger, 0).unwrap();
+    dealer.set_linger(Some(Duration::ZERO)).unwrap();
     dealer.close();
     let (done, finished) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -181,12 +181,12 @@ fn fill(push: &mut ferrozmq::Socket) -> usize {
 fn hwm_changed_after_connect_applies_to_existing_pipes() {
     let ctx = Context::new();
     let mut pull = socket(&ctx, SocketType::Pull);
-    pull.set_option(SocketOption::RcvHwm, 1).unwrap();
+    pull.set_rcvhwm(1).unwrap();
     pull.connect("inproc://retune").unwrap();
     let mut push = socket(&ctx, SocketType::Push);
-    push.set_option(SocketOption::SndHwm, 1).unwrap();
+    push.set_sndhwm(1).unwrap();
     push.bind("inproc://retune").unwrap();
-    push.set_option(SocketOption::SndHwm, 5).unwrap();
+    push.set_sndhwm(5).unwrap();
     // inproc: the sender's 5 plus the receiver's 1.
     assert_eq!(fill(&mut push), 6);
 }
@@ -195,13 +195,13 @@ fn hwm_changed_after_connect_applies_to_existing_pipes() {
 fn hwm_decreased_when_full_keeps_what_was_queued() {
     let ctx = Context::new();
     let mut push = socket(&ctx, SocketType::Push);
-    push.set_option(SocketOption::SndHwm, 100).unwrap();
+    push.set_sndhwm(100).unwrap();
     push.bind("inproc://shrink").unwrap();
     let mut pull = socket(&ctx, SocketType::Pull);
-    pull.set_option(SocketOption::RcvHwm, 1).unwrap();
+    pull.set_rcvhwm(1).unwrap();
     pull.connect("inproc://shrink").unwrap();
     assert_eq!(fill(&mut push), 101);
-    push.set_option(SocketOption::SndHwm, 70).unwrap();
+    push.set_sndhwm(70).unwrap();
     let mut read = 0;
     while pull.recv(DONTWAIT).is_ok() {
         read += 1;
@@ -217,10 +217,10 @@ fn writer_learns_of_reads_in_low_water_steps() {
     // low-water step of 10) still no room; after the 10th, room for 10.
     let ctx = Context::new();
     let mut push = socket(&ctx, SocketType::Push);
-    push.set_option(SocketOption::SndHwm, 10).unwrap();
+    push.set_sndhwm(10).unwrap();
     push.bind("inproc://steps").unwrap();
     let mut pull = socket(&ctx, SocketType::Pull);
-    pull.set_option(SocketOption::RcvHwm, 10).unwrap();
+    pull.set_rcvhwm(10).unwrap();
     pull.connect("inproc://steps").unwrap();
     assert_eq!(fill(&mut push), 20);
     for _ in 0..9 {
@@ -237,7 +237,7 @@ fn close_before_the_connection_exists_still_delivers_within_linger() {
     let dir = std::env::temp_dir().join(format!("ferrozmq-late-{}", std::process::id()));
     let ep = format!("ipc://{}", dir.display());
     let mut push = socket(&ctx, SocketType::Push);
-    push.set_option(SocketOption::Linger, 5000).unwrap();
+    push.set_linger(Some(Duration::from_millis(5000))).unwrap();
     push.connect(&ep).unwrap();
     for i in 0..5 {
         push.send(format!("m{i}"), 0).unwrap();

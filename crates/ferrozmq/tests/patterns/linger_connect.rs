@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use ferrozmq::{Context, SocketOption, SocketType};
+use ferrozmq::{Context, SocketType};
 
 use crate::common::*;
 
@@ -31,7 +31,7 @@ fn closed_socket_delivers_to_a_peer_that_binds_later() {
         let ctx = Context::new();
         let ep = unbound_endpoint(transport);
         let mut push = socket(&ctx, SocketType::Push);
-        push.set_option(SocketOption::Linger, 1000).unwrap();
+        push.set_linger(Some(Duration::from_millis(1000))).unwrap();
         push.connect(&ep).unwrap();
         for i in 0..3 {
             push.send(format!("m{i}"), 0).unwrap();
@@ -62,7 +62,7 @@ fn closed_socket_gives_up_at_linger_when_no_peer_comes() {
     for transport in ["tcp", "ipc"] {
         let ctx = Context::new();
         let mut push = socket(&ctx, SocketType::Push);
-        push.set_option(SocketOption::Linger, 300).unwrap();
+        push.set_linger(Some(Duration::from_millis(300))).unwrap();
         push.connect(&unbound_endpoint(transport)).unwrap();
         push.send("never delivered", 0).unwrap();
         let closing = Instant::now();
@@ -91,10 +91,10 @@ fn linger_set_after_connect_counts() {
     for transport in ["tcp", "ipc"] {
         let ctx = Context::new();
         let mut push = socket(&ctx, SocketType::Push);
-        push.set_option(SocketOption::Linger, -1).unwrap();
+        push.set_linger(None).unwrap();
         push.connect(&unbound_endpoint(transport)).unwrap();
         push.send("never delivered", 0).unwrap();
-        push.set_option(SocketOption::Linger, 0).unwrap();
+        push.set_linger(Some(Duration::ZERO)).unwrap();
         push.close();
         // A hang must fail the test, not stall it: term runs on a helper.
         let (done, finished) = std::sync::mpsc::channel();

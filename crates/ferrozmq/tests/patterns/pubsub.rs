@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use ferrozmq::{Context, SocketOption, SocketType, DONTWAIT};
+use ferrozmq::{Context, SocketType, DONTWAIT};
 
 use crate::common::*;
 
@@ -37,13 +37,13 @@ fn subscriber_gets_exactly_matching_messages() {
 fn no_subscribers_means_dropped_and_pub_never_blocks() {
     let ctx = Context::new();
     let mut publisher = socket(&ctx, SocketType::Pub);
-    publisher.set_option(SocketOption::SndHwm, 10).unwrap();
+    publisher.set_sndhwm(10).unwrap();
     let ep = bind(&mut publisher, "inproc");
     for _ in 0..1000 {
         publisher.send("x", DONTWAIT).unwrap();
     }
     let mut slow = socket(&ctx, SocketType::Sub);
-    slow.set_option(SocketOption::RcvHwm, 10).unwrap();
+    slow.set_rcvhwm(10).unwrap();
     slow.subscribe("").unwrap();
     slow.connect(&ep).unwrap();
     let mut fast = socket(&ctx, SocketType::Sub);
@@ -107,9 +107,8 @@ fn xpub_sees_subscriptions_and_xsub_sends_them() {
 fn xpub_verbose_and_welcome() {
     let ctx = Context::new();
     let mut xpub = socket(&ctx, SocketType::XPub);
-    xpub.set_option(SocketOption::XpubVerbose, 1).unwrap();
-    xpub.set_option_bytes(SocketOption::XpubWelcomeMsg, b"welcome")
-        .unwrap();
+    xpub.set_xpub_verbose(true).unwrap();
+    xpub.set_xpub_welcome_msg(b"welcome").unwrap();
     let ep = bind(&mut xpub, "tcp");
     let mut a = socket(&ctx, SocketType::Sub);
     a.subscribe("").unwrap();
@@ -156,7 +155,8 @@ fn subscriptions_survive_publisher_restart() {
     let mut publisher = socket(&ctx, SocketType::Pub);
     let ep = bind(&mut publisher, "tcp");
     let mut sub = socket(&ctx, SocketType::Sub);
-    sub.set_option(SocketOption::ReconnectIvl, 50).unwrap();
+    sub.set_reconnect_ivl(Some(Duration::from_millis(50)))
+        .unwrap();
     sub.subscribe("t").unwrap();
     sub.connect(&ep).unwrap();
     settle();
@@ -186,7 +186,7 @@ fn conflate_keeps_only_the_last_message() {
         let mut publisher = socket(&ctx, SocketType::Pub);
         let ep = bind(&mut publisher, transport);
         let mut sub = socket(&ctx, SocketType::Sub);
-        sub.set_option(SocketOption::Conflate, 1).unwrap();
+        sub.set_conflate(true).unwrap();
         sub.subscribe("").unwrap();
         sub.connect(&ep).unwrap();
         // Wait until the subscription has reached the publisher.
@@ -212,7 +212,7 @@ fn conflate_keeps_only_the_last_message() {
 fn xpub_manual_applies_to_the_last_subscriber_and_xsub_does_not_filter() {
     let ctx = Context::new();
     let mut xpub = socket(&ctx, SocketType::XPub);
-    xpub.set_option(SocketOption::XpubManual, 1).unwrap();
+    xpub.set_xpub_manual(true).unwrap();
     xpub.bind("inproc://manual").unwrap();
     let mut xsub = socket(&ctx, SocketType::XSub);
     xsub.connect("inproc://manual").unwrap();
@@ -231,7 +231,7 @@ fn xpub_manual_applies_to_the_last_subscriber_and_xsub_does_not_filter() {
 fn xpub_manual_cancels_each_departing_peers_requests() {
     let ctx = Context::new();
     let mut xpub = socket(&ctx, SocketType::XPub);
-    xpub.set_option(SocketOption::XpubManual, 1).unwrap();
+    xpub.set_xpub_manual(true).unwrap();
     xpub.bind("inproc://manual-leave").unwrap();
     let mut subs = Vec::new();
     for _ in 0..2 {

@@ -13,7 +13,8 @@ fn reconnects_after_peer_restarts() {
     let mut pull = socket(&ctx, SocketType::Pull);
     let ep = bind(&mut pull, "tcp");
     let mut push = socket(&ctx, SocketType::Push);
-    push.set_option(SocketOption::ReconnectIvl, 50).unwrap();
+    push.set_reconnect_ivl(Some(Duration::from_millis(50)))
+        .unwrap();
     push.connect(&ep).unwrap();
     push.send("before", 0).unwrap();
     assert_eq!(pull.recv_string(0).unwrap(), "before");
@@ -21,7 +22,7 @@ fn reconnects_after_peer_restarts() {
     std::thread::sleep(Duration::from_millis(100));
     let mut pull = socket(&ctx, SocketType::Pull);
     pull.bind(&ep).unwrap();
-    pull.set_option(SocketOption::RcvTimeo, 100).unwrap();
+    pull.set_rcvtimeo(Some(Duration::from_millis(100))).unwrap();
     // A message written just as the old connection died may be lost (as in
     // libzmq); what matters is that the socket reconnects and delivers.
     let mut got = None;
@@ -47,7 +48,9 @@ fn heartbeat_timeout_drops_a_silent_peer() {
     dealer
         .set_option(SocketOption::HeartbeatTimeout, 300)
         .unwrap();
-    dealer.set_option(SocketOption::ReconnectIvl, 50).unwrap();
+    dealer
+        .set_reconnect_ivl(Some(Duration::from_millis(50)))
+        .unwrap();
     dealer.connect(&format!("tcp://127.0.0.1:{port}")).unwrap();
 
     let (mut stream, _) = listener.accept().unwrap();
@@ -104,11 +107,11 @@ fn heartbeat_ttl_is_rounded_down_to_deciseconds() {
 fn immediate_stops_queueing_while_disconnected_and_resumes_after() {
     let ctx = Context::new();
     let mut backend = socket(&ctx, SocketType::Dealer);
-    backend.set_option(SocketOption::Linger, 0).unwrap();
+    backend.set_linger(Some(Duration::ZERO)).unwrap();
     let ep = bind(&mut backend, "tcp");
     let mut frontend = socket(&ctx, SocketType::Dealer);
-    frontend.set_option(SocketOption::Linger, 0).unwrap();
-    frontend.set_option(SocketOption::Immediate, 1).unwrap();
+    frontend.set_linger(Some(Duration::ZERO)).unwrap();
+    frontend.set_immediate(true).unwrap();
     frontend.connect(&ep).unwrap();
     backend.send("Hello", 0).unwrap();
     assert_eq!(frontend.recv_string(0).unwrap(), "Hello");
@@ -124,7 +127,7 @@ fn immediate_stops_queueing_while_disconnected_and_resumes_after() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     let mut backend = socket(&ctx, SocketType::Dealer);
-    backend.set_option(SocketOption::Linger, 0).unwrap();
+    backend.set_linger(Some(Duration::ZERO)).unwrap();
     // The old listener closes on the I/O thread, perhaps a moment later.
     while let Err(e) = backend.bind(&ep) {
         assert!(std::time::Instant::now() < deadline, "rebind: {e:?}");
@@ -148,7 +151,7 @@ fn rebinding_an_ipc_path_survives_the_old_listeners_close() {
         pull.connect(&ep).unwrap();
         first.send("42", 0).unwrap();
         assert_eq!(pull.recv_string(0).unwrap(), "42");
-        first.set_option(SocketOption::Linger, 0).unwrap();
+        first.set_linger(Some(Duration::ZERO)).unwrap();
         drop(first);
         // The old listener's late cleanup must not remove the new file.
         let mut second = socket(&ctx, SocketType::Push);
@@ -165,14 +168,16 @@ fn unbind_drops_the_connections_it_accepted_at_once() {
         let mut server = socket(&ctx, SocketType::Pair);
         let ep = bind(&mut server, transport);
         let mut client = socket(&ctx, SocketType::Pair);
-        client.set_option(SocketOption::ReconnectIvl, -1).unwrap();
+        client.set_reconnect_ivl(None).unwrap();
         client.connect(&ep).unwrap();
         client.send("ping", 0).unwrap();
         assert_eq!(server.recv_string(0).unwrap(), "ping");
         server.unbind(&ep).unwrap();
         // Sent after the unbind returned: the server must not see it.
         let _ = client.send("late", ferrozmq::DONTWAIT);
-        server.set_option(SocketOption::RcvTimeo, 200).unwrap();
+        server
+            .set_rcvtimeo(Some(Duration::from_millis(200)))
+            .unwrap();
         assert_eq!(
             server.recv(0).unwrap_err(),
             ferrozmq::Error::Again,

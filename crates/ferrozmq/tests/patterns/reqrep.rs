@@ -1,4 +1,4 @@
-use ferrozmq::{Context, Error, SocketOption, SocketType, DONTWAIT};
+use ferrozmq::{Context, Error, SocketType, DONTWAIT};
 
 use crate::common::*;
 
@@ -68,8 +68,8 @@ fn req_relaxed_and_correlate() {
     let mut router = socket(&ctx, SocketType::Router);
     let ep = bind(&mut router, "inproc");
     let mut req = socket(&ctx, SocketType::Req);
-    req.set_option(SocketOption::ReqRelaxed, 1).unwrap();
-    req.set_option(SocketOption::ReqCorrelate, 1).unwrap();
+    req.set_req_relaxed(true).unwrap();
+    req.set_req_correlate(true).unwrap();
     req.connect(&ep).unwrap();
     req.send("first", 0).unwrap();
     req.send("second", 0).unwrap();
@@ -93,8 +93,8 @@ fn req_relaxed_and_correlate() {
 fn relaxed_req_stays_writable_while_a_reply_is_outstanding() {
     let ctx = Context::new();
     let mut req = socket(&ctx, SocketType::Req);
-    req.set_option(SocketOption::ReqRelaxed, 1).unwrap();
-    req.set_option(SocketOption::ReqCorrelate, 1).unwrap();
+    req.set_req_relaxed(true).unwrap();
+    req.set_req_correlate(true).unwrap();
     let ep = bind(&mut req, "inproc");
     let mut rep = socket(&ctx, SocketType::Rep);
     rep.connect(&ep).unwrap();

@@ -1,4 +1,4 @@
-use ferrozmq::{Context, Error, SocketOption, SocketType, DONTWAIT, SNDMORE};
+use ferrozmq::{Context, Error, SocketType, DONTWAIT, SNDMORE};
 
 use crate::common::*;
 
@@ -9,9 +9,7 @@ fn routes_by_identity_and_drops_unroutable() {
         let mut router = socket(&ctx, SocketType::Router);
         let ep = bind(&mut router, transport);
         let mut dealer = socket(&ctx, SocketType::Dealer);
-        dealer
-            .set_option_bytes(SocketOption::RoutingId, b"alice")
-            .unwrap();
+        dealer.set_routing_id(b"alice").unwrap();
         dealer.connect(&ep).unwrap();
         dealer.send("hi", 0).unwrap();
         assert_eq!(
@@ -23,7 +21,7 @@ fn routes_by_identity_and_drops_unroutable() {
         router.send_multipart(["nobody", "lost"], 0).unwrap();
         router.send_multipart(["alice", "back"], 0).unwrap();
         assert_eq!(dealer.recv_string(0).unwrap(), "back");
-        router.set_option(SocketOption::RouterMandatory, 1).unwrap();
+        router.set_router_mandatory(true).unwrap();
         assert_eq!(
             router.send("nobody", SNDMORE).unwrap_err(),
             Error::HostUnreachable
@@ -48,20 +46,14 @@ fn generated_ids_start_with_zero_and_are_five_bytes() {
 fn connect_routing_id_names_the_peer() {
     let ctx = Context::new();
     let mut server = socket(&ctx, SocketType::Router);
-    server
-        .set_option_bytes(SocketOption::RoutingId, b"server")
-        .unwrap();
+    server.set_routing_id(b"server").unwrap();
     let ep = bind(&mut server, "tcp");
     let mut client = socket(&ctx, SocketType::Router);
-    client
-        .set_option_bytes(SocketOption::ConnectRoutingId, b"srv")
-        .unwrap();
-    client
-        .set_option_bytes(SocketOption::RoutingId, b"client")
-        .unwrap();
+    client.set_connect_routing_id(b"srv").unwrap();
+    client.set_routing_id(b"client").unwrap();
     client.connect(&ep).unwrap();
     // Routable at once, before the connection even completes.
-    client.set_option(SocketOption::RouterMandatory, 1).unwrap();
+    client.set_router_mandatory(true).unwrap();
     client.send_multipart(["srv", "hello"], 0).unwrap();
     assert_eq!(server.recv_multipart(0).unwrap(), ["client", "hello"]);
 }
@@ -70,19 +62,15 @@ fn connect_routing_id_names_the_peer() {
 fn handover_gives_the_id_to_the_new_peer() {
     let ctx = Context::new();
     let mut router = socket(&ctx, SocketType::Router);
-    router.set_option(SocketOption::RouterHandover, 1).unwrap();
+    router.set_router_handover(true).unwrap();
     let ep = bind(&mut router, "inproc");
     let mut first = socket(&ctx, SocketType::Dealer);
-    first
-        .set_option_bytes(SocketOption::RoutingId, b"X")
-        .unwrap();
+    first.set_routing_id(b"X").unwrap();
     first.connect(&ep).unwrap();
     first.send("from first", 0).unwrap();
     assert_eq!(router.recv_multipart(0).unwrap(), ["X", "from first"]);
     let mut second = socket(&ctx, SocketType::Dealer);
-    second
-        .set_option_bytes(SocketOption::RoutingId, b"X")
-        .unwrap();
+    second.set_routing_id(b"X").unwrap();
     second.connect(&ep).unwrap();
     second.send("from second", 0).unwrap();
     assert_eq!(router.recv_multipart(0).unwrap(), ["X", "from second"]);
@@ -97,10 +85,8 @@ fn probe_router_announces_a_new_peer() {
     let mut router = socket(&ctx, SocketType::Router);
     let ep = bind(&mut router, "tcp");
     let mut dealer = socket(&ctx, SocketType::Dealer);
-    dealer
-        .set_option_bytes(SocketOption::RoutingId, b"probe")
-        .unwrap();
-    dealer.set_option(SocketOption::ProbeRouter, 1).unwrap();
+    dealer.set_routing_id(b"probe").unwrap();
+    dealer.set_probe_router(true).unwrap();
     dealer.connect(&ep).unwrap();
     assert_eq!(router.recv_multipart(0).unwrap(), ["probe", ""]);
     router.send_multipart(["probe", "hi"], 0).unwrap();
@@ -114,10 +100,8 @@ fn probe_router_from_a_connecting_router_needs_no_call_on_it() {
         let mut server = socket(&ctx, SocketType::Router);
         let ep = bind(&mut server, transport);
         let mut client = socket(&ctx, SocketType::Router);
-        client
-            .set_option_bytes(SocketOption::RoutingId, b"X")
-            .unwrap();
-        client.set_option(SocketOption::ProbeRouter, 1).unwrap();
+        client.set_routing_id(b"X").unwrap();
+        client.set_probe_router(true).unwrap();
         client.connect(&ep).unwrap();
         // The client is not used again until the server has its probe.
         assert_eq!(server.recv_multipart(0).unwrap(), ["X", ""], "{transport}");
@@ -132,7 +116,7 @@ fn probe_router_from_a_connecting_router_needs_no_call_on_it() {
 fn probe_router_on_a_bound_router_greets_each_peer() {
     let ctx = Context::new();
     let mut server = socket(&ctx, SocketType::Router);
-    server.set_option(SocketOption::ProbeRouter, 1).unwrap();
+    server.set_probe_router(true).unwrap();
     let ep = bind(&mut server, "inproc");
     let mut client = socket(&ctx, SocketType::Dealer);
     client.connect(&ep).unwrap();

@@ -31,7 +31,9 @@ fn plain_client(ctx: &Context, ep: &str, user: &str, password: &str) -> Socket {
     client
         .set_option_bytes(SocketOption::PlainPassword, password.as_bytes())
         .unwrap();
-    client.set_option(SocketOption::RcvTimeo, 500).unwrap();
+    client
+        .set_rcvtimeo(Some(Duration::from_millis(500)))
+        .unwrap();
     client.connect(ep).unwrap();
     client
 }
@@ -41,7 +43,7 @@ fn plain_with_zap_accepts_good_and_refuses_bad_credentials() {
     let ctx = Context::new();
     let handler = start_zap_handler(&ctx);
     let mut server = socket(&ctx, SocketType::Rep);
-    server.set_option(SocketOption::PlainServer, 1).unwrap();
+    server.set_plain_server(true).unwrap();
     let ep = bind(&mut server, "tcp");
 
     let mut good = plain_client(&ctx, &ep, "admin", "secret");
@@ -55,7 +57,9 @@ fn plain_with_zap_accepts_good_and_refuses_bad_credentials() {
     let mut bad = plain_client(&ctx, &ep, "admin", "wrong");
     bad.send("let me in", 0).unwrap();
     assert_eq!(bad.recv(0).unwrap_err(), Error::Again);
-    server.set_option(SocketOption::RcvTimeo, 300).unwrap();
+    server
+        .set_rcvtimeo(Some(Duration::from_millis(300)))
+        .unwrap();
     assert_eq!(
         server.recv(0).unwrap_err(),
         Error::Again,
@@ -74,7 +78,9 @@ fn null_with_zap_domain_asks_the_handler() {
         server
             .set_option_bytes(SocketOption::ZapDomain, domain.as_bytes())
             .unwrap();
-        server.set_option(SocketOption::RcvTimeo, 500).unwrap();
+        server
+            .set_rcvtimeo(Some(Duration::from_millis(500)))
+            .unwrap();
         let ep = bind(&mut server, "tcp");
         let mut client = socket(&ctx, SocketType::Push);
         client.connect(&ep).unwrap();
@@ -95,8 +101,10 @@ fn null_with_zap_domain_asks_the_handler() {
 fn plain_without_zap_handler_refuses_like_libzmq() {
     let ctx = Context::new();
     let mut server = socket(&ctx, SocketType::Rep);
-    server.set_option(SocketOption::PlainServer, 1).unwrap();
-    server.set_option(SocketOption::RcvTimeo, 300).unwrap();
+    server.set_plain_server(true).unwrap();
+    server
+        .set_rcvtimeo(Some(Duration::from_millis(300)))
+        .unwrap();
     let ep = bind(&mut server, "ipc");
     let mut client = plain_client(&ctx, &ep, "anyone", "anything");
     client.send("hi", 0).unwrap();
@@ -108,8 +116,10 @@ fn plain_without_zap_handler_refuses_like_libzmq() {
 fn start_answering_handler(ctx: &Context, status: Option<&'static str>) -> thread::JoinHandle<()> {
     let mut handler = ctx.socket(SocketType::Rep).unwrap();
     handler.bind("inproc://zeromq.zap.01").unwrap();
-    handler.set_option(SocketOption::RcvTimeo, 2000).unwrap();
-    handler.set_option(SocketOption::Linger, 0).unwrap();
+    handler
+        .set_rcvtimeo(Some(Duration::from_millis(2000)))
+        .unwrap();
+    handler.set_linger(Some(Duration::ZERO)).unwrap();
     thread::spawn(move || {
         let request = handler.recv_multipart(0).unwrap();
         if let Some(status) = status {
@@ -136,7 +146,7 @@ fn handshake_monitor(ctx: &Context, socket: &mut Socket, name: &str) -> Socket {
 
 /// The next event, waiting up to 5 s for it.
 fn first_event(mon: &mut Socket) -> Option<(u16, u32)> {
-    mon.set_option(SocketOption::RcvTimeo, 5000).unwrap();
+    mon.set_rcvtimeo(Some(Duration::from_millis(5000))).unwrap();
     let frames = mon.recv_multipart(0).ok()?;
     let head = &frames[0];
     let kind = u16::from_ne_bytes([head[0], head[1]]);
@@ -226,7 +236,7 @@ fn zap_handler_that_disconnects_leaves_the_handshake_waiting() {
     let ctx = Context::new();
     let handler = start_answering_handler(&ctx, None);
     let mut server = socket(&ctx, SocketType::Dealer);
-    server.set_option(SocketOption::PlainServer, 1).unwrap();
+    server.set_plain_server(true).unwrap();
     let mut mon = handshake_monitor(&ctx, &mut server, "vanished");
     let ep = bind(&mut server, "tcp");
     let client = plain_client(&ctx, &ep, "admin", "secret");

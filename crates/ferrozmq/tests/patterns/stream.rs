@@ -112,7 +112,7 @@ fn an_empty_frame_closes_the_connection_after_what_was_queued() {
 fn a_peer_that_never_reads_does_not_hold_term_after_close() {
     let ctx = Context::new();
     let mut server = socket(&ctx, SocketType::Stream);
-    server.set_option(SocketOption::Linger, -1).unwrap();
+    server.set_linger(None).unwrap();
     let ep = bind(&mut server, "tcp");
     let _client = raw_client(&ep);
     let (id, _) = recv_pair(&mut server);
@@ -121,7 +121,7 @@ fn a_peer_that_never_reads_does_not_hold_term_after_close() {
     server.send(vec![0u8; 64 << 20], 0).unwrap();
     server.send(id, SNDMORE).unwrap();
     server.send(Bytes::new(), 0).unwrap();
-    server.set_option(SocketOption::Linger, 0).unwrap();
+    server.set_linger(Some(Duration::ZERO)).unwrap();
     server.close();
     let (done, finished) = std::sync::mpsc::channel();
     std::thread::spawn(move || done.send(ctx.term()));
@@ -133,7 +133,7 @@ fn a_peer_that_never_reads_does_not_hold_term_after_close() {
 fn large_reads_arrive_in_chunks_of_at_most_8192_bytes() {
     let ctx = Context::new();
     let mut server = socket(&ctx, SocketType::Stream);
-    server.set_option(SocketOption::StreamNotify, 0).unwrap();
+    server.set_stream_notify(false).unwrap();
     let ep = bind(&mut server, "tcp");
     let mut client = raw_client(&ep);
     let sent: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
@@ -157,9 +157,7 @@ fn connects_with_a_chosen_or_generated_routing_id() {
     let mut stream = socket(&ctx, SocketType::Stream);
 
     // A chosen id: messages may be queued before the connection exists.
-    stream
-        .set_option_bytes(SocketOption::ConnectRoutingId, b"web")
-        .unwrap();
+    stream.set_connect_routing_id(b"web").unwrap();
     stream.connect(&ep).unwrap();
     stream.send("web", SNDMORE).unwrap();
     stream.send("early", 0).unwrap();
@@ -251,12 +249,9 @@ fn stream_notify_is_a_strict_boolean_of_stream_sockets_only() {
         stream.set_option(SocketOption::StreamNotify, 2),
         Err(Error::Invalid)
     );
-    stream.set_option(SocketOption::StreamNotify, 0).unwrap();
+    stream.set_stream_notify(false).unwrap();
     let mut router = ctx.socket(SocketType::Router).unwrap();
-    assert_eq!(
-        router.set_option(SocketOption::StreamNotify, 1),
-        Err(Error::Invalid)
-    );
+    assert_eq!(router.set_stream_notify(true), Err(Error::Invalid));
 }
 
 #[test]

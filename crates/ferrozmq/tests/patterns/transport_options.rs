@@ -25,13 +25,15 @@ fn admitted(transport: &str, server_setup: impl FnOnce(&mut Socket)) -> bool {
     let mut server = socket(&ctx, SocketType::Pair);
     server_setup(&mut server);
     let ep = bind(&mut server, transport);
-    server.set_option(SocketOption::RcvTimeo, 300).unwrap();
+    server
+        .set_rcvtimeo(Some(Duration::from_millis(300)))
+        .unwrap();
     let mut client = socket(&ctx, SocketType::Pair);
-    client.set_option(SocketOption::Linger, 0).unwrap();
+    client.set_linger(Some(Duration::ZERO)).unwrap();
     client.connect(&ep).unwrap();
     client.send("hello", 0).unwrap();
     let got = server.recv_string(0).is_ok();
-    server.set_option(SocketOption::Linger, 0).unwrap();
+    server.set_linger(Some(Duration::ZERO)).unwrap();
     got
 }
 
@@ -292,7 +294,7 @@ fn linger_set_before_close_applies_to_earlier_connects() {
     push.connect(&format!("tcp://127.0.0.1:{port}")).unwrap();
     let (_silent_peer, _) = listener.accept().unwrap();
     push.send("never delivered", 0).unwrap();
-    push.set_option(SocketOption::Linger, 0).unwrap();
+    push.set_linger(Some(Duration::ZERO)).unwrap();
     push.close();
     let started = Instant::now();
     ctx.term().unwrap();
@@ -336,13 +338,17 @@ fn unbind_ends_accepted_connections_at_once() {
         let mut server = socket(&ctx, SocketType::Pair);
         let ep = bind(&mut server, transport);
         let mut client = socket(&ctx, SocketType::Pair);
-        client.set_option(SocketOption::ReconnectIvl, -1).unwrap();
+        client.set_reconnect_ivl(None).unwrap();
         client.connect(&ep).unwrap();
         bounce(&mut server, &mut client);
         server.unbind(&ep).unwrap();
-        client.set_option(SocketOption::SndTimeo, 100).unwrap();
+        client
+            .set_sndtimeo(Some(Duration::from_millis(100)))
+            .unwrap();
         let _ = client.send("too late", 0);
-        server.set_option(SocketOption::RcvTimeo, 200).unwrap();
+        server
+            .set_rcvtimeo(Some(Duration::from_millis(200)))
+            .unwrap();
         assert_eq!(server.recv(0).err(), Some(Error::Again), "{transport}");
     }
 }
@@ -416,7 +422,7 @@ fn connect_timeout_retries_an_unanswered_connect() {
         }
     }
     assert!(started.elapsed() < Duration::from_secs(3));
-    dealer.set_option(SocketOption::Linger, 0).unwrap();
+    dealer.set_linger(Some(Duration::ZERO)).unwrap();
 }
 
 /// ZMQ_IPV6: `*` binds every IPv6 and IPv4 interface (one dual-stack

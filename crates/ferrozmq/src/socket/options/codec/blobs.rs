@@ -1,0 +1,254 @@
+//! Codecs of binary and text options: ids, names, filters, keys, properties.
+
+use bytes::Bytes;
+
+use super::{Codec, Typed};
+use crate::curve::key_from_option;
+use crate::error::{Error, Result};
+use crate::socket::options::{OptionKind, OptionValue};
+
+/// A routing id: 1 to 255 bytes.
+pub(crate) struct RoutingId;
+/// Any bytes, read back as bytes.
+pub(crate) struct Blob;
+/// Text of at most 255 bytes, read back NUL-terminated.
+pub(crate) struct ShortText;
+/// UTF-8 text of any length, cleared only by `(NULL, 0)`.
+pub(crate) struct Text;
+/// A network interface name (at most 16 bytes, as libzmq's BINDDEVSIZ).
+pub(crate) struct Device;
+/// A CIDR network to add to a filter list; empty clears the list.
+pub(crate) struct AcceptFilter;
+/// A process, user or group id to add to a filter set; empty clears it.
+pub(crate) struct IdFilter;
+/// A CURVE key: 32 octets or 40 Z85 characters (optionally NUL-terminated).
+pub(crate) struct CurveKey;
+/// ZMQ_METADATA: `X-Name:value`, added to the properties sent to peers.
+pub(crate) struct Property;
+
+impl Codec for RoutingId {
+    type Stored = Bytes;
+    const KIND: OptionKind = OptionKind::Bytes;
+    fn decode(raw: &[u8]) -> Result<Bytes> {
+        if raw.is_empty() || raw.len() > 255 {
+            return Err(Error::Invalid);
+        }
+        Ok(Bytes::copy_from_slice(raw))
+    }
+    fn encode(stored: &Bytes) -> OptionValue {
+        OptionValue::Bytes(stored.to_vec())
+    }
+}
+
+impl Typed for RoutingId {
+    type Arg<'a> = &'a [u8];
+    type Out = Vec<u8>;
+    fn to_raw(arg: &[u8]) -> Result<Vec<u8>> {
+        Ok(arg.to_vec())
+    }
+    fn out(stored: &Bytes) -> Vec<u8> {
+        stored.to_vec()
+    }
+}
+
+impl Codec for Blob {
+    type Stored = Bytes;
+    const KIND: OptionKind = OptionKind::Bytes;
+    fn decode(raw: &[u8]) -> Result<Bytes> {
+        Ok(Bytes::copy_from_slice(raw))
+    }
+    fn encode(stored: &Bytes) -> OptionValue {
+        OptionValue::Bytes(stored.to_vec())
+    }
+}
+
+impl Typed for Blob {
+    type Arg<'a> = &'a [u8];
+    type Out = Vec<u8>;
+    fn to_raw(arg: &[u8]) -> Result<Vec<u8>> {
+        Ok(arg.to_vec())
+    }
+    fn out(stored: &Bytes) -> Vec<u8> {
+        stored.to_vec()
+    }
+}
+
+impl Codec for ShortText {
+    type Stored = Bytes;
+    const KIND: OptionKind = OptionKind::Str;
+    fn decode(raw: &[u8]) -> Result<Bytes> {
+        if raw.len() > 255 {
+            return Err(Error::Invalid);
+        }
+        Ok(Bytes::copy_from_slice(raw))
+    }
+    fn encode(stored: &Bytes) -> OptionValue {
+        OptionValue::Str(String::from_utf8_lossy(stored).into_owned())
+    }
+}
+
+impl Typed for ShortText {
+    type Arg<'a> = &'a str;
+    type Out = String;
+    fn to_raw(arg: &str) -> Result<Vec<u8>> {
+        Ok(arg.as_bytes().to_vec())
+    }
+    fn out(stored: &Bytes) -> String {
+        String::from_utf8_lossy(stored).into_owned()
+    }
+}
+
+impl Codec for Text {
+    type Stored = String;
+    const KIND: OptionKind = OptionKind::Str;
+    const CLEARED_BY_NULL_ONLY: bool = true;
+    fn decode(raw: &[u8]) -> Result<String> {
+        std::str::from_utf8(raw)
+            .map(str::to_owned)
+            .map_err(|_| Error::Invalid)
+    }
+    fn encode(stored: &String) -> OptionValue {
+        OptionValue::Str(stored.clone())
+    }
+}
+
+impl Typed for Text {
+    type Arg<'a> = &'a str;
+    type Out = String;
+    fn to_raw(arg: &str) -> Result<Vec<u8>> {
+        Ok(arg.as_bytes().to_vec())
+    }
+    fn out(stored: &String) -> String {
+        stored.clone()
+    }
+}
+
+impl Codec for Device {
+    type Stored = Vec<u8>;
+    const KIND: OptionKind = OptionKind::Str;
+    const CLEARED_BY_NULL_ONLY: bool = true;
+    fn decode(raw: &[u8]) -> Result<Vec<u8>> {
+        if raw.len() > BIND_DEVICE_MAX {
+            return Err(Error::Invalid);
+        }
+        Ok(raw.to_vec())
+    }
+    fn encode(stored: &Vec<u8>) -> OptionValue {
+        OptionValue::Str(String::from_utf8_lossy(stored).into_owned())
+    }
+}
+
+impl Typed for Device {
+    type Arg<'a> = &'a str;
+    type Out = String;
+    fn to_raw(arg: &str) -> Result<Vec<u8>> {
+        Ok(arg.as_bytes().to_vec())
+    }
+    fn out(stored: &Vec<u8>) -> String {
+        String::from_utf8_lossy(stored).into_owned()
+    }
+}
+
+impl Codec for AcceptFilter {
+    /// The network's text, `None` to clear the list.
+    type Stored = Option<String>;
+    const KIND: OptionKind = OptionKind::Str;
+    const CLEARED_BY_NULL_ONLY: bool = true;
+    fn decode(raw: &[u8]) -> Result<Option<String>> {
+        if raw.is_empty() {
+            return Ok(None);
+        }
+        if raw.len() > 255 {
+            return Err(Error::Invalid);
+        }
+        // libzmq reads the filter as a C string: a NUL ends it.
+        let text = raw.split(|&b| b == 0).next().unwrap_or_default();
+        let text = std::str::from_utf8(text).map_err(|_| Error::Invalid)?;
+        Ok(Some(text.to_owned()))
+    }
+    fn encode(stored: &Option<String>) -> OptionValue {
+        OptionValue::Str(stored.clone().unwrap_or_default())
+    }
+}
+
+impl Typed for AcceptFilter {
+    type Arg<'a> = Option<&'a str>;
+    type Out = ();
+    fn to_raw(arg: Option<&str>) -> Result<Vec<u8>> {
+        match arg {
+            Some("") => Err(Error::Invalid),
+            Some(text) => Ok(text.as_bytes().to_vec()),
+            None => Ok(Vec::new()),
+        }
+    }
+    fn out(_: &Option<String>) {}
+}
+
+impl Codec for IdFilter {
+    /// The id's native-endian bytes, `None` to clear the set.
+    type Stored = Option<[u8; 4]>;
+    const KIND: OptionKind = OptionKind::Int;
+    const CLEARED_BY_NULL_ONLY: bool = true;
+    fn decode(raw: &[u8]) -> Result<Option<[u8; 4]>> {
+        if raw.is_empty() {
+            return Ok(None);
+        }
+        raw.try_into().map(Some).map_err(|_| Error::Invalid)
+    }
+    fn encode(stored: &Option<[u8; 4]>) -> OptionValue {
+        OptionValue::Int(stored.map_or(0, i32::from_ne_bytes))
+    }
+}
+
+impl Typed for IdFilter {
+    type Arg<'a> = Option<u32>;
+    type Out = ();
+    fn to_raw(arg: Option<u32>) -> Result<Vec<u8>> {
+        Ok(arg.map(|id| id.to_ne_bytes().to_vec()).unwrap_or_default())
+    }
+    fn out(_: &Option<[u8; 4]>) {}
+}
+
+impl Codec for CurveKey {
+    type Stored = [u8; 32];
+    const KIND: OptionKind = OptionKind::CurveKey;
+    fn decode(raw: &[u8]) -> Result<[u8; 32]> {
+        key_from_option(raw)
+    }
+    fn encode(stored: &[u8; 32]) -> OptionValue {
+        OptionValue::Bytes(stored.to_vec())
+    }
+}
+
+impl Codec for Property {
+    /// The property's name and value.
+    type Stored = (String, Bytes);
+    const KIND: OptionKind = OptionKind::Str;
+    fn decode(raw: &[u8]) -> Result<(String, Bytes)> {
+        let text = std::str::from_utf8(raw).map_err(|_| Error::Invalid)?;
+        let (name, value) = text.split_once(':').ok_or(Error::Invalid)?;
+        if !name.starts_with("X-") && !name.starts_with("x-") || name.len() < 3 {
+            return Err(Error::Invalid);
+        }
+        Ok((name.to_owned(), Bytes::copy_from_slice(value.as_bytes())))
+    }
+    fn encode(stored: &(String, Bytes)) -> OptionValue {
+        OptionValue::Str(format!(
+            "{}:{}",
+            stored.0,
+            String::from_utf8_lossy(&stored.1)
+        ))
+    }
+}
+
+impl Typed for Property {
+    type Arg<'a> = (&'a str, &'a str);
+    type Out = ();
+    fn to_raw((name, value): (&str, &str)) -> Result<Vec<u8>> {
+        Ok(format!("{name}:{value}").into_bytes())
+    }
+    fn out(_: &(String, Bytes)) {}
+}
+
+/// Longest interface name SO_BINDTODEVICE takes, as libzmq's BINDDEVSIZ.
+const BIND_DEVICE_MAX: usize = 16;

@@ -1,0 +1,166 @@
+//! Handlers for the table's `with` rows: options kept outside a plain
+//! field, or whose setting changes other options (the security options
+//! choose the mechanism, as the last one set does in libzmq). Each takes
+//! or returns the value of its row's codec, already validated.
+
+use bytes::Bytes;
+use ferrozmq_zmtp::{MechanismConfig, SocketType};
+use zeroize::Zeroizing;
+
+use super::{Mechanism, Options};
+use crate::error::{Error, Result};
+
+impl Options {
+    /// The setter of read-only options.
+    pub(super) fn read_only<T>(&mut self, _: T) -> Result<()> {
+        Err(Error::Invalid)
+    }
+
+    pub(super) fn type_value(&self) -> SocketType {
+        self.socket_type
+    }
+
+    pub(super) fn thread_safe(&self) -> bool {
+        false
+    }
+
+    pub(super) fn mechanism_kind(&self) -> Mechanism {
+        match self.mechanism() {
+            MechanismConfig::Null => Mechanism::Null,
+            MechanismConfig::CurveClient { .. } | MechanismConfig::CurveServer { .. } => {
+                Mechanism::Curve
+            }
+            _ => Mechanism::Plain,
+        }
+    }
+
+    pub(super) fn set_plain_server(&mut self, on: bool) -> Result<()> {
+        self.plain_server = on;
+        self.curve.active = false;
+        Ok(())
+    }
+
+    pub(super) fn plain_server_flag(&self) -> bool {
+        self.plain_server
+    }
+
+    /// An empty name makes the socket no PLAIN client.
+    pub(super) fn set_plain_username(&mut self, name: Bytes) -> Result<()> {
+        self.plain_server = false;
+        self.curve.active = false;
+        self.plain_username = (!name.is_empty()).then_some(name);
+        Ok(())
+    }
+
+    pub(super) fn plain_username_value(&self) -> Bytes {
+        self.plain_username.clone().unwrap_or_default()
+    }
+
+    pub(super) fn set_plain_password(&mut self, password: Bytes) -> Result<()> {
+        self.plain_server = false;
+        self.curve.active = false;
+        self.plain_password = Some(password);
+        Ok(())
+    }
+
+    pub(super) fn plain_password_value(&self) -> Bytes {
+        self.plain_password.clone().unwrap_or_default()
+    }
+
+    pub(super) fn set_curve_server_flag(&mut self, on: bool) -> Result<()> {
+        self.curve.server = on;
+        self.curve.active = on;
+        self.plain_server = false;
+        Ok(())
+    }
+
+    pub(super) fn curve_server_flag(&self) -> bool {
+        self.curve.active && self.curve.server
+    }
+
+    pub(super) fn set_curve_public(&mut self, key: [u8; 32]) -> Result<()> {
+        self.curve.public = Zeroizing::new(key);
+        self.select_curve();
+        Ok(())
+    }
+
+    pub(super) fn curve_public(&self) -> [u8; 32] {
+        *self.curve.public
+    }
+
+    pub(super) fn set_curve_secret(&mut self, key: [u8; 32]) -> Result<()> {
+        self.curve.secret = Zeroizing::new(key);
+        self.select_curve();
+        Ok(())
+    }
+
+    pub(super) fn curve_secret(&self) -> [u8; 32] {
+        *self.curve.secret
+    }
+
+    /// Setting the server's key makes this socket a CURVE client.
+    pub(super) fn set_curve_server_key(&mut self, key: [u8; 32]) -> Result<()> {
+        self.curve.server_key = Zeroizing::new(key);
+        self.select_curve();
+        self.curve.server = false;
+        Ok(())
+    }
+
+    pub(super) fn curve_server_key(&self) -> [u8; 32] {
+        *self.curve.server_key
+    }
+
+    pub(super) fn set_connect_routing_id(&mut self, id: Bytes) -> Result<()> {
+        self.connect_routing_id = Some(id);
+        Ok(())
+    }
+
+    pub(super) fn set_xpub_welcome_msg(&mut self, msg: Bytes) -> Result<()> {
+        self.xpub_welcome_msg = Some(msg);
+        Ok(())
+    }
+
+    pub(super) fn set_stream_notify(&mut self, on: bool) -> Result<()> {
+        self.stream_notify = on;
+        Ok(())
+    }
+
+    pub(super) fn add_metadata(&mut self, (name, value): (String, Bytes)) -> Result<()> {
+        self.metadata
+            .insert(&name, value)
+            .map_err(|_| Error::Invalid)
+    }
+
+    pub(super) fn set_socks_proxy(&mut self, address: String) -> Result<()> {
+        self.socks.address = address;
+        Ok(())
+    }
+
+    pub(super) fn socks_proxy_value(&self) -> String {
+        self.socks.address.clone()
+    }
+
+    pub(super) fn set_socks_username(&mut self, name: Bytes) -> Result<()> {
+        self.socks.username = name;
+        Ok(())
+    }
+
+    pub(super) fn socks_username(&self) -> Bytes {
+        self.socks.username.clone()
+    }
+
+    pub(super) fn set_socks_password(&mut self, password: Bytes) -> Result<()> {
+        self.socks.password = password;
+        Ok(())
+    }
+
+    pub(super) fn socks_password(&self) -> Bytes {
+        self.socks.password.clone()
+    }
+
+    /// A CURVE key option was set: CURVE is the mechanism now.
+    fn select_curve(&mut self) {
+        self.curve.active = true;
+        self.plain_server = false;
+    }
+}
