@@ -32,27 +32,9 @@ need() {
 }
 need dpkg-dev g++ make libsodium-dev libzmq3-dev
 
-# 1. The source: apt-get source with a private deb-src list made from the
-#    machine's own Debian mirror (the system's apt setup is left alone).
+# 1. The source (fetched once).
+bash "$root/.ci/steps/libzmq-src.sh" "$suite_dir"
 src="$suite_dir/src"
-if [ ! -f "$src/tests/CMakeLists.txt" ]; then
-    aptdir="$suite_dir/apt"
-    rm -rf "$aptdir" "$src"
-    mkdir -p "$aptdir/lists/partial" "$aptdir/fetch"
-    uri="$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
-        awk '/^URIs:/ && $2 ~ /debian\/?$/ { print $2; exit }')"
-    [ -n "$uri" ] || uri="$(awk '$1 == "deb" && $2 ~ /debian\/?$/ { print $2; exit }' \
-        /etc/apt/sources.list 2>/dev/null)"
-    [ -n "$uri" ] || { echo "libzmq-suite: no Debian mirror found in apt's sources" >&2; exit 1; }
-    codename="$(. /etc/os-release && echo "$VERSION_CODENAME")"
-    echo "deb-src $uri $codename main" >"$aptdir/sources.list"
-    aptopts=(-o "Dir::Etc::sourcelist=$aptdir/sources.list" -o "Dir::Etc::sourceparts=-"
-        -o "Dir::State::lists=$aptdir/lists")
-    apt-get "${aptopts[@]}" update -qq
-    (cd "$aptdir/fetch" && apt-get "${aptopts[@]}" source -qq zeromq3=4.3.4-6 >/dev/null 2>&1)
-    mv "$aptdir/fetch"/zeromq3-4.3.4 "$src"
-    rm -rf "$aptdir"
-fi
 
 # 2. The library under test.
 case "$lib" in

@@ -87,6 +87,8 @@ macro_rules! socket_pair {
 // cargo from taking each for a test binary of its own.
 #[path = "interop/abstract_ipc.rs"]
 mod abstract_ipc;
+#[path = "interop/auth.rs"]
+mod auth;
 #[path = "interop/curve.rs"]
 mod curve;
 #[path = "interop/dealer.rs"]

@@ -37,6 +37,13 @@
 //! by one thread at a time.
 #![allow(non_camel_case_types)]
 
+/// The library's Rust allocator: message bodies are allocated by the
+/// application's thread and freed by an I/O thread (or the other way
+/// round), which glibc's malloc handles poorly (arena locks,
+/// `malloc_consolidate`). Only Rust allocations go through it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod consts;
 mod ctx;
 mod errno;

@@ -395,6 +395,55 @@ static void test_messages (void *ctx)
     CHECK_OK (zmq_close (pull));
 }
 
+/* A send that fails leaves the message as it was, whether its body is small
+ * (copied when sent) or large (shared). ferrozmq also hands out zeroed
+ * bodies (libzmq's are malloc'ed, so this is ours only). */
+static void test_failed_send_keeps_message (void *ctx)
+{
+    /* Copied when sent, shared, and shared with a large body. */
+    const size_t sizes[] = {5, 700, 300 * 1024};
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+        size_t size = sizes[k];
+        void *push = sock (ctx, ZMQ_PUSH);
+        zmq_msg_t msg;
+        CHECK_OK (zmq_msg_init_size (&msg, size));
+        unsigned char *data = zmq_msg_data (&msg);
+        size_t zeros = 0;
+        for (size_t i = 0; i < size; i++)
+            zeros += data[i] == 0;
+        if (on_ferrozmq)
+            CHECK (zeros == size);
+        for (size_t i = 0; i < size; i++)
+            data[i] = (unsigned char) (i * 7);
+        /* No peer yet: EAGAIN, and the body is still there. */
+        CHECK_ERR (zmq_msg_send (&msg, push, ZMQ_DONTWAIT), EAGAIN);
+        CHECK (zmq_msg_size (&msg) == size);
+        data = zmq_msg_data (&msg);
+        size_t same = 0;
+        for (size_t i = 0; i < size; i++)
+            same += data[i] == (unsigned char) (i * 7);
+        CHECK (same == size);
+
+        /* A name per round: libzmq frees a closed socket's name later. */
+        char endpoint[64];
+        snprintf (endpoint, sizeof endpoint, "inproc://failed-send-%zu", size);
+        void *pull = sock (ctx, ZMQ_PULL);
+        CHECK_OK (zmq_bind (pull, endpoint));
+        CHECK_OK (zmq_connect (push, endpoint));
+        CHECK (zmq_msg_send (&msg, push, 0) == (int) size);
+        CHECK (zmq_msg_size (&msg) == 0);
+        CHECK (zmq_msg_recv (&msg, pull, 0) == (int) size);
+        data = zmq_msg_data (&msg);
+        same = 0;
+        for (size_t i = 0; i < size; i++)
+            same += data[i] == (unsigned char) (i * 7);
+        CHECK (same == size);
+        CHECK_OK (zmq_msg_close (&msg));
+        CHECK_OK (zmq_close (push));
+        CHECK_OK (zmq_close (pull));
+    }
+}
+
 static void test_metadata (void *ctx)
 {
     void *router = sock (ctx, ZMQ_ROUTER);
@@ -444,6 +493,7 @@ int main (int argc, char **argv)
     test_socket_calls (ctx);
     test_options (ctx);
     test_messages (ctx);
+    test_failed_send_keeps_message (ctx);
     test_metadata (ctx);
     test_patterns (ctx);
     test_fd_event_loop (ctx);

@@ -1,5 +1,7 @@
 //! `Context`: ferrozmq's context for Python (pyzmq's `zmq.Context` core).
 
+use std::sync::Arc;
+
 use ferrozmq::{ContextOption, Error};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
@@ -7,24 +9,35 @@ use pyo3::types::{PyDict, PyTuple};
 use crate::error::{blocking, check};
 
 /// A ZeroMQ context: the I/O threads and inproc namespace sockets share.
+/// A shadow (`Context(shadow=other)`) is the same context as `other`.
 #[pyclass(subclass, frozen, module = "ferrozmq._ferrozmq", name = "Context")]
 pub(crate) struct Context {
-    pub(crate) inner: ferrozmq::Context,
+    pub(crate) inner: Arc<ferrozmq::Context>,
 }
 
 #[pymethods]
 impl Context {
+    /// A new context, or with `shadow`, `shadow`'s context. The other
+    /// arguments are the Python subclass's (its `__init__` sets IO_THREADS).
     #[new]
-    #[pyo3(signature = (io_threads = 1, *_args, **_kwargs))]
+    #[pyo3(signature = (*_args, shadow = None, **_kwargs))]
     fn new(
-        py: Python<'_>,
-        io_threads: i32,
         _args: &Bound<'_, PyTuple>,
+        shadow: Option<&Bound<'_, Context>>,
         _kwargs: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<Context> {
-        let inner = ferrozmq::Context::new();
-        check(py, inner.set(ContextOption::IoThreads, io_threads))?;
-        Ok(Context { inner })
+    ) -> Context {
+        let inner = match shadow {
+            Some(other) => other.get().inner.clone(),
+            None => Arc::new(ferrozmq::Context::new()),
+        };
+        Context { inner }
+    }
+
+    /// An address naming the ZeroMQ context, the same for its shadows
+    /// (pyzmq's `underlying`; not a libzmq pointer).
+    #[getter]
+    fn _address(&self) -> usize {
+        Arc::as_ptr(&self.inner) as usize
     }
 
     /// Waits until every socket is closed, then stops the I/O threads.

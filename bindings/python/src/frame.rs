@@ -27,6 +27,11 @@ impl Frame {
         }
     }
 
+    /// Whether the frame was made with `track=True`.
+    pub(crate) fn is_tracked(&self) -> bool {
+        self.completion.is_some()
+    }
+
     pub(crate) fn message(&self) -> &Message {
         &self.message
     }

@@ -34,3 +34,9 @@ fn _ferrozmq(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
+
+/// The extension's Rust allocator: messages are allocated by the Python
+/// thread and freed by an I/O thread (or the other way round), a pattern
+/// glibc's malloc handles poorly (arena locks, `malloc_consolidate`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

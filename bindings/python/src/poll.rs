@@ -48,11 +48,14 @@ pub(crate) fn zmq_poll<'py>(
     for (obj, events) in &items {
         let target = match obj.downcast::<Socket>() {
             Ok(s) => {
-                // The same socket twice is locked once.
-                let idx = sockets.iter().position(|k| k.is(s)).unwrap_or_else(|| {
-                    sockets.push(s.clone());
-                    sockets.len() - 1
-                });
+                // The same socket twice (or a socket and its shadow) is locked once.
+                let idx = sockets
+                    .iter()
+                    .position(|k| k.get().same_socket(s.get()))
+                    .unwrap_or_else(|| {
+                        sockets.push(s.clone());
+                        sockets.len() - 1
+                    });
                 Target::Socket(idx)
             }
             Err(_) => Target::Fd(file_descriptor(obj)?),

@@ -18,13 +18,17 @@ pub(crate) fn proxy(
     capture: Option<&Bound<'_, Socket>>,
     control: Option<&Bound<'_, Socket>>,
 ) -> PyResult<()> {
-    if frontend.is(backend) && capture.is_none() && control.is_none() {
+    if frontend.get().same_socket(backend.get()) && capture.is_none() && control.is_none() {
         return echo(py, frontend.get());
     }
     let all = [Some(frontend), Some(backend), capture, control];
     let given: Vec<&Bound<'_, Socket>> = all.iter().flatten().copied().collect();
     for (i, a) in given.iter().enumerate() {
-        if given.iter().skip(i + 1).any(|b| a.is(*b)) {
+        if given
+            .iter()
+            .skip(i + 1)
+            .any(|b| a.get().same_socket(b.get()))
+        {
             return Err(crate::error::zmq_error(py, Error::Invalid));
         }
     }

@@ -4,14 +4,16 @@
 //! so one thread blocked in `recv` never stops the others. After `close`
 //! the slot is empty and every call raises ENOTSOCK.
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::Bytes;
 use ferrozmq::{Error, Message, OptionKind, OptionValue, SocketOption, SocketType};
 use pyo3::exceptions::PyTypeError;
+use pyo3::impl_::pyclass_init::PyObjectInit;
 use pyo3::prelude::*;
+use pyo3::pyclass_init::PyClassInitializer;
 use pyo3::sync::GILOnceCell;
-use pyo3::types::{PyBytes, PyDict, PyList, PyMemoryView, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyList, PyMemoryView, PyString, PyTuple, PyType};
 
 use crate::context::Context;
 use crate::error::{blocking, check};
@@ -22,9 +24,12 @@ use crate::frame::Frame;
 const ZERO_COPY_THRESHOLD: usize = 16 * 1024;
 
 /// A ZeroMQ socket. Not thread-safe (like pyzmq's): use it from one thread at a time.
+///
+/// A shadow (`Socket(shadow=other)`) shares `other`'s slot: both are the
+/// same ZeroMQ socket, and closing either closes it for both.
 #[pyclass(subclass, frozen, module = "ferrozmq._ferrozmq", name = "Socket")]
 pub(crate) struct Socket {
-    slot: Mutex<Option<ferrozmq::Socket>>,
+    slot: Arc<Mutex<Option<ferrozmq::Socket>>>,
     socket_type: i32,
     context: Option<Py<PyAny>>,
 }
@@ -33,6 +38,12 @@ pub(crate) struct Socket {
 pub(crate) type Slot<'a> = MutexGuard<'a, Option<ferrozmq::Socket>>;
 
 impl Socket {
+    /// Whether `other` is the same ZeroMQ socket (itself or a shadow):
+    /// then locking both would deadlock.
+    pub(crate) fn same_socket(&self, other: &Socket) -> bool {
+        Arc::ptr_eq(&self.slot, &other.slot)
+    }
+
     /// Locks the slot (call without the GIL: another thread may hold it
     /// while blocked).
     pub(crate) fn lock(&self) -> Slot<'_> {
@@ -70,14 +81,34 @@ impl Socket {
     }
 }
 
+impl Socket {
+    /// Sends one frame. The first, non-blocking try (GIL held) hands the
+    /// bytes over without cloning them: a clone of freshly copied `Bytes`
+    /// allocates a shared header, for every message. Only when the frame
+    /// cannot go at once are the bytes taken again for the blocking wait.
+    fn send_frame(&self, py: Python<'_>, data: &Bound<'_, PyAny>, flags: i32) -> PyResult<()> {
+        let first = frame_bytes(data)?;
+        if let Ok(mut slot) = self.slot.try_lock() {
+            let socket = check(py, slot.as_mut().ok_or(Error::NotSocket))?;
+            match socket.send(first, flags | ferrozmq::DONTWAIT) {
+                Err(Error::Again) if flags & ferrozmq::DONTWAIT == 0 => {}
+                other => return check(py, other),
+            }
+        }
+        let bytes = frame_bytes(data)?;
+        self.run(py, |s| s.send(bytes.clone(), flags))
+    }
+}
+
 /// The bytes of a frame to send: a `Frame` (shared, no copy), a `bytes`
 /// object (copied when small, else held by the message), or any other
 /// buffer (copied). Text is refused, as pyzmq does.
 pub(crate) fn frame_bytes(data: &Bound<'_, PyAny>) -> PyResult<Bytes> {
-    if let Ok(frame) = data.downcast::<Frame>() {
-        return Ok(frame.get().message().bytes().clone());
-    }
+    // `bytes` first: the common case, and a cheaper check than a pyclass's.
     let Ok(b) = data.downcast::<PyBytes>() else {
+        if let Ok(frame) = data.downcast::<Frame>() {
+            return Ok(frame.get().message().bytes().clone());
+        }
         if data.is_instance_of::<PyString>() {
             return Err(PyTypeError::new_err("unicode not allowed, use send_string"));
         }
@@ -106,8 +137,9 @@ pub(crate) fn frame_bytes(data: &Bound<'_, PyAny>) -> PyResult<Bytes> {
 
 /// `ferrozmq.socket._send_slow`: sends with tracking (or draft arguments).
 static SEND_SLOW: GILOnceCell<Py<PyAny>> = GILOnceCell::new();
-/// `ferrozmq.frame.Frame`: the Python class of received frames.
-static FRAME_CLASS: GILOnceCell<Py<PyAny>> = GILOnceCell::new();
+/// `ferrozmq.frame.Frame`: the Python class of received frames, checked
+/// once to be a subclass of the Rust [`Frame`].
+static FRAME_CLASS: GILOnceCell<Py<PyType>> = GILOnceCell::new();
 
 /// An attribute of a Python module, looked up once.
 fn python_attr<'a>(
@@ -120,10 +152,27 @@ fn python_attr<'a>(
 }
 
 /// A received message as a `ferrozmq.Frame` (the Python subclass).
+///
+/// Made directly as an instance of the subclass (it adds only Python
+/// methods, no `__init__`), not by calling it: a call would build a second,
+/// base-class frame first and parse arguments, for every frame received.
 fn new_frame(py: Python<'_>, msg: Message) -> PyResult<PyObject> {
-    let class = python_attr(py, &FRAME_CLASS, "ferrozmq.frame", "Frame")?;
-    let raw = Bound::new(py, Frame::from_message(msg))?;
-    class.call1(py, (raw,))
+    let class = FRAME_CLASS.get_or_try_init(py, || -> PyResult<Py<PyType>> {
+        let class = py.import("ferrozmq.frame")?.getattr("Frame")?;
+        let class = class.downcast_into::<PyType>()?;
+        if !class.is_subclass_of::<Frame>()? {
+            return Err(PyTypeError::new_err(
+                "ferrozmq.frame.Frame must subclass the Rust Frame",
+            ));
+        }
+        Ok(class.unbind())
+    })?;
+    let init = PyClassInitializer::from(Frame::from_message(msg));
+    // SAFETY: `class` is a subclass of `Frame` (checked when it was cached),
+    // which is what `into_new_object` requires of the type it allocates.
+    let raw = unsafe { init.into_new_object(py, class.bind(py).as_type_ptr())? };
+    // SAFETY: on success `into_new_object` returns a new, owned reference.
+    Ok(unsafe { PyObject::from_owned_ptr(py, raw) })
 }
 
 /// A Python `bytes` object kept alive by a message that points into it.
@@ -150,14 +199,25 @@ impl AsRef<[u8]> for HeldBytes {
 #[pymethods]
 impl Socket {
     #[new]
-    #[pyo3(signature = (context = None, socket_type = -1, *_args, **_kwargs))]
+    #[pyo3(signature = (context = None, socket_type = -1, *_args, shadow = None, **_kwargs))]
     fn new(
         py: Python<'_>,
         context: Option<&Bound<'_, PyAny>>,
         socket_type: i32,
         _args: &Bound<'_, PyTuple>,
+        shadow: Option<&Bound<'_, Socket>>,
         _kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Socket> {
+        if let Some(other) = shadow {
+            let other = other.get();
+            return Ok(Socket {
+                slot: other.slot.clone(),
+                socket_type: other.socket_type,
+                context: context
+                    .map(|c| c.clone().unbind())
+                    .or_else(|| other.context.as_ref().map(|c| c.clone_ref(py))),
+            });
+        }
         let Some(context) = context else {
             return Err(PyTypeError::new_err("Socket needs a Context"));
         };
@@ -168,7 +228,7 @@ impl Socket {
             .ok_or(Error::Invalid);
         let socket = check(py, kind.and_then(|k| ctx.socket(k)))?;
         Ok(Socket {
-            slot: Mutex::new(Some(socket)),
+            slot: Arc::new(Mutex::new(Some(socket))),
             socket_type,
             context: Some(context.clone().unbind()),
         })
@@ -184,6 +244,13 @@ impl Socket {
     #[getter]
     fn socket_type(&self) -> i32 {
         self.socket_type
+    }
+
+    /// An address naming the ZeroMQ socket, the same for its shadows
+    /// (pyzmq's `underlying`; not a libzmq pointer).
+    #[getter]
+    fn _address(&self) -> usize {
+        Arc::as_ptr(&self.slot) as usize
     }
 
     /// Whether the socket is closed.
@@ -240,15 +307,25 @@ impl Socket {
         group: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyObject> {
         let py = slf.py();
-        if track || routing_id.is_some() || group.is_some() {
+        // `bytes` (the common case) is told apart first: cheaper than a pyclass check.
+        let tracked_frame = || {
+            !data.is_exact_instance_of::<PyBytes>()
+                && data.downcast::<Frame>().is_ok_and(|f| f.get().is_tracked())
+        };
+        if track || routing_id.is_some() || group.is_some() || tracked_frame() {
             // The rare cases are Python's (ferrozmq/socket.py).
             let slow = python_attr(py, &SEND_SLOW, "ferrozmq.socket", "_send_slow")?;
             return slow.call1(py, (slf, data, flags, copy, track, routing_id, group));
         }
-        let bytes = frame_bytes(data)?;
-        slf.get()
-            .run_flags(py, flags, |s, f| s.send(bytes.clone(), f))?;
+        slf.get().send_frame(py, data, flags)?;
         Ok(py.None())
+    }
+
+    /// Sends one frame with `flags`, nothing else (no tracker): the slow
+    /// path's own send.
+    #[pyo3(signature = (data, flags = 0))]
+    fn _send_frame(&self, py: Python<'_>, data: &Bound<'_, PyAny>, flags: i32) -> PyResult<()> {
+        self.send_frame(py, data, flags)
     }
 
     /// Receives one frame: bytes, or a Frame (no copy) when `copy` is false.

@@ -1,6 +1,7 @@
 """zmq.auth: a ThreadAuthenticator (ZAP over inproc) guarding ferrozmq
 servers, with ferrozmq and pyzmq clients; certificate files both ways."""
 
+import asyncio
 import os
 
 import pytest
@@ -271,3 +272,54 @@ def test_malformed_requests_get_400(ctx):
     codes = [(r[1], r[2]) for r in authenticator.zap_socket.replies]
     assert codes == [(b"7", b"400"), (b"8", b"400"), (b"9", b"400"), (b"10", b"200")]
     assert all(r[0] == b"1.0" and len(r) == 6 for r in authenticator.zap_socket.replies)
+
+
+class _Provider:
+    """A CURVE credentials provider knowing one key (Z85), sync or async."""
+
+    def __init__(self, known, use_async):
+        self.known = known
+        self.seen = []
+        self.callback = self._async_callback if use_async else self._callback
+
+    def _callback(self, domain, key):
+        self.seen.append(key)
+        return key == self.known
+
+    async def _async_callback(self, domain, key):
+        await asyncio.sleep(0)
+        return self._callback(domain, key)
+
+
+@pytest.mark.parametrize("use_async", [False, True])
+def test_curve_callback_gets_z85_and_may_be_async(ctx, use_async):
+    public, _secret = ferrozmq.curve_keypair()
+    other, _ = ferrozmq.curve_keypair()
+    authenticator = ferrozmq.auth.Authenticator(ctx)
+    authenticator.zap_socket = _Recorder()
+    provider = _Provider(public, use_async)
+    authenticator.configure_curve_callback(credentials_provider=provider)
+    for n, key in enumerate((public, other)):
+        raw = ferrozmq.utils.z85.decode(key)
+        authenticator.handle_zap_message([b"1.0", b"%d" % n, b"", b"127.0.0.1", b"", b"CURVE", raw])
+    assert provider.seen == [public, other]
+    assert [r[2] for r in authenticator.zap_socket.replies] == [b"200", b"400"]
+    assert authenticator.zap_socket.replies[0][4] == public  # User-Id: the Z85 key
+
+
+def test_asyncio_authenticator_awaits_async_callbacks():
+    import ferrozmq.asyncio as zaio
+    from ferrozmq.auth.asyncio import AsyncioAuthenticator
+
+    async def main():
+        actx = zaio.Context()
+        auth = AsyncioAuthenticator(actx)
+        auth.zap_socket = _Recorder()
+        public, _ = ferrozmq.curve_keypair()
+        auth.configure_curve_callback(credentials_provider=_Provider(public, True))
+        raw = ferrozmq.utils.z85.decode(public)
+        await auth._handle_zap_message_async([b"1.0", b"1", b"", b"127.0.0.1", b"", b"CURVE", raw])
+        assert auth.zap_socket.replies[0][2] == b"200"
+        actx.term()
+
+    asyncio.run(main())

@@ -91,10 +91,7 @@ impl Engine {
         let pipe = pipe_now.then(|| {
             let pipe = Pipe::new(options.rcvhwm, options.sndhwm, endpoint_str.clone());
             pipe.set_conflate(options.conflate);
-            pipe.inbound.set_reader(link.signaler.clone());
-            pipe.inbound.set_writer(wake.clone());
-            pipe.outbound.set_reader(wake.clone());
-            pipe.outbound.set_writer(link.signaler.clone());
+            pipe.wire(link.signaler.clone(), wake.clone());
             if options.probe_router {
                 pipe.send_probe();
             }
@@ -132,10 +129,10 @@ impl Engine {
     pub fn close_socket(&self, link: &Arc<SocketLink>) {
         link.close();
         self.inproc.forget(link);
-        let addr = Arc::as_ptr(link) as usize;
         let notice = Arc::new(CloseNotice::new(link.clone()));
         for t in &self.threads {
-            t.shared().send(Command::CloseSocket(addr, notice.clone()));
+            t.shared()
+                .send(Command::CloseSocket(link.id(), notice.clone()));
         }
     }
 

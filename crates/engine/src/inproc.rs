@@ -77,7 +77,7 @@ impl InprocRegistry {
             return Err(InprocError::NotFound);
         };
         match reg.bound.get(name) {
-            Some(p) if Arc::ptr_eq(&p.link, link) => {
+            Some(p) if p.link.id() == link.id() => {
                 reg.bound.remove(name);
                 Ok(())
             }
@@ -90,9 +90,9 @@ impl InprocRegistry {
     /// still receives them (libzmq lingers on pending inproc connects too).
     pub fn forget(&self, link: &Arc<SocketLink>) {
         if let Ok(mut reg) = self.inner.lock() {
-            reg.bound.retain(|_, p| !Arc::ptr_eq(&p.link, link));
+            reg.bound.retain(|_, p| p.link.id() != link.id());
             for list in reg.pending.values_mut() {
-                list.retain(|(p, pipe)| !Arc::ptr_eq(&p.link, link) || !pipe.outbound.is_empty());
+                list.retain(|(p, pipe)| p.link.id() != link.id() || pipe.has_queued_output());
             }
             reg.pending.retain(|_, list| !list.is_empty());
         }
@@ -115,9 +115,8 @@ impl InprocRegistry {
                 binder.link.post(LinkEvent::Attach(pipe.mirror()));
             }
             None => {
-                pipe.inbound.set_reader(connecter.link.signaler.clone());
-                pipe.outbound.set_writer(connecter.link.signaler.clone());
-                pipe.outbound.set_writer_hwm(connecter.sndhwm);
+                pipe.wire_near(connecter.link.signaler.clone());
+                pipe.set_send_hwm(connecter.sndhwm);
                 pipe.inbound.set_conflate(connecter.conflate);
                 reg.pending
                     .entry(name.to_owned())
@@ -143,10 +142,7 @@ impl InprocRegistry {
         let reg = self.inner.lock().ok()?;
         let binder = reg.bound.get(name)?;
         let pipe = Pipe::new(0, 0, Arc::from(format!("inproc://{name}").as_str()));
-        pipe.inbound.set_reader(wake.clone());
-        pipe.inbound.set_writer(binder.link.signaler.clone());
-        pipe.outbound.set_reader(binder.link.signaler.clone());
-        pipe.outbound.set_writer(wake);
+        pipe.wire(wake, binder.link.signaler.clone());
         pipe.announce(PeerInfo {
             routing_id: Bytes::new(),
             properties: vec![("Socket-Type".into(), Bytes::from_static(b"DEALER"))],
@@ -160,18 +156,19 @@ impl InprocRegistry {
 /// Wires a connecter's pipe to a binder: notifiers, high-water marks, peer info.
 fn finish(binder: &InprocPeer, connecter: &InprocPeer, pipe: &Pipe) {
     // `pipe` is the connecter's view.
-    pipe.inbound.set_reader(connecter.link.signaler.clone());
-    pipe.inbound.set_writer(binder.link.signaler.clone());
-    pipe.outbound.set_reader(binder.link.signaler.clone());
-    pipe.outbound.set_writer(connecter.link.signaler.clone());
-    pipe.outbound.set_writer_hwm(connecter.sndhwm);
-    pipe.outbound.set_reader_hwm(binder.rcvhwm);
-    pipe.inbound.set_writer_hwm(binder.sndhwm);
-    pipe.inbound.set_reader_hwm(connecter.rcvhwm);
+    let far = pipe.mirror();
+    pipe.wire(
+        connecter.link.signaler.clone(),
+        binder.link.signaler.clone(),
+    );
+    pipe.set_send_hwm(connecter.sndhwm);
+    pipe.set_recv_hwm(connecter.rcvhwm);
+    far.set_send_hwm(binder.sndhwm);
+    far.set_recv_hwm(binder.rcvhwm);
     pipe.inbound.set_conflate(connecter.conflate);
     pipe.outbound.set_conflate(binder.conflate);
     if binder.probe_router {
-        pipe.mirror().send_probe();
+        far.send_probe();
     }
     pipe.set_peer_info(PeerInfo {
         routing_id: binder.routing_id.clone(),

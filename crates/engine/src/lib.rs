@@ -4,7 +4,7 @@
 //! sessions. A session drives one `ferrozmq_zmtp::Connection` over a tcp or
 //! ipc stream (or, for STREAM sockets, passes raw bytes with no ZMTP) and
 //! moves whole messages between it and a [`Pipe`]: two
-//! lock-free [`Queue`]s bounded by high-water marks, that wake the other
+//! lock-free queues bounded by high-water marks, that wake the other
 //! side only when it sleeps. inproc connects two sockets' pipes directly,
 //! with no I/O thread at all.
 //!
@@ -27,18 +27,23 @@
 //! every pipe.
 
 mod direct;
+mod doorbell;
 mod engine;
 mod inproc;
 mod limits;
 mod link;
+#[cfg(all(test, loom))]
+mod loom_models;
 mod mailbox;
 mod monitor;
 mod msg;
 mod notify;
 mod options;
 mod pipe;
+mod queue;
 mod reactor;
 mod session;
+mod sync;
 mod sys;
 mod thread_options;
 mod transport;
@@ -47,13 +52,13 @@ mod zap;
 pub use engine::Engine;
 pub use inproc::{InprocError, InprocPeer, InprocRegistry};
 pub use limits::frame_size_ceiling;
-pub use link::{LinkEvent, SocketLink};
+pub use link::{LinkEvent, SocketId, SocketLink};
 pub use mailbox::EndpointId;
 pub use monitor::{EventKind, MonitorEvent, MonitorSink};
 pub use msg::{Msg, MsgKind};
 pub use notify::{Notify, Signaler, WaitOutcome};
 pub use options::SessionOptions;
-pub use pipe::{PeerInfo, PeerRef, Pipe, PushError, Queue, SparseClock};
+pub use pipe::{PeerInfo, PeerRef, Pipe, PipeId, SparseClock};
 pub use sys::{poll_fds, PollFd};
 pub use thread_options::ThreadOptions;
 pub use transport::{

@@ -1,6 +1,6 @@
 //! [`SocketLink`]: what a socket shares with the connections that serve it.
 
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -8,7 +8,7 @@ use crossbeam::queue::SegQueue;
 
 use crate::monitor::{MonitorSink, SocketEvent};
 use crate::notify::{Notify, Signaler};
-use crate::pipe::Pipe;
+use crate::pipe::{Pipe, PipeId};
 
 /// News from the engine for a socket.
 #[derive(Debug)]
@@ -17,11 +17,23 @@ pub enum LinkEvent {
     /// inproc peer connected).
     Attach(Pipe),
     /// A pipe's connection was re-established; subscriptions must be re-sent.
-    Hiccup(u64),
+    Hiccup(PipeId),
+}
+
+/// Identifies a socket within the process (its [`SocketLink`]'s id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SocketId(u64);
+
+impl SocketId {
+    fn next() -> SocketId {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        SocketId(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
 }
 
 /// Shared between a socket (application side) and its sessions (I/O side).
 pub struct SocketLink {
+    id: SocketId,
     /// Wakes the socket.
     pub signaler: Arc<Signaler>,
     events: SegQueue<LinkEvent>,
@@ -34,7 +46,9 @@ pub struct SocketLink {
 
 impl std::fmt::Debug for SocketLink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SocketLink").finish_non_exhaustive()
+        f.debug_struct("SocketLink")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -42,12 +56,18 @@ impl SocketLink {
     /// A link with a fresh signaler.
     pub fn new() -> Arc<SocketLink> {
         Arc::new(SocketLink {
+            id: SocketId::next(),
             signaler: Signaler::new(),
             events: SegQueue::new(),
             closed: std::sync::atomic::AtomicBool::new(false),
             linger_ms: AtomicI64::new(LINGER_UNSET),
             monitor: Mutex::new(None),
         })
+    }
+
+    /// The socket's id.
+    pub fn id(&self) -> SocketId {
+        self.id
     }
 
     /// Posts news for the socket and wakes it.

@@ -10,7 +10,8 @@ use std::sync::Arc;
 use crossbeam::queue::SegQueue;
 use mio::{Token, Waker};
 
-use crate::link::{CloseNotice, SocketLink};
+use crate::doorbell::Doorbell;
+use crate::link::{CloseNotice, SocketId, SocketLink};
 use crate::notify::Notify;
 use crate::options::SessionOptions;
 use crate::pipe::Pipe;
@@ -43,7 +44,7 @@ pub(crate) enum Command {
     /// The socket closed: linger on its sessions, close its listeners. The
     /// notice is dropped once done (the socket's last word to its monitor
     /// goes out when every I/O thread has dropped its share).
-    CloseSocket(usize, Arc<CloseNotice>),
+    CloseSocket(SocketId, Arc<CloseNotice>),
     Stop,
 }
 
@@ -52,10 +53,9 @@ pub(crate) struct Shared {
     waker: Waker,
     pub(crate) commands: SegQueue<Command>,
     pub(crate) ready: SegQueue<Token>,
-    /// Commands and ready tokens pushed and not yet taken.
-    pub(crate) pending: AtomicUsize,
-    /// The I/O thread is (about to be) blocked in `poll` and needs a wake-up.
-    pub(crate) asleep: AtomicBool,
+    /// Commands and ready tokens pushed and not yet taken; whether the
+    /// I/O thread is (about to be) blocked in `poll` and needs a wake-up.
+    pub(crate) doorbell: Doorbell,
     /// How many sessions the thread serves.
     pub(crate) load: AtomicUsize,
 }
@@ -67,8 +67,7 @@ impl Shared {
             waker,
             commands: SegQueue::new(),
             ready: SegQueue::new(),
-            pending: AtomicUsize::new(0),
-            asleep: AtomicBool::new(false),
+            doorbell: Doorbell::default(),
             load: AtomicUsize::new(0),
         }
     }
@@ -86,8 +85,7 @@ impl Shared {
     /// Wakes the I/O thread only if it sleeps: while it runs, it sees the
     /// new work before it polls again (SeqCst counter and flag, Dekker-style).
     fn announce(&self) {
-        self.pending.fetch_add(1, Ordering::SeqCst);
-        if self.asleep.load(Ordering::SeqCst) {
+        if self.doorbell.ring() {
             let _ = self.waker.wake();
         }
     }

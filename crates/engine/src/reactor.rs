@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use mio::{Events, Interest, Poll, Token, Waker};
 
 use crate::inproc::InprocRegistry;
-use crate::link::SocketLink;
+use crate::link::{SocketId, SocketLink};
 use crate::mailbox::{Command, EndpointId, SessionWake, Shared};
 use crate::monitor::SocketEvent;
 use crate::options::SessionOptions;
@@ -146,14 +146,11 @@ impl Reactor {
         let mut events = Events::with_capacity(256);
         loop {
             let mut timeout = self.next_timeout();
-            if timeout != Some(Duration::ZERO) {
-                self.shared.asleep.store(true, Ordering::SeqCst);
-                if self.shared.pending.load(Ordering::SeqCst) > 0 {
-                    timeout = Some(Duration::ZERO);
-                }
+            if timeout != Some(Duration::ZERO) && !self.shared.doorbell.may_sleep() {
+                timeout = Some(Duration::ZERO);
             }
             let polled = self.poll.poll(&mut events, timeout);
-            self.shared.asleep.store(false, Ordering::SeqCst);
+            self.shared.doorbell.awake();
             if let Err(e) = polled {
                 if e.kind() != io::ErrorKind::Interrupted {
                     return;
@@ -178,12 +175,12 @@ impl Reactor {
             for _ in 0..ROUNDS_PER_POLL {
                 let mut worked = false;
                 while let Some(command) = self.shared.commands.pop() {
-                    self.shared.pending.fetch_sub(1, Ordering::SeqCst);
+                    self.shared.doorbell.took();
                     self.execute(command);
                     worked = true;
                 }
                 while let Some(token) = self.shared.ready.pop() {
-                    self.shared.pending.fetch_sub(1, Ordering::SeqCst);
+                    self.shared.doorbell.took();
                     self.dispatch(token);
                     worked = true;
                 }
@@ -204,7 +201,7 @@ impl Reactor {
     }
 
     fn next_timeout(&mut self) -> Option<Duration> {
-        if self.shared.pending.load(Ordering::SeqCst) > 0 {
+        if self.shared.doorbell.has_work() {
             return Some(Duration::ZERO);
         }
         let Reverse((at, _)) = self.timers.peek()?;
@@ -303,7 +300,7 @@ impl Reactor {
                 self.start_session(session);
             }
             Command::Remove(id) => self.remove_endpoint(id),
-            Command::CloseSocket(link_addr, _notice) => self.close_socket(link_addr),
+            Command::CloseSocket(socket, _notice) => self.close_socket(socket),
             Command::Stop => {
                 self.stopping = true;
                 let listeners: Vec<Token> = self
@@ -345,16 +342,12 @@ impl Reactor {
         }
     }
 
-    fn close_socket(&mut self, link_addr: usize) {
+    fn close_socket(&mut self, socket: SocketId) {
         let mut tokens = Vec::new();
         for (i, slot) in self.slots.iter().enumerate() {
             match slot {
-                Some(Slot::Listener(l)) if Arc::as_ptr(&l.link) as usize == link_addr => {
-                    tokens.push((Token(i), true))
-                }
-                Some(Slot::Session(s)) if s.link_addr() == link_addr => {
-                    tokens.push((Token(i), false))
-                }
+                Some(Slot::Listener(l)) if l.link.id() == socket => tokens.push((Token(i), true)),
+                Some(Slot::Session(s)) if s.socket_id() == socket => tokens.push((Token(i), false)),
                 _ => {}
             }
         }

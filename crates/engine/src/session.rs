@@ -24,7 +24,7 @@ use std::time::Instant;
 use mio::Interest;
 
 use crate::inproc::InprocRegistry;
-use crate::link::{LinkEvent, SocketLink};
+use crate::link::{LinkEvent, SocketId, SocketLink};
 use crate::mailbox::{EndpointId, SessionWake};
 use crate::msg::{Msg, MsgKind};
 use crate::options::SessionOptions;
@@ -165,8 +165,8 @@ impl Session {
         self.shutdown(ctx);
     }
 
-    pub(crate) fn link_addr(&self) -> usize {
-        Arc::as_ptr(&self.link) as usize
+    pub(crate) fn socket_id(&self) -> SocketId {
+        self.link.id()
     }
 
     /// Unbind/disconnect: stop reconnecting, flush within linger, then end.
@@ -252,8 +252,7 @@ impl Session {
         self.inproc = Some(ctx.inproc.clone());
         self.wake.set_token(ctx.token);
         if let Some(pipe) = &self.pipe {
-            pipe.inbound.set_reader(self.wake.clone());
-            pipe.outbound.set_writer(self.wake.clone());
+            pipe.wire_near(self.wake.clone());
         }
         if let Role::Accepted(stream) = &mut self.role {
             if let Some(stream) = stream.take() {
@@ -358,10 +357,7 @@ impl Session {
         pipe.set_peer_info(info);
         pipe.set_conflate(self.options.conflate);
         // Socket view: inbound is written by us, outbound read by us.
-        pipe.inbound.set_reader(self.link.signaler.clone());
-        pipe.inbound.set_writer(self.wake.clone());
-        pipe.outbound.set_reader(self.wake.clone());
-        pipe.outbound.set_writer(self.link.signaler.clone());
+        pipe.wire(self.link.signaler.clone(), self.wake.clone());
         if self.options.probe_router {
             pipe.send_probe();
         }

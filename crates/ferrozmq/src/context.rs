@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 
-use ferrozmq_engine::{Engine, Notify, Signaler, SocketLink, ThreadOptions, WaitOutcome};
+use ferrozmq_engine::{Engine, Notify, Signaler, SocketId, SocketLink, ThreadOptions, WaitOutcome};
 use ferrozmq_zmtp::SocketType;
 
 use crate::error::{Error, Result};
@@ -31,8 +31,8 @@ struct Inner {
     open: AtomicUsize,
     /// Woken each time a socket closes ([`Context::term`] waits on it).
     all_closed: Arc<Signaler>,
-    /// The open sockets' links, by address, to wake them on shutdown.
-    links: Mutex<HashMap<usize, Weak<SocketLink>>>,
+    /// The open sockets' links, by id, to wake them on shutdown.
+    links: Mutex<HashMap<SocketId, Weak<SocketLink>>>,
 }
 
 impl std::fmt::Debug for Context {
@@ -81,7 +81,7 @@ impl Context {
         let socket = Socket::new(self.clone(), socket_type)?;
         self.inner.open.fetch_add(1, Ordering::SeqCst);
         if let Ok(mut links) = self.inner.links.lock() {
-            links.insert(link_key(socket.link()), Arc::downgrade(socket.link()));
+            links.insert(socket.link().id(), Arc::downgrade(socket.link()));
         }
         Ok(socket)
     }
@@ -223,15 +223,11 @@ impl Context {
 
     pub(crate) fn socket_closed(&self, link: &Arc<SocketLink>) {
         if let Ok(mut links) = self.inner.links.lock() {
-            links.remove(&link_key(link));
+            links.remove(&link.id());
         }
         self.inner.open.fetch_sub(1, Ordering::SeqCst);
         self.inner.all_closed.notify();
     }
-}
-
-fn link_key(link: &Arc<SocketLink>) -> usize {
-    Arc::as_ptr(link) as usize
 }
 
 impl Drop for Inner {

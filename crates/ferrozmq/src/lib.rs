@@ -27,6 +27,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod auth;
 mod context;
 mod curve;
 mod error;

@@ -1,5 +1,7 @@
 //! Connections that end in every odd way release their descriptors at once
-//! (issue 15), on tcp and ipc, while a well-behaved peer keeps its traffic.
+//! (issue 15), on tcp and ipc, while a well-behaved peer keeps its traffic;
+//! and the context's socket table (MAX_SOCKETS), whose 20 000 sockets take
+//! nearly every descriptor.
 //!
 //! A test binary of its own, with one test at a time ([`ONE_AT_A_TIME`]): it
 //! counts and limits the process's descriptors, which tests running beside
@@ -17,7 +19,7 @@ use std::net::TcpStream;
 use std::os::unix::net::UnixStream;
 use std::time::{Duration, Instant};
 
-use ferrozmq::{Context, Socket, SocketType, SNDMORE};
+use ferrozmq::{Context, ContextOption, Error, Socket, SocketType, SNDMORE};
 
 /// Held by each test: they count and limit the process's descriptors.
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -375,4 +377,22 @@ fn bind(s: &mut Socket, transport: &str) -> String {
     ))
     .unwrap();
     s.last_endpoint().to_string()
+}
+
+#[test]
+fn max_sockets_bounds_open_sockets_and_many_are_cheap() {
+    // Here, not beside other tests: 20 000 sockets take nearly every descriptor.
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let ctx = Context::new();
+    ctx.set(ContextOption::MaxSockets, 20_000).unwrap();
+    let start = std::time::Instant::now();
+    let mut sockets = Vec::new();
+    while let Ok(s) = ctx.socket(SocketType::Pair) {
+        sockets.push(s);
+    }
+    assert_eq!(sockets.len(), 20_000);
+    assert_eq!(ctx.socket(SocketType::Pair).unwrap_err(), Error::Os(24));
+    assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    sockets.pop();
+    assert!(ctx.socket(SocketType::Pair).is_ok());
 }

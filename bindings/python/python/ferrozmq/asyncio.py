@@ -108,9 +108,66 @@ class Socket(_socket.Socket):
             except Exception as e:  # raised when awaited, as pyzmq does
                 fut.set_exception(e)
                 return fut
-        task = loop.create_task(self._retry(call, flags, event, timeout_option, before))
-        self.__dict__[kind] = task
-        return task
+        fut = loop.create_future()
+
+        def guarded(flags):
+            # The task may run its first step after `fut` was cancelled:
+            # then it must not take a message that nobody will get.
+            if fut.done():
+                raise _asyncio.CancelledError()
+            return call(flags)
+
+        self._driven(loop, self._retry(guarded, flags, event, timeout_option, before), fut)
+        self.__dict__[kind] = fut
+        return fut
+
+    def _driven(self, loop, coro, fut=None):
+        """A plain Future (``fut``, or a new one) with ``coro``'s outcome, run
+        as a task. Cancelling the Future cancels it at once (``done()`` is
+        true right away) and stops the task; closing the socket cancels it."""
+        if fut is None:
+            fut = loop.create_future()
+        task = loop.create_task(coro)
+        pending = self.__dict__.setdefault("_pending", set())
+        pending.add(fut)
+
+        def settle(task):
+            if fut.done():
+                return
+            if task.cancelled():
+                fut.cancel()
+            elif task.exception() is not None:
+                fut.set_exception(task.exception())
+            else:
+                fut.set_result(task.result())
+
+        def forget(fut):
+            pending.discard(fut)
+            if fut.cancelled():
+                task.cancel()
+
+        task.add_done_callback(settle)
+        fut.add_done_callback(forget)
+        return fut
+
+    def _coroutine_future(self, coro):
+        """``coro`` as a cancellable Future tied to this socket."""
+        try:
+            loop = _asyncio.get_running_loop()
+        except RuntimeError:
+            loop = _asyncio.get_event_loop()
+        return self._driven(loop, coro)
+
+    def recv_into(self, buffer, /, *, nbytes=0, flags=0):
+        """A Future of receiving one frame into ``buffer`` (see ``ferrozmq.Socket.recv_into``)."""
+        sync_recv_into = super().recv_into
+        return self._future(
+            "_last_recv",
+            lambda f: sync_recv_into(buffer, nbytes=nbytes, flags=f),
+            flags,
+            POLLIN,
+            SocketOption.RCVTIMEO,
+        )
 
     def send(self, data, flags=0, copy=True, track=False, **kwargs):
         """A Future of sending one frame (see ``ferrozmq.Socket.send``)."""
@@ -159,7 +216,7 @@ class Socket(_socket.Socket):
 
     def recv_string(self, flags=0, encoding="utf-8"):
         """A Future; see ``_recv_string``."""
-        return _asyncio.ensure_future(self._recv_string(flags, encoding))
+        return self._coroutine_future(self._recv_string(flags, encoding))
 
     async def _recv_string(self, flags=0, encoding="utf-8"):
         """Receives text."""
@@ -169,7 +226,7 @@ class Socket(_socket.Socket):
 
     def recv_json(self, flags=0, **kwargs):
         """A Future; see ``_recv_json``."""
-        return _asyncio.ensure_future(self._recv_json(flags, **kwargs))
+        return self._coroutine_future(self._recv_json(flags, **kwargs))
 
     async def _recv_json(self, flags=0, **kwargs):
         """Receives a JSON document."""
@@ -177,7 +234,7 @@ class Socket(_socket.Socket):
 
     def recv_pyobj(self, flags=0):
         """A Future; see ``_recv_pyobj``."""
-        return _asyncio.ensure_future(self._recv_pyobj(flags))
+        return self._coroutine_future(self._recv_pyobj(flags))
 
     async def _recv_pyobj(self, flags=0):
         """Receives a pickled object."""
@@ -187,15 +244,21 @@ class Socket(_socket.Socket):
 
     def recv_serialized(self, deserialize, flags=0, copy=True):
         """A Future; see ``_recv_serialized``."""
-        return _asyncio.ensure_future(self._recv_serialized(deserialize, flags, copy))
+        return self._coroutine_future(self._recv_serialized(deserialize, flags, copy))
 
     async def _recv_serialized(self, deserialize, flags=0, copy=True):
         """Receives a message and returns ``deserialize(frames)``."""
         return deserialize(await self.recv_multipart(flags, copy=copy))
 
     def poll(self, timeout=None, flags=POLLIN):
-        """A Future; see ``_poll``."""
-        return _asyncio.ensure_future(self._poll(timeout, flags))
+        """A Future; see ``_poll`` (done at once if ready or ``timeout`` is 0)."""
+        if not self.closed:
+            ready = self.getsockopt(EVENTS) & flags
+            if ready or timeout == 0:
+                fut = _asyncio.get_event_loop().create_future()
+                fut.set_result(_socket.PollEvent(ready))
+                return fut
+        return self._coroutine_future(self._poll(timeout, flags))
 
     async def _poll(self, timeout=None, flags=POLLIN):
         """Waits up to ``timeout`` ms (None: forever) for ``flags``; returns those ready (0 on timeout)."""
@@ -208,6 +271,8 @@ class Socket(_socket.Socket):
         return _socket.PollEvent(self.getsockopt(EVENTS) & flags)
 
     def close(self, linger=None):
+        for fut in list(self.__dict__.get("_pending", ())):
+            fut.cancel()
         if getattr(self, "_readiness", None) is not None:
             self._readiness.stop()
             self._readiness = None

@@ -5,10 +5,10 @@ import threading
 import warnings
 import weakref
 
-from . import _ferrozmq
+from . import _ferrozmq, _shadow
 from .constants import ContextOption, Errno, SocketOption
 from .error import ZMQError
-from .socket import Socket
+from .socket import Socket, _declared
 
 
 class Context(_ferrozmq.Context):
@@ -23,12 +23,32 @@ class Context(_ferrozmq.Context):
     _instance_lock = threading.Lock()
     _instance_pid = None
 
-    def __init__(self, io_threads=1, shadow=0, **kwargs):
-        if shadow:
-            raise NotImplementedError("ferrozmq contexts cannot shadow a libzmq context")
+    _shadow_kind = "context"
+
+    def __new__(cls, *args, shadow=None, **kwargs):
+        if args and isinstance(args[0], _ferrozmq.Context):  # Context(other): a shadow
+            args, shadow = args[1:], args[0]
+        original = _shadow.resolve(cls._shadow_kind, _ferrozmq.Context, shadow or None)
+        return super().__new__(cls, *args, shadow=original, **kwargs)
+
+    def __init__(self, io_threads=1, shadow=None, **kwargs):
         self.sockopts = {}
         self._sockets = weakref.WeakSet()
         self._closed = False
+        self._shadow = bool(shadow) or isinstance(io_threads, _ferrozmq.Context)
+        if not self._shadow and io_threads != 1:
+            self.set(ContextOption.IO_THREADS, io_threads)
+
+    def __copy__(self, memo=None):
+        """A copy is a shadow: the same context under another object."""
+        return type(self).shadow(self)
+
+    __deepcopy__ = __copy__
+
+    @classmethod
+    def shadow(cls, address):
+        """The context ``address`` (a Context or its ``underlying``) under a new object."""
+        return cls(shadow=address)
 
     @classmethod
     def instance(cls, io_threads=1):
@@ -52,12 +72,14 @@ class Context(_ferrozmq.Context):
 
     @property
     def closed(self):
-        """Whether ``term`` was called."""
-        return self._closed
+        """Whether ``term`` was called (on this object or a shadow of it)."""
+        return self._closed or self._terminated
 
     @property
     def underlying(self):
-        raise NotImplementedError("ferrozmq contexts have no libzmq pointer")
+        """An address naming this context, the same for its shadows (not a
+        libzmq pointer: it means something to ``Context.shadow`` only)."""
+        return _shadow.underlying(self)
 
     def __enter__(self):
         return self
@@ -89,6 +111,8 @@ class Context(_ferrozmq.Context):
         """A new socket of ``socket_type`` (``zmq.REQ``, ``zmq.PUB`` ...)."""
         if self._closed:
             raise ZMQError(Errno.ENOTSUP)
+        if self._terminated:  # a shadow of a context terminated elsewhere
+            raise ZMQError(Errno.EFAULT)
         cls = socket_class or self._socket_class
         s = cls(self, socket_type, **kwargs)
         for option, value in self.sockopts.items():
@@ -127,7 +151,14 @@ class Context(_ferrozmq.Context):
             raise AttributeError(name)
         key = name.upper()
         if key in ContextOption.__members__:
-            return self.get(ContextOption[key])
+            try:
+                return self.get(ContextOption[key])
+            except ZMQError as e:
+                # Write-only options read as missing attributes (as in pyzmq;
+                # mock.Mock(spec=ctx) relies on it).
+                if e.errno in (Errno.EINVAL, Errno.EFAULT):
+                    raise AttributeError(f"{name} is write-only") from None
+                raise
         if key in SocketOption.__members__:
             try:
                 return self.sockopts[SocketOption[key]]
@@ -136,7 +167,7 @@ class Context(_ferrozmq.Context):
         raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
 
     def __setattr__(self, name, value):
-        if name.startswith("_") or name in self.__dict__ or hasattr(type(self), name) or name == "sockopts":
+        if name.startswith("_") or name in self.__dict__ or _declared(type(self), name) or name == "sockopts":
             object.__setattr__(self, name, value)
             return
         key = name.upper()

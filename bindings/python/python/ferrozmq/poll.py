@@ -1,6 +1,6 @@
 """``Poller`` and ``select``: wait on several sockets and file descriptors."""
 
-from ._ferrozmq import zmq_poll
+from ._ferrozmq import Socket, zmq_poll
 from .constants import POLLERR, POLLIN, POLLOUT
 
 
@@ -38,9 +38,11 @@ class Poller:
                 self._index[s] = j - 1
 
     def poll(self, timeout=None):
-        """Waits up to ``timeout`` ms (None: forever); returns ``[(socket, events)]`` ready."""
+        """Waits up to ``timeout`` ms (None: forever); returns ``[(socket, events)]``
+        ready (a file object registered comes back as its fd, as in pyzmq)."""
         ms = -1 if timeout is None or timeout < 0 else int(timeout)
-        return zmq_poll(self.sockets, ms)
+        ready = zmq_poll(self.sockets, ms)
+        return [(s if isinstance(s, (Socket, int)) else s.fileno(), ev) for s, ev in ready]
 
 
 def select(rlist, wlist, xlist, timeout=None):

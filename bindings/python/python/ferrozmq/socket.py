@@ -5,7 +5,7 @@ import pickle
 import random
 import warnings
 
-from . import _ferrozmq
+from . import _ferrozmq, _shadow
 from .constants import (
     Errno,
     Flag,
@@ -15,6 +15,7 @@ from .constants import (
 )
 from .error import ZMQBindError, ZMQError
 from .frame import Frame
+from .tracker import _FINISHED_TRACKER
 from .utils import jsonapi, z85
 
 _HWM = SocketOption.HWM
@@ -32,21 +33,53 @@ def _option(name):
     return SocketOption.__members__.get(name.upper())
 
 
+def _declared(cls, name):
+    """Whether a class (or a base) defines or annotates ``name``: then
+    ``obj.name = v`` is a plain attribute, not an option (as pyzmq)."""
+    return hasattr(cls, name) or any(name in getattr(c, "__annotations__", {}) for c in cls.__mro__)
+
+
 def _text(addr):
     """An endpoint given as bytes, as text."""
     return addr.decode("utf-8") if isinstance(addr, bytes) else addr
+
+
+def _copied(sock, data, copy):
+    """Whether a frame is sent as a copy (so its tracker is done at once):
+    not a Frame, and ``copy`` or smaller than the socket's copy threshold."""
+    if isinstance(data, Frame):
+        return False
+    return copy or memoryview(data).nbytes < sock.copy_threshold
+
+
+def _explain(error, addr):
+    """Adds the endpoint (and, for a long ipc path, the limit) to a bind or
+    connect error's message."""
+    error.strerror = f"{error.strerror} (addr={addr!r})"
+    if error.errno == _errno.ENAMETOOLONG and addr.startswith("ipc://"):
+        from . import IPC_PATH_MAX_LEN
+
+        error.strerror += f": ipc paths are at most {IPC_PATH_MAX_LEN} characters long"
 
 
 def _send_slow(sock, data, flags, copy, track, routing_id, group):
     """``Socket.send`` with ``track`` (called by the Rust core): returns the tracker."""
     if routing_id is not None or group is not None:
         raise ZMQError(Errno.ENOTSUP, "routing_id and group need draft sockets")
+    if isinstance(data, Frame) and data.tracker is not None:
+        # A Frame made with track=True: its own tracker (as pyzmq).
+        sock._send_frame(data, flags)
+        return data.tracker
     if not track:
         return sock.send(data, flags, copy=copy)
-    frame = data if isinstance(data, Frame) and data.tracker is not None else Frame(data, track=True)
-    tracker = frame.tracker
-    sock.send(frame, flags)
-    return tracker
+    if isinstance(data, Frame):
+        raise ValueError("Not a tracked message: make the Frame with track=True")
+    if _copied(sock, data, copy):
+        sock._send_frame(data, flags)
+        return _FINISHED_TRACKER
+    frame = Frame(data, track=True)
+    sock._send_frame(frame, flags)
+    return frame.tracker
 
 
 class _Bound:
@@ -78,9 +111,38 @@ class Socket(_ferrozmq.Socket):
     """
 
     copy_threshold = 65536
+    _shadow_kind = "socket"
+    # Set on shadows only: a plain socket keeps no instance __dict__, and
+    # CPython then skips a dict lookup on every `sock.send`/`sock.recv`.
+    _shadow = False
+    _shadow_obj = None
 
-    def __init__(self, ctx=None, socket_type=None, **kwargs):
-        pass
+    def __new__(cls, ctx=None, socket_type=-1, *args, shadow=None, **kwargs):
+        if isinstance(ctx, _ferrozmq.Socket):  # Socket(other): a shadow, as in pyzmq
+            ctx, shadow = None, ctx
+        original = _shadow.resolve(cls._shadow_kind, _ferrozmq.Socket, shadow or None)
+        if original is not None and ctx is None:
+            ctx = original.context
+        if socket_type is None:
+            socket_type = -1
+        return super().__new__(cls, ctx, socket_type, *args, shadow=original, **kwargs)
+
+    def __init__(self, ctx=None, socket_type=None, *args, shadow=None, **kwargs):
+        shadow_obj = ctx if isinstance(ctx, _ferrozmq.Socket) else shadow
+        if shadow_obj:
+            self._shadow_obj = shadow_obj
+            self._shadow = True
+
+    def __copy__(self, memo=None):
+        """A copy is a shadow: the same socket under another object."""
+        return type(self).shadow(self)
+
+    __deepcopy__ = __copy__
+
+    @classmethod
+    def shadow(cls, address):
+        """The socket ``address`` (a Socket or its ``underlying``) under a new object."""
+        return cls(shadow=address)
 
     # --- lifetime ---------------------------------------------------------
 
@@ -92,7 +154,7 @@ class Socket(_ferrozmq.Socket):
 
     def __del__(self):
         try:
-            if not self.closed:
+            if not self._shadow and not self.closed:
                 warnings.warn(f"Unclosed socket {self!r}", ResourceWarning, stacklevel=2)
                 self.close()
         except Exception:
@@ -115,7 +177,9 @@ class Socket(_ferrozmq.Socket):
 
     @property
     def underlying(self):
-        raise NotImplementedError("ferrozmq sockets have no libzmq pointer")
+        """An address naming this socket, the same for its shadows (not a
+        libzmq pointer: it means something to ``Socket.shadow`` only)."""
+        return _shadow.underlying(self)
 
     # --- endpoints --------------------------------------------------------
 
@@ -125,8 +189,10 @@ class Socket(_ferrozmq.Socket):
         try:
             super().bind(addr)
         except ZMQError as e:
-            e.strerror = f"{e.strerror} (addr={addr!r})"
+            _explain(e, addr)
             raise
+        if addr.endswith((":0", ":*")) or addr.startswith("ipc://*"):
+            addr = _text(self.last_endpoint)  # what leaving the block unbinds
         return _Bound(self, addr, self.unbind)
 
     def connect(self, addr):
@@ -135,7 +201,7 @@ class Socket(_ferrozmq.Socket):
         try:
             super().connect(addr)
         except ZMQError as e:
-            e.strerror = f"{e.strerror} (addr={addr!r})"
+            _explain(e, addr)
             raise
         return _Bound(self, addr, self.disconnect)
 
@@ -150,13 +216,18 @@ class Socket(_ferrozmq.Socket):
     def recv_into(self, buffer, /, *, nbytes=0, flags=0):
         """Receives one frame into ``buffer`` (at most ``nbytes``, 0: its size);
         returns the frame's full length, as libzmq's zmq_recv does."""
-        view = memoryview(buffer).cast("B")
+        view = memoryview(buffer)
         if view.readonly:
-            raise TypeError("recv_into needs a writable buffer")
+            raise BufferError("recv_into needs a writable buffer")
+        if not view.c_contiguous:
+            raise BufferError("recv_into needs a contiguous buffer")
+        view = view.cast("B")
         if nbytes < 0:
             raise ValueError(f"nbytes={nbytes} must be non-negative")
-        limit = len(view) if nbytes == 0 else min(nbytes, len(view))
-        frame = self.recv(flags, copy=False)
+        if nbytes > len(view):
+            raise ValueError(f"nbytes={nbytes} is more than the buffer's {len(view)} bytes")
+        limit = nbytes or len(view)
+        frame = _ferrozmq.Socket.recv(self, flags, copy=False)
         n = min(len(frame), limit)
         view[:n] = frame.buffer[:n]
         return len(frame)
@@ -195,6 +266,9 @@ class Socket(_ferrozmq.Socket):
             optval = optval.encode("ascii")
         if isinstance(optval, (bytearray, memoryview)):
             optval = bytes(optval)
+        if isinstance(optval, bytes) and int(option) not in SocketOption._value2member_map_:
+            # As pyzmq: options it does not know pass through as ints only.
+            raise TypeError(f"option {option} is unknown: only int values pass through")
         super().setsockopt(int(option), optval)
 
     def getsockopt(self, option):
@@ -227,29 +301,29 @@ class Socket(_ferrozmq.Socket):
         value = self.getsockopt(option)
         if not isinstance(value, bytes):
             raise TypeError(f"option {option} is not a string option")
-        return value.rstrip(b"\0").decode(encoding)
+        return value.decode(encoding)
 
     set_string = setsockopt_string
     get_string = getsockopt_string
     setsockopt_unicode = setsockopt_string
     getsockopt_unicode = getsockopt_string
 
-    def __getattr__(self, name):
-        if name.startswith("_"):
-            raise AttributeError(name)
-        option = _option(name)
-        if option is None:
-            raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
-        return self.getsockopt(option)
-
     def __setattr__(self, name, value):
-        if name.startswith("_") or name in self.__dict__ or hasattr(type(self), name):
+        if name.lower() in ("subscribe", "unsubscribe"):
+            # `sock.subscribe = b"topic"` sets the option, method or not (as pyzmq).
+            getattr(self, name.lower())(value)
+            return
+        # (`self.__dict__` is read last: reading it creates it, see `_shadow`.)
+        if name.startswith("_") or _declared(type(self), name):
             object.__setattr__(self, name, value)
             return
         option = _option(name)
-        if option is None:
+        if option is not None:
+            self.setsockopt(option, value)
+        elif name in self.__dict__:
+            object.__setattr__(self, name, value)
+        else:
             raise AttributeError(f"{type(self).__name__} has no such option: {name.upper()}")
-        self.setsockopt(option, value)
 
     def get_hwm(self):
         """SNDHWM (pyzmq's HWM)."""
@@ -290,6 +364,9 @@ class Socket(_ferrozmq.Socket):
             return None
         from .tracker import MessageTracker
 
+        if all(_copied(self, p, copy) for p in parts):
+            self._send_frames(parts, flags)
+            return _FINISHED_TRACKER
         frames = [Frame(p, track=True) for p in parts]
         self._send_frames(frames, flags)
         return MessageTracker(*frames)
@@ -378,5 +455,33 @@ class Socket(_ferrozmq.Socket):
 
 
 
+
+def _option_property(option):
+    """``sock.<option>``: reads and writes the option. Write-only options
+    (SUBSCRIBE ...) read as missing attributes, as in pyzmq (mock.Mock(spec=
+    sock) relies on it)."""
+
+    def fget(self):
+        try:
+            return self.getsockopt(option)
+        except ZMQError as e:
+            if e.errno in (Errno.EINVAL, Errno.EFAULT):
+                raise AttributeError(f"{option.name} is write-only") from None
+            raise
+
+    def fset(self, value):
+        self.setsockopt(option, value)
+
+    return property(fget, fset, doc=f"The socket option {option.name}.")
+
+
+# Options are properties (in lower and upper case), not a __getattr__ hook:
+# a type with __getattr__ makes CPython bind a new method object on every
+# `sock.send(...)`, which costs more than the send itself for small messages.
+for _name, _opt in SocketOption.__members__.items():
+    for _attr in (_name.lower(), _name):
+        if not hasattr(Socket, _attr):
+            setattr(Socket, _attr, _option_property(_opt))
+del _name, _opt, _attr
 
 __all__ = ["Socket", "Flag"]

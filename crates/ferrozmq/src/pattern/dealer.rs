@@ -1,70 +1,85 @@
 //! DEALER: load-balances out, fair-queues in (RFC 28).
 
 use bytes::Bytes;
-use ferrozmq_engine::{Msg, Pipe};
+use ferrozmq_engine::{Msg, PeerRef, Pipe, PipeId};
 
-use super::{Pattern, Received};
+use super::{Pattern, PatternOptions, Received};
 use crate::error::{Error, Result};
-use crate::routing::{FairQueue, LoadBalancer};
-use crate::socket::Options;
+use crate::routing::{FairQueue, LoadBalancer, Pipes, Slot};
 
 #[derive(Debug, Default)]
 pub(crate) struct Dealer {
+    pipes: Pipes,
     out: LoadBalancer,
     input: FairQueue,
 }
 
 impl Dealer {
-    /// Sends on the chosen pipe; returns its id (REQ needs it).
-    pub(crate) fn send_and_tell(&mut self, msg: Msg, sparse: bool) -> Option<u64> {
-        self.out.send_chosen(msg, sparse)
+    /// Sends on the chosen pipe; returns its slot (REQ needs it).
+    pub(crate) fn send_and_tell(&mut self, msg: Msg, sparse: bool) -> Option<Slot> {
+        self.out.send_chosen(&self.pipes, msg, sparse)
     }
 
     /// The next message from any pipe, and which pipe it came from.
-    pub(crate) fn recv_any(&mut self) -> Option<(Msg, u64, ferrozmq_engine::PeerRef)> {
-        let got = self.input.recv();
-        for id in self.input.take_departed() {
-            self.out.remove(id);
+    pub(crate) fn recv_any(&mut self) -> Option<(Msg, Slot, PeerRef)> {
+        let mut gone = Vec::new();
+        let got = self.input.recv(&self.pipes, |s| gone.push(s));
+        for slot in gone {
+            self.forget(slot);
         }
         got
+    }
+
+    /// The one way a pipe leaves. A pipe that can no longer be written
+    /// only leaves the rotation of sends: what its peer sent is still read.
+    fn forget(&mut self, slot: Slot) {
+        self.out.remove(slot);
+        self.input.remove(slot);
+        self.pipes.remove(slot);
     }
 }
 
 impl Pattern for Dealer {
-    fn attach(&mut self, pipe: Pipe, _: &Options) {
-        self.out.attach(pipe.clone());
-        self.input.attach(pipe);
+    fn attach(&mut self, pipe: Pipe, _: &PatternOptions) {
+        let slot = self.pipes.insert(pipe);
+        self.out.attach(slot);
+        self.input.attach(slot);
     }
 
-    fn detach(&mut self, pipe_id: u64) {
-        self.out.remove(pipe_id);
-        self.input.remove(pipe_id);
+    fn detach(&mut self, pipe: PipeId, _: &PatternOptions) {
+        if let Some(slot) = self.pipes.slot_of(pipe) {
+            self.forget(slot);
+        }
     }
 
-    fn prepare_send(&mut self, _first: &Bytes, _: &Options) -> Result<()> {
-        self.out.choose().map(|_| ()).ok_or(Error::Again)
-    }
-
-    fn send(&mut self, msg: Msg, options: &Options) -> Result<()> {
+    fn prepare_send(&mut self, _first: &Bytes, _: &PatternOptions) -> Result<()> {
+        // A pipe that can no longer be written still has input to read:
+        // it leaves the fair queue once that is drained.
         self.out
-            .send_chosen(msg, options.sparse)
+            .choose(&self.pipes, |_| {})
             .map(|_| ())
             .ok_or(Error::Again)
     }
 
-    fn recv(&mut self, _: &Options) -> Result<Option<Received>> {
+    fn send(&mut self, msg: Msg, options: &PatternOptions) -> Result<()> {
+        self.send_and_tell(msg, options.sparse)
+            .map(|_| ())
+            .ok_or(Error::Again)
+    }
+
+    fn recv(&mut self, _: &PatternOptions) -> Result<Option<Received>> {
         Ok(self.recv_any().map(|(m, _, peer)| (m, peer)))
     }
 
     fn can_send(&self) -> bool {
-        self.out.can_send()
+        self.out.can_send(&self.pipes)
     }
 
     fn can_recv(&self) -> bool {
-        self.input.has_input()
+        self.input.has_input(&self.pipes)
     }
 
-    fn pipes(&self) -> Vec<Pipe> {
-        self.input.pipes().to_vec()
+    fn pipes(&self) -> &Pipes {
+        &self.pipes
     }
 }

@@ -2,22 +2,26 @@
 //! routing strategies in `routing`.
 
 mod dealer;
+mod options;
 mod pair;
 mod publish;
 mod pull;
 mod push;
 mod rep;
 mod req;
+mod routed;
 mod router;
 mod stream;
 mod subscribe;
 
 use bytes::Bytes;
-use ferrozmq_engine::{Msg, PeerRef, Pipe};
+use ferrozmq_engine::{Msg, PeerRef, Pipe, PipeId};
 use ferrozmq_zmtp::SocketType;
 
+pub(crate) use options::PatternOptions;
+
 use crate::error::{Error, Result};
-use crate::socket::Options;
+use crate::routing::Pipes;
 
 /// A received message with the peer that sent it.
 pub(crate) type Received = (Msg, PeerRef);
@@ -25,30 +29,31 @@ pub(crate) type Received = (Msg, PeerRef);
 /// The hooks a socket type implements (libzmq's `xattach_pipe`, `xsend`, ...).
 pub(crate) trait Pattern: Send + std::fmt::Debug {
     /// A new peer is available.
-    fn attach(&mut self, pipe: Pipe, options: &Options);
+    fn attach(&mut self, pipe: Pipe, options: &PatternOptions);
 
     /// A peer's connection was re-established.
-    fn hiccup(&mut self, _pipe_id: u64, _options: &Options) {}
+    fn hiccup(&mut self, _pipe: PipeId, _options: &PatternOptions) {}
 
-    /// Forgets a pipe (disconnect, unbind, or its peer went away).
-    fn detach(&mut self, pipe_id: u64);
+    /// Forgets a pipe (disconnect, unbind, or its peer went away): the
+    /// same path the pattern takes when it finds a pipe gone.
+    fn detach(&mut self, pipe: PipeId, options: &PatternOptions);
 
     /// Checks that a message starting with `first` may be sent now, and
     /// chooses where it goes. `Err(Again)` means "not now"; the socket waits.
-    fn prepare_send(&mut self, first: &Bytes, options: &Options) -> Result<()>;
+    fn prepare_send(&mut self, first: &Bytes, options: &PatternOptions) -> Result<()>;
 
     /// Sends the whole message prepared by `prepare_send`.
-    fn send(&mut self, msg: Msg, options: &Options) -> Result<()>;
+    fn send(&mut self, msg: Msg, options: &PatternOptions) -> Result<()>;
 
     /// The next whole message, if one is waiting.
-    fn recv(&mut self, options: &Options) -> Result<Option<Received>>;
+    fn recv(&mut self, options: &PatternOptions) -> Result<Option<Received>>;
 
     /// Whether a send would not block (ZMQ_POLLOUT).
     fn can_send(&self) -> bool;
 
     /// Takes in what peers sent that is not for the application (e.g.
     /// subscriptions), so that [`Pattern::can_recv`] is exact.
-    fn refresh(&mut self, _options: &Options) {}
+    fn refresh(&mut self, _options: &PatternOptions) {}
 
     /// Whether a message is waiting (ZMQ_POLLIN).
     fn can_recv(&self) -> bool;
@@ -58,13 +63,13 @@ pub(crate) trait Pattern: Send + std::fmt::Debug {
         &mut self,
         _subscribe: bool,
         _topic: &[u8],
-        _options: &Options,
+        _options: &PatternOptions,
     ) -> Result<()> {
         Err(Error::Invalid)
     }
 
-    /// Every pipe this pattern holds (for disconnect and close).
-    fn pipes(&self) -> Vec<Pipe>;
+    /// The socket's pipes (for disconnect, unbind, close and retuning).
+    fn pipes(&self) -> &Pipes;
 
     /// Whether the message being sent goes on after its frame number
     /// `index` (from 0), which came with SNDMORE set or not (`more`). Most

@@ -1,77 +1,91 @@
 //! PAIR: exactly one peer; further peers are refused (RFC 31).
 
 use bytes::Bytes;
-use ferrozmq_engine::{Msg, Pipe};
+use ferrozmq_engine::{Msg, Pipe, PipeId};
 
-use super::{Pattern, Received};
+use super::{Pattern, PatternOptions, Received};
 use crate::error::{Error, Result};
-use crate::routing::is_dead;
-use crate::socket::Options;
+use crate::routing::{Pipes, Slot};
 
 #[derive(Debug, Default)]
 pub(crate) struct Pair {
-    peer: Option<Pipe>,
+    pipes: Pipes,
+    peer: Option<Slot>,
 }
 
 impl Pair {
+    /// The peer's pipe, once it is known to be alive.
     fn live_peer(&mut self) -> Option<&Pipe> {
-        if self.peer.as_ref().is_some_and(is_dead) {
+        let slot = self.peer?;
+        if self.pipes.get(slot).is_none_or(Pipe::is_gone) {
+            self.forget(slot);
+            return None;
+        }
+        self.pipes.get(slot)
+    }
+
+    fn peer(&self) -> Option<&Pipe> {
+        self.pipes.get(self.peer?)
+    }
+
+    /// The one way a pipe leaves.
+    fn forget(&mut self, slot: Slot) {
+        if self.peer == Some(slot) {
             self.peer = None;
         }
-        self.peer.as_ref()
+        self.pipes.remove(slot);
     }
 }
 
 impl Pattern for Pair {
-    fn attach(&mut self, pipe: Pipe, _: &Options) {
+    fn attach(&mut self, pipe: Pipe, _: &PatternOptions) {
         if self.live_peer().is_some() {
             // Second peer: refuse it, as libzmq does.
-            pipe.outbound.close();
-            pipe.inbound.close();
+            pipe.close();
             return;
         }
-        self.peer = Some(pipe);
+        self.peer = Some(self.pipes.insert(pipe));
     }
 
-    fn detach(&mut self, pipe_id: u64) {
-        if self.peer.as_ref().is_some_and(|p| p.id == pipe_id) {
-            self.peer = None;
+    fn detach(&mut self, pipe: PipeId, _: &PatternOptions) {
+        if let Some(slot) = self.pipes.slot_of(pipe) {
+            self.forget(slot);
         }
     }
 
-    fn prepare_send(&mut self, _first: &Bytes, _: &Options) -> Result<()> {
+    fn prepare_send(&mut self, _first: &Bytes, _: &PatternOptions) -> Result<()> {
         match self.live_peer() {
-            Some(p) if p.outbound.has_room() => Ok(()),
+            Some(p) if !p.is_full() => Ok(()),
             _ => Err(Error::Again),
         }
     }
 
-    fn send(&mut self, msg: Msg, options: &Options) -> Result<()> {
+    fn send(&mut self, msg: Msg, options: &PatternOptions) -> Result<()> {
         let pipe = self.live_peer().ok_or(Error::Again)?;
         pipe.send(msg, options.sparse);
         Ok(())
     }
 
-    fn recv(&mut self, _: &Options) -> Result<Option<Received>> {
-        let Some(pipe) = self.peer.as_ref() else {
+    fn recv(&mut self, _: &PatternOptions) -> Result<Option<Received>> {
+        let (Some(slot), Some(pipe)) = (self.peer, self.peer()) else {
             return Ok(None);
         };
-        let got = pipe.inbound.pop().map(|m| (m, pipe.peer_ref()));
-        if got.is_none() && pipe.inbound.is_finished() {
-            self.peer = None;
+        let got = pipe.recv().map(|m| (m, pipe.peer_ref()));
+        if got.is_none() && pipe.is_finished() {
+            self.forget(slot);
         }
         Ok(got)
     }
 
     fn can_send(&self) -> bool {
-        self.peer.as_ref().is_some_and(|p| p.outbound.has_room())
+        self.peer().is_some_and(|p| !p.is_full())
     }
 
     fn can_recv(&self) -> bool {
-        self.peer.as_ref().is_some_and(|p| !p.inbound.is_empty())
+        self.peer().is_some_and(Pipe::has_input)
     }
 
-    fn pipes(&self) -> Vec<Pipe> {
-        self.peer.iter().cloned().collect()
+    fn pipes(&self) -> &Pipes {
+        &self.pipes
     }
 }

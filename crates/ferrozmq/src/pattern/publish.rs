@@ -7,28 +7,28 @@
 use std::collections::VecDeque;
 
 use bytes::{BufMut, Bytes, BytesMut};
-use ferrozmq_engine::{Msg, MsgKind, PeerRef, Pipe};
+use ferrozmq_engine::{Msg, MsgKind, PeerRef, Pipe, PipeId};
 
-use super::{Pattern, Received};
+use super::{Pattern, PatternOptions, Received};
 use crate::error::{Error, Result};
-use crate::routing::{is_dead, Subscriptions};
-use crate::socket::Options;
+use crate::routing::{Pipes, Slot, Subscriptions};
 
 #[derive(Debug)]
 pub(crate) struct Publisher {
     xpub: bool,
+    pipes: Pipes,
     peers: Vec<Peer>,
     /// How many peers subscribe to each topic (to tell first and last apart).
     all: Subscriptions,
     /// Messages for an XPUB application: subscriptions and upstream data.
     pending: VecDeque<Received>,
     /// The peer whose subscription was last passed up (XPUB_MANUAL).
-    last_subscriber: Option<u64>,
+    last_subscriber: Option<Slot>,
 }
 
 #[derive(Debug)]
 struct Peer {
-    pipe: Pipe,
+    slot: Slot,
     subscriptions: Subscriptions,
     /// What the peer asked for (XPUB_MANUAL), whatever the application applied.
     requested: Subscriptions,
@@ -38,6 +38,7 @@ impl Publisher {
     pub(crate) fn new(xpub: bool) -> Publisher {
         Publisher {
             xpub,
+            pipes: Pipes::default(),
             peers: Vec::new(),
             all: Subscriptions::default(),
             pending: VecDeque::new(),
@@ -46,17 +47,21 @@ impl Publisher {
     }
 
     /// Applies every subscription change the peers have sent.
-    fn process_input(&mut self, options: &Options) {
+    fn process_input(&mut self, options: &PatternOptions) {
         let mut dead = Vec::new();
         for i in 0..self.peers.len() {
-            while let Some(peer) = self.peers.get_mut(i) {
-                let Some(msg) = peer.pipe.inbound.pop() else {
-                    if is_dead(&peer.pipe) {
-                        dead.push(peer.pipe.id);
+            while let Some(peer) = self.peers.get(i) {
+                let Some(pipe) = self.pipes.get(peer.slot) else {
+                    dead.push(peer.slot);
+                    break;
+                };
+                let Some(msg) = pipe.recv() else {
+                    if pipe.is_gone() {
+                        dead.push(peer.slot);
                     }
                     break;
                 };
-                let info = peer.pipe.peer_ref();
+                let info = pipe.peer_ref();
                 match msg.kind() {
                     MsgKind::Subscribe => self.subscribe(i, msg.first().clone(), info, options),
                     MsgKind::Cancel => self.cancel(i, msg.first().clone(), info, options),
@@ -65,18 +70,17 @@ impl Publisher {
                 }
             }
         }
-        for id in dead {
-            self.detach_with(id, options);
+        for slot in dead {
+            self.forget(slot, options);
         }
     }
 
-    fn subscribe(&mut self, index: usize, topic: Bytes, info: PeerRef, options: &Options) {
+    fn subscribe(&mut self, index: usize, topic: Bytes, info: PeerRef, options: &PatternOptions) {
         let Some(peer) = self.peers.get_mut(index) else {
             return;
         };
-        let pipe_id = peer.pipe.id;
         if options.xpub_manual && self.xpub {
-            self.last_subscriber = Some(pipe_id);
+            self.last_subscriber = Some(peer.slot);
             if !peer.requested.contains(&topic) {
                 peer.requested.add(&topic);
             }
@@ -92,12 +96,12 @@ impl Publisher {
         }
     }
 
-    fn cancel(&mut self, index: usize, topic: Bytes, info: PeerRef, options: &Options) {
+    fn cancel(&mut self, index: usize, topic: Bytes, info: PeerRef, options: &PatternOptions) {
         let Some(peer) = self.peers.get_mut(index) else {
             return;
         };
         if options.xpub_manual && self.xpub {
-            self.last_subscriber = Some(peer.pipe.id);
+            self.last_subscriber = Some(peer.slot);
             peer.requested.remove(&topic);
             self.pending.push_back((tagged(0, &topic), info));
             return;
@@ -109,25 +113,30 @@ impl Publisher {
         }
     }
 
-    fn detach_with(&mut self, pipe_id: u64, options: &Options) {
-        let Some(pos) = self.peers.iter().position(|p| p.pipe.id == pipe_id) else {
+    /// The one way a pipe leaves (disconnect, unbind, or its peer went
+    /// away). As libzmq's `xpipe_terminated`, XPUB tells the application of
+    /// each topic nobody subscribes to any more (with XPUB_VERBOSER, of
+    /// each of the peer's topics; with XPUB_MANUAL, of each it requested).
+    fn forget(&mut self, slot: Slot, options: &PatternOptions) {
+        self.pipes.remove(slot);
+        let Some(pos) = self.peers.iter().position(|p| p.slot == slot) else {
             return;
         };
         let peer = self.peers.remove(pos);
-        if self.last_subscriber == Some(pipe_id) {
+        if self.last_subscriber == Some(slot) {
             self.last_subscriber = None;
         }
+        let manual = self.xpub && options.xpub_manual;
         for topic in peer.subscriptions.topics() {
-            // A peer may hold a topic several times; it counts once in `all`.
-            if self.all.remove(&topic) && self.xpub && !options.xpub_manual {
+            // A peer holds a topic once; it counts once in `all`.
+            let last = self.all.remove(&topic);
+            if self.xpub && !manual && (last || options.xpub_verboser) {
                 self.pending
                     .push_back((tagged(0, &topic), PeerRef::default()));
             }
         }
-        // XPUB_MANUAL: the application hears a cancel for each of the
-        // departing peer's requests (libzmq's are not only the last ones).
-        for topic in peer.requested.topics() {
-            if self.xpub && options.xpub_manual {
+        if manual {
+            for topic in peer.requested.topics() {
                 self.pending
                     .push_back((tagged(0, &topic), PeerRef::default()));
             }
@@ -137,12 +146,12 @@ impl Publisher {
     fn targets<'a>(
         &'a self,
         topic: &'a [u8],
-        options: &'a Options,
+        options: &'a PatternOptions,
     ) -> impl Iterator<Item = &'a Pipe> {
         self.peers
             .iter()
             .filter(move |p| p.subscriptions.matches(topic) != options.invert_matching)
-            .map(|p| &p.pipe)
+            .filter_map(|p| self.pipes.get(p.slot))
     }
 }
 
@@ -155,33 +164,31 @@ fn tagged(flag: u8, topic: &[u8]) -> Msg {
 }
 
 impl Pattern for Publisher {
-    fn attach(&mut self, pipe: Pipe, options: &Options) {
+    fn attach(&mut self, pipe: Pipe, options: &PatternOptions) {
         if self.xpub {
             if let Some(welcome) = &options.xpub_welcome_msg {
-                pipe.outbound.force_push(Msg::single(welcome.clone()));
+                pipe.send_queued(Msg::single(welcome.clone()));
             }
         }
+        let slot = self.pipes.insert(pipe);
         self.peers.push(Peer {
-            pipe,
+            slot,
             subscriptions: Subscriptions::default(),
             requested: Subscriptions::default(),
         });
     }
 
-    fn detach(&mut self, pipe_id: u64) {
-        if let Some(pos) = self.peers.iter().position(|p| p.pipe.id == pipe_id) {
-            let peer = self.peers.remove(pos);
-            for topic in peer.subscriptions.topics() {
-                self.all.remove(&topic);
-            }
+    fn detach(&mut self, pipe: PipeId, options: &PatternOptions) {
+        if let Some(slot) = self.pipes.slot_of(pipe) {
+            self.forget(slot, options);
         }
     }
 
-    fn prepare_send(&mut self, first: &Bytes, options: &Options) -> Result<()> {
+    fn prepare_send(&mut self, first: &Bytes, options: &PatternOptions) -> Result<()> {
         self.process_input(options);
         // PUB honours XPUB_NODROP too (libzmq's PUB is an XPUB).
         if options.xpub_nodrop {
-            let full = self.targets(first, options).any(|p| !p.outbound.has_room());
+            let full = self.targets(first, options).any(Pipe::is_full);
             if full {
                 return Err(Error::Again);
             }
@@ -189,18 +196,18 @@ impl Pattern for Publisher {
         Ok(())
     }
 
-    fn send(&mut self, msg: Msg, options: &Options) -> Result<()> {
+    fn send(&mut self, msg: Msg, options: &PatternOptions) -> Result<()> {
         let topic = msg.first().clone();
         for pipe in self.targets(&topic, options) {
             // A slow subscriber loses messages at its high-water mark; others are unaffected.
-            if pipe.outbound.has_room() {
+            if !pipe.is_full() {
                 pipe.send(msg.clone(), options.sparse);
             }
         }
         Ok(())
     }
 
-    fn recv(&mut self, options: &Options) -> Result<Option<Received>> {
+    fn recv(&mut self, options: &PatternOptions) -> Result<Option<Received>> {
         if !self.xpub {
             return Err(Error::NotSupported);
         }
@@ -212,7 +219,7 @@ impl Pattern for Publisher {
         true
     }
 
-    fn refresh(&mut self, options: &Options) {
+    fn refresh(&mut self, options: &PatternOptions) {
         self.process_input(options);
     }
 
@@ -220,7 +227,12 @@ impl Pattern for Publisher {
         self.xpub && !self.pending.is_empty()
     }
 
-    fn set_subscription(&mut self, subscribe: bool, topic: &[u8], _: &Options) -> Result<()> {
+    fn set_subscription(
+        &mut self,
+        subscribe: bool,
+        topic: &[u8],
+        _: &PatternOptions,
+    ) -> Result<()> {
         if !self.xpub {
             return Err(Error::Invalid);
         }
@@ -228,7 +240,7 @@ impl Pattern for Publisher {
         let Some(target) = self.last_subscriber else {
             return Ok(());
         };
-        if let Some(peer) = self.peers.iter_mut().find(|p| p.pipe.id == target) {
+        if let Some(peer) = self.peers.iter_mut().find(|p| p.slot == target) {
             if subscribe {
                 if !peer.subscriptions.contains(topic) && peer.subscriptions.add(topic) {
                     self.all.add(topic);
@@ -240,7 +252,7 @@ impl Pattern for Publisher {
         Ok(())
     }
 
-    fn pipes(&self) -> Vec<Pipe> {
-        self.peers.iter().map(|p| p.pipe.clone()).collect()
+    fn pipes(&self) -> &Pipes {
+        &self.pipes
     }
 }

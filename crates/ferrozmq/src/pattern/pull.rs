@@ -1,37 +1,53 @@
 //! PULL: fair-queues messages from PUSH peers; never sends (RFC 30).
 
 use bytes::Bytes;
-use ferrozmq_engine::{Msg, Pipe};
+use ferrozmq_engine::{Msg, Pipe, PipeId};
 
-use super::{Pattern, Received};
+use super::{Pattern, PatternOptions, Received};
 use crate::error::{Error, Result};
-use crate::routing::FairQueue;
-use crate::socket::Options;
+use crate::routing::{FairQueue, Pipes, Slot};
 
 #[derive(Debug, Default)]
 pub(crate) struct Pull {
+    pipes: Pipes,
     input: FairQueue,
 }
 
+impl Pull {
+    /// The one way a pipe leaves.
+    fn forget(&mut self, slot: Slot) {
+        self.input.remove(slot);
+        self.pipes.remove(slot);
+    }
+}
+
 impl Pattern for Pull {
-    fn attach(&mut self, pipe: Pipe, _: &Options) {
-        self.input.attach(pipe);
+    fn attach(&mut self, pipe: Pipe, _: &PatternOptions) {
+        let slot = self.pipes.insert(pipe);
+        self.input.attach(slot);
     }
 
-    fn detach(&mut self, pipe_id: u64) {
-        self.input.remove(pipe_id);
+    fn detach(&mut self, pipe: PipeId, _: &PatternOptions) {
+        if let Some(slot) = self.pipes.slot_of(pipe) {
+            self.forget(slot);
+        }
     }
 
-    fn prepare_send(&mut self, _first: &Bytes, _: &Options) -> Result<()> {
+    fn prepare_send(&mut self, _first: &Bytes, _: &PatternOptions) -> Result<()> {
         Err(Error::NotSupported)
     }
 
-    fn send(&mut self, _msg: Msg, _: &Options) -> Result<()> {
+    fn send(&mut self, _msg: Msg, _: &PatternOptions) -> Result<()> {
         Err(Error::NotSupported)
     }
 
-    fn recv(&mut self, _: &Options) -> Result<Option<Received>> {
-        Ok(self.input.recv().map(|(m, _, peer)| (m, peer)))
+    fn recv(&mut self, _: &PatternOptions) -> Result<Option<Received>> {
+        let mut gone = Vec::new();
+        let got = self.input.recv(&self.pipes, |s| gone.push(s));
+        for slot in gone {
+            self.forget(slot);
+        }
+        Ok(got.map(|(m, _, peer)| (m, peer)))
     }
 
     fn can_send(&self) -> bool {
@@ -39,10 +55,10 @@ impl Pattern for Pull {
     }
 
     fn can_recv(&self) -> bool {
-        self.input.has_input()
+        self.input.has_input(&self.pipes)
     }
 
-    fn pipes(&self) -> Vec<Pipe> {
-        self.input.pipes().to_vec()
+    fn pipes(&self) -> &Pipes {
+        &self.pipes
     }
 }

@@ -1,51 +1,67 @@
 //! PUSH: load-balances messages to PULL peers; never receives (RFC 30).
 
 use bytes::Bytes;
-use ferrozmq_engine::{Msg, Pipe};
+use ferrozmq_engine::{Msg, Pipe, PipeId};
 
-use super::{Pattern, Received};
+use super::{Pattern, PatternOptions, Received};
 use crate::error::{Error, Result};
-use crate::routing::LoadBalancer;
-use crate::socket::Options;
+use crate::routing::{LoadBalancer, Pipes, Slot};
 
 #[derive(Debug, Default)]
 pub(crate) struct Push {
+    pipes: Pipes,
     out: LoadBalancer,
 }
 
+impl Push {
+    /// The one way a pipe leaves.
+    fn forget(&mut self, slot: Slot) {
+        self.out.remove(slot);
+        self.pipes.remove(slot);
+    }
+}
+
 impl Pattern for Push {
-    fn attach(&mut self, pipe: Pipe, _: &Options) {
-        self.out.attach(pipe);
+    fn attach(&mut self, pipe: Pipe, _: &PatternOptions) {
+        let slot = self.pipes.insert(pipe);
+        self.out.attach(slot);
     }
 
-    fn detach(&mut self, pipe_id: u64) {
-        self.out.remove(pipe_id);
+    fn detach(&mut self, pipe: PipeId, _: &PatternOptions) {
+        if let Some(slot) = self.pipes.slot_of(pipe) {
+            self.forget(slot);
+        }
     }
 
-    fn prepare_send(&mut self, _first: &Bytes, _: &Options) -> Result<()> {
-        self.out.choose().map(|_| ()).ok_or(Error::Again)
+    fn prepare_send(&mut self, _first: &Bytes, _: &PatternOptions) -> Result<()> {
+        let mut gone = Vec::new();
+        let chosen = self.out.choose(&self.pipes, |s| gone.push(s));
+        for slot in gone {
+            self.forget(slot);
+        }
+        chosen.map(|_| ()).ok_or(Error::Again)
     }
 
-    fn send(&mut self, msg: Msg, options: &Options) -> Result<()> {
+    fn send(&mut self, msg: Msg, options: &PatternOptions) -> Result<()> {
         self.out
-            .send_chosen(msg, options.sparse)
+            .send_chosen(&self.pipes, msg, options.sparse)
             .map(|_| ())
             .ok_or(Error::Again)
     }
 
-    fn recv(&mut self, _: &Options) -> Result<Option<Received>> {
+    fn recv(&mut self, _: &PatternOptions) -> Result<Option<Received>> {
         Err(Error::NotSupported)
     }
 
     fn can_send(&self) -> bool {
-        self.out.can_send()
+        self.out.can_send(&self.pipes)
     }
 
     fn can_recv(&self) -> bool {
         false
     }
 
-    fn pipes(&self) -> Vec<Pipe> {
-        self.out.pipes().to_vec()
+    fn pipes(&self) -> &Pipes {
+        &self.pipes
     }
 }

@@ -2,41 +2,56 @@
 //! along it (RFC 28).
 
 use bytes::Bytes;
-use ferrozmq_engine::{Msg, Pipe};
+use ferrozmq_engine::{Msg, Pipe, PipeId};
 
-use super::{Pattern, Received};
+use super::{Pattern, PatternOptions, Received};
 use crate::error::{Error, Result};
-use crate::routing::{is_dead, FairQueue};
-use crate::socket::Options;
+use crate::routing::{FairQueue, Pipes, Slot};
 
 #[derive(Debug, Default)]
 pub(crate) struct Rep {
+    pipes: Pipes,
     input: FairQueue,
     /// Where the reply goes and the envelope to put back on it.
-    replying: Option<(u64, Vec<Bytes>)>,
+    replying: Option<(Slot, Vec<Bytes>)>,
+}
+
+impl Rep {
+    /// The one way a pipe leaves.
+    fn forget(&mut self, slot: Slot) {
+        self.input.remove(slot);
+        self.pipes.remove(slot);
+    }
 }
 
 impl Pattern for Rep {
-    fn attach(&mut self, pipe: Pipe, _: &Options) {
-        self.input.attach(pipe);
+    fn attach(&mut self, pipe: Pipe, _: &PatternOptions) {
+        let slot = self.pipes.insert(pipe);
+        self.input.attach(slot);
     }
 
-    fn detach(&mut self, pipe_id: u64) {
-        self.input.remove(pipe_id);
+    fn detach(&mut self, pipe: PipeId, _: &PatternOptions) {
+        if let Some(slot) = self.pipes.slot_of(pipe) {
+            self.forget(slot);
+        }
     }
 
-    fn prepare_send(&mut self, _first: &Bytes, _: &Options) -> Result<()> {
+    fn prepare_send(&mut self, _first: &Bytes, _: &PatternOptions) -> Result<()> {
         if self.replying.is_none() {
             return Err(Error::Fsm);
         }
         Ok(())
     }
 
-    fn send(&mut self, msg: Msg, options: &Options) -> Result<()> {
-        let (pipe_id, envelope) = self.replying.take().ok_or(Error::Fsm)?;
-        let pipe = self.input.pipes().iter().find(|p| p.id == pipe_id);
-        // A reply whose requester has gone, or whose pipe is full, is dropped, as in libzmq.
-        if let Some(pipe) = pipe.filter(|p| !is_dead(p) && p.outbound.has_room()) {
+    fn send(&mut self, msg: Msg, options: &PatternOptions) -> Result<()> {
+        let (slot, envelope) = self.replying.take().ok_or(Error::Fsm)?;
+        // A reply whose requester has gone (its slot then finds nothing), or
+        // whose pipe is full, is dropped, as in libzmq.
+        let pipe = self
+            .pipes
+            .get(slot)
+            .filter(|p| !p.is_gone() && !p.is_full());
+        if let Some(pipe) = pipe {
             let frames: Vec<Bytes> = envelope.into_iter().chain(msg.into_frames()).collect();
             if let Some(reply) = Msg::from_frames(frames) {
                 pipe.send(reply, options.sparse);
@@ -45,12 +60,17 @@ impl Pattern for Rep {
         Ok(())
     }
 
-    fn recv(&mut self, _: &Options) -> Result<Option<Received>> {
+    fn recv(&mut self, _: &PatternOptions) -> Result<Option<Received>> {
         if self.replying.is_some() {
             return Err(Error::Fsm);
         }
         loop {
-            let Some((msg, pipe_id, peer)) = self.input.recv() else {
+            let mut gone = Vec::new();
+            let got = self.input.recv(&self.pipes, |s| gone.push(s));
+            for slot in gone {
+                self.forget(slot);
+            }
+            let Some((msg, slot, peer)) = got else {
                 return Ok(None);
             };
             let mut envelope = Vec::new();
@@ -68,7 +88,7 @@ impl Pattern for Rep {
             let Some(body) = Msg::from_frames(frames.collect()).filter(|_| found) else {
                 continue;
             };
-            self.replying = Some((pipe_id, envelope));
+            self.replying = Some((slot, envelope));
             return Ok(Some((body, peer)));
         }
     }
@@ -78,10 +98,10 @@ impl Pattern for Rep {
     }
 
     fn can_recv(&self) -> bool {
-        self.replying.is_none() && self.input.has_input()
+        self.replying.is_none() && self.input.has_input(&self.pipes)
     }
 
-    fn pipes(&self) -> Vec<Pipe> {
-        self.input.pipes().to_vec()
+    fn pipes(&self) -> &Pipes {
+        &self.pipes
     }
 }

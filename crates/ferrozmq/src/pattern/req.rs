@@ -5,18 +5,18 @@
 //! the request, with the right envelope, is accepted.
 
 use bytes::Bytes;
-use ferrozmq_engine::{Msg, Pipe};
+use ferrozmq_engine::{Msg, Pipe, PipeId};
 
 use super::dealer::Dealer;
-use super::{Pattern, Received};
+use super::{Pattern, PatternOptions, Received};
 use crate::error::{Error, Result};
-use crate::socket::Options;
+use crate::routing::{Pipes, Slot};
 
 #[derive(Debug, Default)]
 pub(crate) struct Req {
     dealer: Dealer,
     /// The pipe the outstanding request went to, if one is outstanding.
-    awaiting: Option<u64>,
+    awaiting: Option<Slot>,
     request_id: u32,
     /// REQ_RELAXED as of the last send: a new request may replace the
     /// outstanding one, so POLLOUT does not wait for the reply.
@@ -24,22 +24,22 @@ pub(crate) struct Req {
 }
 
 impl Pattern for Req {
-    fn attach(&mut self, pipe: Pipe, options: &Options) {
+    fn attach(&mut self, pipe: Pipe, options: &PatternOptions) {
         self.dealer.attach(pipe, options);
     }
 
-    fn detach(&mut self, pipe_id: u64) {
-        self.dealer.detach(pipe_id);
+    fn detach(&mut self, pipe: PipeId, options: &PatternOptions) {
+        self.dealer.detach(pipe, options);
     }
 
-    fn prepare_send(&mut self, first: &Bytes, options: &Options) -> Result<()> {
+    fn prepare_send(&mut self, first: &Bytes, options: &PatternOptions) -> Result<()> {
         if self.awaiting.is_some() && !options.req_relaxed {
             return Err(Error::Fsm);
         }
         self.dealer.prepare_send(first, options)
     }
 
-    fn send(&mut self, mut msg: Msg, options: &Options) -> Result<()> {
+    fn send(&mut self, mut msg: Msg, options: &PatternOptions) -> Result<()> {
         self.relaxed = options.req_relaxed;
         msg.push_front(Bytes::new());
         if options.req_correlate {
@@ -54,7 +54,7 @@ impl Pattern for Req {
         Ok(())
     }
 
-    fn recv(&mut self, options: &Options) -> Result<Option<Received>> {
+    fn recv(&mut self, options: &PatternOptions) -> Result<Option<Received>> {
         let Some(reply_pipe) = self.awaiting else {
             return Err(Error::Fsm);
         };
@@ -87,7 +87,7 @@ impl Pattern for Req {
         self.awaiting.is_some() && self.dealer.can_recv()
     }
 
-    fn pipes(&self) -> Vec<Pipe> {
+    fn pipes(&self) -> &Pipes {
         self.dealer.pipes()
     }
 }

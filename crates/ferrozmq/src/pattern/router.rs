@@ -2,52 +2,37 @@
 //! routes each sent message by its first frame (RFC 28).
 
 use bytes::Bytes;
-use ferrozmq_engine::{Msg, Pipe};
+use ferrozmq_engine::{Msg, Pipe, PipeId};
 
-use super::{Pattern, Received};
+use super::routed::Routed;
+use super::{Pattern, PatternOptions, Received};
 use crate::error::{Error, Result};
-use crate::routing::is_dead;
-use crate::routing::{FairQueue, RoutingTable};
-use crate::socket::Options;
+use crate::routing::{Admission, Pipes, Slot};
 
 #[derive(Debug, Default)]
 pub(crate) struct Router {
-    table: RoutingTable,
-    input: FairQueue,
+    peers: Routed,
     /// The pipe chosen by `prepare_send`; `None` means drop the message.
-    target: Option<u64>,
+    target: Option<Slot>,
 }
 
 impl Pattern for Router {
-    fn attach(&mut self, pipe: Pipe, options: &Options) {
-        use crate::routing::routing_table::Admission;
-        match self.table.admit(&pipe, options.router_handover) {
-            Admission::Admitted => {
-                self.input.attach(pipe);
-            }
-            Admission::TookOver(old) => {
-                self.input.remove(old.id);
-                old.outbound.close();
-                self.input.attach(pipe);
-            }
-            Admission::Refused => {
-                pipe.outbound.close();
-                pipe.inbound.close();
-            }
+    fn attach(&mut self, pipe: Pipe, options: &PatternOptions) {
+        // The pipe that lost its routing id to this one is closed (handover).
+        if let (_, Admission::TookOver(old)) = self.peers.admit(pipe, options.router_handover) {
+            self.peers.close(old);
         }
     }
 
-    fn detach(&mut self, pipe_id: u64) {
-        self.table.remove(pipe_id);
-        self.input.remove(pipe_id);
+    fn detach(&mut self, pipe: PipeId, _: &PatternOptions) {
+        self.peers.detach(pipe);
     }
 
-    fn prepare_send(&mut self, first: &Bytes, options: &Options) -> Result<()> {
+    fn prepare_send(&mut self, first: &Bytes, options: &PatternOptions) -> Result<()> {
         self.target = None;
-        let pipe = self.table.get(first).filter(|p| !is_dead(p));
-        match pipe {
-            Some(p) if p.outbound.has_room() => {
-                self.target = Some(p.id);
+        match self.peers.route(first) {
+            Some((slot, p)) if !p.is_full() => {
+                self.target = Some(slot);
                 Ok(())
             }
             Some(_) if options.router_mandatory => Err(Error::Again),
@@ -56,7 +41,7 @@ impl Pattern for Router {
         }
     }
 
-    fn send(&mut self, mut msg: Msg, options: &Options) -> Result<()> {
+    fn send(&mut self, mut msg: Msg, options: &PatternOptions) -> Result<()> {
         let Some(target) = self.target.take() else {
             return Ok(());
         };
@@ -64,14 +49,14 @@ impl Pattern for Router {
             // Only a routing id and no body: nothing to deliver.
             return Ok(());
         }
-        if let Some(pipe) = self.input.pipes().iter().find(|p| p.id == target) {
+        if let Some(pipe) = self.peers.pipes().get(target) {
             pipe.send(msg, options.sparse);
         }
         Ok(())
     }
 
-    fn recv(&mut self, _: &Options) -> Result<Option<Received>> {
-        Ok(self.table.recv_from(&mut self.input))
+    fn recv(&mut self, _: &PatternOptions) -> Result<Option<Received>> {
+        Ok(self.peers.recv())
     }
 
     fn can_send(&self) -> bool {
@@ -79,10 +64,10 @@ impl Pattern for Router {
     }
 
     fn can_recv(&self) -> bool {
-        self.input.has_input()
+        self.peers.has_input()
     }
 
-    fn pipes(&self) -> Vec<Pipe> {
-        self.input.pipes().to_vec()
+    fn pipes(&self) -> &Pipes {
+        self.peers.pipes()
     }
 }

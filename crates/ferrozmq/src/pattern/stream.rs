@@ -8,68 +8,46 @@
 //! frame that closes the connection.
 
 use bytes::Bytes;
-use ferrozmq_engine::{Msg, Pipe};
+use ferrozmq_engine::{Msg, Pipe, PipeId};
 
-use super::{Pattern, Received};
+use super::routed::Routed;
+use super::{Pattern, PatternOptions, Received};
 use crate::error::{Error, Result};
-use crate::routing::routing_table::Admission;
-use crate::routing::{is_dead, FairQueue, RoutingTable};
-use crate::socket::Options;
+use crate::routing::{Admission, Pipes, Slot};
 
 #[derive(Debug, Default)]
 pub(crate) struct Stream {
-    table: RoutingTable,
-    input: FairQueue,
+    peers: Routed,
     /// The pipe chosen by `prepare_send`; `None` means drop the message.
-    target: Option<u64>,
+    target: Option<Slot>,
     /// The id generated for the latest peer (read back as ZMQ_ROUTING_ID).
     generated: Option<Bytes>,
 }
 
-impl Stream {
-    /// Closes the connection behind `pipe_id`; what was queued for it is
-    /// still written first.
-    fn close_connection(&mut self, pipe_id: u64) {
-        if let Some(pipe) = self.input.pipes().iter().find(|p| p.id == pipe_id) {
-            pipe.outbound.close();
-            pipe.inbound.close();
-        }
-        self.detach(pipe_id);
-    }
-}
-
 impl Pattern for Stream {
-    fn attach(&mut self, pipe: Pipe, _: &Options) {
+    fn attach(&mut self, pipe: Pipe, _: &PatternOptions) {
         let chose = pipe.peer_info().routing_id.is_empty();
-        match self.table.admit(&pipe, false) {
-            Admission::Admitted | Admission::TookOver(_) => {
-                if chose {
-                    self.generated = self.table.id_of(pipe.id).cloned();
-                }
-                self.input.attach(pipe);
-            }
-            Admission::Refused => {
-                // Two connects with one ZMQ_CONNECT_ROUTING_ID (libzmq asserts).
-                pipe.outbound.close();
-                pipe.inbound.close();
+        // Two connects with one ZMQ_CONNECT_ROUTING_ID are refused (libzmq asserts).
+        if let (slot, Admission::Admitted) = self.peers.admit(pipe, false) {
+            if chose {
+                self.generated = self.peers.id_of(slot).cloned();
             }
         }
     }
 
-    fn detach(&mut self, pipe_id: u64) {
-        self.table.remove(pipe_id);
-        self.input.remove(pipe_id);
+    fn detach(&mut self, pipe: PipeId, _: &PatternOptions) {
+        self.peers.detach(pipe);
     }
 
-    fn prepare_send(&mut self, first: &Bytes, options: &Options) -> Result<()> {
+    fn prepare_send(&mut self, first: &Bytes, options: &PatternOptions) -> Result<()> {
         self.target = None;
         // A lone first frame routes nowhere and its data frame is dropped.
         if !options.sndmore {
             return Ok(());
         }
-        match self.table.get(first).filter(|p| !is_dead(p)) {
-            Some(p) if p.outbound.has_room() => {
-                self.target = Some(p.id);
+        match self.peers.route(first) {
+            Some((slot, p)) if !p.is_full() => {
+                self.target = Some(slot);
                 Ok(())
             }
             Some(_) => Err(Error::Again),
@@ -77,7 +55,7 @@ impl Pattern for Stream {
         }
     }
 
-    fn send(&mut self, mut msg: Msg, options: &Options) -> Result<()> {
+    fn send(&mut self, mut msg: Msg, options: &PatternOptions) -> Result<()> {
         let Some(target) = self.target.take() else {
             return Ok(());
         };
@@ -85,17 +63,18 @@ impl Pattern for Stream {
             return Ok(());
         }
         if msg.byte_len() == 0 {
-            self.close_connection(target);
+            // What was queued for the connection is still written first.
+            self.peers.close(target);
             return Ok(());
         }
-        if let Some(pipe) = self.input.pipes().iter().find(|p| p.id == target) {
+        if let Some(pipe) = self.peers.pipes().get(target) {
             pipe.send(msg, options.sparse);
         }
         Ok(())
     }
 
-    fn recv(&mut self, _: &Options) -> Result<Option<Received>> {
-        Ok(self.table.recv_from(&mut self.input))
+    fn recv(&mut self, _: &PatternOptions) -> Result<Option<Received>> {
+        Ok(self.peers.recv())
     }
 
     fn can_send(&self) -> bool {
@@ -103,11 +82,11 @@ impl Pattern for Stream {
     }
 
     fn can_recv(&self) -> bool {
-        self.input.has_input()
+        self.peers.has_input()
     }
 
-    fn pipes(&self) -> Vec<Pipe> {
-        self.input.pipes().to_vec()
+    fn pipes(&self) -> &Pipes {
+        self.peers.pipes()
     }
 
     fn continues(&self, index: usize, _more: bool) -> bool {

@@ -6,16 +6,16 @@
 //! messages `0x01 topic` / `0x00 topic`, and passes other messages upstream.
 
 use bytes::Bytes;
-use ferrozmq_engine::{Msg, MsgKind, Pipe};
+use ferrozmq_engine::{Msg, MsgKind, Pipe, PipeId};
 
-use super::{Pattern, Received};
+use super::{Pattern, PatternOptions, Received};
 use crate::error::{Error, Result};
-use crate::routing::{FairQueue, Subscriptions};
-use crate::socket::Options;
+use crate::routing::{FairQueue, Pipes, Slot, Subscriptions};
 
 #[derive(Debug)]
 pub(crate) struct Subscriber {
     xsub: bool,
+    pipes: Pipes,
     input: FairQueue,
     subscriptions: Subscriptions,
     /// A non-subscription message XSUB is about to pass upstream.
@@ -26,6 +26,7 @@ impl Subscriber {
     pub(crate) fn new(xsub: bool) -> Subscriber {
         Subscriber {
             xsub,
+            pipes: Pipes::default(),
             input: FairQueue::default(),
             subscriptions: Subscriptions::default(),
             upstream: false,
@@ -33,15 +34,14 @@ impl Subscriber {
     }
 
     fn send_all(&self, msg: &Msg) {
-        for pipe in self.input.pipes() {
-            pipe.outbound.force_push(msg.clone());
+        for pipe in self.pipes.iter() {
+            pipe.send_queued(msg.clone());
         }
     }
 
     fn resend_subscriptions(&self, pipe: &Pipe) {
         for topic in self.subscriptions.topics() {
-            pipe.outbound
-                .force_push(Msg::subscription(true, Bytes::from(topic)));
+            pipe.send_queued(Msg::subscription(true, Bytes::from(topic)));
         }
     }
 
@@ -54,25 +54,34 @@ impl Subscriber {
             self.send_all(&Msg::subscription(false, Bytes::copy_from_slice(topic)));
         }
     }
+
+    /// The one way a pipe leaves.
+    fn forget(&mut self, slot: Slot) {
+        self.input.remove(slot);
+        self.pipes.remove(slot);
+    }
 }
 
 impl Pattern for Subscriber {
-    fn attach(&mut self, pipe: Pipe, _: &Options) {
+    fn attach(&mut self, pipe: Pipe, _: &PatternOptions) {
         self.resend_subscriptions(&pipe);
-        self.input.attach(pipe);
+        let slot = self.pipes.insert(pipe);
+        self.input.attach(slot);
     }
 
-    fn hiccup(&mut self, pipe_id: u64, _: &Options) {
-        if let Some(pipe) = self.input.pipes().iter().find(|p| p.id == pipe_id) {
+    fn hiccup(&mut self, pipe: PipeId, _: &PatternOptions) {
+        if let Some(pipe) = self.pipes.slot_of(pipe).and_then(|s| self.pipes.get(s)) {
             self.resend_subscriptions(pipe);
         }
     }
 
-    fn detach(&mut self, pipe_id: u64) {
-        self.input.remove(pipe_id);
+    fn detach(&mut self, pipe: PipeId, _: &PatternOptions) {
+        if let Some(slot) = self.pipes.slot_of(pipe) {
+            self.forget(slot);
+        }
     }
 
-    fn prepare_send(&mut self, first: &Bytes, _: &Options) -> Result<()> {
+    fn prepare_send(&mut self, first: &Bytes, _: &PatternOptions) -> Result<()> {
         if !self.xsub {
             return Err(Error::NotSupported);
         }
@@ -80,7 +89,7 @@ impl Pattern for Subscriber {
         Ok(())
     }
 
-    fn send(&mut self, msg: Msg, _: &Options) -> Result<()> {
+    fn send(&mut self, msg: Msg, _: &PatternOptions) -> Result<()> {
         if self.upstream || msg.len() > 1 {
             self.send_all(&msg);
             return Ok(());
@@ -94,9 +103,14 @@ impl Pattern for Subscriber {
         Ok(())
     }
 
-    fn recv(&mut self, options: &Options) -> Result<Option<Received>> {
+    fn recv(&mut self, options: &PatternOptions) -> Result<Option<Received>> {
         loop {
-            let Some((msg, _, peer)) = self.input.recv() else {
+            let mut gone = Vec::new();
+            let got = self.input.recv(&self.pipes, |s| gone.push(s));
+            for slot in gone {
+                self.forget(slot);
+            }
+            let Some((msg, _, peer)) = got else {
                 return Ok(None);
             };
             if msg.kind() != MsgKind::Data {
@@ -115,10 +129,15 @@ impl Pattern for Subscriber {
     }
 
     fn can_recv(&self) -> bool {
-        self.input.has_input()
+        self.input.has_input(&self.pipes)
     }
 
-    fn set_subscription(&mut self, subscribe: bool, topic: &[u8], _: &Options) -> Result<()> {
+    fn set_subscription(
+        &mut self,
+        subscribe: bool,
+        topic: &[u8],
+        _: &PatternOptions,
+    ) -> Result<()> {
         if self.xsub {
             return Err(Error::Invalid);
         }
@@ -126,7 +145,7 @@ impl Pattern for Subscriber {
         Ok(())
     }
 
-    fn pipes(&self) -> Vec<Pipe> {
-        self.input.pipes().to_vec()
+    fn pipes(&self) -> &Pipes {
+        &self.pipes
     }
 }

@@ -1,73 +1,124 @@
 //! Fair-queueing: take one message from each pipe in turn (PULL, DEALER, ROUTER, SUB).
 
-use ferrozmq_engine::{Msg, PeerRef, Pipe};
+use ferrozmq_engine::{Msg, PeerRef};
+
+use super::{wrap, Pipes, Slot};
 
 /// Round-robin reader over pipes.
 #[derive(Debug, Default)]
 pub(crate) struct FairQueue {
-    pipes: Vec<Pipe>,
+    order: Vec<Slot>,
     next: usize,
-    departed: Vec<u64>,
 }
 
 impl FairQueue {
-    pub(crate) fn attach(&mut self, pipe: Pipe) {
-        self.pipes.push(pipe);
+    /// Takes a pipe into the rotation.
+    pub(crate) fn attach(&mut self, slot: Slot) {
+        self.order.push(slot);
     }
 
-    pub(crate) fn remove(&mut self, id: u64) {
-        if let Some(i) = self.pipes.iter().position(|p| p.id == id) {
-            self.pipes.remove(i);
+    /// Takes a pipe out of the rotation.
+    pub(crate) fn remove(&mut self, slot: Slot) {
+        if let Some(i) = self.order.iter().position(|s| *s == slot) {
+            self.order.remove(i);
             if self.next > i {
                 self.next -= 1;
             }
-            if self.next >= self.pipes.len() {
+            if self.next >= self.order.len() {
                 self.next = 0;
             }
         }
     }
 
     /// Whether a message is waiting on some pipe.
-    pub(crate) fn has_input(&self) -> bool {
-        self.pipes.iter().any(|p| !p.inbound.is_empty())
+    pub(crate) fn has_input(&self, pipes: &Pipes) -> bool {
+        self.order
+            .iter()
+            .any(|s| pipes.get(*s).is_some_and(|p| p.has_input()))
     }
 
     /// The next message in turn, with the pipe it came from. Pipes whose
-    /// peer has gone (closed and drained) are dropped on the way; their ids
-    /// wait in [`FairQueue::take_departed`] for patterns that keep other
-    /// tables.
-    pub(crate) fn recv(&mut self) -> Option<(Msg, u64, PeerRef)> {
-        self.departed.clear();
-        let n = self.pipes.len();
+    /// peer has gone (closed and drained) leave the rotation on the way,
+    /// and `gone` hears of each, for patterns that keep other tables.
+    pub(crate) fn recv(
+        &mut self,
+        pipes: &Pipes,
+        mut gone: impl FnMut(Slot),
+    ) -> Option<(Msg, Slot, PeerRef)> {
+        let n = self.order.len();
         let mut found = None;
         let mut dead = Vec::new();
         for k in 0..n {
-            let i = (self.next + k) % n;
-            let Some(pipe) = self.pipes.get(i) else {
+            let i = wrap(self.next + k, n);
+            let Some(slot) = self.order.get(i).copied() else {
                 continue;
             };
-            if let Some(msg) = pipe.inbound.pop() {
-                self.next = (i + 1) % n;
-                found = Some((msg, pipe.id, pipe.peer_ref()));
+            let Some(pipe) = pipes.get(slot) else {
+                dead.push(slot);
+                continue;
+            };
+            if let Some(msg) = pipe.recv() {
+                self.next = wrap(i + 1, n);
+                found = Some((msg, slot, pipe.peer_ref()));
                 break;
             }
-            if pipe.inbound.is_finished() {
-                dead.push(pipe.id);
+            if pipe.is_finished() {
+                dead.push(slot);
             }
         }
-        for id in dead {
-            self.remove(id);
-            self.departed.push(id);
+        for slot in dead {
+            self.remove(slot);
+            gone(slot);
         }
         found
     }
+}
 
-    /// Ids of the pipes the last [`FairQueue::recv`] dropped.
-    pub(crate) fn take_departed(&mut self) -> Vec<u64> {
-        std::mem::take(&mut self.departed)
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routing::pipes::tests::pipe_pair;
+    use bytes::Bytes;
+
+    fn msg(b: &'static [u8]) -> Msg {
+        Msg::single(Bytes::from_static(b))
     }
 
-    pub(crate) fn pipes(&self) -> &[Pipe] {
-        &self.pipes
+    #[test]
+    fn takes_turns_and_drops_finished_pipes() {
+        let mut pipes = Pipes::default();
+        let mut fq = FairQueue::default();
+        let (a, far_a) = pipe_pair(0);
+        let (b, far_b) = pipe_pair(0);
+        let (sa, sb) = (pipes.insert(a), pipes.insert(b));
+        fq.attach(sa);
+        fq.attach(sb);
+        assert!(!fq.has_input(&pipes));
+        for m in [b"a1", b"a2"] {
+            far_a.send(msg(m), false);
+        }
+        far_b.send(msg(b"b1"), false);
+        assert!(fq.has_input(&pipes));
+        let mut order = Vec::new();
+        while let Some((m, slot, _)) = fq.recv(&pipes, |_| panic!("nobody left")) {
+            order.push((m.first().clone(), slot));
+        }
+        assert_eq!(
+            order,
+            vec![
+                (Bytes::from_static(b"a1"), sa),
+                (Bytes::from_static(b"b1"), sb),
+                (Bytes::from_static(b"a2"), sa),
+            ]
+        );
+        // b's peer leaves after one more message: it is read, then b goes.
+        far_b.send(msg(b"b2"), false);
+        far_b.close();
+        let mut gone = Vec::new();
+        assert_eq!(fq.recv(&pipes, |s| gone.push(s)).map(|r| r.1), Some(sb));
+        assert!(fq.recv(&pipes, |s| gone.push(s)).is_none());
+        assert_eq!(gone, vec![sb]);
+        far_a.send(msg(b"a3"), false);
+        assert_eq!(fq.recv(&pipes, |_| {}).map(|r| r.1), Some(sa));
     }
 }

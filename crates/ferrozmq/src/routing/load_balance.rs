@@ -1,74 +1,136 @@
 //! Load-balancing: each message to the next pipe that has room (PUSH, DEALER, REQ).
 
-use ferrozmq_engine::{Msg, Pipe};
+use ferrozmq_engine::Msg;
+
+use super::{wrap, Pipes, Slot};
 
 /// Round-robin over pipes with room; a full pipe is skipped, not waited for.
 #[derive(Debug, Default)]
 pub(crate) struct LoadBalancer {
-    pipes: Vec<Pipe>,
+    order: Vec<Slot>,
     next: usize,
     chosen: Option<usize>,
 }
 
 impl LoadBalancer {
-    pub(crate) fn attach(&mut self, pipe: Pipe) {
-        self.pipes.push(pipe);
+    /// Takes a pipe into the rotation.
+    pub(crate) fn attach(&mut self, slot: Slot) {
+        self.order.push(slot);
     }
 
-    pub(crate) fn remove(&mut self, id: u64) {
-        if let Some(i) = self.pipes.iter().position(|p| p.id == id) {
-            self.pipes.remove(i);
+    /// Takes a pipe out of the rotation.
+    pub(crate) fn remove(&mut self, slot: Slot) {
+        if let Some(i) = self.order.iter().position(|s| *s == slot) {
+            self.order.remove(i);
             if self.next > i {
                 self.next -= 1;
+            }
+            if self.next >= self.order.len() {
+                self.next = 0;
             }
             self.chosen = None;
         }
     }
 
-    /// Drops pipes whose peer is gone.
-    pub(crate) fn prune(&mut self) {
-        if self.pipes.iter().any(|p| p.outbound.is_closed()) {
-            let dead: Vec<u64> = self
-                .pipes
-                .iter()
-                .filter(|p| p.outbound.is_closed())
-                .map(|p| p.id)
-                .collect();
-            for id in dead {
-                self.remove(id);
-            }
-        }
-    }
-
     /// Whether some pipe would take a message now.
-    pub(crate) fn can_send(&self) -> bool {
-        self.pipes.iter().any(|p| p.outbound.has_room())
+    pub(crate) fn can_send(&self, pipes: &Pipes) -> bool {
+        self.order
+            .iter()
+            .any(|s| pipes.get(*s).is_some_and(|p| !p.is_full()))
     }
 
     /// Picks the pipe for the next message; `None` if every pipe is full.
-    pub(crate) fn choose(&mut self) -> Option<&Pipe> {
-        self.prune();
-        let n = self.pipes.len();
-        for k in 0..n {
-            let i = (self.next + k) % n;
-            if self.pipes.get(i).is_some_and(|p| p.outbound.has_room()) {
-                self.chosen = Some(i);
-                return self.pipes.get(i);
+    /// Pipes that can no longer be written leave the rotation on the way,
+    /// and `gone` hears of each.
+    pub(crate) fn choose(&mut self, pipes: &Pipes, mut gone: impl FnMut(Slot)) -> Option<Slot> {
+        loop {
+            // One pass in the common case: a closed pipe met before the
+            // choice is pruned and the turn taken again, which picks what
+            // pruning first would have picked.
+            let n = self.order.len();
+            let mut closed = false;
+            for k in 0..n {
+                let i = wrap(self.next + k, n);
+                let slot = self.order.get(i).copied()?;
+                match pipes.get(slot) {
+                    Some(p) if p.is_send_closed() => closed = true,
+                    None => closed = true,
+                    Some(p) if !closed && !p.is_full() => {
+                        self.chosen = Some(i);
+                        return Some(slot);
+                    }
+                    Some(_) => {}
+                }
             }
+            if !closed {
+                return None;
+            }
+            self.prune(pipes, &mut gone);
         }
-        None
     }
 
-    /// Sends on the chosen pipe and moves the turn on. Returns the pipe id.
-    pub(crate) fn send_chosen(&mut self, msg: Msg, sparse: bool) -> Option<u64> {
+    /// Takes pipes that can no longer be written out of the rotation.
+    fn prune(&mut self, pipes: &Pipes, gone: &mut impl FnMut(Slot)) {
+        let dead: Vec<Slot> = self
+            .order
+            .iter()
+            .copied()
+            .filter(|s| pipes.get(*s).is_none_or(|p| p.is_send_closed()))
+            .collect();
+        for slot in dead {
+            self.remove(slot);
+            gone(slot);
+        }
+    }
+
+    /// Sends on the chosen pipe and moves the turn on; returns its slot.
+    pub(crate) fn send_chosen(&mut self, pipes: &Pipes, msg: Msg, sparse: bool) -> Option<Slot> {
         let i = self.chosen.take()?;
-        let pipe = self.pipes.get(i)?;
-        pipe.send(msg, sparse);
-        self.next = (i + 1) % self.pipes.len().max(1);
-        Some(pipe.id)
+        let slot = self.order.get(i).copied()?;
+        pipes.get(slot)?.send(msg, sparse);
+        self.next = wrap(i + 1, self.order.len());
+        Some(slot)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routing::pipes::tests::pipe_pair;
+    use bytes::Bytes;
+
+    fn msg(b: &'static [u8]) -> Msg {
+        Msg::single(Bytes::from_static(b))
     }
 
-    pub(crate) fn pipes(&self) -> &[Pipe] {
-        &self.pipes
+    #[test]
+    fn round_robin_skips_full_and_prunes_closed() {
+        let mut pipes = Pipes::default();
+        let mut lb = LoadBalancer::default();
+        let (a, far_a) = pipe_pair(1);
+        let (b, far_b) = pipe_pair(1);
+        let sa = pipes.insert(a);
+        let sb = pipes.insert(b);
+        lb.attach(sa);
+        lb.attach(sb);
+        assert_eq!(lb.choose(&pipes, |_| {}), Some(sa));
+        assert_eq!(lb.send_chosen(&pipes, msg(b"1"), false), Some(sa));
+        assert_eq!(lb.choose(&pipes, |_| {}), Some(sb));
+        assert_eq!(lb.send_chosen(&pipes, msg(b"2"), false), Some(sb));
+        // Both are at their mark of 1.
+        assert!(!lb.can_send(&pipes));
+        assert_eq!(lb.choose(&pipes, |_| {}), None);
+        assert_eq!(
+            far_b.recv().map(|m| m.first().clone()),
+            Some(b"2"[..].into())
+        );
+        assert_eq!(lb.choose(&pipes, |_| {}), Some(sb), "a is still full");
+        // The peer behind b goes away: b leaves the rotation.
+        far_b.close();
+        let mut gone = Vec::new();
+        assert_eq!(lb.choose(&pipes, |s| gone.push(s)), None, "a is full");
+        assert_eq!(gone, vec![sb]);
+        far_a.recv();
+        assert_eq!(lb.choose(&pipes, |_| {}), Some(sa));
     }
 }

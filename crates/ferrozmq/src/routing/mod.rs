@@ -1,19 +1,25 @@
-//! Reusable routing strategies that socket patterns are built from.
+//! Reusable routing strategies that socket patterns are built from. Each
+//! indexes into the socket's one registry of pipes, [`Pipes`].
 
 mod fair_queue;
 mod load_balance;
-pub(crate) mod routing_table;
+mod pipes;
+mod routing_table;
 mod subscriptions;
 
 pub(crate) use fair_queue::FairQueue;
 pub(crate) use load_balance::LoadBalancer;
-pub(crate) use routing_table::RoutingTable;
+pub(crate) use pipes::{Pipes, Slot};
+pub(crate) use routing_table::{Admission, RoutingTable};
 pub(crate) use subscriptions::Subscriptions;
 
-use ferrozmq_engine::Pipe;
-
-/// Whether the peer behind `pipe` has gone for good (nothing more to read,
-/// nothing can be written).
-pub(crate) fn is_dead(pipe: &Pipe) -> bool {
-    pipe.inbound.is_finished() || pipe.outbound.is_closed()
+/// `i` modulo `n` for an `i` below `2 n` (a turn moving on by one), without
+/// the division `%` costs on every message.
+#[inline]
+fn wrap(i: usize, n: usize) -> usize {
+    if i >= n {
+        i - n
+    } else {
+        i
+    }
 }

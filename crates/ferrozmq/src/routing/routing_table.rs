@@ -1,95 +1,76 @@
-//! Routing ids to pipes (ROUTER), with libzmq's generated ids and handover.
+//! Routing ids to pipes (ROUTER, STREAM), with libzmq's generated ids and handover.
 
 use std::collections::HashMap;
 
 use bytes::{BufMut, Bytes, BytesMut};
-use ferrozmq_engine::{Msg, PeerRef, Pipe};
+use ferrozmq_engine::Pipe;
 
-use super::FairQueue;
+use super::Slot;
 
-/// Maps each peer's routing id to its pipe.
+/// Maps each peer's routing id to its pipe's slot, and back.
 #[derive(Debug, Default)]
 pub(crate) struct RoutingTable {
-    by_id: HashMap<Bytes, Pipe>,
-    ids: HashMap<u64, Bytes>,
+    by_id: HashMap<Bytes, Slot>,
+    ids: HashMap<Slot, Bytes>,
     next_generated: u32,
 }
 
 /// What happened to a pipe offered to the table.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Admission {
     /// Known under its routing id.
     Admitted,
     /// Its id is taken and handover is off: the pipe must be dropped.
     Refused,
-    /// Admitted, and this older pipe lost its id to it (handover).
-    TookOver(Pipe),
+    /// Admitted, and the pipe in this slot lost its id to it (handover):
+    /// it is no longer in the table.
+    TookOver(Slot),
 }
 
 impl RoutingTable {
-    /// Gives `pipe` its peer's routing id, or a generated one (0x00 + 4 octets)
-    /// when the peer announced none.
-    pub(crate) fn admit(&mut self, pipe: &Pipe, handover: bool) -> Admission {
+    /// Gives `pipe` (in `slot`) its peer's routing id, or a generated one
+    /// (0x00 + 4 octets) when the peer announced none.
+    pub(crate) fn admit(&mut self, pipe: &Pipe, slot: Slot, handover: bool) -> Admission {
         let announced = pipe.peer_info().routing_id.clone();
         if announced.is_empty() {
             let id = self.generate();
-            self.insert(id.clone(), pipe.clone());
+            self.insert(id, slot);
             return Admission::Admitted;
         }
-        match self.by_id.get(&announced) {
+        match self.by_id.get(&announced).copied() {
             None => {
-                self.insert(announced, pipe.clone());
+                self.insert(announced, slot);
                 Admission::Admitted
             }
-            Some(_) if handover => {
-                let old = self.by_id.remove(&announced);
-                if let Some(old) = &old {
-                    self.ids.remove(&old.id);
-                }
-                self.insert(announced, pipe.clone());
-                match old {
-                    Some(old) => Admission::TookOver(old),
-                    None => Admission::Admitted,
-                }
+            Some(old) if handover => {
+                self.ids.remove(&old);
+                self.insert(announced, slot);
+                Admission::TookOver(old)
             }
             Some(_) => Admission::Refused,
         }
     }
 
-    pub(crate) fn remove(&mut self, pipe_id: u64) {
-        if let Some(id) = self.ids.remove(&pipe_id) {
+    /// Forgets the pipe in `slot`.
+    pub(crate) fn remove(&mut self, slot: Slot) {
+        if let Some(id) = self.ids.remove(&slot) {
             self.by_id.remove(&id);
         }
     }
 
-    pub(crate) fn get(&self, routing_id: &[u8]) -> Option<&Pipe> {
-        self.by_id.get(routing_id)
+    /// The slot of the pipe with this routing id (O(1)).
+    pub(crate) fn get(&self, routing_id: &[u8]) -> Option<Slot> {
+        self.by_id.get(routing_id).copied()
     }
 
-    pub(crate) fn id_of(&self, pipe_id: u64) -> Option<&Bytes> {
-        self.ids.get(&pipe_id)
+    /// The routing id of the pipe in `slot`.
+    pub(crate) fn id_of(&self, slot: Slot) -> Option<&Bytes> {
+        self.ids.get(&slot)
     }
 
-    /// The next message from `input`, prefixed with its peer's routing id;
-    /// pipes the queue dropped on the way are forgotten here too.
-    pub(crate) fn recv_from(&mut self, input: &mut FairQueue) -> Option<(Msg, PeerRef)> {
-        loop {
-            let got = input.recv();
-            for id in input.take_departed() {
-                self.remove(id);
-            }
-            let (mut msg, pipe_id, peer) = got?;
-            let Some(id) = self.id_of(pipe_id) else {
-                continue;
-            };
-            msg.push_front(id.clone());
-            return Some((msg, peer));
-        }
-    }
-
-    fn insert(&mut self, id: Bytes, pipe: Pipe) {
-        self.ids.insert(pipe.id, id.clone());
-        self.by_id.insert(id, pipe);
+    fn insert(&mut self, id: Bytes, slot: Slot) {
+        self.ids.insert(slot, id.clone());
+        self.by_id.insert(id, slot);
     }
 
     fn generate(&mut self) -> Bytes {
@@ -103,5 +84,49 @@ impl RoutingTable {
                 return id;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routing::pipes::tests::pipe_pair;
+    use crate::routing::Pipes;
+    use ferrozmq_engine::PeerInfo;
+
+    fn named(pipes: &mut Pipes, id: &'static [u8]) -> (Pipe, Slot) {
+        let (p, _) = pipe_pair(0);
+        p.set_peer_info(PeerInfo {
+            routing_id: Bytes::from_static(id),
+            ..Default::default()
+        });
+        let slot = pipes.insert(p.clone());
+        (p, slot)
+    }
+
+    #[test]
+    fn announced_generated_refused_and_handed_over() {
+        let mut pipes = Pipes::default();
+        let mut t = RoutingTable::default();
+        let (a, sa) = named(&mut pipes, b"A");
+        assert_eq!(t.admit(&a, sa, false), Admission::Admitted);
+        assert_eq!(t.get(b"A"), Some(sa));
+        assert_eq!(t.id_of(sa).map(|b| &b[..]), Some(&b"A"[..]));
+
+        let (anon, sn) = named(&mut pipes, b"");
+        assert_eq!(t.admit(&anon, sn, false), Admission::Admitted);
+        let generated = t.id_of(sn).cloned().unwrap();
+        assert_eq!(generated[..], [0, 0, 0, 0, 1]);
+        assert_eq!(t.get(&generated), Some(sn));
+
+        let (a2, sa2) = named(&mut pipes, b"A");
+        assert_eq!(t.admit(&a2, sa2, false), Admission::Refused);
+        assert_eq!(t.get(b"A"), Some(sa));
+        assert_eq!(t.admit(&a2, sa2, true), Admission::TookOver(sa));
+        assert_eq!(t.get(b"A"), Some(sa2));
+        assert_eq!(t.id_of(sa), None);
+
+        t.remove(sa2);
+        assert_eq!(t.get(b"A"), None);
     }
 }

@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use ferrozmq_engine::{
-    Endpoint, EndpointError, EndpointId, InprocPeer, LinkEvent, Msg, PeerInfo, PeerRef, SocketLink,
-    SparseClock, WaitOutcome,
+    Endpoint, EndpointError, EndpointId, InprocPeer, LinkEvent, Msg, PeerInfo, PeerRef, Pipe,
+    PipeId, SocketLink, SparseClock, WaitOutcome,
 };
 use ferrozmq_zmtp::SocketType;
 
@@ -22,7 +22,7 @@ pub use options::{Mechanism, OptionKind, OptionValue, SocketOption, TakesEffect}
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::message::Message;
-use crate::pattern::{self, Pattern};
+use crate::pattern::{self, Pattern, PatternOptions};
 
 /// Don't block: fail with [`Error::Again`] instead (ZMQ_DONTWAIT).
 pub const DONTWAIT: i32 = 1;
@@ -40,6 +40,8 @@ pub struct Socket {
     link: Arc<SocketLink>,
     pattern: Box<dyn Pattern>,
     options: Options,
+    /// What the pattern reads of `options`, copied out on each change.
+    routing: PatternOptions,
     sending: Option<Vec<Bytes>>,
     receiving: VecDeque<Bytes>,
     receiving_peer: Option<Arc<PeerInfo>>,
@@ -72,7 +74,7 @@ enum Record {
     Connected {
         endpoint: String,
         id: EndpointId,
-        pipe: Option<u64>,
+        pipe: Option<PipeId>,
     },
     InprocBound {
         endpoint: String,
@@ -80,7 +82,7 @@ enum Record {
     },
     InprocConnected {
         endpoint: String,
-        pipe: u64,
+        pipe: PipeId,
     },
 }
 
@@ -97,6 +99,7 @@ impl Socket {
             ctx,
             link: SocketLink::new(),
             pattern,
+            routing: pattern_options(&options),
             options,
             sending: None,
             receiving: VecDeque::new(),
@@ -162,9 +165,9 @@ impl Socket {
                 );
                 self.endpoints.push(Record::InprocConnected {
                     endpoint: endpoint.to_owned(),
-                    pipe: pipe.id,
+                    pipe: pipe.id(),
                 });
-                self.pattern.attach(pipe, &self.options);
+                self.pattern.attach(pipe, &self.routing);
             }
             Endpoint::Tcp { port: 0, .. } => return Err(Error::Invalid),
             _ if self.connects_once() && self.is_connected_to(endpoint) => {
@@ -184,10 +187,10 @@ impl Socket {
                 self.endpoints.push(Record::Connected {
                     endpoint: endpoint.to_owned(),
                     id,
-                    pipe: pipe.as_ref().map(|p| p.id),
+                    pipe: pipe.as_ref().map(|p| p.id()),
                 });
                 if let Some(pipe) = pipe {
-                    self.pattern.attach(pipe, &self.options);
+                    self.pattern.attach(pipe, &self.routing);
                 }
             }
         }
@@ -251,12 +254,9 @@ impl Socket {
             self.link.set_linger(self.options.linger_duration());
             self.ctx.engine()?.remove(id);
         }
-        if let Some(pipe_id) = pipe {
-            if let Some(p) = self.pattern.pipes().into_iter().find(|p| p.id == pipe_id) {
-                p.outbound.close();
-                p.inbound.close();
-            }
-            self.pattern.detach(pipe_id);
+        if let Some(pipe) = pipe {
+            self.close_pipes(|p| p.id() == pipe);
+            self.pattern.detach(pipe, &self.routing);
         }
         Ok(())
     }
@@ -271,17 +271,17 @@ impl Socket {
         let more = self.pattern.continues(index, sndmore);
         match self.sending.take() {
             None => {
-                self.options.sparse = self.send_clock.is_sparse();
-                self.options.sndmore = sndmore;
+                self.routing.sparse = self.send_clock.is_sparse();
+                self.routing.sndmore = sndmore;
                 let timeout = self.options.sndtimeo;
                 self.wait_for(flags, timeout, Wait::Sleep, |s| {
-                    s.pattern.prepare_send(&data, &s.options)
+                    s.pattern.prepare_send(&data, &s.routing)
                 })?;
                 if more {
                     self.sending = Some(vec![data]);
                     return Ok(());
                 }
-                let sent = self.pattern.send(Msg::single(data), &self.options);
+                let sent = self.pattern.send(Msg::single(data), &self.routing);
                 self.send_clock.sent();
                 sent
             }
@@ -292,7 +292,7 @@ impl Socket {
                     return Ok(());
                 }
                 let sent = match Msg::from_frames(frames) {
-                    Some(msg) => self.pattern.send(msg, &self.options),
+                    Some(msg) => self.pattern.send(msg, &self.routing),
                     None => Ok(()),
                 };
                 self.send_clock.sent();
@@ -321,7 +321,7 @@ impl Socket {
         if self.receiving.is_empty() {
             let timeout = self.options.rcvtimeo;
             let (msg, peer) = self.wait_for(flags, timeout, Wait::Spin, |s| {
-                s.pattern.recv(&s.options)?.ok_or(Error::Again)
+                s.pattern.recv(&s.routing)?.ok_or(Error::Again)
             })?;
             self.receiving.extend(msg.into_frames());
             self.note_peer(peer);
@@ -365,14 +365,22 @@ impl Socket {
                 self.process_link_events();
                 let subscribe = option == SocketOption::Subscribe;
                 self.pattern
-                    .set_subscription(subscribe, value, &self.options)
+                    .set_subscription(subscribe, value, &self.routing)
             }
             SocketOption::SndHwm | SocketOption::RcvHwm => {
                 self.options.set(option, value)?;
                 self.retune_pipes();
                 Ok(())
             }
-            _ => self.options.set(option, value),
+            _ => {
+                self.options.set(option, value)?;
+                self.routing = PatternOptions {
+                    sparse: self.routing.sparse,
+                    sndmore: self.routing.sndmore,
+                    ..pattern_options(&self.options)
+                };
+                Ok(())
+            }
         }
     }
 
@@ -381,9 +389,9 @@ impl Socket {
     fn retune_pipes(&mut self) {
         self.process_link_events();
         let (sndhwm, rcvhwm) = (self.options.sndhwm, self.options.rcvhwm);
-        for pipe in self.pattern.pipes() {
-            pipe.outbound.set_writer_hwm(sndhwm.max(0) as usize);
-            pipe.inbound.set_reader_hwm(rcvhwm.max(0) as usize);
+        for pipe in self.pattern.pipes().iter() {
+            pipe.set_send_hwm(sndhwm.max(0) as usize);
+            pipe.set_recv_hwm(rcvhwm.max(0) as usize);
         }
     }
 
@@ -455,7 +463,7 @@ impl Socket {
         self.check_open()?;
         self.link.signaler.clear_fd();
         self.process_link_events();
-        self.pattern.refresh(&self.options);
+        self.pattern.refresh(&self.routing);
         let mut ev = 0;
         if !self.receiving.is_empty() || self.pattern.can_recv() {
             ev |= POLLIN;
@@ -508,10 +516,7 @@ impl Socket {
         // Before any pipe closes: sessions may start lingering at once.
         self.link.set_linger(self.options.linger_duration());
         self.process_link_events();
-        for pipe in self.pattern.pipes() {
-            pipe.outbound.close();
-            pipe.inbound.close();
-        }
+        self.close_pipes(|_| true);
         match self.ctx.engine() {
             // The engine retires the monitor once the listeners are closed.
             Ok(engine) => engine.close_socket(&self.link),
@@ -562,19 +567,22 @@ impl Socket {
     /// thread catches up; what they already delivered can still be received.
     fn close_accepted_pipes(&mut self, endpoint: &str) {
         self.process_link_events();
-        for pipe in self.pattern.pipes() {
-            if &*pipe.endpoint == endpoint {
-                pipe.outbound.close();
-                pipe.inbound.close();
-            }
+        self.close_pipes(|p| p.endpoint() == endpoint);
+    }
+
+    /// Closes the pipes `which` picks; the pattern forgets each once it
+    /// has read what the peer sent before.
+    fn close_pipes(&self, which: impl Fn(&Pipe) -> bool) {
+        for pipe in self.pattern.pipes().iter().filter(|p| which(p)) {
+            pipe.close();
         }
     }
 
     fn process_link_events(&mut self) {
         while let Some(event) = self.link.take_event() {
             match event {
-                LinkEvent::Attach(pipe) => self.pattern.attach(pipe, &self.options),
-                LinkEvent::Hiccup(id) => self.pattern.hiccup(id, &self.options),
+                LinkEvent::Attach(pipe) => self.pattern.attach(pipe, &self.routing),
+                LinkEvent::Hiccup(id) => self.pattern.hiccup(id, &self.routing),
             }
         }
     }
@@ -643,6 +651,24 @@ fn parse_endpoint(
         EndpointError::UnsupportedTransport => Error::ProtocolNotSupported,
         EndpointError::NameTooLong => Error::Os(ENAMETOOLONG),
     })
+}
+
+/// What the pattern reads of a socket's options.
+fn pattern_options(options: &Options) -> PatternOptions {
+    PatternOptions {
+        router_mandatory: options.router_mandatory,
+        router_handover: options.router_handover,
+        xpub_verbose: options.xpub_verbose,
+        xpub_verboser: options.xpub_verboser,
+        xpub_manual: options.xpub_manual,
+        xpub_nodrop: options.xpub_nodrop,
+        xpub_welcome_msg: options.xpub_welcome_msg.clone(),
+        invert_matching: options.invert_matching,
+        req_relaxed: options.req_relaxed,
+        req_correlate: options.req_correlate,
+        sndmore: false,
+        sparse: false,
+    }
 }
 
 /// Linux's errno for a name too long (this crate has no libc for one number).

@@ -1,6 +1,6 @@
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use ferrozmq::{Context, Socket, SocketType};
+use ferrozmq::{Context, EventKind, Socket, SocketType, POLLIN};
 
 /// The transports every pattern test runs over.
 pub(crate) const TRANSPORTS: [&str; 3] = ["inproc", "tcp", "ipc"];
@@ -32,29 +32,72 @@ pub(crate) fn bind(s: &mut Socket, transport: &str) -> String {
     s.last_endpoint().to_string()
 }
 
-/// Gives asynchronous connects time to complete.
-pub(crate) fn settle() {
-    std::thread::sleep(Duration::from_millis(200));
+/// Retries `done` every millisecond until it holds; panics naming `what`
+/// after 5 s. For waits on state no event announces.
+pub(crate) fn until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !done() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+/// How long a negative check waits for something that must not come.
+pub(crate) const QUIET: Duration = Duration::from_millis(50);
+
+/// Whether nothing arrives on `s` within [`QUIET`].
+pub(crate) fn quiet(s: &mut Socket) -> bool {
+    s.poll(POLLIN, Some(QUIET)).unwrap() == 0
+}
+
+/// A monitor of `socket`'s successful handshakes, to wait for peers to
+/// connect instead of sleeping. Install it before connecting or binding.
+pub(crate) struct Handshakes(Socket);
+
+impl Handshakes {
+    pub(crate) fn watch(ctx: &Context, socket: &mut Socket) -> Handshakes {
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let endpoint = format!("inproc://handshakes-{n}");
+        socket
+            .monitor(Some(&endpoint), EventKind::HandshakeSucceeded.code())
+            .unwrap();
+        let mut mon = ctx.socket(SocketType::Pair).unwrap();
+        mon.set_rcvtimeo(Some(Duration::from_secs(5))).unwrap();
+        mon.connect(&endpoint).unwrap();
+        Handshakes(mon)
+    }
+
+    /// Waits for `n` more handshakes over `transport` (inproc has none:
+    /// its peers are attached when they connect).
+    pub(crate) fn wait(&mut self, transport: &str, n: usize) {
+        if transport == "inproc" {
+            return;
+        }
+        for _ in 0..n {
+            let event = self.0.recv_multipart(0).expect("a handshake");
+            let code = u16::from_ne_bytes([event[0][0], event[0][1]]);
+            assert_eq!(code, EventKind::HandshakeSucceeded.code());
+        }
+    }
 }
 
 /// Publishes `probe` until `sub` receives it (its subscription has reached
-/// the publisher), then drains what else arrived.
+/// the publisher), then a last marked probe, and drains up to it: the
+/// subscriber's next message is whatever the publisher sends next.
 pub(crate) fn wait_subscribed(publisher: &mut Socket, sub: &mut Socket, probe: &str) {
-    for _ in 0..500 {
+    until("the subscription to reach the publisher", || {
         publisher.send(probe, 0).unwrap();
-        if sub.recv(ferrozmq::DONTWAIT).is_ok() {
-            std::thread::sleep(Duration::from_millis(20));
-            while sub.recv(ferrozmq::DONTWAIT).is_ok() {}
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!("subscription never reached the publisher");
+        sub.recv(ferrozmq::DONTWAIT).is_ok()
+    });
+    let last = format!("{probe}-last");
+    publisher.send(last.as_str(), 0).unwrap();
+    while sub.recv_string(0).unwrap() != last {}
 }
 
 /// A ZAP handler (RFC 27) on inproc://zeromq.zap.01 in `ctx`: `decide` reads
 /// each request's frames and returns the status code and user id to answer.
-/// Serves until 3 s pass without a request; returns how many it served.
+/// Serves until the context is shut down (or 5 s pass without a request);
+/// returns how many it served.
 pub(crate) fn start_zap(
     ctx: &Context,
     decide: impl Fn(&[bytes::Bytes]) -> (&'static str, &'static str) + Send + 'static,
@@ -62,8 +105,9 @@ pub(crate) fn start_zap(
     let mut handler = ctx.socket(SocketType::Rep).unwrap();
     handler.bind("inproc://zeromq.zap.01").unwrap();
     handler
-        .set_rcvtimeo(Some(Duration::from_millis(3000)))
+        .set_rcvtimeo(Some(Duration::from_millis(5000)))
         .unwrap();
+    handler.set_linger(Some(Duration::ZERO)).unwrap();
     std::thread::spawn(move || {
         let mut served = 0;
         while let Ok(request) = handler.recv_multipart(0) {
@@ -78,7 +122,9 @@ pub(crate) fn start_zap(
                 user.as_bytes(),
                 b"",
             ];
-            handler.send_multipart(reply, 0).unwrap();
+            if handler.send_multipart(reply, 0).is_err() {
+                break; // the context is shutting down
+            }
         }
         served
     })

@@ -2,10 +2,12 @@
 //! client's public key, and refused peers not disturbing good ones.
 
 use std::thread;
+use std::time::Duration;
 
 use bytes::Bytes;
 use ferrozmq::{
-    Context, CurveKeyPair, CurvePublicKey, Error, OptionValue, Socket, SocketOption, SocketType,
+    poll, Context, CurveKeyPair, CurvePublicKey, Error, OptionValue, PollItem, Socket,
+    SocketOption, SocketType, DONTWAIT, POLLIN,
 };
 
 use crate::common::*;
@@ -49,9 +51,12 @@ fn curve_reqrep_with_zap_on_the_client_key() {
         &CurveKeyPair::generate().unwrap(),
         &server_keys.public,
     );
+    // Their requests are never delivered: do not linger on them at the end.
+    stranger.set_option(SocketOption::Linger, 0).unwrap();
     stranger.send("let me in", 0).unwrap();
     let wrong_server = CurveKeyPair::generate().unwrap().public;
     let mut lost = curve_client(&ctx, &ep, &good_keys, &wrong_server);
+    lost.set_option(SocketOption::Linger, 0).unwrap();
     lost.send("anyone?", 0).unwrap();
 
     let mut good = curve_client(&ctx, &ep, &good_keys, &server_keys.public);
@@ -63,8 +68,18 @@ fn curve_reqrep_with_zap_on_the_client_key() {
         server.send("welcome", 0).unwrap();
         assert_eq!(good.recv_string(0).unwrap(), "welcome");
     }
-    assert_eq!(stranger.recv(0).unwrap_err(), Error::Again);
-    assert_eq!(lost.recv(0).unwrap_err(), Error::Again);
+    // Neither gets a reply (had the server taken their requests, the good
+    // client's exchanges, which came after, would have shown them).
+    let mut items = [
+        PollItem::socket(&mut stranger, POLLIN),
+        PollItem::socket(&mut lost, POLLIN),
+    ];
+    assert_eq!(
+        poll(&mut items, Some(Duration::from_millis(200))).unwrap(),
+        0
+    );
+    assert_eq!(stranger.recv(DONTWAIT).unwrap_err(), Error::Again);
+    assert_eq!(lost.recv(DONTWAIT).unwrap_err(), Error::Again);
     drop((stranger, lost, good, server));
     ctx.term().unwrap();
     assert!(handler.join().unwrap() >= 2);

@@ -39,8 +39,9 @@ fn tcp_hwm_bounds_the_queue() {
     let ep = bind(&mut pull, "tcp");
     let mut push = socket(&ctx, SocketType::Push);
     push.set_sndhwm(5).unwrap();
+    let mut handshakes = Handshakes::watch(&ctx, &mut push);
     push.connect(&ep).unwrap();
-    settle();
+    handshakes.wait("tcp", 1);
     let body = vec![7u8; 64 * 1024];
     let mut sent = 0;
     let deadline = Instant::now() + Duration::from_secs(5);

@@ -7,6 +7,7 @@
     missing_docs
 )]
 
+mod auth;
 mod common;
 mod context;
 mod curve;

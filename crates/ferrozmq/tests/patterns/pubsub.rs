@@ -15,18 +15,18 @@ fn subscriber_gets_exactly_matching_messages() {
         sub.subscribe("bc").unwrap();
         sub.connect(&ep).unwrap();
         wait_subscribed(&mut publisher, &mut sub, "a-probe");
-        for topic in ["a1", "b1", "bc1", "c", "a2", ""] {
+        for topic in ["a1", "b1", "bc1", "c", "a2", "", "zzz-early", "a-end"] {
             publisher.send(topic, 0).unwrap();
         }
-        publisher.send("zzz-end", 0).unwrap();
-        sub.subscribe("zzz").unwrap();
-        settle();
-        settle();
-        publisher.send("zzz-end", 0).unwrap();
+        // In order, so "a-end" shows that the others were filtered out.
         let got: Vec<String> = (0..4).map(|_| sub.recv_string(0).unwrap()).collect();
-        assert_eq!(got, ["a1", "bc1", "a2", "zzz-end"], "{transport}");
+        assert_eq!(got, ["a1", "bc1", "a2", "a-end"], "{transport}");
+        sub.subscribe("zzz").unwrap();
+        wait_subscribed(&mut publisher, &mut sub, "zzz-probe");
+        publisher.send("zzz-end", 0).unwrap();
+        assert_eq!(sub.recv_string(0).unwrap(), "zzz-end");
+        // The subscriber filters too: the cancel need not reach the publisher first.
         sub.unsubscribe("a").unwrap();
-        settle();
         publisher.send("a3", 0).unwrap();
         publisher.send("bc2", 0).unwrap();
         assert_eq!(sub.recv_string(0).unwrap(), "bc2");
@@ -88,11 +88,17 @@ fn xpub_sees_subscriptions_and_xsub_sends_them() {
         let mut sub2 = socket(&ctx, SocketType::Sub);
         sub2.subscribe("news").unwrap();
         sub2.connect(&ep).unwrap();
-        settle();
+        wait_subscribed(&mut xpub, &mut sub2, "news-probe");
         assert!(xpub.recv(DONTWAIT).is_err());
+        // xsub's cancel, then a new topic: once the new topic is reported,
+        // the cancel was taken in before it (one pipe keeps order).
         xsub.send(&b"\x00news"[..], 0).unwrap();
-        settle();
-        assert!(xpub.recv(DONTWAIT).is_err(), "sub2 still subscribed");
+        xsub.send(&b"\x01other"[..], 0).unwrap();
+        assert_eq!(
+            &xpub.recv_bytes(0).unwrap()[..],
+            b"\x01other",
+            "{transport}: sub2 still subscribed"
+        );
         drop(sub2);
         assert_eq!(
             &xpub
@@ -159,23 +165,20 @@ fn subscriptions_survive_publisher_restart() {
         .unwrap();
     sub.subscribe("t").unwrap();
     sub.connect(&ep).unwrap();
-    settle();
+    wait_subscribed(&mut publisher, &mut sub, "t-probe");
     publisher.send("t1", 0).unwrap();
     assert_eq!(sub.recv_string(0).unwrap(), "t1");
     publisher.close();
-    std::thread::sleep(Duration::from_millis(100));
     let mut publisher = socket(&ctx, SocketType::Pub);
-    publisher.bind(&ep).unwrap();
+    // The old listener closes on the I/O thread: the port frees up soon after.
+    until("the port to be free", || publisher.bind(&ep).is_ok());
     let mut got = None;
-    for _ in 0..40 {
+    until("the subscription to come back", || {
         publisher.send("x-unwanted", 0).unwrap();
         publisher.send("t2", 0).unwrap();
-        if let Ok(m) = sub.recv_string(DONTWAIT) {
-            got = Some(m);
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+        got = sub.recv_string(DONTWAIT).ok();
+        got.is_some()
+    });
     assert_eq!(got.as_deref(), Some("t2"));
 }
 
@@ -190,21 +193,28 @@ fn conflate_keeps_only_the_last_message() {
         sub.subscribe("").unwrap();
         sub.connect(&ep).unwrap();
         // Wait until the subscription has reached the publisher.
-        loop {
+        until("the subscription", || {
             publisher.send("warmup", 0).unwrap();
-            if sub.recv(DONTWAIT).is_ok() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(20));
+            sub.recv(DONTWAIT).is_ok()
+        });
+        while !quiet(&mut sub) {
+            sub.recv(0).unwrap();
         }
-        settle();
-        while sub.recv(DONTWAIT).is_ok() {}
         for i in 0..100 {
             publisher.send(format!("{i}"), 0).unwrap();
         }
-        settle();
-        assert_eq!(sub.recv_string(0).unwrap(), "99", "{transport}");
-        assert!(sub.recv(DONTWAIT).is_err());
+        // Each message replaces the one waiting: whatever the reads caught
+        // on the way, they rise, end at the last, and are few.
+        let mut got: Vec<u32> = Vec::new();
+        until("the last message", || {
+            if let Ok(m) = sub.recv_string(DONTWAIT) {
+                got.push(m.parse().unwrap());
+            }
+            got.last() == Some(&99)
+        });
+        assert!(got.windows(2).all(|w| w[0] < w[1]), "{transport}: {got:?}");
+        assert!(got.len() < 100, "{transport}: nothing was conflated");
+        assert!(quiet(&mut sub));
     }
 }
 
@@ -246,4 +256,28 @@ fn xpub_manual_cancels_each_departing_peers_requests() {
     // One cancel per departed peer, not only for the last one.
     assert_eq!(xpub.recv_bytes(0).unwrap(), &b"\x001"[..]);
     assert_eq!(xpub.recv_bytes(0).unwrap(), &b"\x001"[..]);
+}
+
+/// libzmq's XPUB reports a departing peer's topics that nobody else wants,
+/// whether the peer went away or XPUB disconnected it (one detach path).
+#[test]
+fn xpub_reports_the_topics_of_a_peer_it_disconnects() {
+    for transport in TRANSPORTS {
+        let ctx = Context::new();
+        let mut sub = socket(&ctx, SocketType::Sub);
+        let ep = bind(&mut sub, transport);
+        let mut xpub = socket(&ctx, SocketType::XPub);
+        xpub.connect(&ep).unwrap();
+        sub.subscribe("news").unwrap();
+        let mut got = None;
+        until("the subscription", || {
+            // A bound SUB takes in new peers (and subscribes them) when used.
+            sub.events().unwrap();
+            got = xpub.recv_bytes(DONTWAIT).ok();
+            got.is_some()
+        });
+        assert_eq!(&got.unwrap()[..], b"\x01news", "{transport}");
+        xpub.disconnect(&ep).unwrap();
+        assert_eq!(&xpub.recv_bytes(0).unwrap()[..], b"\x00news", "{transport}");
+    }
 }

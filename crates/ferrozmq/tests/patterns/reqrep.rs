@@ -25,6 +25,7 @@ fn req_round_robins_and_rep_keeps_envelope() {
     for transport in TRANSPORTS {
         let ctx = Context::new();
         let mut req = socket(&ctx, SocketType::Req);
+        let mut handshakes = Handshakes::watch(&ctx, &mut req);
         let ep = bind(&mut req, transport);
         let mut reps: Vec<_> = (0..3)
             .map(|_| {
@@ -33,7 +34,7 @@ fn req_round_robins_and_rep_keeps_envelope() {
                 r
             })
             .collect();
-        settle();
+        handshakes.wait(transport, 3);
         for round in 0..2 {
             for (i, rep) in reps.iter_mut().enumerate() {
                 req.send_multipart([format!("r{round}"), format!("{i}")], 0)

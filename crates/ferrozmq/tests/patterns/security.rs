@@ -55,17 +55,14 @@ fn plain_with_zap_accepts_good_and_refuses_bad_credentials() {
     assert_eq!(good.recv_string(0).unwrap(), "welcome");
 
     let mut bad = plain_client(&ctx, &ep, "admin", "wrong");
-    bad.send("let me in", 0).unwrap();
-    assert_eq!(bad.recv(0).unwrap_err(), Error::Again);
-    server
-        .set_rcvtimeo(Some(Duration::from_millis(300)))
-        .unwrap();
-    assert_eq!(
-        server.recv(0).unwrap_err(),
-        Error::Again,
-        "refused peer got through"
-    );
+    // A refused client's session ends at the server's ERROR (no retry, as
+    // in libzmq), which may come before this send: then it finds no pipe.
+    if bad.send("let me in", ferrozmq::DONTWAIT).is_ok() {
+        assert_eq!(bad.recv(0).unwrap_err(), Error::Again);
+    }
+    assert!(quiet(&mut server), "refused peer got through");
     drop((good, bad, server));
+    ctx.shutdown();
     assert!(handler.join().unwrap() >= 2);
 }
 
@@ -90,8 +87,7 @@ fn null_with_zap_domain_asks_the_handler() {
         assert!(sent.is_ok() || !admitted);
         assert_eq!(server.recv(0).is_ok(), admitted, "domain {domain}");
     }
-    thread::sleep(Duration::from_millis(10));
-    drop(ctx);
+    ctx.shutdown();
     assert!(handler.join().unwrap() >= 2);
 }
 
@@ -107,6 +103,8 @@ fn plain_without_zap_handler_refuses_like_libzmq() {
         .unwrap();
     let ep = bind(&mut server, "ipc");
     let mut client = plain_client(&ctx, &ep, "anyone", "anything");
+    // Its request is never delivered: do not linger on it at the end.
+    client.set_option(SocketOption::Linger, 0).unwrap();
     client.send("hi", 0).unwrap();
     assert_eq!(server.recv_string(0).unwrap_err(), Error::Again);
 }

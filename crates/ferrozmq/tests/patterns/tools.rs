@@ -14,7 +14,6 @@ fn poll_reports_readiness_and_times_out() {
     let ep = bind(&mut a, "tcp");
     let mut b = socket(&ctx, SocketType::Pair);
     b.connect(&ep).unwrap();
-    settle();
     {
         let mut items = [PollItem::socket(&mut a, POLLIN)];
         let t = std::time::Instant::now();
@@ -181,13 +180,15 @@ fn a_proxy_whose_backend_cannot_take_more_still_terminates() {
         ctrl.connect("inproc://blocked-control").unwrap();
         proxy_steerable(&mut sub, &mut push, None, &mut ctrl)
     });
-    let mut publisher = socket(&ctx, SocketType::Pub);
+    // An XPUB, to see the proxy's subscription arrive.
+    let mut publisher = socket(&ctx, SocketType::XPub);
     publisher.connect(&front).unwrap();
-    settle();
+    assert_eq!(&publisher.recv_bytes(0).unwrap()[..], b"\x01");
     for _ in 0..3 {
         publisher.send("This is a test", 0).unwrap();
     }
-    settle();
+    // Nothing tells when the proxy is stuck in its send: give it a moment.
+    std::thread::sleep(Duration::from_millis(20));
     control.send("TERMINATE", 0).unwrap();
     proxy.join().unwrap().unwrap();
 }

@@ -3,6 +3,8 @@ answer to one request. :class:`Authenticator` does not run by itself: call
 :meth:`Authenticator.handle_zap_message` for each request on
 :attr:`Authenticator.zap_socket`, or use ``ThreadAuthenticator``."""
 
+import asyncio
+import inspect
 import logging
 
 from ..constants import REP
@@ -111,30 +113,50 @@ class Authenticator:
     # --- requests ----------------------------------------------------------
 
     def handle_zap_message(self, msg):
-        """Answers one ZAP request (its frames) on the ZAP socket."""
+        """Answers one ZAP request (its frames) on the ZAP socket. An async
+        credentials callback is run to completion on a private event loop
+        (``AsyncioAuthenticator`` awaits it on the running loop instead)."""
+        steps = self._zap_steps(msg)
+        answer = None
+        try:
+            while True:
+                answer = _run_to_completion(steps.send(answer))
+        except StopIteration as done:
+            self._send_zap_reply(*done.value)
+
+    async def _handle_zap_message_async(self, msg):
+        """``handle_zap_message`` for a running event loop."""
+        steps = self._zap_steps(msg)
+        answer = None
+        try:
+            while True:
+                answer = await steps.send(answer)
+        except StopIteration as done:
+            self._send_zap_reply(*done.value)
+
+    def _zap_steps(self, msg):
+        """The decision on one request, as a generator: it yields the
+        awaitables of async callbacks (to be sent back their results) and
+        returns the ``_send_zap_reply`` arguments."""
         if len(msg) < 6:
             self.log.error("Invalid ZAP message, not enough frames: %r", msg)
             # REP must answer before its next request, so answer anyway.
             request_id = msg[1] if len(msg) > 1 else b""
-            self._send_zap_reply(request_id, b"400", b"Not enough frames")
-            return
+            return request_id, b"400", b"Not enough frames"
         version, request_id, domain, address, _identity, mechanism = msg[:6]
         credentials = msg[6:]
         if version != _ZAP_VERSION:
             self.log.error("Invalid ZAP version: %r", version)
-            self._send_zap_reply(request_id, b"400", b"Invalid version")
-            return
+            return request_id, b"400", b"Invalid version"
         domain = domain.decode(self.encoding, "replace")
         address = address.decode(self.encoding, "replace")
         refusal = self._check_address(address)
         if refusal is not None:
-            self._send_zap_reply(request_id, b"400", refusal)
-            return
-        allowed, reason, user_id = self._check_mechanism(mechanism, domain, credentials)
+            return request_id, b"400", refusal
+        allowed, reason, user_id = yield from self._check_mechanism(mechanism, domain, credentials)
         if allowed:
-            self._send_zap_reply(request_id, b"200", b"OK", user_id.encode(self.encoding))
-        else:
-            self._send_zap_reply(request_id, b"400", reason)
+            return request_id, b"200", b"OK", user_id.encode(self.encoding)
+        return request_id, b"400", reason
 
     def _check_address(self, address):
         """Why the address lists refuse ``address``, or None if they let it pass."""
@@ -145,7 +167,8 @@ class Authenticator:
         return None
 
     def _check_mechanism(self, mechanism, domain, credentials):
-        """``(allowed, reason, user_id)`` for a peer whose address passed."""
+        """``(allowed, reason, user_id)`` for a peer whose address passed
+        (a generator: see ``_zap_steps``)."""
         if mechanism == b"NULL":
             return True, b"OK", ""
         if mechanism == b"PLAIN" and len(credentials) == 2:
@@ -155,7 +178,7 @@ class Authenticator:
             return ok, reason, username
         if mechanism == b"CURVE" and len(credentials) == 1:
             key = credentials[0]
-            ok, reason = self._authenticate_curve(domain, key)
+            ok, reason = yield from self._authenticate_curve(domain, key)
             return ok, reason, self.curve_user_id(key) if ok else ""
         return False, b"Unsupported mechanism", ""
 
@@ -172,13 +195,18 @@ class Authenticator:
         return True, b"OK"
 
     def _authenticate_curve(self, domain, client_key):
-        """``(allowed, reason)`` for a CURVE client's 32-octet public key."""
+        """``(allowed, reason)`` for a CURVE client's 32-octet public key
+        (a generator: see ``_zap_steps``)."""
         domain = domain or "*"
         if self.allow_any:
             return True, b"OK"
         provider = self.credentials_providers.get(domain)
         if provider is not None:
-            if provider.callback(domain, client_key):
+            # As pyzmq: the callback gets the key as Z85 and may be async.
+            verdict = provider.callback(domain, z85.encode(client_key))
+            if inspect.isawaitable(verdict):
+                verdict = yield verdict
+            if verdict:
                 return True, b"OK"
             return False, b"Unknown key"
         known = self.certs.get(domain)
@@ -194,6 +222,16 @@ class Authenticator:
         self.zap_socket.send_multipart(
             [_ZAP_VERSION, request_id, status_code, status_text, user_id, b""]
         )
+
+
+def _run_to_completion(awaitable):
+    """The result of an awaitable, run on a private event loop (we are in a
+    thread, or a caller, without a running loop)."""
+
+    async def wait():
+        return await awaitable
+
+    return asyncio.run(wait())
 
 
 __all__ = ["Authenticator", "CURVE_ALLOW_ANY"]

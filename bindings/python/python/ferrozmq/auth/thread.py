@@ -6,6 +6,7 @@ import threading
 from ..constants import PAIR, POLLIN
 from ..error import ContextTerminated
 from ..poll import Poller
+from ..socket import Socket
 from .base import Authenticator
 
 #: What ``stop`` sends the thread.
@@ -24,10 +25,15 @@ class ThreadAuthenticator(Authenticator):
     def start(self):
         """Binds the ZAP socket and starts answering in a thread."""
         super().start()
-        self.pipe = self.context.socket(PAIR)
+        if type(self.zap_socket) is not Socket:
+            # An asyncio context's socket: the thread needs blocking calls,
+            # so it works on a plain shadow (the original kept alive here).
+            self._zap_original = self.zap_socket
+            self.zap_socket = Socket.shadow(self.zap_socket)
+        self.pipe = self.context.socket(PAIR, socket_class=Socket)
         self.pipe.linger = 1
         self.pipe.bind(self.pipe_endpoint)
-        thread_end = self.context.socket(PAIR)
+        thread_end = self.context.socket(PAIR, socket_class=Socket)
         thread_end.linger = 1
         thread_end.connect(self.pipe_endpoint)
         self.thread = threading.Thread(

@@ -3,6 +3,7 @@ sockets running in a thread or a process, configured before ``start()``."""
 
 from .basedevice import Device, ProcessDevice, ThreadDevice
 from . import monitoredqueue as monitoredqueue
+from . import monitoredqueuedevice as monitoredqueuedevice
 from .monitoredqueue import (
     MonitoredQueue,
     ProcessMonitoredQueue,

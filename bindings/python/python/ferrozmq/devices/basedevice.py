@@ -68,17 +68,20 @@ class Device:
         self._out_sockopts.append((opt, value))
 
     def _reserve_random_port(self, addr, *args, **kwargs):
+        """A free port for ``addr`` that this device has not handed out yet
+        (the bind itself waits for ``start``); ZMQBindError after 5 tries."""
         from ..constants import PAIR
+        from ..error import ZMQBindError
 
-        ctx = Context()
-        try:
-            s = ctx.socket(PAIR)
-            try:
-                port = s.bind_to_random_port(addr, *args, **kwargs)
-            finally:
-                s.close(linger=0)
-        finally:
-            ctx.term()
+        with Context() as ctx, ctx.socket(PAIR) as probe:
+            probe.linger = 0
+            for _ in range(5):
+                port = probe.bind_to_random_port(addr, *args, **kwargs)
+                if f"{addr}:{port}" not in self._random_addrs:
+                    break
+            else:
+                raise ZMQBindError("Could not reserve random port.")
+        self._random_addrs.append(f"{addr}:{port}")
         return port
 
     def _configure(self, sock, binds, connects, sockopts):

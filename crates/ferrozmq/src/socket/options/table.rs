@@ -44,12 +44,6 @@ socket_options! {
         },
         /// ZMQ_USE_FD, ZMQ_BINDTODEVICE and the accept filters.
         transport: TransportOptions = TransportOptions::default(),
-        /// Set by the socket for the message being sent: its first frame came
-        /// with SNDMORE (STREAM routes only such a frame; not an option users set).
-        sndmore: bool = false,
-        /// Set by the socket for the message being sent: it came long after the
-        /// previous one, so it may be written directly (not an option users set).
-        sparse: bool = false,
     }
 
     /// ZMQ_AFFINITY: I/O thread affinity bit mask (accepted and ignored).

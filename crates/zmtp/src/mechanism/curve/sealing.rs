@@ -99,9 +99,54 @@ pub(super) fn open(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::mechanism::curve::keys::CurveSecretKey;
+
+    /// Octets from hex text (test vectors).
+    pub(in crate::mechanism::curve) fn unhex(text: &str) -> Vec<u8> {
+        (0..text.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    /// RFC 7748 section 6.1's keys: Alice's secret key and Bob's public key,
+    /// which NaCl's own box tests use too.
+    pub(in crate::mechanism::curve) fn alice_to_bob() -> crypto_box::SalsaBox {
+        let alice: [u8; 32] =
+            unhex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a")
+                .try_into()
+                .unwrap();
+        let bob: [u8; 32] =
+            unhex("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f")
+                .try_into()
+                .unwrap();
+        crypto_box::SalsaBox::new(
+            &crypto_box::PublicKey::from_bytes(bob),
+            &crypto_box::SecretKey::from_bytes(alice),
+        )
+    }
+
+    #[test]
+    fn hello_box_known_answer() {
+        // The box a CURVE client with transient secret key "Alice" sends a
+        // server with key "Bob" in HELLO (64 zeros, short nonce 1); the
+        // expected octets are libsodium's crypto_box_afternm output for the
+        // same inputs, whose precomputed key is NaCl's "firstkey"
+        // (1b275564...) for this key pair.
+        let mut out = BytesMut::new();
+        let nonce = short_nonce(b"CurveZMQHELLO---", 1);
+        seal(&alice_to_bob(), &nonce, &[&[0u8; 64]], &mut out).unwrap();
+        assert_eq!(
+            out.to_vec(),
+            unhex(concat!(
+                "95046e38cc9d8b0364c90052be9e5dae",
+                "feb4d0a8f658f4bf88eb41ee777328cd503ac4fde80525f51a6fde46341041b4",
+                "7cbfb6a2df3a2c9f5d918057649fa8ea9be18348da5ecdf40d25417792058946"
+            ))
+        );
+    }
 
     #[test]
     fn box_round_trip_and_tamper() {

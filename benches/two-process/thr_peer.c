@@ -1,0 +1,78 @@
+/*
+ * thr_peer: one side of a two-process throughput run for any socket pair
+ * (used for DEALER -> ROUTER; PUSH/PULL uses libzmq's own local_thr and
+ * remote_thr). Same method as libzmq's perf/local_thr.cpp: the receiver's
+ * clock runs from the first message to the last; every message is a fresh
+ * zmq_msg_init_size on the sender.
+ *
+ *   thr_peer recv <endpoint> <type> <size> <count>   binds, prints the rate
+ *   thr_peer send <endpoint> <type> <size> <count>   connects and sends
+ *
+ * A ROUTER receiver takes the routing-id frame before each body. Every
+ * message's size is checked and a missing one fails the run (RCVTIMEO).
+ */
+#include "probe.h"
+
+static void recv_side (void *s, int router, size_t size, long count)
+{
+    zmq_msg_t msg;
+    double start = 0;
+    zmq_msg_init (&msg);
+    for (long i = 0; i < count; i++) {
+        if (router) {
+            check (zmq_msg_recv (&msg, s, 0), "zmq_msg_recv (routing id)");
+            if (!zmq_msg_more (&msg)) {
+                fprintf (stderr, "routing id without a body\n");
+                exit (1);
+            }
+        }
+        check (zmq_msg_recv (&msg, s, 0), "zmq_msg_recv");
+        if (zmq_msg_size (&msg) != size) {
+            fprintf (stderr, "message %ld: %zu bytes, expected %zu\n", i,
+                     zmq_msg_size (&msg), size);
+            exit (1);
+        }
+        if (i == 0)
+            start = now_s ();
+    }
+    double elapsed = now_s () - start;
+    if (elapsed <= 0)
+        elapsed = 1e-6;
+    zmq_msg_close (&msg);
+    printf ("msgs_per_sec=%.0f received=%ld\n", (double) (count - 1) / elapsed, count);
+}
+
+static void send_side (void *s, size_t size, long count)
+{
+    zmq_msg_t msg;
+    for (long i = 0; i < count; i++) {
+        check (zmq_msg_init_size (&msg, size), "zmq_msg_init_size");
+        check (zmq_msg_send (&msg, s, 0), "zmq_msg_send");
+    }
+}
+
+int main (int argc, char **argv)
+{
+    if (argc != 6) {
+        fprintf (stderr, "usage: thr_peer recv|send <endpoint> <type> <size> <count>\n");
+        return 2;
+    }
+    int receiving = strcmp (argv[1], "recv") == 0;
+    int type = socket_type (argv[3]);
+    size_t size = (size_t) atol (argv[4]);
+    long count = atol (argv[5]);
+    void *ctx = zmq_ctx_new ();
+    void *s = open_socket (ctx, type);
+    if (receiving) {
+        check (zmq_bind (s, argv[2]), "zmq_bind");
+        recv_side (s, type == ZMQ_ROUTER, size, count);
+    } else {
+        /* Wait for every queued message to leave, as remote_thr does. */
+        set_int (s, ZMQ_LINGER, -1);
+        check (zmq_connect (s, argv[2]), "zmq_connect");
+        send_side (s, size, count);
+    }
+    check (zmq_close (s), "zmq_close");
+    check (zmq_ctx_term (ctx), "zmq_ctx_term");
+    return 0;
+}

@@ -1,0 +1,207 @@
+"""pyzmq API found missing by pyzmq's own suite: shadows, zmq.eventloop,
+zmq.log, zmq.decorators, asyncio cancellation, option attributes."""
+
+import asyncio
+import copy
+import logging
+
+import pytest
+
+import ferrozmq as zmq
+from conftest import free_tcp
+
+
+def test_socket_shadow_is_the_same_socket(ctx):
+    push, pull = ctx.socket(zmq.PUSH), ctx.socket(zmq.PULL)
+    endpoint = free_tcp()
+    push.bind(endpoint)
+    pull.connect(endpoint)
+    by_address = zmq.Socket.shadow(pull.underlying)
+    by_object = zmq.Socket(pull)
+    assert by_address.underlying == by_object.underlying == pull.underlying
+    assert by_object._shadow_obj is pull and by_address.context is ctx
+    push.send(b"hi")
+    assert by_address.recv() == b"hi"
+    pull.close()
+    assert by_address.closed and by_object.closed
+    with pytest.raises(zmq.ZMQError):
+        by_object.recv(zmq.DONTWAIT)
+    assert copy.copy(push).underlying == push.underlying
+
+
+def test_shadow_of_unknown_address_is_an_error():
+    with pytest.raises(ValueError):
+        zmq.Socket.shadow(12345)
+
+
+def test_context_shadow(ctx):
+    twin = zmq.Context.shadow(ctx.underlying)
+    assert twin.underlying == ctx.underlying and twin._shadow
+    s = twin.socket(zmq.PUB)
+    s.close()
+    assert copy.deepcopy(ctx).underlying == ctx.underlying
+    ctx.term()
+    with pytest.raises(zmq.ZMQError) as e:
+        twin.socket(zmq.PUB)
+    assert e.value.errno == zmq.EFAULT
+
+
+def test_option_attributes(ctx):
+    s = ctx.socket(zmq.SUB)
+    s.linger = 5
+    assert s.linger == 5 and s.LINGER == 5
+    s.subscribe = b"topic"  # the option, though subscribe is also a method
+    with pytest.raises(AttributeError):
+        s.subscribe_  # noqa: B018 - not an option
+    with pytest.raises(AttributeError):
+        s.no_such_option = 1
+    with pytest.raises(TypeError):
+        s.setsockopt(9999, b"x")  # unknown options take ints only
+    s.close()
+
+
+def test_decorators():
+    from ferrozmq.decorators import context, socket
+
+    @context()
+    @socket(zmq.PUSH)
+    def work(ctx, push):
+        assert isinstance(ctx, zmq.Context) and push.context is ctx
+        return push
+
+    assert work().closed
+
+
+def test_pub_handler(ctx):
+    from ferrozmq.log.handlers import PUBHandler
+
+    pub, sub = ctx.socket(zmq.PUB), ctx.socket(zmq.SUB)
+    endpoint = free_tcp()
+    pub.bind(endpoint)
+    sub.connect(endpoint)
+    sub.subscribe(b"app")
+    handler = PUBHandler(pub, root_topic="app")
+    logger = logging.getLogger("ferrozmq-test-log")
+    logger.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    try:
+        sub.rcvtimeo = 100
+        for _ in range(50):  # until the subscription has reached the PUB
+            logger.info("db::hello")
+            try:
+                topic, body = sub.recv_multipart()
+                break
+            except zmq.Again:
+                pass
+        assert topic == b"app.INFO.db" and body == b"hello\n"
+    finally:
+        logger.removeHandler(handler)
+
+
+def test_asyncio_cancel_loses_no_message(ctx):
+    import ferrozmq.asyncio as zaio
+
+    async def main():
+        actx = zaio.Context()
+        a, b = actx.socket(zmq.PUSH), actx.socket(zmq.PULL)
+        port = a.bind_to_random_port("tcp://127.0.0.1")
+        b.connect(f"tcp://127.0.0.1:{port}")
+        first, second = b.recv(), b.recv_multipart()
+        assert first.cancel() and first.done()
+        await a.send_multipart([b"hi", b"there"])
+        assert await second == [b"hi", b"there"]
+        waiting = b.poll(timeout=1000)
+        b.close()
+        await asyncio.sleep(0)
+        assert waiting.cancelled()
+        a.close()
+        actx.term()
+
+    asyncio.run(main())
+
+
+def test_zmqstream(ctx):
+    pytest.importorskip("tornado")
+    from ferrozmq.eventloop.zmqstream import ZMQStream
+
+    async def main():
+        push = ZMQStream(ctx.socket(zmq.PUSH))
+        pull = ZMQStream(ctx.socket(zmq.PULL))
+        port = push.bind_to_random_port("tcp://127.0.0.1")
+        pull.connect(f"tcp://127.0.0.1:{port}")
+        got = asyncio.get_running_loop().create_future()
+        sent = []
+        pull.on_recv(lambda frames: got.done() or got.set_result(frames))
+        push.on_send(lambda msg, status: sent.append(msg))
+        push.send_multipart([b"a", b"b"])
+        assert await asyncio.wait_for(got, 5) == [b"a", b"b"]
+        assert sent == [[b"a", b"b"]]
+        push.close()
+        pull.close()
+        assert pull.closed()
+
+    asyncio.run(main())
+
+
+def test_curve_keygen_module(capsys):
+    from ferrozmq import curve_keygen
+
+    curve_keygen.main(["--json"])
+    import json
+
+    keys = json.loads(capsys.readouterr().out)
+    assert zmq.curve_public(keys["secret"].encode()) == keys["public"].encode()
+
+
+def test_asyncio_authenticator_plain():
+    import ferrozmq.asyncio as zaio
+    from ferrozmq.auth.asyncio import AsyncioAuthenticator
+
+    async def main():
+        actx = zaio.Context()
+        auth = AsyncioAuthenticator(actx)
+        auth.start()
+        auth.configure_plain(domain="*", passwords={"admin": "secret"})
+        server, client = actx.socket(zmq.PULL), actx.socket(zmq.PUSH)
+        server.plain_server = True
+        client.plain_username, client.plain_password = b"admin", b"secret"
+        port = server.bind_to_random_port("tcp://127.0.0.1")
+        client.connect(f"tcp://127.0.0.1:{port}")
+        await client.send(b"authenticated")
+        assert await asyncio.wait_for(server.recv(), 5) == b"authenticated"
+        auth.stop()
+        server.close()
+        client.close()
+        actx.term()
+
+    asyncio.run(main())
+
+
+def test_tracked_frame_send_returns_its_tracker(ctx):
+    push, pull = ctx.socket(zmq.PUSH), ctx.socket(zmq.PULL)
+    port = push.bind_to_random_port("tcp://127.0.0.1")
+    pull.connect(f"tcp://127.0.0.1:{port}")
+    frame = zmq.Frame(b"again", copy=False, track=True)
+    first, second = push.send(frame, copy=False), push.send(frame, zmq.SNDMORE)
+    assert first is not None and second is not None
+    push.send(b"end")
+    assert pull.recv() == b"again"
+    assert pull.recv_multipart() == [b"again", b"end"]
+    assert push.send(b"small", copy=False, track=True) is zmq._FINISHED_TRACKER
+    pull.recv()
+    with pytest.raises(ValueError):
+        push.send(zmq.Frame(b"untracked"), copy=False, track=True)
+
+
+def test_poll_a_socket_and_its_shadow(ctx):
+    push, pull = ctx.socket(zmq.PUSH), ctx.socket(zmq.PULL)
+    port = push.bind_to_random_port("tcp://127.0.0.1")
+    pull.connect(f"tcp://127.0.0.1:{port}")
+    shadow = zmq.Socket.shadow(pull)
+    poller = zmq.Poller()
+    poller.register(pull, zmq.POLLIN)
+    poller.register(shadow, zmq.POLLIN)
+    assert poller.poll(50) == []  # and no deadlock on the shared socket
+    push.send(b"x")
+    ready = dict(poller.poll(5000))
+    assert ready == {pull: zmq.POLLIN, shadow: zmq.POLLIN}

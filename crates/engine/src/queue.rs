@@ -1,0 +1,389 @@
+//! One direction of a pipe: a lock-free queue of whole messages bounded by
+//! a high-water mark.
+//!
+//! It wakes its reader only through [`Notify`], which costs one atomic load
+//! while the reader is awake. A writer that hits the mark flags itself
+//! blocked; the reader wakes it once the queue has drained to the low-water
+//! mark (about half the high-water mark, as in libzmq), so a busy pipe does
+//! not wake anyone per message.
+
+use std::sync::{Arc, OnceLock};
+
+use crossbeam::utils::CachePadded;
+
+use crate::msg::Msg;
+use crate::notify::Notify;
+use crate::sync::{dekker_fence, AtomicBool, AtomicUsize, Items, Mutex, Ordering};
+
+/// One direction of a pipe.
+///
+/// The length is two counters, each written by one side only and kept on its
+/// own cache line, so the hot path never bounces a shared counter between
+/// the writer's and the reader's cores. The writer re-reads the reader's
+/// counter only when its cached view says the queue is full (as libzmq's
+/// pipes do with `peers_msgs_read`).
+pub(crate) struct Queue {
+    items: Items<Msg>,
+    /// Messages pushed (written by the writer).
+    pushed: CachePadded<AtomicUsize>,
+    /// Messages popped (written by the reader).
+    popped: CachePadded<AtomicUsize>,
+    /// The writer's last look at `popped`.
+    popped_seen: CachePadded<AtomicUsize>,
+    hwm: AtomicUsize,
+    /// The writer's and the reader's shares of `hwm`, once set (inproc
+    /// queues hold both sockets' marks; a socket may change its own).
+    shares: Mutex<(Option<usize>, Option<usize>)>,
+    writer_blocked: AtomicBool,
+    closed: AtomicBool,
+    conflate: AtomicBool,
+    /// Under ZMQ_CONFLATE the queue is this one slot: the writer replaces
+    /// what waits, the reader takes it. Each still moves only its own
+    /// counter (under the lock), so `pushed - popped` stays the length.
+    newest: Mutex<Option<Msg>>,
+    reader: OnceLock<Arc<dyn Notify>>,
+    writer: OnceLock<Arc<dyn Notify>>,
+}
+
+impl std::fmt::Debug for Queue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Queue")
+            .field("len", &self.len())
+            .field("hwm", &self.hwm.load(Ordering::Relaxed))
+            .field("closed", &self.closed.load(Ordering::Relaxed))
+            .finish()
+    }
+}
+
+/// Why a push did not happen.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum PushError {
+    /// The queue is at its high-water mark; the message is handed back.
+    Full(Msg),
+    /// The reader is gone; the message is handed back.
+    Closed(Msg),
+}
+
+impl Queue {
+    /// A queue holding at most `hwm` messages (0 = unlimited).
+    pub(crate) fn new(hwm: usize) -> Arc<Queue> {
+        Arc::new(Queue {
+            items: Items::new(),
+            pushed: CachePadded::new(AtomicUsize::new(0)),
+            popped: CachePadded::new(AtomicUsize::new(0)),
+            popped_seen: CachePadded::new(AtomicUsize::new(0)),
+            hwm: AtomicUsize::new(hwm),
+            shares: Mutex::new((None, None)),
+            writer_blocked: AtomicBool::new(false),
+            closed: AtomicBool::new(false),
+            conflate: AtomicBool::new(false),
+            newest: Mutex::new(None),
+            reader: OnceLock::new(),
+            writer: OnceLock::new(),
+        })
+    }
+
+    /// Sets who is woken when a message arrives. Only the first call counts.
+    pub(crate) fn set_reader(&self, n: Arc<dyn Notify>) {
+        let _ = self.reader.set(n);
+    }
+
+    /// Sets who is woken when room frees up. Only the first call counts.
+    pub(crate) fn set_writer(&self, n: Arc<dyn Notify>) {
+        let _ = self.writer.set(n);
+    }
+
+    /// Changes the high-water mark (0 = unlimited).
+    pub(crate) fn set_hwm(&self, hwm: usize) {
+        self.hwm.store(hwm, Ordering::Relaxed);
+    }
+
+    /// Sets the writer's share of the high-water mark (its SNDHWM). With a
+    /// reader's share too, the mark is their sum, or unlimited if either is
+    /// 0 (libzmq's inproc pipes); alone, it is the mark.
+    pub(crate) fn set_writer_hwm(&self, hwm: usize) {
+        self.set_share(|s| s.0 = Some(hwm));
+    }
+
+    /// Sets the reader's share of the high-water mark (its RCVHWM); see
+    /// [`Queue::set_writer_hwm`].
+    pub(crate) fn set_reader_hwm(&self, hwm: usize) {
+        self.set_share(|s| s.1 = Some(hwm));
+    }
+
+    fn set_share(&self, change: impl FnOnce(&mut (Option<usize>, Option<usize>))) {
+        let Ok(mut shares) = self.shares.lock() else {
+            return;
+        };
+        change(&mut shares);
+        let hwm = match *shares {
+            (Some(0), Some(_)) | (Some(_), Some(0)) => 0,
+            (Some(w), Some(r)) => w.saturating_add(r),
+            (Some(one), None) | (None, Some(one)) => one,
+            (None, None) => return,
+        };
+        self.set_hwm(hwm);
+        // A higher mark may have made room for a blocked writer.
+        if let Some(w) = self.writer.get() {
+            w.notify();
+        }
+    }
+
+    /// Keeps only the newest message (ZMQ_CONFLATE): a push replaces what
+    /// waits. Set it before traffic flows (it is a socket option applied
+    /// when the pipe is made).
+    pub(crate) fn set_conflate(&self, on: bool) {
+        self.conflate.store(on, Ordering::SeqCst);
+    }
+
+    /// Whether a push would be accepted now. When it would not, the writer
+    /// is flagged so that the reader wakes it once the queue drains: a
+    /// caller that sees `false` may go to sleep.
+    pub(crate) fn has_room(&self) -> bool {
+        if self.under_hwm() || self.conflate.load(Ordering::Relaxed) {
+            return true;
+        }
+        // SeqCst store, then SeqCst load of `popped`: the reader's SeqCst
+        // increment and flag check cannot both miss us.
+        self.writer_blocked.store(true, Ordering::SeqCst);
+        dekker_fence();
+        // The reader may have drained everything just before we flagged.
+        self.refresh_popped();
+        self.under_hwm()
+    }
+
+    /// Under the mark by the writer's cached view; refreshes the view only
+    /// when it says full.
+    fn under_hwm(&self) -> bool {
+        let hwm = self.hwm.load(Ordering::Relaxed);
+        if hwm == 0 {
+            return true;
+        }
+        let pushed = self.pushed.load(Ordering::Relaxed);
+        if pushed.saturating_sub(self.popped_seen.load(Ordering::Relaxed)) < hwm {
+            return true;
+        }
+        self.refresh_popped();
+        pushed.saturating_sub(self.popped_seen.load(Ordering::Relaxed)) < hwm
+    }
+
+    /// The writer learns of the reader's progress in steps of the low-water
+    /// mark, as libzmq's writers do (its reader reports every `lwm` reads):
+    /// so a pipe admits the same number of messages as libzmq's, with the
+    /// messages its reader took but has not "acknowledged" still counted.
+    fn refresh_popped(&self) {
+        let popped = self.popped.load(Ordering::SeqCst);
+        let step = low_water(self.hwm.load(Ordering::Relaxed)).max(1);
+        self.popped_seen
+            .store(popped - popped % step, Ordering::Relaxed);
+    }
+
+    /// Pushes a message if under the high-water mark.
+    pub(crate) fn push(&self, msg: Msg) -> Result<(), PushError> {
+        if self.closed.load(Ordering::Acquire) {
+            return Err(PushError::Closed(msg));
+        }
+        if !self.has_room() {
+            return Err(PushError::Full(msg));
+        }
+        self.force_push(msg);
+        Ok(())
+    }
+
+    /// Pushes regardless of the high-water mark (the rest of a message whose
+    /// first frame was admitted, or a socket type that never blocks here).
+    pub(crate) fn force_push(&self, msg: Msg) {
+        if self.conflate.load(Ordering::Relaxed) {
+            self.replace_newest(msg);
+        } else {
+            self.items.push(msg);
+            self.pushed.fetch_add(1, Ordering::SeqCst);
+        }
+        if let Some(r) = self.reader.get() {
+            r.notify();
+        }
+    }
+
+    /// Wakes the reader without a message (it has other work to look at).
+    pub(crate) fn notify_reader(&self) {
+        if let Some(r) = self.reader.get() {
+            r.notify();
+        }
+    }
+
+    /// CONFLATE's push: the message takes the slot; only a slot that was
+    /// empty counts as pushed (a replaced message was never read).
+    fn replace_newest(&self, msg: Msg) {
+        let Ok(mut slot) = self.newest.lock() else {
+            return;
+        };
+        if slot.replace(msg).is_none() {
+            self.pushed.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    /// CONFLATE's pop: takes the slot's message, if any.
+    fn take_newest(&self) -> Option<Msg> {
+        if !self.conflate.load(Ordering::Relaxed) {
+            return None;
+        }
+        let mut slot = self.newest.lock().ok()?;
+        let msg = slot.take()?;
+        self.popped.fetch_add(1, Ordering::SeqCst);
+        Some(msg)
+    }
+
+    /// Takes the oldest message.
+    pub(crate) fn pop(&self) -> Option<Msg> {
+        let Some(msg) = self.items.pop() else {
+            return self.take_newest();
+        };
+        let popped = self.popped.fetch_add(1, Ordering::SeqCst).wrapping_add(1);
+        dekker_fence();
+        // Wake a blocked writer once the queue is down to the low-water mark
+        // (see `low_water`), not on every message.
+        if self.writer_blocked.load(Ordering::SeqCst) {
+            let hwm = self.hwm.load(Ordering::Relaxed);
+            let low_water = if hwm == 0 { usize::MAX } else { low_water(hwm) };
+            let left = self.pushed.load(Ordering::SeqCst).saturating_sub(popped);
+            if left <= low_water {
+                self.writer_blocked.store(false, Ordering::SeqCst);
+                if let Some(w) = self.writer.get() {
+                    w.notify();
+                }
+            }
+        }
+        Some(msg)
+    }
+
+    /// Whether a message is waiting.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Messages waiting.
+    pub(crate) fn len(&self) -> usize {
+        let popped = self.popped.load(Ordering::SeqCst);
+        self.pushed.load(Ordering::SeqCst).saturating_sub(popped)
+    }
+
+    /// Marks the queue closed: no more pushes; the reader drains what is left.
+    pub(crate) fn close(&self) {
+        self.closed.store(true, Ordering::SeqCst);
+        if let Some(r) = self.reader.get() {
+            r.notify();
+        }
+        if let Some(w) = self.writer.get() {
+            w.notify();
+        }
+    }
+
+    /// Whether [`Queue::close`] was called.
+    pub(crate) fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+
+    /// Whether closed and drained: the reader will never see another message.
+    pub(crate) fn is_finished(&self) -> bool {
+        self.is_closed() && self.is_empty()
+    }
+
+    /// Drops every waiting message.
+    pub(crate) fn clear(&self) {
+        while self.pop().is_some() {}
+    }
+}
+
+/// libzmq 4.3's low-water mark for a high-water mark: half of it, rounded up.
+fn low_water(hwm: usize) -> usize {
+    hwm.div_ceil(2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bytes::Bytes;
+
+    struct Count(AtomicUsize);
+    impl Notify for Count {
+        fn notify(&self) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    fn hwm_blocks_and_low_water_wakes_writer() {
+        let q = Queue::new(4);
+        let writer = Arc::new(Count(AtomicUsize::new(0)));
+        q.set_writer(writer.clone());
+        for i in 0..4u8 {
+            q.push(Msg::single(Bytes::from(vec![i]))).unwrap();
+        }
+        assert!(matches!(
+            q.push(Msg::single(Bytes::new())),
+            Err(PushError::Full(_))
+        ));
+        q.pop().unwrap();
+        assert_eq!(writer.0.load(Ordering::SeqCst), 0, "not yet at low water");
+        q.pop().unwrap();
+        assert_eq!(writer.0.load(Ordering::SeqCst), 1);
+        assert_eq!(q.pop().unwrap().first()[..], [2]);
+        q.close();
+        assert!(matches!(
+            q.push(Msg::single(Bytes::new())),
+            Err(PushError::Closed(_))
+        ));
+        assert!(!q.is_finished());
+        q.pop();
+        assert!(q.is_finished());
+    }
+
+    #[test]
+    fn writer_sees_reads_in_low_water_steps_as_libzmq() {
+        let q = Queue::new(4);
+        for _ in 0..4 {
+            q.push(Msg::single(Bytes::new())).unwrap();
+        }
+        q.pop().unwrap();
+        // One read is not yet reported to the writer (libzmq's lwm = 2).
+        assert!(!q.has_room());
+        q.pop().unwrap();
+        assert!(q.has_room());
+        q.push(Msg::single(Bytes::new())).unwrap();
+        q.push(Msg::single(Bytes::new())).unwrap();
+        assert!(!q.has_room());
+    }
+
+    #[test]
+    fn unlimited_hwm_never_blocks() {
+        let q = Queue::new(0);
+        for _ in 0..10_000 {
+            q.push(Msg::single(Bytes::new())).unwrap();
+        }
+        assert_eq!(q.len(), 10_000);
+    }
+
+    #[test]
+    fn conflate_keeps_the_newest_and_the_counters_one_sided() {
+        let q = Queue::new(1);
+        q.set_conflate(true);
+        for i in 0..5u8 {
+            q.push(Msg::single(Bytes::from(vec![i]))).unwrap();
+        }
+        // The writer replaced what waited without touching `popped`.
+        assert_eq!(q.popped.load(Ordering::SeqCst), 0);
+        assert_eq!(q.len(), 1);
+        assert_eq!(q.pop().unwrap().first()[..], [4]);
+        assert!(q.pop().is_none());
+        assert!(q.is_empty());
+        q.push(Msg::single(Bytes::from_static(b"x"))).unwrap();
+        assert_eq!(q.len(), 1);
+        assert_eq!(
+            (
+                q.pushed.load(Ordering::SeqCst),
+                q.popped.load(Ordering::SeqCst)
+            ),
+            (2, 1)
+        );
+    }
+}

@@ -1,0 +1,95 @@
+//! [`Routed`]: peers known by routing id, read in turn (the part ROUTER
+//! and STREAM share).
+
+use bytes::Bytes;
+use ferrozmq_engine::{Msg, PeerRef, Pipe, PipeId};
+
+use crate::routing::{Admission, FairQueue, Pipes, RoutingTable, Slot};
+
+/// A socket's pipes, their routing ids and a fair queue over them.
+#[derive(Debug, Default)]
+pub(crate) struct Routed {
+    pipes: Pipes,
+    table: RoutingTable,
+    input: FairQueue,
+}
+
+impl Routed {
+    /// Takes a pipe in under its peer's routing id (or a generated one).
+    /// A refused pipe is closed at once; one that lost its id to this one
+    /// (handover) is left to the caller.
+    pub(crate) fn admit(&mut self, pipe: Pipe, handover: bool) -> (Slot, Admission) {
+        let slot = self.pipes.insert(pipe.clone());
+        let admission = self.table.admit(&pipe, slot, handover);
+        match admission {
+            Admission::Admitted | Admission::TookOver(_) => self.input.attach(slot),
+            Admission::Refused => {
+                pipe.close();
+                self.pipes.remove(slot);
+            }
+        }
+        (slot, admission)
+    }
+
+    /// The live pipe for a routing id (O(1)).
+    pub(crate) fn route(&self, routing_id: &[u8]) -> Option<(Slot, &Pipe)> {
+        let slot = self.table.get(routing_id)?;
+        let pipe = self.pipes.get(slot).filter(|p| !p.is_gone())?;
+        Some((slot, pipe))
+    }
+
+    /// The routing id the pipe in `slot` is known by.
+    pub(crate) fn id_of(&self, slot: Slot) -> Option<&Bytes> {
+        self.table.id_of(slot)
+    }
+
+    /// The next message from any peer, prefixed with its routing id.
+    pub(crate) fn recv(&mut self) -> Option<(Msg, PeerRef)> {
+        loop {
+            let mut gone = Vec::new();
+            let got = self.input.recv(&self.pipes, |s| gone.push(s));
+            for slot in gone {
+                self.forget(slot);
+            }
+            let (mut msg, slot, peer) = got?;
+            let Some(id) = self.table.id_of(slot) else {
+                continue;
+            };
+            msg.push_front(id.clone());
+            return Some((msg, peer));
+        }
+    }
+
+    /// Whether a message waits.
+    pub(crate) fn has_input(&self) -> bool {
+        self.input.has_input(&self.pipes)
+    }
+
+    /// Closes the pipe in `slot` (what was queued for it is still
+    /// delivered) and forgets it.
+    pub(crate) fn close(&mut self, slot: Slot) {
+        if let Some(pipe) = self.pipes.get(slot) {
+            pipe.close();
+        }
+        self.forget(slot);
+    }
+
+    /// Forgets the pipe with this id.
+    pub(crate) fn detach(&mut self, pipe: PipeId) {
+        if let Some(slot) = self.pipes.slot_of(pipe) {
+            self.forget(slot);
+        }
+    }
+
+    /// The registry.
+    pub(crate) fn pipes(&self) -> &Pipes {
+        &self.pipes
+    }
+
+    /// The one way a pipe leaves.
+    fn forget(&mut self, slot: Slot) {
+        self.table.remove(slot);
+        self.input.remove(slot);
+        self.pipes.remove(slot);
+    }
+}

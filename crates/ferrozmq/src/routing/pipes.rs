@@ -1,0 +1,112 @@
+//! [`Pipes`]: the one registry of a socket's pipes that every routing
+//! strategy indexes into.
+//!
+//! Strategies keep [`Slot`]s, not pipes: a slot is an index into the
+//! registry plus the pipe's id, so a slot kept after its pipe left (and the
+//! index was reused) finds nothing rather than another peer.
+
+use std::collections::HashMap;
+
+use ferrozmq_engine::{Pipe, PipeId};
+
+/// Where a pipe sits in its socket's [`Pipes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct Slot {
+    index: usize,
+    id: PipeId,
+}
+
+/// A socket's pipes, by slot (O(1)) and by id.
+#[derive(Debug, Default)]
+pub(crate) struct Pipes {
+    slots: Vec<Option<Pipe>>,
+    free: Vec<usize>,
+    by_id: HashMap<PipeId, Slot>,
+}
+
+impl Pipes {
+    /// Adds a pipe; its slot stays valid until [`Pipes::remove`].
+    pub(crate) fn insert(&mut self, pipe: Pipe) -> Slot {
+        let id = pipe.id();
+        let index = match self.free.pop() {
+            Some(index) => {
+                if let Some(s) = self.slots.get_mut(index) {
+                    *s = Some(pipe);
+                }
+                index
+            }
+            None => {
+                self.slots.push(Some(pipe));
+                self.slots.len() - 1
+            }
+        };
+        let slot = Slot { index, id };
+        self.by_id.insert(id, slot);
+        slot
+    }
+
+    /// Takes a pipe out; its slot finds nothing from now on.
+    pub(crate) fn remove(&mut self, slot: Slot) -> Option<Pipe> {
+        self.get(slot)?;
+        self.by_id.remove(&slot.id);
+        self.free.push(slot.index);
+        self.slots.get_mut(slot.index)?.take()
+    }
+
+    /// The pipe in `slot`, if it is still there.
+    pub(crate) fn get(&self, slot: Slot) -> Option<&Pipe> {
+        self.slots
+            .get(slot.index)?
+            .as_ref()
+            .filter(|p| p.id() == slot.id)
+    }
+
+    /// The slot of the pipe with this id.
+    pub(crate) fn slot_of(&self, id: PipeId) -> Option<Slot> {
+        self.by_id.get(&id).copied()
+    }
+
+    /// Every pipe, in no particular order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Pipe> {
+        self.slots.iter().flatten()
+    }
+
+    /// How many pipes there are.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.by_id.len()
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    /// A socket-side pipe for tests, and its far end.
+    pub(crate) fn pipe_pair(hwm: usize) -> (Pipe, Pipe) {
+        let near = Pipe::new(hwm, hwm, Arc::from("inproc://test"));
+        let far = near.mirror();
+        (near, far)
+    }
+
+    #[test]
+    fn stale_slots_find_nothing() {
+        let mut pipes = Pipes::default();
+        let (a, _) = pipe_pair(0);
+        let (b, _) = pipe_pair(0);
+        let sa = pipes.insert(a.clone());
+        assert_eq!(pipes.get(sa).map(Pipe::id), Some(a.id()));
+        assert_eq!(pipes.remove(sa).map(|p| p.id()), Some(a.id()));
+        let sb = pipes.insert(b.clone());
+        assert!(
+            pipes.get(sa).is_none(),
+            "the index is reused by another pipe"
+        );
+        assert!(pipes.remove(sa).is_none());
+        assert_eq!(pipes.slot_of(b.id()), Some(sb));
+        assert_eq!(pipes.slot_of(a.id()), None);
+        assert_eq!(pipes.len(), 1);
+        assert_eq!(pipes.iter().count(), 1);
+    }
+}
