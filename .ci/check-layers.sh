@@ -14,4 +14,8 @@ fi
 if [ -d crates/engine ] && cargo tree -p ferrozmq-engine -e normal --prefix none 2>/dev/null | grep -Eq '^ferrozmq v'; then
     echo "layer violation: engine depends on ferrozmq"; status=1
 fi
+# No crate's top-level modules may import each other in a cycle.
+if ! python3 .ci/check-module-cycles.py; then
+    echo "layer violation: a module cycle (see above)"; status=1
+fi
 exit $status

@@ -5,9 +5,11 @@ use std::sync::Arc;
 
 use crate::inproc::InprocRegistry;
 use crate::link::{CloseNotice, SocketLink};
+use crate::mailbox::{next_endpoint_id, Command, EndpointId, SessionWake};
+use crate::monitor::SocketEvent;
 use crate::options::SessionOptions;
 use crate::pipe::Pipe;
-use crate::reactor::{next_endpoint_id, Command, EndpointId, IoThread, SessionWake};
+use crate::reactor::IoThread;
 use crate::thread_options::ThreadOptions;
 use crate::transport::{bind, Endpoint};
 
@@ -58,11 +60,7 @@ impl Engine {
             .least_loaded()
             .ok_or_else(|| io::Error::from(io::ErrorKind::NotConnected))?;
         let resolved = bound.endpoint.clone();
-        link.emit(crate::monitor::MonitorEvent {
-            kind: crate::monitor::EventKind::Listening,
-            value: bound.listener.raw_fd() as u32,
-            endpoint: resolved.clone(),
-        });
+        link.emit(SocketEvent::Listening(bound.listener.raw_fd()), &resolved);
         thread.shared().send(Command::Listen {
             id,
             listener: bound.listener,
@@ -142,6 +140,91 @@ impl Engine {
     pub fn shutdown(&self) {
         for t in &self.threads {
             t.stop();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+    use std::time::{Duration, Instant};
+
+    use ferrozmq_zmtp::{Config, SocketType};
+
+    use super::*;
+    use crate::link::LinkEvent;
+    use crate::notify::WaitOutcome;
+
+    /// Keeps what the engine logs at warn level and above.
+    struct Recorder(Mutex<Vec<String>>);
+
+    impl log::Log for Recorder {
+        fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+            metadata.level() <= log::Level::Warn
+        }
+        fn log(&self, record: &log::Record<'_>) {
+            if self.enabled(record.metadata()) {
+                if let Ok(mut lines) = self.0.lock() {
+                    lines.push(record.args().to_string());
+                }
+            }
+        }
+        fn flush(&self) {}
+    }
+
+    static RECORDER: Recorder = Recorder(Mutex::new(Vec::new()));
+
+    #[test]
+    fn a_panicking_session_is_logged_and_dropped_with_its_pipe_closed() {
+        let _ = log::set_logger(&RECORDER);
+        log::set_max_level(log::LevelFilter::Warn);
+        let engine = Engine::new(1, &ThreadOptions::default()).unwrap();
+        let link = SocketLink::new();
+        let options = Arc::new(SessionOptions::new(Config::new(SocketType::Dealer)));
+        let host = crate::session::PANIC_HOST;
+        let endpoint = Endpoint::parse(&format!("{host}5555")).unwrap();
+        let (_, pipe) = engine
+            .connect(endpoint, options.clone(), &link, true)
+            .unwrap();
+        let pipe = pipe.unwrap();
+
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let outcome = link
+            .signaler
+            .wait_until(Some(deadline), || pipe.is_finished());
+        assert_eq!(outcome, WaitOutcome::Ready, "the socket sees its peer go");
+        // The slot is released right after the pipe closes.
+        while engine.threads[0].load() != 0 && Instant::now() < deadline {
+            std::thread::yield_now();
+        }
+        assert_eq!(engine.threads[0].load(), 0, "the session was dropped");
+        let logged = RECORDER.0.lock().unwrap().clone();
+        assert!(
+            logged
+                .iter()
+                .any(|l| l.contains("panicked") && l.contains("injected by a test")),
+            "{logged:?}"
+        );
+
+        // The I/O thread goes on serving: a new connection completes.
+        let server = SocketLink::new();
+        let (_, address) = engine
+            .bind(
+                &Endpoint::parse("tcp://127.0.0.1:*").unwrap(),
+                options.clone(),
+                &server,
+            )
+            .unwrap();
+        let client = SocketLink::new();
+        let to = Endpoint::parse(&address).unwrap();
+        engine.connect(to, options, &client, true).unwrap();
+        let outcome = server
+            .signaler
+            .wait_until(Some(deadline), || server.has_events());
+        assert_eq!(outcome, WaitOutcome::Ready, "the server gets its peer");
+        assert!(matches!(server.take_event(), Some(LinkEvent::Attach(_))));
+        for link in [&link, &server, &client] {
+            engine.close_socket(link);
         }
     }
 }

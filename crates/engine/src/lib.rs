@@ -14,6 +14,14 @@
 //!     └──── inproc: Pipe straight to another Socket
 //! ```
 //!
+//! A session's lifecycle (reconnect backoff, connect, handshake and linger
+//! timers, ZAP verdicts, monitor events) is a sans-IO state machine, the
+//! session driver, fed what happened and `now` and tested on a fake clock;
+//! the mio session around it only does the I/O. Host names resolve on
+//! resolver threads, never on an I/O thread. The engine logs through the
+//! `log` facade, silent unless the application installs a logger.
+//! `ARCHITECTURE.md` at the repository root maps the whole path.
+//!
 //! It does **not** know socket patterns: routing, fair-queueing and
 //! subscriptions live in the `ferrozmq` crate, which owns the socket side of
 //! every pipe.
@@ -26,6 +34,7 @@ mod limits;
 mod link;
 #[cfg(all(test, loom))]
 mod loom_models;
+mod mailbox;
 mod monitor;
 mod msg;
 mod notify;
@@ -44,12 +53,12 @@ pub use engine::Engine;
 pub use inproc::{InprocError, InprocPeer, InprocRegistry};
 pub use limits::frame_size_ceiling;
 pub use link::{LinkEvent, SocketId, SocketLink};
+pub use mailbox::EndpointId;
 pub use monitor::{EventKind, MonitorEvent, MonitorSink};
 pub use msg::{Msg, MsgKind};
 pub use notify::{Notify, Signaler, WaitOutcome};
 pub use options::SessionOptions;
 pub use pipe::{PeerInfo, PeerRef, Pipe, PipeId, SparseClock};
-pub use reactor::EndpointId;
 pub use sys::{poll_fds, PollFd};
 pub use thread_options::ThreadOptions;
 pub use transport::{

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crossbeam::queue::SegQueue;
 
-use crate::monitor::{EventKind, MonitorEvent, MonitorSink};
+use crate::monitor::{MonitorSink, SocketEvent};
 use crate::notify::{Notify, Signaler};
 use crate::pipe::{Pipe, PipeId};
 
@@ -127,22 +127,18 @@ impl SocketLink {
             Err(_) => None,
         };
         if let Some(sink) = sink {
-            sink(MonitorEvent {
-                kind: EventKind::MonitorStopped,
-                value: 0,
-                endpoint: String::new(),
-            });
+            sink(SocketEvent::MonitorStopped.to_monitor(""));
         }
     }
 
-    /// Reports an event to the monitor, if one is installed.
-    pub fn emit(&self, event: MonitorEvent) {
+    /// Reports an event on `endpoint` to the monitor, if one is installed.
+    pub(crate) fn emit(&self, event: SocketEvent, endpoint: &str) {
         let sink = match self.monitor.lock() {
             Ok(m) => m.clone(),
             Err(_) => None,
         };
         if let Some(sink) = sink {
-            sink(event);
+            sink(event.to_monitor(endpoint));
         }
     }
 }

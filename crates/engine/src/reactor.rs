@@ -3,24 +3,21 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::io;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crossbeam::queue::SegQueue;
 use mio::{Events, Interest, Poll, Token, Waker};
 
-use crate::doorbell::Doorbell;
 use crate::inproc::InprocRegistry;
-use crate::link::{CloseNotice, SocketId, SocketLink};
-use crate::monitor::{EventKind, MonitorEvent};
-use crate::notify::Notify;
+use crate::link::{SocketId, SocketLink};
+use crate::mailbox::{Command, EndpointId, SessionWake, Shared};
+use crate::monitor::SocketEvent;
 use crate::options::SessionOptions;
-use crate::pipe::Pipe;
-use crate::session::{Role, Session};
+use crate::session::{Ctx, Role, Session};
 use crate::thread_options::ThreadOptions;
-use crate::transport::{Endpoint, Listener};
+use crate::transport::{Listener, Resolver};
 
 const WAKER: Token = Token(usize::MAX - 1);
 /// Rounds of handed-over work taken between two polls of the OS.
@@ -28,114 +25,6 @@ const ROUNDS_PER_POLL: usize = 64;
 /// How long a listener waits before accepting again after a failure such
 /// as EMFILE (out of descriptors), as libzmq backs off.
 const ACCEPT_RETRY: Duration = Duration::from_millis(100);
-
-/// Identifies a bind or a connect, for unbind/disconnect.
-pub type EndpointId = u64;
-
-/// Work handed to an I/O thread.
-pub(crate) enum Command {
-    Listen {
-        id: EndpointId,
-        listener: Listener,
-        endpoint: String,
-        ipc_path: Option<std::path::PathBuf>,
-        options: Arc<SessionOptions>,
-        link: Arc<SocketLink>,
-    },
-    Connect {
-        id: EndpointId,
-        endpoint: Endpoint,
-        endpoint_str: Arc<str>,
-        options: Arc<SessionOptions>,
-        link: Arc<SocketLink>,
-        pipe: Option<Pipe>,
-        wake: Arc<SessionWake>,
-    },
-    /// Unbind or disconnect: close the listener (and what it accepted) or the connection.
-    Remove(EndpointId),
-    /// The socket closed: linger on its sessions, close its listeners. The
-    /// notice is dropped once done (the socket's last word to its monitor
-    /// goes out when every I/O thread has dropped its share).
-    CloseSocket(SocketId, Arc<CloseNotice>),
-    Stop,
-}
-
-/// State shared between an I/O thread and the threads that talk to it.
-pub(crate) struct Shared {
-    waker: Waker,
-    commands: SegQueue<Command>,
-    ready: SegQueue<Token>,
-    /// Commands and ready tokens pushed and not yet taken; whether the
-    /// I/O thread is (about to be) blocked in `poll` and needs a wake-up.
-    doorbell: Doorbell,
-    load: AtomicUsize,
-}
-
-impl Shared {
-    pub(crate) fn send(&self, command: Command) {
-        self.commands.push(command);
-        self.announce();
-    }
-
-    fn schedule(&self, token: Token) {
-        self.ready.push(token);
-        self.announce();
-    }
-
-    /// Wakes the I/O thread only if it sleeps: while it runs, it sees the
-    /// new work before it polls again (SeqCst counter and flag, Dekker-style).
-    fn announce(&self) {
-        if self.doorbell.ring() {
-            let _ = self.waker.wake();
-        }
-    }
-}
-
-/// Wakes one session when its socket queued messages for it.
-pub(crate) struct SessionWake {
-    shared: Arc<Shared>,
-    token: AtomicUsize,
-    scheduled: AtomicBool,
-}
-
-impl std::fmt::Debug for SessionWake {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SessionWake")
-            .field("token", &self.token.load(Ordering::Relaxed))
-            .finish()
-    }
-}
-
-impl SessionWake {
-    pub(crate) fn new(shared: Arc<Shared>) -> Arc<SessionWake> {
-        Arc::new(SessionWake {
-            shared,
-            token: AtomicUsize::new(usize::MAX),
-            scheduled: AtomicBool::new(false),
-        })
-    }
-
-    pub(crate) fn set_token(&self, token: Token) {
-        self.token.store(token.0, Ordering::SeqCst);
-    }
-
-    /// Called by the session before it looks at its queues.
-    pub(crate) fn clear(&self) {
-        self.scheduled.store(false, Ordering::SeqCst);
-    }
-}
-
-impl Notify for SessionWake {
-    fn notify(&self) {
-        if self.scheduled.load(Ordering::SeqCst) || self.scheduled.swap(true, Ordering::SeqCst) {
-            return;
-        }
-        let token = self.token.load(Ordering::SeqCst);
-        if token != usize::MAX {
-            self.shared.schedule(Token(token));
-        }
-    }
-}
 
 /// A running I/O thread.
 pub(crate) struct IoThread {
@@ -161,13 +50,7 @@ impl IoThread {
     ) -> io::Result<IoThread> {
         let poll = Poll::new()?;
         let waker = Waker::new(poll.registry(), WAKER)?;
-        let shared = Arc::new(Shared {
-            waker,
-            commands: SegQueue::new(),
-            ready: SegQueue::new(),
-            doorbell: Doorbell::default(),
-            load: AtomicUsize::new(0),
-        });
+        let shared = Arc::new(Shared::new(waker));
         let mut reactor = Reactor {
             poll,
             shared: shared.clone(),
@@ -176,6 +59,7 @@ impl IoThread {
             timers: BinaryHeap::new(),
             stopping: false,
             inproc,
+            resolver: Resolver::new(),
         };
         let thread = std::thread::Builder::new().name(name).spawn(move || {
             // Signals go to application threads, where they interrupt
@@ -246,14 +130,6 @@ struct ListenerSlot {
     link: Arc<SocketLink>,
 }
 
-/// What a session may ask of the reactor while it runs.
-pub(crate) struct Ctx<'a> {
-    pub(crate) registry: &'a mio::Registry,
-    pub(crate) token: Token,
-    pub(crate) now: Instant,
-    pub(crate) inproc: &'a Arc<InprocRegistry>,
-}
-
 struct Reactor {
     poll: Poll,
     shared: Arc<Shared>,
@@ -262,6 +138,7 @@ struct Reactor {
     timers: BinaryHeap<Reverse<(Instant, usize)>>,
     stopping: bool,
     inproc: Arc<InprocRegistry>,
+    resolver: Resolver,
 }
 
 impl Reactor {
@@ -489,11 +366,8 @@ impl Reactor {
             if let Some(path) = &l.ipc_path {
                 let _ = std::fs::remove_file(path);
             }
-            l.link.emit(MonitorEvent {
-                kind: EventKind::Closed,
-                value: l.listener.raw_fd() as u32,
-                endpoint: l.endpoint.clone(),
-            });
+            l.link
+                .emit(SocketEvent::Closed(l.listener.raw_fd()), &l.endpoint);
         }
     }
 
@@ -523,11 +397,11 @@ impl Reactor {
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                     Err(e) => {
-                        l.link.emit(MonitorEvent {
-                            kind: EventKind::AcceptFailed,
-                            value: e.raw_os_error().unwrap_or(0) as u32,
-                            endpoint: l.endpoint.clone(),
-                        });
+                        log::warn!("accept on {} failed: {e}", l.endpoint);
+                        l.link.emit(
+                            SocketEvent::AcceptFailed(e.raw_os_error().unwrap_or(0)),
+                            &l.endpoint,
+                        );
                         // Out of descriptors (or another passing failure):
                         // the waiting connections raise no new event, so
                         // look again a little later, without spinning.
@@ -545,11 +419,8 @@ impl Reactor {
                 // The socket closed while this connection waited in the backlog.
                 continue;
             }
-            link.emit(MonitorEvent {
-                kind: EventKind::Accepted,
-                value: stream.raw_fd() as u32,
-                endpoint: endpoint.clone(),
-            });
+            log::debug!("{endpoint}: accepted {}", stream.peer_address());
+            link.emit(SocketEvent::Accepted(stream.raw_fd()), &endpoint);
             let wake = SessionWake::new(self.shared.clone());
             let session = Session::new(
                 id,
@@ -574,14 +445,32 @@ impl Reactor {
             token,
             now,
             inproc: &self.inproc,
+            resolver: &self.resolver,
         };
         // A bug in one session must not take the whole I/O thread down with it:
-        // contain the panic and drop that session only.
+        // contain the panic, report it, and end that session only (its pipe
+        // closes, so the socket sees the peer go).
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let alive = session.drive(&mut ctx);
             (alive, session.deadline())
         }));
-        let (alive, deadline) = outcome.unwrap_or((false, None));
+        let (alive, deadline) = match outcome {
+            Ok(outcome) => outcome,
+            Err(payload) => {
+                log::error!(
+                    "session for {} panicked: {}; dropping it",
+                    session.endpoint(),
+                    panic_message(payload.as_ref())
+                );
+                let cleaned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    session.abandon(&mut ctx)
+                }));
+                if cleaned.is_err() {
+                    log::error!("cleaning up the panicked session panicked too");
+                }
+                (false, None)
+            }
+        };
         if !alive {
             self.release(token);
             self.shared.load.fetch_sub(1, Ordering::Relaxed);
@@ -593,8 +482,28 @@ impl Reactor {
     }
 }
 
-/// A fresh endpoint id.
-pub(crate) fn next_endpoint_id() -> EndpointId {
-    static NEXT: AtomicUsize = AtomicUsize::new(1);
-    NEXT.fetch_add(1, Ordering::Relaxed) as EndpointId
+/// The text a panic was raised with, if it has one.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        s
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s
+    } else {
+        "(no message)"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panic_messages_are_read_from_either_payload() {
+        let text = std::panic::catch_unwind(|| panic!("boom")).unwrap_err();
+        assert_eq!(panic_message(text.as_ref()), "boom");
+        let formatted = std::panic::catch_unwind(|| panic!("{} {}", "bad", 7)).unwrap_err();
+        assert_eq!(panic_message(formatted.as_ref()), "bad 7");
+        let other = std::panic::catch_unwind(|| std::panic::panic_any(7_u8)).unwrap_err();
+        assert_eq!(panic_message(other.as_ref()), "(no message)");
+    }
 }

@@ -1,36 +1,47 @@
 //! A session: one peer connection of a socket, driven on an I/O thread.
 //!
-//! It owns the byte stream and the `zmtp::Connection`, and moves whole
-//! messages between the connection and the socket's pipe. A session made by
-//! `connect` outlives its connections: it reconnects with backoff and keeps
-//! its pipe, so messages queued while disconnected go out after reconnecting.
+//! A session made by `connect` outlives its connections: it reconnects with
+//! backoff and keeps its pipe, so messages queued while disconnected go out
+//! after reconnecting. The decisions (when to connect, timers, linger,
+//! ZAP verdicts, monitor events) are the sans-IO [`driver`]'s; the session
+//! is the shell that does the I/O and tells the driver what happened.
 //!
-//! STREAM sockets speak no ZMTP: their sessions run in raw mode (`raw`).
+//! | file | what |
+//! |---|---|
+//! | `session.rs` | the shell: states, running a turn, linger end, the pipe |
+//! | `driver/` | the lifecycle state machine (fake-clock tests in `driver/tests.rs`) |
+//! | `connect.rs` | resolving, dialing each address, SOCKS5 |
+//! | `zmtp.rs` | a ZMTP connection: read, decode, deliver, encode, write |
+//! | `zap.rs` | the ZAP exchange over inproc |
+//! | `raw.rs` | STREAM sockets: raw bytes, no ZMTP |
+//! | `peer.rs` | the peer info the socket sees |
+//! | `stream_io.rs` | the read and vectored-write syscalls |
 
-use std::io::{self, IoSlice};
-use std::os::fd::RawFd;
+use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use bytes::{Bytes, BytesMut};
-use ferrozmq_zmtp::frame::TransmitQueue;
-use ferrozmq_zmtp::{
-    Connection, Error as ZmtpError, Event, SocketType, Subscription, ZapReply, ZapRequest,
-};
 use mio::Interest;
 
 use crate::inproc::InprocRegistry;
 use crate::link::{LinkEvent, SocketId, SocketLink};
-use crate::monitor::{EventKind, MonitorEvent};
+use crate::mailbox::{EndpointId, SessionWake};
 use crate::msg::{Msg, MsgKind};
-use crate::notify::Notify;
 use crate::options::SessionOptions;
 use crate::pipe::{PeerInfo, Pipe, PushError};
-use crate::reactor::{Ctx, EndpointId, SessionWake};
-use crate::transport::{open_stream, Endpoint, ProxyConnect, SocksHandshake, Stream};
-use crate::zap::{status_in_error_reason, Asker, ZapAnswer, ZapClient};
+use crate::transport::{Endpoint, Lookup, ProxyConnect, Resolver, Stream};
 
+mod connect;
+mod driver;
+mod peer;
 mod raw;
+mod stream_io;
+mod zap;
+mod zmtp;
+
+use zmtp::Active;
+
+use driver::{Backlog, Driver, Failure, Inbound, Phase, SocketState, Wire, ZapVerdict};
 
 /// Read at least this much at a time.
 const READ_CHUNK: usize = 64 * 1024;
@@ -42,10 +53,6 @@ const WRITE_BATCH: usize = 256 * 1024;
 const READS_PER_TURN: usize = 16;
 /// Write batches per turn before yielding to other sessions.
 const WRITES_PER_TURN: usize = 16;
-/// errno values the monitor reports, as libzmq does on Linux.
-const EPIPE: u32 = 32;
-const EFAULT: u32 = 14;
-const ETIMEDOUT: u32 = 110;
 
 /// How the session came to be.
 #[derive(Debug)]
@@ -56,10 +63,22 @@ pub(crate) enum Role {
     Accepted(Option<Stream>),
 }
 
+/// What a session may ask of the I/O thread running it.
+pub(crate) struct Ctx<'a> {
+    pub(crate) registry: &'a mio::Registry,
+    pub(crate) token: mio::Token,
+    pub(crate) now: Instant,
+    pub(crate) inproc: &'a Arc<InprocRegistry>,
+    /// Looks up host names off this thread.
+    pub(crate) resolver: &'a Resolver,
+}
+
 #[derive(Debug)]
 enum State {
     /// Not connected; (re)connect at the deadline.
     Idle,
+    /// The endpoint's name is being resolved.
+    Resolving(Lookup),
     /// A non-blocking connect is in progress.
     Connecting(Stream),
     /// Connected to a SOCKS5 proxy, asking it for the target.
@@ -72,33 +91,6 @@ enum State {
     Dead,
 }
 
-#[derive(Debug)]
-struct Active {
-    stream: Stream,
-    connection: Connection,
-    read_buf: BytesMut,
-    handshake_deadline: Option<Instant>,
-    /// The peer closed its side.
-    eof: bool,
-    /// The ZAP request outstanding, if any.
-    zap: Option<ZapClient>,
-    /// ZAP refused the peer: its ERROR (if any) is sent, and the connection
-    /// waits, silent, for the peer to leave (or the handshake timer), as
-    /// libzmq does.
-    refused: bool,
-    /// A protocol error met while decoding, reported after what came before it.
-    failed: Option<ZmtpError>,
-    /// The OS may have bytes for us (edge-triggered: set by a readable event,
-    /// cleared once a read drains the socket).
-    readable: bool,
-    /// The last write hit a full socket buffer; wait for a writable event.
-    write_blocked: bool,
-    /// The OS said the peer closed or reset its side: read until the end is
-    /// seen, since a short read no longer means the socket is drained (the
-    /// end came with the data, in the same edge-triggered event).
-    hung_up: bool,
-}
-
 pub(crate) struct Session {
     endpoint_id: EndpointId,
     role: Role,
@@ -109,19 +101,13 @@ pub(crate) struct Session {
     /// Our view: `inbound` = from the socket, `outbound` = to the socket.
     pipe: Option<Pipe>,
     state: State,
-    partial: Vec<Bytes>,
     stalled: Option<Msg>,
-    reconnect_at: Option<Instant>,
-    /// A TCP connect in progress is given up at this time (ZMQ_CONNECT_TIMEOUT).
-    connect_deadline: Option<Instant>,
-    reconnect_ivl: Option<Duration>,
-    linger_deadline: Option<Instant>,
-    /// The socket's close (and its linger then) has been taken into account.
-    close_seen: bool,
-    terminating: bool,
+    /// The lifecycle decisions: reconnects, timers, linger, monitor events.
+    driver: Driver,
+    /// The local address to connect from (a SOCKS proxy's `source;`).
+    dial_source: Option<SocketAddr>,
     armed: Option<Instant>,
     started: bool,
-    handshakes: u32,
     inproc: Option<Arc<InprocRegistry>>,
 }
 
@@ -147,24 +133,18 @@ impl Session {
         let pipe = pipe.map(|p| p.mirror());
         Session {
             endpoint_id,
+            driver: Driver::new(matches!(role, Role::Connecter(_)), &options),
             role,
             endpoint,
-            reconnect_ivl: options.reconnect_ivl,
             options,
             link,
             wake,
             pipe,
             state: State::Idle,
-            partial: Vec::new(),
             stalled: None,
-            reconnect_at: None,
-            connect_deadline: None,
-            linger_deadline: None,
-            close_seen: false,
-            terminating: false,
+            dial_source: None,
             armed: None,
             started: false,
-            handshakes: 0,
             inproc: None,
         }
     }
@@ -173,13 +153,25 @@ impl Session {
         self.endpoint_id
     }
 
+    /// The endpoint this session serves.
+    pub(crate) fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// Ends a session whose `drive` panicked: its state may be half-updated,
+    /// so only what must not leak is done (the stream leaves the poll, the
+    /// pipe closes so the socket sees the peer go).
+    pub(crate) fn abandon(&mut self, ctx: &mut Ctx<'_>) {
+        self.shutdown(ctx);
+    }
+
     pub(crate) fn socket_id(&self) -> SocketId {
         self.link.id()
     }
 
     /// Unbind/disconnect: stop reconnecting, flush within linger, then end.
     pub(crate) fn terminate(&mut self) {
-        self.terminating = true;
+        self.driver.terminate();
         if let Some(pipe) = &self.pipe {
             pipe.outbound.close();
             pipe.outbound.clear();
@@ -188,19 +180,9 @@ impl Session {
 
     /// The next time the session wants to run, if it is newly set.
     pub(crate) fn deadline(&mut self) -> Option<Instant> {
-        let mut d = [
-            self.reconnect_at,
-            self.connect_deadline,
-            self.linger_deadline,
-        ]
-        .into_iter()
-        .flatten()
-        .min();
+        let mut d = self.driver.poll_timeout();
         if let State::Active(a) = &self.state {
-            for t in [a.handshake_deadline, a.connection.poll_timeout()]
-                .into_iter()
-                .flatten()
-            {
+            if let Some(t) = a.wire.poll_timeout() {
                 d = Some(d.map_or(t, |x: Instant| x.min(t)));
             }
         }
@@ -228,6 +210,10 @@ impl Session {
 
     /// Runs the session; returns false when it is finished.
     pub(crate) fn drive(&mut self, ctx: &mut Ctx<'_>) -> bool {
+        #[cfg(test)]
+        if self.endpoint.starts_with(PANIC_HOST) {
+            panic!("a session bug, injected by a test");
+        }
         self.wake.clear();
         if !self.started {
             self.start(ctx);
@@ -239,17 +225,26 @@ impl Session {
         let state = std::mem::replace(&mut self.state, State::Dead);
         self.state = match state {
             State::Idle => self.drive_idle(ctx),
+            State::Resolving(lookup) => self.drive_resolving(ctx, lookup),
             State::Connecting(stream) => self.drive_connecting(ctx, stream),
             State::Proxying(proxied) => self.drive_proxying(ctx, proxied),
             State::Active(active) => self.drive_active(ctx, active),
             State::Raw(r) => self.drive_raw(ctx, r),
             State::Dead => State::Dead,
         };
-        if self.is_finished(ctx.now) {
+        let finished = self.is_finished(ctx.now);
+        if finished {
             self.shutdown(ctx);
-            return false;
         }
-        true
+        self.report();
+        !finished
+    }
+
+    /// Sends the driver's monitor events to the socket's monitor.
+    fn report(&mut self) {
+        while let Some(event) = self.driver.poll_event() {
+            self.link.emit(event, &self.endpoint);
+        }
     }
 
     fn start(&mut self, ctx: &mut Ctx<'_>) {
@@ -266,57 +261,37 @@ impl Session {
         }
     }
 
-    /// Linger bookkeeping once the socket has closed its side. The socket's
-    /// linger at close bounds every wait, even one begun earlier (a
-    /// disconnect, or a STREAM closing this connection).
+    /// Tells the driver about the socket's close (or its closing of our pipe).
     fn check_socket_closed(&mut self, now: Instant) {
-        if self.link.is_closed() && !self.close_seen {
-            self.close_seen = true;
-            if let Some(linger) = self.link.linger() {
-                self.terminating = true;
-                let d = linger_end(now, linger);
-                self.linger_deadline = Some(self.linger_deadline.map_or(d, |x| x.min(d)));
-            }
-        }
-        let closed =
-            self.link.is_closed() || self.pipe.as_ref().is_some_and(|p| p.inbound.is_closed());
-        if (closed || self.terminating) && self.linger_deadline.is_none() {
-            self.terminating = true;
-            let linger = self.link.linger().unwrap_or(self.options.linger);
-            self.linger_deadline = Some(linger_end(now, linger));
-        }
+        let socket = SocketState {
+            closed: self.link.is_closed(),
+            pipe_closed: self.pipe.as_ref().is_some_and(|p| p.inbound.is_closed()),
+            linger: self.link.linger(),
+            default_linger: self.options.linger,
+        };
+        self.driver.observe_socket(now, socket);
     }
 
     fn is_finished(&self, now: Instant) -> bool {
         if matches!(self.state, State::Dead) {
             return true;
         }
-        if !self.terminating {
-            return false;
-        }
-        if self.linger_deadline.is_some_and(|d| now >= d) {
-            return true;
-        }
-        let queued = self.has_queued();
         let unsent = match &self.state {
-            State::Active(a) => a.connection.pending_transmit() > 0,
+            State::Active(a) => a.wire.pending_transmit() > 0,
             State::Raw(r) => r.pending_transmit() > 0,
             _ => false,
         };
-        let never_connected = self.pipe.is_none();
-        !queued && !unsent || never_connected
+        let backlog = Backlog {
+            queued: self.has_queued(),
+            unsent,
+            has_pipe: self.pipe.is_some(),
+        };
+        self.driver.is_finished(now, backlog)
     }
 
     /// Messages from the socket still wait for the peer.
     fn has_queued(&self) -> bool {
         self.pipe.as_ref().is_some_and(|p| !p.inbound.is_empty())
-    }
-
-    /// Whether to (re)connect: always while the socket is open; once it is
-    /// closed (or the endpoint disconnected), only while messages wait, as
-    /// libzmq keeps connecting for them during LINGER.
-    fn wants_connection(&self) -> bool {
-        matches!(self.role, Role::Connecter(_)) && (!self.terminating || self.has_queued())
     }
 
     fn shutdown(&mut self, ctx: &mut Ctx<'_>) {
@@ -339,109 +314,6 @@ impl Session {
         }
     }
 
-    fn drive_idle(&mut self, ctx: &mut Ctx<'_>) -> State {
-        let Role::Connecter(endpoint) = &self.role else {
-            return State::Dead;
-        };
-        if !self.wants_connection() {
-            // No reconnect is due any more: a stale time would spin the timer.
-            self.reconnect_at = None;
-            return State::Idle;
-        }
-        if self.reconnect_at.is_some_and(|at| at > ctx.now) {
-            return State::Idle;
-        }
-        self.reconnect_at = None;
-        match open_stream(
-            endpoint,
-            &self.options.net,
-            self.options.socks_proxy.as_ref(),
-        ) {
-            Ok(mut stream) => {
-                if let Err(_e) = ctx.registry.register(
-                    &mut stream,
-                    ctx.token,
-                    Interest::READABLE | Interest::WRITABLE,
-                ) {
-                    return self.schedule_reconnect(ctx.now);
-                }
-                self.emit(EventKind::ConnectDelayed, 115);
-                if matches!(stream, Stream::Tcp(_)) {
-                    self.connect_deadline = self.options.net.connect_timeout.map(|t| ctx.now + t);
-                }
-                State::Connecting(stream)
-            }
-            Err(_) => self.schedule_reconnect(ctx.now),
-        }
-    }
-
-    fn drive_connecting(&mut self, ctx: &mut Ctx<'_>, mut stream: Stream) -> State {
-        match stream.take_error() {
-            Ok(None) => {}
-            _ => {
-                self.connect_deadline = None;
-                let _ = ctx.registry.deregister(&mut stream);
-                return self.schedule_reconnect(ctx.now);
-            }
-        }
-        if !stream.is_connected() {
-            if self.connect_deadline.is_some_and(|d| ctx.now >= d) {
-                self.connect_deadline = None;
-                let _ = ctx.registry.deregister(&mut stream);
-                return self.schedule_reconnect(ctx.now);
-            }
-            return State::Connecting(stream);
-        }
-        self.connect_deadline = None;
-        if let (Some(proxy), Role::Connecter(Endpoint::Tcp { host, port })) =
-            (&self.options.socks_proxy, &self.role)
-        {
-            return match SocksHandshake::new(proxy, host, *port) {
-                Ok(handshake) => {
-                    self.drive_proxying(ctx, Box::new(ProxyConnect::new(stream, handshake)))
-                }
-                Err(_) => {
-                    let _ = ctx.registry.deregister(&mut stream);
-                    self.schedule_reconnect(ctx.now)
-                }
-            };
-        }
-        self.emit(EventKind::Connected, stream.raw_fd() as u32);
-        self.activate(ctx, stream)
-    }
-
-    /// Runs the SOCKS5 handshake; a refusal is a failed connect.
-    fn drive_proxying(&mut self, ctx: &mut Ctx<'_>, mut proxied: Box<ProxyConnect>) -> State {
-        match proxied.advance() {
-            Ok(false) => State::Proxying(proxied),
-            Ok(true) => {
-                let stream = proxied.into_stream();
-                self.emit(EventKind::Connected, stream.raw_fd() as u32);
-                self.activate(ctx, stream)
-            }
-            Err(_) => {
-                let _ = ctx.registry.deregister(proxied.stream_mut());
-                self.schedule_reconnect(ctx.now)
-            }
-        }
-    }
-
-    fn schedule_reconnect(&mut self, now: Instant) -> State {
-        if !self.wants_connection() {
-            return State::Dead;
-        }
-        let Some(ivl) = self.reconnect_ivl else {
-            return State::Dead;
-        };
-        self.reconnect_at = Some(now + ivl);
-        self.emit(EventKind::ConnectRetried, ivl.as_millis() as u32);
-        let max = self.options.reconnect_ivl_max;
-        if !max.is_zero() {
-            self.reconnect_ivl = Some((ivl * 2).min(max));
-        }
-        State::Idle
-    }
-
     /// Starts ZMTP (or raw mode) on a connected stream.
     fn activate(&mut self, ctx: &mut Ctx<'_>, mut stream: Stream) -> State {
         stream.tune(&self.options.net);
@@ -455,220 +327,7 @@ impl Session {
         if self.options.raw {
             return self.activate_raw(ctx, stream);
         }
-        let connection = match Connection::new(self.options.zmtp.clone()) {
-            Ok(c) => c,
-            Err(_) => return State::Dead,
-        };
-        let active = Box::new(Active {
-            stream,
-            connection,
-            read_buf: BytesMut::with_capacity(READ_CHUNK),
-            handshake_deadline: self.options.handshake_ivl.map(|d| ctx.now + d),
-            eof: false,
-            zap: None,
-            refused: false,
-            failed: None,
-            readable: true,
-            write_blocked: false,
-            hung_up: false,
-        });
-        self.drive_active(ctx, active)
-    }
-
-    fn drive_active(&mut self, ctx: &mut Ctx<'_>, mut a: Box<Active>) -> State {
-        match self.pump(ctx, &mut a) {
-            Ok(()) => State::Active(a),
-            Err(failure) => self.connection_lost(ctx, a, failure),
-        }
-    }
-
-    fn pump(&mut self, ctx: &mut Ctx<'_>, a: &mut Active) -> Result<(), Failure> {
-        if a.handshake_deadline.is_some_and(|d| ctx.now >= d) {
-            return Err(Failure::Timeout);
-        }
-        if a.refused {
-            return self.wait_for_refused_peer(a);
-        }
-        let mut turns = 0;
-        let mut more = a.readable;
-        loop {
-            self.deliver(a)?;
-            if self.stalled.is_some() || a.eof || !more || a.failed.is_some() {
-                break;
-            }
-            if turns == READS_PER_TURN {
-                self.wake.notify();
-                break;
-            }
-            turns += 1;
-            more = read_some(a)?;
-            a.readable = more;
-        }
-        a.connection
-            .handle_timeout(ctx.now)
-            .map_err(Failure::from_zmtp)?;
-        self.write_out(a)?;
-        if a.eof && self.stalled.is_none() {
-            return Err(Failure::Closed);
-        }
-        Ok(())
-    }
-
-    /// A refused peer: what it sends is dropped until it closes.
-    fn wait_for_refused_peer(&mut self, a: &mut Active) -> Result<(), Failure> {
-        flush(a)?;
-        for _ in 0..READS_PER_TURN {
-            if !a.readable || a.eof {
-                break;
-            }
-            a.readable = read_some(a)?;
-            a.read_buf.clear();
-        }
-        if a.eof {
-            return Err(Failure::Closed);
-        }
-        if a.readable {
-            // A chatty peer waits its turn behind the other sessions.
-            self.wake.notify();
-        }
-        Ok(())
-    }
-
-    /// Moves decoded events to the socket; stops when its queue is full.
-    fn deliver(&mut self, a: &mut Active) -> Result<(), Failure> {
-        self.check_zap_reply(a)?;
-        if let Some(msg) = self.stalled.take() {
-            self.push_to_socket(msg);
-            if self.stalled.is_some() {
-                return Ok(());
-            }
-        }
-        if a.failed.is_none() {
-            let mut buf = std::mem::take(&mut a.read_buf);
-            let result = a.connection.handle_read(&mut buf);
-            a.read_buf = buf;
-            // Messages decoded before a bad frame are still delivered (as
-            // libzmq does); the error ends the connection once they are.
-            a.failed = result.err();
-        }
-        while self.stalled.is_none() {
-            let Some(event) = a.connection.poll_event() else {
-                break;
-            };
-            match event {
-                Event::HandshakeSucceeded => self.handshake_succeeded(a),
-                Event::Frame(frame) => {
-                    if frame.more {
-                        self.partial.push(frame.body);
-                    } else if self.partial.is_empty() {
-                        let msg = self.inbound_single(frame.body);
-                        self.push_to_socket(msg);
-                    } else {
-                        let mut frames = std::mem::take(&mut self.partial);
-                        frames.push(frame.body);
-                        if let Some(msg) = Msg::from_frames(frames) {
-                            self.push_to_socket(msg);
-                        }
-                    }
-                }
-                Event::Subscription(sub) => {
-                    let msg = match sub {
-                        Subscription::Subscribe(t) => Msg::subscription(true, t),
-                        Subscription::Cancel(t) => Msg::subscription(false, t),
-                    };
-                    self.push_to_socket(msg);
-                }
-                Event::ZapRequest(request) => self.ask_zap(a, request)?,
-                _ => {}
-            }
-        }
-        if self.stalled.is_none() {
-            if let Some(e) = a.failed.take() {
-                return Err(Failure::from_zmtp(e));
-            }
-        }
-        Ok(())
-    }
-
-    /// Sends a ZAP request to the handler bound at `inproc://zeromq.zap.01`;
-    /// with no handler bound, NULL peers are accepted and others refused, as
-    /// in libzmq 4.3.
-    fn ask_zap(&mut self, a: &mut Active, request: ZapRequest) -> Result<(), Failure> {
-        let asker = Asker {
-            domain: self.options.zap_domain.clone(),
-            address: Bytes::from(a.stream.peer_address()),
-            routing_id: self.options.zmtp.routing_id.clone(),
-        };
-        let mechanism = request.mechanism;
-        let registry = self.inproc.clone();
-        let client = registry
-            .as_ref()
-            .and_then(|r| ZapClient::ask(r, self.wake.clone(), &asker, request));
-        match client {
-            Some(client) => a.zap = Some(client),
-            // No handler bound: libzmq 4.3 lets NULL peers in, and CURVE
-            // peers too (encryption without authentication, "Stonehouse",
-            // while ZMQ_ZAP_ENFORCE_DOMAIN is off), but drops PLAIN peers,
-            // which need someone to check their password.
-            None if mechanism == "NULL" || mechanism == "CURVE" => a
-                .connection
-                .handle_zap_reply(ZapReply::accepted())
-                .map_err(Failure::Protocol)?,
-            None => {
-                self.emit(EventKind::HandshakeFailedNoDetail, EFAULT);
-                return Err(Failure::Reported);
-            }
-        }
-        Ok(())
-    }
-
-    /// Takes the ZAP handler's reply, if it came, and hands it to the handshake.
-    fn check_zap_reply(&mut self, a: &mut Active) -> Result<(), Failure> {
-        let Some(zap) = &a.zap else {
-            return Ok(());
-        };
-        let (reply, status) = match zap.poll() {
-            ZapAnswer::Pending => return Ok(()),
-            ZapAnswer::Gone => {
-                a.zap = None;
-                return Ok(());
-            }
-            ZapAnswer::Malformed(code) => {
-                a.zap = None;
-                self.emit(EventKind::HandshakeFailedProtocol, code);
-                return Err(Failure::Reported);
-            }
-            ZapAnswer::Reply(reply, status) => (reply, status),
-        };
-        a.zap = None;
-        if status == 200 {
-            return a
-                .connection
-                .handle_zap_reply(reply)
-                .map_err(Failure::Protocol);
-        }
-        // Refused: the mechanism queues ERROR (not for 300, a temporary
-        // failure the peer is not told about) and we wait for the peer to go.
-        self.emit(EventKind::HandshakeFailedAuth, status);
-        let _ = a.connection.handle_zap_reply(reply);
-        a.refused = true;
-        Ok(())
-    }
-
-    /// PUB and XPUB read 0x01/0x00 messages from old peers as subscriptions.
-    fn inbound_single(&self, body: Bytes) -> Msg {
-        let publisher = matches!(
-            self.options.zmtp.socket_type,
-            SocketType::Pub | SocketType::XPub
-        );
-        if publisher {
-            match body.first() {
-                Some(1) => return Msg::subscription(true, body.slice(1..)),
-                Some(0) => return Msg::subscription(false, body.slice(1..)),
-                _ => {}
-            }
-        }
-        Msg::single(body)
+        self.activate_zmtp(ctx, stream)
     }
 
     fn push_to_socket(&mut self, msg: Msg) {
@@ -684,56 +343,6 @@ impl Session {
         match result {
             Ok(()) | Err(PushError::Closed(_)) => {}
             Err(PushError::Full(msg)) => self.stalled = Some(msg),
-        }
-    }
-
-    fn handshake_succeeded(&mut self, a: &mut Active) {
-        a.handshake_deadline = None;
-        self.reconnect_ivl = self.options.reconnect_ivl;
-        let peer = a.connection.peer().cloned();
-        let mut info = PeerInfo::default();
-        if let Some(p) = &peer {
-            info.routing_id = p.routing_id.clone();
-            for (name, value) in p.metadata.iter() {
-                info.properties.push((name.to_owned(), value.clone()));
-            }
-            if !p.user_id.is_empty() {
-                info.properties.push(("User-Id".into(), p.user_id.clone()));
-            }
-            for (name, value) in p.zap_metadata.iter() {
-                info.properties.push((name.to_owned(), value.clone()));
-            }
-        }
-        info.source_fd = Some(a.stream.raw_fd());
-        let address = a.stream.peer_address();
-        if !address.is_empty() {
-            info.properties
-                .push(("Peer-Address".into(), Bytes::from(address)));
-        }
-        if let Some(rid) = &self.options.connect_routing_id {
-            if matches!(self.role, Role::Connecter(_)) {
-                info.routing_id = rid.clone();
-            }
-        }
-        self.emit(EventKind::HandshakeSucceeded, 0);
-        let reconnected = self.handshakes > 0;
-        self.handshakes += 1;
-        match &self.pipe {
-            Some(pipe) => {
-                pipe.announce(info);
-                // Only a *re*connection loses state the socket must restore
-                // (e.g. subscriptions); the first one carries what was queued.
-                if reconnected {
-                    self.link.post(LinkEvent::Hiccup(pipe.id));
-                }
-            }
-            None => self.attach_new_pipe(info),
-        }
-        let framing = a.connection.framing();
-        let direct_ok =
-            !a.connection.protects_frames() && framing != ferrozmq_zmtp::frame::Framing::V1;
-        if let (Some(pipe), true) = (&self.pipe, direct_ok) {
-            pipe.direct.enable(a.stream.raw_fd(), framing);
         }
     }
 
@@ -756,266 +365,35 @@ impl Session {
         self.link.post(LinkEvent::Attach(pipe));
     }
 
-    /// Encodes and writes until the socket's queue is empty or the stream is
-    /// full (then the writable event brings us back).
-    fn write_out(&mut self, a: &mut Active) -> Result<(), Failure> {
-        let Some(direct) = self.pipe.as_ref().map(|p| p.direct.clone()) else {
-            return self.write_batches(a);
-        };
-        let leftover = direct.begin_io();
-        a.connection.transmit().push_front(Bytes::from(leftover));
-        let result = self.write_batches(a);
-        direct.end_io(a.connection.pending_transmit() == 0);
-        result
-    }
-
-    fn write_batches(&mut self, a: &mut Active) -> Result<(), Failure> {
-        for _ in 0..WRITES_PER_TURN {
-            self.fill_transmit(a)?;
-            if a.write_blocked {
-                return Ok(());
-            }
-            if flush(a)? == Flushed::Blocked {
-                a.write_blocked = true;
-                return Ok(());
-            }
-            let more = self.pipe.as_ref().is_some_and(|p| !p.inbound.is_empty());
-            if !more || !a.connection.is_ready() {
-                return Ok(());
-            }
-        }
-        self.wake.notify();
-        Ok(())
-    }
-
-    /// Encodes messages from the socket until the batch is big enough.
-    fn fill_transmit(&mut self, a: &mut Active) -> Result<(), Failure> {
-        if !a.connection.is_ready() {
-            return Ok(());
-        }
-        let Some(pipe) = &self.pipe else {
-            return Ok(());
-        };
-        while a.connection.transmit().len() < WRITE_BATCH {
-            let Some(msg) = pipe.inbound.pop() else {
-                break;
-            };
-            match msg.kind() {
-                MsgKind::Data => {
-                    let n = msg.len();
-                    for (i, frame) in msg.into_frames().enumerate() {
-                        a.connection
-                            .send_frame(frame, i + 1 < n)
-                            .map_err(Failure::Protocol)?;
-                    }
-                }
-                MsgKind::Subscribe | MsgKind::Cancel => {
-                    let topic = msg.first().clone();
-                    let sub = if msg.kind() == MsgKind::Subscribe {
-                        Subscription::Subscribe(topic)
-                    } else {
-                        Subscription::Cancel(topic)
-                    };
-                    a.connection
-                        .send_subscription(&sub)
-                        .map_err(Failure::Protocol)?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn connection_lost(
-        &mut self,
-        ctx: &mut Ctx<'_>,
-        mut a: Box<Active>,
-        failure: Failure,
-    ) -> State {
-        if let Some(pipe) = &self.pipe {
-            pipe.direct.disable();
-        }
-        // Best effort: an ERROR command may be waiting for the peer.
-        let _ = flush(&mut a);
-        let _ = ctx.registry.deregister(&mut a.stream);
-        a.stream.shutdown();
-        // As libzmq's stream engine: a broken or timed-out handshake reports
-        // its errno, a protocol fault its code (or the ZAP status an ERROR
-        // carried); a refused peer's leaving reports nothing more.
-        let handshaking = !a.connection.is_ready() && !a.refused;
-        match &failure {
-            Failure::Io(errno) if handshaking => {
-                self.emit(EventKind::HandshakeFailedNoDetail, *errno)
-            }
-            Failure::Closed if handshaking => self.emit(EventKind::HandshakeFailedNoDetail, EPIPE),
-            Failure::Timeout if handshaking => {
-                self.emit(EventKind::HandshakeFailedNoDetail, ETIMEDOUT)
-            }
-            Failure::Protocol(ZmtpError::PeerError(reason)) if handshaking => {
-                if let Some(status) = status_in_error_reason(reason) {
-                    self.emit(EventKind::HandshakeFailedAuth, status);
-                }
-            }
-            Failure::Protocol(e) if handshaking => {
-                self.emit(EventKind::HandshakeFailedProtocol, protocol_error_code(e))
-            }
-            _ => {}
-        }
-        self.emit(EventKind::Disconnected, a.stream.raw_fd() as u32);
-        self.partial.clear();
-        self.stalled = None;
-        // A protocol fault ends the session for good: a connecter does not
-        // try again (libzmq's protocol_error), it only retries broken links.
-        if matches!(failure, Failure::Protocol(_) | Failure::Reported) {
-            return self.end();
-        }
-        self.reconnect_or_end(ctx.now)
-    }
-
     /// After losing a connection: a connecter tries again later; any other
     /// session ends and closes its pipe.
-    fn reconnect_or_end(&mut self, now: Instant) -> State {
-        match self.role {
-            Role::Connecter(_) if self.wants_connection() => {
-                // ZMQ_IMMEDIATE: no pipe without a connection; the socket
-                // stops queueing here until the next handshake brings a new one.
-                if self.options.immediate {
-                    if let Some(pipe) = self.pipe.take() {
-                        pipe.outbound.close();
-                        pipe.inbound.close();
-                    }
-                }
-                self.schedule_reconnect(now)
-            }
-            _ => self.end(),
+    fn reconnect_or_end(&mut self, ctx: &mut Ctx<'_>) -> State {
+        if !self.driver.wants_connection(self.has_queued()) {
+            return self.end();
         }
+        // ZMQ_IMMEDIATE: no pipe without a connection; the socket stops
+        // queueing here until the next handshake brings a new one.
+        if self.options.immediate {
+            if let Some(pipe) = self.pipe.take() {
+                pipe.outbound.close();
+                pipe.inbound.close();
+            }
+        }
+        self.schedule_reconnect(ctx)
     }
 
     /// Ends the session: the socket sees its pipe close.
     fn end(&mut self) -> State {
+        self.driver.end();
         if let Some(pipe) = &self.pipe {
             pipe.outbound.close();
             pipe.inbound.close();
         }
         State::Dead
     }
-
-    fn emit(&self, kind: EventKind, value: u32) {
-        self.link.emit(MonitorEvent {
-            kind,
-            value,
-            endpoint: self.endpoint.to_string(),
-        });
-    }
 }
 
-/// Why a connection ended, in libzmq's terms.
-#[derive(Debug)]
-enum Failure {
-    /// The stream broke (connection_error), with its errno.
-    Io(u32),
-    /// The peer closed the stream (connection_error, reported as EPIPE).
-    Closed,
-    /// The handshake timer ran out (timeout_error).
-    Timeout,
-    /// A protocol fault (protocol_error).
-    Protocol(ZmtpError),
-    /// A protocol fault already reported to the monitor.
-    Reported,
-}
-
-impl Failure {
-    /// A heartbeat timeout is a timeout (the link is retried); the rest of
-    /// ZMTP's errors are protocol faults.
-    fn from_zmtp(e: ZmtpError) -> Failure {
-        match e {
-            ZmtpError::HeartbeatTimeout => Failure::Timeout,
-            e => Failure::Protocol(e),
-        }
-    }
-}
-
-impl From<io::Error> for Failure {
-    fn from(e: io::Error) -> Failure {
-        Failure::Io(e.raw_os_error().map_or(EPIPE, |n| n as u32))
-    }
-}
-
-/// Reads once into the buffer; returns whether more may be waiting. A read
-/// that did not fill the space drained the socket: epoll (edge-triggered)
-/// reports the next arrival, so no second read is needed to see EAGAIN.
-fn read_some(a: &mut Active) -> Result<bool, Failure> {
-    // A large frame in progress gets its whole body reserved at once (up to a
-    // cap, so an announced size costs nothing until the bytes come).
-    let body = a.connection.read_hint(&a.read_buf).min(MAX_RESERVE);
-    let want = body.max(READ_CHUNK / 4);
-    if a.read_buf.capacity() - a.read_buf.len() < want {
-        a.read_buf.reserve(want.max(READ_CHUNK));
-    }
-    read_once(a.stream.raw_fd(), &mut a.read_buf, &mut a.eof, a.hung_up)
-}
-
-/// Reads once into the free space of `buf`; sets `eof` when the peer closed
-/// its side; returns whether more may be waiting. A short read means the
-/// socket is drained unless the peer `hung_up` (its close came with the
-/// data, in the same edge-triggered event): then read on to the end.
-fn read_once(
-    fd: RawFd,
-    buf: &mut BytesMut,
-    eof: &mut bool,
-    hung_up: bool,
-) -> Result<bool, Failure> {
-    let space = buf.capacity() - buf.len();
-    match crate::sys::read_into(fd, buf) {
-        Ok(0) => {
-            *eof = true;
-            Ok(false)
-        }
-        Ok(n) => Ok(n == space || hung_up),
-        Err(e) => match e.kind() {
-            io::ErrorKind::WouldBlock => Ok(false),
-            io::ErrorKind::Interrupted => Ok(true),
-            _ => Err(e.into()),
-        },
-    }
-}
-
-/// Whether everything queued was written.
-#[derive(Debug, PartialEq, Eq)]
-enum Flushed {
-    All,
-    Blocked,
-}
-
-/// Writes as much of the transmit queue as the socket takes.
-fn flush(a: &mut Active) -> Result<Flushed, Failure> {
-    write_queue(a.stream.raw_fd(), a.connection.transmit())
-}
-
-/// Writes as much of `q` as the stream `fd` takes.
-fn write_queue(fd: RawFd, q: &mut TransmitQueue) -> Result<Flushed, Failure> {
-    loop {
-        if q.is_empty() {
-            return Ok(Flushed::All);
-        }
-        let mut slices = [IoSlice::new(&[]); 64];
-        let n = q.io_slices(&mut slices);
-        let written = crate::sys::send_vectored(fd, slices.get(..n).unwrap_or(&[]));
-        match written {
-            Ok(0) => return Err(Failure::Closed),
-            Ok(w) => q.advance(w),
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Flushed::Blocked),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
-}
-
-/// When a wait of `linger` (`None` = forever) that starts `now` ends.
-fn linger_end(now: Instant, linger: Option<Duration>) -> Instant {
-    now + linger.unwrap_or(Duration::from_secs(u64::from(u32::MAX)))
-}
-
-/// libzmq's ZMQ_PROTOCOL_ERROR_* value for a handshake failure.
-fn protocol_error_code(e: &ZmtpError) -> u32 {
-    e.protocol_code()
-}
+/// Sessions for this host panic on their first turn (tests of the reactor's
+/// panic containment).
+#[cfg(test)]
+pub(crate) const PANIC_HOST: &str = "tcp://panic.invalid:";

@@ -73,6 +73,7 @@ pub use frame::Frame;
 pub use greeting::PeerProtocol;
 pub use heartbeat::HeartbeatConfig;
 pub use mechanism::{
-    CurvePublicKey, CurveSecretKey, Entropy, MechanismConfig, ZapReply, ZapRequest,
+    CurvePublicKey, CurveSecretKey, Entropy, MechanismConfig, ZapFault, ZapOrigin, ZapReply,
+    ZapRequest,
 };
 pub use socket_type::{SocketType, UnknownSocketType};

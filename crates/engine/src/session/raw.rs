@@ -10,15 +10,12 @@
 use bytes::{Bytes, BytesMut};
 use ferrozmq_zmtp::frame::TransmitQueue;
 
+use super::stream_io::{read_once, write_queue, Flushed};
 use super::{
-    read_once, write_queue, Failure, Flushed, Role, Session, State, READS_PER_TURN, READ_CHUNK,
-    WRITES_PER_TURN, WRITE_BATCH,
+    Ctx, Failure, Session, State, READS_PER_TURN, READ_CHUNK, WRITES_PER_TURN, WRITE_BATCH,
 };
-use crate::monitor::EventKind;
 use crate::msg::{Msg, MsgKind};
 use crate::notify::Notify;
-use crate::pipe::PeerInfo;
-use crate::reactor::Ctx;
 use crate::transport::Stream;
 
 /// The most bytes one received message carries (libzmq's `in_batch_size`),
@@ -80,17 +77,8 @@ impl Session {
     /// on a reconnect, the peer's new address) and, with notify on, an
     /// empty message saying the peer is there.
     pub(super) fn activate_raw(&mut self, ctx: &mut Ctx<'_>, stream: Stream) -> State {
-        self.reconnect_ivl = self.options.reconnect_ivl;
-        let mut info = PeerInfo::default();
-        if let (Role::Connecter(_), Some(rid)) = (&self.role, &self.options.connect_routing_id) {
-            info.routing_id = rid.clone();
-        }
-        info.source_fd = Some(stream.raw_fd());
-        let address = stream.peer_address();
-        if !address.is_empty() {
-            info.properties
-                .push(("Peer-Address".into(), Bytes::from(address)));
-        }
+        self.driver.raw_started();
+        let info = self.stream_peer_info(&stream);
         match &self.pipe {
             Some(pipe) => pipe.announce(info),
             None => self.attach_new_pipe(info),
@@ -194,22 +182,20 @@ impl Session {
     /// The peer went away or the stream failed: tell the socket (with
     /// notify on), then reconnect or end.
     fn raw_lost(&mut self, ctx: &mut Ctx<'_>, raw: &mut RawActive, failure: Failure) -> State {
+        log::debug!(
+            "{}: raw connection to {} lost: {failure}",
+            self.endpoint,
+            raw.stream.peer_address()
+        );
         let _ = ctx.registry.deregister(&mut raw.stream);
         raw.stream.shutdown();
-        // libzmq's raw engine has no security mechanism, so it reports every
-        // loss as a failed handshake too; a peer's close reads as EPIPE.
-        let errno = match failure {
-            Failure::Closed => libc::EPIPE as u32,
-            _ => 0,
-        };
-        self.emit(EventKind::HandshakeFailedNoDetail, errno);
-        self.emit(EventKind::Disconnected, raw.stream.raw_fd() as u32);
+        self.driver.raw_lost(&failure, raw.stream.raw_fd());
         self.stalled = None;
         if self.options.raw_notify {
             if let Some(pipe) = self.pipe.as_ref().filter(|p| !p.outbound.is_closed()) {
                 pipe.outbound.force_push(Msg::single(Bytes::new()));
             }
         }
-        self.reconnect_or_end(ctx.now)
+        self.reconnect_or_end(ctx)
     }
 }

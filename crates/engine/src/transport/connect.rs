@@ -9,37 +9,29 @@ use std::path::Path;
 
 use socket2::{Domain, SockAddr, Socket, Type};
 
-use super::{connect_to_proxy, Endpoint, NetOptions, SocksProxy, Stream};
+use super::{Endpoint, NetOptions, SocksProxy, Stream};
 
-/// Starts connecting to `endpoint` (for tcp, to the SOCKS5 `proxy` if
-/// there is one); the stream becomes writable once connected.
-pub(crate) fn open_stream(
+/// Where a tcp connect dials: the target itself, or the SOCKS5 `proxy`
+/// (from its `source;` address, if it has one) that reaches it. The
+/// returned endpoint still has to be resolved.
+pub(crate) fn dial_route(
     endpoint: &Endpoint,
-    net: &NetOptions,
     proxy: Option<&SocksProxy>,
-) -> io::Result<Stream> {
-    match endpoint {
-        Endpoint::Tcp { .. } => match proxy {
-            Some(proxy) => connect_to_proxy(proxy, net),
-            None => tcp_connect(first_address(endpoint, net)?, None, net),
-        },
-        Endpoint::Ipc(path) => {
-            let socket = Socket::new(Domain::UNIX, Type::STREAM, None)?;
-            socket.set_nonblocking(true)?;
-            start_connect(&socket, &ipc_sockaddr(path)?)?;
-            Ok(Stream::Unix(mio::net::UnixStream::from_std(socket.into())))
-        }
-        Endpoint::Inproc(_) => Err(io::Error::from(io::ErrorKind::InvalidInput)),
+) -> io::Result<(Option<SocketAddr>, Endpoint)> {
+    match proxy {
+        Some(proxy) => proxy
+            .route()
+            .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput)),
+        None => Ok((None, endpoint.clone())),
     }
 }
 
-/// The address to dial for a tcp endpoint (see [`Endpoint::connect_addrs`]).
-pub(crate) fn first_address(endpoint: &Endpoint, net: &NetOptions) -> io::Result<SocketAddr> {
-    endpoint
-        .connect_addrs(net.ipv6)?
-        .first()
-        .copied()
-        .ok_or_else(|| io::Error::from(io::ErrorKind::AddrNotAvailable))
+/// Starts a non-blocking connect to the ipc socket at `path`.
+pub(crate) fn ipc_connect(path: &Path) -> io::Result<Stream> {
+    let socket = Socket::new(Domain::UNIX, Type::STREAM, None)?;
+    socket.set_nonblocking(true)?;
+    start_connect(&socket, &ipc_sockaddr(path)?)?;
+    Ok(Stream::Unix(mio::net::UnixStream::from_std(socket.into())))
 }
 
 /// Starts a non-blocking TCP connect to `target`, from `source` if given,

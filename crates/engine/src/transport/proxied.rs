@@ -3,18 +3,8 @@
 
 use std::io;
 
-use super::connect::{first_address, tcp_connect};
-use super::socks::{Handshake, SocksError, SocksProxy};
-use super::{NetOptions, Stream};
-
-/// Starts a non-blocking connect to the proxy, from its `source;` address
-/// if it has one.
-pub(crate) fn connect_to_proxy(proxy: &SocksProxy, net: &NetOptions) -> io::Result<Stream> {
-    let (source, endpoint) = proxy
-        .route()
-        .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
-    tcp_connect(first_address(&endpoint, net)?, source, net)
-}
+use super::socks::{Handshake, SocksError};
+use super::Stream;
 
 /// A stream to the proxy and the handshake it carries.
 #[derive(Debug)]

@@ -16,7 +16,7 @@ use bytes::Bytes;
 pub use curve::{CurveClient, CurvePublicKey, CurveSecretKey, CurveServer, Entropy};
 pub use null::Null;
 pub use plain::{PlainClient, PlainServer};
-pub use zap::{ZapReply, ZapRequest};
+pub use zap::{status_in_error_reason, ZapFault, ZapOrigin, ZapReply, ZapRequest};
 
 use crate::command::Metadata;
 use crate::error::{Error, Result};
