@@ -1,10 +1,11 @@
 //! `Frame`: one received (or to-be-sent) message frame, shared, not copied.
 
+use bytes::Bytes;
 use ferrozmq::Message;
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict};
+use pyo3::types::{PyBytes, PyDict, PyMemoryView, PyString};
 
-use crate::socket::frame_bytes;
 use crate::tracker::{tracked, Completion};
 
 /// ZMQ_MORE, the one message option `Frame.get` answers by number.
@@ -113,5 +114,65 @@ impl Frame {
             Some(v) => Ok(v.into_pyobject(py)?.into_any().unbind()),
             None => Err(crate::error::zmq_error(py, ferrozmq::Error::Invalid)),
         }
+    }
+}
+
+/// Frames at least this large are sent without copying: the message
+/// holds the `bytes` object instead (smaller ones are cheaper to copy).
+const ZERO_COPY_THRESHOLD: usize = 16 * 1024;
+
+/// The bytes of a frame to send: a `Frame` (shared, no copy), a `bytes`
+/// object (copied when small, else held by the message), or any other
+/// buffer (copied). Text is refused, as pyzmq does.
+pub(crate) fn frame_bytes(data: &Bound<'_, PyAny>) -> PyResult<Bytes> {
+    // `bytes` first: the common case, and a cheaper check than a pyclass's.
+    let Ok(b) = data.downcast::<PyBytes>() else {
+        if let Ok(frame) = data.downcast::<Frame>() {
+            return Ok(frame.get().message().bytes().clone());
+        }
+        if data.is_instance_of::<PyString>() {
+            return Err(PyTypeError::new_err("unicode not allowed, use send_string"));
+        }
+        let copied = PyMemoryView::from(data)
+            .and_then(|view| view.call_method0("tobytes"))
+            .map_err(|_| {
+                let name = data
+                    .get_type()
+                    .name()
+                    .map(|n| n.to_string())
+                    .unwrap_or_default();
+                PyTypeError::new_err(format!("expected bytes, a buffer or a Frame, got {name}"))
+            })?;
+        return frame_bytes(&copied);
+    };
+    let slice = b.as_bytes();
+    if slice.len() < ZERO_COPY_THRESHOLD {
+        return Ok(Bytes::copy_from_slice(slice));
+    }
+    Ok(Bytes::from_owner(HeldBytes {
+        ptr: slice.as_ptr(),
+        len: slice.len(),
+        _object: b.clone().unbind(),
+    }))
+}
+
+/// A Python `bytes` object kept alive by a message that points into it.
+struct HeldBytes {
+    ptr: *const u8,
+    len: usize,
+    _object: Py<PyBytes>,
+}
+
+// SAFETY: `bytes` objects are immutable and their buffer never moves while
+// the object lives, which `_object` ensures; dropping the `Py` without the
+// GIL is deferred by pyo3 until the GIL is next held.
+unsafe impl Send for HeldBytes {}
+// SAFETY: as above: shared reads of immutable memory.
+unsafe impl Sync for HeldBytes {}
+
+impl AsRef<[u8]> for HeldBytes {
+    fn as_ref(&self) -> &[u8] {
+        // SAFETY: ptr/len describe the buffer of the live, immutable bytes object.
+        unsafe { std::slice::from_raw_parts(self.ptr, self.len) }
     }
 }

@@ -7,6 +7,7 @@
 
 mod context;
 mod curve;
+mod deadline;
 mod error;
 mod frame;
 mod options;

@@ -1,31 +1,13 @@
 //! `zmq_poll`: wait on sockets and file descriptors at once.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ferrozmq::{Error, PollItem};
 use pyo3::prelude::*;
 
+use crate::deadline::Deadline;
 use crate::error::blocking;
 use crate::socket::{Slot, Socket};
-
-/// A timeout in ms (negative: none) turned into a deadline, so that a call
-/// retried after EINTR waits only for what is left.
-pub(crate) struct Deadline(Option<Instant>);
-
-impl Deadline {
-    pub(crate) fn new(timeout_ms: i64) -> Deadline {
-        Deadline(
-            u64::try_from(timeout_ms)
-                .ok()
-                .map(|ms| Instant::now() + Duration::from_millis(ms)),
-        )
-    }
-
-    /// What is left (`None`: forever).
-    pub(crate) fn left(&self) -> Option<Duration> {
-        self.0.map(|d| d.saturating_duration_since(Instant::now()))
-    }
-}
 
 /// One thing to poll: a socket (by its index among the distinct sockets) or a file descriptor.
 enum Target {

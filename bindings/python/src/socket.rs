@@ -13,15 +13,11 @@ use pyo3::impl_::pyclass_init::PyObjectInit;
 use pyo3::prelude::*;
 use pyo3::pyclass_init::PyClassInitializer;
 use pyo3::sync::GILOnceCell;
-use pyo3::types::{PyBytes, PyDict, PyList, PyMemoryView, PyString, PyTuple, PyType};
+use pyo3::types::{PyBytes, PyDict, PyList, PyTuple, PyType};
 
 use crate::context::Context;
 use crate::error::{blocking, check};
-use crate::frame::Frame;
-
-/// Frames at least this large are sent without copying: the message
-/// holds the `bytes` object instead (smaller ones are cheaper to copy).
-const ZERO_COPY_THRESHOLD: usize = 16 * 1024;
+use crate::frame::{frame_bytes, Frame};
 
 /// A ZeroMQ socket. Not thread-safe (like pyzmq's): use it from one thread at a time.
 ///
@@ -100,41 +96,6 @@ impl Socket {
     }
 }
 
-/// The bytes of a frame to send: a `Frame` (shared, no copy), a `bytes`
-/// object (copied when small, else held by the message), or any other
-/// buffer (copied). Text is refused, as pyzmq does.
-pub(crate) fn frame_bytes(data: &Bound<'_, PyAny>) -> PyResult<Bytes> {
-    // `bytes` first: the common case, and a cheaper check than a pyclass's.
-    let Ok(b) = data.downcast::<PyBytes>() else {
-        if let Ok(frame) = data.downcast::<Frame>() {
-            return Ok(frame.get().message().bytes().clone());
-        }
-        if data.is_instance_of::<PyString>() {
-            return Err(PyTypeError::new_err("unicode not allowed, use send_string"));
-        }
-        let copied = PyMemoryView::from(data)
-            .and_then(|view| view.call_method0("tobytes"))
-            .map_err(|_| {
-                let name = data
-                    .get_type()
-                    .name()
-                    .map(|n| n.to_string())
-                    .unwrap_or_default();
-                PyTypeError::new_err(format!("expected bytes, a buffer or a Frame, got {name}"))
-            })?;
-        return frame_bytes(&copied);
-    };
-    let slice = b.as_bytes();
-    if slice.len() < ZERO_COPY_THRESHOLD {
-        return Ok(Bytes::copy_from_slice(slice));
-    }
-    Ok(Bytes::from_owner(HeldBytes {
-        ptr: slice.as_ptr(),
-        len: slice.len(),
-        _object: b.clone().unbind(),
-    }))
-}
-
 /// `ferrozmq.socket._send_slow`: sends with tracking (or draft arguments).
 static SEND_SLOW: GILOnceCell<Py<PyAny>> = GILOnceCell::new();
 /// `ferrozmq.frame.Frame`: the Python class of received frames, checked
@@ -173,27 +134,6 @@ fn new_frame(py: Python<'_>, msg: Message) -> PyResult<PyObject> {
     let raw = unsafe { init.into_new_object(py, class.bind(py).as_type_ptr())? };
     // SAFETY: on success `into_new_object` returns a new, owned reference.
     Ok(unsafe { PyObject::from_owned_ptr(py, raw) })
-}
-
-/// A Python `bytes` object kept alive by a message that points into it.
-struct HeldBytes {
-    ptr: *const u8,
-    len: usize,
-    _object: Py<PyBytes>,
-}
-
-// SAFETY: `bytes` objects are immutable and their buffer never moves while
-// the object lives, which `_object` ensures; dropping the `Py` without the
-// GIL is deferred by pyo3 until the GIL is next held.
-unsafe impl Send for HeldBytes {}
-// SAFETY: as above: shared reads of immutable memory.
-unsafe impl Sync for HeldBytes {}
-
-impl AsRef<[u8]> for HeldBytes {
-    fn as_ref(&self) -> &[u8] {
-        // SAFETY: ptr/len describe the buffer of the live, immutable bytes object.
-        unsafe { std::slice::from_raw_parts(self.ptr, self.len) }
-    }
 }
 
 #[pymethods]
@@ -439,7 +379,7 @@ impl Socket {
     /// (POLLIN|POLLOUT); returns those ready.
     #[pyo3(signature = (events, timeout = -1))]
     fn _poll_events(&self, py: Python<'_>, events: i16, timeout: i64) -> PyResult<i16> {
-        let deadline = crate::poll::Deadline::new(timeout);
+        let deadline = crate::deadline::Deadline::new(timeout);
         self.run(py, |s| s.poll(events, deadline.left()))
     }
 

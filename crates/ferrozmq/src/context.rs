@@ -5,10 +5,8 @@ use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use ferrozmq_engine::{Engine, Notify, Signaler, SocketId, SocketLink, ThreadOptions, WaitOutcome};
-use ferrozmq_zmtp::SocketType;
 
 use crate::error::{Error, Result};
-use crate::socket::Socket;
 
 mod options;
 
@@ -68,8 +66,10 @@ impl Context {
         }
     }
 
-    /// Creates a socket of `socket_type`.
-    pub fn socket(&self, socket_type: SocketType) -> Result<Socket> {
+    /// Checks that one more socket may open (the context is live and under
+    /// MAX_SOCKETS) and starts the I/O threads if they are not yet running;
+    /// `Context::socket` (in `socket`) calls it first.
+    pub(crate) fn admit_socket(&self) -> Result<()> {
         if self.is_terminated() {
             return Err(Error::Terminated);
         }
@@ -78,12 +78,15 @@ impl Context {
             return Err(Error::Os(24));
         }
         self.engine()?;
-        let socket = Socket::new(self.clone(), socket_type)?;
+        Ok(())
+    }
+
+    /// Counts a socket that has opened, so that `term` waits for it.
+    pub(crate) fn socket_opened(&self, link: &Arc<SocketLink>) {
         self.inner.open.fetch_add(1, Ordering::SeqCst);
         if let Ok(mut links) = self.inner.links.lock() {
-            links.insert(socket.link().id(), Arc::downgrade(socket.link()));
+            links.insert(link.id(), Arc::downgrade(link));
         }
-        Ok(socket)
     }
 
     /// Sets a context option (`zmq_ctx_set`).

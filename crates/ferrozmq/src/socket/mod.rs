@@ -88,8 +88,21 @@ enum Record {
     },
 }
 
+impl Context {
+    /// Creates a socket of `socket_type`.
+    ///
+    /// (Defined here, beside [`Socket`], so that the context module does not
+    /// depend on the socket module.)
+    pub fn socket(&self, socket_type: SocketType) -> Result<Socket> {
+        self.admit_socket()?;
+        let socket = Socket::new(self.clone(), socket_type)?;
+        self.socket_opened(socket.link());
+        Ok(socket)
+    }
+}
+
 impl Socket {
-    pub(crate) fn new(ctx: Context, socket_type: SocketType) -> Result<Socket> {
+    fn new(ctx: Context, socket_type: SocketType) -> Result<Socket> {
         let pattern = pattern::for_type(socket_type)?;
         let mut options = Options::new(socket_type);
         let (ipv6, linger) = ctx.socket_defaults();
