@@ -718,12 +718,6 @@ int zmq_term(void *context);
 // Legacy name of `zmq_ctx_term`.
 int zmq_ctx_destroy(void *context);
 
-// Returns the calling thread's errno (the error of the last failed call).
-int zmq_errno(void);
-
-// Returns the text for an error number.
-const char *zmq_strerror(int errnum);
-
 // Initialises an empty message.
 int zmq_msg_init(struct zmq_msg_t *msg);
 
@@ -841,6 +835,12 @@ int zmq_socket_stats(void *s,
                      struct zmq_socket_stats_t *stats,
                      struct zmq_peer_stats_t *peers,
                      size_t *peer_count);
+
+// Returns the calling thread's errno (the error of the last failed call).
+int zmq_errno(void);
+
+// Returns the text for an error number.
+const char *zmq_strerror(int errnum);
 
 // A new, empty set of timers (not thread-safe, like libzmq's).
 void *zmq_timers_new(void);
