@@ -33,7 +33,7 @@ need() {
 need dpkg-dev g++ make libsodium-dev libzmq3-dev
 
 # 1. The source (fetched once).
-bash "$root/.ci/steps/libzmq-src.sh" "$suite_dir"
+bash "$root/.ci/libzmq-src.sh" "$suite_dir"
 src="$suite_dir/src"
 
 # 2. The library under test.

@@ -74,7 +74,7 @@ trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM
 
 # ---- build: the reference perf tools, the probes, ferrozmq's libzmq.so.5 ----
-bash "$ROOT/.ci/steps/libzmq-src.sh" "$TARGET/libzmq-suite"
+bash "$ROOT/.ci/libzmq-src.sh" "$TARGET/libzmq-suite"
 SRC="$TARGET/libzmq-suite/src"
 # inproc_*/proxy_thr include platform.hpp (ZMQ_CUSTOM_PLATFORM_HPP).
 printf '#pragma once\n#define ZMQ_HAVE_LINUX 1\n' >"$BIN/platform.hpp"

@@ -4,7 +4,7 @@
 # own Debian mirror (the system's apt setup is left alone). Used by
 # libzmq-suite.sh (the tests) and benches/two-process/run.sh (perf/ tools).
 #
-#   bash .ci/steps/libzmq-src.sh target/libzmq-suite    # -> target/libzmq-suite/src
+#   bash .ci/libzmq-src.sh target/libzmq-suite    # -> target/libzmq-suite/src
 set -euo pipefail
 suite_dir="${1:?usage: libzmq-src.sh <dir>}"
 mkdir -p "$suite_dir"
