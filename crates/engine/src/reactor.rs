@@ -19,6 +19,8 @@ use crate::session::{Ctx, Role, Session};
 use crate::thread_options::ThreadOptions;
 use crate::transport::{Listener, Resolver};
 
+mod drain;
+
 const WAKER: Token = Token(usize::MAX - 1);
 /// Rounds of handed-over work taken between two polls of the OS.
 const ROUNDS_PER_POLL: usize = 64;
@@ -301,6 +303,7 @@ impl Reactor {
             }
             Command::Remove(id) => self.remove_endpoint(id),
             Command::CloseSocket(socket, _notice) => self.close_socket(socket),
+            Command::Drain(socket, _ack) => self.drain_socket(socket),
             Command::Stop => {
                 self.stopping = true;
                 let listeners: Vec<Token> = self

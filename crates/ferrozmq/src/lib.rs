@@ -48,6 +48,6 @@ pub use message::Message;
 pub use poller::{poll, PollItem, POLLERR};
 pub use proxy::{proxy, proxy_single, proxy_steerable};
 pub use socket::{
-    Mechanism, OptionKind, OptionValue, PeerStats, QueueStats, Socket, SocketOption, TakesEffect,
-    DONTWAIT, EVENT_ALL, POLLIN, POLLOUT, SNDMORE,
+    Drained, Mechanism, OptionKind, OptionValue, PeerStats, QueueStats, Socket, SocketOption,
+    TakesEffect, Unsent, DONTWAIT, EVENT_ALL, POLLIN, POLLOUT, SNDMORE,
 };

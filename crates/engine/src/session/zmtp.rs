@@ -73,7 +73,8 @@ impl Session {
         }
         let mut turns = 0;
         let mut more = a.readable;
-        loop {
+        // Paused (drained): nothing more is read from the peer.
+        while !self.paused {
             self.deliver(a)?;
             if self.stalled.is_some() || a.eof || !more || a.wire.has_failed() {
                 break;
@@ -194,7 +195,7 @@ impl Session {
                 a.write_blocked = true;
                 return Ok(());
             }
-            let more = self.pipe.as_ref().is_some_and(|p| !p.inbound.is_empty());
+            let more = !self.paused && self.pipe.as_ref().is_some_and(|p| !p.inbound.is_empty());
             if !more || !a.wire.is_ready() {
                 return Ok(());
             }
@@ -205,7 +206,7 @@ impl Session {
 
     /// Encodes messages from the socket until the batch is big enough.
     fn fill_transmit(&mut self, a: &mut Active) -> Result<(), Failure> {
-        if !a.wire.is_ready() {
+        if !a.wire.is_ready() || self.paused {
             return Ok(());
         }
         let Some(pipe) = &self.pipe else {

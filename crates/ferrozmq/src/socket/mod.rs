@@ -1,6 +1,7 @@
 //! [`Socket`]: bind/connect, send/recv of frames and whole messages, options.
 
 mod curve;
+mod drain;
 mod monitor;
 mod options;
 mod stats;
@@ -16,6 +17,7 @@ use ferrozmq_engine::{
 };
 use ferrozmq_zmtp::SocketType;
 
+pub use drain::{Drained, Unsent};
 pub use monitor::EVENT_ALL;
 pub(crate) use options::Options;
 pub use options::{Mechanism, OptionKind, OptionValue, SocketOption, TakesEffect};

@@ -11,6 +11,7 @@ mod auth;
 mod common;
 mod context;
 mod curve;
+mod drain;
 mod hwm_linger;
 mod inproc;
 mod linger_connect;
