@@ -21,6 +21,7 @@ mod queue_stats;
 mod reconnect_heartbeat;
 mod repeated_connect;
 mod reqrep;
+mod resync;
 mod router;
 mod security;
 mod stream;
