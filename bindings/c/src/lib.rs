@@ -46,6 +46,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod consts;
 mod ctx;
+mod drain;
 mod errno;
 mod guard;
 mod msg;
@@ -60,6 +61,7 @@ mod z85;
 
 pub use consts::*;
 pub use ctx::*;
+pub use drain::*;
 pub use msg::*;
 pub use poll::*;
 pub use socket::*;
