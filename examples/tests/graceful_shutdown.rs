@@ -21,7 +21,7 @@ fn producer(
             spool.to_str().unwrap(),
             &first.to_string(),
             &count.to_string(),
-            "300",
+            &grace_ms.to_string(),
         ])
         .stdin(Stdio::null())
         .output()

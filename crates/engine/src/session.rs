@@ -315,6 +315,8 @@ impl Session {
         if let Some(pipe) = &self.pipe {
             pipe.outbound.close();
             pipe.inbound.close();
+            // Never read again: what is left is the socket's (drain).
+            pipe.resign_reader();
         }
     }
 
@@ -381,6 +383,7 @@ impl Session {
             if let Some(pipe) = self.pipe.take() {
                 pipe.outbound.close();
                 pipe.inbound.close();
+                pipe.resign_reader();
             }
         }
         self.schedule_reconnect(ctx)
@@ -392,6 +395,7 @@ impl Session {
         if let Some(pipe) = &self.pipe {
             pipe.outbound.close();
             pipe.inbound.close();
+            pipe.resign_reader();
         }
         State::Dead
     }

@@ -88,7 +88,11 @@ impl Session {
             a.readable = more;
         }
         a.wire.handle_timeout(ctx.now)?;
-        self.write_out(a)?;
+        // A peer that has closed takes nothing more: what the socket queued
+        // stays in the pipe (for the next connection, or for drain).
+        if !a.eof {
+            self.write_out(a)?;
+        }
         if a.eof && self.stalled.is_none() {
             return Err(Failure::Closed);
         }

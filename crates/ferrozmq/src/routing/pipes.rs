@@ -5,7 +5,7 @@
 //! registry plus the pipe's id, so a slot kept after its pipe left (and the
 //! index was reused) finds nothing rather than another peer.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use ferrozmq_engine::{Pipe, PipeId};
 
@@ -22,6 +22,10 @@ pub(crate) struct Pipes {
     slots: Vec<Option<Pipe>>,
     free: Vec<usize>,
     by_id: HashMap<PipeId, Slot>,
+    /// Pipes that left holding messages their peer never took (it went
+    /// away, or a disconnect's linger ran out), kept for `Socket::drain`
+    /// to hand back: at most [`MAX_DEPARTED`], the oldest dropped first.
+    departed: VecDeque<Pipe>,
 }
 
 impl Pipes {
@@ -50,7 +54,26 @@ impl Pipes {
         self.get(slot)?;
         self.by_id.remove(&slot.id);
         self.free.push(slot.index);
-        self.slots.get_mut(slot.index)?.take()
+        let pipe = self.slots.get_mut(slot.index)?.take()?;
+        self.keep_if_unsent(&pipe);
+        Some(pipe)
+    }
+
+    /// Keeps a pipe that can no longer be written and still holds messages
+    /// for its peer (see `departed`).
+    fn keep_if_unsent(&mut self, pipe: &Pipe) {
+        self.departed.retain(|p| p.queued_out() > 0);
+        if pipe.is_send_closed() && pipe.queued_out() > 0 {
+            self.departed.push_back(pipe.clone());
+            if self.departed.len() > MAX_DEPARTED {
+                self.departed.pop_front();
+            }
+        }
+    }
+
+    /// Pipes that left with messages for their peer (see `departed`).
+    pub(crate) fn departed(&self) -> impl Iterator<Item = &Pipe> {
+        self.departed.iter()
     }
 
     /// The pipe in `slot`, if it is still there.
@@ -77,6 +100,10 @@ impl Pipes {
         self.by_id.len()
     }
 }
+
+/// Departed pipes kept at most: a socket whose peers keep leaving with
+/// messages queued holds no more than this many pipes' worth.
+const MAX_DEPARTED: usize = 256;
 
 #[cfg(test)]
 pub(crate) mod tests {

@@ -28,7 +28,7 @@ use bytes::Bytes;
 use ferrozmq_engine::{Msg, MsgKind, Pipe, PipeId};
 use ferrozmq_zmtp::SocketType;
 
-use super::stats::{self, QueueStats};
+use super::stats::{self, PeerStats, QueueStats};
 use super::{Record, Socket};
 use crate::error::{Error, Result};
 use crate::pattern::{Pattern, PatternOptions, Received};
@@ -88,7 +88,10 @@ impl Socket {
     ///    total, inbound and outbound);
     /// 3. every outbound message no peer has taken is taken back, whole,
     ///    in order per peer ([`Drained::unsent`]); none of them is, or
-    ///    will be, delivered.
+    ///    will be, delivered. That includes what was queued for peers that
+    ///    have gone since (a worker that disconnected from a bound PUSH, a
+    ///    `disconnect` whose linger ran out): the socket keeps such pipes
+    ///    for drain, the latest 256 of them.
     ///
     /// Messages already received stay receivable with `recv`. Afterwards
     /// the socket sends nothing: `send` fails with [`Error::Fsm`]; close it
@@ -108,12 +111,18 @@ impl Socket {
         }
         // Connections that completed before they were paused.
         self.process_link_events();
-        for pipe in self.pattern.pipes().iter() {
+        let pipes = self.pattern.pipes();
+        for pipe in pipes.iter().chain(pipes.departed()) {
             pipe.stop_far_reader();
         }
-        let stats = stats::collect(self.pattern.as_ref());
+        let mut stats = stats::collect(self.pattern.as_ref());
+        for pipe in pipes.departed() {
+            let peer = departed_stats(pipe);
+            stats.outbound += peer.outbound;
+            stats.peers.push(peer);
+        }
         let mut unsent = Vec::new();
-        for pipe in self.pattern.pipes().iter() {
+        for pipe in pipes.iter().chain(pipes.departed()) {
             let messages: Vec<Vec<Bytes>> = pipe
                 .take_unsent()
                 .into_iter()
@@ -161,6 +170,19 @@ impl Socket {
         let pattern = std::mem::replace(&mut self.pattern, placeholder);
         self.pattern = Box::new(Stopped(pattern));
         Ok(())
+    }
+}
+
+/// The statistics of a pipe whose peer left with messages queued for it.
+fn departed_stats(pipe: &Pipe) -> PeerStats {
+    let announced = pipe.peer_info().routing_id.clone();
+    PeerStats {
+        pipe_id: pipe.id().as_u64(),
+        routing_id: (!announced.is_empty()).then_some(announced),
+        endpoint: pipe.endpoint().to_owned(),
+        outbound: pipe.queued_out() as u64,
+        inbound: pipe.queued_in() as u64,
+        dropped_hwm: 0,
     }
 }
 

@@ -407,3 +407,79 @@ fn req_hands_back_the_request_body() {
         ]]
     );
 }
+
+/// A bound PUSH whose worker left with messages queued for it: drain hands
+/// those back too (libzmq drops them when the peer goes), and the worker
+/// that stayed got none of them. Large messages, so that the leaver's
+/// connection and kernel buffers hold few and its pipe the rest.
+#[test]
+fn bound_push_hands_back_what_a_departed_worker_left() {
+    let ctx = Context::new();
+    let mut push = socket(&ctx, SocketType::Push);
+    push.set_sndhwm(20).unwrap();
+    let mut watch = Handshakes::watch(&ctx, &mut push);
+    let ep = bind(&mut push, "tcp");
+    let mut stays = socket(&ctx, SocketType::Pull);
+    stays.connect(&ep).unwrap();
+    watch.wait("tcp", 1);
+    let mut leaves = socket(&ctx, SocketType::Pull);
+    leaves.set_rcvhwm(1).unwrap();
+    leaves.set_linger(Some(Duration::ZERO)).unwrap();
+    leaves.connect(&ep).unwrap();
+    watch.wait("tcp", 1);
+    let body = Bytes::from(vec![b'x'; 256 * 1024]);
+    let message = |n: u64| [Bytes::copy_from_slice(&n.to_le_bytes()), body.clone()];
+    // Neither worker reads yet: both pipes fill.
+    let mut sent = 0u64;
+    while push.send_multipart(message(sent), DONTWAIT).is_ok() {
+        sent += 1;
+    }
+    // The leaver connected second: its pipe has the higher id.
+    let leaver_pipe = push
+        .queue_stats()
+        .unwrap()
+        .peers
+        .iter()
+        .map(|p| p.pipe_id)
+        .max()
+        .unwrap();
+    leaves.close();
+    let mut delivered = BTreeSet::new();
+    stays
+        .set_rcvtimeo(Some(Duration::from_millis(300)))
+        .unwrap();
+    until("the PUSH to notice the leaver gone", || {
+        while let Ok(m) = stays.recv_multipart(0) {
+            delivered.insert(number(&m));
+        }
+        // A send prunes the pipe of a peer that has gone.
+        if push.send_multipart(message(sent), DONTWAIT).is_ok() {
+            sent += 1;
+        }
+        push.queue_stats()
+            .unwrap()
+            .peers
+            .iter()
+            .all(|p| p.pipe_id != leaver_pipe)
+    });
+    while let Ok(m) = stays.recv_multipart(0) {
+        delivered.insert(number(&m));
+    }
+    let drained = push.drain().unwrap();
+    let left = drained.unsent.iter().find(|u| u.pipe_id == leaver_pipe);
+    let left = left.unwrap_or_else(|| panic!("nothing handed back: {:?}", drained.stats));
+    let counted = drained
+        .stats
+        .peers
+        .iter()
+        .find(|p| p.pipe_id == leaver_pipe)
+        .unwrap();
+    assert_eq!(counted.outbound, left.messages.len() as u64);
+    let handed: Vec<u64> = left.messages.iter().map(|m| number(m)).collect();
+    assert!(handed.windows(2).all(|w| w[0] < w[1]), "in order");
+    assert!(left.messages.iter().all(|m| m[1] == body), "whole");
+    assert!(
+        handed.iter().all(|n| !delivered.contains(n)),
+        "handed back and delivered"
+    );
+}
