@@ -102,8 +102,9 @@ impl Pipes {
 }
 
 /// Departed pipes kept at most: a socket whose peers keep leaving with
-/// messages queued holds no more than this many pipes' worth.
-const MAX_DEPARTED: usize = 256;
+/// messages queued holds no more than this many pipes' worth (each at most
+/// SNDHWM messages), as if that many more slow peers were connected.
+const MAX_DEPARTED: usize = 16;
 
 #[cfg(test)]
 pub(crate) mod tests {

@@ -91,7 +91,7 @@ impl Socket {
     ///    will be, delivered. That includes what was queued for peers that
     ///    have gone since (a worker that disconnected from a bound PUSH, a
     ///    `disconnect` whose linger ran out): the socket keeps such pipes
-    ///    for drain, the latest 256 of them.
+    ///    for drain, the latest 16 of them.
     ///
     /// Messages already received stay receivable with `recv`. Afterwards
     /// the socket sends nothing: `send` fails with [`Error::Fsm`]; close it
