@@ -137,4 +137,28 @@ pub(crate) mod tests {
         assert_eq!(pipes.len(), 1);
         assert_eq!(pipes.iter().count(), 1);
     }
+
+    #[test]
+    fn closed_pipes_with_unsent_messages_are_kept_a_while() {
+        use bytes::Bytes;
+        use ferrozmq_engine::Msg;
+        let mut pipes = Pipes::default();
+        let (open, _far_open) = pipe_pair(0);
+        let (empty, far_empty) = pipe_pair(0);
+        let s_open = pipes.insert(open.clone());
+        let s_empty = pipes.insert(empty);
+        open.send(Msg::single(Bytes::from_static(b"m")), false);
+        far_empty.close();
+        pipes.remove(s_open);
+        pipes.remove(s_empty);
+        assert_eq!(pipes.departed().count(), 0, "open, or nothing left");
+        for _ in 0..MAX_DEPARTED + 3 {
+            let (p, far) = pipe_pair(0);
+            let slot = pipes.insert(p.clone());
+            p.send(Msg::single(Bytes::from_static(b"m")), false);
+            far.close();
+            pipes.remove(slot);
+        }
+        assert_eq!(pipes.departed().count(), MAX_DEPARTED);
+    }
 }
