@@ -42,7 +42,7 @@ mod socket;
 
 pub use context::{Context, ContextOption};
 pub use curve::{os_entropy, CurveKeyPair, CurvePublicKey, CurveSecretKey, Entropy};
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 pub use ferrozmq_engine::EventKind;
 pub use ferrozmq_zmtp::z85;
 pub use ferrozmq_zmtp::SocketType;

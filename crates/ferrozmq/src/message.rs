@@ -6,7 +6,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use ferrozmq_engine::PeerInfo;
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 
 /// One message frame, like libzmq's `zmq_msg_t`.
 ///
@@ -189,7 +189,7 @@ impl From<Message> for Vec<u8> {
     }
 }
 
-/// The body as text; a body that is not UTF-8 is an [`Error::Invalid`].
+/// The body as text; a body that is not UTF-8 is an [`ErrorKind::Invalid`].
 ///
 /// ```
 /// use ferrozmq::Message;
@@ -202,6 +202,6 @@ impl TryFrom<Message> for String {
     type Error = Error;
 
     fn try_from(msg: Message) -> Result<String, Error> {
-        String::from_utf8(msg.data.into()).map_err(|_| Error::Invalid)
+        String::from_utf8(msg.data.into()).map_err(|_| Error::new(ErrorKind::Invalid))
     }
 }

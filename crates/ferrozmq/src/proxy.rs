@@ -1,7 +1,7 @@
 //! [`proxy`] and [`proxy_steerable`]: shuttle messages between a frontend and
 //! a backend socket, optionally copying them to a capture socket.
 
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::multipart::Multipart;
 use crate::poller::{poll, PollItem};
 use crate::socket::{SendFlags, Socket, POLLIN, POLLOUT};
@@ -22,7 +22,7 @@ struct Side {
 }
 
 /// Forwards messages both ways between `frontend` and `backend` until the
-/// context is terminated (returns [`Error::Terminated`], as `zmq_proxy` does).
+/// context is terminated (returns [`ErrorKind::Terminated`], as `zmq_proxy` does).
 pub fn proxy(
     frontend: &mut Socket,
     backend: &mut Socket,
@@ -113,7 +113,7 @@ fn run(
                     b"RESUME" => paused = false,
                     b"TERMINATE" => return Ok(()),
                     b"STATISTICS" => reply_stats(c, &stats)?,
-                    _ => return Err(Error::Invalid),
+                    _ => return Err(ErrorKind::Invalid.into()),
                 }
             }
         }
@@ -198,7 +198,7 @@ fn forward(
         loop {
             let frame = match from.try_recv() {
                 Ok(f) => f,
-                Err(Error::Again) => return Ok(()),
+                Err(e) if e.kind() == ErrorKind::Again => return Ok(()),
                 Err(e) => return Err(e),
             };
             let more = frame.more();
