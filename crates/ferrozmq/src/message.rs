@@ -171,6 +171,20 @@ impl<const N: usize> PartialEq<[u8; N]> for Message {
 }
 
 /// Compares the body only.
+impl<const N: usize> PartialEq<&[u8; N]> for Message {
+    fn eq(&self, other: &&[u8; N]) -> bool {
+        self.data == other[..]
+    }
+}
+
+/// Compares the body only.
+impl PartialEq<&[u8]> for Message {
+    fn eq(&self, other: &&[u8]) -> bool {
+        self.data == *other
+    }
+}
+
+/// Compares the body only.
 impl PartialEq<&str> for Message {
     fn eq(&self, other: &&str) -> bool {
         self.data == other.as_bytes()

@@ -1,6 +1,7 @@
 //! [`Socket`]: bind/connect, send/recv of frames and whole messages, options.
 
 mod curve;
+mod fd;
 mod flags;
 mod monitor;
 mod options;
