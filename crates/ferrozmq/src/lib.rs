@@ -86,3 +86,8 @@ pub use socket::{
     Mechanism, OptionKind, OptionValue, PeerStats, QueueStats, RecvFlags, SendFlags, Socket,
     SocketOption, TakesEffect, EVENT_ALL, POLLIN, POLLOUT,
 };
+
+/// The README's examples, run as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
