@@ -59,11 +59,11 @@ fn nothing_is_lost_across_a_restart() {
     );
     assert!(!spool.exists());
     for i in 0..10 {
-        assert_eq!(worker.recv_string(0).unwrap(), format!("job-{i}"));
+        assert_eq!(worker.recv_string().unwrap(), format!("job-{i}"));
     }
     worker
         .set_rcvtimeo(Some(Duration::from_millis(100)))
         .unwrap();
-    assert!(worker.recv(0).is_err(), "each job once");
+    assert!(worker.recv().is_err(), "each job once");
     let _ = std::fs::remove_dir_all(&dir);
 }

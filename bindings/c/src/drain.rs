@@ -27,7 +27,7 @@ use std::collections::VecDeque;
 use std::os::raw::{c_int, c_void};
 
 use bytes::Bytes;
-use ferrozmq::{Error, Message};
+use ferrozmq::{Error, ErrorKind, Message};
 
 use crate::guard;
 use crate::msg::{fill, zmq_msg_t};
@@ -74,7 +74,7 @@ pub unsafe extern "C" fn zmq_socket_drain(
         // SAFETY: per this function's contract.
         let socket = unsafe { socket(s)? };
         if stats.is_null() || (!peers.is_null() && peer_count.is_null()) {
-            return Err(Error::Fault);
+            return Err(ErrorKind::Fault.into());
         }
         let drained = socket.drain()?;
         // SAFETY: per this function's contract.
@@ -131,7 +131,7 @@ pub unsafe extern "C" fn zmq_drained_next(
         // SAFETY: per this function's contract.
         let d = unsafe { drained(d)? };
         let Some((body, more, pipe)) = d.frames.front().cloned() else {
-            return Err(Error::Again);
+            return Err(ErrorKind::Again.into());
         };
         // SAFETY: per this function's contract. A bad message fails here,
         // and the frame stays for the next call.
@@ -171,12 +171,12 @@ pub unsafe extern "C" fn zmq_drained_close(d: *mut zmq_drained_t) -> c_int {
 /// `d` NULL or a pointer returned by `zmq_socket_drain`.
 unsafe fn drained<'a>(d: *mut zmq_drained_t) -> Result<&'a mut zmq_drained_t, Error> {
     if d.is_null() {
-        return Err(Error::Fault);
+        return Err(ErrorKind::Fault.into());
     }
     // SAFETY: non-NULL and, per the contract, from zmq_socket_drain.
     let d = unsafe { &mut *d };
     if d.tag != DRAINED_TAG {
-        return Err(Error::Fault);
+        return Err(ErrorKind::Fault.into());
     }
     Ok(d)
 }

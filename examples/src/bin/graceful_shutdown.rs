@@ -48,7 +48,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let resent = read_spool(spool)?;
     for message in &resent {
-        push.send_multipart(message.iter().map(Vec::as_slice), 0)?;
+        push.send_multipart(message.clone())?;
     }
     println!("resent {} spooled messages", resent.len());
     let _ = fs::remove_file(spool);
@@ -57,7 +57,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if stop.load(Ordering::SeqCst) {
             break;
         }
-        push.send(format!("job-{i}").as_str(), 0)?;
+        push.send(format!("job-{i}"))?;
     }
 
     // Asked to stop: a grace period for the workers to take what is queued.

@@ -30,7 +30,7 @@ use ferrozmq_zmtp::SocketType;
 
 use super::stats::{self, PeerStats, QueueStats};
 use super::{Record, Socket};
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::pattern::{Pattern, PatternOptions, Received};
 use crate::routing::{Drops, Pipes};
 
@@ -94,7 +94,7 @@ impl Socket {
     ///    for drain, the latest 16 of them.
     ///
     /// Messages already received stay receivable with `recv`. Afterwards
-    /// the socket sends nothing: `send` fails with [`Error::Fsm`]; close it
+    /// the socket sends nothing: `send` fails with [`ErrorKind::Fsm`](crate::ErrorKind::Fsm); close it
     /// when done. A message half sent (SNDMORE without its last frame) is
     /// discarded. A second drain hands back nothing.
     pub fn drain(&mut self) -> Result<Drained> {
@@ -107,7 +107,7 @@ impl Socket {
             .engine()?
             .drain_socket(&self.link, || ctx.is_terminated())
         {
-            return Err(Error::Terminated);
+            return Err(ErrorKind::Terminated.into());
         }
         // Connections that completed before they were paused.
         self.process_link_events();
@@ -204,11 +204,11 @@ impl Pattern for Stopped {
     }
 
     fn prepare_send(&mut self, _: &Bytes, _: &PatternOptions) -> Result<()> {
-        Err(Error::Fsm)
+        Err(ErrorKind::Fsm.into())
     }
 
     fn send(&mut self, _: Msg, _: &PatternOptions) -> Result<()> {
-        Err(Error::Fsm)
+        Err(ErrorKind::Fsm.into())
     }
 
     fn recv(&mut self, options: &PatternOptions) -> Result<Option<Received>> {

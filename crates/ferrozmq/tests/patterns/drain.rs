@@ -9,7 +9,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use bytes::Bytes;
-use ferrozmq::{Context, Error, EventKind, Socket, SocketType, DONTWAIT};
+use ferrozmq::{Context, ErrorKind, EventKind, Socket, SocketType};
 
 use super::common::{bind, endpoint, socket, until, Handshakes};
 
@@ -40,12 +40,12 @@ impl Worker {
                     std::thread::sleep(Duration::from_millis(5));
                     continue;
                 }
-                match pull.recv_multipart(0) {
+                match pull.recv_multipart().map(|m| m.into_bytes()) {
                     Ok(frames) => {
                         assert_eq!(frames.len(), 2, "whole messages only");
                         s.lock().unwrap().push(number(&frames));
                     }
-                    Err(Error::Again) => {}
+                    Err(e) if e.kind() == ErrorKind::Again => {}
                     Err(e) => panic!("{e}"),
                 }
             }
@@ -73,7 +73,7 @@ impl Worker {
 fn wait_events(mon: &mut Socket, kind: EventKind, n: usize) {
     let mut got = 0;
     while got < n {
-        let event = mon.recv_multipart(0).expect("a monitor event");
+        let event = mon.recv_multipart().expect("a monitor event").into_bytes();
         if u16::from_ne_bytes([event[0][0], event[0][1]]) == kind.code() {
             got += 1;
         }
@@ -119,19 +119,16 @@ fn push_with_three_of_five_workers_gone_or_stalled() {
     let live: Vec<Worker> = pulls.into_iter().map(|p| Worker::start(p, true)).collect();
 
     for i in 0..count {
-        push.send_multipart(
-            [
-                Bytes::copy_from_slice(&i.to_le_bytes()),
-                Bytes::from_static(b"body"),
-            ],
-            0,
-        )
+        push.send_multipart([
+            Bytes::copy_from_slice(&i.to_le_bytes()),
+            Bytes::from_static(b"body"),
+        ])
         .unwrap();
     }
     let drained = push.drain().unwrap();
     assert_eq!(
-        push.send("late", DONTWAIT),
-        Err(Error::Fsm),
+        push.try_send("late").unwrap_err().error().kind(),
+        ErrorKind::Fsm,
         "a drained socket sends nothing"
     );
 
@@ -209,13 +206,10 @@ fn inproc_drain_while_the_peer_reads() {
         pull.connect(&ep).unwrap();
         let count: u64 = 5_000;
         for i in 0..count {
-            push.send_multipart(
-                [
-                    Bytes::copy_from_slice(&i.to_le_bytes()),
-                    Bytes::from_static(b"body"),
-                ],
-                0,
-            )
+            push.send_multipart([
+                Bytes::copy_from_slice(&i.to_le_bytes()),
+                Bytes::from_static(b"body"),
+            ])
             .unwrap();
         }
         let worker = Worker::start(pull, true);
@@ -248,11 +242,11 @@ fn dealer_hands_back_whole_multipart_messages() {
         .unwrap();
     for i in 0..3u8 {
         dealer
-            .send_multipart([vec![i], b"a".to_vec(), b"bb".to_vec()], DONTWAIT)
+            .try_send_multipart([vec![i], b"a".to_vec(), b"bb".to_vec()])
             .unwrap();
     }
     // A half-sent message is not accepted: it is discarded.
-    dealer.send("partial", ferrozmq::SNDMORE).unwrap();
+    dealer.send_more("partial").unwrap();
     let drained = dealer.drain().unwrap();
     let messages: Vec<Vec<Bytes>> = drained.messages().cloned().collect();
     assert_eq!(messages.len(), 3);
@@ -292,7 +286,7 @@ fn router_hands_back_per_routing_id() {
     for (id, n) in [("A", 3), ("B", 2), ("C", 1)] {
         for i in 0..n {
             router
-                .send_multipart([id.to_string(), format!("{id}{i}"), "x".into()], 0)
+                .send_multipart([id.to_string(), format!("{id}{i}"), "x".into()])
                 .unwrap();
         }
     }
@@ -313,8 +307,8 @@ fn router_hands_back_per_routing_id() {
     }
     for d in &mut dealers {
         assert_eq!(
-            d.recv(DONTWAIT).map(|_| ()),
-            Err(Error::Again),
+            d.try_recv().unwrap_err().kind(),
+            ErrorKind::Again,
             "delivered after drain"
         );
     }
@@ -333,7 +327,7 @@ fn pub_hands_back_per_subscriber() {
     only_a.subscribe("a").unwrap();
     only_a.connect(&ep).unwrap();
     for topic in ["a1", "b1", "a2"] {
-        publisher.send(topic, 0).unwrap();
+        publisher.send(topic).unwrap();
     }
     let drained = publisher.drain().unwrap();
     let mut got: Vec<Vec<Bytes>> = drained
@@ -358,7 +352,7 @@ fn pull_keeps_what_arrived_and_takes_nothing_new() {
         push.connect(&ep).unwrap();
         watch.wait(transport, 1);
         for i in 0..3 {
-            push.send(format!("{i}").as_str(), 0).unwrap();
+            push.send(format!("{i}").as_str()).unwrap();
         }
         until("three messages to arrive", || {
             pull.queue_stats().unwrap().inbound == 3
@@ -370,20 +364,24 @@ fn pull_keeps_what_arrived_and_takes_nothing_new() {
             "{transport}"
         );
         // Sent after the drain: never taken in.
-        let _ = push.send("late", DONTWAIT);
+        let _ = push.try_send("late");
         for i in 0..3 {
-            assert_eq!(pull.recv_string(0).unwrap(), format!("{i}"));
+            assert_eq!(pull.recv_string().unwrap(), format!("{i}"));
         }
         pull.set_rcvtimeo(Some(Duration::from_millis(100))).unwrap();
-        assert_eq!(pull.recv(0).map(|_| ()), Err(Error::Again), "{transport}");
+        assert_eq!(
+            pull.recv().unwrap_err().kind(),
+            ErrorKind::Again,
+            "{transport}"
+        );
         // The listener is gone: a new peer cannot connect.
         if transport == "tcp" {
             let mut late = socket(&ctx, SocketType::Push);
             late.set_immediate(true).unwrap();
             late.connect(&ep).unwrap();
             assert_eq!(
-                late.send("x", DONTWAIT),
-                Err(Error::Again),
+                late.try_send("x").unwrap_err().error().kind(),
+                ErrorKind::Again,
                 "nobody to send to"
             );
         }
@@ -396,7 +394,7 @@ fn req_hands_back_the_request_body() {
     let ctx = Context::new();
     let mut req = socket(&ctx, SocketType::Req);
     req.connect("tcp://127.0.0.1:9").unwrap();
-    req.send_multipart(["hello", "world"], 0).unwrap();
+    req.send_multipart(["hello", "world"]).unwrap();
     let drained = req.drain().unwrap();
     let messages: Vec<Vec<Bytes>> = drained.messages().cloned().collect();
     assert_eq!(
@@ -431,7 +429,7 @@ fn bound_push_hands_back_what_a_departed_worker_left() {
     let message = |n: u64| [Bytes::copy_from_slice(&n.to_le_bytes()), body.clone()];
     // Neither worker reads yet: both pipes fill.
     let mut sent = 0u64;
-    while push.send_multipart(message(sent), DONTWAIT).is_ok() {
+    while push.try_send_multipart(message(sent)).is_ok() {
         sent += 1;
     }
     // The leaver connected second: its pipe has the higher id.
@@ -449,11 +447,11 @@ fn bound_push_hands_back_what_a_departed_worker_left() {
         .set_rcvtimeo(Some(Duration::from_millis(300)))
         .unwrap();
     until("the PUSH to notice the leaver gone", || {
-        while let Ok(m) = stays.recv_multipart(0) {
+        while let Ok(m) = stays.recv_multipart().map(|m| m.into_bytes()) {
             delivered.insert(number(&m));
         }
         // A send prunes the pipe of a peer that has gone.
-        if push.send_multipart(message(sent), DONTWAIT).is_ok() {
+        if push.try_send_multipart(message(sent)).is_ok() {
             sent += 1;
         }
         push.queue_stats()
@@ -462,7 +460,7 @@ fn bound_push_hands_back_what_a_departed_worker_left() {
             .iter()
             .all(|p| p.pipe_id != leaver_pipe)
     });
-    while let Ok(m) = stays.recv_multipart(0) {
+    while let Ok(m) = stays.recv_multipart().map(|m| m.into_bytes()) {
         delivered.insert(number(&m));
     }
     let drained = push.drain().unwrap();
