@@ -47,6 +47,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod consts;
 mod ctx;
 mod errno;
+mod graveyard;
 mod guard;
 mod msg;
 mod poll;
