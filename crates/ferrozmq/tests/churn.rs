@@ -21,6 +21,10 @@ use std::time::{Duration, Instant};
 
 use ferrozmq::{Context, ContextOption, Error, Socket, SocketType, SNDMORE};
 
+/// As in the C library (bindings/c): see the dev-dependency's note.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Held by each test: they count and limit the process's descriptors.
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
@@ -395,4 +399,58 @@ fn max_sockets_bounds_open_sockets_and_many_are_cheap() {
     assert!(start.elapsed() < std::time::Duration::from_secs(5));
     sockets.pop();
     assert!(ctx.socket(SocketType::Pair).is_ok());
+}
+
+/// Peers that announce huge frames and trickle them cost memory for what
+/// they sent, not for what they announced (issue 15): ten peers each
+/// announcing 100 MB and sending 1 MiB of it in 64 KiB pieces, while the
+/// good peer keeps exchanging.
+#[test]
+fn trickled_huge_frames_cost_what_arrived() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let ctx = Context::new();
+    let mut router = socket(&ctx, SocketType::Router);
+    let endpoint = bind(&mut router, "tcp");
+    let mut good = socket(&ctx, SocketType::Dealer);
+    good.connect(&endpoint).unwrap();
+    let mut round = 0;
+    let mut exchange = |router: &mut Socket, good: &mut Socket| {
+        good.send(format!("m{round}"), 0).unwrap();
+        let _id = router.recv(0).unwrap();
+        assert_eq!(router.recv_string(0).unwrap(), format!("m{round}"));
+        round += 1;
+    };
+    exchange(&mut router, &mut good);
+    let before = open_fds().len();
+    let rss_before = rss_kib();
+    let mut peers: Vec<TcpStream> = (0..10)
+        .map(|_| {
+            let mut s = TcpStream::connect(endpoint.strip_prefix("tcp://").unwrap()).unwrap();
+            s.write_all(&[greeting(), ready("DEALER")].concat())
+                .unwrap();
+            let mut theirs = [0u8; 64];
+            s.read_exact(&mut theirs).unwrap();
+            let mut header = vec![0x02];
+            header.extend_from_slice(&100_000_000u64.to_be_bytes());
+            s.write_all(&header).unwrap();
+            s
+        })
+        .collect();
+    let piece = vec![0xCD; 64 << 10];
+    for _ in 0..16 {
+        for peer in &mut peers {
+            peer.write_all(&piece).unwrap();
+        }
+        exchange(&mut router, &mut good);
+    }
+    // 10 MiB arrived; allow for the allocator's 2 MiB pages and doubling.
+    let grown = rss_kib().saturating_sub(rss_before);
+    assert!(grown < 64 * 1024, "RSS grew {grown} KiB for 10 MiB sent");
+    drop(peers);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while open_fds().len() > before && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(open_fds().len(), before);
+    exchange(&mut router, &mut good);
 }

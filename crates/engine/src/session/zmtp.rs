@@ -253,10 +253,15 @@ impl Session {
 /// reports the next arrival, so no second read is needed to see EAGAIN.
 fn read_some(a: &mut Active) -> Result<bool, Failure> {
     // A large frame in progress gets its whole body reserved at once (up to a
-    // cap, so an announced size costs nothing until the bytes come).
+    // cap, so an announced size costs nothing until the bytes come). The
+    // buffer grows only once what it has is nearly used: growing copies the
+    // whole old allocation (realloc), which would make every reserved but
+    // unfilled byte resident, so a peer trickling a huge frame would cost
+    // MAX_RESERVE of memory per read instead of what it sent (issue 15).
     let body = a.wire.read_hint(&a.read_buf).min(MAX_RESERVE);
     let want = body.max(READ_CHUNK / 4);
-    if a.read_buf.capacity() - a.read_buf.len() < want {
+    let free = a.read_buf.capacity() - a.read_buf.len();
+    if free < want && free < READ_CHUNK {
         a.read_buf.reserve(want.max(READ_CHUNK));
     }
     read_once(a.stream.raw_fd(), &mut a.read_buf, &mut a.eof, a.hung_up)
