@@ -454,3 +454,46 @@ fn trickled_huge_frames_cost_what_arrived() {
     assert_eq!(open_fds().len(), before);
     exchange(&mut router, &mut good);
 }
+
+/// Connections that never send a byte cost no read buffer (issue 15): a
+/// thousand of them, while the good peer keeps exchanging, then closed.
+#[test]
+fn silent_connections_are_cheap() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let (soft, hard) = nofile_limit();
+    set_nofile_limit(hard.min(8192).max(soft), hard);
+    let ctx = Context::new();
+    let mut pull = socket(&ctx, SocketType::Pull);
+    let endpoint = bind(&mut pull, "tcp");
+    let mut push = socket(&ctx, SocketType::Push);
+    push.connect(&endpoint).unwrap();
+    push.send("first", 0).unwrap();
+    assert_eq!(pull.recv_string(0).unwrap(), "first");
+    let before = open_fds().len();
+    let rss_before = rss_kib();
+    let addr = endpoint.strip_prefix("tcp://").unwrap();
+    let silent: Vec<TcpStream> = (0..1000)
+        .map(|_| TcpStream::connect(addr).unwrap())
+        .collect();
+    // Every one accepted (each has our greeting to read) before measuring.
+    for mut s in silent.iter() {
+        let mut signature = [0u8; 10];
+        s.read_exact(&mut signature).unwrap();
+    }
+    push.send("during", 0).unwrap();
+    assert_eq!(pull.recv_string(0).unwrap(), "during");
+    let grown = rss_kib().saturating_sub(rss_before);
+    assert!(
+        grown < 16 * 1024,
+        "1000 silent connections took {grown} KiB"
+    );
+    drop(silent);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while open_fds().len() > before && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(open_fds().len(), before);
+    push.send("after", 0).unwrap();
+    assert_eq!(pull.recv_string(0).unwrap(), "after");
+    set_nofile_limit(soft, hard);
+}
