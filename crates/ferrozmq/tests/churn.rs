@@ -178,6 +178,7 @@ fn churn(
     std::thread::sleep(Duration::from_millis(100));
     let before = open_fds();
     let rss_before = rss_kib();
+    let started = Instant::now();
     for i in 0..cycles {
         Raw::connect(&endpoint).end(endings[i % endings.len()], peer_type);
         if i % 50 == 0 {
@@ -189,6 +190,15 @@ fn churn(
         std::thread::sleep(Duration::from_millis(20));
     }
     let after = open_fds();
+    eprintln!(
+        "churn {transport} {socket_type:?}: {cycles} cycles in {:.1} s: fds {} -> {}, \
+         RSS {} -> {} KiB",
+        started.elapsed().as_secs_f64(),
+        before.len(),
+        after.len(),
+        rss_before,
+        rss_kib()
+    );
     assert_eq!(
         after.len(),
         before.len(),
@@ -242,7 +252,7 @@ fn churning_clients_leave_no_descriptors_behind() {
     }
 }
 
-/// The long soak of issue 15: `cargo test -p ferrozmq --test patterns --
+/// The long soak of issue 15: `cargo test -p ferrozmq --test churn --
 /// --ignored churn_soak` (100,000 cycles per transport and socket type).
 #[test]
 #[ignore = "soak: minutes; run by hand"]

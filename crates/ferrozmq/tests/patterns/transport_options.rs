@@ -196,6 +196,51 @@ fn ipc_filters_check_the_peer_credentials() {
     );
 }
 
+/// A connection an accept filter refuses is an ACCEPT_FAILED event on the
+/// listener's monitor, on tcp and ipc (libzmq's listeners report it so).
+#[test]
+fn refused_connections_are_accept_failed_events() {
+    let (uid, pid) = (
+        std::fs::metadata("/proc/self").unwrap().uid(),
+        std::process::id(),
+    );
+    for (transport, option, value) in [
+        ("tcp", SocketOption::TcpAcceptFilter, b"10.0.0.1".to_vec()),
+        (
+            "ipc",
+            SocketOption::IpcFilterUid,
+            (uid + 1).to_ne_bytes().to_vec(),
+        ),
+        (
+            "ipc",
+            SocketOption::IpcFilterPid,
+            (pid + 1).to_ne_bytes().to_vec(),
+        ),
+    ] {
+        let ctx = Context::new();
+        let mut server = socket(&ctx, SocketType::Pull);
+        set_bytes(&mut server, option, &value);
+        let ep = bind(&mut server, transport);
+        let monitor = format!("inproc://refused-{transport}-{}", value[0]);
+        server
+            .monitor(Some(&monitor), ferrozmq::EventKind::AcceptFailed.code())
+            .unwrap();
+        let mut mon = socket(&ctx, SocketType::Pair);
+        mon.connect(&monitor).unwrap();
+        let mut client = socket(&ctx, SocketType::Push);
+        client.set_linger(Some(Duration::ZERO)).unwrap();
+        client.connect(&ep).unwrap();
+        let event = mon.recv_multipart(0).unwrap();
+        let kind = u16::from_ne_bytes([event[0][0], event[0][1]]);
+        assert_eq!(
+            kind,
+            ferrozmq::EventKind::AcceptFailed as u16,
+            "{transport}"
+        );
+        assert_eq!(event[1], ep.as_bytes(), "{transport}");
+    }
+}
+
 #[test]
 fn abstract_ipc_names() {
     let ctx = Context::new();
