@@ -241,6 +241,28 @@ fn refused_connections_are_accept_failed_events() {
     }
 }
 
+/// `tcp://source;host:port` connects from `source` (libzmq binds it
+/// first): a listener admitting only 127.0.0.2 is reached from there, and
+/// not without the source.
+#[test]
+fn tcp_connect_binds_its_source_address() {
+    for (source, reached) in [("127.0.0.2:0;", true), ("127.0.0.2:*;", true), ("", false)] {
+        let ctx = Context::new();
+        let mut server = socket(&ctx, SocketType::Pull);
+        set_bytes(&mut server, SocketOption::TcpAcceptFilter, b"127.0.0.2");
+        let ep = bind(&mut server, "tcp");
+        server
+            .set_rcvtimeo(Some(Duration::from_millis(500)))
+            .unwrap();
+        let mut client = socket(&ctx, SocketType::Push);
+        client.set_linger(Some(Duration::ZERO)).unwrap();
+        let target = ep.strip_prefix("tcp://").unwrap();
+        client.connect(&format!("tcp://{source}{target}")).unwrap();
+        client.send("hello", 0).unwrap();
+        assert_eq!(server.recv_string(0).is_ok(), reached, "{source}");
+    }
+}
+
 #[test]
 fn abstract_ipc_names() {
     let ctx = Context::new();
