@@ -19,7 +19,7 @@ use std::net::TcpStream;
 use std::os::unix::net::UnixStream;
 use std::time::{Duration, Instant};
 
-use ferrozmq::{Context, ContextOption, Error, Socket, SocketType, SNDMORE};
+use ferrozmq::{Context, ContextOption, ErrorKind, Socket, SocketType};
 
 /// As in the C library (bindings/c): see the dev-dependency's note.
 #[global_allocator]
@@ -155,13 +155,13 @@ fn churn(
     good.connect(&endpoint).unwrap();
     let mut exchanged = 0;
     let mut exchange = |server: &mut ferrozmq::Socket, good: &mut ferrozmq::Socket| {
-        good.send(format!("m{exchanged}"), 0).unwrap();
+        good.send(format!("m{exchanged}")).unwrap();
         // Raw clients' "hello" messages arrive too: set them aside.
         loop {
             if socket_type == SocketType::Router {
-                let _id = server.recv(0).unwrap();
+                let _id = server.recv().unwrap();
             }
-            let body = server.recv_string(0).unwrap();
+            let body = server.recv_string().unwrap();
             if body != "hello" {
                 assert_eq!(body, format!("m{exchanged}"));
                 break;
@@ -213,16 +213,16 @@ fn churn(
     exchange(&mut server, &mut good);
     if socket_type == SocketType::Router {
         // Replies still reach the good peer.
-        good.send("ping", 0).unwrap();
+        good.send("ping").unwrap();
         let id = loop {
-            let id = server.recv(0).unwrap();
-            if server.recv_string(0).unwrap() == "ping" {
+            let id = server.recv().unwrap();
+            if server.recv_string().unwrap() == "ping" {
                 break id;
             }
         };
-        server.send(id, SNDMORE).unwrap();
-        server.send("pong", 0).unwrap();
-        assert_eq!(good.recv_string(0).unwrap(), "pong");
+        server.send_more(id).unwrap();
+        server.send("pong").unwrap();
+        assert_eq!(good.recv_string().unwrap(), "pong");
     }
 }
 
@@ -287,8 +287,8 @@ fn listener_at_its_descriptor_limit_recovers() {
     let endpoint = bind(&mut pull, "tcp");
     let mut push = socket(&ctx, SocketType::Push);
     push.connect(&endpoint).unwrap();
-    push.send("before", 0).unwrap();
-    assert_eq!(pull.recv_string(0).unwrap(), "before");
+    push.send("before").unwrap();
+    assert_eq!(pull.recv_string().unwrap(), "before");
 
     // Ten clients in another process, started before the limit drops (a
     // spawn needs descriptors of its own): told to go, each completes a
@@ -311,10 +311,10 @@ fn listener_at_its_descriptor_limit_recovers() {
     .unwrap();
     assert_eq!(line.trim(), "connected");
     // The existing peer is still served while the listener is stuck.
-    push.send("during", 0).unwrap();
+    push.send("during").unwrap();
     let mut got = Vec::new();
     while got.len() < 11 {
-        let msg = pull.recv_string(0).unwrap();
+        let msg = pull.recv_string().unwrap();
         if got.is_empty() {
             // Give the listener time to hit the limit before raising it.
             set_nofile_limit(soft, hard);
@@ -405,7 +405,7 @@ fn max_sockets_bounds_open_sockets_and_many_are_cheap() {
         sockets.push(s);
     }
     assert_eq!(sockets.len(), 20_000);
-    assert_eq!(ctx.socket(SocketType::Pair).unwrap_err(), Error::Os(24));
+    assert_eq!(ctx.socket(SocketType::Pair).unwrap_err(), ErrorKind::Os(24));
     assert!(start.elapsed() < std::time::Duration::from_secs(5));
     sockets.pop();
     assert!(ctx.socket(SocketType::Pair).is_ok());
@@ -425,9 +425,9 @@ fn trickled_huge_frames_cost_what_arrived() {
     good.connect(&endpoint).unwrap();
     let mut round = 0;
     let mut exchange = |router: &mut Socket, good: &mut Socket| {
-        good.send(format!("m{round}"), 0).unwrap();
-        let _id = router.recv(0).unwrap();
-        assert_eq!(router.recv_string(0).unwrap(), format!("m{round}"));
+        good.send(format!("m{round}")).unwrap();
+        let _id = router.recv().unwrap();
+        assert_eq!(router.recv_string().unwrap(), format!("m{round}"));
         round += 1;
     };
     exchange(&mut router, &mut good);
@@ -477,8 +477,8 @@ fn silent_connections_are_cheap() {
     let endpoint = bind(&mut pull, "tcp");
     let mut push = socket(&ctx, SocketType::Push);
     push.connect(&endpoint).unwrap();
-    push.send("first", 0).unwrap();
-    assert_eq!(pull.recv_string(0).unwrap(), "first");
+    push.send("first").unwrap();
+    assert_eq!(pull.recv_string().unwrap(), "first");
     let before = open_fds().len();
     let rss_before = rss_kib();
     let addr = endpoint.strip_prefix("tcp://").unwrap();
@@ -490,8 +490,8 @@ fn silent_connections_are_cheap() {
         let mut signature = [0u8; 10];
         s.read_exact(&mut signature).unwrap();
     }
-    push.send("during", 0).unwrap();
-    assert_eq!(pull.recv_string(0).unwrap(), "during");
+    push.send("during").unwrap();
+    assert_eq!(pull.recv_string().unwrap(), "during");
     let grown = rss_kib().saturating_sub(rss_before);
     assert!(
         grown < 16 * 1024,
@@ -503,7 +503,7 @@ fn silent_connections_are_cheap() {
         std::thread::sleep(Duration::from_millis(20));
     }
     assert_eq!(open_fds().len(), before);
-    push.send("after", 0).unwrap();
-    assert_eq!(pull.recv_string(0).unwrap(), "after");
+    push.send("after").unwrap();
+    assert_eq!(pull.recv_string().unwrap(), "after");
     set_nofile_limit(soft, hard);
 }
