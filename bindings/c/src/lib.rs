@@ -48,6 +48,7 @@ mod consts;
 mod ctx;
 mod drain;
 mod errno;
+mod graveyard;
 mod guard;
 mod msg;
 mod poll;

@@ -388,8 +388,14 @@ impl Reactor {
         if let Some(Some(Slot::Listener(l))) = self.slots.get(token.0) {
             loop {
                 match l.listener.accept() {
-                    // Refused by an accept filter: dropping the stream closes it.
-                    Ok(stream) if !l.options.net.admits(&stream) => {}
+                    // Refused by an accept filter: dropping the stream closes
+                    // it, and the monitor hears ACCEPT_FAILED, as from libzmq
+                    // (whose value is a stale errno; ours says why).
+                    Ok(stream) if !l.options.net.admits(&stream) => {
+                        log::debug!("{}: refused {}", l.endpoint, stream.peer_address());
+                        l.link
+                            .emit(SocketEvent::AcceptFailed(libc::ECONNREFUSED), &l.endpoint);
+                    }
                     Ok(stream) => accepted.push((
                         stream,
                         l.id,
