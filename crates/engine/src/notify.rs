@@ -1,7 +1,7 @@
 //! Waking the other side of a pipe: a cheap check when it is awake, a real
 //! wake-up only when it sleeps.
 
-use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -187,9 +187,20 @@ impl Signaler {
     /// write per look, not one per message.
     pub fn clear_fd(&self) {
         if let Some(Some(fd)) = self.fd.fd.get() {
-            self.fd.armed.store(true, Ordering::SeqCst);
+            // Drain before arming: a notification between the two then
+            // either found the fd unarmed (and its work is seen by the
+            // look that follows) or writes after the drain. Arming first
+            // could let the drain swallow a write and leave the fd unarmed.
             sys::eventfd_drain(fd.as_raw_fd());
+            self.fd.armed.store(true, Ordering::SeqCst);
         }
+    }
+
+    /// The readiness descriptor borrowed (created on first use, like
+    /// [`Signaler::fd`]), for event loops that register an `AsFd`.
+    pub fn borrow_fd(&self) -> Option<BorrowedFd<'_>> {
+        self.fd()?;
+        self.fd.fd.get()?.as_ref().map(AsFd::as_fd)
     }
 
     fn signal_fd(&self) {

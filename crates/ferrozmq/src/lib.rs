@@ -27,6 +27,8 @@
 //! ```
 #![forbid(unsafe_code)]
 
+#[cfg(any(feature = "tokio", feature = "async-io"))]
+pub mod aio;
 pub mod auth;
 mod context;
 mod curve;
