@@ -14,7 +14,7 @@ use std::os::raw::{c_char, c_int, c_uchar, c_void};
 use std::ptr::{self, addr_of, addr_of_mut};
 
 use bytes::Bytes;
-use ferrozmq::{Error, Message};
+use ferrozmq::{Error, Message, RecvFlags, SendFlags};
 
 use crate::consts::{ZMQ_MORE, ZMQ_SHARED, ZMQ_SRCFD};
 use crate::guard::{self, Result};
@@ -109,7 +109,7 @@ pub unsafe extern "C" fn zmq_msg_send(msg: *mut zmq_msg_t, s: *mut c_void, flags
         let (m, socket) = unsafe { (repr(msg)?, socket(s)?) };
         let frame = m.outgoing();
         let len = frame.len();
-        socket.send(frame, flags)?;
+        socket.send_with(frame, SendFlags::from_raw(flags))?;
         m.reset(Body::Shared(Message::new()));
         Ok(clamp(len))
     })
@@ -124,7 +124,7 @@ pub unsafe extern "C" fn zmq_msg_recv(msg: *mut zmq_msg_t, s: *mut c_void, flags
     guard::int(|| {
         // SAFETY: per this function's contract.
         let (m, socket) = unsafe { (repr(msg)?, socket(s)?) };
-        let frame = socket.recv(flags)?;
+        let frame = socket.recv_with(RecvFlags::from_raw(flags))?;
         let len = frame.len();
         m.reset(Body::Shared(frame));
         Ok(clamp(len))

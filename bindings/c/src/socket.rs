@@ -8,7 +8,7 @@ use std::ptr;
 use std::sync::Mutex;
 
 use bytes::Bytes;
-use ferrozmq::{Error, Socket, SocketType};
+use ferrozmq::{Error, RecvFlags, SendFlags, Socket, SocketType};
 
 use crate::consts::ZMQ_SNDMORE;
 use crate::ctx;
@@ -148,7 +148,7 @@ pub unsafe extern "C" fn zmq_send(
     guard::int(|| {
         // SAFETY: per this function's contract.
         let (socket, data) = unsafe { (socket(s)?, bytes(buf, len)?) };
-        socket.send(Bytes::copy_from_slice(data), flags)?;
+        socket.send_with(Bytes::copy_from_slice(data), SendFlags::from_raw(flags))?;
         Ok(clamp(len))
     })
 }
@@ -171,7 +171,7 @@ pub unsafe extern "C" fn zmq_send_const(
         // SAFETY: per this function's contract, the buffer is constant and
         // outlives every use, which is what 'static means here.
         let (socket, data): (_, &'static [u8]) = unsafe { (socket(s)?, bytes(buf, len)?) };
-        socket.send(Bytes::from_static(data), flags)?;
+        socket.send_with(Bytes::from_static(data), SendFlags::from_raw(flags))?;
         Ok(clamp(len))
     })
 }
@@ -193,7 +193,7 @@ pub unsafe extern "C" fn zmq_recv(
         if buf.is_null() && len > 0 {
             return Err(Error::Fault);
         }
-        let frame = socket.recv(flags)?;
+        let frame = socket.recv_with(RecvFlags::from_raw(flags))?;
         let n = frame.len().min(len);
         if n > 0 {
             // SAFETY: buf is writable for len >= n bytes, frame holds n bytes,
@@ -235,7 +235,7 @@ pub unsafe extern "C" fn zmq_sendiov(
             } else {
                 flags
             };
-            socket.send(Bytes::copy_from_slice(data), f)?;
+            socket.send_with(Bytes::copy_from_slice(data), SendFlags::from_raw(f))?;
             sent = part.iov_len;
         }
         Ok(clamp(sent))
@@ -270,7 +270,7 @@ pub unsafe extern "C" fn zmq_recviov(
         let mut received = 0;
         let mut outcome = Ok(());
         while received < room {
-            let frame = match socket.recv(flags) {
+            let frame = match socket.recv_with(RecvFlags::from_raw(flags)) {
                 Ok(f) => f,
                 Err(e) => {
                     outcome = Err(e);

@@ -63,8 +63,8 @@ fn echo(py: Python<'_>, socket: &Socket) -> PyResult<()> {
         let mut slot = socket.lock();
         let s = slot.as_mut().ok_or(Error::NotSocket)?;
         loop {
-            let frames = s.recv_multipart(0)?;
-            s.send_multipart(frames, 0)?;
+            let frames = s.recv_multipart()?;
+            s.send_multipart(frames)?;
         }
     })
 }

@@ -7,7 +7,9 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::Bytes;
-use ferrozmq::{Error, Message, OptionKind, OptionValue, SocketOption, SocketType};
+use ferrozmq::{
+    Error, Message, OptionKind, OptionValue, RecvFlags, SendFlags, SocketOption, SocketType,
+};
 use pyo3::exceptions::PyTypeError;
 use pyo3::impl_::pyclass_init::PyObjectInit;
 use pyo3::prelude::*;
@@ -68,8 +70,8 @@ impl Socket {
     ) -> PyResult<T> {
         if let Ok(mut slot) = self.slot.try_lock() {
             let socket = check(py, slot.as_mut().ok_or(Error::NotSocket))?;
-            match f(socket, flags | ferrozmq::DONTWAIT) {
-                Err(Error::Again) if flags & ferrozmq::DONTWAIT == 0 => {}
+            match f(socket, flags | DONTWAIT) {
+                Err(Error::Again) if flags & DONTWAIT == 0 => {}
                 other => return check(py, other),
             }
         }
@@ -86,13 +88,18 @@ impl Socket {
         let first = frame_bytes(data)?;
         if let Ok(mut slot) = self.slot.try_lock() {
             let socket = check(py, slot.as_mut().ok_or(Error::NotSocket))?;
-            match socket.send(first, flags | ferrozmq::DONTWAIT) {
-                Err(Error::Again) if flags & ferrozmq::DONTWAIT == 0 => {}
+            match socket
+                .send_with(first, SendFlags::from_raw(flags | DONTWAIT))
+                .map_err(Error::from)
+            {
+                Err(Error::Again) if flags & DONTWAIT == 0 => {}
                 other => return check(py, other),
             }
         }
         let bytes = frame_bytes(data)?;
-        self.run(py, |s| s.send(bytes.clone(), flags))
+        self.run(py, |s| {
+            Ok(s.send_with(bytes.clone(), SendFlags::from_raw(flags))?)
+        })
     }
 }
 
@@ -272,7 +279,7 @@ impl Socket {
     #[pyo3(signature = (flags = 0, copy = true, track = false))]
     fn recv(&self, py: Python<'_>, flags: i32, copy: bool, track: bool) -> PyResult<PyObject> {
         let _ = track;
-        let msg = self.run_flags(py, flags, |s, f| s.recv(f))?;
+        let msg = self.run_flags(py, flags, |s, f| s.recv_with(RecvFlags::from_raw(f)))?;
         if copy {
             return Ok(PyBytes::new(py, msg.data()).into_any().unbind());
         }
@@ -282,7 +289,7 @@ impl Socket {
     /// Receives one frame as `bytes`.
     #[pyo3(signature = (flags = 0))]
     fn _recv_bytes<'py>(&self, py: Python<'py>, flags: i32) -> PyResult<Bound<'py, PyBytes>> {
-        let msg = self.run_flags(py, flags, |s, f| s.recv(f))?;
+        let msg = self.run_flags(py, flags, |s, f| s.recv_with(RecvFlags::from_raw(f)))?;
         Ok(PyBytes::new(py, msg.data()))
     }
 
@@ -293,14 +300,14 @@ impl Socket {
             .iter()
             .map(|f| frame_bytes(&f))
             .collect::<PyResult<Vec<Bytes>>>()?;
-        let flags = flags & !ferrozmq::SNDMORE;
+        let flags = flags & !SNDMORE;
         let last = parts.len().saturating_sub(1);
         let mut next = 0;
         self.run_flags(py, flags, |s, flags| {
             // After EAGAIN or EINTR, carry on with the frame that was not sent.
             while let Some(part) = parts.get(next) {
-                let more = if next < last { ferrozmq::SNDMORE } else { 0 };
-                s.send(part.clone(), flags | more)?;
+                let more = if next < last { SNDMORE } else { 0 };
+                s.send_with(part.clone(), SendFlags::from_raw(flags | more))?;
                 next += 1;
             }
             Ok(())
@@ -320,7 +327,7 @@ impl Socket {
         self.run_flags(py, flags, |s, flags| {
             // After EAGAIN or EINTR, carry on with the frames still to come.
             while frames.last().is_none_or(Message::more) {
-                frames.push(s.recv(flags)?);
+                frames.push(s.recv_with(RecvFlags::from_raw(flags))?);
             }
             Ok(())
         })?;
@@ -421,3 +428,8 @@ impl Socket {
         Ok(d)
     }
 }
+
+/// ZMQ_DONTWAIT, as the integer pyzmq passes.
+const DONTWAIT: i32 = SendFlags::DONTWAIT.bits();
+/// ZMQ_SNDMORE, as the integer pyzmq passes.
+const SNDMORE: i32 = SendFlags::MORE.bits();

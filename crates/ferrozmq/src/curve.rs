@@ -13,8 +13,8 @@
 //! let mut client = ctx.socket(SocketType::Req)?;
 //! client.set_curve_client(&client_keys, &server_keys.public)?;
 //! client.connect(server.last_endpoint())?;
-//! client.send("secret", 0)?;
-//! assert_eq!(server.recv_string(0)?, "secret");
+//! client.send("secret")?;
+//! assert_eq!(server.recv_string()?, "secret");
 //! # Ok::<(), ferrozmq::Error>(())
 //! ```
 

@@ -33,7 +33,7 @@ fn main() -> Result<(), ferrozmq::Error> {
 
     let mut total_temperature = 0i64;
     for _ in 0..updates {
-        let update = subscriber.recv_string(0)?;
+        let update = subscriber.recv_string()?;
         let mut fields = update.split_whitespace().skip(1);
         let temperature: i64 = fields
             .next()

@@ -33,7 +33,7 @@ fn main() -> Result<(), ferrozmq::Error> {
         let temperature = i64::try_from(rng.below(215)).unwrap_or(0) - 80;
         let relhumidity = rng.below(50) + 10;
         // A PUB never blocks: with no subscriber (or a slow one) updates are dropped.
-        publisher.send(format!("{zipcode:05} {temperature} {relhumidity}"), 0)?;
+        publisher.send(format!("{zipcode:05} {temperature} {relhumidity}"))?;
     }
 }
 

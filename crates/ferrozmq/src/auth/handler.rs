@@ -7,7 +7,7 @@ use super::policy::{Decision, Policy};
 use super::request::{reply, ZapRequest};
 use crate::error::{Error, Result};
 use crate::poller::{poll, PollItem};
-use crate::socket::{Socket, DONTWAIT, POLLIN};
+use crate::socket::{Socket, POLLIN};
 
 /// Serves `zap` (a bound REP socket) until `control` (a PAIR) receives
 /// anything or the context is shut down.
@@ -47,7 +47,7 @@ pub(super) fn serve(
 
 /// Reads one request and sends its reply.
 fn answer(zap: &mut Socket, policy: &Mutex<Policy>) -> Result<()> {
-    let frames = zap.recv_multipart(DONTWAIT)?;
+    let frames = zap.try_recv_multipart()?.into_bytes();
     let (request_id, decision) = match ZapRequest::parse(&frames) {
         Ok(request) => {
             let decision = match policy.lock() {
@@ -63,8 +63,10 @@ fn answer(zap: &mut Socket, policy: &Mutex<Policy>) -> Result<()> {
         }
         Err(bad) => (bad.request_id, Decision::deny(bad.text)),
     };
-    zap.send_multipart(
-        reply(request_id, decision.status, decision.text, decision.user_id),
-        0,
-    )
+    zap.send_multipart(reply(
+        request_id,
+        decision.status,
+        decision.text,
+        decision.user_id,
+    ))
 }

@@ -29,8 +29,8 @@
 //! let mut client = ctx.socket(SocketType::Req)?;
 //! client.set_curve_client(&client_keys, &server_keys.public)?;
 //! client.connect(server.last_endpoint())?;
-//! client.send("hello", 0)?;
-//! let msg = server.recv(0)?;
+//! client.send("hello")?;
+//! let msg = server.recv()?;
 //! assert_eq!(msg.property("User-Id"), Some(client_keys.public.to_z85().as_str()));
 //! auth.stop()?;
 //! # Ok::<(), ferrozmq::Error>(())
@@ -147,7 +147,7 @@ impl Authenticator {
     fn shut_down(&mut self) -> Result<()> {
         if let Some(mut control) = self.control.take() {
             // Fails only if the thread is gone already (context shut down).
-            let _ = control.send("STOP", crate::DONTWAIT);
+            let _ = control.try_send("STOP");
         }
         match self.thread.take().map(JoinHandle::join) {
             Some(Ok(result)) => result,

@@ -1,8 +1,11 @@
 //! [`Socket`]: bind/connect, send/recv of frames and whole messages, options.
 
 mod curve;
+mod flags;
 mod monitor;
 mod options;
+mod recv;
+mod send;
 mod stats;
 
 use std::collections::VecDeque;
@@ -11,11 +14,12 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use ferrozmq_engine::{
-    Endpoint, EndpointError, EndpointId, InprocPeer, LinkEvent, Msg, PeerInfo, PeerRef, Pipe,
-    PipeId, SocketLink, SparseClock, WaitOutcome,
+    Endpoint, EndpointError, EndpointId, InprocPeer, LinkEvent, PeerInfo, PeerRef, Pipe, PipeId,
+    SocketLink, SparseClock, WaitOutcome,
 };
 use ferrozmq_zmtp::SocketType;
 
+pub use flags::{RecvFlags, SendFlags};
 pub use monitor::EVENT_ALL;
 pub(crate) use options::Options;
 pub use options::{Mechanism, OptionKind, OptionValue, SocketOption, TakesEffect};
@@ -23,13 +27,8 @@ pub use stats::{PeerStats, QueueStats};
 
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::message::Message;
 use crate::pattern::{self, Pattern, PatternOptions};
 
-/// Don't block: fail with [`Error::Again`] instead (ZMQ_DONTWAIT).
-pub const DONTWAIT: i32 = 1;
-/// More frames of this message follow (ZMQ_SNDMORE).
-pub const SNDMORE: i32 = 2;
 /// ZMQ_POLLIN: a message can be received.
 pub const POLLIN: i16 = 1;
 /// ZMQ_POLLOUT: a message can be sent.
@@ -276,100 +275,6 @@ impl Socket {
         Ok(())
     }
 
-    /// Sends one frame; with [`SNDMORE`] in `flags`, more frames of the same
-    /// message follow. The message is delivered all or nothing.
-    pub fn send(&mut self, frame: impl Into<Message>, flags: i32) -> Result<()> {
-        self.check_open()?;
-        let data = frame.into().into_bytes();
-        let sndmore = flags & SNDMORE != 0;
-        let index = self.sending.as_ref().map_or(0, Vec::len);
-        let more = self.pattern.continues(index, sndmore);
-        match self.sending.take() {
-            None => {
-                self.routing.sparse = self.send_clock.is_sparse();
-                self.routing.sndmore = sndmore;
-                let timeout = self.options.sndtimeo;
-                self.wait_for(flags, timeout, Wait::Sleep, |s| {
-                    s.pattern.prepare_send(&data, &s.routing)
-                })?;
-                if more {
-                    self.sending = Some(vec![data]);
-                    return Ok(());
-                }
-                let sent = self.pattern.send(Msg::single(data), &self.routing);
-                self.send_clock.sent();
-                sent
-            }
-            Some(mut frames) => {
-                frames.push(data);
-                if more {
-                    self.sending = Some(frames);
-                    return Ok(());
-                }
-                let sent = match Msg::from_frames(frames) {
-                    Some(msg) => self.pattern.send(msg, &self.routing),
-                    None => Ok(()),
-                };
-                self.send_clock.sent();
-                sent
-            }
-        }
-    }
-
-    /// Sends every frame of a message.
-    pub fn send_multipart<I, M>(&mut self, frames: I, flags: i32) -> Result<()>
-    where
-        I: IntoIterator<Item = M>,
-        M: Into<Message>,
-    {
-        let mut frames = frames.into_iter().peekable();
-        while let Some(frame) = frames.next() {
-            let more = if frames.peek().is_some() { SNDMORE } else { 0 };
-            self.send(frame, (flags & !SNDMORE) | more)?;
-        }
-        Ok(())
-    }
-
-    /// Receives one frame; [`Message::more`] tells whether more follow.
-    pub fn recv(&mut self, flags: i32) -> Result<Message> {
-        self.check_open()?;
-        if self.receiving.is_empty() {
-            let timeout = self.options.rcvtimeo;
-            let (msg, peer) = self.wait_for(flags, timeout, Wait::Spin, |s| {
-                s.pattern.recv(&s.routing)?.ok_or(Error::Again)
-            })?;
-            self.receiving.extend(msg.into_frames());
-            self.note_peer(peer);
-        }
-        let data = self.receiving.pop_front().ok_or(Error::Again)?;
-        self.rcvmore = !self.receiving.is_empty();
-        Ok(Message::received(
-            data,
-            self.rcvmore,
-            self.receiving_peer.clone(),
-        ))
-    }
-
-    /// Receives one frame's bytes.
-    pub fn recv_bytes(&mut self, flags: i32) -> Result<Bytes> {
-        self.recv(flags).map(Message::into_bytes)
-    }
-
-    /// Receives every frame of the next message.
-    pub fn recv_multipart(&mut self, flags: i32) -> Result<Vec<Bytes>> {
-        let mut frames = vec![self.recv(flags)?];
-        while frames.last().is_some_and(Message::more) {
-            frames.push(self.recv(flags)?);
-        }
-        Ok(frames.into_iter().map(Message::into_bytes).collect())
-    }
-
-    /// Receives one frame as text; invalid UTF-8 is an [`Error::Invalid`].
-    pub fn recv_string(&mut self, flags: i32) -> Result<String> {
-        let bytes = self.recv_bytes(flags)?;
-        String::from_utf8(bytes.to_vec()).map_err(|_| Error::Invalid)
-    }
-
     /// Sets an option from raw bytes by libzmq's number, as `zmq_setsockopt`
     /// does: the raw path the bindings take (from Rust, use the typed setters).
     pub fn set_option_raw(&mut self, option: i32, value: &[u8]) -> Result<()> {
@@ -613,23 +518,21 @@ impl Socket {
     }
 
     /// Runs `op` until it stops saying [`Error::Again`], sleeping between
-    /// tries, unless DONTWAIT is set or `timeout_ms` (≥ 0) expires. Receives
-    /// spin briefly before sleeping (replies come fast); sends do not (a
-    /// sender at its high-water mark waits for the I/O thread).
+    /// tries as long as `patience` allows. Receives spin briefly before
+    /// sleeping (replies come fast); sends do not (a sender at its
+    /// high-water mark waits for the I/O thread).
     fn wait_for<T>(
         &mut self,
-        flags: i32,
-        timeout_ms: i32,
+        patience: Patience,
         wait: Wait,
         mut op: impl FnMut(&mut Socket) -> Result<T>,
     ) -> Result<T> {
         self.process_link_events();
-        match op(self) {
-            Err(Error::Again) if flags & DONTWAIT == 0 && timeout_ms != 0 => {}
-            other => return other,
-        }
-        let deadline =
-            (timeout_ms > 0).then(|| Instant::now() + Duration::from_millis(timeout_ms as u64));
+        let deadline = match (op(self), patience) {
+            (Err(Error::Again), Patience::Forever) => None,
+            (Err(Error::Again), Patience::For(timeout)) => Instant::now().checked_add(timeout),
+            (other, _) => return other,
+        };
         let signaler = self.link.signaler.clone();
         let mut outcome = Err(Error::Again);
         let check = || {
@@ -649,6 +552,37 @@ impl Socket {
             return Err(Error::Interrupted);
         }
         outcome
+    }
+}
+
+/// How long a send or receive may wait for the socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Patience {
+    /// Not at all (DONTWAIT, or a zero timeout).
+    Now,
+    /// Up to this long.
+    For(Duration),
+    /// Until it succeeds (or the context ends).
+    Forever,
+}
+
+impl Patience {
+    /// From a timeout option in milliseconds (-1 = forever, as in libzmq).
+    fn from_timeout_ms(ms: i32) -> Patience {
+        match ms {
+            0 => Patience::Now,
+            ms if ms < 0 => Patience::Forever,
+            ms => Patience::For(Duration::from_millis(u64::from(ms.unsigned_abs()))),
+        }
+    }
+
+    /// Up to `timeout` (zero = not at all).
+    fn within(timeout: Duration) -> Patience {
+        if timeout.is_zero() {
+            Patience::Now
+        } else {
+            Patience::For(timeout)
+        }
     }
 }
 

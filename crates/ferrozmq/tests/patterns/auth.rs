@@ -25,10 +25,10 @@ fn echo_server(ctx: &Context, setup: impl FnOnce(&mut Socket)) -> String {
     setup(&mut server);
     let ep = bind(&mut server, "tcp");
     std::thread::spawn(move || {
-        while let Ok(msg) = server.recv(0) {
+        while let Ok(msg) = server.recv() {
             let user = msg.property("User-Id").unwrap_or("").to_owned();
             let text = format!("{} {user}", String::from_utf8_lossy(msg.data()));
-            if server.send(text.as_str(), 0).is_err() {
+            if server.send(text.as_str()).is_err() {
                 return;
             }
         }
@@ -38,8 +38,8 @@ fn echo_server(ctx: &Context, setup: impl FnOnce(&mut Socket)) -> String {
 
 /// The reply to "hi", or the error (EAGAIN when refused).
 fn ask(c: &mut Socket) -> Result<String, Error> {
-    c.send("hi", 0)?;
-    c.recv_string(0)
+    c.send("hi")?;
+    c.recv_string()
 }
 
 #[test]

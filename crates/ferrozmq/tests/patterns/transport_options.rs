@@ -12,10 +12,10 @@ use crate::common::*;
 
 /// Sends one message each way between two PAIR sockets.
 fn bounce(a: &mut Socket, b: &mut Socket) {
-    a.send("ping", 0).unwrap();
-    assert_eq!(b.recv_string(0).unwrap(), "ping");
-    b.send("pong", 0).unwrap();
-    assert_eq!(a.recv_string(0).unwrap(), "pong");
+    a.send("ping").unwrap();
+    assert_eq!(b.recv_string().unwrap(), "ping");
+    b.send("pong").unwrap();
+    assert_eq!(a.recv_string().unwrap(), "pong");
 }
 
 /// Whether a message from `client` reaches a `server` with `server_setup`
@@ -31,8 +31,8 @@ fn admitted(transport: &str, server_setup: impl FnOnce(&mut Socket)) -> bool {
     let mut client = socket(&ctx, SocketType::Pair);
     client.set_linger(Some(Duration::ZERO)).unwrap();
     client.connect(&ep).unwrap();
-    client.send("hello", 0).unwrap();
-    let got = server.recv_string(0).is_ok();
+    client.send("hello").unwrap();
+    let got = server.recv_string().is_ok();
     server.set_linger(Some(Duration::ZERO)).unwrap();
     got
 }
@@ -247,8 +247,8 @@ fn srcfd_names_the_connection_a_message_came_on() {
         let ep = bind(&mut server, transport);
         let mut client = socket(&ctx, SocketType::Pair);
         client.connect(&ep).unwrap();
-        client.send("hi", 0).unwrap();
-        let msg = server.recv(0).unwrap();
+        client.send("hi").unwrap();
+        let msg = server.recv().unwrap();
         let fd = msg
             .source_fd()
             .expect("a tcp or ipc message has a source fd");
@@ -262,8 +262,8 @@ fn srcfd_names_the_connection_a_message_came_on() {
     a.bind("inproc://srcfd").unwrap();
     let mut b = socket(&ctx, SocketType::Pair);
     b.connect("inproc://srcfd").unwrap();
-    b.send("hi", 0).unwrap();
-    assert_eq!(a.recv(0).unwrap().source_fd(), None);
+    b.send("hi").unwrap();
+    assert_eq!(a.recv().unwrap().source_fd(), None);
 }
 
 #[test]
@@ -293,7 +293,7 @@ fn linger_set_before_close_applies_to_earlier_connects() {
     let mut push = ctx.socket(SocketType::Push).unwrap();
     push.connect(&format!("tcp://127.0.0.1:{port}")).unwrap();
     let (_silent_peer, _) = listener.accept().unwrap();
-    push.send("never delivered", 0).unwrap();
+    push.send("never delivered").unwrap();
     push.set_linger(Some(Duration::ZERO)).unwrap();
     push.close();
     let started = Instant::now();
@@ -345,11 +345,11 @@ fn unbind_ends_accepted_connections_at_once() {
         client
             .set_sndtimeo(Some(Duration::from_millis(100)))
             .unwrap();
-        let _ = client.send("too late", 0);
+        let _ = client.send("too late");
         server
             .set_rcvtimeo(Some(Duration::from_millis(200)))
             .unwrap();
-        assert_eq!(server.recv(0).err(), Some(Error::Again), "{transport}");
+        assert_eq!(server.recv().err(), Some(Error::Again), "{transport}");
     }
 }
 
@@ -410,7 +410,7 @@ fn connect_timeout_retries_an_unanswered_connect() {
     let started = Instant::now();
     loop {
         let frames = mon
-            .recv_multipart(0)
+            .recv_multipart()
             .expect("a connect retry within the receive timeout");
         let event = u16::from_ne_bytes([frames[0][0], frames[0][1]]);
         assert_ne!(
@@ -443,8 +443,8 @@ fn ipv6_binds_both_families() {
     for host in ["127.0.0.1", "[::1]"] {
         let mut client = socket(&ctx, SocketType::Push);
         client.connect(&format!("tcp://{host}:{port}")).unwrap();
-        client.send(host, 0).unwrap();
-        assert_eq!(server.recv_string(0).unwrap(), host);
+        client.send(host).unwrap();
+        assert_eq!(server.recv_string().unwrap(), host);
     }
     let mut v4_only = socket(&ctx, SocketType::Pull);
     v4_only.bind("tcp://*:*").unwrap();

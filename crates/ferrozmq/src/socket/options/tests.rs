@@ -355,7 +355,7 @@ mod typed {
         push.set_sndhwm(1).unwrap();
         pull.set_rcvhwm(1).unwrap();
         let mut sent = 0;
-        while push.send("x", crate::DONTWAIT).is_ok() {
+        while push.try_send("x").is_ok() {
             sent += 1;
             assert!(sent < 1000, "HWM not applied");
         }
