@@ -1,19 +1,18 @@
 //! The non-blocking socket calls the async layer is built on, in one place.
 //!
 //! Everything `aio` needs from [`Socket`] goes through these few functions:
-//! try to send or receive without waiting (handing a message back when the
-//! socket cannot take it now), look at ZMQ_EVENTS (which re-arms the
-//! readiness descriptor), and get that descriptor.
+//! try to send or receive without waiting (a refused message is handed
+//! back), look at ZMQ_EVENTS (which re-arms the readiness descriptor), and
+//! get that descriptor.
 
 use std::io;
 use std::os::fd::OwnedFd;
 
 use crate::error::{Error, Result};
 use crate::message::Message;
-use crate::socket::{Socket, DONTWAIT, POLLIN, POLLOUT, SNDMORE};
-
-/// A whole message: its frames in order.
-pub type Multipart = Vec<Message>;
+use crate::multipart::Multipart;
+use crate::send_error::SendError;
+use crate::socket::{Socket, POLLIN, POLLOUT};
 
 /// What the caller waits for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,41 +28,33 @@ pub(crate) fn would_block(e: &Error) -> bool {
     *e == Error::Again
 }
 
-/// Sends `msg` whole if the socket takes it now; otherwise hands it back
-/// with the error (no frame of it was sent).
-pub(crate) fn try_send_multipart(
-    socket: &mut Socket,
-    msg: Multipart,
-) -> std::result::Result<(), (Error, Multipart)> {
-    let mut frames = msg.into_iter().map(Message::into_bytes).peekable();
-    let Some(first) = frames.next() else {
-        return Ok(());
-    };
-    let more = if frames.peek().is_some() { SNDMORE } else { 0 };
-    // Only the first frame can be refused for lack of room: later ones
-    // join it in the socket's partial message. `Bytes` clones share.
-    if let Err(e) = socket.send(Message::from_bytes(first.clone()), DONTWAIT | more) {
-        let back = std::iter::once(first)
-            .chain(frames)
-            .map(Message::from_bytes);
-        return Err((e, back.collect()));
-    }
-    while let Some(frame) = frames.next() {
-        let more = if frames.peek().is_some() { SNDMORE } else { 0 };
-        socket
-            .send(Message::from_bytes(frame), more)
-            .map_err(|e| (e, Multipart::new()))?;
-    }
-    Ok(())
+/// A message the async layer can send without waiting: one frame or a
+/// whole multipart message.
+pub(crate) trait Outgoing: Sized + Default {
+    /// Sends `self` if the socket takes it now, else hands it back.
+    fn try_send(self, socket: &mut Socket) -> std::result::Result<(), SendError<Self>>;
 }
 
-/// Receives every frame of the next message if one is waiting.
-pub(crate) fn try_recv_multipart(socket: &mut Socket) -> Result<Multipart> {
-    let mut frames = vec![socket.recv(DONTWAIT)?];
-    while frames.last().is_some_and(Message::more) {
-        frames.push(socket.recv(DONTWAIT)?);
+impl Outgoing for Message {
+    fn try_send(self, socket: &mut Socket) -> std::result::Result<(), SendError<Self>> {
+        socket.try_send(self)
     }
-    Ok(frames)
+}
+
+impl Outgoing for Multipart {
+    fn try_send(self, socket: &mut Socket) -> std::result::Result<(), SendError<Self>> {
+        socket.try_send_multipart(self)
+    }
+}
+
+/// The next frame, if one is waiting.
+pub(crate) fn try_recv(socket: &mut Socket) -> Result<Message> {
+    socket.try_recv()
+}
+
+/// The next whole message, if one is waiting.
+pub(crate) fn try_recv_multipart(socket: &mut Socket) -> Result<Multipart> {
+    socket.try_recv_multipart()
 }
 
 /// Reads ZMQ_EVENTS (re-arming the readiness descriptor) and tells whether

@@ -45,11 +45,14 @@
 //! - A send future dropped before it completed has sent nothing, and the
 //!   message it owned is dropped with it. Messages are never half-sent:
 //!   all frames or none.
+//! - A send that fails (rather than waits) hands the message back in its
+//!   [`SendError`](crate::SendError).
 //! - The [`Sink`](futures_sink::Sink) path loses nothing: `start_send`
 //!   hands the message to the `AsyncSocket`, which keeps it until the
 //!   socket takes it (`poll_ready`/`poll_flush` drive that, and the next
-//!   `send` sends it first). Dropping the `AsyncSocket` drops a message
-//!   still held, as closing drops what the socket could not queue.
+//!   `send` sends it first); after an error it is still held
+//!   ([`AsyncSocket::take_unsent`] takes it back). Dropping the
+//!   `AsyncSocket` drops a message still held.
 //! - "Sent" means queued in the socket (like the blocking `send`): delivery
 //!   then follows the socket's LINGER on close.
 
@@ -58,7 +61,6 @@ mod reactor;
 mod socket;
 mod stream;
 
-pub use compat::Multipart;
 #[cfg(feature = "async-io")]
 pub use reactor::AsyncIo;
 pub use reactor::Reactor;

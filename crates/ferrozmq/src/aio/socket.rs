@@ -4,10 +4,12 @@
 use std::future::poll_fn;
 use std::task::{Context, Poll};
 
-use super::compat::{self, Interest, Multipart};
+use super::compat::{self, Interest, Outgoing};
 use super::reactor::Reactor;
 use crate::error::{Error, Result};
 use crate::message::Message;
+use crate::multipart::Multipart;
+use crate::send_error::SendError;
 use crate::socket::Socket;
 
 /// A socket for async code: `send`/`recv` and their multipart forms are
@@ -55,33 +57,56 @@ impl<R: Reactor> AsyncSocket<R> {
     }
 
     /// The blocking socket back (a message still held by the `Sink` is
-    /// dropped: flush first).
+    /// dropped: flush first, or [`take_unsent`](Self::take_unsent)).
     pub fn into_inner(self) -> Socket {
         self.socket
     }
 
-    /// Sends `msg` as a whole message of one frame, waiting while the
-    /// socket cannot take it (high-water mark, no peer).
-    pub async fn send(&mut self, msg: impl Into<Message>) -> Result<()> {
-        self.send_multipart(vec![msg.into()]).await
+    /// Takes back the message the `Sink` holds and has not sent yet (after
+    /// a failed flush, for instance).
+    pub fn take_unsent(&mut self) -> Option<Multipart> {
+        self.outbox.take()
+    }
+
+    /// Sends `msg` as a message of one frame, waiting while the socket
+    /// cannot take it (high-water mark reached, no peer yet). On failure
+    /// the message is handed back. Messages held by the `Sink` go first.
+    pub async fn send(&mut self, msg: impl Into<Message>) -> std::result::Result<(), SendError> {
+        self.send_outgoing(msg.into()).await
     }
 
     /// Sends a whole message, all frames or none, waiting while the socket
-    /// cannot take it. Messages queued on the `Sink` go first.
-    pub async fn send_multipart(&mut self, msg: impl Into<Multipart>) -> Result<()> {
-        let mut slot = Some(msg.into());
-        poll_fn(|cx| {
+    /// cannot take it. On failure the message is handed back.
+    pub async fn send_multipart(
+        &mut self,
+        msg: impl Into<Multipart>,
+    ) -> std::result::Result<(), SendError<Multipart>> {
+        self.send_outgoing(msg.into()).await
+    }
+
+    async fn send_outgoing<M: Outgoing>(
+        &mut self,
+        msg: M,
+    ) -> std::result::Result<(), SendError<M>> {
+        let mut slot = Some(msg);
+        let sent = poll_fn(|cx| {
             if self.poll_flush_outbox(cx)?.is_pending() {
                 return Poll::Pending;
             }
             self.poll_send_slot(cx, &mut slot)
         })
-        .await
+        .await;
+        match sent {
+            Ok(()) => Ok(()),
+            // A failure leaves the message in the slot (the default is
+            // never used).
+            Err(e) => Err(SendError::new(e, slot.unwrap_or_default())),
+        }
     }
 
     /// Receives one frame ([`Message::more`] tells whether more follow).
     pub async fn recv(&mut self) -> Result<Message> {
-        poll_fn(|cx| self.poll_io(cx, Interest::Recv, |s| s.recv(crate::DONTWAIT))).await
+        poll_fn(|cx| self.poll_io(cx, Interest::Recv, compat::try_recv)).await
     }
 
     /// Receives every frame of the next message.
@@ -95,21 +120,20 @@ impl<R: Reactor> AsyncSocket<R> {
         self.poll_io(cx, Interest::Recv, compat::try_recv_multipart)
     }
 
-    /// Tries to send the message in `slot` (leaving it there if the socket
-    /// cannot take it now).
-    fn poll_send_slot(
+    /// Tries to send the message in `slot`, leaving it there if the
+    /// socket cannot take it now or fails (so the caller can hand it back).
+    fn poll_send_slot<M: Outgoing>(
         &mut self,
         cx: &mut Context<'_>,
-        slot: &mut Option<Multipart>,
+        slot: &mut Option<M>,
     ) -> Poll<Result<()>> {
         self.poll_io(cx, Interest::Send, |socket| {
             let Some(msg) = slot.take() else {
                 return Ok(());
             };
-            compat::try_send_multipart(socket, msg).map_err(|(e, back)| {
-                if compat::would_block(&e) {
-                    *slot = Some(back);
-                }
+            msg.try_send(socket).map_err(|failed| {
+                let (e, back) = failed.into_parts();
+                *slot = Some(back);
                 e
             })
         })

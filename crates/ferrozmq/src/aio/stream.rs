@@ -7,10 +7,10 @@ use std::task::{Context, Poll};
 use futures_core::Stream;
 use futures_sink::Sink;
 
-use super::compat::Multipart;
 use super::reactor::Reactor;
 use super::socket::AsyncSocket;
 use crate::error::{Error, Result};
+use crate::multipart::Multipart;
 
 /// Each item is one whole received message. The stream ends when the
 /// context is terminated; other errors are items and the stream goes on.

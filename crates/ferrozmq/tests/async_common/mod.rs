@@ -12,8 +12,8 @@ use std::task::Poll;
 use std::time::Duration;
 
 use async_io::Timer;
-use ferrozmq::aio::{AsyncSocket, Multipart, Reactor};
-use ferrozmq::{Context, Message, Result, SocketOption, SocketType};
+use ferrozmq::aio::{AsyncSocket, Reactor};
+use ferrozmq::{Context, Message, Multipart, Result, SocketOption, SocketType};
 use futures_lite::future::{or, zip};
 use futures_lite::StreamExt;
 use futures_sink::Sink;
@@ -103,20 +103,17 @@ pub(crate) async fn dealer_router<R: Reactor>(endpoint: &str, n: usize) -> Resul
         for _ in 0..n {
             let mut msg = router.recv_multipart().await?;
             assert_eq!(msg.len(), 3);
-            let body: Vec<String> = texts(&msg).split_off(1);
-            msg.truncate(1);
-            msg.push(Message::from_bytes("reply"));
-            msg.push(Message::from_bytes(body.join("+")));
-            router.send_multipart(msg).await?;
+            let id = msg.pop_front().expect("a routing id");
+            let body = texts(&msg).join("+");
+            router
+                .send_multipart([id, "reply".into(), body.into()])
+                .await?;
         }
         Ok::<_, ferrozmq::Error>(())
     };
     let client = async {
         for i in 0..n {
-            let msg: Multipart = vec![
-                Message::from_bytes("part"),
-                Message::from_bytes(format!("{i}")),
-            ];
+            let msg = Multipart::from(vec!["part".to_owned(), format!("{i}")]);
             dealer.send_multipart(msg).await?;
             let reply = dealer.recv_multipart().await?;
             assert_eq!(texts(&reply), ["reply".to_owned(), format!("part+{i}")]);
@@ -266,10 +263,7 @@ pub(crate) async fn sink_stream<R: Reactor + Unpin>(endpoint: &str, n: usize) ->
     let ctx = Context::new();
     let (mut a, mut b) = pair::<R>(&ctx, SocketType::Dealer, SocketType::Dealer, endpoint)?;
     for i in 0..n {
-        let msg: Multipart = vec![
-            Message::from_bytes("k"),
-            Message::from_bytes(format!("{i}")),
-        ];
+        let msg = Multipart::from(vec!["k".to_owned(), format!("{i}")]);
         sink_send(&mut b, msg).await?;
         let msg = a.next().await.expect("the stream goes on")?;
         assert_eq!(texts(&msg), ["k".to_owned(), format!("{i}")]);
