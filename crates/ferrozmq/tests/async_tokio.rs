@@ -140,3 +140,83 @@ async fn wakes_after_idle() -> Result<()> {
     }
     Ok(())
 }
+
+/// A receiver task and a sender task share one socket (as the halves of a
+/// split Stream + Sink would): the sender, blocked at the high-water mark,
+/// waits after the receiver did, yet a message arriving still wakes the
+/// receiver, and room on the peer still wakes the sender.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn receiver_and_sender_tasks_are_both_woken() -> Result<()> {
+    use futures_sink::Sink;
+    use std::future::poll_fn;
+    use std::pin::Pin;
+    use std::sync::{Arc, Mutex};
+    use std::task::Poll;
+
+    let ctx = Context::new();
+    let endpoint = inproc("split");
+    let mut x = ctx.socket(SocketType::Dealer)?;
+    x.set_option(ferrozmq::SocketOption::SndHwm, 1)?;
+    x.bind(&endpoint)?;
+    let mut y = ctx.socket(SocketType::Dealer)?;
+    y.set_option(ferrozmq::SocketOption::RcvHwm, 1)?;
+    y.connect(&endpoint)?;
+    let mut filled = 0;
+    while x.try_send("fill").is_ok() {
+        filled += 1;
+    }
+    let x = Arc::new(Mutex::new(TokioSocket::new(x)?));
+
+    let receiver = {
+        let x = x.clone();
+        tokio::spawn(poll_fn(move |cx| {
+            x.lock().expect("unpoisoned").poll_recv_multipart(cx)
+        }))
+    };
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let sender = {
+        let x = x.clone();
+        let mut msg = Some(ferrozmq::Multipart::from(vec!["late"]));
+        tokio::spawn(poll_fn(move |cx| {
+            let mut x = x.lock().expect("unpoisoned");
+            let mut x = Pin::new(&mut *x);
+            if let Some(m) = msg.take() {
+                match Sink::<ferrozmq::Multipart>::poll_ready(x.as_mut(), cx) {
+                    Poll::Ready(Ok(())) => x.as_mut().start_send(m)?,
+                    Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                    Poll::Pending => {
+                        msg = Some(m);
+                        return Poll::Pending;
+                    }
+                }
+            }
+            Sink::<ferrozmq::Multipart>::poll_flush(x, cx)
+        }))
+    };
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert!(
+        !sender.is_finished(),
+        "the sender waits at the high-water mark"
+    );
+    assert!(!receiver.is_finished(), "the receiver waits for a message");
+    y.send("ping")?;
+    let got = tokio::time::timeout(Duration::from_secs(5), receiver)
+        .await
+        .expect("the receiver was woken")
+        .expect("the task ran")?;
+    assert_eq!(got, ["ping"]);
+    let drained = tokio::task::spawn_blocking(move || {
+        let mut seen = Vec::new();
+        for _ in 0..=filled {
+            seen.push(y.recv_string()?);
+        }
+        Ok::<_, ferrozmq::Error>(seen)
+    });
+    tokio::time::timeout(Duration::from_secs(5), sender)
+        .await
+        .expect("the sender was woken")
+        .expect("the task ran")?;
+    let seen = drained.await.expect("the task ran")?;
+    assert_eq!(seen.last().map(String::as_str), Some("late"));
+    Ok(())
+}

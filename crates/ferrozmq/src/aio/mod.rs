@@ -34,8 +34,10 @@
 //!
 //! An `AsyncSocket` is `Send` (a task holding one may move between worker
 //! threads) but not `Sync`, and its methods take `&mut self`: one operation
-//! at a time, like the blocking socket. For concurrent sending and
-//! receiving, use two sockets or one task that `select!`s.
+//! at a time, like the blocking socket. To receive and send concurrently,
+//! `select!` in one task, or split the `Stream` + `Sink` (e.g. with
+//! `futures::StreamExt::split`) between two tasks: each side's task is
+//! woken on its own.
 //!
 //! # Cancellation
 //!
@@ -60,6 +62,7 @@ mod compat;
 mod reactor;
 mod socket;
 mod stream;
+mod waiters;
 
 #[cfg(feature = "async-io")]
 pub use reactor::AsyncIo;

@@ -2,10 +2,12 @@
 //! loop instead of blocking the thread.
 
 use std::future::poll_fn;
-use std::task::{Context, Poll};
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
 
 use super::compat::{self, Interest, Outgoing};
 use super::reactor::Reactor;
+use super::waiters::Waiters;
 use crate::error::{Error, Result};
 use crate::message::Message;
 use crate::multipart::Multipart;
@@ -31,6 +33,10 @@ pub struct AsyncSocket<R: Reactor> {
     socket: Socket,
     /// A message given to the `Sink` and not yet taken by the socket.
     pub(super) outbox: Option<Multipart>,
+    /// Who waits to receive and to send, woken by `fanout`.
+    waiters: Arc<Waiters>,
+    /// The one waker the reactor holds: it wakes every waiter.
+    fanout: Waker,
 }
 
 impl<R: Reactor> AsyncSocket<R> {
@@ -39,10 +45,13 @@ impl<R: Reactor> AsyncSocket<R> {
     pub fn new(socket: Socket) -> Result<AsyncSocket<R>> {
         let fd = compat::readiness_fd(&socket).map_err(Error::from)?;
         let reactor = R::register(fd).map_err(Error::from)?;
+        let (waiters, fanout) = Waiters::new();
         Ok(AsyncSocket {
             reactor,
             socket,
             outbox: None,
+            waiters,
+            fanout,
         })
     }
 
@@ -177,7 +186,11 @@ impl<R: Reactor> AsyncSocket<R> {
                 retried = true;
                 continue;
             }
-            match self.reactor.poll_readable(cx) {
+            self.waiters.wait(interest, cx.waker());
+            match self
+                .reactor
+                .poll_readable(&mut Context::from_waker(&self.fanout))
+            {
                 Poll::Ready(Ok(())) => retried = false,
                 Poll::Ready(Err(e)) => return Poll::Ready(Err(Error::from(e))),
                 Poll::Pending => return Poll::Pending,
