@@ -8,7 +8,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::Bytes;
 use ferrozmq::{
-    Error, Message, OptionKind, OptionValue, RecvFlags, SendFlags, SocketOption, SocketType,
+    Error, ErrorKind, Message, OptionKind, OptionValue, RecvFlags, SendFlags, SocketOption,
+    SocketType,
 };
 use pyo3::exceptions::PyTypeError;
 use pyo3::impl_::pyclass_init::PyObjectInit;
@@ -55,7 +56,9 @@ impl Socket {
         py: Python<'_>,
         mut f: impl FnMut(&mut ferrozmq::Socket) -> Result<T, Error> + Send,
     ) -> PyResult<T> {
-        blocking(py, || f(self.lock().as_mut().ok_or(Error::NotSocket)?))
+        blocking(py, || {
+            f(self.lock().as_mut().ok_or(ErrorKind::NotSocket)?)
+        })
     }
 
     /// Like [`Socket::run`] for a send or receive taking `flags`: first
@@ -69,9 +72,9 @@ impl Socket {
         mut f: impl FnMut(&mut ferrozmq::Socket, i32) -> Result<T, Error> + Send,
     ) -> PyResult<T> {
         if let Ok(mut slot) = self.slot.try_lock() {
-            let socket = check(py, slot.as_mut().ok_or(Error::NotSocket))?;
+            let socket = check(py, slot.as_mut().ok_or(Error::new(ErrorKind::NotSocket)))?;
             match f(socket, flags | DONTWAIT) {
-                Err(Error::Again) if flags & DONTWAIT == 0 => {}
+                Err(e) if e.kind() == ErrorKind::Again && flags & DONTWAIT == 0 => {}
                 other => return check(py, other),
             }
         }
@@ -87,12 +90,12 @@ impl Socket {
     fn send_frame(&self, py: Python<'_>, data: &Bound<'_, PyAny>, flags: i32) -> PyResult<()> {
         let first = frame_bytes(data)?;
         if let Ok(mut slot) = self.slot.try_lock() {
-            let socket = check(py, slot.as_mut().ok_or(Error::NotSocket))?;
+            let socket = check(py, slot.as_mut().ok_or(Error::new(ErrorKind::NotSocket)))?;
             match socket
                 .send_with(first, SendFlags::from_raw(flags | DONTWAIT))
                 .map_err(Error::from)
             {
-                Err(Error::Again) if flags & DONTWAIT == 0 => {}
+                Err(e) if e.kind() == ErrorKind::Again && flags & DONTWAIT == 0 => {}
                 other => return check(py, other),
             }
         }
@@ -172,7 +175,7 @@ impl Socket {
         let kind = u8::try_from(socket_type)
             .ok()
             .and_then(SocketType::from_number)
-            .ok_or(Error::Invalid);
+            .ok_or(Error::new(ErrorKind::Invalid));
         let socket = check(py, kind.and_then(|k| ctx.socket(k)))?;
         Ok(Socket {
             slot: Arc::new(Mutex::new(Some(socket))),
@@ -355,12 +358,12 @@ impl Socket {
             )));
         };
         self.run(py, |s| {
-            let opt = SocketOption::from_raw(option).ok_or(Error::Invalid)?;
+            let opt = SocketOption::from_raw(option).ok_or(ErrorKind::Invalid)?;
             // The option table tells the width (int or int64).
             let raw = match opt.kind() {
                 OptionKind::Int64 => v.to_ne_bytes().to_vec(),
                 _ => i32::try_from(v)
-                    .map_err(|_| Error::Invalid)?
+                    .map_err(|_| ErrorKind::Invalid)?
                     .to_ne_bytes()
                     .to_vec(),
             };
@@ -372,7 +375,7 @@ impl Socket {
     /// text options (as pyzmq returns them).
     fn getsockopt(&self, py: Python<'_>, option: i32) -> PyResult<PyObject> {
         let value = self.run(py, |s| {
-            s.option(SocketOption::from_raw(option).ok_or(Error::Invalid)?)
+            s.option(SocketOption::from_raw(option).ok_or(ErrorKind::Invalid)?)
         })?;
         Ok(match value {
             OptionValue::Int(v) => v.into_pyobject(py)?.into_any().unbind(),

@@ -6,13 +6,28 @@ use std::sync::Arc;
 use bytes::Bytes;
 use ferrozmq_engine::PeerInfo;
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 
 /// One message frame, like libzmq's `zmq_msg_t`.
 ///
 /// The body is a `Bytes`, so cloning a message (or fanning it out to many
 /// subscribers) shares one buffer. A received frame remembers which peer sent
-/// it, readable through [`Message::property`].
+/// it, readable through [`Message::property`]. It reads as a byte slice
+/// (`Deref<Target = [u8]>`) and converts from and into the usual types.
+///
+/// ```
+/// use bytes::Bytes;
+/// use ferrozmq::Message;
+///
+/// let msg = Message::from("hello");
+/// assert_eq!(msg.len(), 5);
+/// assert!(msg.starts_with(b"he"));
+/// assert_eq!(msg, b"hello");
+/// let zero_copy = Message::from(Bytes::from_static(b"shared"));
+/// assert_eq!(Bytes::from(zero_copy), "shared");
+/// assert_eq!(String::try_from(msg)?, "hello");
+/// # Ok::<(), ferrozmq::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Message {
     data: Bytes,
@@ -171,6 +186,20 @@ impl<const N: usize> PartialEq<[u8; N]> for Message {
 }
 
 /// Compares the body only.
+impl<const N: usize> PartialEq<&[u8; N]> for Message {
+    fn eq(&self, other: &&[u8; N]) -> bool {
+        self.data == other[..]
+    }
+}
+
+/// Compares the body only.
+impl PartialEq<&[u8]> for Message {
+    fn eq(&self, other: &&[u8]) -> bool {
+        self.data == *other
+    }
+}
+
+/// Compares the body only.
 impl PartialEq<&str> for Message {
     fn eq(&self, other: &&str) -> bool {
         self.data == other.as_bytes()
@@ -189,7 +218,7 @@ impl From<Message> for Vec<u8> {
     }
 }
 
-/// The body as text; a body that is not UTF-8 is an [`Error::Invalid`].
+/// The body as text; a body that is not UTF-8 is an [`ErrorKind::Invalid`].
 ///
 /// ```
 /// use ferrozmq::Message;
@@ -202,6 +231,6 @@ impl TryFrom<Message> for String {
     type Error = Error;
 
     fn try_from(msg: Message) -> Result<String, Error> {
-        String::from_utf8(msg.data.into()).map_err(|_| Error::Invalid)
+        String::from_utf8(msg.data.into()).map_err(|_| Error::new(ErrorKind::Invalid))
     }
 }

@@ -1,7 +1,7 @@
 //! [`proxy`] and [`proxy_steerable`]: shuttle messages between a frontend and
 //! a backend socket, optionally copying them to a capture socket.
 
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::multipart::Multipart;
 use crate::poller::{poll, PollItem};
 use crate::socket::{SendFlags, Socket, POLLIN, POLLOUT};
@@ -22,7 +22,30 @@ struct Side {
 }
 
 /// Forwards messages both ways between `frontend` and `backend` until the
-/// context is terminated (returns [`Error::Terminated`], as `zmq_proxy` does).
+/// context is terminated (returns [`ErrorKind::Terminated`], as `zmq_proxy` does).
+///
+/// ```
+/// use ferrozmq::{proxy, Context, ErrorKind, SocketType};
+///
+/// let ctx = Context::new();
+/// let mut frontend = ctx.socket(SocketType::Pull)?;
+/// frontend.bind("inproc://proxy-in")?;
+/// let mut backend = ctx.socket(SocketType::Push)?;
+/// backend.bind("inproc://proxy-out")?;
+/// let device = std::thread::spawn(move || proxy(&mut frontend, &mut backend, None));
+///
+/// let mut producer = ctx.socket(SocketType::Push)?;
+/// producer.connect("inproc://proxy-in")?;
+/// let mut consumer = ctx.socket(SocketType::Pull)?;
+/// consumer.connect("inproc://proxy-out")?;
+/// producer.send("through the proxy")?;
+/// assert_eq!(consumer.recv_string()?, "through the proxy");
+///
+/// ctx.shutdown(); // the proxy returns ETERM
+/// let stopped = device.join().expect("proxy thread panicked");
+/// assert_eq!(stopped.unwrap_err(), ErrorKind::Terminated);
+/// # Ok::<(), ferrozmq::Error>(())
+/// ```
 pub fn proxy(
     frontend: &mut Socket,
     backend: &mut Socket,
@@ -113,7 +136,7 @@ fn run(
                     b"RESUME" => paused = false,
                     b"TERMINATE" => return Ok(()),
                     b"STATISTICS" => reply_stats(c, &stats)?,
-                    _ => return Err(Error::Invalid),
+                    _ => return Err(ErrorKind::Invalid.into()),
                 }
             }
         }
@@ -198,7 +221,7 @@ fn forward(
         loop {
             let frame = match from.try_recv() {
                 Ok(f) => f,
-                Err(Error::Again) => return Ok(()),
+                Err(e) if e.kind() == ErrorKind::Again => return Ok(()),
                 Err(e) => return Err(e),
             };
             let more = frame.more();

@@ -12,13 +12,13 @@ use crate::message::Message;
 /// for whole messages. `?` turns it into an [`Error`] (dropping the message).
 ///
 /// ```
-/// use ferrozmq::{Context, Error, SocketType};
+/// use ferrozmq::{Context, ErrorKind, SocketType};
 ///
 /// let ctx = Context::new();
 /// let mut push = ctx.socket(SocketType::Push)?;
 /// // Not connected yet: nowhere to queue the message.
 /// let failed = push.try_send("hello").unwrap_err();
-/// assert_eq!(*failed.error(), Error::Again);
+/// assert_eq!(*failed.error(), ErrorKind::Again);
 /// assert_eq!(failed.into_message().data(), b"hello");
 /// # Ok::<(), ferrozmq::Error>(())
 /// ```

@@ -19,7 +19,7 @@ use std::net::TcpStream;
 use std::os::unix::net::UnixStream;
 use std::time::{Duration, Instant};
 
-use ferrozmq::{Context, ContextOption, Error, Socket, SocketType};
+use ferrozmq::{Context, ContextOption, ErrorKind, Socket, SocketType};
 
 /// Held by each test: they count and limit the process's descriptors.
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -391,7 +391,7 @@ fn max_sockets_bounds_open_sockets_and_many_are_cheap() {
         sockets.push(s);
     }
     assert_eq!(sockets.len(), 20_000);
-    assert_eq!(ctx.socket(SocketType::Pair).unwrap_err(), Error::Os(24));
+    assert_eq!(ctx.socket(SocketType::Pair).unwrap_err(), ErrorKind::Os(24));
     assert!(start.elapsed() < std::time::Duration::from_secs(5));
     sockets.pop();
     assert!(ctx.socket(SocketType::Pair).is_ok());

@@ -38,7 +38,9 @@ fn req_rep(ctx: &Context) -> Result<(), ferrozmq::Error> {
         let reply = client.recv_string()?;
         println!("client: got {reply:?} in {:?}", started.elapsed());
     }
-    handle.join().unwrap_or(Err(ferrozmq::Error::Terminated))
+    handle
+        .join()
+        .unwrap_or(Err(ferrozmq::ErrorKind::Terminated.into()))
 }
 
 /// A publisher sends weather and sports; the subscriber only wants weather.
@@ -101,7 +103,8 @@ fn pipeline(ctx: &Context) -> Result<(), ferrozmq::Error> {
         println!("sink: {}", sink.recv_string()?);
     }
     for w in workers {
-        w.join().unwrap_or(Err(ferrozmq::Error::Terminated))?;
+        w.join()
+            .unwrap_or(Err(ferrozmq::ErrorKind::Terminated.into()))?;
     }
     Ok(())
 }

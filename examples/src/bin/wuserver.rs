@@ -18,7 +18,7 @@ use ferrozmq::{Context, SocketType};
 
 fn main() -> Result<(), ferrozmq::Error> {
     let zipcodes: u64 = match std::env::args().nth(1) {
-        Some(arg) => arg.parse().map_err(|_| ferrozmq::Error::Invalid)?,
+        Some(arg) => arg.parse().map_err(|_| ferrozmq::ErrorKind::Invalid)?,
         None => 100_000,
     };
     let ctx = Context::new();

@@ -556,7 +556,7 @@ fn our_pub_honours_xpub_nodrop() {
     let refused = (0..100_000).find(|_| {
         publisher
             .try_send(body.clone())
-            .is_err_and(|e| *e.error() == ferrozmq::Error::Again)
+            .is_err_and(|e| *e.error() == ferrozmq::ErrorKind::Again)
     });
     assert!(
         refused.is_some(),

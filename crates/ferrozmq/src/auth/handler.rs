@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use super::policy::{Decision, Policy};
 use super::request::{reply, ZapRequest};
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::poller::{poll, PollItem};
 use crate::socket::{Socket, POLLIN};
 
@@ -27,8 +27,8 @@ pub(super) fn serve(
                     let [zap_item, control_item] = &items;
                     (zap_item.is_readable(), control_item.is_readable())
                 }
-                Err(Error::Terminated) => return Ok(()),
-                Err(Error::Interrupted) => continue,
+                Err(e) if e.kind() == ErrorKind::Terminated => return Ok(()),
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
             }
         };
@@ -37,8 +37,9 @@ pub(super) fn serve(
         }
         if zap_ready {
             match answer(&mut zap, &policy) {
-                Ok(()) | Err(Error::Again) => {}
-                Err(Error::Terminated) => return Ok(()),
+                Ok(()) => {}
+                Err(e) if e.kind() == ErrorKind::Again => {}
+                Err(e) if e.kind() == ErrorKind::Terminated => return Ok(()),
                 Err(e) => return Err(e),
             }
         }

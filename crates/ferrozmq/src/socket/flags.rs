@@ -86,7 +86,7 @@ flag_set! {
     /// assert_eq!(SendFlags::from_raw(3), flags);
     /// ```
     SendFlags {
-        /// Don't block: fail with [`Error::Again`](crate::Error::Again)
+        /// Don't block: fail with [`ErrorKind::Again`](crate::ErrorKind::Again)
         /// and hand the message back instead (ZMQ_DONTWAIT).
         DONTWAIT = 1,
         /// More frames of this message follow (ZMQ_SNDMORE).
@@ -104,7 +104,7 @@ flag_set! {
     /// assert_eq!(RecvFlags::from_raw(1), RecvFlags::DONTWAIT);
     /// ```
     RecvFlags {
-        /// Don't block: fail with [`Error::Again`](crate::Error::Again)
+        /// Don't block: fail with [`ErrorKind::Again`](crate::ErrorKind::Again)
         /// when no message is waiting (ZMQ_DONTWAIT).
         DONTWAIT = 1,
     }

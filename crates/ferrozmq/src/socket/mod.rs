@@ -1,6 +1,7 @@
 //! [`Socket`]: bind/connect, send/recv of frames and whole messages, options.
 
 mod curve;
+mod fd;
 mod flags;
 mod monitor;
 mod options;
@@ -26,7 +27,7 @@ pub use options::{Mechanism, OptionKind, OptionValue, SocketOption, TakesEffect}
 pub use stats::{PeerStats, QueueStats};
 
 use crate::context::Context;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::pattern::{self, Pattern, PatternOptions};
 
 /// ZMQ_POLLIN: a message can be received.
@@ -135,6 +136,11 @@ impl Socket {
 
     /// Accepts connections on `endpoint` (`tcp://*:5555`, `ipc:///tmp/x`, `inproc://name`).
     pub fn bind(&mut self, endpoint: &str) -> Result<()> {
+        self.bind_endpoint(endpoint)
+            .map_err(|e| e.at_endpoint(endpoint))
+    }
+
+    fn bind_endpoint(&mut self, endpoint: &str) -> Result<()> {
         self.check_open()?;
         let parsed = parse_endpoint(endpoint, Endpoint::parse)?;
         match &parsed {
@@ -143,7 +149,7 @@ impl Socket {
                     .engine()?
                     .inproc()
                     .bind(name, self.inproc_peer())
-                    .map_err(|_| Error::AddrInUse)?;
+                    .map_err(|_| ErrorKind::AddrInUse)?;
                 self.last_endpoint = endpoint.to_owned();
                 self.endpoints.push(Record::InprocBound {
                     endpoint: endpoint.to_owned(),
@@ -168,6 +174,11 @@ impl Socket {
 
     /// Connects to `endpoint`; the peer need not exist yet (reconnects until it does).
     pub fn connect(&mut self, endpoint: &str) -> Result<()> {
+        self.connect_endpoint(endpoint)
+            .map_err(|e| e.at_endpoint(endpoint))
+    }
+
+    fn connect_endpoint(&mut self, endpoint: &str) -> Result<()> {
         self.check_open()?;
         let parsed = parse_endpoint(endpoint, Endpoint::parse_connect)?;
         match &parsed {
@@ -183,7 +194,7 @@ impl Socket {
                 });
                 self.pattern.attach(pipe, &self.routing);
             }
-            Endpoint::Tcp { port: 0, .. } => return Err(Error::Invalid),
+            Endpoint::Tcp { port: 0, .. } => return Err(ErrorKind::Invalid.into()),
             _ if self.connects_once() && self.is_connected_to(endpoint) => {
                 // libzmq: a second connection to the same peer makes no
                 // sense for these types, so the repeated connect is a no-op.
@@ -231,12 +242,17 @@ impl Socket {
     /// Stops accepting on an endpoint given to [`Socket::bind`] (for wildcards,
     /// the resolved LAST_ENDPOINT string).
     pub fn unbind(&mut self, endpoint: &str) -> Result<()> {
+        self.unbind_endpoint(endpoint)
+            .map_err(|e| e.at_endpoint(endpoint))
+    }
+
+    fn unbind_endpoint(&mut self, endpoint: &str) -> Result<()> {
         self.check_open()?;
         let pos = self
             .endpoints
             .iter()
             .position(|r| matches!(r, Record::Bound { endpoint: e, .. } | Record::InprocBound { endpoint: e, .. } if e == endpoint))
-            .ok_or(Error::NotFound)?;
+            .ok_or(ErrorKind::NotFound)?;
         match self.endpoints.remove(pos) {
             Record::Bound { id, .. } => {
                 self.link.set_linger(self.options.linger_duration());
@@ -253,12 +269,17 @@ impl Socket {
 
     /// Drops the connection made by [`Socket::connect`] to `endpoint`.
     pub fn disconnect(&mut self, endpoint: &str) -> Result<()> {
+        self.disconnect_endpoint(endpoint)
+            .map_err(|e| e.at_endpoint(endpoint))
+    }
+
+    fn disconnect_endpoint(&mut self, endpoint: &str) -> Result<()> {
         self.check_open()?;
         let pos = self
             .endpoints
             .iter()
             .position(|r| matches!(r, Record::Connected { endpoint: e, .. } | Record::InprocConnected { endpoint: e, .. } if e == endpoint))
-            .ok_or(Error::NotFound)?;
+            .ok_or(ErrorKind::NotFound)?;
         let (id, pipe) = match self.endpoints.remove(pos) {
             Record::Connected { id, pipe, .. } => (Some(id), pipe),
             Record::InprocConnected { pipe, .. } => (None, Some(pipe)),
@@ -279,7 +300,12 @@ impl Socket {
     /// does: the raw path the bindings take (from Rust, use the typed setters).
     pub fn set_option_raw(&mut self, option: i32, value: &[u8]) -> Result<()> {
         self.check_open()?;
-        let option = SocketOption::from_raw(option).ok_or(Error::Invalid)?;
+        let option = SocketOption::from_raw(option).ok_or(ErrorKind::Invalid)?;
+        self.set_known_option(option, value)
+            .map_err(|e| e.at_option(option.name()))
+    }
+
+    fn set_known_option(&mut self, option: SocketOption, value: &[u8]) -> Result<()> {
         match option {
             SocketOption::Subscribe | SocketOption::Unsubscribe => {
                 self.process_link_events();
@@ -318,12 +344,12 @@ impl Socket {
     /// Sets an integer option by libzmq's number: the raw path the
     /// bindings take. From Rust, prefer the typed setters (`set_sndhwm`,
     /// `set_linger`, ...). Options whose value is not an integer fail with
-    /// [`Error::Invalid`].
+    /// [`ErrorKind::Invalid`].
     pub fn set_option(&mut self, option: SocketOption, value: i32) -> Result<()> {
         match option.kind() {
             OptionKind::Int64 => self.set_option_raw(option.raw(), &i64::from(value).to_ne_bytes()),
             OptionKind::Int => self.set_option_raw(option.raw(), &value.to_ne_bytes()),
-            _ => Err(Error::Invalid),
+            _ => Err(ErrorKind::Invalid.into()),
         }
     }
 
@@ -346,6 +372,11 @@ impl Socket {
     /// the typed getters such as `sndhwm()`).
     pub fn option(&mut self, option: SocketOption) -> Result<OptionValue> {
         self.check_open()?;
+        self.known_option(option)
+            .map_err(|e| e.at_option(option.name()))
+    }
+
+    fn known_option(&mut self, option: SocketOption) -> Result<OptionValue> {
         match option {
             SocketOption::RcvMore => Ok(OptionValue::Int(i32::from(self.rcvmore))),
             SocketOption::LastEndpoint => Ok(OptionValue::Str(self.last_endpoint.clone())),
@@ -364,7 +395,7 @@ impl Socket {
         match self.option(option)? {
             OptionValue::Int(v) => Ok(i64::from(v)),
             OptionValue::Int64(v) => Ok(v),
-            _ => Err(Error::Invalid),
+            _ => Err(ErrorKind::Invalid.into()),
         }
     }
 
@@ -408,7 +439,10 @@ impl Socket {
     /// may have changed (edge-triggered, as in libzmq).
     pub fn fd(&self) -> Result<i32> {
         self.check_open()?;
-        self.link.signaler.fd().ok_or(Error::NoMemory)
+        self.link
+            .signaler
+            .fd()
+            .ok_or(Error::new(ErrorKind::NoMemory))
     }
 
     /// Waits up to `timeout` (`None` = forever) for any of `events`; returns those ready.
@@ -421,10 +455,10 @@ impl Socket {
             ready != 0 || self.ctx.is_terminated()
         });
         if self.ctx.is_terminated() {
-            return Err(Error::Terminated);
+            return Err(ErrorKind::Terminated.into());
         }
         if outcome == WaitOutcome::Interrupted {
-            return Err(Error::Interrupted);
+            return Err(ErrorKind::Interrupted.into());
         }
         Ok(ready)
     }
@@ -457,10 +491,10 @@ impl Socket {
 
     fn check_open(&self) -> Result<()> {
         if self.closed {
-            return Err(Error::NotSocket);
+            return Err(ErrorKind::NotSocket.into());
         }
         if self.ctx.is_terminated() {
-            return Err(Error::Terminated);
+            return Err(ErrorKind::Terminated.into());
         }
         Ok(())
     }
@@ -517,7 +551,7 @@ impl Socket {
         }
     }
 
-    /// Runs `op` until it stops saying [`Error::Again`], sleeping between
+    /// Runs `op` until it stops saying [`ErrorKind::Again`], sleeping between
     /// tries as long as `patience` allows. Receives spin briefly before
     /// sleeping (replies come fast); sends do not (a sender at its
     /// high-water mark waits for the I/O thread).
@@ -529,27 +563,29 @@ impl Socket {
     ) -> Result<T> {
         self.process_link_events();
         let deadline = match (op(self), patience) {
-            (Err(Error::Again), Patience::Forever) => None,
-            (Err(Error::Again), Patience::For(timeout)) => Instant::now().checked_add(timeout),
+            (Err(e), Patience::Forever) if e.kind() == ErrorKind::Again => None,
+            (Err(e), Patience::For(timeout)) if e.kind() == ErrorKind::Again => {
+                Instant::now().checked_add(timeout)
+            }
             (other, _) => return other,
         };
         let signaler = self.link.signaler.clone();
-        let mut outcome = Err(Error::Again);
+        let mut outcome = Err(ErrorKind::Again.into());
         let check = || {
             if self.ctx.is_terminated() {
-                outcome = Err(Error::Terminated);
+                outcome = Err(ErrorKind::Terminated.into());
                 return true;
             }
             self.process_link_events();
             outcome = op(self);
-            !matches!(outcome, Err(Error::Again))
+            !matches!(&outcome, Err(e) if e.kind() == ErrorKind::Again)
         };
         let waited = match wait {
             Wait::Spin => signaler.wait_until(deadline, check),
             Wait::Sleep => signaler.wait_patiently(deadline, check),
         };
         if waited == WaitOutcome::Interrupted {
-            return Err(Error::Interrupted);
+            return Err(ErrorKind::Interrupted.into());
         }
         outcome
     }
@@ -606,9 +642,9 @@ fn parse_endpoint(
     parse: fn(&str) -> std::result::Result<Endpoint, EndpointError>,
 ) -> Result<Endpoint> {
     parse(endpoint).map_err(|e| match e {
-        EndpointError::Invalid => Error::Invalid,
-        EndpointError::UnsupportedTransport => Error::ProtocolNotSupported,
-        EndpointError::NameTooLong => Error::Os(ENAMETOOLONG),
+        EndpointError::Invalid => Error::new(ErrorKind::Invalid),
+        EndpointError::UnsupportedTransport => Error::new(ErrorKind::ProtocolNotSupported),
+        EndpointError::NameTooLong => Error::new(ErrorKind::Os(ENAMETOOLONG)),
     })
 }
 

@@ -9,7 +9,7 @@ use ferrozmq_zmtp::SocketType;
 
 use super::flags::SendFlags;
 use super::{parse_endpoint, Socket};
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 
 /// ZMQ_EVENT_ALL: every event.
 pub const EVENT_ALL: u16 = 0xFFFF;
@@ -26,7 +26,7 @@ impl Socket {
                 parse_endpoint(endpoint, Endpoint::parse)?,
                 Endpoint::Inproc(_)
             ) {
-                return Err(Error::ProtocolNotSupported);
+                return Err(ErrorKind::ProtocolNotSupported.into());
             }
         }
         self.stop_monitor();

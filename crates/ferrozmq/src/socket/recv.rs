@@ -5,7 +5,7 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use super::{Patience, Socket, Wait};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::message::Message;
 use crate::multipart::Multipart;
 use crate::socket::flags::RecvFlags;
@@ -13,7 +13,7 @@ use crate::socket::flags::RecvFlags;
 impl Socket {
     /// Receives the next frame, waiting up to the receive timeout
     /// ([`Socket::set_rcvtimeo`]; forever by default), after which it fails
-    /// with [`Error::Again`]. [`Message::more`] tells whether more frames of
+    /// with [`ErrorKind::Again`]. [`Message::more`] tells whether more frames of
     /// the same message follow (they are already here: messages arrive
     /// whole).
     ///
@@ -37,14 +37,14 @@ impl Socket {
     }
 
     /// Receives the next frame if one is waiting; otherwise fails at once
-    /// with [`Error::Again`].
+    /// with [`ErrorKind::Again`].
     ///
     /// ```
-    /// use ferrozmq::{Context, Error, SocketType};
+    /// use ferrozmq::{Context, ErrorKind, SocketType};
     ///
     /// let ctx = Context::new();
     /// let mut pull = ctx.socket(SocketType::Pull)?;
-    /// assert_eq!(pull.try_recv().unwrap_err(), Error::Again);
+    /// assert_eq!(pull.try_recv().unwrap_err(), ErrorKind::Again);
     /// # Ok::<(), ferrozmq::Error>(())
     /// ```
     pub fn try_recv(&mut self) -> Result<Message> {
@@ -52,7 +52,7 @@ impl Socket {
     }
 
     /// Receives the next frame, waiting at most `timeout` (instead of the
-    /// receive timeout option); then fails with [`Error::Again`].
+    /// receive timeout option); then fails with [`ErrorKind::Again`].
     pub fn recv_timeout(&mut self, timeout: Duration) -> Result<Message> {
         self.recv_frame(Patience::within(timeout))
     }
@@ -74,7 +74,7 @@ impl Socket {
     }
 
     /// Receives the next frame as text, waiting as [`Socket::recv`] does;
-    /// a frame that is not UTF-8 is an [`Error::Invalid`] (and is consumed).
+    /// a frame that is not UTF-8 is an [`ErrorKind::Invalid`] (and is consumed).
     pub fn recv_string(&mut self) -> Result<String> {
         self.recv().and_then(String::try_from)
     }
@@ -105,7 +105,7 @@ impl Socket {
     }
 
     /// Receives every frame of the next message if one is waiting;
-    /// otherwise fails at once with [`Error::Again`].
+    /// otherwise fails at once with [`ErrorKind::Again`].
     pub fn try_recv_multipart(&mut self) -> Result<Multipart> {
         self.recv_parts(Patience::Now)
     }
@@ -138,12 +138,14 @@ impl Socket {
         self.check_open()?;
         if self.receiving.is_empty() {
             let (msg, peer) = self.wait_for(patience, Wait::Spin, |s| {
-                s.pattern.recv(&s.routing)?.ok_or(Error::Again)
+                s.pattern
+                    .recv(&s.routing)?
+                    .ok_or(Error::new(ErrorKind::Again))
             })?;
             self.receiving.extend(msg.into_frames());
             self.note_peer(peer);
         }
-        let data = self.receiving.pop_front().ok_or(Error::Again)?;
+        let data = self.receiving.pop_front().ok_or(ErrorKind::Again)?;
         self.rcvmore = !self.receiving.is_empty();
         Ok(Message::received(
             data,

@@ -6,7 +6,7 @@ use std::time::Duration;
 use ferrozmq_engine::Msg;
 
 use super::{Patience, Socket, Wait};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::message::Message;
 use crate::multipart::Multipart;
 use crate::send_error::SendError;
@@ -18,7 +18,7 @@ impl Socket {
     /// ([`Socket::set_sndtimeo`]; forever by default).
     ///
     /// The message is delivered all or nothing. On a timeout the error is
-    /// [`Error::Again`]; use [`Socket::send_timeout`] or
+    /// [`ErrorKind::Again`]; use [`Socket::send_timeout`] or
     /// [`Socket::try_send`] to get the message back on failure.
     ///
     /// ```
@@ -65,15 +65,15 @@ impl Socket {
     }
 
     /// Sends `msg` as the last frame of a message if the socket can take it
-    /// now; otherwise fails with [`Error::Again`] and hands `msg` back.
+    /// now; otherwise fails with [`ErrorKind::Again`] and hands `msg` back.
     ///
     /// ```
-    /// use ferrozmq::{Context, Error, SocketType};
+    /// use ferrozmq::{Context, ErrorKind, SocketType};
     ///
     /// let ctx = Context::new();
     /// let mut push = ctx.socket(SocketType::Push)?;
     /// let failed = push.try_send("no peer yet").unwrap_err();
-    /// assert_eq!(*failed.error(), Error::Again);
+    /// assert_eq!(*failed.error(), ErrorKind::Again);
     /// let msg = failed.into_message(); // nothing was lost
     /// assert_eq!(msg.data(), b"no peer yet");
     /// # Ok::<(), ferrozmq::Error>(())
@@ -133,7 +133,7 @@ impl Socket {
     }
 
     /// Sends a whole message if the socket can take it now; otherwise fails
-    /// with [`Error::Again`] and hands the whole message back (no frame of it
+    /// with [`ErrorKind::Again`] and hands the whole message back (no frame of it
     /// was sent).
     pub fn try_send_multipart(
         &mut self,
@@ -170,7 +170,7 @@ impl Socket {
         patience: Patience,
     ) -> std::result::Result<(), SendError<Multipart>> {
         if msg.is_empty() {
-            return Err(SendError::new(Error::Invalid, msg));
+            return Err(SendError::new(Error::new(ErrorKind::Invalid), msg));
         }
         let mut frames = msg.into_deque();
         while let Some(frame) = frames.pop_front() {

@@ -1,6 +1,6 @@
 use std::time::{Duration, Instant};
 
-use ferrozmq::{Context, Error, SocketType};
+use ferrozmq::{Context, ErrorKind, SocketType};
 
 use crate::common::*;
 
@@ -22,7 +22,7 @@ fn push_blocks_at_hwm_then_resumes() {
     assert_eq!(sent, 20);
     push.set_sndtimeo(Some(Duration::from_millis(100))).unwrap();
     let t = Instant::now();
-    assert_eq!(push.send("m").unwrap_err(), Error::Again);
+    assert_eq!(push.send("m").unwrap_err(), ErrorKind::Again);
     assert!(t.elapsed() >= Duration::from_millis(90));
     for _ in 0..20 {
         pull.recv().unwrap();
@@ -48,7 +48,7 @@ fn tcp_hwm_bounds_the_queue() {
     while Instant::now() < deadline {
         match push.try_send(body.clone()) {
             Ok(()) => sent += 1,
-            Err(e) if *e.error() == Error::Again => break,
+            Err(e) if *e.error() == ErrorKind::Again => break,
             Err(e) => panic!("{e}"),
         }
     }

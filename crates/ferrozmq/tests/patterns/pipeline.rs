@@ -1,4 +1,4 @@
-use ferrozmq::{Context, Error, SocketType};
+use ferrozmq::{Context, ErrorKind, SocketType};
 
 use crate::common::*;
 
@@ -88,11 +88,11 @@ fn multipart_is_all_or_nothing_and_pull_cannot_send() {
         push.connect(&ep).unwrap();
         push.send_more("a").unwrap();
         assert!(quiet(&mut pull), "partial message seen");
-        assert_eq!(pull.try_recv().unwrap_err(), Error::Again);
+        assert_eq!(pull.try_recv().unwrap_err(), ErrorKind::Again);
         push.send("b").unwrap();
         assert_eq!(pull.recv_multipart().unwrap(), ["a", "b"]);
-        assert_eq!(pull.send("x").unwrap_err(), Error::NotSupported);
-        assert_eq!(push.recv().unwrap_err(), Error::NotSupported);
+        assert_eq!(pull.send("x").unwrap_err(), ErrorKind::NotSupported);
+        assert_eq!(push.recv().unwrap_err(), ErrorKind::NotSupported);
     }
 }
 

@@ -120,7 +120,7 @@ fn immediate_stops_queueing_while_disconnected_and_resumes_after() {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     loop {
         match frontend.try_send("Hello") {
-            Err(e) if *e.error() == ferrozmq::Error::Again => break,
+            Err(e) if *e.error() == ferrozmq::ErrorKind::Again => break,
             Ok(()) => assert!(std::time::Instant::now() < deadline, "still queueing"),
             Err(e) => panic!("{e:?}"),
         }
@@ -180,7 +180,7 @@ fn unbind_drops_the_connections_it_accepted_at_once() {
             .unwrap();
         assert_eq!(
             server.recv().unwrap_err(),
-            ferrozmq::Error::Again,
+            ferrozmq::ErrorKind::Again,
             "{transport}"
         );
     }

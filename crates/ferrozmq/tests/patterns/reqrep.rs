@@ -1,4 +1,4 @@
-use ferrozmq::{Context, Error, Multipart, SocketType};
+use ferrozmq::{Context, ErrorKind, Multipart, SocketType};
 
 use crate::common::*;
 
@@ -9,12 +9,12 @@ fn req_enforces_send_recv_alternation() {
     let ep = bind(&mut rep, "inproc");
     let mut req = socket(&ctx, SocketType::Req);
     req.connect(&ep).unwrap();
-    assert_eq!(req.recv().unwrap_err(), Error::Fsm);
-    assert_eq!(rep.send("x").unwrap_err(), Error::Fsm);
+    assert_eq!(req.recv().unwrap_err(), ErrorKind::Fsm);
+    assert_eq!(rep.send("x").unwrap_err(), ErrorKind::Fsm);
     req.send("q").unwrap();
-    assert_eq!(req.send("again").unwrap_err(), Error::Fsm);
+    assert_eq!(req.send("again").unwrap_err(), ErrorKind::Fsm);
     assert_eq!(rep.recv_string().unwrap(), "q");
-    assert_eq!(rep.recv().unwrap_err(), Error::Fsm);
+    assert_eq!(rep.recv().unwrap_err(), ErrorKind::Fsm);
     rep.send("a").unwrap();
     assert_eq!(req.recv_string().unwrap(), "a");
     req.send("q2").unwrap();
@@ -99,7 +99,7 @@ fn req_relaxed_and_correlate() {
         )
         .unwrap();
     assert_eq!(req.recv_string().unwrap(), "fresh");
-    assert_eq!(req.try_recv().unwrap_err(), Error::Fsm);
+    assert_eq!(req.try_recv().unwrap_err(), ErrorKind::Fsm);
 }
 
 #[test]

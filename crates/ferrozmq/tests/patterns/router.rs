@@ -1,4 +1,4 @@
-use ferrozmq::{Context, Error, SocketType};
+use ferrozmq::{Context, ErrorKind, SocketType};
 
 use crate::common::*;
 
@@ -24,7 +24,7 @@ fn routes_by_identity_and_drops_unroutable() {
         router.set_router_mandatory(true).unwrap();
         assert_eq!(
             router.send_more("nobody").unwrap_err(),
-            Error::HostUnreachable
+            ErrorKind::HostUnreachable
         );
     }
 }
@@ -76,7 +76,7 @@ fn handover_gives_the_id_to_the_new_peer() {
     assert_eq!(router.recv_multipart().unwrap(), ["X", "from second"]);
     router.send_multipart(["X", "to second"]).unwrap();
     assert_eq!(second.recv_string().unwrap(), "to second");
-    assert_eq!(first.try_recv().unwrap_err(), Error::Again);
+    assert_eq!(first.try_recv().unwrap_err(), ErrorKind::Again);
 }
 
 #[test]

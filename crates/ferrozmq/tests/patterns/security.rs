@@ -1,7 +1,7 @@
 use std::thread;
 use std::time::Duration;
 
-use ferrozmq::{Context, Error, EventKind, Socket, SocketOption, SocketType};
+use ferrozmq::{Context, ErrorKind, EventKind, Socket, SocketOption, SocketType};
 
 use crate::common::*;
 
@@ -58,7 +58,7 @@ fn plain_with_zap_accepts_good_and_refuses_bad_credentials() {
     // A refused client's session ends at the server's ERROR (no retry, as
     // in libzmq), which may come before this send: then it finds no pipe.
     if bad.try_send("let me in").is_ok() {
-        assert_eq!(bad.recv().unwrap_err(), Error::Again);
+        assert_eq!(bad.recv().unwrap_err(), ErrorKind::Again);
     }
     assert!(quiet(&mut server), "refused peer got through");
     drop((good, bad, server));
@@ -106,7 +106,7 @@ fn plain_without_zap_handler_refuses_like_libzmq() {
     // Its request is never delivered: do not linger on it at the end.
     client.set_option(SocketOption::Linger, 0).unwrap();
     client.send("hi").unwrap();
-    assert_eq!(server.recv_string().unwrap_err(), Error::Again);
+    assert_eq!(server.recv_string().unwrap_err(), ErrorKind::Again);
 }
 
 /// A ZAP handler that answers one request with `status` (or, with `None`,
