@@ -201,13 +201,6 @@ impl Signaler {
         }
     }
 
-    /// The readiness descriptor borrowed (created on first use, like
-    /// [`Signaler::fd`]), for event loops that register an `AsFd`.
-    pub fn borrow_fd(&self) -> Option<BorrowedFd<'_>> {
-        self.fd()?;
-        self.fd.fd.get()?.as_ref().map(AsFd::as_fd)
-    }
-
     fn signal_fd(&self) {
         if self.fd.armed.load(Ordering::SeqCst) && self.fd.armed.swap(false, Ordering::SeqCst) {
             if let Some(Some(fd)) = self.fd.fd.get() {

@@ -6,8 +6,14 @@
 use ferrozmq::aio::TokioSocket;
 use ferrozmq::{Context, Result, SocketType};
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<()> {
+fn main() -> Result<()> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(hello())
+}
+
+async fn hello() -> Result<()> {
     let ctx = Context::new();
 
     let mut server = TokioSocket::new(ctx.socket(SocketType::Rep)?)?;

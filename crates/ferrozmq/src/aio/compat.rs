@@ -5,10 +5,9 @@
 //! back), look at ZMQ_EVENTS (which re-arms the readiness descriptor), and
 //! get that descriptor.
 
-use std::io;
 use std::os::fd::OwnedFd;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::message::Message;
 use crate::multipart::Multipart;
 use crate::send_error::SendError;
@@ -25,7 +24,18 @@ pub(crate) enum Interest {
 
 /// Whether `e` only means "not now" (EAGAIN).
 pub(crate) fn would_block(e: &Error) -> bool {
-    *e == Error::Again
+    e.kind() == ErrorKind::Again
+}
+
+/// Whether `e` means the context was terminated (the end of a `Stream`).
+pub(crate) fn is_terminated(e: &Error) -> bool {
+    e.kind() == ErrorKind::Terminated
+}
+
+/// The error for a `Sink` used against its contract (`start_send` while a
+/// message is still held).
+pub(crate) fn misuse() -> Error {
+    ErrorKind::Invalid.into()
 }
 
 /// A message the async layer can send without waiting: one frame or a
@@ -69,11 +79,9 @@ pub(crate) fn is_ready(socket: &mut Socket, interest: Interest) -> Result<bool> 
 
 /// A descriptor of our own for the socket's ZMQ_FD (a duplicate: the socket
 /// keeps its own), to register with an event loop.
-pub(crate) fn readiness_fd(socket: &Socket) -> io::Result<OwnedFd> {
-    let fd = socket
-        .link()
-        .signaler
-        .borrow_fd()
-        .ok_or_else(|| io::Error::other("no readiness descriptor (out of descriptors)"))?;
-    fd.try_clone_to_owned()
+pub(crate) fn readiness_fd(socket: &Socket) -> Result<OwnedFd> {
+    socket
+        .readiness_fd()?
+        .try_clone_to_owned()
+        .map_err(Error::from)
 }

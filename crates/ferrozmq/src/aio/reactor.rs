@@ -22,8 +22,10 @@ pub trait Reactor: private::Sealed + Sized {
     fn poll_readable(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>>;
 }
 
-/// Tokio's reactor (`tokio::io::unix::AsyncFd`). Register within a tokio
-/// runtime with I/O enabled.
+/// Tokio's reactor (`tokio::io::unix::AsyncFd`). Create the socket inside a
+/// tokio runtime (outside one, [`AsyncSocket::new`](super::AsyncSocket::new)
+/// fails); the runtime needs I/O enabled (`enable_io`/`enable_all`, as
+/// `#[tokio::main]` does), or tokio panics as for any of its I/O types.
 #[cfg(feature = "tokio")]
 #[derive(Debug)]
 pub struct Tokio(tokio::io::unix::AsyncFd<OwnedFd>);

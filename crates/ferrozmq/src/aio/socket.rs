@@ -21,6 +21,28 @@ use crate::socket::Socket;
 /// It is also a [`Stream`](futures_core::Stream) of received messages and a
 /// [`Sink`](futures_sink::Sink) of messages to send.
 ///
+/// On smol (any executor over async-io), with the `async-io` feature:
+///
+/// ```
+/// # #[cfg(feature = "async-io")]
+/// smol::block_on(async {
+///     use ferrozmq::aio::AsyncIoSocket;
+///     use ferrozmq::{Context, SocketType};
+///
+///     let ctx = Context::new();
+///     let mut pull = AsyncIoSocket::new(ctx.socket(SocketType::Pull)?)?;
+///     pull.get_mut().bind("inproc://aio-socket-doc")?;
+///     let mut push = AsyncIoSocket::new(ctx.socket(SocketType::Push)?)?;
+///     push.get_mut().connect("inproc://aio-socket-doc")?;
+///
+///     push.send_multipart(["key", "value"]).await?;
+///     let msg = pull.recv_multipart().await?;
+///     assert_eq!(msg, ["key", "value"]);
+///     Ok::<(), ferrozmq::Error>(())
+/// })?;
+/// # Ok::<(), ferrozmq::Error>(())
+/// ```
+///
 /// Cancellation: a receive future dropped before it completed has taken no
 /// message (the next receive gets it). A send future dropped before it
 /// completed has sent nothing: the message was dropped with the future,
@@ -28,7 +50,8 @@ use crate::socket::Socket;
 /// so nothing given to `start_send` is lost (flush to be sure it went).
 #[derive(Debug)]
 pub struct AsyncSocket<R: Reactor> {
-    // Declared first so that the registration goes before the socket.
+    // The registration owns a duplicate of the socket's descriptor, so it
+    // may outlive or predecease the socket.
     reactor: R,
     socket: Socket,
     /// A message given to the `Sink` and not yet taken by the socket.
@@ -43,7 +66,7 @@ impl<R: Reactor> AsyncSocket<R> {
     /// Wraps `socket`, registering its readiness descriptor with the event
     /// loop of the calling context.
     pub fn new(socket: Socket) -> Result<AsyncSocket<R>> {
-        let fd = compat::readiness_fd(&socket).map_err(Error::from)?;
+        let fd = compat::readiness_fd(&socket)?;
         let reactor = R::register(fd).map_err(Error::from)?;
         let (waiters, fanout) = Waiters::new();
         Ok(AsyncSocket {

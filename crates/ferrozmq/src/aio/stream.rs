@@ -7,6 +7,7 @@ use std::task::{Context, Poll};
 use futures_core::Stream;
 use futures_sink::Sink;
 
+use super::compat;
 use super::reactor::Reactor;
 use super::socket::AsyncSocket;
 use crate::error::{Error, Result};
@@ -19,7 +20,7 @@ impl<R: Reactor + Unpin> Stream for AsyncSocket<R> {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         match self.get_mut().poll_recv_multipart(cx) {
-            Poll::Ready(Err(Error::Terminated)) => Poll::Ready(None),
+            Poll::Ready(Err(e)) if compat::is_terminated(&e) => Poll::Ready(None),
             Poll::Ready(item) => Poll::Ready(Some(item)),
             Poll::Pending => Poll::Pending,
         }
@@ -40,7 +41,7 @@ impl<R: Reactor + Unpin, M: Into<Multipart>> Sink<M> for AsyncSocket<R> {
         if this.outbox.is_some() {
             // The Sink contract was broken (no poll_ready first): refuse
             // rather than drop the held message.
-            return Err(Error::Invalid);
+            return Err(compat::misuse());
         }
         this.outbox = Some(item.into());
         Ok(())
