@@ -57,6 +57,8 @@
 //! marks, REQ's alternation, linger, valid socket pairs.
 #![forbid(unsafe_code)]
 
+#[cfg(any(feature = "tokio", feature = "async-io"))]
+pub mod aio;
 pub mod auth;
 mod context;
 mod curve;
