@@ -57,7 +57,7 @@ TARGET=$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps |
 WORK="$TARGET/two-process"
 OUT=${OUT:-$WORK/$(date -u +%Y%m%dT%H%M%SZ)}
 BIN="$WORK/bin"
-FERRO_LIB="$WORK/lib-ferrozmq"
+FERRO_LIB="$OUT/lib-ferrozmq" # per run: two runs at once never share it
 mkdir -p "$OUT" "$BIN" "$FERRO_LIB"
 RAW="$OUT/raw.txt" FAILURES="$OUT/failures.txt"
 : >"$RAW"
