@@ -20,7 +20,7 @@ fn every_number_and_name_round_trips() {
             .chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'));
     }
-    assert_eq!(SocketOption::ALL.len(), 71);
+    assert_eq!(SocketOption::ALL.len(), 75);
     assert_eq!(SocketOption::from_raw(23), Some(SocketOption::SndHwm));
     assert_eq!(SocketOption::SndHwm.name(), "SNDHWM");
     assert_eq!(SocketOption::from_raw(95), Some(SocketOption::Metadata));
@@ -58,6 +58,14 @@ fn defaults_are_libzmqs() {
     assert_eq!(int(SocketOption::Type), Ok(OptionValue::Int(5)));
     assert_eq!(int(SocketOption::Mechanism), Ok(OptionValue::Int(0)));
     assert_eq!(int(SocketOption::UseFd), Ok(OptionValue::Int(-1)));
+    // libzmq 4.3 answers these four whether or not it has the transports.
+    assert_eq!(
+        int(SocketOption::MulticastMaxtpdu),
+        Ok(OptionValue::Int(1500))
+    );
+    assert_eq!(int(SocketOption::MulticastLoop), Ok(OptionValue::Int(1)));
+    assert_eq!(int(SocketOption::ZapEnforceDomain), Ok(OptionValue::Int(0)));
+    assert_eq!(int(SocketOption::LoopbackFastpath), Ok(OptionValue::Int(0)));
     assert_eq!(
         int(SocketOption::TcpKeepaliveIdle),
         Ok(OptionValue::Int(-1))
