@@ -1,16 +1,26 @@
 //! Contexts: `zmq_ctx_*` and the legacy `zmq_init`/`zmq_term`/`zmq_ctx_destroy`.
 
+use std::mem::ManuallyDrop;
 use std::os::raw::{c_int, c_void};
 
-use ferrozmq::{Context, ContextOption, Error};
+use ferrozmq::{Context, ContextOption, ErrorKind};
 
+use crate::graveyard::Graveyard;
 use crate::guard::{self, Result};
 
-/// What a context handle (`void *`) points to.
+/// What a context handle (`void *`) points to. The tag comes first (repr C),
+/// so reading it is in bounds whatever handle a caller passes.
+#[repr(C)]
 pub struct Ctx {
     tag: u32,
-    pub(crate) context: Context,
+    /// Taken out (and dropped) by `zmq_ctx_term`; the handle itself lives
+    /// on a while in [`GRAVEYARD`].
+    pub(crate) context: ManuallyDrop<Context>,
 }
+
+/// Recently terminated context handles (see [`Graveyard`]): a second
+/// `zmq_ctx_term` fails with EFAULT rather than reading freed memory.
+static GRAVEYARD: Graveyard<Ctx> = Graveyard::new(1024);
 
 /// Creates a new context.
 #[no_mangle]
@@ -31,6 +41,10 @@ pub unsafe extern "C" fn zmq_ctx_term(context: *mut c_void) -> c_int {
         // tag check above shows it has not been freed by an earlier term.
         let mut handle = unsafe { Box::from_raw(context.cast::<Ctx>()) };
         handle.tag = 0;
+        // SAFETY: the tag was live, so the context is still in the handle;
+        // the dead tag keeps anyone from reaching it again.
+        drop(unsafe { ManuallyDrop::take(&mut handle.context) });
+        GRAVEYARD.bury(handle);
         Ok(0)
     })
 }
@@ -58,7 +72,7 @@ pub unsafe extern "C" fn zmq_ctx_set(context: *mut c_void, option: c_int, value:
         // SAFETY: the caller passes a live context handle (checked by tag).
         let handle = unsafe { ctx(context)? };
         // ZMQ_THREAD_PRIORITY shares its number with ZMQ_SOCKET_LIMIT, which is only read.
-        let option = ContextOption::from_raw(option, true).ok_or(Error::Invalid)?;
+        let option = ContextOption::from_raw(option, true).ok_or(ErrorKind::Invalid)?;
         handle.context.set(option, value)?;
         Ok(0)
     })
@@ -75,7 +89,7 @@ pub unsafe extern "C" fn zmq_ctx_get(context: *mut c_void, option: c_int) -> c_i
         let handle = unsafe { ctx(context)? };
         handle
             .context
-            .get(ContextOption::from_raw(option, false).ok_or(Error::Invalid)?)
+            .get(ContextOption::from_raw(option, false).ok_or(ErrorKind::Invalid)?)
     })
 }
 
@@ -84,7 +98,7 @@ pub unsafe extern "C" fn zmq_ctx_get(context: *mut c_void, option: c_int) -> c_i
 pub extern "C" fn zmq_init(io_threads: c_int) -> *mut c_void {
     guard::ptr(|| {
         if io_threads < 0 {
-            return Err(Error::Invalid);
+            return Err(ErrorKind::Invalid.into());
         }
         let handle = new_handle();
         // SAFETY: new_handle returns a live Ctx.
@@ -121,14 +135,14 @@ pub unsafe extern "C" fn zmq_ctx_destroy(context: *mut c_void) -> c_int {
 /// if its tag matches, it must be a live `Ctx`.
 pub(crate) unsafe fn ctx<'a>(handle: *mut c_void) -> Result<&'a Ctx> {
     if handle.is_null() {
-        return Err(Error::Fault);
+        return Err(ErrorKind::Fault.into());
     }
     let handle = handle.cast::<Ctx>();
     // SAFETY: non-null, and per the contract readable; the tag is read by
     // raw pointer before any reference to the whole struct is made.
     let tag = unsafe { std::ptr::addr_of!((*handle).tag).read() };
     if tag != CTX_TAG {
-        return Err(Error::Fault);
+        return Err(ErrorKind::Fault.into());
     }
     // SAFETY: the tag says this is a live Ctx; contexts are only read through
     // shared references (Context is Sync).
@@ -138,7 +152,7 @@ pub(crate) unsafe fn ctx<'a>(handle: *mut c_void) -> Result<&'a Ctx> {
 fn new_handle() -> *mut c_void {
     Box::into_raw(Box::new(Ctx {
         tag: CTX_TAG,
-        context: Context::new(),
+        context: ManuallyDrop::new(Context::new()),
     }))
     .cast()
 }

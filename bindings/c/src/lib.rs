@@ -46,7 +46,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod consts;
 mod ctx;
+mod drain;
 mod errno;
+mod graveyard;
 mod guard;
 mod msg;
 mod poll;
@@ -60,6 +62,7 @@ mod z85;
 
 pub use consts::*;
 pub use ctx::*;
+pub use drain::*;
 pub use msg::*;
 pub use poll::*;
 pub use socket::*;

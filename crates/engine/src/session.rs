@@ -33,6 +33,7 @@ use crate::transport::{Endpoint, Lookup, ProxyConnect, Resolver, Stream};
 
 mod connect;
 mod driver;
+mod pause;
 mod peer;
 mod raw;
 mod stream_io;
@@ -109,6 +110,8 @@ pub(crate) struct Session {
     armed: Option<Instant>,
     started: bool,
     inproc: Option<Arc<InprocRegistry>>,
+    /// Drained: reads nothing more from the peer or the socket (`pause.rs`).
+    paused: bool,
 }
 
 impl std::fmt::Debug for Session {
@@ -146,6 +149,7 @@ impl Session {
             armed: None,
             started: false,
             inproc: None,
+            paused: false,
         }
     }
 
@@ -311,6 +315,8 @@ impl Session {
         if let Some(pipe) = &self.pipe {
             pipe.outbound.close();
             pipe.inbound.close();
+            // Never read again: what is left is the socket's (drain).
+            pipe.resign_reader();
         }
     }
 
@@ -368,7 +374,7 @@ impl Session {
     /// After losing a connection: a connecter tries again later; any other
     /// session ends and closes its pipe.
     fn reconnect_or_end(&mut self, ctx: &mut Ctx<'_>) -> State {
-        if !self.driver.wants_connection(self.has_queued()) {
+        if self.paused || !self.driver.wants_connection(self.has_queued()) {
             return self.end();
         }
         // ZMQ_IMMEDIATE: no pipe without a connection; the socket stops
@@ -377,6 +383,7 @@ impl Session {
             if let Some(pipe) = self.pipe.take() {
                 pipe.outbound.close();
                 pipe.inbound.close();
+                pipe.resign_reader();
             }
         }
         self.schedule_reconnect(ctx)
@@ -388,6 +395,7 @@ impl Session {
         if let Some(pipe) = &self.pipe {
             pipe.outbound.close();
             pipe.inbound.close();
+            pipe.resign_reader();
         }
         State::Dead
     }

@@ -20,7 +20,7 @@ use ferrozmq_zmtp::SocketType;
 
 pub(crate) use options::PatternOptions;
 
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::routing::{Drops, Pipes};
 
 /// A received message with the peer that sent it.
@@ -65,7 +65,7 @@ pub(crate) trait Pattern: Send + std::fmt::Debug {
         _topic: &[u8],
         _options: &PatternOptions,
     ) -> Result<()> {
-        Err(Error::Invalid)
+        Err(ErrorKind::Invalid.into())
     }
 
     /// The socket's pipes (for disconnect, unbind, close and retuning).
@@ -91,6 +91,12 @@ pub(crate) trait Pattern: Send + std::fmt::Debug {
         more
     }
 
+    /// Drain: a queued message as the application sent it (REQ takes its
+    /// envelope off; others queue what was sent).
+    fn unwrap_unsent(&self, msg: Msg, _options: &PatternOptions) -> Msg {
+        msg
+    }
+
     /// The routing id ZMQ_ROUTING_ID reads back, when the pattern chose it:
     /// libzmq's STREAM reports the id it generated for its latest peer.
     fn chosen_routing_id(&self) -> Option<Bytes> {
@@ -113,6 +119,6 @@ pub(crate) fn for_type(socket_type: SocketType) -> Result<Box<dyn Pattern>> {
         SocketType::Sub => Box::new(subscribe::Subscriber::new(false)),
         SocketType::XSub => Box::new(subscribe::Subscriber::new(true)),
         SocketType::Stream => Box::new(stream::Stream::default()),
-        _ => return Err(Error::Invalid),
+        _ => return Err(ErrorKind::Invalid.into()),
     })
 }
