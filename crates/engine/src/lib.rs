@@ -47,6 +47,7 @@ mod sync;
 mod sys;
 mod thread_options;
 mod transport;
+mod write_acks;
 mod zap;
 
 pub use engine::Engine;
@@ -64,3 +65,4 @@ pub use thread_options::ThreadOptions;
 pub use transport::{
     AddressMask, Endpoint, EndpointError, IpcFilters, Keepalive, NetOptions, SocksProxy,
 };
+pub use write_acks::WriteAcks;

@@ -37,6 +37,7 @@ mod poller;
 mod proxy;
 mod routing;
 mod socket;
+mod spool;
 
 pub use context::{Context, ContextOption};
 pub use curve::{os_entropy, CurveKeyPair, CurvePublicKey, CurveSecretKey, Entropy};
@@ -51,3 +52,4 @@ pub use socket::{
     Mechanism, OptionKind, OptionValue, PeerStats, QueueStats, Socket, SocketOption, TakesEffect,
     DONTWAIT, EVENT_ALL, POLLIN, POLLOUT, SNDMORE,
 };
+pub use spool::FsyncPolicy;

@@ -3,6 +3,7 @@
 mod curve;
 mod monitor;
 mod options;
+mod spooled;
 mod stats;
 
 use std::collections::VecDeque;
@@ -55,6 +56,8 @@ pub struct Socket {
     /// A monitor is installed on the link (`zmq_socket_monitor`).
     monitoring: bool,
     send_clock: SparseClock,
+    /// The durable spool, when ZMQ_FERROZMQ_SPOOL is set (spooled.rs).
+    spool: Option<Box<crate::spool::Spool>>,
     closed: bool,
 }
 
@@ -125,6 +128,7 @@ impl Socket {
             last_endpoint: String::new(),
             monitoring: false,
             send_clock: SparseClock::default(),
+            spool: None,
             closed: false,
         })
     }
@@ -281,6 +285,9 @@ impl Socket {
     pub fn send(&mut self, frame: impl Into<Message>, flags: i32) -> Result<()> {
         self.check_open()?;
         let data = frame.into().into_bytes();
+        if self.spool.is_some() {
+            return self.send_spooled(data, flags);
+        }
         let sndmore = flags & SNDMORE != 0;
         let index = self.sending.as_ref().map_or(0, Vec::len);
         let more = self.pattern.continues(index, sndmore);
@@ -381,6 +388,11 @@ impl Socket {
                 let subscribe = option == SocketOption::Subscribe;
                 self.pattern
                     .set_subscription(subscribe, value, &self.routing)
+            }
+            SocketOption::Spool | SocketOption::SpoolFsync | SocketOption::SpoolSize => {
+                let previous = self.options.spool.clone();
+                self.options.set(option, value)?;
+                self.configure_spool(option, Some(previous))
             }
             SocketOption::SndHwm | SocketOption::RcvHwm => {
                 self.options.set(option, value)?;

@@ -1,0 +1,154 @@
+//! The durable spool (a ferrozmq extension): every message a socket's
+//! `send` accepts is appended to a log on disk and removed only once the
+//! socket's I/O thread has written it to a peer's connection (into the
+//! kernel's socket buffer). A socket that opens the same directory again,
+//! after a crash or a restart, sends the messages never written first,
+//! before any new one.
+//!
+//! Enable it with [`Socket::set_spool`](crate::Socket::set_spool) (C:
+//! `ZMQ_FERROZMQ_SPOOL`, Python: `zmq.FERROZMQ_SPOOL`), choose when appends
+//! reach the disk with [`FsyncPolicy`] and bound it with
+//! [`Socket::set_spool_size`](crate::Socket::set_spool_size).
+//!
+//! **Guarantee: at least once.** A message is appended (a `write(2)` to the
+//! kernel) before `send` returns, so a killed process loses nothing; after
+//! a power loss, what the fsync policy had not synced is gone. A message
+//! written to a connection is acknowledged in the log only when the socket
+//! next looks (at its next send, or when it closes): a crash in between
+//! sends it again. So is a message written to the kernel but never read by
+//! the peer, if the connection then broke: it counts as written. Messages
+//! queued for a connection that was lost (or for a pipe that went away)
+//! stay spooled and are sent again at the next open, not within this run.
+//!
+//! | file | what |
+//! |---|---|
+//! | `record.rs` | the record format (length, CRC-32, message or acks) |
+//! | `log.rs` | segment files: append, acknowledge, delete, recover |
+//! | `tracker.rs` | which messages each pipe has written (the engine's `WriteAcks`) |
+//! | `tests.rs` | the log's unit tests |
+
+use std::collections::VecDeque;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use bytes::Bytes;
+use ferrozmq_engine::{Pipe, PipeId};
+
+mod log;
+mod record;
+mod tracker;
+
+#[cfg(test)]
+mod tests;
+
+pub(crate) use log::LogConfig;
+pub(crate) use tracker::{marks, Marks};
+
+use log::Log;
+use tracker::Tracker;
+
+/// When the spool's appends are made durable with `fdatasync`. Every
+/// policy survives the process being killed (each append is written to the
+/// kernel before `send` returns); they differ on a power loss or kernel
+/// crash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FsyncPolicy {
+    /// Sync each message before `send` returns: a message `send` accepted
+    /// survives a power loss. The slowest (one disk flush per message).
+    EveryMessage,
+    /// Sync when an append or acknowledgement comes this long or more
+    /// after the last sync (and when the spool closes): a power loss may
+    /// lose the messages accepted since the last sync.
+    Every(Duration),
+    /// Never sync: the kernel writes the pages back when it likes; a power
+    /// loss may lose any message not yet written back.
+    Never,
+}
+
+/// A socket's open spool: the log, what is in flight, what to resend.
+#[derive(Debug)]
+pub(crate) struct Spool {
+    dir: PathBuf,
+    log: Log,
+    tracker: Tracker,
+    /// Recovered messages not sent again yet, oldest first.
+    replay: VecDeque<(u64, Vec<Bytes>)>,
+}
+
+impl Spool {
+    /// Opens (or creates) the spool in `dir`; unacknowledged messages
+    /// found there wait in [`Spool::next_replay`].
+    pub(crate) fn open(dir: &Path, config: LogConfig) -> io::Result<Spool> {
+        let (log, recovered) = Log::open(dir, config)?;
+        Ok(Spool {
+            dir: dir.to_owned(),
+            log,
+            tracker: Tracker::default(),
+            replay: recovered.messages.into(),
+        })
+    }
+
+    /// The directory this spool keeps.
+    pub(crate) fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Changes the fsync policy and size limit.
+    pub(crate) fn set_config(&mut self, config: LogConfig) {
+        self.log.set_config(config);
+    }
+
+    /// The oldest recovered message still to send, if any.
+    pub(crate) fn next_replay(&self) -> Option<&[Bytes]> {
+        self.replay.front().map(|(_, frames)| frames.as_slice())
+    }
+
+    /// Takes the oldest recovered message, being sent now.
+    pub(crate) fn take_replay(&mut self) -> Option<(u64, Vec<Bytes>)> {
+        self.replay.pop_front()
+    }
+
+    /// Appends a message accepted by `send`; returns its sequence number.
+    pub(crate) fn append(&mut self, frames: &[Bytes]) -> io::Result<u64> {
+        self.log.append(frames)
+    }
+
+    /// Records where message `seq` went (see [`marks`]); a message that
+    /// went nowhere is acknowledged at once.
+    pub(crate) fn routed<'a>(
+        &mut self,
+        seq: u64,
+        marks: &Marks,
+        pipes: impl Iterator<Item = &'a Pipe>,
+    ) -> io::Result<()> {
+        if self.tracker.routed(seq, marks, pipes) {
+            self.log.ack(&[seq])?;
+        }
+        Ok(())
+    }
+
+    /// Acknowledges what the pipes wrote since the last call; `live` says
+    /// which pipes the socket still routes to.
+    pub(crate) fn poll(&mut self, live: impl Fn(PipeId) -> bool) -> io::Result<()> {
+        let acked = self.tracker.poll(live);
+        self.log.ack(&acked)
+    }
+
+    /// Whether a send must wait: the log is at its size limit. When it is,
+    /// the pipes are asked to wake the socket as they write.
+    pub(crate) fn is_full(&self) -> bool {
+        let full = self.log.is_full();
+        if full {
+            self.tracker.want_wake();
+        }
+        full
+    }
+
+    /// Messages kept in the spool: not yet written to a connection,
+    /// including recovered ones not sent again yet.
+    pub(crate) fn pending(&self) -> usize {
+        self.log.unacked()
+    }
+}
