@@ -458,6 +458,9 @@ impl Socket {
             SocketOption::LastEndpoint => Ok(OptionValue::Str(self.last_endpoint.clone())),
             SocketOption::Events => Ok(OptionValue::Int(i32::from(self.events()?))),
             SocketOption::Fd => Ok(OptionValue::Int(self.fd()?)),
+            SocketOption::SpoolPending => Ok(OptionValue::Int64(
+                self.spool_pending().map_or(-1, |n| n as i64),
+            )),
             SocketOption::RoutingId => match self.pattern.chosen_routing_id() {
                 Some(id) => Ok(OptionValue::Bytes(id.to_vec())),
                 None => self.options.get(option),

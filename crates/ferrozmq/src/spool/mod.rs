@@ -152,3 +152,11 @@ impl Spool {
         self.log.unacked()
     }
 }
+
+impl Drop for Spool {
+    /// Records what was written up to now, so that the next socket on this
+    /// spool does not send it again.
+    fn drop(&mut self) {
+        let _ = self.poll(|_| true);
+    }
+}

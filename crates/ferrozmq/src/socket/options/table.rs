@@ -321,4 +321,9 @@ socket_options! {
     SpoolSize = 0x4652_0003, "FERROZMQ_SPOOL_SIZE", SizeLimit,
         store[field spool_size = 1 << 30], types[Push Dealer Pair Pub], Now,
         set[set_spool_size(Option<u64>)], get[spool_size -> Option<u64>];
+    /// ferrozmq extension `ZMQ_FERROZMQ_SPOOL_PENDING` (read-only, int64):
+    /// messages in the spool not yet written to a peer's connection, as of
+    /// now (-1 without a spool); see `Socket::spool_pending`.
+    SpoolPending = 0x4652_0004, "FERROZMQ_SPOOL_PENDING", SizeLimit, store[socket],
+        types[any], Now, set[], get[];
 }
