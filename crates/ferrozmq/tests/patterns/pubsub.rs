@@ -281,3 +281,43 @@ fn xpub_reports_the_topics_of_a_peer_it_disconnects() {
         assert_eq!(&xpub.recv_bytes(0).unwrap()[..], b"\x00news", "{transport}");
     }
 }
+
+/// A SUB's POLLIN counts only messages its filter keeps, as libzmq's
+/// (`xsub::xhas_in` drops the others before answering): a publisher that
+/// sends what the subscriber did not ask for does not wake its poller.
+#[test]
+fn sub_pollin_ignores_messages_its_filter_drops() {
+    for transport in TRANSPORTS {
+        let ctx = Context::new();
+        let mut xpub = socket(&ctx, SocketType::XPub);
+        xpub.set_xpub_manual(true).unwrap();
+        let ep = bind(&mut xpub, transport);
+        let mut sub = socket(&ctx, SocketType::Sub);
+        sub.subscribe("a").unwrap();
+        sub.connect(&ep).unwrap();
+        assert_eq!(xpub.recv_bytes(0).unwrap(), &b"\x01a"[..]);
+        // The publisher sends everything to this peer, wanted or not.
+        xpub.subscribe("").unwrap();
+        for _ in 0..10 {
+            xpub.send("b-unwanted", 0).unwrap();
+        }
+        xpub.send("a-wanted", 0).unwrap();
+        let ready = sub
+            .poll(ferrozmq::POLLIN, Some(Duration::from_secs(5)))
+            .unwrap();
+        assert_eq!(ready, ferrozmq::POLLIN, "{transport}");
+        assert_eq!(
+            sub.recv_string(DONTWAIT).unwrap(),
+            "a-wanted",
+            "{transport}"
+        );
+        for _ in 0..10 {
+            xpub.send("b-unwanted", 0).unwrap();
+        }
+        let idle = sub
+            .poll(ferrozmq::POLLIN, Some(Duration::from_millis(300)))
+            .unwrap();
+        assert_eq!(idle, 0, "{transport}: POLLIN for messages the filter drops");
+        assert!(sub.recv(DONTWAIT).is_err(), "{transport}");
+    }
+}

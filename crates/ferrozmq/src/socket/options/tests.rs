@@ -58,6 +58,14 @@ fn defaults_are_libzmqs() {
     assert_eq!(int(SocketOption::Type), Ok(OptionValue::Int(5)));
     assert_eq!(int(SocketOption::Mechanism), Ok(OptionValue::Int(0)));
     assert_eq!(int(SocketOption::UseFd), Ok(OptionValue::Int(-1)));
+    // libzmq 4.3 answers these four whether or not it has the transports.
+    assert_eq!(
+        int(SocketOption::MulticastMaxtpdu),
+        Ok(OptionValue::Int(1500))
+    );
+    assert_eq!(int(SocketOption::MulticastLoop), Ok(OptionValue::Int(1)));
+    assert_eq!(int(SocketOption::ZapEnforceDomain), Ok(OptionValue::Int(0)));
+    assert_eq!(int(SocketOption::LoopbackFastpath), Ok(OptionValue::Int(0)));
     assert_eq!(
         int(SocketOption::TcpKeepaliveIdle),
         Ok(OptionValue::Int(-1))
