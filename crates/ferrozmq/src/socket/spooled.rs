@@ -89,8 +89,14 @@ impl Socket {
         self.route_spooled(seq, frames)
     }
 
-    /// Sends the messages recovered from the spool, oldest first.
+    /// Sends the messages to send again (recovered at open, or lost with a
+    /// connection), oldest first.
     fn replay_spooled(&mut self, flags: i32) -> Result<()> {
+        self.process_link_events();
+        let pipes = self.pattern.pipes();
+        if let Some(spool) = &mut self.spool {
+            spool.poll(|id| pipes.slot_of(id).is_some())?;
+        }
         self.routing.sparse = false;
         self.routing.sndmore = false;
         while let Some(first) = self
@@ -112,6 +118,7 @@ impl Socket {
     /// Routes spooled message `seq` and notes which pipes took it.
     fn route_spooled(&mut self, seq: u64, frames: Vec<Bytes>) -> Result<()> {
         let marks = spool::marks(self.pattern.pipes().iter());
+        let kept = frames.clone();
         let sent = match Msg::from_frames(frames) {
             Some(msg) => self.pattern.send(msg, &self.routing),
             None => Ok(()),
@@ -119,7 +126,7 @@ impl Socket {
         self.send_clock.sent();
         let pipes = self.pattern.pipes();
         if let Some(spool) = &mut self.spool {
-            spool.routed(seq, &marks, pipes.iter())?;
+            spool.routed(seq, kept, &marks, pipes.iter())?;
         }
         sent
     }

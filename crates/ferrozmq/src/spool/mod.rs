@@ -16,9 +16,10 @@
 //! written to a connection is acknowledged in the log only when the socket
 //! next looks (at its next send, or when it closes): a crash in between
 //! sends it again. So is a message written to the kernel but never read by
-//! the peer, if the connection then broke: it counts as written. Messages
-//! queued for a connection that was lost (or for a pipe that went away)
-//! stay spooled and are sent again at the next open, not within this run.
+//! the peer, if the connection then broke: it counts as written. A message
+//! taken for a connection that dropped before writing it, or queued for a
+//! peer that went away, is sent again (through whichever peer the socket
+//! picks) at the next send, before the new message.
 //!
 //! | file | what |
 //! |---|---|
@@ -27,7 +28,7 @@
 //! | `tracker.rs` | which messages each pipe has written (the engine's `WriteAcks`) |
 //! | `tests.rs` | the log's unit tests |
 
-use std::collections::VecDeque;
+use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -73,8 +74,9 @@ pub(crate) struct Spool {
     dir: PathBuf,
     log: Log,
     tracker: Tracker,
-    /// Recovered messages not sent again yet, oldest first.
-    replay: VecDeque<(u64, Vec<Bytes>)>,
+    /// Messages to send again before new ones (recovered at open, or lost
+    /// with a connection), by sequence number.
+    replay: BTreeMap<u64, Vec<Bytes>>,
 }
 
 impl Spool {
@@ -86,7 +88,7 @@ impl Spool {
             dir: dir.to_owned(),
             log,
             tracker: Tracker::default(),
-            replay: recovered.messages.into(),
+            replay: recovered.messages.into_iter().collect(),
         })
     }
 
@@ -100,14 +102,16 @@ impl Spool {
         self.log.set_config(config);
     }
 
-    /// The oldest recovered message still to send, if any.
+    /// The oldest message to send again, if any.
     pub(crate) fn next_replay(&self) -> Option<&[Bytes]> {
-        self.replay.front().map(|(_, frames)| frames.as_slice())
+        self.replay
+            .first_key_value()
+            .map(|(_, frames)| frames.as_slice())
     }
 
-    /// Takes the oldest recovered message, being sent now.
+    /// Takes the oldest message to send again, being sent now.
     pub(crate) fn take_replay(&mut self) -> Option<(u64, Vec<Bytes>)> {
-        self.replay.pop_front()
+        self.replay.pop_first()
     }
 
     /// Appends a message accepted by `send`; returns its sequence number.
@@ -115,25 +119,28 @@ impl Spool {
         self.log.append(frames)
     }
 
-    /// Records where message `seq` went (see [`marks`]); a message that
-    /// went nowhere is acknowledged at once.
+    /// Records where message `seq` (`frames`) went (see [`marks`]); a
+    /// message that went nowhere is acknowledged at once.
     pub(crate) fn routed<'a>(
         &mut self,
         seq: u64,
+        frames: Vec<Bytes>,
         marks: &Marks,
         pipes: impl Iterator<Item = &'a Pipe>,
     ) -> io::Result<()> {
-        if self.tracker.routed(seq, marks, pipes) {
+        if self.tracker.routed(seq, frames, marks, pipes) {
             self.log.ack(&[seq])?;
         }
         Ok(())
     }
 
-    /// Acknowledges what the pipes wrote since the last call; `live` says
-    /// which pipes the socket still routes to.
+    /// Acknowledges what the pipes wrote since the last call, and queues
+    /// what they lost to be sent again; `live` says which pipes the socket
+    /// still routes to.
     pub(crate) fn poll(&mut self, live: impl Fn(PipeId) -> bool) -> io::Result<()> {
-        let acked = self.tracker.poll(live);
-        self.log.ack(&acked)
+        let settled = self.tracker.poll(live);
+        self.replay.extend(settled.lost);
+        self.log.ack(&settled.acked)
     }
 
     /// Whether a send must wait: the log is at its size limit. When it is,

@@ -208,3 +208,71 @@ fn every_fsync_policy_keeps_what_it_wrote() {
         assert_eq!(recovered.messages.len(), 3, "{fsync:?}");
     }
 }
+
+mod tracking {
+    use std::sync::Arc;
+
+    use ferrozmq_engine::{Msg, Pipe};
+
+    use super::super::{marks, Spool};
+    use super::*;
+
+    /// A socket-side pipe towards a tcp peer whose session never writes.
+    fn tcp_pipe() -> Pipe {
+        Pipe::new(0, 0, Arc::from("tcp://127.0.0.1:1"))
+    }
+
+    fn route(spool: &mut Spool, pipes: &[Pipe], frames: Vec<Bytes>) -> u64 {
+        let seq = spool.append(&frames).unwrap();
+        let before = marks(pipes.iter());
+        for pipe in pipes {
+            pipe.send(Msg::from_frames(frames.clone()).unwrap(), false);
+        }
+        spool.routed(seq, frames, &before, pipes.iter()).unwrap();
+        seq
+    }
+
+    #[test]
+    fn a_message_that_went_nowhere_is_acknowledged_at_once() {
+        let dir = TempDir::new();
+        let mut spool = Spool::open(&dir.0, config(1 << 20, None)).unwrap();
+        route(&mut spool, &[], msg(1));
+        assert_eq!(spool.pending(), 0);
+    }
+
+    #[test]
+    fn what_a_vanished_pipe_did_not_write_is_sent_again() {
+        let dir = TempDir::new();
+        let mut spool = Spool::open(&dir.0, config(1 << 20, None)).unwrap();
+        let pipe = tcp_pipe();
+        route(&mut spool, std::slice::from_ref(&pipe), msg(1));
+        route(&mut spool, std::slice::from_ref(&pipe), msg(2));
+        spool.poll(|_| true).unwrap();
+        assert_eq!(spool.pending(), 2);
+        assert!(spool.next_replay().is_none(), "in flight, not lost");
+        // The peer's session ends without writing them.
+        pipe.mirror().close();
+        spool.poll(|_| false).unwrap();
+        assert_eq!(spool.pending(), 2, "still kept");
+        assert_eq!(spool.take_replay().map(|(_, f)| f), Some(msg(1)));
+        assert_eq!(spool.take_replay().map(|(_, f)| f), Some(msg(2)));
+        assert!(spool.take_replay().is_none());
+    }
+
+    #[test]
+    fn an_inproc_message_is_acknowledged_once_the_peer_takes_it() {
+        let dir = TempDir::new();
+        let mut spool = Spool::open(&dir.0, config(1 << 20, None)).unwrap();
+        let pipe = Pipe::new(0, 0, Arc::from("inproc://spool"));
+        let peer = pipe.mirror();
+        let pipes = [pipe];
+        route(&mut spool, &pipes, msg(1));
+        route(&mut spool, &pipes, msg(2));
+        assert!(peer.recv().is_some());
+        spool.poll(|_| true).unwrap();
+        assert_eq!(spool.pending(), 1);
+        assert!(peer.recv().is_some());
+        spool.poll(|_| true).unwrap();
+        assert_eq!(spool.pending(), 0);
+    }
+}

@@ -7,12 +7,14 @@
 //! (push index, sequence number); once the session has settled that index
 //! (written it, or lost it with the connection), the entry leaves the FIFO.
 //! A message is acknowledged when every pipe it went to wrote it. One that
-//! was lost on some pipe, or whose pipe went away before writing it, stays
-//! in the spool and is sent again the next time the spool is opened.
+//! was lost on some pipe (taken from it but not written when the
+//! connection dropped), or whose pipe went away before writing it, is
+//! handed back to be sent again; it stays in the spool meanwhile.
 
 use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
 
+use bytes::Bytes;
 use ferrozmq_engine::{Pipe, PipeId};
 
 /// Each pipe's push count before routing a message.
@@ -46,6 +48,18 @@ struct Track {
 struct Pending {
     pipes: u32,
     lost: bool,
+    /// The message, to send again if a pipe loses it (the frames are
+    /// shared with the queued copy, not duplicated).
+    frames: Vec<Bytes>,
+}
+
+/// What [`Tracker::poll`] found settled.
+#[derive(Debug, Default)]
+pub(crate) struct Settled {
+    /// Written by every pipe they went to.
+    pub(crate) acked: Vec<u64>,
+    /// Lost by some pipe: to send again.
+    pub(crate) lost: Vec<(u64, Vec<Bytes>)>,
 }
 
 impl Tracker {
@@ -55,6 +69,7 @@ impl Tracker {
     pub(crate) fn routed<'a>(
         &mut self,
         seq: u64,
+        frames: Vec<Bytes>,
         marks: &Marks,
         pipes: impl Iterator<Item = &'a Pipe>,
     ) -> bool {
@@ -83,32 +98,33 @@ impl Tracker {
                 Pending {
                     pipes: count,
                     lost: false,
+                    frames,
                 },
             );
         }
         count == 0
     }
 
-    /// Collects the messages every pipe they went to has now written;
-    /// `live` says which pipes the socket still routes to (a pipe gone from
-    /// it leaves what it did not settle in the spool).
-    pub(crate) fn poll(&mut self, live: impl Fn(PipeId) -> bool) -> Vec<u64> {
-        let mut acked = Vec::new();
+    /// Collects the messages every pipe they went to has now written, and
+    /// those a pipe lost; `live` says which pipes the socket still routes
+    /// to (what a pipe gone from it did not write counts as lost).
+    pub(crate) fn poll(&mut self, live: impl Fn(PipeId) -> bool) -> Settled {
+        let mut settled = Settled::default();
         let mut gone = Vec::new();
         for (id, track) in &mut self.pipes {
-            let settled = track.progress();
+            let mark = track.progress();
             while let Some(&(index, seq)) = track.fifo.front() {
-                if index >= settled {
+                if index >= mark {
                     break;
                 }
                 track.fifo.pop_front();
                 let was_lost = track.lost.iter().any(|r| r.contains(&index));
-                settle(&mut self.pending, seq, was_lost, &mut acked);
+                settle(&mut self.pending, seq, was_lost, &mut settled);
             }
-            track.lost.retain(|r| r.end > settled);
+            track.lost.retain(|r| r.end > mark);
             if !live(*id) && track.pipe.is_gone() {
                 for (_, seq) in track.fifo.drain(..) {
-                    settle(&mut self.pending, seq, true, &mut acked);
+                    settle(&mut self.pending, seq, true, &mut settled);
                 }
                 gone.push(*id);
             }
@@ -116,7 +132,7 @@ impl Tracker {
         for id in gone {
             self.pipes.remove(&id);
         }
-        acked
+        settled
     }
 
     /// Asks every pipe with messages in flight to wake the socket when it
@@ -141,18 +157,22 @@ impl Track {
     }
 }
 
-/// One pipe settled `seq`; when the last did, it is acknowledged (unless
-/// a pipe lost it: then it stays spooled for the next open).
-fn settle(pending: &mut HashMap<u64, Pending>, seq: u64, lost: bool, acked: &mut Vec<u64>) {
+/// One pipe settled `seq`; when the last did, it is acknowledged, or
+/// handed back to be sent again if a pipe lost it.
+fn settle(pending: &mut HashMap<u64, Pending>, seq: u64, lost: bool, out: &mut Settled) {
     let Some(p) = pending.get_mut(&seq) else {
         return;
     };
     p.lost |= lost;
     p.pipes = p.pipes.saturating_sub(1);
-    if p.pipes == 0 {
-        if !p.lost {
-            acked.push(seq);
+    if p.pipes > 0 {
+        return;
+    }
+    if let Some(p) = pending.remove(&seq) {
+        if p.lost {
+            out.lost.push((seq, p.frames));
+        } else {
+            out.acked.push(seq);
         }
-        pending.remove(&seq);
     }
 }
