@@ -196,8 +196,16 @@ fn other_socket_types_and_conflate_are_refused() {
     let mut s = ctx.socket(SocketType::Push).unwrap();
     s.set_spool(Some(&dir.0)).unwrap();
     assert_eq!(s.spool(), Some(dir.0.clone()));
+    // One writer per directory: a second socket is refused (EBUSY) until
+    // the first lets go.
+    let mut other = ctx.socket(SocketType::Push).unwrap();
+    let busy = other.set_spool(Some(&dir.0)).unwrap_err();
+    assert_eq!(busy.errno(), 16, "{busy}");
+    assert_eq!(other.spool(), None);
     s.set_spool(None).unwrap();
     assert_eq!(s.spool_pending(), None);
+    other.set_spool(Some(&dir.0)).unwrap();
+    assert_eq!(other.spool_pending(), Some(0));
 }
 
 #[test]

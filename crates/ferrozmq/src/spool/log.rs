@@ -125,6 +125,9 @@ impl Log {
         if self.is_full() {
             return Err(io::ErrorKind::WouldBlock.into());
         }
+        if record::message_size(frames) > record::MAX_RECORD {
+            return Err(io::ErrorKind::InvalidInput.into());
+        }
         let active = self.active_first();
         if self
             .segments
@@ -220,14 +223,20 @@ impl Log {
         self.segments.keys().next_back().copied().unwrap_or(0)
     }
 
+    /// Appends the encoded record in `buf`; a failed write (a full disk)
+    /// is cut off again, so that the records after it stay readable.
     fn write_buf(&mut self) -> io::Result<()> {
-        self.active.write_all(&self.buf)?;
-        let len = self.buf.len() as u64;
-        self.bytes += len;
         let active = self.active_first();
-        if let Some(segment) = self.segments.get_mut(&active) {
-            segment.bytes += len;
+        let Some(segment) = self.segments.get_mut(&active) else {
+            return Err(io::ErrorKind::NotFound.into());
+        };
+        if let Err(e) = self.active.write_all(&self.buf) {
+            let _ = self.active.set_len(segment.bytes);
+            return Err(e);
         }
+        let len = self.buf.len() as u64;
+        segment.bytes += len;
+        self.bytes += len;
         self.dirty = true;
         Ok(())
     }

@@ -28,9 +28,10 @@
 //! | `tracker.rs` | which messages each pipe has written (the engine's `WriteAcks`) |
 //! | `tests.rs` | the log's unit tests |
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -72,6 +73,8 @@ pub enum FsyncPolicy {
 #[derive(Debug)]
 pub(crate) struct Spool {
     dir: PathBuf,
+    /// The canonical directory, claimed in this process while open.
+    claimed: PathBuf,
     log: Log,
     tracker: Tracker,
     /// Messages to send again before new ones (recovered at open, or lost
@@ -82,9 +85,24 @@ pub(crate) struct Spool {
 impl Spool {
     /// Opens (or creates) the spool in `dir`; unacknowledged messages
     /// found there wait in [`Spool::next_replay`].
+    /// A directory one socket of this process keeps open already is EBUSY
+    /// (two writers would corrupt it; nothing stops two processes: give
+    /// each its own directory).
     pub(crate) fn open(dir: &Path, config: LogConfig) -> io::Result<Spool> {
-        let (log, recovered) = Log::open(dir, config)?;
+        std::fs::create_dir_all(dir)?;
+        let claimed = dir.canonicalize()?;
+        if !open_dirs(|dirs| dirs.insert(claimed.clone())) {
+            return Err(io::Error::from_raw_os_error(EBUSY));
+        }
+        let (log, recovered) = match Log::open(dir, config) {
+            Ok(opened) => opened,
+            Err(e) => {
+                open_dirs(|dirs| dirs.remove(&claimed));
+                return Err(e);
+            }
+        };
         Ok(Spool {
+            claimed,
             dir: dir.to_owned(),
             log,
             tracker: Tracker::default(),
@@ -165,5 +183,19 @@ impl Drop for Spool {
     /// spool does not send it again.
     fn drop(&mut self) {
         let _ = self.poll(|_| true);
+        open_dirs(|dirs| dirs.remove(&self.claimed));
     }
 }
+
+/// Runs `f` on the set of spool directories open in this process.
+fn open_dirs(f: impl FnOnce(&mut HashSet<PathBuf>) -> bool) -> bool {
+    static OPEN: OnceLock<Mutex<HashSet<PathBuf>>> = OnceLock::new();
+    let mut dirs = OPEN
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    f(&mut dirs)
+}
+
+/// Linux's errno for a resource in use (this crate has no libc for one number).
+const EBUSY: i32 = 16;

@@ -32,13 +32,20 @@ pub(crate) enum Torn {
 const MESSAGE: u8 = 1;
 const ACKS: u8 = 2;
 const HEADER: usize = 8;
-/// Larger records are taken for corruption (a garbage length).
-const MAX_RECORD: usize = 1 << 31;
+/// Larger records are taken for corruption (a garbage length), and larger
+/// messages are not spooled.
+pub(crate) const MAX_RECORD: usize = 1 << 31;
 
-/// Appends the encoding of a message record to `out`.
+/// The size of a message record's body (at most [`MAX_RECORD`] to be
+/// spooled).
+pub(crate) fn message_size(frames: &[Bytes]) -> usize {
+    1 + 8 + 4 + frames.iter().map(|f| 4 + f.len()).sum::<usize>()
+}
+
+/// Appends the encoding of a message record to `out` (its size checked
+/// with [`message_size`]).
 pub(crate) fn encode_message(seq: u64, frames: &[Bytes], out: &mut Vec<u8>) {
-    let body_len = 1 + 8 + 4 + frames.iter().map(|f| 4 + f.len()).sum::<usize>();
-    let start = begin(out, body_len);
+    let start = begin(out, message_size(frames));
     out.push(MESSAGE);
     out.extend_from_slice(&seq.to_le_bytes());
     out.extend_from_slice(&(frames.len() as u32).to_le_bytes());
