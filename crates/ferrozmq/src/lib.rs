@@ -19,10 +19,10 @@
 //! let mut req = ctx.socket(SocketType::Req)?;
 //! req.connect("inproc://hello")?;
 //!
-//! req.send("Hello", 0)?;
-//! assert_eq!(rep.recv_string(0)?, "Hello");
-//! rep.send("World", 0)?;
-//! assert_eq!(req.recv_string(0)?, "World");
+//! req.send("Hello")?;
+//! assert_eq!(rep.recv_string()?, "Hello");
+//! rep.send("World")?;
+//! assert_eq!(req.recv_string()?, "World");
 //! # Ok::<(), ferrozmq::Error>(())
 //! ```
 #![forbid(unsafe_code)]
@@ -32,24 +32,28 @@ mod context;
 mod curve;
 mod error;
 mod message;
+mod multipart;
 mod pattern;
 mod poller;
 mod proxy;
 mod routing;
+mod send_error;
 mod socket;
 mod spool;
 
 pub use context::{Context, ContextOption};
 pub use curve::{os_entropy, CurveKeyPair, CurvePublicKey, CurveSecretKey, Entropy};
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 pub use ferrozmq_engine::EventKind;
 pub use ferrozmq_zmtp::z85;
 pub use ferrozmq_zmtp::SocketType;
 pub use message::Message;
+pub use multipart::Multipart;
 pub use poller::{poll, PollItem, POLLERR};
 pub use proxy::{proxy, proxy_single, proxy_steerable};
+pub use send_error::SendError;
 pub use socket::{
-    Mechanism, OptionKind, OptionValue, PeerStats, QueueStats, Socket, SocketOption, TakesEffect,
-    DONTWAIT, EVENT_ALL, POLLIN, POLLOUT, SNDMORE,
+    Mechanism, OptionKind, OptionValue, PeerStats, QueueStats, RecvFlags, SendFlags, Socket,
+    SocketOption, TakesEffect, EVENT_ALL, POLLIN, POLLOUT,
 };
 pub use spool::FsyncPolicy;

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use ferrozmq_engine::{poll_fds, PollFd};
 
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::socket::{Socket, POLLIN, POLLOUT};
 
 /// ZMQ_POLLERR: an error condition on a plain file descriptor.
@@ -101,7 +101,7 @@ pub fn poll(items: &mut [PollItem<'_>], timeout: Option<Duration>) -> Result<usi
         match poll_fds(&mut fds, wait_ms) {
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
-                return Err(Error::Interrupted)
+                return Err(ErrorKind::Interrupted.into())
             }
             Err(e) => return Err(e.into()),
         }

@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use ferrozmq::{Context, Error, FsyncPolicy, Socket, SocketType, DONTWAIT};
+use ferrozmq::{Context, ErrorKind, FsyncPolicy, Multipart, Socket, SocketType};
 
 /// A fresh directory under the system's temp dir, removed on drop.
 struct TempDir(PathBuf);
@@ -82,9 +82,9 @@ fn numbered(i: u32) -> Vec<Vec<u8>> {
     vec![b"n".to_vec(), body]
 }
 
-fn number(frames: &[bytes::Bytes]) -> u32 {
-    assert_eq!(frames.len(), 2, "a whole two-frame message");
-    u32::from_le_bytes(frames[1][..4].try_into().unwrap())
+fn number(msg: &Multipart) -> u32 {
+    assert_eq!(msg.len(), 2, "a whole two-frame message");
+    u32::from_le_bytes(msg.get(1).unwrap().data()[..4].try_into().unwrap())
 }
 
 #[test]
@@ -99,7 +99,7 @@ fn unwritten_messages_are_sent_first_by_the_next_socket() {
     push.set_linger(Some(Duration::ZERO)).unwrap();
     push.connect(&ep).unwrap();
     for i in 0..100 {
-        push.send_multipart(numbered(i), 0).unwrap();
+        push.send_multipart(numbered(i)).unwrap();
     }
     assert_eq!(push.spool_pending(), Some(100));
     drop(push);
@@ -109,10 +109,10 @@ fn unwritten_messages_are_sent_first_by_the_next_socket() {
     assert_eq!(push.spool_pending(), Some(100), "recovered, not sent yet");
     push.connect(&ep).unwrap();
     for i in 100..150 {
-        push.send_multipart(numbered(i), 0).unwrap();
+        push.send_multipart(numbered(i)).unwrap();
     }
     for i in 0..150 {
-        assert_eq!(number(&pull.recv_multipart(0).unwrap()), i, "in order");
+        assert_eq!(number(&pull.recv_multipart().unwrap()), i, "in order");
     }
     drained(&mut push);
     drop(push);
@@ -121,8 +121,8 @@ fn unwritten_messages_are_sent_first_by_the_next_socket() {
     let mut push = spooled(&ctx, SocketType::Push, &dir.0);
     assert_eq!(push.spool_pending(), Some(0));
     push.connect(&ep).unwrap();
-    push.send_multipart(numbered(150), 0).unwrap();
-    assert_eq!(number(&pull.recv_multipart(0).unwrap()), 150);
+    push.send_multipart(numbered(150)).unwrap();
+    assert_eq!(number(&pull.recv_multipart().unwrap()), 150);
     drained(&mut push);
 }
 
@@ -138,14 +138,14 @@ fn dealer_pair_and_pub_acknowledge_what_they_write() {
         let mut s = spooled(&ctx, t, &dir.0);
         s.connect(&ep).unwrap();
         for i in 0..20 {
-            s.send_multipart(numbered(i), 0).unwrap();
+            s.send_multipart(numbered(i)).unwrap();
         }
         for i in 0..20 {
-            let mut frames = r.recv_multipart(0).unwrap();
+            let mut msg = r.recv_multipart().unwrap();
             if peer == SocketType::Router {
-                frames.remove(0);
+                msg.pop_front();
             }
-            assert_eq!(number(&frames), i, "{t:?}");
+            assert_eq!(number(&msg), i, "{t:?}");
         }
         drained(&mut s);
     }
@@ -157,12 +157,12 @@ fn dealer_pair_and_pub_acknowledge_what_they_write() {
     sub.subscribe(b"n").unwrap();
     let mut publisher = spooled(&ctx, SocketType::Pub, &dir.0);
     publisher.connect(&ep).unwrap();
-    publisher.send_multipart([b"other".to_vec()], 0).unwrap();
+    publisher.send(b"other".to_vec()).unwrap();
     assert_eq!(publisher.spool_pending(), Some(0));
     // Until the subscription arrives, messages are dropped (slow joiner).
     let mut i = 0;
     loop {
-        publisher.send_multipart(numbered(i), 0).unwrap();
+        publisher.send_multipart(numbered(i)).unwrap();
         i += 1;
         if sub
             .poll(ferrozmq::POLLIN, Some(Duration::from_millis(10)))
@@ -187,11 +187,15 @@ fn other_socket_types_and_conflate_are_refused() {
         SocketType::Sub,
     ] {
         let mut s = ctx.socket(t).unwrap();
-        assert_eq!(s.set_spool(Some(&dir.0)), Err(Error::Invalid), "{t:?}");
+        assert_eq!(
+            s.set_spool(Some(&dir.0)).unwrap_err(),
+            ErrorKind::Invalid,
+            "{t:?}"
+        );
     }
     let mut s = ctx.socket(SocketType::Push).unwrap();
     s.set_conflate(true).unwrap();
-    assert_eq!(s.set_spool(Some(&dir.0)), Err(Error::Invalid));
+    assert_eq!(s.set_spool(Some(&dir.0)).unwrap_err(), ErrorKind::Invalid);
     assert_eq!(s.spool(), None);
     let mut s = ctx.socket(SocketType::Push).unwrap();
     s.set_spool(Some(&dir.0)).unwrap();
@@ -221,9 +225,9 @@ fn a_full_spool_blocks_like_the_high_water_mark() {
     let body = vec![7u8; 200];
     let mut sent = 0u32;
     loop {
-        match push.send_multipart([sent.to_le_bytes().to_vec(), body.clone()], DONTWAIT) {
+        match push.try_send_multipart([sent.to_le_bytes().to_vec(), body.clone()]) {
             Ok(()) => sent += 1,
-            Err(Error::Again) => break,
+            Err(e) if *e.error() == ErrorKind::Again => break,
             Err(e) => panic!("{e}"),
         }
         assert!(sent < 10_000, "the limit never hit");
@@ -231,8 +235,8 @@ fn a_full_spool_blocks_like_the_high_water_mark() {
     assert!(sent > 10, "only {sent} fit");
     // A blocking send waits up to SNDTIMEO, then fails as at the HWM.
     let started = Instant::now();
-    let blocked = push.send_multipart([sent.to_le_bytes().to_vec(), body.clone()], 0);
-    assert_eq!(blocked, Err(Error::Again));
+    let blocked = push.send_multipart([sent.to_le_bytes().to_vec(), body.clone()]);
+    assert_eq!(blocked.unwrap_err(), ErrorKind::Again);
     assert!(started.elapsed() >= Duration::from_millis(40));
 
     // Once a receiver drains the spool, the blocked sender goes on (it is
@@ -243,11 +247,11 @@ fn a_full_spool_blocks_like_the_high_water_mark() {
     push.set_sndtimeo(Some(Duration::from_secs(5))).unwrap();
     let receiving = std::thread::spawn(move || {
         for _ in 0..sent + 3 {
-            pull.recv_multipart(0).unwrap();
+            pull.recv_multipart().unwrap();
         }
     });
     for _ in 0..3 {
-        push.send_multipart([sent.to_le_bytes().to_vec(), body.clone()], 0)
+        push.send_multipart([sent.to_le_bytes().to_vec(), body.clone()])
             .unwrap();
     }
     receiving.join().unwrap();
@@ -288,9 +292,9 @@ fn a_killed_sender_loses_nothing_after_restart() {
             if pull.poll(ferrozmq::POLLIN, Some(timeout)).unwrap() == 0 {
                 break;
             }
-            let head = pull.recv(0).unwrap();
+            let head = pull.recv().unwrap();
             let run: usize = head.property("X-Run").unwrap().parse().unwrap();
-            let body = pull.recv_bytes(0).unwrap();
+            let body = pull.recv_bytes().unwrap();
             let n = u32::from_le_bytes(body[..4].try_into().unwrap()) as usize;
             if counts[n] == [0, 0] {
                 distinct += 1;
@@ -447,7 +451,7 @@ fn crash_sender() {
     println!("replay {}", push.spool_pending().unwrap());
     push.connect(&ep).unwrap();
     for i in start..CRASH_TOTAL {
-        push.send_multipart(numbered(i), 0).unwrap();
+        push.send_multipart(numbered(i)).unwrap();
         println!("accepted {i}");
     }
     let deadline = Instant::now() + Duration::from_secs(10);

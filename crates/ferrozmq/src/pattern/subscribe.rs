@@ -9,7 +9,7 @@ use bytes::Bytes;
 use ferrozmq_engine::{Msg, MsgKind, Pipe, PipeId};
 
 use super::{Pattern, PatternOptions, Received};
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::routing::{FairQueue, Pipes, Slot, Subscriptions};
 
 #[derive(Debug)]
@@ -107,7 +107,7 @@ impl Pattern for Subscriber {
 
     fn prepare_send(&mut self, first: &Bytes, _: &PatternOptions) -> Result<()> {
         if !self.xsub {
-            return Err(Error::NotSupported);
+            return Err(ErrorKind::NotSupported.into());
         }
         self.upstream = !matches!(first.first(), Some(0) | Some(1));
         Ok(())
@@ -155,7 +155,7 @@ impl Pattern for Subscriber {
         _: &PatternOptions,
     ) -> Result<()> {
         if self.xsub {
-            return Err(Error::Invalid);
+            return Err(ErrorKind::Invalid.into());
         }
         self.change(subscribe, topic);
         Ok(())

@@ -9,8 +9,10 @@ use ferrozmq_engine::Msg;
 use ferrozmq_zmtp::SocketType;
 
 use super::options::fsync_policy;
-use super::{Socket, SocketOption, Wait, SNDMORE};
-use crate::error::{Error, Result};
+use super::{Patience, Socket, SocketOption, Wait};
+use crate::error::{Error, ErrorKind, Result};
+use crate::message::Message;
+use crate::send_error::SendError;
 use crate::spool::{self, LogConfig, Spool};
 
 impl Socket {
@@ -47,7 +49,7 @@ impl Socket {
             return Ok(());
         }
         let opened = if self.options.conflate || !supports_spool(self.options.socket_type) {
-            Err(Error::Invalid)
+            Err(ErrorKind::Invalid.into())
         } else {
             Spool::open(Path::new(&dir), config).map_err(Error::from)
         };
@@ -63,35 +65,51 @@ impl Socket {
         }
     }
 
-    /// `send` while a spool is open: recovered messages go first; a new
-    /// message is appended to the spool once whole, then routed.
-    pub(super) fn send_spooled(&mut self, data: Bytes, flags: i32) -> Result<()> {
-        let sndmore = flags & SNDMORE != 0;
+    /// `send` while a spool is open: messages to send again go first; a
+    /// new message is appended to the spool once whole, then routed. Only
+    /// the first frame waits (for room in the spool and in the pattern);
+    /// the frame is handed back on a failure before the socket took it.
+    pub(super) fn send_spooled(
+        &mut self,
+        msg: Message,
+        sndmore: bool,
+        patience: Patience,
+    ) -> std::result::Result<(), SendError> {
         let index = self.sending.as_ref().map_or(0, Vec::len);
         let more = self.pattern.continues(index, sndmore);
         if index == 0 {
-            self.replay_spooled(flags)?;
-            self.routing.sparse = false;
-            self.routing.sndmore = sndmore;
-            let timeout = self.options.sndtimeo;
-            self.wait_for(flags, timeout, Wait::Sleep, |s| {
-                s.spool_room()?;
-                s.pattern.prepare_send(&data, &s.routing)
-            })?;
+            let ready = self.replay_spooled(patience).and_then(|()| {
+                self.routing.sparse = false;
+                self.routing.sndmore = sndmore;
+                self.wait_for(patience, Wait::Sleep, |s| {
+                    s.spool_room()?;
+                    s.pattern.prepare_send(msg.bytes(), &s.routing)
+                })
+            });
+            if let Err(e) = ready {
+                return Err(SendError::new(e, msg));
+            }
         }
         let mut frames = self.sending.take().unwrap_or_default();
-        frames.push(data);
+        frames.push(msg.into_bytes());
         if more {
             self.sending = Some(frames);
             return Ok(());
         }
-        let seq = self.spool_mut()?.append(&frames)?;
-        self.route_spooled(seq, frames)
+        // The socket took the message with its first frame: a failure
+        // from here on has nothing to hand back.
+        let appended = match self.spool_mut() {
+            Ok(spool) => spool.append(&frames).map_err(Error::from),
+            Err(e) => Err(e),
+        };
+        appended
+            .and_then(|seq| self.route_spooled(seq, frames))
+            .map_err(|e| SendError::new(e, Message::new()))
     }
 
     /// Sends the messages to send again (recovered at open, or lost with a
     /// connection), oldest first.
-    fn replay_spooled(&mut self, flags: i32) -> Result<()> {
+    fn replay_spooled(&mut self, patience: Patience) -> Result<()> {
         self.process_link_events();
         let pipes = self.pattern.pipes();
         if let Some(spool) = &mut self.spool {
@@ -104,8 +122,7 @@ impl Socket {
             .next_replay()
             .and_then(|f| f.first().cloned())
         {
-            let timeout = self.options.sndtimeo;
-            self.wait_for(flags, timeout, Wait::Sleep, |s| {
+            self.wait_for(patience, Wait::Sleep, |s| {
                 s.pattern.prepare_send(&first, &s.routing)
             })?;
             if let Some((seq, frames)) = self.spool_mut()?.take_replay() {
@@ -143,14 +160,14 @@ impl Socket {
             // Writes may have landed while the wake-up was being asked for.
             spool.poll(|id| pipes.slot_of(id).is_some())?;
             if spool.is_full() {
-                return Err(Error::Again);
+                return Err(ErrorKind::Again.into());
             }
         }
         Ok(())
     }
 
     fn spool_mut(&mut self) -> Result<&mut Spool> {
-        self.spool.as_deref_mut().ok_or(Error::Invalid)
+        self.spool.as_deref_mut().ok_or(ErrorKind::Invalid.into())
     }
 
     fn spool_config(&self) -> LogConfig {

@@ -15,7 +15,7 @@ use super::codec::*;
 use super::curve_options::CurveOptions;
 use super::transport::TransportOptions;
 use super::{Mechanism, OptionKind, OptionValue, TakesEffect};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::socket::Socket;
 use crate::spool::FsyncPolicy;
 

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::{int, int_bytes, millis, Codec, Typed};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::socket::options::{OptionKind, OptionValue};
 use crate::spool::FsyncPolicy;
 
@@ -20,7 +20,7 @@ impl Codec for SpoolDir {
         let raw = raw.strip_suffix(b"\0").unwrap_or(raw);
         std::str::from_utf8(raw)
             .map(str::to_owned)
-            .map_err(|_| Error::Invalid)
+            .map_err(|_| Error::new(ErrorKind::Invalid))
     }
     fn encode(stored: &String) -> OptionValue {
         OptionValue::Str(stored.clone())
@@ -33,8 +33,12 @@ impl Typed for SpoolDir {
     fn to_raw(arg: Option<&Path>) -> Result<Vec<u8>> {
         match arg {
             None => Ok(Vec::new()),
-            Some(p) if p.as_os_str().is_empty() => Err(Error::Invalid),
-            Some(p) => Ok(p.to_str().ok_or(Error::Invalid)?.as_bytes().to_vec()),
+            Some(p) if p.as_os_str().is_empty() => Err(ErrorKind::Invalid.into()),
+            Some(p) => Ok(p
+                .to_str()
+                .ok_or(Error::new(ErrorKind::Invalid))?
+                .as_bytes()
+                .to_vec()),
         }
     }
     fn out(stored: &String) -> Option<PathBuf> {
@@ -48,7 +52,7 @@ impl Codec for SpoolFsync {
     fn decode(raw: &[u8]) -> Result<i32> {
         let v = int(raw)?;
         if v < -1 {
-            return Err(Error::Invalid);
+            return Err(ErrorKind::Invalid.into());
         }
         Ok(v)
     }
@@ -63,7 +67,7 @@ impl Typed for SpoolFsync {
     fn to_raw(arg: FsyncPolicy) -> Result<Vec<u8>> {
         let v = match arg {
             FsyncPolicy::EveryMessage => 0,
-            FsyncPolicy::Every(d) if d.is_zero() => return Err(Error::Invalid),
+            FsyncPolicy::Every(d) if d.is_zero() => return Err(ErrorKind::Invalid.into()),
             FsyncPolicy::Every(d) => millis(d)?,
             FsyncPolicy::Never => -1,
         };
