@@ -12,7 +12,29 @@ mod options;
 
 pub use options::ContextOption;
 
-/// A ZeroMQ context. Cheap to clone; all clones are the same context.
+/// A ZeroMQ context: the I/O threads and `inproc://` namespace its sockets
+/// share. Cheap to clone; all clones are the same context. It is
+/// `Send + Sync`: share it between threads, and create each thread's
+/// sockets from it.
+///
+/// ```
+/// use ferrozmq::{Context, SocketType};
+///
+/// let ctx = Context::new();
+/// let mut pull = ctx.socket(SocketType::Pull)?;
+/// pull.bind("inproc://ctx-doc")?;
+/// let sender = {
+///     let ctx = ctx.clone();
+///     std::thread::spawn(move || -> ferrozmq::Result<()> {
+///         let mut push = ctx.socket(SocketType::Push)?;
+///         push.connect("inproc://ctx-doc")?;
+///         push.send("from another thread")
+///     })
+/// };
+/// assert_eq!(pull.recv_string()?, "from another thread");
+/// sender.join().expect("sender panicked")?;
+/// # Ok::<(), ferrozmq::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct Context {
     inner: Arc<Inner>,

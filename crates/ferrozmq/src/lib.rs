@@ -25,12 +25,43 @@
 //! assert_eq!(req.recv_string()?, "World");
 //! # Ok::<(), ferrozmq::Error>(())
 //! ```
+//!
+//! # Sending and receiving
+//!
+//! | blocking (SNDTIMEO/RCVTIMEO)      | never waits                | waits at most      | libzmq flags   |
+//! |-----------------------------------|----------------------------|--------------------|----------------|
+//! | [`Socket::send`], [`Socket::send_more`] | [`Socket::try_send`] | [`Socket::send_timeout`] | [`Socket::send_with`] |
+//! | [`Socket::send_multipart`]        | [`Socket::try_send_multipart`] | [`Socket::send_multipart_timeout`] |  |
+//! | [`Socket::recv`]                  | [`Socket::try_recv`]       | [`Socket::recv_timeout`] | [`Socket::recv_with`] |
+//! | [`Socket::recv_multipart`]        | [`Socket::try_recv_multipart`] | [`Socket::recv_multipart_timeout`] |  |
+//!
+//! A send that fails hands the message back in a [`SendError`] (the whole
+//! [`Multipart`] for multipart sends), so nothing is dropped; `?` turns it
+//! into an [`Error`]. Anything that is `Into<Message>` can be sent:
+//! `&str`, `String`, `&[u8]`, `Vec<u8>`, [`bytes::Bytes`] (no copy) or a
+//! [`Message`]. Errors carry an [`ErrorKind`] (libzmq's errno), the endpoint
+//! or option concerned, and the OS error behind them.
+//!
+//! # Threads
+//!
+//! [`Context`] is `Send + Sync` and cheap to clone: share it between
+//! threads. [`Socket`] is `Send` but not `Sync`: one thread uses a socket at
+//! a time (it may move between threads), as in libzmq; threads talk to each
+//! other through their own sockets over `inproc://`. Each context runs its
+//! I/O on background threads (one by default), started with the first
+//! socket. [`Message`], [`Multipart`], [`Error`] and [`SendError`] are
+//! `Send + Sync`. For an event loop, a socket's [`AsFd`](std::os::fd::AsFd)
+//! descriptor is its edge-triggered readiness wake-up (ZMQ_FD).
+//!
+//! The [`guide`] covers what newcomers trip on: the slow joiner, high-water
+//! marks, REQ's alternation, linger, valid socket pairs.
 #![forbid(unsafe_code)]
 
 pub mod auth;
 mod context;
 mod curve;
 mod error;
+pub mod guide;
 mod message;
 mod multipart;
 mod pattern;
@@ -57,3 +88,8 @@ pub use socket::{
     SocketOption, TakesEffect, EVENT_ALL, POLLIN, POLLOUT,
 };
 pub use spool::FsyncPolicy;
+
+/// The README's examples, run as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

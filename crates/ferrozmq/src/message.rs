@@ -12,7 +12,22 @@ use crate::error::{Error, ErrorKind};
 ///
 /// The body is a `Bytes`, so cloning a message (or fanning it out to many
 /// subscribers) shares one buffer. A received frame remembers which peer sent
-/// it, readable through [`Message::property`].
+/// it, readable through [`Message::property`]. It reads as a byte slice
+/// (`Deref<Target = [u8]>`) and converts from and into the usual types.
+///
+/// ```
+/// use bytes::Bytes;
+/// use ferrozmq::Message;
+///
+/// let msg = Message::from("hello");
+/// assert_eq!(msg.len(), 5);
+/// assert!(msg.starts_with(b"he"));
+/// assert_eq!(msg, b"hello");
+/// let zero_copy = Message::from(Bytes::from_static(b"shared"));
+/// assert_eq!(Bytes::from(zero_copy), "shared");
+/// assert_eq!(String::try_from(msg)?, "hello");
+/// # Ok::<(), ferrozmq::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Message {
     data: Bytes,

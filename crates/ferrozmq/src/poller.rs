@@ -63,6 +63,23 @@ impl<'a> PollItem<'a> {
 
 /// Waits until some item is ready or `timeout` passes (`None`: forever);
 /// returns how many items are ready, like `zmq_poll`.
+///
+/// ```
+/// use std::time::Duration;
+/// use ferrozmq::{poll, Context, PollItem, SocketType, POLLIN};
+///
+/// let ctx = Context::new();
+/// let mut a = ctx.socket(SocketType::Pair)?;
+/// a.bind("inproc://poll-doc")?;
+/// let mut b = ctx.socket(SocketType::Pair)?;
+/// b.connect("inproc://poll-doc")?;
+/// b.send("ready")?;
+///
+/// let mut items = [PollItem::socket(&mut a, POLLIN)];
+/// assert_eq!(poll(&mut items, Some(Duration::from_secs(5)))?, 1);
+/// assert!(items[0].is_readable());
+/// # Ok::<(), ferrozmq::Error>(())
+/// ```
 pub fn poll(items: &mut [PollItem<'_>], timeout: Option<Duration>) -> Result<usize> {
     let deadline = timeout.map(|t| Instant::now() + t);
     loop {

@@ -23,6 +23,29 @@ struct Side {
 
 /// Forwards messages both ways between `frontend` and `backend` until the
 /// context is terminated (returns [`ErrorKind::Terminated`], as `zmq_proxy` does).
+///
+/// ```
+/// use ferrozmq::{proxy, Context, ErrorKind, SocketType};
+///
+/// let ctx = Context::new();
+/// let mut frontend = ctx.socket(SocketType::Pull)?;
+/// frontend.bind("inproc://proxy-in")?;
+/// let mut backend = ctx.socket(SocketType::Push)?;
+/// backend.bind("inproc://proxy-out")?;
+/// let device = std::thread::spawn(move || proxy(&mut frontend, &mut backend, None));
+///
+/// let mut producer = ctx.socket(SocketType::Push)?;
+/// producer.connect("inproc://proxy-in")?;
+/// let mut consumer = ctx.socket(SocketType::Pull)?;
+/// consumer.connect("inproc://proxy-out")?;
+/// producer.send("through the proxy")?;
+/// assert_eq!(consumer.recv_string()?, "through the proxy");
+///
+/// ctx.shutdown(); // the proxy returns ETERM
+/// let stopped = device.join().expect("proxy thread panicked");
+/// assert_eq!(stopped.unwrap_err(), ErrorKind::Terminated);
+/// # Ok::<(), ferrozmq::Error>(())
+/// ```
 pub fn proxy(
     frontend: &mut Socket,
     backend: &mut Socket,

@@ -269,9 +269,10 @@ fn sockets_move_between_threads_and_contexts_are_shared() {
     fn send<T: Send>() {}
     fn send_sync<T: Send + Sync>() {}
     send::<Socket>();
-    send::<Message>();
-    send::<Multipart>();
-    send::<ferrozmq::SendError>();
+    send_sync::<Message>();
+    send_sync::<Multipart>();
+    send_sync::<ferrozmq::SendError>();
+    send_sync::<ferrozmq::SendError<Multipart>>();
     send_sync::<Context>();
     send_sync::<ferrozmq::Error>();
 
