@@ -7,7 +7,8 @@
 #      header (shared and static), and built against Debian's header and
 #      -lzmq both on Debian's libzmq and, by LD_LIBRARY_PATH, on ours;
 #   4. valgrind finds no invalid access in it;
-#   5. examples/c hello world builds with pkg-config against the prefix;
+#   5. examples/c hello world builds with pkg-config against the prefix, and
+#      the graceful-shutdown example spools and resends across a restart;
 #   6. Debian's CZMQ, and C# on Mono by P/Invoke, run on ours against pyzmq.
 # About a minute after the workspace build.
 set -euo pipefail
@@ -61,14 +62,14 @@ done
 
 step "C API tests against our zmq.h"
 gcc "${CFLAGS[@]}" bindings/c/tests/test_api.c bindings/c/tests/test_api_more.c \
-    bindings/c/tests/test_socket_stats.c bindings/c/tests/test_spool.c -o "$work/test_ours" \
+    bindings/c/tests/test_socket_stats.c bindings/c/tests/test_socket_drain.c bindings/c/tests/test_spool.c -o "$work/test_ours" \
     $(pkg-config --cflags --libs libzmq) -ldl
 LD_LIBRARY_PATH="$prefix/lib" ldd "$work/test_ours" | grep libzmq
 LD_LIBRARY_PATH="$prefix/lib" timeout 120 "$work/test_ours" --expect-ferrozmq
 
 step "C API tests against our zmq.h, linked statically with libzmq.a"
 gcc "${CFLAGS[@]}" -rdynamic bindings/c/tests/test_api.c bindings/c/tests/test_api_more.c \
-    bindings/c/tests/test_socket_stats.c bindings/c/tests/test_spool.c -o "$work/test_static" \
+    bindings/c/tests/test_socket_stats.c bindings/c/tests/test_socket_drain.c bindings/c/tests/test_spool.c -o "$work/test_static" \
     $(pkg-config --cflags libzmq) "$prefix/lib/libzmq.a" \
     $(pkg-config --static --libs libzmq | sed -e 's/-L[^ ]*//g' -e 's/-lzmq//g')
 if ldd "$work/test_static" | grep -q libzmq; then echo "static test links a libzmq.so" >&2; exit 1; fi
@@ -76,7 +77,7 @@ timeout 120 "$work/test_static" --expect-ferrozmq
 
 step "C API tests built with Debian's zmq.h and -lzmq"
 gcc "${CFLAGS[@]}" -I/usr/include bindings/c/tests/test_api.c bindings/c/tests/test_api_more.c \
-    bindings/c/tests/test_socket_stats.c bindings/c/tests/test_spool.c -o "$work/test_debian" -lzmq -ldl
+    bindings/c/tests/test_socket_stats.c bindings/c/tests/test_socket_drain.c bindings/c/tests/test_spool.c -o "$work/test_debian" -lzmq -ldl
 echo "on Debian's libzmq:"
 ldd "$work/test_debian" | grep libzmq
 timeout 120 "$work/test_debian" --expect-libzmq
@@ -97,6 +98,25 @@ LD_LIBRARY_PATH="$prefix/lib" timeout 60 "$work/hwserver" "tcp://127.0.0.1:$port
 server=$!
 LD_LIBRARY_PATH="$prefix/lib" timeout 60 "$work/hwclient" "tcp://127.0.0.1:$port" 5
 wait "$server"
+
+step "examples/c: graceful shutdown (drain, spool, resend after a restart)"
+gcc "${CFLAGS[@]}" examples/c/graceful_shutdown.c -o "$work/graceful_shutdown" \
+    $(pkg-config --cflags --libs libzmq)
+jobs_ep="ipc://$work/jobs"
+spool="$work/spool.bin"
+run_producer() { LD_LIBRARY_PATH="$prefix/lib" timeout 60 "$work/graceful_shutdown" "$@"; }
+# No worker: the grace period runs out and all five jobs are spooled.
+run_producer "$jobs_ep" "$spool" 0 5 200 | tee "$work/run1.out"
+grep -q "5 spooled" "$work/run1.out" && test -f "$spool"
+LD_LIBRARY_PATH="$prefix/lib" timeout 60 "$work/graceful_shutdown" --worker "$jobs_ep" 10 \
+    >"$work/worker.out" &
+worker=$!
+# Restarted with a worker: the spooled jobs go first, then five new ones.
+run_producer "$jobs_ep" "$spool" 5 5 10000 | tee "$work/run2.out"
+grep -q "resent 5 spooled messages" "$work/run2.out" && grep -q " 0 spooled" "$work/run2.out"
+wait "$worker"
+diff <(seq 0 9 | sed 's/^/job-/') "$work/worker.out"
+test ! -e "$spool"
 
 step "CZMQ (Debian's libczmq) on ferrozmq, with a pyzmq peer"
 gcc "${CFLAGS[@]}" bindings/c/tests/czmq_peer.c -o "$work/czmq_peer" \

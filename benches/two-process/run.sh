@@ -30,7 +30,8 @@
 # Knobs (environment): ROUNDS (5; quick 2), CASES, SIZES ("1 64 1024 65536
 # 1048576"; quick "64"), TRANSPORTS ("tcp ipc"), SUBS ("1 10 100"; quick
 # "1 10"), IDLE_CONNECTIONS (10000; quick 1000), COUNT_SCALE (1; quick 0.05),
-# RUN_TIMEOUT (120 s per process), OUT (results directory).
+# RUN_TIMEOUT (120 s per process), OUT (results directory), FERRO_SO (a
+# ferrozmq libzmq.so to test instead of building this checkout's).
 # Output: progress on stderr, the markdown report on stdout and in
 # $OUT/report.md, raw lines in $OUT/raw.txt.
 set -euo pipefail
@@ -56,7 +57,7 @@ TARGET=$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps |
 WORK="$TARGET/two-process"
 OUT=${OUT:-$WORK/$(date -u +%Y%m%dT%H%M%SZ)}
 BIN="$WORK/bin"
-FERRO_LIB="$WORK/lib-ferrozmq"
+FERRO_LIB="$OUT/lib-ferrozmq" # per run: two runs at once never share it
 mkdir -p "$OUT" "$BIN" "$FERRO_LIB"
 RAW="$OUT/raw.txt" FAILURES="$OUT/failures.txt"
 : >"$RAW"
@@ -90,9 +91,15 @@ for probe in thr_peer fanout idle; do
         cc -O2 -Wall -Wextra -Werror -I"$SRC/include" "$HERE/$probe.c" -lzmq -o "$BIN/$probe"
     fi
 done
-(cd "$ROOT" && cargo build --release -q -p ferrozmq-ffi)
-# A copy, so that a rebuild during the run does not change the library under test.
-cp "$TARGET/release/libzmq.so" "$FERRO_LIB/libzmq.so.5"
+# A copy, so that a rebuild during the run does not change the library under
+# test. FERRO_SO=path tests that build of ferrozmq's libzmq.so instead (an
+# earlier commit's, for a before/after against libzmq in separate runs).
+if [ -n "${FERRO_SO:-}" ]; then
+    cp "$FERRO_SO" "$FERRO_LIB/libzmq.so.5"
+else
+    (cd "$ROOT" && cargo build --release -q -p ferrozmq-ffi)
+    cp "$TARGET/release/libzmq.so" "$FERRO_LIB/libzmq.so.5"
+fi
 libpath() { [ "$1" = ferrozmq ] && echo "$FERRO_LIB" || echo ""; }
 for impl in libzmq ferrozmq; do
     log "$impl: $(LD_LIBRARY_PATH=$(libpath $impl) ldd "$BIN/local_thr" | awk '/libzmq/ { print $3 }')"

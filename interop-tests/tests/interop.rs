@@ -115,6 +115,8 @@ mod pubsub_zmtp30;
 mod push_pull;
 #[path = "interop/req_rep.rs"]
 mod req_rep;
+#[path = "interop/resync.rs"]
+mod resync;
 #[path = "interop/security.rs"]
 mod security;
 #[path = "interop/socks.rs"]

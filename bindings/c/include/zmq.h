@@ -658,28 +658,14 @@ struct iovec;
 // zmq_device type: queue.
 #define ZMQ_QUEUE 3
 
+// ferrozmq extension: defined when `zmq_socket_drain` exists.
+#define ZMQ_FERROZMQ_SOCKET_DRAIN 1
+
 // ferrozmq extension: defined when `zmq_socket_stats` exists.
 #define ZMQ_FERROZMQ_SOCKET_STATS 1
 
-// A message: 64 opaque bytes, aligned like a pointer, as in libzmq.
-typedef struct ZMQ_ALIGNED(8) zmq_msg_t {
-    unsigned char _opaque[64];
-} zmq_msg_t;
-
-// A file descriptor, as in libzmq on POSIX.
-typedef int zmq_fd_t;
-
-// One entry of `zmq_poll`: a socket, or (if `socket` is NULL) a file descriptor.
-typedef struct zmq_pollitem_t {
-    // A socket handle, or NULL to poll `fd`.
-    void *socket;
-    // A file descriptor, used when `socket` is NULL.
-    zmq_fd_t fd;
-    // ZMQ_POLLIN / ZMQ_POLLOUT (/ ZMQ_POLLERR for fds) wanted.
-    short events;
-    // The events that are ready, set by `zmq_poll`.
-    short revents;
-} zmq_pollitem_t;
+// ferrozmq extension: the messages a drain handed back (opaque).
+typedef struct zmq_drained_t zmq_drained_t;
 
 // ferrozmq extension: a socket's totals (see `zmq_socket_stats`).
 typedef struct zmq_socket_stats_t {
@@ -711,6 +697,26 @@ typedef struct zmq_peer_stats_t {
     uint8_t routing_id[255];
 } zmq_peer_stats_t;
 
+// A message: 64 opaque bytes, aligned like a pointer, as in libzmq.
+typedef struct ZMQ_ALIGNED(8) zmq_msg_t {
+    unsigned char _opaque[64];
+} zmq_msg_t;
+
+// A file descriptor, as in libzmq on POSIX.
+typedef int zmq_fd_t;
+
+// One entry of `zmq_poll`: a socket, or (if `socket` is NULL) a file descriptor.
+typedef struct zmq_pollitem_t {
+    // A socket handle, or NULL to poll `fd`.
+    void *socket;
+    // A file descriptor, used when `socket` is NULL.
+    zmq_fd_t fd;
+    // ZMQ_POLLIN / ZMQ_POLLOUT (/ ZMQ_POLLERR for fds) wanted.
+    short events;
+    // The events that are ready, set by `zmq_poll`.
+    short revents;
+} zmq_pollitem_t;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -738,6 +744,21 @@ int zmq_term(void *context);
 
 // Legacy name of `zmq_ctx_term`.
 int zmq_ctx_destroy(void *context);
+
+// ferrozmq extension, not in libzmq: stops a socket and takes back its undelivered messages.
+struct zmq_drained_t *zmq_socket_drain(void *s,
+                                       struct zmq_socket_stats_t *stats,
+                                       struct zmq_peer_stats_t *peers,
+                                       size_t *peer_count);
+
+// ferrozmq extension: whole messages `zmq_drained_next` has still to hand out.
+size_t zmq_drained_size(const struct zmq_drained_t *d);
+
+// ferrozmq extension: moves the next frame handed back into `msg`.
+int zmq_drained_next(struct zmq_drained_t *d, struct zmq_msg_t *msg, uint64_t *pipe_id);
+
+// ferrozmq extension: frees what `zmq_socket_drain` returned.
+int zmq_drained_close(struct zmq_drained_t *d);
 
 // Initialises an empty message.
 int zmq_msg_init(struct zmq_msg_t *msg);

@@ -1,16 +1,26 @@
 //! Contexts: `zmq_ctx_*` and the legacy `zmq_init`/`zmq_term`/`zmq_ctx_destroy`.
 
+use std::mem::ManuallyDrop;
 use std::os::raw::{c_int, c_void};
 
 use ferrozmq::{Context, ContextOption, ErrorKind};
 
+use crate::graveyard::Graveyard;
 use crate::guard::{self, Result};
 
-/// What a context handle (`void *`) points to.
+/// What a context handle (`void *`) points to. The tag comes first (repr C),
+/// so reading it is in bounds whatever handle a caller passes.
+#[repr(C)]
 pub struct Ctx {
     tag: u32,
-    pub(crate) context: Context,
+    /// Taken out (and dropped) by `zmq_ctx_term`; the handle itself lives
+    /// on a while in [`GRAVEYARD`].
+    pub(crate) context: ManuallyDrop<Context>,
 }
+
+/// Recently terminated context handles (see [`Graveyard`]): a second
+/// `zmq_ctx_term` fails with EFAULT rather than reading freed memory.
+static GRAVEYARD: Graveyard<Ctx> = Graveyard::new(1024);
 
 /// Creates a new context.
 #[no_mangle]
@@ -31,6 +41,10 @@ pub unsafe extern "C" fn zmq_ctx_term(context: *mut c_void) -> c_int {
         // tag check above shows it has not been freed by an earlier term.
         let mut handle = unsafe { Box::from_raw(context.cast::<Ctx>()) };
         handle.tag = 0;
+        // SAFETY: the tag was live, so the context is still in the handle;
+        // the dead tag keeps anyone from reaching it again.
+        drop(unsafe { ManuallyDrop::take(&mut handle.context) });
+        GRAVEYARD.bury(handle);
         Ok(0)
     })
 }
@@ -138,7 +152,7 @@ pub(crate) unsafe fn ctx<'a>(handle: *mut c_void) -> Result<&'a Ctx> {
 fn new_handle() -> *mut c_void {
     Box::into_raw(Box::new(Ctx {
         tag: CTX_TAG,
-        context: Context::new(),
+        context: ManuallyDrop::new(Context::new()),
     }))
     .cast()
 }

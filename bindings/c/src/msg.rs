@@ -131,6 +131,19 @@ pub unsafe extern "C" fn zmq_msg_recv(msg: *mut zmq_msg_t, s: *mut c_void, flags
     })
 }
 
+/// Puts `frame` into an initialised message, as `zmq_msg_recv` does;
+/// returns its size (for extensions that hand frames out, e.g. drain).
+///
+/// # Safety
+/// `msg` an initialised message (or NULL: EFAULT).
+pub(crate) unsafe fn fill(msg: *mut zmq_msg_t, frame: Message) -> Result<c_int> {
+    // SAFETY: per this function's contract.
+    let m = unsafe { repr(msg)? };
+    let len = frame.len();
+    m.reset(Body::Shared(frame));
+    Ok(clamp(len))
+}
+
 /// Deprecated: `zmq_msg_send` with the arguments the other way round.
 ///
 /// # Safety

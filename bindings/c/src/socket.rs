@@ -1,17 +1,16 @@
 //! Sockets: create/close, bind/connect, send/recv of buffers, monitors.
 
-use std::collections::VecDeque;
 use std::ffi::CStr;
 use std::mem::ManuallyDrop;
 use std::os::raw::{c_char, c_int, c_void};
 use std::ptr;
-use std::sync::Mutex;
 
 use bytes::Bytes;
 use ferrozmq::{Error, ErrorKind, RecvFlags, SendFlags, Socket, SocketType};
 
 use crate::consts::ZMQ_SNDMORE;
 use crate::ctx;
+use crate::graveyard::Graveyard;
 use crate::guard::{self, Result};
 
 /// What a socket handle (`void *`) points to. The tag comes first (repr C),
@@ -71,7 +70,7 @@ pub unsafe extern "C" fn zmq_close(s: *mut c_void) -> c_int {
         // SAFETY: the tag was live, so the socket is still in the handle;
         // the dead tag keeps anyone from reaching it again.
         let socket = unsafe { ManuallyDrop::take(&mut handle.socket) };
-        bury(handle);
+        GRAVEYARD.bury(handle);
         socket.close();
         Ok(0)
     })
@@ -333,27 +332,8 @@ pub unsafe extern "C" fn zmq_socket_monitor(
     })
 }
 
-/// Recently closed handles, kept (with their socket taken out) so that a
-/// call on a just-closed handle, such as a second `zmq_close`, reads a dead
-/// tag and fails with ENOTSOCK rather than reading freed memory. libzmq's
-/// reaper frees its sockets late in the same way.
-static GRAVEYARD: Mutex<VecDeque<Box<SocketHandle>>> = Mutex::new(VecDeque::new());
-
-/// How many closed handles [`GRAVEYARD`] keeps before freeing the oldest.
-const GRAVEYARD_SIZE: usize = 4096;
-
-/// Keeps a closed handle in the graveyard, freeing the oldest beyond its size.
-fn bury(handle: Box<SocketHandle>) {
-    let oldest = match GRAVEYARD.lock() {
-        Ok(mut graves) => {
-            graves.push_back(handle);
-            (graves.len() > GRAVEYARD_SIZE).then(|| graves.pop_front())
-        }
-        // A poisoned lock: just free it (dropping takes no socket: it was taken).
-        Err(_) => None,
-    };
-    drop(oldest);
-}
+/// Recently closed socket handles (see [`Graveyard`]).
+static GRAVEYARD: Graveyard<SocketHandle> = Graveyard::new(4096);
 
 /// The socket behind a handle; ENOTSOCK for NULL or anything else.
 ///

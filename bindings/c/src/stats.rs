@@ -14,7 +14,7 @@
 
 use std::os::raw::{c_int, c_void};
 
-use ferrozmq::{ErrorKind, PeerStats};
+use ferrozmq::{ErrorKind, PeerStats, QueueStats};
 
 use crate::guard;
 use crate::socket::socket;
@@ -100,26 +100,42 @@ pub unsafe extern "C" fn zmq_socket_stats(
             return Err(ErrorKind::Fault.into());
         }
         let q = socket.queue_stats()?;
-        let totals = zmq_socket_stats_t {
-            outbound: q.outbound,
-            inbound: q.inbound,
-            dropped_hwm: q.dropped_hwm,
-            dropped_unroutable: q.dropped_unroutable,
-            peers: q.peers.len() as u64,
-        };
-        // SAFETY: `stats` is non-NULL and writable per the contract.
-        unsafe { stats.write(totals) };
-        if !peers.is_null() {
-            // SAFETY: non-NULL (checked above) and readable per the contract.
-            let capacity = unsafe { peer_count.read() };
-            let written = q.peers.len().min(capacity);
-            for (i, p) in q.peers.iter().take(written).enumerate() {
-                // SAFETY: `i < *peer_count`, writable per the contract.
-                unsafe { peers.add(i).write(p.into()) };
-            }
-            // SAFETY: as above.
-            unsafe { peer_count.write(written) };
-        }
+        // SAFETY: per this function's contract.
+        unsafe { write_stats(&q, stats, peers, peer_count) };
         Ok(0)
     })
+}
+
+/// Writes `q` out as `zmq_socket_stats` does (also used by drain).
+///
+/// # Safety
+/// `stats` non-NULL and writable; `peers`, if not NULL, writable for
+/// `*peer_count` records, and then `peer_count` non-NULL, readable and
+/// writable.
+pub(crate) unsafe fn write_stats(
+    q: &QueueStats,
+    stats: *mut zmq_socket_stats_t,
+    peers: *mut zmq_peer_stats_t,
+    peer_count: *mut usize,
+) {
+    let totals = zmq_socket_stats_t {
+        outbound: q.outbound,
+        inbound: q.inbound,
+        dropped_hwm: q.dropped_hwm,
+        dropped_unroutable: q.dropped_unroutable,
+        peers: q.peers.len() as u64,
+    };
+    // SAFETY: `stats` is non-NULL and writable per the contract.
+    unsafe { stats.write(totals) };
+    if !peers.is_null() {
+        // SAFETY: non-NULL and readable per the contract.
+        let capacity = unsafe { peer_count.read() };
+        let written = q.peers.len().min(capacity);
+        for (i, p) in q.peers.iter().take(written).enumerate() {
+            // SAFETY: `i < *peer_count`, writable per the contract.
+            unsafe { peers.add(i).write(p.into()) };
+        }
+        // SAFETY: as above.
+        unsafe { peer_count.write(written) };
+    }
 }

@@ -62,11 +62,16 @@ void test_monitor (void *ctx);
 void test_socket_stats (void *ctx);
 /* test_spool.c */
 void test_spool (void *ctx);
+/* test_socket_drain.c */
+void test_socket_drain (void *ctx);
 void test_plain (void);
 void test_proxy (void);
 void test_device (void);
 void test_closed_handles (void);
 void test_fork (void);
+void test_proxy_on_one_socket (void);
+void test_linger_before_the_peer_binds (void);
+void test_double_term (void);
 void test_z85_and_curve (void);
 void test_utils (void);
 void test_timers (void);

@@ -503,6 +503,7 @@ int main (int argc, char **argv)
     test_monitor (ctx);
     test_socket_stats (ctx);
     test_spool (ctx);
+    test_socket_drain (ctx);
     CHECK_OK (zmq_ctx_term (ctx));
 
     test_plain ();
@@ -514,6 +515,9 @@ int main (int argc, char **argv)
     test_term_wakes_blocked_calls ();
     test_closed_handles ();
     test_fork ();
+    test_proxy_on_one_socket ();
+    test_linger_before_the_peer_binds ();
+    test_double_term ();
     test_signals_interrupt_blocking_calls ();
 
     if (argc > 1 && strcmp (argv[1], "--expect-ferrozmq") == 0)

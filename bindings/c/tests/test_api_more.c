@@ -701,3 +701,82 @@ void test_signals_interrupt_blocking_calls (void)
     CHECK_OK (zmq_ctx_term (ctx));
     sigaction (SIGALRM, &old, NULL);
 }
+
+/* A ROUTER that is both frontend and backend of a proxy (or device) echoes
+ * each message back to its sender; terminating the context ends it with
+ * ETERM (issue 8: this used to hang or crash). */
+static void run_single_socket (void *arg)
+{
+    void **args = arg;
+    int rc = args[2] ? zmq_device (ZMQ_QUEUE, args[0], args[0])
+                     : zmq_proxy (args[0], args[0], NULL);
+    args[1] = (void *) (intptr_t) (rc == -1 ? zmq_errno () : 0);
+    zmq_close (args[0]);
+}
+
+void test_proxy_on_one_socket (void)
+{
+    for (intptr_t device = 0; device <= 1; device++) {
+        void *ctx = zmq_ctx_new ();
+        void *router = zmq_socket (ctx, ZMQ_ROUTER);
+        CHECK_OK (zmq_bind (router, "inproc://one-socket"));
+        void *dealer = sock (ctx, ZMQ_DEALER);
+        CHECK_OK (zmq_connect (dealer, "inproc://one-socket"));
+        void *args[3] = {router, NULL, (void *) device};
+        void *thread = zmq_threadstart (run_single_socket, args);
+        for (int i = 0; i < 3; i++) {
+            send_str (dealer, "echo", 0);
+            expect_str (dealer, "echo");
+        }
+        zmq_close (dealer);
+        CHECK_OK (zmq_ctx_term (ctx));
+        zmq_threadclose (thread);
+        CHECK ((intptr_t) args[1] == ETERM);
+    }
+}
+
+/* LINGER covers messages queued on a socket whose peer is not up yet: a
+ * PUSH connects, sends 3, closes with LINGER 1000 ms; its PULL binds a
+ * moment later and gets all 3 (libzmq keeps reconnecting while it lingers). */
+void test_linger_before_the_peer_binds (void)
+{
+    char endpoint[64];
+    void *probe_ctx = zmq_ctx_new ();
+    void *probe = zmq_socket (probe_ctx, ZMQ_PULL);
+    bind_tcp (probe, endpoint, sizeof endpoint); /* a port free a moment ago */
+    zmq_close (probe);
+    CHECK_OK (zmq_ctx_term (probe_ctx));
+
+    void *ctx = zmq_ctx_new ();
+    void *push = zmq_socket (ctx, ZMQ_PUSH);
+    int linger = 1000;
+    CHECK_OK (zmq_setsockopt (push, ZMQ_LINGER, &linger, sizeof linger));
+    CHECK_OK (zmq_connect (push, endpoint));
+    for (int i = 0; i < 3; i++)
+        send_str (push, "queued", 0);
+    CHECK_OK (zmq_close (push));
+
+    usleep (200000);
+    void *ctx2 = zmq_ctx_new ();
+    void *pull = sock (ctx2, ZMQ_PULL);
+    CHECK_OK (zmq_bind (pull, endpoint));
+    for (int i = 0; i < 3; i++)
+        expect_str (pull, "queued");
+    CHECK_OK (zmq_ctx_term (ctx)); /* everything delivered: no waiting */
+    zmq_close (pull);
+    CHECK_OK (zmq_ctx_term (ctx2));
+}
+
+/* A second zmq_ctx_term on the same handle fails with EFAULT and reads no
+ * freed memory (ferrozmq keeps dead handles a while; on libzmq it is a
+ * use after free, so only ours is checked). */
+void test_double_term (void)
+{
+    if (!on_ferrozmq)
+        return;
+    void *ctx = zmq_ctx_new ();
+    CHECK_OK (zmq_ctx_term (ctx));
+    CHECK_ERR (zmq_ctx_term (ctx), EFAULT);
+    CHECK (zmq_socket (ctx, ZMQ_PAIR) == NULL && zmq_errno () == EFAULT);
+    CHECK_ERR (zmq_ctx_set (ctx, ZMQ_IO_THREADS, 2), EFAULT);
+}

@@ -8,6 +8,7 @@
 mod context;
 mod curve;
 mod deadline;
+mod drain;
 mod error;
 mod frame;
 mod options;

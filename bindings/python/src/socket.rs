@@ -408,27 +408,20 @@ impl Socket {
     /// ``outbound``, ``inbound`` and ``dropped_hwm``.
     fn queue_stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let q = self.run(py, |s| s.queue_stats())?;
-        let peers = PyList::empty(py);
-        for p in &q.peers {
-            let d = PyDict::new(py);
-            d.set_item("pipe_id", p.pipe_id)?;
-            d.set_item(
-                "routing_id",
-                p.routing_id.as_deref().map(|id| PyBytes::new(py, id)),
-            )?;
-            d.set_item("endpoint", &p.endpoint)?;
-            d.set_item("outbound", p.outbound)?;
-            d.set_item("inbound", p.inbound)?;
-            d.set_item("dropped_hwm", p.dropped_hwm)?;
-            peers.append(d)?;
-        }
-        let d = PyDict::new(py);
-        d.set_item("outbound", q.outbound)?;
-        d.set_item("inbound", q.inbound)?;
-        d.set_item("dropped_hwm", q.dropped_hwm)?;
-        d.set_item("dropped_unroutable", q.dropped_unroutable)?;
-        d.set_item("peers", peers)?;
-        Ok(d)
+        crate::drain::stats_dict(py, &q)
+    }
+
+    /// ferrozmq extension: stops the socket and hands back what it could
+    /// not deliver. Its listeners close and its connections stop reading;
+    /// every outbound message no peer has taken is taken back, whole and
+    /// in order per peer, and none of them is delivered. Messages already
+    /// received stay receivable; afterwards ``send`` raises EFSM.
+    /// Returns a dict: ``messages`` (each a list of frames, as bytes),
+    /// ``unsent`` (per peer: ``pipe_id``, ``routing_id``, ``endpoint``,
+    /// ``messages``) and ``stats`` (as ``queue_stats()``, at the stop).
+    fn drain<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = self.run(py, |s| s.drain())?;
+        crate::drain::drained_dict(py, &d)
     }
 }
 

@@ -4,6 +4,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+import ferrozmq as zmq
 from conftest import free_tcp
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "python"
@@ -70,3 +73,24 @@ def test_asyncio_example():
 def test_ironhouse_example():
     out = finish(start("ironhouse.py", free_tcp()))
     assert "Ironhouse test OK: b'Hello'" in out
+
+
+def test_graceful_shutdown_spools_and_resends(tmp_path):
+    spool = str(tmp_path / "spool.bin")
+    endpoint = f"ipc://{tmp_path}/jobs"
+    # No worker: the grace period runs out and everything is spooled.
+    out = finish(start("graceful_shutdown.py", endpoint, spool, 0, 5, 200))
+    assert "5 spooled" in out and Path(spool).exists()
+    with zmq.Context() as ctx:
+        worker = ctx.socket(zmq.PULL)
+        worker.rcvtimeo = 10_000
+        worker.bind(endpoint)
+        out = finish(start("graceful_shutdown.py", endpoint, spool, 5, 5, 10_000))
+        assert "resent 5 spooled messages" in out and "0 spooled" in out, out
+        assert not Path(spool).exists()
+        got = [worker.recv_string() for _ in range(10)]
+        assert got == [f"job-{i}" for i in range(10)]
+        worker.rcvtimeo = 100
+        with pytest.raises(zmq.Again):
+            worker.recv()
+        worker.close()

@@ -3,6 +3,7 @@
 use std::io;
 use std::sync::Arc;
 
+use crate::drain::DrainAck;
 use crate::inproc::InprocRegistry;
 use crate::link::{CloseNotice, SocketLink};
 use crate::mailbox::{next_endpoint_id, Command, EndpointId, SessionWake};
@@ -134,6 +135,20 @@ impl Engine {
             t.shared()
                 .send(Command::CloseSocket(link.id(), notice.clone()));
         }
+    }
+
+    /// Drain: closes the listeners of the socket behind `link` and pauses
+    /// its connections, which from then on read nothing more from their
+    /// peers or from the socket's pipes (what they already took is still
+    /// written). Returns once every I/O thread has done so (true), or when
+    /// `give_up` says so first (false). After true, [`Pipe::take_unsent`]
+    /// takes back what the connections left.
+    pub fn drain_socket(&self, link: &Arc<SocketLink>, give_up: impl Fn() -> bool) -> bool {
+        let (ack, shares) = DrainAck::new(self.threads.len());
+        for (t, share) in self.threads.iter().zip(shares) {
+            t.shared().send(Command::Drain(link.id(), share));
+        }
+        ack.wait(give_up)
     }
 
     /// Stops every I/O thread once its lingering connections are done.

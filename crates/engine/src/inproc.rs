@@ -102,7 +102,7 @@ impl InprocRegistry {
     /// is bound yet, the binder receives its end when it binds.
     pub fn connect(&self, name: &str, connecter: InprocPeer, endpoint: Arc<str>) -> Pipe {
         // Each direction holds the sender's SNDHWM plus the receiver's RCVHWM, as in libzmq.
-        let pipe = Pipe::new(0, 0, endpoint);
+        let pipe = Pipe::new_between_sockets(0, 0, endpoint);
         if connecter.probe_router {
             pipe.send_probe();
         }

@@ -28,7 +28,9 @@
 
 mod direct;
 mod doorbell;
+mod drain;
 mod engine;
+mod gate;
 mod inproc;
 mod limits;
 mod link;

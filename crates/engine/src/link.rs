@@ -76,8 +76,14 @@ impl SocketLink {
         self.signaler.notify();
     }
 
-    /// Takes the next piece of news.
+    /// Takes the next piece of news. Sockets ask on every send and receive,
+    /// so an empty queue is told by two loads: `SegQueue::pop` alone would
+    /// issue a SeqCst fence (`mfence`) each time. A post that races with
+    /// this is seen at the next call; its `notify` comes after the push.
     pub fn take_event(&self) -> Option<LinkEvent> {
+        if self.events.is_empty() {
+            return None;
+        }
         self.events.pop()
     }
 

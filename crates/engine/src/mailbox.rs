@@ -11,6 +11,7 @@ use crossbeam::queue::SegQueue;
 use mio::{Token, Waker};
 
 use crate::doorbell::Doorbell;
+use crate::drain::AckShare;
 use crate::link::{CloseNotice, SocketId, SocketLink};
 use crate::notify::Notify;
 use crate::options::SessionOptions;
@@ -45,6 +46,9 @@ pub(crate) enum Command {
     /// notice is dropped once done (the socket's last word to its monitor
     /// goes out when every I/O thread has dropped its share).
     CloseSocket(SocketId, Arc<CloseNotice>),
+    /// Drain: close the socket's listeners and pause its sessions (they
+    /// read nothing more, either way); the share is dropped once done.
+    Drain(SocketId, AckShare),
     Stop,
 }
 

@@ -192,8 +192,12 @@ impl Signaler {
     /// write per look, not one per message.
     pub fn clear_fd(&self) {
         if let Some(Some(fd)) = self.fd.fd.get() {
-            self.fd.armed.store(true, Ordering::SeqCst);
+            // Drain before arming: a notification between the two then
+            // either found the fd unarmed (and its work is seen by the
+            // look that follows) or writes after the drain. Arming first
+            // could let the drain swallow a write and leave the fd unarmed.
             sys::eventfd_drain(fd.as_raw_fd());
+            self.fd.armed.store(true, Ordering::SeqCst);
         }
     }
 

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::direct::{Direct, Sent, SPARSE_GAP_TICKS};
+use crate::gate::ReadGate;
 use crate::msg::Msg;
 use crate::notify::Notify;
 pub(crate) use crate::queue::{PushError, Queue};
@@ -143,6 +144,14 @@ pub struct Pipe {
     pub(crate) direct: Arc<Direct>,
     /// How far the session has written this end's messages to the wire.
     pub(crate) acks: Arc<WriteAcks>,
+    /// Who may read `inbound`: revoked once this end stops reading for
+    /// good, so the far end may take back what it sent (drain).
+    in_gate: Arc<ReadGate>,
+    /// The same for `outbound`, as the far end's reader.
+    out_gate: Arc<ReadGate>,
+    /// Reads pass `in_gate` (inproc: the reader is another socket, whose
+    /// reads the writer's drain revokes). A session resigns instead.
+    gated_reads: bool,
 }
 
 impl Pipe {
@@ -157,6 +166,18 @@ impl Pipe {
             endpoint,
             direct: Arc::new(Direct::new()),
             acks: Arc::default(),
+            in_gate: Arc::new(ReadGate::new()),
+            out_gate: Arc::new(ReadGate::new()),
+            gated_reads: false,
+        }
+    }
+
+    /// A pipe between two sockets (inproc): like [`Pipe::new`], and each
+    /// side's reads pass a gate that [`Pipe::stop_far_reader`] can close.
+    pub(crate) fn new_between_sockets(in_hwm: usize, out_hwm: usize, endpoint: Arc<str>) -> Pipe {
+        Pipe {
+            gated_reads: true,
+            ..Pipe::new(in_hwm, out_hwm, endpoint)
         }
     }
 
@@ -171,6 +192,9 @@ impl Pipe {
             endpoint: self.endpoint.clone(),
             direct: self.direct.clone(),
             acks: self.acks.clone(),
+            in_gate: self.out_gate.clone(),
+            out_gate: self.in_gate.clone(),
+            gated_reads: self.gated_reads,
         }
     }
 
@@ -278,7 +302,11 @@ impl Pipe {
 
     /// The oldest message from the peer, if one waits.
     pub fn recv(&self) -> Option<Msg> {
-        self.inbound.pop()
+        if self.gated_reads {
+            self.in_gate.read(|| self.inbound.pop())
+        } else {
+            self.inbound.pop()
+        }
     }
 
     /// Whether a message from the peer waits.
@@ -327,6 +355,43 @@ impl Pipe {
     /// (tcp and ipc; see [`WriteAcks`]).
     pub fn write_acks(&self) -> &WriteAcks {
         &self.acks
+    }
+
+    /// Drain, for a pipe to another socket (inproc): stops that socket
+    /// reading what this end sent, and returns once its last read is over.
+    /// Then [`Pipe::take_unsent`] may run. Nothing for a session's pipe,
+    /// whose reader `Engine::drain_socket` pauses.
+    pub fn stop_far_reader(&self) {
+        if self.gated_reads {
+            self.out_gate.revoke();
+        }
+    }
+
+    /// Whether the far end is another socket (inproc), not a session.
+    pub fn is_between_sockets(&self) -> bool {
+        self.gated_reads
+    }
+
+    /// A session that stops reading for good (drain): from now on only
+    /// the socket may take what it sent. Called by the reader itself, after
+    /// its last read, so it returns at once.
+    pub(crate) fn resign_reader(&self) {
+        self.in_gate.revoke();
+    }
+
+    /// Drain: takes back, in order, every message sent from this end that
+    /// the far end has not taken. Only once the far end has stopped reading
+    /// ([`Pipe::stop_far_reader`] for inproc, `Engine::drain_socket` for a
+    /// session), so that no message is both taken back and delivered;
+    /// before that it takes nothing.
+    pub fn take_unsent(&self) -> Vec<Msg> {
+        let mut taken = Vec::new();
+        if self.out_gate.is_revoked() {
+            while let Some(msg) = self.outbound.pop() {
+                taken.push(msg);
+            }
+        }
+        taken
     }
 
     /// Whether messages sent from this end still wait for the far end.

@@ -19,6 +19,8 @@ use crate::session::{Ctx, Role, Session};
 use crate::thread_options::ThreadOptions;
 use crate::transport::{Listener, Resolver};
 
+mod drain;
+
 const WAKER: Token = Token(usize::MAX - 1);
 /// Rounds of handed-over work taken between two polls of the OS.
 const ROUNDS_PER_POLL: usize = 64;
@@ -301,6 +303,7 @@ impl Reactor {
             }
             Command::Remove(id) => self.remove_endpoint(id),
             Command::CloseSocket(socket, _notice) => self.close_socket(socket),
+            Command::Drain(socket, _ack) => self.drain_socket(socket),
             Command::Stop => {
                 self.stopping = true;
                 let listeners: Vec<Token> = self
@@ -385,8 +388,14 @@ impl Reactor {
         if let Some(Some(Slot::Listener(l))) = self.slots.get(token.0) {
             loop {
                 match l.listener.accept() {
-                    // Refused by an accept filter: dropping the stream closes it.
-                    Ok(stream) if !l.options.net.admits(&stream) => {}
+                    // Refused by an accept filter: dropping the stream closes
+                    // it, and the monitor hears ACCEPT_FAILED, as from libzmq
+                    // (whose value is a stale errno; ours says why).
+                    Ok(stream) if !l.options.net.admits(&stream) => {
+                        log::debug!("{}: refused {}", l.endpoint, stream.peer_address());
+                        l.link
+                            .emit(SocketEvent::AcceptFailed(libc::ECONNREFUSED), &l.endpoint);
+                    }
                     Ok(stream) => accepted.push((
                         stream,
                         l.id,

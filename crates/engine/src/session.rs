@@ -35,6 +35,7 @@ use crate::transport::{Endpoint, Lookup, ProxyConnect, Resolver, Stream};
 mod acks;
 mod connect;
 mod driver;
+mod pause;
 mod peer;
 mod raw;
 mod stream_io;
@@ -111,6 +112,8 @@ pub(crate) struct Session {
     armed: Option<Instant>,
     started: bool,
     inproc: Option<Arc<InprocRegistry>>,
+    /// Drained: reads nothing more from the peer or the socket (`pause.rs`).
+    paused: bool,
 }
 
 impl std::fmt::Debug for Session {
@@ -148,6 +151,7 @@ impl Session {
             armed: None,
             started: false,
             inproc: None,
+            paused: false,
         }
     }
 
@@ -317,6 +321,8 @@ impl Session {
         if let Some(pipe) = &self.pipe {
             pipe.outbound.close();
             pipe.inbound.close();
+            // Never read again: what is left is the socket's (drain).
+            pipe.resign_reader();
         }
     }
 
@@ -374,7 +380,7 @@ impl Session {
     /// After losing a connection: a connecter tries again later; any other
     /// session ends and closes its pipe.
     fn reconnect_or_end(&mut self, ctx: &mut Ctx<'_>) -> State {
-        if !self.driver.wants_connection(self.has_queued()) {
+        if self.paused || !self.driver.wants_connection(self.has_queued()) {
             return self.end();
         }
         // ZMQ_IMMEDIATE: no pipe without a connection; the socket stops
@@ -383,6 +389,7 @@ impl Session {
             if let Some(pipe) = self.pipe.take() {
                 pipe.outbound.close();
                 pipe.inbound.close();
+                pipe.resign_reader();
             }
         }
         self.schedule_reconnect(ctx)
@@ -394,6 +401,7 @@ impl Session {
         if let Some(pipe) = &self.pipe {
             pipe.outbound.close();
             pipe.inbound.close();
+            pipe.resign_reader();
         }
         State::Dead
     }

@@ -21,30 +21,7 @@ pub(crate) fn dekker_fence() {
     loom::sync::atomic::fence(Ordering::SeqCst);
 }
 
-/// The messages of one queue direction: crossbeam's lock-free queue, or
-/// under loom a locked deque (loom cannot look inside crossbeam, and its
-/// scheduler would spin for ever on a half-finished push).
-#[cfg(not(loom))]
-pub(crate) type Items<T> = crossbeam::queue::SegQueue<T>;
-
-/// The messages of one queue direction (loom's stand-in).
-#[cfg(loom)]
-#[derive(Debug, Default)]
-pub(crate) struct Items<T>(Mutex<std::collections::VecDeque<T>>);
-
-#[cfg(loom)]
-impl<T> Items<T> {
-    pub(crate) fn new() -> Items<T> {
-        Items(Mutex::new(std::collections::VecDeque::new()))
-    }
-
-    pub(crate) fn push(&self, item: T) {
-        if let Ok(mut q) = self.0.lock() {
-            q.push_back(item);
-        }
-    }
-
-    pub(crate) fn pop(&self) -> Option<T> {
-        self.0.lock().ok()?.pop_front()
-    }
-}
+/// The messages of one queue direction: a chunked single-writer,
+/// single-reader queue that keeps its storage (`sys::spsc`). It is the
+/// same code under loom, whose models then check it too.
+pub(crate) type Items<T> = crate::sys::spsc::Spsc<T>;

@@ -57,6 +57,8 @@
 //! marks, REQ's alternation, linger, valid socket pairs.
 #![forbid(unsafe_code)]
 
+#[cfg(any(feature = "tokio", feature = "async-io"))]
+pub mod aio;
 pub mod auth;
 mod context;
 mod curve;
@@ -84,8 +86,8 @@ pub use poller::{poll, PollItem, POLLERR};
 pub use proxy::{proxy, proxy_single, proxy_steerable};
 pub use send_error::SendError;
 pub use socket::{
-    Mechanism, OptionKind, OptionValue, PeerStats, QueueStats, RecvFlags, SendFlags, Socket,
-    SocketOption, TakesEffect, EVENT_ALL, POLLIN, POLLOUT,
+    Drained, Mechanism, OptionKind, OptionValue, PeerStats, QueueStats, RecvFlags, SendFlags,
+    Socket, SocketOption, TakesEffect, Unsent, EVENT_ALL, POLLIN, POLLOUT,
 };
 pub use spool::FsyncPolicy;
 

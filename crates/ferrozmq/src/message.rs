@@ -50,6 +50,13 @@ impl Message {
         }
     }
 
+    /// The same frame with the MORE flag set to `more` (more frames of its
+    /// message follow), e.g. for frames handed back by [`crate::Socket::drain`].
+    pub fn with_more(mut self, more: bool) -> Message {
+        self.more = more;
+        self
+    }
+
     /// A frame holding static bytes, without copying them.
     ///
     /// ```

@@ -21,6 +21,10 @@ use std::time::{Duration, Instant};
 
 use ferrozmq::{Context, ContextOption, ErrorKind, Socket, SocketType};
 
+/// As in the C library (bindings/c): see the dev-dependency's note.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Held by each test: they count and limit the process's descriptors.
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
@@ -174,6 +178,7 @@ fn churn(
     std::thread::sleep(Duration::from_millis(100));
     let before = open_fds();
     let rss_before = rss_kib();
+    let started = Instant::now();
     for i in 0..cycles {
         Raw::connect(&endpoint).end(endings[i % endings.len()], peer_type);
         if i % 50 == 0 {
@@ -185,6 +190,15 @@ fn churn(
         std::thread::sleep(Duration::from_millis(20));
     }
     let after = open_fds();
+    eprintln!(
+        "churn {transport} {socket_type:?}: {cycles} cycles in {:.1} s: fds {} -> {}, \
+         RSS {} -> {} KiB",
+        started.elapsed().as_secs_f64(),
+        before.len(),
+        after.len(),
+        rss_before,
+        rss_kib()
+    );
     assert_eq!(
         after.len(),
         before.len(),
@@ -238,7 +252,7 @@ fn churning_clients_leave_no_descriptors_behind() {
     }
 }
 
-/// The long soak of issue 15: `cargo test -p ferrozmq --test patterns --
+/// The long soak of issue 15: `cargo test -p ferrozmq --test churn --
 /// --ignored churn_soak` (100,000 cycles per transport and socket type).
 #[test]
 #[ignore = "soak: minutes; run by hand"]
@@ -395,4 +409,101 @@ fn max_sockets_bounds_open_sockets_and_many_are_cheap() {
     assert!(start.elapsed() < std::time::Duration::from_secs(5));
     sockets.pop();
     assert!(ctx.socket(SocketType::Pair).is_ok());
+}
+
+/// Peers that announce huge frames and trickle them cost memory for what
+/// they sent, not for what they announced (issue 15): ten peers each
+/// announcing 100 MB and sending 1 MiB of it in 64 KiB pieces, while the
+/// good peer keeps exchanging.
+#[test]
+fn trickled_huge_frames_cost_what_arrived() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let ctx = Context::new();
+    let mut router = socket(&ctx, SocketType::Router);
+    let endpoint = bind(&mut router, "tcp");
+    let mut good = socket(&ctx, SocketType::Dealer);
+    good.connect(&endpoint).unwrap();
+    let mut round = 0;
+    let mut exchange = |router: &mut Socket, good: &mut Socket| {
+        good.send(format!("m{round}")).unwrap();
+        let _id = router.recv().unwrap();
+        assert_eq!(router.recv_string().unwrap(), format!("m{round}"));
+        round += 1;
+    };
+    exchange(&mut router, &mut good);
+    let before = open_fds().len();
+    let rss_before = rss_kib();
+    let mut peers: Vec<TcpStream> = (0..10)
+        .map(|_| {
+            let mut s = TcpStream::connect(endpoint.strip_prefix("tcp://").unwrap()).unwrap();
+            s.write_all(&[greeting(), ready("DEALER")].concat())
+                .unwrap();
+            let mut theirs = [0u8; 64];
+            s.read_exact(&mut theirs).unwrap();
+            let mut header = vec![0x02];
+            header.extend_from_slice(&100_000_000u64.to_be_bytes());
+            s.write_all(&header).unwrap();
+            s
+        })
+        .collect();
+    let piece = vec![0xCD; 64 << 10];
+    for _ in 0..16 {
+        for peer in &mut peers {
+            peer.write_all(&piece).unwrap();
+        }
+        exchange(&mut router, &mut good);
+    }
+    // 10 MiB arrived; allow for the allocator's 2 MiB pages and doubling.
+    let grown = rss_kib().saturating_sub(rss_before);
+    assert!(grown < 64 * 1024, "RSS grew {grown} KiB for 10 MiB sent");
+    drop(peers);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while open_fds().len() > before && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(open_fds().len(), before);
+    exchange(&mut router, &mut good);
+}
+
+/// Connections that never send a byte cost no read buffer (issue 15): a
+/// thousand of them, while the good peer keeps exchanging, then closed.
+#[test]
+fn silent_connections_are_cheap() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let (soft, hard) = nofile_limit();
+    set_nofile_limit(hard.min(8192).max(soft), hard);
+    let ctx = Context::new();
+    let mut pull = socket(&ctx, SocketType::Pull);
+    let endpoint = bind(&mut pull, "tcp");
+    let mut push = socket(&ctx, SocketType::Push);
+    push.connect(&endpoint).unwrap();
+    push.send("first").unwrap();
+    assert_eq!(pull.recv_string().unwrap(), "first");
+    let before = open_fds().len();
+    let rss_before = rss_kib();
+    let addr = endpoint.strip_prefix("tcp://").unwrap();
+    let silent: Vec<TcpStream> = (0..1000)
+        .map(|_| TcpStream::connect(addr).unwrap())
+        .collect();
+    // Every one accepted (each has our greeting to read) before measuring.
+    for mut s in silent.iter() {
+        let mut signature = [0u8; 10];
+        s.read_exact(&mut signature).unwrap();
+    }
+    push.send("during").unwrap();
+    assert_eq!(pull.recv_string().unwrap(), "during");
+    let grown = rss_kib().saturating_sub(rss_before);
+    assert!(
+        grown < 16 * 1024,
+        "1000 silent connections took {grown} KiB"
+    );
+    drop(silent);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while open_fds().len() > before && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(open_fds().len(), before);
+    push.send("after").unwrap();
+    assert_eq!(pull.recv_string().unwrap(), "after");
+    set_nofile_limit(soft, hard);
 }

@@ -30,7 +30,11 @@ impl Session {
                 Err(e) => return self.cannot_connect(ctx, e),
             },
         };
-        self.dial_source = source;
+        // Through a proxy, the proxy address's `source;`; direct, the endpoint's.
+        self.dial_source = match self.options.socks_proxy {
+            Some(_) => source,
+            None => self.options.net.connect_source,
+        };
         match ctx
             .resolver
             .resolve(&target, self.options.net.ipv6, self.wake.clone())

@@ -109,7 +109,8 @@ impl Session {
 
     fn pump_raw(&mut self, raw: &mut RawActive) -> Result<(), Failure> {
         let mut turns = 0;
-        loop {
+        // Paused (drained): nothing more is read from the peer.
+        while !self.paused {
             self.deliver_raw(raw);
             if self.stalled.is_some() || raw.eof || !raw.readable {
                 break;
@@ -153,7 +154,7 @@ impl Session {
                 raw.write_blocked = true;
                 return Ok(());
             }
-            let more = self.pipe.as_ref().is_some_and(|p| !p.inbound.is_empty());
+            let more = !self.paused && self.pipe.as_ref().is_some_and(|p| !p.inbound.is_empty());
             if !more {
                 return Ok(());
             }
@@ -164,7 +165,7 @@ impl Session {
 
     /// Queues the socket's messages, bytes as they are, up to one batch.
     fn fill_raw(&mut self, raw: &mut RawActive) {
-        let Some(pipe) = &self.pipe else {
+        let Some(pipe) = self.pipe.as_ref().filter(|_| !self.paused) else {
             return;
         };
         while raw.transmit.len() < WRITE_BATCH {

@@ -49,7 +49,9 @@ impl Session {
         let active = Box::new(Active {
             stream,
             wire,
-            read_buf: BytesMut::with_capacity(READ_CHUNK),
+            // Allocated by the first read (read_some): a peer that connects
+            // and never sends costs no read buffer (issue 15).
+            read_buf: BytesMut::new(),
             eof: false,
             zap: None,
             readable: true,
@@ -76,7 +78,8 @@ impl Session {
         }
         let mut turns = 0;
         let mut more = a.readable;
-        loop {
+        // Paused (drained): nothing more is read from the peer.
+        while !self.paused {
             self.deliver(a)?;
             if self.stalled.is_some() || a.eof || !more || a.wire.has_failed() {
                 break;
@@ -90,7 +93,11 @@ impl Session {
             a.readable = more;
         }
         a.wire.handle_timeout(ctx.now)?;
-        self.write_out(a)?;
+        // A peer that has closed takes nothing more: what the socket queued
+        // stays in the pipe (for the next connection, or for drain).
+        if !a.eof {
+            self.write_out(a)?;
+        }
         if a.eof && self.stalled.is_none() {
             return Err(Failure::Closed);
         }
@@ -198,7 +205,7 @@ impl Session {
                 return Ok(());
             }
             self.settle_written(&mut a.taken);
-            let more = self.pipe.as_ref().is_some_and(|p| !p.inbound.is_empty());
+            let more = !self.paused && self.pipe.as_ref().is_some_and(|p| !p.inbound.is_empty());
             if !more || !a.wire.is_ready() {
                 return Ok(());
             }
@@ -209,7 +216,7 @@ impl Session {
 
     /// Encodes messages from the socket until the batch is big enough.
     fn fill_transmit(&mut self, a: &mut Active) -> Result<(), Failure> {
-        if !a.wire.is_ready() {
+        if !a.wire.is_ready() || self.paused {
             return Ok(());
         }
         let Some(pipe) = &self.pipe else {
@@ -256,15 +263,28 @@ impl Session {
     }
 }
 
+/// What the first read of a connection reserves: the greeting and READY of
+/// a NULL handshake, with room to spare.
+const FIRST_READ: usize = 512;
+
 /// Reads once into the buffer; returns whether more may be waiting. A read
 /// that did not fill the space drained the socket: epoll (edge-triggered)
 /// reports the next arrival, so no second read is needed to see EAGAIN.
 fn read_some(a: &mut Active) -> Result<bool, Failure> {
     // A large frame in progress gets its whole body reserved at once (up to a
-    // cap, so an announced size costs nothing until the bytes come).
+    // cap, so an announced size costs nothing until the bytes come). The
+    // buffer grows only once what it has is nearly used: growing copies the
+    // whole old allocation (realloc), which would make every reserved but
+    // unfilled byte resident, so a peer trickling a huge frame would cost
+    // MAX_RESERVE of memory per read instead of what it sent (issue 15).
     let body = a.wire.read_hint(&a.read_buf).min(MAX_RESERVE);
     let want = body.max(READ_CHUNK / 4);
-    if a.read_buf.capacity() - a.read_buf.len() < want {
+    let free = a.read_buf.capacity() - a.read_buf.len();
+    if a.read_buf.capacity() == 0 {
+        // The first read takes a greeting's worth: a peer that connects and
+        // sends nothing costs no full read buffer.
+        a.read_buf.reserve(FIRST_READ);
+    } else if free < want && free < READ_CHUNK {
         a.read_buf.reserve(want.max(READ_CHUNK));
     }
     read_once(a.stream.raw_fd(), &mut a.read_buf, &mut a.eof, a.hung_up)

@@ -1,4 +1,5 @@
-//! The engine's only unsafe code: thin syscall wrappers.
+//! The engine's only unsafe code: thin syscall wrappers, and the pipes'
+//! single-writer, single-reader queue (`spsc`).
 //!
 //! Contract: every function here takes file descriptors the caller owns and
 //! keeps open for the duration of the call, and buffers that live as long as
@@ -7,6 +8,7 @@
 use std::io;
 use std::os::fd::{FromRawFd, OwnedFd, RawFd};
 
+pub(crate) mod spsc;
 mod thread;
 #[cfg(test)]
 pub(crate) use thread::current_thread_cpus;

@@ -45,6 +45,8 @@ pub(crate) fn tcp_connect(
     socket.set_nonblocking(true)?;
     net.prepare_tcp(&socket)?;
     if let Some(source) = source {
+        // As libzmq: a fixed source port can be bound again on reconnect.
+        socket.set_reuse_address(true)?;
         socket.bind(&SockAddr::from(source))?;
     }
     start_connect(&socket, &SockAddr::from(target))?;

@@ -138,7 +138,8 @@ fn tcp_connect_syntax_ok(address: &str) -> bool {
 }
 
 fn parse_tcp(address: &str) -> Result<Endpoint, EndpointError> {
-    // `tcp://source;destination`: we connect from any source.
+    // `tcp://source;destination`: the source is bound by the connect
+    // (Socket::connect puts it in NetOptions::connect_source).
     let address = address.rsplit_once(';').map_or(address, |(_, dst)| dst);
     let (host, port) = address.rsplit_once(':').ok_or(EndpointError::Invalid)?;
     if host.is_empty() {

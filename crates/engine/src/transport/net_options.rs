@@ -41,6 +41,9 @@ pub struct NetOptions {
     pub tcp_accept_filters: Vec<AddressMask>,
     /// Accept ipc peers only with these credentials (ZMQ_IPC_FILTER_*).
     pub ipc_filters: IpcFilters,
+    /// The local address a tcp connect binds before connecting: the
+    /// `source` of a `tcp://source;host:port` endpoint (set per connect).
+    pub connect_source: Option<std::net::SocketAddr>,
 }
 
 /// libzmq's four keepalive options; -1 leaves the OS default.
@@ -82,6 +85,7 @@ impl Default for NetOptions {
             use_fd: None,
             tcp_accept_filters: Vec::new(),
             ipc_filters: IpcFilters::default(),
+            connect_source: None,
         }
     }
 }

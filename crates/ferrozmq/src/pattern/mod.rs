@@ -91,6 +91,12 @@ pub(crate) trait Pattern: Send + std::fmt::Debug {
         more
     }
 
+    /// Drain: a queued message as the application sent it (REQ takes its
+    /// envelope off; others queue what was sent).
+    fn unwrap_unsent(&self, msg: Msg, _options: &PatternOptions) -> Msg {
+        msg
+    }
+
     /// The routing id ZMQ_ROUTING_ID reads back, when the pattern chose it:
     /// libzmq's STREAM reports the id it generated for its latest peer.
     fn chosen_routing_id(&self) -> Option<Bytes> {

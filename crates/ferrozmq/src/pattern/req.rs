@@ -90,4 +90,12 @@ impl Pattern for Req {
     fn pipes(&self) -> &Pipes {
         self.dealer.pipes()
     }
+
+    fn unwrap_unsent(&self, mut msg: Msg, options: &PatternOptions) -> Msg {
+        if options.req_correlate {
+            msg.pop_front();
+        }
+        msg.pop_front();
+        msg
+    }
 }

@@ -5,7 +5,7 @@
 //! registry plus the pipe's id, so a slot kept after its pipe left (and the
 //! index was reused) finds nothing rather than another peer.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use ferrozmq_engine::{Pipe, PipeId};
 
@@ -22,6 +22,10 @@ pub(crate) struct Pipes {
     slots: Vec<Option<Pipe>>,
     free: Vec<usize>,
     by_id: HashMap<PipeId, Slot>,
+    /// Pipes that left holding messages their peer never took (it went
+    /// away, or a disconnect's linger ran out), kept for `Socket::drain`
+    /// to hand back: at most [`MAX_DEPARTED`], the oldest dropped first.
+    departed: VecDeque<Pipe>,
 }
 
 impl Pipes {
@@ -50,7 +54,26 @@ impl Pipes {
         self.get(slot)?;
         self.by_id.remove(&slot.id);
         self.free.push(slot.index);
-        self.slots.get_mut(slot.index)?.take()
+        let pipe = self.slots.get_mut(slot.index)?.take()?;
+        self.keep_if_unsent(&pipe);
+        Some(pipe)
+    }
+
+    /// Keeps a pipe that can no longer be written and still holds messages
+    /// for its peer (see `departed`).
+    fn keep_if_unsent(&mut self, pipe: &Pipe) {
+        self.departed.retain(|p| p.queued_out() > 0);
+        if pipe.is_send_closed() && pipe.queued_out() > 0 {
+            self.departed.push_back(pipe.clone());
+            if self.departed.len() > MAX_DEPARTED {
+                self.departed.pop_front();
+            }
+        }
+    }
+
+    /// Pipes that left with messages for their peer (see `departed`).
+    pub(crate) fn departed(&self) -> impl Iterator<Item = &Pipe> {
+        self.departed.iter()
     }
 
     /// The pipe in `slot`, if it is still there.
@@ -77,6 +100,11 @@ impl Pipes {
         self.by_id.len()
     }
 }
+
+/// Departed pipes kept at most: a socket whose peers keep leaving with
+/// messages queued holds no more than this many pipes' worth (each at most
+/// SNDHWM messages), as if that many more slow peers were connected.
+const MAX_DEPARTED: usize = 16;
 
 #[cfg(test)]
 pub(crate) mod tests {
@@ -108,5 +136,29 @@ pub(crate) mod tests {
         assert_eq!(pipes.slot_of(a.id()), None);
         assert_eq!(pipes.len(), 1);
         assert_eq!(pipes.iter().count(), 1);
+    }
+
+    #[test]
+    fn closed_pipes_with_unsent_messages_are_kept_a_while() {
+        use bytes::Bytes;
+        use ferrozmq_engine::Msg;
+        let mut pipes = Pipes::default();
+        let (open, _far_open) = pipe_pair(0);
+        let (empty, far_empty) = pipe_pair(0);
+        let s_open = pipes.insert(open.clone());
+        let s_empty = pipes.insert(empty);
+        open.send(Msg::single(Bytes::from_static(b"m")), false);
+        far_empty.close();
+        pipes.remove(s_open);
+        pipes.remove(s_empty);
+        assert_eq!(pipes.departed().count(), 0, "open, or nothing left");
+        for _ in 0..MAX_DEPARTED + 3 {
+            let (p, far) = pipe_pair(0);
+            let slot = pipes.insert(p.clone());
+            p.send(Msg::single(Bytes::from_static(b"m")), false);
+            far.close();
+            pipes.remove(slot);
+        }
+        assert_eq!(pipes.departed().count(), MAX_DEPARTED);
     }
 }

@@ -8,11 +8,26 @@ use ferrozmq_engine::Pipe;
 use super::Slot;
 
 /// Maps each peer's routing id to its pipe's slot, and back.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct RoutingTable {
     by_id: HashMap<Bytes, Slot>,
     ids: HashMap<Slot, Bytes>,
     next_generated: u32,
+}
+
+impl Default for RoutingTable {
+    /// An empty table whose generated ids count up from a random start, as
+    /// libzmq's ROUTER and STREAM do (`generate_random ()`): ids handed out
+    /// before a restart are not handed out again to other peers after it.
+    fn default() -> Self {
+        use std::hash::BuildHasher;
+        let start = std::collections::hash_map::RandomState::new().hash_one(0u8) as u32;
+        RoutingTable {
+            by_id: HashMap::new(),
+            ids: HashMap::new(),
+            next_generated: start,
+        }
+    }
 }
 
 /// What happened to a pipe offered to the table.
@@ -116,8 +131,15 @@ mod tests {
         let (anon, sn) = named(&mut pipes, b"");
         assert_eq!(t.admit(&anon, sn, false), Admission::Admitted);
         let generated = t.id_of(sn).cloned().unwrap();
-        assert_eq!(generated[..], [0, 0, 0, 0, 1]);
+        assert_eq!((generated.len(), generated[0]), (5, 0));
         assert_eq!(t.get(&generated), Some(sn));
+        // The next one counts up from it (from a random start, as libzmq).
+        let (anon2, sn2) = named(&mut pipes, b"");
+        assert_eq!(t.admit(&anon2, sn2, false), Admission::Admitted);
+        let number = |id: &Bytes| u32::from_be_bytes([id[1], id[2], id[3], id[4]]);
+        let next = t.id_of(sn2).unwrap();
+        assert_eq!(number(next), number(&generated).wrapping_add(1));
+        t.remove(sn2);
 
         let (a2, sa2) = named(&mut pipes, b"A");
         assert_eq!(t.admit(&a2, sa2, false), Admission::Refused);

@@ -1,6 +1,7 @@
 //! [`Socket`]: bind/connect, send/recv of frames and whole messages, options.
 
 mod curve;
+mod drain;
 mod fd;
 mod flags;
 mod monitor;
@@ -21,6 +22,7 @@ use ferrozmq_engine::{
 };
 use ferrozmq_zmtp::SocketType;
 
+pub use drain::{Drained, Unsent};
 pub use flags::{RecvFlags, SendFlags};
 pub use monitor::EVENT_ALL;
 pub(crate) use options::Options;
@@ -204,7 +206,9 @@ impl Socket {
                 // sense for these types, so the repeated connect is a no-op.
             }
             _ => {
-                let options = Arc::new(self.options.session_options());
+                let mut options = self.options.session_options();
+                options.net.connect_source = connect_source(endpoint);
+                let options = Arc::new(options);
                 let routed_later = self.options.socket_type == SocketType::Router
                     && self.options.connect_routing_id.is_none();
                 let pipe_now = !self.options.immediate && !routed_later;
@@ -680,3 +684,20 @@ fn pattern_options(options: &Options) -> PatternOptions {
 
 /// Linux's errno for a name too long (this crate has no libc for one number).
 const ENAMETOOLONG: i32 = 36;
+
+/// The `source` of a `tcp://source;host:port` connect, which libzmq binds
+/// before connecting: an IP address or `*`, with a port (0 or `*` for any).
+/// A source named otherwise (libzmq also takes interface names) is not
+/// bound: resolving it here would block the caller.
+fn connect_source(endpoint: &str) -> Option<std::net::SocketAddr> {
+    let (source, _) = endpoint.strip_prefix("tcp://")?.split_once(';')?;
+    let (host, _) = source.rsplit_once(':')?;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if host != "*" && host.parse::<std::net::IpAddr>().is_err() {
+        return None;
+    }
+    Endpoint::parse(&format!("tcp://{source}"))
+        .ok()?
+        .bind_addr(false)
+        .ok()
+}

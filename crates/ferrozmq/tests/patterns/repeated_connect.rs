@@ -77,3 +77,51 @@ fn push_connecting_twice_keeps_two_connections() {
     want.sort();
     assert_eq!(got, want);
 }
+
+#[test]
+fn pub_connecting_twice_sends_each_message_once() {
+    let ctx = Context::new();
+    let mut sub = socket(&ctx, SocketType::Sub);
+    sub.subscribe("").unwrap();
+    let endpoint = bind(&mut sub, "tcp");
+    let mut publisher = socket(&ctx, SocketType::Pub);
+    publisher.connect(&endpoint).unwrap();
+    publisher.connect(&endpoint).unwrap();
+    wait_subscribed(&mut publisher, &mut sub, "probe");
+    for i in 0..100 {
+        publisher.send(format!("m{i}")).unwrap();
+    }
+    for i in 0..100 {
+        assert_eq!(sub.recv_string().unwrap(), format!("m{i}"));
+    }
+    let more = sub.poll(POLLIN, Some(Duration::from_millis(200))).unwrap();
+    assert_eq!(more, 0, "a message arrived twice");
+}
+
+#[test]
+fn req_connecting_twice_has_one_peer() {
+    let ctx = Context::new();
+    let mut router = socket(&ctx, SocketType::Router);
+    let endpoint = bind(&mut router, "tcp");
+    let mut req = socket(&ctx, SocketType::Req);
+    req.connect(&endpoint).unwrap();
+    req.connect(&endpoint).unwrap();
+    let mut ids = Vec::new();
+    for i in 0..10 {
+        req.send(format!("q{i}")).unwrap();
+        let id = router.recv().unwrap();
+        assert!(router.recv().unwrap().is_empty());
+        assert_eq!(router.recv_string().unwrap(), format!("q{i}"));
+        router.send_more(id.data().to_vec()).unwrap();
+        router.send_more("").unwrap();
+        router.send("a").unwrap();
+        assert_eq!(req.recv_string().unwrap(), "a");
+        ids.push(id.data().to_vec());
+    }
+    ids.dedup();
+    assert_eq!(
+        ids.len(),
+        1,
+        "the requests came over more than one connection"
+    );
+}

@@ -211,6 +211,73 @@ fn ipc_filters_check_the_peer_credentials() {
     );
 }
 
+/// A connection an accept filter refuses is an ACCEPT_FAILED event on the
+/// listener's monitor, on tcp and ipc (libzmq's listeners report it so).
+#[test]
+fn refused_connections_are_accept_failed_events() {
+    let (uid, pid) = (
+        std::fs::metadata("/proc/self").unwrap().uid(),
+        std::process::id(),
+    );
+    for (transport, option, value) in [
+        ("tcp", SocketOption::TcpAcceptFilter, b"10.0.0.1".to_vec()),
+        (
+            "ipc",
+            SocketOption::IpcFilterUid,
+            (uid + 1).to_ne_bytes().to_vec(),
+        ),
+        (
+            "ipc",
+            SocketOption::IpcFilterPid,
+            (pid + 1).to_ne_bytes().to_vec(),
+        ),
+    ] {
+        let ctx = Context::new();
+        let mut server = socket(&ctx, SocketType::Pull);
+        set_bytes(&mut server, option, &value);
+        let ep = bind(&mut server, transport);
+        let monitor = format!("inproc://refused-{transport}-{}", value[0]);
+        server
+            .monitor(Some(&monitor), ferrozmq::EventKind::AcceptFailed.code())
+            .unwrap();
+        let mut mon = socket(&ctx, SocketType::Pair);
+        mon.connect(&monitor).unwrap();
+        let mut client = socket(&ctx, SocketType::Push);
+        client.set_linger(Some(Duration::ZERO)).unwrap();
+        client.connect(&ep).unwrap();
+        let event = mon.recv_multipart().unwrap();
+        let kind = u16::from_ne_bytes([event[0][0], event[0][1]]);
+        assert_eq!(
+            kind,
+            ferrozmq::EventKind::AcceptFailed as u16,
+            "{transport}"
+        );
+        assert_eq!(event[1], ep.as_bytes(), "{transport}");
+    }
+}
+
+/// `tcp://source;host:port` connects from `source` (libzmq binds it
+/// first): a listener admitting only 127.0.0.2 is reached from there, and
+/// not without the source.
+#[test]
+fn tcp_connect_binds_its_source_address() {
+    for (source, reached) in [("127.0.0.2:0;", true), ("127.0.0.2:*;", true), ("", false)] {
+        let ctx = Context::new();
+        let mut server = socket(&ctx, SocketType::Pull);
+        set_bytes(&mut server, SocketOption::TcpAcceptFilter, b"127.0.0.2");
+        let ep = bind(&mut server, "tcp");
+        server
+            .set_rcvtimeo(Some(Duration::from_millis(500)))
+            .unwrap();
+        let mut client = socket(&ctx, SocketType::Push);
+        client.set_linger(Some(Duration::ZERO)).unwrap();
+        let target = ep.strip_prefix("tcp://").unwrap();
+        client.connect(&format!("tcp://{source}{target}")).unwrap();
+        client.send("hello").unwrap();
+        assert_eq!(server.recv_string().is_ok(), reached, "{source}");
+    }
+}
+
 #[test]
 fn abstract_ipc_names() {
     let ctx = Context::new();

@@ -109,6 +109,7 @@ impl Options {
             use_fd: (t.use_fd >= 0).then_some(t.use_fd),
             tcp_accept_filters: t.tcp_accept_filters.clone(),
             ipc_filters: t.ipc_filters.clone(),
+            connect_source: None,
         }
     }
 }

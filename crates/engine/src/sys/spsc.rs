@@ -1,0 +1,366 @@
+//! A chunked first-in first-out queue for one writer and one reader at a
+//! time that keeps its storage (libzmq's `yqueue` idea): items live in
+//! chunks of [`CHUNK`] slots linked in order; the reader hands each chunk
+//! it has emptied back as the writer's spare, so a pipe in steady state
+//! reuses its chunks instead of allocating (and zeroing) one per few dozen
+//! messages as crossbeam's `SegQueue` does.
+//!
+//! Publication: the writer fills a slot, then stores the count of items
+//! written with `Release`; the reader loads it with `Acquire` before it
+//! reads any slot below that count. A chunk's `next` link is stored
+//! before the first item of the next chunk is published, so a reader that
+//! saw the item also sees the link.
+//!
+//! Roles: each side's private cursor sits behind its own one-flag lock
+//! (one atomic swap per call, never contended when one thread writes and
+//! one reads, as pipes do). So the queue stays sound even if two threads
+//! took the same role at once: they would take turns. The reader's role
+//! may move between threads (a socket moved to another thread, a pipe
+//! handed to another I/O thread): the flag's Release/Acquire carries the
+//! cursor over.
+
+use std::mem::MaybeUninit;
+use std::ptr;
+
+use crossbeam::utils::CachePadded;
+
+#[cfg(loom)]
+use loom::cell::UnsafeCell;
+#[cfg(loom)]
+use loom::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
+#[cfg(not(loom))]
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
+
+/// Slots per chunk. 64 slots of a 64-byte message make a 4 KiB chunk; a
+/// queue that has seen traffic keeps one chunk and one spare. Under loom,
+/// two, so that the models cross chunk boundaries and reuse the spare.
+#[cfg(not(loom))]
+pub(crate) const CHUNK: usize = 64;
+/// Slots per chunk (loom: small, to cross boundaries in few steps).
+#[cfg(loom)]
+pub(crate) const CHUNK: usize = 2;
+
+/// `std`'s `UnsafeCell` with loom's closure API, so the same code runs
+/// under loom's access checker.
+#[cfg(not(loom))]
+#[derive(Debug)]
+struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
+
+#[cfg(not(loom))]
+impl<T> UnsafeCell<T> {
+    fn new(value: T) -> UnsafeCell<T> {
+        UnsafeCell(std::cell::UnsafeCell::new(value))
+    }
+
+    fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
+        f(self.0.get())
+    }
+}
+
+struct Chunk<T> {
+    slots: Box<[UnsafeCell<MaybeUninit<T>>]>,
+    /// The chunk after this one; set by the writer before it publishes an
+    /// item there.
+    next: AtomicPtr<Chunk<T>>,
+}
+
+impl<T> Chunk<T> {
+    fn alloc() -> *mut Chunk<T> {
+        let slots = (0..CHUNK)
+            .map(|_| UnsafeCell::new(MaybeUninit::uninit()))
+            .collect();
+        Box::into_raw(Box::new(Chunk {
+            slots,
+            next: AtomicPtr::new(ptr::null_mut()),
+        }))
+    }
+}
+
+/// One side's cursor: the chunk it is in (null before the first item),
+/// the next slot there, and how many items it has moved in total.
+struct Cursor<T> {
+    chunk: *mut Chunk<T>,
+    slot: usize,
+    count: usize,
+    /// The reader's last look at the writer's count (unused by the writer).
+    seen: usize,
+}
+
+/// A cursor behind a one-flag lock.
+struct Role<T> {
+    busy: AtomicBool,
+    /// loom cannot model a spinning lock (each spin is a new branch), so
+    /// under loom the turn is taken with its mutex; the queue's protocol
+    /// around the cursors is the same.
+    #[cfg(loom)]
+    turn: loom::sync::Mutex<()>,
+    cursor: UnsafeCell<Cursor<T>>,
+}
+
+/// Unlocks a role when dropped, even on unwind.
+struct Unlock<'a>(&'a AtomicBool);
+
+impl Drop for Unlock<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
+}
+
+impl<T> Role<T> {
+    fn new() -> Role<T> {
+        Role {
+            busy: AtomicBool::new(false),
+            #[cfg(loom)]
+            turn: loom::sync::Mutex::new(()),
+            cursor: UnsafeCell::new(Cursor {
+                chunk: ptr::null_mut(),
+                // "At the end of the chunk before the first one".
+                slot: CHUNK,
+                count: 0,
+                seen: 0,
+            }),
+        }
+    }
+
+    /// Runs `f` on the cursor, alone: whoever else holds the role waits.
+    fn with<R>(&self, f: impl FnOnce(&mut Cursor<T>) -> R) -> R {
+        #[cfg(loom)]
+        let _turn = self.turn.lock();
+        while self.busy.swap(true, Ordering::Acquire) {
+            std::hint::spin_loop();
+        }
+        let _unlock = Unlock(&self.busy);
+        // SAFETY: the flag was false and we set it (Acquire, pairing with
+        // the Release of the previous holder's unlock): we are the only
+        // holder until `_unlock` drops, after `f`, so this is the only
+        // reference to the cursor.
+        self.cursor.with_mut(|c| f(unsafe { &mut *c }))
+    }
+}
+
+/// The queue. See the module documentation.
+pub(crate) struct Spsc<T> {
+    writer: CachePadded<Role<T>>,
+    reader: CachePadded<Role<T>>,
+    /// Items written (published with Release by the writer).
+    written: CachePadded<AtomicUsize>,
+    /// The first chunk (the link "before" it), set once by the writer.
+    first: AtomicPtr<Chunk<T>>,
+    /// A chunk the reader emptied, for the writer's next one.
+    spare: AtomicPtr<Chunk<T>>,
+}
+
+// SAFETY: items move from the writing thread to the reading thread, so
+// `T: Send` is needed and enough. The raw chunk pointers are owned by the
+// queue; each cursor is reached only under its role's flag, and a slot is
+// written only by the writer before it publishes it and read only by the
+// reader after it saw it published (Release/Acquire on `written`).
+unsafe impl<T: Send> Send for Spsc<T> {}
+// SAFETY: as for `Send`: every shared access goes through atomics or a
+// role's flag, as described there.
+unsafe impl<T: Send> Sync for Spsc<T> {}
+
+impl<T> Default for Spsc<T> {
+    fn default() -> Spsc<T> {
+        Spsc::new()
+    }
+}
+
+impl<T> std::fmt::Debug for Spsc<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Spsc")
+            .field("written", &self.written.load(Ordering::Relaxed))
+            .finish()
+    }
+}
+
+impl<T> Spsc<T> {
+    /// An empty queue; it allocates its first chunk on the first push.
+    pub(crate) fn new() -> Spsc<T> {
+        Spsc {
+            writer: CachePadded::new(Role::new()),
+            reader: CachePadded::new(Role::new()),
+            written: CachePadded::new(AtomicUsize::new(0)),
+            first: AtomicPtr::new(ptr::null_mut()),
+            spare: AtomicPtr::new(ptr::null_mut()),
+        }
+    }
+
+    /// Appends an item (the writer's role).
+    pub(crate) fn push(&self, item: T) {
+        self.writer.with(|w| {
+            if w.slot == CHUNK {
+                let fresh = self.take_chunk();
+                if w.chunk.is_null() {
+                    self.first.store(fresh, Ordering::Release);
+                } else {
+                    // SAFETY: the writer's chunk stays allocated until the
+                    // reader has left it, and the reader leaves a chunk only
+                    // through the `next` link stored here.
+                    unsafe { (*w.chunk).next.store(fresh, Ordering::Release) };
+                }
+                w.chunk = fresh;
+                w.slot = 0;
+            }
+            // `w.slot < CHUNK` here (a full chunk was just replaced).
+            // SAFETY: `w.chunk` is live (see above) and the slot is not yet
+            // published, so the reader does not touch it; it is empty (the
+            // reader moved out whatever a reused chunk held there).
+            #[allow(clippy::indexing_slicing)]
+            let cell = unsafe { &(*w.chunk).slots[w.slot] };
+            cell.with_mut(|s| {
+                // SAFETY: exclusive access, as said above.
+                unsafe { (*s).write(item) };
+            });
+            w.slot += 1;
+            w.count = w.count.wrapping_add(1);
+            self.written.store(w.count, Ordering::Release);
+        });
+    }
+
+    /// Takes the oldest item (the reader's role).
+    pub(crate) fn pop(&self) -> Option<T> {
+        self.reader.with(|r| {
+            if r.count == r.seen {
+                r.seen = self.written.load(Ordering::Acquire);
+                if r.count == r.seen {
+                    return None;
+                }
+            }
+            if r.slot == CHUNK {
+                let next = if r.chunk.is_null() {
+                    self.first.load(Ordering::Acquire)
+                } else {
+                    // SAFETY: the reader's chunk is live until it retires it
+                    // just below; the writer linked `next` before publishing
+                    // the item we saw.
+                    unsafe { (*r.chunk).next.load(Ordering::Acquire) }
+                };
+                if !r.chunk.is_null() {
+                    self.retire(r.chunk);
+                }
+                r.chunk = next;
+                r.slot = 0;
+            }
+            // SAFETY: the item at `r.count` is published (it is below
+            // `seen`, loaded with Acquire), so its slot was written and the
+            // writer will not touch it again until the chunk comes back as
+            // a spare, after we moved the item out here. `r.slot < CHUNK`
+            // here (a finished chunk was just left).
+            #[allow(clippy::indexing_slicing)]
+            let cell = unsafe { &(*r.chunk).slots[r.slot] };
+            let item = cell.with_mut(|s| {
+                // SAFETY: exclusive access to an initialised slot (above).
+                unsafe { (*s).assume_init_read() }
+            });
+            r.slot += 1;
+            r.count = r.count.wrapping_add(1);
+            Some(item)
+        })
+    }
+
+    /// The writer's next chunk: the spare if there is one, else a new one.
+    fn take_chunk(&self) -> *mut Chunk<T> {
+        let spare = self.spare.swap(ptr::null_mut(), Ordering::Acquire);
+        if spare.is_null() {
+            Chunk::alloc()
+        } else {
+            spare
+        }
+    }
+
+    /// Gives an emptied chunk back as the spare (freeing the previous one).
+    fn retire(&self, chunk: *mut Chunk<T>) {
+        // SAFETY: both sides have left `chunk` (the writer moved on when it
+        // linked `next`), every item in it was moved out, so we own it.
+        unsafe { (*chunk).next.store(ptr::null_mut(), Ordering::Relaxed) };
+        let old = self.spare.swap(chunk, Ordering::AcqRel);
+        if !old.is_null() {
+            // SAFETY: a spare belongs to the queue alone; swapping it out
+            // made it ours. Its slots are all empty (MaybeUninit drops
+            // nothing).
+            drop(unsafe { Box::from_raw(old) });
+        }
+    }
+}
+
+impl<T> Drop for Spsc<T> {
+    fn drop(&mut self) {
+        while self.pop().is_some() {}
+        let last = self.reader.with(|r| r.chunk);
+        let mut chunk = if last.is_null() {
+            // Nothing was ever read: the chain starts at `first`.
+            self.first.load(Ordering::Acquire)
+        } else {
+            last
+        };
+        while !chunk.is_null() {
+            // SAFETY: `&mut self`: nobody else uses the queue; every chunk
+            // of the chain is owned by it and its items were popped above.
+            let boxed = unsafe { Box::from_raw(chunk) };
+            chunk = boxed.next.load(Ordering::Acquire);
+        }
+        let spare = self.spare.swap(ptr::null_mut(), Ordering::Acquire);
+        if !spare.is_null() {
+            // SAFETY: as in `retire`: the spare is the queue's alone.
+            drop(unsafe { Box::from_raw(spare) });
+        }
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn keeps_order_across_chunks_and_reuses_them() {
+        let q = Spsc::new();
+        for round in 0..5 {
+            for i in 0..(3 * CHUNK + 5) {
+                q.push((round, i));
+            }
+            for i in 0..(3 * CHUNK + 5) {
+                assert_eq!(q.pop(), Some((round, i)));
+            }
+            assert_eq!(q.pop(), None);
+        }
+    }
+
+    #[test]
+    fn drop_frees_what_is_left() {
+        let item = Arc::new(());
+        let q = Spsc::new();
+        for _ in 0..(2 * CHUNK + 1) {
+            q.push(item.clone());
+        }
+        for _ in 0..CHUNK + 3 {
+            q.pop();
+        }
+        drop(q);
+        assert_eq!(Arc::strong_count(&item), 1);
+        let never_read = Spsc::new();
+        never_read.push(item.clone());
+        drop(never_read);
+        assert_eq!(Arc::strong_count(&item), 1);
+    }
+
+    #[test]
+    fn one_writer_and_one_reader_thread() {
+        let q = Arc::new(Spsc::new());
+        let n = 200_000usize;
+        let writer = {
+            let q = q.clone();
+            std::thread::spawn(move || (0..n).for_each(|i| q.push(Box::new(i))))
+        };
+        let mut next = 0;
+        while next < n {
+            if let Some(i) = q.pop() {
+                assert_eq!(*i, next);
+                next += 1;
+            }
+        }
+        writer.join().unwrap();
+        assert!(q.pop().is_none());
+    }
+}

@@ -1,0 +1,223 @@
+//! [`AsyncSocket`]: a [`Socket`] whose sends and receives wait on an event
+//! loop instead of blocking the thread.
+
+use std::future::poll_fn;
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
+
+use super::compat::{self, Interest, Outgoing};
+use super::reactor::Reactor;
+use super::waiters::Waiters;
+use crate::error::{Error, Result};
+use crate::message::Message;
+use crate::multipart::Multipart;
+use crate::send_error::SendError;
+use crate::socket::Socket;
+
+/// A socket for async code: `send`/`recv` and their multipart forms are
+/// `async fn`s that wait on the event loop `R` ([`Tokio`](super::Tokio) or
+/// [`AsyncIo`](super::AsyncIo)) through the socket's readiness descriptor.
+///
+/// It is also a [`Stream`](futures_core::Stream) of received messages and a
+/// [`Sink`](futures_sink::Sink) of messages to send.
+///
+/// On smol (any executor over async-io), with the `async-io` feature:
+///
+/// ```
+/// # #[cfg(feature = "async-io")]
+/// smol::block_on(async {
+///     use ferrozmq::aio::AsyncIoSocket;
+///     use ferrozmq::{Context, SocketType};
+///
+///     let ctx = Context::new();
+///     let mut pull = AsyncIoSocket::new(ctx.socket(SocketType::Pull)?)?;
+///     pull.get_mut().bind("inproc://aio-socket-doc")?;
+///     let mut push = AsyncIoSocket::new(ctx.socket(SocketType::Push)?)?;
+///     push.get_mut().connect("inproc://aio-socket-doc")?;
+///
+///     push.send_multipart(["key", "value"]).await?;
+///     let msg = pull.recv_multipart().await?;
+///     assert_eq!(msg, ["key", "value"]);
+///     Ok::<(), ferrozmq::Error>(())
+/// })?;
+/// # Ok::<(), ferrozmq::Error>(())
+/// ```
+///
+/// Cancellation: a receive future dropped before it completed has taken no
+/// message (the next receive gets it). A send future dropped before it
+/// completed has sent nothing: the message was dropped with the future,
+/// never half-sent. The `Sink` keeps an accepted message until it is sent,
+/// so nothing given to `start_send` is lost (flush to be sure it went).
+#[derive(Debug)]
+pub struct AsyncSocket<R: Reactor> {
+    // The registration owns a duplicate of the socket's descriptor, so it
+    // may outlive or predecease the socket.
+    reactor: R,
+    socket: Socket,
+    /// A message given to the `Sink` and not yet taken by the socket.
+    pub(super) outbox: Option<Multipart>,
+    /// Who waits to receive and to send, woken by `fanout`.
+    waiters: Arc<Waiters>,
+    /// The one waker the reactor holds: it wakes every waiter.
+    fanout: Waker,
+}
+
+impl<R: Reactor> AsyncSocket<R> {
+    /// Wraps `socket`, registering its readiness descriptor with the event
+    /// loop of the calling context.
+    pub fn new(socket: Socket) -> Result<AsyncSocket<R>> {
+        let fd = compat::readiness_fd(&socket)?;
+        let reactor = R::register(fd).map_err(Error::from)?;
+        let (waiters, fanout) = Waiters::new();
+        Ok(AsyncSocket {
+            reactor,
+            socket,
+            outbox: None,
+            waiters,
+            fanout,
+        })
+    }
+
+    /// The socket, for options, bind, connect and the like.
+    pub fn get_ref(&self) -> &Socket {
+        &self.socket
+    }
+
+    /// The socket, mutably (options, bind, connect and the like).
+    pub fn get_mut(&mut self) -> &mut Socket {
+        &mut self.socket
+    }
+
+    /// The blocking socket back (a message still held by the `Sink` is
+    /// dropped: flush first, or [`take_unsent`](Self::take_unsent)).
+    pub fn into_inner(self) -> Socket {
+        self.socket
+    }
+
+    /// Takes back the message the `Sink` holds and has not sent yet (after
+    /// a failed flush, for instance).
+    pub fn take_unsent(&mut self) -> Option<Multipart> {
+        self.outbox.take()
+    }
+
+    /// Sends `msg` as a message of one frame, waiting while the socket
+    /// cannot take it (high-water mark reached, no peer yet). On failure
+    /// the message is handed back. Messages held by the `Sink` go first.
+    pub async fn send(&mut self, msg: impl Into<Message>) -> std::result::Result<(), SendError> {
+        self.send_outgoing(msg.into()).await
+    }
+
+    /// Sends a whole message, all frames or none, waiting while the socket
+    /// cannot take it. On failure the message is handed back.
+    pub async fn send_multipart(
+        &mut self,
+        msg: impl Into<Multipart>,
+    ) -> std::result::Result<(), SendError<Multipart>> {
+        self.send_outgoing(msg.into()).await
+    }
+
+    async fn send_outgoing<M: Outgoing>(
+        &mut self,
+        msg: M,
+    ) -> std::result::Result<(), SendError<M>> {
+        let mut slot = Some(msg);
+        let sent = poll_fn(|cx| {
+            if self.poll_flush_outbox(cx)?.is_pending() {
+                return Poll::Pending;
+            }
+            self.poll_send_slot(cx, &mut slot)
+        })
+        .await;
+        match sent {
+            Ok(()) => Ok(()),
+            // A failure leaves the message in the slot (the default is
+            // never used).
+            Err(e) => Err(SendError::new(e, slot.unwrap_or_default())),
+        }
+    }
+
+    /// Receives one frame ([`Message::more`] tells whether more follow).
+    pub async fn recv(&mut self) -> Result<Message> {
+        poll_fn(|cx| self.poll_io(cx, Interest::Recv, compat::try_recv)).await
+    }
+
+    /// Receives every frame of the next message.
+    pub async fn recv_multipart(&mut self) -> Result<Multipart> {
+        poll_fn(|cx| self.poll_recv_multipart(cx)).await
+    }
+
+    /// Polls for the next whole message: the building block of the
+    /// `Stream`, for hand-written futures.
+    pub fn poll_recv_multipart(&mut self, cx: &mut Context<'_>) -> Poll<Result<Multipart>> {
+        self.poll_io(cx, Interest::Recv, compat::try_recv_multipart)
+    }
+
+    /// Tries to send the message in `slot`, leaving it there if the
+    /// socket cannot take it now or fails (so the caller can hand it back).
+    fn poll_send_slot<M: Outgoing>(
+        &mut self,
+        cx: &mut Context<'_>,
+        slot: &mut Option<M>,
+    ) -> Poll<Result<()>> {
+        self.poll_io(cx, Interest::Send, |socket| {
+            let Some(msg) = slot.take() else {
+                return Ok(());
+            };
+            msg.try_send(socket).map_err(|failed| {
+                let (e, back) = failed.into_parts();
+                *slot = Some(back);
+                e
+            })
+        })
+    }
+
+    /// Sends the message the `Sink` holds, if any.
+    pub(super) fn poll_flush_outbox(&mut self, cx: &mut Context<'_>) -> Poll<Result<()>> {
+        if self.outbox.is_none() {
+            return Poll::Ready(Ok(()));
+        }
+        let mut slot = self.outbox.take();
+        let polled = self.poll_send_slot(cx, &mut slot);
+        self.outbox = slot;
+        polled
+    }
+
+    /// The state machine under every operation: try `op` without waiting;
+    /// when it would block, read ZMQ_EVENTS (which re-arms the edge-
+    /// triggered descriptor) and either try again at once or wait for the
+    /// descriptor. Nothing is taken from the socket except by a successful
+    /// `op`, so a future dropped while pending has consumed nothing.
+    fn poll_io<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        interest: Interest,
+        mut op: impl FnMut(&mut Socket) -> Result<T>,
+    ) -> Poll<Result<T>> {
+        let mut retried = false;
+        loop {
+            match op(&mut self.socket) {
+                Err(e) if compat::would_block(&e) => {}
+                done => return Poll::Ready(done),
+            }
+            if compat::is_ready(&mut self.socket, interest)? {
+                if retried {
+                    // Ready by ZMQ_EVENTS yet refused twice: let other
+                    // tasks run rather than spin here.
+                    cx.waker().wake_by_ref();
+                    return Poll::Pending;
+                }
+                retried = true;
+                continue;
+            }
+            self.waiters.wait(interest, cx.waker());
+            match self
+                .reactor
+                .poll_readable(&mut Context::from_waker(&self.fanout))
+            {
+                Poll::Ready(Ok(())) => retried = false,
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(Error::from(e))),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+}

@@ -1,0 +1,313 @@
+//! Scenarios for the async sockets, generic over the event loop: each
+//! executor's test file (async_tokio.rs, async_smol.rs) runs them all.
+//! Joins and time-outs come from futures-lite and async-io, which work
+//! under any executor.
+
+#![allow(dead_code)]
+
+use std::future::{poll_fn, Future};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::Poll;
+use std::time::Duration;
+
+use async_io::Timer;
+use ferrozmq::aio::{AsyncSocket, Reactor};
+use ferrozmq::{Context, Message, Multipart, Result, SocketOption, SocketType};
+use futures_lite::future::{or, zip};
+use futures_lite::StreamExt;
+use futures_sink::Sink;
+
+/// A fresh inproc endpoint name.
+pub(crate) fn inproc(name: &str) -> String {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    format!("inproc://aio-{name}-{}", N.fetch_add(1, Ordering::Relaxed))
+}
+
+/// A tcp endpoint on any free port (bound by `pair`).
+pub(crate) const TCP: &str = "tcp://127.0.0.1:*";
+
+/// A bound socket and a socket connected to it, both async.
+pub(crate) fn pair<R: Reactor>(
+    ctx: &Context,
+    bound: SocketType,
+    connected: SocketType,
+    endpoint: &str,
+) -> Result<(AsyncSocket<R>, AsyncSocket<R>)> {
+    let mut a = ctx.socket(bound)?;
+    a.bind(endpoint)?;
+    let endpoint = a.last_endpoint().to_owned();
+    let mut b = ctx.socket(connected)?;
+    b.connect(&endpoint)?;
+    Ok((AsyncSocket::new(a)?, AsyncSocket::new(b)?))
+}
+
+fn text(msg: &Message) -> String {
+    String::from_utf8_lossy(msg.data()).into_owned()
+}
+
+fn texts(msg: &Multipart) -> Vec<String> {
+    msg.iter().map(text).collect()
+}
+
+/// `n` messages PUSHed while the PULL side reads them, in order.
+pub(crate) async fn push_pull<R: Reactor>(endpoint: &str, n: usize) -> Result<()> {
+    let ctx = Context::new();
+    let (mut pull, mut push) = pair::<R>(&ctx, SocketType::Pull, SocketType::Push, endpoint)?;
+    let send = async {
+        for i in 0..n {
+            push.send(format!("{i}")).await?;
+        }
+        Ok::<_, ferrozmq::Error>(())
+    };
+    let recv = async {
+        for i in 0..n {
+            assert_eq!(text(&pull.recv().await?), format!("{i}"));
+        }
+        Ok::<_, ferrozmq::Error>(())
+    };
+    let (sent, received) = zip(send, recv).await;
+    sent?;
+    received
+}
+
+/// `n` request/reply round trips.
+pub(crate) async fn req_rep<R: Reactor>(endpoint: &str, n: usize) -> Result<()> {
+    let ctx = Context::new();
+    let (mut rep, mut req) = pair::<R>(&ctx, SocketType::Rep, SocketType::Req, endpoint)?;
+    let server = async {
+        for _ in 0..n {
+            let question = rep.recv().await?;
+            rep.send(format!("re: {}", text(&question))).await?;
+        }
+        Ok::<_, ferrozmq::Error>(())
+    };
+    let client = async {
+        for i in 0..n {
+            req.send(format!("{i}")).await?;
+            assert_eq!(text(&req.recv().await?), format!("re: {i}"));
+        }
+        Ok::<_, ferrozmq::Error>(())
+    };
+    let (served, asked) = zip(server, client).await;
+    served?;
+    asked
+}
+
+/// Multipart both ways between DEALER and ROUTER, the routing id first.
+pub(crate) async fn dealer_router<R: Reactor>(endpoint: &str, n: usize) -> Result<()> {
+    let ctx = Context::new();
+    let (mut router, mut dealer) =
+        pair::<R>(&ctx, SocketType::Router, SocketType::Dealer, endpoint)?;
+    let server = async {
+        for _ in 0..n {
+            let mut msg = router.recv_multipart().await?;
+            assert_eq!(msg.len(), 3);
+            let id = msg.pop_front().expect("a routing id");
+            let body = texts(&msg).join("+");
+            router
+                .send_multipart([id, "reply".into(), body.into()])
+                .await?;
+        }
+        Ok::<_, ferrozmq::Error>(())
+    };
+    let client = async {
+        for i in 0..n {
+            let msg = Multipart::from(vec!["part".to_owned(), format!("{i}")]);
+            dealer.send_multipart(msg).await?;
+            let reply = dealer.recv_multipart().await?;
+            assert_eq!(texts(&reply), ["reply".to_owned(), format!("part+{i}")]);
+        }
+        Ok::<_, ferrozmq::Error>(())
+    };
+    let (served, asked) = zip(server, client).await;
+    served?;
+    asked
+}
+
+/// Polls all `futures` to completion on the current task (a join_all).
+pub(crate) async fn join_all<T>(futures: Vec<Pin<Box<dyn Future<Output = T> + '_>>>) -> Vec<T> {
+    let mut futures: Vec<_> = futures.into_iter().map(Some).collect();
+    let mut results: Vec<Option<T>> = futures.iter().map(|_| None).collect();
+    poll_fn(|cx| {
+        for (slot, result) in futures.iter_mut().zip(results.iter_mut()) {
+            if let Some(f) = slot {
+                if let Poll::Ready(v) = f.as_mut().poll(cx) {
+                    *result = Some(v);
+                    *slot = None;
+                }
+            }
+        }
+        if futures.iter().all(Option::is_none) {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    })
+    .await;
+    results.into_iter().flatten().collect()
+}
+
+/// `pairs` PUSH/PULL pairs exchanging `n` messages each, all at once on
+/// one task.
+pub(crate) async fn many_pairs<R: Reactor>(tcp: bool, pairs: usize, n: usize) -> Result<()> {
+    let mut work: Vec<Pin<Box<dyn Future<Output = Result<()>>>>> = Vec::new();
+    for _ in 0..pairs {
+        let endpoint = if tcp { TCP.to_owned() } else { inproc("many") };
+        work.push(Box::pin(async move { push_pull::<R>(&endpoint, n).await }));
+    }
+    join_all(work).await.into_iter().collect()
+}
+
+/// A cheap pseudo-random sequence (no dependency for it).
+pub(crate) struct Lcg(u64);
+
+impl Lcg {
+    /// A sequence from `seed`.
+    pub(crate) fn new(seed: u64) -> Lcg {
+        Lcg(seed)
+    }
+
+    /// The next number below `bound`.
+    pub(crate) fn below(&mut self, bound: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % bound
+    }
+}
+
+/// A way to give up on a future after a time limit (a timeout, a
+/// `select!` against a sleep), dropping it.
+pub(crate) trait Cancel {
+    /// `fut`'s output, or `None` (and `fut` dropped) once `limit` passed.
+    async fn within<T>(limit: Duration, fut: impl Future<Output = T>) -> Option<T>;
+}
+
+/// Cancels with an async-io timer (any executor).
+pub(crate) struct AsyncIoTimer;
+
+impl Cancel for AsyncIoTimer {
+    async fn within<T>(limit: Duration, fut: impl Future<Output = T>) -> Option<T> {
+        within(limit, fut).await
+    }
+}
+
+/// The receiver races each `recv` against a short random time limit with
+/// `C`, dropping the receive future whenever the limit wins; all `n`
+/// messages still arrive, in order. Returns how many receives were
+/// cancelled.
+pub(crate) async fn cancelled_recvs_lose_nothing<R: Reactor, C: Cancel>(
+    endpoint: &str,
+    n: usize,
+) -> Result<usize> {
+    let ctx = Context::new();
+    let (mut pull, mut push) = pair::<R>(&ctx, SocketType::Pull, SocketType::Push, endpoint)?;
+    let send = async {
+        let mut rng = Lcg::new(7);
+        for i in 0..n {
+            // Now and then a pause longer than tokio's 1 ms timer tick, so
+            // that receives do get cancelled while waiting.
+            if rng.below(8) == 0 {
+                Timer::after(Duration::from_micros(rng.below(3000))).await;
+            }
+            push.send(format!("{i}")).await?;
+        }
+        Ok::<_, ferrozmq::Error>(())
+    };
+    let recv = async {
+        let mut rng = Lcg::new(11);
+        let mut cancelled = 0;
+        let mut next = 0;
+        while next < n {
+            let limit = Duration::from_micros(rng.below(1500));
+            match C::within(limit, pull.recv()).await {
+                None => cancelled += 1,
+                Some(msg) => {
+                    assert_eq!(text(&msg?), format!("{next}"));
+                    next += 1;
+                }
+            }
+        }
+        Ok::<_, ferrozmq::Error>(cancelled)
+    };
+    let (sent, received) = zip(send, recv).await;
+    sent?;
+    received
+}
+
+/// Races `fut` against an async-io timer (any executor).
+pub(crate) async fn within<T>(limit: Duration, fut: impl Future<Output = T>) -> Option<T> {
+    or(async { Some(fut.await) }, async {
+        Timer::after(limit).await;
+        None
+    })
+    .await
+}
+
+/// Sends one message through the `Sink` interface (poll_ready,
+/// start_send, poll_flush), as `SinkExt::send` would.
+pub(crate) async fn sink_send<S, M>(sink: &mut S, msg: M) -> std::result::Result<(), S::Error>
+where
+    S: Sink<M> + Unpin,
+{
+    poll_fn(|cx| Pin::new(&mut *sink).poll_ready(cx)).await?;
+    Pin::new(&mut *sink).start_send(msg)?;
+    poll_fn(|cx| Pin::new(&mut *sink).poll_flush(cx)).await
+}
+
+/// Multipart messages through the `Sink` of one DEALER and out of the
+/// `Stream` of another, and back.
+pub(crate) async fn sink_stream<R: Reactor + Unpin>(endpoint: &str, n: usize) -> Result<()> {
+    let ctx = Context::new();
+    let (mut a, mut b) = pair::<R>(&ctx, SocketType::Dealer, SocketType::Dealer, endpoint)?;
+    for i in 0..n {
+        let msg = Multipart::from(vec!["k".to_owned(), format!("{i}")]);
+        sink_send(&mut b, msg).await?;
+        let msg = a.next().await.expect("the stream goes on")?;
+        assert_eq!(texts(&msg), ["k".to_owned(), format!("{i}")]);
+        sink_send(&mut a, msg).await?;
+        let echoed = b.next().await.expect("the stream goes on")?;
+        assert_eq!(texts(&echoed), ["k".to_owned(), format!("{i}")]);
+    }
+    Ok(())
+}
+
+/// With small high-water marks and a PULL that does not read, a send
+/// future stays pending; once the PULL reads, it completes, and every
+/// message arrives in order.
+pub(crate) async fn hwm_back_pressure<R: Reactor>() -> Result<()> {
+    let ctx = Context::new();
+    let endpoint = inproc("hwm");
+    let mut pull = ctx.socket(SocketType::Pull)?;
+    pull.set_option(SocketOption::RcvHwm, 4)?;
+    pull.bind(&endpoint)?;
+    let mut push = ctx.socket(SocketType::Push)?;
+    push.set_option(SocketOption::SndHwm, 4)?;
+    push.connect(&endpoint)?;
+    let (mut pull, mut push) = (AsyncSocket::<R>::new(pull)?, AsyncSocket::<R>::new(push)?);
+    let mut sent = 0;
+    while within(Duration::from_millis(200), push.send(format!("{sent}")))
+        .await
+        .transpose()?
+        .is_some()
+    {
+        sent += 1;
+        assert!(sent < 1000, "a send should block at the high-water mark");
+    }
+    assert!(sent >= 4, "at least one HWM's worth went: {sent}");
+    // Inproc has no I/O thread: the queue stays full, so this send pends.
+    let mut blocked = Box::pin(push.send(format!("{sent}")));
+    let polled = poll_fn(|cx| Poll::Ready(blocked.as_mut().poll(cx))).await;
+    assert!(polled.is_pending(), "the send future waits for the reader");
+    let reader = async {
+        for i in 0..=sent {
+            assert_eq!(text(&pull.recv().await?), format!("{i}"));
+        }
+        Ok::<_, ferrozmq::Error>(())
+    };
+    let (unblocked, read) = zip(blocked, reader).await;
+    unblocked?;
+    read
+}
