@@ -436,6 +436,18 @@ struct iovec;
 // Socket option (DRAFT in libzmq): SOCKS5 proxy password.
 #define ZMQ_SOCKS_PASSWORD 100
 
+// ferrozmq extension socket option (not in libzmq; number outside its
+#define ZMQ_FERROZMQ_SPOOL 1179779073
+
+// ferrozmq extension socket option: when spooled messages reach the disk,
+#define ZMQ_FERROZMQ_SPOOL_FSYNC 1179779074
+
+// ferrozmq extension socket option: the spool's size limit in bytes, an
+#define ZMQ_FERROZMQ_SPOOL_SIZE 1179779075
+
+// ferrozmq extension socket option (read-only, int64_t): messages in the
+#define ZMQ_FERROZMQ_SPOOL_PENDING 1179779076
+
 // Message property: more frames follow.
 #define ZMQ_MORE 1
 

@@ -244,6 +244,23 @@ pub const ZMQ_MULTICAST_LOOP: c_int = 96;
 pub const ZMQ_SOCKS_USERNAME: c_int = 99;
 /// Socket option (DRAFT in libzmq): SOCKS5 proxy password.
 pub const ZMQ_SOCKS_PASSWORD: c_int = 100;
+/// ferrozmq extension socket option (not in libzmq; number outside its
+/// range): the durable spool's directory, a string (empty = none). Messages
+/// `zmq_send` accepts are kept there until written to a peer's connection
+/// and sent first by the next socket that opens it. PUSH, DEALER, PAIR, PUB.
+pub const ZMQ_FERROZMQ_SPOOL: c_int = 0x4652_0001;
+/// ferrozmq extension socket option: when spooled messages reach the disk,
+/// an int: 0 = before each send returns (default), N > 0 = every N ms,
+/// -1 = never (a killed process loses nothing in any case).
+pub const ZMQ_FERROZMQ_SPOOL_FSYNC: c_int = 0x4652_0002;
+/// ferrozmq extension socket option: the spool's size limit in bytes, an
+/// int64_t (default 1 GiB; -1 = none). When full, `zmq_send` blocks as at
+/// the high-water mark (ZMQ_SNDTIMEO; EAGAIN with ZMQ_DONTWAIT).
+pub const ZMQ_FERROZMQ_SPOOL_SIZE: c_int = 0x4652_0003;
+/// ferrozmq extension socket option (read-only, int64_t): messages in the
+/// spool not yet written to a peer's connection (-1 without a spool); a
+/// graceful shutdown waits for 0 before closing.
+pub const ZMQ_FERROZMQ_SPOOL_PENDING: c_int = 0x4652_0004;
 
 /// Message property: more frames follow.
 pub const ZMQ_MORE: c_int = 1;

@@ -60,6 +60,8 @@ void test_poll (void *ctx);
 void test_monitor (void *ctx);
 /* test_socket_stats.c */
 void test_socket_stats (void *ctx);
+/* test_spool.c */
+void test_spool (void *ctx);
 /* test_socket_drain.c */
 void test_socket_drain (void *ctx);
 void test_plain (void);

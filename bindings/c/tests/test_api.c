@@ -502,6 +502,7 @@ int main (int argc, char **argv)
     test_poll (ctx);
     test_monitor (ctx);
     test_socket_stats (ctx);
+    test_spool (ctx);
     test_socket_drain (ctx);
     CHECK_OK (zmq_ctx_term (ctx));
 

@@ -16,7 +16,7 @@ _OPT_TYPES = {
 
 def test_every_socket_option_has_its_number_and_type():
     table = _ferrozmq.socket_option_table()
-    assert len(table) == 75
+    assert len(table) == 79
     for name, number, kind in table:
         member = SocketOption[name]
         assert member == number, name
@@ -43,3 +43,43 @@ def test_int64_options_round_trip_through_setsockopt():
     finally:
         s.close()
         ctx.term()
+
+
+def test_the_spool_options_keep_and_resend(tmp_path):
+    ctx = zmq.Context()
+    try:
+        pull = ctx.socket(zmq.PULL)
+        port = pull.bind_to_random_port("tcp://127.0.0.1")
+        pull.close()
+        push = ctx.socket(zmq.PUSH)
+        push.setsockopt(zmq.LINGER, 0)
+        push.setsockopt(zmq.FERROZMQ_SPOOL_FSYNC, -1)
+        push.setsockopt(zmq.FERROZMQ_SPOOL_SIZE, 1 << 20)
+        push.setsockopt_string(zmq.FERROZMQ_SPOOL, str(tmp_path))
+        assert push.getsockopt(zmq.FERROZMQ_SPOOL_SIZE) == 1 << 20
+        push.connect(f"tcp://127.0.0.1:{port}")
+        push.send_multipart([b"a", b"1"])
+        assert push.getsockopt(zmq.FERROZMQ_SPOOL_PENDING) == 1
+        push.close()
+        pull = ctx.socket(zmq.PULL)
+        pull.setsockopt(zmq.RCVTIMEO, 5000)
+        pull.bind(f"tcp://127.0.0.1:{port}")
+        push = ctx.socket(zmq.PUSH)
+        push.setsockopt(zmq.LINGER, 0)
+        push.setsockopt_string(zmq.FERROZMQ_SPOOL, str(tmp_path))
+        push.connect(f"tcp://127.0.0.1:{port}")
+        push.send(b"b")
+        assert pull.recv_multipart() == [b"a", b"1"]
+        assert pull.recv() == b"b"
+        router = ctx.socket(zmq.ROUTER)
+        try:
+            router.setsockopt_string(zmq.FERROZMQ_SPOOL, str(tmp_path))
+            raise AssertionError("ROUTER took a spool")
+        except zmq.ZMQError as e:
+            assert e.errno == zmq.EINVAL
+        router.close()
+        push.close()
+        pull.close()
+    finally:
+        ctx.term()
+

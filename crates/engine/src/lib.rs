@@ -49,6 +49,7 @@ mod sync;
 mod sys;
 mod thread_options;
 mod transport;
+mod write_acks;
 mod zap;
 
 pub use engine::Engine;
@@ -66,3 +67,4 @@ pub use thread_options::ThreadOptions;
 pub use transport::{
     AddressMask, Endpoint, EndpointError, IpcFilters, Keepalive, NetOptions, SocksProxy,
 };
+pub use write_acks::WriteAcks;

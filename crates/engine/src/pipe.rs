@@ -13,6 +13,7 @@ use crate::gate::ReadGate;
 use crate::msg::Msg;
 use crate::notify::Notify;
 pub(crate) use crate::queue::{PushError, Queue};
+use crate::write_acks::WriteAcks;
 
 /// Who the peer at the far end of a pipe is, once known.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -141,6 +142,8 @@ pub struct Pipe {
     pub(crate) endpoint: Arc<str>,
     /// Writes around the I/O thread when the connection is idle.
     pub(crate) direct: Arc<Direct>,
+    /// How far the session has written this end's messages to the wire.
+    pub(crate) acks: Arc<WriteAcks>,
     /// Who may read `inbound`: revoked once this end stops reading for
     /// good, so the far end may take back what it sent (drain).
     in_gate: Arc<ReadGate>,
@@ -162,6 +165,7 @@ impl Pipe {
             behind: PeerRef::default(),
             endpoint,
             direct: Arc::new(Direct::new()),
+            acks: Arc::default(),
             in_gate: Arc::new(ReadGate::new()),
             out_gate: Arc::new(ReadGate::new()),
             gated_reads: false,
@@ -187,6 +191,7 @@ impl Pipe {
             behind: self.peer.clone(),
             endpoint: self.endpoint.clone(),
             direct: self.direct.clone(),
+            acks: self.acks.clone(),
             in_gate: self.out_gate.clone(),
             out_gate: self.in_gate.clone(),
             gated_reads: self.gated_reads,
@@ -332,6 +337,24 @@ impl Pipe {
     /// Whole messages from the peer waiting for this end to read them.
     pub fn queued_in(&self) -> usize {
         self.inbound.len()
+    }
+
+    /// Messages ever queued from this end (its push count: the next
+    /// message sent gets this index in the session's take order).
+    pub fn sent_count(&self) -> u64 {
+        self.outbound.pushed_count()
+    }
+
+    /// Messages ever taken by the far end from this end's queue (for
+    /// inproc, the peer socket read them).
+    pub fn taken_count(&self) -> u64 {
+        self.outbound.popped_count()
+    }
+
+    /// How far the session has written this end's messages to the wire
+    /// (tcp and ipc; see [`WriteAcks`]).
+    pub fn write_acks(&self) -> &WriteAcks {
+        &self.acks
     }
 
     /// Drain, for a pipe to another socket (inproc): stops that socket

@@ -267,6 +267,16 @@ impl Queue {
         self.pushed.load(Ordering::SeqCst).saturating_sub(popped)
     }
 
+    /// Messages ever pushed (not counting conflated replacements).
+    pub(crate) fn pushed_count(&self) -> u64 {
+        self.pushed.load(Ordering::SeqCst) as u64
+    }
+
+    /// Messages ever popped.
+    pub(crate) fn popped_count(&self) -> u64 {
+        self.popped.load(Ordering::SeqCst) as u64
+    }
+
     /// Marks the queue closed: no more pushes; the reader drains what is left.
     pub(crate) fn close(&self) {
         self.closed.store(true, Ordering::SeqCst);

@@ -16,6 +16,7 @@
 //! | `raw.rs` | STREAM sockets: raw bytes, no ZMTP |
 //! | `peer.rs` | the peer info the socket sees |
 //! | `stream_io.rs` | the read and vectored-write syscalls |
+//! | `acks.rs` | settling written messages for a spool (`WriteAcks`) |
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -31,6 +32,7 @@ use crate::options::SessionOptions;
 use crate::pipe::{PeerInfo, Pipe, PushError};
 use crate::transport::{Endpoint, Lookup, ProxyConnect, Resolver, Stream};
 
+mod acks;
 mod connect;
 mod driver;
 mod pause;
@@ -301,6 +303,10 @@ impl Session {
     fn shutdown(&mut self, ctx: &mut Ctx<'_>) {
         if let Some(pipe) = &self.pipe {
             pipe.direct.disable();
+        }
+        if let State::Active(a) = &mut self.state {
+            let mut taken = std::mem::take(&mut a.taken);
+            self.settle_lost(&mut taken);
         }
         let stream = match &mut self.state {
             State::Active(a) => Some(&mut a.stream),

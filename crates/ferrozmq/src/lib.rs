@@ -72,6 +72,7 @@ mod proxy;
 mod routing;
 mod send_error;
 mod socket;
+mod spool;
 
 pub use context::{Context, ContextOption};
 pub use curve::{os_entropy, CurveKeyPair, CurvePublicKey, CurveSecretKey, Entropy};
@@ -88,6 +89,7 @@ pub use socket::{
     Drained, Mechanism, OptionKind, OptionValue, PeerStats, QueueStats, RecvFlags, SendFlags,
     Socket, SocketOption, TakesEffect, Unsent, EVENT_ALL, POLLIN, POLLOUT,
 };
+pub use spool::FsyncPolicy;
 
 /// The README's examples, run as doctests so they stay true.
 #[cfg(doctest)]

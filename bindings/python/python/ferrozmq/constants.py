@@ -198,6 +198,11 @@ class SocketOption(IntEnum):
     NORM_MODE = 117
     NORM_UNICAST_NACK = 118
     NORM_BUFFER_SIZE = 119
+    # ferrozmq extensions (not in libzmq or pyzmq): the durable spool.
+    FERROZMQ_SPOOL = 0x46520001
+    FERROZMQ_SPOOL_FSYNC = 0x46520002
+    FERROZMQ_SPOOL_SIZE = 0x46520003
+    FERROZMQ_SPOOL_PENDING = 0x46520004
     NORM_SEGMENT_SIZE = 120
     NORM_BLOCK_SIZE = 121
     NORM_NUM_PARITY = 122
@@ -329,6 +334,8 @@ class _OptType(Enum):
 # Options that are not plain ints; every other SocketOption is _OptType.int.
 _NOT_INT = {
     _OptType.int64: (
+        "FERROZMQ_SPOOL_SIZE",
+        "FERROZMQ_SPOOL_PENDING",
         "AFFINITY",
         "MAXMSGSIZE",
         "VMCI_BUFFER_SIZE",
@@ -336,6 +343,7 @@ _NOT_INT = {
         "VMCI_BUFFER_MAX_SIZE",
     ),
     _OptType.bytes: (
+        "FERROZMQ_SPOOL",
         "ROUTING_ID",
         "SUBSCRIBE",
         "UNSUBSCRIBE",
@@ -593,6 +601,10 @@ TOPICS_COUNT = SocketOption.TOPICS_COUNT
 NORM_MODE = SocketOption.NORM_MODE
 NORM_UNICAST_NACK = SocketOption.NORM_UNICAST_NACK
 NORM_BUFFER_SIZE = SocketOption.NORM_BUFFER_SIZE
+FERROZMQ_SPOOL = SocketOption.FERROZMQ_SPOOL
+FERROZMQ_SPOOL_FSYNC = SocketOption.FERROZMQ_SPOOL_FSYNC
+FERROZMQ_SPOOL_SIZE = SocketOption.FERROZMQ_SPOOL_SIZE
+FERROZMQ_SPOOL_PENDING = SocketOption.FERROZMQ_SPOOL_PENDING
 NORM_SEGMENT_SIZE = SocketOption.NORM_SEGMENT_SIZE
 NORM_BLOCK_SIZE = SocketOption.NORM_BLOCK_SIZE
 NORM_NUM_PARITY = SocketOption.NORM_NUM_PARITY
@@ -852,6 +864,10 @@ __all__ = [
     "NORM_MODE",
     "NORM_UNICAST_NACK",
     "NORM_BUFFER_SIZE",
+    "FERROZMQ_SPOOL",
+    "FERROZMQ_SPOOL_FSYNC",
+    "FERROZMQ_SPOOL_SIZE",
+    "FERROZMQ_SPOOL_PENDING",
     "NORM_SEGMENT_SIZE",
     "NORM_BLOCK_SIZE",
     "NORM_NUM_PARITY",

@@ -34,6 +34,8 @@ pub(super) struct Active {
     /// seen, since a short read no longer means the socket is drained (the
     /// end came with the data, in the same edge-triggered event).
     pub(super) hung_up: bool,
+    /// Messages taken from the pipe whose bytes are not all written yet.
+    pub(super) taken: u64,
 }
 
 impl Session {
@@ -55,6 +57,7 @@ impl Session {
             readable: true,
             write_blocked: false,
             hung_up: false,
+            taken: 0,
         });
         self.drive_active(ctx, active)
     }
@@ -201,6 +204,7 @@ impl Session {
                 a.write_blocked = true;
                 return Ok(());
             }
+            self.settle_written(&mut a.taken);
             let more = !self.paused && self.pipe.as_ref().is_some_and(|p| !p.inbound.is_empty());
             if !more || !a.wire.is_ready() {
                 return Ok(());
@@ -222,6 +226,7 @@ impl Session {
             let Some(msg) = pipe.inbound.pop() else {
                 break;
             };
+            a.taken += 1;
             a.wire.send(msg)?;
         }
         Ok(())
@@ -237,7 +242,10 @@ impl Session {
             pipe.direct.disable();
         }
         // Best effort: an ERROR command may be waiting for the peer.
-        let _ = flush(&mut a);
+        if let Ok(Flushed::All) = flush(&mut a) {
+            self.settle_written(&mut a.taken);
+        }
+        self.settle_lost(&mut a.taken);
         let _ = ctx.registry.deregister(&mut a.stream);
         a.stream.shutdown();
         let peer = a.stream.peer_address();

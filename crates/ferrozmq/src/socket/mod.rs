@@ -8,6 +8,7 @@ mod monitor;
 mod options;
 mod recv;
 mod send;
+mod spooled;
 mod stats;
 
 use std::collections::VecDeque;
@@ -57,6 +58,8 @@ pub struct Socket {
     /// A monitor is installed on the link (`zmq_socket_monitor`).
     monitoring: bool,
     send_clock: SparseClock,
+    /// The durable spool, when ZMQ_FERROZMQ_SPOOL is set (spooled.rs).
+    spool: Option<Box<crate::spool::Spool>>,
     closed: bool,
 }
 
@@ -127,6 +130,7 @@ impl Socket {
             last_endpoint: String::new(),
             monitoring: false,
             send_clock: SparseClock::default(),
+            spool: None,
             closed: false,
         })
     }
@@ -317,6 +321,11 @@ impl Socket {
                 self.pattern
                     .set_subscription(subscribe, value, &self.routing)
             }
+            SocketOption::Spool | SocketOption::SpoolFsync | SocketOption::SpoolSize => {
+                let previous = self.options.spool.clone();
+                self.options.set(option, value)?;
+                self.configure_spool(option, Some(previous))
+            }
             SocketOption::SndHwm | SocketOption::RcvHwm => {
                 self.options.set(option, value)?;
                 self.retune_pipes();
@@ -386,6 +395,9 @@ impl Socket {
             SocketOption::LastEndpoint => Ok(OptionValue::Str(self.last_endpoint.clone())),
             SocketOption::Events => Ok(OptionValue::Int(i32::from(self.events()?))),
             SocketOption::Fd => Ok(OptionValue::Int(self.fd()?)),
+            SocketOption::SpoolPending => Ok(OptionValue::Int64(
+                self.spool_pending().map_or(-1, |n| n as i64),
+            )),
             SocketOption::RoutingId => match self.pattern.chosen_routing_id() {
                 Some(id) => Ok(OptionValue::Bytes(id.to_vec())),
                 None => self.options.get(option),

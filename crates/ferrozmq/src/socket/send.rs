@@ -198,6 +198,9 @@ impl Socket {
         if let Err(e) = self.check_open() {
             return Err(SendError::new(e, msg));
         }
+        if self.spool.is_some() {
+            return self.send_spooled(msg, sndmore, patience);
+        }
         let index = self.sending.as_ref().map_or(0, Vec::len);
         let more = self.pattern.continues(index, sndmore);
         let sent = match self.sending.take() {

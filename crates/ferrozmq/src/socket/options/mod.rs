@@ -26,6 +26,7 @@ use codec::{Hwm, Interval, SizeLimit, Timeout, Typed};
 
 use crate::curve::os_entropy;
 
+pub(crate) use codec::fsync_policy;
 pub(crate) use table::Options;
 pub use table::SocketOption;
 

@@ -4,6 +4,7 @@
 //! macros.rs explains the row format; adding an option is adding a row
 //! (and, for a `with` row, its two handlers in handlers.rs).
 
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -16,6 +17,7 @@ use super::transport::TransportOptions;
 use super::{Mechanism, OptionKind, OptionValue, TakesEffect};
 use crate::error::Result;
 use crate::socket::Socket;
+use crate::spool::FsyncPolicy;
 
 socket_options! {
     struct Options(socket_type: SocketType) {
@@ -311,4 +313,34 @@ socket_options! {
     SocksPassword = 100, "SOCKS_PASSWORD", ShortText,
         store[with set_socks_password, socks_password], types[any], Connect,
         set[set_socks_password(&str)], get[socks_password -> String];
+
+    // ferrozmq extensions, numbered outside libzmq's range ("FR" 0x4652 in
+    // the high bits): the durable spool (crate::spool explains it).
+
+    /// ferrozmq extension `ZMQ_FERROZMQ_SPOOL`: keep every message `send`
+    /// accepts in this directory until it is written to a peer's
+    /// connection, and send what an earlier run left there first (`None`
+    /// or empty = no spool; setting it opens the directory, creating it).
+    /// PUSH, DEALER, PAIR and PUB only; not with ZMQ_CONFLATE.
+    Spool = 0x4652_0001, "FERROZMQ_SPOOL", SpoolDir, store[field spool = String::new()],
+        types[Push Dealer Pair Pub], Now, set[set_spool(Option<&Path>)],
+        get[spool -> Option<PathBuf>];
+    /// ferrozmq extension `ZMQ_FERROZMQ_SPOOL_FSYNC`: when spooled
+    /// messages reach the disk: 0 = before each `send` returns, N > 0 =
+    /// every N ms, -1 = never (see [`FsyncPolicy`]; default 0).
+    SpoolFsync = 0x4652_0002, "FERROZMQ_SPOOL_FSYNC", SpoolFsync,
+        store[field spool_fsync = 0], types[Push Dealer Pair Pub], Now,
+        set[set_spool_fsync(FsyncPolicy)], get[spool_fsync -> FsyncPolicy];
+    /// ferrozmq extension `ZMQ_FERROZMQ_SPOOL_SIZE`: the most bytes the
+    /// spool's files may take (default 1 GiB; negative = no limit). A full
+    /// spool makes `send` wait as at the high-water mark: it blocks up to
+    /// ZMQ_SNDTIMEO, or fails with EAGAIN under ZMQ_DONTWAIT.
+    SpoolSize = 0x4652_0003, "FERROZMQ_SPOOL_SIZE", SizeLimit,
+        store[field spool_size = 1 << 30], types[Push Dealer Pair Pub], Now,
+        set[set_spool_size(Option<u64>)], get[spool_size -> Option<u64>];
+    /// ferrozmq extension `ZMQ_FERROZMQ_SPOOL_PENDING` (read-only, int64):
+    /// messages in the spool not yet written to a peer's connection, as of
+    /// now (-1 without a spool); see `Socket::spool_pending`.
+    SpoolPending = 0x4652_0004, "FERROZMQ_SPOOL_PENDING", SizeLimit, store[socket],
+        types[any], Now, set[], get[];
 }

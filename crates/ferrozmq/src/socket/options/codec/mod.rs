@@ -12,9 +12,11 @@ use crate::error::{Error, ErrorKind, Result};
 
 mod blobs;
 mod numbers;
+mod spool;
 
 pub(crate) use blobs::*;
 pub(crate) use numbers::*;
+pub(crate) use spool::*;
 
 /// A kind of option value as libzmq passes it through `zmq_setsockopt`.
 pub(crate) trait Codec {
