@@ -18,7 +18,7 @@
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use ferrozmq::{Context, Socket, SocketOption, SocketType};
+use ferrozmq::{Context, Multipart, Socket, SocketOption, SocketType};
 
 use crate::payload;
 use crate::peer::{parse_done, Peer, PeerKind};
@@ -369,7 +369,7 @@ impl OurSocket {
 impl Wire for OurSocket {
     fn send_message(&mut self, frames: Vec<Bytes>) -> Result<(), String> {
         self.socket
-            .send_multipart(frames, 0)
+            .send_multipart(frames)
             .map_err(|e| format!("send: {e}"))
     }
 
@@ -378,7 +378,7 @@ impl Wire for OurSocket {
         loop {
             let msg = self
                 .socket
-                .recv(0)
+                .recv()
                 .map_err(|e| format!("receive after {} frames: {e}", frames.len()))?;
             if self.first_properties.is_none() {
                 let properties = ["Socket-Type", "Identity", "Peer-Address"]
@@ -398,12 +398,14 @@ impl Wire for OurSocket {
 
 impl Wire for Socket {
     fn send_message(&mut self, frames: Vec<Bytes>) -> Result<(), String> {
-        self.send_multipart(frames, 0)
+        self.send_multipart(frames)
             .map_err(|e| format!("send: {e}"))
     }
 
     fn recv_message(&mut self) -> Result<Vec<Bytes>, String> {
-        self.recv_multipart(0).map_err(|e| format!("receive: {e}"))
+        self.recv_multipart()
+            .map(Multipart::into_bytes)
+            .map_err(|e| format!("receive: {e}"))
     }
 }
 

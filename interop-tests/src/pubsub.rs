@@ -306,8 +306,8 @@ pub fn collected(peer: &mut Peer) -> Vec<String> {
 /// Receives one message on our socket (within its RCVTIMEO), with the
 /// peer's stderr in the panic message if none comes.
 pub fn recv_from(socket: &mut Socket, peer: &mut Peer) -> Vec<Bytes> {
-    match socket.recv_multipart(0) {
-        Ok(frames) => frames,
+    match socket.recv_multipart() {
+        Ok(frames) => frames.into_bytes(),
         Err(e) => panic!(
             "{:?} received nothing from the {} peer: {e}; its stderr:\n{}",
             socket.socket_type(),
@@ -339,7 +339,7 @@ pub fn probe_until(publisher: &mut Socket, topic: &Bytes, mut synced: impl FnMut
     let deadline = Instant::now() + STEP_TIMEOUT;
     loop {
         publisher
-            .send_multipart([topic.clone(), Bytes::from_static(b"probe")], 0)
+            .send_multipart([topic.clone(), Bytes::from_static(b"probe")])
             .expect("send a probe");
         if synced() {
             return;

@@ -84,10 +84,9 @@ fn run(args: Args) -> Result<Vec<u64>, String> {
         let _ = endpoint_tx.send(Ok(rep.last_endpoint().to_owned()));
         for i in 0..total {
             let msg = rep
-                .recv(0)
+                .recv()
                 .map_err(|e| format!("REP recv #{i} of {total}: {e}"))?;
-            rep.send(msg, 0)
-                .map_err(|e| format!("REP send #{i}: {e}"))?;
+            rep.send(msg).map_err(|e| format!("REP send #{i}: {e}"))?;
         }
         Ok(())
     });
@@ -109,9 +108,9 @@ fn run(args: Args) -> Result<Vec<u64>, String> {
     let mut samples = Vec::with_capacity(args.count as usize);
     for i in 0..total {
         let start = Instant::now();
-        req.send(Bytes::copy_from_slice(&payload), 0)
+        req.send(Bytes::copy_from_slice(&payload))
             .map_err(|e| format!("REQ send #{i}: {e}"))?;
-        let reply = req.recv(0).map_err(|e| {
+        let reply = req.recv().map_err(|e| {
             format!(
                 "LOST REPLY: round trip #{i} of {total}: {e} after {} ms",
                 timeout_ms()

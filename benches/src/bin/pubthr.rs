@@ -170,7 +170,7 @@ fn run(args: &Args, nodrop: bool) -> Result<(Vec<SubResult>, Duration), String> 
     // Probe until every subscriber is connected and subscribed.
     let probe = Bytes::from_static(b"p");
     wait_for(&ready, args.subscribers, &failed_rx, || {
-        publisher.send(probe.clone(), 0).map_err(|e| e.to_string())
+        publisher.send(probe.clone()).map_err(|e| e.to_string())
     })?;
 
     // Like zmq_send(buf, size): each message is a fresh copy of the payload.
@@ -178,14 +178,14 @@ fn run(args: &Args, nodrop: bool) -> Result<(Vec<SubResult>, Duration), String> 
     let sending = Instant::now();
     for i in 0..args.count {
         publisher
-            .send(Bytes::copy_from_slice(&payload), 0)
+            .send(Bytes::copy_from_slice(&payload))
             .map_err(|e| format!("send #{i}: {e}"))?;
     }
     let sending = sending.elapsed();
     // End markers until everyone has one (a full queue drops some).
     let end = Bytes::from_static(b"e");
     wait_for(&done, args.subscribers, &failed_rx, || {
-        publisher.send(end.clone(), 0).map_err(|e| e.to_string())
+        publisher.send(end.clone()).map_err(|e| e.to_string())
     })?;
     let subs = threads
         .into_iter()
@@ -243,7 +243,7 @@ fn subscribe(
     let mut first = None;
     loop {
         let msg = sub
-            .recv(0)
+            .recv()
             .map_err(|e| format!("receive after {received} messages: {e}"))?;
         match msg.data().first() {
             Some(b'x') => {

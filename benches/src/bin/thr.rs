@@ -82,7 +82,7 @@ fn run(args: Args) -> Result<Duration, String> {
         let mut received = 0u64;
         let mut start = None;
         while received < args.count {
-            let msg = pull.recv(0).map_err(|e| {
+            let msg = pull.recv().map_err(|e| {
                 format!(
                     "LOST MESSAGES: received {received} of {} ({e} after {} ms)",
                     args.count,
@@ -119,7 +119,7 @@ fn run(args: Args) -> Result<Duration, String> {
     // Like zmq_send(buf, size): each message is a fresh copy of the payload.
     let payload = vec![b'x'; args.size];
     for i in 0..args.count {
-        push.send(Bytes::copy_from_slice(&payload), 0)
+        push.send(Bytes::copy_from_slice(&payload))
             .map_err(|e| format!("send #{i}: {e}"))?;
     }
     // Keep the sender open until everything arrived: we time the transfer,

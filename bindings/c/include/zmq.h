@@ -415,11 +415,20 @@ struct iovec;
 // Socket option: GSSAPI service principal name type (not supported).
 #define ZMQ_GSSAPI_SERVICE_PRINCIPAL_NAMETYPE 91
 
-// Socket option: bind to a network device (not supported).
+// Socket option: bind every connection to a network device (SO_BINDTODEVICE).
 #define ZMQ_BINDTODEVICE 92
+
+// Socket option (DRAFT in libzmq): strict ZAP domain handling (kept and reported).
+#define ZMQ_ZAP_ENFORCE_DOMAIN 93
+
+// Socket option (DRAFT in libzmq): Windows' loopback fast path (ignored elsewhere).
+#define ZMQ_LOOPBACK_FASTPATH 94
 
 // Socket option (DRAFT in libzmq): add an application metadata property.
 #define ZMQ_METADATA 95
+
+// Socket option (DRAFT in libzmq): UDP multicast loopback (no UDP transport: kept only).
+#define ZMQ_MULTICAST_LOOP 96
 
 // Socket option (DRAFT in libzmq): SOCKS5 proxy user name.
 #define ZMQ_SOCKS_USERNAME 99

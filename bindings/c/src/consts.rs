@@ -230,10 +230,16 @@ pub const ZMQ_USE_FD: c_int = 89;
 pub const ZMQ_GSSAPI_PRINCIPAL_NAMETYPE: c_int = 90;
 /// Socket option: GSSAPI service principal name type (not supported).
 pub const ZMQ_GSSAPI_SERVICE_PRINCIPAL_NAMETYPE: c_int = 91;
-/// Socket option: bind to a network device (not supported).
+/// Socket option: bind every connection to a network device (SO_BINDTODEVICE).
 pub const ZMQ_BINDTODEVICE: c_int = 92;
+/// Socket option (DRAFT in libzmq): strict ZAP domain handling (kept and reported).
+pub const ZMQ_ZAP_ENFORCE_DOMAIN: c_int = 93;
+/// Socket option (DRAFT in libzmq): Windows' loopback fast path (ignored elsewhere).
+pub const ZMQ_LOOPBACK_FASTPATH: c_int = 94;
 /// Socket option (DRAFT in libzmq): add an application metadata property.
 pub const ZMQ_METADATA: c_int = 95;
+/// Socket option (DRAFT in libzmq): UDP multicast loopback (no UDP transport: kept only).
+pub const ZMQ_MULTICAST_LOOP: c_int = 96;
 /// Socket option (DRAFT in libzmq): SOCKS5 proxy user name.
 pub const ZMQ_SOCKS_USERNAME: c_int = 99;
 /// Socket option (DRAFT in libzmq): SOCKS5 proxy password.

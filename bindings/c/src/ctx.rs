@@ -2,7 +2,7 @@
 
 use std::os::raw::{c_int, c_void};
 
-use ferrozmq::{Context, ContextOption, Error};
+use ferrozmq::{Context, ContextOption, ErrorKind};
 
 use crate::guard::{self, Result};
 
@@ -58,7 +58,7 @@ pub unsafe extern "C" fn zmq_ctx_set(context: *mut c_void, option: c_int, value:
         // SAFETY: the caller passes a live context handle (checked by tag).
         let handle = unsafe { ctx(context)? };
         // ZMQ_THREAD_PRIORITY shares its number with ZMQ_SOCKET_LIMIT, which is only read.
-        let option = ContextOption::from_raw(option, true).ok_or(Error::Invalid)?;
+        let option = ContextOption::from_raw(option, true).ok_or(ErrorKind::Invalid)?;
         handle.context.set(option, value)?;
         Ok(0)
     })
@@ -75,7 +75,7 @@ pub unsafe extern "C" fn zmq_ctx_get(context: *mut c_void, option: c_int) -> c_i
         let handle = unsafe { ctx(context)? };
         handle
             .context
-            .get(ContextOption::from_raw(option, false).ok_or(Error::Invalid)?)
+            .get(ContextOption::from_raw(option, false).ok_or(ErrorKind::Invalid)?)
     })
 }
 
@@ -84,7 +84,7 @@ pub unsafe extern "C" fn zmq_ctx_get(context: *mut c_void, option: c_int) -> c_i
 pub extern "C" fn zmq_init(io_threads: c_int) -> *mut c_void {
     guard::ptr(|| {
         if io_threads < 0 {
-            return Err(Error::Invalid);
+            return Err(ErrorKind::Invalid.into());
         }
         let handle = new_handle();
         // SAFETY: new_handle returns a live Ctx.
@@ -121,14 +121,14 @@ pub unsafe extern "C" fn zmq_ctx_destroy(context: *mut c_void) -> c_int {
 /// if its tag matches, it must be a live `Ctx`.
 pub(crate) unsafe fn ctx<'a>(handle: *mut c_void) -> Result<&'a Ctx> {
     if handle.is_null() {
-        return Err(Error::Fault);
+        return Err(ErrorKind::Fault.into());
     }
     let handle = handle.cast::<Ctx>();
     // SAFETY: non-null, and per the contract readable; the tag is read by
     // raw pointer before any reference to the whole struct is made.
     let tag = unsafe { std::ptr::addr_of!((*handle).tag).read() };
     if tag != CTX_TAG {
-        return Err(Error::Fault);
+        return Err(ErrorKind::Fault.into());
     }
     // SAFETY: the tag says this is a live Ctx; contexts are only read through
     // shared references (Context is Sync).

@@ -69,15 +69,16 @@ fn guard<R>(on_panic: R, body: impl FnOnce() -> R) -> R {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ferrozmq::ErrorKind;
 
     #[test]
     fn panics_become_minus_one_and_efault() {
         let r = int(|| panic!("boom"));
         assert_eq!(r, -1);
         assert_eq!(errno::get(), libc::EFAULT);
-        let p: *mut u8 = ptr(|| Err(Error::Terminated));
+        let p: *mut u8 = ptr(|| Err(ErrorKind::Terminated.into()));
         assert!(p.is_null());
-        assert_eq!(errno::get(), Error::Terminated.errno());
+        assert_eq!(errno::get(), ErrorKind::Terminated.errno());
     }
 
     #[test]

@@ -14,7 +14,7 @@ use std::os::raw::{c_char, c_int, c_uchar, c_void};
 use std::ptr::{self, addr_of, addr_of_mut};
 
 use bytes::Bytes;
-use ferrozmq::{Error, Message};
+use ferrozmq::{ErrorKind, Message, RecvFlags, SendFlags};
 
 use crate::consts::{ZMQ_MORE, ZMQ_SHARED, ZMQ_SRCFD};
 use crate::guard::{self, Result};
@@ -78,7 +78,7 @@ pub unsafe extern "C" fn zmq_msg_init_data(
 ) -> c_int {
     guard::int(|| {
         if data.is_null() && size > 0 {
-            return Err(Error::Fault);
+            return Err(ErrorKind::Fault.into());
         }
         let owner = CallerBuffer {
             data,
@@ -109,7 +109,7 @@ pub unsafe extern "C" fn zmq_msg_send(msg: *mut zmq_msg_t, s: *mut c_void, flags
         let (m, socket) = unsafe { (repr(msg)?, socket(s)?) };
         let frame = m.outgoing();
         let len = frame.len();
-        socket.send(frame, flags)?;
+        socket.send_with(frame, SendFlags::from_raw(flags))?;
         m.reset(Body::Shared(Message::new()));
         Ok(clamp(len))
     })
@@ -124,7 +124,7 @@ pub unsafe extern "C" fn zmq_msg_recv(msg: *mut zmq_msg_t, s: *mut c_void, flags
     guard::int(|| {
         // SAFETY: per this function's contract.
         let (m, socket) = unsafe { (repr(msg)?, socket(s)?) };
-        let frame = socket.recv(flags)?;
+        let frame = socket.recv_with(RecvFlags::from_raw(flags))?;
         let len = frame.len();
         m.reset(Body::Shared(frame));
         Ok(clamp(len))
@@ -277,7 +277,7 @@ pub unsafe extern "C" fn zmq_msg_get(msg: *const zmq_msg_t, property: c_int) -> 
                 Body::Shared(f) => f.source_fd().unwrap_or(-1),
                 Body::Writable(_) => -1,
             }),
-            _ => Err(Error::Invalid),
+            _ => Err(ErrorKind::Invalid.into()),
         }
     })
 }
@@ -292,7 +292,7 @@ pub unsafe extern "C" fn zmq_msg_set(msg: *mut zmq_msg_t, property: c_int, optva
     guard::int(|| {
         // SAFETY: per this function's contract.
         unsafe { repr(msg)? };
-        Err(Error::Invalid)
+        Err(ErrorKind::Invalid.into())
     })
 }
 
@@ -318,7 +318,8 @@ pub unsafe extern "C" fn zmq_msg_gets(
             Body::Shared(f) => f.property(name),
             Body::Writable(_) => None,
         };
-        let value = CString::new(value.ok_or(Error::Invalid)?).map_err(|_| Error::Invalid)?;
+        let value =
+            CString::new(value.ok_or(ErrorKind::Invalid)?).map_err(|_| ErrorKind::Invalid)?;
         let extra = m.extra.get_or_insert_with(Box::default);
         let p = value.as_ptr();
         extra.strings.push(value);
@@ -349,7 +350,7 @@ pub unsafe extern "C" fn zmq_msg_set_routing_id(msg: *mut zmq_msg_t, routing_id:
         // SAFETY: per this function's contract.
         let m = unsafe { repr(msg)? };
         if routing_id == 0 {
-            return Err(Error::Invalid);
+            return Err(ErrorKind::Invalid.into());
         }
         m.extra.get_or_insert_with(Box::default).routing_id = routing_id;
         Ok(0)
@@ -509,7 +510,7 @@ impl Drop for CallerBuffer {
 /// `msg` must be writable for a `zmq_msg_t`.
 unsafe fn init(msg: *mut zmq_msg_t, body: Body) -> Result<()> {
     if msg.is_null() {
-        return Err(Error::Fault);
+        return Err(ErrorKind::Fault.into());
     }
     // SAFETY: writable and large/aligned enough (checked at compile time below).
     unsafe { msg.cast::<MsgRepr>().write(MsgRepr::new(body)) };
@@ -523,13 +524,13 @@ unsafe fn init(msg: *mut zmq_msg_t, body: Body) -> Result<()> {
 /// magic matches it must hold a live `MsgRepr` not otherwise borrowed.
 unsafe fn repr<'a>(msg: *mut zmq_msg_t) -> Result<&'a mut MsgRepr> {
     if msg.is_null() {
-        return Err(Error::Fault);
+        return Err(ErrorKind::Fault.into());
     }
     let m = msg.cast::<MsgRepr>();
     // SAFETY: readable per the contract; only the u32 magic is read before
     // we know the bytes are a MsgRepr.
     if unsafe { addr_of!((*m).magic).read() } != MSG_MAGIC {
-        return Err(Error::Fault);
+        return Err(ErrorKind::Fault.into());
     }
     // SAFETY: the magic says a live MsgRepr is here.
     Ok(unsafe { &mut *m })

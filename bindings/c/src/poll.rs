@@ -5,7 +5,7 @@
 use std::os::raw::{c_int, c_long, c_short, c_void};
 use std::time::Duration;
 
-use ferrozmq::{Error, PollItem, Socket};
+use ferrozmq::{ErrorKind, PollItem, Socket};
 
 use crate::guard::{self, Result};
 use crate::socket::socket;
@@ -38,7 +38,7 @@ pub unsafe extern "C" fn zmq_poll(
     timeout: c_long,
 ) -> c_int {
     guard::int(|| {
-        let count = usize::try_from(nitems).map_err(|_| Error::Invalid)?;
+        let count = usize::try_from(nitems).map_err(|_| ErrorKind::Invalid)?;
         if count == 0 {
             if timeout > 0 {
                 std::thread::sleep(Duration::from_millis(timeout.unsigned_abs()));
@@ -46,7 +46,7 @@ pub unsafe extern "C" fn zmq_poll(
             return Ok(0);
         }
         if items.is_null() {
-            return Err(Error::Fault);
+            return Err(ErrorKind::Fault.into());
         }
         // SAFETY: items points to nitems items per the contract.
         let items = unsafe { std::slice::from_raw_parts_mut(items, count) };
@@ -92,12 +92,15 @@ pub unsafe extern "C" fn zmq_proxy_steerable(
             // SAFETY: per this function's contract.
             let [s, c, k, _] =
                 unsafe { sockets([frontend, capture, control, std::ptr::null_mut()])? };
-            ferrozmq::proxy_single(s.ok_or(Error::NotSocket)?, c, k)?;
+            ferrozmq::proxy_single(s.ok_or(ErrorKind::NotSocket)?, c, k)?;
             return Ok(0);
         }
         // SAFETY: per this function's contract.
         let [f, b, c, k] = unsafe { sockets([frontend, backend, capture, control])? };
-        let (f, b) = (f.ok_or(Error::NotSocket)?, b.ok_or(Error::NotSocket)?);
+        let (f, b) = (
+            f.ok_or(ErrorKind::NotSocket)?,
+            b.ok_or(ErrorKind::NotSocket)?,
+        );
         match k {
             Some(k) => ferrozmq::proxy_steerable(f, b, c, k)?,
             None => ferrozmq::proxy(f, b, c)?,
@@ -181,7 +184,7 @@ unsafe fn poll(items: &mut [zmq_pollitem_t], timeout: c_long) -> Result<c_int> {
 unsafe fn sockets<'a>(handles: [*mut c_void; 4]) -> Result<[Option<&'a mut Socket>; 4]> {
     for (i, a) in handles.iter().enumerate() {
         if !a.is_null() && handles.iter().skip(i + 1).any(|b| b == a) {
-            return Err(Error::Invalid);
+            return Err(ErrorKind::Invalid.into());
         }
     }
     let mut out: [Option<&'a mut Socket>; 4] = [None, None, None, None];

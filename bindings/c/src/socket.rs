@@ -8,7 +8,7 @@ use std::ptr;
 use std::sync::Mutex;
 
 use bytes::Bytes;
-use ferrozmq::{Error, Socket, SocketType};
+use ferrozmq::{Error, ErrorKind, RecvFlags, SendFlags, Socket, SocketType};
 
 use crate::consts::ZMQ_SNDMORE;
 use crate::ctx;
@@ -45,7 +45,7 @@ pub unsafe extern "C" fn zmq_socket(context: *mut c_void, type_: c_int) -> *mut 
         let kind = u8::try_from(type_)
             .ok()
             .and_then(SocketType::from_number)
-            .ok_or(Error::Invalid)?;
+            .ok_or(ErrorKind::Invalid)?;
         let socket = ctx.context.socket(kind)?;
         Ok(Box::into_raw(Box::new(SocketHandle {
             tag: SOCKET_TAG,
@@ -148,7 +148,7 @@ pub unsafe extern "C" fn zmq_send(
     guard::int(|| {
         // SAFETY: per this function's contract.
         let (socket, data) = unsafe { (socket(s)?, bytes(buf, len)?) };
-        socket.send(Bytes::copy_from_slice(data), flags)?;
+        socket.send_with(Bytes::copy_from_slice(data), SendFlags::from_raw(flags))?;
         Ok(clamp(len))
     })
 }
@@ -171,7 +171,7 @@ pub unsafe extern "C" fn zmq_send_const(
         // SAFETY: per this function's contract, the buffer is constant and
         // outlives every use, which is what 'static means here.
         let (socket, data): (_, &'static [u8]) = unsafe { (socket(s)?, bytes(buf, len)?) };
-        socket.send(Bytes::from_static(data), flags)?;
+        socket.send_with(Bytes::from_static(data), SendFlags::from_raw(flags))?;
         Ok(clamp(len))
     })
 }
@@ -191,9 +191,9 @@ pub unsafe extern "C" fn zmq_recv(
         // SAFETY: per this function's contract.
         let socket = unsafe { socket(s)? };
         if buf.is_null() && len > 0 {
-            return Err(Error::Fault);
+            return Err(ErrorKind::Fault.into());
         }
-        let frame = socket.recv(flags)?;
+        let frame = socket.recv_with(RecvFlags::from_raw(flags))?;
         let n = frame.len().min(len);
         if n > 0 {
             // SAFETY: buf is writable for len >= n bytes, frame holds n bytes,
@@ -222,7 +222,7 @@ pub unsafe extern "C" fn zmq_sendiov(
         // SAFETY: per this function's contract.
         let socket = unsafe { socket(s)? };
         if iov.is_null() || count == 0 {
-            return Err(Error::Invalid);
+            return Err(ErrorKind::Invalid.into());
         }
         // SAFETY: iov points to count initialised iovecs.
         let parts = unsafe { std::slice::from_raw_parts(iov, count) };
@@ -235,7 +235,7 @@ pub unsafe extern "C" fn zmq_sendiov(
             } else {
                 flags
             };
-            socket.send(Bytes::copy_from_slice(data), f)?;
+            socket.send_with(Bytes::copy_from_slice(data), SendFlags::from_raw(f))?;
             sent = part.iov_len;
         }
         Ok(clamp(sent))
@@ -260,17 +260,17 @@ pub unsafe extern "C" fn zmq_recviov(
         // SAFETY: per this function's contract.
         let socket = unsafe { socket(s)? };
         if iov.is_null() || count.is_null() {
-            return Err(Error::Invalid);
+            return Err(ErrorKind::Invalid.into());
         }
         // SAFETY: count is a valid pointer.
         let room = unsafe { *count };
         if room == 0 {
-            return Err(Error::Invalid);
+            return Err(ErrorKind::Invalid.into());
         }
         let mut received = 0;
         let mut outcome = Ok(());
         while received < room {
-            let frame = match socket.recv(flags) {
+            let frame = match socket.recv_with(RecvFlags::from_raw(flags)) {
                 Ok(f) => f,
                 Err(e) => {
                     outcome = Err(e);
@@ -281,7 +281,7 @@ pub unsafe extern "C" fn zmq_recviov(
             // the pointer non-NULL so the caller can free it uniformly.
             let buf = unsafe { libc::malloc(frame.len().max(1)) };
             if buf.is_null() {
-                outcome = Err(Error::NoMemory);
+                outcome = Err(ErrorKind::NoMemory.into());
                 break;
             }
             // SAFETY: buf has frame.len() bytes; iov has room for `room`
@@ -327,7 +327,7 @@ pub unsafe extern "C" fn zmq_socket_monitor(
             Some(unsafe { text(addr)? })
         };
         // Version 1 events are the low 16 bits; libzmq refuses any other.
-        let events = u16::try_from(events as u32).map_err(|_| Error::Invalid)?;
+        let events = u16::try_from(events as u32).map_err(|_| ErrorKind::Invalid)?;
         socket.monitor(addr, events)?;
         Ok(0)
     })
@@ -363,14 +363,14 @@ fn bury(handle: Box<SocketHandle>) {
 /// one thread at a time per socket).
 pub(crate) unsafe fn socket<'a>(handle: *mut c_void) -> Result<&'a mut Socket> {
     if handle.is_null() {
-        return Err(Error::NotSocket);
+        return Err(ErrorKind::NotSocket.into());
     }
     let handle = handle.cast::<SocketHandle>();
     // SAFETY: non-NULL and readable per the contract; only the tag is read
     // before we know what the memory is.
     let tag = unsafe { ptr::addr_of!((*handle).tag).read() };
     if tag != SOCKET_TAG {
-        return Err(Error::NotSocket);
+        return Err(ErrorKind::NotSocket.into());
     }
     // SAFETY: the tag says this is a live SocketHandle used by this thread only.
     Ok(unsafe { &mut *(*handle).socket })
@@ -382,12 +382,12 @@ pub(crate) unsafe fn socket<'a>(handle: *mut c_void) -> Result<&'a mut Socket> {
 /// `s` must be NULL or NUL-terminated and valid for the returned lifetime.
 pub(crate) unsafe fn text<'a>(s: *const c_char) -> Result<&'a str> {
     if s.is_null() {
-        return Err(Error::Invalid);
+        return Err(ErrorKind::Invalid.into());
     }
     // SAFETY: non-NULL and NUL-terminated per the contract.
     unsafe { CStr::from_ptr(s) }
         .to_str()
-        .map_err(|_| Error::Invalid)
+        .map_err(|_| Error::new(ErrorKind::Invalid))
 }
 
 /// A (pointer, length) argument as a slice; EFAULT for NULL with a length.
@@ -399,7 +399,7 @@ pub(crate) unsafe fn bytes<'a>(buf: *const c_void, len: usize) -> Result<&'a [u8
         return Ok(&[]);
     }
     if buf.is_null() {
-        return Err(Error::Fault);
+        return Err(ErrorKind::Fault.into());
     }
     // SAFETY: non-NULL and readable for len bytes per the contract.
     Ok(unsafe { std::slice::from_raw_parts(buf.cast::<u8>(), len) })

@@ -7,7 +7,7 @@
 use std::os::raw::{c_int, c_void};
 use std::ptr;
 
-use ferrozmq::{Error, OptionKind, OptionValue, SocketOption};
+use ferrozmq::{ErrorKind, OptionKind, OptionValue, SocketOption};
 
 use crate::consts::{ZMQ_IPV4ONLY, ZMQ_IPV6};
 use crate::guard::{self, Result};
@@ -31,13 +31,13 @@ pub unsafe extern "C" fn zmq_setsockopt(
             SocketOption::from_raw(option).is_some_and(SocketOption::cleared_by_null_only);
         if optvallen == 0 && !optval.is_null() && cleared_by_null_only {
             // libzmq clears these with (NULL, 0) only; an empty buffer is EINVAL.
-            return Err(Error::Invalid);
+            return Err(ErrorKind::Invalid.into());
         }
         if option == ZMQ_IPV4ONLY {
             // The deprecated inverse of ZMQ_IPV6.
             let v = int(value)?;
             if v != 0 && v != 1 {
-                return Err(Error::Invalid);
+                return Err(ErrorKind::Invalid.into());
             }
             socket.set_option_raw(ZMQ_IPV6, &(1 - v).to_ne_bytes())?;
         } else {
@@ -65,7 +65,7 @@ pub unsafe extern "C" fn zmq_getsockopt(
         // SAFETY: per this function's contract.
         let socket = unsafe { socket(s)? };
         if optvallen.is_null() {
-            return Err(Error::Fault);
+            return Err(ErrorKind::Fault.into());
         }
         let (option, value) = if option == ZMQ_IPV4ONLY {
             let value = match socket.option(SocketOption::Ipv6)? {
@@ -74,7 +74,7 @@ pub unsafe extern "C" fn zmq_getsockopt(
             };
             (SocketOption::Ipv6, value)
         } else {
-            let option = SocketOption::from_raw(option).ok_or(Error::Invalid)?;
+            let option = SocketOption::from_raw(option).ok_or(ErrorKind::Invalid)?;
             (option, socket.option(option)?)
         };
         // SAFETY: optvallen is valid per the contract (checked non-NULL).
@@ -93,11 +93,11 @@ pub unsafe extern "C" fn zmq_getsockopt(
             }
         };
         if room < encoded.len() {
-            return Err(Error::Invalid);
+            return Err(ErrorKind::Invalid.into());
         }
         if !encoded.is_empty() {
             if optval.is_null() {
-                return Err(Error::Fault);
+                return Err(ErrorKind::Fault.into());
             }
             // SAFETY: optval is writable for room >= encoded.len() bytes.
             unsafe {
@@ -121,7 +121,7 @@ pub unsafe extern "C" fn zmq_getsockopt(
 }
 
 fn int(value: &[u8]) -> Result<i32> {
-    let raw: [u8; 4] = value.try_into().map_err(|_| Error::Invalid)?;
+    let raw: [u8; 4] = value.try_into().map_err(|_| ErrorKind::Invalid)?;
     Ok(i32::from_ne_bytes(raw))
 }
 
@@ -132,12 +132,12 @@ fn curve_key_for(key: Vec<u8>, room: usize) -> Result<Vec<u8>> {
         32 => Ok(key),
         41 => {
             let mut text = ferrozmq::z85::encode(&key)
-                .ok_or(Error::Invalid)?
+                .ok_or(ErrorKind::Invalid)?
                 .into_bytes();
             text.push(0);
             Ok(text)
         }
-        _ => Err(Error::Invalid),
+        _ => Err(ErrorKind::Invalid.into()),
     }
 }
 

@@ -14,7 +14,7 @@
 
 use std::os::raw::{c_int, c_void};
 
-use ferrozmq::{Error, PeerStats};
+use ferrozmq::{ErrorKind, PeerStats};
 
 use crate::guard;
 use crate::socket::socket;
@@ -97,7 +97,7 @@ pub unsafe extern "C" fn zmq_socket_stats(
         // SAFETY: per this function's contract.
         let socket = unsafe { socket(s)? };
         if stats.is_null() || (!peers.is_null() && peer_count.is_null()) {
-            return Err(Error::Fault);
+            return Err(ErrorKind::Fault.into());
         }
         let q = socket.queue_stats()?;
         let totals = zmq_socket_stats_t {

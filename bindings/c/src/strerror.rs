@@ -42,7 +42,7 @@ const UNKNOWN: &[u8] = b"Unknown error\0";
 mod tests {
     use super::*;
     use crate::errno::set;
-    use ferrozmq::Error;
+    use ferrozmq::ErrorKind;
     use std::ffi::CStr;
 
     fn text(n: c_int) -> String {
@@ -55,16 +55,16 @@ mod tests {
     #[test]
     fn own_texts_match_the_rust_api() {
         for e in [
-            Error::Fsm,
-            Error::NoCompatibleProtocol,
-            Error::Terminated,
-            Error::NoThread,
+            ErrorKind::Fsm,
+            ErrorKind::NoCompatibleProtocol,
+            ErrorKind::Terminated,
+            ErrorKind::NoThread,
         ] {
             assert_eq!(text(e.errno()), e.message());
         }
-        assert_eq!(text(libc::EAGAIN), Error::Again.message());
+        assert_eq!(text(libc::EAGAIN), ErrorKind::Again.message());
         set(libc::EINVAL);
         assert_eq!(zmq_errno(), libc::EINVAL);
-        assert_eq!(Error::Fsm.errno(), EFSM);
+        assert_eq!(ErrorKind::Fsm.errno(), EFSM);
     }
 }

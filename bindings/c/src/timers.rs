@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::os::raw::{c_int, c_long, c_void};
 use std::time::{Duration, Instant};
 
-use ferrozmq::Error;
+use ferrozmq::{Error, ErrorKind};
 
 use crate::guard::{self, Result};
 
@@ -32,7 +32,7 @@ pub extern "C" fn zmq_timers_new() -> *mut c_void {
 pub unsafe extern "C" fn zmq_timers_destroy(timers_p: *mut *mut c_void) -> c_int {
     guard::int(|| {
         // SAFETY: per this function's contract.
-        let slot = unsafe { timers_p.as_mut() }.ok_or(Error::Fault)?;
+        let slot = unsafe { timers_p.as_mut() }.ok_or(ErrorKind::Fault)?;
         // SAFETY: per this function's contract; checks the tag.
         unsafe { timers(*slot)? };
         // SAFETY: created by Box::into_raw in zmq_timers_new, live per the tag.
@@ -57,7 +57,7 @@ pub unsafe extern "C" fn zmq_timers_add(
     guard::int(|| {
         // SAFETY: per this function's contract.
         let t = unsafe { self::timers(timers)? };
-        let handler = handler.ok_or(Error::Fault)?;
+        let handler = handler.ok_or(ErrorKind::Fault)?;
         let mut inner = t.inner.borrow_mut();
         inner.next_id += 1;
         let id = inner.next_id;
@@ -85,7 +85,7 @@ pub unsafe extern "C" fn zmq_timers_cancel(timers: *mut c_void, timer_id: c_int)
         let before = inner.timers.len();
         inner.timers.retain(|t| t.id != timer_id);
         if inner.timers.len() == before {
-            return Err(Error::Invalid);
+            return Err(ErrorKind::Invalid.into());
         }
         Ok(0)
     })
@@ -210,7 +210,7 @@ impl Inner {
         self.timers
             .iter_mut()
             .find(|t| t.id == id)
-            .ok_or(Error::Invalid)
+            .ok_or(Error::new(ErrorKind::Invalid))
     }
 }
 
@@ -218,12 +218,12 @@ impl Inner {
 /// `handle` NULL or readable; if its tag matches, a live `Timers`.
 unsafe fn timers<'a>(handle: *mut c_void) -> Result<&'a Timers> {
     if handle.is_null() {
-        return Err(Error::Fault);
+        return Err(ErrorKind::Fault.into());
     }
     let t = handle.cast::<Timers>();
     // SAFETY: readable per the contract; only the tag is read first.
     if unsafe { std::ptr::addr_of!((*t).tag).read() } != TIMERS_TAG {
-        return Err(Error::Fault);
+        return Err(ErrorKind::Fault.into());
     }
     // SAFETY: the tag says it is a live Timers.
     Ok(unsafe { &*t })

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicI32, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use ferrozmq::{CurveKeyPair, CurveSecretKey, Error};
+use ferrozmq::{CurveKeyPair, CurveSecretKey, ErrorKind};
 
 use crate::consts::{ZMQ_VERSION_MAJOR, ZMQ_VERSION_MINOR, ZMQ_VERSION_PATCH};
 use crate::guard;
@@ -72,7 +72,7 @@ pub unsafe extern "C" fn zmq_curve_keypair(
 ) -> c_int {
     guard::int(|| {
         if z85_public_key.is_null() || z85_secret_key.is_null() {
-            return Err(Error::Invalid);
+            return Err(ErrorKind::Invalid.into());
         }
         let keys = CurveKeyPair::generate()?;
         // SAFETY: both writable for 41 bytes per the contract.
@@ -95,11 +95,11 @@ pub unsafe extern "C" fn zmq_curve_public(
 ) -> c_int {
     guard::int(|| {
         if z85_public_key.is_null() {
-            return Err(Error::Invalid);
+            return Err(ErrorKind::Invalid.into());
         }
         // SAFETY: NULL or NUL-terminated per the contract.
         let text = unsafe { crate::socket::text(z85_secret_key) }?;
-        let secret = CurveSecretKey::from_z85(text).ok_or(Error::Invalid)?;
+        let secret = CurveSecretKey::from_z85(text).ok_or(ErrorKind::Invalid)?;
         // SAFETY: writable for 41 bytes per the contract.
         unsafe { write_z85(z85_public_key, &secret.public_key().to_z85()) };
         Ok(0)
@@ -245,12 +245,12 @@ pub unsafe extern "C" fn zmq_threadstart(
     arg: *mut c_void,
 ) -> *mut c_void {
     guard::ptr(|| {
-        let func = func.ok_or(Error::Invalid)?;
+        let func = func.ok_or(ErrorKind::Invalid)?;
         let start = ThreadStart { func, arg };
         let handle = std::thread::Builder::new()
             .name("zmq-thread".into())
             .spawn(move || start.run())
-            .map_err(|_| Error::NoThread)?;
+            .map_err(|_| ErrorKind::NoThread)?;
         Ok(Box::into_raw(Box::new(handle)).cast())
     })
 }

@@ -3,7 +3,7 @@
 use std::os::raw::c_char;
 use std::ptr;
 
-use ferrozmq::Error;
+use ferrozmq::ErrorKind;
 
 use crate::guard;
 use ferrozmq::z85::{decode, encode};
@@ -23,13 +23,13 @@ pub unsafe extern "C" fn zmq_z85_encode(
     guard::ptr(|| {
         if size % 4 != 0 {
             // Checked before the pointers, as libzmq does.
-            return Err(Error::Invalid);
+            return Err(ErrorKind::Invalid.into());
         }
         // SAFETY: data is readable for size bytes per the contract.
         let input = unsafe { crate::socket::bytes(data.cast(), size)? };
-        let text = encode(input).ok_or(Error::Invalid)?;
+        let text = encode(input).ok_or(ErrorKind::Invalid)?;
         if dest.is_null() {
-            return Err(Error::Fault);
+            return Err(ErrorKind::Fault.into());
         }
         // SAFETY: dest is writable for size * 5 / 4 + 1 = text.len() + 1 bytes.
         unsafe {
@@ -50,11 +50,11 @@ pub unsafe extern "C" fn zmq_z85_encode(
 pub unsafe extern "C" fn zmq_z85_decode(dest: *mut u8, string: *const c_char) -> *mut u8 {
     guard::ptr(|| {
         if string.is_null() || dest.is_null() {
-            return Err(Error::Invalid);
+            return Err(ErrorKind::Invalid.into());
         }
         // SAFETY: NUL-terminated per the contract.
         let text = unsafe { std::ffi::CStr::from_ptr(string) }.to_bytes();
-        let bytes = decode(text).ok_or(Error::Invalid)?;
+        let bytes = decode(text).ok_or(ErrorKind::Invalid)?;
         // SAFETY: dest is writable for len * 4 / 5 = bytes.len() bytes.
         unsafe { ptr::copy_nonoverlapping(bytes.as_ptr(), dest, bytes.len()) };
         Ok(dest)

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use ferrozmq::{ContextOption, Error};
+use ferrozmq::{ContextOption, Error, ErrorKind};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
@@ -63,7 +63,7 @@ impl Context {
     fn set(&self, py: Python<'_>, option: i32, value: i32) -> PyResult<()> {
         let option = check(
             py,
-            ContextOption::from_raw(option, true).ok_or(Error::Invalid),
+            ContextOption::from_raw(option, true).ok_or(Error::new(ErrorKind::Invalid)),
         )?;
         check(py, self.inner.set(option, value))
     }
@@ -72,7 +72,7 @@ impl Context {
     fn get(&self, py: Python<'_>, option: i32) -> PyResult<i32> {
         let option = check(
             py,
-            ContextOption::from_raw(option, false).ok_or(Error::Invalid),
+            ContextOption::from_raw(option, false).ok_or(Error::new(ErrorKind::Invalid)),
         )?;
         check(py, self.inner.get(option))
     }

@@ -1,7 +1,7 @@
 //! CURVE key generation for Python: pyzmq's `zmq.curve_keypair` and
 //! `zmq.curve_public`, both with keys as Z85 text in `bytes`.
 
-use ferrozmq::{CurveKeyPair, CurveSecretKey, Error};
+use ferrozmq::{CurveKeyPair, CurveSecretKey, Error, ErrorKind};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
@@ -25,6 +25,9 @@ pub(crate) fn curve_public(py: Python<'_>, secret_key: &Bound<'_, PyAny>) -> PyR
     } else {
         secret_key.extract()?
     };
-    let secret = check(py, CurveSecretKey::from_z85(&text).ok_or(Error::Invalid))?;
+    let secret = check(
+        py,
+        CurveSecretKey::from_z85(&text).ok_or(Error::new(ErrorKind::Invalid)),
+    )?;
     Ok(PyBytes::new(py, secret.public_key().to_z85().as_bytes()).unbind())
 }

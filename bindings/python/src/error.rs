@@ -1,7 +1,7 @@
 //! ferrozmq errors as Python exceptions, and the blocking-call loop that
 //! releases the GIL and turns EINTR into Python's signal handling.
 
-use ferrozmq::Error;
+use ferrozmq::{Error, ErrorKind};
 use pyo3::prelude::*;
 use pyo3::sync::GILOnceCell;
 
@@ -39,7 +39,7 @@ where
 {
     loop {
         match py.allow_threads(&mut call) {
-            Err(Error::Interrupted) => py.check_signals()?,
+            Err(e) if e.kind() == ErrorKind::Interrupted => py.check_signals()?,
             other => return check(py, other),
         }
     }
@@ -49,8 +49,8 @@ where
 /// not name itself (the Python layer asks the OS then).
 #[pyfunction]
 pub(crate) fn strerror(errno: i32) -> Option<&'static str> {
-    match Error::from_errno(errno) {
-        Error::Os(_) => None,
+    match ErrorKind::from_errno(errno) {
+        ErrorKind::Os(_) => None,
         e => Some(e.message()),
     }
 }

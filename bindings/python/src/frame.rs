@@ -107,12 +107,18 @@ impl Frame {
                     .into_any()
                     .unbind());
             }
-            return Err(crate::error::zmq_error(py, ferrozmq::Error::Invalid));
+            return Err(crate::error::zmq_error(
+                py,
+                ferrozmq::Error::new(ferrozmq::ErrorKind::Invalid),
+            ));
         }
         let name: String = option.extract()?;
         match self.message.property(&name) {
             Some(v) => Ok(v.into_pyobject(py)?.into_any().unbind()),
-            None => Err(crate::error::zmq_error(py, ferrozmq::Error::Invalid)),
+            None => Err(crate::error::zmq_error(
+                py,
+                ferrozmq::Error::new(ferrozmq::ErrorKind::Invalid),
+            )),
         }
     }
 }

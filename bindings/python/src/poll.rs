@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use ferrozmq::{Error, PollItem};
+use ferrozmq::{Error, ErrorKind, PollItem};
 use pyo3::prelude::*;
 
 use crate::deadline::Deadline;
@@ -76,7 +76,7 @@ fn poll_once(
     let socket_count = slots.len();
     let mut poll_items = Vec::with_capacity(socket_count + targets.len());
     for (slot, events) in slots.iter_mut().zip(&wanted) {
-        let socket = slot.as_mut().ok_or(Error::NotSocket)?;
+        let socket = slot.as_mut().ok_or(ErrorKind::NotSocket)?;
         poll_items.push(PollItem::socket(socket, *events));
     }
     for (target, events) in targets {

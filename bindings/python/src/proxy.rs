@@ -1,6 +1,6 @@
 //! `proxy`: zmq_proxy / zmq_proxy_steerable over Python sockets.
 
-use ferrozmq::Error;
+use ferrozmq::{Error, ErrorKind};
 use pyo3::prelude::*;
 
 use crate::error::blocking;
@@ -29,7 +29,7 @@ pub(crate) fn proxy(
             .skip(i + 1)
             .any(|b| a.get().same_socket(b.get()))
         {
-            return Err(crate::error::zmq_error(py, Error::Invalid));
+            return Err(crate::error::zmq_error(py, Error::new(ErrorKind::Invalid)));
         }
     }
     let (f, b) = (frontend.get(), backend.get());
@@ -39,15 +39,15 @@ pub(crate) fn proxy(
         let mut back = b.lock();
         let mut cap = cap.map(Socket::lock);
         let mut ctl = ctl.map(Socket::lock);
-        let front = front.as_mut().ok_or(Error::NotSocket)?;
-        let back = back.as_mut().ok_or(Error::NotSocket)?;
+        let front = front.as_mut().ok_or(ErrorKind::NotSocket)?;
+        let back = back.as_mut().ok_or(ErrorKind::NotSocket)?;
         let capture = match cap.as_mut() {
-            Some(slot) => Some(slot.as_mut().ok_or(Error::NotSocket)?),
+            Some(slot) => Some(slot.as_mut().ok_or(ErrorKind::NotSocket)?),
             None => None,
         };
         match ctl.as_mut() {
             Some(slot) => {
-                let control = slot.as_mut().ok_or(Error::NotSocket)?;
+                let control = slot.as_mut().ok_or(ErrorKind::NotSocket)?;
                 ferrozmq::proxy_steerable(front, back, capture, control)
             }
             None => ferrozmq::proxy(front, back, capture),
@@ -61,10 +61,10 @@ pub(crate) fn proxy(
 fn echo(py: Python<'_>, socket: &Socket) -> PyResult<()> {
     blocking(py, || {
         let mut slot = socket.lock();
-        let s = slot.as_mut().ok_or(Error::NotSocket)?;
+        let s = slot.as_mut().ok_or(ErrorKind::NotSocket)?;
         loop {
-            let frames = s.recv_multipart(0)?;
-            s.send_multipart(frames, 0)?;
+            let frames = s.recv_multipart()?;
+            s.send_multipart(frames)?;
         }
     })
 }

@@ -7,7 +7,10 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::Bytes;
-use ferrozmq::{Error, Message, OptionKind, OptionValue, SocketOption, SocketType};
+use ferrozmq::{
+    Error, ErrorKind, Message, OptionKind, OptionValue, RecvFlags, SendFlags, SocketOption,
+    SocketType,
+};
 use pyo3::exceptions::PyTypeError;
 use pyo3::impl_::pyclass_init::PyObjectInit;
 use pyo3::prelude::*;
@@ -53,7 +56,9 @@ impl Socket {
         py: Python<'_>,
         mut f: impl FnMut(&mut ferrozmq::Socket) -> Result<T, Error> + Send,
     ) -> PyResult<T> {
-        blocking(py, || f(self.lock().as_mut().ok_or(Error::NotSocket)?))
+        blocking(py, || {
+            f(self.lock().as_mut().ok_or(ErrorKind::NotSocket)?)
+        })
     }
 
     /// Like [`Socket::run`] for a send or receive taking `flags`: first
@@ -67,9 +72,9 @@ impl Socket {
         mut f: impl FnMut(&mut ferrozmq::Socket, i32) -> Result<T, Error> + Send,
     ) -> PyResult<T> {
         if let Ok(mut slot) = self.slot.try_lock() {
-            let socket = check(py, slot.as_mut().ok_or(Error::NotSocket))?;
-            match f(socket, flags | ferrozmq::DONTWAIT) {
-                Err(Error::Again) if flags & ferrozmq::DONTWAIT == 0 => {}
+            let socket = check(py, slot.as_mut().ok_or(Error::new(ErrorKind::NotSocket)))?;
+            match f(socket, flags | DONTWAIT) {
+                Err(e) if e.kind() == ErrorKind::Again && flags & DONTWAIT == 0 => {}
                 other => return check(py, other),
             }
         }
@@ -85,14 +90,19 @@ impl Socket {
     fn send_frame(&self, py: Python<'_>, data: &Bound<'_, PyAny>, flags: i32) -> PyResult<()> {
         let first = frame_bytes(data)?;
         if let Ok(mut slot) = self.slot.try_lock() {
-            let socket = check(py, slot.as_mut().ok_or(Error::NotSocket))?;
-            match socket.send(first, flags | ferrozmq::DONTWAIT) {
-                Err(Error::Again) if flags & ferrozmq::DONTWAIT == 0 => {}
+            let socket = check(py, slot.as_mut().ok_or(Error::new(ErrorKind::NotSocket)))?;
+            match socket
+                .send_with(first, SendFlags::from_raw(flags | DONTWAIT))
+                .map_err(Error::from)
+            {
+                Err(e) if e.kind() == ErrorKind::Again && flags & DONTWAIT == 0 => {}
                 other => return check(py, other),
             }
         }
         let bytes = frame_bytes(data)?;
-        self.run(py, |s| s.send(bytes.clone(), flags))
+        self.run(py, |s| {
+            Ok(s.send_with(bytes.clone(), SendFlags::from_raw(flags))?)
+        })
     }
 }
 
@@ -165,7 +175,7 @@ impl Socket {
         let kind = u8::try_from(socket_type)
             .ok()
             .and_then(SocketType::from_number)
-            .ok_or(Error::Invalid);
+            .ok_or(Error::new(ErrorKind::Invalid));
         let socket = check(py, kind.and_then(|k| ctx.socket(k)))?;
         Ok(Socket {
             slot: Arc::new(Mutex::new(Some(socket))),
@@ -272,7 +282,7 @@ impl Socket {
     #[pyo3(signature = (flags = 0, copy = true, track = false))]
     fn recv(&self, py: Python<'_>, flags: i32, copy: bool, track: bool) -> PyResult<PyObject> {
         let _ = track;
-        let msg = self.run_flags(py, flags, |s, f| s.recv(f))?;
+        let msg = self.run_flags(py, flags, |s, f| s.recv_with(RecvFlags::from_raw(f)))?;
         if copy {
             return Ok(PyBytes::new(py, msg.data()).into_any().unbind());
         }
@@ -282,7 +292,7 @@ impl Socket {
     /// Receives one frame as `bytes`.
     #[pyo3(signature = (flags = 0))]
     fn _recv_bytes<'py>(&self, py: Python<'py>, flags: i32) -> PyResult<Bound<'py, PyBytes>> {
-        let msg = self.run_flags(py, flags, |s, f| s.recv(f))?;
+        let msg = self.run_flags(py, flags, |s, f| s.recv_with(RecvFlags::from_raw(f)))?;
         Ok(PyBytes::new(py, msg.data()))
     }
 
@@ -293,14 +303,14 @@ impl Socket {
             .iter()
             .map(|f| frame_bytes(&f))
             .collect::<PyResult<Vec<Bytes>>>()?;
-        let flags = flags & !ferrozmq::SNDMORE;
+        let flags = flags & !SNDMORE;
         let last = parts.len().saturating_sub(1);
         let mut next = 0;
         self.run_flags(py, flags, |s, flags| {
             // After EAGAIN or EINTR, carry on with the frame that was not sent.
             while let Some(part) = parts.get(next) {
-                let more = if next < last { ferrozmq::SNDMORE } else { 0 };
-                s.send(part.clone(), flags | more)?;
+                let more = if next < last { SNDMORE } else { 0 };
+                s.send_with(part.clone(), SendFlags::from_raw(flags | more))?;
                 next += 1;
             }
             Ok(())
@@ -320,7 +330,7 @@ impl Socket {
         self.run_flags(py, flags, |s, flags| {
             // After EAGAIN or EINTR, carry on with the frames still to come.
             while frames.last().is_none_or(Message::more) {
-                frames.push(s.recv(flags)?);
+                frames.push(s.recv_with(RecvFlags::from_raw(flags))?);
             }
             Ok(())
         })?;
@@ -348,12 +358,12 @@ impl Socket {
             )));
         };
         self.run(py, |s| {
-            let opt = SocketOption::from_raw(option).ok_or(Error::Invalid)?;
+            let opt = SocketOption::from_raw(option).ok_or(ErrorKind::Invalid)?;
             // The option table tells the width (int or int64).
             let raw = match opt.kind() {
                 OptionKind::Int64 => v.to_ne_bytes().to_vec(),
                 _ => i32::try_from(v)
-                    .map_err(|_| Error::Invalid)?
+                    .map_err(|_| ErrorKind::Invalid)?
                     .to_ne_bytes()
                     .to_vec(),
             };
@@ -365,7 +375,7 @@ impl Socket {
     /// text options (as pyzmq returns them).
     fn getsockopt(&self, py: Python<'_>, option: i32) -> PyResult<PyObject> {
         let value = self.run(py, |s| {
-            s.option(SocketOption::from_raw(option).ok_or(Error::Invalid)?)
+            s.option(SocketOption::from_raw(option).ok_or(ErrorKind::Invalid)?)
         })?;
         Ok(match value {
             OptionValue::Int(v) => v.into_pyobject(py)?.into_any().unbind(),
@@ -421,3 +431,8 @@ impl Socket {
         Ok(d)
     }
 }
+
+/// ZMQ_DONTWAIT, as the integer pyzmq passes.
+const DONTWAIT: i32 = SendFlags::DONTWAIT.bits();
+/// ZMQ_SNDMORE, as the integer pyzmq passes.
+const SNDMORE: i32 = SendFlags::MORE.bits();

@@ -34,6 +34,9 @@ def test_versions_and_has():
     assert zmq.zmq_version_info()[:2] == (4, 3)
     assert zmq.zmq_version() == "%i.%i.%i" % zmq.zmq_version_info()
     assert zmq.pyzmq_version_info()[0] >= 27
+    # As pyzmq: __version__ is pyzmq's API version; ferrozmq's is separate.
+    assert zmq.__version__ == zmq.pyzmq_version()
+    assert zmq.__ferrozmq_version__.count(".") == 2
     assert zmq.has("ipc") and zmq.has("curve") and not zmq.has("nonsense")
 
 

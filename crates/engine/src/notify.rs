@@ -1,7 +1,7 @@
 //! Waking the other side of a pipe: a cheap check when it is awake, a real
 //! wake-up only when it sleeps.
 
-use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -174,11 +174,16 @@ impl Signaler {
 
     /// The readiness file descriptor (ZMQ_FD), created on first use.
     pub fn fd(&self) -> Option<RawFd> {
+        self.borrowed_fd().map(|fd| fd.as_raw_fd())
+    }
+
+    /// The readiness file descriptor, borrowed (for `AsFd`), created on first use.
+    pub fn borrowed_fd(&self) -> Option<BorrowedFd<'_>> {
         self.fd
             .fd
             .get_or_init(|| sys::eventfd().ok())
             .as_ref()
-            .map(AsRawFd::as_raw_fd)
+            .map(AsFd::as_fd)
             .inspect(|_| self.fd.armed.store(true, Ordering::SeqCst))
     }
 

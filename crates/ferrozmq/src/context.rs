@@ -6,13 +6,35 @@ use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use ferrozmq_engine::{Engine, Notify, Signaler, SocketId, SocketLink, ThreadOptions, WaitOutcome};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 mod options;
 
 pub use options::ContextOption;
 
-/// A ZeroMQ context. Cheap to clone; all clones are the same context.
+/// A ZeroMQ context: the I/O threads and `inproc://` namespace its sockets
+/// share. Cheap to clone; all clones are the same context. It is
+/// `Send + Sync`: share it between threads, and create each thread's
+/// sockets from it.
+///
+/// ```
+/// use ferrozmq::{Context, SocketType};
+///
+/// let ctx = Context::new();
+/// let mut pull = ctx.socket(SocketType::Pull)?;
+/// pull.bind("inproc://ctx-doc")?;
+/// let sender = {
+///     let ctx = ctx.clone();
+///     std::thread::spawn(move || -> ferrozmq::Result<()> {
+///         let mut push = ctx.socket(SocketType::Push)?;
+///         push.connect("inproc://ctx-doc")?;
+///         push.send("from another thread")
+///     })
+/// };
+/// assert_eq!(pull.recv_string()?, "from another thread");
+/// sender.join().expect("sender panicked")?;
+/// # Ok::<(), ferrozmq::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct Context {
     inner: Arc<Inner>,
@@ -71,11 +93,11 @@ impl Context {
     /// `Context::socket` (in `socket`) calls it first.
     pub(crate) fn admit_socket(&self) -> Result<()> {
         if self.is_terminated() {
-            return Err(Error::Terminated);
+            return Err(ErrorKind::Terminated.into());
         }
         let limit = self.inner.max_sockets.load(Ordering::Relaxed);
         if self.inner.open.load(Ordering::SeqCst) >= limit.max(0) as usize {
-            return Err(Error::Os(24));
+            return Err(ErrorKind::Os(24).into());
         }
         self.engine()?;
         Ok(())
@@ -111,7 +133,7 @@ impl Context {
                     .inner
                     .thread_options
                     .lock()
-                    .map_err(|_| Error::Invalid)?;
+                    .map_err(|_| ErrorKind::Invalid)?;
                 let value_usize = value as usize;
                 match option {
                     ContextOption::ThreadSchedPolicy => threads.sched_policy = Some(value),
@@ -121,13 +143,13 @@ impl Context {
                     }
                     ContextOption::ThreadAffinityCpuRemove => {
                         if !threads.affinity.remove(&value_usize) {
-                            return Err(Error::Invalid);
+                            return Err(ErrorKind::Invalid.into());
                         }
                     }
                     _ => threads.name_prefix = value.to_string(),
                 }
             }
-            _ => return Err(Error::Invalid),
+            _ => return Err(ErrorKind::Invalid.into()),
         }
         Ok(())
     }
@@ -147,7 +169,7 @@ impl Context {
                     .inner
                     .thread_options
                     .lock()
-                    .map_err(|_| Error::Invalid)?;
+                    .map_err(|_| ErrorKind::Invalid)?;
                 threads.sched_policy.unwrap_or(-1)
             }
             ContextOption::ThreadNamePrefix => {
@@ -155,18 +177,18 @@ impl Context {
                     .inner
                     .thread_options
                     .lock()
-                    .map_err(|_| Error::Invalid)?;
+                    .map_err(|_| ErrorKind::Invalid)?;
                 threads.name_prefix.parse().unwrap_or(0)
             }
             // libzmq reads back neither of these.
             ContextOption::ThreadPriority
             | ContextOption::ThreadAffinityCpuAdd
-            | ContextOption::ThreadAffinityCpuRemove => return Err(Error::Invalid),
+            | ContextOption::ThreadAffinityCpuRemove => return Err(ErrorKind::Invalid.into()),
         })
     }
 
     /// Makes every blocking call on this context's sockets fail with
-    /// [`Error::Terminated`] (`zmq_ctx_shutdown`); sockets must still be closed.
+    /// [`ErrorKind::Terminated`] (`zmq_ctx_shutdown`); sockets must still be closed.
     pub fn shutdown(&self) {
         self.inner.terminated.store(true, Ordering::SeqCst);
         if let Ok(links) = self.inner.links.lock() {
@@ -180,7 +202,7 @@ impl Context {
     /// messages delivered within LINGER, then stops the I/O threads (`zmq_ctx_term`).
     ///
     /// A signal that interrupts the wait makes it return
-    /// [`Error::Interrupted`] (EINTR) with the context shut down but not
+    /// [`ErrorKind::Interrupted`] (EINTR) with the context shut down but not
     /// yet terminated: call `term` again to finish, as with libzmq.
     pub fn term(&self) -> Result<()> {
         self.shutdown();
@@ -189,7 +211,7 @@ impl Context {
             .all_closed
             .wait_patiently(None, || self.inner.open.load(Ordering::SeqCst) == 0);
         if closed == WaitOutcome::Interrupted {
-            return Err(Error::Interrupted);
+            return Err(ErrorKind::Interrupted.into());
         }
         if let Some(Ok(engine)) = self.inner.engine.get() {
             engine.shutdown();
@@ -211,9 +233,9 @@ impl Context {
                 .lock()
                 .map(|t| t.clone())
                 .unwrap_or_default();
-            Engine::new(n, &threads).map_err(|_| Error::NoThread)
+            Engine::new(n, &threads).map_err(|_| Error::new(ErrorKind::NoThread))
         });
-        engine.as_ref().map_err(|e| *e)
+        engine.as_ref().map_err(Error::clone)
     }
 
     /// Defaults a new socket takes from the context: IPv6, and LINGER 0

@@ -13,14 +13,14 @@
 //! let mut client = ctx.socket(SocketType::Req)?;
 //! client.set_curve_client(&client_keys, &server_keys.public)?;
 //! client.connect(server.last_endpoint())?;
-//! client.send("secret", 0)?;
-//! assert_eq!(server.recv_string(0)?, "secret");
+//! client.send("secret")?;
+//! assert_eq!(server.recv_string()?, "secret");
 //! # Ok::<(), ferrozmq::Error>(())
 //! ```
 
 pub use ferrozmq_zmtp::{CurvePublicKey, CurveSecretKey, Entropy};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 /// A long-term CURVE key pair.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,7 +34,8 @@ pub struct CurveKeyPair {
 impl CurveKeyPair {
     /// A fresh key pair from the operating system's random source.
     pub fn generate() -> Result<CurveKeyPair> {
-        let secret = CurveSecretKey::generate(&os_entropy()).map_err(|_| Error::NotSupported)?;
+        let secret =
+            CurveSecretKey::generate(&os_entropy()).map_err(|_| ErrorKind::NotSupported)?;
         Ok(CurveKeyPair::from_secret(secret))
     }
 
@@ -61,10 +62,10 @@ pub(crate) fn key_from_option(value: &[u8]) -> Result<[u8; 32]> {
     let text = match value {
         [text @ .., 0] if text.len() == 40 => text,
         text if text.len() == 40 => text,
-        _ => return Err(Error::Invalid),
+        _ => return Err(ErrorKind::Invalid.into()),
     };
-    let decoded = ferrozmq_zmtp::z85::decode(text).ok_or(Error::Invalid)?;
-    <[u8; 32]>::try_from(decoded.as_slice()).map_err(|_| Error::Invalid)
+    let decoded = ferrozmq_zmtp::z85::decode(text).ok_or(ErrorKind::Invalid)?;
+    <[u8; 32]>::try_from(decoded.as_slice()).map_err(|_| Error::new(ErrorKind::Invalid))
 }
 
 #[cfg(test)]

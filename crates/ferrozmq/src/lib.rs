@@ -19,35 +19,75 @@
 //! let mut req = ctx.socket(SocketType::Req)?;
 //! req.connect("inproc://hello")?;
 //!
-//! req.send("Hello", 0)?;
-//! assert_eq!(rep.recv_string(0)?, "Hello");
-//! rep.send("World", 0)?;
-//! assert_eq!(req.recv_string(0)?, "World");
+//! req.send("Hello")?;
+//! assert_eq!(rep.recv_string()?, "Hello");
+//! rep.send("World")?;
+//! assert_eq!(req.recv_string()?, "World");
 //! # Ok::<(), ferrozmq::Error>(())
 //! ```
+//!
+//! # Sending and receiving
+//!
+//! | blocking (SNDTIMEO/RCVTIMEO)      | never waits                | waits at most      | libzmq flags   |
+//! |-----------------------------------|----------------------------|--------------------|----------------|
+//! | [`Socket::send`], [`Socket::send_more`] | [`Socket::try_send`] | [`Socket::send_timeout`] | [`Socket::send_with`] |
+//! | [`Socket::send_multipart`]        | [`Socket::try_send_multipart`] | [`Socket::send_multipart_timeout`] |  |
+//! | [`Socket::recv`]                  | [`Socket::try_recv`]       | [`Socket::recv_timeout`] | [`Socket::recv_with`] |
+//! | [`Socket::recv_multipart`]        | [`Socket::try_recv_multipart`] | [`Socket::recv_multipart_timeout`] |  |
+//!
+//! A send that fails hands the message back in a [`SendError`] (the whole
+//! [`Multipart`] for multipart sends), so nothing is dropped; `?` turns it
+//! into an [`Error`]. Anything that is `Into<Message>` can be sent:
+//! `&str`, `String`, `&[u8]`, `Vec<u8>`, [`bytes::Bytes`] (no copy) or a
+//! [`Message`]. Errors carry an [`ErrorKind`] (libzmq's errno), the endpoint
+//! or option concerned, and the OS error behind them.
+//!
+//! # Threads
+//!
+//! [`Context`] is `Send + Sync` and cheap to clone: share it between
+//! threads. [`Socket`] is `Send` but not `Sync`: one thread uses a socket at
+//! a time (it may move between threads), as in libzmq; threads talk to each
+//! other through their own sockets over `inproc://`. Each context runs its
+//! I/O on background threads (one by default), started with the first
+//! socket. [`Message`], [`Multipart`], [`Error`] and [`SendError`] are
+//! `Send + Sync`. For an event loop, a socket's [`AsFd`](std::os::fd::AsFd)
+//! descriptor is its edge-triggered readiness wake-up (ZMQ_FD).
+//!
+//! The [`guide`] covers what newcomers trip on: the slow joiner, high-water
+//! marks, REQ's alternation, linger, valid socket pairs.
 #![forbid(unsafe_code)]
 
 pub mod auth;
 mod context;
 mod curve;
 mod error;
+pub mod guide;
 mod message;
+mod multipart;
 mod pattern;
 mod poller;
 mod proxy;
 mod routing;
+mod send_error;
 mod socket;
 
 pub use context::{Context, ContextOption};
 pub use curve::{os_entropy, CurveKeyPair, CurvePublicKey, CurveSecretKey, Entropy};
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 pub use ferrozmq_engine::EventKind;
 pub use ferrozmq_zmtp::z85;
 pub use ferrozmq_zmtp::SocketType;
 pub use message::Message;
+pub use multipart::Multipart;
 pub use poller::{poll, PollItem, POLLERR};
 pub use proxy::{proxy, proxy_single, proxy_steerable};
+pub use send_error::SendError;
 pub use socket::{
-    Mechanism, OptionKind, OptionValue, PeerStats, QueueStats, Socket, SocketOption, TakesEffect,
-    DONTWAIT, EVENT_ALL, POLLIN, POLLOUT, SNDMORE,
+    Mechanism, OptionKind, OptionValue, PeerStats, QueueStats, RecvFlags, SendFlags, Socket,
+    SocketOption, TakesEffect, EVENT_ALL, POLLIN, POLLOUT,
 };
+
+/// The README's examples, run as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

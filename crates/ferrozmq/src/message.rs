@@ -1,15 +1,33 @@
 //! [`Message`]: one frame, with the MORE flag and the sender's metadata.
 
+use std::ops::Deref;
 use std::sync::Arc;
 
 use bytes::Bytes;
 use ferrozmq_engine::PeerInfo;
 
+use crate::error::{Error, ErrorKind};
+
 /// One message frame, like libzmq's `zmq_msg_t`.
 ///
 /// The body is a `Bytes`, so cloning a message (or fanning it out to many
 /// subscribers) shares one buffer. A received frame remembers which peer sent
-/// it, readable through [`Message::property`].
+/// it, readable through [`Message::property`]. It reads as a byte slice
+/// (`Deref<Target = [u8]>`) and converts from and into the usual types.
+///
+/// ```
+/// use bytes::Bytes;
+/// use ferrozmq::Message;
+///
+/// let msg = Message::from("hello");
+/// assert_eq!(msg.len(), 5);
+/// assert!(msg.starts_with(b"he"));
+/// assert_eq!(msg, b"hello");
+/// let zero_copy = Message::from(Bytes::from_static(b"shared"));
+/// assert_eq!(Bytes::from(zero_copy), "shared");
+/// assert_eq!(String::try_from(msg)?, "hello");
+/// # Ok::<(), ferrozmq::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Message {
     data: Bytes,
@@ -30,6 +48,16 @@ impl Message {
             more: false,
             peer: None,
         }
+    }
+
+    /// A frame holding static bytes, without copying them.
+    ///
+    /// ```
+    /// let msg = ferrozmq::Message::from_static(b"constant");
+    /// assert_eq!(msg.data(), b"constant");
+    /// ```
+    pub fn from_static(data: &'static [u8]) -> Message {
+        Message::from_bytes(Bytes::from_static(data))
     }
 
     pub(crate) fn received(data: Bytes, more: bool, peer: Option<Arc<PeerInfo>>) -> Message {
@@ -125,5 +153,84 @@ impl From<String> for Message {
 impl<const N: usize> From<&[u8; N]> for Message {
     fn from(v: &[u8; N]) -> Message {
         Message::from_bytes(Bytes::copy_from_slice(v))
+    }
+}
+
+/// The body, so a message reads like a byte slice (`&msg[..4]`, `msg.starts_with(b"x")`).
+impl Deref for Message {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.data
+    }
+}
+
+impl AsRef<[u8]> for Message {
+    fn as_ref(&self) -> &[u8] {
+        &self.data
+    }
+}
+
+/// Compares the body only.
+impl PartialEq<[u8]> for Message {
+    fn eq(&self, other: &[u8]) -> bool {
+        self.data == other
+    }
+}
+
+/// Compares the body only.
+impl<const N: usize> PartialEq<[u8; N]> for Message {
+    fn eq(&self, other: &[u8; N]) -> bool {
+        self.data == other[..]
+    }
+}
+
+/// Compares the body only.
+impl<const N: usize> PartialEq<&[u8; N]> for Message {
+    fn eq(&self, other: &&[u8; N]) -> bool {
+        self.data == other[..]
+    }
+}
+
+/// Compares the body only.
+impl PartialEq<&[u8]> for Message {
+    fn eq(&self, other: &&[u8]) -> bool {
+        self.data == *other
+    }
+}
+
+/// Compares the body only.
+impl PartialEq<&str> for Message {
+    fn eq(&self, other: &&str) -> bool {
+        self.data == other.as_bytes()
+    }
+}
+
+impl From<Message> for Bytes {
+    fn from(msg: Message) -> Bytes {
+        msg.data
+    }
+}
+
+impl From<Message> for Vec<u8> {
+    fn from(msg: Message) -> Vec<u8> {
+        msg.data.into()
+    }
+}
+
+/// The body as text; a body that is not UTF-8 is an [`ErrorKind::Invalid`].
+///
+/// ```
+/// use ferrozmq::Message;
+///
+/// assert_eq!(String::try_from(Message::from("hi"))?, "hi");
+/// assert!(String::try_from(Message::from(vec![0xff])).is_err());
+/// # Ok::<(), ferrozmq::Error>(())
+/// ```
+impl TryFrom<Message> for String {
+    type Error = Error;
+
+    fn try_from(msg: Message) -> Result<String, Error> {
+        String::from_utf8(msg.data.into()).map_err(|_| Error::new(ErrorKind::Invalid))
     }
 }

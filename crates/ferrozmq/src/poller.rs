@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use ferrozmq_engine::{poll_fds, PollFd};
 
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::socket::{Socket, POLLIN, POLLOUT};
 
 /// ZMQ_POLLERR: an error condition on a plain file descriptor.
@@ -63,6 +63,23 @@ impl<'a> PollItem<'a> {
 
 /// Waits until some item is ready or `timeout` passes (`None`: forever);
 /// returns how many items are ready, like `zmq_poll`.
+///
+/// ```
+/// use std::time::Duration;
+/// use ferrozmq::{poll, Context, PollItem, SocketType, POLLIN};
+///
+/// let ctx = Context::new();
+/// let mut a = ctx.socket(SocketType::Pair)?;
+/// a.bind("inproc://poll-doc")?;
+/// let mut b = ctx.socket(SocketType::Pair)?;
+/// b.connect("inproc://poll-doc")?;
+/// b.send("ready")?;
+///
+/// let mut items = [PollItem::socket(&mut a, POLLIN)];
+/// assert_eq!(poll(&mut items, Some(Duration::from_secs(5)))?, 1);
+/// assert!(items[0].is_readable());
+/// # Ok::<(), ferrozmq::Error>(())
+/// ```
 pub fn poll(items: &mut [PollItem<'_>], timeout: Option<Duration>) -> Result<usize> {
     let deadline = timeout.map(|t| Instant::now() + t);
     loop {
@@ -101,7 +118,7 @@ pub fn poll(items: &mut [PollItem<'_>], timeout: Option<Duration>) -> Result<usi
         match poll_fds(&mut fds, wait_ms) {
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
-                return Err(Error::Interrupted)
+                return Err(ErrorKind::Interrupted.into())
             }
             Err(e) => return Err(e.into()),
         }

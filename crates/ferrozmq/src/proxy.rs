@@ -1,9 +1,10 @@
 //! [`proxy`] and [`proxy_steerable`]: shuttle messages between a frontend and
 //! a backend socket, optionally copying them to a capture socket.
 
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
+use crate::multipart::Multipart;
 use crate::poller::{poll, PollItem};
-use crate::socket::{Socket, DONTWAIT, POLLIN, POLLOUT, SNDMORE};
+use crate::socket::{SendFlags, Socket, POLLIN, POLLOUT};
 
 /// Counters a steerable proxy reports on STATISTICS (libzmq's order).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -21,7 +22,30 @@ struct Side {
 }
 
 /// Forwards messages both ways between `frontend` and `backend` until the
-/// context is terminated (returns [`Error::Terminated`], as `zmq_proxy` does).
+/// context is terminated (returns [`ErrorKind::Terminated`], as `zmq_proxy` does).
+///
+/// ```
+/// use ferrozmq::{proxy, Context, ErrorKind, SocketType};
+///
+/// let ctx = Context::new();
+/// let mut frontend = ctx.socket(SocketType::Pull)?;
+/// frontend.bind("inproc://proxy-in")?;
+/// let mut backend = ctx.socket(SocketType::Push)?;
+/// backend.bind("inproc://proxy-out")?;
+/// let device = std::thread::spawn(move || proxy(&mut frontend, &mut backend, None));
+///
+/// let mut producer = ctx.socket(SocketType::Push)?;
+/// producer.connect("inproc://proxy-in")?;
+/// let mut consumer = ctx.socket(SocketType::Pull)?;
+/// consumer.connect("inproc://proxy-out")?;
+/// producer.send("through the proxy")?;
+/// assert_eq!(consumer.recv_string()?, "through the proxy");
+///
+/// ctx.shutdown(); // the proxy returns ETERM
+/// let stopped = device.join().expect("proxy thread panicked");
+/// assert_eq!(stopped.unwrap_err(), ErrorKind::Terminated);
+/// # Ok::<(), ferrozmq::Error>(())
+/// ```
 pub fn proxy(
     frontend: &mut Socket,
     backend: &mut Socket,
@@ -103,16 +127,16 @@ fn run(
         ready = look(&mut ends, control.as_deref_mut())?;
         if ready.control_in {
             if let Some(c) = control.as_deref_mut() {
-                let command = c.recv_bytes(0)?;
+                let command = c.recv_bytes()?;
                 if let Some(cap) = capture.as_deref_mut() {
-                    cap.send(command.clone(), 0)?;
+                    cap.send(command.clone())?;
                 }
                 match &command[..] {
                     b"PAUSE" => paused = true,
                     b"RESUME" => paused = false,
                     b"TERMINATE" => return Ok(()),
                     b"STATISTICS" => reply_stats(c, &stats)?,
-                    _ => return Err(Error::Invalid),
+                    _ => return Err(ErrorKind::Invalid.into()),
                 }
             }
         }
@@ -195,21 +219,25 @@ fn forward(
 ) -> Result<()> {
     for _ in 0..BURST {
         loop {
-            let frame = match from.recv(DONTWAIT) {
+            let frame = match from.try_recv() {
                 Ok(f) => f,
-                Err(Error::Again) => return Ok(()),
+                Err(e) if e.kind() == ErrorKind::Again => return Ok(()),
                 Err(e) => return Err(e),
             };
             let more = frame.more();
-            let flags = if more { SNDMORE } else { 0 };
+            let flags = if more {
+                SendFlags::MORE
+            } else {
+                SendFlags::empty()
+            };
             from_stats.bytes_in += frame.len() as u64;
             to_stats.bytes_out += frame.len() as u64;
             if let Some(c) = capture.as_deref_mut() {
-                c.send(frame.bytes().clone(), flags)?;
+                c.send_with(frame.bytes().clone(), flags)?;
             }
             match to.as_deref_mut() {
-                Some(to) => to.send(frame, flags)?,
-                None => from.send(frame, flags)?,
+                Some(to) => to.send_with(frame, flags)?,
+                None => from.send_with(frame, flags)?,
             }
             if !more {
                 from_stats.msg_in += 1;
@@ -232,7 +260,12 @@ fn reply_stats(control: &mut Socket, stats: &Stats) -> Result<()> {
         stats.backend.msg_out,
         stats.backend.bytes_out,
     ];
-    control.send_multipart(values.iter().map(|v| v.to_ne_bytes().to_vec()), 0)
+    control.send_multipart(
+        values
+            .iter()
+            .map(|v| v.to_ne_bytes().to_vec())
+            .collect::<Multipart>(),
+    )
 }
 
 /// Most messages moved in one go before looking at the other side again (libzmq's `proxy_burst_size`).

@@ -19,7 +19,7 @@ use std::net::TcpStream;
 use std::os::unix::net::UnixStream;
 use std::time::{Duration, Instant};
 
-use ferrozmq::{Context, ContextOption, Error, Socket, SocketType, SNDMORE};
+use ferrozmq::{Context, ContextOption, ErrorKind, Socket, SocketType};
 
 /// Held by each test: they count and limit the process's descriptors.
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -151,13 +151,13 @@ fn churn(
     good.connect(&endpoint).unwrap();
     let mut exchanged = 0;
     let mut exchange = |server: &mut ferrozmq::Socket, good: &mut ferrozmq::Socket| {
-        good.send(format!("m{exchanged}"), 0).unwrap();
+        good.send(format!("m{exchanged}")).unwrap();
         // Raw clients' "hello" messages arrive too: set them aside.
         loop {
             if socket_type == SocketType::Router {
-                let _id = server.recv(0).unwrap();
+                let _id = server.recv().unwrap();
             }
-            let body = server.recv_string(0).unwrap();
+            let body = server.recv_string().unwrap();
             if body != "hello" {
                 assert_eq!(body, format!("m{exchanged}"));
                 break;
@@ -199,16 +199,16 @@ fn churn(
     exchange(&mut server, &mut good);
     if socket_type == SocketType::Router {
         // Replies still reach the good peer.
-        good.send("ping", 0).unwrap();
+        good.send("ping").unwrap();
         let id = loop {
-            let id = server.recv(0).unwrap();
-            if server.recv_string(0).unwrap() == "ping" {
+            let id = server.recv().unwrap();
+            if server.recv_string().unwrap() == "ping" {
                 break id;
             }
         };
-        server.send(id, SNDMORE).unwrap();
-        server.send("pong", 0).unwrap();
-        assert_eq!(good.recv_string(0).unwrap(), "pong");
+        server.send_more(id).unwrap();
+        server.send("pong").unwrap();
+        assert_eq!(good.recv_string().unwrap(), "pong");
     }
 }
 
@@ -273,8 +273,8 @@ fn listener_at_its_descriptor_limit_recovers() {
     let endpoint = bind(&mut pull, "tcp");
     let mut push = socket(&ctx, SocketType::Push);
     push.connect(&endpoint).unwrap();
-    push.send("before", 0).unwrap();
-    assert_eq!(pull.recv_string(0).unwrap(), "before");
+    push.send("before").unwrap();
+    assert_eq!(pull.recv_string().unwrap(), "before");
 
     // Ten clients in another process, started before the limit drops (a
     // spawn needs descriptors of its own): told to go, each completes a
@@ -297,10 +297,10 @@ fn listener_at_its_descriptor_limit_recovers() {
     .unwrap();
     assert_eq!(line.trim(), "connected");
     // The existing peer is still served while the listener is stuck.
-    push.send("during", 0).unwrap();
+    push.send("during").unwrap();
     let mut got = Vec::new();
     while got.len() < 11 {
-        let msg = pull.recv_string(0).unwrap();
+        let msg = pull.recv_string().unwrap();
         if got.is_empty() {
             // Give the listener time to hit the limit before raising it.
             set_nofile_limit(soft, hard);
@@ -391,7 +391,7 @@ fn max_sockets_bounds_open_sockets_and_many_are_cheap() {
         sockets.push(s);
     }
     assert_eq!(sockets.len(), 20_000);
-    assert_eq!(ctx.socket(SocketType::Pair).unwrap_err(), Error::Os(24));
+    assert_eq!(ctx.socket(SocketType::Pair).unwrap_err(), ErrorKind::Os(24));
     assert!(start.elapsed() < std::time::Duration::from_secs(5));
     sockets.pop();
     assert!(ctx.socket(SocketType::Pair).is_ok());

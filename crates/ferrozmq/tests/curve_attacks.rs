@@ -186,17 +186,17 @@ impl Setup {
             (&mut self.plain_server, &mut self.plain_good),
         ] {
             let body = format!("ping {n}");
-            client.send(body.as_str(), 0).unwrap();
+            client.send(body.as_str()).unwrap();
             // Replayed-MESSAGE attackers deliver their first message: skip it.
             let id = loop {
-                let id = server.recv(0).unwrap();
-                if server.recv_string(0).unwrap() == body {
+                let id = server.recv().unwrap();
+                if server.recv_string().unwrap() == body {
                     break id;
                 }
             };
-            server.send(id, ferrozmq::SNDMORE).unwrap();
-            server.send("pong", 0).unwrap();
-            assert_eq!(client.recv_string(0).unwrap(), "pong");
+            server.send_more(id).unwrap();
+            server.send("pong").unwrap();
+            assert_eq!(client.recv_string().unwrap(), "pong");
         }
     }
 }

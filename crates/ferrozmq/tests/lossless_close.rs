@@ -75,7 +75,7 @@ fn run(transport: &str, count: u64, consumer: Consumer) -> Loss {
         let mut buf = [b'x'; SIZE];
         for i in 0..count {
             buf[..8].copy_from_slice(&i.to_le_bytes());
-            push.send(&buf[..], 0).unwrap();
+            push.send(&buf[..]).unwrap();
         }
         push.close();
         closed_flag.store(true, Ordering::SeqCst);
@@ -92,7 +92,7 @@ fn run(transport: &str, count: u64, consumer: Consumer) -> Loss {
     let (mut got, mut duplicated) = (0u64, 0u64);
     while got < count {
         // Nothing for 5 s: the rest is lost.
-        let Ok(msg) = pull.recv_bytes(0) else { break };
+        let Ok(msg) = pull.recv_bytes() else { break };
         assert_eq!(msg.len(), SIZE);
         let i = u64::from_le_bytes(msg[..8].try_into().unwrap()) as usize;
         if std::mem::replace(&mut seen[i], true) {
@@ -179,7 +179,7 @@ fn close_before_the_peer_exists_loses_nothing() {
         push.set_sndhwm(0).unwrap();
         push.connect(&ep).unwrap();
         for i in 0..count {
-            push.send(&i.to_le_bytes()[..], 0).unwrap();
+            push.send(&i.to_le_bytes()[..]).unwrap();
         }
         push.close();
         // Over tcp/ipc the sender's term waits (LINGER -1) for the receiver.
@@ -194,7 +194,7 @@ fn close_before_the_peer_exists_loses_nothing() {
         pull.bind(&ep).unwrap();
         for i in 0..count {
             let msg = pull
-                .recv_bytes(0)
+                .recv_bytes()
                 .unwrap_or_else(|e| panic!("{transport}: {i}: {e}"));
             assert_eq!(msg[..], i.to_le_bytes(), "{transport}");
         }

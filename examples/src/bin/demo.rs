@@ -24,9 +24,9 @@ fn req_rep(ctx: &Context) -> Result<(), ferrozmq::Error> {
     println!("server: bound REP to {endpoint}");
     let handle = thread::spawn(move || -> Result<(), ferrozmq::Error> {
         for _ in 0..5 {
-            let request = server.recv_string(0)?;
+            let request = server.recv_string()?;
             println!("server: received {request:?}, replying \"World\"");
-            server.send("World", 0)?;
+            server.send("World")?;
         }
         Ok(())
     });
@@ -34,11 +34,13 @@ fn req_rep(ctx: &Context) -> Result<(), ferrozmq::Error> {
     client.connect(&endpoint)?;
     for n in 0..5 {
         let started = Instant::now();
-        client.send(format!("Hello {n}"), 0)?;
-        let reply = client.recv_string(0)?;
+        client.send(format!("Hello {n}"))?;
+        let reply = client.recv_string()?;
         println!("client: got {reply:?} in {:?}", started.elapsed());
     }
-    handle.join().unwrap_or(Err(ferrozmq::Error::Terminated))
+    handle
+        .join()
+        .unwrap_or(Err(ferrozmq::ErrorKind::Terminated.into()))
 }
 
 /// A publisher sends weather and sports; the subscriber only wants weather.
@@ -56,12 +58,12 @@ fn pub_sub(ctx: &Context) -> Result<(), ferrozmq::Error> {
     // Subscriptions travel to the publisher; until they arrive it drops messages.
     thread::sleep(Duration::from_millis(200));
     for n in 0..3 {
-        publisher.send(format!("sports {n}: 2-1"), 0)?;
-        publisher.send(format!("weather {n}: {} C", 18 + n), 0)?;
+        publisher.send(format!("sports {n}: 2-1"))?;
+        publisher.send(format!("weather {n}: {} C", 18 + n))?;
         println!("publisher: sent sports {n} and weather {n}");
     }
     for _ in 0..3 {
-        println!("subscriber: {}", subscriber.recv_string(0)?);
+        println!("subscriber: {}", subscriber.recv_string()?);
     }
     Ok(())
 }
@@ -85,8 +87,8 @@ fn pipeline(ctx: &Context) -> Result<(), ferrozmq::Error> {
             tasks.connect(&vent)?;
             let mut results = ctx.socket(SocketType::Push)?;
             results.connect(&sink)?;
-            while let Ok(task) = tasks.recv_string(0) {
-                results.send(format!("worker {id} did {task}"), 0)?;
+            while let Ok(task) = tasks.recv_string() {
+                results.send(format!("worker {id} did {task}"))?;
             }
             Ok(())
         }));
@@ -94,14 +96,15 @@ fn pipeline(ctx: &Context) -> Result<(), ferrozmq::Error> {
     // Let both workers connect so the load is shared.
     thread::sleep(Duration::from_millis(200));
     for task in 0..10 {
-        ventilator.send(format!("task {task}"), 0)?;
+        ventilator.send(format!("task {task}"))?;
     }
     println!("ventilator: sent 10 tasks");
     for _ in 0..10 {
-        println!("sink: {}", sink.recv_string(0)?);
+        println!("sink: {}", sink.recv_string()?);
     }
     for w in workers {
-        w.join().unwrap_or(Err(ferrozmq::Error::Terminated))?;
+        w.join()
+            .unwrap_or(Err(ferrozmq::ErrorKind::Terminated.into()))?;
     }
     Ok(())
 }

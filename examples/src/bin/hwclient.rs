@@ -8,8 +8,8 @@ fn main() -> Result<(), ferrozmq::Error> {
     requester.connect("tcp://localhost:5555")?;
     for n in 0..10 {
         println!("Sending Hello {n}...");
-        requester.send("Hello", 0)?;
-        let reply = requester.recv_string(0)?;
+        requester.send("Hello")?;
+        let reply = requester.recv_string()?;
         println!("Received {reply} {n}");
     }
     Ok(())

@@ -9,9 +9,9 @@ fn main() -> Result<(), ferrozmq::Error> {
     let mut responder = ctx.socket(SocketType::Rep)?;
     responder.bind("tcp://*:5555")?;
     loop {
-        let request = responder.recv_string(0)?;
+        let request = responder.recv_string()?;
         println!("Received {request}");
         std::thread::sleep(std::time::Duration::from_millis(100));
-        responder.send("World", 0)?;
+        responder.send("World")?;
     }
 }

@@ -9,10 +9,10 @@ fn main() -> Result<(), ferrozmq::Error> {
     let ctx = Context::new();
     let mut receiver = ctx.socket(SocketType::Pull)?;
     receiver.bind("tcp://*:5558")?;
-    receiver.recv(0)?;
+    receiver.recv()?;
     let start = Instant::now();
     for n in 0..100 {
-        receiver.recv(0)?;
+        receiver.recv()?;
         print!("{}", if n % 10 == 0 { ':' } else { '.' });
     }
     println!("\nTotal elapsed time: {} msec", start.elapsed().as_millis());

@@ -13,14 +13,14 @@ fn main() -> Result<(), ferrozmq::Error> {
     let mut line = String::new();
     let _ = std::io::stdin().read_line(&mut line);
     println!("Sending tasks to workers...");
-    sink.send("0", 0)?;
+    sink.send("0")?;
     let mut total_ms = 0u64;
     let mut seed = 0x2545_f491_u64;
     for _ in 0..100 {
         seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
         let workload = 1 + (seed >> 33) % 100;
         total_ms += workload;
-        sender.send(workload.to_string(), 0)?;
+        sender.send(workload.to_string())?;
     }
     println!("Total expected cost: {total_ms} msec");
     Ok(())

@@ -12,9 +12,9 @@ fn main() -> Result<(), ferrozmq::Error> {
     let mut sender = ctx.socket(SocketType::Push)?;
     sender.connect("tcp://localhost:5558")?;
     loop {
-        let task = receiver.recv_string(0)?;
+        let task = receiver.recv_string()?;
         let ms: u64 = task.parse().unwrap_or(0);
         std::thread::sleep(Duration::from_millis(ms));
-        sender.send("", 0)?;
+        sender.send("")?;
     }
 }

@@ -21,7 +21,7 @@ fn main() -> Result<(), ferrozmq::Error> {
         .next()
         .unwrap_or_else(|| "tcp://localhost:5556".to_owned());
     let updates: u32 = match args.next() {
-        Some(arg) => arg.parse().map_err(|_| ferrozmq::Error::Invalid)?,
+        Some(arg) => arg.parse().map_err(|_| ferrozmq::ErrorKind::Invalid)?,
         None => 100,
     };
 
@@ -33,12 +33,12 @@ fn main() -> Result<(), ferrozmq::Error> {
 
     let mut total_temperature = 0i64;
     for _ in 0..updates {
-        let update = subscriber.recv_string(0)?;
+        let update = subscriber.recv_string()?;
         let mut fields = update.split_whitespace().skip(1);
         let temperature: i64 = fields
             .next()
             .and_then(|t| t.parse().ok())
-            .ok_or(ferrozmq::Error::Invalid)?;
+            .ok_or(ferrozmq::ErrorKind::Invalid)?;
         total_temperature += temperature;
     }
     let average = total_temperature as f64 / f64::from(updates.max(1));

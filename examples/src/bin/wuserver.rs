@@ -18,7 +18,7 @@ use ferrozmq::{Context, SocketType};
 
 fn main() -> Result<(), ferrozmq::Error> {
     let zipcodes: u64 = match std::env::args().nth(1) {
-        Some(arg) => arg.parse().map_err(|_| ferrozmq::Error::Invalid)?,
+        Some(arg) => arg.parse().map_err(|_| ferrozmq::ErrorKind::Invalid)?,
         None => 100_000,
     };
     let ctx = Context::new();
@@ -33,7 +33,7 @@ fn main() -> Result<(), ferrozmq::Error> {
         let temperature = i64::try_from(rng.below(215)).unwrap_or(0) - 80;
         let relhumidity = rng.below(50) + 10;
         // A PUB never blocks: with no subscriber (or a slow one) updates are dropped.
-        publisher.send(format!("{zipcode:05} {temperature} {relhumidity}"), 0)?;
+        publisher.send(format!("{zipcode:05} {temperature} {relhumidity}"))?;
     }
 }
 

@@ -20,10 +20,10 @@ fn echo_server(ctx: &Context, setup: impl FnOnce(&mut Socket)) -> String {
     server.bind("tcp://127.0.0.1:*").unwrap();
     let endpoint = server.last_endpoint().to_owned();
     std::thread::spawn(move || {
-        while let Ok(msg) = server.recv(0) {
+        while let Ok(msg) = server.recv() {
             let user = msg.property("User-Id").unwrap_or("").to_owned();
             let text = format!("echo {} {user}", String::from_utf8_lossy(msg.data()));
-            if server.send(text.as_str(), 0).is_err() {
+            if server.send(text.as_str()).is_err() {
                 return;
             }
         }

@@ -9,7 +9,7 @@
 use std::process::{Child, Command, Output, Stdio};
 
 use bytes::Bytes;
-use ferrozmq::{Context, Socket, SocketOption, SocketType, SNDMORE};
+use ferrozmq::{Context, Socket, SocketOption, SocketType};
 use interop_tests::{in_ci, STEP_TIMEOUT};
 
 /// curl's own limit on the whole transfer.
@@ -48,10 +48,10 @@ fn curl_gets_a_response_with_content_length() {
         "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n",
         body.len()
     );
-    server.send(id.clone(), SNDMORE).unwrap();
-    server.send(head, SNDMORE).unwrap();
-    server.send(id.clone(), SNDMORE).unwrap();
-    server.send(body, 0).unwrap();
+    server.send_more(id.clone()).unwrap();
+    server.send_more(head).unwrap();
+    server.send_more(id.clone()).unwrap();
+    server.send(body).unwrap();
 
     let out = curl.finish();
     assert_eq!(String::from_utf8_lossy(&out.stdout), body);
@@ -73,14 +73,14 @@ fn curl_gets_a_body_ended_by_closing_the_connection() {
     assert!(request.starts_with("GET /big HTTP/1.1\r\n"), "{request}");
 
     let body: Vec<u8> = (0..1 << 20).map(|i: u32| b'a' + (i % 26) as u8).collect();
-    server.send(id.clone(), SNDMORE).unwrap();
+    server.send_more(id.clone()).unwrap();
     server
-        .send("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n", 0)
+        .send("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n")
         .unwrap();
-    server.send(id.clone(), SNDMORE).unwrap();
-    server.send(body.clone(), 0).unwrap();
-    server.send(id, SNDMORE).unwrap();
-    server.send(Bytes::new(), 0).unwrap();
+    server.send_more(id.clone()).unwrap();
+    server.send(body.clone()).unwrap();
+    server.send_more(id).unwrap();
+    server.send(Bytes::new()).unwrap();
 
     let out = curl.finish();
     assert_eq!(out.stdout.len(), body.len());
@@ -108,9 +108,9 @@ fn url(server: &Socket) -> String {
 
 /// Receives `[id][data]`.
 fn recv_pair(s: &mut Socket) -> (Bytes, Bytes) {
-    let id = s.recv(0).unwrap();
+    let id = s.recv().unwrap();
     assert!(id.more(), "a routing id frame first");
-    let data = s.recv(0).unwrap();
+    let data = s.recv().unwrap();
     assert!(!data.more(), "then one data frame");
     (id.into_bytes(), data.into_bytes())
 }

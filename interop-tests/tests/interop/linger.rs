@@ -28,7 +28,7 @@ fn we_close_then_they_bind(peer: PeerKind, transport: Transport) {
     push.set_option(SocketOption::Linger, 5000).unwrap();
     push.connect(&ep).unwrap();
     for i in 0..COUNT {
-        push.send_multipart(payload::message(i, 0), 0).unwrap();
+        push.send_multipart(payload::message(i, 0)).unwrap();
     }
     push.close();
     let count = COUNT.to_string();

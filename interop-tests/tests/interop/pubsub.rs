@@ -124,9 +124,9 @@ fn publish_phases(publisher: &mut Socket, peer: &mut Peer, what: &str) {
         peer.tell(&format!("collect {}", hex(&end)));
         let sent = batch(n);
         for m in &sent {
-            publisher.send_multipart(m.clone(), 0).expect("publish");
+            publisher.send_multipart(m.clone()).expect("publish");
         }
-        publisher.send(end, 0).expect("publish the end marker");
+        publisher.send(end).expect("publish the end marker");
         let want: Vec<String> = model.expected(&sent).iter().map(|m| msg_line(m)).collect();
         assert_eq!(collected(peer), want, "{what}: phase {n}, {changes:?}");
     }
@@ -270,9 +270,9 @@ fn xpub_phase(xpub: &mut Socket, peer: &mut Peer, model: &Model, n: usize, what:
     peer.tell(&format!("collect {}", hex(&end)));
     let sent = batch(n);
     for m in &sent {
-        xpub.send_multipart(m.clone(), 0).expect("publish");
+        xpub.send_multipart(m.clone()).expect("publish");
     }
-    xpub.send(end, 0).expect("publish the end marker");
+    xpub.send(end).expect("publish the end marker");
     let want: Vec<String> = model.expected(&sent).iter().map(|m| msg_line(m)).collect();
     assert_eq!(collected(peer), want, "{what}: phase {n}");
 }
@@ -292,7 +292,7 @@ fn our_xsub_their_xpub(kind: PeerKind, transport: Transport, we_bind: bool) {
         return;
     };
     for topic in [&b"\x01weather"[..], b"\x01news", b"\x01\x7f"] {
-        xsub.send(topic, 0).expect("subscribe");
+        xsub.send(topic).expect("subscribe");
     }
     // Sent before the connection may exist: they may arrive in any order.
     let mut got: Vec<String> = (0..3)
@@ -309,7 +309,7 @@ fn our_xsub_their_xpub(kind: PeerKind, transport: Transport, we_bind: bool) {
     ];
     want.sort();
     assert_eq!(got, want, "{what}: subscriptions at their XPUB");
-    xsub.send("hello", 0).expect("send upstream");
+    xsub.send("hello").expect("send upstream");
     peer.tell("recv");
     expect(&mut peer, &msg_line(&[Bytes::from_static(b"hello")]));
 
@@ -318,7 +318,7 @@ fn our_xsub_their_xpub(kind: PeerKind, transport: Transport, we_bind: bool) {
     model.apply(Change::Sub(b"news"));
     xsub_phase(&mut xsub, &mut peer, &model, 0, &what);
 
-    xsub.send(&b"\x00news"[..], 0).expect("cancel");
+    xsub.send(&b"\x00news"[..]).expect("cancel");
     peer.tell("recv");
     expect(&mut peer, &format!("msg 00{}", hex(b"news")));
     model.apply(Change::Unsub(b"news"));
@@ -554,10 +554,9 @@ fn our_pub_honours_xpub_nodrop() {
     // The peer now waits on stdin and reads no more messages.
     let body = Bytes::from(vec![b'x'; 1024]);
     let refused = (0..100_000).find(|_| {
-        matches!(
-            publisher.send(body.clone(), ferrozmq::DONTWAIT),
-            Err(ferrozmq::Error::Again)
-        )
+        publisher
+            .try_send(body.clone())
+            .is_err_and(|e| *e.error() == ferrozmq::ErrorKind::Again)
     });
     assert!(
         refused.is_some(),
@@ -596,7 +595,7 @@ fn our_xpub_not_readable_for_a_duplicate_subscription() {
     peer.tell("sub 6e657773");
     let ready = xpub.poll(POLLIN, Some(Duration::from_secs(2))).unwrap();
     if ready == POLLIN {
-        let got = xpub.recv_multipart(ferrozmq::DONTWAIT);
+        let got = xpub.try_recv_multipart();
         assert!(got.is_ok(), "POLLIN, then recv: {got:?}");
     }
     quit(&mut peer);

@@ -206,10 +206,10 @@ fn sub30_filtered(we_bind: bool) {
         });
         let sent = batch(n);
         for m in &sent {
-            publisher.send_multipart(m.clone(), 0).unwrap();
+            publisher.send_multipart(m.clone()).unwrap();
         }
         let end = end_topic(n);
-        publisher.send(end.clone(), 0).unwrap();
+        publisher.send(end.clone()).unwrap();
         assert_eq!(
             sub.collect(&end),
             model.expected(&sent),
@@ -271,9 +271,9 @@ fn libzmq_and_sub30_on_one_pub() {
     peer.tell(&format!("collect {}", hex(&end)));
     let sent = batch(0);
     for m in &sent {
-        publisher.send_multipart(m.clone(), 0).unwrap();
+        publisher.send_multipart(m.clone()).unwrap();
     }
-    publisher.send(end.clone(), 0).unwrap();
+    publisher.send(end.clone()).unwrap();
     let want: Vec<String> = theirs.expected(&sent).iter().map(|m| msg_line(m)).collect();
     assert_eq!(collected(&mut peer), want, "the libzmq SUB");
     assert_eq!(sub.collect(&end), ours.expected(&sent), "the 3.0 SUB");
@@ -332,9 +332,9 @@ fn duplicate_then_one_cancel(libzmq_publisher: bool) {
                 sub.synced(&sync, Duration::from_millis(5))
             });
             for m in &sent {
-                ours.send_multipart(m.clone(), 0).unwrap();
+                ours.send_multipart(m.clone()).unwrap();
             }
-            ours.send(end.clone(), 0).unwrap();
+            ours.send(end.clone()).unwrap();
         }
     }
     assert_eq!(

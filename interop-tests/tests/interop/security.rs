@@ -75,7 +75,7 @@ fn our_events(mon: &mut Socket, first: usize, quiet: Duration) -> Vec<(u16, u32)
         };
         mon.set_option(SocketOption::RcvTimeo, wait.as_millis() as i32)
             .unwrap();
-        let Ok(frames) = mon.recv_multipart(0) else {
+        let Ok(frames) = mon.recv_multipart() else {
             break;
         };
         let head = &frames[0];
@@ -135,9 +135,9 @@ fn our_server_refuses_their_client(status: u32) {
     handler.set_option(SocketOption::RcvTimeo, 5000).unwrap();
     let answer = status.to_string();
     let zap = thread::spawn(move || {
-        let request = handler.recv_multipart(0).unwrap();
+        let request = handler.recv_multipart().unwrap();
         let reply: [&[u8]; 6] = [&request[0], &request[1], answer.as_bytes(), b"", b"", b""];
-        handler.send_multipart(reply, 0).unwrap();
+        handler.send_multipart(reply).unwrap();
         handler
     });
     let mut server = ctx.socket(SocketType::Dealer).unwrap();
@@ -185,7 +185,7 @@ fn our_server_zap_status_500_reaches_pyzmq_client_once() {
 fn events_until(mon: &mut Socket, last: EventKind) -> Vec<u16> {
     mon.set_option(SocketOption::RcvTimeo, 5000).unwrap();
     let mut seen = Vec::new();
-    while let Ok(frames) = mon.recv_multipart(0) {
+    while let Ok(frames) = mon.recv_multipart() {
         let kind = u16::from_ne_bytes([frames[0][0], frames[0][1]]);
         seen.push(kind);
         if kind == last.code() {
@@ -220,7 +220,7 @@ fn monitor_events_with_a_pyzmq_peer() {
         return;
     };
     assert_eq!(their_client.line(), "connected");
-    server.send("hello", 0).unwrap();
+    server.send("hello").unwrap();
     assert_eq!(peer_msg(&mut their_client), "msg hello");
     server.close();
     let codes: Vec<u16> = [
@@ -246,7 +246,7 @@ fn monitor_events_with_a_pyzmq_peer() {
     client
         .connect(endpoint.strip_prefix("endpoint ").unwrap())
         .unwrap();
-    client.send("hi", 0).unwrap();
+    client.send("hi").unwrap();
     assert_eq!(peer_msg(&mut their_server), "msg hi");
     client.close();
     let mut seen = events_until(&mut client_mon, MonitorStopped);

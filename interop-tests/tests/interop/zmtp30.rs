@@ -292,7 +292,7 @@ fn our_sub_subscribes_a_30_pub_by_message() {
             Bytes::from_static(b"y"),
         ])
         .unwrap();
-    let got = sub.socket.recv_multipart(0).unwrap();
+    let got = sub.socket.recv_multipart().unwrap();
     assert_eq!(got, [&b"topic-1"[..], b"y"]);
     sub.socket.unsubscribe("topic").unwrap();
     let cancel = publisher.recv_message().unwrap();
@@ -310,10 +310,10 @@ fn sub_30_subscribes_our_xpub_by_message() {
     subscriber
         .send_message(vec![Bytes::from_static(b"\x01topic")])
         .unwrap();
-    let seen = xpub.socket.recv_multipart(0).unwrap();
+    let seen = xpub.socket.recv_multipart().unwrap();
     assert_eq!(seen, [&b"\x01topic"[..]]);
-    xpub.socket.send_multipart(["other", "x"], 0).unwrap();
-    xpub.socket.send_multipart(["topic-1", "y"], 0).unwrap();
+    xpub.socket.send_multipart(["other", "x"]).unwrap();
+    xpub.socket.send_multipart(["topic-1", "y"]).unwrap();
     let got = subscriber.recv_message().unwrap();
     assert_eq!(got, [&b"topic-1"[..], b"y"]);
 }

@@ -12,7 +12,7 @@
 use std::ptr::NonNull;
 
 use bytes::Bytes;
-use ferrozmq::Error;
+use ferrozmq::{Error, ErrorKind};
 
 /// Bodies from this size get their own mapping (glibc's default mmap
 /// threshold; below it two system calls cost more than the zero fill).
@@ -37,7 +37,8 @@ impl Buffer {
             return Mapping::new(size).map(Buffer::Mapped);
         }
         let mut buf = Vec::new();
-        buf.try_reserve_exact(size).map_err(|_| Error::NoMemory)?;
+        buf.try_reserve_exact(size)
+            .map_err(|_| ErrorKind::NoMemory)?;
         buf.resize(size, 0);
         Ok(Buffer::Heap(buf))
     }
@@ -97,9 +98,9 @@ impl Mapping {
             )
         };
         if ptr == libc::MAP_FAILED {
-            return Err(Error::NoMemory);
+            return Err(ErrorKind::NoMemory.into());
         }
-        let ptr = NonNull::new(ptr.cast::<u8>()).ok_or(Error::NoMemory)?;
+        let ptr = NonNull::new(ptr.cast::<u8>()).ok_or(ErrorKind::NoMemory)?;
         Ok(Mapping { ptr, len })
     }
 }

@@ -37,6 +37,7 @@ from .poll import Poller, select
 from .socket import Socket
 from .tracker import _FINISHED_TRACKER, MessageTracker  # noqa: F401
 from .version import (
+    __ferrozmq_version__,
     __revision__,
     __version__,
     has,

@@ -1,16 +1,21 @@
 """Versions: of the libzmq API ferrozmq implements, and of pyzmq's API it follows."""
 
-from ._ferrozmq import __version__
+from ._ferrozmq import __version__ as __ferrozmq_version__
 
 #: The libzmq API ferrozmq implements.
 _ZMQ_VERSION = (4, 3, 4)
 #: pyzmq's build extras: none here.
 VERSION_EXTRA = ""
-#: pyzmq's source revision: ferrozmq's version stands for it.
-__revision__ = __version__
+#: pyzmq's source revision: none (a release).
+__revision__ = ""
 
 #: The pyzmq API this module follows (``import ferrozmq as zmq``).
 _PYZMQ_VERSION = "27.1.0"
+
+#: As in pyzmq, the version of pyzmq's API: programs written for pyzmq
+#: compare it (``zmq.__version__ >= "22"``). ferrozmq's own version is
+#: ``__ferrozmq_version__``.
+__version__ = _PYZMQ_VERSION
 
 
 def zmq_version_info():
@@ -29,7 +34,7 @@ def pyzmq_version_info():
 
 
 def pyzmq_version():
-    """The pyzmq API version followed (ferrozmq's own is ``__version__``)."""
+    """The pyzmq API version followed (ferrozmq's own is ``__ferrozmq_version__``)."""
     return _PYZMQ_VERSION
 
 
@@ -43,6 +48,7 @@ def has(capability):
 
 __all__ = [
     "__version__",
+    "__ferrozmq_version__",
     "zmq_version",
     "zmq_version_info",
     "pyzmq_version",

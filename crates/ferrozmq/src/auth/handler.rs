@@ -5,9 +5,9 @@ use std::sync::{Arc, Mutex};
 
 use super::policy::{Decision, Policy};
 use super::request::{reply, ZapRequest};
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::poller::{poll, PollItem};
-use crate::socket::{Socket, DONTWAIT, POLLIN};
+use crate::socket::{Socket, POLLIN};
 
 /// Serves `zap` (a bound REP socket) until `control` (a PAIR) receives
 /// anything or the context is shut down.
@@ -27,8 +27,8 @@ pub(super) fn serve(
                     let [zap_item, control_item] = &items;
                     (zap_item.is_readable(), control_item.is_readable())
                 }
-                Err(Error::Terminated) => return Ok(()),
-                Err(Error::Interrupted) => continue,
+                Err(e) if e.kind() == ErrorKind::Terminated => return Ok(()),
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
             }
         };
@@ -37,8 +37,9 @@ pub(super) fn serve(
         }
         if zap_ready {
             match answer(&mut zap, &policy) {
-                Ok(()) | Err(Error::Again) => {}
-                Err(Error::Terminated) => return Ok(()),
+                Ok(()) => {}
+                Err(e) if e.kind() == ErrorKind::Again => {}
+                Err(e) if e.kind() == ErrorKind::Terminated => return Ok(()),
                 Err(e) => return Err(e),
             }
         }
@@ -47,7 +48,7 @@ pub(super) fn serve(
 
 /// Reads one request and sends its reply.
 fn answer(zap: &mut Socket, policy: &Mutex<Policy>) -> Result<()> {
-    let frames = zap.recv_multipart(DONTWAIT)?;
+    let frames = zap.try_recv_multipart()?.into_bytes();
     let (request_id, decision) = match ZapRequest::parse(&frames) {
         Ok(request) => {
             let decision = match policy.lock() {
@@ -63,8 +64,10 @@ fn answer(zap: &mut Socket, policy: &Mutex<Policy>) -> Result<()> {
         }
         Err(bad) => (bad.request_id, Decision::deny(bad.text)),
     };
-    zap.send_multipart(
-        reply(request_id, decision.status, decision.text, decision.user_id),
-        0,
-    )
+    zap.send_multipart(reply(
+        request_id,
+        decision.status,
+        decision.text,
+        decision.user_id,
+    ))
 }

@@ -29,8 +29,8 @@
 //! let mut client = ctx.socket(SocketType::Req)?;
 //! client.set_curve_client(&client_keys, &server_keys.public)?;
 //! client.connect(server.last_endpoint())?;
-//! client.send("hello", 0)?;
-//! let msg = server.recv(0)?;
+//! client.send("hello")?;
+//! let msg = server.recv()?;
 //! assert_eq!(msg.property("User-Id"), Some(client_keys.public.to_z85().as_str()));
 //! auth.stop()?;
 //! # Ok::<(), ferrozmq::Error>(())
@@ -60,7 +60,7 @@ pub use certificates::load_certificate;
 pub use policy::CurveKeys;
 
 use crate::context::Context;
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::socket::Socket;
 use crate::SocketType;
 use policy::Policy;
@@ -82,7 +82,7 @@ pub struct Authenticator {
 impl Authenticator {
     /// Binds a handler at [`ZAP_ENDPOINT`] in `ctx` and starts its thread,
     /// with an empty policy (NULL passes; PLAIN and CURVE are refused until
-    /// configured). Fails with [`Error::AddrInUse`] if the context already
+    /// configured). Fails with [`ErrorKind::AddrInUse`] if the context already
     /// has a ZAP handler.
     pub fn start(ctx: &Context) -> Result<Authenticator> {
         static NEXT: AtomicU64 = AtomicU64::new(0);
@@ -102,7 +102,7 @@ impl Authenticator {
         let thread = std::thread::Builder::new()
             .name("ferrozmq-auth".into())
             .spawn(move || handler::serve(zap, remote, shared))
-            .map_err(|_| Error::NoThread)?;
+            .map_err(|_| ErrorKind::NoThread)?;
         Ok(Authenticator {
             policy,
             control: Some(control),
@@ -147,11 +147,11 @@ impl Authenticator {
     fn shut_down(&mut self) -> Result<()> {
         if let Some(mut control) = self.control.take() {
             // Fails only if the thread is gone already (context shut down).
-            let _ = control.send("STOP", crate::DONTWAIT);
+            let _ = control.try_send("STOP");
         }
         match self.thread.take().map(JoinHandle::join) {
             Some(Ok(result)) => result,
-            Some(Err(_)) => Err(Error::Fault),
+            Some(Err(_)) => Err(ErrorKind::Fault.into()),
             None => Ok(()),
         }
     }

@@ -3,7 +3,7 @@
 //! [`Context`].
 
 use crate::context::Context;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 /// Declares [`ContextOption`] once: each variant with libzmq's number and
 /// name, whether `zmq_ctx_set` / `zmq_ctx_get` accept it, and its typed
@@ -153,10 +153,10 @@ impl CtxValue for i32 {
 
 impl CtxValue for usize {
     fn to_raw(self) -> Result<i32> {
-        i32::try_from(self).map_err(|_| Error::Invalid)
+        i32::try_from(self).map_err(|_| Error::new(ErrorKind::Invalid))
     }
     fn from_raw(raw: i32) -> Result<usize> {
-        usize::try_from(raw).map_err(|_| Error::Invalid)
+        usize::try_from(raw).map_err(|_| Error::new(ErrorKind::Invalid))
     }
 }
 
@@ -214,9 +214,18 @@ mod tests {
         assert_eq!(ctx.blocky(), Ok(false));
         assert_eq!(ctx.ipv6(), Ok(true));
         assert_eq!(ctx.thread_name_prefix(), Ok(7));
-        assert_eq!(ctx.set_max_sockets(0), Err(Error::Invalid));
-        assert_eq!(ctx.set_io_threads(usize::MAX), Err(Error::Invalid));
-        assert_eq!(ctx.remove_thread_affinity_cpu(3), Err(Error::Invalid));
+        assert_eq!(
+            ctx.set_max_sockets(0).map_err(|e| e.kind()),
+            Err(ErrorKind::Invalid)
+        );
+        assert_eq!(
+            ctx.set_io_threads(usize::MAX).map_err(|e| e.kind()),
+            Err(ErrorKind::Invalid)
+        );
+        assert_eq!(
+            ctx.remove_thread_affinity_cpu(3).map_err(|e| e.kind()),
+            Err(ErrorKind::Invalid)
+        );
         ctx.add_thread_affinity_cpu(0).unwrap();
         ctx.remove_thread_affinity_cpu(0).unwrap();
     }

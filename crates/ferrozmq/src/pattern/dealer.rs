@@ -4,7 +4,7 @@ use bytes::Bytes;
 use ferrozmq_engine::{Msg, PeerRef, Pipe, PipeId};
 
 use super::{Pattern, PatternOptions, Received};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::routing::{FairQueue, LoadBalancer, Pipes, Slot};
 
 #[derive(Debug, Default)]
@@ -58,13 +58,13 @@ impl Pattern for Dealer {
         self.out
             .choose(&self.pipes, |_| {})
             .map(|_| ())
-            .ok_or(Error::Again)
+            .ok_or(Error::new(ErrorKind::Again))
     }
 
     fn send(&mut self, msg: Msg, options: &PatternOptions) -> Result<()> {
         self.send_and_tell(msg, options.sparse)
             .map(|_| ())
-            .ok_or(Error::Again)
+            .ok_or(Error::new(ErrorKind::Again))
     }
 
     fn recv(&mut self, _: &PatternOptions) -> Result<Option<Received>> {

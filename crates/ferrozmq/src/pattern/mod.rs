@@ -20,7 +20,7 @@ use ferrozmq_zmtp::SocketType;
 
 pub(crate) use options::PatternOptions;
 
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::routing::{Drops, Pipes};
 
 /// A received message with the peer that sent it.
@@ -65,7 +65,7 @@ pub(crate) trait Pattern: Send + std::fmt::Debug {
         _topic: &[u8],
         _options: &PatternOptions,
     ) -> Result<()> {
-        Err(Error::Invalid)
+        Err(ErrorKind::Invalid.into())
     }
 
     /// The socket's pipes (for disconnect, unbind, close and retuning).
@@ -113,6 +113,6 @@ pub(crate) fn for_type(socket_type: SocketType) -> Result<Box<dyn Pattern>> {
         SocketType::Sub => Box::new(subscribe::Subscriber::new(false)),
         SocketType::XSub => Box::new(subscribe::Subscriber::new(true)),
         SocketType::Stream => Box::new(stream::Stream::default()),
-        _ => return Err(Error::Invalid),
+        _ => return Err(ErrorKind::Invalid.into()),
     })
 }

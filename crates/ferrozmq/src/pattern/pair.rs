@@ -4,7 +4,7 @@ use bytes::Bytes;
 use ferrozmq_engine::{Msg, Pipe, PipeId};
 
 use super::{Pattern, PatternOptions, Received};
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::routing::{Pipes, Slot};
 
 #[derive(Debug, Default)]
@@ -56,12 +56,12 @@ impl Pattern for Pair {
     fn prepare_send(&mut self, _first: &Bytes, _: &PatternOptions) -> Result<()> {
         match self.live_peer() {
             Some(p) if !p.is_full() => Ok(()),
-            _ => Err(Error::Again),
+            _ => Err(ErrorKind::Again.into()),
         }
     }
 
     fn send(&mut self, msg: Msg, options: &PatternOptions) -> Result<()> {
-        let pipe = self.live_peer().ok_or(Error::Again)?;
+        let pipe = self.live_peer().ok_or(ErrorKind::Again)?;
         pipe.send(msg, options.sparse);
         Ok(())
     }

@@ -10,7 +10,7 @@ use bytes::{BufMut, Bytes, BytesMut};
 use ferrozmq_engine::{Msg, MsgKind, PeerRef, Pipe, PipeId};
 
 use super::{Pattern, PatternOptions, Received};
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::routing::{Drops, Pipes, Slot, Subscriptions};
 
 #[derive(Debug)]
@@ -205,7 +205,7 @@ impl Pattern for Publisher {
         if options.xpub_nodrop {
             let full = self.targets(first, options).any(Pipe::is_full);
             if full {
-                return Err(Error::Again);
+                return Err(ErrorKind::Again.into());
             }
         }
         Ok(())
@@ -227,7 +227,7 @@ impl Pattern for Publisher {
 
     fn recv(&mut self, options: &PatternOptions) -> Result<Option<Received>> {
         if !self.xpub {
-            return Err(Error::NotSupported);
+            return Err(ErrorKind::NotSupported.into());
         }
         self.process_input(options);
         Ok(self.pending.pop_front())
@@ -252,7 +252,7 @@ impl Pattern for Publisher {
         _: &PatternOptions,
     ) -> Result<()> {
         if !self.xpub {
-            return Err(Error::Invalid);
+            return Err(ErrorKind::Invalid.into());
         }
         // XPUB_MANUAL: the application applies the last peer's (un)subscription.
         let Some(target) = self.last_subscriber else {

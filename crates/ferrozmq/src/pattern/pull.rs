@@ -4,7 +4,7 @@ use bytes::Bytes;
 use ferrozmq_engine::{Msg, Pipe, PipeId};
 
 use super::{Pattern, PatternOptions, Received};
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::routing::{FairQueue, Pipes, Slot};
 
 #[derive(Debug, Default)]
@@ -34,11 +34,11 @@ impl Pattern for Pull {
     }
 
     fn prepare_send(&mut self, _first: &Bytes, _: &PatternOptions) -> Result<()> {
-        Err(Error::NotSupported)
+        Err(ErrorKind::NotSupported.into())
     }
 
     fn send(&mut self, _msg: Msg, _: &PatternOptions) -> Result<()> {
-        Err(Error::NotSupported)
+        Err(ErrorKind::NotSupported.into())
     }
 
     fn recv(&mut self, _: &PatternOptions) -> Result<Option<Received>> {

@@ -4,7 +4,7 @@ use bytes::Bytes;
 use ferrozmq_engine::{Msg, Pipe, PipeId};
 
 use super::{Pattern, PatternOptions, Received};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::routing::{LoadBalancer, Pipes, Slot};
 
 #[derive(Debug, Default)]
@@ -39,18 +39,18 @@ impl Pattern for Push {
         for slot in gone {
             self.forget(slot);
         }
-        chosen.map(|_| ()).ok_or(Error::Again)
+        chosen.map(|_| ()).ok_or(Error::new(ErrorKind::Again))
     }
 
     fn send(&mut self, msg: Msg, options: &PatternOptions) -> Result<()> {
         self.out
             .send_chosen(&self.pipes, msg, options.sparse)
             .map(|_| ())
-            .ok_or(Error::Again)
+            .ok_or(Error::new(ErrorKind::Again))
     }
 
     fn recv(&mut self, _: &PatternOptions) -> Result<Option<Received>> {
-        Err(Error::NotSupported)
+        Err(ErrorKind::NotSupported.into())
     }
 
     fn can_send(&self) -> bool {

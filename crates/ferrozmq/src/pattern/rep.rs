@@ -5,7 +5,7 @@ use bytes::Bytes;
 use ferrozmq_engine::{Msg, Pipe, PipeId};
 
 use super::{Pattern, PatternOptions, Received};
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::routing::{FairQueue, Pipes, Slot};
 
 #[derive(Debug, Default)]
@@ -38,13 +38,13 @@ impl Pattern for Rep {
 
     fn prepare_send(&mut self, _first: &Bytes, _: &PatternOptions) -> Result<()> {
         if self.replying.is_none() {
-            return Err(Error::Fsm);
+            return Err(ErrorKind::Fsm.into());
         }
         Ok(())
     }
 
     fn send(&mut self, msg: Msg, options: &PatternOptions) -> Result<()> {
-        let (slot, envelope) = self.replying.take().ok_or(Error::Fsm)?;
+        let (slot, envelope) = self.replying.take().ok_or(ErrorKind::Fsm)?;
         // A reply whose requester has gone (its slot then finds nothing), or
         // whose pipe is full, is dropped, as in libzmq.
         let pipe = self
@@ -62,7 +62,7 @@ impl Pattern for Rep {
 
     fn recv(&mut self, _: &PatternOptions) -> Result<Option<Received>> {
         if self.replying.is_some() {
-            return Err(Error::Fsm);
+            return Err(ErrorKind::Fsm.into());
         }
         loop {
             let mut gone = Vec::new();

@@ -9,7 +9,7 @@ use ferrozmq_engine::{Msg, Pipe, PipeId};
 
 use super::dealer::Dealer;
 use super::{Pattern, PatternOptions, Received};
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::routing::{Pipes, Slot};
 
 #[derive(Debug, Default)]
@@ -34,7 +34,7 @@ impl Pattern for Req {
 
     fn prepare_send(&mut self, first: &Bytes, options: &PatternOptions) -> Result<()> {
         if self.awaiting.is_some() && !options.req_relaxed {
-            return Err(Error::Fsm);
+            return Err(ErrorKind::Fsm.into());
         }
         self.dealer.prepare_send(first, options)
     }
@@ -49,14 +49,14 @@ impl Pattern for Req {
         let pipe = self
             .dealer
             .send_and_tell(msg, options.sparse)
-            .ok_or(Error::Again)?;
+            .ok_or(ErrorKind::Again)?;
         self.awaiting = Some(pipe);
         Ok(())
     }
 
     fn recv(&mut self, options: &PatternOptions) -> Result<Option<Received>> {
         let Some(reply_pipe) = self.awaiting else {
-            return Err(Error::Fsm);
+            return Err(ErrorKind::Fsm.into());
         };
         while let Some((mut msg, pipe, peer)) = self.dealer.recv_any() {
             if pipe != reply_pipe {

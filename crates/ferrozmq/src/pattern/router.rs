@@ -6,7 +6,7 @@ use ferrozmq_engine::{Msg, Pipe, PipeId};
 
 use super::routed::Routed;
 use super::{Pattern, PatternOptions, Received};
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::routing::{Admission, Drops, Pipes, Slot};
 
 #[derive(Debug, Default)]
@@ -54,8 +54,8 @@ impl Pattern for Router {
                 self.target = Target::Peer(slot);
                 Ok(())
             }
-            Some(_) if options.router_mandatory => Err(Error::Again),
-            None if options.router_mandatory => Err(Error::HostUnreachable),
+            Some(_) if options.router_mandatory => Err(ErrorKind::Again.into()),
+            None if options.router_mandatory => Err(ErrorKind::HostUnreachable.into()),
             Some((_, p)) => {
                 self.target = Target::Full(p.id());
                 Ok(())

@@ -12,7 +12,7 @@ use ferrozmq_engine::{Msg, Pipe, PipeId};
 
 use super::routed::Routed;
 use super::{Pattern, PatternOptions, Received};
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::routing::{Admission, Pipes, Slot};
 
 #[derive(Debug, Default)]
@@ -50,8 +50,8 @@ impl Pattern for Stream {
                 self.target = Some(slot);
                 Ok(())
             }
-            Some(_) => Err(Error::Again),
-            None => Err(Error::HostUnreachable),
+            Some(_) => Err(ErrorKind::Again.into()),
+            None => Err(ErrorKind::HostUnreachable.into()),
         }
     }
 

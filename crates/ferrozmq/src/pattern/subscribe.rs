@@ -9,7 +9,7 @@ use bytes::Bytes;
 use ferrozmq_engine::{Msg, MsgKind, Pipe, PipeId};
 
 use super::{Pattern, PatternOptions, Received};
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::routing::{FairQueue, Pipes, Slot, Subscriptions};
 
 #[derive(Debug)]
@@ -20,6 +20,9 @@ pub(crate) struct Subscriber {
     subscriptions: Subscriptions,
     /// A non-subscription message XSUB is about to pass upstream.
     upstream: bool,
+    /// A matching message taken in by [`Pattern::refresh`] so that POLLIN
+    /// counts only messages the filter keeps (libzmq's `xsub::xhas_in`).
+    prefetched: Option<Received>,
 }
 
 impl Subscriber {
@@ -30,6 +33,27 @@ impl Subscriber {
             input: FairQueue::default(),
             subscriptions: Subscriptions::default(),
             upstream: false,
+            prefetched: None,
+        }
+    }
+
+    /// The next message the filter keeps, straight from the pipes.
+    fn next_kept(&mut self, options: &PatternOptions) -> Option<Received> {
+        loop {
+            let mut gone = Vec::new();
+            let got = self.input.recv(&self.pipes, |s| gone.push(s));
+            for slot in gone {
+                self.forget(slot);
+            }
+            let (msg, _, peer) = got?;
+            if msg.kind() != MsgKind::Data {
+                continue;
+            }
+            // XSUB passes everything up: the publisher filters (as libzmq's
+            // XSUB, whose `filter` option is off).
+            if self.xsub || self.subscriptions.matches(msg.first()) != options.invert_matching {
+                return Some((msg, peer));
+            }
         }
     }
 
@@ -83,7 +107,7 @@ impl Pattern for Subscriber {
 
     fn prepare_send(&mut self, first: &Bytes, _: &PatternOptions) -> Result<()> {
         if !self.xsub {
-            return Err(Error::NotSupported);
+            return Err(ErrorKind::NotSupported.into());
         }
         self.upstream = !matches!(first.first(), Some(0) | Some(1));
         Ok(())
@@ -104,23 +128,15 @@ impl Pattern for Subscriber {
     }
 
     fn recv(&mut self, options: &PatternOptions) -> Result<Option<Received>> {
-        loop {
-            let mut gone = Vec::new();
-            let got = self.input.recv(&self.pipes, |s| gone.push(s));
-            for slot in gone {
-                self.forget(slot);
-            }
-            let Some((msg, _, peer)) = got else {
-                return Ok(None);
-            };
-            if msg.kind() != MsgKind::Data {
-                continue;
-            }
-            // XSUB passes everything up: the publisher filters (as libzmq's
-            // XSUB, whose `filter` option is off).
-            if self.xsub || self.subscriptions.matches(msg.first()) != options.invert_matching {
-                return Ok(Some((msg, peer)));
-            }
+        if let Some(kept) = self.prefetched.take() {
+            return Ok(Some(kept));
+        }
+        Ok(self.next_kept(options))
+    }
+
+    fn refresh(&mut self, options: &PatternOptions) {
+        if !self.xsub && self.prefetched.is_none() {
+            self.prefetched = self.next_kept(options);
         }
     }
 
@@ -129,7 +145,7 @@ impl Pattern for Subscriber {
     }
 
     fn can_recv(&self) -> bool {
-        self.input.has_input(&self.pipes)
+        self.prefetched.is_some() || (self.xsub && self.input.has_input(&self.pipes))
     }
 
     fn set_subscription(
@@ -139,7 +155,7 @@ impl Pattern for Subscriber {
         _: &PatternOptions,
     ) -> Result<()> {
         if self.xsub {
-            return Err(Error::Invalid);
+            return Err(ErrorKind::Invalid.into());
         }
         self.change(subscribe, topic);
         Ok(())

@@ -3,7 +3,7 @@
 
 use super::{Socket, SocketOption};
 use crate::curve::{CurveKeyPair, CurvePublicKey};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 impl Socket {
     /// Makes this socket a CURVE server with the long-term key pair `keys`.
@@ -29,13 +29,13 @@ impl Socket {
             option,
             SocketOption::CurvePublickey | SocketOption::CurveServerkey
         ) {
-            return Err(Error::Invalid);
+            return Err(ErrorKind::Invalid.into());
         }
         match self.option(option)? {
             super::OptionValue::Bytes(b) => <[u8; 32]>::try_from(b.as_slice())
                 .map(CurvePublicKey::from_bytes)
-                .map_err(|_| Error::Invalid),
-            _ => Err(Error::Invalid),
+                .map_err(|_| Error::new(ErrorKind::Invalid)),
+            _ => Err(ErrorKind::Invalid.into()),
         }
     }
 }

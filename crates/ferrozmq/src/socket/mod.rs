@@ -1,8 +1,12 @@
 //! [`Socket`]: bind/connect, send/recv of frames and whole messages, options.
 
 mod curve;
+mod fd;
+mod flags;
 mod monitor;
 mod options;
+mod recv;
+mod send;
 mod stats;
 
 use std::collections::VecDeque;
@@ -11,25 +15,21 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use ferrozmq_engine::{
-    Endpoint, EndpointError, EndpointId, InprocPeer, LinkEvent, Msg, PeerInfo, PeerRef, Pipe,
-    PipeId, SocketLink, SparseClock, WaitOutcome,
+    Endpoint, EndpointError, EndpointId, InprocPeer, LinkEvent, PeerInfo, PeerRef, Pipe, PipeId,
+    SocketLink, SparseClock, WaitOutcome,
 };
 use ferrozmq_zmtp::SocketType;
 
+pub use flags::{RecvFlags, SendFlags};
 pub use monitor::EVENT_ALL;
 pub(crate) use options::Options;
 pub use options::{Mechanism, OptionKind, OptionValue, SocketOption, TakesEffect};
 pub use stats::{PeerStats, QueueStats};
 
 use crate::context::Context;
-use crate::error::{Error, Result};
-use crate::message::Message;
+use crate::error::{Error, ErrorKind, Result};
 use crate::pattern::{self, Pattern, PatternOptions};
 
-/// Don't block: fail with [`Error::Again`] instead (ZMQ_DONTWAIT).
-pub const DONTWAIT: i32 = 1;
-/// More frames of this message follow (ZMQ_SNDMORE).
-pub const SNDMORE: i32 = 2;
 /// ZMQ_POLLIN: a message can be received.
 pub const POLLIN: i16 = 1;
 /// ZMQ_POLLOUT: a message can be sent.
@@ -136,6 +136,11 @@ impl Socket {
 
     /// Accepts connections on `endpoint` (`tcp://*:5555`, `ipc:///tmp/x`, `inproc://name`).
     pub fn bind(&mut self, endpoint: &str) -> Result<()> {
+        self.bind_endpoint(endpoint)
+            .map_err(|e| e.at_endpoint(endpoint))
+    }
+
+    fn bind_endpoint(&mut self, endpoint: &str) -> Result<()> {
         self.check_open()?;
         let parsed = parse_endpoint(endpoint, Endpoint::parse)?;
         match &parsed {
@@ -144,7 +149,7 @@ impl Socket {
                     .engine()?
                     .inproc()
                     .bind(name, self.inproc_peer())
-                    .map_err(|_| Error::AddrInUse)?;
+                    .map_err(|_| ErrorKind::AddrInUse)?;
                 self.last_endpoint = endpoint.to_owned();
                 self.endpoints.push(Record::InprocBound {
                     endpoint: endpoint.to_owned(),
@@ -169,6 +174,11 @@ impl Socket {
 
     /// Connects to `endpoint`; the peer need not exist yet (reconnects until it does).
     pub fn connect(&mut self, endpoint: &str) -> Result<()> {
+        self.connect_endpoint(endpoint)
+            .map_err(|e| e.at_endpoint(endpoint))
+    }
+
+    fn connect_endpoint(&mut self, endpoint: &str) -> Result<()> {
         self.check_open()?;
         let parsed = parse_endpoint(endpoint, Endpoint::parse_connect)?;
         match &parsed {
@@ -184,7 +194,7 @@ impl Socket {
                 });
                 self.pattern.attach(pipe, &self.routing);
             }
-            Endpoint::Tcp { port: 0, .. } => return Err(Error::Invalid),
+            Endpoint::Tcp { port: 0, .. } => return Err(ErrorKind::Invalid.into()),
             _ if self.connects_once() && self.is_connected_to(endpoint) => {
                 // libzmq: a second connection to the same peer makes no
                 // sense for these types, so the repeated connect is a no-op.
@@ -232,12 +242,17 @@ impl Socket {
     /// Stops accepting on an endpoint given to [`Socket::bind`] (for wildcards,
     /// the resolved LAST_ENDPOINT string).
     pub fn unbind(&mut self, endpoint: &str) -> Result<()> {
+        self.unbind_endpoint(endpoint)
+            .map_err(|e| e.at_endpoint(endpoint))
+    }
+
+    fn unbind_endpoint(&mut self, endpoint: &str) -> Result<()> {
         self.check_open()?;
         let pos = self
             .endpoints
             .iter()
             .position(|r| matches!(r, Record::Bound { endpoint: e, .. } | Record::InprocBound { endpoint: e, .. } if e == endpoint))
-            .ok_or(Error::NotFound)?;
+            .ok_or(ErrorKind::NotFound)?;
         match self.endpoints.remove(pos) {
             Record::Bound { id, .. } => {
                 self.link.set_linger(self.options.linger_duration());
@@ -254,12 +269,17 @@ impl Socket {
 
     /// Drops the connection made by [`Socket::connect`] to `endpoint`.
     pub fn disconnect(&mut self, endpoint: &str) -> Result<()> {
+        self.disconnect_endpoint(endpoint)
+            .map_err(|e| e.at_endpoint(endpoint))
+    }
+
+    fn disconnect_endpoint(&mut self, endpoint: &str) -> Result<()> {
         self.check_open()?;
         let pos = self
             .endpoints
             .iter()
             .position(|r| matches!(r, Record::Connected { endpoint: e, .. } | Record::InprocConnected { endpoint: e, .. } if e == endpoint))
-            .ok_or(Error::NotFound)?;
+            .ok_or(ErrorKind::NotFound)?;
         let (id, pipe) = match self.endpoints.remove(pos) {
             Record::Connected { id, pipe, .. } => (Some(id), pipe),
             Record::InprocConnected { pipe, .. } => (None, Some(pipe)),
@@ -276,105 +296,16 @@ impl Socket {
         Ok(())
     }
 
-    /// Sends one frame; with [`SNDMORE`] in `flags`, more frames of the same
-    /// message follow. The message is delivered all or nothing.
-    pub fn send(&mut self, frame: impl Into<Message>, flags: i32) -> Result<()> {
-        self.check_open()?;
-        let data = frame.into().into_bytes();
-        let sndmore = flags & SNDMORE != 0;
-        let index = self.sending.as_ref().map_or(0, Vec::len);
-        let more = self.pattern.continues(index, sndmore);
-        match self.sending.take() {
-            None => {
-                self.routing.sparse = self.send_clock.is_sparse();
-                self.routing.sndmore = sndmore;
-                let timeout = self.options.sndtimeo;
-                self.wait_for(flags, timeout, Wait::Sleep, |s| {
-                    s.pattern.prepare_send(&data, &s.routing)
-                })?;
-                if more {
-                    self.sending = Some(vec![data]);
-                    return Ok(());
-                }
-                let sent = self.pattern.send(Msg::single(data), &self.routing);
-                self.send_clock.sent();
-                sent
-            }
-            Some(mut frames) => {
-                frames.push(data);
-                if more {
-                    self.sending = Some(frames);
-                    return Ok(());
-                }
-                let sent = match Msg::from_frames(frames) {
-                    Some(msg) => self.pattern.send(msg, &self.routing),
-                    None => Ok(()),
-                };
-                self.send_clock.sent();
-                sent
-            }
-        }
-    }
-
-    /// Sends every frame of a message.
-    pub fn send_multipart<I, M>(&mut self, frames: I, flags: i32) -> Result<()>
-    where
-        I: IntoIterator<Item = M>,
-        M: Into<Message>,
-    {
-        let mut frames = frames.into_iter().peekable();
-        while let Some(frame) = frames.next() {
-            let more = if frames.peek().is_some() { SNDMORE } else { 0 };
-            self.send(frame, (flags & !SNDMORE) | more)?;
-        }
-        Ok(())
-    }
-
-    /// Receives one frame; [`Message::more`] tells whether more follow.
-    pub fn recv(&mut self, flags: i32) -> Result<Message> {
-        self.check_open()?;
-        if self.receiving.is_empty() {
-            let timeout = self.options.rcvtimeo;
-            let (msg, peer) = self.wait_for(flags, timeout, Wait::Spin, |s| {
-                s.pattern.recv(&s.routing)?.ok_or(Error::Again)
-            })?;
-            self.receiving.extend(msg.into_frames());
-            self.note_peer(peer);
-        }
-        let data = self.receiving.pop_front().ok_or(Error::Again)?;
-        self.rcvmore = !self.receiving.is_empty();
-        Ok(Message::received(
-            data,
-            self.rcvmore,
-            self.receiving_peer.clone(),
-        ))
-    }
-
-    /// Receives one frame's bytes.
-    pub fn recv_bytes(&mut self, flags: i32) -> Result<Bytes> {
-        self.recv(flags).map(Message::into_bytes)
-    }
-
-    /// Receives every frame of the next message.
-    pub fn recv_multipart(&mut self, flags: i32) -> Result<Vec<Bytes>> {
-        let mut frames = vec![self.recv(flags)?];
-        while frames.last().is_some_and(Message::more) {
-            frames.push(self.recv(flags)?);
-        }
-        Ok(frames.into_iter().map(Message::into_bytes).collect())
-    }
-
-    /// Receives one frame as text; invalid UTF-8 is an [`Error::Invalid`].
-    pub fn recv_string(&mut self, flags: i32) -> Result<String> {
-        let bytes = self.recv_bytes(flags)?;
-        String::from_utf8(bytes.to_vec()).map_err(|_| Error::Invalid)
-    }
-
     /// Sets an option from raw bytes by libzmq's number, as `zmq_setsockopt`
     /// does: the raw path the bindings take (from Rust, use the typed setters).
     pub fn set_option_raw(&mut self, option: i32, value: &[u8]) -> Result<()> {
         self.check_open()?;
-        let option = SocketOption::from_raw(option).ok_or(Error::Invalid)?;
+        let option = SocketOption::from_raw(option).ok_or(ErrorKind::Invalid)?;
+        self.set_known_option(option, value)
+            .map_err(|e| e.at_option(option.name()))
+    }
+
+    fn set_known_option(&mut self, option: SocketOption, value: &[u8]) -> Result<()> {
         match option {
             SocketOption::Subscribe | SocketOption::Unsubscribe => {
                 self.process_link_events();
@@ -413,12 +344,12 @@ impl Socket {
     /// Sets an integer option by libzmq's number: the raw path the
     /// bindings take. From Rust, prefer the typed setters (`set_sndhwm`,
     /// `set_linger`, ...). Options whose value is not an integer fail with
-    /// [`Error::Invalid`].
+    /// [`ErrorKind::Invalid`].
     pub fn set_option(&mut self, option: SocketOption, value: i32) -> Result<()> {
         match option.kind() {
             OptionKind::Int64 => self.set_option_raw(option.raw(), &i64::from(value).to_ne_bytes()),
             OptionKind::Int => self.set_option_raw(option.raw(), &value.to_ne_bytes()),
-            _ => Err(Error::Invalid),
+            _ => Err(ErrorKind::Invalid.into()),
         }
     }
 
@@ -441,6 +372,11 @@ impl Socket {
     /// the typed getters such as `sndhwm()`).
     pub fn option(&mut self, option: SocketOption) -> Result<OptionValue> {
         self.check_open()?;
+        self.known_option(option)
+            .map_err(|e| e.at_option(option.name()))
+    }
+
+    fn known_option(&mut self, option: SocketOption) -> Result<OptionValue> {
         match option {
             SocketOption::RcvMore => Ok(OptionValue::Int(i32::from(self.rcvmore))),
             SocketOption::LastEndpoint => Ok(OptionValue::Str(self.last_endpoint.clone())),
@@ -459,7 +395,7 @@ impl Socket {
         match self.option(option)? {
             OptionValue::Int(v) => Ok(i64::from(v)),
             OptionValue::Int64(v) => Ok(v),
-            _ => Err(Error::Invalid),
+            _ => Err(ErrorKind::Invalid.into()),
         }
     }
 
@@ -503,7 +439,10 @@ impl Socket {
     /// may have changed (edge-triggered, as in libzmq).
     pub fn fd(&self) -> Result<i32> {
         self.check_open()?;
-        self.link.signaler.fd().ok_or(Error::NoMemory)
+        self.link
+            .signaler
+            .fd()
+            .ok_or(Error::new(ErrorKind::NoMemory))
     }
 
     /// Waits up to `timeout` (`None` = forever) for any of `events`; returns those ready.
@@ -516,10 +455,10 @@ impl Socket {
             ready != 0 || self.ctx.is_terminated()
         });
         if self.ctx.is_terminated() {
-            return Err(Error::Terminated);
+            return Err(ErrorKind::Terminated.into());
         }
         if outcome == WaitOutcome::Interrupted {
-            return Err(Error::Interrupted);
+            return Err(ErrorKind::Interrupted.into());
         }
         Ok(ready)
     }
@@ -552,10 +491,10 @@ impl Socket {
 
     fn check_open(&self) -> Result<()> {
         if self.closed {
-            return Err(Error::NotSocket);
+            return Err(ErrorKind::NotSocket.into());
         }
         if self.ctx.is_terminated() {
-            return Err(Error::Terminated);
+            return Err(ErrorKind::Terminated.into());
         }
         Ok(())
     }
@@ -612,43 +551,74 @@ impl Socket {
         }
     }
 
-    /// Runs `op` until it stops saying [`Error::Again`], sleeping between
-    /// tries, unless DONTWAIT is set or `timeout_ms` (≥ 0) expires. Receives
-    /// spin briefly before sleeping (replies come fast); sends do not (a
-    /// sender at its high-water mark waits for the I/O thread).
+    /// Runs `op` until it stops saying [`ErrorKind::Again`], sleeping between
+    /// tries as long as `patience` allows. Receives spin briefly before
+    /// sleeping (replies come fast); sends do not (a sender at its
+    /// high-water mark waits for the I/O thread).
     fn wait_for<T>(
         &mut self,
-        flags: i32,
-        timeout_ms: i32,
+        patience: Patience,
         wait: Wait,
         mut op: impl FnMut(&mut Socket) -> Result<T>,
     ) -> Result<T> {
         self.process_link_events();
-        match op(self) {
-            Err(Error::Again) if flags & DONTWAIT == 0 && timeout_ms != 0 => {}
-            other => return other,
-        }
-        let deadline =
-            (timeout_ms > 0).then(|| Instant::now() + Duration::from_millis(timeout_ms as u64));
+        let deadline = match (op(self), patience) {
+            (Err(e), Patience::Forever) if e.kind() == ErrorKind::Again => None,
+            (Err(e), Patience::For(timeout)) if e.kind() == ErrorKind::Again => {
+                Instant::now().checked_add(timeout)
+            }
+            (other, _) => return other,
+        };
         let signaler = self.link.signaler.clone();
-        let mut outcome = Err(Error::Again);
+        let mut outcome = Err(ErrorKind::Again.into());
         let check = || {
             if self.ctx.is_terminated() {
-                outcome = Err(Error::Terminated);
+                outcome = Err(ErrorKind::Terminated.into());
                 return true;
             }
             self.process_link_events();
             outcome = op(self);
-            !matches!(outcome, Err(Error::Again))
+            !matches!(&outcome, Err(e) if e.kind() == ErrorKind::Again)
         };
         let waited = match wait {
             Wait::Spin => signaler.wait_until(deadline, check),
             Wait::Sleep => signaler.wait_patiently(deadline, check),
         };
         if waited == WaitOutcome::Interrupted {
-            return Err(Error::Interrupted);
+            return Err(ErrorKind::Interrupted.into());
         }
         outcome
+    }
+}
+
+/// How long a send or receive may wait for the socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Patience {
+    /// Not at all (DONTWAIT, or a zero timeout).
+    Now,
+    /// Up to this long.
+    For(Duration),
+    /// Until it succeeds (or the context ends).
+    Forever,
+}
+
+impl Patience {
+    /// From a timeout option in milliseconds (-1 = forever, as in libzmq).
+    fn from_timeout_ms(ms: i32) -> Patience {
+        match ms {
+            0 => Patience::Now,
+            ms if ms < 0 => Patience::Forever,
+            ms => Patience::For(Duration::from_millis(u64::from(ms.unsigned_abs()))),
+        }
+    }
+
+    /// Up to `timeout` (zero = not at all).
+    fn within(timeout: Duration) -> Patience {
+        if timeout.is_zero() {
+            Patience::Now
+        } else {
+            Patience::For(timeout)
+        }
     }
 }
 
@@ -672,9 +642,9 @@ fn parse_endpoint(
     parse: fn(&str) -> std::result::Result<Endpoint, EndpointError>,
 ) -> Result<Endpoint> {
     parse(endpoint).map_err(|e| match e {
-        EndpointError::Invalid => Error::Invalid,
-        EndpointError::UnsupportedTransport => Error::ProtocolNotSupported,
-        EndpointError::NameTooLong => Error::Os(ENAMETOOLONG),
+        EndpointError::Invalid => Error::new(ErrorKind::Invalid),
+        EndpointError::UnsupportedTransport => Error::new(ErrorKind::ProtocolNotSupported),
+        EndpointError::NameTooLong => Error::new(ErrorKind::Os(ENAMETOOLONG)),
     })
 }
 

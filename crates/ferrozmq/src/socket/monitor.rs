@@ -7,8 +7,9 @@ use bytes::{BufMut, BytesMut};
 use ferrozmq_engine::{Endpoint, MonitorEvent};
 use ferrozmq_zmtp::SocketType;
 
-use super::{parse_endpoint, Socket, DONTWAIT, SNDMORE};
-use crate::error::{Error, Result};
+use super::flags::SendFlags;
+use super::{parse_endpoint, Socket};
+use crate::error::{ErrorKind, Result};
 
 /// ZMQ_EVENT_ALL: every event.
 pub const EVENT_ALL: u16 = 0xFFFF;
@@ -25,7 +26,7 @@ impl Socket {
                 parse_endpoint(endpoint, Endpoint::parse)?,
                 Endpoint::Inproc(_)
             ) {
-                return Err(Error::ProtocolNotSupported);
+                return Err(ErrorKind::ProtocolNotSupported.into());
             }
         }
         self.stop_monitor();
@@ -61,8 +62,11 @@ fn send_event(pair: &Mutex<Socket>, event: &MonitorEvent) {
     head.put_u16_ne(event.kind.code());
     head.put_u32_ne(event.value);
     if let Ok(mut socket) = pair.lock() {
-        if socket.send(head.freeze(), SNDMORE | DONTWAIT).is_ok() {
-            let _ = socket.send(event.endpoint.clone(), 0);
+        if socket
+            .send_with(head.freeze(), SendFlags::MORE | SendFlags::DONTWAIT)
+            .is_ok()
+        {
+            let _ = socket.send(event.endpoint.clone());
         }
     }
 }

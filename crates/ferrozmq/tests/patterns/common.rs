@@ -74,7 +74,7 @@ impl Handshakes {
             return;
         }
         for _ in 0..n {
-            let event = self.0.recv_multipart(0).expect("a handshake");
+            let event = self.0.recv_multipart().expect("a handshake");
             let code = u16::from_ne_bytes([event[0][0], event[0][1]]);
             assert_eq!(code, EventKind::HandshakeSucceeded.code());
         }
@@ -86,12 +86,12 @@ impl Handshakes {
 /// subscriber's next message is whatever the publisher sends next.
 pub(crate) fn wait_subscribed(publisher: &mut Socket, sub: &mut Socket, probe: &str) {
     until("the subscription to reach the publisher", || {
-        publisher.send(probe, 0).unwrap();
-        sub.recv(ferrozmq::DONTWAIT).is_ok()
+        publisher.send(probe).unwrap();
+        sub.try_recv().is_ok()
     });
     let last = format!("{probe}-last");
-    publisher.send(last.as_str(), 0).unwrap();
-    while sub.recv_string(0).unwrap() != last {}
+    publisher.send(last.as_str()).unwrap();
+    while sub.recv_string().unwrap() != last {}
 }
 
 /// A ZAP handler (RFC 27) on inproc://zeromq.zap.01 in `ctx`: `decide` reads
@@ -110,10 +110,10 @@ pub(crate) fn start_zap(
     handler.set_linger(Some(Duration::ZERO)).unwrap();
     std::thread::spawn(move || {
         let mut served = 0;
-        while let Ok(request) = handler.recv_multipart(0) {
+        while let Ok(request) = handler.recv_multipart() {
             served += 1;
             assert_eq!(&request[0][..], b"1.0");
-            let (code, user) = decide(&request);
+            let (code, user) = decide(&request.clone().into_bytes());
             let reply: [&[u8]; 6] = [
                 b"1.0",
                 &request[1],
@@ -122,7 +122,7 @@ pub(crate) fn start_zap(
                 user.as_bytes(),
                 b"",
             ];
-            if handler.send_multipart(reply, 0).is_err() {
+            if handler.send_multipart(reply).is_err() {
                 break; // the context is shutting down
             }
         }

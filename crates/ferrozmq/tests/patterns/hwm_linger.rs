@@ -1,6 +1,6 @@
 use std::time::{Duration, Instant};
 
-use ferrozmq::{Context, Error, SocketType, DONTWAIT};
+use ferrozmq::{Context, ErrorKind, SocketType};
 
 use crate::common::*;
 
@@ -15,20 +15,20 @@ fn push_blocks_at_hwm_then_resumes() {
     push.set_sndhwm(10).unwrap();
     push.connect(&ep).unwrap();
     let mut sent = 0;
-    while push.send("m", DONTWAIT).is_ok() {
+    while push.try_send("m").is_ok() {
         sent += 1;
         assert!(sent <= 1000, "HWM not enforced");
     }
     assert_eq!(sent, 20);
     push.set_sndtimeo(Some(Duration::from_millis(100))).unwrap();
     let t = Instant::now();
-    assert_eq!(push.send("m", 0).unwrap_err(), Error::Again);
+    assert_eq!(push.send("m").unwrap_err(), ErrorKind::Again);
     assert!(t.elapsed() >= Duration::from_millis(90));
     for _ in 0..20 {
-        pull.recv(0).unwrap();
+        pull.recv().unwrap();
     }
-    push.send("after", 0).unwrap();
-    assert_eq!(pull.recv_string(0).unwrap(), "after");
+    push.send("after").unwrap();
+    assert_eq!(pull.recv_string().unwrap(), "after");
 }
 
 #[test]
@@ -46,9 +46,9 @@ fn tcp_hwm_bounds_the_queue() {
     let mut sent = 0;
     let deadline = Instant::now() + Duration::from_secs(5);
     while Instant::now() < deadline {
-        match push.send(body.clone(), DONTWAIT) {
+        match push.try_send(body.clone()) {
             Ok(()) => sent += 1,
-            Err(Error::Again) => break,
+            Err(e) if *e.error() == ErrorKind::Again => break,
             Err(e) => panic!("{e}"),
         }
     }
@@ -56,7 +56,7 @@ fn tcp_hwm_bounds_the_queue() {
     assert!(sent < 2000, "sent {sent} without blocking");
     for i in 0..sent {
         let m = pull
-            .recv(0)
+            .recv()
             .unwrap_or_else(|e| panic!("after {i} of {sent}: {e}"));
         assert_eq!(m.len(), body.len());
     }
@@ -73,12 +73,12 @@ fn close_with_linger_delivers_everything() {
         push.set_linger(Some(Duration::from_millis(5000))).unwrap();
         push.connect(&ep).unwrap();
         for i in 0..20_000u32 {
-            push.send(i.to_be_bytes().to_vec(), 0).unwrap();
+            push.send(i.to_be_bytes().to_vec()).unwrap();
         }
         push.close();
         for i in 0..20_000u32 {
             let m = pull
-                .recv(0)
+                .recv()
                 .unwrap_or_else(|e| panic!("{transport}: lost at {i}: {e}"));
             assert_eq!(m.data(), i.to_be_bytes());
         }
@@ -91,7 +91,7 @@ fn linger_zero_drops_and_term_returns() {
     let mut push = socket(&ctx, SocketType::Push);
     push.set_linger(Some(Duration::ZERO)).unwrap();
     push.connect("tcp://127.0.0.1:1").unwrap();
-    push.send("never delivered", 0).unwrap();
+    push.send("never delivered").unwrap();
     push.close();
     let t = Instant::now();
     ctx.term().unwrap();
@@ -106,7 +106,7 @@ fn linger_set_after_connect_applies_at_close() {
     let mut push = socket(&ctx, SocketType::Push);
     push.set_linger(None).unwrap();
     push.connect("tcp://127.0.0.1:1").unwrap();
-    push.send("never delivered", 0).unwrap();
+    push.send("never delivered").unwrap();
     push.set_linger(Some(Duration::ZERO)).unwrap();
     push.close();
     let (done, finished) = std::sync::mpsc::channel();
@@ -133,11 +133,11 @@ fn blocked_sender_is_woken_by_the_reader() {
             push.set_sndhwm(4).unwrap();
             push.connect(&ep).unwrap();
             for i in 0..20_000u32 {
-                push.send(i.to_be_bytes().to_vec(), 0).unwrap();
+                push.send(i.to_be_bytes().to_vec()).unwrap();
             }
         });
         for i in 0..20_000u32 {
-            assert_eq!(pull.recv(0).unwrap().data(), i.to_be_bytes(), "{transport}");
+            assert_eq!(pull.recv().unwrap().data(), i.to_be_bytes(), "{transport}");
         }
         sender.join().unwrap();
     }
@@ -155,7 +155,7 @@ fn linger_set_after_connect_governs_close() {
     let ctx = Context::new();
     let mut dealer = ctx.socket(SocketType::Dealer).unwrap();
     dealer.connect(&format!("tcp://127.0.0.1:{port}")).unwrap();
-    dealer.send("stuck", DONTWAIT).unwrap();
+    dealer.try_send("stuck").unwrap();
     dealer.set_linger(Some(Duration::ZERO)).unwrap();
     dealer.close();
     let (done, finished) = std::sync::mpsc::channel();
@@ -172,7 +172,7 @@ fn linger_set_after_connect_governs_close() {
 /// Sends empty messages with DONTWAIT until refused; returns how many went.
 fn fill(push: &mut ferrozmq::Socket) -> usize {
     let mut n = 0;
-    while n < 10_000 && push.send("", DONTWAIT).is_ok() {
+    while n < 10_000 && push.try_send("").is_ok() {
         n += 1;
     }
     n
@@ -204,7 +204,7 @@ fn hwm_decreased_when_full_keeps_what_was_queued() {
     assert_eq!(fill(&mut push), 101);
     push.set_sndhwm(70).unwrap();
     let mut read = 0;
-    while pull.recv(DONTWAIT).is_ok() {
+    while pull.try_recv().is_ok() {
         read += 1;
     }
     assert_eq!(read, 101);
@@ -225,10 +225,10 @@ fn writer_learns_of_reads_in_low_water_steps() {
     pull.connect("inproc://steps").unwrap();
     assert_eq!(fill(&mut push), 20);
     for _ in 0..9 {
-        pull.recv(0).unwrap();
+        pull.recv().unwrap();
     }
     assert_eq!(fill(&mut push), 0);
-    pull.recv(0).unwrap();
+    pull.recv().unwrap();
     assert_eq!(fill(&mut push), 10);
 }
 
@@ -241,13 +241,13 @@ fn close_before_the_connection_exists_still_delivers_within_linger() {
     push.set_linger(Some(Duration::from_millis(5000))).unwrap();
     push.connect(&ep).unwrap();
     for i in 0..5 {
-        push.send(format!("m{i}"), 0).unwrap();
+        push.send(format!("m{i}")).unwrap();
     }
     // Closed before anything listens: the session must still connect later.
     push.close();
     let mut pull = socket(&ctx, SocketType::Pull);
     pull.bind(&ep).unwrap();
     for i in 0..5 {
-        assert_eq!(pull.recv_string(0).unwrap(), format!("m{i}"));
+        assert_eq!(pull.recv_string().unwrap(), format!("m{i}"));
     }
 }

@@ -9,13 +9,13 @@ fn a_bind_adopts_waiting_connects_at_once() {
     let ctx = Context::new();
     let mut publisher = socket(&ctx, SocketType::Pub);
     publisher.connect("inproc://early-pub").unwrap();
-    publisher.send("before", 0).unwrap();
+    publisher.send("before").unwrap();
     let mut sub = socket(&ctx, SocketType::Sub);
     sub.subscribe("").unwrap();
     sub.bind("inproc://early-pub").unwrap();
     // The bind itself sent the subscription: nothing after it is lost.
-    publisher.send("after", 0).unwrap();
-    assert_eq!(sub.recv_string(0).unwrap(), "after");
+    publisher.send("after").unwrap();
+    assert_eq!(sub.recv_string().unwrap(), "after");
 }
 
 #[test]
@@ -27,7 +27,7 @@ fn a_closed_connecter_still_delivers_to_a_later_bind() {
             std::thread::spawn(move || {
                 let mut push = socket(&ctx, SocketType::Pair);
                 push.connect("inproc://late-sink").unwrap();
-                push.send("foobar", 0).unwrap();
+                push.send("foobar").unwrap();
                 push.close();
             })
         })
@@ -38,6 +38,6 @@ fn a_closed_connecter_still_delivers_to_a_later_bind() {
     let mut pull = socket(&ctx, SocketType::Pull);
     pull.bind("inproc://late-sink").unwrap();
     for _ in 0..8 {
-        assert_eq!(pull.recv_string(0).unwrap(), "foobar");
+        assert_eq!(pull.recv_string().unwrap(), "foobar");
     }
 }

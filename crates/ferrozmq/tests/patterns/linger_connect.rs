@@ -34,7 +34,7 @@ fn closed_socket_delivers_to_a_peer_that_binds_later() {
         push.set_linger(Some(Duration::from_millis(1000))).unwrap();
         push.connect(&ep).unwrap();
         for i in 0..3 {
-            push.send(format!("m{i}"), 0).unwrap();
+            push.send(format!("m{i}")).unwrap();
         }
         push.close();
         // The peer comes up a moment later, after at least one failed connect.
@@ -43,7 +43,7 @@ fn closed_socket_delivers_to_a_peer_that_binds_later() {
         pull.bind(&ep).unwrap();
         for i in 0..3 {
             let got = pull
-                .recv_string(0)
+                .recv_string()
                 .unwrap_or_else(|e| panic!("{transport}: message {i} lost: {e}"));
             assert_eq!(got, format!("m{i}"), "{transport}");
         }
@@ -64,7 +64,7 @@ fn closed_socket_gives_up_at_linger_when_no_peer_comes() {
         let mut push = socket(&ctx, SocketType::Push);
         push.set_linger(Some(Duration::from_millis(300))).unwrap();
         push.connect(&unbound_endpoint(transport)).unwrap();
-        push.send("never delivered", 0).unwrap();
+        push.send("never delivered").unwrap();
         let closing = Instant::now();
         push.close();
         assert!(
@@ -93,7 +93,7 @@ fn linger_set_after_connect_counts() {
         let mut push = socket(&ctx, SocketType::Push);
         push.set_linger(None).unwrap();
         push.connect(&unbound_endpoint(transport)).unwrap();
-        push.send("never delivered", 0).unwrap();
+        push.send("never delivered").unwrap();
         push.set_linger(Some(Duration::ZERO)).unwrap();
         push.close();
         // A hang must fail the test, not stall it: term runs on a helper.

@@ -1,4 +1,4 @@
-use ferrozmq::{Context, Error, SocketType, DONTWAIT};
+use ferrozmq::{Context, ErrorKind, SocketType};
 
 use crate::common::*;
 
@@ -18,9 +18,9 @@ fn push_round_robins_over_pull_peers() {
         // Wait until all three peers are attached: probes reach each of them.
         let mut reached = [false; 3];
         for _ in 0..500 {
-            push.send("probe", 0).unwrap();
+            push.send("probe").unwrap();
             for (r, p) in reached.iter_mut().zip(pulls.iter_mut()) {
-                *r |= p.recv(DONTWAIT).is_ok();
+                *r |= p.try_recv().is_ok();
             }
             if reached.iter().all(|&r| r) {
                 break;
@@ -29,26 +29,26 @@ fn push_round_robins_over_pull_peers() {
         }
         // One "sync" each: what a peer holds before it are stray probes.
         for _ in 0..3 {
-            push.send("sync", 0).unwrap();
+            push.send("sync").unwrap();
         }
         for p in &mut pulls {
-            while p.recv_string(0).unwrap() != "sync" {}
+            while p.recv_string().unwrap() != "sync" {}
         }
         for i in 0..30 {
-            push.send(format!("{i}"), 0).unwrap();
+            push.send(format!("{i}")).unwrap();
         }
         for p in &mut pulls {
             for _ in 0..10 {
-                assert_ne!(p.recv_string(0).unwrap(), "end", "{transport}: short");
+                assert_ne!(p.recv_string().unwrap(), "end", "{transport}: short");
             }
         }
         // One "end" each, right after its share.
         for _ in 0..3 {
-            push.send("end", 0).unwrap();
+            push.send("end").unwrap();
         }
         for p in &mut pulls {
             assert_eq!(
-                p.recv_string(0).unwrap(),
+                p.recv_string().unwrap(),
                 "end",
                 "{transport}: more than its share"
             );
@@ -71,10 +71,10 @@ fn pull_fair_queues_in_order_of_peers() {
         })
         .collect();
     for (i, p) in pushes.iter_mut().enumerate() {
-        p.send(format!("{i}-0"), 0).unwrap();
-        p.send(format!("{i}-1"), 0).unwrap();
+        p.send(format!("{i}-0")).unwrap();
+        p.send(format!("{i}-1")).unwrap();
     }
-    let got: Vec<String> = (0..6).map(|_| pull.recv_string(0).unwrap()).collect();
+    let got: Vec<String> = (0..6).map(|_| pull.recv_string().unwrap()).collect();
     assert_eq!(got, ["0-0", "1-0", "2-0", "0-1", "1-1", "2-1"]);
 }
 
@@ -86,13 +86,13 @@ fn multipart_is_all_or_nothing_and_pull_cannot_send() {
         let ep = bind(&mut pull, transport);
         let mut push = socket(&ctx, SocketType::Push);
         push.connect(&ep).unwrap();
-        push.send("a", ferrozmq::SNDMORE).unwrap();
+        push.send_more("a").unwrap();
         assert!(quiet(&mut pull), "partial message seen");
-        assert_eq!(pull.recv(DONTWAIT).unwrap_err(), Error::Again);
-        push.send("b", 0).unwrap();
-        assert_eq!(pull.recv_multipart(0).unwrap(), ["a", "b"]);
-        assert_eq!(pull.send("x", 0).unwrap_err(), Error::NotSupported);
-        assert_eq!(push.recv(0).unwrap_err(), Error::NotSupported);
+        assert_eq!(pull.try_recv().unwrap_err(), ErrorKind::Again);
+        push.send("b").unwrap();
+        assert_eq!(pull.recv_multipart().unwrap(), ["a", "b"]);
+        assert_eq!(pull.send("x").unwrap_err(), ErrorKind::NotSupported);
+        assert_eq!(push.recv().unwrap_err(), ErrorKind::NotSupported);
     }
 }
 
@@ -105,10 +105,10 @@ fn pair_exchanges_both_ways() {
         let mut b = socket(&ctx, SocketType::Pair);
         b.connect(&ep).unwrap();
         for i in 0..100 {
-            a.send(format!("ping {i}"), 0).unwrap();
-            assert_eq!(b.recv_string(0).unwrap(), format!("ping {i}"));
-            b.send(format!("pong {i}"), 0).unwrap();
-            assert_eq!(a.recv_string(0).unwrap(), format!("pong {i}"));
+            a.send(format!("ping {i}")).unwrap();
+            assert_eq!(b.recv_string().unwrap(), format!("ping {i}"));
+            b.send(format!("pong {i}")).unwrap();
+            assert_eq!(a.recv_string().unwrap(), format!("pong {i}"));
         }
     }
 }

@@ -3,7 +3,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use ferrozmq::{Context, SocketType, DONTWAIT};
+use ferrozmq::{Context, SocketType};
 
 use super::common::{bind, socket, Handshakes};
 
@@ -15,7 +15,7 @@ fn push_to_an_absent_peer_holds_whole_messages() {
     let dead = "tcp://127.0.0.1:9";
     push.connect(dead).unwrap();
     for i in 0..5 {
-        push.send_multipart([format!("m{i}"), "part".into()], DONTWAIT)
+        push.try_send_multipart([format!("m{i}"), "part".into()])
             .unwrap();
     }
     let stats = push.queue_stats().unwrap();
@@ -34,12 +34,12 @@ fn push_to_a_slow_inproc_peer_counts_both_ends() {
     let ep = bind(&mut push, "inproc");
     pull.connect(&ep).unwrap();
     for i in 0..10 {
-        push.send(format!("{i}").as_str(), 0).unwrap();
+        push.send(format!("{i}").as_str()).unwrap();
     }
     assert_eq!(push.queue_stats().unwrap().outbound, 10);
     assert_eq!(pull.queue_stats().unwrap().inbound, 10);
     for _ in 0..3 {
-        pull.recv(0).unwrap();
+        pull.recv().unwrap();
     }
     assert_eq!(push.queue_stats().unwrap().outbound, 7);
     let stats = pull.queue_stats().unwrap();
@@ -58,7 +58,7 @@ fn pub_counts_what_a_slow_subscriber_missed() {
     sub.subscribe("").unwrap();
     let sent = 50u64;
     for i in 0..sent {
-        publisher.send(format!("{i}").as_str(), 0).unwrap();
+        publisher.send(format!("{i}").as_str()).unwrap();
     }
     let stats = publisher.queue_stats().unwrap();
     // inproc: the mark is the sum of both shares.
@@ -66,7 +66,7 @@ fn pub_counts_what_a_slow_subscriber_missed() {
     assert_eq!(stats.dropped_hwm, sent - 8);
     assert_eq!(stats.peers[0].dropped_hwm, sent - 8);
     let mut received = 0;
-    while sub.recv(DONTWAIT).is_ok() {
+    while sub.try_recv().is_ok() {
         received += 1;
     }
     assert_eq!(received + stats.dropped_hwm, sent);
@@ -74,7 +74,7 @@ fn pub_counts_what_a_slow_subscriber_missed() {
     // A departed subscriber leaves the total as it was.
     sub.close();
     super::common::until("the subscriber to leave", || {
-        publisher.send("x", 0).unwrap();
+        publisher.send("x").unwrap();
         publisher.queue_stats().unwrap().peers.is_empty()
     });
     assert_eq!(publisher.queue_stats().unwrap().dropped_hwm, sent - 8);
@@ -92,9 +92,9 @@ fn router_counts_unroutable_and_names_peers_by_routing_id() {
         dealer.connect(&ep).unwrap();
         shakes.wait(transport, 1);
         for _ in 0..3 {
-            router.send_multipart(["nobody", "lost"], 0).unwrap();
+            router.send_multipart(["nobody", "lost"]).unwrap();
         }
-        router.send_multipart(["d1", "a", "b"], 0).unwrap();
+        router.send_multipart(["d1", "a", "b"]).unwrap();
         let stats = router.queue_stats().unwrap();
         assert_eq!(stats.dropped_unroutable, 3, "{transport}");
         assert_eq!(stats.dropped_hwm, 0);
@@ -103,7 +103,7 @@ fn router_counts_unroutable_and_names_peers_by_routing_id() {
         if transport == "inproc" {
             assert_eq!(stats.outbound, 1, "one multipart message");
         }
-        assert_eq!(dealer.recv_multipart(0).unwrap().len(), 2);
+        assert_eq!(dealer.recv_multipart().unwrap().len(), 2);
     }
 }
 
@@ -123,7 +123,7 @@ fn inbound_is_exact_under_concurrent_sends() {
     let counter = sent.clone();
     let sender = std::thread::spawn(move || {
         for i in 0..total {
-            push.send(&i.to_le_bytes()[..], 0).unwrap();
+            push.send(&i.to_le_bytes()[..]).unwrap();
             counter.fetch_add(1, Ordering::SeqCst);
         }
         push
@@ -146,7 +146,7 @@ fn inbound_is_exact_under_concurrent_sends() {
         );
         reads += 1;
         for _ in 0..inbound.min(1000) {
-            let m = pull.recv_bytes(0).unwrap();
+            let m = pull.recv_bytes().unwrap();
             assert_eq!(m[..], received.to_le_bytes());
             received += 1;
         }
@@ -175,7 +175,7 @@ fn push_to_a_slow_network_peer_never_overcounts() {
         push.connect(&ep).unwrap();
         let sent = 20_000u64;
         for i in 0..sent {
-            push.send_multipart([&i.to_le_bytes()[..], b"tail"], 0)
+            push.send_multipart([&i.to_le_bytes()[..], b"tail"])
                 .unwrap();
         }
         let mut received = 0u64;
@@ -185,7 +185,7 @@ fn push_to_a_slow_network_peer_never_overcounts() {
                 held <= sent - received,
                 "{transport}: {held} > {sent} - {received}"
             );
-            let frames = pull.recv_multipart(0).unwrap();
+            let frames = pull.recv_multipart().unwrap();
             assert_eq!(frames[0][..], received.to_le_bytes());
             received += 1;
         }

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use ferrozmq::{Context, SocketType, DONTWAIT, POLLIN, SNDMORE};
+use ferrozmq::{Context, SocketType, POLLIN};
 
 use crate::common::{bind, socket, wait_subscribed};
 
@@ -20,10 +20,10 @@ fn sub_connecting_twice_receives_each_message_once() {
         sub.connect(&endpoint).unwrap();
         wait_subscribed(&mut publisher, &mut sub, "probe");
         for i in 0..100 {
-            publisher.send(format!("m{i}"), 0).unwrap();
+            publisher.send(format!("m{i}")).unwrap();
         }
         for i in 0..100 {
-            assert_eq!(sub.recv_string(0).unwrap(), format!("m{i}"), "{transport}");
+            assert_eq!(sub.recv_string().unwrap(), format!("m{i}"), "{transport}");
         }
         let more = sub.poll(POLLIN, Some(Duration::from_millis(200))).unwrap();
         assert_eq!(more, 0, "{transport}: a message arrived twice");
@@ -40,9 +40,9 @@ fn dealer_connecting_twice_has_one_peer() {
     dealer.connect(&endpoint).unwrap();
     let mut ids = Vec::new();
     for i in 0..10 {
-        dealer.send(format!("m{i}"), 0).unwrap();
-        let id = router.recv(0).unwrap();
-        assert_eq!(router.recv_string(0).unwrap(), format!("m{i}"));
+        dealer.send(format!("m{i}")).unwrap();
+        let id = router.recv().unwrap();
+        assert_eq!(router.recv_string().unwrap(), format!("m{i}"));
         ids.push(id.data().to_vec());
     }
     ids.dedup();
@@ -52,10 +52,10 @@ fn dealer_connecting_twice_has_one_peer() {
         "the dealer's messages came over more than one connection"
     );
     // The router can answer over that one connection.
-    router.send(ids[0].clone(), SNDMORE).unwrap();
-    router.send("reply", 0).unwrap();
-    assert_eq!(dealer.recv_string(0).unwrap(), "reply");
-    assert!(dealer.recv(DONTWAIT).is_err());
+    router.send_more(ids[0].clone()).unwrap();
+    router.send("reply").unwrap();
+    assert_eq!(dealer.recv_string().unwrap(), "reply");
+    assert!(dealer.try_recv().is_err());
 }
 
 #[test]
@@ -69,9 +69,9 @@ fn push_connecting_twice_keeps_two_connections() {
     push.connect(&endpoint).unwrap();
     push.connect(&endpoint).unwrap();
     for i in 0..10 {
-        push.send(format!("m{i}"), 0).unwrap();
+        push.send(format!("m{i}")).unwrap();
     }
-    let mut got: Vec<String> = (0..10).map(|_| pull.recv_string(0).unwrap()).collect();
+    let mut got: Vec<String> = (0..10).map(|_| pull.recv_string().unwrap()).collect();
     got.sort();
     let mut want: Vec<String> = (0..10).map(|i| format!("m{i}")).collect();
     want.sort();

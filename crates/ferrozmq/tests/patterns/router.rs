@@ -1,4 +1,4 @@
-use ferrozmq::{Context, Error, SocketType, DONTWAIT, SNDMORE};
+use ferrozmq::{Context, ErrorKind, SocketType};
 
 use crate::common::*;
 
@@ -11,20 +11,20 @@ fn routes_by_identity_and_drops_unroutable() {
         let mut dealer = socket(&ctx, SocketType::Dealer);
         dealer.set_routing_id(b"alice").unwrap();
         dealer.connect(&ep).unwrap();
-        dealer.send("hi", 0).unwrap();
+        dealer.send("hi").unwrap();
         assert_eq!(
-            router.recv_multipart(0).unwrap(),
+            router.recv_multipart().unwrap(),
             ["alice", "hi"],
             "{transport}"
         );
         // Unknown peer: silently dropped without ROUTER_MANDATORY.
-        router.send_multipart(["nobody", "lost"], 0).unwrap();
-        router.send_multipart(["alice", "back"], 0).unwrap();
-        assert_eq!(dealer.recv_string(0).unwrap(), "back");
+        router.send_multipart(["nobody", "lost"]).unwrap();
+        router.send_multipart(["alice", "back"]).unwrap();
+        assert_eq!(dealer.recv_string().unwrap(), "back");
         router.set_router_mandatory(true).unwrap();
         assert_eq!(
-            router.send("nobody", SNDMORE).unwrap_err(),
-            Error::HostUnreachable
+            router.send_more("nobody").unwrap_err(),
+            ErrorKind::HostUnreachable
         );
     }
 }
@@ -36,8 +36,8 @@ fn generated_ids_start_with_zero_and_are_five_bytes() {
     let ep = bind(&mut router, "tcp");
     let mut dealer = socket(&ctx, SocketType::Dealer);
     dealer.connect(&ep).unwrap();
-    dealer.send("x", 0).unwrap();
-    let msg = router.recv_multipart(0).unwrap();
+    dealer.send("x").unwrap();
+    let msg = router.recv_multipart().unwrap();
     assert_eq!(msg[0].len(), 5);
     assert_eq!(msg[0][0], 0);
 }
@@ -54,8 +54,8 @@ fn connect_routing_id_names_the_peer() {
     client.connect(&ep).unwrap();
     // Routable at once, before the connection even completes.
     client.set_router_mandatory(true).unwrap();
-    client.send_multipart(["srv", "hello"], 0).unwrap();
-    assert_eq!(server.recv_multipart(0).unwrap(), ["client", "hello"]);
+    client.send_multipart(["srv", "hello"]).unwrap();
+    assert_eq!(server.recv_multipart().unwrap(), ["client", "hello"]);
 }
 
 #[test]
@@ -67,16 +67,16 @@ fn handover_gives_the_id_to_the_new_peer() {
     let mut first = socket(&ctx, SocketType::Dealer);
     first.set_routing_id(b"X").unwrap();
     first.connect(&ep).unwrap();
-    first.send("from first", 0).unwrap();
-    assert_eq!(router.recv_multipart(0).unwrap(), ["X", "from first"]);
+    first.send("from first").unwrap();
+    assert_eq!(router.recv_multipart().unwrap(), ["X", "from first"]);
     let mut second = socket(&ctx, SocketType::Dealer);
     second.set_routing_id(b"X").unwrap();
     second.connect(&ep).unwrap();
-    second.send("from second", 0).unwrap();
-    assert_eq!(router.recv_multipart(0).unwrap(), ["X", "from second"]);
-    router.send_multipart(["X", "to second"], 0).unwrap();
-    assert_eq!(second.recv_string(0).unwrap(), "to second");
-    assert_eq!(first.recv(DONTWAIT).unwrap_err(), Error::Again);
+    second.send("from second").unwrap();
+    assert_eq!(router.recv_multipart().unwrap(), ["X", "from second"]);
+    router.send_multipart(["X", "to second"]).unwrap();
+    assert_eq!(second.recv_string().unwrap(), "to second");
+    assert_eq!(first.try_recv().unwrap_err(), ErrorKind::Again);
 }
 
 #[test]
@@ -88,9 +88,9 @@ fn probe_router_announces_a_new_peer() {
     dealer.set_routing_id(b"probe").unwrap();
     dealer.set_probe_router(true).unwrap();
     dealer.connect(&ep).unwrap();
-    assert_eq!(router.recv_multipart(0).unwrap(), ["probe", ""]);
-    router.send_multipart(["probe", "hi"], 0).unwrap();
-    assert_eq!(dealer.recv_string(0).unwrap(), "hi");
+    assert_eq!(router.recv_multipart().unwrap(), ["probe", ""]);
+    router.send_multipart(["probe", "hi"]).unwrap();
+    assert_eq!(dealer.recv_string().unwrap(), "hi");
 }
 
 #[test]
@@ -104,9 +104,9 @@ fn probe_router_from_a_connecting_router_needs_no_call_on_it() {
         client.set_probe_router(true).unwrap();
         client.connect(&ep).unwrap();
         // The client is not used again until the server has its probe.
-        assert_eq!(server.recv_multipart(0).unwrap(), ["X", ""], "{transport}");
-        server.send_multipart(["X", "Hello"], 0).unwrap();
-        let reply = client.recv_multipart(0).unwrap();
+        assert_eq!(server.recv_multipart().unwrap(), ["X", ""], "{transport}");
+        server.send_multipart(["X", "Hello"]).unwrap();
+        let reply = client.recv_multipart().unwrap();
         assert_eq!(reply.len(), 2, "{transport}");
         assert_eq!(reply[1], "Hello", "{transport}");
     }
@@ -120,5 +120,5 @@ fn probe_router_on_a_bound_router_greets_each_peer() {
     let ep = bind(&mut server, "inproc");
     let mut client = socket(&ctx, SocketType::Dealer);
     client.connect(&ep).unwrap();
-    assert_eq!(client.recv_multipart(0).unwrap(), [""]);
+    assert_eq!(client.recv_multipart().unwrap(), [""]);
 }

@@ -8,12 +8,12 @@ use ferrozmq_zmtp::{MechanismConfig, SocketType};
 use zeroize::Zeroizing;
 
 use super::{Mechanism, Options};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 impl Options {
     /// The setter of read-only options.
     pub(super) fn read_only<T>(&mut self, _: T) -> Result<()> {
-        Err(Error::Invalid)
+        Err(ErrorKind::Invalid.into())
     }
 
     pub(super) fn type_value(&self) -> SocketType {
@@ -128,7 +128,7 @@ impl Options {
     pub(super) fn add_metadata(&mut self, (name, value): (String, Bytes)) -> Result<()> {
         self.metadata
             .insert(&name, value)
-            .map_err(|_| Error::Invalid)
+            .map_err(|_| Error::new(ErrorKind::Invalid))
     }
 
     pub(super) fn set_socks_proxy(&mut self, address: String) -> Result<()> {

@@ -137,7 +137,7 @@ macro_rules! socket_options {
             /// Sets an option from its raw bytes, validating as libzmq does.
             pub(crate) fn set(&mut self, option: SocketOption, value: &[u8]) -> Result<()> {
                 if !option.applies_to(self.socket_type) {
-                    return Err(Error::Invalid);
+                    return Err($crate::ErrorKind::Invalid.into());
                 }
                 match option {
                     $( SocketOption::$v => socket_options!(@set self, value, $codec, $($store)*), )*
@@ -202,17 +202,17 @@ macro_rules! socket_options {
     (@set $self:ident, $value:ident, $codec:ty, with $set:ident, $($get:tt)*) => {
         $self.$set(<$codec as Codec>::decode($value)?)
     };
-    (@set $self:ident, $value:ident, $codec:ty, socket) => { Err(Error::Invalid) };
+    (@set $self:ident, $value:ident, $codec:ty, socket) => { Err($crate::ErrorKind::Invalid.into()) };
 
     // Raw get.
     (@get $self:ident, $codec:ty, field $f:ident = $d:expr) => {
         Ok(<$codec as Codec>::encode(&$self.$f))
     };
-    (@get $self:ident, $codec:ty, with $set:ident, -) => { Err(Error::Invalid) };
+    (@get $self:ident, $codec:ty, with $set:ident, -) => { Err($crate::ErrorKind::Invalid.into()) };
     (@get $self:ident, $codec:ty, with $set:ident, $get:ident) => {
         Ok(<$codec as Codec>::encode(&$self.$get()))
     };
-    (@get $self:ident, $codec:ty, socket) => { Err(Error::Invalid) };
+    (@get $self:ident, $codec:ty, socket) => { Err($crate::ErrorKind::Invalid.into()) };
 
     // The stored value, for typed getters.
     (@stored $o:expr, field $f:ident = $d:expr) => { $o.$f };

@@ -14,7 +14,7 @@ use super::codec::*;
 use super::curve_options::CurveOptions;
 use super::transport::TransportOptions;
 use super::{Mechanism, OptionKind, OptionValue, TakesEffect};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::socket::Socket;
 
 socket_options! {
@@ -273,6 +273,10 @@ socket_options! {
     /// ZMQ_THREAD_SAFE: whether the socket is thread-safe (read-only; never).
     ThreadSafe = 81, "THREAD_SAFE", Flag, store[with read_only, thread_safe], types[any], Now,
         set[], get[];
+    /// ZMQ_MULTICAST_MAXTPDU: largest multicast packet in bytes (accepted
+    /// and ignored: ferrozmq has no multicast transport).
+    MulticastMaxtpdu = 84, "MULTICAST_MAXTPDU", AtLeast<1>, store[field multicast_maxtpdu = 1500],
+        types[any], Connect, set[set_multicast_maxtpdu(i32)], get[multicast_maxtpdu -> i32];
     /// ZMQ_USE_FD: bind takes over this already bound, listening socket
     /// (and closes it on unbind) instead of making one (`None` = make one).
     UseFd = 89, "USE_FD", OptionalFd, store[with set_use_fd, use_fd], types[any], Connect,
@@ -281,10 +285,23 @@ socket_options! {
     /// (SO_BINDTODEVICE; at most 16 bytes; empty = none).
     BindToDevice = 92, "BINDTODEVICE", Device, store[with set_bind_to_device, bind_to_device],
         types[any], Connect, set[set_bind_to_device(&str)], get[bind_to_device -> String];
+    /// ZMQ_ZAP_ENFORCE_DOMAIN: libzmq 4.3's switch for RFC 27's strict ZAP
+    /// domain rules (kept and reported; ferrozmq applies libzmq 4.3's
+    /// default behaviour either way, as libzmq 4.3 itself does).
+    ZapEnforceDomain = 93, "ZAP_ENFORCE_DOMAIN", Flag, store[field zap_enforce_domain = false],
+        types[any], Connect, set[set_zap_enforce_domain(bool)], get[zap_enforce_domain -> bool];
+    /// ZMQ_LOOPBACK_FASTPATH: Windows' loopback fast path (accepted and
+    /// ignored elsewhere, as in libzmq).
+    LoopbackFastpath = 94, "LOOPBACK_FASTPATH", Flag, store[field loopback_fastpath = false],
+        types[any], Connect, set[set_loopback_fastpath(bool)], get[loopback_fastpath -> bool];
     /// ZMQ_METADATA: add an application property (`X-` name, value) sent
     /// to peers in the handshake (write-only).
     Metadata = 95, "METADATA", Property, store[with add_metadata, -], types[any], Connect,
         set[add_metadata((&str, &str))], get[];
+    /// ZMQ_MULTICAST_LOOP: multicast loopback for UDP (accepted and ignored:
+    /// ferrozmq has no UDP transport).
+    MulticastLoop = 96, "MULTICAST_LOOP", Flag, store[field multicast_loop = true], types[any],
+        Connect, set[set_multicast_loop(bool)], get[multicast_loop -> bool];
     /// ZMQ_SOCKS_USERNAME: user name for the SOCKS5 proxy (at most 255
     /// bytes; empty = no authentication).
     SocksUsername = 99, "SOCKS_USERNAME", ShortText,

@@ -8,7 +8,7 @@ use ferrozmq_engine::{AddressMask, IpcFilters, Keepalive, NetOptions};
 
 use super::codec::{Interval, OsDefault, Typed};
 use super::Options;
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 
 /// ZMQ_USE_FD, ZMQ_BINDTODEVICE, ZMQ_TCP_ACCEPT_FILTER and ZMQ_IPC_FILTER_*.
 #[derive(Debug, Clone)]
@@ -59,7 +59,7 @@ impl Options {
             self.transport.tcp_accept_filters.clear();
             return Ok(());
         };
-        let mask = AddressMask::parse(&text, self.ipv6).ok_or(Error::Invalid)?;
+        let mask = AddressMask::parse(&text, self.ipv6).ok_or(ErrorKind::Invalid)?;
         self.transport.tcp_accept_filters.push(mask);
         Ok(())
     }

@@ -4,7 +4,7 @@ use bytes::Bytes;
 
 use super::{Codec, Typed};
 use crate::curve::key_from_option;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::socket::options::{OptionKind, OptionValue};
 
 /// A routing id: 1 to 255 bytes.
@@ -31,7 +31,7 @@ impl Codec for RoutingId {
     const KIND: OptionKind = OptionKind::Bytes;
     fn decode(raw: &[u8]) -> Result<Bytes> {
         if raw.is_empty() || raw.len() > 255 {
-            return Err(Error::Invalid);
+            return Err(ErrorKind::Invalid.into());
         }
         Ok(Bytes::copy_from_slice(raw))
     }
@@ -78,7 +78,7 @@ impl Codec for ShortText {
     const KIND: OptionKind = OptionKind::Str;
     fn decode(raw: &[u8]) -> Result<Bytes> {
         if raw.len() > 255 {
-            return Err(Error::Invalid);
+            return Err(ErrorKind::Invalid.into());
         }
         Ok(Bytes::copy_from_slice(raw))
     }
@@ -105,7 +105,7 @@ impl Codec for Text {
     fn decode(raw: &[u8]) -> Result<String> {
         std::str::from_utf8(raw)
             .map(str::to_owned)
-            .map_err(|_| Error::Invalid)
+            .map_err(|_| Error::new(ErrorKind::Invalid))
     }
     fn encode(stored: &String) -> OptionValue {
         OptionValue::Str(stored.clone())
@@ -129,7 +129,7 @@ impl Codec for Device {
     const CLEARED_BY_NULL_ONLY: bool = true;
     fn decode(raw: &[u8]) -> Result<Vec<u8>> {
         if raw.len() > BIND_DEVICE_MAX {
-            return Err(Error::Invalid);
+            return Err(ErrorKind::Invalid.into());
         }
         Ok(raw.to_vec())
     }
@@ -159,11 +159,11 @@ impl Codec for AcceptFilter {
             return Ok(None);
         }
         if raw.len() > 255 {
-            return Err(Error::Invalid);
+            return Err(ErrorKind::Invalid.into());
         }
         // libzmq reads the filter as a C string: a NUL ends it.
         let text = raw.split(|&b| b == 0).next().unwrap_or_default();
-        let text = std::str::from_utf8(text).map_err(|_| Error::Invalid)?;
+        let text = std::str::from_utf8(text).map_err(|_| ErrorKind::Invalid)?;
         Ok(Some(text.to_owned()))
     }
     fn encode(stored: &Option<String>) -> OptionValue {
@@ -176,7 +176,7 @@ impl Typed for AcceptFilter {
     type Out = ();
     fn to_raw(arg: Option<&str>) -> Result<Vec<u8>> {
         match arg {
-            Some("") => Err(Error::Invalid),
+            Some("") => Err(ErrorKind::Invalid.into()),
             Some(text) => Ok(text.as_bytes().to_vec()),
             None => Ok(Vec::new()),
         }
@@ -193,7 +193,9 @@ impl Codec for IdFilter {
         if raw.is_empty() {
             return Ok(None);
         }
-        raw.try_into().map(Some).map_err(|_| Error::Invalid)
+        raw.try_into()
+            .map(Some)
+            .map_err(|_| Error::new(ErrorKind::Invalid))
     }
     fn encode(stored: &Option<[u8; 4]>) -> OptionValue {
         OptionValue::Int(stored.map_or(0, i32::from_ne_bytes))
@@ -225,10 +227,10 @@ impl Codec for Property {
     type Stored = (String, Bytes);
     const KIND: OptionKind = OptionKind::Str;
     fn decode(raw: &[u8]) -> Result<(String, Bytes)> {
-        let text = std::str::from_utf8(raw).map_err(|_| Error::Invalid)?;
-        let (name, value) = text.split_once(':').ok_or(Error::Invalid)?;
+        let text = std::str::from_utf8(raw).map_err(|_| ErrorKind::Invalid)?;
+        let (name, value) = text.split_once(':').ok_or(ErrorKind::Invalid)?;
         if !name.starts_with("X-") && !name.starts_with("x-") || name.len() < 3 {
-            return Err(Error::Invalid);
+            return Err(ErrorKind::Invalid.into());
         }
         Ok((name.to_owned(), Bytes::copy_from_slice(value.as_bytes())))
     }

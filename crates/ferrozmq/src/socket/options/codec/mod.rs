@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use super::{OptionKind, OptionValue};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 mod blobs;
 mod numbers;
@@ -49,7 +49,7 @@ fn int_bytes(v: i32) -> Vec<u8> {
 }
 
 fn millis(d: Duration) -> Result<i32> {
-    i32::try_from(d.as_millis()).map_err(|_| Error::Invalid)
+    i32::try_from(d.as_millis()).map_err(|_| Error::new(ErrorKind::Invalid))
 }
 
 fn duration(ms: i32) -> Option<Duration> {
@@ -57,19 +57,19 @@ fn duration(ms: i32) -> Option<Duration> {
 }
 
 fn int(raw: &[u8]) -> Result<i32> {
-    let bytes: [u8; 4] = raw.try_into().map_err(|_| Error::Invalid)?;
+    let bytes: [u8; 4] = raw.try_into().map_err(|_| ErrorKind::Invalid)?;
     Ok(i32::from_ne_bytes(bytes))
 }
 
 fn int64(raw: &[u8]) -> Result<i64> {
-    let bytes: [u8; 8] = raw.try_into().map_err(|_| Error::Invalid)?;
+    let bytes: [u8; 8] = raw.try_into().map_err(|_| ErrorKind::Invalid)?;
     Ok(i64::from_ne_bytes(bytes))
 }
 
 fn at_least(raw: &[u8], min: i32) -> Result<i32> {
     let v = int(raw)?;
     if v < min {
-        return Err(Error::Invalid);
+        return Err(ErrorKind::Invalid.into());
     }
     Ok(v)
 }

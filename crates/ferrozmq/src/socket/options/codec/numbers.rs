@@ -5,7 +5,7 @@ use std::time::Duration;
 use ferrozmq_zmtp::SocketType;
 
 use super::{at_least, duration, int, int64, int_bytes, millis, Codec, Typed};
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::socket::options::{Mechanism, OptionKind, OptionValue};
 
 /// A high-water mark: a C int, at least 0 (0 = no limit); `usize` in Rust.
@@ -54,7 +54,9 @@ impl Typed for Hwm {
     type Arg<'a> = usize;
     type Out = usize;
     fn to_raw(arg: usize) -> Result<Vec<u8>> {
-        Ok(int_bytes(i32::try_from(arg).map_err(|_| Error::Invalid)?))
+        Ok(int_bytes(
+            i32::try_from(arg).map_err(|_| ErrorKind::Invalid)?,
+        ))
     }
     fn out(stored: &i32) -> usize {
         usize::try_from(*stored).unwrap_or(0)
@@ -112,7 +114,7 @@ impl Codec for StrictFlag {
         match int(raw)? {
             0 => Ok(false),
             1 => Ok(true),
-            _ => Err(Error::Invalid),
+            _ => Err(ErrorKind::Invalid.into()),
         }
     }
     fn encode(stored: &bool) -> OptionValue {
@@ -186,7 +188,7 @@ impl Codec for HeartbeatTtl {
         // carries it), truncating toward zero: -99..=6_553_599 is valid.
         let deciseconds = int(raw)? / 100;
         if !(0..=i32::from(u16::MAX)).contains(&deciseconds) {
-            return Err(Error::Invalid);
+            return Err(ErrorKind::Invalid.into());
         }
         Ok(deciseconds * 100)
     }
@@ -223,7 +225,7 @@ impl Typed for OsDefault {
     fn to_raw(arg: Option<usize>) -> Result<Vec<u8>> {
         Ok(int_bytes(match arg {
             None => -1,
-            Some(v) => i32::try_from(v).map_err(|_| Error::Invalid)?,
+            Some(v) => i32::try_from(v).map_err(|_| ErrorKind::Invalid)?,
         }))
     }
     fn out(stored: &i32) -> Option<usize> {
@@ -249,7 +251,7 @@ impl Typed for OptionalFd {
         match arg {
             None => Ok(int_bytes(-1)),
             Some(fd) if fd >= 0 => Ok(int_bytes(fd)),
-            Some(_) => Err(Error::Invalid),
+            Some(_) => Err(ErrorKind::Invalid.into()),
         }
     }
     fn out(stored: &i32) -> Option<i32> {
@@ -263,7 +265,7 @@ impl Codec for Keepalive {
     fn decode(raw: &[u8]) -> Result<i32> {
         let v = int(raw)?;
         if !(-1..=1).contains(&v) {
-            return Err(Error::Invalid);
+            return Err(ErrorKind::Invalid.into());
         }
         Ok(v)
     }
@@ -322,7 +324,7 @@ impl Typed for SizeLimit {
     fn to_raw(arg: Option<u64>) -> Result<Vec<u8>> {
         let v = match arg {
             None => -1,
-            Some(v) => i64::try_from(v).map_err(|_| Error::Invalid)?,
+            Some(v) => i64::try_from(v).map_err(|_| ErrorKind::Invalid)?,
         };
         Ok(v.to_ne_bytes().to_vec())
     }
@@ -335,7 +337,7 @@ impl Codec for MechanismCodec {
     type Stored = Mechanism;
     const KIND: OptionKind = OptionKind::Int;
     fn decode(_: &[u8]) -> Result<Mechanism> {
-        Err(Error::Invalid)
+        Err(ErrorKind::Invalid.into())
     }
     fn encode(stored: &Mechanism) -> OptionValue {
         OptionValue::Int(stored.raw())
@@ -346,7 +348,7 @@ impl Typed for MechanismCodec {
     type Arg<'a> = Mechanism;
     type Out = Mechanism;
     fn to_raw(_: Mechanism) -> Result<Vec<u8>> {
-        Err(Error::Invalid)
+        Err(ErrorKind::Invalid.into())
     }
     fn out(stored: &Mechanism) -> Mechanism {
         *stored
@@ -357,7 +359,7 @@ impl Codec for TypeCodec {
     type Stored = SocketType;
     const KIND: OptionKind = OptionKind::Int;
     fn decode(_: &[u8]) -> Result<SocketType> {
-        Err(Error::Invalid)
+        Err(ErrorKind::Invalid.into())
     }
     fn encode(stored: &SocketType) -> OptionValue {
         OptionValue::Int(i32::from(stored.number()))

@@ -1,0 +1,156 @@
+//! Receiving: frames and whole messages, blocking or not.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+
+use super::{Patience, Socket, Wait};
+use crate::error::{Error, ErrorKind, Result};
+use crate::message::Message;
+use crate::multipart::Multipart;
+use crate::socket::flags::RecvFlags;
+
+impl Socket {
+    /// Receives the next frame, waiting up to the receive timeout
+    /// ([`Socket::set_rcvtimeo`]; forever by default), after which it fails
+    /// with [`ErrorKind::Again`]. [`Message::more`] tells whether more frames of
+    /// the same message follow (they are already here: messages arrive
+    /// whole).
+    ///
+    /// ```
+    /// use ferrozmq::{Context, SocketType};
+    ///
+    /// let ctx = Context::new();
+    /// let mut a = ctx.socket(SocketType::Pair)?;
+    /// a.bind("inproc://recv-doc")?;
+    /// let mut b = ctx.socket(SocketType::Pair)?;
+    /// b.connect("inproc://recv-doc")?;
+    /// b.send("ping")?;
+    /// let msg = a.recv()?;
+    /// assert_eq!(msg.data(), b"ping");
+    /// assert!(!msg.more());
+    /// # Ok::<(), ferrozmq::Error>(())
+    /// ```
+    pub fn recv(&mut self) -> Result<Message> {
+        let patience = self.recv_patience();
+        self.recv_frame(patience)
+    }
+
+    /// Receives the next frame if one is waiting; otherwise fails at once
+    /// with [`ErrorKind::Again`].
+    ///
+    /// ```
+    /// use ferrozmq::{Context, ErrorKind, SocketType};
+    ///
+    /// let ctx = Context::new();
+    /// let mut pull = ctx.socket(SocketType::Pull)?;
+    /// assert_eq!(pull.try_recv().unwrap_err(), ErrorKind::Again);
+    /// # Ok::<(), ferrozmq::Error>(())
+    /// ```
+    pub fn try_recv(&mut self) -> Result<Message> {
+        self.recv_frame(Patience::Now)
+    }
+
+    /// Receives the next frame, waiting at most `timeout` (instead of the
+    /// receive timeout option); then fails with [`ErrorKind::Again`].
+    pub fn recv_timeout(&mut self, timeout: Duration) -> Result<Message> {
+        self.recv_frame(Patience::within(timeout))
+    }
+
+    /// Receives the next frame with libzmq's flags ([`RecvFlags::DONTWAIT`]
+    /// not to wait): the general path the bindings take.
+    pub fn recv_with(&mut self, flags: RecvFlags) -> Result<Message> {
+        let patience = if flags.contains(RecvFlags::DONTWAIT) {
+            Patience::Now
+        } else {
+            self.recv_patience()
+        };
+        self.recv_frame(patience)
+    }
+
+    /// Receives the next frame's bytes, waiting as [`Socket::recv`] does.
+    pub fn recv_bytes(&mut self) -> Result<Bytes> {
+        self.recv().map(Message::into_bytes)
+    }
+
+    /// Receives the next frame as text, waiting as [`Socket::recv`] does;
+    /// a frame that is not UTF-8 is an [`ErrorKind::Invalid`] (and is consumed).
+    pub fn recv_string(&mut self) -> Result<String> {
+        self.recv().and_then(String::try_from)
+    }
+
+    /// Receives every frame of the next message (or what is left of the
+    /// message being read), waiting as [`Socket::recv`] does.
+    ///
+    /// ```
+    /// use ferrozmq::{Context, SocketType};
+    ///
+    /// let ctx = Context::new();
+    /// let mut a = ctx.socket(SocketType::Pair)?;
+    /// a.bind("inproc://recv-multipart-doc")?;
+    /// let mut b = ctx.socket(SocketType::Pair)?;
+    /// b.connect("inproc://recv-multipart-doc")?;
+    /// b.send_multipart(vec!["a", "b", "c"])?;
+    /// let frames: Vec<String> = a
+    ///     .recv_multipart()?
+    ///     .into_iter()
+    ///     .map(String::try_from)
+    ///     .collect::<Result<_, _>>()?;
+    /// assert_eq!(frames, ["a", "b", "c"]);
+    /// # Ok::<(), ferrozmq::Error>(())
+    /// ```
+    pub fn recv_multipart(&mut self) -> Result<Multipart> {
+        let patience = self.recv_patience();
+        self.recv_parts(patience)
+    }
+
+    /// Receives every frame of the next message if one is waiting;
+    /// otherwise fails at once with [`ErrorKind::Again`].
+    pub fn try_recv_multipart(&mut self) -> Result<Multipart> {
+        self.recv_parts(Patience::Now)
+    }
+
+    /// Receives every frame of the next message, waiting at most `timeout`.
+    pub fn recv_multipart_timeout(&mut self, timeout: Duration) -> Result<Multipart> {
+        self.recv_parts(Patience::within(timeout))
+    }
+
+    /// How long a receive waits by default (ZMQ_RCVTIMEO).
+    fn recv_patience(&self) -> Patience {
+        Patience::from_timeout_ms(self.options.rcvtimeo)
+    }
+
+    /// The first frame may wait; the rest of its message is already here.
+    fn recv_parts(&mut self, patience: Patience) -> Result<Multipart> {
+        let first = self.recv_frame(patience)?;
+        let mut frames = Multipart::with_capacity(1 + self.receiving.len());
+        let mut more = first.more();
+        frames.push_back(first);
+        while more {
+            let frame = self.recv_frame(Patience::Now)?;
+            more = frame.more();
+            frames.push_back(frame);
+        }
+        Ok(frames)
+    }
+
+    fn recv_frame(&mut self, patience: Patience) -> Result<Message> {
+        self.check_open()?;
+        if self.receiving.is_empty() {
+            let (msg, peer) = self.wait_for(patience, Wait::Spin, |s| {
+                s.pattern
+                    .recv(&s.routing)?
+                    .ok_or(Error::new(ErrorKind::Again))
+            })?;
+            self.receiving.extend(msg.into_frames());
+            self.note_peer(peer);
+        }
+        let data = self.receiving.pop_front().ok_or(ErrorKind::Again)?;
+        self.rcvmore = !self.receiving.is_empty();
+        Ok(Message::received(
+            data,
+            self.rcvmore,
+            self.receiving_peer.clone(),
+        ))
+    }
+}
