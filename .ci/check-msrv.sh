@@ -12,7 +12,7 @@ cargo metadata --format-version 1 --locked | python3 -c '
 import json, sys
 
 def version(v):
-    return tuple(int(x) for x in (v or "0").split(".")) + (0,) * 3
+    return (tuple(int(x) for x in (v or "0").split(".")) + (0,) * 3)[:3]
 
 meta = json.load(sys.stdin)
 packages = {p["id"]: p for p in meta["packages"]}

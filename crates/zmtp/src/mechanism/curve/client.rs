@@ -16,6 +16,7 @@ use zeroize::Zeroizing;
 use super::keys::{CurvePublicKey, CurveSecretKey, Entropy, KEY_LEN};
 use super::message::{self, MessageCodec};
 use super::sealing::{long_nonce, open, seal, short_nonce, MAC_LEN};
+use super::session::{session_box, SessionBox};
 use super::{command_error, well_formed};
 use crate::command::Metadata;
 use crate::error::{Error, ProtocolError, Result};
@@ -42,7 +43,7 @@ pub struct CurveClient {
     state: State,
     next_nonce: u64,
     /// Box to the server's transient key, known after WELCOME.
-    session: Option<SalsaBox>,
+    session: Option<SessionBox>,
     /// The server's transient key S', known after WELCOME.
     server_transient: Option<CurvePublicKey>,
     cookie: Zeroizing<Vec<u8>>,
@@ -146,10 +147,7 @@ impl CurveClient {
                 .map_err(|_| Error::Protocol(ProtocolError::MalformedWelcome, "WELCOME"))?,
         );
         self.cookie = Zeroizing::new(cookie.to_vec());
-        self.session = Some(SalsaBox::new(
-            &server_transient.to_box_key(),
-            &self.transient.to_box_key(),
-        ));
+        self.session = Some(session_box(server_transient, &self.transient)?);
         self.server_transient = Some(server_transient);
         Ok(())
     }

@@ -8,10 +8,10 @@
 //! On the wire the frame itself is a plain, final data frame: the real flags
 //! travel inside the box, as libzmq sends them.
 
-use bytes::{BufMut, Bytes, BytesMut};
-use crypto_box::SalsaBox;
+use bytes::{Buf, BufMut, Bytes, BytesMut};
 
-use super::sealing::{open_in_place, seal, short_nonce, MAC_LEN};
+use super::sealing::{open_in_place, seal, short_nonce, NaclCipher, MAC_LEN};
+use super::session::SessionBox;
 use crate::error::{Error, ProtocolError, Result};
 use crate::frame::Frame;
 
@@ -28,8 +28,9 @@ pub(super) const SERVER_PREFIX: &[u8; 16] = b"CurveZMQMESSAGES";
 
 /// Encrypts and decrypts the traffic of one connection with the precomputed
 /// transient key, and keeps the short nonces strictly increasing each way.
-pub(super) struct MessageCodec {
-    cipher: SalsaBox,
+/// Generic over the cipher so that tests run it on every backend.
+pub(super) struct MessageCodec<C = SessionBox> {
+    cipher: C,
     send_prefix: &'static [u8; 16],
     recv_prefix: &'static [u8; 16],
     /// The next nonce we send.
@@ -38,7 +39,7 @@ pub(super) struct MessageCodec {
     peer_nonce: u64,
 }
 
-impl std::fmt::Debug for MessageCodec {
+impl<C> std::fmt::Debug for MessageCodec<C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MessageCodec")
             .field("next_nonce", &self.next_nonce)
@@ -55,14 +56,9 @@ pub(super) fn after_ready(codec: &mut Option<MessageCodec>) -> Result<&mut Messa
         .ok_or(Error::Misuse("CURVE traffic before READY"))
 }
 
-impl MessageCodec {
+impl<C: NaclCipher> MessageCodec<C> {
     /// A codec that continues the handshake's nonce sequences.
-    pub(super) fn new(
-        cipher: SalsaBox,
-        as_server: bool,
-        next_nonce: u64,
-        peer_nonce: u64,
-    ) -> MessageCodec {
+    pub(super) fn new(cipher: C, as_server: bool, next_nonce: u64, peer_nonce: u64) -> Self {
         let (send_prefix, recv_prefix) = if as_server {
             (SERVER_PREFIX, CLIENT_PREFIX)
         } else {
@@ -132,9 +128,12 @@ impl MessageCodec {
             ));
         }
         // Opened in place when this frame owns its buffer (no copy), else
-        // copied once.
-        let mut boxed = body
-            .slice(NAME.len() + 8..)
+        // copied once (the read buffer is usually still shared with the
+        // decoder). `advance`, not `slice`: a second handle would make the
+        // buffer shared.
+        let mut boxed = body;
+        boxed.advance(NAME.len() + 8);
+        let mut boxed = boxed
             .try_into_mut()
             .unwrap_or_else(|shared| BytesMut::from(&shared[..]));
         let len = open_in_place(
@@ -162,37 +161,37 @@ impl MessageCodec {
 mod tests {
     use super::*;
     use crate::mechanism::curve::keys::CurveSecretKey;
+    use crate::mechanism::curve::sealing::tests::{alice_to_bob, rust_crypto, unhex, MakeBox};
 
-    fn pair() -> (MessageCodec, MessageCodec) {
+    /// A client codec on `make_c`'s backend and a server codec on
+    /// `make_s`'s, after a handshake that used nonces up to 2 and 1.
+    fn pair<C: NaclCipher, S: NaclCipher>(
+        make_c: MakeBox<C>,
+        make_s: MakeBox<S>,
+    ) -> (MessageCodec<C>, MessageCodec<S>) {
         let c = CurveSecretKey::from_bytes([3; 32]);
         let s = CurveSecretKey::from_bytes([4; 32]);
-        let cs = SalsaBox::new(&s.public_key().to_box_key(), &c.to_box_key());
-        let sc = SalsaBox::new(&c.public_key().to_box_key(), &s.to_box_key());
         (
-            MessageCodec::new(cs, false, 3, 1),
-            MessageCodec::new(sc, true, 2, 2),
+            MessageCodec::new(make_c(s.public_key(), &c), false, 3, 1),
+            MessageCodec::new(make_s(c.public_key(), &s), true, 2, 2),
         )
     }
 
-    #[test]
-    fn message_known_answer() {
+    fn message_known_answer<C: NaclCipher>(make: MakeBox<C>) {
         // A MESSAGE with short nonce 3 carrying "hello" with MORE set, from
         // the RFC 7748 key pair of `sealing`'s known-answer test; the box
         // octets are libsodium's crypto_box_afternm output for
         // 0x01 "hello" under nonce "CurveZMQMESSAGEC" + 3.
-        let cipher = crate::mechanism::curve::sealing::tests::alice_to_bob();
-        let mut client = MessageCodec::new(cipher, false, 3, 2);
+        let mut client = MessageCodec::new(alice_to_bob(make), false, 3, 2);
         let boxed = client.encode(Frame::data("hello", true)).unwrap();
         let mut expected = b"\x07MESSAGE\0\0\0\0\0\0\0\x03".to_vec();
-        expected.extend(crate::mechanism::curve::sealing::tests::unhex(
-            "2b7b3ac30d0d1b85a851dc8eb92c159e99fb82f7753a",
-        ));
+        expected.extend(unhex("2b7b3ac30d0d1b85a851dc8eb92c159e99fb82f7753a"));
         assert_eq!(boxed.body.to_vec(), expected);
     }
 
-    #[test]
-    fn frames_and_commands_round_trip() {
-        let (mut client, mut server) = pair();
+    fn frames_and_commands_round_trip<C: NaclCipher, S: NaclCipher>(
+        (mut client, mut server): (MessageCodec<C>, MessageCodec<S>),
+    ) {
         let boxed = client.encode(Frame::data("abc", true)).unwrap();
         assert!(!boxed.more && !boxed.command);
         assert_eq!(boxed.body.len(), MIN_LEN + 3);
@@ -202,11 +201,23 @@ mod tests {
         assert_eq!(server.decode(ping).unwrap(), Frame::command("\x04PING\0\0"));
         let back = server.encode(Frame::data("", false)).unwrap();
         assert_eq!(client.decode(back).unwrap(), Frame::data("", false));
+        // A large frame, in a buffer of its own (opened in place) and in a
+        // shared one (copied first).
+        let big: Vec<u8> = (0..70_000u32).map(|i| i as u8).collect();
+        let boxed = client.encode(Frame::data(big.clone(), false)).unwrap();
+        assert_eq!(
+            server.decode(boxed).unwrap(),
+            Frame::data(big.clone(), false)
+        );
+        let boxed = client.encode(Frame::data(big.clone(), true)).unwrap();
+        let keep = boxed.body.clone();
+        assert_eq!(server.decode(boxed).unwrap(), Frame::data(big, true));
+        drop(keep);
     }
 
-    #[test]
-    fn replayed_or_tampered_messages_fail() {
-        let (mut client, mut server) = pair();
+    fn replayed_or_tampered_messages_fail<C: NaclCipher, S: NaclCipher>(
+        (mut client, mut server): (MessageCodec<C>, MessageCodec<S>),
+    ) {
         let first = client.encode(Frame::data("one", false)).unwrap();
         let second = client.encode(Frame::data("two", false)).unwrap();
         server.decode(second.clone()).unwrap();
@@ -227,5 +238,23 @@ mod tests {
                 "CURVE box does not open"
             ))
         );
+    }
+
+    #[test]
+    fn rust_crypto_backend() {
+        message_known_answer(rust_crypto);
+        frames_and_commands_round_trip(pair(rust_crypto, rust_crypto));
+        replayed_or_tampered_messages_fail(pair(rust_crypto, rust_crypto));
+    }
+
+    #[cfg(feature = "sodium")]
+    #[test]
+    fn sodium_backend_and_across_backends() {
+        use crate::mechanism::curve::sealing::tests::sodium;
+        message_known_answer(sodium);
+        frames_and_commands_round_trip(pair(sodium, sodium));
+        frames_and_commands_round_trip(pair(rust_crypto, sodium));
+        frames_and_commands_round_trip(pair(sodium, rust_crypto));
+        replayed_or_tampered_messages_fail(pair(sodium, sodium));
     }
 }

@@ -1,7 +1,9 @@
 //! CURVE (RFC 26, CurveZMQ): X25519 key agreement and XSalsa20-Poly1305
 //! boxes, laid out byte for byte as libzmq does.
 //!
-//! The cryptography is RustCrypto's `crypto_box` and `crypto_secretbox`;
+//! The cryptography is RustCrypto's `crypto_box` and `crypto_secretbox`,
+//! and libsodium's for the session boxes with the `sodium` feature
+//! (module `session`);
 //! secret and transient keys are wiped on drop (`zeroize`). Randomness comes
 //! from the caller through [`Entropy`], so this crate still does no I/O.
 //!
@@ -23,6 +25,7 @@ mod keys;
 mod message;
 mod sealing;
 mod server;
+mod session;
 
 pub use client::CurveClient;
 pub use keys::{CurvePublicKey, CurveSecretKey, Entropy, KEY_LEN};

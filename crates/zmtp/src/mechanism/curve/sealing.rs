@@ -101,7 +101,7 @@ pub(super) fn open(
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
-    use crate::mechanism::curve::keys::CurveSecretKey;
+    use crate::mechanism::curve::keys::{CurvePublicKey, CurveSecretKey};
 
     /// Octets from hex text (test vectors).
     pub(in crate::mechanism::curve) fn unhex(text: &str) -> Vec<u8> {
@@ -111,9 +111,29 @@ pub(super) mod tests {
             .collect()
     }
 
+    /// Makes the box from a secret key to a peer's public key on one backend.
+    pub(in crate::mechanism::curve) type MakeBox<C> = fn(CurvePublicKey, &CurveSecretKey) -> C;
+
+    /// RustCrypto's box (the backend without the `sodium` feature).
+    pub(in crate::mechanism::curve) fn rust_crypto(
+        peer: CurvePublicKey,
+        ours: &CurveSecretKey,
+    ) -> crypto_box::SalsaBox {
+        crypto_box::SalsaBox::new(&peer.to_box_key(), &ours.to_box_key())
+    }
+
+    /// libsodium's box (the backend with the `sodium` feature).
+    #[cfg(feature = "sodium")]
+    pub(in crate::mechanism::curve) fn sodium(
+        peer: CurvePublicKey,
+        ours: &CurveSecretKey,
+    ) -> ferrozmq_sodium::SodiumBox {
+        ferrozmq_sodium::SodiumBox::new(peer.as_bytes(), ours.as_bytes()).unwrap()
+    }
+
     /// RFC 7748 section 6.1's keys: Alice's secret key and Bob's public key,
     /// which NaCl's own box tests use too.
-    pub(in crate::mechanism::curve) fn alice_to_bob() -> crypto_box::SalsaBox {
+    pub(in crate::mechanism::curve) fn alice_to_bob<C>(make: MakeBox<C>) -> C {
         let alice: [u8; 32] =
             unhex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a")
                 .try_into()
@@ -122,14 +142,13 @@ pub(super) mod tests {
             unhex("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f")
                 .try_into()
                 .unwrap();
-        crypto_box::SalsaBox::new(
-            &crypto_box::PublicKey::from_bytes(bob),
-            &crypto_box::SecretKey::from_bytes(alice),
+        make(
+            CurvePublicKey::from_bytes(bob),
+            &CurveSecretKey::from_bytes(alice),
         )
     }
 
-    #[test]
-    fn hello_box_known_answer() {
+    fn hello_box_known_answer(cipher: &impl NaclCipher) {
         // The box a CURVE client with transient secret key "Alice" sends a
         // server with key "Bob" in HELLO (64 zeros, short nonce 1); the
         // expected octets are libsodium's crypto_box_afternm output for the
@@ -137,7 +156,7 @@ pub(super) mod tests {
         // (1b275564...) for this key pair.
         let mut out = BytesMut::new();
         let nonce = short_nonce(b"CurveZMQHELLO---", 1);
-        seal(&alice_to_bob(), &nonce, &[&[0u8; 64]], &mut out).unwrap();
+        seal(cipher, &nonce, &[&[0u8; 64]], &mut out).unwrap();
         assert_eq!(
             out.to_vec(),
             unhex(concat!(
@@ -149,11 +168,25 @@ pub(super) mod tests {
     }
 
     #[test]
-    fn box_round_trip_and_tamper() {
+    fn hello_box_known_answer_rust_crypto() {
+        hello_box_known_answer(&alice_to_bob(rust_crypto));
+    }
+
+    #[cfg(feature = "sodium")]
+    #[test]
+    fn hello_box_known_answer_sodium() {
+        hello_box_known_answer(&alice_to_bob(sodium));
+    }
+
+    /// Seals with `make_a`'s backend and opens with `make_b`'s.
+    fn box_round_trip_and_tamper<A: NaclCipher, B: NaclCipher>(
+        make_a: MakeBox<A>,
+        make_b: MakeBox<B>,
+    ) {
         let a = CurveSecretKey::from_bytes([1; 32]);
         let b = CurveSecretKey::from_bytes([2; 32]);
-        let ab = crypto_box::SalsaBox::new(&b.public_key().to_box_key(), &a.to_box_key());
-        let ba = crypto_box::SalsaBox::new(&a.public_key().to_box_key(), &b.to_box_key());
+        let ab = make_a(b.public_key(), &a);
+        let ba = make_b(a.public_key(), &b);
         let nonce = short_nonce(b"CurveZMQMESSAGEC", 7);
         let mut out = BytesMut::new();
         seal(&ab, &nonce, &[b"hel", b"lo"], &mut out).unwrap();
@@ -166,5 +199,38 @@ pub(super) mod tests {
         }
         assert!(open(&ba, &short_nonce(b"CurveZMQMESSAGEC", 8), &out).is_err());
         assert!(open(&ba, &nonce, &out[..10]).is_err());
+    }
+
+    #[test]
+    fn box_round_trip_and_tamper_rust_crypto() {
+        box_round_trip_and_tamper(rust_crypto, rust_crypto);
+    }
+
+    #[cfg(feature = "sodium")]
+    #[test]
+    fn box_round_trip_and_tamper_sodium_and_across_backends() {
+        box_round_trip_and_tamper(sodium, sodium);
+        box_round_trip_and_tamper(rust_crypto, sodium);
+        box_round_trip_and_tamper(sodium, rust_crypto);
+    }
+
+    /// Both backends give the same octets at sizes around Salsa20's 64-octet
+    /// blocks and SIMD widths, and up to beyond 64 KiB.
+    #[cfg(feature = "sodium")]
+    #[test]
+    fn backends_agree_at_every_size() {
+        let a = CurveSecretKey::from_bytes([5; 32]);
+        let b = CurveSecretKey::from_bytes([6; 32]);
+        let rust = rust_crypto(b.public_key(), &a);
+        let lib = sodium(b.public_key(), &a);
+        let lens = (0..=300).chain([511, 512, 513, 1023, 1024, 4097, 65_536, 65_600, 200_001]);
+        for len in lens {
+            let plain: Vec<u8> = (0..len).map(|i| (i * 7 + len) as u8).collect();
+            let nonce = short_nonce(b"CurveZMQMESSAGES", len as u64);
+            let (mut x, mut y) = (BytesMut::new(), BytesMut::new());
+            seal(&rust, &nonce, &[&plain], &mut x).unwrap();
+            seal(&lib, &nonce, &[&plain], &mut y).unwrap();
+            assert_eq!(x, y, "{len} octets");
+        }
     }
 }

@@ -14,6 +14,7 @@ use super::client::{HELLO_LEN, WELCOME_LEN};
 use super::keys::{CurvePublicKey, CurveSecretKey, Entropy, KEY_LEN};
 use super::message::{self, MessageCodec};
 use super::sealing::{long_nonce, open, seal, short_nonce, MAC_LEN};
+use super::session::{session_box, SessionBox};
 use super::{command_error, well_formed};
 use crate::command::Metadata;
 use crate::error::{Error, ProtocolError, Result};
@@ -38,7 +39,7 @@ pub struct CurveServer {
     /// Between WELCOME and INITIATE: the only secret the server holds.
     cookie_key: Option<Zeroizing<[u8; KEY_LEN]>>,
     /// After INITIATE: the session box and the client's INITIATE nonce.
-    session: Option<(SalsaBox, u64)>,
+    session: Option<(SessionBox, u64)>,
     client_key: Option<CurvePublicKey>,
     outgoing: Option<Bytes>,
     peer: Option<Metadata>,
@@ -189,7 +190,7 @@ impl CurveServer {
         }
         let transient = CurveSecretKey::from_bytes(array_at::<KEY_LEN>(&cookie, KEY_LEN)?);
         let nonce = u64_at(body, 105)?;
-        let session = SalsaBox::new(&client_transient.to_box_key(), &transient.to_box_key());
+        let session = session_box(client_transient, &transient)?;
         let plain = open(
             &session,
             &short_nonce(b"CurveZMQINITIATE", nonce),
