@@ -152,7 +152,14 @@ mod tests {
     fn header_value(name: &str) -> Option<i32> {
         let prefix = format!("pub const ZMQ_{name}: c_int = ");
         let line = CONSTS.lines().find(|l| l.starts_with(&prefix))?;
-        line.get(prefix.len()..)?.trim_end_matches(';').parse().ok()
+        let value = line
+            .get(prefix.len()..)?
+            .trim_end_matches(';')
+            .replace('_', "");
+        match value.strip_prefix("0x") {
+            Some(hex) => i32::from_str_radix(hex, 16).ok(),
+            None => value.parse().ok(),
+        }
     }
 
     #[test]
