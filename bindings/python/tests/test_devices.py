@@ -5,7 +5,7 @@ import pytest
 import ferrozmq as zmq
 from ferrozmq import devices
 
-from conftest import free_tcp
+from conftest import free_tcp, fresh_ipc
 
 
 @pytest.mark.parametrize("kind", ["ThreadDevice", "ProcessDevice"])
@@ -29,8 +29,11 @@ def test_queue_device(ctx, kind):
     assert client.recv() == b"done"
 
 
-def test_thread_proxy_with_monitor(ctx):
-    front, back, mon = free_tcp(), free_tcp(), free_tcp()
+def test_thread_proxy_with_monitor(ctx, tmp_path):
+    # ipc: the device binds in its thread while the test already connects,
+    # and a tcp port chosen in advance can meanwhile be taken as the source
+    # port of a connect (then the device's bind fails).
+    front, back, mon = (fresh_ipc(tmp_path) for _ in range(3))
     dev = devices.ThreadProxy(zmq.PULL, zmq.PUSH, zmq.PUSH)
     dev.bind_in(front)
     dev.bind_out(back)
