@@ -26,6 +26,7 @@
 //! subscriptions live in the `ferrozmq` crate, which owns the socket side of
 //! every pipe.
 
+mod body_pool;
 mod direct;
 mod doorbell;
 mod drain;

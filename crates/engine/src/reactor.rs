@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use mio::{Events, Interest, Poll, Token, Waker};
 
+use crate::body_pool::BodyPool;
 use crate::inproc::InprocRegistry;
 use crate::link::{SocketId, SocketLink};
 use crate::mailbox::{Command, EndpointId, SessionWake, Shared};
@@ -62,6 +63,7 @@ impl IoThread {
             stopping: false,
             inproc,
             resolver: Resolver::new(),
+            bodies: BodyPool::new(),
         };
         let thread = std::thread::Builder::new().name(name).spawn(move || {
             // Signals go to application threads, where they interrupt
@@ -141,6 +143,8 @@ struct Reactor {
     stopping: bool,
     inproc: Arc<InprocRegistry>,
     resolver: Resolver,
+    /// Buffers for large received bodies, shared by this thread's sessions.
+    bodies: Arc<BodyPool>,
 }
 
 impl Reactor {
@@ -455,6 +459,7 @@ impl Reactor {
             now,
             inproc: &self.inproc,
             resolver: &self.resolver,
+            bodies: &self.bodies,
         };
         // A bug in one session must not take the whole I/O thread down with it:
         // contain the panic, report it, and end that session only (its pipe

@@ -24,6 +24,7 @@ use std::time::Instant;
 
 use mio::Interest;
 
+use crate::body_pool::BodyPool;
 use crate::inproc::InprocRegistry;
 use crate::link::{LinkEvent, SocketId, SocketLink};
 use crate::mailbox::{EndpointId, SessionWake};
@@ -52,6 +53,8 @@ const READ_CHUNK: usize = 64 * 1024;
 const MAX_RESERVE: usize = 16 * 1024 * 1024;
 /// Stop pulling messages from the pipe when this much is waiting to be written.
 const WRITE_BATCH: usize = 256 * 1024;
+/// The same for sealed (CURVE) frames, whose encoding is the costly part.
+const SEALED_WRITE_BATCH: usize = 32 * 1024;
 /// Reads per turn before yielding to other sessions.
 const READS_PER_TURN: usize = 16;
 /// Write batches per turn before yielding to other sessions.
@@ -74,6 +77,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) inproc: &'a Arc<InprocRegistry>,
     /// Looks up host names off this thread.
     pub(crate) resolver: &'a Resolver,
+    /// Buffers for large received bodies.
+    pub(crate) bodies: &'a Arc<BodyPool>,
 }
 
 #[derive(Debug)]

@@ -288,6 +288,71 @@ impl Connection {
         self.decoder.bytes_needed(buf)
     }
 
+    /// The size of the message frame whose body is arriving, once its header
+    /// is decoded and while `buf` (the caller's read buffer, as left by
+    /// [`Connection::handle_read`]) holds only the start of that body.
+    ///
+    /// A caller may then move those bytes into a buffer of its own, read
+    /// the rest of the body straight into it, and hand it over whole with
+    /// [`Connection::handle_body`]: a large body is then neither copied out
+    /// of the shared read buffer nor grown into a larger one.
+    pub fn body_in_progress(&self, buf: &BytesMut) -> Option<usize> {
+        if !matches!(self.phase, Phase::Ready) {
+            return None;
+        }
+        self.decoder.pending_size().filter(|&size| buf.len() < size)
+    }
+
+    /// Takes the whole body of the frame announced by
+    /// [`Connection::body_in_progress`], read by the caller into `body` (a
+    /// buffer of exactly that size). A protected frame (CURVE) is opened in
+    /// place; the frame's payload then shares `body`'s allocation, which is
+    /// dropped when the last handle to the payload is.
+    pub fn handle_body<B>(&mut self, body: B) -> Result<()>
+    where
+        B: AsRef<[u8]> + AsMut<[u8]> + Send + 'static,
+    {
+        let result = self.take_body(body);
+        if result.is_err() {
+            self.fail();
+        }
+        result
+    }
+
+    fn take_body<B>(&mut self, mut body: B) -> Result<()>
+    where
+        B: AsRef<[u8]> + AsMut<[u8]> + Send + 'static,
+    {
+        if !matches!(self.phase, Phase::Ready) {
+            return Err(Error::Misuse(
+                "body handed over before the handshake completed",
+            ));
+        }
+        let (more, command) = self.decoder.take_pending(body.as_ref().len())?;
+        self.heartbeat.on_traffic();
+        let opened = if self.protects_frames {
+            self.mechanism
+                .as_mut()
+                .ok_or(Error::Misuse("no mechanism"))?
+                .decode_frame_in_place(body.as_mut())?
+        } else {
+            None
+        };
+        let frame = match opened {
+            Some(o) => Frame {
+                more: o.more,
+                command: o.command,
+                body: Bytes::from_owner(body).slice(o.range),
+            },
+            None => Frame {
+                more,
+                command,
+                body: Bytes::from_owner(body),
+            },
+        };
+        self.dispatch_frame(frame)
+    }
+
     /// Bytes waiting to be written (without needing `&mut`).
     pub fn pending_transmit(&self) -> usize {
         self.transmit.len()
@@ -645,6 +710,11 @@ impl Connection {
         } else {
             frame
         };
+        self.dispatch_frame(frame)
+    }
+
+    /// Acts on a frame as the peer meant it (after any unprotecting).
+    fn dispatch_frame(&mut self, frame: Frame) -> Result<()> {
         if !frame.command {
             self.events.push_back(Event::Frame(frame));
             return Ok(());

@@ -66,6 +66,7 @@ impl RawActive {
         read_once(
             self.stream.raw_fd(),
             &mut self.read_buf,
+            usize::MAX,
             &mut self.eof,
             self.hung_up,
         )

@@ -18,18 +18,20 @@ pub(super) enum Flushed {
     Blocked,
 }
 
-/// Reads once into the free space of `buf`; sets `eof` when the peer closed
-/// its side; returns whether more may be waiting. A short read means the
-/// socket is drained unless the peer `hung_up` (its close came with the
-/// data, in the same edge-triggered event): then read on to the end.
+/// Reads once into the free space of `buf`, at most `limit` bytes; sets
+/// `eof` when the peer closed its side; returns whether more may be
+/// waiting. A short read means the socket is drained unless the peer
+/// `hung_up` (its close came with the data, in the same edge-triggered
+/// event): then read on to the end.
 pub(super) fn read_once(
     fd: RawFd,
     buf: &mut BytesMut,
+    limit: usize,
     eof: &mut bool,
     hung_up: bool,
 ) -> Result<bool, Failure> {
-    let space = buf.capacity() - buf.len();
-    match crate::sys::read_into(fd, buf) {
+    let space = (buf.capacity() - buf.len()).min(limit);
+    match crate::sys::read_into(fd, buf, space) {
         Ok(0) => {
             *eof = true;
             Ok(false)

@@ -3,13 +3,16 @@
 //! messages from the socket are encoded and written in batches (vectored),
 //! and the handshake's outcome goes to the driver.
 
+use std::sync::Arc;
+
 use bytes::{Bytes, BytesMut};
 
 use super::stream_io::{read_once, write_queue, Flushed};
 use super::{
     peer, Ctx, Failure, Inbound, Phase, Session, State, Wire, MAX_RESERVE, READS_PER_TURN,
-    READ_CHUNK, WRITES_PER_TURN, WRITE_BATCH,
+    READ_CHUNK, SEALED_WRITE_BATCH, WRITES_PER_TURN, WRITE_BATCH,
 };
+use crate::body_pool::{Body, BodyPool};
 use crate::link::LinkEvent;
 use crate::notify::Notify;
 use crate::transport::Stream;
@@ -36,6 +39,13 @@ pub(super) struct Active {
     pub(super) hung_up: bool,
     /// Messages taken from the pipe whose bytes are not all written yet.
     pub(super) taken: u64,
+    /// Where large bodies are read into.
+    pub(super) bodies: Arc<BodyPool>,
+    /// A large body being read straight into a buffer of its own.
+    pub(super) body: Option<Body>,
+    /// The last read completed such a body: read little next (the next
+    /// frame's header), so that a large body after it is copied little.
+    pub(super) after_body: bool,
 }
 
 impl Session {
@@ -58,6 +68,9 @@ impl Session {
             write_blocked: false,
             hung_up: false,
             taken: 0,
+            bodies: Arc::clone(ctx.bodies),
+            body: None,
+            after_body: false,
         });
         self.drive_active(ctx, active)
     }
@@ -222,7 +235,15 @@ impl Session {
         let Some(pipe) = &self.pipe else {
             return Ok(());
         };
-        while a.wire.transmit().len() < WRITE_BATCH {
+        // Sealing a frame costs far more than writing it: write sealed
+        // frames in smaller batches, so the peer can open the first ones
+        // while the next are sealed.
+        let batch = if a.wire.seals_frames() {
+            SEALED_WRITE_BATCH
+        } else {
+            WRITE_BATCH
+        };
+        while a.wire.transmit().len() < batch {
             let Some(msg) = pipe.inbound.pop() else {
                 break;
             };
@@ -267,10 +288,37 @@ impl Session {
 /// a NULL handshake, with room to spare.
 const FIRST_READ: usize = 512;
 
+/// Bodies at least this large are read straight into a buffer of their own
+/// (from the I/O thread's pool), not into the shared read buffer.
+const DIRECT_BODY: usize = 32 * 1024;
+/// After such a body, the next read takes at most this much: the next
+/// frame's header and the start of its body (copied if it is large too).
+const AFTER_BODY_READ: usize = 4 * 1024;
+
 /// Reads once into the buffer; returns whether more may be waiting. A read
 /// that did not fill the space drained the socket: epoll (edge-triggered)
 /// reports the next arrival, so no second read is needed to see EAGAIN.
 fn read_some(a: &mut Active) -> Result<bool, Failure> {
+    if a.body.is_none() {
+        start_body(a);
+    }
+    if let Some(body) = a.body.as_mut() {
+        let limit = body.remaining();
+        let more = read_once(
+            a.stream.raw_fd(),
+            body.buf_mut(),
+            limit,
+            &mut a.eof,
+            a.hung_up,
+        )?;
+        if body.remaining() == 0 {
+            if let Some(body) = a.body.take() {
+                a.wire.handle_body(body);
+            }
+            a.after_body = true;
+        }
+        return Ok(more);
+    }
     // A large frame in progress gets its whole body reserved at once (up to a
     // cap, so an announced size costs nothing until the bytes come). The
     // buffer grows only once what it has is nearly used: growing copies the
@@ -287,7 +335,37 @@ fn read_some(a: &mut Active) -> Result<bool, Failure> {
     } else if free < want && free < READ_CHUNK {
         a.read_buf.reserve(want.max(READ_CHUNK));
     }
-    read_once(a.stream.raw_fd(), &mut a.read_buf, &mut a.eof, a.hung_up)
+    let limit = if std::mem::take(&mut a.after_body) {
+        AFTER_BODY_READ
+    } else {
+        usize::MAX
+    };
+    read_once(
+        a.stream.raw_fd(),
+        &mut a.read_buf,
+        limit,
+        &mut a.eof,
+        a.hung_up,
+    )
+}
+
+/// Moves a large message body in progress out of the read buffer into a
+/// buffer of its own, where the rest of it will be read: the body is then
+/// neither copied out of the shared buffer nor grown into a larger one,
+/// and its pages are warm ones from the pool. Bodies above MAX_RESERVE
+/// keep growing in the read buffer (an announced size costs nothing until
+/// its bytes come).
+fn start_body(a: &mut Active) {
+    let Some(size) = a.wire.body_in_progress(&a.read_buf) else {
+        return;
+    };
+    if !(DIRECT_BODY..=MAX_RESERVE).contains(&size) {
+        return;
+    }
+    let mut body = a.bodies.take(size);
+    body.extend_from_slice(&a.read_buf);
+    a.read_buf.clear();
+    a.body = Some(body);
 }
 
 /// Writes as much of the transmit queue as the socket takes.

@@ -56,12 +56,14 @@ pub(crate) fn eventfd_drain(fd: RawFd) {
     let _ = unsafe { libc::read(fd, (&mut value as *mut u64).cast(), 8) };
 }
 
-/// Reads from `fd` into the spare capacity of `buf`, growing it by what was read.
-pub(crate) fn read_into(fd: RawFd, buf: &mut bytes::BytesMut) -> io::Result<usize> {
+/// Reads from `fd` into the spare capacity of `buf`, at most `limit` bytes,
+/// growing it by what was read.
+pub(crate) fn read_into(fd: RawFd, buf: &mut bytes::BytesMut, limit: usize) -> io::Result<usize> {
     let spare = buf.spare_capacity_mut();
-    // SAFETY: `spare` is writable memory owned by `buf` of the given length;
-    // read(2) writes at most that many bytes and `fd` is open per the contract.
-    let n = unsafe { libc::read(fd, spare.as_mut_ptr().cast(), spare.len()) };
+    let len = spare.len().min(limit);
+    // SAFETY: `spare` is writable memory owned by `buf` of at least `len`
+    // bytes; read(2) writes at most `len` bytes and `fd` is open per the contract.
+    let n = unsafe { libc::read(fd, spare.as_mut_ptr().cast(), len) };
     if n < 0 {
         return Err(io::Error::last_os_error());
     }

@@ -14,6 +14,7 @@ mod curve;
 mod drain;
 mod hwm_linger;
 mod inproc;
+mod large;
 mod linger_connect;
 mod pipeline;
 mod pubsub;

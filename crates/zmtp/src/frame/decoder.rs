@@ -68,6 +68,27 @@ impl Decoder {
         }
     }
 
+    /// The size of the frame whose header has been decoded but whose body
+    /// has not all arrived, if any (the bytes of it already read are what
+    /// the caller's buffer holds).
+    pub fn pending_size(&self) -> Option<usize> {
+        self.pending.map(|h| h.size)
+    }
+
+    /// Ends the frame in progress with a body of `len` octets that the
+    /// caller read on its own (see [`Decoder::pending_size`]): its
+    /// `(more, command)` flags. Fails when no frame is in progress or
+    /// `len` is not its size.
+    pub fn take_pending(&mut self, len: usize) -> Result<(bool, bool)> {
+        match self.pending {
+            Some(h) if h.size == len => {
+                self.pending = None;
+                Ok((h.more, h.command))
+            }
+            _ => Err(Error::Misuse("body does not match the frame in progress")),
+        }
+    }
+
     /// Takes the next complete frame off the front of `buf`, if there is one.
     pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Frame>> {
         let header = match self.pending.take() {

@@ -82,6 +82,24 @@ pub trait Mechanism: Send + std::fmt::Debug {
     fn decode_frame(&mut self, frame: Frame) -> Result<Frame> {
         Ok(frame)
     }
+
+    /// Unprotects an incoming frame body where it lies, for a body the
+    /// caller read into a buffer of its own; `None` when the mechanism does
+    /// not protect frames (the body is the frame's as it came).
+    fn decode_frame_in_place(&mut self, _body: &mut [u8]) -> Result<Option<Opened>> {
+        Ok(None)
+    }
+}
+
+/// A protected frame opened in its own buffer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opened {
+    /// More frames of the same message follow.
+    pub more: bool,
+    /// The frame carries a command.
+    pub command: bool,
+    /// Where the frame's payload lies in the buffer.
+    pub range: std::ops::Range<usize>,
 }
 
 /// Which mechanism a connection uses, and its credentials.

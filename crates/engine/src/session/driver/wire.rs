@@ -59,6 +59,22 @@ impl Wire {
         }
     }
 
+    /// The size of a message frame whose body is arriving while `buf` holds
+    /// only its start (see `Connection::body_in_progress`).
+    pub(crate) fn body_in_progress(&self, buf: &BytesMut) -> Option<usize> {
+        if self.failed.is_some() {
+            return None;
+        }
+        self.connection.body_in_progress(buf)
+    }
+
+    /// Takes the whole body of that frame, read into a buffer of its own.
+    pub(crate) fn handle_body(&mut self, body: impl AsRef<[u8]> + AsMut<[u8]> + Send + 'static) {
+        if self.failed.is_none() {
+            self.failed = self.connection.handle_body(body).err();
+        }
+    }
+
     /// Whether decoding met an error (no more bytes are decoded).
     pub(crate) fn has_failed(&self) -> bool {
         self.failed.is_some()
@@ -170,6 +186,12 @@ impl Wire {
     /// What the handshake told about the peer.
     pub(crate) fn peer(&self) -> Option<&PeerInfo> {
         self.connection.peer()
+    }
+
+    /// Whether every frame is sealed (CURVE): encoding one costs far more
+    /// than writing it.
+    pub(crate) fn seals_frames(&self) -> bool {
+        self.connection.protects_frames()
     }
 
     /// The framing in use, and whether frames are sealed (CURVE): the

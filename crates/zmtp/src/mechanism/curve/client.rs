@@ -22,7 +22,7 @@ use crate::command::Metadata;
 use crate::error::{Error, ProtocolError, Result};
 use crate::frame::Frame;
 use crate::greeting::MechanismName;
-use crate::mechanism::{HandshakeStatus, Mechanism, ZapReply};
+use crate::mechanism::{HandshakeStatus, Mechanism, Opened, ZapReply};
 
 /// HELLO is always this long (anti-amplification padding included).
 pub(super) const HELLO_LEN: usize = 200;
@@ -292,5 +292,11 @@ impl Mechanism for CurveClient {
 
     fn decode_frame(&mut self, frame: Frame) -> Result<Frame> {
         message::after_ready(&mut self.codec)?.decode(frame)
+    }
+
+    fn decode_frame_in_place(&mut self, body: &mut [u8]) -> Result<Option<Opened>> {
+        message::after_ready(&mut self.codec)?
+            .open_in_place(body)
+            .map(Some)
     }
 }

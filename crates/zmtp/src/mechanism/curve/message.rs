@@ -8,12 +8,13 @@
 //! On the wire the frame itself is a plain, final data frame: the real flags
 //! travel inside the box, as libzmq sends them.
 
-use bytes::{Buf, BufMut, Bytes, BytesMut};
+use bytes::{BufMut, BytesMut};
 
 use super::sealing::{open_in_place, seal, short_nonce, NaclCipher, MAC_LEN};
 use super::session::SessionBox;
 use crate::error::{Error, ProtocolError, Result};
 use crate::frame::Frame;
+use crate::mechanism::Opened;
 
 const NAME: &[u8] = b"\x07MESSAGE";
 const FLAG_MORE: u8 = 0x01;
@@ -100,26 +101,38 @@ impl<C: NaclCipher> MessageCodec<C> {
 
     /// Opens one MESSAGE into the frame it carries.
     pub(super) fn decode(&mut self, frame: Frame) -> Result<Frame> {
-        let body = frame.body;
+        // Opened in place when this frame owns its buffer (no copy), else
+        // copied once (the read buffer is usually still shared with the
+        // decoder).
+        let mut body = frame
+            .body
+            .try_into_mut()
+            .unwrap_or_else(|shared| BytesMut::from(&shared[..]));
+        let opened = self.open_in_place(&mut body)?;
+        Ok(Frame {
+            more: opened.more,
+            command: opened.command,
+            body: body.freeze().slice(opened.range),
+        })
+    }
+
+    /// Opens one MESSAGE where it lies: on success, `opened.range` of
+    /// `body` is the plaintext of the frame it carries.
+    pub(super) fn open_in_place(&mut self, body: &mut [u8]) -> Result<Opened> {
         if !body.starts_with(NAME) {
             return Err(Error::Protocol(
                 ProtocolError::UnexpectedCommand,
                 "expected a CURVE MESSAGE",
             ));
         }
+        let too_short = Error::Protocol(ProtocolError::MalformedMessage, "CURVE MESSAGE too short");
         if body.len() < MIN_LEN {
-            return Err(Error::Protocol(
-                ProtocolError::MalformedMessage,
-                "CURVE MESSAGE too short",
-            ));
+            return Err(too_short);
         }
         let nonce_octets = body
             .get(NAME.len()..NAME.len() + 8)
             .and_then(|n| <[u8; 8]>::try_from(n).ok())
-            .ok_or(Error::Protocol(
-                ProtocolError::MalformedMessage,
-                "CURVE MESSAGE too short",
-            ))?;
+            .ok_or(too_short.clone())?;
         let nonce = u64::from_be_bytes(nonce_octets);
         if nonce <= self.peer_nonce {
             return Err(Error::Protocol(
@@ -127,32 +140,19 @@ impl<C: NaclCipher> MessageCodec<C> {
                 "CURVE MESSAGE nonce not increasing",
             ));
         }
-        // Opened in place when this frame owns its buffer (no copy), else
-        // copied once (the read buffer is usually still shared with the
-        // decoder). `advance`, not `slice`: a second handle would make the
-        // buffer shared.
-        let mut boxed = body;
-        boxed.advance(NAME.len() + 8);
-        let mut boxed = boxed
-            .try_into_mut()
-            .unwrap_or_else(|shared| BytesMut::from(&shared[..]));
-        let len = open_in_place(
-            &self.cipher,
-            &short_nonce(self.recv_prefix, nonce),
-            &mut boxed,
-        )?
-        .len();
+        let boxed = body.get_mut(NAME.len() + 8..).ok_or(too_short)?;
+        let len = open_in_place(&self.cipher, &short_nonce(self.recv_prefix, nonce), boxed)?.len();
         self.peer_nonce = nonce;
-        let mut plain: Bytes = boxed.freeze().slice(MAC_LEN..MAC_LEN + len);
-        let flags = *plain.first().ok_or(Error::Protocol(
+        // The plaintext (flags, then payload) ends the box.
+        let start = body.len() - len;
+        let flags = *body.get(start).ok_or(Error::Protocol(
             ProtocolError::MalformedMessage,
             "CURVE MESSAGE empty",
         ))?;
-        plain = plain.slice(1..);
-        Ok(Frame {
+        Ok(Opened {
             more: flags & FLAG_MORE != 0,
             command: flags & FLAG_COMMAND != 0,
-            body: plain,
+            range: start + 1..body.len(),
         })
     }
 }

@@ -20,7 +20,7 @@ use crate::command::Metadata;
 use crate::error::{Error, ProtocolError, Result};
 use crate::frame::Frame;
 use crate::greeting::MechanismName;
-use crate::mechanism::{HandshakeStatus, Mechanism, ZapReply, ZapRequest};
+use crate::mechanism::{HandshakeStatus, Mechanism, Opened, ZapReply, ZapRequest};
 
 /// The cookie: 16-octet nonce + Box[C' + s'](cookie key).
 const COOKIE_LEN: usize = 16 + 2 * KEY_LEN + MAC_LEN;
@@ -374,5 +374,11 @@ impl Mechanism for CurveServer {
 
     fn decode_frame(&mut self, frame: Frame) -> Result<Frame> {
         message::after_ready(&mut self.codec)?.decode(frame)
+    }
+
+    fn decode_frame_in_place(&mut self, body: &mut [u8]) -> Result<Option<Opened>> {
+        message::after_ready(&mut self.codec)?
+            .open_in_place(body)
+            .map(Some)
     }
 }
