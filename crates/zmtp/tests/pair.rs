@@ -15,6 +15,8 @@
 #[path = "pair/harness.rs"]
 mod harness;
 
+#[path = "pair/bodies.rs"]
+mod bodies;
 #[path = "pair/curve.rs"]
 mod curve;
 #[path = "pair/garbage.rs"]

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use bytes::{Bytes, BytesMut};
+use bytes::BytesMut;
 
 use super::stream_io::{read_once, write_queue, Flushed};
 use super::{
@@ -200,8 +200,9 @@ impl Session {
         let Some(direct) = self.pipe.as_ref().map(|p| p.direct.clone()) else {
             return self.write_batches(a);
         };
-        let leftover = direct.begin_io();
-        a.wire.transmit().push_front(Bytes::from(leftover));
+        for piece in direct.begin_io().into_iter().rev() {
+            a.wire.transmit().push_front(piece);
+        }
         let result = self.write_batches(a);
         direct.end_io(a.wire.pending_transmit() == 0);
         result

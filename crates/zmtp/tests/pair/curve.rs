@@ -361,3 +361,32 @@ fn truncated_hello_is_refused() {
         Err(Error::Protocol(ProtocolError::MalformedHello, _))
     ));
 }
+
+#[test]
+fn boxes_read_on_their_own_open_in_place() {
+    for read in [3, 4096, usize::MAX] {
+        let mut pair = curve_pair(SocketType::Dealer, SocketType::Router);
+        pair.handshake();
+        let direct = crate::bodies::check_direct(&mut pair, read);
+        assert!(
+            direct >= usize::from(read < 70_000),
+            "reads of {read}: {direct}"
+        );
+    }
+    // A tampered box read on its own drops the connection.
+    let mut pair = curve_pair(SocketType::Dealer, SocketType::Router);
+    pair.handshake();
+    pair.client.send(&[&[7u8; 50_000]]);
+    let mut wire = pair.client.take_transmit();
+    let last = wire.len() - 1;
+    wire[last] ^= 1;
+    assert_eq!(crate::bodies::feed_direct(&mut pair.server, &wire, 4096), 1);
+    assert_eq!(
+        pair.server.error,
+        Some(Error::Protocol(
+            ProtocolError::Cryptographic,
+            "CURVE box does not open"
+        ))
+    );
+    assert!(pair.server.frames().is_empty());
+}
