@@ -390,7 +390,10 @@ impl Socket {
     #[pyo3(signature = (events, timeout = -1))]
     fn _poll_events(&self, py: Python<'_>, events: i16, timeout: i64) -> PyResult<i16> {
         let deadline = crate::deadline::Deadline::new(timeout);
-        self.run(py, |s| s.poll(events, deadline.left()))
+        self.run(py, |s| {
+            s.poll(ferrozmq::PollEvents::from_raw(events), deadline.left())
+                .map(ferrozmq::PollEvents::bits)
+        })
     }
 
     /// Sends this socket's events in the mask `events` to a PAIR socket

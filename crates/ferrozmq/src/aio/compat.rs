@@ -10,8 +10,9 @@ use std::os::fd::OwnedFd;
 use crate::error::{Error, ErrorKind, Result};
 use crate::message::Message;
 use crate::multipart::Multipart;
+use crate::poll_events::PollEvents;
 use crate::send_error::SendError;
-use crate::socket::{Socket, POLLIN, POLLOUT};
+use crate::socket::Socket;
 
 /// What the caller waits for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,8 +73,8 @@ pub(crate) fn try_recv_multipart(socket: &mut Socket) -> Result<Multipart> {
 pub(crate) fn is_ready(socket: &mut Socket, interest: Interest) -> Result<bool> {
     let events = socket.events()?;
     Ok(match interest {
-        Interest::Recv => events & POLLIN != 0,
-        Interest::Send => events & POLLOUT != 0,
+        Interest::Recv => events.contains(PollEvents::READABLE),
+        Interest::Send => events.contains(PollEvents::WRITABLE),
     })
 }
 

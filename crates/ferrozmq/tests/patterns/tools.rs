@@ -1,8 +1,8 @@
 use std::time::Duration;
 
 use ferrozmq::{
-    poll, proxy_single, proxy_steerable, Context, EventKind, PollItem, SocketType, EVENT_ALL,
-    POLLIN, POLLOUT,
+    poll, proxy_single, proxy_steerable, Context, EventKind, PollEvents, PollItem, SocketType,
+    EVENT_ALL,
 };
 
 use crate::common::*;
@@ -15,7 +15,7 @@ fn poll_reports_readiness_and_times_out() {
     let mut b = socket(&ctx, SocketType::Pair);
     b.connect(&ep).unwrap();
     {
-        let mut items = [PollItem::socket(&mut a, POLLIN)];
+        let mut items = [PollItem::socket(&mut a, PollEvents::READABLE)];
         let t = std::time::Instant::now();
         assert_eq!(
             poll(&mut items, Some(Duration::from_millis(100))).unwrap(),
@@ -29,11 +29,14 @@ fn poll_reports_readiness_and_times_out() {
         b
     });
     {
-        let mut items = [PollItem::socket(&mut a, POLLIN | POLLOUT)];
+        let mut items = [PollItem::socket(
+            &mut a,
+            PollEvents::READABLE | PollEvents::WRITABLE,
+        )];
         assert_eq!(poll(&mut items, Some(Duration::from_secs(5))).unwrap(), 1);
         assert!(items[0].is_writable());
     }
-    let mut items = [PollItem::socket(&mut a, POLLIN)];
+    let mut items = [PollItem::socket(&mut a, PollEvents::READABLE)];
     assert_eq!(poll(&mut items, Some(Duration::from_secs(5))).unwrap(), 1);
     assert!(items[0].is_readable());
     assert_eq!(a.recv_string().unwrap(), "wake");
