@@ -70,10 +70,19 @@ fn main() {
     let started = Instant::now();
     let mut thr = vec![Vec::new(); CONTENDERS.len()];
     let mut rtt = vec![Vec::new(); CONTENDERS.len()];
+    // BENCH_ONLY=<part of a contender's name> and BENCH_PART=thr|rtt narrow
+    // a run (for strace or perf); the others then report NaN.
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    let part = std::env::var("BENCH_PART").unwrap_or_default();
     for round in 0..rounds {
         for (i, c) in CONTENDERS.iter().enumerate() {
-            thr[i].push((c.thr)(messages));
-            rtt[i].push((c.rtt)(trips));
+            if !c.name.contains(only.as_str()) {
+                thr[i].push(f64::NAN);
+                rtt[i].push(f64::NAN);
+                continue;
+            }
+            thr[i].push(if part != "rtt" { (c.thr)(messages) } else { f64::NAN });
+            rtt[i].push(if part != "thr" { (c.rtt)(trips) } else { f64::NAN });
         }
         println!("round {} done, load {}", round + 1, loadavg());
     }

@@ -253,6 +253,14 @@ impl<R: Reactor> AsyncSocket<R> {
                 Err(e) if compat::would_block(&e) => {}
                 done => return Poll::Ready(done),
             }
+            // Readiness the event loop reported before the re-arm below
+            // (typically the wake-up that brought the last operation here,
+            // which it served) says nothing new: consume it first, so that
+            // only a signal after the re-arm wakes us, and no idle turn
+            // through ZMQ_EVENTS (a system call) follows each wake-up.
+            if let Poll::Ready(Err(e)) = self.poll_reactor() {
+                return Poll::Ready(Err(Error::from(e)));
+            }
             if compat::is_ready(&mut self.socket, interest)? {
                 if retried {
                     // Ready by ZMQ_EVENTS yet refused twice: let other
@@ -264,14 +272,17 @@ impl<R: Reactor> AsyncSocket<R> {
                 continue;
             }
             self.waiters.wait(interest, cx.waker());
-            match self
-                .reactor
-                .poll_readable(&mut Context::from_waker(&self.fanout))
-            {
+            match self.poll_reactor() {
                 Poll::Ready(Ok(())) => retried = false,
                 Poll::Ready(Err(e)) => return Poll::Ready(Err(Error::from(e))),
                 Poll::Pending => return Poll::Pending,
             }
         }
+    }
+
+    /// Polls the registration with the waker that wakes every waiter.
+    fn poll_reactor(&self) -> Poll<std::io::Result<()>> {
+        self.reactor
+            .poll_readable(&mut Context::from_waker(&self.fanout))
     }
 }
