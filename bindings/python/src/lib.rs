@@ -11,6 +11,7 @@ mod curve;
 mod deadline;
 mod drain;
 mod error;
+mod fastcall;
 mod frame;
 mod options;
 mod poll;
@@ -25,6 +26,7 @@ use pyo3::prelude::*;
 fn _ferrozmq(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<context::Context>()?;
     m.add_class::<socket::Socket>()?;
+    fastcall::install(m.py(), &m.py().get_type::<socket::Socket>())?;
     m.add_class::<frame::Frame>()?;
     m.add_class::<tracker::Completion>()?;
     m.add("_FrameBuffer", buffer::frame_buffer_type(m.py())?)?;

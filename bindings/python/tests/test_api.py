@@ -145,6 +145,35 @@ def test_send_recv_flavours(ctx):
         b.recv(zmq.NOBLOCK)
 
 
+def test_send_recv_arguments(ctx):
+    """send/recv take pyzmq's arguments by position and by name (on
+    Python 3.10+ through their METH_FASTCALL versions) and refuse bad ones."""
+    a, b = pair(ctx)
+    a.send(b"1", 0, True, False, None, None)
+    assert b.recv(0, True, False) == b"1"
+    a.send(data=b"2", copy=False, flags=0)
+    assert b.recv(copy=False, flags=0).bytes == b"2"
+    a.send(b"3", **{"".join(["co", "py"]): False})  # a keyword name built at run time
+    assert b.recv(**{"".join(["fl", "ags"]): 0}) == b"3"
+    tracker = a.send(b"4", track=True)
+    assert b.recv() == b"4"
+    tracker.wait(5)
+    with pytest.raises(TypeError, match="missing required argument 'data'"):
+        a.send()
+    with pytest.raises(TypeError, match="unexpected keyword argument 'bogus'"):
+        a.send(b"x", bogus=1)
+    with pytest.raises(TypeError, match="multiple values for argument 'flags'"):
+        a.send(b"x", 0, flags=0)
+    with pytest.raises(TypeError, match="at most"):
+        b.recv(0, True, False, 1)
+    with pytest.raises(TypeError):
+        a.send(b"x", flags="not an int")
+    with pytest.raises(zmq.Again):
+        b.recv(flags=zmq.NOBLOCK)
+    if sys.version_info >= (3, 10):
+        assert "routing_id=None" in zmq.Socket.send.__text_signature__
+
+
 def test_frame_zero_copy(ctx):
     a, b = pair(ctx)
     payload = bytes(range(256)) * 300
