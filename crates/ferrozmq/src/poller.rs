@@ -82,39 +82,31 @@ impl<'a> PollItem<'a> {
 /// ```
 pub fn poll(items: &mut [PollItem<'_>], timeout: Option<Duration>) -> Result<usize> {
     let deadline = timeout.map(|t| Instant::now() + t);
+    let mut fds = Vec::with_capacity(items.len());
+    for item in items.iter_mut() {
+        fds.push(match item.socket.as_deref_mut() {
+            Some(socket) => PollFd {
+                fd: socket.fd()?,
+                events: SYS_POLLIN,
+                revents: 0,
+            },
+            None => PollFd {
+                fd: item.fd,
+                events: to_sys(item.events),
+                revents: 0,
+            },
+        });
+    }
+    // As libzmq's zmq_poll: the descriptors are polled first (without
+    // waiting on the first pass), and only then are the sockets asked for
+    // their events, which re-arms their descriptors. A plain descriptor
+    // item that is some socket's ZMQ_FD thus sees that socket's readiness
+    // before the socket's own item consumes it.
+    let mut wait_ms = 0;
     loop {
-        let mut ready = 0;
-        let mut fds = Vec::with_capacity(items.len());
-        for item in items.iter_mut() {
-            item.revents = 0;
-            match item.socket.as_deref_mut() {
-                Some(socket) => {
-                    item.revents = socket.events()? & item.events & (POLLIN | POLLOUT);
-                    fds.push(PollFd {
-                        fd: socket.fd()?,
-                        events: SYS_POLLIN,
-                        revents: 0,
-                    });
-                }
-                None => fds.push(PollFd {
-                    fd: item.fd,
-                    events: to_sys(item.events),
-                    revents: 0,
-                }),
-            }
-            if item.revents != 0 {
-                ready += 1;
-            }
+        for pfd in &mut fds {
+            pfd.revents = 0;
         }
-        let wait_ms = match (ready, deadline) {
-            (r, _) if r > 0 => 0,
-            (_, None) => -1,
-            (_, Some(d)) => {
-                // Round up, so a sub-millisecond remainder does not spin.
-                let left = d.saturating_duration_since(Instant::now());
-                i32::try_from(left.as_micros().div_ceil(1000)).unwrap_or(i32::MAX)
-            }
-        };
         match poll_fds(&mut fds, wait_ms) {
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
@@ -122,17 +114,30 @@ pub fn poll(items: &mut [PollItem<'_>], timeout: Option<Duration>) -> Result<usi
             }
             Err(e) => return Err(e.into()),
         }
+        let mut ready = 0;
         for (item, pfd) in items.iter_mut().zip(&fds) {
-            if item.socket.is_none() {
-                item.revents = from_sys(pfd.revents) & (item.events | POLLERR);
-                if item.revents != 0 {
-                    ready += 1;
-                }
+            item.revents = match item.socket.as_deref_mut() {
+                Some(socket) => socket.events()? & item.events & (POLLIN | POLLOUT),
+                None => from_sys(pfd.revents) & (item.events | POLLERR),
+            };
+            if item.revents != 0 {
+                ready += 1;
             }
         }
-        if ready > 0 || wait_ms == 0 {
+        if ready > 0 {
             return Ok(ready);
         }
+        wait_ms = match deadline {
+            None => -1,
+            Some(d) => {
+                let left = d.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Ok(0);
+                }
+                // Round up, so a sub-millisecond remainder does not spin.
+                i32::try_from(left.as_micros().div_ceil(1000)).unwrap_or(i32::MAX)
+            }
+        };
     }
 }
 

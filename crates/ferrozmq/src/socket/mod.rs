@@ -17,8 +17,8 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use ferrozmq_engine::{
-    Endpoint, EndpointError, EndpointId, InprocPeer, LinkEvent, PeerInfo, PeerRef, Pipe, PipeId,
-    SocketLink, SparseClock, WaitOutcome,
+    Endpoint, EndpointError, EndpointId, InprocPeer, LinkEvent, Notify, PeerInfo, PeerRef, Pipe,
+    PipeId, SocketLink, SparseClock, WaitOutcome,
 };
 use ferrozmq_zmtp::SocketType;
 
@@ -173,6 +173,7 @@ impl Socket {
                     endpoint: resolved,
                     id,
                 });
+                self.announce_io_work();
             }
         }
         Ok(())
@@ -225,9 +226,19 @@ impl Socket {
                 if let Some(pipe) = pipe {
                     self.pattern.attach(pipe, &self.routing);
                 }
+                self.announce_io_work();
             }
         }
         Ok(())
+    }
+
+    /// Makes ZMQ_FD readable after a bind or connect that started work on
+    /// an I/O thread, as libzmq's does (its I/O thread answers through the
+    /// socket's mailbox). Programs that poll the descriptor must expect a
+    /// readiness that brings no message; some (CZMQ's zpoller test) count
+    /// on this one.
+    fn announce_io_work(&self) {
+        self.link.signaler.notify();
     }
 
     /// Whether a repeated connect to one endpoint is a no-op for this socket
@@ -668,6 +679,7 @@ fn parse_endpoint(
 fn pattern_options(options: &Options) -> PatternOptions {
     PatternOptions {
         router_mandatory: options.router_mandatory,
+        router_raw: options.router_raw,
         router_handover: options.router_handover,
         xpub_verbose: options.xpub_verbose,
         xpub_verboser: options.xpub_verboser,

@@ -196,3 +196,28 @@ fn a_proxy_whose_backend_cannot_take_more_still_terminates() {
     control.send("TERMINATE").unwrap();
     proxy.join().unwrap().unwrap();
 }
+
+/// As libzmq's zmq_poll (and CZMQ's zpoller test): a socket's ZMQ_FD
+/// polled as a plain descriptor item, beside the socket's own item, is
+/// readable after the socket connected over tcp, and the socket's item
+/// reports no message.
+#[test]
+fn poll_sees_a_sockets_descriptor_as_a_plain_item() {
+    let ctx = Context::new();
+    let mut push = socket(&ctx, SocketType::Push);
+    let ep = bind(&mut push, "tcp");
+    let mut pull = socket(&ctx, SocketType::Pull);
+    let fd = pull.fd().unwrap();
+    {
+        let mut items = [PollItem::socket(&mut pull, POLLIN)];
+        assert_eq!(poll(&mut items, Some(Duration::ZERO)).unwrap(), 0);
+    }
+    pull.connect(&ep).unwrap();
+    let mut items = [
+        PollItem::socket(&mut pull, POLLIN),
+        PollItem::fd(fd, POLLIN),
+    ];
+    assert_eq!(poll(&mut items, Some(Duration::from_secs(5))).unwrap(), 1);
+    assert!(!items[0].is_readable());
+    assert!(items[1].is_readable());
+}
