@@ -35,19 +35,22 @@ type FastCallWithKeywords = unsafe extern "C" fn(
     *mut ffi::PyObject,
 ) -> *mut ffi::PyObject;
 
-/// The signature of a method: its name and its `N` parameters' names.
+/// The signature of a method: its name, its `N` parameters' names (the
+/// first `required` of them without a default). Errors read as pyo3's.
 struct Signature<const N: usize> {
     method: &'static str,
     params: [&'static str; N],
+    required: usize,
     /// The parameter names as interned Python strings, made once.
     interned: GILOnceCell<Vec<Py<PyString>>>,
 }
 
 impl<const N: usize> Signature<N> {
-    const fn new(method: &'static str, params: [&'static str; N]) -> Signature<N> {
+    const fn new(method: &'static str, params: [&'static str; N], required: usize) -> Signature<N> {
         Signature {
             method,
             params,
+            required,
             interned: GILOnceCell::new(),
         }
     }
@@ -68,8 +71,8 @@ impl<const N: usize> Signature<N> {
         let n = usize::try_from(nargs).unwrap_or(0);
         if n > N {
             return Err(PyTypeError::new_err(format!(
-                "{}() takes at most {N} positional arguments ({n} given)",
-                self.method
+                "{}() takes from {} to {N} positional arguments but {n} were given",
+                self.method, self.required
             )));
         }
         let kw = if kwnames.is_null() {
@@ -174,8 +177,9 @@ fn socket(py: Python<'_>, slf: *mut ffi::PyObject) -> PyResult<Bound<'_, Socket>
 }
 
 static SEND: Signature<6> = Signature::new(
-    "send",
+    "Socket.send",
     ["data", "flags", "copy", "track", "routing_id", "group"],
+    1,
 );
 
 /// `Socket.send(data, flags=0, copy=True, track=False, routing_id=None, group=None)`.
@@ -194,7 +198,7 @@ unsafe extern "C" fn send(
         let [data, flags, copy, track, routing_id, group] =
             unsafe { SEND.bind(py, args, nargs, kwnames)? };
         let data = data.ok_or_else(|| {
-            PyTypeError::new_err("send() missing required argument 'data' (pos 1)")
+            PyTypeError::new_err("Socket.send() missing 1 required positional argument: 'data'")
         })?;
         let routing_id = not_none(routing_id);
         let group = not_none(group);
@@ -210,7 +214,7 @@ unsafe extern "C" fn send(
     })
 }
 
-static RECV: Signature<3> = Signature::new("recv", ["flags", "copy", "track"]);
+static RECV: Signature<3> = Signature::new("Socket.recv", ["flags", "copy", "track"], 0);
 
 /// `Socket.recv(flags=0, copy=True, track=False)`.
 ///

@@ -158,13 +158,13 @@ def test_send_recv_arguments(ctx):
     tracker = a.send(b"4", track=True)
     assert b.recv() == b"4"
     tracker.wait(5)
-    with pytest.raises(TypeError, match="missing required argument 'data'"):
+    with pytest.raises(TypeError, match="missing 1 required positional argument: 'data'"):
         a.send()
     with pytest.raises(TypeError, match="unexpected keyword argument 'bogus'"):
         a.send(b"x", bogus=1)
     with pytest.raises(TypeError, match="multiple values for argument 'flags'"):
         a.send(b"x", 0, flags=0)
-    with pytest.raises(TypeError, match="at most"):
+    with pytest.raises(TypeError, match="takes from 0 to 3 positional arguments but 4"):
         b.recv(0, True, False, 1)
     with pytest.raises(TypeError):
         a.send(b"x", flags="not an int")
