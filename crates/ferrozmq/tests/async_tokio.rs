@@ -148,6 +148,12 @@ fn cancelled_send_of_a_built_message() -> Result<()> {
     current_thread(async { cancelled_send_more_is_never_half_sent::<Tokio>().await })
 }
 
+/// Partial direct writes of sparse large messages are finished in order.
+#[test]
+fn sparse_large_messages() -> Result<()> {
+    current_thread(async { sparse_large_messages_arrive_whole::<Tokio>().await })
+}
+
 #[test]
 fn hwm_back_pressure_pends_the_send() -> Result<()> {
     current_thread(async { hwm_back_pressure::<Tokio>().await })
