@@ -6,10 +6,8 @@ use std::time::{Duration, Instant};
 use ferrozmq_engine::{poll_fds, PollFd};
 
 use crate::error::{ErrorKind, Result};
-use crate::socket::{Socket, POLLIN, POLLOUT};
-
-/// ZMQ_POLLERR: an error condition on a plain file descriptor.
-pub const POLLERR: i16 = 4;
+use crate::poll_events::PollEvents;
+use crate::socket::Socket;
 
 const SYS_POLLIN: i16 = 0x001;
 const SYS_POLLOUT: i16 = 0x004;
@@ -20,44 +18,47 @@ const SYS_POLLERR: i16 = 0x008;
 pub struct PollItem<'a> {
     socket: Option<&'a mut Socket>,
     fd: RawFd,
-    events: i16,
-    revents: i16,
+    events: PollEvents,
+    revents: PollEvents,
 }
 
 impl<'a> PollItem<'a> {
-    /// Waits on a socket for [`POLLIN`] and/or [`POLLOUT`].
-    pub fn socket(socket: &'a mut Socket, events: i16) -> PollItem<'a> {
+    /// Waits on a socket for [`PollEvents::READABLE`] and/or
+    /// [`PollEvents::WRITABLE`] (a socket never reports
+    /// [`PollEvents::ERROR`]).
+    pub fn socket(socket: &'a mut Socket, events: PollEvents) -> PollItem<'a> {
         PollItem {
             socket: Some(socket),
             fd: -1,
             events,
-            revents: 0,
+            revents: PollEvents::empty(),
         }
     }
 
-    /// Waits on a plain file descriptor ([`POLLIN`], [`POLLOUT`], [`POLLERR`]).
-    pub fn fd(fd: RawFd, events: i16) -> PollItem<'a> {
+    /// Waits on a plain file descriptor for `events`;
+    /// [`PollEvents::ERROR`] is reported whether asked for or not.
+    pub fn fd(fd: RawFd, events: PollEvents) -> PollItem<'a> {
         PollItem {
             socket: None,
             fd,
             events,
-            revents: 0,
+            revents: PollEvents::empty(),
         }
     }
 
     /// The events that were ready after [`poll`].
-    pub fn revents(&self) -> i16 {
+    pub fn revents(&self) -> PollEvents {
         self.revents
     }
 
-    /// Whether [`POLLIN`] was ready.
+    /// Whether [`PollEvents::READABLE`] was ready.
     pub fn is_readable(&self) -> bool {
-        self.revents & POLLIN != 0
+        self.revents.contains(PollEvents::READABLE)
     }
 
-    /// Whether [`POLLOUT`] was ready.
+    /// Whether [`PollEvents::WRITABLE`] was ready.
     pub fn is_writable(&self) -> bool {
-        self.revents & POLLOUT != 0
+        self.revents.contains(PollEvents::WRITABLE)
     }
 }
 
@@ -66,7 +67,7 @@ impl<'a> PollItem<'a> {
 ///
 /// ```
 /// use std::time::Duration;
-/// use ferrozmq::{poll, Context, PollItem, SocketType, POLLIN};
+/// use ferrozmq::{poll, Context, PollEvents, PollItem, SocketType};
 ///
 /// let ctx = Context::new();
 /// let mut a = ctx.socket(SocketType::Pair)?;
@@ -75,7 +76,7 @@ impl<'a> PollItem<'a> {
 /// b.connect("inproc://poll-doc")?;
 /// b.send("ready")?;
 ///
-/// let mut items = [PollItem::socket(&mut a, POLLIN)];
+/// let mut items = [PollItem::socket(&mut a, PollEvents::READABLE)];
 /// assert_eq!(poll(&mut items, Some(Duration::from_secs(5)))?, 1);
 /// assert!(items[0].is_readable());
 /// # Ok::<(), ferrozmq::Error>(())
@@ -117,10 +118,10 @@ pub fn poll(items: &mut [PollItem<'_>], timeout: Option<Duration>) -> Result<usi
         let mut ready = 0;
         for (item, pfd) in items.iter_mut().zip(&fds) {
             item.revents = match item.socket.as_deref_mut() {
-                Some(socket) => socket.events()? & item.events & (POLLIN | POLLOUT),
-                None => from_sys(pfd.revents) & (item.events | POLLERR),
+                Some(socket) => socket.events()? & item.events,
+                None => from_sys(pfd.revents) & (item.events | PollEvents::ERROR),
             };
-            if item.revents != 0 {
+            if !item.revents.is_empty() {
                 ready += 1;
             }
         }
@@ -141,27 +142,29 @@ pub fn poll(items: &mut [PollItem<'_>], timeout: Option<Duration>) -> Result<usi
     }
 }
 
-fn to_sys(events: i16) -> i16 {
+/// The `poll(2)` bits for `events`.
+fn to_sys(events: PollEvents) -> i16 {
     let mut e = 0;
-    if events & POLLIN != 0 {
+    if events.contains(PollEvents::READABLE) {
         e |= SYS_POLLIN;
     }
-    if events & POLLOUT != 0 {
+    if events.contains(PollEvents::WRITABLE) {
         e |= SYS_POLLOUT;
     }
     e
 }
 
-fn from_sys(revents: i16) -> i16 {
-    let mut e = 0;
+/// The events `poll(2)`'s `revents` report.
+fn from_sys(revents: i16) -> PollEvents {
+    let mut e = PollEvents::empty();
     if revents & SYS_POLLIN != 0 {
-        e |= POLLIN;
+        e |= PollEvents::READABLE;
     }
     if revents & SYS_POLLOUT != 0 {
-        e |= POLLOUT;
+        e |= PollEvents::WRITABLE;
     }
     if revents & SYS_POLLERR != 0 {
-        e |= POLLERR;
+        e |= PollEvents::ERROR;
     }
     e
 }
