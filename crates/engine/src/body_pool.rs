@@ -66,6 +66,30 @@ impl BodyPool {
         }
     }
 
+    /// An empty body of `size` bytes in a buffer of its own that is never
+    /// pooled (a huge body), or `None` if the allocator refuses that much.
+    /// The allocation is only reserved: its pages are touched (become
+    /// resident) as the body's bytes arrive, so a size a peer announces
+    /// costs nothing until it sends it.
+    pub(crate) fn take_unpooled(self: &Arc<Self>, size: usize) -> Option<Body> {
+        let capacity = size.checked_add(BODY_OFFSET)?;
+        // BytesMut has no fallible reserve (it aborts the process when the
+        // allocator refuses), so ask with a Vec first: what the kernel
+        // refuses (more than memory and swap, under Linux's default
+        // overcommit) is refused here, and the connection goes on as before.
+        let mut probe: Vec<u8> = Vec::new();
+        probe.try_reserve_exact(capacity).ok()?;
+        drop(probe);
+        let mut buf = BytesMut::with_capacity(capacity);
+        buf.put_bytes(0, BODY_OFFSET);
+        buf.advance(BODY_OFFSET);
+        Some(Body {
+            buf,
+            size,
+            pool: Arc::clone(self),
+        })
+    }
+
     fn give_back(&self, mut buf: BytesMut) {
         buf.clear();
         if let Ok(mut spare) = self.free.lock() {
@@ -179,6 +203,19 @@ mod tests {
         drop(body);
         let again = pool.take(1 << 20);
         assert_eq!(again.buf.as_ptr(), at);
+    }
+
+    #[test]
+    fn huge_bodies_are_reserved_whole_or_refused() {
+        let pool = BodyPool::new();
+        let mut body = pool.take_unpooled(64 << 20).unwrap();
+        assert!(body.buf.capacity() >= 64 << 20);
+        body.extend_from_slice(&[1; 1000]);
+        assert_eq!(body.remaining(), (64 << 20) - 1000);
+        drop(body);
+        assert_eq!(pool.spare(), 0, "too large to keep");
+        assert!(pool.take_unpooled(usize::MAX - 10).is_none());
+        assert!(pool.take_unpooled(isize::MAX as usize).is_none());
     }
 
     #[test]
