@@ -142,8 +142,14 @@ impl Socket {
                     .recv(&s.routing)?
                     .ok_or(Error::new(ErrorKind::Again))
             })?;
-            self.receiving.extend(msg.into_frames());
             self.note_peer(peer);
+            if msg.len() == 1 {
+                // One frame (the usual case): straight out, not queued.
+                self.rcvmore = false;
+                let data = msg.into_frames().next().unwrap_or_default();
+                return Ok(Message::received(data, false, self.receiving_peer.clone()));
+            }
+            self.receiving.extend(msg.into_frames());
         }
         let data = self.receiving.pop_front().ok_or(ErrorKind::Again)?;
         self.rcvmore = !self.receiving.is_empty();

@@ -203,22 +203,27 @@ impl Socket {
         }
         let index = self.sending.as_ref().map_or(0, Vec::len);
         let more = self.pattern.continues(index, sndmore);
-        let sent = match self.sending.take() {
+        let whole = match self.sending.take() {
             None => {
-                self.routing.sparse = self.send_clock.is_sparse();
+                self.routing.sparse = self.send_clock.start_send();
                 self.routing.sndmore = sndmore;
+                let mut tries = 0;
                 let ready = self.wait_for(patience, Wait::Sleep, |s| {
+                    tries += 1;
                     s.pattern.prepare_send(msg.bytes(), &s.routing)
                 });
                 if let Err(e) = ready {
                     return Err(SendError::new(e, msg));
+                }
+                if tries > 1 || more {
+                    self.send_clock.went_slowly();
                 }
                 let data = msg.into_bytes();
                 if more {
                     self.sending = Some(vec![data]);
                     return Ok(());
                 }
-                self.pattern.send(Msg::single(data), &self.routing)
+                Some(Msg::single(data))
             }
             Some(mut frames) => {
                 frames.push(msg.into_bytes());
@@ -226,11 +231,12 @@ impl Socket {
                     self.sending = Some(frames);
                     return Ok(());
                 }
-                match Msg::from_frames(frames) {
-                    Some(msg) => self.pattern.send(msg, &self.routing),
-                    None => Ok(()),
-                }
+                Msg::from_frames(frames)
             }
+        };
+        let sent = match whole {
+            Some(msg) => self.pattern.send(msg, &self.routing),
+            None => Ok(()),
         };
         self.send_clock.sent();
         // The patterns make every check in `prepare_send`, so nothing fails
