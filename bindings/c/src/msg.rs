@@ -412,8 +412,14 @@ impl MsgRepr {
         }
     }
 
+    /// Makes this a fresh message holding `body` (what it held is
+    /// released), without rebuilding the whole value.
     fn reset(&mut self, body: Body) {
-        *self = MsgRepr::new(body);
+        self.body = body;
+        self.shared = false;
+        if self.extra.is_some() {
+            self.extra = None;
+        }
     }
 
     fn len(&self) -> usize {
@@ -500,8 +506,17 @@ unsafe fn init(msg: *mut zmq_msg_t, body: Body) -> Result<()> {
     if msg.is_null() {
         return Err(ErrorKind::Fault.into());
     }
-    // SAFETY: writable and large/aligned enough (checked at compile time below).
-    unsafe { msg.cast::<MsgRepr>().write(MsgRepr::new(body)) };
+    let m = msg.cast::<MsgRepr>();
+    // SAFETY: writable and large/aligned enough (checked at compile time
+    // below). Each field is written in place, once, without reading or
+    // dropping what was there (building the whole value first and copying
+    // it costs a store-forwarding stall per message); the magic last.
+    unsafe {
+        addr_of_mut!((*m).body).write(body);
+        addr_of_mut!((*m).extra).write(None);
+        addr_of_mut!((*m).shared).write(false);
+        addr_of_mut!((*m).magic).write(MSG_MAGIC);
+    }
     Ok(())
 }
 

@@ -143,12 +143,14 @@ impl Socket {
                     .ok_or(Error::new(ErrorKind::Again))
             })?;
             self.note_peer(peer);
-            if msg.len() == 1 {
-                // One frame (the usual case): straight out, not queued.
-                self.rcvmore = false;
-                let data = msg.into_frames().next().unwrap_or_default();
-                return Ok(Message::received(data, false, self.receiving_peer.clone()));
-            }
+            let msg = match msg.into_only() {
+                Ok(data) => {
+                    // One frame (the usual case): straight out, not queued.
+                    self.rcvmore = false;
+                    return Ok(Message::received(data, false, self.receiving_peer.clone()));
+                }
+                Err(msg) => msg,
+            };
             self.receiving.extend(msg.into_frames());
         }
         let data = self.receiving.pop_front().ok_or(ErrorKind::Again)?;
