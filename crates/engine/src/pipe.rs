@@ -40,43 +40,22 @@ impl PeerInfo {
 
 /// Tells whether a socket's sends are sparse (far enough apart that writing
 /// straight to the OS beats batching through the I/O thread).
-///
-/// Reading the clock costs about 20 ns on some machines (a virtual
-/// machine's RDTSC), so a busy sender reads it once per send: a send that
-/// is not sparse and did not wait goes through the pipe, which takes far
-/// less than the gap, and its start stands for its end.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SparseClock {
     last: u64,
-    /// When the send under way started, if it is not sparse.
-    started: Option<u64>,
 }
 
 impl SparseClock {
-    /// Whether a send going out now comes long after the previous one
-    /// ended. Call [`SparseClock::sent`] once it went.
-    pub fn start_send(&mut self) -> bool {
-        let now = crate::sys::ticks();
-        let sparse = now.saturating_sub(self.last) >= SPARSE_GAP_TICKS;
-        self.started = if sparse { None } else { Some(now) };
-        sparse
-    }
-
-    /// The send under way took a while (it waited at the high-water mark,
-    /// or its frames came in several calls): [`SparseClock::sent`] reads
-    /// the clock instead of taking the start for the end.
-    pub fn went_slowly(&mut self) {
-        self.started = None;
+    /// Whether a send starting now comes long after the previous one ended.
+    pub fn is_sparse(&self) -> bool {
+        crate::sys::ticks().saturating_sub(self.last) >= SPARSE_GAP_TICKS
     }
 
     /// Records the end of a send. Measuring from the end means a send that
     /// was itself slow (direct writes to many peers) does not make the next
     /// one look sparse.
     pub fn sent(&mut self) {
-        self.last = match self.started.take() {
-            Some(start) => start,
-            None => crate::sys::ticks(),
-        };
+        self.last = crate::sys::ticks();
     }
 }
 

@@ -205,18 +205,13 @@ impl Socket {
         let more = self.pattern.continues(index, sndmore);
         let whole = match self.sending.take() {
             None => {
-                self.routing.sparse = self.send_clock.start_send();
+                self.routing.sparse = self.send_clock.is_sparse();
                 self.routing.sndmore = sndmore;
-                let mut tries = 0;
                 let ready = self.wait_for(patience, Wait::Sleep, |s| {
-                    tries += 1;
                     s.pattern.prepare_send(msg.bytes(), &s.routing)
                 });
                 if let Err(e) = ready {
                     return Err(SendError::new(e, msg));
-                }
-                if tries > 1 || more {
-                    self.send_clock.went_slowly();
                 }
                 let data = msg.into_bytes();
                 if more {
