@@ -2,16 +2,22 @@
 
 PUSH/PULL throughput between two processes (64 B and 64 KiB frames; copy=True,
 copy=False, and send_multipart with 2 frames) and REQ/REP round-trip latency,
-over tcp on loopback. Each case runs for both libraries in turn, `--rounds`
-times; the medians and the ratio ferrozmq/pyzmq are printed.
+over tcp on loopback. Each case runs for both libraries in turn (the order
+alternating by round), `--rounds` times. Printed: the median of each, the
+median and [min..max] of the per-round ratios ferrozmq/pyzmq, the CPU time
+(user+sys, both processes, all their threads) per message, and the load
+average. A receive waits at most 30 s: a lost message fails the run
+instead of hanging it.
 
-    python benches/python/bench.py [--rounds 3] [--quick]
+    python benches/python/bench.py [--rounds 5] [--quick]
 
 Needs ferrozmq (pip install ./bindings/python) and pyzmq installed.
 """
 
 import argparse
 import importlib
+import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -19,6 +25,8 @@ import sys
 import time
 
 LIBS = ("ferrozmq", "pyzmq")
+#: Longest wait for one message (ms): a lost message is an error, not a hang.
+RECV_TIMEOUT_MS = 30_000
 
 
 def load(lib):
@@ -39,6 +47,7 @@ def role_push(lib, endpoint, count, size, mode):
     ctx = zmq.Context()
     s = ctx.socket(zmq.PUSH)
     s.connect(endpoint)
+    cpu0 = cpu_self()
     payload = b"x" * size
     if mode == "multipart":
         half = b"x" * (size // 2)
@@ -50,17 +59,22 @@ def role_push(lib, endpoint, count, size, mode):
             s.send(payload, copy=copy)
     s.close()  # linger: everything is delivered
     ctx.term()
+    print(cpu_self() - cpu0)  # for the parent: this side's CPU seconds
 
 
 def role_rep(lib, endpoint, count, size, mode):
     zmq = load(lib)
     ctx = zmq.Context()
     s = ctx.socket(zmq.REP)
+    s.rcvtimeo = RECV_TIMEOUT_MS
     s.connect(endpoint)
-    for _ in range(count):
+    s.send(s.recv())
+    cpu0 = cpu_self()  # from the first round trip, as the other side measures
+    for _ in range(count - 1):
         s.send(s.recv())
     s.close()
     ctx.term()
+    print(cpu_self() - cpu0)
 
 
 # --- measurements ------------------------------------------------------------
@@ -68,8 +82,25 @@ def role_rep(lib, endpoint, count, size, mode):
 
 def spawn(role, lib, endpoint, count, size, mode):
     return subprocess.Popen(
-        [sys.executable, __file__, "--role", role, lib, endpoint, str(count), str(size), mode]
+        [sys.executable, __file__, "--role", role, lib, endpoint, str(count), str(size), mode],
+        stdout=subprocess.PIPE,
+        text=True,
     )
+
+
+def cpu_self():
+    """User+sys seconds of this process so far (all its threads)."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def reap(child):
+    """Waits for the child; returns the user+sys seconds it spent on the
+    messages (it measures them itself, start-up excluded). Fails if it failed."""
+    out, _ = child.communicate()
+    if child.returncode != 0:
+        raise RuntimeError(f"the other process failed ({child.returncode})")
+    return float(out)
 
 
 def throughput(lib, count, size, mode):
@@ -77,25 +108,27 @@ def throughput(lib, count, size, mode):
     zmq = load(lib)
     ctx = zmq.Context()
     pull = ctx.socket(zmq.PULL)
+    pull.rcvtimeo = RECV_TIMEOUT_MS
     endpoint = free_endpoint()
     pull.bind(endpoint)
     child = spawn("push", lib, endpoint, count, size, mode)
     copy = mode == "copy"
     if mode == "multipart":
         pull.recv_multipart()
-        start = time.perf_counter()
+        start, cpu0 = time.perf_counter(), cpu_self()
         for _ in range(count - 1):
             pull.recv_multipart()
     else:
         pull.recv(copy=copy)
-        start = time.perf_counter()
+        start, cpu0 = time.perf_counter(), cpu_self()
         for _ in range(count - 1):
             pull.recv(copy=copy)
     elapsed = time.perf_counter() - start
-    child.wait()
+    cpu = cpu_self() - cpu0
+    cpu += reap(child)
     pull.close()
     ctx.term()
-    return (count - 1) / elapsed
+    return (count - 1) / elapsed, cpu / count * 1e6
 
 
 def roundtrip(lib, count, size):
@@ -103,26 +136,28 @@ def roundtrip(lib, count, size):
     zmq = load(lib)
     ctx = zmq.Context()
     req = ctx.socket(zmq.REQ)
+    req.rcvtimeo = RECV_TIMEOUT_MS
     endpoint = free_endpoint()
     req.bind(endpoint)
     child = spawn("rep", lib, endpoint, count, size, "copy")
     payload = b"x" * size
     req.send(payload)
     req.recv()
-    start = time.perf_counter()
+    start, cpu0 = time.perf_counter(), cpu_self()
     for _ in range(count - 1):
         req.send(payload)
         req.recv()
     elapsed = time.perf_counter() - start
-    child.wait()
+    cpu = cpu_self() - cpu0
+    cpu += reap(child)
     req.close()
     ctx.term()
-    return elapsed / (count - 1) * 1e6
+    return elapsed / (count - 1) * 1e6, cpu / count * 1e6
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--quick", action="store_true", help="fewer messages (a smoke run)")
     ap.add_argument("--role", nargs=6, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -144,22 +179,37 @@ def main():
         for mode in ("copy", "nocopy", "multipart")
     ] + [("REQ/REP 64 B round trip", "lat", 20_000 // scale, 64, "copy")]
     results = {(name, lib): [] for name, *_ in cases for lib in LIBS}
+    cpu = {(name, lib): [] for name, *_ in cases for lib in LIBS}
+    loads = [os.getloadavg()[0]]
     for r in range(args.rounds):
         for name, kind, count, size, mode in cases:
             for lib in LIBS if r % 2 == 0 else reversed(LIBS):
                 if kind == "thr":
-                    value = throughput(lib, count, size, mode)
+                    value, us = throughput(lib, count, size, mode)
                 else:
-                    value = roundtrip(lib, count, size)
+                    value, us = roundtrip(lib, count, size)
                 results[(name, lib)].append(value)
-                print(f"  round {r + 1} {name:32} {lib:9} {value:12.1f}", file=sys.stderr)
-    print(f"| case | ferrozmq | pyzmq | ferrozmq / pyzmq |")
-    print(f"| --- | ---: | ---: | ---: |")
+                cpu[(name, lib)].append(us)
+                print(
+                    f"  round {r + 1} {name:32} {lib:9} {value:12.1f}  cpu {us:6.2f} µs/msg",
+                    file=sys.stderr,
+                )
+        loads.append(os.getloadavg()[0])
+    print(f"{args.rounds} rounds; load average (1 min) {min(loads):.1f} to {max(loads):.1f}")
+    print()
+    print("| case | ferrozmq | pyzmq | ferrozmq / pyzmq [min..max] | CPU µs/msg ferrozmq / pyzmq |")
+    print("| --- | ---: | ---: | ---: | ---: |")
     for name, kind, *_ in cases:
-        ours = statistics.median(results[(name, "ferrozmq")])
-        theirs = statistics.median(results[(name, "pyzmq")])
+        ours, theirs = results[(name, "ferrozmq")], results[(name, "pyzmq")]
+        ratios = [a / b for a, b in zip(ours, theirs)]
         unit = "msg/s" if kind == "thr" else "µs"
-        print(f"| {name} | {ours:,.0f} {unit} | {theirs:,.0f} {unit} | {ours / theirs:.2f}× |")
+        c_ours = statistics.median(cpu[(name, "ferrozmq")])
+        c_theirs = statistics.median(cpu[(name, "pyzmq")])
+        print(
+            f"| {name} | {statistics.median(ours):,.0f} {unit} | {statistics.median(theirs):,.0f} {unit}"
+            f" | {statistics.median(ratios):.2f}× [{min(ratios):.2f}..{max(ratios):.2f}]"
+            f" | {c_ours:.2f} / {c_theirs:.2f} |"
+        )
 
 
 if __name__ == "__main__":

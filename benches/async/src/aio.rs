@@ -31,10 +31,10 @@ pub fn thr(n: usize) -> f64 {
     };
     let rate = runtime().block_on(async {
         let mut pull = TokioSocket::new(pull).expect("async pull");
-        pull.recv().await.expect("recv");
+        assert_eq!(pull.recv().await.expect("recv").len(), SIZE);
         let start = Instant::now();
         for _ in 1..n {
-            pull.recv().await.expect("recv");
+            assert_eq!(pull.recv().await.expect("recv").len(), SIZE);
         }
         (n - 1) as f64 / start.elapsed().as_secs_f64()
     });
@@ -68,7 +68,7 @@ pub fn rtt(n: usize) -> f64 {
                 start = Instant::now();
             }
             req.send(body.clone()).await.expect("send");
-            req.recv().await.expect("recv");
+            assert_eq!(req.recv().await.expect("recv").len(), SIZE);
         }
         start.elapsed().as_secs_f64() * 1e6 / n as f64
     });

@@ -25,10 +25,10 @@ pub fn thr(n: usize) -> f64 {
             push
         })
     };
-    pull.recv().expect("recv");
+    assert_eq!(pull.recv().expect("recv").len(), SIZE);
     let start = Instant::now();
     for _ in 1..n {
-        pull.recv().expect("recv");
+        assert_eq!(pull.recv().expect("recv").len(), SIZE);
     }
     let rate = (n - 1) as f64 / start.elapsed().as_secs_f64();
     drop(sender.join());
@@ -56,7 +56,7 @@ pub fn rtt(n: usize) -> f64 {
             start = Instant::now();
         }
         req.send(body.clone()).expect("send");
-        req.recv().expect("recv");
+        assert_eq!(req.recv().expect("recv").len(), SIZE);
     }
     let micros = start.elapsed().as_secs_f64() * 1e6 / n as f64;
     drop(server.join());

@@ -46,6 +46,26 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
+/// User + system CPU time of the whole process (both sides and the
+/// context's I/O thread), in seconds.
+fn cpu_seconds() -> f64 {
+    // SAFETY: getrusage fills the zeroed struct it is given.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        usage
+    };
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 * 1e-6;
+    secs(usage.ru_utime) + secs(usage.ru_stime)
+}
+
+/// Runs `f(n)`; its result and the CPU µs it cost per message or trip.
+fn timed(f: fn(usize) -> f64, n: usize) -> (f64, f64) {
+    let cpu = cpu_seconds();
+    let value = f(n);
+    (value, (cpu_seconds() - cpu) * 1e6 / n as f64)
+}
+
 fn arg(n: usize, default: usize) -> usize {
     std::env::args()
         .nth(n)
@@ -70,18 +90,64 @@ fn main() {
     let started = Instant::now();
     let mut thr = vec![Vec::new(); CONTENDERS.len()];
     let mut rtt = vec![Vec::new(); CONTENDERS.len()];
+    let mut thr_cpu = vec![Vec::new(); CONTENDERS.len()];
+    let mut rtt_cpu = vec![Vec::new(); CONTENDERS.len()];
+    // BENCH_ONLY=<part of a contender's name> and BENCH_PART=thr|rtt narrow
+    // a run (for strace or perf); the others then report NaN.
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    let part = std::env::var("BENCH_PART").unwrap_or_default();
     for round in 0..rounds {
         for (i, c) in CONTENDERS.iter().enumerate() {
-            thr[i].push((c.thr)(messages));
-            rtt[i].push((c.rtt)(trips));
+            let skip = (f64::NAN, f64::NAN);
+            let included = c.name.contains(only.as_str());
+            let (t, tc) = if included && part != "rtt" {
+                timed(c.thr, messages)
+            } else {
+                skip
+            };
+            let (r, rc) = if included && part != "thr" {
+                timed(c.rtt, trips)
+            } else {
+                skip
+            };
+            thr[i].push(t);
+            thr_cpu[i].push(tc);
+            rtt[i].push(r);
+            rtt_cpu[i].push(rc);
         }
         println!("round {} done, load {}", round + 1, loadavg());
     }
-    println!("\n{:<30} {:>14} {:>14}", "", "msgs/s (med)", "rtt µs (med)");
+    println!(
+        "\n{:<30} {:>14} {:>14} {:>14} {:>14}",
+        "", "msgs/s (med)", "cpu µs/msg", "rtt µs (med)", "cpu µs/trip"
+    );
     for (i, c) in CONTENDERS.iter().enumerate() {
         let (t, r) = (median(thr[i].clone()), median(rtt[i].clone()));
-        println!("{:<30} {:>14.0} {:>14.1}", c.name, t, r);
+        let (tc, rc) = (median(thr_cpu[i].clone()), median(rtt_cpu[i].clone()));
+        println!(
+            "{:<30} {:>14.0} {:>14.2} {:>14.1} {:>14.1}",
+            c.name, t, tc, r, rc
+        );
     }
+    // Per-round ratios of the async side to the others (A B C rounds).
+    let ratios = |a: &[f64], b: &[f64]| -> String {
+        let mut v: Vec<f64> = a.iter().zip(b).map(|(x, y)| x / y).collect();
+        v.sort_by(f64::total_cmp);
+        match (v.first(), v.last()) {
+            (Some(lo), Some(hi)) => format!("{:.2} [{lo:.2}..{hi:.2}]", median(v.clone())),
+            _ => String::new(),
+        }
+    };
+    println!(
+        "async/blocking: thr {} rtt {}",
+        ratios(&thr[1], &thr[0]),
+        ratios(&rtt[1], &rtt[0])
+    );
+    println!(
+        "async/zmq.rs:   thr {} rtt {}",
+        ratios(&thr[1], &thr[2]),
+        ratios(&rtt[1], &rtt[2])
+    );
     for (i, c) in CONTENDERS.iter().enumerate() {
         let all: Vec<String> = thr[i].iter().map(|t| format!("{t:.0}")).collect();
         let rts: Vec<String> = rtt[i].iter().map(|r| format!("{r:.1}")).collect();

@@ -15,10 +15,10 @@ pub fn thr(n: usize) -> f64 {
             let mut pull = zeromq::PullSocket::new();
             let endpoint = pull.bind("tcp://127.0.0.1:0").await.expect("bind");
             tx.send(endpoint.to_string()).expect("endpoint");
-            pull.recv().await.expect("recv");
+            assert_eq!(pull.recv().await.expect("recv").get(0).map(|f| f.len()), Some(SIZE));
             let start = Instant::now();
             for _ in 1..n {
-                pull.recv().await.expect("recv");
+                assert_eq!(pull.recv().await.expect("recv").get(0).map(|f| f.len()), Some(SIZE));
             }
             (n - 1) as f64 / start.elapsed().as_secs_f64()
         })
@@ -67,7 +67,7 @@ pub fn rtt(n: usize) -> f64 {
                 start = Instant::now();
             }
             req.send(ZmqMessage::from(body.clone())).await.expect("send");
-            req.recv().await.expect("recv");
+            assert_eq!(req.recv().await.expect("recv").get(0).map(|f| f.len()), Some(SIZE));
         }
         start.elapsed().as_secs_f64() * 1e6 / n as f64
     });

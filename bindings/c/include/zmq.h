@@ -136,6 +136,9 @@ struct iovec;
 // Context option: I/O thread name prefix (accepted and ignored).
 #define ZMQ_THREAD_NAME_PREFIX 9
 
+// Context option: whether received bodies may share the read buffer (kept and read back).
+#define ZMQ_ZERO_COPY_RECV 10
+
 // Default number of I/O threads.
 #define ZMQ_IO_THREADS_DFLT 1
 

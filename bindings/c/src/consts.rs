@@ -42,6 +42,8 @@ pub const ZMQ_THREAD_AFFINITY_CPU_ADD: c_int = 7;
 pub const ZMQ_THREAD_AFFINITY_CPU_REMOVE: c_int = 8;
 /// Context option: I/O thread name prefix (accepted and ignored).
 pub const ZMQ_THREAD_NAME_PREFIX: c_int = 9;
+/// Context option: whether received bodies may share the read buffer (kept and read back).
+pub const ZMQ_ZERO_COPY_RECV: c_int = 10;
 /// Default number of I/O threads.
 pub const ZMQ_IO_THREADS_DFLT: c_int = 1;
 /// Default ZMQ_MAX_SOCKETS.

@@ -5,7 +5,7 @@
 use std::os::raw::{c_int, c_long, c_short, c_void};
 use std::time::Duration;
 
-use ferrozmq::{ErrorKind, PollItem, Socket};
+use ferrozmq::{ErrorKind, PollEvents, PollItem, Socket};
 
 use crate::guard::{self, Result};
 use crate::socket::socket;
@@ -152,19 +152,19 @@ unsafe fn poll(items: &mut [zmq_pollitem_t], timeout: c_long) -> Result<c_int> {
     let mut targets = Vec::with_capacity(entries.len());
     for (handle, fd, events) in entries {
         if handle.is_null() {
-            targets.push(PollItem::fd(fd, events));
+            targets.push(PollItem::fd(fd, PollEvents::from_raw(events)));
         } else {
             // SAFETY: a live handle per the contract, and distinct from every
             // other entry, so the &mut Sockets don't alias.
             let socket: &mut Socket = unsafe { socket(handle)? };
-            targets.push(PollItem::socket(socket, events));
+            targets.push(PollItem::socket(socket, PollEvents::from_raw(events)));
         }
     }
     let timeout = u64::try_from(timeout).ok().map(Duration::from_millis);
     ferrozmq::poll(&mut targets, timeout)?;
     let mut ready = 0;
     for (item, i) in items.iter_mut().zip(slot) {
-        let revents = targets.get(i).map_or(0, PollItem::revents);
+        let revents = targets.get(i).map_or(0, |t| t.revents().bits());
         item.revents = if item.socket.is_null() {
             revents
         } else {

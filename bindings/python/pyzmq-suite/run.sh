@@ -16,6 +16,9 @@ root="$PWD"
 work="$root/target/pyzmq-suite"
 version=27.3.0
 libs="${LIBS:-pyzmq ferrozmq}"
+# LIBS is also autoconf's linker input: left set, libsodium's configure (in
+# the extension's build) would try to link a library called "ferrozmq".
+unset LIBS
 timeout_s="${TIMEOUT:-300}"
 mkdir -p "$work"
 

@@ -2,7 +2,8 @@
 
 use bytes::Bytes;
 use ferrozmq::Message;
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyBufferError, PyTypeError};
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyMemoryView, PyString};
 
@@ -40,6 +41,10 @@ impl Frame {
 
 #[pymethods]
 impl Frame {
+    /// `Frame(data, track, copy, copy_threshold)` as pyzmq: with `copy`
+    /// unset, data under `copy_threshold` bytes (default 64 KiB) is
+    /// copied and larger data shared; `copy=False` always shares (a
+    /// `bytes` object is then held by the frame, not copied).
     #[new]
     #[pyo3(signature = (data = None, track = false, copy = None, copy_threshold = None, **_kwargs))]
     fn new(
@@ -50,14 +55,18 @@ impl Frame {
         copy_threshold: Option<usize>,
         _kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Frame> {
-        let _ = (copy, copy_threshold);
         if let (Some(f), false) = (data.and_then(|d| d.downcast::<Frame>().ok()), track) {
             // A frame of a frame shares its bytes, MORE flag and metadata.
             return Ok(Frame::from_message(f.get().message.clone()));
         }
+        let shared_from = match copy {
+            Some(true) => usize::MAX,
+            Some(false) => 0,
+            None => copy_threshold.unwrap_or(COPY_THRESHOLD),
+        };
         let bytes = match data {
             None => bytes::Bytes::new(),
-            Some(d) => frame_bytes(d)?,
+            Some(d) => frame_bytes_shared_from(d, shared_from)?,
         };
         if !track {
             return Ok(Frame::from_message(Message::from_bytes(bytes)));
@@ -127,10 +136,21 @@ impl Frame {
 /// holds the `bytes` object instead (smaller ones are cheaper to copy).
 const ZERO_COPY_THRESHOLD: usize = 16 * 1024;
 
+/// pyzmq's `zmq.COPY_THRESHOLD`: `Frame(data)` shares data this large.
+const COPY_THRESHOLD: usize = 65536;
+
 /// The bytes of a frame to send: a `Frame` (shared, no copy), a `bytes`
 /// object (copied when small, else held by the message), or any other
 /// buffer (copied). Text is refused, as pyzmq does.
 pub(crate) fn frame_bytes(data: &Bound<'_, PyAny>) -> PyResult<Bytes> {
+    frame_bytes_shared_from(data, ZERO_COPY_THRESHOLD)
+}
+
+/// [`frame_bytes`], sharing a `bytes` object of at least `shared_from`
+/// bytes instead of copying it. Other buffers are copied (the limited
+/// API of Python 3.8 has no buffer protocol); one that is not contiguous
+/// is a `BufferError`, as in pyzmq.
+fn frame_bytes_shared_from(data: &Bound<'_, PyAny>, shared_from: usize) -> PyResult<Bytes> {
     // `bytes` first: the common case, and a cheaper check than a pyclass's.
     let Ok(b) = data.downcast::<PyBytes>() else {
         if let Ok(frame) = data.downcast::<Frame>() {
@@ -139,20 +159,28 @@ pub(crate) fn frame_bytes(data: &Bound<'_, PyAny>) -> PyResult<Bytes> {
         if data.is_instance_of::<PyString>() {
             return Err(PyTypeError::new_err("unicode not allowed, use send_string"));
         }
-        let copied = PyMemoryView::from(data)
-            .and_then(|view| view.call_method0("tobytes"))
-            .map_err(|_| {
-                let name = data
-                    .get_type()
-                    .name()
-                    .map(|n| n.to_string())
-                    .unwrap_or_default();
-                PyTypeError::new_err(format!("expected bytes, a buffer or a Frame, got {name}"))
-            })?;
-        return frame_bytes(&copied);
+        let view = PyMemoryView::from(data).map_err(|_| {
+            let name = data
+                .get_type()
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_default();
+            PyTypeError::new_err(format!("expected bytes, a buffer or a Frame, got {name}"))
+        })?;
+        if !view
+            .getattr(intern!(data.py(), "contiguous"))?
+            .is_truthy()?
+        {
+            return Err(PyBufferError::new_err(
+                "a frame's buffer must be contiguous",
+            ));
+        }
+        let copied = view.call_method0(intern!(data.py(), "tobytes"))?;
+        // A fresh `bytes` of our own: held rather than copied again when large.
+        return frame_bytes_shared_from(&copied, ZERO_COPY_THRESHOLD);
     };
     let slice = b.as_bytes();
-    if slice.len() < ZERO_COPY_THRESHOLD {
+    if slice.len() < shared_from {
         return Ok(Bytes::copy_from_slice(slice));
     }
     Ok(Bytes::from_owner(HeldBytes {

@@ -5,11 +5,13 @@
 //! proxy); the pure-Python package `ferrozmq` (bindings/python/python)
 //! subclasses them and adds everything else pyzmq users expect.
 
+mod buffer;
 mod context;
 mod curve;
 mod deadline;
 mod drain;
 mod error;
+mod fastcall;
 mod frame;
 mod options;
 mod poll;
@@ -24,8 +26,10 @@ use pyo3::prelude::*;
 fn _ferrozmq(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<context::Context>()?;
     m.add_class::<socket::Socket>()?;
+    fastcall::install(m.py(), &m.py().get_type::<socket::Socket>())?;
     m.add_class::<frame::Frame>()?;
     m.add_class::<tracker::Completion>()?;
+    m.add("_FrameBuffer", buffer::frame_buffer_type(m.py())?)?;
     m.add_function(wrap_pyfunction!(poll::zmq_poll, m)?)?;
     m.add_function(wrap_pyfunction!(proxy::proxy, m)?)?;
     m.add_function(wrap_pyfunction!(error::strerror, m)?)?;

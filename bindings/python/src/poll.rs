@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use ferrozmq::{Error, ErrorKind, PollItem};
+use ferrozmq::{Error, ErrorKind, PollEvents, PollItem};
 use pyo3::prelude::*;
 
 use crate::deadline::Deadline;
@@ -77,11 +77,11 @@ fn poll_once(
     let mut poll_items = Vec::with_capacity(socket_count + targets.len());
     for (slot, events) in slots.iter_mut().zip(&wanted) {
         let socket = slot.as_mut().ok_or(ErrorKind::NotSocket)?;
-        poll_items.push(PollItem::socket(socket, *events));
+        poll_items.push(PollItem::socket(socket, PollEvents::from_raw(*events)));
     }
     for (target, events) in targets {
         if let Target::Fd(fd) = target {
-            poll_items.push(PollItem::fd(*fd, *events));
+            poll_items.push(PollItem::fd(*fd, PollEvents::from_raw(*events)));
         }
     }
     ferrozmq::poll(&mut poll_items, timeout)?;
@@ -89,10 +89,14 @@ fn poll_once(
     Ok(targets
         .iter()
         .map(|(target, events)| match target {
-            Target::Socket(i) => poll_items.get(*i).map_or(0, |p| p.revents() & events),
+            Target::Socket(i) => poll_items
+                .get(*i)
+                .map_or(0, |p| p.revents().bits() & events),
             Target::Fd(_) => {
                 fd_index += 1;
-                poll_items.get(fd_index - 1).map_or(0, PollItem::revents)
+                poll_items
+                    .get(fd_index - 1)
+                    .map_or(0, |p| p.revents().bits())
             }
         })
         .collect())

@@ -106,6 +106,44 @@ impl Socket {
     }
 }
 
+impl Socket {
+    /// `Socket.send`: one frame (bytes, a buffer or a Frame) with `flags`;
+    /// with `track`, returns a MessageTracker (through Python's slow path).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn send_any(
+        slf: &Bound<'_, Self>,
+        data: &Bound<'_, PyAny>,
+        flags: i32,
+        copy: bool,
+        track: bool,
+        routing_id: Option<&Bound<'_, PyAny>>,
+        group: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyObject> {
+        let py = slf.py();
+        // `bytes` (the common case) is told apart first: cheaper than a pyclass check.
+        let tracked_frame = || {
+            !data.is_exact_instance_of::<PyBytes>()
+                && data.downcast::<Frame>().is_ok_and(|f| f.get().is_tracked())
+        };
+        if track || routing_id.is_some() || group.is_some() || tracked_frame() {
+            // The rare cases are Python's (ferrozmq/socket.py).
+            let slow = python_attr(py, &SEND_SLOW, "ferrozmq.socket", "_send_slow")?;
+            return slow.call1(py, (slf, data, flags, copy, track, routing_id, group));
+        }
+        slf.get().send_frame(py, data, flags)?;
+        Ok(py.None())
+    }
+
+    /// `Socket.recv`: one frame, as bytes or (`copy` false) a Frame.
+    pub(crate) fn recv_any(&self, py: Python<'_>, flags: i32, copy: bool) -> PyResult<PyObject> {
+        let msg = self.run_flags(py, flags, |s, f| s.recv_with(RecvFlags::from_raw(f)))?;
+        if copy {
+            return Ok(PyBytes::new(py, msg.data()).into_any().unbind());
+        }
+        new_frame(py, msg)
+    }
+}
+
 /// `ferrozmq.socket._send_slow`: sends with tracking (or draft arguments).
 static SEND_SLOW: GILOnceCell<Py<PyAny>> = GILOnceCell::new();
 /// `ferrozmq.frame.Frame`: the Python class of received frames, checked
@@ -256,19 +294,7 @@ impl Socket {
         routing_id: Option<&Bound<'_, PyAny>>,
         group: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyObject> {
-        let py = slf.py();
-        // `bytes` (the common case) is told apart first: cheaper than a pyclass check.
-        let tracked_frame = || {
-            !data.is_exact_instance_of::<PyBytes>()
-                && data.downcast::<Frame>().is_ok_and(|f| f.get().is_tracked())
-        };
-        if track || routing_id.is_some() || group.is_some() || tracked_frame() {
-            // The rare cases are Python's (ferrozmq/socket.py).
-            let slow = python_attr(py, &SEND_SLOW, "ferrozmq.socket", "_send_slow")?;
-            return slow.call1(py, (slf, data, flags, copy, track, routing_id, group));
-        }
-        slf.get().send_frame(py, data, flags)?;
-        Ok(py.None())
+        Socket::send_any(slf, data, flags, copy, track, routing_id, group)
     }
 
     /// Sends one frame with `flags`, nothing else (no tracker): the slow
@@ -282,11 +308,7 @@ impl Socket {
     #[pyo3(signature = (flags = 0, copy = true, track = false))]
     fn recv(&self, py: Python<'_>, flags: i32, copy: bool, track: bool) -> PyResult<PyObject> {
         let _ = track;
-        let msg = self.run_flags(py, flags, |s, f| s.recv_with(RecvFlags::from_raw(f)))?;
-        if copy {
-            return Ok(PyBytes::new(py, msg.data()).into_any().unbind());
-        }
-        new_frame(py, msg)
+        self.recv_any(py, flags, copy)
     }
 
     /// Receives one frame as `bytes`.
@@ -390,7 +412,10 @@ impl Socket {
     #[pyo3(signature = (events, timeout = -1))]
     fn _poll_events(&self, py: Python<'_>, events: i16, timeout: i64) -> PyResult<i16> {
         let deadline = crate::deadline::Deadline::new(timeout);
-        self.run(py, |s| s.poll(events, deadline.left()))
+        self.run(py, |s| {
+            s.poll(ferrozmq::PollEvents::from_raw(events), deadline.left())
+                .map(ferrozmq::PollEvents::bits)
+        })
     }
 
     /// Sends this socket's events in the mask `events` to a PAIR socket

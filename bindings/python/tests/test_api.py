@@ -2,6 +2,7 @@
 
 import ctypes
 import pickle
+import sys
 import threading
 import time
 
@@ -144,6 +145,35 @@ def test_send_recv_flavours(ctx):
         b.recv(zmq.NOBLOCK)
 
 
+def test_send_recv_arguments(ctx):
+    """send/recv take pyzmq's arguments by position and by name (on
+    Python 3.10+ through their METH_FASTCALL versions) and refuse bad ones."""
+    a, b = pair(ctx)
+    a.send(b"1", 0, True, False, None, None)
+    assert b.recv(0, True, False) == b"1"
+    a.send(data=b"2", copy=False, flags=0)
+    assert b.recv(copy=False, flags=0).bytes == b"2"
+    a.send(b"3", **{"".join(["co", "py"]): False})  # a keyword name built at run time
+    assert b.recv(**{"".join(["fl", "ags"]): 0}) == b"3"
+    tracker = a.send(b"4", track=True)
+    assert b.recv() == b"4"
+    tracker.wait(5)
+    with pytest.raises(TypeError, match="missing 1 required positional argument: 'data'"):
+        a.send()
+    with pytest.raises(TypeError, match="unexpected keyword argument 'bogus'"):
+        a.send(b"x", bogus=1)
+    with pytest.raises(TypeError, match="multiple values for argument 'flags'"):
+        a.send(b"x", 0, flags=0)
+    with pytest.raises(TypeError, match="takes from 0 to 3 positional arguments but 4"):
+        b.recv(0, True, False, 1)
+    with pytest.raises(TypeError):
+        a.send(b"x", flags="not an int")
+    with pytest.raises(zmq.Again):
+        b.recv(flags=zmq.NOBLOCK)
+    if sys.version_info >= (3, 10):
+        assert "routing_id=None" in zmq.Socket.send.__text_signature__
+
+
 def test_frame_zero_copy(ctx):
     a, b = pair(ctx)
     payload = bytes(range(256)) * 300
@@ -153,7 +183,10 @@ def test_frame_zero_copy(ctx):
     view = frame.buffer
     assert isinstance(view, memoryview) and view.readonly and view.format == "B"
     # The view points at the frame's own bytes: nothing was copied.
-    assert ctypes.addressof(view.obj) == frame._address
+    if sys.version_info >= (3, 9):
+        assert view.obj is frame  # the buffer protocol of the frame itself
+    else:
+        assert ctypes.addressof(view.obj) == frame._address
     assert view.tobytes() == payload == frame.bytes == bytes(frame)
     del frame  # the view keeps the bytes alive
     assert view[:3].tobytes() == payload[:3]
@@ -164,6 +197,45 @@ def test_frame_zero_copy(ctx):
     assert [f.more for f in frames] == [True, False]
     assert frames[0].get(zmq.MORE) == 1
     assert zmq.Frame(b"e").buffer.tobytes() == b"e" and len(zmq.Frame()) == 0
+
+
+@pytest.mark.skipif(sys.version_info < (3, 9), reason="no buffer slots in 3.8's type specs")
+def test_frame_buffer_protocol(ctx):
+    a, b = pair(ctx)
+    a.send(b"received bytes")
+    frame = b.recv(copy=False)
+    view = memoryview(frame)
+    assert view.readonly and view.ndim == 1 and view.shape == (14,)
+    assert view.tobytes() == bytes(frame) == b"received bytes"
+    with pytest.raises((BufferError, TypeError)):
+        (ctypes.c_char * 3).from_buffer(frame)  # read-only: never written through
+    del frame
+    assert view.tobytes() == b"received bytes"  # the view holds the frame
+    assert memoryview(zmq.Frame()).tobytes() == b""
+
+
+def test_frame_as_pyzmq(ctx):
+    frame = zmq.Frame(b"abc")
+    assert frame.bytes is frame.bytes  # copied once, as pyzmq
+    assert frame.buffer is frame.buffer  # the same view while in use
+    assert str(frame) == repr(frame) == "<zmq.Frame(b'abc')>"
+    assert repr(zmq.Frame(b"x" * 2000)) == "<zmq.Frame(b'xxxxxxxxxxxx'...2kB)>"
+    with pytest.raises(BufferError):
+        zmq.Frame(memoryview(bytearray(10))[::2])
+    with pytest.raises(ValueError):
+        zmq.MessageTracker(frame)  # not made with track=True
+    # copy=False shares a bytes object (held, not copied) at any size.
+    data = b"y" * 100
+    before = sys.getrefcount(data)
+    shared = zmq.Frame(data, copy=False)
+    assert sys.getrefcount(data) == before + 1
+    copied = zmq.Frame(data)  # under COPY_THRESHOLD: copied
+    assert sys.getrefcount(data) == before + 1
+    a, b = pair(ctx)
+    a.send(shared, copy=False)
+    del shared
+    assert b.recv() == data
+    assert copied.bytes == data
 
 
 def test_frame_metadata_over_tcp(ctx, endpoint):

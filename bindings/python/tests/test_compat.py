@@ -7,6 +7,8 @@ import logging
 
 import pytest
 
+import zmq as pyzmq
+
 import ferrozmq as zmq
 from conftest import free_tcp
 
@@ -205,3 +207,22 @@ def test_poll_a_socket_and_its_shadow(ctx):
     push.send(b"x")
     ready = dict(poller.poll(5000))
     assert ready == {pull: zmq.POLLIN, shadow: zmq.POLLIN}
+
+
+def test_public_names_of_pyzmq():
+    """Every public name of pyzmq's top-level module is ferrozmq's too,
+    except the modules pyzmq's __init__ imports for itself, the deprecated
+    Stopwatch, and zmq_errno (libzmq's thread-local errno: ferrozmq's
+    errors carry theirs)."""
+    own_imports = {"Enum", "IntEnum", "IntFlag", "annotations", "contextmanager", "os", "sys"}
+    not_offered = {"Stopwatch", "zmq_errno"}
+    theirs = {n for n in dir(pyzmq) if not n.startswith("_")}
+    ours = {n for n in dir(zmq) if not n.startswith("_")}
+    assert theirs - ours - own_imports - not_offered == set()
+    assert zmq.SyncSocket is zmq.Socket and zmq.SyncContext is zmq.Context
+    assert issubclass(zmq.DraftFDWarning, RuntimeWarning) and zmq.PYZMQ_DRAFT_API is False
+    with zmq.Context() as ctx, ctx.socket(zmq.PAIR) as a, ctx.socket(zmq.PAIR) as b:
+        a.bind("inproc://zmq-poll")
+        b.connect("inproc://zmq-poll")
+        a.send(b"x")
+        assert zmq.zmq_poll([(b, zmq.POLLIN)], 1000) == [(b, zmq.POLLIN)]

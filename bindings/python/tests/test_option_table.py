@@ -16,7 +16,7 @@ _OPT_TYPES = {
 
 def test_every_socket_option_has_its_number_and_type():
     table = _ferrozmq.socket_option_table()
-    assert len(table) == 79
+    assert len(table) == 80
     for name, number, kind in table:
         member = SocketOption[name]
         assert member == number, name
@@ -26,6 +26,9 @@ def test_every_socket_option_has_its_number_and_type():
 
 def test_every_context_option_has_its_number():
     for name, number in _ferrozmq.context_option_table():
+        if name == "ZERO_COPY_RECV":
+            # A draft option in libzmq's zmq.h: pyzmq has no name for it.
+            continue
         if name in ("IPV6", "BLOCKY"):
             assert SocketOption[name] == number, name
         else:

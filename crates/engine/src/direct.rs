@@ -30,6 +30,10 @@ const MAX_FRAMES: usize = 8;
 #[derive(Debug)]
 pub(crate) struct Direct {
     enabled: AtomicBool,
+    /// A partial direct write left bytes for the session (`leftover` is
+    /// not empty): lets the session see, without the lock, that it has
+    /// nothing to take.
+    has_leftover: AtomicBool,
     state: Mutex<State>,
 }
 
@@ -58,6 +62,7 @@ impl Direct {
     pub(crate) fn new() -> Direct {
         Direct {
             enabled: AtomicBool::new(false),
+            has_leftover: AtomicBool::new(false),
             state: Mutex::new(State {
                 fd: -1,
                 framing: Framing::V3,
@@ -92,6 +97,7 @@ impl Direct {
         match self.state.lock() {
             Ok(mut s) => {
                 s.busy = true;
+                self.has_leftover.store(false, Ordering::Release);
                 std::mem::take(&mut s.leftover)
             }
             Err(_) => Vec::new(),
@@ -103,6 +109,11 @@ impl Direct {
         if let Ok(mut s) = self.state.lock() {
             s.busy = !idle;
         }
+    }
+
+    /// Session: whether a partial direct write left bytes to finish.
+    pub(crate) fn has_leftover(&self) -> bool {
+        self.has_leftover.load(Ordering::Acquire)
     }
 
     /// Whether the connection takes direct writes now.
@@ -160,6 +171,7 @@ impl Direct {
             skip = 0;
         }
         s.busy = true;
+        self.has_leftover.store(true, Ordering::Release);
         Sent::Partly
     }
 }

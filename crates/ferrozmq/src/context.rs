@@ -46,6 +46,8 @@ struct Inner {
     max_sockets: AtomicI32,
     blocky: AtomicBool,
     ipv6: AtomicBool,
+    max_msgsz: AtomicI32,
+    zero_copy_recv: AtomicBool,
     thread_options: Mutex<ThreadOptions>,
     terminated: AtomicBool,
     open: AtomicUsize,
@@ -79,6 +81,8 @@ impl Context {
                 max_sockets: AtomicI32::new(1023),
                 blocky: AtomicBool::new(true),
                 ipv6: AtomicBool::new(false),
+                max_msgsz: AtomicI32::new(i32::MAX),
+                zero_copy_recv: AtomicBool::new(true),
                 thread_options: Mutex::new(ThreadOptions::default()),
                 terminated: AtomicBool::new(false),
                 open: AtomicUsize::new(0),
@@ -120,8 +124,20 @@ impl Context {
             ContextOption::MaxSockets if value >= 1 => {
                 self.inner.max_sockets.store(value, Ordering::Relaxed)
             }
-            ContextOption::Blocky => self.inner.blocky.store(value != 0, Ordering::Relaxed),
-            ContextOption::Ipv6 => self.inner.ipv6.store(value != 0, Ordering::Relaxed),
+            // libzmq takes no negative value for these either.
+            ContextOption::Blocky if value >= 0 => {
+                self.inner.blocky.store(value != 0, Ordering::Relaxed)
+            }
+            ContextOption::Ipv6 if value >= 0 => {
+                self.inner.ipv6.store(value != 0, Ordering::Relaxed)
+            }
+            ContextOption::MaxMsgSize if value >= 0 => {
+                self.inner.max_msgsz.store(value, Ordering::Relaxed)
+            }
+            ContextOption::ZeroCopyRecv if value >= 0 => self
+                .inner
+                .zero_copy_recv
+                .store(value != 0, Ordering::Relaxed),
             ContextOption::ThreadSchedPolicy
             | ContextOption::ThreadPriority
             | ContextOption::ThreadAffinityCpuAdd
@@ -160,7 +176,10 @@ impl Context {
             ContextOption::IoThreads => self.inner.io_threads.load(Ordering::Relaxed),
             ContextOption::MaxSockets => self.inner.max_sockets.load(Ordering::Relaxed),
             ContextOption::SocketLimit => 65535,
-            ContextOption::MaxMsgSize => i32::MAX,
+            ContextOption::MaxMsgSize => self.inner.max_msgsz.load(Ordering::Relaxed),
+            ContextOption::ZeroCopyRecv => {
+                i32::from(self.inner.zero_copy_recv.load(Ordering::Relaxed))
+            }
             ContextOption::MsgTSize => 64,
             ContextOption::Blocky => i32::from(self.inner.blocky.load(Ordering::Relaxed)),
             ContextOption::Ipv6 => i32::from(self.inner.ipv6.load(Ordering::Relaxed)),

@@ -229,7 +229,7 @@
 //! ```
 //! use std::os::fd::AsRawFd;
 //! use std::time::Duration;
-//! use ferrozmq::{poll, Context, PollItem, SocketType, POLLIN};
+//! use ferrozmq::{poll, Context, PollEvents, PollItem, SocketType};
 //!
 //! let ctx = Context::new();
 //! let mut pull = ctx.socket(SocketType::Pull)?;
@@ -241,11 +241,11 @@
 //! let fd = pull.as_raw_fd();
 //! loop {
 //!     // Drain first: the descriptor only reports changes.
-//!     while pull.events()? & POLLIN != 0 {
+//!     while pull.events()?.contains(PollEvents::READABLE) {
 //!         assert_eq!(pull.try_recv()?, b"tick");
 //!     }
 //!     # break;
-//!     poll(&mut [PollItem::fd(fd, POLLIN)], Some(Duration::from_secs(1)))?;
+//!     poll(&mut [PollItem::fd(fd, PollEvents::READABLE)], Some(Duration::from_secs(1)))?;
 //! }
 //! # Ok::<(), ferrozmq::Error>(())
 //! ```

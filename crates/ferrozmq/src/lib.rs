@@ -63,10 +63,12 @@ pub mod auth;
 mod context;
 mod curve;
 mod error;
+mod flag_set;
 pub mod guide;
 mod message;
 mod multipart;
 mod pattern;
+mod poll_events;
 mod poller;
 mod proxy;
 mod routing;
@@ -82,12 +84,13 @@ pub use ferrozmq_zmtp::z85;
 pub use ferrozmq_zmtp::SocketType;
 pub use message::Message;
 pub use multipart::Multipart;
-pub use poller::{poll, PollItem, POLLERR};
+pub use poll_events::PollEvents;
+pub use poller::{poll, PollItem};
 pub use proxy::{proxy, proxy_single, proxy_steerable};
 pub use send_error::SendError;
 pub use socket::{
     Drained, Mechanism, OptionKind, OptionValue, PeerStats, QueueStats, RecvFlags, SendFlags,
-    Socket, SocketOption, TakesEffect, Unsent, EVENT_ALL, POLLIN, POLLOUT,
+    Socket, SocketOption, TakesEffect, Unsent, EVENT_ALL,
 };
 pub use spool::FsyncPolicy;
 

@@ -6,10 +6,8 @@ use std::time::{Duration, Instant};
 use ferrozmq_engine::{poll_fds, PollFd};
 
 use crate::error::{ErrorKind, Result};
-use crate::socket::{Socket, POLLIN, POLLOUT};
-
-/// ZMQ_POLLERR: an error condition on a plain file descriptor.
-pub const POLLERR: i16 = 4;
+use crate::poll_events::PollEvents;
+use crate::socket::Socket;
 
 const SYS_POLLIN: i16 = 0x001;
 const SYS_POLLOUT: i16 = 0x004;
@@ -20,44 +18,47 @@ const SYS_POLLERR: i16 = 0x008;
 pub struct PollItem<'a> {
     socket: Option<&'a mut Socket>,
     fd: RawFd,
-    events: i16,
-    revents: i16,
+    events: PollEvents,
+    revents: PollEvents,
 }
 
 impl<'a> PollItem<'a> {
-    /// Waits on a socket for [`POLLIN`] and/or [`POLLOUT`].
-    pub fn socket(socket: &'a mut Socket, events: i16) -> PollItem<'a> {
+    /// Waits on a socket for [`PollEvents::READABLE`] and/or
+    /// [`PollEvents::WRITABLE`] (a socket never reports
+    /// [`PollEvents::ERROR`]).
+    pub fn socket(socket: &'a mut Socket, events: PollEvents) -> PollItem<'a> {
         PollItem {
             socket: Some(socket),
             fd: -1,
             events,
-            revents: 0,
+            revents: PollEvents::empty(),
         }
     }
 
-    /// Waits on a plain file descriptor ([`POLLIN`], [`POLLOUT`], [`POLLERR`]).
-    pub fn fd(fd: RawFd, events: i16) -> PollItem<'a> {
+    /// Waits on a plain file descriptor for `events`;
+    /// [`PollEvents::ERROR`] is reported whether asked for or not.
+    pub fn fd(fd: RawFd, events: PollEvents) -> PollItem<'a> {
         PollItem {
             socket: None,
             fd,
             events,
-            revents: 0,
+            revents: PollEvents::empty(),
         }
     }
 
     /// The events that were ready after [`poll`].
-    pub fn revents(&self) -> i16 {
+    pub fn revents(&self) -> PollEvents {
         self.revents
     }
 
-    /// Whether [`POLLIN`] was ready.
+    /// Whether [`PollEvents::READABLE`] was ready.
     pub fn is_readable(&self) -> bool {
-        self.revents & POLLIN != 0
+        self.revents.contains(PollEvents::READABLE)
     }
 
-    /// Whether [`POLLOUT`] was ready.
+    /// Whether [`PollEvents::WRITABLE`] was ready.
     pub fn is_writable(&self) -> bool {
-        self.revents & POLLOUT != 0
+        self.revents.contains(PollEvents::WRITABLE)
     }
 }
 
@@ -66,7 +67,7 @@ impl<'a> PollItem<'a> {
 ///
 /// ```
 /// use std::time::Duration;
-/// use ferrozmq::{poll, Context, PollItem, SocketType, POLLIN};
+/// use ferrozmq::{poll, Context, PollEvents, PollItem, SocketType};
 ///
 /// let ctx = Context::new();
 /// let mut a = ctx.socket(SocketType::Pair)?;
@@ -75,46 +76,38 @@ impl<'a> PollItem<'a> {
 /// b.connect("inproc://poll-doc")?;
 /// b.send("ready")?;
 ///
-/// let mut items = [PollItem::socket(&mut a, POLLIN)];
+/// let mut items = [PollItem::socket(&mut a, PollEvents::READABLE)];
 /// assert_eq!(poll(&mut items, Some(Duration::from_secs(5)))?, 1);
 /// assert!(items[0].is_readable());
 /// # Ok::<(), ferrozmq::Error>(())
 /// ```
 pub fn poll(items: &mut [PollItem<'_>], timeout: Option<Duration>) -> Result<usize> {
     let deadline = timeout.map(|t| Instant::now() + t);
+    let mut fds = Vec::with_capacity(items.len());
+    for item in items.iter_mut() {
+        fds.push(match item.socket.as_deref_mut() {
+            Some(socket) => PollFd {
+                fd: socket.fd()?,
+                events: SYS_POLLIN,
+                revents: 0,
+            },
+            None => PollFd {
+                fd: item.fd,
+                events: to_sys(item.events),
+                revents: 0,
+            },
+        });
+    }
+    // As libzmq's zmq_poll: the descriptors are polled first (without
+    // waiting on the first pass), and only then are the sockets asked for
+    // their events, which re-arms their descriptors. A plain descriptor
+    // item that is some socket's ZMQ_FD thus sees that socket's readiness
+    // before the socket's own item consumes it.
+    let mut wait_ms = 0;
     loop {
-        let mut ready = 0;
-        let mut fds = Vec::with_capacity(items.len());
-        for item in items.iter_mut() {
-            item.revents = 0;
-            match item.socket.as_deref_mut() {
-                Some(socket) => {
-                    item.revents = socket.events()? & item.events & (POLLIN | POLLOUT);
-                    fds.push(PollFd {
-                        fd: socket.fd()?,
-                        events: SYS_POLLIN,
-                        revents: 0,
-                    });
-                }
-                None => fds.push(PollFd {
-                    fd: item.fd,
-                    events: to_sys(item.events),
-                    revents: 0,
-                }),
-            }
-            if item.revents != 0 {
-                ready += 1;
-            }
+        for pfd in &mut fds {
+            pfd.revents = 0;
         }
-        let wait_ms = match (ready, deadline) {
-            (r, _) if r > 0 => 0,
-            (_, None) => -1,
-            (_, Some(d)) => {
-                // Round up, so a sub-millisecond remainder does not spin.
-                let left = d.saturating_duration_since(Instant::now());
-                i32::try_from(left.as_micros().div_ceil(1000)).unwrap_or(i32::MAX)
-            }
-        };
         match poll_fds(&mut fds, wait_ms) {
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
@@ -122,41 +115,56 @@ pub fn poll(items: &mut [PollItem<'_>], timeout: Option<Duration>) -> Result<usi
             }
             Err(e) => return Err(e.into()),
         }
+        let mut ready = 0;
         for (item, pfd) in items.iter_mut().zip(&fds) {
-            if item.socket.is_none() {
-                item.revents = from_sys(pfd.revents) & (item.events | POLLERR);
-                if item.revents != 0 {
-                    ready += 1;
-                }
+            item.revents = match item.socket.as_deref_mut() {
+                Some(socket) => socket.events()? & item.events,
+                None => from_sys(pfd.revents) & (item.events | PollEvents::ERROR),
+            };
+            if !item.revents.is_empty() {
+                ready += 1;
             }
         }
-        if ready > 0 || wait_ms == 0 {
+        if ready > 0 {
             return Ok(ready);
         }
+        wait_ms = match deadline {
+            None => -1,
+            Some(d) => {
+                let left = d.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Ok(0);
+                }
+                // Round up, so a sub-millisecond remainder does not spin.
+                i32::try_from(left.as_micros().div_ceil(1000)).unwrap_or(i32::MAX)
+            }
+        };
     }
 }
 
-fn to_sys(events: i16) -> i16 {
+/// The `poll(2)` bits for `events`.
+fn to_sys(events: PollEvents) -> i16 {
     let mut e = 0;
-    if events & POLLIN != 0 {
+    if events.contains(PollEvents::READABLE) {
         e |= SYS_POLLIN;
     }
-    if events & POLLOUT != 0 {
+    if events.contains(PollEvents::WRITABLE) {
         e |= SYS_POLLOUT;
     }
     e
 }
 
-fn from_sys(revents: i16) -> i16 {
-    let mut e = 0;
+/// The events `poll(2)`'s `revents` report.
+fn from_sys(revents: i16) -> PollEvents {
+    let mut e = PollEvents::empty();
     if revents & SYS_POLLIN != 0 {
-        e |= POLLIN;
+        e |= PollEvents::READABLE;
     }
     if revents & SYS_POLLOUT != 0 {
-        e |= POLLOUT;
+        e |= PollEvents::WRITABLE;
     }
     if revents & SYS_POLLERR != 0 {
-        e |= POLLERR;
+        e |= PollEvents::ERROR;
     }
     e
 }

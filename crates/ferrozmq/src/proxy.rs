@@ -3,8 +3,9 @@
 
 use crate::error::{ErrorKind, Result};
 use crate::multipart::Multipart;
+use crate::poll_events::PollEvents;
 use crate::poller::{poll, PollItem};
-use crate::socket::{SendFlags, Socket, POLLIN, POLLOUT};
+use crate::socket::{SendFlags, Socket};
 
 /// Counters a steerable proxy reports on STATISTICS (libzmq's order).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -109,12 +110,12 @@ fn run(
         let front_blocked = ready.front_in && !ready.back_out;
         let back_blocked = ready.back_in && !ready.front_out;
         let wanted = |input: bool, blocked: bool, other_blocked: bool| {
-            let mut ev = 0;
+            let mut ev = PollEvents::empty();
             if !paused && !blocked && input {
-                ev |= POLLIN;
+                ev |= PollEvents::READABLE;
             }
             if !paused && other_blocked {
-                ev |= POLLOUT;
+                ev |= PollEvents::WRITABLE;
             }
             ev
         };
@@ -171,8 +172,8 @@ fn run(
 fn wait(
     ends: &mut Ends<'_>,
     control: Option<&mut Socket>,
-    front_events: i16,
-    back_events: i16,
+    front_events: PollEvents,
+    back_events: PollEvents,
 ) -> Result<()> {
     let mut items = match ends {
         Ends::Two(front, back) => vec![
@@ -180,10 +181,13 @@ fn wait(
             PollItem::socket(back, back_events),
         ],
         // libzmq ignores POLLOUT when both ends are one socket.
-        Ends::Same(socket) => vec![PollItem::socket(socket, front_events & POLLIN)],
+        Ends::Same(socket) => vec![PollItem::socket(
+            socket,
+            front_events & PollEvents::READABLE,
+        )],
     };
     if let Some(c) = control {
-        items.push(PollItem::socket(c, POLLIN));
+        items.push(PollItem::socket(c, PollEvents::READABLE));
     }
     poll(&mut items, None)?;
     Ok(())
@@ -195,15 +199,15 @@ fn look(ends: &mut Ends<'_>, control: Option<&mut Socket>) -> Result<Ready> {
     match ends {
         Ends::Two(front, back) => {
             let (f, b) = (front.events()?, back.events()?);
-            ready.front_in = f & POLLIN != 0;
-            ready.front_out = f & POLLOUT != 0;
-            ready.back_in = b & POLLIN != 0;
-            ready.back_out = b & POLLOUT != 0;
+            ready.front_in = f.contains(PollEvents::READABLE);
+            ready.front_out = f.contains(PollEvents::WRITABLE);
+            ready.back_in = b.contains(PollEvents::READABLE);
+            ready.back_out = b.contains(PollEvents::WRITABLE);
         }
-        Ends::Same(socket) => ready.front_in = socket.events()? & POLLIN != 0,
+        Ends::Same(socket) => ready.front_in = socket.events()?.contains(PollEvents::READABLE),
     }
     if let Some(c) = control {
-        ready.control_in = c.events()? & POLLIN != 0;
+        ready.control_in = c.events()?.contains(PollEvents::READABLE);
     }
     Ok(ready)
 }

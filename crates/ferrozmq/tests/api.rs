@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use ferrozmq::{
-    poll, Context, ErrorKind, Message, Multipart, PollItem, RecvFlags, SendFlags, Socket,
-    SocketType, POLLIN,
+    poll, Context, ErrorKind, Message, Multipart, PollEvents, PollItem, RecvFlags, SendFlags,
+    Socket, SocketType,
 };
 
 /// A PUSH/PULL pair over inproc with the given high-water marks.
@@ -256,12 +256,38 @@ fn the_readiness_descriptor_wakes_an_event_loop() {
     assert_eq!(pull.readiness_fd().unwrap().as_raw_fd(), fd);
     assert_eq!(pull.fd().unwrap(), fd);
     // Edge-triggered: look at events() first, which re-arms the descriptor.
-    assert_eq!(pull.events().unwrap() & POLLIN, 0);
+    assert!(!pull.events().unwrap().contains(PollEvents::READABLE));
     push.send("wake").unwrap();
-    let mut items = [PollItem::fd(fd, POLLIN)];
+    let mut items = [PollItem::fd(fd, PollEvents::READABLE)];
     assert_eq!(poll(&mut items, Some(Duration::from_secs(5))).unwrap(), 1);
-    assert_ne!(pull.events().unwrap() & POLLIN, 0);
+    assert!(pull.events().unwrap().contains(PollEvents::READABLE));
     assert_eq!(pull.try_recv().unwrap(), b"wake");
+}
+
+#[test]
+fn poll_reports_typed_events_for_sockets_and_plain_descriptors() {
+    let ctx = Context::new();
+    let (mut push, mut pull) = push_pull(&ctx, "api-poll-events", 10);
+    assert_eq!(push.events().unwrap(), PollEvents::WRITABLE);
+    assert!(pull.events().unwrap().is_empty());
+    push.send("x").unwrap();
+    let wanted = PollEvents::READABLE | PollEvents::WRITABLE;
+    let ready = pull.poll(wanted, Some(Duration::from_secs(5))).unwrap();
+    assert_eq!(ready, PollEvents::READABLE, "a PULL never reports WRITABLE");
+
+    // A plain descriptor: a socketpair end with data to read and room to write.
+    let (mut a, b) = std::os::unix::net::UnixStream::pair().unwrap();
+    std::io::Write::write_all(&mut a, b"!").unwrap();
+    let mut items = [
+        PollItem::fd(b.as_raw_fd(), wanted),
+        PollItem::socket(&mut pull, PollEvents::WRITABLE),
+    ];
+    assert_eq!(poll(&mut items, Some(Duration::from_secs(5))).unwrap(), 1);
+    assert_eq!(items[0].revents(), wanted);
+    assert!(items[0].is_readable() && items[0].is_writable());
+    assert!(items[1].revents().is_empty());
+    // libzmq's integers, as the C ABI hands them over.
+    assert_eq!(PollEvents::from_raw(items[0].revents().bits()), wanted);
 }
 
 #[test]

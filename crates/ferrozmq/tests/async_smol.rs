@@ -91,6 +91,28 @@ fn sink_and_stream_round_trip() -> Result<()> {
 }
 
 #[test]
+fn send_more_builds_one_message_inproc() -> Result<()> {
+    smol::block_on(send_more_builds_one_message::<AsyncIo>(&inproc("more")))
+}
+
+#[test]
+fn send_more_builds_one_message_tcp() -> Result<()> {
+    smol::block_on(send_more_builds_one_message::<AsyncIo>(TCP))
+}
+
+/// A dropped send of a built message's last frame leaves nothing half-sent.
+#[test]
+fn cancelled_send_of_a_built_message() -> Result<()> {
+    smol::block_on(cancelled_send_more_is_never_half_sent::<AsyncIo>())
+}
+
+/// Partial direct writes of sparse large messages are finished in order.
+#[test]
+fn sparse_large_messages() -> Result<()> {
+    smol::block_on(sparse_large_messages_arrive_whole::<AsyncIo>())
+}
+
+#[test]
 fn hwm_back_pressure_pends_the_send() -> Result<()> {
     smol::block_on(hwm_back_pressure::<AsyncIo>())
 }

@@ -133,6 +133,28 @@ fn sink_and_stream_round_trip() -> Result<()> {
 }
 
 #[test]
+fn send_more_builds_one_message_inproc() -> Result<()> {
+    current_thread(async { send_more_builds_one_message::<Tokio>(&inproc("more")).await })
+}
+
+#[test]
+fn send_more_builds_one_message_tcp() -> Result<()> {
+    current_thread(async { send_more_builds_one_message::<Tokio>(TCP).await })
+}
+
+/// A dropped send of a built message's last frame leaves nothing half-sent.
+#[test]
+fn cancelled_send_of_a_built_message() -> Result<()> {
+    current_thread(async { cancelled_send_more_is_never_half_sent::<Tokio>().await })
+}
+
+/// Partial direct writes of sparse large messages are finished in order.
+#[test]
+fn sparse_large_messages() -> Result<()> {
+    current_thread(async { sparse_large_messages_arrive_whole::<Tokio>().await })
+}
+
+#[test]
 fn hwm_back_pressure_pends_the_send() -> Result<()> {
     current_thread(async { hwm_back_pressure::<Tokio>().await })
 }

@@ -164,10 +164,13 @@ fn dealer_pair_and_pub_acknowledge_what_they_write() {
     loop {
         publisher.send_multipart(numbered(i)).unwrap();
         i += 1;
-        if sub
-            .poll(ferrozmq::POLLIN, Some(Duration::from_millis(10)))
+        if !sub
+            .poll(
+                ferrozmq::PollEvents::READABLE,
+                Some(Duration::from_millis(10)),
+            )
             .unwrap()
-            != 0
+            .is_empty()
         {
             break;
         }
@@ -289,7 +292,11 @@ fn a_killed_sender_loses_nothing_after_restart() {
                 paused_tx.send(()).unwrap();
                 resume_rx.recv().unwrap();
             }
-            if pull.poll(ferrozmq::POLLIN, Some(timeout)).unwrap() == 0 {
+            if pull
+                .poll(ferrozmq::PollEvents::READABLE, Some(timeout))
+                .unwrap()
+                .is_empty()
+            {
                 break;
             }
             let head = pull.recv().unwrap();

@@ -9,7 +9,7 @@
 //! `*_commands` tests check that on the wire through a relay.
 
 use bytes::Bytes;
-use ferrozmq::{Context, Socket, SocketType, POLLIN};
+use ferrozmq::{Context, PollEvents, Socket, SocketType};
 use interop_tests::exchange::OurSocket;
 use interop_tests::peer::{Peer, PeerKind};
 use interop_tests::pubsub::{
@@ -256,9 +256,10 @@ fn xpub_with(kind: PeerKind, theirs: SocketType, transport: Transport, we_bind: 
             "{what}: cancels on disconnect"
         );
     }
-    assert_eq!(
-        xpub.poll(POLLIN, Some(QUIET)).unwrap(),
-        0,
+    assert!(
+        xpub.poll(PollEvents::READABLE, Some(QUIET))
+            .unwrap()
+            .is_empty(),
         "{what}: nothing more"
     );
 }
@@ -474,8 +475,9 @@ fn our_xpub_passes_cancel_after_duplicate_subscriptions() {
     };
     let seen = |xpub: &mut Socket, peer: &mut Peer, want: &[u8]| {
         assert_eq!(
-            xpub.poll(POLLIN, Some(Duration::from_secs(5))).unwrap(),
-            POLLIN,
+            xpub.poll(PollEvents::READABLE, Some(Duration::from_secs(5)))
+                .unwrap(),
+            PollEvents::READABLE,
             "our XPUB did not pass up {want:?}"
         );
         let got = recv_from(xpub, peer);
@@ -593,8 +595,10 @@ fn our_xpub_not_readable_for_a_duplicate_subscription() {
         [Bytes::from_static(b"\x01news")]
     );
     peer.tell("sub 6e657773");
-    let ready = xpub.poll(POLLIN, Some(Duration::from_secs(2))).unwrap();
-    if ready == POLLIN {
+    let ready = xpub
+        .poll(PollEvents::READABLE, Some(Duration::from_secs(2)))
+        .unwrap();
+    if ready == PollEvents::READABLE {
         let got = xpub.try_recv_multipart();
         assert!(got.is_ok(), "POLLIN, then recv: {got:?}");
     }

@@ -23,7 +23,10 @@ fn publisher(ep: &str, sub: &mut Socket) -> Option<(Peer, usize)> {
     loop {
         assert!(Instant::now() < deadline, "the publisher said nothing");
         // The subscriber's own thread takes in the reconnection (as libzmq's).
-        let _ = sub.poll(ferrozmq::POLLIN, Some(Duration::from_millis(5)));
+        let _ = sub.poll(
+            ferrozmq::PollEvents::READABLE,
+            Some(Duration::from_millis(5)),
+        );
         if let Some(line) = peer.line_within(Duration::from_millis(5)) {
             let count = line.strip_prefix("subs ").expect("subs N").parse().unwrap();
             return Some((peer, count));

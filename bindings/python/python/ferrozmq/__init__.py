@@ -23,6 +23,7 @@ from .context import Context
 from .error import (
     Again,
     ContextTerminated,
+    DraftFDWarning,
     InterruptedSystemCall,
     NotDone,
     ZMQBaseError,
@@ -31,7 +32,7 @@ from .error import (
     ZMQVersionError,
     strerror,
 )
-from ._ferrozmq import curve_keypair, curve_public
+from ._ferrozmq import curve_keypair, curve_public, zmq_poll
 from .frame import Frame, Message
 from .poll import Poller, select
 from .socket import Socket
@@ -53,6 +54,11 @@ COPY_THRESHOLD = 65536
 #: Longest ipc path (sun_path of a Unix socket address, less its NUL).
 IPC_PATH_MAX_LEN = 107
 DRAFT_API = False
+#: Whether the binding was built with libzmq's draft API (pyzmq's name).
+PYZMQ_DRAFT_API = False
+#: pyzmq's names of the plain (not asyncio) classes, for type hints.
+SyncContext = Context
+SyncSocket = Socket
 
 
 def get_includes():
@@ -68,6 +74,11 @@ def get_library_dirs():
 __all__ = [
     "Context",
     "Socket",
+    "SyncContext",
+    "SyncSocket",
+    "zmq_poll",
+    "DraftFDWarning",
+    "PYZMQ_DRAFT_API",
     "Frame",
     "Message",
     "MessageTracker",

@@ -36,6 +36,9 @@ class Frame:
     def _completion(self) -> Optional["Completion"]: ...
     def get(self, option: Union[int, str]) -> Union[int, str]: ...
 
+#: Mixin giving frames the buffer protocol (None on Python 3.8).
+_FrameBuffer: Optional[type]
+
 class Completion:
     @property
     def done(self) -> bool: ...

@@ -14,6 +14,11 @@ def strerror(errno):
     return _zmq_strerror(errno) or os.strerror(errno)
 
 
+class DraftFDWarning(RuntimeWarning):
+    """pyzmq's warning for ``socket.FD`` on thread-safe draft sockets
+    (ferrozmq has no draft sockets: never raised, here for code that names it)."""
+
+
 class ZMQBaseError(Exception):
     """Base of every ferrozmq exception."""
 
@@ -105,6 +110,7 @@ def _from_errno(errno):
 
 __all__ = [
     "strerror",
+    "DraftFDWarning",
     "ZMQBaseError",
     "ZMQError",
     "ZMQBindError",

@@ -1,12 +1,18 @@
 """``Frame``: one message frame whose bytes are shared, not copied."""
 
 import ctypes
+import weakref
 
 from . import _ferrozmq
 from .constants import MessageOption
 
 
-class Frame(_ferrozmq.Frame):
+# The buffer protocol (memoryview(frame)) comes from a mixin of the Rust
+# core on Python 3.9+ (None on 3.8, where frames offer ``frame.buffer`` only).
+_BASES = (_ferrozmq.Frame,) + ((_ferrozmq._FrameBuffer,) if _ferrozmq._FrameBuffer else ())
+
+
+class Frame(*_BASES):
     """A message frame (pyzmq's ``zmq.Frame``).
 
     ``frame.buffer`` is a read-only memoryview of the received bytes (no
@@ -26,18 +32,35 @@ class Frame(_ferrozmq.Frame):
         return MessageTracker(completion)
 
     @property
+    def bytes(self):
+        """The frame's bytes: a copy, made once (the same object each time)."""
+        cached = self.__dict__.get("_bytes")
+        if cached is None:
+            cached = self.__dict__["_bytes"] = super().bytes
+        return cached
+
+    @property
     def buffer(self):
-        """The bytes as a read-only memoryview (no copy; keeps the frame alive)."""
+        """The bytes as a read-only memoryview (no copy; keeps the frame
+        alive). The same view while one is in use, as pyzmq's."""
+        ref = self.__dict__.get("_buffer")
+        view = ref() if ref is not None else None
+        if view is None:
+            view = self._new_buffer()
+            # Weakly: the view holds the frame, a strong cache would be a cycle.
+            self.__dict__["_buffer"] = weakref.ref(view)
+        return view
+
+    def _new_buffer(self):
+        if _ferrozmq._FrameBuffer is not None:
+            return memoryview(self)
+        # Python 3.8: a view of the bytes through ctypes, holding the frame.
         n = len(self)
         if n == 0:
             return memoryview(b"")
         view = (ctypes.c_ubyte * n).from_address(self._address)
         view._frame = self
         return memoryview(view).cast("B").toreadonly()
-
-    def __buffer__(self, flags):
-        # Python 3.12+: memoryview(frame), bytes(frame), numpy.frombuffer(frame)...
-        return self.buffer
 
     def __bytes__(self):
         return self.bytes
@@ -60,12 +83,16 @@ class Frame(_ferrozmq.Frame):
     fast_copy = __copy__
 
     def __repr__(self):
-        data = self.bytes
-        shown = repr(data[:32]) + ("..." if len(data) > 32 else "")
-        return f"<ferrozmq.Frame({shown}{', more' if self.more else ''})>"
-
-    def __str__(self):
-        return self.bytes.decode()
+        # pyzmq's form (str() gives it too): up to 16 bytes whole, else the
+        # first 12 and the size.
+        n = len(self)
+        if n <= 16:
+            return f"<zmq.{type(self).__name__}({self.bytes!r})>"
+        head = bytes(self.buffer[:12])
+        for unit, scale, floor in (("GB", 1e9, 1e9), ("MB", 1e6, 2**20), ("kB", 1e3, 1e3)):
+            if n >= floor:
+                return f"<zmq.{type(self).__name__}({head!r}...{n // scale:.0f}{unit})>"
+        return f"<zmq.{type(self).__name__}({head!r}...{n}B)>"
 
     @property
     def done(self):

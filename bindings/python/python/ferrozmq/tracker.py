@@ -18,7 +18,9 @@ class MessageTracker:
                 self._completions.extend(t._completions)
             elif isinstance(t, _ferrozmq.Completion):
                 self._completions.append(t)
-            elif isinstance(t, _ferrozmq.Frame) and t._completion is not None:
+            elif isinstance(t, _ferrozmq.Frame):
+                if t._completion is None:
+                    raise ValueError("Not a tracked message")
                 self._completions.append(t._completion)
             else:
                 raise TypeError(f"cannot track {type(t).__name__}")

@@ -29,6 +29,10 @@ class _ZmqIsFerrozmq(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         except ModuleNotFoundError:
             real_spec = None
         if real_spec is None:
+            if fullname == _ALIAS:
+                # Never fall through to an installed pyzmq: the run would
+                # measure pyzmq under ferrozmq's name.
+                raise ModuleNotFoundError(f"No module named {_REAL!r} (zmq is aliased to it)")
             return None
         is_package = real_spec.submodule_search_locations is not None
         spec = importlib.util.spec_from_loader(fullname, self, is_package=is_package)

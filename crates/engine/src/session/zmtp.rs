@@ -184,9 +184,22 @@ impl Session {
     /// Encodes and writes until the socket's queue is empty or the stream is
     /// full (then the writable event brings us back).
     fn write_out(&mut self, a: &mut Active) -> Result<(), Failure> {
-        let Some(direct) = self.pipe.as_ref().map(|p| p.direct.clone()) else {
+        let Some(pipe) = &self.pipe else {
             return self.write_batches(a);
         };
+        // Nothing to write, the usual case after a read in request/reply:
+        // leave the direct path's lock alone, which the application may
+        // hold right now for a direct write of its answer (waiting for it
+        // costs both threads a futex call). Whatever the socket queues
+        // after this look wakes the session again.
+        if a.wire.pending_transmit() == 0
+            && a.taken == 0
+            && pipe.inbound.is_empty()
+            && !pipe.direct.has_leftover()
+        {
+            return Ok(());
+        }
+        let direct = pipe.direct.clone();
         let leftover = direct.begin_io();
         a.wire.transmit().push_front(Bytes::from(leftover));
         let result = self.write_batches(a);

@@ -10,8 +10,9 @@ use std::os::fd::OwnedFd;
 use crate::error::{Error, ErrorKind, Result};
 use crate::message::Message;
 use crate::multipart::Multipart;
+use crate::poll_events::PollEvents;
 use crate::send_error::SendError;
-use crate::socket::{Socket, POLLIN, POLLOUT};
+use crate::socket::Socket;
 
 /// What the caller waits for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,17 +44,71 @@ pub(crate) fn misuse() -> Error {
 pub(crate) trait Outgoing: Sized + Default {
     /// Sends `self` if the socket takes it now, else hands it back.
     fn try_send(self, socket: &mut Socket) -> std::result::Result<(), SendError<Self>>;
+
+    /// Appends `self`'s frames to `prefix`; returns how many.
+    fn append_to(self, prefix: &mut Multipart) -> usize;
+
+    /// Takes the last `n` frames off `whole` (those `append_to` added).
+    fn split_back(whole: &mut Multipart, n: usize) -> Self;
+
+    /// Sends `prefix` (frames given to `send_more`) and `self` as one
+    /// message if the socket takes it now. On failure `prefix` is as it
+    /// was and `self` is handed back: all frames or none.
+    fn try_send_after(
+        self,
+        prefix: &mut Multipart,
+        socket: &mut Socket,
+    ) -> std::result::Result<(), SendError<Self>> {
+        if prefix.is_empty() {
+            return self.try_send(socket);
+        }
+        let n = self.append_to(prefix);
+        socket
+            .try_send_multipart(std::mem::take(prefix))
+            .map_err(|failed| {
+                let (e, mut whole) = failed.into_parts();
+                let back = Self::split_back(&mut whole, n);
+                *prefix = whole;
+                SendError::new(e, back)
+            })
+    }
 }
 
 impl Outgoing for Message {
     fn try_send(self, socket: &mut Socket) -> std::result::Result<(), SendError<Self>> {
         socket.try_send(self)
     }
+
+    fn append_to(self, prefix: &mut Multipart) -> usize {
+        prefix.push_back(self);
+        1
+    }
+
+    fn split_back(whole: &mut Multipart, _n: usize) -> Self {
+        whole.pop_back().unwrap_or_default()
+    }
 }
 
 impl Outgoing for Multipart {
     fn try_send(self, socket: &mut Socket) -> std::result::Result<(), SendError<Self>> {
         socket.try_send_multipart(self)
+    }
+
+    fn append_to(self, prefix: &mut Multipart) -> usize {
+        let n = self.len();
+        prefix.extend(self);
+        n
+    }
+
+    fn split_back(whole: &mut Multipart, n: usize) -> Self {
+        let mut back = Multipart::with_capacity(n);
+        for _ in 0..n {
+            match whole.pop_back() {
+                Some(frame) => back.push_front(frame),
+                None => break,
+            }
+        }
+        back
     }
 }
 
@@ -72,8 +127,8 @@ pub(crate) fn try_recv_multipart(socket: &mut Socket) -> Result<Multipart> {
 pub(crate) fn is_ready(socket: &mut Socket, interest: Interest) -> Result<bool> {
     let events = socket.events()?;
     Ok(match interest {
-        Interest::Recv => events & POLLIN != 0,
-        Interest::Send => events & POLLOUT != 0,
+        Interest::Recv => events.contains(PollEvents::READABLE),
+        Interest::Send => events.contains(PollEvents::WRITABLE),
     })
 }
 

@@ -49,6 +49,11 @@
 //!   all frames or none.
 //! - A send that fails (rather than waits) hands the message back in its
 //!   [`SendError`](crate::SendError).
+//! - Frames given to [`AsyncSocket::send_more`] stay in the `AsyncSocket`
+//!   until the message's last frame is sent with it, all at once: a peer
+//!   never sees part of a message, and a dropped or failed last `send`
+//!   leaves them pending (sending the last frame again completes the
+//!   message; [`AsyncSocket::take_partial`] abandons it).
 //! - The [`Sink`](futures_sink::Sink) path loses nothing: `start_send`
 //!   hands the message to the `AsyncSocket`, which keeps it until the
 //!   socket takes it (`poll_ready`/`poll_flush` drive that, and the next

@@ -56,6 +56,8 @@ pub struct AsyncSocket<R: Reactor> {
     socket: Socket,
     /// A message given to the `Sink` and not yet taken by the socket.
     pub(super) outbox: Option<Multipart>,
+    /// Frames given to `send_more`, waiting for their message's last one.
+    partial: Multipart,
     /// Who waits to receive and to send, woken by `fanout`.
     waiters: Arc<Waiters>,
     /// The one waker the reactor holds: it wakes every waiter.
@@ -73,6 +75,7 @@ impl<R: Reactor> AsyncSocket<R> {
             reactor,
             socket,
             outbox: None,
+            partial: Multipart::new(),
             waiters,
             fanout,
         })
@@ -100,15 +103,57 @@ impl<R: Reactor> AsyncSocket<R> {
         self.outbox.take()
     }
 
-    /// Sends `msg` as a message of one frame, waiting while the socket
-    /// cannot take it (high-water mark reached, no peer yet). On failure
-    /// the message is handed back. Messages held by the `Sink` go first.
+    /// Sends `msg` as the last frame of a message (the only one, unless
+    /// [`send_more`](Self::send_more) gave the frames before it), waiting
+    /// while the socket cannot take it (high-water mark reached, no peer
+    /// yet). On failure `msg` is handed back and the frames before it stay
+    /// pending, so sending the last frame again completes the message.
+    /// Messages held by the `Sink` go first.
     pub async fn send(&mut self, msg: impl Into<Message>) -> std::result::Result<(), SendError> {
         self.send_outgoing(msg.into()).await
     }
 
+    /// Adds `frame` to the message being built: nothing reaches the socket
+    /// until its last frame is given to [`send`](Self::send) (or the rest
+    /// to [`send_multipart`](Self::send_multipart)), which then sends all
+    /// frames at once. So a peer never sees part of a message, whatever
+    /// future is dropped on the way, and no frame is lost: after a
+    /// cancelled or failed `send` the frames given here are still pending
+    /// ([`take_partial`](Self::take_partial) abandons them).
+    ///
+    /// ```
+    /// # #[cfg(feature = "tokio")]
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(async {
+    /// use ferrozmq::aio::TokioSocket;
+    /// use ferrozmq::{Context, SocketType};
+    ///
+    /// let ctx = Context::new();
+    /// let mut pull = TokioSocket::new(ctx.socket(SocketType::Pull)?)?;
+    /// pull.get_mut().bind("inproc://aio-send-more-doc")?;
+    /// let mut push = TokioSocket::new(ctx.socket(SocketType::Push)?)?;
+    /// push.get_mut().connect("inproc://aio-send-more-doc")?;
+    ///
+    /// push.send_more("topic");
+    /// push.send_more("header");
+    /// push.send("body").await?;
+    /// assert_eq!(pull.recv_multipart().await?, ["topic", "header", "body"]);
+    /// # Ok::<(), ferrozmq::Error>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn send_more(&mut self, frame: impl Into<Message>) {
+        self.partial.push_back(frame);
+    }
+
+    /// Takes the frames given to [`send_more`](Self::send_more) and not
+    /// sent yet (empty if none), abandoning the message they began.
+    pub fn take_partial(&mut self) -> Multipart {
+        std::mem::take(&mut self.partial)
+    }
+
     /// Sends a whole message, all frames or none, waiting while the socket
-    /// cannot take it. On failure the message is handed back.
+    /// cannot take it. On failure the message is handed back. Frames given
+    /// to [`send_more`](Self::send_more) go before it, in the same message.
     pub async fn send_multipart(
         &mut self,
         msg: impl Into<Multipart>,
@@ -125,7 +170,13 @@ impl<R: Reactor> AsyncSocket<R> {
             if self.poll_flush_outbox(cx)?.is_pending() {
                 return Poll::Pending;
             }
-            self.poll_send_slot(cx, &mut slot)
+            // Out of `self` while polling (poll_io borrows it), back in
+            // before returning: between polls, and so when this future is
+            // dropped, the frames given to send_more are in `self.partial`.
+            let mut prefix = std::mem::take(&mut self.partial);
+            let polled = self.poll_send_slot(cx, &mut slot, &mut prefix);
+            self.partial = prefix;
+            polled
         })
         .await;
         match sent {
@@ -152,18 +203,20 @@ impl<R: Reactor> AsyncSocket<R> {
         self.poll_io(cx, Interest::Recv, compat::try_recv_multipart)
     }
 
-    /// Tries to send the message in `slot`, leaving it there if the
-    /// socket cannot take it now or fails (so the caller can hand it back).
+    /// Tries to send `prefix` and the message in `slot` as one message,
+    /// leaving both as they were if the socket cannot take it now or
+    /// fails (so the caller can hand the message back).
     fn poll_send_slot<M: Outgoing>(
         &mut self,
         cx: &mut Context<'_>,
         slot: &mut Option<M>,
+        prefix: &mut Multipart,
     ) -> Poll<Result<()>> {
         self.poll_io(cx, Interest::Send, |socket| {
             let Some(msg) = slot.take() else {
                 return Ok(());
             };
-            msg.try_send(socket).map_err(|failed| {
+            msg.try_send_after(prefix, socket).map_err(|failed| {
                 let (e, back) = failed.into_parts();
                 *slot = Some(back);
                 e
@@ -177,7 +230,8 @@ impl<R: Reactor> AsyncSocket<R> {
             return Poll::Ready(Ok(()));
         }
         let mut slot = self.outbox.take();
-        let polled = self.poll_send_slot(cx, &mut slot);
+        // A Sink message is whole: frames given to send_more wait for theirs.
+        let polled = self.poll_send_slot(cx, &mut slot, &mut Multipart::new());
         self.outbox = slot;
         polled
     }
@@ -199,6 +253,14 @@ impl<R: Reactor> AsyncSocket<R> {
                 Err(e) if compat::would_block(&e) => {}
                 done => return Poll::Ready(done),
             }
+            // Readiness the event loop reported before the re-arm below
+            // (typically the wake-up that brought the last operation here,
+            // which it served) says nothing new: consume it first, so that
+            // only a signal after the re-arm wakes us, and no idle turn
+            // through ZMQ_EVENTS (a system call) follows each wake-up.
+            if let Poll::Ready(Err(e)) = self.poll_reactor() {
+                return Poll::Ready(Err(Error::from(e)));
+            }
             if compat::is_ready(&mut self.socket, interest)? {
                 if retried {
                     // Ready by ZMQ_EVENTS yet refused twice: let other
@@ -210,14 +272,17 @@ impl<R: Reactor> AsyncSocket<R> {
                 continue;
             }
             self.waiters.wait(interest, cx.waker());
-            match self
-                .reactor
-                .poll_readable(&mut Context::from_waker(&self.fanout))
-            {
+            match self.poll_reactor() {
                 Poll::Ready(Ok(())) => retried = false,
                 Poll::Ready(Err(e)) => return Poll::Ready(Err(Error::from(e))),
                 Poll::Pending => return Poll::Pending,
             }
         }
+    }
+
+    /// Polls the registration with the waker that wakes every waiter.
+    fn poll_reactor(&self) -> Poll<std::io::Result<()>> {
+        self.reactor
+            .poll_readable(&mut Context::from_waker(&self.fanout))
     }
 }

@@ -6,8 +6,9 @@ use std::sync::{Arc, Mutex};
 use super::policy::{Decision, Policy};
 use super::request::{reply, ZapRequest};
 use crate::error::{ErrorKind, Result};
+use crate::poll_events::PollEvents;
 use crate::poller::{poll, PollItem};
-use crate::socket::{Socket, POLLIN};
+use crate::socket::Socket;
 
 /// Serves `zap` (a bound REP socket) until `control` (a PAIR) receives
 /// anything or the context is shut down.
@@ -19,8 +20,8 @@ pub(super) fn serve(
     loop {
         let (zap_ready, stop) = {
             let mut items = [
-                PollItem::socket(&mut zap, POLLIN),
-                PollItem::socket(&mut control, POLLIN),
+                PollItem::socket(&mut zap, PollEvents::READABLE),
+                PollItem::socket(&mut control, PollEvents::READABLE),
             ];
             match poll(&mut items, None) {
                 Ok(_) => {

@@ -97,9 +97,11 @@ context_options! {
     /// ZMQ_THREAD_SCHED_POLICY: scheduling policy of I/O threads started later.
     ThreadSchedPolicy = 4, "THREAD_SCHED_POLICY", set: true, get: true,
         typed[set_thread_sched_policy(i32), thread_sched_policy -> i32];
-    /// ZMQ_MAX_MSGSZ: largest message size (read-only here).
-    MaxMsgSize = 5, "MAX_MSGSZ", set: false, get: true,
-        typed[, max_msgsz -> usize];
+    /// ZMQ_MAX_MSGSZ: a largest message size kept for the application to
+    /// read back (libzmq stores it too and limits nothing with it; the
+    /// per-socket limit is ZMQ_MAXMSGSIZE).
+    MaxMsgSize = 5, "MAX_MSGSZ", set: true, get: true,
+        typed[set_max_msgsz(usize), max_msgsz -> usize];
     /// ZMQ_MSG_T_SIZE: size of zmq_msg_t (read-only).
     MsgTSize = 6, "MSG_T_SIZE", set: false, get: true,
         typed[, msg_t_size -> usize];
@@ -112,6 +114,10 @@ context_options! {
     /// ZMQ_THREAD_NAME_PREFIX: a number put before I/O thread names.
     ThreadNamePrefix = 9, "THREAD_NAME_PREFIX", set: true, get: true,
         typed[set_thread_name_prefix(i32), thread_name_prefix -> i32];
+    /// ZMQ_ZERO_COPY_RECV: whether received bodies may share the read
+    /// buffer (kept and read back; ferrozmq decides per message itself).
+    ZeroCopyRecv = 10, "ZERO_COPY_RECV", set: true, get: true,
+        typed[set_zero_copy_recv(bool), zero_copy_recv -> bool];
     /// ZMQ_IPV6: default IPv6 for new sockets.
     Ipv6 = 42, "IPV6", set: true, get: true,
         typed[set_ipv6(bool), ipv6 -> bool];
@@ -191,7 +197,7 @@ mod tests {
             ContextOption::from_raw(3, false),
             Some(ContextOption::SocketLimit)
         );
-        assert_eq!(ContextOption::from_raw(5, true), None);
+        assert_eq!(ContextOption::from_raw(6, true), None);
         assert_eq!(ContextOption::from_raw(7, false), None);
         assert_eq!(ContextOption::IoThreads.name(), "IO_THREADS");
     }
@@ -214,6 +220,17 @@ mod tests {
         assert_eq!(ctx.blocky(), Ok(false));
         assert_eq!(ctx.ipv6(), Ok(true));
         assert_eq!(ctx.thread_name_prefix(), Ok(7));
+        // Kept and read back, as libzmq does (CZMQ's zsys relies on it).
+        assert_eq!(ctx.max_msgsz(), Ok(i32::MAX as usize));
+        ctx.set_max_msgsz(2000).unwrap();
+        assert_eq!(ctx.max_msgsz(), Ok(2000));
+        assert_eq!(ctx.zero_copy_recv(), Ok(true));
+        ctx.set_zero_copy_recv(false).unwrap();
+        assert_eq!(ctx.zero_copy_recv(), Ok(false));
+        assert_eq!(
+            ctx.set(ContextOption::Blocky, -1).map_err(|e| e.kind()),
+            Err(ErrorKind::Invalid)
+        );
         assert_eq!(
             ctx.set_max_sockets(0).map_err(|e| e.kind()),
             Err(ErrorKind::Invalid)

@@ -11,6 +11,8 @@ use bytes::Bytes;
 pub(crate) struct PatternOptions {
     /// ZMQ_ROUTER_MANDATORY.
     pub(crate) router_mandatory: bool,
+    /// ZMQ_ROUTER_RAW: a ROUTER whose peers speak raw TCP.
+    pub(crate) router_raw: bool,
     /// ZMQ_ROUTER_HANDOVER.
     pub(crate) router_handover: bool,
     /// ZMQ_XPUB_VERBOSE.

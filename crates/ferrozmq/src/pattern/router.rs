@@ -1,5 +1,10 @@
 //! ROUTER: prefixes each received message with its peer's routing id, and
 //! routes each sent message by its first frame (RFC 28).
+//!
+//! With ZMQ_ROUTER_RAW (libzmq's deprecated forerunner of STREAM) its
+//! connections speak raw TCP: a message is a routing id and one data
+//! frame (a later SNDMORE is ignored), and an empty data frame closes the
+//! connection.
 
 use bytes::Bytes;
 use ferrozmq_engine::{Msg, Pipe, PipeId};
@@ -16,6 +21,8 @@ pub(crate) struct Router {
     target: Target,
     /// Messages dropped: unroutable, or at a peer's high-water mark.
     drops: Drops,
+    /// ZMQ_ROUTER_RAW as of the message being sent.
+    raw: bool,
 }
 
 /// Where the message being sent goes.
@@ -49,6 +56,7 @@ impl Pattern for Router {
 
     fn prepare_send(&mut self, first: &Bytes, options: &PatternOptions) -> Result<()> {
         self.target = Target::None;
+        self.raw = options.router_raw;
         match self.peers.route(first) {
             Some((slot, p)) if !p.is_full() => {
                 self.target = Target::Peer(slot);
@@ -84,6 +92,11 @@ impl Pattern for Router {
             // Only a routing id and no body: nothing to deliver.
             return Ok(());
         }
+        if self.raw && msg.byte_len() == 0 {
+            // What was queued for the connection is still written first.
+            self.peers.close(target);
+            return Ok(());
+        }
         match self.peers.pipes().get(target) {
             Some(pipe) => pipe.send(msg, options.sparse),
             // The peer left between prepare and send.
@@ -114,5 +127,13 @@ impl Pattern for Router {
 
     fn routing_id_of(&self, pipe: PipeId) -> Option<Bytes> {
         self.peers.routing_id_of(pipe)
+    }
+
+    fn continues(&self, index: usize, more: bool) -> bool {
+        if self.raw {
+            index == 0 && more
+        } else {
+            more
+        }
     }
 }

@@ -17,8 +17,8 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use ferrozmq_engine::{
-    Endpoint, EndpointError, EndpointId, InprocPeer, LinkEvent, PeerInfo, PeerRef, Pipe, PipeId,
-    SocketLink, SparseClock, WaitOutcome,
+    Endpoint, EndpointError, EndpointId, InprocPeer, LinkEvent, Notify, PeerInfo, PeerRef, Pipe,
+    PipeId, SocketLink, SparseClock, WaitOutcome,
 };
 use ferrozmq_zmtp::SocketType;
 
@@ -32,11 +32,7 @@ pub use stats::{PeerStats, QueueStats};
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
 use crate::pattern::{self, Pattern, PatternOptions};
-
-/// ZMQ_POLLIN: a message can be received.
-pub const POLLIN: i16 = 1;
-/// ZMQ_POLLOUT: a message can be sent.
-pub const POLLOUT: i16 = 2;
+use crate::poll_events::PollEvents;
 
 /// A ZeroMQ socket. Like libzmq's, it is not thread-safe: use it from one
 /// thread at a time (it may move between threads).
@@ -173,6 +169,7 @@ impl Socket {
                     endpoint: resolved,
                     id,
                 });
+                self.announce_io_work();
             }
         }
         Ok(())
@@ -225,9 +222,19 @@ impl Socket {
                 if let Some(pipe) = pipe {
                     self.pattern.attach(pipe, &self.routing);
                 }
+                self.announce_io_work();
             }
         }
         Ok(())
+    }
+
+    /// Makes ZMQ_FD readable after a bind or connect that started work on
+    /// an I/O thread, as libzmq's does (its I/O thread answers through the
+    /// socket's mailbox). Programs that poll the descriptor must expect a
+    /// readiness that brings no message; some (CZMQ's zpoller test) count
+    /// on this one.
+    fn announce_io_work(&self) {
+        self.link.signaler.notify();
     }
 
     /// Whether a repeated connect to one endpoint is a no-op for this socket
@@ -393,7 +400,7 @@ impl Socket {
         match option {
             SocketOption::RcvMore => Ok(OptionValue::Int(i32::from(self.rcvmore))),
             SocketOption::LastEndpoint => Ok(OptionValue::Str(self.last_endpoint.clone())),
-            SocketOption::Events => Ok(OptionValue::Int(i32::from(self.events()?))),
+            SocketOption::Events => Ok(OptionValue::Int(i32::from(self.events()?.bits()))),
             SocketOption::Fd => Ok(OptionValue::Int(self.fd()?)),
             SocketOption::SpoolPending => Ok(OptionValue::Int64(
                 self.spool_pending().map_or(-1, |n| n as i64),
@@ -435,18 +442,33 @@ impl Socket {
         self.rcvmore
     }
 
-    /// ZMQ_EVENTS: [`POLLIN`] and/or [`POLLOUT`] as they stand now.
-    pub fn events(&mut self) -> Result<i16> {
+    /// ZMQ_EVENTS: whether a message can be received
+    /// ([`PollEvents::READABLE`]) and sent ([`PollEvents::WRITABLE`]) now.
+    /// Reading it re-arms the readiness descriptor ([`Socket::readiness_fd`]).
+    ///
+    /// ```
+    /// use ferrozmq::{Context, PollEvents, SocketType};
+    ///
+    /// let ctx = Context::new();
+    /// let mut req = ctx.socket(SocketType::Req)?;
+    /// req.connect("inproc://events-doc")?;
+    /// // A REQ can send its request (it is queued until a peer binds)...
+    /// assert_eq!(req.events()?, PollEvents::WRITABLE);
+    /// // ...and has nothing to receive yet.
+    /// assert!(!req.events()?.contains(PollEvents::READABLE));
+    /// # Ok::<(), ferrozmq::Error>(())
+    /// ```
+    pub fn events(&mut self) -> Result<PollEvents> {
         self.check_open()?;
         self.link.signaler.clear_fd();
         self.process_link_events();
         self.pattern.refresh(&self.routing);
-        let mut ev = 0;
+        let mut ev = PollEvents::empty();
         if !self.receiving.is_empty() || self.pattern.can_recv() {
-            ev |= POLLIN;
+            ev |= PollEvents::READABLE;
         }
         if self.sending.is_some() || self.pattern.can_send() {
-            ev |= POLLOUT;
+            ev |= PollEvents::WRITABLE;
         }
         Ok(ev)
     }
@@ -461,14 +483,33 @@ impl Socket {
             .ok_or(Error::new(ErrorKind::NoMemory))
     }
 
-    /// Waits up to `timeout` (`None` = forever) for any of `events`; returns those ready.
-    pub fn poll(&mut self, events: i16, timeout: Option<Duration>) -> Result<i16> {
+    /// Waits up to `timeout` (`None` = forever) for any of `events`;
+    /// returns those ready (empty when the time ran out).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use ferrozmq::{Context, PollEvents, SocketType};
+    ///
+    /// let ctx = Context::new();
+    /// let mut pull = ctx.socket(SocketType::Pull)?;
+    /// pull.bind("inproc://socket-poll-doc")?;
+    /// let quiet = pull.poll(PollEvents::READABLE, Some(Duration::from_millis(10)))?;
+    /// assert!(quiet.is_empty());
+    ///
+    /// let mut push = ctx.socket(SocketType::Push)?;
+    /// push.connect("inproc://socket-poll-doc")?;
+    /// push.send("wake")?;
+    /// let ready = pull.poll(PollEvents::READABLE, Some(Duration::from_secs(5)))?;
+    /// assert_eq!(ready, PollEvents::READABLE);
+    /// # Ok::<(), ferrozmq::Error>(())
+    /// ```
+    pub fn poll(&mut self, events: PollEvents, timeout: Option<Duration>) -> Result<PollEvents> {
         let deadline = timeout.map(|t| Instant::now() + t);
         let signaler = self.link.signaler.clone();
-        let mut ready = 0;
+        let mut ready = PollEvents::empty();
         let outcome = signaler.wait_until(deadline, || {
-            ready = self.events().unwrap_or(0) & events;
-            ready != 0 || self.ctx.is_terminated()
+            ready = self.events().unwrap_or_default() & events;
+            !ready.is_empty() || self.ctx.is_terminated()
         });
         if self.ctx.is_terminated() {
             return Err(ErrorKind::Terminated.into());
@@ -668,6 +709,7 @@ fn parse_endpoint(
 fn pattern_options(options: &Options) -> PatternOptions {
     PatternOptions {
         router_mandatory: options.router_mandatory,
+        router_raw: options.router_raw,
         router_handover: options.router_handover,
         xpub_verbose: options.xpub_verbose,
         xpub_verboser: options.xpub_verboser,

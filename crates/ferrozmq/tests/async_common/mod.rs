@@ -311,3 +311,105 @@ pub(crate) async fn hwm_back_pressure<R: Reactor>() -> Result<()> {
     unblocked?;
     read
 }
+
+/// `send_more` builds a message that leaves only with its last frame:
+/// before that the peer sees nothing; then it gets every frame at once.
+/// `send_multipart` after `send_more` adds its frames to the same message.
+pub(crate) async fn send_more_builds_one_message<R: Reactor>(endpoint: &str) -> Result<()> {
+    let ctx = Context::new();
+    let (mut pull, mut push) = pair::<R>(&ctx, SocketType::Pull, SocketType::Push, endpoint)?;
+    push.send_more("a");
+    push.send_more(String::from("b"));
+    // Nothing went yet: a PUSH with a peer would have sent a frame by now.
+    let early = within(Duration::from_millis(50), pull.recv()).await;
+    assert!(early.is_none(), "a frame before the last was visible");
+    push.send("c").await?;
+    assert_eq!(texts(&pull.recv_multipart().await?), ["a", "b", "c"]);
+
+    push.send_more("head");
+    push.send_multipart(["x", "y"]).await?;
+    assert_eq!(texts(&pull.recv_multipart().await?), ["head", "x", "y"]);
+
+    // Abandoned: the next message is whole without them.
+    push.send_more("dropped");
+    assert_eq!(texts(&push.take_partial()), ["dropped"]);
+    assert!(push.take_partial().is_empty());
+    push.send("alone").await?;
+    assert_eq!(texts(&pull.recv_multipart().await?), ["alone"]);
+    Ok(())
+}
+
+/// A PUSH at its high-water mark: a `send` of a built message's last frame
+/// pends and is dropped. The peer never sees part of that message, the
+/// frames given to `send_more` stay pending, and sending the last frame
+/// again delivers the whole message after the ones queued before it.
+pub(crate) async fn cancelled_send_more_is_never_half_sent<R: Reactor>() -> Result<()> {
+    let ctx = Context::new();
+    let endpoint = inproc("more-hwm");
+    let mut pull = ctx.socket(SocketType::Pull)?;
+    pull.set_option(SocketOption::RcvHwm, 2)?;
+    pull.bind(&endpoint)?;
+    let mut push = ctx.socket(SocketType::Push)?;
+    push.set_option(SocketOption::SndHwm, 2)?;
+    push.connect(&endpoint)?;
+    let (mut pull, mut push) = (AsyncSocket::<R>::new(pull)?, AsyncSocket::<R>::new(push)?);
+    let mut queued = 0;
+    while within(Duration::from_millis(100), push.send(format!("{queued}")))
+        .await
+        .transpose()?
+        .is_some()
+    {
+        queued += 1;
+        assert!(queued < 1000, "a send should block at the high-water mark");
+    }
+    push.send_more("m1");
+    push.send_more("m2");
+    for limit in [0, 20] {
+        let cancelled = within(Duration::from_millis(limit), push.send("m3")).await;
+        assert!(cancelled.is_none(), "the queue is full: the send pends");
+    }
+    // Only the whole single-frame messages queued before it are there.
+    for i in 0..queued {
+        assert_eq!(texts(&pull.recv_multipart().await?), [format!("{i}")]);
+    }
+    let nothing = within(Duration::from_millis(50), pull.recv()).await;
+    assert!(
+        nothing.is_none(),
+        "part of the cancelled message was visible"
+    );
+    // The frames before the last were kept: sending it again completes it.
+    push.send("m3").await?;
+    assert_eq!(texts(&pull.recv_multipart().await?), ["m1", "m2", "m3"]);
+    Ok(())
+}
+
+/// Large messages sent far apart over tcp take the direct path (written
+/// from the sending task's thread) and fill the kernel's buffer, so each
+/// write is partial and the I/O thread finishes it: every byte still
+/// arrives, in order.
+pub(crate) async fn sparse_large_messages_arrive_whole<R: Reactor>() -> Result<()> {
+    const SIZE: usize = 4 << 20;
+    let ctx = Context::new();
+    let (mut pull, mut push) = pair::<R>(&ctx, SocketType::Pull, SocketType::Push, TCP)?;
+    // The connection is up (and the direct path open) once a first
+    // message went through.
+    push.send("hello").await?;
+    assert_eq!(text(&pull.recv().await?), "hello");
+    for i in 0..4u8 {
+        // Apart enough to count as sparse traffic.
+        Timer::after(Duration::from_millis(2)).await;
+        let body: Vec<u8> = (0..SIZE).map(|n| (n % 251) as u8 ^ i).collect();
+        push.send(body).await?;
+    }
+    for i in 0..4u8 {
+        let msg = pull.recv().await?;
+        assert_eq!(msg.len(), SIZE);
+        let wrong = msg
+            .data()
+            .iter()
+            .enumerate()
+            .position(|(n, b)| *b != (n % 251) as u8 ^ i);
+        assert_eq!(wrong, None, "message {i} differs");
+    }
+    Ok(())
+}

@@ -1,6 +1,6 @@
 use std::time::{Duration, Instant};
 
-use ferrozmq::{Context, EventKind, Socket, SocketType, POLLIN};
+use ferrozmq::{Context, EventKind, PollEvents, Socket, SocketType};
 
 /// The transports every pattern test runs over.
 pub(crate) const TRANSPORTS: [&str; 3] = ["inproc", "tcp", "ipc"];
@@ -47,7 +47,9 @@ pub(crate) const QUIET: Duration = Duration::from_millis(50);
 
 /// Whether nothing arrives on `s` within [`QUIET`].
 pub(crate) fn quiet(s: &mut Socket) -> bool {
-    s.poll(POLLIN, Some(QUIET)).unwrap() == 0
+    s.poll(PollEvents::READABLE, Some(QUIET))
+        .unwrap()
+        .is_empty()
 }
 
 /// A monitor of `socket`'s successful handshakes, to wait for peers to

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use ferrozmq::{
-    poll, Context, CurveKeyPair, CurvePublicKey, ErrorKind, OptionValue, PollItem, Socket,
-    SocketOption, SocketType, POLLIN,
+    poll, Context, CurveKeyPair, CurvePublicKey, ErrorKind, OptionValue, PollEvents, PollItem,
+    Socket, SocketOption, SocketType,
 };
 
 use crate::common::*;
@@ -71,8 +71,8 @@ fn curve_reqrep_with_zap_on_the_client_key() {
     // Neither gets a reply (had the server taken their requests, the good
     // client's exchanges, which came after, would have shown them).
     let mut items = [
-        PollItem::socket(&mut stranger, POLLIN),
-        PollItem::socket(&mut lost, POLLIN),
+        PollItem::socket(&mut stranger, PollEvents::READABLE),
+        PollItem::socket(&mut lost, PollEvents::READABLE),
     ];
     assert_eq!(
         poll(&mut items, Some(Duration::from_millis(200))).unwrap(),

@@ -303,9 +303,9 @@ fn sub_pollin_ignores_messages_its_filter_drops() {
         }
         xpub.send("a-wanted").unwrap();
         let ready = sub
-            .poll(ferrozmq::POLLIN, Some(Duration::from_secs(5)))
+            .poll(ferrozmq::PollEvents::READABLE, Some(Duration::from_secs(5)))
             .unwrap();
-        assert_eq!(ready, ferrozmq::POLLIN, "{transport}");
+        assert_eq!(ready, ferrozmq::PollEvents::READABLE, "{transport}");
         assert_eq!(
             sub.try_recv().and_then(String::try_from).unwrap(),
             "a-wanted",
@@ -315,9 +315,15 @@ fn sub_pollin_ignores_messages_its_filter_drops() {
             xpub.send("b-unwanted").unwrap();
         }
         let idle = sub
-            .poll(ferrozmq::POLLIN, Some(Duration::from_millis(300)))
+            .poll(
+                ferrozmq::PollEvents::READABLE,
+                Some(Duration::from_millis(300)),
+            )
             .unwrap();
-        assert_eq!(idle, 0, "{transport}: POLLIN for messages the filter drops");
+        assert!(
+            idle.is_empty(),
+            "{transport}: POLLIN for messages the filter drops"
+        );
         assert!(sub.try_recv().is_err(), "{transport}");
     }
 }

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use ferrozmq::{Context, SocketType, POLLIN};
+use ferrozmq::{Context, PollEvents, SocketType};
 
 use crate::common::{bind, socket, wait_subscribed};
 
@@ -25,8 +25,10 @@ fn sub_connecting_twice_receives_each_message_once() {
         for i in 0..100 {
             assert_eq!(sub.recv_string().unwrap(), format!("m{i}"), "{transport}");
         }
-        let more = sub.poll(POLLIN, Some(Duration::from_millis(200))).unwrap();
-        assert_eq!(more, 0, "{transport}: a message arrived twice");
+        let more = sub
+            .poll(PollEvents::READABLE, Some(Duration::from_millis(200)))
+            .unwrap();
+        assert!(more.is_empty(), "{transport}: a message arrived twice");
     }
 }
 
@@ -94,8 +96,10 @@ fn pub_connecting_twice_sends_each_message_once() {
     for i in 0..100 {
         assert_eq!(sub.recv_string().unwrap(), format!("m{i}"));
     }
-    let more = sub.poll(POLLIN, Some(Duration::from_millis(200))).unwrap();
-    assert_eq!(more, 0, "a message arrived twice");
+    let more = sub
+        .poll(PollEvents::READABLE, Some(Duration::from_millis(200)))
+        .unwrap();
+    assert!(more.is_empty(), "a message arrived twice");
 }
 
 #[test]

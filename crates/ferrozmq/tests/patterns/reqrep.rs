@@ -111,11 +111,11 @@ fn relaxed_req_stays_writable_while_a_reply_is_outstanding() {
     let ep = bind(&mut req, "inproc");
     let mut rep = socket(&ctx, SocketType::Rep);
     rep.connect(&ep).unwrap();
-    assert_eq!(req.events().unwrap(), ferrozmq::POLLOUT);
+    assert_eq!(req.events().unwrap(), ferrozmq::PollEvents::WRITABLE);
     req.send("A").unwrap();
     assert_eq!(rep.recv_string().unwrap(), "A");
     // No reply yet, and still POLLOUT (a strict REQ would say 0).
-    assert_eq!(req.events().unwrap(), ferrozmq::POLLOUT);
+    assert_eq!(req.events().unwrap(), ferrozmq::PollEvents::WRITABLE);
     req.send("B").unwrap();
     rep.send("stale").unwrap();
     assert_eq!(rep.recv_string().unwrap(), "B");

@@ -122,3 +122,57 @@ fn probe_router_on_a_bound_router_greets_each_peer() {
     client.connect(&ep).unwrap();
     assert_eq!(client.recv_multipart().unwrap(), [""]);
 }
+
+/// ZMQ_ROUTER_RAW (libzmq's forerunner of STREAM, still used by CZMQ):
+/// connections speak raw TCP with STREAM's notifications and framing.
+#[test]
+fn router_raw_serves_raw_tcp() {
+    use std::io::{Read, Write};
+
+    let ctx = Context::new();
+    let mut router = socket(&ctx, SocketType::Router);
+    router.set_router_raw(true).unwrap();
+    assert_eq!(
+        router
+            .option(ferrozmq::SocketOption::RouterRaw)
+            .map_err(|e| e.kind()),
+        Err(ErrorKind::Invalid),
+        "write-only, as in libzmq"
+    );
+    let ep = bind(&mut router, "tcp");
+    let mut client = std::net::TcpStream::connect(ep.trim_start_matches("tcp://")).unwrap();
+    client
+        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+
+    // The connection is announced as [id][empty]; the id is generated.
+    let hello = router.recv_multipart().unwrap();
+    assert_eq!(hello.len(), 2);
+    assert_eq!((hello[0].len(), hello[0].data()[0]), (5, 0));
+    assert!(hello[1].is_empty());
+    let id = hello[0].data().to_vec();
+
+    client.write_all(b"hello").unwrap();
+    let mut got = Vec::new();
+    while got.len() < 5 {
+        let frames = router.recv_multipart().unwrap();
+        assert_eq!(frames[0].data(), &id[..]);
+        got.extend_from_slice(frames[1].data());
+    }
+    assert_eq!(got, b"hello");
+
+    // One data frame per message: a frame after it starts a new message
+    // (a lone routing id, dropped), as libzmq does.
+    router.send_more(id.as_slice()).unwrap();
+    router.send_more("world").unwrap();
+    router.send("extra").unwrap();
+    let mut buf = [0u8; 5];
+    client.read_exact(&mut buf).unwrap();
+    assert_eq!(&buf, b"world");
+
+    // An empty data frame closes the connection.
+    router.send_more(id.as_slice()).unwrap();
+    router.send("").unwrap();
+    let mut rest = Vec::new();
+    assert_eq!(client.read_to_end(&mut rest).unwrap(), 0);
+}

@@ -1,8 +1,8 @@
 use std::time::Duration;
 
 use ferrozmq::{
-    poll, proxy_single, proxy_steerable, Context, EventKind, PollItem, SocketType, EVENT_ALL,
-    POLLIN, POLLOUT,
+    poll, proxy_single, proxy_steerable, Context, EventKind, PollEvents, PollItem, SocketType,
+    EVENT_ALL,
 };
 
 use crate::common::*;
@@ -15,7 +15,7 @@ fn poll_reports_readiness_and_times_out() {
     let mut b = socket(&ctx, SocketType::Pair);
     b.connect(&ep).unwrap();
     {
-        let mut items = [PollItem::socket(&mut a, POLLIN)];
+        let mut items = [PollItem::socket(&mut a, PollEvents::READABLE)];
         let t = std::time::Instant::now();
         assert_eq!(
             poll(&mut items, Some(Duration::from_millis(100))).unwrap(),
@@ -29,11 +29,14 @@ fn poll_reports_readiness_and_times_out() {
         b
     });
     {
-        let mut items = [PollItem::socket(&mut a, POLLIN | POLLOUT)];
+        let mut items = [PollItem::socket(
+            &mut a,
+            PollEvents::READABLE | PollEvents::WRITABLE,
+        )];
         assert_eq!(poll(&mut items, Some(Duration::from_secs(5))).unwrap(), 1);
         assert!(items[0].is_writable());
     }
-    let mut items = [PollItem::socket(&mut a, POLLIN)];
+    let mut items = [PollItem::socket(&mut a, PollEvents::READABLE)];
     assert_eq!(poll(&mut items, Some(Duration::from_secs(5))).unwrap(), 1);
     assert!(items[0].is_readable());
     assert_eq!(a.recv_string().unwrap(), "wake");
@@ -195,4 +198,29 @@ fn a_proxy_whose_backend_cannot_take_more_still_terminates() {
     std::thread::sleep(Duration::from_millis(20));
     control.send("TERMINATE").unwrap();
     proxy.join().unwrap().unwrap();
+}
+
+/// As libzmq's zmq_poll (and CZMQ's zpoller test): a socket's ZMQ_FD
+/// polled as a plain descriptor item, beside the socket's own item, is
+/// readable after the socket connected over tcp, and the socket's item
+/// reports no message.
+#[test]
+fn poll_sees_a_sockets_descriptor_as_a_plain_item() {
+    let ctx = Context::new();
+    let mut push = socket(&ctx, SocketType::Push);
+    let ep = bind(&mut push, "tcp");
+    let mut pull = socket(&ctx, SocketType::Pull);
+    let fd = pull.fd().unwrap();
+    {
+        let mut items = [PollItem::socket(&mut pull, PollEvents::READABLE)];
+        assert_eq!(poll(&mut items, Some(Duration::ZERO)).unwrap(), 0);
+    }
+    pull.connect(&ep).unwrap();
+    let mut items = [
+        PollItem::socket(&mut pull, PollEvents::READABLE),
+        PollItem::fd(fd, PollEvents::READABLE),
+    ];
+    assert_eq!(poll(&mut items, Some(Duration::from_secs(5))).unwrap(), 1);
+    assert!(!items[0].is_readable());
+    assert!(items[1].is_readable());
 }

@@ -120,6 +120,11 @@ impl Options {
         Ok(())
     }
 
+    pub(super) fn set_router_raw(&mut self, on: bool) -> Result<()> {
+        self.router_raw = on;
+        Ok(())
+    }
+
     pub(super) fn set_stream_notify(&mut self, on: bool) -> Result<()> {
         self.stream_notify = on;
         Ok(())

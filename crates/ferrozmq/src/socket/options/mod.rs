@@ -117,6 +117,15 @@ impl Options {
         Timeout::out(&self.linger)
     }
 
+    /// Whether new connections speak raw TCP (STREAM, or ROUTER_RAW).
+    pub(crate) fn is_raw(&self) -> bool {
+        match self.socket_type {
+            SocketType::Stream => true,
+            SocketType::Router => self.router_raw,
+            _ => false,
+        }
+    }
+
     /// The snapshot handed to a new connection, in the engine's types
     /// (the codecs' typed readings of libzmq's values).
     pub(crate) fn session_options(&self) -> SessionOptions {
@@ -161,7 +170,7 @@ impl Options {
             net: self.net_options(),
             zap_domain: self.zap_domain.clone(),
             socks_proxy: (!self.socks.address.is_empty()).then(|| self.socks.clone()),
-            raw: self.socket_type == SocketType::Stream,
+            raw: self.is_raw(),
             raw_notify: self.stream_notify,
             conflate: self.conflate && conflates,
             probe_router: self.probe_router && probes,

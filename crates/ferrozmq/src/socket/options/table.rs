@@ -38,6 +38,8 @@ socket_options! {
         xpub_welcome_msg: Option<Bytes> = None,
         /// ZMQ_STREAM_NOTIFY.
         stream_notify: bool = true,
+        /// ZMQ_ROUTER_RAW.
+        router_raw: bool = false,
         /// ZMQ_SOCKS_PROXY, _USERNAME and _PASSWORD.
         socks: SocksProxy = SocksProxy {
             address: String::new(),
@@ -147,6 +149,11 @@ socket_options! {
     /// ZMQ_XPUB_VERBOSE: pass duplicate subscriptions up (PUB, XPUB).
     XpubVerbose = 40, "XPUB_VERBOSE", Flag, store[field xpub_verbose = false], types[Pub XPub],
         Now, set[set_xpub_verbose(bool)], get[xpub_verbose -> bool];
+    /// ZMQ_ROUTER_RAW (deprecated in libzmq for ZMQ_STREAM): connections
+    /// made after it is set speak raw TCP, with STREAM's framing and
+    /// notifications, on a ROUTER (write-only, as in libzmq).
+    RouterRaw = 41, "ROUTER_RAW", Flag, store[with set_router_raw, -], types[Router], Connect,
+        set[set_router_raw(bool)], get[];
     /// ZMQ_IPV6: resolve and connect over IPv6 as well as IPv4.
     Ipv6 = 42, "IPV6", StrictFlag, store[field ipv6 = false], types[any], Connect,
         set[set_ipv6(bool)], get[ipv6 -> bool];
