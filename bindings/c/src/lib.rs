@@ -37,12 +37,9 @@
 //! by one thread at a time.
 #![allow(non_camel_case_types)]
 
-/// The library's Rust allocator: message bodies are allocated by the
-/// application's thread and freed by an I/O thread (or the other way
-/// round), which glibc's malloc handles poorly (arena locks,
-/// `malloc_consolidate`). Only Rust allocations go through it.
+/// The library's Rust allocator: mimalloc (see `alloc.rs`).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: alloc::MiPlain = alloc::MiPlain;
 
 /// mimalloc's `mi_option_arena_eager_commit` (4 in both its v2 and v3
 /// option enums; the sys crate names no constant for it).
@@ -64,6 +61,7 @@ extern "C" fn configure_allocator() {
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0) };
 }
 
+mod alloc;
 mod consts;
 mod ctx;
 mod drain;

@@ -9,7 +9,6 @@
 
 use std::ffi::CString;
 use std::mem::{align_of, size_of};
-use std::ops::{Deref, DerefMut};
 use std::os::raw::{c_char, c_int, c_uchar, c_void};
 use std::ptr::{self, addr_of, addr_of_mut};
 
@@ -107,11 +106,22 @@ pub unsafe extern "C" fn zmq_msg_send(msg: *mut zmq_msg_t, s: *mut c_void, flags
     guard::int(|| {
         // SAFETY: per this function's contract.
         let (m, socket) = unsafe { (repr(msg)?, socket(s)?) };
-        let frame = m.outgoing();
+        let (frame, taken) = m.outgoing();
         let len = frame.len();
-        socket.send_with(frame, SendFlags::from_raw(flags))?;
-        m.reset(Body::Shared(Message::new()));
-        Ok(clamp(len))
+        match socket.send_with(frame, SendFlags::from_raw(flags)) {
+            Ok(()) => {
+                m.reset(Body::Shared(Message::new()));
+                Ok(clamp(len))
+            }
+            Err(failed) => {
+                let (error, frame) = failed.into_parts();
+                if taken {
+                    // Back as it was: the same bytes at the same address.
+                    m.body = Body::Shared(frame);
+                }
+                Err(error)
+            }
+        }
     })
 }
 
@@ -240,7 +250,7 @@ pub unsafe extern "C" fn zmq_msg_data(msg: *mut zmq_msg_t) -> *mut c_void {
     guard::ptr(|| {
         // SAFETY: per this function's contract.
         let m = unsafe { repr(msg)? };
-        Ok(match &mut *m.body {
+        Ok(match &mut m.body {
             Body::Writable(b) => b.as_mut_ptr().cast(),
             // The cast to *mut is libzmq's signature; Bytes keeps its data
             // behind a raw pointer, so a caller writing into a received
@@ -286,7 +296,7 @@ pub unsafe extern "C" fn zmq_msg_get(msg: *const zmq_msg_t, property: c_int) -> 
         match property {
             ZMQ_MORE => Ok(c_int::from(m.more())),
             ZMQ_SHARED => Ok(c_int::from(m.shared)),
-            ZMQ_SRCFD => Ok(match &*m.body {
+            ZMQ_SRCFD => Ok(match &m.body {
                 Body::Shared(f) => f.source_fd().unwrap_or(-1),
                 Body::Writable(_) => -1,
             }),
@@ -327,7 +337,7 @@ pub unsafe extern "C" fn zmq_msg_gets(
         // strings lives inside the message, which libzmq's const signature
         // still lets us update (the object itself is never const).
         let (m, name) = unsafe { (repr(msg.cast_mut())?, text(property)?) };
-        let value = match &*m.body {
+        let value = match &m.body {
             Body::Shared(f) => f.property(name),
             Body::Writable(_) => None,
         };
@@ -370,56 +380,14 @@ pub unsafe extern "C" fn zmq_msg_set_routing_id(msg: *mut zmq_msg_t, routing_id:
     })
 }
 
-/// What a `zmq_msg_t` holds: the body in a [`Slot`].
-type MsgRepr = Repr<Slot>;
-
+/// What a `zmq_msg_t` holds, in place (no allocation per message; checked
+/// at compile time to fit in its 64 bytes).
 #[repr(C)]
-struct Repr<S> {
+struct MsgRepr {
     magic: u32,
     shared: bool,
-    body: S,
+    body: Body,
     extra: Option<Box<Extra>>,
-}
-
-/// The body is kept inline when the whole message fits in 64 bytes (it does
-/// today: no allocation per message), and boxed otherwise, so a larger
-/// `ferrozmq::Message` some day still builds.
-type Slot = <Fits<{ size_of::<Repr<Inline>>() <= size_of::<zmq_msg_t>() }> as Choose>::Slot;
-
-struct Fits<const YES: bool>;
-
-trait Choose {
-    type Slot: DerefMut<Target = Body> + From<Body>;
-}
-
-impl Choose for Fits<true> {
-    type Slot = Inline;
-}
-
-impl Choose for Fits<false> {
-    type Slot = Box<Body>;
-}
-
-/// A body stored in place.
-struct Inline(Body);
-
-impl From<Body> for Inline {
-    fn from(body: Body) -> Inline {
-        Inline(body)
-    }
-}
-
-impl Deref for Inline {
-    type Target = Body;
-    fn deref(&self) -> &Body {
-        &self.0
-    }
-}
-
-impl DerefMut for Inline {
-    fn deref_mut(&mut self) -> &mut Body {
-        &mut self.0
-    }
 }
 
 enum Body {
@@ -434,53 +402,66 @@ struct Extra {
     routing_id: u32,
 }
 
-impl Repr<Slot> {
+impl MsgRepr {
     fn new(body: Body) -> MsgRepr {
-        Repr {
+        MsgRepr {
             magic: MSG_MAGIC,
             shared: false,
-            body: Slot::from(body),
+            body,
             extra: None,
         }
     }
 
+    /// Makes this a fresh message holding `body` (what it held is
+    /// released), without rebuilding the whole value.
     fn reset(&mut self, body: Body) {
-        *self = MsgRepr::new(body);
+        self.body = body;
+        self.shared = false;
+        if self.extra.is_some() {
+            self.extra = None;
+        }
     }
 
     fn len(&self) -> usize {
-        match &*self.body {
+        match &self.body {
             Body::Writable(b) => b.len(),
             Body::Shared(f) => f.len(),
         }
     }
 
     fn more(&self) -> bool {
-        matches!(&*self.body, Body::Shared(f) if f.more())
+        matches!(&self.body, Body::Shared(f) if f.more())
     }
 
     /// Turns a writable body into a shared one (zero-copy) and returns a
     /// reference-counted clone of the frame.
     fn share_message(&mut self) -> Message {
-        if let Body::Writable(b) = &mut *self.body {
+        if let Body::Writable(b) = &mut self.body {
             let frozen = std::mem::take(b).into_bytes();
-            *self.body = Body::Shared(Message::from(frozen));
+            self.body = Body::Shared(Message::from(frozen));
         }
-        match &*self.body {
+        match &self.body {
             Body::Shared(f) => f.clone(),
             Body::Writable(_) => Message::new(),
         }
     }
 
-    /// The body's bytes, ready to send, while the message keeps its own in
-    /// case the send fails. A small writable body is copied: one allocation
-    /// that the I/O thread frees once, where sharing it would allocate a
-    /// reference count and leave the I/O thread two frees. Anything else is
-    /// shared (no copy of the bytes).
-    fn outgoing(&mut self) -> Bytes {
-        match &*self.body {
-            Body::Writable(b) if b.len() <= SEND_COPY_LIMIT => Bytes::copy_from_slice(b.as_slice()),
-            _ => self.share_message().into_bytes(),
+    /// The frame to send, and whether it was taken out of the message
+    /// (which must get it back if the send fails). A small body in place is
+    /// copied out, so that its address stays the same for a retry; anything
+    /// else is moved out as it is (a writable buffer becomes shared bytes
+    /// at the same address, without a copy or an allocation).
+    fn outgoing(&mut self) -> (Message, bool) {
+        match &self.body {
+            Body::Writable(b) if b.is_inline() => (Message::from(b.as_slice()), false),
+            _ => {
+                let body = std::mem::replace(&mut self.body, Body::Shared(Message::new()));
+                let frame = match body {
+                    Body::Writable(b) => Message::from(b.into_bytes()),
+                    Body::Shared(f) => f,
+                };
+                (frame, true)
+            }
         }
     }
 }
@@ -525,8 +506,17 @@ unsafe fn init(msg: *mut zmq_msg_t, body: Body) -> Result<()> {
     if msg.is_null() {
         return Err(ErrorKind::Fault.into());
     }
-    // SAFETY: writable and large/aligned enough (checked at compile time below).
-    unsafe { msg.cast::<MsgRepr>().write(MsgRepr::new(body)) };
+    let m = msg.cast::<MsgRepr>();
+    // SAFETY: writable and large/aligned enough (checked at compile time
+    // below). Each field is written in place, once, without reading or
+    // dropping what was there (building the whole value first and copying
+    // it costs a store-forwarding stall per message); the magic last.
+    unsafe {
+        addr_of_mut!((*m).body).write(body);
+        addr_of_mut!((*m).extra).write(None);
+        addr_of_mut!((*m).shared).write(false);
+        addr_of_mut!((*m).magic).write(MSG_MAGIC);
+    }
     Ok(())
 }
 
@@ -568,15 +558,73 @@ unsafe fn close(msg: *mut zmq_msg_t) -> Result<()> {
 
 const MSG_MAGIC: u32 = 0x6d73_6721;
 
-/// Writable bodies up to this size are copied when sent (see
-/// `Repr::outgoing`): copying 64 B saves 300 instructions per message over
-/// sharing; from about 1 KiB the copy's allocation leaves glibc's small bins
-/// and costs more than it saves (callgrind, benches/RESULTS.md).
-const SEND_COPY_LIMIT: usize = 512;
-
 const _: () = assert!(
     size_of::<MsgRepr>() <= size_of::<zmq_msg_t>()
         && align_of::<MsgRepr>() <= align_of::<zmq_msg_t>(),
-    "MsgRepr must fit in zmq_msg_t"
+    "MsgRepr (with small bodies in place, up to INLINE_MAX bytes) must fit in zmq_msg_t"
 );
 const _: () = assert!(size_of::<zmq_msg_t>() == 64 && align_of::<zmq_msg_t>() == 8);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::consts::{ZMQ_DONTWAIT, ZMQ_PULL, ZMQ_PUSH};
+    use crate::ctx::{zmq_ctx_new, zmq_ctx_term};
+    use crate::socket::{zmq_bind, zmq_close, zmq_connect, zmq_socket};
+    use std::mem::MaybeUninit;
+
+    /// A small body (in place) and a larger one (on the heap): a send that
+    /// fails leaves the message as it was, bytes and address; one that
+    /// succeeds delivers the bytes and leaves the message empty.
+    #[test]
+    fn failed_sends_keep_the_message_and_sent_ones_deliver_it() {
+        // SAFETY: every pointer passed is a live local or a handle made
+        // here; messages are initialised before use and closed once.
+        unsafe {
+            let ctx = zmq_ctx_new();
+            let push = zmq_socket(ctx, ZMQ_PUSH);
+            let pull = zmq_socket(ctx, ZMQ_PULL);
+            for size in [1, buffer::INLINE_MAX, buffer::INLINE_MAX + 1, 64, 5000] {
+                let mut msg = MaybeUninit::<zmq_msg_t>::uninit();
+                let m = msg.as_mut_ptr();
+                assert_eq!(zmq_msg_init_size(m, size), 0);
+                let data = zmq_msg_data(m).cast::<u8>();
+                for i in 0..size {
+                    data.add(i).write(i as u8);
+                }
+                // No peer yet: EAGAIN, and the message is untouched.
+                assert_eq!(zmq_msg_send(m, push, ZMQ_DONTWAIT), -1);
+                assert_eq!(crate::errno::get(), libc::EAGAIN);
+                assert_eq!(zmq_msg_size(m), size);
+                assert_eq!(zmq_msg_data(m).cast::<u8>(), data, "same address");
+                let bytes = std::slice::from_raw_parts(data, size);
+                assert!(bytes.iter().enumerate().all(|(i, &b)| b == i as u8));
+                assert_eq!(zmq_msg_close(m), 0);
+            }
+            assert_eq!(zmq_bind(pull, c"inproc://msg-send-test".as_ptr()), 0);
+            assert_eq!(zmq_connect(push, c"inproc://msg-send-test".as_ptr()), 0);
+            for size in [0, 1, buffer::INLINE_MAX, buffer::INLINE_MAX + 1, 64, 5000] {
+                let mut msg = MaybeUninit::<zmq_msg_t>::uninit();
+                let m = msg.as_mut_ptr();
+                assert_eq!(zmq_msg_init_size(m, size), 0);
+                let data = zmq_msg_data(m).cast::<u8>();
+                for i in 0..size {
+                    data.add(i).write(i as u8 ^ 0x5a);
+                }
+                assert_eq!(zmq_msg_send(m, push, 0), size as c_int);
+                assert_eq!(zmq_msg_size(m), 0, "sent: the message is empty");
+                assert_eq!(zmq_msg_close(m), 0);
+                let mut got = MaybeUninit::<zmq_msg_t>::uninit();
+                let g = got.as_mut_ptr();
+                assert_eq!(zmq_msg_init(g), 0);
+                assert_eq!(zmq_msg_recv(g, pull, 0), size as c_int);
+                let body = std::slice::from_raw_parts(zmq_msg_data(g).cast::<u8>(), size);
+                assert!(body.iter().enumerate().all(|(i, &b)| b == i as u8 ^ 0x5a));
+                assert_eq!(zmq_msg_close(g), 0);
+            }
+            assert_eq!(zmq_close(push), 0);
+            assert_eq!(zmq_close(pull), 0);
+            assert_eq!(zmq_ctx_term(ctx), 0);
+        }
+    }
+}

@@ -26,6 +26,7 @@ pub enum MsgKind {
 
 impl Msg {
     /// A one-frame data message.
+    #[inline]
     pub fn single(body: Bytes) -> Msg {
         Msg {
             first: body,
@@ -35,6 +36,7 @@ impl Msg {
     }
 
     /// A data message from its frames; `None` when `frames` is empty.
+    #[inline]
     pub fn from_frames(frames: Vec<Bytes>) -> Option<Msg> {
         let mut it = frames.into_iter();
         let first = it.next()?;
@@ -59,16 +61,19 @@ impl Msg {
     }
 
     /// What this message carries.
+    #[inline]
     pub fn kind(&self) -> MsgKind {
         self.kind
     }
 
     /// The first frame (the topic for subscriptions).
+    #[inline]
     pub fn first(&self) -> &Bytes {
         &self.first
     }
 
     /// Number of frames.
+    #[inline]
     pub fn len(&self) -> usize {
         1 + self.rest.len()
     }
@@ -79,13 +84,26 @@ impl Msg {
     }
 
     /// Every frame in order.
+    #[inline]
     pub fn frames(&self) -> impl Iterator<Item = &Bytes> {
         std::iter::once(&self.first).chain(self.rest.iter())
     }
 
     /// Takes the frames out, in order.
+    #[inline]
     pub fn into_frames(self) -> impl Iterator<Item = Bytes> {
         std::iter::once(self.first).chain(self.rest)
+    }
+
+    /// The frame of a one-frame data message or subscription change;
+    /// the message itself when it has more frames.
+    #[inline]
+    pub fn into_only(self) -> Result<Bytes, Msg> {
+        if self.rest.is_empty() {
+            Ok(self.first)
+        } else {
+            Err(self)
+        }
     }
 
     /// Adds a frame at the front (e.g. a routing id or an envelope delimiter).
@@ -123,6 +141,9 @@ mod tests {
         assert_eq!(m.byte_len(), 2);
         let mut one = Msg::single("x".into());
         assert_eq!(one.pop_front(), None);
+        assert_eq!(one.into_only(), Ok(Bytes::from("x")));
+        let two = Msg::from_frames(vec!["a".into(), "b".into()]).unwrap();
+        assert_eq!(two.clone().into_only(), Err(two));
         assert!(Msg::from_frames(vec![]).is_none());
     }
 }

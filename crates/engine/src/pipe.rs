@@ -224,6 +224,7 @@ impl Pipe {
 
     /// A handle on who the peer is, cheap to take per message (one
     /// reference count); read it with [`PeerRef::get`].
+    #[inline]
     pub fn peer_ref(&self) -> PeerRef {
         self.peer.clone()
     }
@@ -263,6 +264,7 @@ impl Pipe {
     /// Whether a message sent now would exceed the high-water mark. When
     /// it would, this end is woken once the peer has read enough: a caller
     /// that sees `true` may go to sleep.
+    #[inline]
     pub fn is_full(&self) -> bool {
         !self.outbound.has_room()
     }
@@ -272,6 +274,7 @@ impl Pipe {
     /// the traffic sparse, it is written straight to the OS socket.
     ///
     /// `sparse` says the socket's traffic is sparse (see [`SparseClock`]).
+    #[inline]
     pub fn send(&self, msg: Msg, sparse: bool) {
         // The cheap checks come first: `is_empty` reads the reader's counter.
         if sparse && self.direct.is_enabled() && self.outbound.is_empty() {
@@ -301,6 +304,7 @@ impl Pipe {
     }
 
     /// The oldest message from the peer, if one waits.
+    #[inline]
     pub fn recv(&self) -> Option<Msg> {
         if self.gated_reads {
             self.in_gate.read(|| self.inbound.pop())
@@ -310,6 +314,7 @@ impl Pipe {
     }
 
     /// Whether a message from the peer waits.
+    #[inline]
     pub fn has_input(&self) -> bool {
         !self.inbound.is_empty()
     }
@@ -323,6 +328,7 @@ impl Pipe {
     }
 
     /// Whether nothing can be sent any more (either end closed the pipe).
+    #[inline]
     pub fn is_send_closed(&self) -> bool {
         self.outbound.is_closed()
     }

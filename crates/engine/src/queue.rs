@@ -139,6 +139,7 @@ impl Queue {
     /// Whether a push would be accepted now. When it would not, the writer
     /// is flagged so that the reader wakes it once the queue drains: a
     /// caller that sees `false` may go to sleep.
+    #[inline]
     pub(crate) fn has_room(&self) -> bool {
         if self.under_hwm() || self.conflate.load(Ordering::Relaxed) {
             return true;
@@ -192,6 +193,7 @@ impl Queue {
 
     /// Pushes regardless of the high-water mark (the rest of a message whose
     /// first frame was admitted, or a socket type that never blocks here).
+    #[inline]
     pub(crate) fn force_push(&self, msg: Msg) {
         if self.conflate.load(Ordering::Relaxed) {
             self.replace_newest(msg);
@@ -234,6 +236,7 @@ impl Queue {
     }
 
     /// Takes the oldest message.
+    #[inline]
     pub(crate) fn pop(&self) -> Option<Msg> {
         let Some(msg) = self.items.pop() else {
             return self.take_newest();
@@ -257,11 +260,13 @@ impl Queue {
     }
 
     /// Whether a message is waiting.
+    #[inline]
     pub(crate) fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// Messages waiting.
+    #[inline]
     pub(crate) fn len(&self) -> usize {
         let popped = self.popped.load(Ordering::SeqCst);
         self.pushed.load(Ordering::SeqCst).saturating_sub(popped)
@@ -289,6 +294,7 @@ impl Queue {
     }
 
     /// Whether [`Queue::close`] was called.
+    #[inline]
     pub(crate) fn is_closed(&self) -> bool {
         self.closed.load(Ordering::Acquire)
     }

@@ -1,5 +1,10 @@
 //! The writable body of a `zmq_msg_init_size` message.
 //!
+//! A small body (up to [`INLINE_MAX`] bytes) lives inside the `zmq_msg_t`
+//! itself, as libzmq's "very small messages" do: no allocation until it is
+//! sent. A larger one is one zeroed heap block, which sending hands over
+//! as it is (no copy, no second allocation).
+//!
 //! libzmq's `zmq_msg_init_size` is a bare `malloc`: a large body's pages are
 //! not touched until the caller writes them. Ours must hand out initialised
 //! bytes, and zero-filling a large heap buffer costs a `memset` plus a page
@@ -9,6 +14,7 @@
 //! mapping instead: the kernel's pages read as zero (initialised, so sound)
 //! and cost nothing until written, for two system calls per body.
 
+use std::alloc::Layout;
 use std::ptr::NonNull;
 
 use bytes::Bytes;
@@ -18,10 +24,23 @@ use ferrozmq::{Error, ErrorKind};
 /// threshold; below it two system calls cost more than the zero fill).
 const MAPPED_FROM: usize = 128 * 1024;
 
-/// A writable message body: a heap buffer, or a mapping for a large one.
+/// Bodies up to this size are kept in the message (see the module
+/// documentation). `msg.rs` checks at compile time that a message with such
+/// a body still fits in a `zmq_msg_t`'s 64 bytes.
+pub(super) const INLINE_MAX: usize = 32;
+
+/// A writable message body: in place, a heap buffer, or a mapping for a
+/// large one.
 pub(super) enum Buffer {
+    Inline(Small),
     Heap(Vec<u8>),
     Mapped(Mapping),
+}
+
+/// A body of at most [`INLINE_MAX`] bytes, in place.
+pub(super) struct Small {
+    len: u8,
+    bytes: [u8; INLINE_MAX],
 }
 
 impl Default for Buffer {
@@ -33,14 +52,24 @@ impl Default for Buffer {
 impl Buffer {
     /// `size` zero bytes, or ENOMEM.
     pub(super) fn zeroed(size: usize) -> Result<Buffer, Error> {
+        if let Ok(len) = u8::try_from(size) {
+            if size <= INLINE_MAX {
+                return Ok(Buffer::Inline(Small {
+                    len,
+                    bytes: [0; INLINE_MAX],
+                }));
+            }
+        }
         if size >= MAPPED_FROM {
             return Mapping::new(size).map(Buffer::Mapped);
         }
-        let mut buf = Vec::new();
-        buf.try_reserve_exact(size)
-            .map_err(|_| ErrorKind::NoMemory)?;
-        buf.resize(size, 0);
-        Ok(Buffer::Heap(buf))
+        zeroed_vec(size).map(Buffer::Heap)
+    }
+
+    /// Whether the body lives inside the message (its address changes
+    /// when the message is moved, as libzmq's small bodies' does).
+    pub(super) fn is_inline(&self) -> bool {
+        matches!(self, Buffer::Inline(_))
     }
 
     pub(super) fn len(&self) -> usize {
@@ -49,6 +78,7 @@ impl Buffer {
 
     pub(super) fn as_slice(&self) -> &[u8] {
         match self {
+            Buffer::Inline(s) => s.bytes.get(..usize::from(s.len)).unwrap_or(&[]),
             Buffer::Heap(b) => b,
             Buffer::Mapped(m) => m.as_ref(),
         }
@@ -57,18 +87,42 @@ impl Buffer {
     /// Where the caller writes the body (`zmq_msg_data`).
     pub(super) fn as_mut_ptr(&mut self) -> *mut u8 {
         match self {
+            Buffer::Inline(s) => s.bytes.as_mut_ptr(),
             Buffer::Heap(b) => b.as_mut_ptr(),
             Buffer::Mapped(m) => m.ptr.as_ptr(),
         }
     }
 
-    /// The body as shared bytes, without copying it.
+    /// The body as shared bytes: a heap or mapped body without copying it
+    /// (the bytes stay where they are), a small one copied out of the
+    /// message into one allocation of its size.
     pub(super) fn into_bytes(self) -> Bytes {
         match self {
+            Buffer::Inline(_) => Bytes::copy_from_slice(self.as_slice()),
+            // A vector whose capacity is its length becomes `Bytes` without
+            // an allocation (`zeroed_vec` makes such vectors).
             Buffer::Heap(b) => Bytes::from(b),
             Buffer::Mapped(m) => Bytes::from_owner(m),
         }
     }
+}
+
+/// `size` zero bytes on the heap, in one allocation of exactly that size
+/// (zeroed by the allocator), or ENOMEM.
+fn zeroed_vec(size: usize) -> Result<Vec<u8>, Error> {
+    if size == 0 {
+        return Ok(Vec::new());
+    }
+    let layout = Layout::array::<u8>(size).map_err(|_| ErrorKind::NoMemory)?;
+    // SAFETY: the layout's size is not zero.
+    let ptr = unsafe { std::alloc::alloc_zeroed(layout) };
+    if ptr.is_null() {
+        return Err(ErrorKind::NoMemory.into());
+    }
+    // SAFETY: `ptr` was allocated by the global allocator with the layout
+    // of `size` bytes aligned to 1 (a `Vec<u8>`'s of capacity `size`), and
+    // all `size` bytes are initialised (zero); the Vec now owns it.
+    Ok(unsafe { Vec::from_raw_parts(ptr, size, size) })
 }
 
 /// A private anonymous mapping of `len` bytes, unmapped on drop.
@@ -128,10 +182,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn small_bodies_are_heap_large_ones_mapped_and_both_read_as_zero_then_as_written() {
-        for size in [0, 5, MAPPED_FROM - 1, MAPPED_FROM, 3 * MAPPED_FROM + 7] {
+    fn small_bodies_are_inline_larger_heap_large_ones_mapped_and_both_read_as_zero_then_as_written()
+    {
+        for size in [
+            0,
+            1,
+            5,
+            INLINE_MAX,
+            INLINE_MAX + 1,
+            MAPPED_FROM - 1,
+            MAPPED_FROM,
+            3 * MAPPED_FROM + 7,
+        ] {
             let mut b = Buffer::zeroed(size).expect("allocates");
             assert_eq!(matches!(b, Buffer::Mapped(_)), size >= MAPPED_FROM);
+            assert_eq!(b.is_inline(), size <= INLINE_MAX);
+            let heap = match &b {
+                Buffer::Heap(v) => {
+                    assert_eq!(v.capacity(), size, "exact: becomes Bytes without a copy");
+                    Some(v.as_ptr())
+                }
+                _ => None,
+            };
             assert_eq!(b.len(), size);
             assert!(b.as_slice().iter().all(|&x| x == 0));
             if size > 0 {
@@ -140,6 +212,9 @@ mod tests {
             }
             let bytes = b.into_bytes();
             assert_eq!(bytes.len(), size);
+            if let Some(p) = heap.filter(|_| size > 0) {
+                assert_eq!(bytes.as_ptr(), p, "handed over in place");
+            }
             if size > 0 {
                 assert_eq!(bytes[size - 1], 9);
             }

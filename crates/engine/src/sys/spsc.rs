@@ -187,6 +187,7 @@ impl<T> Spsc<T> {
     }
 
     /// Appends an item (the writer's role).
+    #[inline]
     pub(crate) fn push(&self, item: T) {
         self.writer.with(|w| {
             if w.slot == CHUNK {
@@ -219,6 +220,7 @@ impl<T> Spsc<T> {
     }
 
     /// Takes the oldest item (the reader's role).
+    #[inline]
     pub(crate) fn pop(&self) -> Option<T> {
         self.reader.with(|r| {
             if r.count == r.seen {

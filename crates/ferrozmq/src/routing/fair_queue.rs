@@ -45,6 +45,15 @@ impl FairQueue {
         pipes: &Pipes,
         mut gone: impl FnMut(Slot),
     ) -> Option<(Msg, Slot, PeerRef)> {
+        // The usual case first: the pipe whose turn it is has a message.
+        if let Some(slot) = self.order.get(self.next).copied() {
+            if let Some(pipe) = pipes.get(slot) {
+                if let Some(msg) = pipe.recv() {
+                    self.next = wrap(self.next + 1, self.order.len());
+                    return Some((msg, slot, pipe.peer_ref()));
+                }
+            }
+        }
         let n = self.order.len();
         let mut found = None;
         let mut dead = Vec::new();

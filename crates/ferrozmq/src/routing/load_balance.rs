@@ -43,6 +43,17 @@ impl LoadBalancer {
     /// Pipes that can no longer be written leave the rotation on the way,
     /// and `gone` hears of each.
     pub(crate) fn choose(&mut self, pipes: &Pipes, mut gone: impl FnMut(Slot)) -> Option<Slot> {
+        // The usual case first: the pipe whose turn it is takes it.
+        let next = self.order.get(self.next).copied();
+        if let Some(slot) = next {
+            if pipes
+                .get(slot)
+                .is_some_and(|p| !p.is_send_closed() && !p.is_full())
+            {
+                self.chosen = Some(self.next);
+                return Some(slot);
+            }
+        }
         loop {
             // One pass in the common case: a closed pipe met before the
             // choice is pruned and the turn taken again, which picks what

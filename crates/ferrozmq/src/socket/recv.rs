@@ -142,8 +142,16 @@ impl Socket {
                     .recv(&s.routing)?
                     .ok_or(Error::new(ErrorKind::Again))
             })?;
-            self.receiving.extend(msg.into_frames());
             self.note_peer(peer);
+            let msg = match msg.into_only() {
+                Ok(data) => {
+                    // One frame (the usual case): straight out, not queued.
+                    self.rcvmore = false;
+                    return Ok(Message::received(data, false, self.receiving_peer.clone()));
+                }
+                Err(msg) => msg,
+            };
+            self.receiving.extend(msg.into_frames());
         }
         let data = self.receiving.pop_front().ok_or(ErrorKind::Again)?;
         self.rcvmore = !self.receiving.is_empty();

@@ -203,7 +203,7 @@ impl Socket {
         }
         let index = self.sending.as_ref().map_or(0, Vec::len);
         let more = self.pattern.continues(index, sndmore);
-        let sent = match self.sending.take() {
+        let whole = match self.sending.take() {
             None => {
                 self.routing.sparse = self.send_clock.is_sparse();
                 self.routing.sndmore = sndmore;
@@ -218,7 +218,7 @@ impl Socket {
                     self.sending = Some(vec![data]);
                     return Ok(());
                 }
-                self.pattern.send(Msg::single(data), &self.routing)
+                Some(Msg::single(data))
             }
             Some(mut frames) => {
                 frames.push(msg.into_bytes());
@@ -226,11 +226,12 @@ impl Socket {
                     self.sending = Some(frames);
                     return Ok(());
                 }
-                match Msg::from_frames(frames) {
-                    Some(msg) => self.pattern.send(msg, &self.routing),
-                    None => Ok(()),
-                }
+                Msg::from_frames(frames)
             }
+        };
+        let sent = match whole {
+            Some(msg) => self.pattern.send(msg, &self.routing),
+            None => Ok(()),
         };
         self.send_clock.sent();
         // The patterns make every check in `prepare_send`, so nothing fails
