@@ -46,16 +46,8 @@ if [ ! -x "$src/src/czmq_selftest" ]; then
 fi
 
 # 2. The library under test.
-case "$lib" in
-    ferrozmq)
-        cargo build --release -q -p ferrozmq-ffi
-        libdir="$(cargo metadata --format-version 1 --no-deps |
-            python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')/release"
-        ln -sf libzmq.so "$libdir/libzmq.so.5"
-        ;;
-    system) libdir="$(dirname "$(gcc -print-file-name=libzmq.so.5)")" ;;
-    *) echo "SELFTEST_LIB is ferrozmq or system" >&2; exit 2 ;;
-esac
+# (set -e: a failed build, or a name other than ferrozmq or system, ends the step)
+libdir="$(bash "$root/.ci/lib-under-test.sh" "$lib")"
 
 # 3. Each class on its own (the selftest's files are made under its source tree).
 classes="${SELFTEST_ONLY:-$("$src/src/czmq_selftest" --list | awk 'NR > 1 { print $1 }')}"

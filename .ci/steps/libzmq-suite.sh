@@ -37,16 +37,8 @@ bash "$root/.ci/libzmq-src.sh" "$suite_dir"
 src="$suite_dir/src"
 
 # 2. The library under test.
-case "$lib" in
-    ferrozmq)
-        cargo build --release -q -p ferrozmq-ffi
-        libdir="$(cargo metadata --format-version 1 --no-deps |
-            python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')/release"
-        ln -sf libzmq.so "$libdir/libzmq.so.5"
-        ;;
-    system) libdir="$(dirname "$(gcc -print-file-name=libzmq.so.5)")" ;;
-    *) echo "SUITE_LIB is ferrozmq or system" >&2; exit 2 ;;
-esac
+# (set -e: a failed build, or a name other than ferrozmq or system, ends the step)
+libdir="$(bash "$root/.ci/lib-under-test.sh" "$lib")"
 export LD_LIBRARY_PATH="$libdir"
 
 # 3. The test list: upstream's CMake list for Linux, without draft, ws/wss,
