@@ -255,7 +255,12 @@ pub unsafe extern "C" fn zmq_msg_data(msg: *mut zmq_msg_t) -> *mut c_void {
             // The cast to *mut is libzmq's signature; Bytes keeps its data
             // behind a raw pointer, so a caller writing into a received
             // frame (which libzmq allows) does not alias any Rust reference.
-            Body::Shared(f) => f.data().as_ptr().cast_mut().cast(),
+            Body::Shared(f) => match f.small_data_mut() {
+                // A small body lives in this message: written through a
+                // pointer from a unique borrow.
+                Some(small) => small.as_mut_ptr().cast(),
+                None => f.data().as_ptr().cast_mut().cast(),
+            },
         })
     })
 }
@@ -620,6 +625,13 @@ mod tests {
                 assert_eq!(zmq_msg_recv(g, pull, 0), size as c_int);
                 let body = std::slice::from_raw_parts(zmq_msg_data(g).cast::<u8>(), size);
                 assert!(body.iter().enumerate().all(|(i, &b)| b == i as u8 ^ 0x5a));
+                if size > 0 {
+                    // A received body may be written in place (libzmq allows it).
+                    let data = zmq_msg_data(g).cast::<u8>();
+                    data.write(0xee);
+                    assert_eq!(zmq_msg_data(g).cast::<u8>().read(), 0xee);
+                    assert_eq!(zmq_msg_size(g), size);
+                }
                 assert_eq!(zmq_msg_close(g), 0);
             }
             assert_eq!(zmq_close(push), 0);

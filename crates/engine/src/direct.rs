@@ -180,7 +180,7 @@ impl Direct {
             }
             skip = skip.saturating_sub(header.len());
             if skip < frame.len() {
-                s.leftover.push(frame.slice(skip..));
+                s.leftover.push(frame.bytes_from(skip));
             }
             skip = skip.saturating_sub(frame.len());
         }

@@ -2,14 +2,19 @@
 
 use bytes::Bytes;
 
+mod body;
+
+pub use body::{Body, Small, SMALL_MAX};
+
 /// A whole message (all its frames), or a subscription change.
 ///
 /// Pipes carry whole messages so a multipart message is delivered all or
-/// nothing. A one-frame message needs no allocation beyond its body.
+/// nothing. A one-frame message needs no allocation beyond its body, and
+/// none at all when the body is small ([`Body::Small`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Msg {
-    first: Bytes,
-    rest: Vec<Bytes>,
+    first: Body,
+    rest: Vec<Body>,
     kind: MsgKind,
 }
 
@@ -27,9 +32,9 @@ pub enum MsgKind {
 impl Msg {
     /// A one-frame data message.
     #[inline]
-    pub fn single(body: Bytes) -> Msg {
+    pub fn single(body: impl Into<Body>) -> Msg {
         Msg {
-            first: body,
+            first: body.into(),
             rest: Vec::new(),
             kind: MsgKind::Data,
         }
@@ -38,6 +43,23 @@ impl Msg {
     /// A data message from its frames; `None` when `frames` is empty.
     #[inline]
     pub fn from_frames(frames: Vec<Bytes>) -> Option<Msg> {
+        Msg::from_bodies(frames.into_iter().map(Body::Shared).collect())
+    }
+
+    /// As [`Msg::from_frames`], with small frames held in place
+    /// ([`Body::compact`]): for frames received from the wire, whose
+    /// consumer is another thread.
+    #[inline]
+    pub fn from_frames_compact(frames: Vec<Bytes>) -> Option<Msg> {
+        Msg::from_bodies(frames.into_iter().map(Body::compact).collect())
+    }
+
+    /// A data message from its frames' bodies; `None` when `frames` is empty.
+    #[inline]
+    pub fn from_bodies(mut frames: Vec<Body>) -> Option<Msg> {
+        if frames.len() == 1 {
+            return frames.pop().map(Msg::single);
+        }
         let mut it = frames.into_iter();
         let first = it.next()?;
         Some(Msg {
@@ -50,7 +72,7 @@ impl Msg {
     /// A subscription change for `topic`.
     pub fn subscription(subscribe: bool, topic: Bytes) -> Msg {
         Msg {
-            first: topic,
+            first: Body::Shared(topic),
             rest: Vec::new(),
             kind: if subscribe {
                 MsgKind::Subscribe
@@ -68,7 +90,7 @@ impl Msg {
 
     /// The first frame (the topic for subscriptions).
     #[inline]
-    pub fn first(&self) -> &Bytes {
+    pub fn first(&self) -> &Body {
         &self.first
     }
 
@@ -85,20 +107,20 @@ impl Msg {
 
     /// Every frame in order.
     #[inline]
-    pub fn frames(&self) -> impl Iterator<Item = &Bytes> {
+    pub fn frames(&self) -> impl Iterator<Item = &Body> {
         std::iter::once(&self.first).chain(self.rest.iter())
     }
 
     /// Takes the frames out, in order.
     #[inline]
-    pub fn into_frames(self) -> impl Iterator<Item = Bytes> {
+    pub fn into_frames(self) -> impl Iterator<Item = Body> {
         std::iter::once(self.first).chain(self.rest)
     }
 
     /// The frame of a one-frame data message or subscription change;
     /// the message itself when it has more frames.
     #[inline]
-    pub fn into_only(self) -> Result<Bytes, Msg> {
+    pub fn into_only(self) -> Result<Body, Msg> {
         if self.rest.is_empty() {
             Ok(self.first)
         } else {
@@ -107,13 +129,13 @@ impl Msg {
     }
 
     /// Adds a frame at the front (e.g. a routing id or an envelope delimiter).
-    pub fn push_front(&mut self, frame: Bytes) {
-        let old = std::mem::replace(&mut self.first, frame);
+    pub fn push_front(&mut self, frame: impl Into<Body>) {
+        let old = std::mem::replace(&mut self.first, frame.into());
         self.rest.insert(0, old);
     }
 
     /// Removes and returns the first frame; `None` when it is the only one.
-    pub fn pop_front(&mut self) -> Option<Bytes> {
+    pub fn pop_front(&mut self) -> Option<Body> {
         if self.rest.is_empty() {
             return None;
         }
@@ -123,7 +145,7 @@ impl Msg {
 
     /// Total body bytes.
     pub fn byte_len(&self) -> usize {
-        self.frames().map(Bytes::len).sum()
+        self.frames().map(|f| f.len()).sum()
     }
 }
 
@@ -134,14 +156,14 @@ mod tests {
     #[test]
     fn frames_in_order() {
         let mut m = Msg::from_frames(vec!["a".into(), "b".into()]).unwrap();
-        m.push_front("id".into());
+        m.push_front(Bytes::from("id"));
         assert_eq!(m.frames().collect::<Vec<_>>(), ["id", "a", "b"]);
         assert_eq!(m.pop_front().unwrap(), "id");
         assert_eq!(m.len(), 2);
         assert_eq!(m.byte_len(), 2);
-        let mut one = Msg::single("x".into());
+        let mut one = Msg::single(Bytes::from("x"));
         assert_eq!(one.pop_front(), None);
-        assert_eq!(one.into_only(), Ok(Bytes::from("x")));
+        assert_eq!(one.into_only(), Ok(Body::from("x")));
         let two = Msg::from_frames(vec!["a".into(), "b".into()]).unwrap();
         assert_eq!(two.clone().into_only(), Err(two));
         assert!(Msg::from_frames(vec![]).is_none());

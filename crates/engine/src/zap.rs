@@ -8,7 +8,7 @@ use std::sync::Arc;
 use ferrozmq_zmtp::{ZapFault, ZapOrigin, ZapReply, ZapRequest};
 
 use crate::inproc::{InprocRegistry, ZAP_ENDPOINT};
-use crate::msg::Msg;
+use crate::msg::{Body, Msg};
 use crate::notify::Notify;
 use crate::pipe::Pipe;
 
@@ -51,10 +51,12 @@ impl ZapClient {
     /// Takes the handler's answer, if it came.
     pub(crate) fn poll(&self) -> ZapAnswer {
         match self.pipe.inbound.pop() {
-            Some(msg) => match ZapReply::decode(msg.into_frames().collect()) {
-                Ok(reply) => ZapAnswer::Reply(reply),
-                Err(fault) => ZapAnswer::Malformed(fault),
-            },
+            Some(msg) => {
+                match ZapReply::decode(msg.into_frames().map(Body::into_bytes).collect()) {
+                    Ok(reply) => ZapAnswer::Reply(reply),
+                    Err(fault) => ZapAnswer::Malformed(fault),
+                }
+            }
             None if self.pipe.inbound.is_finished() => ZapAnswer::Gone,
             None => ZapAnswer::Pending,
         }
@@ -113,7 +115,13 @@ mod tests {
         let Some(crate::link::LinkEvent::Attach(theirs)) = handler.take_event() else {
             panic!("the handler was not given the pipe");
         };
-        let asked: Vec<Bytes> = theirs.inbound.pop().unwrap().into_frames().collect();
+        let asked: Vec<Bytes> = theirs
+            .inbound
+            .pop()
+            .unwrap()
+            .into_frames()
+            .map(Body::into_bytes)
+            .collect();
         assert_eq!(
             asked,
             reply(&[

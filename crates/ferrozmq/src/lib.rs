@@ -82,7 +82,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use ferrozmq_engine::EventKind;
 pub use ferrozmq_zmtp::z85;
 pub use ferrozmq_zmtp::SocketType;
-pub use message::Message;
+pub use message::{Message, SMALL_BODY};
 pub use multipart::Multipart;
 pub use poll_events::PollEvents;
 pub use poller::{poll, PollItem};

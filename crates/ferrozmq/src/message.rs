@@ -4,13 +4,18 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use ferrozmq_engine::PeerInfo;
+use ferrozmq_engine::{Body, PeerInfo};
 
 use crate::error::{Error, ErrorKind};
 
+/// Bodies up to this many bytes are held by value inside a [`Message`]
+/// (and inside the pipes between sockets): no allocation per message.
+pub const SMALL_BODY: usize = ferrozmq_engine::SMALL_MAX;
+
 /// One message frame, like libzmq's `zmq_msg_t`.
 ///
-/// The body is a `Bytes`, so cloning a message (or fanning it out to many
+/// A body of up to [`SMALL_BODY`] bytes is held by value (no allocation); a
+/// larger one is a `Bytes`, so cloning a message (or fanning it out to many
 /// subscribers) shares one buffer. A received frame remembers which peer sent
 /// it, readable through [`Message::property`]. It reads as a byte slice
 /// (`Deref<Target = [u8]>`) and converts from and into the usual types.
@@ -30,7 +35,7 @@ use crate::error::{Error, ErrorKind};
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Message {
-    data: Bytes,
+    data: Body,
     more: bool,
     peer: Option<Arc<PeerInfo>>,
 }
@@ -43,8 +48,19 @@ impl Message {
 
     /// A frame holding `data`.
     pub fn from_bytes(data: impl Into<Bytes>) -> Message {
+        Message::from_body(Body::Shared(data.into()))
+    }
+
+    /// A frame holding a copy of `data`: by value when it is small (up to
+    /// [`SMALL_BODY`] bytes, no allocation), else in one new buffer.
+    pub fn copy_from_slice(data: &[u8]) -> Message {
+        Message::from_body(Body::copy_from_slice(data))
+    }
+
+    #[inline]
+    fn from_body(data: Body) -> Message {
         Message {
-            data: data.into(),
+            data,
             more: false,
             peer: None,
         }
@@ -67,7 +83,8 @@ impl Message {
         Message::from_bytes(Bytes::from_static(data))
     }
 
-    pub(crate) fn received(data: Bytes, more: bool, peer: Option<Arc<PeerInfo>>) -> Message {
+    #[inline]
+    pub(crate) fn received(data: Body, more: bool, peer: Option<Arc<PeerInfo>>) -> Message {
         Message { data, more, peer }
     }
 
@@ -76,13 +93,27 @@ impl Message {
         &self.data
     }
 
-    /// The body as shared bytes (zero-copy).
-    pub fn bytes(&self) -> &Bytes {
-        &self.data
+    /// The body, writable, when the message holds it by value (a small
+    /// body, up to [`SMALL_BODY`] bytes); `None` when it is shared bytes.
+    pub fn small_data_mut(&mut self) -> Option<&mut [u8]> {
+        self.data.small_mut()
     }
 
-    /// Takes the body out.
+    /// The body as shared bytes: zero-copy for a body held in a buffer,
+    /// a copy (one allocation) for a small one held by value.
+    pub fn bytes(&self) -> Bytes {
+        self.data.to_bytes()
+    }
+
+    /// Takes the body out as shared bytes (a copy for a small body held by
+    /// value, as [`Message::bytes`]).
     pub fn into_bytes(self) -> Bytes {
+        self.data.into_bytes()
+    }
+
+    /// Takes the body out as it is held.
+    #[inline]
+    pub(crate) fn into_body(self) -> Body {
         self.data
     }
 
@@ -141,13 +172,13 @@ impl From<Vec<u8>> for Message {
 
 impl From<&[u8]> for Message {
     fn from(v: &[u8]) -> Message {
-        Message::from_bytes(Bytes::copy_from_slice(v))
+        Message::copy_from_slice(v)
     }
 }
 
 impl From<&str> for Message {
     fn from(s: &str) -> Message {
-        Message::from_bytes(Bytes::copy_from_slice(s.as_bytes()))
+        Message::copy_from_slice(s.as_bytes())
     }
 }
 
@@ -159,7 +190,7 @@ impl From<String> for Message {
 
 impl<const N: usize> From<&[u8; N]> for Message {
     fn from(v: &[u8; N]) -> Message {
-        Message::from_bytes(Bytes::copy_from_slice(v))
+        Message::copy_from_slice(v)
     }
 }
 
@@ -181,47 +212,50 @@ impl AsRef<[u8]> for Message {
 /// Compares the body only.
 impl PartialEq<[u8]> for Message {
     fn eq(&self, other: &[u8]) -> bool {
-        self.data == other
+        *self.data == *other
     }
 }
 
 /// Compares the body only.
 impl<const N: usize> PartialEq<[u8; N]> for Message {
     fn eq(&self, other: &[u8; N]) -> bool {
-        self.data == other[..]
+        *self.data == other[..]
     }
 }
 
 /// Compares the body only.
 impl<const N: usize> PartialEq<&[u8; N]> for Message {
     fn eq(&self, other: &&[u8; N]) -> bool {
-        self.data == other[..]
+        *self.data == other[..]
     }
 }
 
 /// Compares the body only.
 impl PartialEq<&[u8]> for Message {
     fn eq(&self, other: &&[u8]) -> bool {
-        self.data == *other
+        *self.data == **other
     }
 }
 
 /// Compares the body only.
 impl PartialEq<&str> for Message {
     fn eq(&self, other: &&str) -> bool {
-        self.data == other.as_bytes()
+        *self.data == *other.as_bytes()
     }
 }
 
 impl From<Message> for Bytes {
     fn from(msg: Message) -> Bytes {
-        msg.data
+        msg.data.into_bytes()
     }
 }
 
 impl From<Message> for Vec<u8> {
     fn from(msg: Message) -> Vec<u8> {
-        msg.data.into()
+        match msg.data {
+            Body::Shared(b) => b.into(),
+            Body::Small(s) => s.as_slice().to_vec(),
+        }
     }
 }
 
@@ -238,6 +272,6 @@ impl TryFrom<Message> for String {
     type Error = Error;
 
     fn try_from(msg: Message) -> Result<String, Error> {
-        String::from_utf8(msg.data.into()).map_err(|_| Error::new(ErrorKind::Invalid))
+        String::from_utf8(Vec::from(msg)).map_err(|_| Error::new(ErrorKind::Invalid))
     }
 }

@@ -7,7 +7,7 @@ use bytes::{Bytes, BytesMut};
 
 use crate::command::{local_metadata, Command, Metadata, Subscription, IDENTITY, SOCKET_TYPE};
 use crate::error::{Error, Incompatible, Result};
-use crate::frame::{encode_frame, Decoder, Frame, Framing, TransmitQueue};
+use crate::frame::{encode_frame, write_header, Decoder, Frame, Framing, TransmitQueue};
 use crate::greeting::{
     detect_protocol, signature, Greeting, PeerProtocol, GREETING_LEN, MAJOR_OFFSET, SIGNATURE_LEN,
 };
@@ -380,6 +380,20 @@ impl Connection {
         } else {
             encode_frame(framing, more, false, body, &mut self.transmit);
         }
+        Ok(())
+    }
+
+    /// Queues one data frame whose body is copied from `body` (for bodies
+    /// the caller holds by value, which are copied into the batch anyway
+    /// when they are small). Only allowed once the handshake has succeeded.
+    pub fn send_frame_copied(&mut self, body: &[u8], more: bool) -> Result<()> {
+        if self.protects_frames || !matches!(self.phase, Phase::Ready) {
+            return self.send_frame(Bytes::copy_from_slice(body), more);
+        }
+        let mut header = [0u8; 10];
+        let len = write_header(self.decoder.framing(), more, false, body.len(), &mut header);
+        self.transmit.push_slice(header.get(..len).unwrap_or(&[]));
+        self.transmit.push_slice(body);
         Ok(())
     }
 

@@ -14,7 +14,7 @@ use super::stream_io::{read_once, write_queue, Flushed};
 use super::{
     Ctx, Failure, Session, State, READS_PER_TURN, READ_CHUNK, WRITES_PER_TURN, WRITE_BATCH,
 };
-use crate::msg::{Msg, MsgKind};
+use crate::msg::{Body, Msg, MsgKind};
 use crate::notify::Notify;
 use crate::transport::Stream;
 
@@ -175,7 +175,10 @@ impl Session {
             };
             if msg.kind() == MsgKind::Data {
                 for frame in msg.into_frames() {
-                    raw.transmit.push_header_and_body(&[], frame);
+                    match frame {
+                        Body::Small(small) => raw.transmit.push_slice(small.as_slice()),
+                        Body::Shared(bytes) => raw.transmit.push_header_and_body(&[], bytes),
+                    }
                 }
             }
         }

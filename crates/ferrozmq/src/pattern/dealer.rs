@@ -1,6 +1,5 @@
 //! DEALER: load-balances out, fair-queues in (RFC 28).
 
-use bytes::Bytes;
 use ferrozmq_engine::{Msg, PeerRef, Pipe, PipeId};
 
 use super::{Pattern, PatternOptions, Received};
@@ -52,7 +51,7 @@ impl Pattern for Dealer {
         }
     }
 
-    fn prepare_send(&mut self, _first: &Bytes, _: &PatternOptions) -> Result<()> {
+    fn prepare_send(&mut self, _first: &[u8], _: &PatternOptions) -> Result<()> {
         // A pipe that can no longer be written still has input to read:
         // it leaves the fair queue once that is drained.
         self.out

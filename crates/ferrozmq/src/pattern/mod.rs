@@ -40,7 +40,7 @@ pub(crate) trait Pattern: Send + std::fmt::Debug {
 
     /// Checks that a message starting with `first` may be sent now, and
     /// chooses where it goes. `Err(Again)` means "not now"; the socket waits.
-    fn prepare_send(&mut self, first: &Bytes, options: &PatternOptions) -> Result<()>;
+    fn prepare_send(&mut self, first: &[u8], options: &PatternOptions) -> Result<()>;
 
     /// Sends the whole message prepared by `prepare_send`.
     fn send(&mut self, msg: Msg, options: &PatternOptions) -> Result<()>;

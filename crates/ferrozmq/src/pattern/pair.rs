@@ -1,6 +1,5 @@
 //! PAIR: exactly one peer; further peers are refused (RFC 31).
 
-use bytes::Bytes;
 use ferrozmq_engine::{Msg, Pipe, PipeId};
 
 use super::{Pattern, PatternOptions, Received};
@@ -53,7 +52,7 @@ impl Pattern for Pair {
         }
     }
 
-    fn prepare_send(&mut self, _first: &Bytes, _: &PatternOptions) -> Result<()> {
+    fn prepare_send(&mut self, _first: &[u8], _: &PatternOptions) -> Result<()> {
         match self.live_peer() {
             Some(p) if !p.is_full() => Ok(()),
             _ => Err(ErrorKind::Again.into()),

@@ -66,8 +66,8 @@ impl Publisher {
                 };
                 let info = pipe.peer_ref();
                 match msg.kind() {
-                    MsgKind::Subscribe => self.subscribe(i, msg.first().clone(), info, options),
-                    MsgKind::Cancel => self.cancel(i, msg.first().clone(), info, options),
+                    MsgKind::Subscribe => self.subscribe(i, msg.first().to_bytes(), info, options),
+                    MsgKind::Cancel => self.cancel(i, msg.first().to_bytes(), info, options),
                     MsgKind::Data if self.xpub => self.pending.push_back((msg, info)),
                     MsgKind::Data => {}
                 }
@@ -199,7 +199,7 @@ impl Pattern for Publisher {
         }
     }
 
-    fn prepare_send(&mut self, first: &Bytes, options: &PatternOptions) -> Result<()> {
+    fn prepare_send(&mut self, first: &[u8], options: &PatternOptions) -> Result<()> {
         self.process_input(options);
         // PUB honours XPUB_NODROP too (libzmq's PUB is an XPUB).
         if options.xpub_nodrop {

@@ -1,6 +1,5 @@
 //! PULL: fair-queues messages from PUSH peers; never sends (RFC 30).
 
-use bytes::Bytes;
 use ferrozmq_engine::{Msg, Pipe, PipeId};
 
 use super::{Pattern, PatternOptions, Received};
@@ -33,7 +32,7 @@ impl Pattern for Pull {
         }
     }
 
-    fn prepare_send(&mut self, _first: &Bytes, _: &PatternOptions) -> Result<()> {
+    fn prepare_send(&mut self, _first: &[u8], _: &PatternOptions) -> Result<()> {
         Err(ErrorKind::NotSupported.into())
     }
 

@@ -1,6 +1,5 @@
 //! PUSH: load-balances messages to PULL peers; never receives (RFC 30).
 
-use bytes::Bytes;
 use ferrozmq_engine::{Msg, Pipe, PipeId};
 
 use super::{Pattern, PatternOptions, Received};
@@ -33,7 +32,7 @@ impl Pattern for Push {
         }
     }
 
-    fn prepare_send(&mut self, _first: &Bytes, _: &PatternOptions) -> Result<()> {
+    fn prepare_send(&mut self, _first: &[u8], _: &PatternOptions) -> Result<()> {
         let mut gone = Vec::new();
         let chosen = self.out.choose(&self.pipes, |s| gone.push(s));
         for slot in gone {

@@ -1,8 +1,7 @@
 //! REP: receives a request, keeps its envelope, and sends the reply back
 //! along it (RFC 28).
 
-use bytes::Bytes;
-use ferrozmq_engine::{Msg, Pipe, PipeId};
+use ferrozmq_engine::{Body, Msg, Pipe, PipeId};
 
 use super::{Pattern, PatternOptions, Received};
 use crate::error::{ErrorKind, Result};
@@ -13,7 +12,7 @@ pub(crate) struct Rep {
     pipes: Pipes,
     input: FairQueue,
     /// Where the reply goes and the envelope to put back on it.
-    replying: Option<(Slot, Vec<Bytes>)>,
+    replying: Option<(Slot, Vec<Body>)>,
 }
 
 impl Rep {
@@ -36,7 +35,7 @@ impl Pattern for Rep {
         }
     }
 
-    fn prepare_send(&mut self, _first: &Bytes, _: &PatternOptions) -> Result<()> {
+    fn prepare_send(&mut self, _first: &[u8], _: &PatternOptions) -> Result<()> {
         if self.replying.is_none() {
             return Err(ErrorKind::Fsm.into());
         }
@@ -52,8 +51,8 @@ impl Pattern for Rep {
             .get(slot)
             .filter(|p| !p.is_gone() && !p.is_full());
         if let Some(pipe) = pipe {
-            let frames: Vec<Bytes> = envelope.into_iter().chain(msg.into_frames()).collect();
-            if let Some(reply) = Msg::from_frames(frames) {
+            let frames: Vec<Body> = envelope.into_iter().chain(msg.into_frames()).collect();
+            if let Some(reply) = Msg::from_bodies(frames) {
                 pipe.send(reply, options.sparse);
             }
         }
@@ -85,7 +84,7 @@ impl Pattern for Rep {
                 }
             }
             // A request without a delimiter, or without a body, is malformed: drop it.
-            let Some(body) = Msg::from_frames(frames.collect()).filter(|_| found) else {
+            let Some(body) = Msg::from_bodies(frames.collect()).filter(|_| found) else {
                 continue;
             };
             self.replying = Some((slot, envelope));

@@ -32,7 +32,7 @@ impl Pattern for Req {
         self.dealer.detach(pipe, options);
     }
 
-    fn prepare_send(&mut self, first: &Bytes, options: &PatternOptions) -> Result<()> {
+    fn prepare_send(&mut self, first: &[u8], options: &PatternOptions) -> Result<()> {
         if self.awaiting.is_some() && !options.req_relaxed {
             return Err(ErrorKind::Fsm.into());
         }

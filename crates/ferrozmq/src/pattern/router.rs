@@ -54,7 +54,7 @@ impl Pattern for Router {
         self.drops.forget(pipe);
     }
 
-    fn prepare_send(&mut self, first: &Bytes, options: &PatternOptions) -> Result<()> {
+    fn prepare_send(&mut self, first: &[u8], options: &PatternOptions) -> Result<()> {
         self.target = Target::None;
         self.raw = options.router_raw;
         match self.peers.route(first) {

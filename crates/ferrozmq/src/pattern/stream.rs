@@ -39,7 +39,7 @@ impl Pattern for Stream {
         self.peers.detach(pipe);
     }
 
-    fn prepare_send(&mut self, first: &Bytes, options: &PatternOptions) -> Result<()> {
+    fn prepare_send(&mut self, first: &[u8], options: &PatternOptions) -> Result<()> {
         self.target = None;
         // A lone first frame routes nowhere and its data frame is dropped.
         if !options.sndmore {

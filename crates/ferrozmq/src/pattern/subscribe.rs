@@ -105,7 +105,7 @@ impl Pattern for Subscriber {
         }
     }
 
-    fn prepare_send(&mut self, first: &Bytes, _: &PatternOptions) -> Result<()> {
+    fn prepare_send(&mut self, first: &[u8], _: &PatternOptions) -> Result<()> {
         if !self.xsub {
             return Err(ErrorKind::NotSupported.into());
         }

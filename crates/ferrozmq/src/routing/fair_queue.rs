@@ -110,7 +110,7 @@ mod tests {
         assert!(fq.has_input(&pipes));
         let mut order = Vec::new();
         while let Some((m, slot, _)) = fq.recv(&pipes, |_| panic!("nobody left")) {
-            order.push((m.first().clone(), slot));
+            order.push((m.first().to_bytes(), slot));
         }
         assert_eq!(
             order,

@@ -25,7 +25,7 @@
 //! and reach the peer if it goes on reading.
 
 use bytes::Bytes;
-use ferrozmq_engine::{Msg, MsgKind, Pipe, PipeId};
+use ferrozmq_engine::{Body, Msg, MsgKind, Pipe, PipeId};
 use ferrozmq_zmtp::SocketType;
 
 use super::stats::{self, PeerStats, QueueStats};
@@ -128,7 +128,7 @@ impl Socket {
                 .into_iter()
                 .filter(|m| m.kind() == MsgKind::Data)
                 .map(|m| self.pattern.unwrap_unsent(m, &self.routing))
-                .map(|m| m.into_frames().collect())
+                .map(|m| m.into_frames().map(Body::into_bytes).collect())
                 .collect();
             if pipe.is_between_sockets() {
                 // The peer socket sees this end gone, and sends no more.
@@ -203,7 +203,7 @@ impl Pattern for Stopped {
         self.0.detach(pipe, options);
     }
 
-    fn prepare_send(&mut self, _: &Bytes, _: &PatternOptions) -> Result<()> {
+    fn prepare_send(&mut self, _: &[u8], _: &PatternOptions) -> Result<()> {
         Err(ErrorKind::Fsm.into())
     }
 

@@ -15,10 +15,9 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use ferrozmq_engine::{
-    Endpoint, EndpointError, EndpointId, InprocPeer, LinkEvent, Notify, PeerInfo, PeerRef, Pipe,
-    PipeId, SocketLink, SparseClock, WaitOutcome,
+    Body, Endpoint, EndpointError, EndpointId, InprocPeer, LinkEvent, Notify, PeerInfo, PeerRef,
+    Pipe, PipeId, SocketLink, SparseClock, WaitOutcome,
 };
 use ferrozmq_zmtp::SocketType;
 
@@ -43,8 +42,8 @@ pub struct Socket {
     options: Options,
     /// What the pattern reads of `options`, copied out on each change.
     routing: PatternOptions,
-    sending: Option<Vec<Bytes>>,
-    receiving: VecDeque<Bytes>,
+    sending: Option<Vec<Body>>,
+    receiving: VecDeque<Body>,
     receiving_peer: Option<Arc<PeerInfo>>,
     /// The last sender's handle and version, so its info is looked up only on change.
     peer_cache: Option<(PeerRef, usize)>,

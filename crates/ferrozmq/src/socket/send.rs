@@ -208,12 +208,12 @@ impl Socket {
                 self.routing.sparse = self.send_clock.is_sparse();
                 self.routing.sndmore = sndmore;
                 let ready = self.wait_for(patience, Wait::Sleep, |s| {
-                    s.pattern.prepare_send(msg.bytes(), &s.routing)
+                    s.pattern.prepare_send(msg.data(), &s.routing)
                 });
                 if let Err(e) = ready {
                     return Err(SendError::new(e, msg));
                 }
-                let data = msg.into_bytes();
+                let data = msg.into_body();
                 if more {
                     self.sending = Some(vec![data]);
                     return Ok(());
@@ -221,12 +221,12 @@ impl Socket {
                 Some(Msg::single(data))
             }
             Some(mut frames) => {
-                frames.push(msg.into_bytes());
+                frames.push(msg.into_body());
                 if more {
                     self.sending = Some(frames);
                     return Ok(());
                 }
-                Msg::from_frames(frames)
+                Msg::from_bodies(frames)
             }
         };
         let sent = match whole {

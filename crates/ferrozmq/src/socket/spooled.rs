@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use bytes::Bytes;
-use ferrozmq_engine::Msg;
+use ferrozmq_engine::{Body, Msg};
 use ferrozmq_zmtp::SocketType;
 
 use super::options::fsync_policy;
@@ -83,7 +83,7 @@ impl Socket {
                 self.routing.sndmore = sndmore;
                 self.wait_for(patience, Wait::Sleep, |s| {
                     s.spool_room()?;
-                    s.pattern.prepare_send(msg.bytes(), &s.routing)
+                    s.pattern.prepare_send(msg.data(), &s.routing)
                 })
             });
             if let Err(e) = ready {
@@ -91,11 +91,12 @@ impl Socket {
             }
         }
         let mut frames = self.sending.take().unwrap_or_default();
-        frames.push(msg.into_bytes());
+        frames.push(msg.into_body());
         if more {
             self.sending = Some(frames);
             return Ok(());
         }
+        let frames: Vec<Bytes> = frames.into_iter().map(Body::into_bytes).collect();
         // The socket took the message with its first frame: a failure
         // from here on has nothing to hand back.
         let appended = match self.spool_mut() {

@@ -25,6 +25,7 @@ mod reqrep;
 mod resync;
 mod router;
 mod security;
+mod small;
 mod stream;
 mod tools;
 mod transport_options;

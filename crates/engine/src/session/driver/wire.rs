@@ -13,7 +13,7 @@ use ferrozmq_zmtp::{
 };
 
 use super::Failure;
-use crate::msg::{Msg, MsgKind};
+use crate::msg::{Body, Msg, MsgKind};
 
 /// What the peer's bytes came to.
 #[derive(Debug)]
@@ -107,7 +107,7 @@ impl Wire {
                 Event::Frame(frame) => {
                     let mut frames = std::mem::take(&mut self.partial);
                     frames.push(frame.body);
-                    match Msg::from_frames(frames) {
+                    match Msg::from_frames_compact(frames) {
                         Some(msg) => Inbound::Message(msg),
                         None => continue,
                     }
@@ -124,13 +124,18 @@ impl Wire {
             MsgKind::Data => {
                 let n = msg.len();
                 for (i, frame) in msg.into_frames().enumerate() {
-                    self.connection
-                        .send_frame(frame, i + 1 < n)
-                        .map_err(Failure::Protocol)?;
+                    let more = i + 1 < n;
+                    match frame {
+                        Body::Small(small) => {
+                            self.connection.send_frame_copied(small.as_slice(), more)
+                        }
+                        Body::Shared(bytes) => self.connection.send_frame(bytes, more),
+                    }
+                    .map_err(Failure::Protocol)?;
                 }
             }
             MsgKind::Subscribe | MsgKind::Cancel => {
-                let topic = msg.first().clone();
+                let topic = msg.first().to_bytes();
                 let sub = if msg.kind() == MsgKind::Subscribe {
                     Subscription::Subscribe(topic)
                 } else {
@@ -211,6 +216,6 @@ impl Wire {
                 _ => {}
             }
         }
-        Msg::single(body)
+        Msg::single(Body::compact(body))
     }
 }

@@ -8,7 +8,7 @@ use ferrozmq_zmtp::{Config, Error as ZmtpError, HeartbeatConfig, MechanismConfig
 
 use super::{Driver, Failure, Inbound, Phase, Wire, ZapVerdict};
 use crate::monitor::{HandshakeFailure, SocketEvent};
-use crate::msg::Msg;
+use crate::msg::{Body, Msg};
 use crate::options::SessionOptions;
 use crate::zap::ZapAnswer;
 
@@ -105,7 +105,9 @@ fn handshake_messages_and_a_heartbeat_timeout() {
             .inbound
             .iter()
             .filter_map(|i| match i {
-                Inbound::Message(m) => Some(m.clone().into_frames().collect()),
+                Inbound::Message(m) => {
+                    Some(m.clone().into_frames().map(Body::into_bytes).collect())
+                }
                 _ => None,
             })
             .collect();

@@ -1,0 +1,214 @@
+//! [`Body`]: one frame's bytes, small ones carried by value.
+
+use std::fmt;
+use std::ops::Deref;
+
+use bytes::Bytes;
+
+/// Bodies up to this many bytes travel inside the [`Body`] itself (like
+/// libzmq's "very small messages"): no allocation when the frame is made
+/// and no free on the thread that consumes it. 23 is what fits beside
+/// `Bytes`' non-null pointer, so a `Body` is no larger than a `Bytes`.
+pub const SMALL_MAX: usize = 23;
+
+/// One frame's bytes: up to [`SMALL_MAX`] in place, otherwise shared,
+/// reference-counted [`Bytes`].
+///
+/// It reads as a byte slice; equality compares the bytes, whichever way
+/// they are held.
+#[derive(Clone)]
+pub enum Body {
+    /// A small body, in place.
+    Small(Small),
+    /// Shared bytes (any size; received frames, zero-copy bodies).
+    Shared(Bytes),
+}
+
+/// At most [`SMALL_MAX`] bytes, in place.
+#[derive(Clone, Copy)]
+pub struct Small {
+    len: u8,
+    bytes: [u8; SMALL_MAX],
+}
+
+impl Small {
+    /// A copy of `data`; `None` when it is longer than [`SMALL_MAX`].
+    #[inline]
+    pub fn new(data: &[u8]) -> Option<Small> {
+        let mut bytes = [0; SMALL_MAX];
+        bytes.get_mut(..data.len())?.copy_from_slice(data);
+        Some(Small {
+            len: data.len() as u8, // at most SMALL_MAX
+            bytes,
+        })
+    }
+
+    /// The bytes.
+    #[inline]
+    pub fn as_slice(&self) -> &[u8] {
+        self.bytes.get(..usize::from(self.len)).unwrap_or(&[])
+    }
+}
+
+impl Body {
+    /// A copy of `data`: in place when it is small, else one new buffer.
+    #[inline]
+    pub fn copy_from_slice(data: &[u8]) -> Body {
+        match Small::new(data) {
+            Some(small) => Body::Small(small),
+            None => Body::Shared(Bytes::copy_from_slice(data)),
+        }
+    }
+
+    /// `bytes` held in place when they are small (the shared buffer is
+    /// let go here, on the thread that made it, not by the consumer), as
+    /// they are otherwise.
+    #[inline]
+    pub fn compact(bytes: Bytes) -> Body {
+        match Small::new(&bytes) {
+            Some(small) => Body::Small(small),
+            None => Body::Shared(bytes),
+        }
+    }
+
+    /// The bytes.
+    #[inline]
+    pub fn as_slice(&self) -> &[u8] {
+        match self {
+            Body::Small(s) => s.as_slice(),
+            Body::Shared(b) => b,
+        }
+    }
+
+    /// The bytes, writable, when they are held in place (a small body);
+    /// `None` for shared bytes.
+    #[inline]
+    pub fn small_mut(&mut self) -> Option<&mut [u8]> {
+        match self {
+            Body::Small(s) => s.bytes.get_mut(..usize::from(s.len)),
+            Body::Shared(_) => None,
+        }
+    }
+
+    /// The bytes as shared [`Bytes`]: free for a shared body, a copy (one
+    /// allocation) for a small one.
+    #[inline]
+    pub fn into_bytes(self) -> Bytes {
+        match self {
+            Body::Small(s) => Bytes::copy_from_slice(s.as_slice()),
+            Body::Shared(b) => b,
+        }
+    }
+
+    /// The bytes from `start` on, as shared [`Bytes`] (a copy for a small
+    /// body); empty when `start` is past the end.
+    pub fn bytes_from(&self, start: usize) -> Bytes {
+        match self {
+            Body::Small(s) => Bytes::copy_from_slice(s.as_slice().get(start..).unwrap_or(&[])),
+            Body::Shared(b) => b.slice(start.min(b.len())..),
+        }
+    }
+
+    /// As [`Body::into_bytes`], keeping this body.
+    pub fn to_bytes(&self) -> Bytes {
+        self.clone().into_bytes()
+    }
+}
+
+impl Default for Body {
+    fn default() -> Body {
+        Body::Shared(Bytes::new())
+    }
+}
+
+impl Deref for Body {
+    type Target = [u8];
+
+    #[inline]
+    fn deref(&self) -> &[u8] {
+        self.as_slice()
+    }
+}
+
+impl AsRef<[u8]> for Body {
+    fn as_ref(&self) -> &[u8] {
+        self.as_slice()
+    }
+}
+
+impl From<Bytes> for Body {
+    #[inline]
+    fn from(b: Bytes) -> Body {
+        Body::Shared(b)
+    }
+}
+
+impl From<Body> for Bytes {
+    fn from(b: Body) -> Bytes {
+        b.into_bytes()
+    }
+}
+
+impl From<&str> for Body {
+    fn from(s: &str) -> Body {
+        Body::copy_from_slice(s.as_bytes())
+    }
+}
+
+impl From<&[u8]> for Body {
+    fn from(s: &[u8]) -> Body {
+        Body::copy_from_slice(s)
+    }
+}
+
+impl PartialEq for Body {
+    fn eq(&self, other: &Body) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for Body {}
+
+impl PartialEq<[u8]> for Body {
+    fn eq(&self, other: &[u8]) -> bool {
+        self.as_slice() == other
+    }
+}
+
+impl PartialEq<str> for Body {
+    fn eq(&self, other: &str) -> bool {
+        self.as_slice() == other.as_bytes()
+    }
+}
+
+impl PartialEq<&str> for Body {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_slice() == other.as_bytes()
+    }
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "b\"{}\"", self.as_slice().escape_ascii())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_bodies_stay_in_place_and_compare_by_bytes() {
+        assert_eq!(std::mem::size_of::<Body>(), std::mem::size_of::<Bytes>());
+        let small = Body::copy_from_slice(b"abc");
+        assert!(matches!(small, Body::Small(_)));
+        assert_eq!(small, Body::from(Bytes::from_static(b"abc")));
+        let edge = Body::copy_from_slice(&[7; SMALL_MAX]);
+        assert!(matches!(edge, Body::Small(_)));
+        let big = Body::copy_from_slice(&[7; SMALL_MAX + 1]);
+        assert!(matches!(big, Body::Shared(_)));
+        assert_eq!(big.len(), SMALL_MAX + 1);
+        assert_eq!(small.into_bytes(), "abc");
+        assert_eq!(Body::default().len(), 0);
+    }
+}

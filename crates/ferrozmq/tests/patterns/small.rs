@@ -1,0 +1,88 @@
+//! Small bodies, held by value up to `SMALL_BODY` octets: every size around
+//! that limit, alone and in multipart messages, through PUSH/PULL,
+//! REQ/REP and DEALER/ROUTER envelopes, on every transport, arrives intact
+//! and in order, with the sender's metadata.
+
+use ferrozmq::{Context, Message, SocketType, SMALL_BODY};
+
+use crate::common::*;
+
+/// Sizes on both sides of the limit.
+const SIZES: [usize; 8] = [0, 1, 2, SMALL_BODY - 1, SMALL_BODY, SMALL_BODY + 1, 33, 64];
+
+fn body(len: usize, seed: usize) -> Vec<u8> {
+    (0..len).map(|i| (i * 13 + seed * 5 + 1) as u8).collect()
+}
+
+#[test]
+fn push_pull_keeps_every_size_and_order() {
+    for transport in TRANSPORTS {
+        let ctx = Context::new();
+        let mut pull = socket(&ctx, SocketType::Pull);
+        let ep = bind(&mut pull, transport);
+        let mut push = socket(&ctx, SocketType::Push);
+        push.connect(&ep).unwrap();
+        for round in 0..3 {
+            for (seed, &len) in SIZES.iter().enumerate() {
+                push.send(body(len, seed + round).as_slice()).unwrap();
+            }
+            // One multipart message of every size, then its frames in reverse.
+            let frames: Vec<Message> = SIZES
+                .iter()
+                .chain(SIZES.iter().rev())
+                .enumerate()
+                .map(|(i, &len)| Message::from(body(len, i).as_slice()))
+                .collect();
+            push.send_multipart(frames.clone()).unwrap();
+            for (seed, &len) in SIZES.iter().enumerate() {
+                let got = pull.recv().unwrap();
+                assert!(!got.more(), "{transport}");
+                assert_eq!(got.data(), body(len, seed + round), "{transport} {len}");
+                if transport != "inproc" {
+                    assert_eq!(got.property("Socket-Type"), Some("PUSH"), "{transport}");
+                }
+            }
+            let got = pull.recv_multipart().unwrap();
+            assert_eq!(got.len(), frames.len(), "{transport}");
+            for (g, f) in got.iter().zip(&frames) {
+                assert_eq!(g.data(), f.data(), "{transport}");
+            }
+        }
+    }
+}
+
+#[test]
+fn envelopes_around_small_bodies() {
+    for transport in TRANSPORTS {
+        let ctx = Context::new();
+        let mut rep = socket(&ctx, SocketType::Rep);
+        let ep = bind(&mut rep, transport);
+        let mut req = socket(&ctx, SocketType::Req);
+        req.connect(&ep).unwrap();
+        for (seed, &len) in SIZES.iter().enumerate() {
+            req.send(body(len, seed).as_slice()).unwrap();
+            let asked = rep.recv().unwrap();
+            assert_eq!(asked.data(), body(len, seed), "{transport}");
+            rep.send(body(len, seed + 1).as_slice()).unwrap();
+            assert_eq!(req.recv().unwrap().data(), body(len, seed + 1));
+        }
+
+        let mut router = socket(&ctx, SocketType::Router);
+        let ep = bind(&mut router, transport);
+        let mut dealer = socket(&ctx, SocketType::Dealer);
+        dealer.set_routing_id(b"d").unwrap();
+        dealer.connect(&ep).unwrap();
+        for (seed, &len) in SIZES.iter().enumerate() {
+            dealer.send_more(body(len, seed).as_slice()).unwrap();
+            dealer.send(body(len, seed + 2).as_slice()).unwrap();
+            let got = router.recv_multipart().unwrap();
+            assert_eq!(got.len(), 3, "{transport}");
+            assert_eq!(got[0].data(), b"d");
+            assert_eq!(got[1].data(), body(len, seed), "{transport}");
+            assert_eq!(got[2].data(), body(len, seed + 2), "{transport}");
+            router.send_more("d").unwrap();
+            router.send(body(len, seed + 3).as_slice()).unwrap();
+            assert_eq!(dealer.recv().unwrap().data(), body(len, seed + 3));
+        }
+    }
+}
