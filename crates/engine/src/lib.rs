@@ -31,7 +31,6 @@ mod direct;
 mod doorbell;
 mod drain;
 mod engine;
-mod gate;
 mod inproc;
 mod limits;
 mod link;

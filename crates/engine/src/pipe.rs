@@ -9,7 +9,6 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::direct::{Direct, Sent, SPARSE_GAP_TICKS};
-use crate::gate::ReadGate;
 use crate::msg::Msg;
 use crate::notify::Notify;
 pub(crate) use crate::queue::{PushError, Queue};
@@ -144,13 +143,11 @@ pub struct Pipe {
     pub(crate) direct: Arc<Direct>,
     /// How far the session has written this end's messages to the wire.
     pub(crate) acks: Arc<WriteAcks>,
-    /// Who may read `inbound`: revoked once this end stops reading for
-    /// good, so the far end may take back what it sent (drain).
-    in_gate: Arc<ReadGate>,
-    /// The same for `outbound`, as the far end's reader.
-    out_gate: Arc<ReadGate>,
-    /// Reads pass `in_gate` (inproc: the reader is another socket, whose
-    /// reads the writer's drain revokes). A session resigns instead.
+    /// Reads are gated ([`Queue::pop_gated`]; inproc: the reader is
+    /// another socket, whose reads the writer's drain revokes). A session
+    /// resigns instead. Each queue's reading role is revoked once its
+    /// reader stops reading for good, so the far end may take back what it
+    /// sent (drain).
     gated_reads: bool,
 }
 
@@ -166,8 +163,6 @@ impl Pipe {
             endpoint,
             direct: Arc::new(Direct::new()),
             acks: Arc::default(),
-            in_gate: Arc::new(ReadGate::new()),
-            out_gate: Arc::new(ReadGate::new()),
             gated_reads: false,
         }
     }
@@ -192,8 +187,6 @@ impl Pipe {
             endpoint: self.endpoint.clone(),
             direct: self.direct.clone(),
             acks: self.acks.clone(),
-            in_gate: self.out_gate.clone(),
-            out_gate: self.in_gate.clone(),
             gated_reads: self.gated_reads,
         }
     }
@@ -303,11 +296,18 @@ impl Pipe {
         self.send_queued(Msg::single(bytes::Bytes::new()));
     }
 
+    /// The version of the peer's information ([`PeerRef::version`]),
+    /// without taking a handle on it.
+    #[inline]
+    pub fn peer_version(&self) -> usize {
+        self.peer.version()
+    }
+
     /// The oldest message from the peer, if one waits.
     #[inline]
     pub fn recv(&self) -> Option<Msg> {
         if self.gated_reads {
-            self.in_gate.read(|| self.inbound.pop())
+            self.inbound.pop_gated()
         } else {
             self.inbound.pop()
         }
@@ -369,7 +369,7 @@ impl Pipe {
     /// whose reader `Engine::drain_socket` pauses.
     pub fn stop_far_reader(&self) {
         if self.gated_reads {
-            self.out_gate.revoke();
+            self.outbound.revoke_reader();
         }
     }
 
@@ -382,7 +382,7 @@ impl Pipe {
     /// the socket may take what it sent. Called by the reader itself, after
     /// its last read, so it returns at once.
     pub(crate) fn resign_reader(&self) {
-        self.in_gate.revoke();
+        self.inbound.revoke_reader();
     }
 
     /// Drain: takes back, in order, every message sent from this end that
@@ -392,7 +392,7 @@ impl Pipe {
     /// before that it takes nothing.
     pub fn take_unsent(&self) -> Vec<Msg> {
         let mut taken = Vec::new();
-        if self.out_gate.is_revoked() {
+        if self.outbound.is_reader_revoked() {
             while let Some(msg) = self.outbound.pop() {
                 taken.push(msg);
             }

@@ -30,6 +30,12 @@ pub(crate) struct Queue {
     popped: CachePadded<AtomicUsize>,
     /// The writer's last look at `popped`.
     popped_seen: CachePadded<AtomicUsize>,
+    /// The reader's: `popped` at which it next looks for a blocked writer
+    /// (see [`Queue::pop`]).
+    check_at: CachePadded<AtomicUsize>,
+    /// The reading role was taken back (drain, [`Queue::revoke_reader`]):
+    /// gated reads ([`Queue::pop_gated`]) take nothing more.
+    reader_revoked: AtomicBool,
     hwm: AtomicUsize,
     /// The writer's and the reader's shares of `hwm`, once set (inproc
     /// queues hold both sockets' marks; a socket may change its own).
@@ -72,6 +78,8 @@ impl Queue {
             pushed: CachePadded::new(AtomicUsize::new(0)),
             popped: CachePadded::new(AtomicUsize::new(0)),
             popped_seen: CachePadded::new(AtomicUsize::new(0)),
+            check_at: CachePadded::new(AtomicUsize::new(0)),
+            reader_revoked: AtomicBool::new(false),
             hwm: AtomicUsize::new(hwm),
             shares: Mutex::new((None, None)),
             writer_blocked: AtomicBool::new(false),
@@ -238,15 +246,74 @@ impl Queue {
     /// Takes the oldest message.
     #[inline]
     pub(crate) fn pop(&self) -> Option<Msg> {
-        let Some(msg) = self.items.pop() else {
-            return self.take_newest();
-        };
-        let popped = self.popped.fetch_add(1, Ordering::SeqCst).wrapping_add(1);
+        match self.items.pop_if(|| true) {
+            Some((msg, drained)) => {
+                self.count_popped(drained);
+                Some(msg)
+            }
+            None => self.take_newest(),
+        }
+    }
+
+    /// As [`Queue::pop`], for a reader whose role the writer may take
+    /// back ([`Queue::revoke_reader`]): then it takes nothing. The check
+    /// runs inside the queue's reader role, so it costs no locked
+    /// operation of its own.
+    #[inline]
+    pub(crate) fn pop_gated(&self) -> Option<Msg> {
+        let allowed = || !self.reader_revoked.load(Ordering::Relaxed);
+        match self.items.pop_if(allowed) {
+            Some((msg, drained)) => {
+                self.count_popped(drained);
+                Some(msg)
+            }
+            None if self.conflate.load(Ordering::Relaxed) => self
+                .items
+                .reading(|| allowed().then(|| self.take_newest()).flatten()),
+            None => None,
+        }
+    }
+
+    /// Takes the reading role back from a gated reader: returns once that
+    /// reader is out of its last read; it reads nothing after. The caller
+    /// is then the only reader ([`Queue::pop`]).
+    pub(crate) fn revoke_reader(&self) {
+        self.reader_revoked.store(true, Ordering::Release);
+        // The next reader to take the role synchronises with this pass
+        // (the role's flag is a lock), so it sees the store above.
+        self.items.pass_reader();
+    }
+
+    /// Whether [`Queue::revoke_reader`] was called.
+    pub(crate) fn is_reader_revoked(&self) -> bool {
+        self.reader_revoked.load(Ordering::Acquire)
+    }
+
+    /// Counts a message taken (`drained`: the reader's view of the queue
+    /// is empty now) and wakes a blocked writer once the queue is down to
+    /// the low-water mark (see `low_water`), not on every message.
+    ///
+    /// `popped` has one writer (the reader, inside its role), so a plain
+    /// store counts. The fenced look at `writer_blocked` (Dekker's, with
+    /// [`Queue::has_room`]) is needed only where the writer's view of
+    /// `popped` can change (it moves in steps of the low-water mark, see
+    /// `refresh_popped`) and where the queue may have run empty: the last
+    /// step before the queue empties leaves fewer than a step's messages,
+    /// so a blocked writer is always woken.
+    #[inline]
+    fn count_popped(&self, drained: bool) {
+        let popped = self.popped.load(Ordering::Relaxed).wrapping_add(1);
+        if !drained && popped < self.check_at.load(Ordering::Relaxed) {
+            self.popped.store(popped, Ordering::Release);
+            return;
+        }
+        self.popped.store(popped, Ordering::SeqCst);
         dekker_fence();
-        // Wake a blocked writer once the queue is down to the low-water mark
-        // (see `low_water`), not on every message.
+        let hwm = self.hwm.load(Ordering::Relaxed);
+        let step = low_water(hwm).max(1);
+        self.check_at
+            .store((popped / step + 1).saturating_mul(step), Ordering::Relaxed);
         if self.writer_blocked.load(Ordering::SeqCst) {
-            let hwm = self.hwm.load(Ordering::Relaxed);
             let low_water = if hwm == 0 { usize::MAX } else { low_water(hwm) };
             let left = self.pushed.load(Ordering::SeqCst).saturating_sub(popped);
             if left <= low_water {
@@ -256,7 +323,6 @@ impl Queue {
                 }
             }
         }
-        Some(msg)
     }
 
     /// Whether a message is waiting.

@@ -222,7 +222,20 @@ impl<T> Spsc<T> {
     /// Takes the oldest item (the reader's role).
     #[inline]
     pub(crate) fn pop(&self) -> Option<T> {
+        self.pop_if(|| true).map(|(item, _)| item)
+    }
+
+    /// Takes the oldest item if `allowed()`, which runs inside the reader's
+    /// role: a reader that takes the role after [`Spsc::pass_reader`]
+    /// returned sees everything its caller stored before. With the item,
+    /// whether the reader's view of the queue is now empty (it may not be:
+    /// the view is refreshed only when it runs out).
+    #[inline]
+    pub(crate) fn pop_if(&self, allowed: impl FnOnce() -> bool) -> Option<(T, bool)> {
         self.reader.with(|r| {
+            if !allowed() {
+                return None;
+            }
             if r.count == r.seen {
                 r.seen = self.written.load(Ordering::Acquire);
                 if r.count == r.seen {
@@ -257,8 +270,20 @@ impl<T> Spsc<T> {
             });
             r.slot += 1;
             r.count = r.count.wrapping_add(1);
-            Some(item)
+            Some((item, r.count == r.seen))
         })
+    }
+
+    /// Runs `f` inside the reader's role (for a reader that takes items
+    /// from elsewhere too, alone as it is here).
+    pub(crate) fn reading<R>(&self, f: impl FnOnce() -> R) -> R {
+        self.reader.with(|_| f())
+    }
+
+    /// Waits until no reader is inside the reader's role: one that was
+    /// has left it, and the next one synchronises with this call.
+    pub(crate) fn pass_reader(&self) {
+        self.reading(|| ());
     }
 
     /// The writer's next chunk: the spare if there is one, else a new one.

@@ -1,8 +1,8 @@
 //! DEALER: load-balances out, fair-queues in (RFC 28).
 
-use ferrozmq_engine::{Msg, PeerRef, Pipe, PipeId};
+use ferrozmq_engine::{Msg, Pipe, PipeId};
 
-use super::{Pattern, PatternOptions, Received};
+use super::{Origin, Pattern, PatternOptions, Received};
 use crate::error::{Error, ErrorKind, Result};
 use crate::routing::{FairQueue, LoadBalancer, Pipes, Slot};
 
@@ -20,7 +20,7 @@ impl Dealer {
     }
 
     /// The next message from any pipe, and which pipe it came from.
-    pub(crate) fn recv_any(&mut self) -> Option<(Msg, Slot, PeerRef)> {
+    pub(crate) fn recv_any(&mut self) -> Option<(Msg, Slot, Origin)> {
         let mut gone = Vec::new();
         let got = self.input.recv(&self.pipes, |s| gone.push(s));
         for slot in gone {

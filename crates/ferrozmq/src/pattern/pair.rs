@@ -2,7 +2,7 @@
 
 use ferrozmq_engine::{Msg, Pipe, PipeId};
 
-use super::{Pattern, PatternOptions, Received};
+use super::{Origin, Pattern, PatternOptions, Received};
 use crate::error::{ErrorKind, Result};
 use crate::routing::{Pipes, Slot};
 
@@ -69,7 +69,7 @@ impl Pattern for Pair {
         let (Some(slot), Some(pipe)) = (self.peer, self.peer()) else {
             return Ok(None);
         };
-        let got = pipe.recv().map(|m| (m, pipe.peer_ref()));
+        let got = pipe.recv().map(|m| (m, Origin::of(pipe)));
         if got.is_none() && pipe.is_finished() {
             self.forget(slot);
         }

@@ -9,7 +9,7 @@ use std::collections::VecDeque;
 use bytes::{BufMut, Bytes, BytesMut};
 use ferrozmq_engine::{Msg, MsgKind, PeerRef, Pipe, PipeId};
 
-use super::{Pattern, PatternOptions, Received};
+use super::{Origin, Pattern, PatternOptions, Received};
 use crate::error::{ErrorKind, Result};
 use crate::routing::{Drops, Pipes, Slot, Subscriptions};
 
@@ -68,7 +68,7 @@ impl Publisher {
                 match msg.kind() {
                     MsgKind::Subscribe => self.subscribe(i, msg.first().to_bytes(), info, options),
                     MsgKind::Cancel => self.cancel(i, msg.first().to_bytes(), info, options),
-                    MsgKind::Data if self.xpub => self.pending.push_back((msg, info)),
+                    MsgKind::Data if self.xpub => self.pending.push_back((msg, Origin::Peer(info))),
                     MsgKind::Data => {}
                 }
             }
@@ -87,7 +87,8 @@ impl Publisher {
             if !peer.requested.contains(&topic) {
                 peer.requested.add(&topic);
             }
-            self.pending.push_back((tagged(1, &topic), info));
+            self.pending
+                .push_back((tagged(1, &topic), Origin::Peer(info)));
             return;
         }
         // Per peer a topic is in or out, as in libzmq's mtrie: a second
@@ -95,7 +96,8 @@ impl Publisher {
         let first_for_peer = !peer.subscriptions.contains(&topic) && peer.subscriptions.add(&topic);
         let unique = first_for_peer && self.all.add(&topic);
         if self.xpub && (unique || options.xpub_verbose || options.xpub_verboser) {
-            self.pending.push_back((tagged(1, &topic), info));
+            self.pending
+                .push_back((tagged(1, &topic), Origin::Peer(info)));
         }
     }
 
@@ -106,13 +108,15 @@ impl Publisher {
         if options.xpub_manual && self.xpub {
             self.last_subscriber = Some(peer.slot);
             peer.requested.remove(&topic);
-            self.pending.push_back((tagged(0, &topic), info));
+            self.pending
+                .push_back((tagged(0, &topic), Origin::Peer(info)));
             return;
         }
         let last_for_peer = peer.subscriptions.remove(&topic);
         let unique = last_for_peer && self.all.remove(&topic);
         if self.xpub && (unique || options.xpub_verboser) {
-            self.pending.push_back((tagged(0, &topic), info));
+            self.pending
+                .push_back((tagged(0, &topic), Origin::Peer(info)));
         }
     }
 
@@ -137,13 +141,13 @@ impl Publisher {
             let last = self.all.remove(&topic);
             if self.xpub && !manual && (last || options.xpub_verboser) {
                 self.pending
-                    .push_back((tagged(0, &topic), PeerRef::default()));
+                    .push_back((tagged(0, &topic), Origin::Peer(PeerRef::default())));
             }
         }
         if manual {
             for topic in peer.requested.topics() {
                 self.pending
-                    .push_back((tagged(0, &topic), PeerRef::default()));
+                    .push_back((tagged(0, &topic), Origin::Peer(PeerRef::default())));
             }
         }
     }

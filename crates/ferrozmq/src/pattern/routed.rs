@@ -2,7 +2,9 @@
 //! and STREAM share).
 
 use bytes::Bytes;
-use ferrozmq_engine::{Msg, PeerRef, Pipe, PipeId};
+use ferrozmq_engine::{Msg, Pipe, PipeId};
+
+use super::Origin;
 
 use crate::routing::{Admission, FairQueue, Pipes, RoutingTable, Slot};
 
@@ -44,7 +46,7 @@ impl Routed {
     }
 
     /// The next message from any peer, prefixed with its routing id.
-    pub(crate) fn recv(&mut self) -> Option<(Msg, PeerRef)> {
+    pub(crate) fn recv(&mut self) -> Option<(Msg, Origin)> {
         loop {
             let mut gone = Vec::new();
             let got = self.input.recv(&self.pipes, |s| gone.push(s));

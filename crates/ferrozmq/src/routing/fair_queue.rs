@@ -1,6 +1,8 @@
 //! Fair-queueing: take one message from each pipe in turn (PULL, DEALER, ROUTER, SUB).
 
-use ferrozmq_engine::{Msg, PeerRef};
+use ferrozmq_engine::Msg;
+
+use crate::pattern::Origin;
 
 use super::{wrap, Pipes, Slot};
 
@@ -44,13 +46,13 @@ impl FairQueue {
         &mut self,
         pipes: &Pipes,
         mut gone: impl FnMut(Slot),
-    ) -> Option<(Msg, Slot, PeerRef)> {
+    ) -> Option<(Msg, Slot, Origin)> {
         // The usual case first: the pipe whose turn it is has a message.
         if let Some(slot) = self.order.get(self.next).copied() {
             if let Some(pipe) = pipes.get(slot) {
                 if let Some(msg) = pipe.recv() {
                     self.next = wrap(self.next + 1, self.order.len());
-                    return Some((msg, slot, pipe.peer_ref()));
+                    return Some((msg, slot, Origin::of(pipe)));
                 }
             }
         }
@@ -68,7 +70,7 @@ impl FairQueue {
             };
             if let Some(msg) = pipe.recv() {
                 self.next = wrap(i + 1, n);
-                found = Some((msg, slot, pipe.peer_ref()));
+                found = Some((msg, slot, Origin::of(pipe)));
                 break;
             }
             if pipe.is_finished() {

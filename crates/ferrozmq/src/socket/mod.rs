@@ -30,7 +30,7 @@ pub use stats::{PeerStats, QueueStats};
 
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
-use crate::pattern::{self, Pattern, PatternOptions};
+use crate::pattern::{self, Origin, Pattern, PatternOptions};
 use crate::poll_events::PollEvents;
 
 /// A ZeroMQ socket. Like libzmq's, it is not thread-safe: use it from one
@@ -47,6 +47,8 @@ pub struct Socket {
     receiving_peer: Option<Arc<PeerInfo>>,
     /// The last sender's handle and version, so its info is looked up only on change.
     peer_cache: Option<(PeerRef, usize)>,
+    /// The pipe `peer_cache` came from, when it was looked up by pipe.
+    peer_pipe: Option<PipeId>,
     rcvmore: bool,
     endpoints: Vec<Record>,
     last_endpoint: String,
@@ -120,6 +122,7 @@ impl Socket {
             receiving: VecDeque::new(),
             receiving_peer: None,
             peer_cache: None,
+            peer_pipe: None,
             rcvmore: false,
             endpoints: Vec::new(),
             last_endpoint: String::new(),
@@ -570,7 +573,37 @@ impl Socket {
 
     /// Remembers who sent the message being received, re-reading the peer
     /// information only when the sender or its information changed.
-    fn note_peer(&mut self, peer: PeerRef) {
+    fn note_peer(&mut self, origin: Origin) {
+        match origin {
+            Origin::Pipe(pipe, version) => {
+                let same = self.peer_pipe == Some(pipe)
+                    && matches!(&self.peer_cache, Some((_, v)) if *v == version)
+                    && self.receiving_peer.is_some();
+                if same {
+                    return;
+                }
+                let pipes = self.pattern.pipes();
+                let Some(peer) = pipes.slot_of(pipe).and_then(|s| pipes.get(s)) else {
+                    // Not expected (the pipe just delivered); no metadata
+                    // rather than another peer's.
+                    self.receiving_peer = None;
+                    self.peer_cache = None;
+                    self.peer_pipe = None;
+                    return;
+                };
+                let peer = peer.peer_ref();
+                self.note_peer_ref(peer);
+                self.peer_pipe = Some(pipe);
+            }
+            Origin::Peer(peer) => {
+                self.peer_pipe = None;
+                self.note_peer_ref(peer);
+            }
+        }
+    }
+
+    /// As [`Socket::note_peer`], for a handle on the peer.
+    fn note_peer_ref(&mut self, peer: PeerRef) {
         let version = peer.version();
         let fresh = match &self.peer_cache {
             Some((cached, v)) => !(cached.same_as(&peer) && *v == version),
