@@ -46,14 +46,6 @@ impl Msg {
         Msg::from_bodies(frames.into_iter().map(Body::Shared).collect())
     }
 
-    /// As [`Msg::from_frames`], with small frames held in place
-    /// ([`Body::compact`]): for frames received from the wire, whose
-    /// consumer is another thread.
-    #[inline]
-    pub fn from_frames_compact(frames: Vec<Bytes>) -> Option<Msg> {
-        Msg::from_bodies(frames.into_iter().map(Body::compact).collect())
-    }
-
     /// A data message from its frames' bodies; `None` when `frames` is empty.
     #[inline]
     pub fn from_bodies(mut frames: Vec<Body>) -> Option<Msg> {

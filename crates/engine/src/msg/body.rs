@@ -60,17 +60,6 @@ impl Body {
         }
     }
 
-    /// `bytes` held in place when they are small (the shared buffer is
-    /// let go here, on the thread that made it, not by the consumer), as
-    /// they are otherwise.
-    #[inline]
-    pub fn compact(bytes: Bytes) -> Body {
-        match Small::new(&bytes) {
-            Some(small) => Body::Small(small),
-            None => Body::Shared(bytes),
-        }
-    }
-
     /// The bytes.
     #[inline]
     pub fn as_slice(&self) -> &[u8] {

@@ -107,7 +107,7 @@ impl Wire {
                 Event::Frame(frame) => {
                     let mut frames = std::mem::take(&mut self.partial);
                     frames.push(frame.body);
-                    match Msg::from_frames_compact(frames) {
+                    match Msg::from_frames(frames) {
                         Some(msg) => Inbound::Message(msg),
                         None => continue,
                     }
@@ -216,6 +216,6 @@ impl Wire {
                 _ => {}
             }
         }
-        Msg::single(Body::compact(body))
+        Msg::single(body)
     }
 }
