@@ -39,22 +39,37 @@ impl PeerInfo {
 
 /// Tells whether a socket's sends are sparse (far enough apart that writing
 /// straight to the OS beats batching through the I/O thread).
+///
+/// It reads the clock (twice per send) only once the socket has a pipe to
+/// a connection ([`SparseClock::watch`]): pipes between sockets (inproc)
+/// are never written around, so for them the answer does not matter.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SparseClock {
     last: u64,
+    running: bool,
 }
 
 impl SparseClock {
+    /// Notes a pipe the socket sends on: one to a connection (not to
+    /// another socket) starts the clock, for good.
+    pub fn watch(&mut self, pipe: &Pipe) {
+        self.running |= !pipe.is_between_sockets();
+    }
+
     /// Whether a send starting now comes long after the previous one ended.
+    #[inline]
     pub fn is_sparse(&self) -> bool {
-        crate::sys::ticks().saturating_sub(self.last) >= SPARSE_GAP_TICKS
+        self.running && crate::sys::ticks().saturating_sub(self.last) >= SPARSE_GAP_TICKS
     }
 
     /// Records the end of a send. Measuring from the end means a send that
     /// was itself slow (direct writes to many peers) does not make the next
     /// one look sparse.
+    #[inline]
     pub fn sent(&mut self) {
-        self.last = crate::sys::ticks();
+        if self.running {
+            self.last = crate::sys::ticks();
+        }
     }
 }
 

@@ -197,6 +197,7 @@ impl Socket {
                     endpoint: endpoint.to_owned(),
                     pipe: pipe.id(),
                 });
+                self.send_clock.watch(&pipe);
                 self.pattern.attach(pipe, &self.routing);
             }
             Endpoint::Tcp { port: 0, .. } => return Err(ErrorKind::Invalid.into()),
@@ -222,6 +223,7 @@ impl Socket {
                     pipe: pipe.as_ref().map(|p| p.id()),
                 });
                 if let Some(pipe) = pipe {
+                    self.send_clock.watch(&pipe);
                     self.pattern.attach(pipe, &self.routing);
                 }
                 self.announce_io_work();
@@ -634,7 +636,10 @@ impl Socket {
     fn process_link_events(&mut self) {
         while let Some(event) = self.link.take_event() {
             match event {
-                LinkEvent::Attach(pipe) => self.pattern.attach(pipe, &self.routing),
+                LinkEvent::Attach(pipe) => {
+                    self.send_clock.watch(&pipe);
+                    self.pattern.attach(pipe, &self.routing);
+                }
                 LinkEvent::Hiccup(id) => self.pattern.hiccup(id, &self.routing),
             }
         }
