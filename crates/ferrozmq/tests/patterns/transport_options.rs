@@ -276,8 +276,10 @@ fn tcp_connect_binds_its_source_address() {
         let mut server = socket(&ctx, SocketType::Pull);
         set_bytes(&mut server, SocketOption::TcpAcceptFilter, b"127.0.0.2");
         let ep = bind(&mut server, "tcp");
+        // Long enough for a loaded machine when the message must arrive.
+        let wait = if reached { 10_000 } else { 500 };
         server
-            .set_rcvtimeo(Some(Duration::from_millis(500)))
+            .set_rcvtimeo(Some(Duration::from_millis(wait)))
             .unwrap();
         let mut client = socket(&ctx, SocketType::Push);
         client.set_linger(Some(Duration::ZERO)).unwrap();
