@@ -4,6 +4,7 @@
 
 use std::io;
 use std::net::SocketAddr;
+use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::ffi::OsStringExt;
 use std::path::Path;
 
@@ -26,11 +27,45 @@ pub(crate) fn dial_route(
     }
 }
 
+/// A connect that could not start.
+#[derive(Debug)]
+pub(crate) struct ConnectFailure {
+    /// Why.
+    pub(crate) error: io::Error,
+    /// The descriptor of the socket made for it and closed again, if one
+    /// was made: libzmq reports its closing (ZMQ_EVENT_CLOSED) before the retry.
+    pub(crate) closed_fd: Option<RawFd>,
+}
+
+impl From<io::Error> for ConnectFailure {
+    fn from(error: io::Error) -> Self {
+        ConnectFailure {
+            error,
+            closed_fd: None,
+        }
+    }
+}
+
+/// Runs `prepare` on a new non-blocking socket of `domain`; a failure
+/// closes the socket and names its descriptor.
+fn opened_socket(
+    domain: Domain,
+    prepare: impl FnOnce(&Socket) -> io::Result<()>,
+) -> Result<Socket, ConnectFailure> {
+    let socket = Socket::new(domain, Type::STREAM, None)?;
+    match socket.set_nonblocking(true).and_then(|()| prepare(&socket)) {
+        Ok(()) => Ok(socket),
+        Err(error) => Err(ConnectFailure {
+            error,
+            closed_fd: Some(socket.as_raw_fd()),
+        }),
+    }
+}
+
 /// Starts a non-blocking connect to the ipc socket at `path`.
-pub(crate) fn ipc_connect(path: &Path) -> io::Result<Stream> {
-    let socket = Socket::new(Domain::UNIX, Type::STREAM, None)?;
-    socket.set_nonblocking(true)?;
-    start_connect(&socket, &ipc_sockaddr(path)?)?;
+pub(crate) fn ipc_connect(path: &Path) -> Result<Stream, ConnectFailure> {
+    let addr = ipc_sockaddr(path)?;
+    let socket = opened_socket(Domain::UNIX, |socket| start_connect(socket, &addr))?;
     Ok(Stream::Unix(mio::net::UnixStream::from_std(socket.into())))
 }
 
@@ -40,16 +75,16 @@ pub(crate) fn tcp_connect(
     target: SocketAddr,
     source: Option<SocketAddr>,
     net: &NetOptions,
-) -> io::Result<Stream> {
-    let socket = Socket::new(Domain::for_address(target), Type::STREAM, None)?;
-    socket.set_nonblocking(true)?;
-    net.prepare_tcp(&socket)?;
-    if let Some(source) = source {
-        // As libzmq: a fixed source port can be bound again on reconnect.
-        socket.set_reuse_address(true)?;
-        socket.bind(&SockAddr::from(source))?;
-    }
-    start_connect(&socket, &SockAddr::from(target))?;
+) -> Result<Stream, ConnectFailure> {
+    let socket = opened_socket(Domain::for_address(target), |socket| {
+        net.prepare_tcp(socket)?;
+        if let Some(source) = source {
+            // As libzmq: a fixed source port can be bound again on reconnect.
+            socket.set_reuse_address(true)?;
+            socket.bind(&SockAddr::from(source))?;
+        }
+        start_connect(socket, &SockAddr::from(target))
+    })?;
     Ok(Stream::Tcp(mio::net::TcpStream::from_std(socket.into())))
 }
 

@@ -11,7 +11,7 @@ mod socks;
 mod stream;
 
 pub(crate) use bind::bind;
-pub(crate) use connect::{dial_route, ipc_connect, ipc_sockaddr, tcp_connect};
+pub(crate) use connect::{dial_route, ipc_connect, ipc_sockaddr, tcp_connect, ConnectFailure};
 pub(crate) use endpoint::tcp_endpoint_string;
 pub use endpoint::{Endpoint, EndpointError};
 pub use filter::{AddressMask, IpcFilters};

@@ -90,6 +90,48 @@ fn monitor_reports_closed_before_monitor_stopped() {
     assert_eq!(next_event(&mut mon), EventKind::MonitorStopped.code());
 }
 
+/// The connecting side's events as libzmq 4.3 reports them (compared event
+/// by event with Debian's libzmq by a C probe): a tcp connect is DELAYED,
+/// an ipc connect is not (it is done or refused at once); after the peer
+/// goes, DISCONNECTED, then every failed attempt closes its socket (CLOSED)
+/// before CONNECT_RETRIED.
+#[test]
+fn monitor_reports_connects_and_failed_retries_as_libzmq() {
+    for transport in ["tcp", "ipc"] {
+        let ctx = Context::new();
+        let mut server = socket(&ctx, SocketType::Rep);
+        let ep = bind(&mut server, transport);
+        let mut client = socket(&ctx, SocketType::Req);
+        let monitor = format!("inproc://monitor-retries-{transport}");
+        client.monitor(Some(&monitor), EVENT_ALL).unwrap();
+        let mut mon = socket(&ctx, SocketType::Pair);
+        mon.connect(&monitor).unwrap();
+        client.connect(&ep).unwrap();
+        let mut expected = vec![EventKind::Connected, EventKind::HandshakeSucceeded];
+        if transport == "tcp" {
+            expected.insert(0, EventKind::ConnectDelayed);
+        }
+        for kind in expected {
+            assert_eq!(next_event(&mut mon), kind.code(), "{transport}: {kind:?}");
+        }
+        server.close();
+        let failed_attempt = match transport {
+            "tcp" => vec![
+                EventKind::ConnectDelayed,
+                EventKind::Closed,
+                EventKind::ConnectRetried,
+            ],
+            _ => vec![EventKind::Closed, EventKind::ConnectRetried],
+        };
+        let mut expected = vec![EventKind::Disconnected, EventKind::ConnectRetried];
+        expected.extend(failed_attempt.iter().copied());
+        expected.extend(failed_attempt.iter().copied());
+        for kind in expected {
+            assert_eq!(next_event(&mut mon), kind.code(), "{transport}: {kind:?}");
+        }
+    }
+}
+
 #[test]
 fn monitor_endpoint_must_be_inproc() {
     let ctx = Context::new();
