@@ -5,8 +5,8 @@ use mio::Interest;
 
 use super::{Ctx, Role, Session, State};
 use crate::transport::{
-    dial_route, ipc_connect, tcp_connect, Addresses, ConnectFailure, Endpoint, Lookup,
-    ProxyConnect, Resolution, SocksHandshake, Stream,
+    dial_route, ipc_connect, tcp_connect, Addresses, Endpoint, Lookup, OpenFailure, ProxyConnect,
+    Resolution, SocksHandshake, Stream,
 };
 
 impl Session {
@@ -78,7 +78,7 @@ impl Session {
     }
 
     /// A connect that could not start: the next address, or later.
-    fn cannot_connect(&mut self, ctx: &mut Ctx<'_>, failure: ConnectFailure) -> State {
+    fn cannot_connect(&mut self, ctx: &mut Ctx<'_>, failure: OpenFailure) -> State {
         log::debug!("{}: cannot connect: {}", self.endpoint, failure.error);
         if let Some(fd) = failure.closed_fd {
             self.driver.connect_closed(fd);
@@ -87,11 +87,7 @@ impl Session {
     }
 
     /// Watches a connect just started.
-    fn start_connect(
-        &mut self,
-        ctx: &mut Ctx<'_>,
-        opened: Result<Stream, ConnectFailure>,
-    ) -> State {
+    fn start_connect(&mut self, ctx: &mut Ctx<'_>, opened: Result<Stream, OpenFailure>) -> State {
         let mut stream = match opened {
             Ok(stream) => stream,
             Err(failure) => return self.cannot_connect(ctx, failure),
@@ -102,7 +98,7 @@ impl Session {
             Interest::READABLE | Interest::WRITABLE,
         ) {
             let closed_fd = Some(stream.raw_fd());
-            return self.cannot_connect(ctx, ConnectFailure { error, closed_fd });
+            return self.cannot_connect(ctx, OpenFailure { error, closed_fd });
         }
         log::debug!("{}: connecting", self.endpoint);
         self.driver

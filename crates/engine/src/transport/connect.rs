@@ -4,12 +4,12 @@
 
 use std::io;
 use std::net::SocketAddr;
-use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::ffi::OsStringExt;
 use std::path::Path;
 
-use socket2::{Domain, SockAddr, Socket, Type};
+use socket2::{Domain, SockAddr, Socket};
 
+use super::open_failure::{opened_socket, OpenFailure};
 use super::{Endpoint, NetOptions, SocksProxy, Stream};
 
 /// Where a tcp connect dials: the target itself, or the SOCKS5 `proxy`
@@ -27,45 +27,13 @@ pub(crate) fn dial_route(
     }
 }
 
-/// A connect that could not start.
-#[derive(Debug)]
-pub(crate) struct ConnectFailure {
-    /// Why.
-    pub(crate) error: io::Error,
-    /// The descriptor of the socket made for it and closed again, if one
-    /// was made: libzmq reports its closing (ZMQ_EVENT_CLOSED) before the retry.
-    pub(crate) closed_fd: Option<RawFd>,
-}
-
-impl From<io::Error> for ConnectFailure {
-    fn from(error: io::Error) -> Self {
-        ConnectFailure {
-            error,
-            closed_fd: None,
-        }
-    }
-}
-
-/// Runs `prepare` on a new non-blocking socket of `domain`; a failure
-/// closes the socket and names its descriptor.
-fn opened_socket(
-    domain: Domain,
-    prepare: impl FnOnce(&Socket) -> io::Result<()>,
-) -> Result<Socket, ConnectFailure> {
-    let socket = Socket::new(domain, Type::STREAM, None)?;
-    match socket.set_nonblocking(true).and_then(|()| prepare(&socket)) {
-        Ok(()) => Ok(socket),
-        Err(error) => Err(ConnectFailure {
-            error,
-            closed_fd: Some(socket.as_raw_fd()),
-        }),
-    }
-}
-
 /// Starts a non-blocking connect to the ipc socket at `path`.
-pub(crate) fn ipc_connect(path: &Path) -> Result<Stream, ConnectFailure> {
+pub(crate) fn ipc_connect(path: &Path) -> Result<Stream, OpenFailure> {
     let addr = ipc_sockaddr(path)?;
-    let socket = opened_socket(Domain::UNIX, |socket| start_connect(socket, &addr))?;
+    let socket = opened_socket(Domain::UNIX, |socket| {
+        socket.set_nonblocking(true)?;
+        start_connect(socket, &addr)
+    })?;
     Ok(Stream::Unix(mio::net::UnixStream::from_std(socket.into())))
 }
 
@@ -75,8 +43,9 @@ pub(crate) fn tcp_connect(
     target: SocketAddr,
     source: Option<SocketAddr>,
     net: &NetOptions,
-) -> Result<Stream, ConnectFailure> {
+) -> Result<Stream, OpenFailure> {
     let socket = opened_socket(Domain::for_address(target), |socket| {
+        socket.set_nonblocking(true)?;
         net.prepare_tcp(socket)?;
         if let Some(source) = source {
             // As libzmq: a fixed source port can be bound again on reconnect.

@@ -132,6 +132,40 @@ fn monitor_reports_connects_and_failed_retries_as_libzmq() {
     }
 }
 
+/// A bind that fails is reported as libzmq reports it: the socket made for
+/// it closes (CLOSED, no endpoint), then BIND_FAILED with the errno and the
+/// address without its transport.
+#[test]
+fn monitor_reports_a_failed_bind() {
+    let ctx = Context::new();
+    let mut first = socket(&ctx, SocketType::Pull);
+    let ep = bind(&mut first, "tcp");
+    let mut second = socket(&ctx, SocketType::Pull);
+    second
+        .monitor(Some("inproc://monitor-bind-failed"), EVENT_ALL)
+        .unwrap();
+    let mut mon = socket(&ctx, SocketType::Pair);
+    mon.connect("inproc://monitor-bind-failed").unwrap();
+    assert_eq!(
+        second.bind(&ep).map_err(|e| e.kind()),
+        Err(ferrozmq::ErrorKind::AddrInUse)
+    );
+    let closed = mon.recv_multipart().unwrap();
+    assert_eq!(
+        u16::from_ne_bytes([closed[0][0], closed[0][1]]),
+        EventKind::Closed.code()
+    );
+    assert!(closed[1].is_empty());
+    let failed = mon.recv_multipart().unwrap();
+    assert_eq!(
+        u16::from_ne_bytes([failed[0][0], failed[0][1]]),
+        EventKind::BindFailed.code()
+    );
+    let errno = u32::from_ne_bytes([failed[0][2], failed[0][3], failed[0][4], failed[0][5]]);
+    assert_eq!(errno, 98, "EADDRINUSE");
+    assert_eq!(&failed[1][..], ep.trim_start_matches("tcp://").as_bytes());
+}
+
 #[test]
 fn monitor_endpoint_must_be_inproc() {
     let ctx = Context::new();
