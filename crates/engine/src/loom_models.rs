@@ -227,5 +227,7 @@ fn loom_revoked_reader_never_reads_beside_the_new_one() {
         let read = reader.join().unwrap();
         assert_eq!(read + taken, 2, "a message lost or taken twice");
         assert!(q.pop_gated().is_none(), "a revoked reader read");
+        assert_eq!(q.popped_count(), 2, "a pop not counted");
+        assert_eq!(q.len(), 0);
     });
 }

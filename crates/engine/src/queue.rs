@@ -246,11 +246,11 @@ impl Queue {
     /// Takes the oldest message.
     #[inline]
     pub(crate) fn pop(&self) -> Option<Msg> {
-        match self.items.pop_if(|| true) {
-            Some((msg, drained)) => {
-                self.count_popped(drained);
-                Some(msg)
-            }
+        match self
+            .items
+            .pop_if(|| true, |drained| self.count_popped(drained))
+        {
+            Some(msg) => Some(msg),
             None => self.take_newest(),
         }
     }
@@ -262,11 +262,11 @@ impl Queue {
     #[inline]
     pub(crate) fn pop_gated(&self) -> Option<Msg> {
         let allowed = || !self.reader_revoked.load(Ordering::Relaxed);
-        match self.items.pop_if(allowed) {
-            Some((msg, drained)) => {
-                self.count_popped(drained);
-                Some(msg)
-            }
+        match self
+            .items
+            .pop_if(allowed, |drained| self.count_popped(drained))
+        {
+            Some(msg) => Some(msg),
             None if self.conflate.load(Ordering::Relaxed) => self
                 .items
                 .reading(|| allowed().then(|| self.take_newest()).flatten()),
@@ -293,8 +293,9 @@ impl Queue {
     /// is empty now) and wakes a blocked writer once the queue is down to
     /// the low-water mark (see `low_water`), not on every message.
     ///
-    /// `popped` has one writer (the reader, inside its role), so a plain
-    /// store counts. The fenced look at `writer_blocked` (Dekker's, with
+    /// Runs inside the reader's role (so a reader that takes the role
+    /// over sees the count). `popped` has one writer (the reader, inside
+    /// its role), so a plain store counts. The fenced look at `writer_blocked` (Dekker's, with
     /// [`Queue::has_room`]) is needed only where the writer's view of
     /// `popped` can change (it moves in steps of the low-water mark, see
     /// `refresh_popped`) and where the queue may have run empty: the last

@@ -222,16 +222,22 @@ impl<T> Spsc<T> {
     /// Takes the oldest item (the reader's role).
     #[inline]
     pub(crate) fn pop(&self) -> Option<T> {
-        self.pop_if(|| true).map(|(item, _)| item)
+        self.pop_if(|| true, |_| ())
     }
 
     /// Takes the oldest item if `allowed()`, which runs inside the reader's
     /// role: a reader that takes the role after [`Spsc::pass_reader`]
-    /// returned sees everything its caller stored before. With the item,
-    /// whether the reader's view of the queue is now empty (it may not be:
-    /// the view is refreshed only when it runs out).
+    /// returned sees everything its caller stored before. Once an item is
+    /// taken, `taken(drained)` runs, still inside the role (so the reader's
+    /// own bookkeeping moves with the role), `drained` saying whether the
+    /// reader's view of the queue is now empty (it may not be: the view is
+    /// refreshed only when it runs out).
     #[inline]
-    pub(crate) fn pop_if(&self, allowed: impl FnOnce() -> bool) -> Option<(T, bool)> {
+    pub(crate) fn pop_if(
+        &self,
+        allowed: impl FnOnce() -> bool,
+        taken: impl FnOnce(bool),
+    ) -> Option<T> {
         self.reader.with(|r| {
             if !allowed() {
                 return None;
@@ -270,7 +276,8 @@ impl<T> Spsc<T> {
             });
             r.slot += 1;
             r.count = r.count.wrapping_add(1);
-            Some((item, r.count == r.seen))
+            taken(r.count == r.seen);
+            Some(item)
         })
     }
 
