@@ -18,6 +18,7 @@ mod poll;
 mod proxy;
 mod socket;
 mod tracker;
+mod truthy;
 
 use pyo3::prelude::*;
 
