@@ -74,13 +74,16 @@ impl<const N: usize> Signature<N> {
                 self.method, self.required
             )));
         }
-        let kw = if kwnames.is_null() {
-            None
-        } else {
-            // SAFETY: CPython passes a tuple of keyword names, live for the call.
-            let names = unsafe { Bound::from_borrowed_ptr(py, kwnames) };
-            Some(names.downcast_into::<PyTuple>()?)
-        };
+        // Borrowed, the names and their tuple: no reference counting on
+        // every call.
+        let kw_any = (!kwnames.is_null()).then(|| {
+            // SAFETY: CPython passes the keyword names, live for the call.
+            unsafe { Borrowed::from_ptr(py, kwnames) }
+        });
+        let kw = kw_any.as_deref().map(|names| {
+            // SAFETY: CPython passes the keyword names as a tuple.
+            unsafe { names.downcast_unchecked::<PyTuple>() }
+        });
         let total = n + kw.as_ref().map_or(0, |k| k.len());
         let values = if total == 0 {
             &[]
@@ -107,7 +110,8 @@ impl<const N: usize> Signature<N> {
                 .map(|p| PyString::intern(py, p).unbind())
                 .collect()
         });
-        for (name, &value) in kw.iter().zip(by_name) {
+        for (i, &value) in by_name.iter().enumerate() {
+            let name = kw.get_borrowed_item(i)?;
             // Keyword names written in a call are interned: compare the
             // pointers first, the text only for names built at run time.
             let at = interned
@@ -123,8 +127,8 @@ impl<const N: usize> Signature<N> {
                 at.and_then(|i| self.params.get(i)),
             ) else {
                 return Err(PyTypeError::new_err(format!(
-                    "{}() got an unexpected keyword argument '{name}'",
-                    self.method
+                    "{}() got an unexpected keyword argument '{}'",
+                    self.method, &*name
                 )));
             };
             if slot.is_some() {
