@@ -9,6 +9,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyMemoryView, PyString};
 
+use crate::release::Held;
 use crate::tracker::{tracked, Completion};
 use crate::truthy::Truthy;
 
@@ -257,7 +258,7 @@ fn frame_bytes_shared_from(data: &Bound<'_, PyAny>, shared_from: usize) -> PyRes
     Ok(Bytes::from_owner(HeldBytes {
         ptr: slice.as_ptr(),
         len: slice.len(),
-        _object: b.clone().unbind(),
+        _object: Held::new(b.clone().into_any()),
     }))
 }
 
@@ -265,12 +266,12 @@ fn frame_bytes_shared_from(data: &Bound<'_, PyAny>, shared_from: usize) -> PyRes
 struct HeldBytes {
     ptr: *const u8,
     len: usize,
-    _object: Py<PyBytes>,
+    _object: Held,
 }
 
 // SAFETY: `bytes` objects are immutable and their buffer never moves while
-// the object lives, which `_object` ensures; dropping the `Py` without the
-// GIL is deferred by pyo3 until the GIL is next held.
+// the object lives, which `_object` ensures (its reference is released
+// with the GIL, see `release`).
 unsafe impl Send for HeldBytes {}
 // SAFETY: as above: shared reads of immutable memory.
 unsafe impl Sync for HeldBytes {}

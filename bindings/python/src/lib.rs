@@ -16,6 +16,7 @@ mod frame;
 mod options;
 mod poll;
 mod proxy;
+mod release;
 mod socket;
 mod tracker;
 mod truthy;

@@ -21,6 +21,7 @@ use pyo3::types::{PyBytes, PyDict, PyList, PyTuple, PyType};
 use crate::context::Context;
 use crate::error::{blocking, check};
 use crate::frame::{frame_bytes, Frame};
+use crate::release::release_pending;
 use crate::truthy::Truthy;
 
 /// A ZeroMQ socket. Not thread-safe (like pyzmq's): use it from one thread at a time.
@@ -72,6 +73,7 @@ impl Socket {
         flags: i32,
         mut f: impl FnMut(&mut ferrozmq::Socket, i32) -> Result<T, Error> + Send,
     ) -> PyResult<T> {
+        release_pending(py);
         if let Ok(mut slot) = self.slot.try_lock() {
             let socket = check(py, slot.as_mut().ok_or(Error::new(ErrorKind::NotSocket)))?;
             match f(socket, flags | DONTWAIT) {
@@ -89,6 +91,7 @@ impl Socket {
     /// allocates a shared header, for every message. Only when the frame
     /// cannot go at once are the bytes taken again for the blocking wait.
     fn send_frame(&self, py: Python<'_>, data: &Bound<'_, PyAny>, flags: i32) -> PyResult<()> {
+        release_pending(py);
         let first = frame_bytes(data)?;
         if let Ok(mut slot) = self.slot.try_lock() {
             let socket = check(py, slot.as_mut().ok_or(Error::new(ErrorKind::NotSocket)))?;
@@ -278,6 +281,8 @@ impl Socket {
                 check(py, socket.set_option(SocketOption::Linger, ms))?;
             }
             py.allow_threads(move || socket.close());
+            // What the socket still held is let go now, not at the next call.
+            release_pending(py);
         }
         Ok(())
     }

@@ -339,6 +339,30 @@ def test_frame_as_pyzmq(ctx):
     assert copied.bytes == data
 
 
+def test_zero_copy_send_lets_go_of_the_bytes(ctx):
+    """A large bytes object is held by its messages, not copied, and let go
+    once the I/O thread is done with them: its reference goes back to
+    Python at the next send or receive."""
+    a = ctx.socket(zmq.PAIR)
+    port = a.bind_to_random_port("tcp://127.0.0.1")
+    b = ctx.socket(zmq.PAIR)
+    b.connect(f"tcp://127.0.0.1:{port}")
+    data = b"z" * 100_000
+    before = sys.getrefcount(data)
+    for _ in range(3):
+        a.send(data, copy=False)
+    assert sys.getrefcount(data) > before  # held by the messages in flight
+    for _ in range(3):
+        assert b.recv() == data
+    deadline = time.monotonic() + 10
+    while sys.getrefcount(data) != before and time.monotonic() < deadline:
+        a.send(b"tick")
+        assert b.recv() == b"tick"
+    assert sys.getrefcount(data) == before
+    a.close()
+    b.close()
+
+
 def test_frame_metadata_over_tcp(ctx, endpoint):
     a = ctx.socket(zmq.DEALER)
     a.bind(endpoint)
