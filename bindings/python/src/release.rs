@@ -11,7 +11,7 @@
 
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, TryLockError};
 
 use pyo3::ffi;
 use pyo3::prelude::*;
@@ -60,7 +60,19 @@ pub(crate) fn release_pending(_py: Python<'_>) {
     }
     // Cleared before the take: a reference queued after it sets it again.
     PENDING.store(false, Ordering::Relaxed);
-    let queued = std::mem::take(&mut *QUEUE.lock().unwrap_or_else(|p| p.into_inner()));
+    let mut queue = match QUEUE.try_lock() {
+        Ok(queue) => queue,
+        Err(TryLockError::Poisoned(p)) => p.into_inner(),
+        Err(TryLockError::WouldBlock) => {
+            // A thread is queueing right now (or, in a forked child, was
+            // when the process forked): the next call tries again; never
+            // wait here with the GIL held.
+            PENDING.store(true, Ordering::Relaxed);
+            return;
+        }
+    };
+    let queued = std::mem::take(&mut *queue);
+    drop(queue);
     for Queued(object) in queued {
         // SAFETY: the GIL is held (the token says so) and each queued
         // pointer is one owned reference.
