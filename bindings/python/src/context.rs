@@ -50,7 +50,10 @@ impl Context {
             inner.shutdown();
             return Ok(());
         }
-        blocking(py, move || inner.term())
+        let termed = blocking(py, move || inner.term());
+        // The messages the sockets still held are gone: let go of their objects.
+        crate::release::release_pending(py);
+        termed
     }
 
     /// Makes blocking calls on this context's sockets fail with ETERM,
