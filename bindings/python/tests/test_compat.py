@@ -226,3 +226,17 @@ def test_public_names_of_pyzmq():
         b.connect("inproc://zmq-poll")
         a.send(b"x")
         assert zmq.zmq_poll([(b, zmq.POLLIN)], 1000) == [(b, zmq.POLLIN)]
+
+
+def test_monitor_utils_bring_the_asyncio_module_as_in_pyzmq():
+    # pyzmq's examples/monitoring/zmq_monitor_class.py imports only zmq and
+    # zmq.utils.monitor, then names zmq.asyncio.Socket: pyzmq's monitor
+    # module imports zmq.asyncio. A fresh interpreter, so nothing else has.
+    import subprocess
+    import sys
+
+    probe = (
+        "import ferrozmq, ferrozmq.utils.monitor; "
+        "assert isinstance(ferrozmq.asyncio.Socket, type)"
+    )
+    subprocess.run([sys.executable, "-c", probe], timeout=30, check=True)

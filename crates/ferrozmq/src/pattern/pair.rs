@@ -78,7 +78,8 @@ impl Pattern for Pair {
     }
 
     fn can_send(&self) -> bool {
-        self.peer().is_some_and(|p| !p.is_full())
+        // As `prepare_send` sees it: a peer that has gone takes nothing.
+        self.peer().is_some_and(|p| !p.is_gone() && !p.is_full())
     }
 
     fn can_recv(&self) -> bool {

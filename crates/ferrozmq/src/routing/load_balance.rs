@@ -32,11 +32,14 @@ impl LoadBalancer {
         }
     }
 
-    /// Whether some pipe would take a message now.
+    /// Whether some pipe would take a message now (what [`Self::choose`]
+    /// would pick: a pipe whose peer has gone counts for nothing).
     pub(crate) fn can_send(&self, pipes: &Pipes) -> bool {
-        self.order
-            .iter()
-            .any(|s| pipes.get(*s).is_some_and(|p| !p.is_full()))
+        self.order.iter().any(|s| {
+            pipes
+                .get(*s)
+                .is_some_and(|p| !p.is_send_closed() && !p.is_full())
+        })
     }
 
     /// Picks the pipe for the next message; `None` if every pipe is full.

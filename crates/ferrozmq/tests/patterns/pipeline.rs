@@ -1,4 +1,4 @@
-use ferrozmq::{Context, ErrorKind, SocketType};
+use ferrozmq::{Context, ErrorKind, PollEvents, SocketType};
 
 use crate::common::*;
 
@@ -109,6 +109,41 @@ fn pair_exchanges_both_ways() {
             assert_eq!(b.recv_string().unwrap(), format!("ping {i}"));
             b.send(format!("pong {i}")).unwrap();
             assert_eq!(a.recv_string().unwrap(), format!("pong {i}"));
+        }
+    }
+}
+
+/// When the only peer of a bound PUSH or PAIR goes away, ZMQ_EVENTS stops
+/// reporting POLLOUT (as in libzmq), so a poll for POLLOUT agrees with what
+/// a send then finds: no peer, EAGAIN. (A stale POLLOUT made pyzmq's
+/// strawhouse example block in `send` after `poll(50, POLLOUT)` said yes.)
+#[test]
+fn writable_ends_when_the_only_peer_leaves() {
+    for kind in [SocketType::Push, SocketType::Pair] {
+        for transport in ["tcp", "ipc", "inproc"] {
+            let ctx = Context::new();
+            let mut sender = socket(&ctx, kind);
+            let ep = bind(&mut sender, transport);
+            let peer_kind = if kind == SocketType::Push {
+                SocketType::Pull
+            } else {
+                SocketType::Pair
+            };
+            let mut peer = socket(&ctx, peer_kind);
+            peer.connect(&ep).unwrap();
+            sender.send("hello").unwrap();
+            assert_eq!(peer.recv_string().unwrap(), "hello");
+            assert!(sender.events().unwrap().contains(PollEvents::WRITABLE));
+            peer.close();
+            until("POLLOUT to end after the peer left", || {
+                !sender.events().unwrap().contains(PollEvents::WRITABLE)
+            });
+            let refused = sender.try_send("nobody").unwrap_err();
+            assert_eq!(
+                refused.error().kind(),
+                ErrorKind::Again,
+                "{kind:?} {transport}"
+            );
         }
     }
 }

@@ -2,6 +2,9 @@
 
 import struct
 
+# As in pyzmq, importing this module imports the asyncio flavour too: programs
+# written for pyzmq use `zmq.asyncio.Socket` after importing only this.
+from .. import asyncio as _asyncio  # noqa: F401
 from ..constants import Event
 
 
