@@ -79,6 +79,7 @@ pub unsafe extern "C" fn zmq_getsockopt(
         };
         // SAFETY: optvallen is valid per the contract (checked non-NULL).
         let room = unsafe { *optvallen };
+        let exact = is_number(&value) && !answered_by_the_socket(option);
         let encoded: Vec<u8> = match value {
             OptionValue::Bytes(key) if option.kind() == OptionKind::CurveKey => {
                 curve_key_for(key, room)?
@@ -92,7 +93,7 @@ pub unsafe extern "C" fn zmq_getsockopt(
                 b
             }
         };
-        if room < encoded.len() {
+        if room < encoded.len() || (exact && room != encoded.len()) {
             return Err(ErrorKind::Invalid.into());
         }
         if !encoded.is_empty() {
@@ -118,6 +119,22 @@ pub unsafe extern "C" fn zmq_getsockopt(
         unsafe { *optvallen = encoded.len() };
         Ok(0)
     })
+}
+
+/// libzmq's option table reads numbers into buffers of exactly their size
+/// (an `int` into 4 bytes, an `int64_t` into 8); text and binary values,
+/// and the few values the socket answers itself, fit any large enough one.
+fn is_number(value: &OptionValue) -> bool {
+    matches!(value, OptionValue::Int(_) | OptionValue::Int64(_))
+}
+
+/// The options libzmq's socket answers before its option table (RCVMORE,
+/// FD, EVENTS, THREAD_SAFE): any buffer large enough does, the rest zeroed.
+fn answered_by_the_socket(option: SocketOption) -> bool {
+    matches!(
+        option,
+        SocketOption::RcvMore | SocketOption::Fd | SocketOption::Events | SocketOption::ThreadSafe
+    )
 }
 
 fn int(value: &[u8]) -> Result<i32> {

@@ -268,6 +268,56 @@ static void test_options (void *ctx)
     CHECK_OK (zmq_getsockopt (s, ZMQ_LAST_ENDPOINT, endpoint, &len));
     CHECK (len == 1 && endpoint[0] == 0);
 
+    /* Numbers of the option table want a buffer of exactly their size;
+     * the socket's own values (RCVMORE, EVENTS, FD) any large enough one. */
+    int64_t wide = -1;
+    len = sizeof wide;
+    CHECK_ERR (zmq_getsockopt (s, ZMQ_SNDHWM, &wide, &len), EINVAL);
+    len = sizeof v;
+    CHECK_ERR (zmq_getsockopt (s, ZMQ_MAXMSGSIZE, &v, &len), EINVAL);
+    len = sizeof wide;
+    CHECK_OK (zmq_getsockopt (s, ZMQ_EVENTS, &wide, &len));
+    CHECK (len == sizeof (int));
+
+    /* Flags libzmq reads "relaxed": any int, non-zero meaning on. */
+    v = -2;
+    CHECK_OK (zmq_setsockopt (s, ZMQ_INVERT_MATCHING, &v, sizeof v));
+    len = sizeof v;
+    CHECK_OK (zmq_getsockopt (s, ZMQ_INVERT_MATCHING, &v, &len));
+    CHECK (v == 1);
+    v = -2; /* strict flags take 0 or 1 only */
+    CHECK_ERR (zmq_setsockopt (s, ZMQ_CONFLATE, &v, sizeof v), EINVAL);
+    /* An empty ZAP domain is refused. */
+    CHECK_ERR (zmq_setsockopt (s, ZMQ_ZAP_DOMAIN, "", 0), EINVAL);
+    CHECK_ERR (zmq_setsockopt (s, ZMQ_ZAP_DOMAIN, NULL, 0), EINVAL);
+
+    /* SUB and XSUB start without linger; REP takes ROUTER's options and
+     * REQ PROBE_ROUTER; an XPUB takes subscriptions only when manual. */
+    int types[] = {ZMQ_SUB, ZMQ_XSUB, ZMQ_PUB, ZMQ_ROUTER};
+    int lingers[] = {0, 0, -1, -1};
+    for (int i = 0; i < 4; i++) {
+        void *t = zmq_socket (ctx, types[i]);
+        len = sizeof v;
+        CHECK_OK (zmq_getsockopt (t, ZMQ_LINGER, &v, &len));
+        CHECK (v == lingers[i]);
+        CHECK_OK (zmq_close (t));
+    }
+    void *rep = sock (ctx, ZMQ_REP);
+    v = 1;
+    CHECK_OK (zmq_setsockopt (rep, ZMQ_ROUTER_MANDATORY, &v, sizeof v));
+    CHECK_OK (zmq_setsockopt (rep, ZMQ_ROUTER_HANDOVER, &v, sizeof v));
+    CHECK_OK (zmq_setsockopt (rep, ZMQ_PROBE_ROUTER, &v, sizeof v));
+    CHECK_OK (zmq_close (rep));
+    void *req = sock (ctx, ZMQ_REQ);
+    CHECK_OK (zmq_setsockopt (req, ZMQ_PROBE_ROUTER, &v, sizeof v));
+    CHECK_ERR (zmq_setsockopt (req, ZMQ_ROUTER_MANDATORY, &v, sizeof v), EINVAL);
+    CHECK_OK (zmq_close (req));
+    void *xpub = sock (ctx, ZMQ_XPUB);
+    CHECK_ERR (zmq_setsockopt (xpub, ZMQ_SUBSCRIBE, "a", 1), EINVAL);
+    CHECK_OK (zmq_setsockopt (xpub, ZMQ_XPUB_MANUAL, &v, sizeof v));
+    CHECK_OK (zmq_setsockopt (xpub, ZMQ_SUBSCRIBE, "a", 1));
+    CHECK_OK (zmq_close (xpub));
+
     /* RCVTIMEO makes a blocking recv give up with EAGAIN. */
     v = 50;
     CHECK_OK (zmq_setsockopt (s, ZMQ_RCVTIMEO, &v, sizeof v));
@@ -501,6 +551,7 @@ int main (int argc, char **argv)
     test_fd_event_loop (ctx);
     test_poll (ctx);
     test_monitor (ctx);
+    test_monitor_sequences (ctx);
     test_socket_stats (ctx);
     test_spool (ctx);
     test_socket_drain (ctx);

@@ -44,6 +44,12 @@ impl Context {
     /// Blocking calls on this context's sockets fail with ETERM meanwhile.
     fn term(&self, py: Python<'_>) -> PyResult<()> {
         let inner = self.inner.clone();
+        if inner.is_forked_copy() {
+            // As pyzmq: a forked child's copy is left alone (libzmq's
+            // term would say EINTR there, which `blocking` would retry).
+            inner.shutdown();
+            return Ok(());
+        }
         blocking(py, move || inner.term())
     }
 

@@ -468,3 +468,34 @@ def test_z85_and_jsonapi():
         z85.encode(b"abc")
     assert jsonapi.loads(jsonapi.dumps({"a": "é"})) == {"a": "é"}
     assert isinstance(jsonapi.dumps([1]), bytes)
+
+
+def test_a_forked_child_terms_its_copy_of_the_context_at_once():
+    # As pyzmq: the child's copy of a context with open sockets is left
+    # alone by term(); it must neither hang nor raise.
+    import os
+
+    ctx = zmq.Context()
+    push = ctx.socket(zmq.PUSH)
+    push.bind("tcp://127.0.0.1:*")
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            ctx.term()
+            code = 0
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.01)
+    else:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        raise AssertionError("term() in a forked child hung")
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    push.close(0)
+    ctx.term()

@@ -55,7 +55,18 @@ impl Engine {
         options: Arc<SessionOptions>,
         link: &Arc<SocketLink>,
     ) -> io::Result<(EndpointId, String)> {
-        let bound = bind(endpoint, &options.net)?;
+        let bound = bind(endpoint, &options.net).map_err(|failure| {
+            // As libzmq: the socket it made closes (CLOSED, no endpoint),
+            // then BIND_FAILED with the errno, naming the address bound.
+            if let Some(fd) = failure.closed_fd {
+                link.emit(SocketEvent::Closed(fd), "");
+            }
+            let errno = failure.error.raw_os_error().unwrap_or(libc::EINVAL);
+            let named = endpoint.to_string();
+            let address = named.split_once("://").map_or(named.as_str(), |(_, a)| a);
+            link.emit(SocketEvent::BindFailed(errno), address);
+            failure.error
+        })?;
         let id = next_endpoint_id();
         let thread = self
             .least_loaded()

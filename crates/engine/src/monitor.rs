@@ -76,6 +76,8 @@ pub(crate) enum SocketEvent {
     ConnectRetried(Duration),
     /// Bound, listening on `fd`.
     Listening(RawFd),
+    /// Binding failed with this errno.
+    BindFailed(i32),
     /// A connection was accepted on `fd`.
     Accepted(RawFd),
     /// Accepting failed with this errno.
@@ -115,6 +117,7 @@ impl SocketEvent {
                 u32::try_from(ivl.as_millis()).unwrap_or(u32::MAX),
             ),
             SocketEvent::Listening(f) => (EventKind::Listening, fd(f)),
+            SocketEvent::BindFailed(errno) => (EventKind::BindFailed, errno as u32),
             SocketEvent::Accepted(f) => (EventKind::Accepted, fd(f)),
             SocketEvent::AcceptFailed(errno) => (EventKind::AcceptFailed, errno as u32),
             SocketEvent::Closed(f) => (EventKind::Closed, fd(f)),

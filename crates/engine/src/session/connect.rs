@@ -1,14 +1,12 @@
 //! The shell's connect side: resolving, dialing each address, the SOCKS5
 //! exchange. The driver decides when and what; this does the syscalls.
 
-use std::io;
-
 use mio::Interest;
 
 use super::{Ctx, Role, Session, State};
 use crate::transport::{
-    dial_route, ipc_connect, tcp_connect, Addresses, Endpoint, Lookup, ProxyConnect, Resolution,
-    SocksHandshake, Stream,
+    dial_route, ipc_connect, tcp_connect, Addresses, Endpoint, Lookup, OpenFailure, ProxyConnect,
+    Resolution, SocksHandshake, Stream,
 };
 
 impl Session {
@@ -27,7 +25,7 @@ impl Session {
             }
             tcp => match dial_route(tcp, self.options.socks_proxy.as_ref()) {
                 Ok(route) => route,
-                Err(e) => return self.cannot_connect(ctx, e),
+                Err(e) => return self.cannot_connect(ctx, e.into()),
             },
         };
         // Through a proxy, the proxy address's `source;`; direct, the endpoint's.
@@ -65,7 +63,7 @@ impl Session {
                 self.driver.resolved(addresses);
                 self.dial_next(ctx)
             }
-            Err(e) => self.cannot_connect(ctx, e),
+            Err(e) => self.cannot_connect(ctx, e.into()),
         }
     }
 
@@ -80,23 +78,27 @@ impl Session {
     }
 
     /// A connect that could not start: the next address, or later.
-    fn cannot_connect(&mut self, ctx: &mut Ctx<'_>, e: io::Error) -> State {
-        log::debug!("{}: cannot connect: {e}", self.endpoint);
+    fn cannot_connect(&mut self, ctx: &mut Ctx<'_>, failure: OpenFailure) -> State {
+        log::debug!("{}: cannot connect: {}", self.endpoint, failure.error);
+        if let Some(fd) = failure.closed_fd {
+            self.driver.connect_closed(fd);
+        }
         self.dial_next(ctx)
     }
 
     /// Watches a connect just started.
-    fn start_connect(&mut self, ctx: &mut Ctx<'_>, opened: io::Result<Stream>) -> State {
+    fn start_connect(&mut self, ctx: &mut Ctx<'_>, opened: Result<Stream, OpenFailure>) -> State {
         let mut stream = match opened {
             Ok(stream) => stream,
-            Err(e) => return self.cannot_connect(ctx, e),
+            Err(failure) => return self.cannot_connect(ctx, failure),
         };
-        if let Err(e) = ctx.registry.register(
+        if let Err(error) = ctx.registry.register(
             &mut stream,
             ctx.token,
             Interest::READABLE | Interest::WRITABLE,
         ) {
-            return self.cannot_connect(ctx, e);
+            let closed_fd = Some(stream.raw_fd());
+            return self.cannot_connect(ctx, OpenFailure { error, closed_fd });
         }
         log::debug!("{}: connecting", self.endpoint);
         self.driver
@@ -110,6 +112,7 @@ impl Session {
         if failed || !stream.is_connected() && self.driver.connect_expired(ctx.now) {
             self.driver.connect_failed();
             let _ = ctx.registry.deregister(&mut stream);
+            self.driver.connect_closed(stream.raw_fd());
             return self.dial_next(ctx);
         }
         if !stream.is_connected() {
@@ -125,6 +128,7 @@ impl Session {
                 }
                 Err(_) => {
                     let _ = ctx.registry.deregister(&mut stream);
+                    self.driver.connect_closed(stream.raw_fd());
                     self.schedule_reconnect(ctx)
                 }
             };
@@ -148,6 +152,7 @@ impl Session {
             }
             Err(_) => {
                 let _ = ctx.registry.deregister(proxied.stream_mut());
+                self.driver.connect_closed(proxied.stream_mut().raw_fd());
                 self.schedule_reconnect(ctx)
             }
         }

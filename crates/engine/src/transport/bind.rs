@@ -4,9 +4,10 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use socket2::{Domain, SockAddr, Socket, Type};
+use socket2::{Domain, SockAddr, Socket};
 
-use super::{ipc_sockaddr, tcp_endpoint_string, Endpoint, Listener, NetOptions};
+use super::open_failure::opened_socket;
+use super::{ipc_sockaddr, tcp_endpoint_string, Endpoint, Listener, NetOptions, OpenFailure};
 use crate::sys;
 
 /// A bound listener and the endpoint string it ended up with.
@@ -21,7 +22,8 @@ pub(crate) struct Bound {
     pub(crate) ipc_path: Option<PathBuf>,
 }
 
-pub(crate) fn bind(endpoint: &Endpoint, net: &NetOptions) -> io::Result<Bound> {
+/// Binds `endpoint`; a failure names the socket it made and closed, if any.
+pub(crate) fn bind(endpoint: &Endpoint, net: &NetOptions) -> Result<Bound, OpenFailure> {
     if let Some(fd) = net.use_fd {
         let (socket, guard) = sys::adopt_listener(fd)?;
         let mut bound = adopt(endpoint, socket)?;
@@ -31,16 +33,17 @@ pub(crate) fn bind(endpoint: &Endpoint, net: &NetOptions) -> io::Result<Bound> {
     match endpoint {
         Endpoint::Tcp { .. } => {
             let addr = endpoint.bind_addr(net.ipv6)?;
-            let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
-            if addr.is_ipv6() {
-                // One IPv6 socket serves IPv4 peers too, as in libzmq.
-                let _ = socket.set_only_v6(false);
-            }
-            socket.set_reuse_address(true)?;
-            net.prepare_tcp(&socket)?;
-            socket.bind(&SockAddr::from(addr))?;
-            socket.listen(net.backlog)?;
-            tcp_bound(socket)
+            let socket = opened_socket(Domain::for_address(addr), |socket| {
+                if addr.is_ipv6() {
+                    // One IPv6 socket serves IPv4 peers too, as in libzmq.
+                    let _ = socket.set_only_v6(false);
+                }
+                socket.set_reuse_address(true)?;
+                net.prepare_tcp(socket)?;
+                socket.bind(&SockAddr::from(addr))?;
+                socket.listen(net.backlog)
+            })?;
+            Ok(tcp_bound(socket)?)
         }
         Endpoint::Ipc(path) => {
             let wildcard = path.as_os_str() == "*";
@@ -54,16 +57,18 @@ pub(crate) fn bind(endpoint: &Endpoint, net: &NetOptions) -> io::Result<Bound> {
             if !abstract_name && std::fs::symlink_metadata(&path).is_ok() {
                 std::fs::remove_file(&path)?;
             }
-            let socket = Socket::new(Domain::UNIX, Type::STREAM, None)?;
-            socket.bind(&ipc_sockaddr(&path)?)?;
-            socket.listen(net.backlog)?;
+            let addr = ipc_sockaddr(&path)?;
+            let socket = opened_socket(Domain::UNIX, |socket| {
+                socket.bind(&addr)?;
+                socket.listen(net.backlog)
+            })?;
             Ok(Bound {
                 listener: unix_listener(socket)?,
                 endpoint: format!("ipc://{}", path.display()),
                 ipc_path: wildcard.then_some(path),
             })
         }
-        Endpoint::Inproc(_) => Err(io::Error::from(io::ErrorKind::InvalidInput)),
+        Endpoint::Inproc(_) => Err(io::Error::from(io::ErrorKind::InvalidInput).into()),
     }
 }
 

@@ -7,8 +7,9 @@ use std::net::SocketAddr;
 use std::os::unix::ffi::OsStringExt;
 use std::path::Path;
 
-use socket2::{Domain, SockAddr, Socket, Type};
+use socket2::{Domain, SockAddr, Socket};
 
+use super::open_failure::{opened_socket, OpenFailure};
 use super::{Endpoint, NetOptions, SocksProxy, Stream};
 
 /// Where a tcp connect dials: the target itself, or the SOCKS5 `proxy`
@@ -27,10 +28,12 @@ pub(crate) fn dial_route(
 }
 
 /// Starts a non-blocking connect to the ipc socket at `path`.
-pub(crate) fn ipc_connect(path: &Path) -> io::Result<Stream> {
-    let socket = Socket::new(Domain::UNIX, Type::STREAM, None)?;
-    socket.set_nonblocking(true)?;
-    start_connect(&socket, &ipc_sockaddr(path)?)?;
+pub(crate) fn ipc_connect(path: &Path) -> Result<Stream, OpenFailure> {
+    let addr = ipc_sockaddr(path)?;
+    let socket = opened_socket(Domain::UNIX, |socket| {
+        socket.set_nonblocking(true)?;
+        start_connect(socket, &addr)
+    })?;
     Ok(Stream::Unix(mio::net::UnixStream::from_std(socket.into())))
 }
 
@@ -40,16 +43,17 @@ pub(crate) fn tcp_connect(
     target: SocketAddr,
     source: Option<SocketAddr>,
     net: &NetOptions,
-) -> io::Result<Stream> {
-    let socket = Socket::new(Domain::for_address(target), Type::STREAM, None)?;
-    socket.set_nonblocking(true)?;
-    net.prepare_tcp(&socket)?;
-    if let Some(source) = source {
-        // As libzmq: a fixed source port can be bound again on reconnect.
-        socket.set_reuse_address(true)?;
-        socket.bind(&SockAddr::from(source))?;
-    }
-    start_connect(&socket, &SockAddr::from(target))?;
+) -> Result<Stream, OpenFailure> {
+    let socket = opened_socket(Domain::for_address(target), |socket| {
+        socket.set_nonblocking(true)?;
+        net.prepare_tcp(socket)?;
+        if let Some(source) = source {
+            // As libzmq: a fixed source port can be bound again on reconnect.
+            socket.set_reuse_address(true)?;
+            socket.bind(&SockAddr::from(source))?;
+        }
+        start_connect(socket, &SockAddr::from(target))
+    })?;
     Ok(Stream::Tcp(mio::net::TcpStream::from_std(socket.into())))
 }
 

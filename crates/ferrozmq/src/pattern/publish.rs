@@ -249,12 +249,14 @@ impl Pattern for Publisher {
         &mut self,
         subscribe: bool,
         topic: &[u8],
-        _: &PatternOptions,
+        options: &PatternOptions,
     ) -> Result<()> {
-        if !self.xpub {
+        // Only an XPUB with XPUB_MANUAL takes subscriptions from its
+        // application (libzmq: EINVAL otherwise).
+        if !self.xpub || !options.xpub_manual {
             return Err(ErrorKind::Invalid.into());
         }
-        // XPUB_MANUAL: the application applies the last peer's (un)subscription.
+        // The application applies the last peer's (un)subscription.
         let Some(target) = self.last_subscriber else {
             return Ok(());
         };

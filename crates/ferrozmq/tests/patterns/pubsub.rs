@@ -327,3 +327,49 @@ fn sub_pollin_ignores_messages_its_filter_drops() {
         assert!(sub.try_recv().is_err(), "{transport}");
     }
 }
+
+/// A SUB or XSUB whose publisher never comes does not hold up the
+/// context's termination with its queued subscription: both start with
+/// ZMQ_LINGER 0, as in libzmq (before, ferrozmq's -1 hung `zmq_ctx_term`).
+#[test]
+fn an_unanswered_subscription_does_not_hold_up_termination() {
+    let ctx = Context::new();
+    let mut sub = ctx.socket(SocketType::Sub).unwrap();
+    assert_eq!(sub.linger(), Some(Duration::ZERO));
+    // Nobody listens there: the connection is retried forever.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let ep = format!("tcp://127.0.0.1:{port}");
+    sub.connect(&ep).unwrap();
+    sub.subscribe("topic").unwrap();
+    let mut xsub = ctx.socket(SocketType::XSub).unwrap();
+    assert_eq!(xsub.linger(), Some(Duration::ZERO));
+    xsub.connect(&ep).unwrap();
+    xsub.send(b"\x01topic".as_slice()).unwrap();
+    drop((sub, xsub));
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        ctx.term().unwrap();
+        done.send(()).unwrap();
+    });
+    finished
+        .recv_timeout(Duration::from_secs(10))
+        .expect("terminating the context hung on a subscription");
+}
+
+/// ZMQ_SUBSCRIBE on an XPUB is for XPUB_MANUAL only (EINVAL otherwise, as
+/// in libzmq 4.3).
+#[test]
+fn xpub_takes_subscriptions_from_the_application_only_when_manual() {
+    let ctx = Context::new();
+    let mut xpub = socket(&ctx, SocketType::XPub);
+    assert_eq!(
+        xpub.subscribe("a").map_err(|e| e.kind()),
+        Err(ferrozmq::ErrorKind::Invalid)
+    );
+    xpub.set_xpub_manual(true).unwrap();
+    xpub.subscribe("a").unwrap();
+}

@@ -93,6 +93,28 @@ fn probe_router_announces_a_new_peer() {
     assert_eq!(dealer.recv_string().unwrap(), "hi");
 }
 
+/// As in libzmq 4.3 (checked with pyzmq's libzmq): a REQ with PROBE_ROUTER
+/// announces itself with an empty message; a REP takes the option and
+/// sends nothing.
+#[test]
+fn probe_router_on_req_probes_and_on_rep_is_silent() {
+    let ctx = Context::new();
+    let mut router = socket(&ctx, SocketType::Router);
+    let ep = bind(&mut router, "tcp");
+    let mut req = socket(&ctx, SocketType::Req);
+    req.set_routing_id(b"q").unwrap();
+    req.set_probe_router(true).unwrap();
+    req.connect(&ep).unwrap();
+    assert_eq!(router.recv_multipart().unwrap(), ["q", ""]);
+    req.send("request").unwrap();
+    assert_eq!(router.recv_multipart().unwrap(), ["q", "", "request"]);
+    let mut rep = socket(&ctx, SocketType::Rep);
+    rep.set_probe_router(true).unwrap();
+    rep.set_router_mandatory(true).unwrap();
+    rep.connect(&ep).unwrap();
+    assert!(quiet(&mut router), "a REP sent a probe");
+}
+
 #[test]
 fn probe_router_from_a_connecting_router_needs_no_call_on_it() {
     for transport in TRANSPORTS {

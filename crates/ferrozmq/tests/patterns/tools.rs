@@ -90,6 +90,82 @@ fn monitor_reports_closed_before_monitor_stopped() {
     assert_eq!(next_event(&mut mon), EventKind::MonitorStopped.code());
 }
 
+/// The connecting side's events as libzmq 4.3 reports them (compared event
+/// by event with Debian's libzmq by a C probe): a tcp connect is DELAYED,
+/// an ipc connect is not (it is done or refused at once); after the peer
+/// goes, DISCONNECTED, then every failed attempt closes its socket (CLOSED)
+/// before CONNECT_RETRIED.
+#[test]
+fn monitor_reports_connects_and_failed_retries_as_libzmq() {
+    for transport in ["tcp", "ipc"] {
+        let ctx = Context::new();
+        let mut server = socket(&ctx, SocketType::Rep);
+        let ep = bind(&mut server, transport);
+        let mut client = socket(&ctx, SocketType::Req);
+        let monitor = format!("inproc://monitor-retries-{transport}");
+        client.monitor(Some(&monitor), EVENT_ALL).unwrap();
+        let mut mon = socket(&ctx, SocketType::Pair);
+        mon.connect(&monitor).unwrap();
+        client.connect(&ep).unwrap();
+        let mut expected = vec![EventKind::Connected, EventKind::HandshakeSucceeded];
+        if transport == "tcp" {
+            expected.insert(0, EventKind::ConnectDelayed);
+        }
+        for kind in expected {
+            assert_eq!(next_event(&mut mon), kind.code(), "{transport}: {kind:?}");
+        }
+        server.close();
+        let failed_attempt = match transport {
+            "tcp" => vec![
+                EventKind::ConnectDelayed,
+                EventKind::Closed,
+                EventKind::ConnectRetried,
+            ],
+            _ => vec![EventKind::Closed, EventKind::ConnectRetried],
+        };
+        let mut expected = vec![EventKind::Disconnected, EventKind::ConnectRetried];
+        expected.extend(failed_attempt.iter().copied());
+        expected.extend(failed_attempt.iter().copied());
+        for kind in expected {
+            assert_eq!(next_event(&mut mon), kind.code(), "{transport}: {kind:?}");
+        }
+    }
+}
+
+/// A bind that fails is reported as libzmq reports it: the socket made for
+/// it closes (CLOSED, no endpoint), then BIND_FAILED with the errno and the
+/// address without its transport.
+#[test]
+fn monitor_reports_a_failed_bind() {
+    let ctx = Context::new();
+    let mut first = socket(&ctx, SocketType::Pull);
+    let ep = bind(&mut first, "tcp");
+    let mut second = socket(&ctx, SocketType::Pull);
+    second
+        .monitor(Some("inproc://monitor-bind-failed"), EVENT_ALL)
+        .unwrap();
+    let mut mon = socket(&ctx, SocketType::Pair);
+    mon.connect("inproc://monitor-bind-failed").unwrap();
+    assert_eq!(
+        second.bind(&ep).map_err(|e| e.kind()),
+        Err(ferrozmq::ErrorKind::AddrInUse)
+    );
+    let closed = mon.recv_multipart().unwrap();
+    assert_eq!(
+        u16::from_ne_bytes([closed[0][0], closed[0][1]]),
+        EventKind::Closed.code()
+    );
+    assert!(closed[1].is_empty());
+    let failed = mon.recv_multipart().unwrap();
+    assert_eq!(
+        u16::from_ne_bytes([failed[0][0], failed[0][1]]),
+        EventKind::BindFailed.code()
+    );
+    let errno = u32::from_ne_bytes([failed[0][2], failed[0][3], failed[0][4], failed[0][5]]);
+    assert_eq!(errno, 98, "EADDRINUSE");
+    assert_eq!(&failed[1][..], ep.trim_start_matches("tcp://").as_bytes());
+}
+
 #[test]
 fn monitor_endpoint_must_be_inproc() {
     let ctx = Context::new();

@@ -46,13 +46,21 @@ impl Driver {
         self.dial.pop_front()
     }
 
-    /// A non-blocking connect started (`tcp`: ZMQ_CONNECT_TIMEOUT applies).
+    /// A non-blocking connect started. Over `tcp` it completes later
+    /// (CONNECT_DELAYED, and ZMQ_CONNECT_TIMEOUT applies); an ipc connect
+    /// is done or refused at once, as libzmq reports it (no CONNECT_DELAYED).
     pub(crate) fn connect_started(&mut self, now: Instant, tcp: bool) {
         self.phase = Phase::Connecting;
-        self.emit(SocketEvent::ConnectDelayed);
         if tcp {
+            self.emit(SocketEvent::ConnectDelayed);
             self.connect_deadline = self.connect_timeout.map(|t| now + t);
         }
+    }
+
+    /// The socket of a failed connect attempt was closed (libzmq reports
+    /// ZMQ_EVENT_CLOSED for it before CONNECT_RETRIED).
+    pub(crate) fn connect_closed(&mut self, fd: RawFd) {
+        self.emit(SocketEvent::Closed(fd));
     }
 
     /// Whether the connect in progress ran out of time.

@@ -155,7 +155,12 @@ impl Options {
                 | SocketType::Pub
                 | SocketType::Sub
         );
-        let probes = matches!(self.socket_type, SocketType::Router | SocketType::Dealer);
+        // REQ is a DEALER inside libzmq and probes too; REP takes the option
+        // but sends no probe (checked against libzmq 4.3).
+        let probes = matches!(
+            self.socket_type,
+            SocketType::Router | SocketType::Dealer | SocketType::Req
+        );
         SessionOptions {
             sndhwm: Hwm::out(&self.sndhwm),
             rcvhwm: Hwm::out(&self.rcvhwm),

@@ -19,6 +19,15 @@ use crate::error::Result;
 use crate::socket::Socket;
 use crate::spool::FsyncPolicy;
 
+/// ZMQ_LINGER's starting value: 0 for SUB and XSUB, whose queued
+/// subscriptions libzmq never waits for on close, -1 (forever) for the rest.
+fn default_linger(socket_type: SocketType) -> i32 {
+    match socket_type {
+        SocketType::Sub | SocketType::XSub => 0,
+        _ => -1,
+    }
+}
+
 socket_options! {
     struct Options(socket_type: SocketType) {
         socket_type: SocketType = socket_type,
@@ -83,7 +92,9 @@ socket_options! {
         set[], get[];
     /// ZMQ_LINGER: how long queued messages may wait for delivery after
     /// close (`None` = forever).
-    Linger = 17, "LINGER", Timeout, store[field linger = -1], types[any], Now,
+    /// SUB and XSUB start at 0 (as in libzmq: their queued subscriptions
+    /// never hold up the context's termination), the others at -1.
+    Linger = 17, "LINGER", Timeout, store[field linger = default_linger(socket_type)], types[any], Now,
         set[set_linger(Option<Duration>)], get[linger -> Option<Duration>];
     /// ZMQ_RECONNECT_IVL: first reconnect delay (`None` = never reconnect).
     ReconnectIvl = 18, "RECONNECT_IVL", Timeout, store[field reconnect_ivl = 100], types[any],
@@ -120,7 +131,7 @@ socket_options! {
     /// ZMQ_ROUTER_MANDATORY: unroutable messages fail with EHOSTUNREACH
     /// (or EAGAIN when the peer is full) instead of being dropped.
     RouterMandatory = 33, "ROUTER_MANDATORY", Flag, store[field router_mandatory = false],
-        types[Router], Now, set[set_router_mandatory(bool)], get[router_mandatory -> bool];
+        types[Router Rep], Now, set[set_router_mandatory(bool)], get[router_mandatory -> bool];
     /// ZMQ_TCP_KEEPALIVE: SO_KEEPALIVE on TCP connections (`None` = the OS default).
     TcpKeepalive = 34, "TCP_KEEPALIVE", Keepalive, store[field tcp_keepalive = -1], types[any],
         Connect, set[set_tcp_keepalive(Option<bool>)], get[tcp_keepalive -> Option<bool>];
@@ -152,7 +163,7 @@ socket_options! {
     /// ZMQ_ROUTER_RAW (deprecated in libzmq for ZMQ_STREAM): connections
     /// made after it is set speak raw TCP, with STREAM's framing and
     /// notifications, on a ROUTER (write-only, as in libzmq).
-    RouterRaw = 41, "ROUTER_RAW", Flag, store[with set_router_raw, -], types[Router], Connect,
+    RouterRaw = 41, "ROUTER_RAW", Flag, store[with set_router_raw, -], types[Router Rep], Connect,
         set[set_router_raw(bool)], get[];
     /// ZMQ_IPV6: resolve and connect over IPv6 as well as IPv4.
     Ipv6 = 42, "IPV6", StrictFlag, store[field ipv6 = false], types[any], Connect,
@@ -188,7 +199,7 @@ socket_options! {
         store[with set_curve_server_key, curve_server_key], types[any], Connect, set[], get[];
     /// ZMQ_PROBE_ROUTER: greet each new peer with an empty message (ROUTER, DEALER).
     ProbeRouter = 51, "PROBE_ROUTER", Flag, store[field probe_router = false],
-        types[Router Dealer], Connect, set[set_probe_router(bool)], get[probe_router -> bool];
+        types[Router Dealer Rep Req], Connect, set[set_probe_router(bool)], get[probe_router -> bool];
     /// ZMQ_REQ_CORRELATE: REQ adds a request id to match replies.
     ReqCorrelate = 52, "REQ_CORRELATE", Flag, store[field req_correlate = false], types[Req],
         Now, set[set_req_correlate(bool)], get[req_correlate -> bool];
@@ -198,13 +209,13 @@ socket_options! {
     /// ZMQ_CONFLATE: keep only the last message (PUSH, PULL, PUB, SUB, DEALER).
     Conflate = 54, "CONFLATE", StrictFlag, store[field conflate = false], types[any], Connect,
         set[set_conflate(bool)], get[conflate -> bool];
-    /// ZMQ_ZAP_DOMAIN: the ZAP domain (with NULL security, a non-empty
-    /// domain makes the socket ask ZAP); at most 255 bytes.
-    ZapDomain = 55, "ZAP_DOMAIN", ShortText, store[field zap_domain = Bytes::new()], types[any],
+    /// ZMQ_ZAP_DOMAIN: the ZAP domain (with NULL security, a domain makes
+    /// the socket ask ZAP); 1 to 255 bytes, as in libzmq.
+    ZapDomain = 55, "ZAP_DOMAIN", DomainText, store[field zap_domain = Bytes::new()], types[any],
         Connect, set[set_zap_domain(&str)], get[zap_domain -> String];
     /// ZMQ_ROUTER_HANDOVER: a new peer with a routing id in use takes it over.
     RouterHandover = 56, "ROUTER_HANDOVER", Flag, store[field router_handover = false],
-        types[Router], Now, set[set_router_handover(bool)], get[router_handover -> bool];
+        types[Router Rep], Now, set[set_router_handover(bool)], get[router_handover -> bool];
     /// ZMQ_TOS: IP type-of-service byte of TCP connections (0 = the OS default).
     Tos = 57, "TOS", AtLeast<0>, store[field tos = 0], types[any], Connect,
         set[set_tos(i32)], get[tos -> i32];
@@ -223,7 +234,7 @@ socket_options! {
     /// ZMQ_CONNECT_ROUTING_ID: routing id for the peer of the next connect
     /// (ROUTER, STREAM; write-only).
     ConnectRoutingId = 61, "CONNECT_ROUTING_ID", RoutingId,
-        store[with set_connect_routing_id, -], types[Router Stream], Connect,
+        store[with set_connect_routing_id, -], types[Router Stream Rep], Connect,
         set[set_connect_routing_id(&[u8])], get[];
     /// ZMQ_HANDSHAKE_IVL: time allowed for the ZMTP handshake (`None` = no limit).
     HandshakeIvl = 66, "HANDSHAKE_IVL", Interval, store[field handshake_ivl = 30_000],
@@ -252,7 +263,7 @@ socket_options! {
         types[Stream], Connect, set[set_stream_notify(bool)], get[];
     /// ZMQ_INVERT_MATCHING: SUB receives what does not match (PUB and
     /// XPUB send what does not match).
-    InvertMatching = 74, "INVERT_MATCHING", Flag, store[field invert_matching = false],
+    InvertMatching = 74, "INVERT_MATCHING", RelaxedFlag, store[field invert_matching = false],
         types[any], Now, set[set_invert_matching(bool)], get[invert_matching -> bool];
     /// ZMQ_HEARTBEAT_IVL: time between PINGs (`None` = no heartbeats).
     HeartbeatIvl = 75, "HEARTBEAT_IVL", Interval, store[field heartbeat_ivl = 0], types[any],
@@ -297,11 +308,11 @@ socket_options! {
     /// ZMQ_ZAP_ENFORCE_DOMAIN: libzmq 4.3's switch for RFC 27's strict ZAP
     /// domain rules (kept and reported; ferrozmq applies libzmq 4.3's
     /// default behaviour either way, as libzmq 4.3 itself does).
-    ZapEnforceDomain = 93, "ZAP_ENFORCE_DOMAIN", Flag, store[field zap_enforce_domain = false],
+    ZapEnforceDomain = 93, "ZAP_ENFORCE_DOMAIN", RelaxedFlag, store[field zap_enforce_domain = false],
         types[any], Connect, set[set_zap_enforce_domain(bool)], get[zap_enforce_domain -> bool];
     /// ZMQ_LOOPBACK_FASTPATH: Windows' loopback fast path (accepted and
     /// ignored elsewhere, as in libzmq).
-    LoopbackFastpath = 94, "LOOPBACK_FASTPATH", Flag, store[field loopback_fastpath = false],
+    LoopbackFastpath = 94, "LOOPBACK_FASTPATH", RelaxedFlag, store[field loopback_fastpath = false],
         types[any], Connect, set[set_loopback_fastpath(bool)], get[loopback_fastpath -> bool];
     /// ZMQ_METADATA: add an application property (`X-` name, value) sent
     /// to peers in the handshake (write-only).
@@ -309,7 +320,7 @@ socket_options! {
         set[add_metadata((&str, &str))], get[];
     /// ZMQ_MULTICAST_LOOP: multicast loopback for UDP (accepted and ignored:
     /// ferrozmq has no UDP transport).
-    MulticastLoop = 96, "MULTICAST_LOOP", Flag, store[field multicast_loop = true], types[any],
+    MulticastLoop = 96, "MULTICAST_LOOP", RelaxedFlag, store[field multicast_loop = true], types[any],
         Connect, set[set_multicast_loop(bool)], get[multicast_loop -> bool];
     /// ZMQ_SOCKS_USERNAME: user name for the SOCKS5 proxy (at most 255
     /// bytes; empty = no authentication).

@@ -13,6 +13,9 @@ pub(crate) struct RoutingId;
 pub(crate) struct Blob;
 /// Text of at most 255 bytes, read back NUL-terminated.
 pub(crate) struct ShortText;
+/// Text of 1 to 255 bytes (ZMQ_ZAP_DOMAIN: libzmq refuses an empty value,
+/// so a domain once set cannot be cleared).
+pub(crate) struct DomainText;
 /// UTF-8 text of any length, cleared only by `(NULL, 0)`.
 pub(crate) struct Text;
 /// A network interface name (at most 16 bytes, as libzmq's BINDDEVSIZ).
@@ -95,6 +98,31 @@ impl Typed for ShortText {
     }
     fn out(stored: &Bytes) -> String {
         String::from_utf8_lossy(stored).into_owned()
+    }
+}
+
+impl Codec for DomainText {
+    type Stored = Bytes;
+    const KIND: OptionKind = OptionKind::Str;
+    fn decode(raw: &[u8]) -> Result<Bytes> {
+        if raw.is_empty() {
+            return Err(ErrorKind::Invalid.into());
+        }
+        ShortText::decode(raw)
+    }
+    fn encode(stored: &Bytes) -> OptionValue {
+        ShortText::encode(stored)
+    }
+}
+
+impl Typed for DomainText {
+    type Arg<'a> = &'a str;
+    type Out = String;
+    fn to_raw(arg: &str) -> Result<Vec<u8>> {
+        ShortText::to_raw(arg)
+    }
+    fn out(stored: &Bytes) -> String {
+        ShortText::out(stored)
     }
 }
 

@@ -18,6 +18,8 @@ pub(crate) type AnyInt = AtLeast<{ i32::MIN }>;
 pub(crate) struct Flag;
 /// A C int that must be 0 or 1.
 pub(crate) struct StrictFlag;
+/// Any C int, every non-zero value meaning true (libzmq's "relaxed" flags).
+pub(crate) struct RelaxedFlag;
 /// Milliseconds, -1 meaning "forever" or "never" (`None` in Rust).
 pub(crate) struct Timeout;
 /// Milliseconds, at least 0, 0 meaning "off" or "no limit" (`None` in Rust).
@@ -123,6 +125,28 @@ impl Codec for StrictFlag {
 }
 
 impl Typed for StrictFlag {
+    type Arg<'a> = bool;
+    type Out = bool;
+    fn to_raw(arg: bool) -> Result<Vec<u8>> {
+        Flag::to_raw(arg)
+    }
+    fn out(stored: &bool) -> bool {
+        *stored
+    }
+}
+
+impl Codec for RelaxedFlag {
+    type Stored = bool;
+    const KIND: OptionKind = OptionKind::Int;
+    fn decode(raw: &[u8]) -> Result<bool> {
+        Ok(int(raw)? != 0)
+    }
+    fn encode(stored: &bool) -> OptionValue {
+        Flag::encode(stored)
+    }
+}
+
+impl Typed for RelaxedFlag {
     type Arg<'a> = bool;
     type Out = bool;
     fn to_raw(arg: bool) -> Result<Vec<u8>> {
