@@ -9,7 +9,7 @@ median and [min..max] of the per-round ratios ferrozmq/pyzmq, the CPU time
 average. A receive waits at most 30 s: a lost message fails the run
 instead of hanging it.
 
-    python benches/python/bench.py [--rounds 5] [--quick]
+    python benches/python/bench.py [--rounds 5] [--quick] [--only '64 B copy']
 
 Needs ferrozmq (pip install ./bindings/python) and pyzmq installed.
 """
@@ -159,6 +159,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--quick", action="store_true", help="fewer messages (a smoke run)")
+    ap.add_argument(
+        "--only", metavar="TEXT", help="run only the cases whose name contains TEXT (e.g. '64 B copy')"
+    )
     ap.add_argument("--role", nargs=6, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.role:
@@ -178,6 +181,10 @@ def main():
         for size_name, size, count in (("64 B", 64, 200_000), ("64 KiB", 65536, 20_000))
         for mode in ("copy", "nocopy", "multipart")
     ] + [("REQ/REP 64 B round trip", "lat", 20_000 // scale, 64, "copy")]
+    if args.only:
+        cases = [c for c in cases if args.only in c[0]]
+        if not cases:
+            ap.error(f"no case name contains {args.only!r}")
     results = {(name, lib): [] for name, *_ in cases for lib in LIBS}
     cpu = {(name, lib): [] for name, *_ in cases for lib in LIBS}
     loads = [os.getloadavg()[0]]

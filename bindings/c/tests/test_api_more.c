@@ -444,6 +444,72 @@ void test_monitor (void *ctx)
     zmq_close (client_events);
 }
 
+/* The order of a connecting socket's events, as libzmq reports them: tcp
+ * connects are DELAYED, ipc ones are not; after the peer goes, DISCONNECTED
+ * and CONNECT_RETRIED, then each failed attempt closes its socket (CLOSED)
+ * before the next CONNECT_RETRIED. A failed bind: CLOSED, then BIND_FAILED. */
+void test_monitor_sequences (void *ctx)
+{
+    const char *transports[] = {"tcp://127.0.0.1:*", "ipc://*"};
+    for (int t = 0; t < 2; t++) {
+        int tcp = t == 0;
+        void *server = sock (ctx, ZMQ_REP);
+        void *client = sock (ctx, ZMQ_REQ);
+        char name[64], endpoint[256], seen[256];
+        snprintf (name, sizeof name, "inproc://monitor-sequence-%d", t);
+        CHECK_OK (zmq_socket_monitor (client, name, ZMQ_EVENT_ALL));
+        void *events = sock (ctx, ZMQ_PAIR);
+        CHECK_OK (zmq_connect (events, name));
+        CHECK_OK (zmq_bind (server, transports[t]));
+        size_t len = sizeof endpoint;
+        CHECK_OK (zmq_getsockopt (server, ZMQ_LAST_ENDPOINT, endpoint, &len));
+        CHECK_OK (zmq_connect (client, endpoint));
+        uint32_t value;
+        int expected[16], n = 0;
+        if (tcp)
+            expected[n++] = ZMQ_EVENT_CONNECT_DELAYED;
+        expected[n++] = ZMQ_EVENT_CONNECTED;
+        expected[n++] = ZMQ_EVENT_HANDSHAKE_SUCCEEDED;
+        for (int i = 0; i < n; i++)
+            CHECK (read_event (events, &value, seen, sizeof seen) == expected[i]);
+        CHECK_OK (zmq_close (server));
+        n = 0;
+        expected[n++] = ZMQ_EVENT_DISCONNECTED;
+        expected[n++] = ZMQ_EVENT_CONNECT_RETRIED;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            if (tcp)
+                expected[n++] = ZMQ_EVENT_CONNECT_DELAYED;
+            expected[n++] = ZMQ_EVENT_CLOSED;
+            expected[n++] = ZMQ_EVENT_CONNECT_RETRIED;
+        }
+        for (int i = 0; i < n; i++) {
+            int event = read_event (events, &value, seen, sizeof seen);
+            CHECK (event == expected[i]);
+            if (event != expected[i])
+                fprintf (stderr, "  %s event %d: 0x%x, expected 0x%x\n", transports[t], i,
+                         event, expected[i]);
+        }
+        zmq_close (client);
+        zmq_close (events);
+    }
+
+    void *first = sock (ctx, ZMQ_PULL);
+    void *second = sock (ctx, ZMQ_PULL);
+    char endpoint[256], seen[256];
+    bind_tcp (first, endpoint, sizeof endpoint);
+    CHECK_OK (zmq_socket_monitor (second, "inproc://monitor-bind-failed", ZMQ_EVENT_ALL));
+    void *events = sock (ctx, ZMQ_PAIR);
+    CHECK_OK (zmq_connect (events, "inproc://monitor-bind-failed"));
+    CHECK_ERR (zmq_bind (second, endpoint), EADDRINUSE);
+    uint32_t value;
+    CHECK (read_event (events, &value, seen, sizeof seen) == ZMQ_EVENT_CLOSED);
+    CHECK (read_event (events, &value, seen, sizeof seen) == ZMQ_EVENT_BIND_FAILED);
+    CHECK (value == EADDRINUSE && strcmp (seen, endpoint + strlen ("tcp://")) == 0);
+    zmq_close (first);
+    zmq_close (second);
+    zmq_close (events);
+}
+
 void test_z85_and_curve (void)
 {
     uint8_t data[8] = {0x86, 0x4F, 0xD2, 0x6F, 0xB5, 0x59, 0xF7, 0x5B};
@@ -646,6 +712,20 @@ void test_fork (void)
     for (int i = 0; i < 5; i++)
         expect_str (pull, "Hello");
     int status = -1;
+    CHECK (waitpid (pid, &status, 0) == pid);
+    CHECK (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+
+    /* A child that terminates its copy of the context with the sockets
+     * still open gets EINTR at once, as on libzmq (it has none of the
+     * parent's I/O threads to wait for), and exits. */
+    pid = fork ();
+    if (pid == 0) {
+        alarm (10); /* a hang fails the test instead of blocking it */
+        int rc = zmq_ctx_term (ctx);
+        _exit (rc == -1 && zmq_errno () == EINTR ? 0 : 2);
+    }
+    CHECK (pid > 0);
+    status = -1;
     CHECK (waitpid (pid, &status, 0) == pid);
     CHECK (WIFEXITED (status) && WEXITSTATUS (status) == 0);
     zmq_close (pull);

@@ -8,9 +8,9 @@
 //! derives from it besides the Rust `Frame`. The mixin adds no instance
 //! data (its layout is `object`'s), so the two bases are compatible.
 //!
-//! The view is read-only: a frame's bytes are shared (`bytes::Bytes`) and
-//! never written. It holds a reference to the frame, which keeps the bytes
-//! in place while the view lives.
+//! The view is writable, as pyzmq's, unless [`Frame::export`] says
+//! otherwise (large frames whose bytes may be shared). It holds a reference to the
+//! frame, which keeps the bytes in place while the view lives.
 
 use std::os::raw::{c_char, c_int, c_void};
 
@@ -40,8 +40,7 @@ pub(crate) struct PyBufferView {
 
 extern "C" {
     /// Fills a one-dimensional byte view of `buf` (exported by every
-    /// CPython 3; stable ABI since 3.11). With `readonly`, a request for a
-    /// writable view fails with BufferError.
+    /// CPython 3; stable ABI since 3.11).
     fn PyBuffer_FillInfo(
         view: *mut PyBufferView,
         obj: *mut ffi::PyObject,
@@ -52,7 +51,9 @@ extern "C" {
     ) -> c_int;
 }
 
-/// `bf_getbuffer` of `_FrameBuffer`: a read-only view of the frame's bytes.
+/// `bf_getbuffer` of `_FrameBuffer`: a view of the frame's bytes, writable
+/// unless [`Frame::export`] says not (then a request for a writable view
+/// fails with BufferError).
 ///
 /// # Safety
 /// Called by CPython with the GIL held, `obj` a live object and `view` a
@@ -70,17 +71,19 @@ unsafe extern "C" fn get_buffer(
                 PyTypeError::new_err("_FrameBuffer is only a base of Frame").restore(py);
                 return -1;
             };
-            let data = frame.get().message().data();
+            let (data, writable) = frame.get().export();
             // SAFETY: `view` is CPython's to fill; the bytes stay in place
-            // while the frame lives (it is frozen and its message never
-            // changes), and the view holds a reference to the frame.
+            // while the frame lives (its message and export never change
+            // once set) and the view holds a reference to the frame. When
+            // `writable`, nothing but this frame and its copies holds the
+            // bytes (see `Frame::export`), so writes are the frame's own.
             unsafe {
                 PyBuffer_FillInfo(
                     view,
                     obj,
                     data.as_ptr().cast_mut().cast(),
                     data.len() as ffi::Py_ssize_t,
-                    1,
+                    c_int::from(!writable),
                     flags,
                 )
             }

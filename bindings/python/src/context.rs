@@ -44,7 +44,16 @@ impl Context {
     /// Blocking calls on this context's sockets fail with ETERM meanwhile.
     fn term(&self, py: Python<'_>) -> PyResult<()> {
         let inner = self.inner.clone();
-        blocking(py, move || inner.term())
+        if inner.is_forked_copy() {
+            // As pyzmq: a forked child's copy is left alone (libzmq's
+            // term would say EINTR there, which `blocking` would retry).
+            inner.shutdown();
+            return Ok(());
+        }
+        let termed = blocking(py, move || inner.term());
+        // The messages the sockets still held are gone: let go of their objects.
+        crate::release::release_pending(py);
+        termed
     }
 
     /// Makes blocking calls on this context's sockets fail with ETERM,

@@ -12,16 +12,15 @@
 
 use std::ffi::CStr;
 use std::os::raw::c_int;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
-use pyo3::panic::PanicException;
 use pyo3::prelude::*;
 use pyo3::sync::GILOnceCell;
 use pyo3::types::{PyString, PyTuple, PyType};
 
 use crate::socket::Socket;
+use crate::truthy::Truthy;
 
 /// CPython's METH_FASTCALL (stable ABI since 3.10; pyo3-ffi declares it
 /// only for that target).
@@ -75,13 +74,16 @@ impl<const N: usize> Signature<N> {
                 self.method, self.required
             )));
         }
-        let kw = if kwnames.is_null() {
-            None
-        } else {
-            // SAFETY: CPython passes a tuple of keyword names, live for the call.
-            let names = unsafe { Bound::from_borrowed_ptr(py, kwnames) };
-            Some(names.downcast_into::<PyTuple>()?)
-        };
+        // Borrowed, the names and their tuple: no reference counting on
+        // every call.
+        let kw_any = (!kwnames.is_null()).then(|| {
+            // SAFETY: CPython passes the keyword names, live for the call.
+            unsafe { Borrowed::from_ptr(py, kwnames) }
+        });
+        let kw = kw_any.as_deref().map(|names| {
+            // SAFETY: CPython passes the keyword names as a tuple.
+            unsafe { names.downcast_unchecked::<PyTuple>() }
+        });
         let total = n + kw.as_ref().map_or(0, |k| k.len());
         let values = if total == 0 {
             &[]
@@ -108,7 +110,8 @@ impl<const N: usize> Signature<N> {
                 .map(|p| PyString::intern(py, p).unbind())
                 .collect()
         });
-        for (name, &value) in kw.iter().zip(by_name) {
+        for (i, &value) in by_name.iter().enumerate() {
+            let name = kw.get_borrowed_item(i)?;
             // Keyword names written in a call are interned: compare the
             // pointers first, the text only for names built at run time.
             let at = interned
@@ -124,8 +127,8 @@ impl<const N: usize> Signature<N> {
                 at.and_then(|i| self.params.get(i)),
             ) else {
                 return Err(PyTypeError::new_err(format!(
-                    "{}() got an unexpected keyword argument '{name}'",
-                    self.method
+                    "{}() got an unexpected keyword argument '{}'",
+                    self.method, &*name
                 )));
             };
             if slot.is_some() {
@@ -153,27 +156,56 @@ fn not_none<'a, 'py>(arg: Option<Borrowed<'a, 'py, PyAny>>) -> Option<Borrowed<'
     arg.filter(|v| !v.is_none())
 }
 
-/// Runs `body` as the body of a C method: a Python error or a panic
-/// becomes a raised exception and NULL; never unwinds into CPython.
-fn trampoline(body: impl for<'py> FnOnce(Python<'py>) -> PyResult<PyObject>) -> *mut ffi::PyObject {
-    Python::with_gil(|py| match catch_unwind(AssertUnwindSafe(|| body(py))) {
-        Ok(Ok(obj)) => obj.into_ptr(),
-        Ok(Err(e)) => {
-            e.restore(py);
-            std::ptr::null_mut()
-        }
-        Err(_) => {
-            PanicException::new_err("ferrozmq panicked in a socket call").restore(py);
-            std::ptr::null_mut()
-        }
-    })
+/// The body of a METH_FASTCALL method: the call's GIL token, `self` and
+/// its arguments as CPython passed them.
+type Body = for<'py> unsafe fn(
+    Python<'py>,
+    *mut ffi::PyObject,
+    *const *mut ffi::PyObject,
+    ffi::Py_ssize_t,
+    *mut ffi::PyObject,
+) -> PyResult<*mut ffi::PyObject>;
+
+/// Runs `body` as a C method: a Python error or a panic becomes a raised
+/// exception and NULL; never unwinds into CPython.
+///
+/// This is the entry pyo3's own generated methods go through (its
+/// `impl_` module, semver-exempt; the version is pinned by Cargo.lock):
+/// it takes the GIL as held, as it is in a method call, where
+/// `Python::with_gil` would ask CPython for the thread state
+/// (`PyGILState_Ensure`/`Release`) on every send and receive.
+///
+/// # Safety
+/// Called from a METH_FASTCALL|METH_KEYWORDS method, GIL held, with the
+/// call's own arguments.
+unsafe fn trampoline(
+    slf: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargs: ffi::Py_ssize_t,
+    kwnames: *mut ffi::PyObject,
+    body: Body,
+) -> *mut ffi::PyObject {
+    // SAFETY: as this function's contract.
+    unsafe { pyo3::impl_::trampoline::fastcall_with_keywords(slf, args, nargs, kwnames, body) }
 }
 
 /// The socket a method was called on.
-fn socket(py: Python<'_>, slf: *mut ffi::PyObject) -> PyResult<Bound<'_, Socket>> {
-    // SAFETY: CPython passes the live `self` of the call.
+///
+/// # Safety
+/// `slf` is the `self` of a call through the method descriptors made by
+/// [`install`]: CPython has checked that it is an instance of `Socket`
+/// (or a subclass) before calling.
+unsafe fn socket(py: Python<'_>, slf: *mut ffi::PyObject) -> Bound<'_, Socket> {
+    // SAFETY: CPython passes the live `self` of the call, borrowed for it.
     let slf = unsafe { Bound::from_borrowed_ptr(py, slf) };
-    Ok(slf.downcast_into::<Socket>()?)
+    // SAFETY: a method descriptor checks the type of `self` (see above).
+    unsafe { slf.downcast_into_unchecked::<Socket>() }
+}
+
+/// A yes/no argument (`copy`, `track`): its truth value, as pyzmq's
+/// `bint`, or `default` when not given.
+fn flag_or(arg: Option<Borrowed<'_, '_, PyAny>>, default: bool) -> PyResult<bool> {
+    arg.map_or(Ok(default), |a| Ok(a.extract::<Truthy>()?.0))
 }
 
 static SEND: Signature<6> = Signature::new(
@@ -192,26 +224,41 @@ unsafe extern "C" fn send(
     nargs: ffi::Py_ssize_t,
     kwnames: *mut ffi::PyObject,
 ) -> *mut ffi::PyObject {
-    trampoline(|py| {
-        let slf = socket(py, slf)?;
-        // SAFETY: the arguments of this METH_FASTCALL call, as CPython passes them.
-        let [data, flags, copy, track, routing_id, group] =
-            unsafe { SEND.bind(py, args, nargs, kwnames)? };
-        let data = data.ok_or_else(|| {
-            PyTypeError::new_err("Socket.send() missing 1 required positional argument: 'data'")
-        })?;
-        let routing_id = not_none(routing_id);
-        let group = not_none(group);
-        Socket::send_any(
-            &slf,
-            &data,
-            arg_or(flags, 0)?,
-            arg_or(copy, true)?,
-            arg_or(track, false)?,
-            routing_id.as_deref(),
-            group.as_deref(),
-        )
-    })
+    // SAFETY: CPython's call of this method, passed on as it came.
+    unsafe { trampoline(slf, args, nargs, kwnames, send_body) }
+}
+
+/// The body of [`send`].
+///
+/// # Safety
+/// As [`send`]'s, the GIL held.
+unsafe fn send_body(
+    py: Python<'_>,
+    slf: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargs: ffi::Py_ssize_t,
+    kwnames: *mut ffi::PyObject,
+) -> PyResult<*mut ffi::PyObject> {
+    // SAFETY: `self` of a call through the descriptor.
+    let slf = unsafe { socket(py, slf) };
+    // SAFETY: the arguments of this METH_FASTCALL call, as CPython passes them.
+    let [data, flags, copy, track, routing_id, group] =
+        unsafe { SEND.bind(py, args, nargs, kwnames)? };
+    let data = data.ok_or_else(|| {
+        PyTypeError::new_err("Socket.send() missing 1 required positional argument: 'data'")
+    })?;
+    let routing_id = not_none(routing_id);
+    let group = not_none(group);
+    let sent = Socket::send_any(
+        &slf,
+        &data,
+        arg_or(flags, 0)?,
+        flag_or(copy, true)?,
+        flag_or(track, false)?,
+        routing_id.as_deref(),
+        group.as_deref(),
+    )?;
+    Ok(sent.into_ptr())
 }
 
 static RECV: Signature<3> = Signature::new("Socket.recv", ["flags", "copy", "track"], 0);
@@ -226,14 +273,30 @@ unsafe extern "C" fn recv(
     nargs: ffi::Py_ssize_t,
     kwnames: *mut ffi::PyObject,
 ) -> *mut ffi::PyObject {
-    trampoline(|py| {
-        let slf = socket(py, slf)?;
-        // SAFETY: the arguments of this METH_FASTCALL call, as CPython passes them.
-        let [flags, copy, track] = unsafe { RECV.bind(py, args, nargs, kwnames)? };
-        let _track: bool = arg_or(track, false)?;
-        slf.get()
-            .recv_any(py, arg_or(flags, 0)?, arg_or(copy, true)?)
-    })
+    // SAFETY: CPython's call of this method, passed on as it came.
+    unsafe { trampoline(slf, args, nargs, kwnames, recv_body) }
+}
+
+/// The body of [`recv`].
+///
+/// # Safety
+/// As [`recv`]'s, the GIL held.
+unsafe fn recv_body(
+    py: Python<'_>,
+    slf: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargs: ffi::Py_ssize_t,
+    kwnames: *mut ffi::PyObject,
+) -> PyResult<*mut ffi::PyObject> {
+    // SAFETY: `self` of a call through the descriptor.
+    let slf = unsafe { socket(py, slf) };
+    // SAFETY: the arguments of this METH_FASTCALL call, as CPython passes them.
+    let [flags, copy, track] = unsafe { RECV.bind(py, args, nargs, kwnames)? };
+    let _track = flag_or(track, false)?;
+    let received = slf
+        .get()
+        .recv_any(py, arg_or(flags, 0)?, flag_or(copy, true)?)?;
+    Ok(received.into_ptr())
 }
 
 /// On Python 3.10+, sets `send` and `recv` of `socket_type` (the Rust

@@ -1,5 +1,7 @@
 //! `Frame`: one received (or to-be-sent) message frame, shared, not copied.
 
+use std::sync::OnceLock;
+
 use bytes::Bytes;
 use ferrozmq::Message;
 use pyo3::exceptions::{PyBufferError, PyTypeError};
@@ -7,25 +9,55 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyMemoryView, PyString};
 
+use crate::release::Held;
 use crate::tracker::{tracked, Completion};
+use crate::truthy::Truthy;
 
 /// ZMQ_MORE, the one message option `Frame.get` answers by number.
 const ZMQ_MORE: i32 = 1;
 
 /// A message frame (pyzmq's `zmq.Frame`). Its bytes are never copied
 /// until asked for: the Python layer exposes them as a memoryview.
+///
+/// The buffer is writable, as pyzmq's is (`numpy.frombuffer(frame)` gives
+/// an array that can be changed in place), with one exception below.
+/// Writing never reaches memory that is not the frame's alone: bytes that
+/// may be shared with something else (other messages cut from the same
+/// receive buffer, a Python `bytes` object, a sender's frame in the same
+/// process) are copied once, at the first export, and that copy is the
+/// frame's content from then on. The exception: such bytes larger than
+/// [`PRIVATE_COPY_MAX`] are exported read-only and never copied, so that
+/// reading a large frame stays free (as before; numpy then makes a
+/// read-only array). A frame the caller sent or copied (`copy.copy`)
+/// shares its bytes with those, as in pyzmq: write only what no send is
+/// still reading.
 #[pyclass(subclass, frozen, module = "ferrozmq._ferrozmq", name = "Frame")]
 pub(crate) struct Frame {
     message: Message,
     /// With `track=True`: tells when ferrozmq no longer holds the bytes.
     completion: Option<Py<Completion>>,
+    /// Set at the first export of the buffer: where Python may write.
+    export: OnceLock<Export>,
+}
+
+/// Where a frame's exported (writable) buffer is.
+#[derive(Debug, Clone)]
+enum Export {
+    /// In the message's own bytes, which nothing else held at the export
+    /// (or which are a tracked frame's private copy).
+    InPlace,
+    /// In a copy made at the export: the frame's content from then on.
+    Copy(Bytes),
 }
 
 impl Frame {
     pub(crate) fn from_message(message: Message) -> Frame {
         Frame {
-            message,
+            // Its bytes are exported as `Bytes` (small bodies held by value
+            // are copied into a buffer once, here).
+            message: message.into_shared(),
             completion: None,
+            export: OnceLock::new(),
         }
     }
 
@@ -34,10 +66,42 @@ impl Frame {
         self.completion.is_some()
     }
 
-    pub(crate) fn message(&self) -> &Message {
-        &self.message
+    /// The frame's content (what is sent when the frame is).
+    pub(crate) fn bytes(&self) -> &Bytes {
+        match self.export.get() {
+            Some(Export::Copy(copy)) => copy,
+            _ => self.message.shared_bytes().unwrap_or(&NO_BYTES),
+        }
+    }
+
+    /// The frame's bytes for the buffer protocol, and whether Python may
+    /// write them (see [`Frame`] for when they are a copy).
+    pub(crate) fn export(&self) -> (&Bytes, bool) {
+        if self.export.get().is_none() {
+            let own = self.message.shared_bytes().unwrap_or(&NO_BYTES);
+            // A tracked frame's bytes are its own copy (see `tracked`),
+            // though wrapped so that `is_unique` cannot tell.
+            let decided = if own.is_unique() || self.is_tracked() {
+                Export::InPlace
+            } else if own.len() <= PRIVATE_COPY_MAX {
+                Export::Copy(Bytes::from(own.to_vec()))
+            } else {
+                return (own, false);
+            };
+            // The GIL is held: no other thread decides in between.
+            let _ = self.export.set(decided);
+        }
+        (self.bytes(), true)
     }
 }
+
+/// What a frame's message without shared bytes would export (none has:
+/// [`Frame::from_message`] makes them shared).
+static NO_BYTES: Bytes = Bytes::new();
+
+/// Largest frame whose shared bytes are copied to make its buffer
+/// writable; larger ones are exported read-only instead.
+const PRIVATE_COPY_MAX: usize = 64 * 1024;
 
 #[pymethods]
 impl Frame {
@@ -46,22 +110,27 @@ impl Frame {
     /// copied and larger data shared; `copy=False` always shares (a
     /// `bytes` object is then held by the frame, not copied).
     #[new]
-    #[pyo3(signature = (data = None, track = false, copy = None, copy_threshold = None, **_kwargs))]
+    #[pyo3(signature = (data = None, track = Truthy(false), copy = None, copy_threshold = None, **_kwargs))]
     fn new(
         py: Python<'_>,
         data: Option<&Bound<'_, PyAny>>,
-        track: bool,
-        copy: Option<bool>,
+        track: Truthy,
+        copy: Option<Truthy>,
         copy_threshold: Option<usize>,
         _kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Frame> {
+        let Truthy(track) = track;
         if let (Some(f), false) = (data.and_then(|d| d.downcast::<Frame>().ok()), track) {
             // A frame of a frame shares its bytes, MORE flag and metadata.
-            return Ok(Frame::from_message(f.get().message.clone()));
+            let f = f.get();
+            return Ok(Frame {
+                export: f.export.clone(),
+                ..Frame::from_message(f.message.clone())
+            });
         }
         let shared_from = match copy {
-            Some(true) => usize::MAX,
-            Some(false) => 0,
+            Some(Truthy(true)) => usize::MAX,
+            Some(Truthy(false)) => 0,
             None => copy_threshold.unwrap_or(COPY_THRESHOLD),
         };
         let bytes = match data {
@@ -73,8 +142,8 @@ impl Frame {
         }
         let (bytes, completion) = tracked(bytes);
         Ok(Frame {
-            message: Message::from_bytes(bytes),
             completion: Some(Py::new(py, completion)?),
+            ..Frame::from_message(Message::from_bytes(bytes))
         })
     }
 
@@ -85,13 +154,13 @@ impl Frame {
     }
 
     fn __len__(&self) -> usize {
-        self.message.len()
+        self.bytes().len()
     }
 
     /// The frame's bytes (a copy).
-    #[getter]
-    fn bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, self.message.data())
+    #[getter(bytes)]
+    fn copy_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.bytes())
     }
 
     /// Whether more frames of the same message follow.
@@ -100,10 +169,12 @@ impl Frame {
         self.message.more()
     }
 
-    /// Where the bytes are, for the zero-copy memoryview (valid while this frame lives).
-    #[getter]
-    fn _address(&self) -> usize {
-        self.message.data().as_ptr() as usize
+    /// Where the buffer-protocol bytes are (valid while this frame
+    /// lives), and whether they may be written: for the zero-copy view of
+    /// Python 3.8, which has no buffer slots.
+    fn _export(&self) -> (usize, bool) {
+        let (bytes, writable) = self.export();
+        (bytes.as_ptr() as usize, writable)
     }
 
     /// A message property: MORE by number, or a metadata property by name
@@ -151,10 +222,17 @@ pub(crate) fn frame_bytes(data: &Bound<'_, PyAny>) -> PyResult<Bytes> {
 /// API of Python 3.8 has no buffer protocol); one that is not contiguous
 /// is a `BufferError`, as in pyzmq.
 fn frame_bytes_shared_from(data: &Bound<'_, PyAny>, shared_from: usize) -> PyResult<Bytes> {
-    // `bytes` first: the common case, and a cheaper check than a pyclass's.
-    let Ok(b) = data.downcast::<PyBytes>() else {
+    // `bytes` first: the common case; its exact type is one comparison
+    // (`downcast` asks CPython for the type's flags: a call in abi3).
+    let b = if data.is_exact_instance_of::<PyBytes>() {
+        // SAFETY: just checked: exactly `bytes`.
+        Ok(unsafe { data.downcast_unchecked::<PyBytes>() })
+    } else {
+        data.downcast::<PyBytes>()
+    };
+    let Ok(b) = b else {
         if let Ok(frame) = data.downcast::<Frame>() {
-            return Ok(frame.get().message().bytes().clone());
+            return Ok(frame.get().bytes().clone());
         }
         if data.is_instance_of::<PyString>() {
             return Err(PyTypeError::new_err("unicode not allowed, use send_string"));
@@ -186,7 +264,7 @@ fn frame_bytes_shared_from(data: &Bound<'_, PyAny>, shared_from: usize) -> PyRes
     Ok(Bytes::from_owner(HeldBytes {
         ptr: slice.as_ptr(),
         len: slice.len(),
-        _object: b.clone().unbind(),
+        _object: Held::new(b.clone().into_any()),
     }))
 }
 
@@ -194,12 +272,12 @@ fn frame_bytes_shared_from(data: &Bound<'_, PyAny>, shared_from: usize) -> PyRes
 struct HeldBytes {
     ptr: *const u8,
     len: usize,
-    _object: Py<PyBytes>,
+    _object: Held,
 }
 
 // SAFETY: `bytes` objects are immutable and their buffer never moves while
-// the object lives, which `_object` ensures; dropping the `Py` without the
-// GIL is deferred by pyo3 until the GIL is next held.
+// the object lives, which `_object` ensures (its reference is released
+// with the GIL, see `release`).
 unsafe impl Send for HeldBytes {}
 // SAFETY: as above: shared reads of immutable memory.
 unsafe impl Sync for HeldBytes {}

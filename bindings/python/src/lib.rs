@@ -16,8 +16,10 @@ mod frame;
 mod options;
 mod poll;
 mod proxy;
+mod release;
 mod socket;
 mod tracker;
+mod truthy;
 
 use pyo3::prelude::*;
 

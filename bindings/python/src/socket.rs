@@ -21,6 +21,8 @@ use pyo3::types::{PyBytes, PyDict, PyList, PyTuple, PyType};
 use crate::context::Context;
 use crate::error::{blocking, check};
 use crate::frame::{frame_bytes, Frame};
+use crate::release::release_pending;
+use crate::truthy::Truthy;
 
 /// A ZeroMQ socket. Not thread-safe (like pyzmq's): use it from one thread at a time.
 ///
@@ -71,6 +73,7 @@ impl Socket {
         flags: i32,
         mut f: impl FnMut(&mut ferrozmq::Socket, i32) -> Result<T, Error> + Send,
     ) -> PyResult<T> {
+        release_pending(py);
         if let Ok(mut slot) = self.slot.try_lock() {
             let socket = check(py, slot.as_mut().ok_or(Error::new(ErrorKind::NotSocket)))?;
             match f(socket, flags | DONTWAIT) {
@@ -88,6 +91,7 @@ impl Socket {
     /// allocates a shared header, for every message. Only when the frame
     /// cannot go at once are the bytes taken again for the blocking wait.
     fn send_frame(&self, py: Python<'_>, data: &Bound<'_, PyAny>, flags: i32) -> PyResult<()> {
+        release_pending(py);
         let first = frame_bytes(data)?;
         if let Ok(mut slot) = self.slot.try_lock() {
             let socket = check(py, slot.as_mut().ok_or(Error::new(ErrorKind::NotSocket)))?;
@@ -277,24 +281,26 @@ impl Socket {
                 check(py, socket.set_option(SocketOption::Linger, ms))?;
             }
             py.allow_threads(move || socket.close());
+            // What the socket still held is let go now, not at the next call.
+            release_pending(py);
         }
         Ok(())
     }
 
     /// Sends one frame (bytes, a buffer or a Frame) with `flags`
     /// (DONTWAIT, SNDMORE). With `track`, returns a MessageTracker.
-    #[pyo3(signature = (data, flags = 0, copy = true, track = false, routing_id = None, group = None))]
+    #[pyo3(signature = (data, flags = 0, copy = Truthy(true), track = Truthy(false), routing_id = None, group = None))]
     #[allow(clippy::too_many_arguments)]
     fn send(
         slf: &Bound<'_, Self>,
         data: &Bound<'_, PyAny>,
         flags: i32,
-        copy: bool,
-        track: bool,
+        copy: Truthy,
+        track: Truthy,
         routing_id: Option<&Bound<'_, PyAny>>,
         group: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyObject> {
-        Socket::send_any(slf, data, flags, copy, track, routing_id, group)
+        Socket::send_any(slf, data, flags, copy.0, track.0, routing_id, group)
     }
 
     /// Sends one frame with `flags`, nothing else (no tracker): the slow
@@ -305,10 +311,10 @@ impl Socket {
     }
 
     /// Receives one frame: bytes, or a Frame (no copy) when `copy` is false.
-    #[pyo3(signature = (flags = 0, copy = true, track = false))]
-    fn recv(&self, py: Python<'_>, flags: i32, copy: bool, track: bool) -> PyResult<PyObject> {
+    #[pyo3(signature = (flags = 0, copy = Truthy(true), track = Truthy(false)))]
+    fn recv(&self, py: Python<'_>, flags: i32, copy: Truthy, track: Truthy) -> PyResult<PyObject> {
         let _ = track;
-        self.recv_any(py, flags, copy)
+        self.recv_any(py, flags, copy.0)
     }
 
     /// Receives one frame as `bytes`.
@@ -341,13 +347,14 @@ impl Socket {
 
     /// Receives every frame of the next message: `bytes` each, or
     /// `Frame`s when `copy` is false.
-    #[pyo3(signature = (flags = 0, copy = true))]
+    #[pyo3(signature = (flags = 0, copy = Truthy(true)))]
     fn _recv_frames<'py>(
         &self,
         py: Python<'py>,
         flags: i32,
-        copy: bool,
+        copy: Truthy,
     ) -> PyResult<Bound<'py, PyList>> {
+        let Truthy(copy) = copy;
         let mut frames: Vec<Message> = Vec::new();
         self.run_flags(py, flags, |s, flags| {
             // After EAGAIN or EINTR, carry on with the frames still to come.

@@ -172,6 +172,36 @@ def test_send_recv_arguments(ctx):
         b.recv(flags=zmq.NOBLOCK)
     if sys.version_info >= (3, 10):
         assert "routing_id=None" in zmq.Socket.send.__text_signature__
+    # `self` must be a socket: CPython's method descriptor checks it before
+    # the Rust code (which relies on that) runs.
+    from ferrozmq import _ferrozmq
+
+    for not_a_socket in (object(), 3, None, zmq.Frame(b"f")):
+        with pytest.raises(TypeError, match="doesn't apply"):
+            _ferrozmq.Socket.send(not_a_socket, b"x")
+        with pytest.raises(TypeError, match="doesn't apply"):
+            _ferrozmq.Socket.recv(not_a_socket)
+        with pytest.raises(TypeError):
+            _ferrozmq.Socket.__dict__["send"].__get__(not_a_socket)(b"x")
+
+
+def test_copy_and_track_take_any_truth_value(ctx):
+    """pyzmq declares copy and track as Cython bint: any object is taken by
+    its truth value (copy=0, copy=None, track=1 ...), not only a bool."""
+    a, b = pair(ctx)
+    for copy, gives_bytes in ((1, True), ("yes", True), (0, False), (None, False), ([], False)):
+        a.send(b"t", copy=copy)
+        got = b.recv(copy=copy)
+        assert isinstance(got, bytes) == gives_bytes and bytes(got) == b"t"
+        a.send_multipart([b"m", b"n"], copy=copy)
+        assert [bytes(f) for f in b.recv_multipart(copy=copy)] == [b"m", b"n"]
+    tracker = a.send(b"u", copy=0, track=1)
+    assert b.recv() == b"u"
+    tracker.wait(5)
+    assert a.send(b"v", track=0) is None and b.recv() == b"v"
+    assert zmq.Frame(b"w", track=1).tracker is not None
+    assert zmq.Frame(b"w", track=0).tracker is None
+    assert isinstance(zmq.Frame(b"w", copy=0), zmq.Frame)
 
 
 def test_frame_zero_copy(ctx):
@@ -181,12 +211,12 @@ def test_frame_zero_copy(ctx):
     frame = b.recv(copy=False)
     assert isinstance(frame, zmq.Frame) and len(frame) == len(payload)
     view = frame.buffer
+    # Large and shared (with `payload` itself, inproc): read-only, not copied.
     assert isinstance(view, memoryview) and view.readonly and view.format == "B"
-    # The view points at the frame's own bytes: nothing was copied.
     if sys.version_info >= (3, 9):
         assert view.obj is frame  # the buffer protocol of the frame itself
     else:
-        assert ctypes.addressof(view.obj) == frame._address
+        assert ctypes.addressof(view.obj) == frame._export()[0]
     assert view.tobytes() == payload == frame.bytes == bytes(frame)
     del frame  # the view keeps the bytes alive
     assert view[:3].tobytes() == payload[:3]
@@ -205,13 +235,84 @@ def test_frame_buffer_protocol(ctx):
     a.send(b"received bytes")
     frame = b.recv(copy=False)
     view = memoryview(frame)
-    assert view.readonly and view.ndim == 1 and view.shape == (14,)
+    assert not view.readonly and view.ndim == 1 and view.shape == (14,)
     assert view.tobytes() == bytes(frame) == b"received bytes"
-    with pytest.raises((BufferError, TypeError)):
-        (ctypes.c_char * 3).from_buffer(frame)  # read-only: never written through
     del frame
     assert view.tobytes() == b"received bytes"  # the view holds the frame
     assert memoryview(zmq.Frame()).tobytes() == b""
+
+
+@pytest.mark.parametrize("addr", ["inproc://writable", "tcp://127.0.0.1:*", "ipc://@ferrozmq-writable"])
+@pytest.mark.parametrize("size", [5, 64, 65536])
+def test_received_frame_is_writable(ctx, addr, size):
+    """As pyzmq's: a received frame's buffer can be written (numpy arrays
+    made from it can be changed in place), and the writes are the frame's
+    own: the sender's bytes and the next messages are untouched."""
+    a = ctx.socket(zmq.PAIR)
+    a.bind(addr)
+    b = ctx.socket(zmq.PAIR)
+    b.connect(a.last_endpoint.decode())
+    payload = bytes(range(256)) * (size // 256) + bytes(size % 256)
+    a.send(payload, copy=False)  # large: the message holds `payload` itself
+    a.send(payload)
+    frame = b.recv(copy=False)
+    view = frame.buffer
+    assert not view.readonly
+    view[0] = 0xAA
+    view[-1] = 0xBB
+    changed = b"\xaa" + payload[1:-1] + b"\xbb"
+    assert view.tobytes() == frame.bytes == changed
+    if sys.version_info >= (3, 9):
+        assert memoryview(frame).tobytes() == changed
+        (ctypes.c_char * 1).from_buffer(frame)[0] = b"C"  # what numpy and ctypes use
+        changed = b"C" + changed[1:]
+        assert view.tobytes() == changed
+    assert payload[0] == 0 and payload[-1] != 0xBB  # the sender's bytes: untouched
+    assert b.recv() == payload  # the next message too
+    a.send(frame, copy=False)  # a written frame sends what it now holds
+    assert b.recv() == changed
+    a.close()
+    b.close()
+
+
+@pytest.mark.skipif(sys.version_info < (3, 9), reason="no buffer slots in 3.8's type specs")
+def test_frame_of_bytes_is_written_on_its_own_copy():
+    data = b"d" * 1000
+    frame = zmq.Frame(data, copy=False)  # holds `data`, not a copy of it
+    memoryview(frame)[:2] = b"XY"
+    assert data == b"d" * 1000  # a Python bytes object is never written
+    assert frame.bytes[:3] == b"XYd" and len(frame) == len(data)
+    small = zmq.Frame(b"abc")  # copied at once: written in place
+    memoryview(small)[1:2] = b"-"
+    assert small.bytes == b"a-c"
+
+
+@pytest.mark.skipif(sys.version_info < (3, 9), reason="no buffer slots in 3.8's type specs")
+@pytest.mark.parametrize("addr", ["inproc://large", "tcp://127.0.0.1:*"])
+def test_large_shared_frame_is_read_only_and_not_copied(ctx, addr):
+    """Above 64 KiB, bytes that may be shared are exported read-only rather
+    than copied: a writable request fails (numpy then makes a read-only
+    array), and the view is the frame's memory itself."""
+    a = ctx.socket(zmq.PAIR)
+    a.bind(addr)
+    b = ctx.socket(zmq.PAIR)
+    b.connect(a.last_endpoint.decode())
+    data = b"L" * 100_000
+    a.send(data, copy=False)
+    frame = b.recv(copy=False)
+    view = memoryview(frame)
+    assert view.readonly and view.tobytes() == data
+    with pytest.raises((BufferError, TypeError)):
+        (ctypes.c_char * 1).from_buffer(frame)
+    held = zmq.Frame(data, copy=False)
+    assert memoryview(held).readonly
+    # The exported bytes are `data`'s own buffer: nothing was copied.
+    data_address = ctypes.cast(ctypes.c_char_p(data), ctypes.c_void_p).value
+    assert held._export() == (data_address, False)
+    if addr.startswith("inproc"):
+        assert frame._export() == (data_address, False)  # the sender's bytes, shared
+    a.close()
+    b.close()
 
 
 def test_frame_as_pyzmq(ctx):
@@ -236,6 +337,30 @@ def test_frame_as_pyzmq(ctx):
     del shared
     assert b.recv() == data
     assert copied.bytes == data
+
+
+def test_zero_copy_send_lets_go_of_the_bytes(ctx):
+    """A large bytes object is held by its messages, not copied, and let go
+    once the I/O thread is done with them: its reference goes back to
+    Python at the next send or receive."""
+    a = ctx.socket(zmq.PAIR)
+    port = a.bind_to_random_port("tcp://127.0.0.1")
+    b = ctx.socket(zmq.PAIR)
+    b.connect(f"tcp://127.0.0.1:{port}")
+    data = b"z" * 100_000
+    before = sys.getrefcount(data)
+    for _ in range(3):
+        a.send(data, copy=False)
+    assert sys.getrefcount(data) > before  # held by the messages in flight
+    for _ in range(3):
+        assert b.recv() == data
+    deadline = time.monotonic() + 10
+    while sys.getrefcount(data) != before and time.monotonic() < deadline:
+        a.send(b"tick")
+        assert b.recv() == b"tick"
+    assert sys.getrefcount(data) == before
+    a.close()
+    b.close()
 
 
 def test_frame_metadata_over_tcp(ctx, endpoint):
@@ -468,3 +593,34 @@ def test_z85_and_jsonapi():
         z85.encode(b"abc")
     assert jsonapi.loads(jsonapi.dumps({"a": "é"})) == {"a": "é"}
     assert isinstance(jsonapi.dumps([1]), bytes)
+
+
+def test_a_forked_child_terms_its_copy_of_the_context_at_once():
+    # As pyzmq: the child's copy of a context with open sockets is left
+    # alone by term(); it must neither hang nor raise.
+    import os
+
+    ctx = zmq.Context()
+    push = ctx.socket(zmq.PUSH)
+    push.bind("tcp://127.0.0.1:*")
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            ctx.term()
+            code = 0
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.01)
+    else:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        raise AssertionError("term() in a forked child hung")
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    push.close(0)
+    ctx.term()

@@ -240,3 +240,23 @@ def test_monitor_utils_bring_the_asyncio_module_as_in_pyzmq():
         "assert isinstance(ferrozmq.asyncio.Socket, type)"
     )
     subprocess.run([sys.executable, "-c", probe], timeout=30, check=True)
+
+
+def test_setsockopt_checks_the_value_type_as_pyzmq(ctx):
+    s = ctx.socket(zmq.DEALER)
+    try:
+        for sock in (s, pyzmq.Context.instance().socket(pyzmq.DEALER)):
+            lib = zmq if sock is s else pyzmq
+            with pytest.raises(TypeError):
+                sock.setsockopt(lib.ROUTING_ID, 5)
+            with pytest.raises(TypeError):
+                sock.setsockopt(lib.LINGER, b"x")
+            with pytest.raises(TypeError):
+                sock.setsockopt(lib.MAXMSGSIZE, 1.5)
+            sock.setsockopt(lib.ROUTING_ID, b"id")
+            sock.setsockopt(lib.LINGER, 0)
+            if sock is not s:
+                sock.close()
+        assert s.getsockopt(zmq.ROUTING_ID) == b"id"
+    finally:
+        s.close()

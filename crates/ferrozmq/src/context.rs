@@ -55,6 +55,9 @@ struct Inner {
     all_closed: Arc<Signaler>,
     /// The open sockets' links, by id, to wake them on shutdown.
     links: Mutex<HashMap<SocketId, Weak<SocketLink>>>,
+    /// The process that made the context: a child made by `fork` has none
+    /// of its I/O threads and must not wait on them.
+    pid: u32,
 }
 
 impl std::fmt::Debug for Context {
@@ -86,6 +89,7 @@ impl Context {
                 thread_options: Mutex::new(ThreadOptions::default()),
                 terminated: AtomicBool::new(false),
                 open: AtomicUsize::new(0),
+                pid: std::process::id(),
                 all_closed: Signaler::new(),
                 links: Mutex::new(HashMap::new()),
             }),
@@ -223,8 +227,15 @@ impl Context {
     /// A signal that interrupts the wait makes it return
     /// [`ErrorKind::Interrupted`] (EINTR) with the context shut down but not
     /// yet terminated: call `term` again to finish, as with libzmq.
+    ///
+    /// In a child process made by `fork`, it waits for nothing (the I/O
+    /// threads are the parent's) and returns [`ErrorKind::Interrupted`] at
+    /// once, as libzmq 4.3 does there.
     pub fn term(&self) -> Result<()> {
         self.shutdown();
+        if self.is_forked_copy() {
+            return Err(ErrorKind::Interrupted.into());
+        }
         let closed = self
             .inner
             .all_closed
@@ -236,6 +247,11 @@ impl Context {
             engine.shutdown();
         }
         Ok(())
+    }
+
+    /// Whether this is a `fork`ed child's copy of its parent's context.
+    pub fn is_forked_copy(&self) -> bool {
+        std::process::id() != self.inner.pid
     }
 
     /// Whether [`Context::shutdown`] or [`Context::term`] was called.

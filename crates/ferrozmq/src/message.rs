@@ -105,6 +105,27 @@ impl Message {
         self.data.to_bytes()
     }
 
+    /// The body's shared bytes when the message holds it in a buffer;
+    /// `None` for a small body held by value (see [`Message::into_shared`]).
+    pub fn shared_bytes(&self) -> Option<&Bytes> {
+        match &self.data {
+            Body::Shared(b) => Some(b),
+            Body::Small(_) => None,
+        }
+    }
+
+    /// The same message with its body in a shared buffer (a small body
+    /// held by value is copied into one), for [`Message::shared_bytes`].
+    pub fn into_shared(self) -> Message {
+        match self.data {
+            Body::Shared(_) => self,
+            Body::Small(_) => Message {
+                data: Body::Shared(self.data.into_bytes()),
+                ..self
+            },
+        }
+    }
+
     /// Takes the body out as shared bytes (a copy for a small body held by
     /// value, as [`Message::bytes`]).
     pub fn into_bytes(self) -> Bytes {

@@ -135,3 +135,15 @@ fn wakes_after_idle() -> Result<()> {
         Ok(())
     })
 }
+
+/// A refused send fails at once and hands its message back.
+#[test]
+fn refused_send_hands_the_message_back() -> Result<()> {
+    smol::block_on(async { async_common::refused_send_hands_the_message_back::<AsyncIo>().await })
+}
+
+/// The `Sink`'s held message goes before a later `send`.
+#[test]
+fn sink_message_goes_before_a_later_send() -> Result<()> {
+    smol::block_on(async { async_common::sink_message_goes_before_a_later_send::<AsyncIo>().await })
+}

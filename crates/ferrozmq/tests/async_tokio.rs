@@ -267,3 +267,15 @@ fn receiver_and_sender_tasks_are_both_woken() -> Result<()> {
         Ok(())
     })
 }
+
+/// A refused send fails at once and hands its message back.
+#[test]
+fn refused_send_hands_the_message_back() -> Result<()> {
+    current_thread(async { async_common::refused_send_hands_the_message_back::<Tokio>().await })
+}
+
+/// The `Sink`'s held message goes before a later `send`.
+#[test]
+fn sink_message_goes_before_a_later_send() -> Result<()> {
+    current_thread(async { async_common::sink_message_goes_before_a_later_send::<Tokio>().await })
+}

@@ -35,6 +35,10 @@ use aead::{AeadCore, AeadInPlace, Nonce, Tag};
 use libsodium_sys as ffi;
 use zeroize::Zeroizing;
 
+mod prefixed;
+
+pub use prefixed::{PrefixedBox, COUNTER_LEN, MAC_LEN, MAX_HEAD_LEN, PREFIX_LEN};
+
 /// Length of X25519 keys and of the precomputed box key, in octets.
 pub const KEY_LEN: usize = 32;
 
@@ -46,6 +50,12 @@ pub enum SodiumError {
     /// The key agreement failed: the peer's public key is of small order
     /// (libsodium refuses the all-zero shared secret it gives).
     WeakKey,
+    /// A buffer of the wrong length for the box, or a message longer than
+    /// libsodium accepts.
+    Length,
+    /// A box whose tag does not verify: forged, corrupted, or under another
+    /// key or nonce.
+    Forged,
 }
 
 impl fmt::Display for SodiumError {
@@ -53,6 +63,8 @@ impl fmt::Display for SodiumError {
         f.write_str(match self {
             SodiumError::Init => "libsodium failed to initialise",
             SodiumError::WeakKey => "X25519 public key of small order",
+            SodiumError::Length => "box or message of a wrong length",
+            SodiumError::Forged => "box does not open",
         })
     }
 }

@@ -26,6 +26,9 @@ fn push_through(
     let s = &mut ours.socket;
     s.set_option_bytes(SocketOption::SocksProxy, proxy.as_bytes())
         .unwrap();
+    // One connection: once the peer exits, a reconnect through the proxy
+    // would add a second request before this socket closes (seen under load).
+    s.set_option(SocketOption::ReconnectIvl, -1).unwrap();
     if let Some((user, password)) = credentials {
         s.set_option_bytes(SocketOption::SocksUsername, user.as_bytes())
             .unwrap();

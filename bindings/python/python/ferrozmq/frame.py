@@ -15,9 +15,11 @@ _BASES = (_ferrozmq.Frame,) + ((_ferrozmq._FrameBuffer,) if _ferrozmq._FrameBuff
 class Frame(*_BASES):
     """A message frame (pyzmq's ``zmq.Frame``).
 
-    ``frame.buffer`` is a read-only memoryview of the received bytes (no
-    copy); ``frame.bytes`` copies them. ``frame.more`` tells whether more
-    frames of the message follow; ``frame.get("User-Id")`` or
+    ``frame.buffer`` is a memoryview of the bytes (no copy, unless they
+    were shared: then once, at the first view), writable except for large
+    frames whose bytes are shared (read-only, never copied);
+    ``frame.bytes`` copies them. ``frame.more`` tells whether more frames
+    of the message follow; ``frame.get("User-Id")`` or
     ``frame["Peer-Address"]`` read the sender's metadata.
     """
 
@@ -41,8 +43,8 @@ class Frame(*_BASES):
 
     @property
     def buffer(self):
-        """The bytes as a read-only memoryview (no copy; keeps the frame
-        alive). The same view while one is in use, as pyzmq's."""
+        """The bytes as a memoryview (keeps the frame alive; see the class).
+        The same view while one is in use, as pyzmq's."""
         ref = self.__dict__.get("_buffer")
         view = ref() if ref is not None else None
         if view is None:
@@ -58,9 +60,11 @@ class Frame(*_BASES):
         n = len(self)
         if n == 0:
             return memoryview(b"")
-        view = (ctypes.c_ubyte * n).from_address(self._address)
+        address, writable = self._export()
+        view = (ctypes.c_ubyte * n).from_address(address)
         view._frame = self
-        return memoryview(view).cast("B").toreadonly()
+        view = memoryview(view).cast("B")
+        return view if writable else view.toreadonly()
 
     def __bytes__(self):
         return self.bytes

@@ -12,6 +12,7 @@ from .constants import (
     PollEvent,
     SocketOption,
     SocketType,
+    _OptType,
 )
 from .error import ZMQBindError, ZMQError
 from .frame import Frame
@@ -266,9 +267,16 @@ class Socket(_ferrozmq.Socket):
             optval = optval.encode("ascii")
         if isinstance(optval, (bytearray, memoryview)):
             optval = bytes(optval)
-        if isinstance(optval, bytes) and int(option) not in SocketOption._value2member_map_:
-            # As pyzmq: options it does not know pass through as ints only.
-            raise TypeError(f"option {option} is unknown: only int values pass through")
+        known = SocketOption._value2member_map_.get(int(option))
+        if known is None:
+            if isinstance(optval, bytes):
+                # As pyzmq: options it does not know pass through as ints only.
+                raise TypeError(f"option {option} is unknown: only int values pass through")
+        elif known._opt_type is _OptType.bytes:
+            if not isinstance(optval, bytes):
+                raise TypeError(f"expected bytes, got: {optval!r}")
+        elif not isinstance(optval, int):
+            raise TypeError(f"expected int, got: {optval!r}")
         super().setsockopt(int(option), optval)
 
     def getsockopt(self, option):

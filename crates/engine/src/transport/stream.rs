@@ -14,13 +14,18 @@ pub(crate) enum Stream {
 }
 
 impl Stream {
+    /// The peer's address as libzmq gives it (the Peer-Address property,
+    /// ZAP's Address): the IP over tcp; over ipc "localhost:UID:GID:PID",
+    /// the peer process's credentials when it connected.
     pub(crate) fn peer_address(&self) -> String {
         match self {
             Stream::Tcp(s) => s
                 .peer_addr()
                 .map(|a| a.ip().to_string())
                 .unwrap_or_default(),
-            Stream::Unix(_) => String::new(),
+            Stream::Unix(_) => crate::sys::peer_cred(self.raw_fd())
+                .map(|c| format!("localhost:{}:{}:{}", c.uid, c.gid, c.pid))
+                .unwrap_or_default(),
         }
     }
 

@@ -165,6 +165,17 @@ impl<R: Reactor> AsyncSocket<R> {
         &mut self,
         msg: M,
     ) -> std::result::Result<(), SendError<M>> {
+        // The common case first, without the future's machinery: nothing
+        // queued before it and the socket takes it now.
+        let msg = if self.outbox.is_none() && self.partial.is_empty() {
+            match msg.try_send(&mut self.socket) {
+                Ok(()) => return Ok(()),
+                Err(failed) if compat::would_block(failed.error()) => failed.into_message(),
+                Err(failed) => return Err(failed),
+            }
+        } else {
+            msg
+        };
         let mut slot = Some(msg);
         let sent = poll_fn(|cx| {
             if self.poll_flush_outbox(cx)?.is_pending() {
@@ -189,11 +200,20 @@ impl<R: Reactor> AsyncSocket<R> {
 
     /// Receives one frame ([`Message::more`] tells whether more follow).
     pub async fn recv(&mut self) -> Result<Message> {
+        // A frame already waiting is taken without the future's machinery.
+        match compat::try_recv(&mut self.socket) {
+            Err(e) if compat::would_block(&e) => {}
+            done => return done,
+        }
         poll_fn(|cx| self.poll_io(cx, Interest::Recv, compat::try_recv)).await
     }
 
     /// Receives every frame of the next message.
     pub async fn recv_multipart(&mut self) -> Result<Multipart> {
+        match compat::try_recv_multipart(&mut self.socket) {
+            Err(e) if compat::would_block(&e) => {}
+            done => return done,
+        }
         poll_fn(|cx| self.poll_recv_multipart(cx)).await
     }
 

@@ -413,3 +413,66 @@ pub(crate) async fn sparse_large_messages_arrive_whole<R: Reactor>() -> Result<(
     }
     Ok(())
 }
+
+/// A send the socket refuses for good (REQ sending twice: EFSM) fails at
+/// once and hands the message back; after the reply it goes through.
+pub(crate) async fn refused_send_hands_the_message_back<R: Reactor>() -> Result<()> {
+    let ctx = Context::new();
+    let (mut rep, mut req) = pair::<R>(&ctx, SocketType::Rep, SocketType::Req, &inproc("efsm"))?;
+    req.send("first").await.map_err(|e| e.into_parts().0)?;
+    let failed = req
+        .send("second")
+        .await
+        .expect_err("REQ may not send twice");
+    assert_eq!(failed.error().kind(), ferrozmq::ErrorKind::Fsm);
+    let back = failed.into_message();
+    assert_eq!(text(&back), "second");
+    let msg = rep.recv().await?;
+    assert_eq!(text(&msg), "first");
+    rep.send(msg).await.map_err(|e| e.into_parts().0)?;
+    assert_eq!(text(&req.recv().await?), "first");
+    req.send(back).await.map_err(|e| e.into_parts().0)?;
+    assert_eq!(text(&rep.recv().await?), "second");
+    Ok(())
+}
+
+/// A message the `Sink` holds (the socket was at its high-water mark) goes
+/// before one given to `send` after it, even once the socket has room.
+pub(crate) async fn sink_message_goes_before_a_later_send<R: Reactor + Unpin>() -> Result<()> {
+    let ctx = Context::new();
+    let endpoint = inproc("sink-order");
+    let mut pull = ctx.socket(SocketType::Pull)?;
+    pull.set_option(SocketOption::RcvHwm, 4)?;
+    pull.bind(&endpoint)?;
+    let mut push = ctx.socket(SocketType::Push)?;
+    push.set_option(SocketOption::SndHwm, 4)?;
+    push.connect(&endpoint)?;
+    let (mut pull, mut push) = (AsyncSocket::<R>::new(pull)?, AsyncSocket::<R>::new(push)?);
+    let mut sent = 0;
+    while push.get_mut().try_send(format!("{sent}")).is_ok() {
+        sent += 1;
+        assert!(sent < 1000, "a send should block at the high-water mark");
+    }
+    type Held = Multipart;
+    poll_fn(|cx| Sink::<Held>::poll_ready(Pin::new(&mut push), cx)).await?;
+    Pin::new(&mut push).start_send(Held::from(vec![format!("{sent}")]))?;
+    let flushed =
+        poll_fn(|cx| Poll::Ready(Sink::<Held>::poll_flush(Pin::new(&mut push), cx))).await;
+    assert!(
+        flushed.is_pending(),
+        "the Sink holds its message at the HWM"
+    );
+    // The `send` below must queue behind the Sink's message, whenever
+    // the reader makes room.
+    let later = push.send(format!("{}", sent + 1));
+    let reader = async {
+        for i in 0..=sent + 1 {
+            assert_eq!(text(&pull.recv().await?), format!("{i}"));
+        }
+        Ok::<_, ferrozmq::Error>(())
+    };
+    let (later, read) = zip(later, reader).await;
+    later.map_err(|e| e.into_parts().0)?;
+    read?;
+    Ok(())
+}

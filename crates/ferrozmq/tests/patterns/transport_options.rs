@@ -565,3 +565,19 @@ fn ipv6_binds_both_families() {
     v4_only.bind("tcp://*:*").unwrap();
     assert!(v4_only.last_endpoint().starts_with("tcp://0.0.0.0:"));
 }
+
+/// Over ipc, a message's Peer-Address is libzmq's "localhost:UID:GID:PID"
+/// of the sending process (what ZAP handlers see as the Address, too).
+#[test]
+fn ipc_peer_address_names_the_peer_process() {
+    let me = std::fs::metadata("/proc/self").unwrap();
+    let expected = format!("localhost:{}:{}:{}", me.uid(), me.gid(), std::process::id());
+    let ctx = Context::new();
+    let mut server = socket(&ctx, SocketType::Pull);
+    let ep = bind(&mut server, "ipc");
+    let mut client = socket(&ctx, SocketType::Push);
+    client.connect(&ep).unwrap();
+    client.send("hello").unwrap();
+    let msg = server.recv().unwrap();
+    assert_eq!(msg.property("Peer-Address"), Some(expected.as_str()));
+}

@@ -10,8 +10,8 @@
 
 use bytes::{BufMut, BytesMut};
 
-use super::sealing::{open_in_place, seal, short_nonce, NaclCipher, MAC_LEN};
-use super::session::SessionBox;
+use super::sealing::MAC_LEN;
+use super::session::{DirectionCipher, SessionBox, SessionCipher};
 use crate::error::{Error, ProtocolError, Result};
 use crate::frame::Frame;
 use crate::mechanism::Opened;
@@ -30,17 +30,18 @@ pub(super) const SERVER_PREFIX: &[u8; 16] = b"CurveZMQMESSAGES";
 /// Encrypts and decrypts the traffic of one connection with the precomputed
 /// transient key, and keeps the short nonces strictly increasing each way.
 /// Generic over the cipher so that tests run it on every backend.
-pub(super) struct MessageCodec<C = SessionBox> {
-    cipher: C,
-    send_prefix: &'static [u8; 16],
-    recv_prefix: &'static [u8; 16],
+pub(super) struct MessageCodec<C: SessionCipher = SessionBox> {
+    /// Seals what we send (our direction's nonce prefix).
+    send: C::Direction,
+    /// Opens what the peer sends (its direction's nonce prefix).
+    recv: C::Direction,
     /// The next nonce we send.
     next_nonce: u64,
     /// The last nonce the peer used; the next must be larger.
     peer_nonce: u64,
 }
 
-impl<C> std::fmt::Debug for MessageCodec<C> {
+impl<C: SessionCipher> std::fmt::Debug for MessageCodec<C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MessageCodec")
             .field("next_nonce", &self.next_nonce)
@@ -57,7 +58,7 @@ pub(super) fn after_ready(codec: &mut Option<MessageCodec>) -> Result<&mut Messa
         .ok_or(Error::Misuse("CURVE traffic before READY"))
 }
 
-impl<C: NaclCipher> MessageCodec<C> {
+impl<C: SessionCipher> MessageCodec<C> {
     /// A codec that continues the handshake's nonce sequences.
     pub(super) fn new(cipher: C, as_server: bool, next_nonce: u64, peer_nonce: u64) -> Self {
         let (send_prefix, recv_prefix) = if as_server {
@@ -65,10 +66,10 @@ impl<C: NaclCipher> MessageCodec<C> {
         } else {
             (CLIENT_PREFIX, SERVER_PREFIX)
         };
+        let (send, recv) = cipher.directions(send_prefix, recv_prefix);
         MessageCodec {
-            cipher,
-            send_prefix,
-            recv_prefix,
+            send,
+            recv,
             next_nonce,
             peer_nonce,
         }
@@ -90,12 +91,7 @@ impl<C: NaclCipher> MessageCodec<C> {
         let mut out = BytesMut::with_capacity(MIN_LEN + frame.body.len());
         out.put_slice(NAME);
         out.put_u64(nonce);
-        seal(
-            &self.cipher,
-            &short_nonce(self.send_prefix, nonce),
-            &[&[flags], &frame.body],
-            &mut out,
-        )?;
+        self.send.seal(nonce, &[flags], &frame.body, &mut out)?;
         Ok(Frame::data(out.freeze(), false))
     }
 
@@ -141,7 +137,7 @@ impl<C: NaclCipher> MessageCodec<C> {
             ));
         }
         let boxed = body.get_mut(NAME.len() + 8..).ok_or(too_short)?;
-        let len = open_in_place(&self.cipher, &short_nonce(self.recv_prefix, nonce), boxed)?.len();
+        let len = self.recv.open_in_place(nonce, boxed)?.len();
         self.peer_nonce = nonce;
         // The plaintext (flags, then payload) ends the box.
         let start = body.len() - len;
@@ -165,7 +161,7 @@ mod tests {
 
     /// A client codec on `make_c`'s backend and a server codec on
     /// `make_s`'s, after a handshake that used nonces up to 2 and 1.
-    fn pair<C: NaclCipher, S: NaclCipher>(
+    fn pair<C: SessionCipher, S: SessionCipher>(
         make_c: MakeBox<C>,
         make_s: MakeBox<S>,
     ) -> (MessageCodec<C>, MessageCodec<S>) {
@@ -177,7 +173,7 @@ mod tests {
         )
     }
 
-    fn message_known_answer<C: NaclCipher>(make: MakeBox<C>) {
+    fn message_known_answer<C: SessionCipher>(make: MakeBox<C>) {
         // A MESSAGE with short nonce 3 carrying "hello" with MORE set, from
         // the RFC 7748 key pair of `sealing`'s known-answer test; the box
         // octets are libsodium's crypto_box_afternm output for
@@ -189,7 +185,7 @@ mod tests {
         assert_eq!(boxed.body.to_vec(), expected);
     }
 
-    fn frames_and_commands_round_trip<C: NaclCipher, S: NaclCipher>(
+    fn frames_and_commands_round_trip<C: SessionCipher, S: SessionCipher>(
         (mut client, mut server): (MessageCodec<C>, MessageCodec<S>),
     ) {
         let boxed = client.encode(Frame::data("abc", true)).unwrap();
@@ -215,7 +211,7 @@ mod tests {
         drop(keep);
     }
 
-    fn replayed_or_tampered_messages_fail<C: NaclCipher, S: NaclCipher>(
+    fn replayed_or_tampered_messages_fail<C: SessionCipher, S: SessionCipher>(
         (mut client, mut server): (MessageCodec<C>, MessageCodec<S>),
     ) {
         let first = client.encode(Frame::data("one", false)).unwrap();
