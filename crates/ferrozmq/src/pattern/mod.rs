@@ -15,35 +15,17 @@ mod stream;
 mod subscribe;
 
 use bytes::Bytes;
-use ferrozmq_engine::{Msg, PeerRef, Pipe, PipeId};
+use ferrozmq_engine::{Msg, Pipe, PipeId};
 use ferrozmq_zmtp::SocketType;
 
 pub(crate) use options::PatternOptions;
 
 use crate::error::{ErrorKind, Result};
+pub(crate) use crate::routing::Origin;
 use crate::routing::{Drops, Pipes};
 
 /// A received message with the peer that sent it.
 pub(crate) type Received = (Msg, Origin);
-
-/// Who sent a received message.
-#[derive(Debug, Clone)]
-pub(crate) enum Origin {
-    /// The peer behind this pipe, whose information had this version
-    /// ([`Pipe::peer_version`]): the socket takes a handle on it only when
-    /// it is not the previous message's (no reference count per message).
-    Pipe(PipeId, usize),
-    /// This peer.
-    Peer(PeerRef),
-}
-
-impl Origin {
-    /// The peer behind `pipe`.
-    #[inline]
-    pub(crate) fn of(pipe: &Pipe) -> Origin {
-        Origin::Pipe(pipe.id(), pipe.peer_version())
-    }
-}
 
 /// The hooks a socket type implements (libzmq's `xattach_pipe`, `xsend`, ...).
 pub(crate) trait Pattern: Send + std::fmt::Debug {

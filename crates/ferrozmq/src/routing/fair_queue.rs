@@ -2,7 +2,7 @@
 
 use ferrozmq_engine::Msg;
 
-use crate::pattern::Origin;
+use super::Origin;
 
 use super::{wrap, Pipes, Slot};
 

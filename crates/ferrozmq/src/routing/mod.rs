@@ -4,6 +4,7 @@
 mod drops;
 mod fair_queue;
 mod load_balance;
+mod origin;
 mod pipes;
 mod routing_table;
 mod subscriptions;
@@ -11,6 +12,7 @@ mod subscriptions;
 pub(crate) use drops::Drops;
 pub(crate) use fair_queue::FairQueue;
 pub(crate) use load_balance::LoadBalancer;
+pub(crate) use origin::Origin;
 pub(crate) use pipes::{Pipes, Slot};
 pub(crate) use routing_table::{Admission, RoutingTable};
 pub(crate) use subscriptions::Subscriptions;
