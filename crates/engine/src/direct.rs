@@ -7,11 +7,20 @@
 //! the pipe, so that busy senders keep the I/O thread's batched writes.
 //! Order is kept because a direct write happens only when the pipe is empty
 //! and the session has nothing in flight (`busy` is false).
+//!
+//! Reads have a direct path too, the *read lease* (`lent_read.rs` is the
+//! application's side): a session idle at a message boundary offers its
+//! connection; an application blocked in a receive with nothing queued
+//! takes it, stops the I/O thread's epoll from watching the connection's
+//! input, and sleeps on the connection itself; whole data messages it
+//! reads go into the pipe as if the session had read them, anything else
+//! stays in the socket for the session. See [`Direct::lend`].
 
 use std::io::IoSlice;
-use std::os::fd::RawFd;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::sync::Arc;
+
+use crate::sync::{AtomicBool, AtomicU8, Mutex, Ordering};
 
 use bytes::Bytes;
 use ferrozmq_zmtp::frame::{write_header, Framing};
@@ -42,8 +51,21 @@ pub(crate) struct Direct {
     /// not empty): lets the session see, without the lock, that it has
     /// nothing to take.
     has_leftover: AtomicBool,
+    /// Who reads the connection: [`IO`], [`OFFERED`] or [`LENT`].
+    lease: AtomicU8,
+    /// The connection may be lent (set with `enable`, never changes for it).
+    lendable: AtomicBool,
     state: Mutex<State>,
 }
+
+/// The session reads the connection (or it is not lendable now).
+const IO: u8 = 0;
+/// The session is idle at a message boundary with nothing buffered: the
+/// application may take the connection.
+const OFFERED: u8 = 1;
+/// The application reads the connection; the I/O thread's epoll does not
+/// watch its input.
+const LENT: u8 = 2;
 
 #[derive(Debug)]
 struct State {
@@ -55,6 +77,69 @@ struct State {
     /// order: the headers' rest copied, the bodies' rest shared (a large
     /// body is never copied to be finished).
     leftover: Vec<Bytes>,
+    /// Counts connections (`enable` calls): a lease from an earlier
+    /// connection changes nothing when it comes back.
+    generation: u64,
+    /// How to lend this connection's reads, if it may be lent.
+    reads: Option<Reads>,
+}
+
+/// What lending a connection's reads needs.
+#[derive(Debug)]
+struct Reads {
+    /// The I/O thread's epoll instance, and the session's token in it.
+    epfd: RawFd,
+    token: u64,
+    max_frame: Option<u64>,
+    /// epoll watches writability: the session waits for room to write.
+    /// Otherwise it does not (once the session has said so), or every
+    /// write and every change of the watch would wake the I/O thread.
+    writable: bool,
+    /// A duplicate of the connection's descriptor, made on the first
+    /// lease: the application polls it, so a session closing the
+    /// connection meanwhile can never leave it polling a number reused
+    /// for another file.
+    dup: Option<Arc<OwnedFd>>,
+}
+
+impl Reads {
+    /// Sets what epoll watches on the connection `fd`: its input if
+    /// `input`, room to write if the session waits for it.
+    fn watch(&self, fd: RawFd, input: bool) -> std::io::Result<()> {
+        crate::sys::epoll_watch(self.epfd, fd, self.token, input, self.writable)
+    }
+}
+
+/// How a connection's reads may be lent: the I/O thread's epoll
+/// descriptor and the session's token in it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LendReads {
+    pub(crate) epfd: RawFd,
+    pub(crate) token: u64,
+    /// The largest frame the session accepts (ZMQ_MAXMSGSIZE): a larger
+    /// one is left to it, which fails the connection.
+    pub(crate) max_frame: Option<u64>,
+}
+
+/// The application's hold on a connection's reads (see [`Direct::lend`]);
+/// give it back with [`Direct::give_back`].
+#[derive(Debug)]
+pub(crate) struct Lent {
+    fd: Arc<OwnedFd>,
+    generation: u64,
+    max_frame: Option<u64>,
+}
+
+impl Lent {
+    /// The connection's descriptor to poll and read (a duplicate).
+    pub(crate) fn fd(&self) -> RawFd {
+        self.fd.as_raw_fd()
+    }
+
+    /// Whether a frame of `size` bytes is within ZMQ_MAXMSGSIZE.
+    pub(crate) fn accepts(&self, size: u64) -> bool {
+        self.max_frame.is_none_or(|max| size <= max)
+    }
 }
 
 /// What a direct send attempt did.
@@ -73,32 +158,166 @@ impl Direct {
         Direct {
             enabled: AtomicBool::new(false),
             has_leftover: AtomicBool::new(false),
+            lease: AtomicU8::new(IO),
+            lendable: AtomicBool::new(false),
             state: Mutex::new(State {
                 fd: -1,
                 framing: Framing::V3,
                 busy: false,
                 leftover: Vec::new(),
+                generation: 0,
+                reads: None,
             }),
         }
     }
 
-    /// Session: the connection on `fd` is ready for traffic.
-    pub(crate) fn enable(&self, fd: RawFd, framing: Framing) {
+    /// Session: the connection on `fd` is ready for traffic; with `reads`,
+    /// its reads may be lent to the application (`offer_reads`).
+    pub(crate) fn enable(&self, fd: RawFd, framing: Framing, reads: Option<LendReads>) {
+        self.lease.store(IO, Ordering::SeqCst);
         if let Ok(mut s) = self.state.lock() {
             s.fd = fd;
             s.framing = framing;
             s.busy = false;
             s.leftover.clear();
+            s.generation = s.generation.wrapping_add(1);
+            s.reads = reads.map(|r| Reads {
+                epfd: r.epfd,
+                token: r.token,
+                max_frame: r.max_frame,
+                // As mio registered the stream.
+                writable: true,
+                dup: None,
+            });
         }
+        self.lendable.store(reads.is_some(), Ordering::SeqCst);
         self.enabled.store(true, Ordering::Release);
     }
 
     /// Session: the connection is going away; the fd must not be touched.
+    /// A lease still out stays harmless: the application reads a duplicate
+    /// of the descriptor, and its `give_back` changes nothing any more.
     pub(crate) fn disable(&self) {
         self.enabled.store(false, Ordering::Release);
+        self.lendable.store(false, Ordering::SeqCst);
         if let Ok(mut s) = self.state.lock() {
             s.fd = -1;
             s.leftover.clear();
+            s.reads = None;
+        }
+        self.lease.store(IO, Ordering::SeqCst);
+    }
+
+    /// Session, before reading the connection: takes its reads back from
+    /// an offer. False while the application holds them (`LENT`): the
+    /// session must not read then; the application's `give_back` makes
+    /// epoll report whatever it left in the socket.
+    pub(crate) fn reclaim_reads(&self) -> bool {
+        match self
+            .lease
+            .compare_exchange(OFFERED, IO, Ordering::SeqCst, Ordering::SeqCst)
+        {
+            Ok(_) => true,
+            Err(state) => state != LENT,
+        }
+    }
+
+    /// Session, idle at a message boundary with nothing buffered or
+    /// pending: the application may read the connection itself.
+    pub(crate) fn offer_reads(&self) {
+        if self.lendable.load(Ordering::SeqCst) {
+            let _ = self
+                .lease
+                .compare_exchange(IO, OFFERED, Ordering::SeqCst, Ordering::SeqCst);
+        }
+    }
+
+    /// Whether the connection's reads are on offer now (a cheap look).
+    pub(crate) fn reads_offered(&self) -> bool {
+        self.lease.load(Ordering::SeqCst) == OFFERED
+    }
+
+    /// Application, blocked in a receive with nothing queued: takes the
+    /// connection's reads if the session offers them. The I/O thread's
+    /// epoll stops watching the connection's input until
+    /// [`Direct::give_back`], so the bytes that arrive wake only the
+    /// application (which must poll [`Lent::fd`]).
+    pub(crate) fn lend(&self) -> Option<Lent> {
+        if !self.reads_offered() {
+            return None;
+        }
+        let mut s = self.state.lock().ok()?;
+        let fd = s.fd;
+        let generation = s.generation;
+        let reads = s.reads.as_mut()?;
+        if fd < 0 {
+            return None;
+        }
+        self.lease
+            .compare_exchange(OFFERED, LENT, Ordering::SeqCst, Ordering::SeqCst)
+            .ok()?;
+        let dup = match &reads.dup {
+            Some(dup) => Some(dup.clone()),
+            None => crate::sys::dup_fd(fd).ok().map(Arc::new),
+        };
+        let watched = reads.watch(fd, false);
+        match (dup, watched) {
+            (Some(dup), Ok(())) => {
+                reads.dup = Some(dup.clone());
+                Some(Lent {
+                    fd: dup,
+                    generation,
+                    max_frame: reads.max_frame,
+                })
+            }
+            (_, watched) => {
+                if watched.is_ok() {
+                    let _ = reads.watch(fd, true);
+                }
+                self.lease.store(OFFERED, Ordering::SeqCst);
+                None
+            }
+        }
+    }
+
+    /// Application: hands the connection's reads back. `clean` when what
+    /// it read ended exactly at a message boundary with nothing more
+    /// seen: the offer stands. Otherwise the session takes over. Either
+    /// way epoll watches the input again, and reports at once any bytes
+    /// left in the socket (so nothing waits for an edge that came while
+    /// the application held the lease). The state changes before epoll
+    /// watches again: an event it reports finds the session free to read.
+    pub(crate) fn give_back(&self, lent: Lent, clean: bool) {
+        let Ok(s) = self.state.lock() else {
+            return;
+        };
+        if s.generation != lent.generation || s.fd < 0 {
+            return;
+        }
+        if let Some(reads) = &s.reads {
+            let next = if clean { OFFERED } else { IO };
+            self.lease.store(next, Ordering::SeqCst);
+            let _ = reads.watch(s.fd, true);
+        }
+    }
+
+    /// Session: whether it waits for room to write (`on`), for a
+    /// connection whose reads may be lent: epoll then watches writability
+    /// only while it does (see `Reads::writable`).
+    pub(crate) fn want_writable(&self, on: bool) {
+        if !self.lendable.load(Ordering::SeqCst) {
+            return;
+        }
+        let Ok(mut s) = self.state.lock() else {
+            return;
+        };
+        let fd = s.fd;
+        // The lease changes only under this lock (`lend`, `give_back`)
+        // or from OFFERED to IO, which watch input alike.
+        let lent = self.lease.load(Ordering::SeqCst) == LENT;
+        if let Some(reads) = s.reads.as_mut().filter(|r| r.writable != on && fd >= 0) {
+            reads.writable = on;
+            let _ = reads.watch(fd, !lent);
         }
     }
 

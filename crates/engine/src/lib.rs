@@ -32,6 +32,7 @@ mod doorbell;
 mod drain;
 mod engine;
 mod inproc;
+mod lent_read;
 mod limits;
 mod link;
 #[cfg(all(test, loom))]
@@ -54,6 +55,7 @@ mod zap;
 
 pub use engine::Engine;
 pub use inproc::{InprocError, InprocPeer, InprocRegistry};
+pub use lent_read::wait_receiving;
 pub use limits::frame_size_ceiling;
 pub use link::{LinkEvent, SocketId, SocketLink};
 pub use mailbox::EndpointId;

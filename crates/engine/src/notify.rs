@@ -154,6 +154,63 @@ impl Signaler {
         .timed_out_after(deadline)
     }
 
+    /// One sleep of a waiter that also watches `fd` for input (the read
+    /// lease): announces the sleep, re-runs `check`, then sleeps until
+    /// woken, `fd` is readable (or hung up), the deadline or a signal.
+    pub(crate) fn sleep_beside(
+        &self,
+        deadline: Option<Instant>,
+        fd: RawFd,
+        check: &mut impl FnMut() -> bool,
+    ) -> Beside {
+        let Some(wakeup) = self.wakeup_fd() else {
+            return Beside::Woken;
+        };
+        // As in `sleep_until`: a notifier either sees us sleeping or we
+        // see its work.
+        self.sleeping.store(true, Ordering::SeqCst);
+        if check() {
+            self.sleeping.store(false, Ordering::SeqCst);
+            return Beside::Ready;
+        }
+        let timeout_ms = match deadline {
+            None => -1,
+            Some(d) => {
+                let left = d.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    self.sleeping.store(false, Ordering::SeqCst);
+                    return Beside::TimedOut;
+                }
+                i32::try_from(left.as_micros().div_ceil(1000)).unwrap_or(i32::MAX)
+            }
+        };
+        let mut fds = [
+            sys::PollFd {
+                fd: wakeup,
+                events: libc::POLLIN,
+                revents: 0,
+            },
+            sys::PollFd {
+                fd,
+                events: libc::POLLIN,
+                revents: 0,
+            },
+        ];
+        let polled = sys::poll_fds(&mut fds, timeout_ms);
+        self.sleeping.store(false, Ordering::SeqCst);
+        let [woken, input] = fds;
+        if woken.revents != 0 {
+            sys::eventfd_drain(wakeup);
+        }
+        match polled {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Beside::Interrupted,
+            Err(_) => Beside::Woken,
+            Ok(_) if input.revents != 0 => Beside::FdReady,
+            Ok(_) if deadline.is_some_and(|d| Instant::now() >= d) => Beside::TimedOut,
+            Ok(_) => Beside::Woken,
+        }
+    }
+
     fn wakeup_fd(&self) -> Option<RawFd> {
         self.wakeup.as_ref().map(AsRawFd::as_raw_fd)
     }
@@ -217,6 +274,21 @@ impl Notify for Signaler {
         }
         self.signal_fd();
     }
+}
+
+/// How a [`Signaler::sleep_beside`] ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Beside {
+    /// The check came true before sleeping.
+    Ready,
+    /// The watched descriptor has input (or hung up).
+    FdReady,
+    /// Notified (or nothing to sleep on): look again.
+    Woken,
+    /// The deadline passed.
+    TimedOut,
+    /// A signal handler ran (EINTR).
+    Interrupted,
 }
 
 /// How one sleep ended.

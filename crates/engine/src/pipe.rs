@@ -328,6 +328,13 @@ impl Pipe {
         }
     }
 
+    /// Whether this pipe's connection may lend its reads to a blocked
+    /// receive now ([`crate::wait_receiving`]).
+    #[inline]
+    pub fn lends_reads(&self) -> bool {
+        self.direct.reads_offered()
+    }
+
     /// Whether a message from the peer waits.
     #[inline]
     pub fn has_input(&self) -> bool {

@@ -18,6 +18,10 @@ impl Session {
         }
         self.paused = true;
         if let Some(pipe) = &self.pipe {
+            // An offer of the connection's reads is withdrawn: nothing more
+            // is read from the peer. (No lease is out: the socket, which
+            // drains, is not blocked in a receive.)
+            pipe.direct.reclaim_reads();
             pipe.resign_reader();
         }
         if !matches!(self.state, State::Active(_) | State::Raw(_) | State::Dead) {

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use bytes::BytesMut;
+use ferrozmq_zmtp::frame::Framing;
 
 use super::stream_io::{read_once, write_queue, Flushed};
 use super::{
@@ -13,6 +14,7 @@ use super::{
     READ_CHUNK, SEALED_WRITE_BATCH, WRITES_PER_TURN, WRITE_BATCH,
 };
 use crate::body_pool::{Body, BodyPool};
+use crate::direct::LendReads;
 use crate::link::LinkEvent;
 use crate::notify::Notify;
 use crate::transport::Stream;
@@ -46,6 +48,9 @@ pub(super) struct Active {
     /// The last read completed such a body: read little next (the next
     /// frame's header), so that a large body after it is copied little.
     pub(super) after_body: bool,
+    /// Where the stream is watched (epoll descriptor and token), for
+    /// lending its reads to the application (`Direct::lend`).
+    pub(super) watched: LendReads,
 }
 
 impl Session {
@@ -71,6 +76,11 @@ impl Session {
             bodies: Arc::clone(ctx.bodies),
             body: None,
             after_body: false,
+            watched: LendReads {
+                epfd: std::os::fd::AsRawFd::as_raw_fd(ctx.registry),
+                token: ctx.token.0 as u64,
+                max_frame: None,
+            },
         });
         self.drive_active(ctx, active)
     }
@@ -90,7 +100,9 @@ impl Session {
             return self.wait_for_refused_peer(a);
         }
         let mut turns = 0;
-        let mut more = a.readable;
+        // The application may be reading the connection itself (the read
+        // lease); then nothing is read here until it gives it back.
+        let mut more = a.readable && self.pipe.as_ref().is_none_or(|p| p.direct.reclaim_reads());
         // Paused (drained): nothing more is read from the peer.
         while !self.paused {
             self.deliver(a)?;
@@ -114,7 +126,34 @@ impl Session {
         if a.eof && self.stalled.is_none() {
             return Err(Failure::Closed);
         }
+        self.offer_reads(a);
         Ok(())
+    }
+
+    /// Lends the connection's reads to the application (`Direct::lend`)
+    /// when it is idle at a message boundary in the simple case: the
+    /// socket drained, nothing buffered, decoded in part, held back or
+    /// asked of ZAP, no heartbeat timer (whose clock counts what is read).
+    fn offer_reads(&self, a: &Active) {
+        let Some(pipe) = &self.pipe else {
+            return;
+        };
+        let idle = !a.readable
+            && !a.eof
+            && !a.hung_up
+            && !self.paused
+            && self.stalled.is_none()
+            && a.read_buf.is_empty()
+            && a.body.is_none()
+            && a.zap.is_none()
+            && a.wire.is_ready()
+            && !a.wire.has_failed()
+            && a.wire.at_message_boundary()
+            && a.wire.poll_timeout().is_none();
+        if idle {
+            pipe.direct.want_writable(a.write_blocked);
+            pipe.direct.offer_reads();
+        }
     }
 
     /// A refused peer: what it sends is dropped until it closes.
@@ -190,7 +229,16 @@ impl Session {
             None => self.attach_new_pipe(info),
         }
         if let (Some(pipe), Some(framing)) = (&self.pipe, a.wire.direct_framing()) {
-            pipe.direct.enable(a.stream.raw_fd(), framing);
+            // Reads are lent only for ZMTP 3 data (whose frames the
+            // application parses), and not to publishers (which read
+            // subscriptions).
+            let lend = (framing == Framing::V3 && !a.wire.reads_subscriptions()).then_some(
+                LendReads {
+                    max_frame: self.options.zmtp.max_message_size,
+                    ..a.watched
+                },
+            );
+            pipe.direct.enable(a.stream.raw_fd(), framing, lend);
         }
     }
 
@@ -229,6 +277,9 @@ impl Session {
             }
             if flush(a)? == Flushed::Blocked {
                 a.write_blocked = true;
+                if let Some(pipe) = &self.pipe {
+                    pipe.direct.want_writable(true);
+                }
                 return Ok(());
             }
             self.settle_written(&mut a.taken);

@@ -123,6 +123,72 @@ pub(crate) fn send_vectored(fd: RawFd, slices: &[std::io::IoSlice<'_>]) -> io::R
     Ok(n as usize)
 }
 
+/// Receives from a stream socket without blocking (`recv(2)` with
+/// MSG_DONTWAIT), into `buf`; with `peek` the bytes stay queued
+/// (MSG_PEEK), without it the call waits for all of `buf` that is already
+/// queued (MSG_WAITALL, which MSG_DONTWAIT keeps from blocking).
+pub(crate) fn recv_nowait(fd: RawFd, buf: &mut [u8], peek: bool) -> io::Result<usize> {
+    let flags = libc::MSG_DONTWAIT
+        | if peek {
+            libc::MSG_PEEK
+        } else {
+            libc::MSG_WAITALL
+        };
+    // SAFETY: `buf` is writable memory of `buf.len()` bytes for the whole
+    // call; recv(2) writes at most that much; `fd` is open per the contract.
+    let n = unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), flags) };
+    if n < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(n as usize)
+}
+
+/// Changes what the epoll instance `epfd` watches on `fd` (registered
+/// there by mio with `token`, edge-triggered): readability (with the
+/// peer's hang-up) if `readable`, writability if `writable`; errors and
+/// hang-ups always. The flags are mio's own for its `Interest`s, so that
+/// with both the registration is exactly what mio made. The kernel
+/// re-checks the file on EPOLL_CTL_MOD: what is already ready (bytes
+/// queued, room to write) is reported at once.
+pub(crate) fn epoll_watch(
+    epfd: RawFd,
+    fd: RawFd,
+    token: u64,
+    readable: bool,
+    writable: bool,
+) -> io::Result<()> {
+    let mut events = libc::EPOLLET;
+    if readable {
+        events |= libc::EPOLLIN | libc::EPOLLRDHUP;
+    }
+    if writable {
+        events |= libc::EPOLLOUT;
+    }
+    let mut event = libc::epoll_event {
+        events: events as u32,
+        u64: token,
+    };
+    // SAFETY: `event` is a live local for the call; both descriptors are
+    // open per the contract (the caller holds what keeps them open).
+    let r = unsafe { libc::epoll_ctl(epfd, libc::EPOLL_CTL_MOD, fd, &mut event) };
+    if r < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// A close-on-exec duplicate of `fd`.
+pub(crate) fn dup_fd(fd: RawFd) -> io::Result<OwnedFd> {
+    // SAFETY: fcntl(F_DUPFD_CLOEXEC) has no memory arguments; `fd` is open
+    // per the contract; the result is checked.
+    let new = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) };
+    if new < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `new` was just returned by fcntl and is owned by nobody else.
+    Ok(unsafe { OwnedFd::from_raw_fd(new) })
+}
+
 /// A cheap monotonic tick count for "how long since" heuristics: the CPU's
 /// time-stamp counter on x86-64 (a few cycles), elsewhere nanoseconds since
 /// the first call. Only differences are meaningful, roughly nanoseconds.

@@ -633,6 +633,16 @@ impl Socket {
         }
     }
 
+    /// The socket's pipe, if it has exactly one.
+    fn only_pipe(&self) -> Option<&Pipe> {
+        let pipes = self.pattern.pipes();
+        let mut all = pipes.iter();
+        match (all.next(), all.next()) {
+            (Some(pipe), None) => Some(pipe),
+            _ => None,
+        }
+    }
+
     fn process_link_events(&mut self) {
         while let Some(event) = self.link.take_event() {
             match event {
@@ -663,6 +673,12 @@ impl Socket {
             }
             (other, _) => return other,
         };
+        // A receive on a socket with one connection, idle: the connection's
+        // reads may be lent to this thread (ferrozmq_engine::wait_receiving).
+        let lender = match wait {
+            Wait::Spin => self.only_pipe().filter(|p| p.lends_reads()).cloned(),
+            Wait::Sleep => None,
+        };
         let signaler = self.link.signaler.clone();
         let mut outcome = Err(ErrorKind::Again.into());
         let check = || {
@@ -674,9 +690,10 @@ impl Socket {
             outcome = op(self);
             !matches!(&outcome, Err(e) if e.kind() == ErrorKind::Again)
         };
-        let waited = match wait {
-            Wait::Spin => signaler.wait_until(deadline, check),
-            Wait::Sleep => signaler.wait_patiently(deadline, check),
+        let waited = match (wait, lender) {
+            (_, Some(pipe)) => ferrozmq_engine::wait_receiving(&signaler, &pipe, deadline, check),
+            (Wait::Spin, None) => signaler.wait_until(deadline, check),
+            (Wait::Sleep, None) => signaler.wait_patiently(deadline, check),
         };
         if waited == WaitOutcome::Interrupted {
             return Err(ErrorKind::Interrupted.into());

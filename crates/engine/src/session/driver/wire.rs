@@ -206,6 +206,16 @@ impl Wire {
         (!self.connection.protects_frames() && framing != Framing::V1).then_some(framing)
     }
 
+    /// Whether no multipart message is half decoded.
+    pub(crate) fn at_message_boundary(&self) -> bool {
+        self.partial.is_empty()
+    }
+
+    /// Whether the peer's messages may be subscriptions (PUB, XPUB).
+    pub(crate) fn reads_subscriptions(&self) -> bool {
+        self.publisher
+    }
+
     /// A single-frame message; from an old peer of a publisher, 0x01/0x00
     /// messages are subscriptions.
     fn single(&self, body: Bytes) -> Msg {

@@ -1,0 +1,254 @@
+//! The application's side of the read lease (`Direct::lend`): a receive
+//! blocked on a socket whose one pipe is an idle connection reads that
+//! connection itself, instead of waiting for the I/O thread to read it and
+//! wake the application (two thread wake-ups per message saved: the I/O
+//! thread's and the application's).
+//!
+//! Only whole data messages are taken: the bytes are first *peeked*; the
+//! complete messages at their front are then consumed and pushed into the
+//! pipe, exactly as the session would have pushed them. Anything else — a
+//! command (PING, SUBSCRIBE, ERROR), a partial frame, a message larger
+//! than the peek buffer, the end of the stream, an error — is left in the
+//! socket, untouched, and the lease goes back to the session, whose epoll
+//! then reports those bytes. So the session's decoder never misses a byte,
+//! and every case but the simple one keeps today's path.
+
+use std::time::Instant;
+
+use crate::direct::Lent;
+use crate::msg::{Body, Msg};
+use crate::notify::{Beside, Signaler, WaitOutcome};
+use crate::pipe::Pipe;
+use crate::sys;
+
+/// The most bytes peeked at once: messages up to about this size are read
+/// by the application; larger ones go through the session.
+const PEEK: usize = 8 * 1024;
+
+/// ZMTP 3 frame flags.
+const MORE: u8 = 0x01;
+const LONG: u8 = 0x02;
+const COMMAND: u8 = 0x04;
+
+/// What the front of the peeked bytes holds.
+#[derive(Debug, PartialEq, Eq)]
+enum Scan {
+    /// A whole data message: each frame's body as (start, length), and
+    /// where the message ends.
+    Message {
+        frames: Vec<(usize, usize)>,
+        end: usize,
+    },
+    /// Not (yet) a whole data message: leave it to the session.
+    Other,
+}
+
+/// Parses ZMTP 3 frames at the front of `bytes` up to the end of the first
+/// message, if it is all there and made only of data frames.
+fn scan(bytes: &[u8], accepts: impl Fn(u64) -> bool) -> Scan {
+    let mut frames = Vec::new();
+    let mut at = 0;
+    loop {
+        let Some(&flags) = bytes.get(at) else {
+            return Scan::Other;
+        };
+        if flags & !(MORE | LONG) != 0 || flags & COMMAND != 0 {
+            return Scan::Other;
+        }
+        let (size, header) = if flags & LONG != 0 {
+            let Some(raw) = bytes.get(at + 1..at + 9) else {
+                return Scan::Other;
+            };
+            let mut be = [0u8; 8];
+            be.copy_from_slice(raw);
+            match usize::try_from(u64::from_be_bytes(be)) {
+                Ok(size) => (size, 9),
+                Err(_) => return Scan::Other,
+            }
+        } else {
+            match bytes.get(at + 1) {
+                Some(&size) => (usize::from(size), 2),
+                None => return Scan::Other,
+            }
+        };
+        if !accepts(size as u64) {
+            return Scan::Other;
+        }
+        let start = at + header;
+        let Some(end) = start.checked_add(size).filter(|&e| e <= bytes.len()) else {
+            return Scan::Other;
+        };
+        frames.push((start, size));
+        at = end;
+        if flags & MORE == 0 {
+            return Scan::Message { frames, end };
+        }
+    }
+}
+
+/// What one read under the lease did.
+#[derive(Debug, PartialEq, Eq)]
+enum Read {
+    /// Messages went into the pipe; `clean` when nothing was seen after
+    /// them (the lease may stay on offer).
+    Took { clean: bool },
+    /// Nothing taken: the session must look at what is there.
+    Left,
+}
+
+/// Reads the whole data messages at the front of what waits on the lent
+/// connection into `pipe` (as many as its high-water mark takes, at least
+/// one), or leaves everything for the session.
+fn read_messages(lent: &Lent, pipe: &Pipe) -> Read {
+    let mut buf = [0u8; PEEK];
+    let seen = match sys::recv_nowait(lent.fd(), &mut buf, true) {
+        Ok(n) if n > 0 => n,
+        // The end of the stream, an error or nothing yet: the session's.
+        _ => return Read::Left,
+    };
+    let mut taken = 0;
+    while taken < seen {
+        let Some(rest) = buf.get(taken..seen) else {
+            break;
+        };
+        let Scan::Message { frames, end } = scan(rest, |size| lent.accepts(size)) else {
+            break;
+        };
+        if taken > 0 && !pipe.inbound.has_room() {
+            break;
+        }
+        let bodies: Vec<Body> = frames
+            .iter()
+            .map(|&(start, len)| {
+                Body::copy_from_slice(rest.get(start..start + len).unwrap_or_default())
+            })
+            .collect();
+        let Some(msg) = Msg::from_bodies(bodies) else {
+            break;
+        };
+        pipe.inbound.force_push(msg);
+        taken += end;
+    }
+    if taken == 0 {
+        return Read::Left;
+    }
+    // The peeked bytes are queued and nobody else reads them now: this
+    // takes all of them. A short count would mean the connection broke
+    // meanwhile; the messages are whole in hand either way.
+    let mut consumed = 0;
+    let mut clean = taken == seen && seen < PEEK;
+    while consumed < taken {
+        let rest = buf.get_mut(consumed..taken).unwrap_or_default();
+        match sys::recv_nowait(lent.fd(), rest, false) {
+            Ok(n) if n > 0 => consumed += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            _ => {
+                clean = false;
+                break;
+            }
+        }
+    }
+    Read::Took { clean }
+}
+
+/// Waits as [`Signaler::wait_until`] does, for a receive on a socket whose
+/// only pipe is `pipe`: while the pipe's connection lends its reads, the
+/// waiter sleeps on the connection itself and reads whole messages from
+/// it (see the module's notes); otherwise it waits as usual.
+pub fn wait_receiving(
+    signaler: &Signaler,
+    pipe: &Pipe,
+    deadline: Option<Instant>,
+    mut check: impl FnMut() -> bool,
+) -> WaitOutcome {
+    loop {
+        if check() {
+            return WaitOutcome::Ready;
+        }
+        // Only onto an empty pipe: what the connection brings goes after
+        // what the session queued, within the high-water mark.
+        let lent = if pipe.inbound.is_empty() {
+            pipe.direct.lend()
+        } else {
+            None
+        };
+        let Some(lent) = lent else {
+            return signaler.wait_until(deadline, check);
+        };
+        let outcome = signaler.sleep_beside(deadline, lent.fd(), &mut check);
+        let clean = match outcome {
+            Beside::FdReady => match read_messages(&lent, pipe) {
+                Read::Took { clean } => clean,
+                Read::Left => false,
+            },
+            // The lease was taken with the offer standing and nothing read.
+            _ => true,
+        };
+        pipe.direct.give_back(lent, clean);
+        match outcome {
+            Beside::Ready => return WaitOutcome::Ready,
+            Beside::Interrupted => return WaitOutcome::Interrupted,
+            Beside::TimedOut if check() => return WaitOutcome::Ready,
+            Beside::TimedOut => return WaitOutcome::TimedOut,
+            Beside::FdReady | Beside::Woken => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn any(_: u64) -> bool {
+        true
+    }
+
+    #[test]
+    fn scans_whole_data_messages_only() {
+        // One short frame.
+        assert_eq!(
+            scan(&[0, 2, b'h', b'i'], any),
+            Scan::Message {
+                frames: vec![(2, 2)],
+                end: 4
+            }
+        );
+        // Two frames (MORE), then bytes of the next message.
+        assert_eq!(
+            scan(&[MORE, 0, 0, 1, b'x', 0], any),
+            Scan::Message {
+                frames: vec![(2, 0), (4, 1)],
+                end: 5
+            }
+        );
+        // A long frame.
+        let mut long = vec![LONG, 0, 0, 0, 0, 0, 0, 0, 3];
+        long.extend_from_slice(b"abc");
+        assert_eq!(
+            scan(&long, any),
+            Scan::Message {
+                frames: vec![(9, 3)],
+                end: 12
+            }
+        );
+        // A partial body, a partial header, a multipart message missing
+        // its last frame, a command, reserved flags: the session's.
+        assert_eq!(scan(&[0, 3, b'a'], any), Scan::Other);
+        assert_eq!(scan(&[LONG, 0, 0], any), Scan::Other);
+        assert_eq!(scan(&[MORE, 1, b'a'], any), Scan::Other);
+        assert_eq!(scan(&[COMMAND, 4, 4, b'P', b'I', b'N'], any), Scan::Other);
+        assert_eq!(scan(&[0x10, 0], any), Scan::Other);
+        assert_eq!(scan(&[], any), Scan::Other);
+        // A frame above ZMQ_MAXMSGSIZE: the session's (which fails the
+        // connection).
+        assert_eq!(scan(&[0, 2, b'h', b'i'], |size| size <= 1), Scan::Other);
+        // A command between data messages is left with what follows it.
+        assert_eq!(
+            scan(&[0, 1, b'a', COMMAND, 0], any),
+            Scan::Message {
+                frames: vec![(2, 1)],
+                end: 3
+            }
+        );
+    }
+}
