@@ -232,12 +232,11 @@ impl Session {
             // Reads are lent only for ZMTP 3 data (whose frames the
             // application parses), and not to publishers (which read
             // subscriptions).
-            let lend = (framing == Framing::V3 && !a.wire.reads_subscriptions()).then_some(
-                LendReads {
+            let lend =
+                (framing == Framing::V3 && !a.wire.reads_subscriptions()).then_some(LendReads {
                     max_frame: self.options.zmtp.max_message_size,
                     ..a.watched
-                },
-            );
+                });
             pipe.direct.enable(a.stream.raw_fd(), framing, lend);
         }
     }

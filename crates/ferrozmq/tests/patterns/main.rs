@@ -15,6 +15,7 @@ mod drain;
 mod hwm_linger;
 mod inproc;
 mod large;
+mod lease;
 mod linger_connect;
 mod pipeline;
 mod pubsub;

@@ -1,0 +1,296 @@
+//! The read lease: a receive blocked on a socket whose one connection is
+//! idle reads that connection itself (engine `lent_read.rs`). A peer
+//! written by hand (ZMTP 3.1, NULL) sends what the lease must take (whole
+//! data messages) and what it must leave to the I/O thread (commands,
+//! partial frames, large messages, the end of the stream) while the
+//! application is blocked in `recv`. Each test holds whether or not the
+//! lease was taken at the moment the bytes came; the short pauses only
+//! make it likely that it was.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use ferrozmq::{Context, ErrorKind, EventKind, PollEvents, Socket, SocketType};
+
+use crate::common::{bind, socket, Handshakes};
+
+/// Long enough for the application to be blocked in `recv`, holding the
+/// lease (correctness does not depend on it).
+const SETTLE: Duration = Duration::from_millis(30);
+
+/// A ZMTP 3.1 DEALER peer over tcp, written by hand.
+struct RawPeer(TcpStream);
+
+impl RawPeer {
+    /// Connects to `endpoint` (tcp://host:port) and completes a NULL
+    /// handshake as a DEALER.
+    fn connect(endpoint: &str) -> RawPeer {
+        let addr = endpoint.trim_start_matches("tcp://");
+        let mut s = TcpStream::connect(addr).unwrap();
+        s.set_nodelay(true).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut greeting = vec![0xFF, 0, 0, 0, 0, 0, 0, 0, 1, 0x7F, 3, 1];
+        greeting.extend_from_slice(b"NULL");
+        greeting.resize(64, 0);
+        s.write_all(&greeting).unwrap();
+        let mut theirs = [0u8; 64];
+        s.read_exact(&mut theirs).unwrap();
+        let mut peer = RawPeer(s);
+        let mut ready = vec![5];
+        ready.extend_from_slice(b"READY");
+        ready.push(11);
+        ready.extend_from_slice(b"Socket-Type");
+        ready.extend_from_slice(&6u32.to_be_bytes());
+        ready.extend_from_slice(b"DEALER");
+        peer.send_raw(&command(&ready));
+        let (flags, body) = peer.read_frame();
+        assert_eq!(flags & 4, 4, "the socket's READY");
+        assert!(body.starts_with(b"\x05READY"));
+        peer
+    }
+
+    fn send_raw(&mut self, bytes: &[u8]) {
+        self.0.write_all(bytes).unwrap();
+    }
+
+    /// Reads one frame: its flags and body.
+    fn read_frame(&mut self) -> (u8, Vec<u8>) {
+        let mut head = [0u8; 2];
+        self.0.read_exact(&mut head).unwrap();
+        let size = if head[0] & 2 != 0 {
+            let mut rest = [0u8; 7];
+            self.0.read_exact(&mut rest).unwrap();
+            let mut be = [head[1], 0, 0, 0, 0, 0, 0, 0];
+            be[1..].copy_from_slice(&rest);
+            u64::from_be_bytes(be) as usize
+        } else {
+            usize::from(head[1])
+        };
+        let mut body = vec![0u8; size];
+        self.0.read_exact(&mut body).unwrap();
+        (head[0], body)
+    }
+}
+
+/// One data frame; `more` when another of the same message follows.
+fn data(body: &[u8], more: bool) -> Vec<u8> {
+    frame(u8::from(more), body)
+}
+
+fn command(body: &[u8]) -> Vec<u8> {
+    frame(4, body)
+}
+
+fn frame(flags: u8, body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    if body.len() > 255 {
+        out.push(flags | 2);
+        out.extend_from_slice(&(body.len() as u64).to_be_bytes());
+    } else {
+        out.push(flags);
+        out.push(body.len() as u8);
+    }
+    out.extend_from_slice(body);
+    out
+}
+
+/// A DEALER bound over tcp with a raw peer connected and greeted.
+fn dealer_with_raw_peer(ctx: &Context) -> (Socket, RawPeer) {
+    let mut dealer = socket(ctx, SocketType::Dealer);
+    let mut handshakes = Handshakes::watch(ctx, &mut dealer);
+    let ep = bind(&mut dealer, "tcp");
+    let peer = RawPeer::connect(&ep);
+    handshakes.wait("tcp", 1);
+    (dealer, peer)
+}
+
+/// Receives one whole message as byte vectors.
+fn recv_frames(s: &mut Socket) -> Vec<Vec<u8>> {
+    s.recv_multipart()
+        .unwrap()
+        .into_iter()
+        .map(|m| m.data().to_vec())
+        .collect()
+}
+
+/// Runs `peer_side` on another thread after [`SETTLE`], while this thread
+/// is blocked receiving `n` messages.
+fn while_receiving(
+    dealer: &mut Socket,
+    peer: RawPeer,
+    n: usize,
+    peer_side: impl FnOnce(&mut RawPeer) + Send + 'static,
+) -> (Vec<Vec<Vec<u8>>>, RawPeer) {
+    let sender = thread::spawn(move || {
+        let mut peer = peer;
+        thread::sleep(SETTLE);
+        peer_side(&mut peer);
+        peer
+    });
+    let got = (0..n).map(|_| recv_frames(dealer)).collect();
+    (got, sender.join().unwrap())
+}
+
+#[test]
+fn lease_takes_messages_and_round_trips() {
+    let ctx = Context::new();
+    let (mut dealer, mut peer) = dealer_with_raw_peer(&ctx);
+    for i in 0..6u32 {
+        let body = i.to_be_bytes();
+        // A reply comes while the application waits for it.
+        let (got, back) = while_receiving(&mut dealer, peer, 1, move |p| {
+            p.send_raw(&data(&body, false));
+        });
+        peer = back;
+        assert_eq!(got, vec![vec![body.to_vec()]]);
+        dealer.send(&body[..]).unwrap();
+        assert_eq!(peer.read_frame(), (0, body.to_vec()));
+    }
+}
+
+#[test]
+fn lease_takes_multipart_whole_and_in_pieces() {
+    let ctx = Context::new();
+    let (mut dealer, peer) = dealer_with_raw_peer(&ctx);
+    let (got, peer) = while_receiving(&mut dealer, peer, 2, |p| {
+        let mut bytes = data(b"a", true);
+        bytes.extend(data(b"", true));
+        bytes.extend(data(b"c", false));
+        bytes.extend(data(b"next", false));
+        p.send_raw(&bytes);
+    });
+    assert_eq!(got[0], vec![b"a".to_vec(), vec![], b"c".to_vec()]);
+    assert_eq!(got[1], vec![b"next".to_vec()]);
+    // A message split inside its second frame's body, then inside a header.
+    let (got, _peer) = while_receiving(&mut dealer, peer, 2, |p| {
+        let mut bytes = data(b"first", true);
+        bytes.extend(data(b"second", false));
+        bytes.extend(data(&[7u8; 300], false));
+        let (a, rest) = bytes.split_at(10);
+        let (b, c) = rest.split_at(rest.len() - 250);
+        for piece in [a, b, c] {
+            p.send_raw(piece);
+            thread::sleep(SETTLE);
+        }
+    });
+    assert_eq!(got[0], vec![b"first".to_vec(), b"second".to_vec()]);
+    assert_eq!(got[1], vec![vec![7u8; 300]]);
+}
+
+#[test]
+fn lease_leaves_commands_to_the_session() {
+    let ctx = Context::new();
+    let (mut dealer, peer) = dealer_with_raw_peer(&ctx);
+    // A PING between two data messages: both messages arrive, in order,
+    // and the session answers the PING with a PONG carrying its context.
+    let (got, mut peer) = while_receiving(&mut dealer, peer, 2, |p| {
+        let mut bytes = data(b"before", false);
+        let mut ping = vec![4];
+        ping.extend_from_slice(b"PING");
+        ping.extend_from_slice(&0u16.to_be_bytes());
+        ping.extend_from_slice(b"ctx");
+        bytes.extend(command(&ping));
+        bytes.extend(data(b"after", false));
+        p.send_raw(&bytes);
+    });
+    assert_eq!(got, vec![vec![b"before".to_vec()], vec![b"after".to_vec()]]);
+    let (flags, body) = peer.read_frame();
+    assert_eq!(flags & 4, 4);
+    assert_eq!(body, b"\x04PONGctx".to_vec());
+}
+
+#[test]
+fn lease_leaves_large_messages_to_the_session() {
+    let ctx = Context::new();
+    let (mut dealer, peer) = dealer_with_raw_peer(&ctx);
+    let big = vec![9u8; 100_000];
+    let sent = big.clone();
+    let (got, _peer) = while_receiving(&mut dealer, peer, 3, move |p| {
+        let mut bytes = data(b"small", false);
+        bytes.extend(data(&sent, false));
+        bytes.extend(data(b"tail", false));
+        p.send_raw(&bytes);
+    });
+    assert_eq!(
+        got,
+        vec![vec![b"small".to_vec()], vec![big], vec![b"tail".to_vec()]]
+    );
+}
+
+#[test]
+fn lease_keeps_the_receive_high_water_mark() {
+    let ctx = Context::new();
+    let mut dealer = socket(&ctx, SocketType::Dealer);
+    dealer.set_rcvhwm(2).unwrap();
+    let mut handshakes = Handshakes::watch(&ctx, &mut dealer);
+    let ep = bind(&mut dealer, "tcp");
+    let peer = RawPeer::connect(&ep);
+    handshakes.wait("tcp", 1);
+    let (got, _peer) = while_receiving(&mut dealer, peer, 50, |p| {
+        let bytes: Vec<u8> = (0..50u8).flat_map(|i| data(&[i], false)).collect();
+        p.send_raw(&bytes);
+    });
+    let expected: Vec<Vec<Vec<u8>>> = (0..50u8).map(|i| vec![vec![i]]).collect();
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn peer_closing_while_the_application_reads_is_reported() {
+    let ctx = Context::new();
+    let (mut dealer, peer) = dealer_with_raw_peer(&ctx);
+    dealer
+        .monitor(
+            Some("inproc://lease-disconnect"),
+            EventKind::Disconnected.code(),
+        )
+        .unwrap();
+    let mut mon = ctx.socket(SocketType::Pair).unwrap();
+    mon.set_rcvtimeo(Some(Duration::from_secs(5))).unwrap();
+    mon.connect("inproc://lease-disconnect").unwrap();
+    dealer
+        .set_rcvtimeo(Some(Duration::from_millis(1500)))
+        .unwrap();
+    let watcher = thread::spawn(move || {
+        let event = mon.recv_multipart().expect("a disconnect event");
+        let code = u16::from_ne_bytes([event[0][0], event[0][1]]);
+        assert_eq!(code, EventKind::Disconnected.code());
+        Instant::now()
+    });
+    let closer = thread::spawn(move || {
+        thread::sleep(SETTLE);
+        // Half a message, then the end of the stream.
+        let mut peer = peer;
+        peer.send_raw(&data(b"never whole", false)[..4]);
+        drop(peer);
+    });
+    // The receive is blocked (holding the lease) when the peer goes: the
+    // I/O thread still sees it go, and the monitor says so before the
+    // receive gives up.
+    assert_eq!(dealer.recv().unwrap_err(), ErrorKind::Again);
+    let gave_up = Instant::now();
+    closer.join().unwrap();
+    let reported = watcher.join().unwrap();
+    assert!(reported < gave_up, "the disconnect waited for the receive");
+}
+
+#[test]
+fn after_a_lease_the_io_thread_reads_and_the_fd_signals() {
+    let ctx = Context::new();
+    let (mut dealer, peer) = dealer_with_raw_peer(&ctx);
+    let (got, mut peer) = while_receiving(&mut dealer, peer, 1, |p| {
+        p.send_raw(&data(b"leased", false));
+    });
+    assert_eq!(got, vec![vec![b"leased".to_vec()]]);
+    // Nobody is blocked in a receive now: the I/O thread must read what
+    // comes (epoll watches the input again) and the socket's readiness
+    // must show it, as for ZMQ_FD users.
+    assert!(!dealer.events().unwrap().contains(PollEvents::READABLE));
+    peer.send_raw(&data(b"polled", false));
+    let ready = dealer
+        .poll(PollEvents::READABLE, Some(Duration::from_secs(5)))
+        .unwrap();
+    assert_eq!(ready, PollEvents::READABLE);
+    assert_eq!(dealer.try_recv().unwrap().data(), b"polled");
+}
