@@ -24,6 +24,10 @@ use crate::sys;
 /// The most bytes peeked at once: messages up to about this size are read
 /// by the application; larger ones go through the session.
 const PEEK: usize = 8 * 1024;
+/// Messages larger than this (bodies, headers aside) are left to the
+/// session; after one the session stops offering its reads until a
+/// smaller one comes.
+pub(crate) const LEASE_BYTES: usize = PEEK - 64;
 
 /// ZMTP 3 frame flags.
 const MORE: u8 = 0x01;

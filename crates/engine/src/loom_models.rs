@@ -231,3 +231,92 @@ fn loom_revoked_reader_never_reads_beside_the_new_one() {
         assert_eq!(q.len(), 0);
     });
 }
+
+/// A connection whose reads may be lent, as a session leaves it after its
+/// handshake: a real socket pair registered in a real epoll instance (the
+/// lease changes that registration), the protocol's state under loom.
+fn lent_connection() -> (mio::Poll, mio::net::UnixStream, crate::direct::Direct) {
+    use std::os::fd::AsRawFd;
+    let poll = mio::Poll::new().unwrap();
+    let (mut ours, _theirs) = mio::net::UnixStream::pair().unwrap();
+    poll.registry()
+        .register(
+            &mut ours,
+            mio::Token(1),
+            mio::Interest::READABLE | mio::Interest::WRITABLE,
+        )
+        .unwrap();
+    let direct = crate::direct::Direct::new();
+    let reads = crate::direct::LendReads {
+        epfd: poll.as_raw_fd(),
+        token: 1,
+        max_frame: None,
+    };
+    direct.enable(
+        ours.as_raw_fd(),
+        ferrozmq_zmtp::frame::Framing::V3,
+        Some(reads),
+    );
+    (poll, ours, direct)
+}
+
+/// The read lease: the session (reclaiming before it reads, offering when
+/// idle) and the application (lending, reading, giving back) never read
+/// the connection at the same time, and once both are done the session
+/// may read again (a lease never stays out).
+#[test]
+fn loom_lease_never_reads_on_both_sides() {
+    loom::model(|| {
+        let (_poll, _stream, direct) = lent_connection();
+        let direct = Arc::new(direct);
+        direct.offer_reads();
+        let reading = Arc::new(AtomicUsize::new(0));
+        let app = {
+            let (direct, reading) = (direct.clone(), reading.clone());
+            thread::spawn(move || {
+                for clean in [true, false] {
+                    if let Some(lent) = direct.lend() {
+                        assert_eq!(reading.fetch_add(1, Ordering::SeqCst), 0, "both read");
+                        reading.fetch_sub(1, Ordering::SeqCst);
+                        direct.give_back(lent, clean);
+                    }
+                }
+            })
+        };
+        // An input event, twice: read only with the reads reclaimed.
+        for _ in 0..2 {
+            if direct.reclaim_reads() {
+                assert_eq!(reading.fetch_add(1, Ordering::SeqCst), 0, "both read");
+                reading.fetch_sub(1, Ordering::SeqCst);
+                direct.offer_reads();
+            }
+        }
+        app.join().unwrap();
+        assert!(direct.reclaim_reads(), "the lease stayed out");
+    });
+}
+
+/// A connection that goes away while its reads are lent: the lease's
+/// return changes nothing (no offer revived for a closed connection), and
+/// nothing more is lent.
+#[test]
+fn loom_lease_returned_after_the_connection_went() {
+    loom::model(|| {
+        let (_poll, _stream, direct) = lent_connection();
+        let direct = Arc::new(direct);
+        direct.offer_reads();
+        let app = {
+            let direct = direct.clone();
+            thread::spawn(move || {
+                if let Some(lent) = direct.lend() {
+                    direct.give_back(lent, true);
+                }
+            })
+        };
+        direct.disable();
+        app.join().unwrap();
+        assert!(!direct.reads_offered(), "an offer outlived its connection");
+        assert!(direct.lend().is_none(), "a closed connection was lent");
+        assert!(direct.reclaim_reads());
+    });
+}

@@ -51,6 +51,9 @@ pub(super) struct Active {
     /// Where the stream is watched (epoll descriptor and token), for
     /// lending its reads to the application (`Direct::lend`).
     pub(super) watched: LendReads,
+    /// The last message read was too large for the application to read
+    /// under the lease: the reads are not offered until a smaller one.
+    pub(super) large_traffic: bool,
 }
 
 impl Session {
@@ -81,6 +84,7 @@ impl Session {
                 token: ctx.token.0 as u64,
                 max_frame: None,
             },
+            large_traffic: false,
         });
         self.drive_active(ctx, active)
     }
@@ -133,12 +137,15 @@ impl Session {
     /// Lends the connection's reads to the application (`Direct::lend`)
     /// when it is idle at a message boundary in the simple case: the
     /// socket drained, nothing buffered, decoded in part, held back or
-    /// asked of ZAP, no heartbeat timer (whose clock counts what is read).
+    /// asked of ZAP, no heartbeat timer (whose clock counts what is read),
+    /// and the last message small enough for the application to read
+    /// (large ones would only be handed back, a wasted turn each).
     fn offer_reads(&self, a: &Active) {
         let Some(pipe) = &self.pipe else {
             return;
         };
         let idle = !a.readable
+            && !a.large_traffic
             && !a.eof
             && !a.hung_up
             && !self.paused
@@ -194,7 +201,10 @@ impl Session {
             };
             match inbound {
                 Inbound::HandshakeSucceeded => self.handshake_succeeded(a),
-                Inbound::Message(msg) => self.push_to_socket(msg),
+                Inbound::Message(msg) => {
+                    a.large_traffic = msg.byte_len() > crate::lent_read::LEASE_BYTES;
+                    self.push_to_socket(msg);
+                }
                 Inbound::ZapRequest(request) => self.ask_zap(a, request)?,
             }
         }
