@@ -18,7 +18,6 @@
 
 use std::io::IoSlice;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
-use std::sync::Arc;
 
 use crate::sync::{AtomicBool, AtomicU8, Mutex, Ordering};
 
@@ -95,11 +94,6 @@ struct Reads {
     /// Otherwise it does not (once the session has said so), or every
     /// write and every change of the watch would wake the I/O thread.
     writable: bool,
-    /// A duplicate of the connection's descriptor, made on the first
-    /// lease: the application polls it, so a session closing the
-    /// connection meanwhile can never leave it polling a number reused
-    /// for another file.
-    dup: Option<Arc<OwnedFd>>,
 }
 
 impl Reads {
@@ -125,7 +119,12 @@ pub(crate) struct LendReads {
 /// give it back with [`Direct::give_back`].
 #[derive(Debug)]
 pub(crate) struct Lent {
-    fd: Arc<OwnedFd>,
+    /// A duplicate of the connection's descriptor, made for this lease:
+    /// the application polls it, so a session closing the connection
+    /// meanwhile can never leave it polling a number reused for another
+    /// file. Closed with the lease (a kept one would outlive nothing but
+    /// would count as the connection's second descriptor).
+    fd: OwnedFd,
     generation: u64,
     max_frame: Option<u64>,
 }
@@ -187,7 +186,6 @@ impl Direct {
                 max_frame: r.max_frame,
                 // As mio registered the stream.
                 writable: true,
-                dup: None,
             });
         }
         self.lendable.store(reads.is_some(), Ordering::SeqCst);
@@ -256,20 +254,14 @@ impl Direct {
         self.lease
             .compare_exchange(OFFERED, LENT, Ordering::SeqCst, Ordering::SeqCst)
             .ok()?;
-        let dup = match &reads.dup {
-            Some(dup) => Some(dup.clone()),
-            None => crate::sys::dup_fd(fd).ok().map(Arc::new),
-        };
+        let dup = crate::sys::dup_fd(fd).ok();
         let watched = reads.watch(fd, false);
         match (dup, watched) {
-            (Some(dup), Ok(())) => {
-                reads.dup = Some(dup.clone());
-                Some(Lent {
-                    fd: dup,
-                    generation,
-                    max_frame: reads.max_frame,
-                })
-            }
+            (Some(dup), Ok(())) => Some(Lent {
+                fd: dup,
+                generation,
+                max_frame: reads.max_frame,
+            }),
             (_, watched) => {
                 if watched.is_ok() {
                     let _ = reads.watch(fd, true);
