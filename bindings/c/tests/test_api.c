@@ -316,6 +316,18 @@ static void test_options (void *ctx)
     CHECK_ERR (zmq_setsockopt (xpub, ZMQ_SUBSCRIBE, "a", 1), EINVAL);
     CHECK_OK (zmq_setsockopt (xpub, ZMQ_XPUB_MANUAL, &v, sizeof v));
     CHECK_OK (zmq_setsockopt (xpub, ZMQ_SUBSCRIBE, "a", 1));
+    /* Options libzmq sets but never reads back, and the context's BLOCKY,
+     * which sockets neither take nor give. */
+    int write_only[] = {ZMQ_ROUTER_MANDATORY, ZMQ_XPUB_VERBOSE,
+                        ZMQ_PROBE_ROUTER,     ZMQ_REQ_CORRELATE,
+                        ZMQ_REQ_RELAXED,      ZMQ_ROUTER_HANDOVER,
+                        ZMQ_XPUB_NODROP,      ZMQ_XPUB_MANUAL,
+                        ZMQ_XPUB_VERBOSER,    ZMQ_BLOCKY};
+    for (size_t i = 0; i < sizeof write_only / sizeof write_only[0]; i++) {
+        len = sizeof v;
+        CHECK_ERR (zmq_getsockopt (xpub, write_only[i], &v, &len), EINVAL);
+    }
+    CHECK_ERR (zmq_setsockopt (xpub, ZMQ_BLOCKY, &v, sizeof v), EINVAL);
     CHECK_OK (zmq_close (xpub));
 
     /* RCVTIMEO makes a blocking recv give up with EAGAIN. */
