@@ -69,6 +69,7 @@ static void test_version_and_errors (void)
     CHECK (strcmp (zmq_strerror (ENOCOMPATPROTO),
                    "The protocol is not compatible with the socket type") == 0);
     CHECK (strcmp (zmq_strerror (EMTHREAD), "No thread available") == 0);
+    CHECK (strcmp (zmq_strerror (EHOSTUNREACH), "Host unreachable") == 0);
     CHECK (strcmp (zmq_strerror (EINVAL), strerror (EINVAL)) == 0);
     CHECK (EFSM == 156384763 && ENOCOMPATPROTO == 156384764 && ETERM == 156384765
            && EMTHREAD == 156384766);
@@ -538,6 +539,12 @@ static void test_metadata (void *ctx)
     int mandatory = 1;
     CHECK_OK (zmq_setsockopt (router, ZMQ_ROUTER_MANDATORY, &mandatory, sizeof mandatory));
     CHECK_ERR (zmq_send (router, "nobody", 6, ZMQ_SNDMORE), EHOSTUNREACH);
+    /* A routing id with nothing after it is dropped without a word, even
+     * with ROUTER_MANDATORY; the next message is routed as usual. */
+    CHECK (zmq_send (router, "nobody", 6, 0) == 6);
+    send_str (router, "D1", ZMQ_SNDMORE);
+    send_str (router, "again", 0);
+    expect_str (dealer, "again");
     CHECK_OK (zmq_close (dealer));
     CHECK_OK (zmq_close (router));
 }
