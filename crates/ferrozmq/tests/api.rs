@@ -217,6 +217,17 @@ fn errors_carry_kind_source_and_endpoint() {
         (err.kind(), err.endpoint()),
         (ErrorKind::NotFound, Some("tcp://127.0.0.1:1"))
     );
+    // As libzmq: a malformed endpoint or an unknown transport is named as
+    // such before "not found".
+    for (endpoint, kind) in [
+        ("bogus", ErrorKind::Invalid),
+        ("tcp://", ErrorKind::Invalid),
+        ("foo://x", ErrorKind::ProtocolNotSupported),
+        ("tcp://127.0.0.1:*", ErrorKind::NotFound),
+    ] {
+        assert_eq!(b.unbind(endpoint).unwrap_err().kind(), kind, "{endpoint}");
+        assert_eq!(b.disconnect(endpoint).unwrap_err().kind(), kind, "{endpoint}");
+    }
 
     let err = b.set_routing_id(b"").unwrap_err();
     assert_eq!(
