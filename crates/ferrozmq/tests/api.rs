@@ -226,7 +226,11 @@ fn errors_carry_kind_source_and_endpoint() {
         ("tcp://127.0.0.1:*", ErrorKind::NotFound),
     ] {
         assert_eq!(b.unbind(endpoint).unwrap_err().kind(), kind, "{endpoint}");
-        assert_eq!(b.disconnect(endpoint).unwrap_err().kind(), kind, "{endpoint}");
+        assert_eq!(
+            b.disconnect(endpoint).unwrap_err().kind(),
+            kind,
+            "{endpoint}"
+        );
     }
 
     let err = b.set_routing_id(b"").unwrap_err();
