@@ -221,8 +221,17 @@ void test_poll (void *ctx)
 
     CHECK_ERR (zmq_poll (items, -1, 0), EINVAL);
     CHECK (zmq_poll (NULL, 0, 0) == 0);
-    close (pipe_fds[0]);
+    /* A hang-up (the writer gone, nothing left to read) or a descriptor
+     * that is not open is ZMQ_POLLERR, asked for or not. */
+    char x;
+    CHECK (read (pipe_fds[0], &x, 1) == 1);
     close (pipe_fds[1]);
+    CHECK (zmq_poll (items + 2, 1, 2000) == 1);
+    CHECK (items[2].revents == ZMQ_POLLERR);
+    close (pipe_fds[0]);
+    zmq_pollitem_t closed_fd = {NULL, pipe_fds[0], ZMQ_POLLIN, 0};
+    CHECK (zmq_poll (&closed_fd, 1, 2000) == 1);
+    CHECK (closed_fd.revents == ZMQ_POLLERR);
     CHECK_OK (zmq_close (a));
     CHECK_OK (zmq_close (b));
 }

@@ -303,6 +303,15 @@ fn poll_reports_typed_events_for_sockets_and_plain_descriptors() {
     assert!(items[1].revents().is_empty());
     // libzmq's integers, as the C ABI hands them over.
     assert_eq!(PollEvents::from_raw(items[0].revents().bits()), wanted);
+
+    // A hang-up (the other end gone, nothing left to read) is ERROR, asked
+    // for or not, as libzmq reports it.
+    let mut one = [0u8; 1];
+    std::io::Read::read_exact(&mut &b, &mut one).unwrap();
+    drop(a);
+    let mut items = [PollItem::fd(b.as_raw_fd(), PollEvents::WRITABLE)];
+    assert_eq!(poll(&mut items, Some(Duration::from_secs(5))).unwrap(), 1);
+    assert!(items[0].revents().contains(PollEvents::ERROR));
 }
 
 #[test]
