@@ -271,7 +271,7 @@ impl Socket {
             .endpoints
             .iter()
             .position(|r| matches!(r, Record::Bound { endpoint: e, .. } | Record::InprocBound { endpoint: e, .. } if e == endpoint))
-            .ok_or(ErrorKind::NotFound)?;
+            .ok_or_else(|| not_found(endpoint))?;
         match self.endpoints.remove(pos) {
             Record::Bound { id, .. } => {
                 self.link.set_linger(self.options.linger_duration());
@@ -298,7 +298,7 @@ impl Socket {
             .endpoints
             .iter()
             .position(|r| matches!(r, Record::Connected { endpoint: e, .. } | Record::InprocConnected { endpoint: e, .. } if e == endpoint))
-            .ok_or(ErrorKind::NotFound)?;
+            .ok_or_else(|| not_found(endpoint))?;
         let (id, pipe) = match self.endpoints.remove(pos) {
             Record::Connected { id, pipe, .. } => (Some(id), pipe),
             Record::InprocConnected { pipe, .. } => (None, Some(pipe)),
@@ -326,6 +326,7 @@ impl Socket {
 
     fn set_known_option(&mut self, option: SocketOption, value: &[u8]) -> Result<()> {
         match option {
+            SocketOption::Blocky => Err(ErrorKind::Invalid.into()),
             SocketOption::Subscribe | SocketOption::Unsubscribe => {
                 self.process_link_events();
                 let subscribe = option == SocketOption::Subscribe;
@@ -402,6 +403,9 @@ impl Socket {
 
     fn known_option(&mut self, option: SocketOption) -> Result<OptionValue> {
         match option {
+            _ if option.is_write_only() => Err(ErrorKind::Invalid.into()),
+            // A context option: libzmq's sockets neither take nor give it.
+            SocketOption::Blocky => Err(ErrorKind::Invalid.into()),
             SocketOption::RcvMore => Ok(OptionValue::Int(i32::from(self.rcvmore))),
             SocketOption::LastEndpoint => Ok(OptionValue::Str(self.last_endpoint.clone())),
             SocketOption::Events => Ok(OptionValue::Int(i32::from(self.events()?.bits()))),
@@ -745,6 +749,16 @@ enum Wait {
 impl Drop for Socket {
     fn drop(&mut self) {
         self.shut();
+    }
+}
+
+/// Why unbind or disconnect found nothing at `endpoint`: as libzmq, a
+/// malformed endpoint is EINVAL and an unknown transport EPROTONOSUPPORT
+/// before it is ENOENT.
+fn not_found(endpoint: &str) -> Error {
+    match parse_endpoint(endpoint, Endpoint::parse) {
+        Err(e) => e,
+        Ok(_) => ErrorKind::NotFound.into(),
     }
 }
 
