@@ -179,22 +179,46 @@ pub fn wait_receiving(
         let Some(lent) = lent else {
             return signaler.wait_until(deadline, check);
         };
-        let outcome = signaler.sleep_beside(deadline, lent.fd(), &mut check);
-        let clean = match outcome {
-            Beside::FdReady => match read_messages(&lent, pipe) {
+        // Given back however this turn ends, a panic in `check` included:
+        // a lease left out would keep the session from its connection.
+        let mut held = Held {
+            pipe,
+            lent: Some(lent),
+            clean: false,
+        };
+        let fd = held.lent.as_ref().map_or(-1, Lent::fd);
+        let outcome = signaler.sleep_beside(deadline, fd, &mut check);
+        held.clean = match (outcome, &held.lent) {
+            (Beside::FdReady, Some(lent)) => match read_messages(lent, pipe) {
                 Read::Took { clean } => clean,
                 Read::Left => false,
             },
             // The lease was taken with the offer standing and nothing read.
             _ => true,
         };
-        pipe.direct.give_back(lent, clean);
+        drop(held);
         match outcome {
             Beside::Ready => return WaitOutcome::Ready,
             Beside::Interrupted => return WaitOutcome::Interrupted,
             Beside::TimedOut if check() => return WaitOutcome::Ready,
             Beside::TimedOut => return WaitOutcome::TimedOut,
             Beside::FdReady | Beside::Woken => {}
+        }
+    }
+}
+
+/// A lease being used by [`wait_receiving`]: given back when dropped.
+struct Held<'a> {
+    pipe: &'a Pipe,
+    lent: Option<Lent>,
+    /// Whether the offer may stand (see `Direct::give_back`).
+    clean: bool,
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        if let Some(lent) = self.lent.take() {
+            self.pipe.direct.give_back(lent, self.clean);
         }
     }
 }
