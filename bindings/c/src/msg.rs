@@ -20,6 +20,7 @@ use crate::guard::{self, Result};
 use crate::socket::{clamp, socket, text};
 
 mod buffer;
+mod spare;
 
 use buffer::Buffer;
 
@@ -53,7 +54,7 @@ pub unsafe extern "C" fn zmq_msg_init(msg: *mut zmq_msg_t) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_init_size(msg: *mut zmq_msg_t, size: usize) -> c_int {
     guard::int(|| {
-        let buf = Buffer::zeroed(size)?;
+        let buf = Buffer::new(size)?;
         // SAFETY: msg is writable per the contract.
         unsafe { init(msg, Body::Writable(buf))? };
         Ok(0)
