@@ -15,7 +15,8 @@
 //! A mapping only comes back when the last reference to its body is
 //! dropped, so a body still being written by an I/O thread is never handed
 //! out again. The list is bounded: at most [`MAX_SPARES`] mappings and
-//! [`MAX_SPARE_BYTES`] of them in all; beyond that a mapping is unmapped.
+//! [`MAX_SPARE_BYTES`] of them in all; beyond that a mapping is unmapped,
+//! and so are spares that went unused for [`TRIM_AFTER`].
 //! Spares whose pages were never written hold only the kernel's shared
 //! zero page (no resident memory); written ones stay resident while spare.
 
@@ -90,18 +91,21 @@ struct List {
     since: Option<Instant>,
 }
 
-static SPARES: Mutex<List> = Mutex::new(List {
-    regions: Vec::new(),
-    bytes: 0,
-    low: 0,
-    since: None,
-});
+static SPARES: Mutex<List> = Mutex::new(List::new());
 
 impl List {
+    const fn new() -> List {
+        List {
+            regions: Vec::new(),
+            bytes: 0,
+            low: 0,
+            since: None,
+        }
+    }
+
     /// Takes out the regions unused for [`TRIM_AFTER`] (the oldest), to be
     /// unmapped outside the lock.
-    fn trim(&mut self) -> Vec<Region> {
-        let now = Instant::now();
+    fn trim(&mut self, now: Instant) -> Vec<Region> {
         let since = *self.since.get_or_insert(now);
         if now.duration_since(since) < TRIM_AFTER {
             return Vec::new();
@@ -120,7 +124,7 @@ impl List {
 pub(super) fn take(len: usize) -> Option<Region> {
     let (found, old) = {
         let mut list = SPARES.lock().ok()?;
-        let old = list.trim();
+        let old = list.trim(Instant::now());
         let fits = |r: &Region| r.len >= len && r.len / 2 <= len;
         let found = list.regions.iter().rposition(fits).map(|i| {
             let region = list.regions.remove(i);
@@ -138,7 +142,7 @@ pub(super) fn take(len: usize) -> Option<Region> {
 pub(super) fn give_back(region: Region) {
     let (refused, old) = match SPARES.lock() {
         Ok(mut list) => {
-            let old = list.trim();
+            let old = list.trim(Instant::now());
             if list.regions.len() < MAX_SPARES && list.bytes + region.len <= MAX_SPARE_BYTES {
                 list.bytes += region.len;
                 list.regions.push(region);
@@ -159,4 +163,36 @@ pub(super) fn held() -> (usize, usize) {
         .lock()
         .map(|l| (l.regions.len(), l.bytes))
         .unwrap_or((0, 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spares_unused_for_a_while_are_trimmed_the_oldest_first() {
+        let mut list = List::new();
+        let start = Instant::now();
+        assert!(list.trim(start).is_empty());
+        for _ in 0..3 {
+            let r = Region::map(4096).expect("maps");
+            list.bytes += r.len;
+            list.regions.push(r);
+        }
+        // Within the period nothing goes; after it, what the list held
+        // throughout (nothing: it was empty at the start) stays.
+        assert!(list.trim(start + TRIM_AFTER / 2).is_empty());
+        assert!(list.trim(start + TRIM_AFTER).is_empty());
+        assert_eq!(list.regions.len(), 3);
+        // One is taken in the next period: two went unused, and go.
+        let newest = list.regions.last().map(|r| r.base);
+        let taken = list.regions.remove(0);
+        list.bytes -= taken.len;
+        list.low = list.low.min(list.regions.len());
+        let old = list.trim(start + 2 * TRIM_AFTER);
+        assert_eq!(old.len(), 2);
+        assert!(list.regions.is_empty() && list.bytes == 0);
+        assert!(old.iter().any(|r| Some(r.base) == newest));
+        old.into_iter().chain([taken]).for_each(Region::unmap);
+    }
 }

@@ -88,3 +88,31 @@ pub(super) fn write_queue(fd: RawFd, q: &mut TransmitQueue) -> Result<Flushed, F
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_large_body_after_small_slices_starts_a_write_of_its_own() {
+        let header = [0u8; 9];
+        let small = [1u8; 100];
+        let large = vec![2u8; LARGE_BODY];
+        let head = |parts: &[&[u8]]| {
+            let slices: Vec<IoSlice<'_>> = parts.iter().map(|p| IoSlice::new(p)).collect();
+            head_before_large_body(&slices)
+        };
+        // Header, body: the header goes first.
+        assert_eq!(head(&[&header, &large]), Some(1));
+        // Small frames before it go with the header.
+        assert_eq!(head(&[&header, &small, &header, &large, &header]), Some(3));
+        // A body first (its header is written) or no large body: one write.
+        assert_eq!(head(&[&large, &header, &large]), None);
+        assert_eq!(head(&[&header, &small, &header, &small]), None);
+        assert_eq!(head(&[]), None);
+        // Much before it: one write, as before.
+        let much = vec![3u8; LARGE_BODY - 1];
+        assert_eq!(head(&[&much, &header, &large]), None);
+        assert_eq!(head(&[&much, &large]), Some(1));
+    }
+}
