@@ -1,4 +1,4 @@
-/* Large bodies (zmq_msg_init_size of 128 KiB and more): ferrozmq hands the
+/* Large bodies (zmq_msg_init_size of 32 KiB and more): ferrozmq hands the
  * mapping of a body it is done with to the next such body, without zeroing
  * it (as libzmq's malloc reuses heap chunks). A body still queued, or still
  * being written out by an I/O thread, or still shared by a zmq_msg_copy,
@@ -11,7 +11,7 @@
 
 static size_t large_size (int i)
 {
-    return 128 * 1024 + (size_t) (i % 5) * 41 * 1024 + (size_t) i;
+    return 40 * 1024 + (size_t) (i % 5) * 61 * 1024 + (size_t) i;
 }
 
 /* A body of message `i`: its number, then its own fill byte. */

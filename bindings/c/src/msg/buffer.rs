@@ -10,7 +10,7 @@
 //! heap held. Zero-filling a large heap buffer costs a `memset` plus a page
 //! fault and a page clear for every 4 KiB the heap had returned to the
 //! system (most of the CPU of a 1 MiB sender, and nearly all of inproc's
-//! at 1 MiB; benches/RESULTS.md). So a large body gets an anonymous mapping
+//! at 1 MiB; benches/RESULTS.md). So a body from 32 KiB gets an anonymous mapping
 //! instead: a spare one an earlier body left (see `spare`: it keeps that
 //! body's bytes, as libzmq's reused heap chunks do), else a fresh one, whose
 //! pages read as zero and cost nothing until touched.
@@ -23,9 +23,12 @@ use ferrozmq::{Error, ErrorKind};
 
 use super::spare::{self, Region};
 
-/// Bodies from this size get their own mapping (glibc's default mmap
-/// threshold; below it two system calls cost more than the zero fill).
-const MAPPED_FROM: usize = 128 * 1024;
+/// Bodies from this size get a mapping (reused through the spare list, so
+/// the system calls and page faults of a fresh one are paid only while the
+/// list fills). Measured at 64 KiB (benches/RESULTS.md, session 7): PUSH/PULL
+/// over tcp 21-43 k msg/s with mapped bodies against 17-31 k with zeroed
+/// heap ones (libzmq 12-14 k), the same with bodies the sender writes.
+const MAPPED_FROM: usize = 32 * 1024;
 
 /// Bodies up to this size are kept in the message (see the module
 /// documentation). `msg.rs` checks at compile time that a message with such
@@ -66,7 +69,11 @@ impl Buffer {
             }
         }
         if size >= MAPPED_FROM {
-            return Mapping::new(size).map(Buffer::Mapped);
+            // Should the kernel refuse another mapping (vm.max_map_count),
+            // a heap block still serves.
+            if let Ok(m) = Mapping::new(size) {
+                return Ok(Buffer::Mapped(m));
+            }
         }
         zeroed_vec(size).map(Buffer::Heap)
     }
