@@ -172,6 +172,11 @@ static void test_socket_calls (void *ctx)
     CHECK_OK (zmq_connect (other, "tcp://127.0.0.1:1"));
     CHECK_OK (zmq_disconnect (other, "tcp://127.0.0.1:1"));
     CHECK_ERR (zmq_disconnect (other, "tcp://127.0.0.1:1"), ENOENT);
+    /* A malformed endpoint or unknown transport is named before ENOENT. */
+    CHECK_ERR (zmq_unbind (s, "bogus"), EINVAL);
+    CHECK_ERR (zmq_disconnect (s, "tcp://"), EINVAL);
+    CHECK_ERR (zmq_unbind (s, "nosuch://x"), EPROTONOSUPPORT);
+    CHECK_ERR (zmq_unbind (s, NULL), EINVAL);
 
     /* Non-blocking send with no peer, recv with nothing queued. */
     void *lonely = sock (ctx, ZMQ_PUSH);

@@ -11,12 +11,12 @@ use ferrozmq::{
     Error, ErrorKind, Message, OptionKind, OptionValue, RecvFlags, SendFlags, SocketOption,
     SocketType,
 };
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyOverflowError, PyTypeError};
 use pyo3::impl_::pyclass_init::PyObjectInit;
 use pyo3::prelude::*;
 use pyo3::pyclass_init::PyClassInitializer;
 use pyo3::sync::GILOnceCell;
-use pyo3::types::{PyBytes, PyDict, PyList, PyTuple, PyType};
+use pyo3::types::{PyBytes, PyDict, PyInt, PyList, PyTuple, PyType};
 
 use crate::context::Context;
 use crate::error::{blocking, check};
@@ -380,24 +380,26 @@ impl Socket {
             let raw = b.as_bytes().to_vec();
             return self.run(py, |s| s.set_option_raw(option, &raw));
         }
-        let Ok(v) = value.extract::<i64>() else {
-            return Err(PyTypeError::new_err(format!(
-                "expected int or bytes for option {option}, got {}",
-                value.get_type().name()?
-            )));
+        let v = match value.extract::<i64>() {
+            Ok(v) => v,
+            Err(_) if value.is_instance_of::<PyInt>() => return Err(too_large()),
+            Err(_) => {
+                return Err(PyTypeError::new_err(format!(
+                    "expected int or bytes for option {option}, got {}",
+                    value.get_type().name()?
+                )))
+            }
         };
-        self.run(py, |s| {
-            let opt = SocketOption::from_raw(option).ok_or(ErrorKind::Invalid)?;
-            // The option table tells the width (int or int64).
-            let raw = match opt.kind() {
-                OptionKind::Int64 => v.to_ne_bytes().to_vec(),
-                _ => i32::try_from(v)
-                    .map_err(|_| ErrorKind::Invalid)?
-                    .to_ne_bytes()
-                    .to_vec(),
-            };
-            s.set_option_raw(option, &raw)
-        })
+        // The option table tells the width (int or int64); a value too wide
+        // for it is Python's OverflowError, as pyzmq's C conversion raises.
+        let raw = match SocketOption::from_raw(option).map(SocketOption::kind) {
+            Some(OptionKind::Int64) => v.to_ne_bytes().to_vec(),
+            _ => i32::try_from(v)
+                .map_err(|_| too_large())?
+                .to_ne_bytes()
+                .to_vec(),
+        };
+        self.run(py, |s| s.set_option_raw(option, &raw))
     }
 
     /// Reads an option by libzmq's number: int, or bytes for binary and
@@ -461,3 +463,9 @@ impl Socket {
 const DONTWAIT: i32 = SendFlags::DONTWAIT.bits();
 /// ZMQ_SNDMORE, as the integer pyzmq passes.
 const SNDMORE: i32 = SendFlags::MORE.bits();
+
+/// The error pyzmq's C conversion raises for an int option's value that
+/// does not fit.
+fn too_large() -> PyErr {
+    PyOverflowError::new_err("value too large to convert to int")
+}

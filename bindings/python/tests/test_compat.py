@@ -260,3 +260,24 @@ def test_setsockopt_checks_the_value_type_as_pyzmq(ctx):
         assert s.getsockopt(zmq.ROUTING_ID) == b"id"
     finally:
         s.close()
+
+
+def test_poll_events_and_types_come_back_as_pyzmq_gives_them(ctx):
+    """Plain ints from poll and EVENTS, a SocketType from ``type``, and
+    OverflowError for an int option's value that does not fit."""
+    mine = ctx.socket(zmq.DEALER)
+    theirs = pyzmq.Context.instance().socket(pyzmq.DEALER)
+    try:
+        for sock, lib in ((mine, zmq), (theirs, pyzmq)):
+            sock.connect("tcp://127.0.0.1:9")  # no peer: never writable
+            assert type(sock.poll(0, lib.POLLOUT)) is int
+            assert type(sock.getsockopt(lib.EVENTS)) is int
+            assert type(sock.get(lib.TYPE)) is int
+            assert repr(sock.type) == "<SocketType.DEALER: 5>"
+            with pytest.raises(OverflowError):
+                sock.setsockopt(lib.LINGER, 2**40)
+            with pytest.raises(OverflowError):
+                sock.setsockopt(lib.MAXMSGSIZE, 2**70)
+    finally:
+        mine.close(linger=0)
+        theirs.close(linger=0)

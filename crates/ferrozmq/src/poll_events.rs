@@ -1,5 +1,5 @@
 //! [`PollEvents`]: what a socket or descriptor is ready for, as a typed
-//! bit set (libzmq's ZMQ_POLLIN, ZMQ_POLLOUT and ZMQ_POLLERR).
+//! bit set (libzmq's ZMQ_POLLIN, ZMQ_POLLOUT, ZMQ_POLLERR and ZMQ_POLLPRI).
 
 use crate::flag_set::flag_set;
 
@@ -25,9 +25,12 @@ flag_set! {
         READABLE = 1,
         /// A message can be sent, or the descriptor written (ZMQ_POLLOUT).
         WRITABLE = 2,
-        /// An error condition on a plain file descriptor (ZMQ_POLLERR);
-        /// never reported for a socket.
+        /// An error condition on a plain file descriptor (ZMQ_POLLERR),
+        /// reported whether asked for or not: `poll(2)`'s POLLERR, POLLHUP
+        /// or POLLNVAL. Never reported for a socket.
         ERROR = 4,
+        /// Urgent data on a plain file descriptor (ZMQ_POLLPRI).
+        PRIORITY = 8,
     }
 }
 

@@ -10,8 +10,8 @@ use crate::poll_events::PollEvents;
 use crate::socket::Socket;
 
 const SYS_POLLIN: i16 = 0x001;
+const SYS_POLLPRI: i16 = 0x002;
 const SYS_POLLOUT: i16 = 0x004;
-const SYS_POLLERR: i16 = 0x008;
 
 /// One thing to wait on: a socket or a file descriptor, and the events wanted.
 #[derive(Debug)]
@@ -151,10 +151,15 @@ fn to_sys(events: PollEvents) -> i16 {
     if events.contains(PollEvents::WRITABLE) {
         e |= SYS_POLLOUT;
     }
+    if events.contains(PollEvents::PRIORITY) {
+        e |= SYS_POLLPRI;
+    }
     e
 }
 
-/// The events `poll(2)`'s `revents` report.
+/// The events `poll(2)`'s `revents` report; as libzmq, every condition
+/// other than input, output and urgent data (POLLERR, POLLHUP, POLLNVAL, a
+/// closed pipe's or socket's hang-up) is ZMQ_POLLERR.
 fn from_sys(revents: i16) -> PollEvents {
     let mut e = PollEvents::empty();
     if revents & SYS_POLLIN != 0 {
@@ -163,7 +168,10 @@ fn from_sys(revents: i16) -> PollEvents {
     if revents & SYS_POLLOUT != 0 {
         e |= PollEvents::WRITABLE;
     }
-    if revents & SYS_POLLERR != 0 {
+    if revents & SYS_POLLPRI != 0 {
+        e |= PollEvents::PRIORITY;
+    }
+    if revents & !(SYS_POLLIN | SYS_POLLOUT | SYS_POLLPRI) != 0 {
         e |= PollEvents::ERROR;
     }
     e

@@ -217,6 +217,21 @@ fn errors_carry_kind_source_and_endpoint() {
         (err.kind(), err.endpoint()),
         (ErrorKind::NotFound, Some("tcp://127.0.0.1:1"))
     );
+    // As libzmq: a malformed endpoint or an unknown transport is named as
+    // such before "not found".
+    for (endpoint, kind) in [
+        ("bogus", ErrorKind::Invalid),
+        ("tcp://", ErrorKind::Invalid),
+        ("foo://x", ErrorKind::ProtocolNotSupported),
+        ("tcp://127.0.0.1:*", ErrorKind::NotFound),
+    ] {
+        assert_eq!(b.unbind(endpoint).unwrap_err().kind(), kind, "{endpoint}");
+        assert_eq!(
+            b.disconnect(endpoint).unwrap_err().kind(),
+            kind,
+            "{endpoint}"
+        );
+    }
 
     let err = b.set_routing_id(b"").unwrap_err();
     assert_eq!(
@@ -288,6 +303,15 @@ fn poll_reports_typed_events_for_sockets_and_plain_descriptors() {
     assert!(items[1].revents().is_empty());
     // libzmq's integers, as the C ABI hands them over.
     assert_eq!(PollEvents::from_raw(items[0].revents().bits()), wanted);
+
+    // A hang-up (the other end gone, nothing left to read) is ERROR, asked
+    // for or not, as libzmq reports it.
+    let mut one = [0u8; 1];
+    std::io::Read::read_exact(&mut &b, &mut one).unwrap();
+    drop(a);
+    let mut items = [PollItem::fd(b.as_raw_fd(), PollEvents::WRITABLE)];
+    assert_eq!(poll(&mut items, Some(Duration::from_secs(5))).unwrap(), 1);
+    assert!(items[0].revents().contains(PollEvents::ERROR));
 }
 
 #[test]

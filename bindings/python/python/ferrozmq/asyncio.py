@@ -256,7 +256,7 @@ class Socket(_socket.Socket):
             ready = self.getsockopt(EVENTS) & flags
             if ready or timeout == 0:
                 fut = _asyncio.get_event_loop().create_future()
-                fut.set_result(_socket.PollEvent(ready))
+                fut.set_result(ready)
                 return fut
         return self._coroutine_future(self._poll(timeout, flags))
 
@@ -268,7 +268,7 @@ class Socket(_socket.Socket):
             await self._wait(flags, -1 if timeout is None or timeout < 0 else timeout)
         except Again:
             return 0
-        return _socket.PollEvent(self.getsockopt(EVENTS) & flags)
+        return self.getsockopt(EVENTS) & flags
 
     def close(self, linger=None):
         for fut in list(self.__dict__.get("_pending", ())):

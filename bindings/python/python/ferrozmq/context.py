@@ -164,7 +164,7 @@ class Context(_ferrozmq.Context):
                 return self.sockopts[SocketOption[key]]
             except KeyError:
                 raise AttributeError(f"no default socket option {name!r}") from None
-        raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
+        raise AttributeError(f"{type(self).__name__} has no such option: {key}")
 
     def __setattr__(self, name, value):
         if name.startswith("_") or name in self.__dict__ or _declared(type(self), name) or name == "sockopts":

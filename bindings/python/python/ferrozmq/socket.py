@@ -168,6 +168,11 @@ class Socket(_ferrozmq.Socket):
     #: How repr names the class (pyzmq's spelling).
     _repr_cls = "zmq.Socket"
 
+    @property
+    def type(self):
+        """The socket type, a ``SocketType`` (still known after close)."""
+        return SocketType(self.socket_type)
+
     def __repr__(self):
         try:
             kind = SocketType(self.socket_type).name
@@ -286,10 +291,6 @@ class Socket(_ferrozmq.Socket):
         if option == _IPV4ONLY:
             return int(not super().getsockopt(SocketOption.IPV6))
         value = super().getsockopt(int(option))
-        if option == SocketOption.EVENTS:
-            return PollEvent(value)
-        if option == SocketOption.TYPE:
-            return SocketType(value)
         if option in _CURVE_KEYS:
             # pyzmq reads CURVE keys back as Z85 text.
             return z85.encode(value)
@@ -431,7 +432,7 @@ class Socket(_ferrozmq.Socket):
         if self.closed:
             raise ZMQError(Errno.ENOTSUP)
         ms = -1 if timeout is None or timeout < 0 else int(timeout)
-        return PollEvent(self._poll_events(int(flags), ms))
+        return self._poll_events(int(flags), ms)
 
     def monitor(self, addr, events=None):
         """Sends this socket's events to a PAIR socket bound at ``addr`` (None stops)."""

@@ -271,7 +271,7 @@ impl Socket {
             .endpoints
             .iter()
             .position(|r| matches!(r, Record::Bound { endpoint: e, .. } | Record::InprocBound { endpoint: e, .. } if e == endpoint))
-            .ok_or(ErrorKind::NotFound)?;
+            .ok_or_else(|| not_found(endpoint))?;
         match self.endpoints.remove(pos) {
             Record::Bound { id, .. } => {
                 self.link.set_linger(self.options.linger_duration());
@@ -298,7 +298,7 @@ impl Socket {
             .endpoints
             .iter()
             .position(|r| matches!(r, Record::Connected { endpoint: e, .. } | Record::InprocConnected { endpoint: e, .. } if e == endpoint))
-            .ok_or(ErrorKind::NotFound)?;
+            .ok_or_else(|| not_found(endpoint))?;
         let (id, pipe) = match self.endpoints.remove(pos) {
             Record::Connected { id, pipe, .. } => (Some(id), pipe),
             Record::InprocConnected { pipe, .. } => (None, Some(pipe)),
@@ -732,6 +732,16 @@ enum Wait {
 impl Drop for Socket {
     fn drop(&mut self) {
         self.shut();
+    }
+}
+
+/// Why unbind or disconnect found nothing at `endpoint`: as libzmq, a
+/// malformed endpoint is EINVAL and an unknown transport EPROTONOSUPPORT
+/// before it is ENOENT.
+fn not_found(endpoint: &str) -> Error {
+    match parse_endpoint(endpoint, Endpoint::parse) {
+        Err(e) => e,
+        Ok(_) => ErrorKind::NotFound.into(),
     }
 }
 
