@@ -15,8 +15,8 @@ pub extern "C" fn zmq_errno() -> c_int {
 
 /// Returns the text for an error number.
 ///
-/// libzmq's texts for its own numbers (EFSM, ETERM, ...), the C library's
-/// for the others.
+/// libzmq's texts for its own numbers (EFSM, ETERM, ...) and for
+/// EHOSTUNREACH, the C library's for the others.
 #[no_mangle]
 pub extern "C" fn zmq_strerror(errnum: c_int) -> *const c_char {
     guard::plain(UNKNOWN.as_ptr().cast(), || {
@@ -25,6 +25,7 @@ pub extern "C" fn zmq_strerror(errnum: c_int) -> *const c_char {
             ENOCOMPATPROTO => Some(b"The protocol is not compatible with the socket type\0"),
             ETERM => Some(b"Context was terminated\0"),
             EMTHREAD => Some(b"No thread available\0"),
+            libc::EHOSTUNREACH => Some(b"Host unreachable\0"),
             _ => None,
         };
         match own {
@@ -59,6 +60,7 @@ mod tests {
             ErrorKind::NoCompatibleProtocol,
             ErrorKind::Terminated,
             ErrorKind::NoThread,
+            ErrorKind::HostUnreachable,
         ] {
             assert_eq!(text(e.errno()), e.message());
         }

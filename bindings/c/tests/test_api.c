@@ -69,6 +69,7 @@ static void test_version_and_errors (void)
     CHECK (strcmp (zmq_strerror (ENOCOMPATPROTO),
                    "The protocol is not compatible with the socket type") == 0);
     CHECK (strcmp (zmq_strerror (EMTHREAD), "No thread available") == 0);
+    CHECK (strcmp (zmq_strerror (EHOSTUNREACH), "Host unreachable") == 0);
     CHECK (strcmp (zmq_strerror (EINVAL), strerror (EINVAL)) == 0);
     CHECK (EFSM == 156384763 && ENOCOMPATPROTO == 156384764 && ETERM == 156384765
            && EMTHREAD == 156384766);
@@ -316,6 +317,18 @@ static void test_options (void *ctx)
     CHECK_ERR (zmq_setsockopt (xpub, ZMQ_SUBSCRIBE, "a", 1), EINVAL);
     CHECK_OK (zmq_setsockopt (xpub, ZMQ_XPUB_MANUAL, &v, sizeof v));
     CHECK_OK (zmq_setsockopt (xpub, ZMQ_SUBSCRIBE, "a", 1));
+    /* Options libzmq sets but never reads back, and the context's BLOCKY,
+     * which sockets neither take nor give. */
+    int write_only[] = {ZMQ_ROUTER_MANDATORY, ZMQ_XPUB_VERBOSE,
+                        ZMQ_PROBE_ROUTER,     ZMQ_REQ_CORRELATE,
+                        ZMQ_REQ_RELAXED,      ZMQ_ROUTER_HANDOVER,
+                        ZMQ_XPUB_NODROP,      ZMQ_XPUB_MANUAL,
+                        ZMQ_XPUB_VERBOSER,    ZMQ_BLOCKY};
+    for (size_t i = 0; i < sizeof write_only / sizeof write_only[0]; i++) {
+        len = sizeof v;
+        CHECK_ERR (zmq_getsockopt (xpub, write_only[i], &v, &len), EINVAL);
+    }
+    CHECK_ERR (zmq_setsockopt (xpub, ZMQ_BLOCKY, &v, sizeof v), EINVAL);
     CHECK_OK (zmq_close (xpub));
 
     /* RCVTIMEO makes a blocking recv give up with EAGAIN. */
@@ -526,6 +539,12 @@ static void test_metadata (void *ctx)
     int mandatory = 1;
     CHECK_OK (zmq_setsockopt (router, ZMQ_ROUTER_MANDATORY, &mandatory, sizeof mandatory));
     CHECK_ERR (zmq_send (router, "nobody", 6, ZMQ_SNDMORE), EHOSTUNREACH);
+    /* A routing id with nothing after it is dropped without a word, even
+     * with ROUTER_MANDATORY; the next message is routed as usual. */
+    CHECK (zmq_send (router, "nobody", 6, 0) == 6);
+    send_str (router, "D1", ZMQ_SNDMORE);
+    send_str (router, "again", 0);
+    expect_str (dealer, "again");
     CHECK_OK (zmq_close (dealer));
     CHECK_OK (zmq_close (router));
 }

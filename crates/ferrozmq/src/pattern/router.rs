@@ -57,6 +57,11 @@ impl Pattern for Router {
     fn prepare_send(&mut self, first: &[u8], options: &PatternOptions) -> Result<()> {
         self.target = Target::None;
         self.raw = options.router_raw;
+        if !options.sndmore {
+            // A routing id with no message after it is dropped without a
+            // word, ROUTER_MANDATORY or not (as libzmq).
+            return Ok(());
+        }
         match self.peers.route(first) {
             Some((slot, p)) if !p.is_full() => {
                 self.target = Target::Peer(slot);

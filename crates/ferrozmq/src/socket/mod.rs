@@ -326,6 +326,7 @@ impl Socket {
 
     fn set_known_option(&mut self, option: SocketOption, value: &[u8]) -> Result<()> {
         match option {
+            SocketOption::Blocky => Err(ErrorKind::Invalid.into()),
             SocketOption::Subscribe | SocketOption::Unsubscribe => {
                 self.process_link_events();
                 let subscribe = option == SocketOption::Subscribe;
@@ -402,6 +403,9 @@ impl Socket {
 
     fn known_option(&mut self, option: SocketOption) -> Result<OptionValue> {
         match option {
+            _ if option.is_write_only() => Err(ErrorKind::Invalid.into()),
+            // A context option: libzmq's sockets neither take nor give it.
+            SocketOption::Blocky => Err(ErrorKind::Invalid.into()),
             SocketOption::RcvMore => Ok(OptionValue::Int(i32::from(self.rcvmore))),
             SocketOption::LastEndpoint => Ok(OptionValue::Str(self.last_endpoint.clone())),
             SocketOption::Events => Ok(OptionValue::Int(i32::from(self.events()?.bits()))),

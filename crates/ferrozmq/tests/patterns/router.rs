@@ -26,6 +26,11 @@ fn routes_by_identity_and_drops_unroutable() {
             router.send_more("nobody").unwrap_err(),
             ErrorKind::HostUnreachable
         );
+        // A lone routing id (no frame after it) is dropped without a word,
+        // as libzmq does, and the next message goes as usual.
+        router.send("nobody").unwrap();
+        router.send_multipart(["alice", "again"]).unwrap();
+        assert_eq!(dealer.recv_string().unwrap(), "again");
     }
 }
 

@@ -96,6 +96,26 @@ impl Mechanism {
     }
 }
 
+impl SocketOption {
+    /// Options libzmq 4.3 sets but never reads back: its `zmq_getsockopt`
+    /// fails with EINVAL for them, and so does the raw path here (the
+    /// typed getters on [`Socket`](crate::Socket) still read them).
+    pub(crate) fn is_write_only(self) -> bool {
+        matches!(
+            self,
+            SocketOption::RouterMandatory
+                | SocketOption::XpubVerbose
+                | SocketOption::ProbeRouter
+                | SocketOption::ReqCorrelate
+                | SocketOption::ReqRelaxed
+                | SocketOption::RouterHandover
+                | SocketOption::XpubNodrop
+                | SocketOption::XpubManual
+                | SocketOption::XpubVerboser
+        )
+    }
+}
+
 impl Options {
     pub(crate) fn mechanism(&self) -> MechanismConfig {
         if self.curve.active {

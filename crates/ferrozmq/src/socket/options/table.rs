@@ -248,7 +248,8 @@ socket_options! {
     /// high-water mark instead of dropping.
     XpubNodrop = 69, "XPUB_NODROP", Flag, store[field xpub_nodrop = false], types[Pub XPub],
         Now, set[set_xpub_nodrop(bool)], get[xpub_nodrop -> bool];
-    /// ZMQ_BLOCKY: a context option; sockets accept and keep it.
+    /// ZMQ_BLOCKY: a context option, listed here under pyzmq's socket
+    /// option names; sockets refuse it (EINVAL), as libzmq's do.
     Blocky = 70, "BLOCKY", AnyInt, store[field blocky = 0], types[any], Now, set[], get[];
     /// ZMQ_XPUB_MANUAL: subscriptions are managed by the application (PUB, XPUB).
     XpubManual = 71, "XPUB_MANUAL", Flag, store[field xpub_manual = false], types[Pub XPub],
