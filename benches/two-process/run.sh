@@ -14,6 +14,8 @@
 #   lat      REQ/REP round trip, local_lat + remote_lat: two processes, tcp and ipc
 #   inproc   inproc_thr and inproc_lat (one process, two threads)
 #   dealer   DEALER -> ROUTER throughput, thr_peer.c: two processes, tcp
+#   written  PUSH/PULL throughput with bodies the sender writes (thr_peer.c sendw:
+#            as applications do; local_thr's sender leaves them untouched), tcp
 #   fanout   PUB/SUB to 1, 10 and 100 subscriber processes, fanout.c, tcp 64 B
 #   idle     memory per idle connection, idle.c: 10,000 tcp connections between two processes
 #   proxy    proxy_thr (one process: two XPUB publishers, an XSUB/XPUB proxy, a SUB)
@@ -45,7 +47,7 @@ if [ "$QUICK" = 1 ]; then
     IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-1000} COUNT_SCALE=${COUNT_SCALE:-0.05}
 fi
 ROUNDS=${ROUNDS:-5}
-CASES=${CASES:-"thr lat inproc dealer fanout idle proxy"}
+CASES=${CASES:-"thr lat inproc dealer written fanout idle proxy"}
 SIZES=${SIZES:-"1 64 1024 65536 1048576"}
 TRANSPORTS=${TRANSPORTS:-"tcp ipc"}
 SUBS=${SUBS:-"1 10 100"}
@@ -236,6 +238,16 @@ case_dealer() { # size
         record "$name" "$(field local.out 'msgs_per_sec=')" "$n" higher msg/s
     else failed "$name"; return 1; fi
 }
+case_written() { # size
+    local n name="PUSH/PULL tcp $(size_name "$1"), bodies written"
+    endpoint tcp
+    n=$(thr_count "$1")
+    start local "$BIN/thr_peer" recvw "$EP" PULL "$1" "$n"
+    start remote "$BIN/thr_peer" sendw "$EP" PUSH "$1" "$n"
+    if finish && [ "$(field local.out 'received=')" = "$n" ]; then
+        record "$name" "$(field local.out 'msgs_per_sec=')" "$n" higher msg/s
+    else failed "$name"; return 1; fi
+}
 case_fanout() { # subscribers
     local data done n i name="PUB/SUB tcp 64 B to $1 sub process(es)"
     endpoint tcp
@@ -278,6 +290,7 @@ plan() {
             thr | lat) for t in $TRANSPORTS; do for s in $SIZES; do echo "case_$c $t $s"; done; done ;;
             inproc) for s in $SIZES; do echo "case_inproc_thr $s"; echo "case_inproc_lat $s"; done ;;
             dealer) for s in $SIZES; do echo "case_dealer $s"; done ;;
+            written) for s in $SIZES; do echo "case_written $s"; done ;;
             fanout) for s in $SUBS; do echo "case_fanout $s"; done ;;
             idle) echo "case_idle $IDLE_CONNECTIONS" ;;
             proxy) echo "case_proxy 64" ;;

@@ -8,12 +8,16 @@
  *   thr_peer recv <endpoint> <type> <size> <count>   binds, prints the rate
  *   thr_peer send <endpoint> <type> <size> <count>   connects and sends
  *
+ * sendw / recvw: the same, but the sender writes every body (each byte the
+ * message's number, modulo 256), as applications do and local_thr's sender
+ * does not, and the receiver checks the first and last byte of each.
+ *
  * A ROUTER receiver takes the routing-id frame before each body. Every
  * message's size is checked and a missing one fails the run (RCVTIMEO).
  */
 #include "probe.h"
 
-static void recv_side (void *s, int router, size_t size, long count)
+static void recv_side (void *s, int router, size_t size, long count, int written)
 {
     zmq_msg_t msg;
     double start = 0;
@@ -32,6 +36,11 @@ static void recv_side (void *s, int router, size_t size, long count)
                      zmq_msg_size (&msg), size);
             exit (1);
         }
+        const unsigned char *body = zmq_msg_data (&msg);
+        if (written && size > 0 && (body[0] != (unsigned char) i || body[size - 1] != (unsigned char) i)) {
+            fprintf (stderr, "message %ld: body not as written\n", i);
+            exit (1);
+        }
         if (i == 0)
             start = now_s ();
     }
@@ -42,11 +51,13 @@ static void recv_side (void *s, int router, size_t size, long count)
     printf ("msgs_per_sec=%.0f received=%ld\n", (double) (count - 1) / elapsed, count);
 }
 
-static void send_side (void *s, size_t size, long count)
+static void send_side (void *s, size_t size, long count, int written)
 {
     zmq_msg_t msg;
     for (long i = 0; i < count; i++) {
         check (zmq_msg_init_size (&msg, size), "zmq_msg_init_size");
+        if (written)
+            memset (zmq_msg_data (&msg), (unsigned char) i, size);
         check (zmq_msg_send (&msg, s, 0), "zmq_msg_send");
     }
 }
@@ -54,10 +65,11 @@ static void send_side (void *s, size_t size, long count)
 int main (int argc, char **argv)
 {
     if (argc != 6) {
-        fprintf (stderr, "usage: thr_peer recv|send <endpoint> <type> <size> <count>\n");
+        fprintf (stderr, "usage: thr_peer recv|send|recvw|sendw <endpoint> <type> <size> <count>\n");
         return 2;
     }
-    int receiving = strcmp (argv[1], "recv") == 0;
+    int receiving = strncmp (argv[1], "recv", 4) == 0;
+    int written = argv[1][4] == 'w';
     int type = socket_type (argv[3]);
     size_t size = (size_t) atol (argv[4]);
     long count = atol (argv[5]);
@@ -65,12 +77,12 @@ int main (int argc, char **argv)
     void *s = open_socket (ctx, type);
     if (receiving) {
         check (zmq_bind (s, argv[2]), "zmq_bind");
-        recv_side (s, type == ZMQ_ROUTER, size, count);
+        recv_side (s, type == ZMQ_ROUTER, size, count, written);
     } else {
         /* Wait for every queued message to leave, as remote_thr does. */
         set_int (s, ZMQ_LINGER, -1);
         check (zmq_connect (s, argv[2]), "zmq_connect");
-        send_side (s, size, count);
+        send_side (s, size, count, written);
     }
     check (zmq_close (s), "zmq_close");
     check (zmq_ctx_term (ctx), "zmq_ctx_term");

@@ -23,6 +23,22 @@ pub(crate) fn int(body: impl FnOnce() -> Result<c_int>) -> c_int {
     })
 }
 
+/// Runs `body` for a function of the per-message path (`zmq_msg_send`,
+/// `zmq_msg_recv`, `zmq_send`, `zmq_recv`, `zmq_msg_init*`, `zmq_msg_close`):
+/// as [`int`], except that success does not put errno back. That is
+/// libzmq's own contract: errno is set when a call fails and says nothing
+/// after one that succeeds (libzmq 4.3.4 itself leaves EAGAIN there after a
+/// blocking `zmq_msg_recv` that had to wait, or after `zmq_msg_send`). It
+/// saves reading and writing errno (a call into libc each) on every call of
+/// the hot path; a panic is still caught.
+#[inline]
+pub(crate) fn hot_int(body: impl FnOnce() -> Result<c_int>) -> c_int {
+    guard(-1, || match body() {
+        Ok(v) => v,
+        Err(e) => fail(e, -1),
+    })
+}
+
 /// Runs `body` for a function returning a pointer: `Err` becomes `NULL`;
 /// success leaves errno as the caller had it.
 pub(crate) fn ptr<T>(body: impl FnOnce() -> Result<*mut T>) -> *mut T {
@@ -79,6 +95,15 @@ mod tests {
         let p: *mut u8 = ptr(|| Err(ErrorKind::Terminated.into()));
         assert!(p.is_null());
         assert_eq!(errno::get(), ErrorKind::Terminated.errno());
+    }
+
+    #[test]
+    fn hot_calls_catch_panics_and_set_errno_on_failure() {
+        assert_eq!(hot_int(|| panic!("boom")), -1);
+        assert_eq!(errno::get(), libc::EFAULT);
+        assert_eq!(hot_int(|| Err(ErrorKind::Again.into())), -1);
+        assert_eq!(errno::get(), ErrorKind::Again.errno());
+        assert_eq!(hot_int(|| Ok(3)), 3);
     }
 
     #[test]

@@ -20,6 +20,7 @@ use crate::guard::{self, Result};
 use crate::socket::{clamp, socket, text};
 
 mod buffer;
+mod spare;
 
 use buffer::Buffer;
 
@@ -39,7 +40,7 @@ type FreeFn = unsafe extern "C" fn(data: *mut c_void, hint: *mut c_void);
 /// `msg` must point to writable memory for a `zmq_msg_t`.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_init(msg: *mut zmq_msg_t) -> c_int {
-    guard::int(|| {
+    guard::hot_int(|| {
         // SAFETY: msg is writable per the contract.
         unsafe { init(msg, Body::Shared(Message::new()))? };
         Ok(0)
@@ -52,8 +53,8 @@ pub unsafe extern "C" fn zmq_msg_init(msg: *mut zmq_msg_t) -> c_int {
 /// `msg` must point to writable memory for a `zmq_msg_t`.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_init_size(msg: *mut zmq_msg_t, size: usize) -> c_int {
-    guard::int(|| {
-        let buf = Buffer::zeroed(size)?;
+    guard::hot_int(|| {
+        let buf = Buffer::new(size)?;
         // SAFETY: msg is writable per the contract.
         unsafe { init(msg, Body::Writable(buf))? };
         Ok(0)
@@ -103,7 +104,7 @@ pub unsafe extern "C" fn zmq_msg_init_data(
 /// `msg` an initialised message; `s` a live socket handle.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_send(msg: *mut zmq_msg_t, s: *mut c_void, flags: c_int) -> c_int {
-    guard::int(|| {
+    guard::hot_int(|| {
         // SAFETY: per this function's contract.
         let (m, socket) = unsafe { (repr(msg)?, socket(s)?) };
         let (frame, taken) = m.outgoing();
@@ -131,7 +132,7 @@ pub unsafe extern "C" fn zmq_msg_send(msg: *mut zmq_msg_t, s: *mut c_void, flags
 /// `msg` an initialised message; `s` a live socket handle.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_recv(msg: *mut zmq_msg_t, s: *mut c_void, flags: c_int) -> c_int {
-    guard::int(|| {
+    guard::hot_int(|| {
         // SAFETY: per this function's contract.
         let (m, socket) = unsafe { (repr(msg)?, socket(s)?) };
         let frame = socket.recv_with(RecvFlags::from_raw(flags))?;
@@ -180,7 +181,7 @@ pub unsafe extern "C" fn zmq_recvmsg(s: *mut c_void, msg: *mut zmq_msg_t, flags:
 /// `msg` an initialised message.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_close(msg: *mut zmq_msg_t) -> c_int {
-    guard::int(|| {
+    guard::hot_int(|| {
         // SAFETY: checks the magic, then drops the value in place.
         unsafe { close(msg)? };
         Ok(0)

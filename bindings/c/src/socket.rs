@@ -6,7 +6,7 @@ use std::os::raw::{c_char, c_int, c_void};
 use std::ptr;
 
 use bytes::Bytes;
-use ferrozmq::{Error, ErrorKind, RecvFlags, SendFlags, Socket, SocketType};
+use ferrozmq::{Error, ErrorKind, Message, RecvFlags, SendFlags, Socket, SocketType};
 
 use crate::consts::ZMQ_SNDMORE;
 use crate::ctx;
@@ -144,10 +144,11 @@ pub unsafe extern "C" fn zmq_send(
     len: usize,
     flags: c_int,
 ) -> c_int {
-    guard::int(|| {
+    guard::hot_int(|| {
         // SAFETY: per this function's contract.
         let (socket, data) = unsafe { (socket(s)?, bytes(buf, len)?) };
-        socket.send_with(Bytes::copy_from_slice(data), SendFlags::from_raw(flags))?;
+        // A small body is held by value (no allocation), a larger one copied once.
+        socket.send_with(Message::copy_from_slice(data), SendFlags::from_raw(flags))?;
         Ok(clamp(len))
     })
 }
@@ -186,7 +187,7 @@ pub unsafe extern "C" fn zmq_recv(
     len: usize,
     flags: c_int,
 ) -> c_int {
-    guard::int(|| {
+    guard::hot_int(|| {
         // SAFETY: per this function's contract.
         let socket = unsafe { socket(s)? };
         if buf.is_null() && len > 0 {
@@ -234,7 +235,7 @@ pub unsafe extern "C" fn zmq_sendiov(
             } else {
                 flags
             };
-            socket.send_with(Bytes::copy_from_slice(data), SendFlags::from_raw(f))?;
+            socket.send_with(Message::copy_from_slice(data), SendFlags::from_raw(f))?;
             sent = part.iov_len;
         }
         Ok(clamp(sent))

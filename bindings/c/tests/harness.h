@@ -65,6 +65,8 @@ void test_socket_stats (void *ctx);
 void test_spool (void *ctx);
 /* test_socket_drain.c */
 void test_socket_drain (void *ctx);
+/* test_large_bodies.c */
+void test_large_bodies (void *ctx);
 void test_plain (void);
 void test_proxy (void);
 void test_device (void);

@@ -579,6 +579,7 @@ int main (int argc, char **argv)
     test_socket_stats (ctx);
     test_spool (ctx);
     test_socket_drain (ctx);
+    test_large_bodies (ctx);
     CHECK_OK (zmq_ctx_term (ctx));
 
     test_plain ();

@@ -6,13 +6,14 @@
 //! as it is (no copy, no second allocation).
 //!
 //! libzmq's `zmq_msg_init_size` is a bare `malloc`: a large body's pages are
-//! not touched until the caller writes them. Ours must hand out initialised
-//! bytes, and zero-filling a large heap buffer costs a `memset` plus a page
+//! not touched until the caller writes them, and its bytes are whatever the
+//! heap held. Zero-filling a large heap buffer costs a `memset` plus a page
 //! fault and a page clear for every 4 KiB the heap had returned to the
 //! system (most of the CPU of a 1 MiB sender, and nearly all of inproc's
-//! at 1 MiB; benches/RESULTS.md). So a large body gets its own anonymous
-//! mapping instead: the kernel's pages read as zero (initialised, so sound)
-//! and cost nothing until written, for two system calls per body.
+//! at 1 MiB; benches/RESULTS.md). So a body from 32 KiB gets an anonymous mapping
+//! instead: a spare one an earlier body left (see `spare`: it keeps that
+//! body's bytes, as libzmq's reused heap chunks do), else a fresh one, whose
+//! pages read as zero and cost nothing until touched.
 
 use std::alloc::Layout;
 use std::ptr::NonNull;
@@ -20,9 +21,14 @@ use std::ptr::NonNull;
 use bytes::Bytes;
 use ferrozmq::{Error, ErrorKind};
 
-/// Bodies from this size get their own mapping (glibc's default mmap
-/// threshold; below it two system calls cost more than the zero fill).
-const MAPPED_FROM: usize = 128 * 1024;
+use super::spare::{self, Region};
+
+/// Bodies from this size get a mapping (reused through the spare list, so
+/// the system calls and page faults of a fresh one are paid only while the
+/// list fills). Measured at 64 KiB (benches/RESULTS.md, session 7): PUSH/PULL
+/// over tcp 21-43 k msg/s with mapped bodies against 17-31 k with zeroed
+/// heap ones (libzmq 12-14 k), the same with bodies the sender writes.
+const MAPPED_FROM: usize = 32 * 1024;
 
 /// Bodies up to this size are kept in the message (see the module
 /// documentation). `msg.rs` checks at compile time that a message with such
@@ -50,8 +56,10 @@ impl Default for Buffer {
 }
 
 impl Buffer {
-    /// `size` zero bytes, or ENOMEM.
-    pub(super) fn zeroed(size: usize) -> Result<Buffer, Error> {
+    /// A body of `size` bytes, or ENOMEM. Small and heap bodies are zero;
+    /// a mapped one is zero when fresh and holds an earlier body's bytes
+    /// when it reuses a spare mapping (libzmq promises no contents either).
+    pub(super) fn new(size: usize) -> Result<Buffer, Error> {
         if let Ok(len) = u8::try_from(size) {
             if size <= INLINE_MAX {
                 return Ok(Buffer::Inline(Small {
@@ -61,7 +69,11 @@ impl Buffer {
             }
         }
         if size >= MAPPED_FROM {
-            return Mapping::new(size).map(Buffer::Mapped);
+            // Should the kernel refuse another mapping (vm.max_map_count),
+            // a heap block still serves.
+            if let Ok(m) = Mapping::new(size) {
+                return Ok(Buffer::Mapped(m));
+            }
         }
         zeroed_vec(size).map(Buffer::Heap)
     }
@@ -89,7 +101,7 @@ impl Buffer {
         match self {
             Buffer::Inline(s) => s.bytes.as_mut_ptr(),
             Buffer::Heap(b) => b.as_mut_ptr(),
-            Buffer::Mapped(m) => m.ptr.as_ptr(),
+            Buffer::Mapped(m) => m.as_mut_ptr(),
         }
     }
 
@@ -125,55 +137,60 @@ fn zeroed_vec(size: usize) -> Result<Vec<u8>, Error> {
     Ok(unsafe { Vec::from_raw_parts(ptr, size, size) })
 }
 
-/// A private anonymous mapping of `len` bytes, unmapped on drop.
+/// The page size mappings are rounded to.
+const PAGE: usize = 4096;
+
+/// A body of `size` bytes at the start of a mapping of its own; the mapping
+/// goes back to the spare list (or is unmapped) when the body is dropped.
 pub(super) struct Mapping {
-    ptr: NonNull<u8>,
-    len: usize,
+    region: Option<Region>,
+    size: usize,
 }
 
-// SAFETY: the mapping is owned memory like a Vec's; nothing about it is
-// tied to the thread that made it.
-unsafe impl Send for Mapping {}
-// SAFETY: shared access only reads it (through `as_ref`).
-unsafe impl Sync for Mapping {}
-
 impl Mapping {
-    fn new(len: usize) -> Result<Mapping, Error> {
-        // SAFETY: a fresh private anonymous mapping (no address hint, no
-        // file): it aliases nothing; the result is checked below.
-        let ptr = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                len,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-                -1,
-                0,
-            )
-        };
-        if ptr == libc::MAP_FAILED {
-            return Err(ErrorKind::NoMemory.into());
-        }
-        let ptr = NonNull::new(ptr.cast::<u8>()).ok_or(ErrorKind::NoMemory)?;
-        Ok(Mapping { ptr, len })
+    fn new(size: usize) -> Result<Mapping, Error> {
+        let len = size
+            .checked_next_multiple_of(PAGE)
+            .ok_or(ErrorKind::NoMemory)?;
+        let region = spare::take(len)
+            .or_else(|| Region::map(len))
+            .ok_or(ErrorKind::NoMemory)?;
+        Ok(Mapping {
+            region: Some(region),
+            size,
+        })
+    }
+
+    fn as_mut_ptr(&mut self) -> *mut u8 {
+        self.region
+            .as_ref()
+            .map_or(NonNull::dangling().as_ptr(), |r| r.base.as_ptr())
     }
 }
 
 impl AsRef<[u8]> for Mapping {
     fn as_ref(&self) -> &[u8] {
-        // SAFETY: `len` bytes mapped readable until drop; an anonymous
-        // mapping reads as zero where nothing was written, so every byte is
-        // initialised. Writers (the C caller through zmq_msg_data) use the
-        // raw pointer, as libzmq allows, never a Rust reference.
-        unsafe { std::slice::from_raw_parts(self.ptr.as_ptr(), self.len) }
+        let Some(r) = &self.region else {
+            return &[];
+        };
+        // SAFETY: the region maps at least `size` readable bytes until this
+        // mapping is dropped. Every byte is initialised: an anonymous
+        // mapping reads as zero where nothing was written, and a reused one
+        // holds what an earlier body wrote. Writers (the C caller through
+        // zmq_msg_data) use the raw pointer, as libzmq allows, never a Rust
+        // reference.
+        unsafe { std::slice::from_raw_parts(r.base.as_ptr(), self.size) }
     }
 }
 
 impl Drop for Mapping {
     fn drop(&mut self) {
-        // SAFETY: this mapping, unmapped once; no reference to it outlives
-        // self (as_ref borrows self).
-        unsafe { libc::munmap(self.ptr.as_ptr().cast(), self.len) };
+        // Only now, with the last reference to the body gone (the I/O thread
+        // has written it out, or the message was closed), may the region
+        // serve another body.
+        if let Some(region) = self.region.take() {
+            spare::give_back(region);
+        }
     }
 }
 
@@ -182,8 +199,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn small_bodies_are_inline_larger_heap_large_ones_mapped_and_both_read_as_zero_then_as_written()
-    {
+    fn small_bodies_are_inline_larger_heap_large_ones_mapped_and_read_as_written() {
         for size in [
             0,
             1,
@@ -194,7 +210,7 @@ mod tests {
             MAPPED_FROM,
             3 * MAPPED_FROM + 7,
         ] {
-            let mut b = Buffer::zeroed(size).expect("allocates");
+            let mut b = Buffer::new(size).expect("allocates");
             assert_eq!(matches!(b, Buffer::Mapped(_)), size >= MAPPED_FROM);
             assert_eq!(b.is_inline(), size <= INLINE_MAX);
             let heap = match &b {
@@ -205,7 +221,11 @@ mod tests {
                 _ => None,
             };
             assert_eq!(b.len(), size);
-            assert!(b.as_slice().iter().all(|&x| x == 0));
+            if size < MAPPED_FROM {
+                // Mapped bodies may reuse an earlier body's mapping (see
+                // the tests below): only the others are always zero.
+                assert!(b.as_slice().iter().all(|&x| x == 0));
+            }
             if size > 0 {
                 // SAFETY: the pointer is valid for `size` writable bytes.
                 unsafe { b.as_mut_ptr().add(size - 1).write(9) };
@@ -222,5 +242,62 @@ mod tests {
             drop(bytes);
             assert_eq!(shared.len(), size);
         }
+    }
+
+    /// A body of `pages` pages (less a few bytes) filled with `fill`.
+    fn filled(pages: usize, fill: u8) -> Buffer {
+        let size = pages * PAGE - 3;
+        let mut b = Buffer::new(size).expect("allocates");
+        assert!(matches!(b, Buffer::Mapped(_)));
+        // SAFETY: the pointer is valid for `size` writable bytes, and no
+        // reference to the body is alive.
+        unsafe { b.as_mut_ptr().write_bytes(fill, size) };
+        b
+    }
+
+    /// Sizes no other test uses, so that tests running at the same time in
+    /// this process never take each other's spare mappings.
+    const PAGES: usize = 301;
+
+    #[test]
+    fn a_mapping_is_reused_only_once_the_last_reference_to_its_body_is_gone() {
+        let first = filled(PAGES, 0xa5).into_bytes();
+        let at = first.as_ptr();
+        let in_flight = first.clone(); // as the I/O thread holds a sent body
+        drop(first);
+        // Still referenced: a new body of the same size is another mapping,
+        // and the body in flight keeps its bytes while the new one is written.
+        let second = filled(PAGES, 0x3c).into_bytes();
+        assert_ne!(second.as_ptr(), at);
+        assert!(in_flight.iter().all(|&x| x == 0xa5));
+        assert!(second.iter().all(|&x| x == 0x3c));
+        drop(in_flight);
+        // Now the first mapping is spare: the next body takes it over, with
+        // its old bytes (not zeroed, as libzmq's malloc'd bodies).
+        let third = Buffer::new(PAGES * PAGE - 3).expect("allocates");
+        assert_eq!(third.as_slice().as_ptr(), at);
+        assert!(third.as_slice().iter().all(|&x| x == 0xa5));
+        drop((second, third));
+    }
+
+    #[test]
+    fn spare_mappings_fit_their_body_and_the_list_is_bounded() {
+        // A spare serves bodies from half its size up to its size only.
+        // (Sizes far from the other test's, which only bodies of 151 to 301
+        // pages could take.)
+        let pages = 4 * PAGES;
+        let at = filled(pages + 2, 1).as_mut_ptr();
+        let far_smaller = filled((pages + 2) / 2 - 1, 2);
+        let larger = filled(pages + 3, 3);
+        let mut fits = filled(pages + 1, 4);
+        assert_eq!(fits.as_mut_ptr(), at);
+        drop((far_smaller, larger, fits));
+        // However many bodies go at once, the list keeps at most its bound.
+        let many: Vec<Buffer> = (0..spare::MAX_SPARES + 8)
+            .map(|_| Buffer::new(MAPPED_FROM).expect("allocates"))
+            .collect();
+        drop(many);
+        let (count, bytes) = spare::held();
+        assert!(count <= spare::MAX_SPARES && bytes <= spare::MAX_SPARE_BYTES);
     }
 }

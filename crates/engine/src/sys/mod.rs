@@ -110,13 +110,24 @@ pub struct PollFd {
 /// so a peer that went away is an EPIPE error, never a SIGPIPE that would
 /// kill a C host program (Rust's runtime ignores SIGPIPE, C's does not).
 pub(crate) fn send_vectored(fd: RawFd, slices: &[std::io::IoSlice<'_>]) -> io::Result<usize> {
+    send_vectored_more(fd, slices, false)
+}
+
+/// As [`send_vectored`]; with `more`, MSG_MORE tells the kernel that more
+/// bytes follow at once (TCP holds these back to go out with them).
+pub(crate) fn send_vectored_more(
+    fd: RawFd,
+    slices: &[std::io::IoSlice<'_>],
+    more: bool,
+) -> io::Result<usize> {
+    let flags = if more { libc::MSG_MORE } else { 0 };
     // SAFETY: msghdr is plain data; all-zero is a valid empty header.
     let mut header: libc::msghdr = unsafe { std::mem::zeroed() };
     header.msg_iov = slices.as_ptr() as *mut libc::iovec;
     header.msg_iovlen = slices.len().min(1024) as _;
     // SAFETY: IoSlice is ABI-compatible with iovec on Unix; the slices and the
     // memory they point to outlive the call; `fd` is open per the contract.
-    let n = unsafe { libc::sendmsg(fd, &header, libc::MSG_NOSIGNAL | libc::MSG_DONTWAIT) };
+    let n = unsafe { libc::sendmsg(fd, &header, libc::MSG_NOSIGNAL | libc::MSG_DONTWAIT | flags) };
     if n < 0 {
         return Err(io::Error::last_os_error());
     }

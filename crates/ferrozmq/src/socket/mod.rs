@@ -579,12 +579,16 @@ impl Socket {
 
     /// Remembers who sent the message being received, re-reading the peer
     /// information only when the sender or its information changed.
+    ///
+    /// Messages from another socket of the process (inproc) carry no
+    /// metadata, as in libzmq (`zmq_msg_gets` fails, ZMQ_SRCFD is -1): no
+    /// reference to the peer's information is taken for them, which saves
+    /// two locked reference counts per message.
     fn note_peer(&mut self, origin: Origin) {
         match origin {
             Origin::Pipe(pipe, version) => {
                 let same = self.peer_pipe == Some(pipe)
-                    && matches!(&self.peer_cache, Some((_, v)) if *v == version)
-                    && self.receiving_peer.is_some();
+                    && matches!(&self.peer_cache, Some((_, v)) if *v == version);
                 if same {
                     return;
                 }
@@ -597,8 +601,13 @@ impl Socket {
                     self.peer_pipe = None;
                     return;
                 };
-                let peer = peer.peer_ref();
-                self.note_peer_ref(peer);
+                if peer.is_between_sockets() {
+                    self.receiving_peer = None;
+                    self.peer_cache = Some((peer.peer_ref(), version));
+                } else {
+                    let peer = peer.peer_ref();
+                    self.note_peer_ref(peer);
+                }
                 self.peer_pipe = Some(pipe);
             }
             Origin::Peer(peer) => {

@@ -372,6 +372,34 @@ fn srcfd_names_the_connection_a_message_came_on() {
     assert_eq!(a.recv().unwrap().source_fd(), None);
 }
 
+/// As in libzmq, a message from a socket of the same process (inproc)
+/// carries no metadata, while one that came over a connection shows the
+/// peer's; alternating between the two kinds of pipe never shows one
+/// peer's metadata on the other's messages.
+#[test]
+fn inproc_messages_carry_no_metadata() {
+    let ctx = Context::new();
+    let mut pull = socket(&ctx, SocketType::Pull);
+    pull.bind("inproc://no-metadata").unwrap();
+    let ep = bind(&mut pull, "tcp");
+    let mut near = socket(&ctx, SocketType::Push);
+    near.connect("inproc://no-metadata").unwrap();
+    let mut far = socket(&ctx, SocketType::Push);
+    far.connect(&ep).unwrap();
+    for round in 0..3 {
+        near.send("near").unwrap();
+        let msg = pull.recv().unwrap();
+        assert_eq!(msg.data(), b"near");
+        assert_eq!(msg.property("Socket-Type"), None, "round {round}");
+        assert_eq!(msg.source_fd(), None);
+        far.send("far").unwrap();
+        let msg = pull.recv().unwrap();
+        assert_eq!(msg.data(), b"far");
+        assert_eq!(msg.property("Socket-Type"), Some("PUSH"), "round {round}");
+        assert!(msg.source_fd().is_some());
+    }
+}
+
 #[test]
 fn connect_checks_tcp_syntax_as_libzmq() {
     let ctx = Context::new();
