@@ -439,6 +439,15 @@ struct iovec;
 // Socket option (DRAFT in libzmq): SOCKS5 proxy password.
 #define ZMQ_SOCKS_PASSWORD 100
 
+// Socket option (DRAFT in libzmq's header, taken by its library): the
+#define ZMQ_RECONNECT_STOP 109
+
+// ZMQ_RECONNECT_STOP: stop when the connect is refused (ECONNREFUSED).
+#define ZMQ_RECONNECT_STOP_CONN_REFUSED 1
+
+// ZMQ_RECONNECT_STOP: stop when the connection is lost during the handshake.
+#define ZMQ_RECONNECT_STOP_HANDSHAKE_FAILED 2
+
 // ferrozmq extension socket option (not in libzmq; number outside its
 #define ZMQ_FERROZMQ_SPOOL 1179779073
 

@@ -246,6 +246,13 @@ pub const ZMQ_MULTICAST_LOOP: c_int = 96;
 pub const ZMQ_SOCKS_USERNAME: c_int = 99;
 /// Socket option (DRAFT in libzmq): SOCKS5 proxy password.
 pub const ZMQ_SOCKS_PASSWORD: c_int = 100;
+/// Socket option (DRAFT in libzmq's header, taken by its library): the
+/// failures after which a connecting socket stops reconnecting.
+pub const ZMQ_RECONNECT_STOP: c_int = 109;
+/// ZMQ_RECONNECT_STOP: stop when the connect is refused (ECONNREFUSED).
+pub const ZMQ_RECONNECT_STOP_CONN_REFUSED: c_int = 0x1;
+/// ZMQ_RECONNECT_STOP: stop when the connection is lost during the handshake.
+pub const ZMQ_RECONNECT_STOP_HANDSHAKE_FAILED: c_int = 0x2;
 /// ferrozmq extension socket option (not in libzmq; number outside its
 /// range): the durable spool's directory, a string (empty = none). Messages
 /// `zmq_send` accepts are kept there until written to a peer's connection
