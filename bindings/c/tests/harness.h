@@ -59,6 +59,7 @@ void test_fd_event_loop (void *ctx);
 void test_poll (void *ctx);
 void test_monitor (void *ctx);
 void test_monitor_sequences (void *ctx);
+void test_reconnect_stop (void *ctx);
 /* test_socket_stats.c */
 void test_socket_stats (void *ctx);
 /* test_spool.c */

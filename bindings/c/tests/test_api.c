@@ -576,6 +576,7 @@ int main (int argc, char **argv)
     test_poll (ctx);
     test_monitor (ctx);
     test_monitor_sequences (ctx);
+    test_reconnect_stop (ctx);
     test_socket_stats (ctx);
     test_spool (ctx);
     test_socket_drain (ctx);

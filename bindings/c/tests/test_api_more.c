@@ -545,6 +545,45 @@ void test_monitor_sequences (void *ctx)
     zmq_close (events);
 }
 
+/* ZMQ_RECONNECT_STOP (109): libzmq 4.3 takes it although its zmq.h shows
+ * it only with ZMQ_BUILD_DRAFT_API. With CONN_REFUSED (1), a refused tcp
+ * connect is closed for good: CONNECT_DELAYED, CLOSED, and no retry. */
+#ifndef ZMQ_RECONNECT_STOP
+#define ZMQ_RECONNECT_STOP 109
+#endif
+void test_reconnect_stop (void *ctx)
+{
+    /* A port nothing listens on: bound, read, and closed. */
+    void *probe = sock (ctx, ZMQ_PULL);
+    char endpoint[256], seen[256];
+    bind_tcp (probe, endpoint, sizeof endpoint);
+    CHECK_OK (zmq_close (probe));
+    for (int stop = 0; stop <= 1; stop++) {
+        void *client = sock (ctx, ZMQ_DEALER);
+        int value = stop, got = -1;
+        size_t len = sizeof got;
+        CHECK_OK (zmq_setsockopt (client, ZMQ_RECONNECT_STOP, &value, sizeof value));
+        CHECK_OK (zmq_getsockopt (client, ZMQ_RECONNECT_STOP, &got, &len));
+        CHECK (got == stop);
+        char name[64];
+        snprintf (name, sizeof name, "inproc://reconnect-stop-%d", stop);
+        CHECK_OK (zmq_socket_monitor (client, name, ZMQ_EVENT_ALL));
+        void *events = sock (ctx, ZMQ_PAIR);
+        int timeout = 1000;
+        zmq_setsockopt (events, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+        CHECK_OK (zmq_connect (events, name));
+        CHECK_OK (zmq_connect (client, endpoint));
+        uint32_t ignored;
+        CHECK (read_event (events, &ignored, seen, sizeof seen) == ZMQ_EVENT_CONNECT_DELAYED);
+        CHECK (read_event (events, &ignored, seen, sizeof seen) == ZMQ_EVENT_CLOSED);
+        int then = read_event (events, &ignored, seen, sizeof seen);
+        CHECK (then == (stop ? -1 : ZMQ_EVENT_CONNECT_RETRIED));
+        CHECK_OK (zmq_socket_monitor (client, NULL, 0));
+        zmq_close (client);
+        zmq_close (events);
+    }
+}
+
 void test_z85_and_curve (void)
 {
     uint8_t data[8] = {0x86, 0x4F, 0xD2, 0x6F, 0xB5, 0x59, 0xF7, 0x5B};

@@ -44,6 +44,12 @@ pub struct SessionOptions {
     pub raw_notify: bool,
     /// Greet each new peer with an empty message (ZMQ_PROBE_ROUTER).
     pub probe_router: bool,
+    /// A refused connect ends the connection for good instead of a
+    /// reconnect (ZMQ_RECONNECT_STOP_CONN_REFUSED).
+    pub stop_when_refused: bool,
+    /// A connection lost during the handshake is not reconnected
+    /// (ZMQ_RECONNECT_STOP_HANDSHAKE_FAILED).
+    pub stop_when_handshake_fails: bool,
 }
 
 impl SessionOptions {
@@ -66,6 +72,8 @@ impl SessionOptions {
             raw: false,
             raw_notify: true,
             probe_router: false,
+            stop_when_refused: false,
+            stop_when_handshake_fails: false,
         }
     }
 }

@@ -89,8 +89,8 @@ pub use poller::{poll, PollItem};
 pub use proxy::{proxy, proxy_single, proxy_steerable};
 pub use send_error::SendError;
 pub use socket::{
-    Drained, Mechanism, OptionKind, OptionValue, PeerStats, QueueStats, RecvFlags, SendFlags,
-    Socket, SocketOption, TakesEffect, Unsent, EVENT_ALL,
+    Drained, Mechanism, OptionKind, OptionValue, PeerStats, QueueStats, ReconnectStop, RecvFlags,
+    SendFlags, Socket, SocketOption, TakesEffect, Unsent, EVENT_ALL,
 };
 pub use spool::FsyncPolicy;
 

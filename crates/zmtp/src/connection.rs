@@ -288,6 +288,14 @@ impl Connection {
         self.decoder.bytes_needed(buf)
     }
 
+    /// Whether no frame is half received: the decoder holds no header whose
+    /// body is still to come. (A frame's header is taken off the read
+    /// buffer as soon as it is whole, so an empty buffer alone does not
+    /// say the next byte on the wire starts a frame.)
+    pub fn at_frame_boundary(&self) -> bool {
+        self.decoder.pending_size().is_none()
+    }
+
     /// The size of the message frame whose body is arriving, once its header
     /// is decoded and while `buf` (the caller's read buffer, as left by
     /// [`Connection::handle_read`]) holds only the start of that body.

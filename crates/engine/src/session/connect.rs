@@ -83,7 +83,16 @@ impl Session {
         if let Some(fd) = failure.closed_fd {
             self.driver.connect_closed(fd);
         }
+        if self.stops_when_refused(&failure.error) {
+            return self.end();
+        }
         self.dial_next(ctx)
+    }
+
+    /// ZMQ_RECONNECT_STOP_CONN_REFUSED: a refused connect ends the
+    /// connection for good (the monitor has seen CLOSED, no RETRIED).
+    fn stops_when_refused(&self, error: &std::io::Error) -> bool {
+        self.options.stop_when_refused && error.raw_os_error() == Some(libc::ECONNREFUSED)
     }
 
     /// Watches a connect just started.
@@ -108,11 +117,17 @@ impl Session {
 
     /// A connect in progress: done, failed, or out of time.
     pub(super) fn drive_connecting(&mut self, ctx: &mut Ctx<'_>, mut stream: Stream) -> State {
-        let failed = !matches!(stream.take_error(), Ok(None));
+        let error = stream.take_error();
+        let failed = !matches!(error, Ok(None));
         if failed || !stream.is_connected() && self.driver.connect_expired(ctx.now) {
             self.driver.connect_failed();
             let _ = ctx.registry.deregister(&mut stream);
             self.driver.connect_closed(stream.raw_fd());
+            if let Ok(Some(e)) = &error {
+                if self.stops_when_refused(e) {
+                    return self.end();
+                }
+            }
             return self.dial_next(ctx);
         }
         if !stream.is_connected() {

@@ -349,9 +349,12 @@ impl Session {
         } else {
             log::debug!("{}: connection to {peer} lost: {failure}", self.endpoint);
         }
+        let handshaking = self.driver.is_handshaking();
         let retry = self.driver.lost(&failure, a.stream.raw_fd());
         self.stalled = None;
-        if !retry {
+        // ZMQ_RECONNECT_STOP_HANDSHAKE_FAILED: a peer that closes or never
+        // answers during the handshake is not tried again.
+        if !retry || handshaking && self.options.stop_when_handshake_fails {
             return self.end();
         }
         self.reconnect_or_end(ctx)

@@ -25,7 +25,7 @@ pub use drain::{Drained, Unsent};
 pub use flags::{RecvFlags, SendFlags};
 pub use monitor::EVENT_ALL;
 pub(crate) use options::Options;
-pub use options::{Mechanism, OptionKind, OptionValue, SocketOption, TakesEffect};
+pub use options::{Mechanism, OptionKind, OptionValue, ReconnectStop, SocketOption, TakesEffect};
 pub use stats::{PeerStats, QueueStats};
 
 use crate::context::Context;

@@ -2,7 +2,7 @@ use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
-use ferrozmq::{Context, SocketOption, SocketType};
+use ferrozmq::{Context, EventKind, ReconnectStop, Socket, SocketOption, SocketType, EVENT_ALL};
 use ferrozmq_zmtp::{Config, Connection};
 
 use crate::common::*;
@@ -183,5 +183,84 @@ fn unbind_drops_the_connections_it_accepted_at_once() {
             ferrozmq::ErrorKind::Again,
             "{transport}"
         );
+    }
+}
+
+/// The next monitor event's code, or `None` if none comes in time.
+fn next_event_within(mon: &mut Socket) -> Option<u16> {
+    let frames = mon.recv_multipart().ok()?;
+    Some(u16::from_ne_bytes([frames[0][0], frames[0][1]]))
+}
+
+/// A monitored DEALER connecting to `ep` with `stop`, and its monitor.
+fn monitored_connect(ctx: &Context, ep: &str, stop: ReconnectStop, name: &str) -> (Socket, Socket) {
+    let mut client = socket(ctx, SocketType::Dealer);
+    client.set_reconnect_stop(stop).unwrap();
+    let monitor = format!("inproc://reconnect-stop-{name}");
+    client.monitor(Some(&monitor), EVENT_ALL).unwrap();
+    let mut mon = socket(ctx, SocketType::Pair);
+    mon.set_rcvtimeo(Some(Duration::from_millis(1000))).unwrap();
+    mon.connect(&monitor).unwrap();
+    client.connect(ep).unwrap();
+    (client, mon)
+}
+
+/// ZMQ_RECONNECT_STOP_CONN_REFUSED: a refused connect ends the connection
+/// for good, CLOSED with no CONNECT_RETRIED after it (as libzmq 4.3 reports
+/// it); without the option the socket tries again.
+#[test]
+fn reconnect_stop_gives_up_on_a_refused_connect() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let ep = format!("tcp://127.0.0.1:{port}");
+    for stop in [ReconnectStop::empty(), ReconnectStop::CONNECTION_REFUSED] {
+        let ctx = Context::new();
+        let name = format!("refused-{}", stop.bits());
+        let (_client, mut mon) = monitored_connect(&ctx, &ep, stop, &name);
+        assert_eq!(
+            next_event_within(&mut mon),
+            Some(EventKind::ConnectDelayed.code())
+        );
+        assert_eq!(next_event_within(&mut mon), Some(EventKind::Closed.code()));
+        let then = next_event_within(&mut mon);
+        if stop.is_empty() {
+            assert_eq!(then, Some(EventKind::ConnectRetried.code()));
+        } else {
+            assert_eq!(then, None, "no retry after a refusal");
+        }
+    }
+}
+
+/// ZMQ_RECONNECT_STOP_HANDSHAKE_FAILED: a peer that closes the connection
+/// before the handshake is done is not tried again.
+#[test]
+fn reconnect_stop_gives_up_when_the_handshake_fails() {
+    for stop in [ReconnectStop::empty(), ReconnectStop::HANDSHAKE_FAILED] {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let ep = format!("tcp://{}", listener.local_addr().unwrap());
+        let ctx = Context::new();
+        let name = format!("handshake-{}", stop.bits());
+        let (_client, _mon) = monitored_connect(&ctx, &ep, stop, &name);
+        // Accept and close at once, for every connection within a second.
+        listener.set_nonblocking(true).unwrap();
+        let started = Instant::now();
+        let mut connections = 0;
+        while started.elapsed() < Duration::from_millis(1000) {
+            match listener.accept() {
+                Ok((stream, _)) => {
+                    drop(stream);
+                    connections += 1;
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(5)),
+            }
+        }
+        if stop.is_empty() {
+            assert!(connections >= 2, "retried: {connections} connections");
+        } else {
+            assert_eq!(connections, 1, "no retry after a failed handshake");
+        }
     }
 }

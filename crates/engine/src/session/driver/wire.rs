@@ -206,9 +206,11 @@ impl Wire {
         (!self.connection.protects_frames() && framing != Framing::V1).then_some(framing)
     }
 
-    /// Whether no multipart message is half decoded.
+    /// Whether the next byte from the peer starts a message: no multipart
+    /// message half decoded, and no frame whose header is decoded but
+    /// whose body has not come yet.
     pub(crate) fn at_message_boundary(&self) -> bool {
-        self.partial.is_empty()
+        self.partial.is_empty() && self.connection.at_frame_boundary()
     }
 
     /// Whether the peer's messages may be subscriptions (PUB, XPUB).

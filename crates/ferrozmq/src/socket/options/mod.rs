@@ -12,6 +12,7 @@ mod accessors;
 mod codec;
 mod curve_options;
 mod handlers;
+mod reconnect_stop;
 mod table;
 #[cfg(test)]
 mod tests;
@@ -27,6 +28,7 @@ use codec::{Hwm, Interval, SizeLimit, Timeout, Typed};
 use crate::curve::os_entropy;
 
 pub(crate) use codec::fsync_policy;
+pub use reconnect_stop::ReconnectStop;
 pub(crate) use table::Options;
 pub use table::SocketOption;
 
@@ -199,6 +201,9 @@ impl Options {
             raw_notify: self.stream_notify,
             conflate: self.conflate && conflates,
             probe_router: self.probe_router && probes,
+            stop_when_refused: self.reconnect_stop & ReconnectStop::CONNECTION_REFUSED.bits() != 0,
+            stop_when_handshake_fails: self.reconnect_stop & ReconnectStop::HANDSHAKE_FAILED.bits()
+                != 0,
             ..SessionOptions::new(zmtp)
         }
     }

@@ -14,7 +14,7 @@ use ferrozmq_zmtp::{Metadata, SocketType};
 use super::codec::*;
 use super::curve_options::CurveOptions;
 use super::transport::TransportOptions;
-use super::{Mechanism, OptionKind, OptionValue, TakesEffect};
+use super::{Mechanism, OptionKind, OptionValue, ReconnectStop, TakesEffect};
 use crate::error::Result;
 use crate::socket::Socket;
 use crate::spool::FsyncPolicy;
@@ -108,6 +108,12 @@ socket_options! {
     ReconnectIvlMax = 21, "RECONNECT_IVL_MAX", Interval, store[field reconnect_ivl_max = 0],
         types[any], Connect, set[set_reconnect_ivl_max(Option<Duration>)],
         get[reconnect_ivl_max -> Option<Duration>];
+    /// ZMQ_RECONNECT_STOP: the failures after which a connecting socket
+    /// stops reconnecting (libzmq 4.3 takes it, though its header shows it
+    /// only among the drafts).
+    ReconnectStop = 109, "RECONNECT_STOP", ReconnectStopCodec, store[field reconnect_stop = 0],
+        types[any], Connect, set[set_reconnect_stop(ReconnectStop)],
+        get[reconnect_stop -> ReconnectStop];
     /// ZMQ_MAXMSGSIZE: largest inbound message in bytes (`None` = no limit).
     MaxMsgSize = 22, "MAXMSGSIZE", SizeLimit, store[field maxmsgsize = -1], types[any], Connect,
         set[set_maxmsgsize(Option<u64>)], get[maxmsgsize -> Option<u64>];

@@ -6,7 +6,7 @@ use ferrozmq_zmtp::SocketType;
 
 use super::{at_least, duration, int, int64, int_bytes, millis, Codec, Typed};
 use crate::error::{ErrorKind, Result};
-use crate::socket::options::{Mechanism, OptionKind, OptionValue};
+use crate::socket::options::{Mechanism, OptionKind, OptionValue, ReconnectStop};
 
 /// A high-water mark: a C int, at least 0 (0 = no limit); `usize` in Rust.
 pub(crate) struct Hwm;
@@ -40,6 +40,8 @@ pub(crate) struct SizeLimit;
 pub(crate) struct MechanismCodec;
 /// ZMQ_TYPE (read-only).
 pub(crate) struct TypeCodec;
+/// ZMQ_RECONNECT_STOP: any int, kept as given (libzmq reads its bits).
+pub(crate) struct ReconnectStopCodec;
 
 impl Codec for Hwm {
     type Stored = i32;
@@ -387,5 +389,27 @@ impl Codec for TypeCodec {
     }
     fn encode(stored: &SocketType) -> OptionValue {
         OptionValue::Int(i32::from(stored.number()))
+    }
+}
+
+impl Codec for ReconnectStopCodec {
+    type Stored = i32;
+    const KIND: OptionKind = OptionKind::Int;
+    fn decode(raw: &[u8]) -> Result<i32> {
+        int(raw)
+    }
+    fn encode(stored: &i32) -> OptionValue {
+        OptionValue::Int(*stored)
+    }
+}
+
+impl Typed for ReconnectStopCodec {
+    type Arg<'a> = ReconnectStop;
+    type Out = ReconnectStop;
+    fn to_raw(arg: ReconnectStop) -> Result<Vec<u8>> {
+        Ok(int_bytes(arg.bits()))
+    }
+    fn out(stored: &i32) -> ReconnectStop {
+        ReconnectStop::from_raw(*stored)
     }
 }
