@@ -9,7 +9,9 @@
 # LIBS: name=dir pairs; dir holds a libzmq.so.5 (LD_LIBRARY_PATH), "system"
 # runs Debian's; name=dir:VAR=value:... also sets those variables (e.g.
 # LD_PRELOAD) for that library's processes. CASES: transport:size for local_thr/remote_thr (PUSH/PULL),
-# dealer:size for thr_peer DEALER -> ROUTER over tcp. Each round runs every
+# dealer:size for thr_peer DEALER -> ROUTER over tcp, lat-tcp:size and
+# lat-ipc:size for local_lat/remote_lat (the "M msg/s" column then holds
+# the round trip in µs, lower is better). Each round runs every
 # case on every library, the libraries' order rotating by round. The
 # binaries are benches/two-process/run.sh's (run it once to build them).
 # Every run must report all COUNT messages (else it is listed as failed).
@@ -44,7 +46,18 @@ run_one() { # name dir[:VAR=value...] case round
         *) ep="tcp://127.0.0.1:$PORT" ;;
     esac
     local fmt='%U %S %w %c'
-    if [ "$transport" = dealer ]; then
+    if [ "${transport#lat-}" != "$transport" ]; then # REQ/REP: rate = round trip in µs
+        [ "$transport" = lat-ipc ] && ep="ipc://$OUT/$PORT.sock" || ep="tcp://127.0.0.1:$PORT"
+        timeout -k 2 60 /usr/bin/time -f "$fmt" -o "$OUT/recv.t" env LD_LIBRARY_PATH="$lp" "${extra[@]}" \
+            "$BIN/local_lat" "$ep" "$size" "$COUNT" >"$OUT/recv.out" 2>&1 &
+        local r=$!
+        timeout -k 2 60 /usr/bin/time -f "$fmt" -o "$OUT/send.t" env LD_LIBRARY_PATH="$lp" "${extra[@]}" \
+            "$BIN/remote_lat" "$ep" "$size" "$COUNT" >"$OUT/send.out" 2>&1 || rc=1
+        wait $r || rc=1
+        local got=$COUNT rate
+        rate=$(sed -n 's/.*average latency: *\([0-9.]*\).*/\1/p' "$OUT/send.out" | head -1)
+        [ -n "$rate" ] && rate=$(awk -v u="$rate" 'BEGIN { print 2e6 * u }') || got=""
+    elif [ "$transport" = dealer ]; then
         timeout -k 2 30 /usr/bin/time -f "$fmt" -o "$OUT/recv.t" env LD_LIBRARY_PATH="$lp" "${extra[@]}" \
             "$BIN/thr_peer" recv "$ep" ROUTER "$size" "$COUNT" >"$OUT/recv.out" 2>&1 &
         local r=$!

@@ -28,8 +28,10 @@ pub struct ThreadOptions {
 /// every wake-up (the eventfd write of the send that finds the thread
 /// asleep) switched to the I/O thread at once, which wrote the one or few
 /// messages queued, slept again, and was woken by the next send: two
-/// context switches per small batch, most of a small-message sender's
-/// overhead when both share a core. Under `SCHED_BATCH` the woken thread
+/// context switches per small batch (two processes, 1 B over tcp: 11 per
+/// 1,000 messages on the sender, 2 under `SCHED_BATCH`, whose CPU per
+/// message drops by about a fifth; `benches/RESULTS.md`, session 7, "the
+/// sender's wake-up"). Under `SCHED_BATCH` the woken thread
 /// runs on an idle CPU at once, as before; on a busy one it waits for the
 /// sender to block (at its high-water mark or on a receive) or for the
 /// scheduler's tick, and then writes everything queued meanwhile in one
