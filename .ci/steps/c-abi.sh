@@ -118,6 +118,29 @@ wait "$worker"
 diff <(seq 0 9 | sed 's/^/job-/') "$work/worker.out"
 test ! -e "$spool"
 
+step "random message streams, every byte checked (stream_check.c), ferrozmq with libzmq and itself"
+gcc "${CFLAGS[@]}" bindings/c/tests/stream_check.c -o "$work/stream_check" -lzmq
+# "receiver sender" libraries; libzmq's is a directory without libzmq.so.5.
+# libzmq receiving over ipc is left out: it loses the tail of the stream
+# when the sender closes while its receive queue is full (seen with libzmq
+# on both ends too, 1 run in 5).
+for pair in push dealer; do
+    for transport in tcp ipc; do
+        for libs in "$prefix/lib $work/none" "$prefix/lib $prefix/lib" "$work/none $prefix/lib"; do
+            set -- $libs
+            if [ "$transport" = ipc ] && [ "$1" = "$work/none" ]; then continue; fi
+            case $transport in
+                tcp) ep="tcp://127.0.0.1:$(free_port)" ;;
+                ipc) ep="ipc://$work/stream-check.sock" ;;
+            esac
+            LD_LIBRARY_PATH="$1" timeout 120 "$work/stream_check" "$ep" 10000 recv "$pair" &
+            receiver=$!
+            LD_LIBRARY_PATH="$2" timeout 120 "$work/stream_check" "$ep" 10000 send "$pair"
+            wait "$receiver"
+        done
+    done
+done
+
 step "CZMQ (Debian's libczmq) on ferrozmq, with a pyzmq peer"
 gcc "${CFLAGS[@]}" bindings/c/tests/czmq_peer.c -o "$work/czmq_peer" \
     $(pkg-config --cflags --libs libczmq) -lzmq -ldl
