@@ -19,6 +19,29 @@ pub struct ThreadOptions {
     pub name_prefix: String,
 }
 
+/// The policy of an I/O thread whose context asked for none
+/// (`ZMQ_THREAD_SCHED_POLICY` unset): Linux's `SCHED_BATCH`, the same fair
+/// share of the CPU as `SCHED_OTHER` at the same nice level, except that
+/// the thread's wake-ups do not preempt the thread running on that CPU.
+///
+/// This is for the sender that wakes its I/O thread: under `SCHED_OTHER`
+/// every wake-up (the eventfd write of the send that finds the thread
+/// asleep) switched to the I/O thread at once, which wrote the one or few
+/// messages queued, slept again, and was woken by the next send: two
+/// context switches per small batch (two processes, 1 B over tcp: 11 per
+/// 1,000 messages on the sender, 2 under `SCHED_BATCH`, whose CPU per
+/// message drops by about a fifth; `benches/RESULTS.md`, session 7, "the
+/// sender's wake-up"). Under `SCHED_BATCH` the woken thread
+/// runs on an idle CPU at once, as before; on a busy one it waits for the
+/// sender to block (at its high-water mark or on a receive) or for the
+/// scheduler's tick, and then writes everything queued meanwhile in one
+/// go, as libzmq's I/O thread does behind its faster sender.
+#[cfg(target_os = "linux")]
+pub(crate) const DEFAULT_POLICY: Option<i32> = Some(libc::SCHED_BATCH);
+/// The policy of an I/O thread whose context asked for none: the system's.
+#[cfg(not(target_os = "linux"))]
+pub(crate) const DEFAULT_POLICY: Option<i32> = None;
+
 impl ThreadOptions {
     /// The name of I/O thread `index`, as libzmq names it (at most 15 bytes, Linux's limit).
     pub fn thread_name(&self, index: usize) -> String {
@@ -38,9 +61,17 @@ impl ThreadOptions {
     /// Applies the policy, priority and CPU affinity to the calling thread.
     /// Failures (no permission to raise a priority, a CPU that does not
     /// exist) leave the thread as it was: an I/O thread never dies of them.
+    ///
+    /// With neither a policy nor a priority asked for, the thread runs
+    /// under [`DEFAULT_POLICY`] (a priority alone keeps the system's policy:
+    /// whoever raises it wants the thread to answer at once).
     pub(crate) fn apply_to_current_thread(&self) {
-        if self.sched_policy.is_some() || self.priority.is_some() {
-            let _ = sys::set_current_thread_scheduling(self.sched_policy, self.priority);
+        let policy = match (self.sched_policy, self.priority) {
+            (None, None) => DEFAULT_POLICY,
+            (policy, _) => policy,
+        };
+        if policy.is_some() || self.priority.is_some() {
+            let _ = sys::set_current_thread_scheduling(policy, self.priority);
         }
         if !self.affinity.is_empty() {
             let _ = sys::set_current_thread_affinity(&self.affinity);
@@ -60,6 +91,30 @@ mod tests {
         assert_eq!(options.thread_name(3), "1234/ZMQbg/IO/3");
         options.name_prefix = "a-long-prefix".into();
         assert_eq!(options.thread_name(0).len(), 15);
+    }
+
+    /// The calling thread's scheduling policy (field 41 of its `stat`).
+    fn current_policy() -> i32 {
+        let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap();
+        let after_name = &stat[stat.rfind(')').unwrap() + 2..];
+        after_name.split(' ').nth(41 - 3).unwrap().parse().unwrap()
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn io_threads_run_as_batch_unless_a_policy_is_asked_for() {
+        std::thread::spawn(|| {
+            ThreadOptions::default().apply_to_current_thread();
+            assert_eq!(current_policy(), libc::SCHED_BATCH);
+            let asked = ThreadOptions {
+                sched_policy: Some(libc::SCHED_OTHER),
+                ..ThreadOptions::default()
+            };
+            asked.apply_to_current_thread();
+            assert_eq!(current_policy(), libc::SCHED_OTHER);
+        })
+        .join()
+        .unwrap();
     }
 
     #[test]
