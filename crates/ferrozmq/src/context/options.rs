@@ -94,7 +94,10 @@ context_options! {
     /// only read): priority of I/O threads started later.
     ThreadPriority = 3, "THREAD_PRIORITY", set: true, get: false,
         typed[set_thread_priority(i32), ];
-    /// ZMQ_THREAD_SCHED_POLICY: scheduling policy of I/O threads started later.
+    /// ZMQ_THREAD_SCHED_POLICY: scheduling policy of I/O threads started later
+    /// (unset, with no priority asked either: Linux's SCHED_BATCH, so a woken
+    /// I/O thread does not preempt the sender that woke it; SCHED_OTHER
+    /// gives libzmq's behaviour).
     ThreadSchedPolicy = 4, "THREAD_SCHED_POLICY", set: true, get: true,
         typed[set_thread_sched_policy(i32), thread_sched_policy -> i32];
     /// ZMQ_MAX_MSGSZ: a largest message size kept for the application to
