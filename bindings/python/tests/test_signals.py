@@ -9,8 +9,12 @@ import time
 import pytest
 
 CHILD = """
-import sys, time
+import signal, sys, time
 import ferrozmq as zmq
+
+# Python's own Ctrl-C handler, even when this test runs in the background
+# of a shell without job control (which starts it with SIGINT ignored).
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ctx = zmq.Context()
 s = ctx.socket(zmq.PULL)
