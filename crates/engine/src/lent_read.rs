@@ -15,6 +15,8 @@
 
 use std::time::Instant;
 
+use ferrozmq_zmtp::frame::{peek_header, Framing};
+
 use crate::direct::Lent;
 use crate::msg::{Body, Msg};
 use crate::notify::{Beside, Signaler, WaitOutcome};
@@ -28,11 +30,6 @@ const PEEK: usize = 8 * 1024;
 /// session; after one the session stops offering its reads until a
 /// smaller one comes.
 pub(crate) const LEASE_BYTES: usize = PEEK - 64;
-
-/// ZMTP 3 frame flags.
-const MORE: u8 = 0x01;
-const LONG: u8 = 0x02;
-const COMMAND: u8 = 0x04;
 
 /// What the front of the peeked bytes holds.
 #[derive(Debug, PartialEq, Eq)]
@@ -53,38 +50,19 @@ fn scan(bytes: &[u8], accepts: impl Fn(u64) -> bool) -> Scan {
     let mut frames = Vec::new();
     let mut at = 0;
     loop {
-        let Some(&flags) = bytes.get(at) else {
+        let rest = bytes.get(at..).unwrap_or_default();
+        let header = match peek_header(rest, Framing::V3) {
+            Ok(Some(header)) if !header.command && accepts(header.size as u64) => header,
+            // Incomplete, a command, malformed or too large: the session's.
+            _ => return Scan::Other,
+        };
+        let start = at + header.len;
+        let Some(end) = start.checked_add(header.size).filter(|&e| e <= bytes.len()) else {
             return Scan::Other;
         };
-        if flags & !(MORE | LONG) != 0 || flags & COMMAND != 0 {
-            return Scan::Other;
-        }
-        let (size, header) = if flags & LONG != 0 {
-            let Some(raw) = bytes.get(at + 1..at + 9) else {
-                return Scan::Other;
-            };
-            let mut be = [0u8; 8];
-            be.copy_from_slice(raw);
-            match usize::try_from(u64::from_be_bytes(be)) {
-                Ok(size) => (size, 9),
-                Err(_) => return Scan::Other,
-            }
-        } else {
-            match bytes.get(at + 1) {
-                Some(&size) => (usize::from(size), 2),
-                None => return Scan::Other,
-            }
-        };
-        if !accepts(size as u64) {
-            return Scan::Other;
-        }
-        let start = at + header;
-        let Some(end) = start.checked_add(size).filter(|&e| e <= bytes.len()) else {
-            return Scan::Other;
-        };
-        frames.push((start, size));
+        frames.push((start, header.size));
         at = end;
-        if flags & MORE == 0 {
+        if !header.more {
             return Scan::Message { frames, end };
         }
     }
@@ -226,6 +204,8 @@ impl Drop for Held<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use ferrozmq_zmtp::frame::{FLAG_COMMAND as COMMAND, FLAG_LONG as LONG, FLAG_MORE as MORE};
 
     fn any(_: u64) -> bool {
         true

@@ -134,6 +134,33 @@ impl Decoder {
     }
 }
 
+/// A frame header read without consuming it ([`peek_header`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeekedHeader {
+    /// The MORE flag: further frames of the message follow.
+    pub more: bool,
+    /// The COMMAND flag (ZMTP 3).
+    pub command: bool,
+    /// The body's size in octets.
+    pub size: usize,
+    /// The header's own size in octets (2 or 9).
+    pub len: usize,
+}
+
+/// Reads the ZMTP 2.0/3.x frame header at the front of `buf` without
+/// consuming anything: `Ok(None)` while it is incomplete, an error for
+/// reserved flags or an impossible size, exactly as [`Decoder`] judges it.
+pub fn peek_header(buf: &[u8], framing: Framing) -> Result<Option<PeekedHeader>> {
+    Ok(
+        parse_flags_first(buf, framing)?.map(|(h, len)| PeekedHeader {
+            more: h.more,
+            command: h.command,
+            size: h.size,
+            len,
+        }),
+    )
+}
+
 /// ZMTP 2.0/3.x: flags, then a 1- or 8-octet size.
 fn parse_flags_first(buf: &[u8], framing: Framing) -> Result<Option<(Header, usize)>> {
     let Some(&flags) = buf.first() else {

@@ -13,7 +13,7 @@ mod transmit;
 
 use bytes::Bytes;
 
-pub use decoder::Decoder;
+pub use decoder::{peek_header, Decoder, PeekedHeader};
 pub use encoder::{encode_frame, write_header};
 pub use transmit::{TransmitQueue, COPY_LIMIT};
 
