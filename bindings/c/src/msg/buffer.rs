@@ -261,6 +261,7 @@ mod tests {
 
     #[test]
     fn a_mapping_is_reused_only_once_the_last_reference_to_its_body_is_gone() {
+        let _alone = spare::TESTS_USING_THE_LIST.lock();
         let first = filled(PAGES, 0xa5).into_bytes();
         let at = first.as_ptr();
         let in_flight = first.clone(); // as the I/O thread holds a sent body
@@ -282,6 +283,7 @@ mod tests {
 
     #[test]
     fn spare_mappings_fit_their_body_and_the_list_is_bounded() {
+        let _alone = spare::TESTS_USING_THE_LIST.lock();
         // A spare serves bodies from half its size up to its size only.
         // (Sizes far from the other test's, which only bodies of 151 to 301
         // pages could take.)
