@@ -335,6 +335,16 @@ impl Pipe {
         self.direct.reads_offered()
     }
 
+    /// Hands back the read lease this pipe's connection lent to a blocking
+    /// receive and that receive kept for the next one (the sticky lease,
+    /// see `direct.rs`): the caller is about to wait for this pipe some
+    /// other way (ZMQ_FD, `zmq_poll`, non-blocking receives), which needs
+    /// the I/O thread to read the connection again.
+    #[inline]
+    pub fn release_lease(&self) {
+        self.direct.release_kept();
+    }
+
     /// Whether a message from the peer waits.
     #[inline]
     pub fn has_input(&self) -> bool {

@@ -468,6 +468,7 @@ impl Socket {
     /// ```
     pub fn events(&mut self) -> Result<PollEvents> {
         self.check_open()?;
+        self.release_lease();
         self.link.signaler.clear_fd();
         self.process_link_events();
         self.pattern.refresh(&self.routing);
@@ -485,6 +486,7 @@ impl Socket {
     /// may have changed (edge-triggered, as in libzmq).
     pub fn fd(&self) -> Result<i32> {
         self.check_open()?;
+        self.release_lease();
         self.link
             .signaler
             .fd()
@@ -656,6 +658,15 @@ impl Socket {
         }
     }
 
+    /// Hands back a read lease a blocking receive kept (the sticky lease,
+    /// `ferrozmq_engine::wait_receiving`): the application now waits for
+    /// the socket some other way, for which the I/O thread must read.
+    fn release_lease(&self) {
+        if let Some(pipe) = self.only_pipe() {
+            pipe.release_lease();
+        }
+    }
+
     fn process_link_events(&mut self) {
         while let Some(event) = self.link.take_event() {
             match event {
@@ -683,6 +694,11 @@ impl Socket {
             (Err(e), Patience::Forever) if e.kind() == ErrorKind::Again => None,
             (Err(e), Patience::For(timeout)) if e.kind() == ErrorKind::Again => {
                 Instant::now().checked_add(timeout)
+            }
+            (Err(e), _) if e.kind() == ErrorKind::Again && wait == Wait::Spin => {
+                // A receive that does not wait: the application polls.
+                self.release_lease();
+                return Err(e);
             }
             (other, _) => return other,
         };
