@@ -401,6 +401,27 @@ impl Direct {
         drop(lent);
     }
 
+    /// Application (an async receive): the connection's number and a
+    /// duplicate of its descriptor, for an event loop to watch while the
+    /// application reads under the lease; `None` unless its reads may be
+    /// lent. The duplicate is the caller's, to close when the number
+    /// changes ([`Direct::connection`]).
+    pub(crate) fn watch_fd(&self) -> Option<(u64, OwnedFd)> {
+        let s = self.state.lock().ok()?;
+        if s.reads.is_none() || s.fd < 0 {
+            return None;
+        }
+        let dup = crate::sys::dup_fd(s.fd).ok()?;
+        Some((s.generation, dup))
+    }
+
+    /// The number of the connection whose reads may be lent now, if any
+    /// (see [`Direct::watch_fd`]).
+    pub(crate) fn connection(&self) -> Option<u64> {
+        let s = self.state.lock().ok()?;
+        (s.reads.is_some() && s.fd >= 0).then_some(s.generation)
+    }
+
     /// Session: whether it waits for room to write (`on`), for a
     /// connection whose reads may be lent: epoll then watches writability
     /// only while it does (see `Reads::writable`).

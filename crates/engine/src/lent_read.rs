@@ -198,6 +198,49 @@ pub fn wait_receiving(
     }
 }
 
+/// What [`read_lent`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LentRead {
+    /// Messages went into the pipe: receive them.
+    Took,
+    /// Nothing there yet: the application keeps the lease; wait for the
+    /// connection's descriptor ([`Pipe::lease_watch`]) to be readable (or
+    /// the socket's readiness, as always).
+    Wait,
+    /// No lease, or what came is the session's: wait on the socket's
+    /// readiness only.
+    Off,
+}
+
+/// For a receive that cannot block the thread (async): if the socket's
+/// only pipe, `pipe`, is empty and its connection lends its reads, reads
+/// the whole data messages waiting there into the pipe, without waiting.
+/// The lease is never held across the call: it is kept (`KEPT`, see
+/// `direct.rs`) when the read ended at a message boundary, so a dropped
+/// future leaves nothing out that the session does not take back on its
+/// own within two lease checks, and loses no message (those read are in
+/// the pipe).
+pub fn read_lent(pipe: &Pipe) -> LentRead {
+    if !pipe.inbound.is_empty() {
+        // The socket is signalled for these as usual.
+        return LentRead::Off;
+    }
+    let Some(lent) = pipe.direct.lend() else {
+        return LentRead::Off;
+    };
+    if lent.is_fresh() {
+        // The session checks on a lease that is out: wake it to arm that.
+        pipe.outbound.notify_reader();
+    }
+    let (clean, outcome) = match read_messages(&lent, pipe) {
+        Read::Took { clean } => (clean, LentRead::Took),
+        Read::Nothing => (true, LentRead::Wait),
+        Read::Left => (false, LentRead::Off),
+    };
+    pipe.direct.give_back(lent, clean);
+    outcome
+}
+
 /// A lease being used by [`wait_receiving`]: given back when dropped.
 struct Held<'a> {
     pipe: &'a Pipe,

@@ -258,6 +258,23 @@ impl Signaler {
         }
     }
 
+    /// Keeps the readiness fd from being signalled until
+    /// [`Signaler::restore_fd`] (returns whether it was armed): for an
+    /// owner about to push into its own pipe (an async receive reading
+    /// under the read lease), which then either takes what it pushed or
+    /// looks at ZMQ_EVENTS, so that no signal is lost that matters.
+    pub fn hold_fd(&self) -> bool {
+        self.fd.armed.swap(false, Ordering::SeqCst)
+    }
+
+    /// Ends [`Signaler::hold_fd`]: armed again if it was (the eventfd was
+    /// not written meanwhile, so it is still drained).
+    pub fn restore_fd(&self, armed: bool) {
+        if armed {
+            self.fd.armed.store(true, Ordering::SeqCst);
+        }
+    }
+
     fn signal_fd(&self) {
         if self.fd.armed.load(Ordering::SeqCst) && self.fd.armed.swap(false, Ordering::SeqCst) {
             if let Some(Some(fd)) = self.fd.fd.get() {

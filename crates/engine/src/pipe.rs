@@ -110,6 +110,13 @@ impl PeerRef {
     }
 }
 
+/// One connection of one pipe whose reads may be lent ([`Pipe::lease_key`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LeaseKey {
+    pipe: PipeId,
+    connection: u64,
+}
+
 /// Identifies a pipe within the process (for routing tables, removal and
 /// the engine's news about it). Both views of one pipe share it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -343,6 +350,31 @@ impl Pipe {
     #[inline]
     pub fn release_lease(&self) {
         self.direct.release_kept();
+    }
+
+    /// Which connection this pipe's reads may be lent from now (for an
+    /// async receive's watch on it, [`Pipe::lease_watch`]); `None` when
+    /// they may not be.
+    pub fn lease_key(&self) -> Option<LeaseKey> {
+        let connection = self.direct.connection()?;
+        Some(LeaseKey {
+            pipe: self.id(),
+            connection,
+        })
+    }
+
+    /// A duplicate of the descriptor of the connection whose reads may be
+    /// lent, for an async receive to register with its event loop (kept
+    /// while [`Pipe::lease_key`] stays the same), with that key.
+    pub fn lease_watch(&self) -> Option<(LeaseKey, std::os::fd::OwnedFd)> {
+        let (connection, fd) = self.direct.watch_fd()?;
+        Some((
+            LeaseKey {
+                pipe: self.id(),
+                connection,
+            },
+            fd,
+        ))
     }
 
     /// Whether a message from the peer waits.

@@ -469,6 +469,13 @@ impl Socket {
     pub fn events(&mut self) -> Result<PollEvents> {
         self.check_open()?;
         self.release_lease();
+        self.events_keeping_lease()
+    }
+
+    /// [`Socket::events`] for the async layer, which takes the read lease
+    /// itself: a kept lease stays.
+    pub(crate) fn events_keeping_lease(&mut self) -> Result<PollEvents> {
+        self.check_open()?;
         self.link.signaler.clear_fd();
         self.process_link_events();
         self.pattern.refresh(&self.routing);
@@ -649,7 +656,8 @@ impl Socket {
     }
 
     /// The socket's pipe, if it has exactly one.
-    fn only_pipe(&self) -> Option<&Pipe> {
+    /// The socket's pipe if it has exactly one (the read lease's case).
+    pub(crate) fn only_pipe(&self) -> Option<&Pipe> {
         let pipes = self.pattern.pipes();
         let mut all = pipes.iter();
         match (all.next(), all.next()) {
@@ -706,7 +714,7 @@ impl Socket {
         // reads may be lent to this thread (ferrozmq_engine::wait_receiving).
         let lender = match wait {
             Wait::Spin => self.only_pipe().filter(|p| p.lends_reads()).cloned(),
-            Wait::Sleep => None,
+            _ => None,
         };
         let signaler = self.link.signaler.clone();
         let mut outcome = Err(ErrorKind::Again.into());
@@ -721,8 +729,8 @@ impl Socket {
         };
         let waited = match (wait, lender) {
             (_, Some(pipe)) => ferrozmq_engine::wait_receiving(&signaler, &pipe, deadline, check),
-            (Wait::Spin, None) => signaler.wait_until(deadline, check),
             (Wait::Sleep, None) => signaler.wait_patiently(deadline, check),
+            (_, None) => signaler.wait_until(deadline, check),
         };
         if waited == WaitOutcome::Interrupted {
             return Err(ErrorKind::Interrupted.into());
@@ -769,6 +777,10 @@ enum Wait {
     Spin,
     /// Sleep at once (sends).
     Sleep,
+    /// Never wait: an async receive, which takes the read lease itself
+    /// (`aio`), so finding nothing does not hand a kept lease back.
+    #[cfg(any(feature = "tokio", feature = "async-io"))]
+    Polled,
 }
 
 impl Drop for Socket {
