@@ -302,3 +302,24 @@ def test_monitor_messages_parse_as_pyzmq_parses_them():
     ]:
         msg = [struct.pack("=hi", event, value), b"tcp://127.0.0.1:5555"]
         assert repr(ours(msg)) == repr(theirs(msg))
+
+
+def test_context_and_socket_are_generic_as_in_pyzmq():
+    # Annotated pyzmq programs subscript them at run time (pyzmq's
+    # examples/serialization: `class SerializingContext(zmq.Context[S])`).
+    class TaggedSocket(zmq.Socket["TaggedSocket"]):
+        tag = "tagged"
+
+    class TaggedContext(zmq.Context[TaggedSocket]):
+        _socket_class = TaggedSocket
+
+    for lib in (pyzmq, zmq):
+        assert lib.Context[lib.Socket].__origin__ is lib.Context
+        assert lib.Socket[bytes].__origin__ is lib.Socket
+    ctx = TaggedContext()
+    try:
+        sock = ctx.socket(zmq.PAIR)
+        assert isinstance(sock, TaggedSocket) and sock.tag == "tagged"
+        sock.close()
+    finally:
+        ctx.term()
