@@ -1,6 +1,7 @@
 """`python -m ferrozmq.as_zmq`: a program written for pyzmq (`import zmq`)
 runs on ferrozmq unchanged, here against a real pyzmq peer."""
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -110,3 +111,41 @@ def test_usage_without_a_program():
         [sys.executable, "-m", "ferrozmq.as_zmq"], capture_output=True, text=True, timeout=30
     )
     assert done.returncode == 2 and "usage: python -m ferrozmq.as_zmq" in done.stderr
+
+
+# Checks in a child Python started with multiprocessing's "spawn" (a fresh
+# interpreter, as forkserver and macOS use): its `import zmq` is ferrozmq
+# too, through the wheel's start-up hook and FERROZMQ_AS_ZMQ.
+SPAWNING = textwrap.dedent(
+    """
+    import multiprocessing
+
+    def child(queue):
+        import zmq
+        queue.put(zmq.__name__)
+
+    if __name__ == "__main__":
+        import zmq
+        context = multiprocessing.get_context("spawn")
+        queue = context.Queue()
+        proc = context.Process(target=child, args=(queue,))
+        proc.start()
+        print("parent", zmq.__name__, "child", queue.get(timeout=20))
+        proc.join()
+    """
+)
+
+
+def test_spawned_children_get_ferrozmq_too(tmp_path):
+    (tmp_path / "spawning.py").write_text(SPAWNING)
+    out = finish(run(["spawning.py"], cwd=tmp_path))
+    assert "parent ferrozmq child ferrozmq" in out
+
+
+def test_the_environment_variable_alone_gives_ferrozmq(tmp_path):
+    env = dict(os.environ, FERROZMQ_AS_ZMQ="1")
+    code = "import zmq, ferrozmq; print(zmq is ferrozmq)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30, cwd=tmp_path, env=env
+    )
+    assert done.stdout.strip() == "True", done.stderr

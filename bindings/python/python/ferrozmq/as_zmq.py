@@ -5,6 +5,12 @@ From the command line, as ``python`` would run the program::
     python -m ferrozmq.as_zmq program.py [args...]
     python -m ferrozmq.as_zmq -m package.module [args...]
 
+or with the environment variable ``FERROZMQ_AS_ZMQ=1`` (the wheel's
+start-up hook, ``ferrozmq_as_zmq.pth``, then installs the alias in every
+Python process that starts with it: child processes too)::
+
+    FERROZMQ_AS_ZMQ=1 python program.py [args...]
+
 or in code, before anything imports ``zmq``::
 
     import ferrozmq.as_zmq
@@ -29,6 +35,8 @@ __all__ = ["install", "installed", "main"]
 
 _ALIAS = "zmq"
 _REAL = "ferrozmq"
+# Set (not "0"): the wheel's start-up hook installs the alias at start-up.
+_ENV = "FERROZMQ_AS_ZMQ"
 
 
 class _ZmqIsFerrozmq(importlib.abc.MetaPathFinder, importlib.abc.Loader):
@@ -109,6 +117,9 @@ def main(argv=None):
         print(_USAGE, file=sys.stderr if not args else sys.stdout)
         return 0 if args else 2
     install()
+    # Child Pythons (multiprocessing's spawn and forkserver, subprocess)
+    # install it too, through the wheel's start-up hook.
+    os.environ[_ENV] = "1"
     if args[0] == "-m":
         module = args[1]
         sys.argv = [module, *args[2:]]
