@@ -68,6 +68,8 @@ pub(crate) struct Direct {
     has_leftover: AtomicBool,
     /// Who reads the connection: [`IO`], [`OFFERED`], [`LENT`] or [`KEPT`].
     lease: AtomicU8,
+    /// `State::carry` holds bytes for the session (a cheap look).
+    has_carry: AtomicBool,
     /// The application took or resumed the lease since the session's last
     /// [`Direct::check_lease`].
     used: AtomicBool,
@@ -107,6 +109,9 @@ struct State {
     reads: Option<Reads>,
     /// The lease while it is [`KEPT`].
     kept: Option<Lent>,
+    /// Bytes the application read under the lease that are the session's
+    /// (`give_back_carrying`), to decode before it reads the connection.
+    carry: Vec<u8>,
 }
 
 /// What lending a connection's reads needs.
@@ -193,6 +198,7 @@ impl Direct {
             has_leftover: AtomicBool::new(false),
             lease: AtomicU8::new(IO),
             used: AtomicBool::new(false),
+            has_carry: AtomicBool::new(false),
             lendable: AtomicBool::new(false),
             state: Mutex::new(State {
                 fd: -1,
@@ -202,6 +208,7 @@ impl Direct {
                 generation: 0,
                 reads: None,
                 kept: None,
+                carry: Vec::new(),
             }),
         }
     }
@@ -217,6 +224,8 @@ impl Direct {
             s.leftover.clear();
             s.generation = s.generation.wrapping_add(1);
             s.kept = None;
+            s.carry = Vec::new();
+            self.has_carry.store(false, Ordering::SeqCst);
             s.reads = reads.map(|r| Reads {
                 epfd: r.epfd,
                 token: r.token,
@@ -240,6 +249,8 @@ impl Direct {
             s.leftover.clear();
             s.reads = None;
             s.kept = None;
+            s.carry = Vec::new();
+            self.has_carry.store(false, Ordering::SeqCst);
         }
         self.lease.store(IO, Ordering::SeqCst);
     }
@@ -370,6 +381,44 @@ impl Direct {
                 None
             }
         }
+    }
+
+    /// Application, done with one receive that read `carry`, bytes that
+    /// are the session's (after the whole messages it took): the lease
+    /// goes back with them, and the session decodes them before it reads
+    /// the connection again ([`Direct::take_carry`]). The caller wakes the
+    /// session when `carry` is not empty: epoll reports nothing for bytes
+    /// already read.
+    pub(crate) fn give_back_carrying(&self, lent: Lent, carry: Vec<u8>) {
+        if carry.is_empty() {
+            self.give_back(lent, false);
+            return;
+        }
+        if let Ok(mut s) = self.state.lock() {
+            if s.generation == lent.generation && s.fd >= 0 && s.reads.is_some() {
+                // Before the lease goes back (in `give_back`, under this
+                // lock too): a session that reclaims it finds the carry.
+                s.carry.extend_from_slice(&carry);
+                self.has_carry.store(true, Ordering::SeqCst);
+            }
+        }
+        self.give_back(lent, false);
+    }
+
+    /// Whether the application left bytes for the session (a cheap look).
+    pub(crate) fn has_carry(&self) -> bool {
+        self.has_carry.load(Ordering::SeqCst)
+    }
+
+    /// Session, after `reclaim_reads` succeeded and before it reads the
+    /// connection: the bytes the application read for it, if any.
+    pub(crate) fn take_carry(&self) -> Option<Vec<u8>> {
+        if !self.has_carry.load(Ordering::SeqCst) {
+            return None;
+        }
+        let mut s = self.state.lock().ok()?;
+        self.has_carry.store(false, Ordering::SeqCst);
+        Some(std::mem::take(&mut s.carry)).filter(|c| !c.is_empty())
     }
 
     /// Application, done with one receive: `clean` when what it read

@@ -110,6 +110,16 @@ impl Session {
         let mut turns = 0;
         // The application may be reading the connection itself (the read
         // lease); then nothing is read here until it gives it back.
+        // Bytes it read that are ours (a command, a partial frame) come
+        // first, before anything more is read.
+        if let Some(pipe) = &self.pipe {
+            if pipe.direct.has_carry() && pipe.direct.reclaim_reads() {
+                if let Some(carry) = pipe.direct.take_carry() {
+                    a.read_buf.extend_from_slice(&carry);
+                    a.readable = true;
+                }
+            }
+        }
         let mut more = a.readable && self.pipe.as_ref().is_none_or(|p| p.direct.reclaim_reads());
         // Paused (drained): nothing more is read from the peer.
         while !self.paused {
