@@ -17,7 +17,7 @@
 //!
 //! A receive that read only whole messages keeps the lease for the next
 //! one (`Direct::give_back`, the sticky lease): a round trip then costs a
-//! `poll`, a peek and a read, with no `epoll_ctl` and no new descriptor.
+//! `poll` and one read, with no `epoll_ctl` and no new descriptor.
 
 use std::time::Instant;
 
@@ -29,7 +29,7 @@ use crate::notify::{Beside, Signaler, WaitOutcome};
 use crate::pipe::Pipe;
 use crate::sys;
 
-/// The most bytes peeked at once: messages up to about this size are read
+/// The most bytes read at once: messages up to about this size are read
 /// by the application; larger ones go through the session.
 const PEEK: usize = 8 * 1024;
 /// Messages larger than this (bodies, headers aside) are left to the
@@ -37,7 +37,7 @@ const PEEK: usize = 8 * 1024;
 /// smaller one comes.
 pub(crate) const LEASE_BYTES: usize = PEEK - 64;
 
-/// What the front of the peeked bytes holds.
+/// What the front of the bytes read holds.
 #[derive(Debug, PartialEq, Eq)]
 enum Scan {
     /// A whole data message: each frame's body as (start, length), and
