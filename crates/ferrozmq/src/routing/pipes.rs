@@ -77,6 +77,7 @@ impl Pipes {
     }
 
     /// The pipe in `slot`, if it is still there.
+    #[inline]
     pub(crate) fn get(&self, slot: Slot) -> Option<&Pipe> {
         self.slots
             .get(slot.index)?
