@@ -329,7 +329,7 @@ impl Pipe {
     }
 
     /// The oldest message from the peer, if one waits.
-    #[inline]
+    #[inline(always)]
     pub fn recv(&self) -> Option<Msg> {
         if self.gated_reads {
             self.inbound.pop_gated()

@@ -16,6 +16,15 @@ pub(crate) struct Slot {
     id: PipeId,
 }
 
+impl Slot {
+    /// Where the slot is in its [`Pipes`] (reused by a later pipe once
+    /// this one has left; the whole `Slot` tells them apart).
+    #[inline]
+    pub(crate) fn index(self) -> usize {
+        self.index
+    }
+}
+
 /// A socket's pipes, by slot (O(1)) and by id.
 #[derive(Debug, Default)]
 pub(crate) struct Pipes {
