@@ -477,6 +477,7 @@ impl MsgRepr {
     /// copied out, so that its address stays the same for a retry; anything
     /// else is moved out as it is (a writable buffer becomes shared bytes
     /// at the same address, without a copy or an allocation).
+    #[inline]
     fn outgoing(&mut self) -> (Message, bool) {
         match &self.body {
             Body::Writable(b) if b.is_inline() => (Message::from(b.as_slice()), false),
@@ -551,6 +552,7 @@ unsafe fn init(msg: *mut zmq_msg_t, body: Body) -> Result<()> {
 /// # Safety
 /// `msg` must be NULL or point to a `zmq_msg_t`'s 64 readable bytes; if the
 /// magic matches it must hold a live `MsgRepr` not otherwise borrowed.
+#[inline]
 unsafe fn repr<'a>(msg: *mut zmq_msg_t) -> Result<&'a mut MsgRepr> {
     if msg.is_null() {
         return Err(ErrorKind::Fault.into());
@@ -569,6 +571,7 @@ unsafe fn repr<'a>(msg: *mut zmq_msg_t) -> Result<&'a mut MsgRepr> {
 ///
 /// # Safety
 /// As [`repr`].
+#[inline]
 unsafe fn close(msg: *mut zmq_msg_t) -> Result<()> {
     // SAFETY: per the contract.
     unsafe { repr(msg)? };
