@@ -207,4 +207,31 @@ mod tests {
         t.remove(sa2);
         assert_eq!(t.get(b"A"), None);
     }
+
+    /// Ids are kept at their slot's index: a pipe that takes over the
+    /// index of one that left gets its own id, and the one that left
+    /// reads as unknown.
+    #[test]
+    fn a_reused_slot_index_carries_only_its_own_id() {
+        let mut pipes = Pipes::default();
+        let mut t = RoutingTable::default();
+        let (a, sa) = named(&mut pipes, b"A");
+        assert_eq!(t.admit(&a, sa, false), Admission::Admitted);
+        t.remove(sa);
+        pipes.remove(sa);
+        let (b, sb) = named(&mut pipes, b"a-much-longer-routing-id-than-small");
+        assert_eq!(sb.index(), sa.index(), "the index is reused");
+        assert_eq!(t.admit(&b, sb, false), Admission::Admitted);
+        assert_eq!(t.id_of(sa), None);
+        assert_eq!(t.id_frame(sa), None);
+        // A stale slot's removal leaves the new entry alone.
+        t.remove(sa);
+        assert_eq!(
+            t.id_frame(sb).as_deref(),
+            Some(&b"a-much-longer-routing-id-than-small"[..])
+        );
+        assert!(matches!(t.id_frame(sb), Some(Body::Shared(_))));
+        assert_eq!(t.get(b"a-much-longer-routing-id-than-small"), Some(sb));
+        assert_eq!(t.get(b"A"), None);
+    }
 }
