@@ -4,7 +4,9 @@
 # made for libzmq's C API, so this is that API judged by a large real user
 # (separate from .ci/steps/python.sh, which tests ferrozmq's own Python
 # module, and from bindings/python/pyzmq-suite, which runs these same tests
-# on that module).
+# on that module). gevent is installed so that the suite's zmq.green
+# classes (TestSocketGreen and the like: pyzmq's gevent sockets waiting on
+# ZMQ_FD/ZMQ_EVENTS) run too instead of skipping.
 #
 # One test is deselected, with its reason measured: test_log.py's
 # test_blank_root_topic subscribes over tcp and publishes a few hundred
@@ -43,7 +45,7 @@ python3 -m venv "$venv"
 echo "-- pyzmq-c-abi: building pyzmq $version against $prefix"
 ZMQ_PREFIX="$prefix" PKG_CONFIG_PATH="$prefix/lib/pkgconfig" \
     "$venv/bin/pip" install -q --no-cache-dir --no-binary pyzmq "pyzmq==$version" \
-    pytest pytest-asyncio tornado >"$work/build-$lib.log" 2>&1 ||
+    pytest pytest-asyncio tornado gevent >"$work/build-$lib.log" 2>&1 ||
     { tail -n 40 "$work/build-$lib.log" >&2; exit 1; }
 ext="$("$venv/bin/python" -c 'import zmq.backend.cython._zmq as m; print(m.__file__)')"
 linked="$(ldd "$ext" | awk '/libzmq\.so/ { print $3 }')"

@@ -29,7 +29,7 @@ if [ -z "${PYTHON:-}" ]; then
         "$PYTHON" -m pip install -q --upgrade pip
     fi
     "$PYTHON" -m pip install -q maturin
-    "$PYTHON" -m pip install -q "pyzmq==$version" pytest pytest-asyncio pytest-rerunfailures tornado
+    "$PYTHON" -m pip install -q "pyzmq==$version" pytest pytest-asyncio pytest-rerunfailures tornado gevent
     (cd bindings/python && VIRTUAL_ENV="$work/venv" "$work/venv/bin/maturin" develop --release -q)
 fi
 

@@ -281,3 +281,45 @@ def test_poll_events_and_types_come_back_as_pyzmq_gives_them(ctx):
     finally:
         mine.close(linger=0)
         theirs.close(linger=0)
+
+
+def test_monitor_messages_parse_as_pyzmq_parses_them():
+    # pyzmq gives the value as Event flags too (whatever it means for the
+    # event: a descriptor, an errno, an interval): the same dicts and reprs.
+    import struct
+
+    from zmq.utils.monitor import parse_monitor_message as theirs
+
+    from ferrozmq.utils.monitor import parse_monitor_message as ours
+
+    for event, value in [
+        (zmq.EVENT_LISTENING, 11),
+        (zmq.EVENT_ACCEPTED, 16),
+        (zmq.EVENT_CONNECT_RETRIED, 100),
+        (zmq.EVENT_CLOSED, 0),
+        (zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL, 0x10000001),
+        (zmq.EVENT_MONITOR_STOPPED, -1),
+    ]:
+        msg = [struct.pack("=hi", event, value), b"tcp://127.0.0.1:5555"]
+        assert repr(ours(msg)) == repr(theirs(msg))
+
+
+def test_context_and_socket_are_generic_as_in_pyzmq():
+    # Annotated pyzmq programs subscript them at run time (pyzmq's
+    # examples/serialization: `class SerializingContext(zmq.Context[S])`).
+    class TaggedSocket(zmq.Socket["TaggedSocket"]):
+        tag = "tagged"
+
+    class TaggedContext(zmq.Context[TaggedSocket]):
+        _socket_class = TaggedSocket
+
+    for lib in (pyzmq, zmq):
+        assert lib.Context[lib.Socket].__origin__ is lib.Context
+        assert lib.Socket[bytes].__origin__ is lib.Socket
+    ctx = TaggedContext()
+    try:
+        sock = ctx.socket(zmq.PAIR)
+        assert isinstance(sock, TaggedSocket) and sock.tag == "tagged"
+        sock.close()
+    finally:
+        ctx.term()

@@ -5,7 +5,7 @@ import threading
 import warnings
 import weakref
 
-from . import _ferrozmq, _shadow
+from . import _ferrozmq, _generic, _shadow
 from .constants import ContextOption, Errno, SocketOption
 from .error import ZMQError
 from .socket import Socket, _declared
@@ -19,6 +19,7 @@ class Context(_ferrozmq.Context):
     """
 
     _socket_class = Socket
+    __class_getitem__ = _generic.class_getitem
     _instance = None
     _instance_lock = threading.Lock()
     _instance_pid = None

@@ -5,7 +5,7 @@ import pickle
 import random
 import warnings
 
-from . import _ferrozmq, _shadow
+from . import _ferrozmq, _generic, _shadow
 from .constants import (
     Errno,
     Flag,
@@ -112,6 +112,7 @@ class Socket(_ferrozmq.Socket):
     """
 
     copy_threshold = 65536
+    __class_getitem__ = _generic.class_getitem
     _shadow_kind = "socket"
     # Set on shadows only: a plain socket keeps no instance __dict__, and
     # CPython then skips a dict lookup on every `sock.send`/`sock.recv`.

@@ -16,11 +16,16 @@ def parse_monitor_message(msg):
     endpoint = msg[1].bytes if hasattr(msg[1], "bytes") else msg[1]
     event, value = struct.unpack("=hi", first)
     event &= 0xFFFF
+    # Both as pyzmq gives them: Event flags, the value too (whatever it
+    # means for the event: a descriptor, an errno, a reconnect interval).
+    return {"event": _as_event(event), "value": _as_event(value), "endpoint": endpoint}
+
+
+def _as_event(number):
     try:
-        event = Event(event)
+        return Event(number)
     except ValueError:
-        pass
-    return {"event": event, "value": value, "endpoint": endpoint}
+        return number
 
 
 def recv_monitor_message(socket, flags=0):
