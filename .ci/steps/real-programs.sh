@@ -7,8 +7,10 @@
 #   2. ffmpeg's zmq filter (libavfilter, a REP socket taking commands),
 #      driven by a pyzmq REQ: libzmq's exact replies;
 #   3. xeus-python (`xpython`), a Jupyter kernel in C++ over cppzmq, driven
-#      by jupyter_client on pyzmq (bindings/c/tests/xeus_kernel.py).
-# About a minute, most of it installing ffmpeg and xeus-python.
+#      by jupyter_client on pyzmq (bindings/c/tests/xeus_kernel.py);
+#   4. jzmq 3.1.0's own JUnit tests (Debian's libzmq-jni: Java's binding to
+#      libzmq's C API over JNI; the tests from Debian's jzmq source).
+# About a minute, most of it installing ffmpeg, xeus-python and jzmq.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="$PWD"
@@ -18,10 +20,10 @@ step() { echo "-- real-programs: $*"; }
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-if ! command -v ffmpeg >/dev/null || ! command -v xpython >/dev/null ||
-    ! dpkg -s python3-ipython >/dev/null 2>&1; then
+packages="ffmpeg xpython python3-ipython libzmq-jni libzmq-java junit4 default-jdk-headless"
+if ! dpkg -s $packages >/dev/null 2>&1; then
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq ffmpeg xpython python3-ipython >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $packages >/dev/null
 fi
 python3 -m venv "$work/venv"
 "$work/venv/bin/pip" install -q pyzmq jupyter_client
@@ -88,5 +90,22 @@ for lib in "$debian" "$ours"; do
         tee "$work/xeus.txt"
     grep -q "kernel libzmq: \[\"'$lib/libzmq.so" "$work/xeus.txt" ||
         { echo "the kernel did not run on $lib/libzmq.so.5" >&2; exit 1; }
+done
+# 4. jzmq's own tests, through Debian's libjzmq.so (which links libzmq.so.5).
+jzmq_src="$root/target/jzmq-tests/src"
+bash "$root/.ci/debian-src.sh" "$root/target/jzmq-tests" jzmq=3.1.0-16 jzmq-3.1.0
+jni="$(dirname "$(dpkg -L libzmq-jni | grep '/libjzmq\.so$')")"
+cp="/usr/share/java/zmq.jar:/usr/share/java/junit4.jar:/usr/share/java/hamcrest-core.jar"
+javac -nowarn -d "$work/jzmq" -cp "$cp" "$jzmq_src"/src/test/java/org/zeromq/*Test.java \
+    >"$work/javac.log" 2>&1 || { cat "$work/javac.log" >&2; exit 1; }
+tests="$(cd "$work/jzmq" && ls org/zeromq/*Test.class | sed -e 's/\.class$//' -e 's|/|.|g')"
+for lib in "$debian" "$ours"; do
+    step "jzmq's own tests (JNI) on $lib"
+    LD_LIBRARY_PATH="$lib" ldd "$jni/libjzmq.so" | grep "libzmq.so.5 => $lib/" >/dev/null ||
+        { echo "libjzmq does not load $lib/libzmq.so.5" >&2; exit 1; }
+    LD_LIBRARY_PATH="$lib" timeout 300 java -Djava.library.path="$jni" -cp "$work/jzmq:$cp" \
+        org.junit.runner.JUnitCore $tests >"$work/jzmq.log" 2>&1 ||
+        { grep -v '^\s*at ' "$work/jzmq.log" | tail -n 30 >&2; exit 1; }
+    grep -E '^OK \(' "$work/jzmq.log"
 done
 echo "real-programs: all checks passed"
