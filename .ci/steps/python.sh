@@ -19,7 +19,7 @@ if ! python3 -m venv "$work/venv" >/dev/null 2>&1; then
 fi
 py="$work/venv/bin/python"
 "$py" -m pip install -q --upgrade pip
-"$py" -m pip install -q maturin pytest pyzmq tornado gevent
+"$py" -m pip install -q maturin pytest pyzmq tornado gevent jupyter_client ipykernel
 
 step "wheel (maturin build --release)"
 "$work/venv/bin/maturin" build --release -q -m bindings/python/Cargo.toml -o "$work/wheels"
