@@ -27,7 +27,13 @@ echo "deb-src $uri $codename main" >"$aptdir/sources.list"
 aptopts=(-o "Dir::Etc::sourcelist=$aptdir/sources.list" -o "Dir::Etc::sourceparts=-"
     -o "Dir::State::lists=$aptdir/lists")
 apt-get "${aptopts[@]}" update -qq
-(cd "$aptdir/fetch" && apt-get "${aptopts[@]}" source -qq "$spec" >/dev/null 2>&1)
+if ! (cd "$aptdir/fetch" && apt-get "${aptopts[@]}" source -qq "$spec" >/dev/null 2>&1); then
+    # A mirror may lack a package's Debian part (seen for jzmq): the
+    # upstream tarball alone holds the tests we run.
+    orig="$(ls "$aptdir/fetch"/*.orig.tar.* 2>/dev/null | head -n 1)"
+    [ -n "$orig" ] || { echo "debian-src: could not fetch $spec" >&2; exit 1; }
+    (cd "$aptdir/fetch" && tar xf "$orig")
+fi
 mv "$aptdir/fetch/$unpacked" "$src"
 touch "$src/.fetched"
 rm -rf "$aptdir"

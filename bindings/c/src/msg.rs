@@ -1,11 +1,14 @@
 //! `zmq_msg_t`: 64 opaque bytes that hold a `MsgRepr` by value, and the
 //! `zmq_msg_*` functions.
 //!
-//! A message body is either a writable buffer (`zmq_msg_init_size`, filled
-//! by the caller through `zmq_msg_data`) or a shared, reference-counted
-//! [`Message`] (received, copied, or wrapping the caller's buffer from
-//! `zmq_msg_init_data` zero-copy, whose free function runs when the last
-//! reference is dropped, possibly on an I/O thread as in libzmq).
+//! A message body is either a writable buffer (`zmq_msg_init_size` above
+//! [`SMALL_BODY`] bytes, filled by the caller through `zmq_msg_data`) or a
+//! [`Message`]: a small one held by value (`zmq_msg_init_size` up to
+//! [`SMALL_BODY`] bytes, written in place through `zmq_msg_data`, and small
+//! received frames) or a shared, reference-counted one (received, copied,
+//! or wrapping the caller's buffer from `zmq_msg_init_data` zero-copy,
+//! whose free function runs when the last reference is dropped, possibly
+//! on an I/O thread as in libzmq).
 
 use std::ffi::CString;
 use std::mem::{align_of, size_of};
@@ -13,7 +16,7 @@ use std::os::raw::{c_char, c_int, c_uchar, c_void};
 use std::ptr::{self, addr_of, addr_of_mut};
 
 use bytes::Bytes;
-use ferrozmq::{ErrorKind, Message, RecvFlags, SendFlags};
+use ferrozmq::{ErrorKind, Message, RecvFlags, SendFlags, SMALL_BODY};
 
 use crate::consts::{ZMQ_MORE, ZMQ_SHARED, ZMQ_SRCFD};
 use crate::guard::{self, Result};
@@ -54,9 +57,18 @@ pub unsafe extern "C" fn zmq_msg_init(msg: *mut zmq_msg_t) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_init_size(msg: *mut zmq_msg_t, size: usize) -> c_int {
     guard::hot_int(|| {
-        let buf = Buffer::new(size)?;
+        let body = if size <= SMALL_BODY {
+            // A body the engine carries by value: sending moves it out of
+            // the message as it is (no copy into another representation),
+            // and a failed send moves it back to the same place.
+            Body::Shared(Message::copy_from_slice(
+                ZEROS.get(..size).unwrap_or_default(),
+            ))
+        } else {
+            Body::Writable(Buffer::new(size)?)
+        };
         // SAFETY: msg is writable per the contract.
-        unsafe { init(msg, Body::Writable(buf))? };
+        unsafe { init(msg, body)? };
         Ok(0)
     })
 }
@@ -111,7 +123,15 @@ pub unsafe extern "C" fn zmq_msg_send(msg: *mut zmq_msg_t, s: *mut c_void, flags
         let len = frame.len();
         match socket.send_with(frame, SendFlags::from_raw(flags)) {
             Ok(()) => {
-                m.reset(Body::Shared(Message::new()));
+                if taken {
+                    // `outgoing` left the empty message in its place.
+                    m.shared = false;
+                    if m.extra.is_some() {
+                        m.extra = None;
+                    }
+                } else {
+                    m.reset(Body::Shared(Message::new()));
+                }
                 Ok(clamp(len))
             }
             Err(failed) => {
@@ -457,6 +477,7 @@ impl MsgRepr {
     /// copied out, so that its address stays the same for a retry; anything
     /// else is moved out as it is (a writable buffer becomes shared bytes
     /// at the same address, without a copy or an allocation).
+    #[inline]
     fn outgoing(&mut self) -> (Message, bool) {
         match &self.body {
             Body::Writable(b) if b.is_inline() => (Message::from(b.as_slice()), false),
@@ -531,6 +552,7 @@ unsafe fn init(msg: *mut zmq_msg_t, body: Body) -> Result<()> {
 /// # Safety
 /// `msg` must be NULL or point to a `zmq_msg_t`'s 64 readable bytes; if the
 /// magic matches it must hold a live `MsgRepr` not otherwise borrowed.
+#[inline]
 unsafe fn repr<'a>(msg: *mut zmq_msg_t) -> Result<&'a mut MsgRepr> {
     if msg.is_null() {
         return Err(ErrorKind::Fault.into());
@@ -549,6 +571,7 @@ unsafe fn repr<'a>(msg: *mut zmq_msg_t) -> Result<&'a mut MsgRepr> {
 ///
 /// # Safety
 /// As [`repr`].
+#[inline]
 unsafe fn close(msg: *mut zmq_msg_t) -> Result<()> {
     // SAFETY: per the contract.
     unsafe { repr(msg)? };
@@ -563,6 +586,9 @@ unsafe fn close(msg: *mut zmq_msg_t) -> Result<()> {
 }
 
 const MSG_MAGIC: u32 = 0x6d73_6721;
+
+/// The initial bytes of a small `zmq_msg_init_size` body.
+static ZEROS: [u8; SMALL_BODY] = [0; SMALL_BODY];
 
 const _: () = assert!(
     size_of::<MsgRepr>() <= size_of::<zmq_msg_t>()

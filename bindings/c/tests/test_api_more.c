@@ -601,6 +601,32 @@ void test_reconnect_stop (void *ctx)
     }
 }
 
+/* A connect closed right after it was made still reaches the peer: the
+ * connect comes before the close in libzmq's I/O thread, so the listener
+ * accepts the connection and reports it gone (jzmq's monitor tests count on
+ * that DISCONNECTED). */
+void test_connect_closed_at_once_reaches_the_peer (void *ctx)
+{
+    void *rep = sock (ctx, ZMQ_REP);
+    char endpoint[256], seen[256];
+    bind_tcp (rep, endpoint, sizeof endpoint);
+    CHECK_OK (zmq_socket_monitor (rep, "inproc://closed-at-once", ZMQ_EVENT_DISCONNECTED));
+    void *events = sock (ctx, ZMQ_PAIR);
+    int timeout = 10000;
+    zmq_setsockopt (events, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+    CHECK_OK (zmq_connect (events, "inproc://closed-at-once"));
+    for (int round = 0; round < 3; round++) {
+        void *req = sock (ctx, ZMQ_REQ);
+        CHECK_OK (zmq_connect (req, endpoint));
+        CHECK_OK (zmq_close (req));
+        uint32_t value;
+        CHECK (read_event (events, &value, seen, sizeof seen) == ZMQ_EVENT_DISCONNECTED);
+    }
+    CHECK_OK (zmq_socket_monitor (rep, NULL, 0));
+    zmq_close (events);
+    zmq_close (rep);
+}
+
 void test_z85_and_curve (void)
 {
     uint8_t data[8] = {0x86, 0x4F, 0xD2, 0x6F, 0xB5, 0x59, 0xF7, 0x5B};

@@ -189,3 +189,32 @@ def test_device_forwards_in_a_greenlet(gctx):
     assert req.recv() == b"hi!"
     server.get(timeout=10)
     queue.kill()
+
+
+def test_green_eventloop_zmqstream_receives_on_its_loop(gctx):
+    pytest.importorskip("tornado")
+    from ferrozmq.green.eventloop.ioloop import IOLoop
+    from ferrozmq.green.eventloop.zmqstream import ZMQStream
+
+    addr = free_tcp()
+    pull = gctx.socket(zmq.PULL)
+    pull.bind(addr)
+    push = gctx.socket(zmq.PUSH)
+    push.connect(addr)
+    loop = IOLoop()
+    got = []
+    try:
+        stream = ZMQStream(pull, io_loop=loop)
+        assert stream.io_loop is loop
+
+        def received(frames):
+            got.append(frames)
+            loop.stop()
+
+        stream.on_recv(received)
+        loop.call_later(10, loop.stop)
+        push.send_multipart([b"to", b"the stream"])
+        loop.start()
+    finally:
+        loop.close()
+    assert got == [[b"to", b"the stream"]]

@@ -121,9 +121,17 @@ impl Msg {
     }
 
     /// Adds a frame at the front (e.g. a routing id or an envelope delimiter).
+    #[inline]
     pub fn push_front(&mut self, frame: impl Into<Body>) {
         let old = std::mem::replace(&mut self.first, frame.into());
-        self.rest.insert(0, old);
+        if self.rest.is_empty() {
+            // A one-frame message gaining an envelope (ROUTER's routing id
+            // on every received message): one allocation of its size,
+            // without the general insert's growth path.
+            self.rest = vec![old];
+        } else {
+            self.rest.insert(0, old);
+        }
     }
 
     /// Removes and returns the first frame; `None` when it is the only one.

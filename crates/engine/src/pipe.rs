@@ -289,20 +289,30 @@ impl Pipe {
     /// the traffic sparse, it is written straight to the OS socket.
     ///
     /// `sparse` says the socket's traffic is sparse (see [`SparseClock`]).
-    #[inline]
+    #[inline(always)]
     pub fn send(&self, msg: Msg, sparse: bool) {
-        // The cheap checks come first: `is_empty` reads the reader's counter.
-        if sparse && self.direct.is_enabled() && self.outbound.is_empty() {
-            match self.direct.try_send(&msg) {
-                Sent::All => return,
-                Sent::Partly => {
-                    self.outbound.notify_reader();
-                    return;
-                }
-                Sent::No => {}
-            }
+        if sparse && self.send_direct(&msg) {
+            return;
         }
         self.outbound.force_push(msg);
+    }
+
+    /// A sparse send's attempt to write `msg` straight to the OS (out of
+    /// line: streaming sends never take it); whether it went.
+    #[inline(never)]
+    fn send_direct(&self, msg: &Msg) -> bool {
+        // The cheap checks come first: `is_empty` reads the reader's counter.
+        if !self.direct.is_enabled() || !self.outbound.is_empty() {
+            return false;
+        }
+        match self.direct.try_send(msg) {
+            Sent::All => true,
+            Sent::Partly => {
+                self.outbound.notify_reader();
+                true
+            }
+            Sent::No => false,
+        }
     }
 
     /// Queues a message for the peer regardless of the high-water mark and
@@ -326,7 +336,7 @@ impl Pipe {
     }
 
     /// The oldest message from the peer, if one waits.
-    #[inline]
+    #[inline(always)]
     pub fn recv(&self) -> Option<Msg> {
         if self.gated_reads {
             self.inbound.pop_gated()

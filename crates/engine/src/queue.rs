@@ -223,6 +223,7 @@ impl Queue {
 
     /// CONFLATE's push: the message takes the slot; only a slot that was
     /// empty counts as pushed (a replaced message was never read).
+    #[cold]
     fn replace_newest(&self, msg: Msg) {
         let Ok(mut slot) = self.newest.lock() else {
             return;

@@ -53,6 +53,7 @@ impl Message {
 
     /// A frame holding a copy of `data`: by value when it is small (up to
     /// [`SMALL_BODY`] bytes, no allocation), else in one new buffer.
+    #[inline]
     pub fn copy_from_slice(data: &[u8]) -> Message {
         Message::from_body(Body::copy_from_slice(data))
     }

@@ -310,16 +310,7 @@ class Poller(_poll.Poller):
                 if not fut.done():
                     fut.set_result(None)
 
-            readers, writers = [], []
-            for s, flags in self.sockets:
-                if isinstance(s, _socket.Socket):
-                    readers.append(s.getsockopt(FD))
-                else:
-                    fd = s if isinstance(s, int) else s.fileno()
-                    if flags & POLLIN:
-                        readers.append(fd)
-                    if flags & POLLOUT:
-                        writers.append(fd)
+            readers, writers = self._descriptors()
             for fd in readers:
                 loop.add_reader(fd, wake)
             for fd in writers:

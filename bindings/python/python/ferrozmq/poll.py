@@ -1,7 +1,7 @@
 """``Poller`` and ``select``: wait on several sockets and file descriptors."""
 
 from ._ferrozmq import Socket, zmq_poll
-from .constants import POLLERR, POLLIN, POLLOUT
+from .constants import FD, POLLERR, POLLIN, POLLOUT
 
 
 class Poller:
@@ -36,6 +36,22 @@ class Poller:
         for s, j in list(self._index.items()):
             if j > i:
                 self._index[s] = j - 1
+
+    def _descriptors(self):
+        """What an event loop waits on for this poller: ``(readable,
+        writable)`` descriptors. A socket's FD (readable whenever its events
+        may have changed) is among the readable ones."""
+        readable, writable = [], []
+        for sock, flags in self.sockets:
+            if isinstance(sock, Socket):
+                readable.append(sock.getsockopt(FD))
+                continue
+            fd = sock if isinstance(sock, int) else sock.fileno()
+            if flags & POLLIN:
+                readable.append(fd)
+            if flags & POLLOUT:
+                writable.append(fd)
+        return readable, writable
 
     def poll(self, timeout=None):
         """Waits up to ``timeout`` ms (None: forever); returns ``[(socket, events)]``

@@ -123,6 +123,7 @@ impl<T> Role<T> {
     }
 
     /// Runs `f` on the cursor, alone: whoever else holds the role waits.
+    #[inline]
     fn with<R>(&self, f: impl FnOnce(&mut Cursor<T>) -> R) -> R {
         #[cfg(loom)]
         let _turn = self.turn.lock();

@@ -15,6 +15,7 @@ pub(crate) struct Dealer {
 
 impl Dealer {
     /// Sends on the chosen pipe; returns its slot (REQ needs it).
+    #[inline]
     pub(crate) fn send_and_tell(&mut self, msg: Msg, sparse: bool) -> Option<Slot> {
         self.out.send_chosen(&self.pipes, msg, sparse)
     }
@@ -51,6 +52,7 @@ impl Pattern for Dealer {
         }
     }
 
+    #[inline]
     fn prepare_send(&mut self, _first: &[u8], _: &PatternOptions) -> Result<()> {
         // A pipe that can no longer be written still has input to read:
         // it leaves the fair queue once that is drained.
@@ -60,6 +62,7 @@ impl Pattern for Dealer {
             .ok_or(Error::new(ErrorKind::Again))
     }
 
+    #[inline]
     fn send(&mut self, msg: Msg, options: &PatternOptions) -> Result<()> {
         self.send_and_tell(msg, options.sparse)
             .map(|_| ())

@@ -21,6 +21,7 @@ use ferrozmq_zmtp::SocketType;
 pub(crate) use options::PatternOptions;
 
 use crate::error::{ErrorKind, Result};
+use crate::message::Message;
 pub(crate) use crate::routing::Origin;
 use crate::routing::{Drops, Pipes};
 
@@ -45,6 +46,25 @@ pub(crate) trait Pattern: Send + std::fmt::Debug {
 
     /// Sends the whole message prepared by `prepare_send`.
     fn send(&mut self, msg: Msg, options: &PatternOptions) -> Result<()>;
+
+    /// A one-frame message: [`Pattern::prepare_send`] then, once it
+    /// admits the frame, [`Pattern::send`] at once, in one call (the
+    /// socket's usual path; each pattern's own `prepare_send` and `send`
+    /// are called directly here). The outer `Err` is `prepare_send`'s
+    /// (`frame` is left in place); `Ok` holds `send`'s result (`frame`
+    /// was taken).
+    #[inline]
+    fn send_single(
+        &mut self,
+        frame: &mut Option<Message>,
+        options: &PatternOptions,
+    ) -> Result<Result<()>> {
+        self.prepare_send(frame.as_ref().map_or(&[], Message::data), options)?;
+        Ok(match frame.take() {
+            Some(frame) => self.send(Msg::single(frame.into_body()), options),
+            None => Ok(()),
+        })
+    }
 
     /// The next whole message, if one is waiting.
     fn recv(&mut self, options: &PatternOptions) -> Result<Option<Received>>;

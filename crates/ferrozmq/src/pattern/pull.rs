@@ -40,6 +40,7 @@ impl Pattern for Pull {
         Err(ErrorKind::NotSupported.into())
     }
 
+    #[inline]
     fn recv(&mut self, _: &PatternOptions) -> Result<Option<Received>> {
         let mut gone = Vec::new();
         let got = self.input.recv(&self.pipes, |s| gone.push(s));

@@ -32,6 +32,7 @@ impl Pattern for Push {
         }
     }
 
+    #[inline]
     fn prepare_send(&mut self, _first: &[u8], _: &PatternOptions) -> Result<()> {
         let mut gone = Vec::new();
         let chosen = self.out.choose(&self.pipes, |s| gone.push(s));
@@ -41,6 +42,7 @@ impl Pattern for Push {
         chosen.map(|_| ()).ok_or(Error::new(ErrorKind::Again))
     }
 
+    #[inline]
     fn send(&mut self, msg: Msg, options: &PatternOptions) -> Result<()> {
         self.out
             .send_chosen(&self.pipes, msg, options.sparse)

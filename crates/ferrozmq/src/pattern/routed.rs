@@ -54,10 +54,10 @@ impl Routed {
                 self.forget(slot);
             }
             let (mut msg, slot, peer) = got?;
-            let Some(id) = self.table.id_of(slot) else {
+            let Some(id) = self.table.id_frame(slot) else {
                 continue;
             };
-            msg.push_front(id.clone());
+            msg.push_front(id);
             return Some((msg, peer));
         }
     }

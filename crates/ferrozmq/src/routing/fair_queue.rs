@@ -42,10 +42,11 @@ impl FairQueue {
     /// The next message in turn, with the pipe it came from. Pipes whose
     /// peer has gone (closed and drained) leave the rotation on the way,
     /// and `gone` hears of each, for patterns that keep other tables.
+    #[inline(always)]
     pub(crate) fn recv(
         &mut self,
         pipes: &Pipes,
-        mut gone: impl FnMut(Slot),
+        gone: impl FnMut(Slot),
     ) -> Option<(Msg, Slot, Origin)> {
         // The usual case first: the pipe whose turn it is has a message.
         if let Some(slot) = self.order.get(self.next).copied() {
@@ -56,6 +57,17 @@ impl FairQueue {
                 }
             }
         }
+        self.recv_further(pipes, gone)
+    }
+
+    /// [`Self::recv`] when the pipe whose turn it is has nothing (out of
+    /// line: the usual path stays short): the others in turn.
+    #[inline(never)]
+    fn recv_further(
+        &mut self,
+        pipes: &Pipes,
+        mut gone: impl FnMut(Slot),
+    ) -> Option<(Msg, Slot, Origin)> {
         let n = self.order.len();
         let mut found = None;
         let mut dead = Vec::new();

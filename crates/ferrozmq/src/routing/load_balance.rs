@@ -45,7 +45,8 @@ impl LoadBalancer {
     /// Picks the pipe for the next message; `None` if every pipe is full.
     /// Pipes that can no longer be written leave the rotation on the way,
     /// and `gone` hears of each.
-    pub(crate) fn choose(&mut self, pipes: &Pipes, mut gone: impl FnMut(Slot)) -> Option<Slot> {
+    #[inline(always)]
+    pub(crate) fn choose(&mut self, pipes: &Pipes, gone: impl FnMut(Slot)) -> Option<Slot> {
         // The usual case first: the pipe whose turn it is takes it.
         let next = self.order.get(self.next).copied();
         if let Some(slot) = next {
@@ -57,6 +58,14 @@ impl LoadBalancer {
                 return Some(slot);
             }
         }
+        self.choose_further(pipes, gone)
+    }
+
+    /// [`Self::choose`] when the pipe whose turn it is cannot take the
+    /// message (out of line: the usual path stays short).
+    #[cold]
+    #[inline(never)]
+    fn choose_further(&mut self, pipes: &Pipes, mut gone: impl FnMut(Slot)) -> Option<Slot> {
         loop {
             // One pass in the common case: a closed pipe met before the
             // choice is pruned and the turn taken again, which picks what
@@ -98,6 +107,7 @@ impl LoadBalancer {
     }
 
     /// Sends on the chosen pipe and moves the turn on; returns its slot.
+    #[inline(always)]
     pub(crate) fn send_chosen(&mut self, pipes: &Pipes, msg: Msg, sparse: bool) -> Option<Slot> {
         let i = self.chosen.take()?;
         let slot = self.order.get(i).copied()?;

@@ -16,6 +16,15 @@ pub(crate) struct Slot {
     id: PipeId,
 }
 
+impl Slot {
+    /// Where the slot is in its [`Pipes`] (reused by a later pipe once
+    /// this one has left; the whole `Slot` tells them apart).
+    #[inline]
+    pub(crate) fn index(self) -> usize {
+        self.index
+    }
+}
+
 /// A socket's pipes, by slot (O(1)) and by id.
 #[derive(Debug, Default)]
 pub(crate) struct Pipes {
@@ -77,6 +86,7 @@ impl Pipes {
     }
 
     /// The pipe in `slot`, if it is still there.
+    #[inline]
     pub(crate) fn get(&self, slot: Slot) -> Option<&Pipe> {
         self.slots
             .get(slot.index)?

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use bytes::{BufMut, Bytes, BytesMut};
-use ferrozmq_engine::Pipe;
+use ferrozmq_engine::{Body, Pipe};
 
 use super::Slot;
 
@@ -11,7 +11,12 @@ use super::Slot;
 #[derive(Debug)]
 pub(crate) struct RoutingTable {
     by_id: HashMap<Bytes, Slot>,
-    ids: HashMap<Slot, Bytes>,
+    /// Each admitted slot's id, at the slot's index (read for every
+    /// received message: an index, not a hash). The id is kept twice: as
+    /// bytes, and as the frame put before received messages (held by value
+    /// when small, so that prefixing a message copies a few bytes instead
+    /// of counting a reference).
+    ids: Vec<Option<Known>>,
     next_generated: u32,
 }
 
@@ -24,10 +29,18 @@ impl Default for RoutingTable {
         let start = std::collections::hash_map::RandomState::new().hash_one(0u8) as u32;
         RoutingTable {
             by_id: HashMap::new(),
-            ids: HashMap::new(),
+            ids: Vec::new(),
             next_generated: start,
         }
     }
+}
+
+/// A slot's entry in [`RoutingTable::ids`].
+#[derive(Debug)]
+struct Known {
+    slot: Slot,
+    id: Bytes,
+    frame: Body,
 }
 
 /// What happened to a pipe offered to the table.
@@ -58,7 +71,7 @@ impl RoutingTable {
                 Admission::Admitted
             }
             Some(old) if handover => {
-                self.ids.remove(&old);
+                self.take(old);
                 self.insert(announced, slot);
                 Admission::TookOver(old)
             }
@@ -68,8 +81,8 @@ impl RoutingTable {
 
     /// Forgets the pipe in `slot`.
     pub(crate) fn remove(&mut self, slot: Slot) {
-        if let Some(id) = self.ids.remove(&slot) {
-            self.by_id.remove(&id);
+        if let Some(known) = self.take(slot) {
+            self.by_id.remove(&known.id);
         }
     }
 
@@ -79,12 +92,53 @@ impl RoutingTable {
     }
 
     /// The routing id of the pipe in `slot`.
+    #[inline]
     pub(crate) fn id_of(&self, slot: Slot) -> Option<&Bytes> {
-        self.ids.get(&slot)
+        self.known(slot).map(|k| &k.id)
+    }
+
+    /// The routing id of the pipe in `slot` as a frame to put before a
+    /// message received from it.
+    #[inline]
+    pub(crate) fn id_frame(&self, slot: Slot) -> Option<Body> {
+        self.known(slot).map(|k| k.frame.clone())
+    }
+
+    #[inline]
+    fn known(&self, slot: Slot) -> Option<&Known> {
+        self.ids
+            .get(slot.index())?
+            .as_ref()
+            .filter(|k| k.slot == slot)
+    }
+
+    /// Takes `slot`'s entry out of `ids` (not out of `by_id`).
+    fn take(&mut self, slot: Slot) -> Option<Known> {
+        let entry = self.ids.get_mut(slot.index())?;
+        if entry.as_ref().is_some_and(|k| k.slot == slot) {
+            entry.take()
+        } else {
+            None
+        }
     }
 
     fn insert(&mut self, id: Bytes, slot: Slot) {
-        self.ids.insert(slot, id.clone());
+        let index = slot.index();
+        if self.ids.len() <= index {
+            self.ids.resize_with(index + 1, || None);
+        }
+        let frame = if id.len() <= ferrozmq_engine::SMALL_MAX {
+            Body::copy_from_slice(&id)
+        } else {
+            Body::Shared(id.clone())
+        };
+        if let Some(entry) = self.ids.get_mut(index) {
+            *entry = Some(Known {
+                slot,
+                id: id.clone(),
+                frame,
+            });
+        }
         self.by_id.insert(id, slot);
     }
 
@@ -147,8 +201,37 @@ mod tests {
         assert_eq!(t.admit(&a2, sa2, true), Admission::TookOver(sa));
         assert_eq!(t.get(b"A"), Some(sa2));
         assert_eq!(t.id_of(sa), None);
+        assert_eq!(t.id_frame(sa2).as_deref(), Some(&b"A"[..]));
+        assert!(matches!(t.id_frame(sa2), Some(Body::Small(_))));
 
         t.remove(sa2);
+        assert_eq!(t.get(b"A"), None);
+    }
+
+    /// Ids are kept at their slot's index: a pipe that takes over the
+    /// index of one that left gets its own id, and the one that left
+    /// reads as unknown.
+    #[test]
+    fn a_reused_slot_index_carries_only_its_own_id() {
+        let mut pipes = Pipes::default();
+        let mut t = RoutingTable::default();
+        let (a, sa) = named(&mut pipes, b"A");
+        assert_eq!(t.admit(&a, sa, false), Admission::Admitted);
+        t.remove(sa);
+        pipes.remove(sa);
+        let (b, sb) = named(&mut pipes, b"a-much-longer-routing-id-than-small");
+        assert_eq!(sb.index(), sa.index(), "the index is reused");
+        assert_eq!(t.admit(&b, sb, false), Admission::Admitted);
+        assert_eq!(t.id_of(sa), None);
+        assert_eq!(t.id_frame(sa), None);
+        // A stale slot's removal leaves the new entry alone.
+        t.remove(sa);
+        assert_eq!(
+            t.id_frame(sb).as_deref(),
+            Some(&b"a-much-longer-routing-id-than-small"[..])
+        );
+        assert!(matches!(t.id_frame(sb), Some(Body::Shared(_))));
+        assert_eq!(t.get(b"a-much-longer-routing-id-than-small"), Some(sb));
         assert_eq!(t.get(b"A"), None);
     }
 }

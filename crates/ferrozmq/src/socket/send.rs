@@ -203,6 +203,9 @@ impl Socket {
         }
         let index = self.sending.as_ref().map_or(0, Vec::len);
         let more = self.pattern.continues(index, sndmore);
+        if !more && self.sending.is_none() {
+            return self.send_single(msg, sndmore, patience);
+        }
         let whole = match self.sending.take() {
             None => {
                 self.routing.sparse = self.send_clock.is_sparse();
@@ -237,6 +240,30 @@ impl Socket {
         // The patterns make every check in `prepare_send`, so nothing fails
         // here in practice; were it to, the socket has already taken the
         // message and has none to hand back.
+        sent.map_err(|e| SendError::new(e, Message::new()))
+    }
+
+    /// [`Socket::send_frame`] for a frame that is a whole message (the
+    /// usual case): the pattern admits and sends it in one call.
+    fn send_single(
+        &mut self,
+        msg: Message,
+        sndmore: bool,
+        patience: Patience,
+    ) -> std::result::Result<(), SendError> {
+        self.routing.sparse = self.send_clock.is_sparse();
+        self.routing.sndmore = sndmore;
+        let mut frame = Some(msg);
+        let sent = self.wait_for(patience, Wait::Sleep, |s| {
+            s.pattern.send_single(&mut frame, &s.routing)
+        });
+        let sent = match sent {
+            Ok(sent) => sent,
+            // Not admitted: the frame is still here to hand back.
+            Err(e) => return Err(SendError::new(e, frame.unwrap_or_default())),
+        };
+        self.send_clock.sent();
+        // As in `send_frame`: the socket took the message; nothing to hand back.
         sent.map_err(|e| SendError::new(e, Message::new()))
     }
 }

@@ -86,3 +86,35 @@ fn envelopes_around_small_bodies() {
         }
     }
 }
+
+/// A one-frame send that cannot go hands the very message back: its bytes
+/// and the metadata of the peer it came from (the socket's one-call send
+/// path admits a frame before it takes it), on the first try and after a
+/// wait that ran out.
+#[test]
+fn a_refused_single_frame_comes_back_whole() {
+    let ctx = Context::new();
+    let mut pull = socket(&ctx, SocketType::Pull);
+    let ep = bind(&mut pull, "tcp");
+    let mut push = socket(&ctx, SocketType::Push);
+    push.connect(&ep).unwrap();
+    // A PUSH without peers refuses every send.
+    let mut lonely = socket(&ctx, SocketType::Push);
+    for (seed, &len) in SIZES.iter().enumerate() {
+        push.send(body(len, seed).as_slice()).unwrap();
+        let received = pull.recv().unwrap();
+        assert_eq!(received.property("Socket-Type"), Some("PUSH"));
+        let failed = lonely.try_send(received).unwrap_err();
+        assert_eq!(*failed.error(), ferrozmq::ErrorKind::Again);
+        let back = failed.into_message();
+        assert_eq!(back.data(), body(len, seed).as_slice(), "size {len}");
+        assert_eq!(back.property("Socket-Type"), Some("PUSH"), "size {len}");
+        let failed = lonely
+            .send_timeout(back, std::time::Duration::from_millis(1))
+            .unwrap_err();
+        let back = failed.into_message();
+        assert_eq!(back.data(), body(len, seed).as_slice(), "size {len}");
+        assert_eq!(back.property("Socket-Type"), Some("PUSH"), "size {len}");
+        assert!(back.source_fd().is_some());
+    }
+}

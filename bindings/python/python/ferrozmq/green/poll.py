@@ -6,7 +6,7 @@ from gevent.select import select as _green_select
 
 from .. import poll as _poll
 from .._ferrozmq import Socket as _RawSocket
-from ..constants import EVENTS, FD, POLLIN, POLLOUT
+from ..constants import EVENTS
 
 
 class Poller(_poll.Poller):
@@ -16,19 +16,12 @@ class Poller(_poll.Poller):
         """Waits up to ``timeout`` ms (None: forever); returns ``[(socket, events)]`` ready."""
         deadline = None if timeout is None or timeout < 0 else time.monotonic() + timeout / 1000
         while True:
-            readable, writable = [], []
-            for sock, flags in self.sockets:
+            for sock, _ in self.sockets:
                 if isinstance(sock, _RawSocket):
                     # Reading EVENTS re-arms its FD first: any change from
                     # here on makes the FD readable.
                     sock.getsockopt(EVENTS)
-                    readable.append(sock.getsockopt(FD))
-                else:
-                    fd = sock if isinstance(sock, int) else sock.fileno()
-                    if flags & POLLIN:
-                        readable.append(fd)
-                    if flags & POLLOUT:
-                        writable.append(fd)
+            readable, writable = self._descriptors()
             ready = super().poll(0)
             left = None if deadline is None else deadline - time.monotonic()
             if ready or (left is not None and left <= 0):
