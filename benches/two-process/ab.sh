@@ -35,6 +35,23 @@ RAW="$OUT/raw.txt"
 : >"$RAW"
 PORT=$((21000 + ($$ % 400) * 20))
 
+# Runs a receiver (its argv up to "--") in the background and a sender (the
+# rest), each under `timeout` and /usr/bin/time, with run_one's library
+# (lp, extra) and time format (fmt); sets run_one's rc to 1 if either fails.
+run_pair() { # timeout receiver-argv... -- sender-argv...
+    local limit=$1 r
+    shift
+    local -a receiver=()
+    while [ "$1" != -- ]; do receiver+=("$1"); shift; done
+    shift
+    timeout -k 2 "$limit" /usr/bin/time -f "$fmt" -o "$OUT/recv.t" env LD_LIBRARY_PATH="$lp" "${extra[@]}" \
+        "${receiver[@]}" >"$OUT/recv.out" 2>&1 &
+    r=$!
+    timeout -k 2 "$limit" /usr/bin/time -f "$fmt" -o "$OUT/send.t" env LD_LIBRARY_PATH="$lp" "${extra[@]}" \
+        "$@" >"$OUT/send.out" 2>&1 || rc=1
+    wait $r || rc=1
+}
+
 run_one() { # name dir[:VAR=value...] case round
     local name=$1 dir=${2%%:*} transport=${3%%:*} size=${3##*:} round=$4 ep lp="" rc=0
     local -a extra=()
@@ -42,38 +59,23 @@ run_one() { # name dir[:VAR=value...] case round
     [ "$dir" = system ] || lp=$dir
     PORT=$((PORT + 1))
     case "$transport" in
-        ipc) ep="ipc://$OUT/$PORT.sock" ;;
+        ipc | lat-ipc) ep="ipc://$OUT/$PORT.sock" ;;
         *) ep="tcp://127.0.0.1:$PORT" ;;
     esac
     local fmt='%U %S %w %c'
     if [ "${transport#lat-}" != "$transport" ]; then # REQ/REP: rate = round trip in µs
-        [ "$transport" = lat-ipc ] && ep="ipc://$OUT/$PORT.sock" || ep="tcp://127.0.0.1:$PORT"
-        timeout -k 2 60 /usr/bin/time -f "$fmt" -o "$OUT/recv.t" env LD_LIBRARY_PATH="$lp" "${extra[@]}" \
-            "$BIN/local_lat" "$ep" "$size" "$COUNT" >"$OUT/recv.out" 2>&1 &
-        local r=$!
-        timeout -k 2 60 /usr/bin/time -f "$fmt" -o "$OUT/send.t" env LD_LIBRARY_PATH="$lp" "${extra[@]}" \
-            "$BIN/remote_lat" "$ep" "$size" "$COUNT" >"$OUT/send.out" 2>&1 || rc=1
-        wait $r || rc=1
+        run_pair 60 "$BIN/local_lat" "$ep" "$size" "$COUNT" -- "$BIN/remote_lat" "$ep" "$size" "$COUNT"
         local got=$COUNT rate
         rate=$(sed -n 's/.*average latency: *\([0-9.]*\).*/\1/p' "$OUT/send.out" | head -1)
         [ -n "$rate" ] && rate=$(awk -v u="$rate" 'BEGIN { print 2e6 * u }') || got=""
     elif [ "$transport" = dealer ]; then
-        timeout -k 2 30 /usr/bin/time -f "$fmt" -o "$OUT/recv.t" env LD_LIBRARY_PATH="$lp" "${extra[@]}" \
-            "$BIN/thr_peer" recv "$ep" ROUTER "$size" "$COUNT" >"$OUT/recv.out" 2>&1 &
-        local r=$!
-        timeout -k 2 30 /usr/bin/time -f "$fmt" -o "$OUT/send.t" env LD_LIBRARY_PATH="$lp" "${extra[@]}" \
-            "$BIN/thr_peer" send "$ep" DEALER "$size" "$COUNT" >"$OUT/send.out" 2>&1 || rc=1
-        wait $r || rc=1
+        run_pair 30 "$BIN/thr_peer" recv "$ep" ROUTER "$size" "$COUNT" -- \
+            "$BIN/thr_peer" send "$ep" DEALER "$size" "$COUNT"
         local got rate
         got=$(sed -n 's/.*received= *\([0-9]*\).*/\1/p' "$OUT/recv.out" | head -1)
         rate=$(sed -n 's/.*msgs_per_sec= *\([0-9.]*\).*/\1/p' "$OUT/recv.out" | head -1)
     else
-        timeout -k 2 30 /usr/bin/time -f "$fmt" -o "$OUT/recv.t" env LD_LIBRARY_PATH="$lp" "${extra[@]}" \
-            "$BIN/local_thr" "$ep" "$size" "$COUNT" >"$OUT/recv.out" 2>&1 &
-        local r=$!
-        timeout -k 2 30 /usr/bin/time -f "$fmt" -o "$OUT/send.t" env LD_LIBRARY_PATH="$lp" "${extra[@]}" \
-            "$BIN/remote_thr" "$ep" "$size" "$COUNT" >"$OUT/send.out" 2>&1 || rc=1
-        wait $r || rc=1
+        run_pair 30 "$BIN/local_thr" "$ep" "$size" "$COUNT" -- "$BIN/remote_thr" "$ep" "$size" "$COUNT"
         local got rate
         got=$(sed -n 's/.*message count: *\([0-9]*\).*/\1/p' "$OUT/recv.out" | head -1)
         rate=$(sed -n 's/.*mean throughput: *\([0-9.]*\).*/\1/p' "$OUT/recv.out" | head -1)

@@ -65,34 +65,30 @@ def finish(proc):
     return out
 
 
-def test_a_pyzmq_program_runs_on_ferrozmq_against_real_pyzmq(tmp_path):
-    (tmp_path / "client.py").write_text(PROGRAM)
+def run_against_pyzmq(tmp_path, filename, args, count):
+    """Runs PROGRAM (as `filename`) under the alias, as `args` with the
+    endpoint and `count` appended, against a pyzmq REP; returns its output."""
+    (tmp_path / filename).write_text(PROGRAM)
     addr = free_tcp()
     ctx = pyzmq.Context()
     try:
         rep = ctx.socket(pyzmq.REP)
         rep.bind(addr)
-        proc = run(["client.py", addr, "3"], cwd=tmp_path)
-        serve(rep, 3)
-        out = finish(proc)
+        proc = run([*args, addr, str(count)], cwd=tmp_path)
+        serve(rep, count)
+        return addr, finish(proc)
     finally:
         ctx.destroy(linger=0)
+
+
+def test_a_pyzmq_program_runs_on_ferrozmq_against_real_pyzmq(tmp_path):
+    addr, out = run_against_pyzmq(tmp_path, "client.py", ["client.py"], 3)
     assert out.count("[b'pong from pyzmq', b") == 3 and "b'2']" in out
     assert f"name __main__ argv ['{addr}', '3'] z85 b'f!$Kw'" in out
 
 
 def test_dash_m_runs_a_module_from_the_current_directory(tmp_path):
-    (tmp_path / "client_mod.py").write_text(PROGRAM)
-    addr = free_tcp()
-    ctx = pyzmq.Context()
-    try:
-        rep = ctx.socket(pyzmq.REP)
-        rep.bind(addr)
-        proc = run(["-m", "client_mod", addr, "1"], cwd=tmp_path)
-        serve(rep, 1)
-        out = finish(proc)
-    finally:
-        ctx.destroy(linger=0)
+    addr, out = run_against_pyzmq(tmp_path, "client_mod.py", ["-m", "client_mod"], 1)
     assert f"name __main__ argv ['{addr}', '1']" in out
 
 

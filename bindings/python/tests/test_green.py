@@ -27,6 +27,16 @@ def gctx():
     faulthandler.cancel_dump_traceback_later()
 
 
+def pull_and_push(gctx):
+    """A green PULL bound on tcp and a green PUSH connected to it."""
+    addr = free_tcp()
+    pull = gctx.socket(zmq.PULL)
+    pull.bind(addr)
+    push = gctx.socket(zmq.PUSH)
+    push.connect(addr)
+    return pull, push
+
+
 def pyzmq_pairing_router(addr, rounds, ready):
     """A real pyzmq ROUTER in a thread: each round it waits for two requests
     before it answers either (upper-cased), so it only answers clients that
@@ -73,11 +83,7 @@ def test_two_greenlets_wait_in_recv_at_once_against_real_pyzmq(gctx):
 
 
 def test_a_greenlet_waiting_in_recv_lets_this_one_send(gctx):
-    addr = free_tcp()
-    pull = gctx.socket(zmq.PULL)
-    pull.bind(addr)
-    push = gctx.socket(zmq.PUSH)
-    push.connect(addr)
+    pull, push = pull_and_push(gctx)
     receiver = gevent.spawn(pull.recv)
     gevent.sleep(0.05)  # the receiver runs, and waits
     assert not receiver.ready()
@@ -121,11 +127,7 @@ def test_dontwait_raises_again(gctx):
 
 
 def test_multipart_json_pyobj_and_recv_into_between_greenlets(gctx):
-    addr = free_tcp()
-    pull = gctx.socket(zmq.PULL)
-    pull.bind(addr)
-    push = gctx.socket(zmq.PUSH)
-    push.connect(addr)
+    pull, push = pull_and_push(gctx)
 
     def receive():
         buf = bytearray(8)
@@ -147,11 +149,7 @@ def test_multipart_json_pyobj_and_recv_into_between_greenlets(gctx):
 
 
 def test_poller_and_socket_poll_yield_and_see_sockets_and_fds(gctx):
-    addr = free_tcp()
-    pull = gctx.socket(zmq.PULL)
-    pull.bind(addr)
-    push = gctx.socket(zmq.PUSH)
-    push.connect(addr)
+    pull, push = pull_and_push(gctx)
     read_fd, write_fd = os.pipe()
     try:
         poller = zmq.Poller()
@@ -196,11 +194,7 @@ def test_green_eventloop_zmqstream_receives_on_its_loop(gctx):
     from ferrozmq.green.eventloop.ioloop import IOLoop
     from ferrozmq.green.eventloop.zmqstream import ZMQStream
 
-    addr = free_tcp()
-    pull = gctx.socket(zmq.PULL)
-    pull.bind(addr)
-    push = gctx.socket(zmq.PUSH)
-    push.connect(addr)
+    pull, push = pull_and_push(gctx)
     loop = IOLoop()
     got = []
     try:
