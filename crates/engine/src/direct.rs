@@ -405,6 +405,22 @@ impl Direct {
         self.give_back(lent, false);
     }
 
+    /// Session, before it reads the connection: takes its reads back (as
+    /// [`Direct::reclaim_reads`]) and, with them, the bytes the application
+    /// read for it under the lease, which go before anything it reads now
+    /// (empty if none). `None` while the application holds the reads.
+    ///
+    /// One step, because a lease given back with bytes between a look at
+    /// the carry and the reclaim would have them read past (seen once in
+    /// the async stress test as a corrupt stream): carried bytes are stored
+    /// before the lease comes back, so a reclaim that succeeds sees them.
+    pub(crate) fn reclaim_reads_with_carry(&self) -> Option<Vec<u8>> {
+        if !self.reclaim_reads() {
+            return None;
+        }
+        Some(self.take_carry().unwrap_or_default())
+    }
+
     /// Whether the application left bytes for the session (a cheap look).
     pub(crate) fn has_carry(&self) -> bool {
         self.has_carry.load(Ordering::SeqCst)

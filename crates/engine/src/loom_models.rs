@@ -365,3 +365,33 @@ fn loom_kept_lease_resumed_released_or_taken_back() {
         assert!(direct.reclaim_reads(), "the lease stayed out");
     });
 }
+
+/// Bytes the application read under the lease and carried back go before
+/// anything the session reads: a session that reclaims the reads after
+/// the application held them always has the carry with them (it looked
+/// at the carry before the reclaim once, and read past bytes given back
+/// in between).
+#[test]
+fn loom_carried_bytes_come_with_the_reclaimed_reads() {
+    loom::model(|| {
+        let (_poll, _stream, direct) = lent_connection();
+        let direct = Arc::new(direct);
+        direct.offer_reads();
+        let app = {
+            let direct = direct.clone();
+            thread::spawn(move || match direct.lend() {
+                Some(lent) => {
+                    direct.give_back_carrying(lent, vec![7]);
+                    true
+                }
+                None => false,
+            })
+        };
+        // The session, with input reported: reclaims before it reads.
+        let reclaimed = direct.reclaim_reads_with_carry();
+        let lent = app.join().unwrap();
+        if let (Some(carry), true) = (reclaimed, lent) {
+            assert_eq!(carry, vec![7], "read with the carry left behind");
+        }
+    });
+}

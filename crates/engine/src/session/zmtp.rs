@@ -109,18 +109,25 @@ impl Session {
         }
         let mut turns = 0;
         // The application may be reading the connection itself (the read
-        // lease); then nothing is read here until it gives it back.
-        // Bytes it read that are ours (a command, a partial frame) come
-        // first, before anything more is read.
+        // lease); then nothing is read here until it gives it back. Bytes
+        // it read that are ours (a command, a partial frame) come first,
+        // before anything more is read: they are taken only once the reads
+        // are reclaimed, since a lease given back between a look at the
+        // carry and the reclaim would otherwise have its bytes read past.
+        let mut reclaimed = true;
         if let Some(pipe) = &self.pipe {
-            if pipe.direct.has_carry() && pipe.direct.reclaim_reads() {
-                if let Some(carry) = pipe.direct.take_carry() {
-                    a.read_buf.extend_from_slice(&carry);
-                    a.readable = true;
+            reclaimed = false;
+            if a.readable || pipe.direct.has_carry() {
+                if let Some(carry) = pipe.direct.reclaim_reads_with_carry() {
+                    reclaimed = true;
+                    if !carry.is_empty() {
+                        a.read_buf.extend_from_slice(&carry);
+                        a.readable = true;
+                    }
                 }
             }
         }
-        let mut more = a.readable && self.pipe.as_ref().is_none_or(|p| p.direct.reclaim_reads());
+        let mut more = a.readable && reclaimed;
         // Paused (drained): nothing more is read from the peer.
         while !self.paused {
             self.deliver(a)?;
