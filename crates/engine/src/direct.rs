@@ -15,9 +15,22 @@
 //! input, and sleeps on the connection itself; whole data messages it
 //! reads go into the pipe as if the session had read them, anything else
 //! stays in the socket for the session. See [`Direct::lend`].
+//!
+//! The lease is *sticky*: a receive that read only whole messages keeps it
+//! ([`KEPT`]) for the next receive, which resumes it with no system call
+//! (no `epoll_ctl` pair, no new duplicate descriptor). While it is kept
+//! nobody watches the connection's input, so it goes back to the session
+//! ([`Direct::release_kept`]) as soon as the application looks at the
+//! socket any other way (ZMQ_EVENTS, ZMQ_FD, `zmq_poll`, a non-blocking
+//! receive that finds nothing), and otherwise by the session's own check
+//! ([`Direct::check_lease`], every [`LEASE_CHECK`] while the lease is out):
+//! a lease not used since the previous check goes back. So a kept lease
+//! delays what only the session sees (a peer's command, its disconnect, a
+//! monitor event) by at most two checks after the last receive.
 
 use std::io::IoSlice;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::time::Duration;
 
 use crate::sync::{AtomicBool, AtomicU8, Mutex, Ordering};
 
@@ -41,6 +54,9 @@ const MAX_FRAMES: usize = 8;
 /// written from the application thread (libzmq: 290 µs); no difference at
 /// 64 KiB.
 const MAX_BYTES: usize = 128 * 1024;
+/// How often the session looks at a lease that is out (see the module's
+/// notes): a kept lease unused for one whole period goes back to it.
+pub(crate) const LEASE_CHECK: Duration = Duration::from_millis(2);
 
 /// Shared by a socket's pipe end and the session serving it.
 #[derive(Debug)]
@@ -50,8 +66,13 @@ pub(crate) struct Direct {
     /// not empty): lets the session see, without the lock, that it has
     /// nothing to take.
     has_leftover: AtomicBool,
-    /// Who reads the connection: [`IO`], [`OFFERED`] or [`LENT`].
+    /// Who reads the connection: [`IO`], [`OFFERED`], [`LENT`] or [`KEPT`].
     lease: AtomicU8,
+    /// `State::carry` holds bytes for the session (a cheap look).
+    has_carry: AtomicBool,
+    /// The application took or resumed the lease since the session's last
+    /// [`Direct::check_lease`].
+    used: AtomicBool,
     /// The connection may be lent (set with `enable`, never changes for it).
     lendable: AtomicBool,
     state: Mutex<State>,
@@ -65,6 +86,11 @@ const OFFERED: u8 = 1;
 /// The application reads the connection; the I/O thread's epoll does not
 /// watch its input.
 const LENT: u8 = 2;
+/// The application holds the reads between two receives (the sticky
+/// lease, kept in `State::kept`): the I/O thread's epoll does not watch
+/// the input, and nobody polls it until the next receive resumes the lease
+/// or it goes back (`release_kept`, `check_lease`).
+const KEPT: u8 = 3;
 
 #[derive(Debug)]
 struct State {
@@ -81,6 +107,11 @@ struct State {
     generation: u64,
     /// How to lend this connection's reads, if it may be lent.
     reads: Option<Reads>,
+    /// The lease while it is [`KEPT`].
+    kept: Option<Lent>,
+    /// Bytes the application read under the lease that are the session's
+    /// (`give_back_carrying`), to decode before it reads the connection.
+    carry: Vec<u8>,
 }
 
 /// What lending a connection's reads needs.
@@ -127,9 +158,17 @@ pub(crate) struct Lent {
     fd: OwnedFd,
     generation: u64,
     max_frame: Option<u64>,
+    /// Taken from an offer now, not resumed from a kept lease.
+    fresh: bool,
 }
 
 impl Lent {
+    /// Whether this lease was newly taken from the session's offer (rather
+    /// than resumed): the session must then be woken, to check on it.
+    pub(crate) fn is_fresh(&self) -> bool {
+        self.fresh
+    }
+
     /// The connection's descriptor to poll and read (a duplicate).
     pub(crate) fn fd(&self) -> RawFd {
         self.fd.as_raw_fd()
@@ -158,6 +197,8 @@ impl Direct {
             enabled: AtomicBool::new(false),
             has_leftover: AtomicBool::new(false),
             lease: AtomicU8::new(IO),
+            used: AtomicBool::new(false),
+            has_carry: AtomicBool::new(false),
             lendable: AtomicBool::new(false),
             state: Mutex::new(State {
                 fd: -1,
@@ -166,6 +207,8 @@ impl Direct {
                 leftover: Vec::new(),
                 generation: 0,
                 reads: None,
+                kept: None,
+                carry: Vec::new(),
             }),
         }
     }
@@ -180,6 +223,9 @@ impl Direct {
             s.busy = false;
             s.leftover.clear();
             s.generation = s.generation.wrapping_add(1);
+            s.kept = None;
+            s.carry = Vec::new();
+            self.has_carry.store(false, Ordering::SeqCst);
             s.reads = reads.map(|r| Reads {
                 epfd: r.epfd,
                 token: r.token,
@@ -202,22 +248,69 @@ impl Direct {
             s.fd = -1;
             s.leftover.clear();
             s.reads = None;
+            s.kept = None;
+            s.carry = Vec::new();
+            self.has_carry.store(false, Ordering::SeqCst);
         }
         self.lease.store(IO, Ordering::SeqCst);
     }
 
     /// Session, before reading the connection: takes its reads back from
-    /// an offer. False while the application holds them (`LENT`): the
-    /// session must not read then; the application's `give_back` makes
-    /// epoll report whatever it left in the socket.
+    /// an offer. False while the application holds them (`LENT` or
+    /// `KEPT`): the session must not read then; the lease's return makes
+    /// epoll report whatever was left in the socket.
     pub(crate) fn reclaim_reads(&self) -> bool {
         match self
             .lease
             .compare_exchange(OFFERED, IO, Ordering::SeqCst, Ordering::SeqCst)
         {
             Ok(_) => true,
-            Err(state) => state != LENT,
+            Err(state) => state != LENT && state != KEPT,
         }
+    }
+
+    /// Session, on its timer ([`LEASE_CHECK`]) and whenever it runs with
+    /// the check due: takes back a kept lease the application has not used
+    /// since the previous check. True while the lease is still out (check
+    /// again later).
+    pub(crate) fn check_lease(&self) -> bool {
+        match self.lease.load(Ordering::SeqCst) {
+            LENT => true,
+            KEPT if self.used.swap(false, Ordering::SeqCst) => true,
+            KEPT => {
+                self.release_kept();
+                // Resumed meanwhile (the release found it LENT): still out.
+                self.lease.load(Ordering::SeqCst) == LENT
+            }
+            _ => false,
+        }
+    }
+
+    /// Application, about to look at the socket other than by a blocking
+    /// receive (or session, see `check_lease`): a kept lease goes back, the
+    /// offer standing, and epoll watches the input again (reporting at
+    /// once any bytes that came meanwhile).
+    pub(crate) fn release_kept(&self) {
+        if self.lease.load(Ordering::SeqCst) != KEPT {
+            return;
+        }
+        let Ok(mut s) = self.state.lock() else {
+            return;
+        };
+        // Under the lock: `lend` cannot resume it meanwhile.
+        if self
+            .lease
+            .compare_exchange(KEPT, OFFERED, Ordering::SeqCst, Ordering::SeqCst)
+            .is_err()
+        {
+            return;
+        }
+        let kept = s.kept.take();
+        if let (Some(reads), true) = (&s.reads, s.fd >= 0) {
+            let _ = reads.watch(s.fd, true);
+        }
+        drop(s);
+        drop(kept);
     }
 
     /// Session, idle at a message boundary with nothing buffered or
@@ -230,21 +323,35 @@ impl Direct {
         }
     }
 
-    /// Whether the connection's reads are on offer now (a cheap look).
+    /// Whether the connection's reads may be lent now, on offer or kept
+    /// for the application (a cheap look).
     pub(crate) fn reads_offered(&self) -> bool {
-        self.lease.load(Ordering::SeqCst) == OFFERED
+        matches!(self.lease.load(Ordering::SeqCst), OFFERED | KEPT)
     }
 
-    /// Application, blocked in a receive with nothing queued: takes the
-    /// connection's reads if the session offers them. The I/O thread's
-    /// epoll stops watching the connection's input until
-    /// [`Direct::give_back`], so the bytes that arrive wake only the
+    /// Application, blocked in a receive with nothing queued: resumes the
+    /// lease it kept, or takes the connection's reads if the session offers
+    /// them. The I/O thread's epoll stops watching the connection's input
+    /// until the lease goes back, so the bytes that arrive wake only the
     /// application (which must poll [`Lent::fd`]).
     pub(crate) fn lend(&self) -> Option<Lent> {
         if !self.reads_offered() {
             return None;
         }
         let mut s = self.state.lock().ok()?;
+        if self
+            .lease
+            .compare_exchange(KEPT, LENT, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
+        {
+            self.used.store(true, Ordering::SeqCst);
+            if let Some(mut lent) = s.kept.take() {
+                lent.fresh = false;
+                return Some(lent);
+            }
+            // Never KEPT without the lease in hand; be safe all the same.
+            self.lease.store(OFFERED, Ordering::SeqCst);
+        }
         let fd = s.fd;
         let generation = s.generation;
         let reads = s.reads.as_mut()?;
@@ -257,11 +364,15 @@ impl Direct {
         let dup = crate::sys::dup_fd(fd).ok();
         let watched = reads.watch(fd, false);
         match (dup, watched) {
-            (Some(dup), Ok(())) => Some(Lent {
-                fd: dup,
-                generation,
-                max_frame: reads.max_frame,
-            }),
+            (Some(dup), Ok(())) => {
+                self.used.store(true, Ordering::SeqCst);
+                Some(Lent {
+                    fd: dup,
+                    generation,
+                    max_frame: reads.max_frame,
+                    fresh: true,
+                })
+            }
             (_, watched) => {
                 if watched.is_ok() {
                     let _ = reads.watch(fd, true);
@@ -272,25 +383,108 @@ impl Direct {
         }
     }
 
-    /// Application: hands the connection's reads back. `clean` when what
-    /// it read ended exactly at a message boundary with nothing more
-    /// seen: the offer stands. Otherwise the session takes over. Either
-    /// way epoll watches the input again, and reports at once any bytes
-    /// left in the socket (so nothing waits for an edge that came while
-    /// the application held the lease). The state changes before epoll
-    /// watches again: an event it reports finds the session free to read.
+    /// Application, done with one receive that read `carry`, bytes that
+    /// are the session's (after the whole messages it took): the lease
+    /// goes back with them, and the session decodes them before it reads
+    /// the connection again ([`Direct::take_carry`]). The caller wakes the
+    /// session when `carry` is not empty: epoll reports nothing for bytes
+    /// already read.
+    pub(crate) fn give_back_carrying(&self, lent: Lent, carry: Vec<u8>) {
+        if carry.is_empty() {
+            self.give_back(lent, false);
+            return;
+        }
+        if let Ok(mut s) = self.state.lock() {
+            if s.generation == lent.generation && s.fd >= 0 && s.reads.is_some() {
+                // Before the lease goes back (in `give_back`, under this
+                // lock too): a session that reclaims it finds the carry.
+                s.carry.extend_from_slice(&carry);
+                self.has_carry.store(true, Ordering::SeqCst);
+            }
+        }
+        self.give_back(lent, false);
+    }
+
+    /// Session, before it reads the connection: takes its reads back (as
+    /// [`Direct::reclaim_reads`]) and, with them, the bytes the application
+    /// read for it under the lease, which go before anything it reads now
+    /// (empty if none). `None` while the application holds the reads.
+    ///
+    /// One step, because a lease given back with bytes between a look at
+    /// the carry and the reclaim would have them read past (seen once in
+    /// the async stress test as a corrupt stream): carried bytes are stored
+    /// before the lease comes back, so a reclaim that succeeds sees them.
+    pub(crate) fn reclaim_reads_with_carry(&self) -> Option<Vec<u8>> {
+        if !self.reclaim_reads() {
+            return None;
+        }
+        Some(self.take_carry().unwrap_or_default())
+    }
+
+    /// Whether the application left bytes for the session (a cheap look).
+    pub(crate) fn has_carry(&self) -> bool {
+        self.has_carry.load(Ordering::SeqCst)
+    }
+
+    /// Session, after `reclaim_reads` succeeded and before it reads the
+    /// connection: the bytes the application read for it, if any.
+    pub(crate) fn take_carry(&self) -> Option<Vec<u8>> {
+        if !self.has_carry.load(Ordering::SeqCst) {
+            return None;
+        }
+        let mut s = self.state.lock().ok()?;
+        self.has_carry.store(false, Ordering::SeqCst);
+        Some(std::mem::take(&mut s.carry)).filter(|c| !c.is_empty())
+    }
+
+    /// Application, done with one receive: `clean` when what it read
+    /// ended exactly at a message boundary with nothing more seen. Then it
+    /// keeps the lease for its next receive ([`KEPT`], no system call).
+    /// Otherwise the session takes over: epoll watches the input again,
+    /// and reports at once any bytes left in the socket (so nothing waits
+    /// for an edge that came while the application held the lease). The
+    /// state changes before epoll watches again: an event it reports finds
+    /// the session free to read.
     pub(crate) fn give_back(&self, lent: Lent, clean: bool) {
-        let Ok(s) = self.state.lock() else {
+        let Ok(mut s) = self.state.lock() else {
             return;
         };
-        if s.generation != lent.generation || s.fd < 0 {
+        if s.generation != lent.generation || s.fd < 0 || s.reads.is_none() {
+            return;
+        }
+        if clean {
+            self.used.store(true, Ordering::SeqCst);
+            s.kept = Some(lent);
+            self.lease.store(KEPT, Ordering::SeqCst);
             return;
         }
         if let Some(reads) = &s.reads {
-            let next = if clean { OFFERED } else { IO };
-            self.lease.store(next, Ordering::SeqCst);
+            self.lease.store(IO, Ordering::SeqCst);
             let _ = reads.watch(s.fd, true);
         }
+        drop(s);
+        drop(lent);
+    }
+
+    /// Application (an async receive): the connection's number and a
+    /// duplicate of its descriptor, for an event loop to watch while the
+    /// application reads under the lease; `None` unless its reads may be
+    /// lent. The duplicate is the caller's, to close when the number
+    /// changes ([`Direct::connection`]).
+    pub(crate) fn watch_fd(&self) -> Option<(u64, OwnedFd)> {
+        let s = self.state.lock().ok()?;
+        if s.reads.is_none() || s.fd < 0 {
+            return None;
+        }
+        let dup = crate::sys::dup_fd(s.fd).ok()?;
+        Some((s.generation, dup))
+    }
+
+    /// The number of the connection whose reads may be lent now, if any
+    /// (see [`Direct::watch_fd`]).
+    pub(crate) fn connection(&self) -> Option<u64> {
+        let s = self.state.lock().ok()?;
+        (s.reads.is_some() && s.fd >= 0).then_some(s.generation)
     }
 
     /// Session: whether it waits for room to write (`on`), for a
@@ -304,9 +498,9 @@ impl Direct {
             return;
         };
         let fd = s.fd;
-        // The lease changes only under this lock (`lend`, `give_back`)
-        // or from OFFERED to IO, which watch input alike.
-        let lent = self.lease.load(Ordering::SeqCst) == LENT;
+        // The lease changes only under this lock (`lend`, `give_back`,
+        // `release_kept`) or from OFFERED to IO, which watch input alike.
+        let lent = matches!(self.lease.load(Ordering::SeqCst), LENT | KEPT);
         if let Some(reads) = s.reads.as_mut().filter(|r| r.writable != on && fd >= 0) {
             reads.writable = on;
             let _ = reads.watch(fd, !lent);

@@ -4,14 +4,20 @@
 //! wake the application (two thread wake-ups per message saved: the I/O
 //! thread's and the application's).
 //!
-//! Only whole data messages are taken: the bytes are first *peeked*; the
-//! complete messages at their front are then consumed and pushed into the
-//! pipe, exactly as the session would have pushed them. Anything else — a
-//! command (PING, SUBSCRIBE, ERROR), a partial frame, a message larger
-//! than the peek buffer, the end of the stream, an error — is left in the
-//! socket, untouched, and the lease goes back to the session, whose epoll
-//! then reports those bytes. So the session's decoder never misses a byte,
-//! and every case but the simple one keeps today's path.
+//! Only whole data messages are taken: the bytes read (up to 8 KiB at a
+//! time) are parsed, and the complete messages at their front are pushed
+//! into the pipe, exactly as the session would have pushed them. Anything
+//! after them — a command (PING, SUBSCRIBE, ERROR), a partial frame, a
+//! message larger than the buffer — is *carried* to the session with the
+//! lease (`Direct::give_back_carrying`), which decodes those bytes before
+//! it reads the connection again; the end of the stream and errors are
+//! left in the socket for it. So the session's decoder never misses a
+//! byte nor sees one twice, and every case but the simple one keeps
+//! today's path.
+//!
+//! A receive that read only whole messages keeps the lease for the next
+//! one (`Direct::give_back`, the sticky lease): a round trip then costs a
+//! `poll` and one read, with no `epoll_ctl` and no new descriptor.
 
 use std::time::Instant;
 
@@ -23,7 +29,7 @@ use crate::notify::{Beside, Signaler, WaitOutcome};
 use crate::pipe::Pipe;
 use crate::sys;
 
-/// The most bytes peeked at once: messages up to about this size are read
+/// The most bytes read at once: messages up to about this size are read
 /// by the application; larger ones go through the session.
 const PEEK: usize = 8 * 1024;
 /// Messages larger than this (bodies, headers aside) are left to the
@@ -31,7 +37,7 @@ const PEEK: usize = 8 * 1024;
 /// smaller one comes.
 pub(crate) const LEASE_BYTES: usize = PEEK - 64;
 
-/// What the front of the peeked bytes holds.
+/// What the front of the bytes read holds.
 #[derive(Debug, PartialEq, Eq)]
 enum Scan {
     /// A whole data message: each frame's body as (start, length), and
@@ -71,21 +77,28 @@ fn scan(bytes: &[u8], accepts: impl Fn(u64) -> bool) -> Scan {
 /// What one read under the lease did.
 #[derive(Debug, PartialEq, Eq)]
 enum Read {
-    /// Messages went into the pipe; `clean` when nothing was seen after
-    /// them (the lease may stay on offer).
+    /// Bytes were taken off the connection: the whole data messages at
+    /// their front went into the pipe, the rest (if any) into the carry,
+    /// for the session; `clean` when there was no rest.
     Took { clean: bool },
-    /// Nothing taken: the session must look at what is there.
+    /// The end of the stream or an error, nothing taken: the session's.
     Left,
+    /// Nothing there yet (a spurious wake-up): the lease may stay.
+    Nothing,
 }
 
-/// Reads the whole data messages at the front of what waits on the lent
-/// connection into `pipe` (as many as its high-water mark takes, at least
-/// one), or leaves everything for the session.
-fn read_messages(lent: &Lent, pipe: &Pipe) -> Read {
+/// Reads what waits on the lent connection (up to [`PEEK`] bytes): the
+/// whole data messages at the front go into `pipe` (as many as its
+/// high-water mark takes, at least one), and whatever follows them — a
+/// command, a partial or large frame, messages past the high-water mark —
+/// into `carry`, which the session must decode before it reads the
+/// connection again (`Direct::give_back_carrying`).
+fn read_messages(lent: &Lent, pipe: &Pipe, carry: &mut Vec<u8>) -> Read {
     let mut buf = [0u8; PEEK];
-    let seen = match sys::recv_nowait(lent.fd(), &mut buf, true) {
+    let seen = match sys::recv_nowait(lent.fd(), &mut buf, false) {
         Ok(n) if n > 0 => n,
-        // The end of the stream, an error or nothing yet: the session's.
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return Read::Nothing,
+        // The end of the stream or an error: the session's.
         _ => return Read::Left,
     };
     let mut taken = 0;
@@ -111,26 +124,40 @@ fn read_messages(lent: &Lent, pipe: &Pipe) -> Read {
         pipe.inbound.force_push(msg);
         taken += end;
     }
-    if taken == 0 {
-        return Read::Left;
+    carry.extend_from_slice(buf.get(taken..seen).unwrap_or_default());
+    Read::Took {
+        clean: taken == seen,
     }
-    // The peeked bytes are queued and nobody else reads them now: this
-    // takes all of them. A short count would mean the connection broke
-    // meanwhile; the messages are whole in hand either way.
-    let mut consumed = 0;
-    let mut clean = taken == seen && seen < PEEK;
-    while consumed < taken {
-        let rest = buf.get_mut(consumed..taken).unwrap_or_default();
-        match sys::recv_nowait(lent.fd(), rest, false) {
-            Ok(n) if n > 0 => consumed += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            _ => {
-                clean = false;
-                break;
-            }
-        }
+}
+
+/// For a receive that cannot block the thread (async): if the socket's
+/// only pipe, `pipe`, is empty and its connection lends its reads, reads
+/// the whole data messages waiting there into the pipe, without waiting.
+/// The lease is never held across the call: it is kept (`KEPT`, see
+/// `direct.rs`) when the read ended at a message boundary, so a dropped
+/// future leaves nothing out that the session does not take back on its
+/// own within two lease checks, and loses no message (those read are in
+/// the pipe).
+pub fn read_lent(pipe: &Pipe) -> LentRead {
+    if !pipe.inbound.is_empty() {
+        // The socket is signalled for these as usual.
+        return LentRead::Off;
     }
-    Read::Took { clean }
+    let Some(lent) = pipe.direct.lend() else {
+        return LentRead::Off;
+    };
+    if lent.is_fresh() {
+        // The session checks on a lease that is out: wake it to arm that.
+        pipe.outbound.notify_reader();
+    }
+    let mut held = Held::new(pipe, lent);
+    let outcome = match held.read() {
+        Read::Took { .. } if !pipe.inbound.is_empty() => LentRead::Took,
+        Read::Nothing => LentRead::Wait,
+        Read::Took { .. } | Read::Left => LentRead::Off,
+    };
+    drop(held);
+    outcome
 }
 
 /// Waits as [`Signaler::wait_until`] does, for a receive on a socket whose
@@ -157,23 +184,19 @@ pub fn wait_receiving(
         let Some(lent) = lent else {
             return signaler.wait_until(deadline, check);
         };
+        if lent.is_fresh() {
+            // The session checks on a lease that is out (`check_lease`):
+            // wake it to arm that check.
+            pipe.outbound.notify_reader();
+        }
         // Given back however this turn ends, a panic in `check` included:
         // a lease left out would keep the session from its connection.
-        let mut held = Held {
-            pipe,
-            lent: Some(lent),
-            clean: false,
-        };
+        let mut held = Held::new(pipe, lent);
         let fd = held.lent.as_ref().map_or(-1, Lent::fd);
         let outcome = signaler.sleep_beside(deadline, fd, &mut check);
-        held.clean = match (outcome, &held.lent) {
-            (Beside::FdReady, Some(lent)) => match read_messages(lent, pipe) {
-                Read::Took { clean } => clean,
-                Read::Left => false,
-            },
-            // The lease was taken with the offer standing and nothing read.
-            _ => true,
-        };
+        if outcome == Beside::FdReady {
+            held.read();
+        }
         drop(held);
         match outcome {
             Beside::Ready => return WaitOutcome::Ready,
@@ -185,18 +208,75 @@ pub fn wait_receiving(
     }
 }
 
-/// A lease being used by [`wait_receiving`]: given back when dropped.
+/// What [`read_lent`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LentRead {
+    /// Messages went into the pipe: receive them.
+    Took,
+    /// Nothing there yet: the application keeps the lease; wait for the
+    /// connection's descriptor ([`Pipe::lease_watch`]) to be readable (or
+    /// the socket's readiness, as always).
+    Wait,
+    /// No lease, or what came is the session's: wait on the socket's
+    /// readiness only.
+    Off,
+}
+
+/// A lease in use: kept, or given back with what the session must have,
+/// when dropped (a panic in a receive's check included: a lease left out
+/// would keep the session from its connection).
 struct Held<'a> {
     pipe: &'a Pipe,
     lent: Option<Lent>,
-    /// Whether the offer may stand (see `Direct::give_back`).
+    /// Whether the application may keep the lease (see
+    /// `Direct::give_back`): nothing read yet, or whole messages only.
     clean: bool,
+    /// Bytes read that are the session's, in order.
+    carry: Vec<u8>,
+}
+
+impl<'a> Held<'a> {
+    fn new(pipe: &'a Pipe, lent: Lent) -> Held<'a> {
+        Held {
+            pipe,
+            lent: Some(lent),
+            clean: true,
+            carry: Vec::new(),
+        }
+    }
+
+    /// Reads under the lease (see [`read_messages`]).
+    fn read(&mut self) -> Read {
+        let Some(lent) = &self.lent else {
+            return Read::Nothing;
+        };
+        let read = read_messages(lent, self.pipe, &mut self.carry);
+        self.clean = match read {
+            Read::Took { clean } => clean,
+            Read::Nothing => true,
+            Read::Left => false,
+        };
+        read
+    }
 }
 
 impl Drop for Held<'_> {
     fn drop(&mut self) {
-        if let Some(lent) = self.lent.take() {
-            self.pipe.direct.give_back(lent, self.clean);
+        let Some(lent) = self.lent.take() else {
+            return;
+        };
+        if self.clean {
+            self.pipe.direct.give_back(lent, true);
+            return;
+        }
+        let carried = !self.carry.is_empty();
+        self.pipe
+            .direct
+            .give_back_carrying(lent, std::mem::take(&mut self.carry));
+        if carried {
+            // epoll reports nothing for bytes already taken: wake the
+            // session to decode them.
+            self.pipe.outbound.notify_reader();
         }
     }
 }

@@ -55,7 +55,7 @@ mod zap;
 
 pub use engine::Engine;
 pub use inproc::{InprocError, InprocPeer, InprocRegistry};
-pub use lent_read::wait_receiving;
+pub use lent_read::{read_lent, wait_receiving, LentRead};
 pub use limits::frame_size_ceiling;
 pub use link::{LinkEvent, SocketId, SocketLink};
 pub use mailbox::EndpointId;
@@ -63,7 +63,7 @@ pub use monitor::{EventKind, MonitorEvent, MonitorSink};
 pub use msg::{Body, Msg, MsgKind, Small, SMALL_MAX};
 pub use notify::{Notify, Signaler, WaitOutcome};
 pub use options::SessionOptions;
-pub use pipe::{PeerInfo, PeerRef, Pipe, PipeId, SparseClock};
+pub use pipe::{LeaseKey, PeerInfo, PeerRef, Pipe, PipeId, SparseClock};
 pub use sys::{poll_fds, PollFd};
 pub use thread_options::ThreadOptions;
 pub use transport::{

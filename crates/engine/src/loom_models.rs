@@ -283,8 +283,11 @@ fn loom_lease_never_reads_on_both_sides() {
                 }
             })
         };
-        // An input event, twice: read only with the reads reclaimed.
+        // An input event, twice, each after the lease check (which takes
+        // back a kept lease not used since the previous check): read only
+        // with the reads reclaimed.
         for _ in 0..2 {
+            direct.check_lease();
             if direct.reclaim_reads() {
                 assert_eq!(reading.fetch_add(1, Ordering::SeqCst), 0, "both read");
                 reading.fetch_sub(1, Ordering::SeqCst);
@@ -292,6 +295,9 @@ fn loom_lease_never_reads_on_both_sides() {
             }
         }
         app.join().unwrap();
+        // Two checks with the application gone: a kept lease comes back.
+        direct.check_lease();
+        direct.check_lease();
         assert!(direct.reclaim_reads(), "the lease stayed out");
     });
 }
@@ -318,5 +324,74 @@ fn loom_lease_returned_after_the_connection_went() {
         assert!(!direct.reads_offered(), "an offer outlived its connection");
         assert!(direct.lend().is_none(), "a closed connection was lent");
         assert!(direct.reclaim_reads());
+    });
+}
+
+/// The sticky lease: the application keeps the lease between receives
+/// and resumes it, or hands it back itself (`release_kept`, as ZMQ_EVENTS
+/// does), while the session's check takes back one left unused. Never
+/// both read, and once both are done the lease is back with the session.
+#[test]
+fn loom_kept_lease_resumed_released_or_taken_back() {
+    loom::model(|| {
+        let (_poll, _stream, direct) = lent_connection();
+        let direct = Arc::new(direct);
+        direct.offer_reads();
+        let reading = Arc::new(AtomicUsize::new(0));
+        let app = {
+            let (direct, reading) = (direct.clone(), reading.clone());
+            thread::spawn(move || {
+                // Two receives keeping the lease, then a look at ZMQ_EVENTS.
+                for _ in 0..2 {
+                    if let Some(lent) = direct.lend() {
+                        assert_eq!(reading.fetch_add(1, Ordering::SeqCst), 0, "both read");
+                        reading.fetch_sub(1, Ordering::SeqCst);
+                        direct.give_back(lent, true);
+                    }
+                }
+                direct.release_kept();
+            })
+        };
+        for _ in 0..2 {
+            direct.check_lease();
+            if direct.reclaim_reads() {
+                assert_eq!(reading.fetch_add(1, Ordering::SeqCst), 0, "both read");
+                reading.fetch_sub(1, Ordering::SeqCst);
+                direct.offer_reads();
+            }
+        }
+        app.join().unwrap();
+        assert!(!direct.check_lease(), "the lease stayed out");
+        assert!(direct.reclaim_reads(), "the lease stayed out");
+    });
+}
+
+/// Bytes the application read under the lease and carried back go before
+/// anything the session reads: a session that reclaims the reads after
+/// the application held them always has the carry with them (it looked
+/// at the carry before the reclaim once, and read past bytes given back
+/// in between).
+#[test]
+fn loom_carried_bytes_come_with_the_reclaimed_reads() {
+    loom::model(|| {
+        let (_poll, _stream, direct) = lent_connection();
+        let direct = Arc::new(direct);
+        direct.offer_reads();
+        let app = {
+            let direct = direct.clone();
+            thread::spawn(move || match direct.lend() {
+                Some(lent) => {
+                    direct.give_back_carrying(lent, vec![7]);
+                    true
+                }
+                None => false,
+            })
+        };
+        // The session, with input reported: reclaims before it reads.
+        let reclaimed = direct.reclaim_reads_with_carry();
+        let lent = app.join().unwrap();
+        if let (Some(carry), true) = (reclaimed, lent) {
+            assert_eq!(carry, vec![7], "read with the carry left behind");
+        }
     });
 }

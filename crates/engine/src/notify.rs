@@ -45,6 +45,10 @@ pub enum WaitOutcome {
 struct OnceFd {
     fd: std::sync::OnceLock<Option<OwnedFd>>,
     armed: AtomicBool,
+    /// Set after each write to the eventfd, cleared by the drain: while it
+    /// is clear and the fd is armed, the eventfd is empty and a look needs
+    /// no drain (one `read` system call saved per ZMQ_EVENTS).
+    written: AtomicBool,
 }
 
 impl Signaler {
@@ -226,6 +230,7 @@ impl Signaler {
         self.signal_wakeup();
         if let Some(Some(fd)) = self.fd.fd.get() {
             sys::eventfd_signal(fd.as_raw_fd());
+            self.fd.written.store(true, Ordering::SeqCst);
         }
     }
 
@@ -246,9 +251,17 @@ impl Signaler {
 
     /// Re-arms the readiness fd before the owner looks at its state
     /// (ZMQ_EVENTS): the next notification makes it readable again. One
-    /// write per look, not one per message.
+    /// write per look, not one per message, and no system call for a look
+    /// when nothing was signalled since the last one.
     pub fn clear_fd(&self) {
         if let Some(Some(fd)) = self.fd.fd.get() {
+            // Armed and not written since the last drain: empty. (A write
+            // racing with this look sets `written` after it, so the next
+            // look drains: a skipped drain never lasts.)
+            if self.fd.armed.load(Ordering::SeqCst) && !self.fd.written.load(Ordering::SeqCst) {
+                return;
+            }
+            self.fd.written.store(false, Ordering::SeqCst);
             // Drain before arming: a notification between the two then
             // either found the fd unarmed (and its work is seen by the
             // look that follows) or writes after the drain. Arming first
@@ -258,10 +271,28 @@ impl Signaler {
         }
     }
 
+    /// Keeps the readiness fd from being signalled until
+    /// [`Signaler::restore_fd`] (returns whether it was armed): for an
+    /// owner about to push into its own pipe (an async receive reading
+    /// under the read lease), which then either takes what it pushed or
+    /// looks at ZMQ_EVENTS, so that no signal is lost that matters.
+    pub fn hold_fd(&self) -> bool {
+        self.fd.armed.swap(false, Ordering::SeqCst)
+    }
+
+    /// Ends [`Signaler::hold_fd`]: armed again if it was (the eventfd was
+    /// not written meanwhile, so it is still drained).
+    pub fn restore_fd(&self, armed: bool) {
+        if armed {
+            self.fd.armed.store(true, Ordering::SeqCst);
+        }
+    }
+
     fn signal_fd(&self) {
         if self.fd.armed.load(Ordering::SeqCst) && self.fd.armed.swap(false, Ordering::SeqCst) {
             if let Some(Some(fd)) = self.fd.fd.get() {
                 sys::eventfd_signal(fd.as_raw_fd());
+                self.fd.written.store(true, Ordering::SeqCst);
             }
         }
     }

@@ -110,6 +110,13 @@ impl PeerRef {
     }
 }
 
+/// One connection of one pipe whose reads may be lent ([`Pipe::lease_key`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LeaseKey {
+    pipe: PipeId,
+    connection: u64,
+}
+
 /// Identifies a pipe within the process (for routing tables, removal and
 /// the engine's news about it). Both views of one pipe share it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -343,6 +350,41 @@ impl Pipe {
     #[inline]
     pub fn lends_reads(&self) -> bool {
         self.direct.reads_offered()
+    }
+
+    /// Hands back the read lease this pipe's connection lent to a blocking
+    /// receive and that receive kept for the next one (the sticky lease,
+    /// see `direct.rs`): the caller is about to wait for this pipe some
+    /// other way (ZMQ_FD, `zmq_poll`, non-blocking receives), which needs
+    /// the I/O thread to read the connection again.
+    #[inline]
+    pub fn release_lease(&self) {
+        self.direct.release_kept();
+    }
+
+    /// Which connection this pipe's reads may be lent from now (for an
+    /// async receive's watch on it, [`Pipe::lease_watch`]); `None` when
+    /// they may not be.
+    pub fn lease_key(&self) -> Option<LeaseKey> {
+        let connection = self.direct.connection()?;
+        Some(LeaseKey {
+            pipe: self.id(),
+            connection,
+        })
+    }
+
+    /// A duplicate of the descriptor of the connection whose reads may be
+    /// lent, for an async receive to register with its event loop (kept
+    /// while [`Pipe::lease_key`] stays the same), with that key.
+    pub fn lease_watch(&self) -> Option<(LeaseKey, std::os::fd::OwnedFd)> {
+        let (connection, fd) = self.direct.watch_fd()?;
+        Some((
+            LeaseKey {
+                pipe: self.id(),
+                connection,
+            },
+            fd,
+        ))
     }
 
     /// Whether a message from the peer waits.

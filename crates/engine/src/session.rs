@@ -193,7 +193,7 @@ impl Session {
     pub(crate) fn deadline(&mut self) -> Option<Instant> {
         let mut d = self.driver.poll_timeout();
         if let State::Active(a) = &self.state {
-            if let Some(t) = a.wire.poll_timeout() {
+            for t in [a.wire.poll_timeout(), a.lease_check].into_iter().flatten() {
                 d = Some(d.map_or(t, |x: Instant| x.min(t)));
             }
         }

@@ -147,3 +147,23 @@ fn refused_send_hands_the_message_back() -> Result<()> {
 fn sink_message_goes_before_a_later_send() -> Result<()> {
     smol::block_on(async { async_common::sink_message_goes_before_a_later_send::<AsyncIo>().await })
 }
+
+/// The read lease under cancelled async receives (see `lease_stress`).
+#[test]
+fn lease_stress_with_cancelled_receives() -> Result<()> {
+    for (i, routed) in [false, true].into_iter().enumerate() {
+        for endpoint in [TCP.to_owned(), ipc("lease")] {
+            let seed = 51 + i as u64;
+            let cancelled = smol::block_on(lease_stress::<AsyncIo, AsyncIoTimer>(
+                &endpoint, routed, 300, seed,
+            ))?;
+            assert!(cancelled > 0, "some receives were cancelled");
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn dropped_recv_under_the_lease_leaves_the_connection_watched() -> Result<()> {
+    smol::block_on(dropped_recv_leaves_the_connection_watched::<AsyncIo>(TCP))
+}

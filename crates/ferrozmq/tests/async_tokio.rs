@@ -279,3 +279,27 @@ fn refused_send_hands_the_message_back() -> Result<()> {
 fn sink_message_goes_before_a_later_send() -> Result<()> {
     current_thread(async { async_common::sink_message_goes_before_a_later_send::<Tokio>().await })
 }
+
+/// The read lease under cancelled async receives (see `lease_stress`), on
+/// both of tokio's schedulers.
+#[test]
+fn lease_stress_with_cancelled_receives() -> Result<()> {
+    current_thread(async {
+        for (i, routed) in [false, true].into_iter().enumerate() {
+            for endpoint in [TCP.to_owned(), ipc("lease")] {
+                let seed = 41 + i as u64;
+                let cancelled =
+                    lease_stress::<Tokio, Timeout>(&endpoint, routed, 300, seed).await?;
+                assert!(cancelled > 0, "some receives were cancelled");
+            }
+        }
+        Ok::<_, ferrozmq::Error>(())
+    })?;
+    multi_thread(async { lease_stress::<Tokio, AsyncIoTimer>(TCP, true, 300, 43).await })?;
+    Ok(())
+}
+
+#[test]
+fn dropped_recv_under_the_lease_leaves_the_connection_watched() -> Result<()> {
+    current_thread(async { dropped_recv_leaves_the_connection_watched::<Tokio>(TCP).await })
+}

@@ -4,6 +4,7 @@
 //! and the handshake's outcome goes to the driver.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use bytes::BytesMut;
 use ferrozmq_zmtp::frame::Framing;
@@ -54,6 +55,8 @@ pub(super) struct Active {
     /// The last message read was too large for the application to read
     /// under the lease: the reads are not offered until a smaller one.
     pub(super) large_traffic: bool,
+    /// When to look next at a lease that is out (`Direct::check_lease`).
+    pub(super) lease_check: Option<Instant>,
 }
 
 impl Session {
@@ -85,6 +88,7 @@ impl Session {
                 max_frame: None,
             },
             large_traffic: false,
+            lease_check: None,
         });
         self.drive_active(ctx, active)
     }
@@ -105,8 +109,25 @@ impl Session {
         }
         let mut turns = 0;
         // The application may be reading the connection itself (the read
-        // lease); then nothing is read here until it gives it back.
-        let mut more = a.readable && self.pipe.as_ref().is_none_or(|p| p.direct.reclaim_reads());
+        // lease); then nothing is read here until it gives it back. Bytes
+        // it read that are ours (a command, a partial frame) come first,
+        // before anything more is read: they are taken only once the reads
+        // are reclaimed, since a lease given back between a look at the
+        // carry and the reclaim would otherwise have its bytes read past.
+        let mut reclaimed = true;
+        if let Some(pipe) = &self.pipe {
+            reclaimed = false;
+            if a.readable || pipe.direct.has_carry() {
+                if let Some(carry) = pipe.direct.reclaim_reads_with_carry() {
+                    reclaimed = true;
+                    if !carry.is_empty() {
+                        a.read_buf.extend_from_slice(&carry);
+                        a.readable = true;
+                    }
+                }
+            }
+        }
+        let mut more = a.readable && reclaimed;
         // Paused (drained): nothing more is read from the peer.
         while !self.paused {
             self.deliver(a)?;
@@ -131,7 +152,25 @@ impl Session {
             return Err(Failure::Closed);
         }
         self.offer_reads(a);
+        self.check_lease(ctx.now, a);
         Ok(())
+    }
+
+    /// While the application holds the connection's reads, looks every
+    /// `LEASE_CHECK` whether it still uses them, and takes back a kept
+    /// lease it no longer does (see `direct.rs`). An application taking a
+    /// lease from the offer wakes the session, which arms the check here.
+    fn check_lease(&self, now: Instant, a: &mut Active) {
+        let Some(pipe) = &self.pipe else {
+            return;
+        };
+        if a.lease_check.is_some_and(|at| at > now) {
+            return;
+        }
+        a.lease_check = pipe
+            .direct
+            .check_lease()
+            .then(|| now + crate::direct::LEASE_CHECK);
     }
 
     /// Lends the connection's reads to the application (`Direct::lend`)

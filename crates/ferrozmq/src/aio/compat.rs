@@ -114,18 +114,18 @@ impl Outgoing for Multipart {
 
 /// The next frame, if one is waiting.
 pub(crate) fn try_recv(socket: &mut Socket) -> Result<Message> {
-    socket.try_recv()
+    socket.try_recv_polled()
 }
 
 /// The next whole message, if one is waiting.
 pub(crate) fn try_recv_multipart(socket: &mut Socket) -> Result<Multipart> {
-    socket.try_recv_multipart()
+    socket.try_recv_multipart_polled()
 }
 
 /// Reads ZMQ_EVENTS (re-arming the readiness descriptor) and tells whether
 /// the socket is ready for `interest`.
 pub(crate) fn is_ready(socket: &mut Socket, interest: Interest) -> Result<bool> {
-    let events = socket.events()?;
+    let events = socket.events_keeping_lease()?;
     Ok(match interest {
         Interest::Recv => events.contains(PollEvents::READABLE),
         Interest::Send => events.contains(PollEvents::WRITABLE),

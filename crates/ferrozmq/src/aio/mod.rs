@@ -64,6 +64,7 @@
 //!   then follows the socket's LINGER on close.
 
 mod compat;
+mod lease;
 mod reactor;
 mod socket;
 mod stream;

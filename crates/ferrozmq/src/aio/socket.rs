@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 use super::compat::{self, Interest, Outgoing};
+use super::lease::{self, LeaseWatch, Leased};
 use super::reactor::Reactor;
 use super::waiters::Waiters;
 use crate::error::{Error, Result};
@@ -62,6 +63,9 @@ pub struct AsyncSocket<R: Reactor> {
     waiters: Arc<Waiters>,
     /// The one waker the reactor holds: it wakes every waiter.
     fanout: Waker,
+    /// The connection a receive may read itself (the read lease), as
+    /// registered with the event loop.
+    lease: Option<LeaseWatch<R>>,
 }
 
 impl<R: Reactor> AsyncSocket<R> {
@@ -78,6 +82,7 @@ impl<R: Reactor> AsyncSocket<R> {
             partial: Multipart::new(),
             waiters,
             fanout,
+            lease: None,
         })
     }
 
@@ -93,7 +98,8 @@ impl<R: Reactor> AsyncSocket<R> {
 
     /// The blocking socket back (a message still held by the `Sink` is
     /// dropped: flush first, or [`take_unsent`](Self::take_unsent)).
-    pub fn into_inner(self) -> Socket {
+    pub fn into_inner(mut self) -> Socket {
+        self.lease = None;
         self.socket
     }
 
@@ -268,6 +274,9 @@ impl<R: Reactor> AsyncSocket<R> {
         mut op: impl FnMut(&mut Socket) -> Result<T>,
     ) -> Poll<Result<T>> {
         let mut retried = false;
+        // Looks under the read lease that brought messages: a bound, in
+        // case `op` leaves them (it never should).
+        let mut leased = 0;
         loop {
             match op(&mut self.socket) {
                 Err(e) if compat::would_block(&e) => {}
@@ -280,6 +289,20 @@ impl<R: Reactor> AsyncSocket<R> {
             // through ZMQ_EVENTS (a system call) follows each wake-up.
             if let Poll::Ready(Err(e)) = self.poll_reactor() {
                 return Poll::Ready(Err(Error::from(e)));
+            }
+            // A receive on an idle connection reads it itself, or waits for
+            // its input as well as for the socket (ZMQ_EVENTS, looked at
+            // below, sees what came meanwhile: the messages this look puts
+            // into the pipe signal nothing).
+            if interest == Interest::Recv && leased < 8 {
+                let armed = self.socket.hold_readiness();
+                let pipe = self.socket.only_pipe();
+                let looked = lease::poll_lease(&mut self.lease, pipe, cx);
+                self.socket.restore_readiness(armed);
+                if looked == Leased::Took {
+                    leased += 1;
+                    continue;
+                }
             }
             if compat::is_ready(&mut self.socket, interest)? {
                 if retried {

@@ -468,6 +468,14 @@ impl Socket {
     /// ```
     pub fn events(&mut self) -> Result<PollEvents> {
         self.check_open()?;
+        self.release_lease();
+        self.events_keeping_lease()
+    }
+
+    /// [`Socket::events`] for the async layer, which takes the read lease
+    /// itself: a kept lease stays.
+    pub(crate) fn events_keeping_lease(&mut self) -> Result<PollEvents> {
+        self.check_open()?;
         self.link.signaler.clear_fd();
         self.process_link_events();
         self.pattern.refresh(&self.routing);
@@ -485,6 +493,7 @@ impl Socket {
     /// may have changed (edge-triggered, as in libzmq).
     pub fn fd(&self) -> Result<i32> {
         self.check_open()?;
+        self.release_lease();
         self.link
             .signaler
             .fd()
@@ -647,12 +656,22 @@ impl Socket {
     }
 
     /// The socket's pipe, if it has exactly one.
-    fn only_pipe(&self) -> Option<&Pipe> {
+    /// The socket's pipe if it has exactly one (the read lease's case).
+    pub(crate) fn only_pipe(&self) -> Option<&Pipe> {
         let pipes = self.pattern.pipes();
         let mut all = pipes.iter();
         match (all.next(), all.next()) {
             (Some(pipe), None) => Some(pipe),
             _ => None,
+        }
+    }
+
+    /// Hands back a read lease a blocking receive kept (the sticky lease,
+    /// `ferrozmq_engine::wait_receiving`): the application now waits for
+    /// the socket some other way, for which the I/O thread must read.
+    fn release_lease(&self) {
+        if let Some(pipe) = self.only_pipe() {
+            pipe.release_lease();
         }
     }
 
@@ -684,13 +703,18 @@ impl Socket {
             (Err(e), Patience::For(timeout)) if e.kind() == ErrorKind::Again => {
                 Instant::now().checked_add(timeout)
             }
+            (Err(e), _) if e.kind() == ErrorKind::Again && wait == Wait::Spin => {
+                // A receive that does not wait: the application polls.
+                self.release_lease();
+                return Err(e);
+            }
             (other, _) => return other,
         };
         // A receive on a socket with one connection, idle: the connection's
         // reads may be lent to this thread (ferrozmq_engine::wait_receiving).
         let lender = match wait {
             Wait::Spin => self.only_pipe().filter(|p| p.lends_reads()).cloned(),
-            Wait::Sleep => None,
+            _ => None,
         };
         let signaler = self.link.signaler.clone();
         let mut outcome = Err(ErrorKind::Again.into());
@@ -705,8 +729,8 @@ impl Socket {
         };
         let waited = match (wait, lender) {
             (_, Some(pipe)) => ferrozmq_engine::wait_receiving(&signaler, &pipe, deadline, check),
-            (Wait::Spin, None) => signaler.wait_until(deadline, check),
             (Wait::Sleep, None) => signaler.wait_patiently(deadline, check),
+            (_, None) => signaler.wait_until(deadline, check),
         };
         if waited == WaitOutcome::Interrupted {
             return Err(ErrorKind::Interrupted.into());
@@ -753,6 +777,10 @@ enum Wait {
     Spin,
     /// Sleep at once (sends).
     Sleep,
+    /// Never wait: an async receive, which takes the read lease itself
+    /// (`aio`), so finding nothing does not hand a kept lease back.
+    #[cfg(any(feature = "tokio", feature = "async-io"))]
+    Polled,
 }
 
 impl Drop for Socket {

@@ -122,7 +122,39 @@ impl Socket {
 
     /// The first frame may wait; the rest of its message is already here.
     fn recv_parts(&mut self, patience: Patience) -> Result<Multipart> {
-        let first = self.recv_frame(patience)?;
+        self.recv_parts_waiting(patience, Wait::Spin)
+    }
+
+    /// A frame if one is waiting, for the async layer: a kept read lease
+    /// stays (see `Wait::Polled`).
+    #[cfg(any(feature = "tokio", feature = "async-io"))]
+    pub(crate) fn try_recv_polled(&mut self) -> Result<Message> {
+        self.recv_frame_waiting(Patience::Now, Wait::Polled)
+    }
+
+    /// A whole message if one is waiting, for the async layer (as
+    /// [`Socket::try_recv_polled`]).
+    #[cfg(any(feature = "tokio", feature = "async-io"))]
+    pub(crate) fn try_recv_multipart_polled(&mut self) -> Result<Multipart> {
+        self.recv_parts_waiting(Patience::Now, Wait::Polled)
+    }
+
+    /// Keeps the readiness descriptor quiet while the async layer reads
+    /// under the read lease into its own pipe; returns what
+    /// [`Socket::restore_readiness`] needs.
+    #[cfg(any(feature = "tokio", feature = "async-io"))]
+    pub(crate) fn hold_readiness(&self) -> bool {
+        self.link.signaler.hold_fd()
+    }
+
+    /// Ends [`Socket::hold_readiness`].
+    #[cfg(any(feature = "tokio", feature = "async-io"))]
+    pub(crate) fn restore_readiness(&self, armed: bool) {
+        self.link.signaler.restore_fd(armed);
+    }
+
+    fn recv_parts_waiting(&mut self, patience: Patience, wait: Wait) -> Result<Multipart> {
+        let first = self.recv_frame_waiting(patience, wait)?;
         let mut frames = Multipart::with_capacity(1 + self.receiving.len());
         let mut more = first.more();
         frames.push_back(first);
@@ -135,9 +167,13 @@ impl Socket {
     }
 
     fn recv_frame(&mut self, patience: Patience) -> Result<Message> {
+        self.recv_frame_waiting(patience, Wait::Spin)
+    }
+
+    fn recv_frame_waiting(&mut self, patience: Patience, wait: Wait) -> Result<Message> {
         self.check_open()?;
         if self.receiving.is_empty() {
-            let (msg, peer) = self.wait_for(patience, Wait::Spin, |s| {
+            let (msg, peer) = self.wait_for(patience, wait, |s| {
                 s.pattern
                     .recv(&s.routing)?
                     .ok_or(Error::new(ErrorKind::Again))

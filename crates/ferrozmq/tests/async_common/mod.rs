@@ -24,6 +24,17 @@ pub(crate) fn inproc(name: &str) -> String {
     format!("inproc://aio-{name}-{}", N.fetch_add(1, Ordering::Relaxed))
 }
 
+/// A fresh ipc endpoint (a socket file under the temporary directory).
+pub(crate) fn ipc(name: &str) -> String {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let path = std::env::temp_dir().join(format!(
+        "ferrozmq-aio-{name}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    format!("ipc://{}", path.display())
+}
+
 /// A tcp endpoint on any free port (bound by `pair`).
 pub(crate) const TCP: &str = "tcp://127.0.0.1:*";
 
@@ -474,5 +485,152 @@ pub(crate) async fn sink_message_goes_before_a_later_send<R: Reactor + Unpin>() 
     let (later, read) = zip(later, reader).await;
     later.map_err(|e| e.into_parts().0)?;
     read?;
+    Ok(())
+}
+
+/// The frames of request `seq` of [`lease_stress`]: 1 to 4 frames of 0 to
+/// 100 kB (most small enough for the read lease), each byte a function of
+/// the message, the frame and its place.
+fn stress_message(rng: &mut Lcg, seq: u64) -> Vec<Vec<u8>> {
+    let frames = 1 + rng.below(4);
+    (0..frames)
+        .map(|f| {
+            let len = match rng.below(10) {
+                0..=6 => rng.below(300),
+                7..=8 => 7_000 + rng.below(2_500),
+                _ => rng.below(100_001),
+            };
+            (0..len)
+                .map(|i| (seq.wrapping_mul(131) ^ f.wrapping_mul(29) ^ i) as u8)
+                .collect()
+        })
+        .collect()
+}
+
+/// The read lease under async receives: DEALER/ROUTER (`routed`) or
+/// REQ/REP round trips of random multipart messages, both sides on this
+/// executor, each receive raced against a random short time limit with `C`
+/// (a cancelled receive is dropped, possibly while its connection's reads
+/// are lent), random pauses on both sides (some long enough for the
+/// session to take a kept lease back). Every byte of every message and
+/// every echo is checked. Returns how many receives were cancelled.
+pub(crate) async fn lease_stress<R: Reactor, C: Cancel>(
+    endpoint: &str,
+    routed: bool,
+    n: u64,
+    seed: u64,
+) -> Result<usize> {
+    let ctx = Context::new();
+    let (server, client) = if routed {
+        (SocketType::Router, SocketType::Dealer)
+    } else {
+        (SocketType::Rep, SocketType::Req)
+    };
+    let (mut server, mut client) = pair::<R>(&ctx, server, client, endpoint)?;
+    // Receives until one completes, each raced against a random limit.
+    async fn recv_all<R: Reactor, C: Cancel>(
+        s: &mut AsyncSocket<R>,
+        rng: &mut Lcg,
+        cancelled: &mut usize,
+    ) -> Result<Vec<Vec<u8>>> {
+        loop {
+            let limit = Duration::from_micros(rng.below(3_000));
+            match C::within(limit, s.recv_multipart()).await {
+                None => *cancelled += 1,
+                Some(msg) => return Ok(msg?.iter().map(|m| m.data().to_vec()).collect()),
+            }
+        }
+    }
+    async fn pause(rng: &mut Lcg) {
+        let wait = match rng.below(10) {
+            0..=7 => return,
+            8 => Duration::from_micros(rng.below(500)),
+            _ => Duration::from_millis(3 + rng.below(5)),
+        };
+        Timer::after(wait).await;
+    }
+    let echo = async {
+        let mut sizes = Lcg::new(seed);
+        let mut rng = Lcg::new(seed ^ 1);
+        let mut cancelled = 0;
+        for seq in 0..n {
+            let mut got = recv_all::<R, C>(&mut server, &mut rng, &mut cancelled).await?;
+            let id = routed.then(|| got.remove(0));
+            assert!(
+                got == stress_message(&mut sizes, seq),
+                "request {seq} (seed {seed})"
+            );
+            pause(&mut rng).await;
+            if let Some(id) = id {
+                got.insert(0, id);
+            }
+            server
+                .send_multipart(got)
+                .await
+                .map_err(|e| e.into_parts().0)?;
+        }
+        Ok::<_, ferrozmq::Error>(cancelled)
+    };
+    let ask = async {
+        let mut sizes = Lcg::new(seed);
+        let mut rng = Lcg::new(seed ^ 2);
+        let mut cancelled = 0;
+        for seq in 0..n {
+            let msg = stress_message(&mut sizes, seq);
+            client
+                .send_multipart(msg.clone())
+                .await
+                .map_err(|e| e.into_parts().0)?;
+            let got = recv_all::<R, C>(&mut client, &mut rng, &mut cancelled).await?;
+            assert!(got == msg, "reply {seq} (seed {seed})");
+            pause(&mut rng).await;
+        }
+        Ok::<_, ferrozmq::Error>(cancelled)
+    };
+    let (a, b) = zip(echo, ask).await;
+    Ok(a? + b?)
+}
+
+/// A receive dropped while it waits under the read lease leaves the
+/// connection watched: the peer's disconnect is still reported, with no
+/// receive running.
+pub(crate) async fn dropped_recv_leaves_the_connection_watched<R: Reactor>(
+    endpoint: &str,
+) -> Result<()> {
+    let ctx = Context::new();
+    let (mut router, mut dealer) =
+        pair::<R>(&ctx, SocketType::Router, SocketType::Dealer, endpoint)?;
+    dealer
+        .get_mut()
+        .monitor(Some("inproc://aio-lease-mon"), 0x0200)?;
+    let mut mon = ctx.socket(SocketType::Pair)?;
+    mon.set_rcvtimeo(Some(Duration::from_secs(5)))?;
+    mon.connect("inproc://aio-lease-mon")?;
+    // A round trip: the dealer's receive takes the lease and keeps it.
+    dealer.send("ping").await.map_err(|e| e.into_parts().0)?;
+    let request = router.recv_multipart().await?;
+    router
+        .send_multipart(request)
+        .await
+        .map_err(|e| e.into_parts().0)?;
+    assert_eq!(text(&dealer.recv().await?), "ping");
+    // A receive waiting under the lease, dropped.
+    assert!(within(Duration::from_millis(20), dealer.recv())
+        .await
+        .is_none());
+    // The peer goes while nobody receives.
+    drop(router);
+    let event = mon.recv_multipart()?;
+    let code = event
+        .iter()
+        .next()
+        .and_then(|m| m.data().get(..2))
+        .map(|b| {
+            u16::from_ne_bytes([
+                b.first().copied().unwrap_or(0),
+                b.get(1).copied().unwrap_or(0),
+            ])
+        });
+    assert_eq!(code, Some(0x0200), "a DISCONNECTED event");
     Ok(())
 }

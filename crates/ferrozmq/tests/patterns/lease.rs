@@ -318,3 +318,184 @@ fn after_a_lease_the_io_thread_reads_and_the_fd_signals() {
     assert_eq!(ready, PollEvents::READABLE);
     assert_eq!(dealer.try_recv().unwrap().data(), b"polled");
 }
+
+// The sticky lease: a receive that read only whole messages keeps the
+// lease for the next one; the session takes back a lease left unused (its
+// check every few milliseconds) and the application hands it back when it
+// looks at the socket any other way. Each test below first makes a
+// receive take and keep the lease, then does what must still work.
+
+/// A DEALER with a raw peer whose first message was read under the lease
+/// (which the receive then kept).
+fn dealer_holding_a_kept_lease(ctx: &Context) -> (Socket, RawPeer) {
+    let (mut dealer, peer) = dealer_with_raw_peer(ctx);
+    let (got, peer) = while_receiving(&mut dealer, peer, 1, |p| {
+        p.send_raw(&data(b"kept", false));
+    });
+    assert_eq!(got, vec![vec![b"kept".to_vec()]]);
+    (dealer, peer)
+}
+
+fn ping(context: &[u8]) -> Vec<u8> {
+    let mut ping = vec![4];
+    ping.extend_from_slice(b"PING");
+    ping.extend_from_slice(&0u16.to_be_bytes());
+    ping.extend_from_slice(context);
+    command(&ping)
+}
+
+/// Nobody receives any more: a PING the peer sends is still answered (the
+/// session takes the unused lease back and reads it).
+#[test]
+fn kept_lease_left_unused_goes_back_to_the_session() {
+    let ctx = Context::new();
+    let (_dealer, mut peer) = dealer_holding_a_kept_lease(&ctx);
+    peer.send_raw(&ping(b"idle"));
+    let (flags, body) = peer.read_frame();
+    assert_eq!(flags & 4, 4);
+    assert_eq!(body, b"\x04PONGidle".to_vec());
+}
+
+/// The peer goes while the application keeps the lease and does nothing:
+/// the monitor still reports it.
+#[test]
+fn peer_closing_while_the_lease_is_kept_is_reported() {
+    let ctx = Context::new();
+    let (mut dealer, peer) = dealer_holding_a_kept_lease(&ctx);
+    dealer
+        .monitor(
+            Some("inproc://lease-kept-disconnect"),
+            EventKind::Disconnected.code(),
+        )
+        .unwrap();
+    let mut mon = ctx.socket(SocketType::Pair).unwrap();
+    mon.set_rcvtimeo(Some(Duration::from_secs(5))).unwrap();
+    mon.connect("inproc://lease-kept-disconnect").unwrap();
+    drop(peer);
+    let event = mon.recv_multipart().expect("a disconnect event");
+    let code = u16::from_ne_bytes([event[0][0], event[0][1]]);
+    assert_eq!(code, EventKind::Disconnected.code());
+}
+
+/// A receive that timed out kept the lease; what comes afterwards (a
+/// command, a large message, data) arrives whole and in order.
+#[test]
+fn after_a_timed_out_receive_nothing_is_lost_or_reordered() {
+    let ctx = Context::new();
+    let (mut dealer, mut peer) = dealer_holding_a_kept_lease(&ctx);
+    assert_eq!(
+        dealer.recv_timeout(Duration::from_millis(20)).unwrap_err(),
+        ErrorKind::Again
+    );
+    let big = vec![3u8; 50_000];
+    let mut bytes = data(b"one", false);
+    bytes.extend(ping(b"p"));
+    bytes.extend(data(&big, false));
+    bytes.extend(data(b"two", true));
+    bytes.extend(data(b"three", false));
+    peer.send_raw(&bytes);
+    assert_eq!(recv_frames(&mut dealer), vec![b"one".to_vec()]);
+    assert_eq!(recv_frames(&mut dealer), vec![big]);
+    assert_eq!(
+        recv_frames(&mut dealer),
+        vec![b"two".to_vec(), b"three".to_vec()]
+    );
+    let (flags, body) = peer.read_frame();
+    assert_eq!((flags & 4, body), (4, b"\x04PONGp".to_vec()));
+}
+
+/// Non-blocking receives after a kept lease (a ZMQ_FD user's loop): the
+/// first that finds nothing hands the lease back, so a message sent after
+/// it is read by the I/O thread and shows through the readiness state.
+#[test]
+fn non_blocking_receives_after_a_kept_lease_see_new_messages() {
+    let ctx = Context::new();
+    let (mut dealer, mut peer) = dealer_holding_a_kept_lease(&ctx);
+    assert_eq!(dealer.try_recv().unwrap_err(), ErrorKind::Again);
+    peer.send_raw(&data(b"later", false));
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let got = loop {
+        match dealer.try_recv() {
+            Ok(m) => break m,
+            Err(e) => assert_eq!(e, ErrorKind::Again),
+        }
+        assert!(Instant::now() < deadline, "the message never showed");
+        thread::yield_now();
+    };
+    assert_eq!(got.data(), b"later");
+}
+
+/// A second connection while the first one's lease is kept: a receive no
+/// longer lends (two pipes), and the first connection's messages still
+/// arrive (its lease goes back to the session).
+#[test]
+fn a_second_connection_while_the_lease_is_kept() {
+    let ctx = Context::new();
+    let mut dealer = socket(&ctx, SocketType::Dealer);
+    let mut handshakes = Handshakes::watch(&ctx, &mut dealer);
+    let ep = bind(&mut dealer, "tcp");
+    let first = RawPeer::connect(&ep);
+    handshakes.wait("tcp", 1);
+    let (_, mut first) = while_receiving(&mut dealer, first, 1, |p| {
+        p.send_raw(&data(b"lent", false));
+    });
+    let mut second = RawPeer::connect(&ep);
+    handshakes.wait("tcp", 1);
+    first.send_raw(&data(b"from first", false));
+    second.send_raw(&data(b"from second", false));
+    dealer.set_rcvtimeo(Some(Duration::from_secs(5))).unwrap();
+    let mut got = vec![recv_frames(&mut dealer), recv_frames(&mut dealer)];
+    got.sort();
+    assert_eq!(
+        got,
+        vec![vec![b"from first".to_vec()], vec![b"from second".to_vec()]]
+    );
+}
+
+/// The socket is closed while its receive keeps the lease: the reply sent
+/// just before still goes out (linger), then the connection closes.
+#[test]
+fn socket_closed_while_the_lease_is_kept() {
+    let ctx = Context::new();
+    let (mut dealer, mut peer) = dealer_holding_a_kept_lease(&ctx);
+    dealer.send("bye").unwrap();
+    drop(dealer);
+    assert_eq!(peer.read_frame(), (0, b"bye".to_vec()));
+    let mut rest = [0u8; 1];
+    assert_eq!(peer.0.read(&mut rest).unwrap(), 0, "the connection closed");
+    drop(ctx);
+}
+
+/// ZMQ_HEARTBEAT_IVL: the lease is never offered (the heartbeat clock
+/// counts what the session reads), and PINGs keep coming around receives.
+#[test]
+fn heartbeats_keep_going_around_receives() {
+    let ctx = Context::new();
+    let mut dealer = socket(&ctx, SocketType::Dealer);
+    dealer
+        .set_option(ferrozmq::SocketOption::HeartbeatIvl, 20)
+        .unwrap();
+    // The raw peer never answers a PING.
+    dealer
+        .set_option(ferrozmq::SocketOption::HeartbeatTimeout, 10_000)
+        .unwrap();
+    let mut handshakes = Handshakes::watch(&ctx, &mut dealer);
+    let ep = bind(&mut dealer, "tcp");
+    let mut peer = RawPeer::connect(&ep);
+    handshakes.wait("tcp", 1);
+    for i in 0..3u8 {
+        let (got, back) = while_receiving(&mut dealer, peer, 1, move |p| {
+            p.send_raw(&data(&[i], false));
+        });
+        peer = back;
+        assert_eq!(got, vec![vec![vec![i]]]);
+        // PINGs come while nobody receives, as while the receive waited.
+        let mut pings = 0;
+        while pings < 2 {
+            let (flags, body) = peer.read_frame();
+            if flags & 4 != 0 && body.starts_with(b"\x04PING") {
+                pings += 1;
+            }
+        }
+    }
+}

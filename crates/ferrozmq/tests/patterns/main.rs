@@ -16,6 +16,7 @@ mod hwm_linger;
 mod inproc;
 mod large;
 mod lease;
+mod lease_stress;
 mod linger_connect;
 mod pipeline;
 mod pubsub;
