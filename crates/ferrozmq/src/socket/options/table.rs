@@ -33,10 +33,13 @@ socket_options! {
         socket_type: SocketType = socket_type,
         /// ZMQ_PLAIN_SERVER.
         plain_server: bool = false,
-        /// ZMQ_PLAIN_USERNAME (`None` = not a PLAIN client).
-        plain_username: Option<Bytes> = None,
+        /// Whether the last security option set made this a PLAIN client
+        /// (libzmq's mechanism; the credentials outlive it).
+        plain_client: bool = false,
+        /// ZMQ_PLAIN_USERNAME.
+        plain_username: Bytes = Bytes::new(),
         /// ZMQ_PLAIN_PASSWORD.
-        plain_password: Option<Bytes> = None,
+        plain_password: Bytes = Bytes::new(),
         /// The CURVE keys and role.
         curve: CurveOptions = CurveOptions::default(),
         /// ZMQ_METADATA properties.
@@ -180,12 +183,13 @@ socket_options! {
     /// ZMQ_PLAIN_SERVER: act as a PLAIN server.
     PlainServer = 44, "PLAIN_SERVER", StrictFlag, store[with set_plain_server, plain_server_flag],
         types[any], Connect, set[set_plain_server(bool)], get[plain_server -> bool];
-    /// ZMQ_PLAIN_USERNAME: the PLAIN client's user name (empty = not a
-    /// PLAIN client); at most 255 bytes.
+    /// ZMQ_PLAIN_USERNAME: the PLAIN client's user name (at most 255 bytes;
+    /// setting it makes the socket a PLAIN client, empty a NULL one).
     PlainUsername = 45, "PLAIN_USERNAME", ShortText,
         store[with set_plain_username, plain_username_value], types[any], Connect,
         set[set_plain_username(&str)], get[plain_username -> String];
-    /// ZMQ_PLAIN_PASSWORD: the PLAIN client's password (at most 255 bytes).
+    /// ZMQ_PLAIN_PASSWORD: the PLAIN client's password (at most 255 bytes;
+    /// setting it makes the socket a PLAIN client, empty a NULL one).
     PlainPassword = 46, "PLAIN_PASSWORD", ShortText,
         store[with set_plain_password, plain_password_value], types[any], Connect,
         set[set_plain_password(&str)], get[plain_password -> String];
