@@ -9,8 +9,15 @@
 #   3. xeus-python (`xpython`), a Jupyter kernel in C++ over cppzmq, driven
 #      by jupyter_client on pyzmq (bindings/c/tests/xeus_kernel.py);
 #   4. jzmq 3.1.0's own JUnit tests (Debian's libzmq-jni: Java's binding to
-#      libzmq's C API over JNI; the tests from Debian's jzmq source).
-# About a minute, most of it installing ffmpeg, xeus-python and jzmq.
+#      libzmq's C API over JNI; the tests from Debian's jzmq source);
+#   5. rust-zmq 0.9.2's own tests (the `zmq` crate from crates.io, Debian's
+#      librust-zmq-dev version, which links libzmq.so.5 by pkg-config);
+#   6. aiozmq 1.0.0's own tests (asyncio over pyzmq) and
+#   7. txZMQ 0.8.0's own tests (Twisted over pyzmq): Debian's builds, on
+#      Debian's python3-zmq (which links libzmq.so.5), the tests from the
+#      packages' sources on PyPI.
+# About three minutes, most of it installing ffmpeg, xeus-python and jzmq
+# and building rust-zmq's tests.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="$PWD"
@@ -20,7 +27,8 @@ step() { echo "-- real-programs: $*"; }
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-packages="ffmpeg xpython python3-ipython libzmq-jni libzmq-java junit4 default-jdk-headless"
+packages="ffmpeg xpython python3-ipython libzmq-jni libzmq-java junit4 default-jdk-headless
+    python3-zmq python3-aiozmq python3-msgpack python3-pytest python3-txzmq python3-twisted"
 if ! dpkg -s $packages >/dev/null 2>&1; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $packages >/dev/null
@@ -108,4 +116,7 @@ for lib in "$debian" "$ours"; do
         { grep -v '^\s*at ' "$work/jzmq.log" | tail -n 30 >&2; exit 1; }
     grep -E '^OK \(' "$work/jzmq.log"
 done
+
+# 5-7. Bindings' own test suites, each on Debian's libzmq, then on ours.
+bash "$root/.ci/binding-suites.sh" "$debian" "$ours"
 echo "real-programs: all checks passed"
