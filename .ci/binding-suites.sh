@@ -115,8 +115,14 @@ fi
 for lib in $(libs); do
     loads "$lib" "$pyzmq_ext"
     step "aiozmq 1.0.0's own tests on $lib"
-    (cd "$work/aiozmq-1.0.0" && LD_LIBRARY_PATH="$lib" timeout 300 $py -m pytest -q \
-        -p no:cacheprovider "${aiozmq_ignore[@]}" tests) >"$work/aiozmq.log" 2>&1 ||
+    aiozmq() {
+        (cd "$work/aiozmq-1.0.0" && LD_LIBRARY_PATH="$lib" timeout 300 $py -m pytest -q \
+            -p no:cacheprovider "${aiozmq_ignore[@]}" tests) >"$work/aiozmq.log" 2>&1
+    }
+    # On Debian's libzmq one run in 15 here had a failure: that run alone
+    # is retried once; on ours, every run must pass.
+    aiozmq || { [ "$lib" = "$debian" ] && grep -E '^(FAILED|ERROR)' "$work/aiozmq.log" &&
+        echo "aiozmq: retrying on Debian's libzmq" && aiozmq; } ||
         { grep -E '^(FAILED|ERROR)|Error' "$work/aiozmq.log" | tail -n 30 >&2; exit 1; }
     tail -n 1 "$work/aiozmq.log"
     step "txZMQ 0.8.0's own tests on $lib"

@@ -57,7 +57,67 @@ static void test_plain_credentials_choose_the_mechanism (void *ctx)
     CHECK_OK (zmq_close (s));
 }
 
+static void keep_data (void *data, void *hint)
+{
+    (void) data;
+    (void) hint;
+}
+
+/* cppzmq's "message is shared" tests, and libzmq's rule around them: a copy
+ * shares a large body (both report ZMQ_SHARED), a small one (at most 33
+ * bytes, which libzmq holds inside zmq_msg_t) is copied by value, and the
+ * caller's buffer from zmq_msg_init_data is shared at any size. */
+static void test_copies_share_as_in_libzmq (void)
+{
+    zmq_msg_t large, copy, moved;
+    CHECK_OK (zmq_msg_init_size (&large, 1024));
+    CHECK (zmq_msg_get (&large, ZMQ_SHARED) == 0);
+    CHECK_OK (zmq_msg_init (&copy));
+    CHECK_OK (zmq_msg_copy (&copy, &large));
+    CHECK (zmq_msg_get (&large, ZMQ_SHARED) == 1);
+    CHECK (zmq_msg_get (&copy, ZMQ_SHARED) == 1);
+    CHECK_OK (zmq_msg_init (&moved));
+    CHECK_OK (zmq_msg_move (&moved, &large));
+    CHECK (zmq_msg_get (&large, ZMQ_SHARED) == 0 && zmq_msg_size (&large) == 0);
+    CHECK (zmq_msg_get (&moved, ZMQ_SHARED) == 1 && zmq_msg_size (&moved) == 1024);
+    zmq_msg_close (&copy);
+    zmq_msg_close (&moved);
+
+    size_t sizes[] = {0, 10, 33, 34};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        zmq_msg_t small;
+        CHECK_OK (zmq_msg_init_size (&small, sizes[i]));
+        CHECK_OK (zmq_msg_init (&copy));
+        CHECK_OK (zmq_msg_copy (&copy, &small));
+        int shared = sizes[i] > 33;
+        CHECK (zmq_msg_get (&small, ZMQ_SHARED) == shared);
+        CHECK (zmq_msg_get (&copy, ZMQ_SHARED) == shared);
+        CHECK (zmq_msg_size (&copy) == sizes[i]);
+        zmq_msg_close (&copy);
+        zmq_msg_close (&small);
+    }
+
+    static char data[8] = "caller";
+    zmq_msg_t zero_copy, constant;
+    CHECK_OK (zmq_msg_init_data (&zero_copy, data, sizeof data, keep_data, NULL));
+    CHECK (zmq_msg_get (&zero_copy, ZMQ_SHARED) == 0);
+    CHECK_OK (zmq_msg_init (&copy));
+    CHECK_OK (zmq_msg_copy (&copy, &zero_copy));
+    CHECK (zmq_msg_get (&zero_copy, ZMQ_SHARED) == 1);
+    CHECK (zmq_msg_get (&copy, ZMQ_SHARED) == 1);
+    zmq_msg_close (&copy);
+    zmq_msg_close (&zero_copy);
+    CHECK_OK (zmq_msg_init_data (&constant, data, sizeof data, NULL, NULL));
+    CHECK (zmq_msg_get (&constant, ZMQ_SHARED) == 1);
+    CHECK_OK (zmq_msg_init (&copy));
+    CHECK_OK (zmq_msg_copy (&copy, &constant));
+    CHECK (zmq_msg_get (&copy, ZMQ_SHARED) == 1);
+    zmq_msg_close (&copy);
+    zmq_msg_close (&constant);
+}
+
 void test_conformance (void *ctx)
 {
     test_plain_credentials_choose_the_mechanism (ctx);
+    test_copies_share_as_in_libzmq ();
 }
