@@ -50,6 +50,9 @@ static void test_plain_credentials_choose_the_mechanism (void *ctx)
     CHECK (mechanism_of (s) == ZMQ_PLAIN);
     CHECK_OK (zmq_setsockopt (s, ZMQ_PLAIN_USERNAME, NULL, 0));
     CHECK (mechanism_of (s) == ZMQ_NULL);
+    /* Only (NULL, 0) clears: an empty buffer is refused (pyzmq's b""). */
+    CHECK_ERR (zmq_setsockopt (s, ZMQ_PLAIN_USERNAME, "", 0), EINVAL);
+    CHECK_ERR (zmq_setsockopt (s, ZMQ_PLAIN_PASSWORD, "", 0), EINVAL);
     int server = -1;
     size_t len = sizeof server;
     CHECK_OK (zmq_getsockopt (s, ZMQ_PLAIN_SERVER, &server, &len));

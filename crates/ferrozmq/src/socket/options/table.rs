@@ -185,12 +185,12 @@ socket_options! {
         types[any], Connect, set[set_plain_server(bool)], get[plain_server -> bool];
     /// ZMQ_PLAIN_USERNAME: the PLAIN client's user name (at most 255 bytes;
     /// setting it makes the socket a PLAIN client, empty a NULL one).
-    PlainUsername = 45, "PLAIN_USERNAME", ShortText,
+    PlainUsername = 45, "PLAIN_USERNAME", Credential,
         store[with set_plain_username, plain_username_value], types[any], Connect,
         set[set_plain_username(&str)], get[plain_username -> String];
     /// ZMQ_PLAIN_PASSWORD: the PLAIN client's password (at most 255 bytes;
     /// setting it makes the socket a PLAIN client, empty a NULL one).
-    PlainPassword = 46, "PLAIN_PASSWORD", ShortText,
+    PlainPassword = 46, "PLAIN_PASSWORD", Credential,
         store[with set_plain_password, plain_password_value], types[any], Connect,
         set[set_plain_password(&str)], get[plain_password -> String];
     /// ZMQ_CURVE_SERVER: act as a CURVE server (needs ZMQ_CURVE_SECRETKEY;
