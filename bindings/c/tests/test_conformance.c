@@ -119,8 +119,30 @@ static void test_copies_share_as_in_libzmq (void)
     zmq_msg_close (&constant);
 }
 
+/* libzmq refuses -1 for ZMQ_HEARTBEAT_TIMEOUT, its own default (the
+ * heartbeat interval), and takes 0 and up. */
+static void test_heartbeat_timeout_takes_zero_and_up (void *ctx)
+{
+    void *s = zmq_socket (ctx, ZMQ_DEALER);
+    int value = -2;
+    size_t len = sizeof value;
+    CHECK_OK (zmq_getsockopt (s, ZMQ_HEARTBEAT_TIMEOUT, &value, &len));
+    CHECK (value == -1);
+    value = -1;
+    CHECK_ERR (zmq_setsockopt (s, ZMQ_HEARTBEAT_TIMEOUT, &value, sizeof value), EINVAL);
+    value = 0;
+    CHECK_OK (zmq_setsockopt (s, ZMQ_HEARTBEAT_TIMEOUT, &value, sizeof value));
+    value = 250;
+    CHECK_OK (zmq_setsockopt (s, ZMQ_HEARTBEAT_TIMEOUT, &value, sizeof value));
+    value = -2;
+    CHECK_OK (zmq_getsockopt (s, ZMQ_HEARTBEAT_TIMEOUT, &value, &len));
+    CHECK (value == 250);
+    CHECK_OK (zmq_close (s));
+}
+
 void test_conformance (void *ctx)
 {
+    test_heartbeat_timeout_takes_zero_and_up (ctx);
     test_plain_credentials_choose_the_mechanism (ctx);
     test_copies_share_as_in_libzmq ();
 }

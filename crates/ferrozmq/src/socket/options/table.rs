@@ -286,9 +286,10 @@ socket_options! {
     HeartbeatTtl = 76, "HEARTBEAT_TTL", HeartbeatTtl, store[field heartbeat_ttl = 0], types[any],
         Connect, set[set_heartbeat_ttl(Duration)], get[heartbeat_ttl -> Duration];
     /// ZMQ_HEARTBEAT_TIMEOUT: how long to wait for traffic after a PING
-    /// (`None` = the heartbeat interval).
-    HeartbeatTimeout = 77, "HEARTBEAT_TIMEOUT", Timeout, store[field heartbeat_timeout = -1],
-        types[any], Connect, set[set_heartbeat_timeout(Option<Duration>)],
+    /// (`None`, until set, = the heartbeat interval).
+    HeartbeatTimeout = 77, "HEARTBEAT_TIMEOUT", HeartbeatTimeout,
+        store[field heartbeat_timeout = -1], types[any], Connect,
+        set[set_heartbeat_timeout(Duration)],
         get[heartbeat_timeout -> Option<Duration>];
     /// ZMQ_XPUB_VERBOSER: pass duplicate subscriptions and unsubscriptions up (PUB, XPUB).
     XpubVerboser = 78, "XPUB_VERBOSER", Flag, store[field xpub_verboser = false],
