@@ -140,8 +140,22 @@ static void test_heartbeat_timeout_takes_zero_and_up (void *ctx)
     CHECK_OK (zmq_close (s));
 }
 
+/* ZMQ_THREAD_NAME_PREFIX takes any number, negative too (libzmq prints
+ * it into the I/O threads' names and reads it back with atoi). */
+static void test_thread_name_prefix_takes_any_number (void)
+{
+    void *ctx = zmq_ctx_new ();
+    CHECK_OK (zmq_ctx_set (ctx, ZMQ_THREAD_NAME_PREFIX, -1));
+    CHECK (zmq_ctx_get (ctx, ZMQ_THREAD_NAME_PREFIX) == -1);
+    CHECK_OK (zmq_ctx_set (ctx, ZMQ_THREAD_NAME_PREFIX, 42));
+    CHECK (zmq_ctx_get (ctx, ZMQ_THREAD_NAME_PREFIX) == 42);
+    CHECK_ERR (zmq_ctx_set (ctx, ZMQ_THREAD_SCHED_POLICY, -1), EINVAL);
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
 void test_conformance (void *ctx)
 {
+    test_thread_name_prefix_takes_any_number ();
     test_heartbeat_timeout_takes_zero_and_up (ctx);
     test_plain_credentials_choose_the_mechanism (ctx);
     test_copies_share_as_in_libzmq ();
