@@ -62,14 +62,14 @@ done
 
 step "C API tests against our zmq.h"
 gcc "${CFLAGS[@]}" bindings/c/tests/test_api.c bindings/c/tests/test_api_more.c \
-    bindings/c/tests/test_socket_stats.c bindings/c/tests/test_socket_drain.c bindings/c/tests/test_spool.c bindings/c/tests/test_large_bodies.c -o "$work/test_ours" \
+    bindings/c/tests/test_socket_stats.c bindings/c/tests/test_socket_drain.c bindings/c/tests/test_spool.c bindings/c/tests/test_large_bodies.c bindings/c/tests/test_conformance.c -o "$work/test_ours" \
     $(pkg-config --cflags --libs libzmq) -ldl
 LD_LIBRARY_PATH="$prefix/lib" ldd "$work/test_ours" | grep libzmq
 LD_LIBRARY_PATH="$prefix/lib" timeout 120 "$work/test_ours" --expect-ferrozmq
 
 step "C API tests against our zmq.h, linked statically with libzmq.a"
 gcc "${CFLAGS[@]}" -rdynamic bindings/c/tests/test_api.c bindings/c/tests/test_api_more.c \
-    bindings/c/tests/test_socket_stats.c bindings/c/tests/test_socket_drain.c bindings/c/tests/test_spool.c bindings/c/tests/test_large_bodies.c -o "$work/test_static" \
+    bindings/c/tests/test_socket_stats.c bindings/c/tests/test_socket_drain.c bindings/c/tests/test_spool.c bindings/c/tests/test_large_bodies.c bindings/c/tests/test_conformance.c -o "$work/test_static" \
     $(pkg-config --cflags libzmq) "$prefix/lib/libzmq.a" \
     $(pkg-config --static --libs libzmq | sed -e 's/-L[^ ]*//g' -e 's/-lzmq//g')
 if ldd "$work/test_static" | grep -q libzmq; then echo "static test links a libzmq.so" >&2; exit 1; fi
@@ -77,7 +77,7 @@ timeout 120 "$work/test_static" --expect-ferrozmq
 
 step "C API tests built with Debian's zmq.h and -lzmq"
 gcc "${CFLAGS[@]}" -I/usr/include bindings/c/tests/test_api.c bindings/c/tests/test_api_more.c \
-    bindings/c/tests/test_socket_stats.c bindings/c/tests/test_socket_drain.c bindings/c/tests/test_spool.c bindings/c/tests/test_large_bodies.c -o "$work/test_debian" -lzmq -ldl
+    bindings/c/tests/test_socket_stats.c bindings/c/tests/test_socket_drain.c bindings/c/tests/test_spool.c bindings/c/tests/test_large_bodies.c bindings/c/tests/test_conformance.c -o "$work/test_debian" -lzmq -ldl
 echo "on Debian's libzmq:"
 ldd "$work/test_debian" | grep libzmq
 timeout 120 "$work/test_debian" --expect-libzmq

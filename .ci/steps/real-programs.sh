@@ -9,8 +9,18 @@
 #   3. xeus-python (`xpython`), a Jupyter kernel in C++ over cppzmq, driven
 #      by jupyter_client on pyzmq (bindings/c/tests/xeus_kernel.py);
 #   4. jzmq 3.1.0's own JUnit tests (Debian's libzmq-jni: Java's binding to
-#      libzmq's C API over JNI; the tests from Debian's jzmq source).
-# About a minute, most of it installing ffmpeg, xeus-python and jzmq.
+#      libzmq's C API over JNI; the tests from Debian's jzmq source);
+#   5. rust-zmq 0.9.2's own tests (the `zmq` crate from crates.io, Debian's
+#      librust-zmq-dev version, which links libzmq.so.5 by pkg-config);
+#   6. aiozmq 1.0.0's own tests (asyncio over pyzmq) and
+#   7. txZMQ 0.8.0's own tests (Twisted over pyzmq): Debian's builds, on
+#      Debian's python3-zmq (which links libzmq.so.5), the tests from the
+#      packages' sources on PyPI;
+#   8. rsyslog's imczmq and omczmq modules (Debian's rsyslog-czmq, over
+#      CZMQ): log lines in by a bound PULL, out by a connecting PUSH, both
+#      peers pyzmq.
+# About four minutes on a fresh machine, most of it installing ffmpeg,
+# xeus-python and jzmq and building rust-zmq's tests.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="$PWD"
@@ -20,7 +30,9 @@ step() { echo "-- real-programs: $*"; }
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-packages="ffmpeg xpython python3-ipython libzmq-jni libzmq-java junit4 default-jdk-headless"
+packages="ffmpeg xpython python3-ipython libzmq-jni libzmq-java junit4 default-jdk-headless
+    python3-zmq python3-aiozmq python3-msgpack python3-pytest python3-txzmq python3-twisted
+    rsyslog-czmq"
 if ! dpkg -s $packages >/dev/null 2>&1; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $packages >/dev/null
@@ -107,5 +119,63 @@ for lib in "$debian" "$ours"; do
         org.junit.runner.JUnitCore $tests >"$work/jzmq.log" 2>&1 ||
         { grep -v '^\s*at ' "$work/jzmq.log" | tail -n 30 >&2; exit 1; }
     grep -E '^OK \(' "$work/jzmq.log"
+done
+
+# 5-7. Bindings' own test suites, each on Debian's libzmq, then on ours.
+bash "$root/.ci/binding-suites.sh" "$debian" "$ours"
+
+# 8. rsyslog relaying log lines over ZeroMQ (imczmq -> omczmq), by CZMQ.
+cat >"$work/rsyslog-peer.py" <<'EOF'
+import sys
+import zmq
+
+ctx = zmq.Context()
+pull = ctx.socket(zmq.PULL)
+pull.rcvtimeo = 10000
+pull.bind(sys.argv[2])
+push = ctx.socket(zmq.PUSH)
+push.connect(sys.argv[1])
+lines = [" line %d" % i for i in range(50)]
+for line in lines:
+    push.send_string("<13>Nov 28 06:00:00 host app:" + line)
+got = [pull.recv_string() for _ in lines]
+assert got == lines, got
+print("rsyslog relayed", len(got), "lines in order")
+EOF
+for lib in "$debian" "$ours"; do
+    step "rsyslog imczmq/omczmq on $lib, peers pyzmq"
+    in="tcp://127.0.0.1:$(free_port)"
+    out="tcp://127.0.0.1:$(free_port)"
+    cat >"$work/rsyslog.conf" <<EOF
+global(workDirectory="$work")
+module(load="imczmq")
+module(load="omczmq")
+input(type="imczmq" endpoints="@$in" socktype="PULL" ruleset="zmq")
+template(name="msg" type="string" string="%msg%")
+ruleset(name="zmq") {
+    action(type="omczmq" endpoints=">$out" socktype="PUSH" template="msg")
+}
+EOF
+    LD_LIBRARY_PATH="$lib" timeout 60 rsyslogd -n -f "$work/rsyslog.conf" -i "$work/rsyslogd.pid" \
+        >"$work/rsyslogd.log" 2>&1 &
+    rsyslogd=$!
+    timeout 30 "$py" "$work/rsyslog-peer.py" "$in" "$out" ||
+        { cat "$work/rsyslogd.log" >&2; exit 1; }
+    grep -o "/[^ ]*/libzmq\.so[^ ]*" "/proc/$(cat "$work/rsyslogd.pid")/maps" | sort -u |
+        tee "$work/rsyslogd.maps"
+    grep "^$lib/libzmq\.so" "$work/rsyslogd.maps" >/dev/null ||
+        { echo "rsyslogd did not run on $lib/libzmq.so.5" >&2; exit 1; }
+    # rsyslogd 8.2302 with these modules dies of SIGSEGV on SIGTERM on
+    # Debian's libzmq as well (4 runs of 4, exit 139): ours must end it
+    # the same way, nothing more is asked of it.
+    kill "$rsyslogd"
+    status=0
+    wait "$rsyslogd" || status=$?
+    echo "rsyslogd's exit status on SIGTERM: $status"
+    if [ "$lib" = "$debian" ]; then debian_status=$status
+    elif [ "$status" != "$debian_status" ]; then
+        echo "rsyslogd ended with $status on ours, $debian_status on Debian's libzmq" >&2
+        exit 1
+    fi
 done
 echo "real-programs: all checks passed"

@@ -27,6 +27,10 @@ mod spare;
 
 use buffer::Buffer;
 
+/// The largest message libzmq holds in place in its `zmq_msg_t` on 64-bit
+/// platforms (its "very small message"), copied by value by `zmq_msg_copy`.
+const LIBZMQ_VSM_MAX: usize = 33;
+
 /// A message: 64 opaque bytes, aligned like a pointer, as in libzmq.
 #[repr(C, align(8))]
 pub struct zmq_msg_t {
@@ -101,11 +105,11 @@ pub unsafe extern "C" fn zmq_msg_init_data(
         let body = Body::Shared(Message::from(Bytes::from_owner(owner)));
         // SAFETY: msg is writable per the contract.
         unsafe { init(msg, body)? };
-        if ffn.is_none() {
-            // Constant data nobody frees: libzmq reports it as shared.
-            // SAFETY: just initialised above.
-            unsafe { repr(msg)? }.shared = true;
-        }
+        // SAFETY: just initialised above.
+        let m = unsafe { repr(msg)? };
+        // Constant data nobody frees: libzmq reports it as shared.
+        m.shared = ffn.is_none();
+        m.copy_shares = ffn.is_some();
         Ok(0)
     })
 }
@@ -126,6 +130,7 @@ pub unsafe extern "C" fn zmq_msg_send(msg: *mut zmq_msg_t, s: *mut c_void, flags
                 if taken {
                     // `outgoing` left the empty message in its place.
                     m.shared = false;
+                    m.copy_shares = false;
                     if m.extra.is_some() {
                         m.extra = None;
                     }
@@ -157,7 +162,7 @@ pub unsafe extern "C" fn zmq_msg_recv(msg: *mut zmq_msg_t, s: *mut c_void, flags
         let (m, socket) = unsafe { (repr(msg)?, socket(s)?) };
         let frame = socket.recv_with(RecvFlags::from_raw(flags))?;
         let len = frame.len();
-        m.reset(Body::Shared(frame));
+        m.receive(frame);
         Ok(clamp(len))
     })
 }
@@ -171,7 +176,7 @@ pub(crate) unsafe fn fill(msg: *mut zmq_msg_t, frame: Message) -> Result<c_int> 
     // SAFETY: per this function's contract.
     let m = unsafe { repr(msg)? };
     let len = frame.len();
-    m.reset(Body::Shared(frame));
+    m.receive(frame);
     Ok(clamp(len))
 }
 
@@ -253,10 +258,15 @@ pub unsafe extern "C" fn zmq_msg_copy(dest: *mut zmq_msg_t, src: *mut zmq_msg_t)
         }
         // SAFETY: distinct live messages, so the two references don't alias.
         let (from, to) = unsafe { (repr(src)?, repr(dest)?) };
+        // libzmq copies the bytes of a small message it holds in place
+        // (neither is shared then) and shares any other body.
+        let by_value = !from.shared && !from.copy_shares && from.len() <= LIBZMQ_VSM_MAX;
         let shared = from.share_message();
-        from.shared = true;
         to.reset(Body::Shared(shared));
-        to.shared = true;
+        if !by_value {
+            from.shared = true;
+            to.shared = true;
+        }
         Ok(0)
     })
 }
@@ -411,7 +421,14 @@ pub unsafe extern "C" fn zmq_msg_set_routing_id(msg: *mut zmq_msg_t, routing_id:
 #[repr(C)]
 struct MsgRepr {
     magic: u32,
+    /// What `zmq_msg_get(ZMQ_SHARED)` reports.
     shared: bool,
+    /// Copies share the body at any size: the caller's buffer from
+    /// `zmq_msg_init_data` with a free function (as in libzmq), or a
+    /// received frame (libzmq copies a small one by value if it came over a
+    /// stream transport, and shares it if its sender made it so over
+    /// inproc: which, the frame does not tell).
+    copy_shares: bool,
     body: Body,
     extra: Option<Box<Extra>>,
 }
@@ -433,6 +450,7 @@ impl MsgRepr {
         MsgRepr {
             magic: MSG_MAGIC,
             shared: false,
+            copy_shares: false,
             body,
             extra: None,
         }
@@ -443,9 +461,16 @@ impl MsgRepr {
     fn reset(&mut self, body: Body) {
         self.body = body;
         self.shared = false;
+        self.copy_shares = false;
         if self.extra.is_some() {
             self.extra = None;
         }
+    }
+
+    /// Makes this a fresh message holding a received frame.
+    fn receive(&mut self, frame: Message) {
+        self.reset(Body::Shared(frame));
+        self.copy_shares = true;
     }
 
     fn len(&self) -> usize {
@@ -542,6 +567,7 @@ unsafe fn init(msg: *mut zmq_msg_t, body: Body) -> Result<()> {
         addr_of_mut!((*m).body).write(body);
         addr_of_mut!((*m).extra).write(None);
         addr_of_mut!((*m).shared).write(false);
+        addr_of_mut!((*m).copy_shares).write(false);
         addr_of_mut!((*m).magic).write(MSG_MAGIC);
     }
     Ok(())

@@ -69,6 +69,8 @@ void test_spool (void *ctx);
 void test_socket_drain (void *ctx);
 /* test_large_bodies.c */
 void test_large_bodies (void *ctx);
+/* test_conformance.c */
+void test_conformance (void *ctx);
 void test_plain (void);
 void test_proxy (void);
 void test_device (void);

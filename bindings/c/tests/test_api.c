@@ -582,6 +582,7 @@ int main (int argc, char **argv)
     test_spool (ctx);
     test_socket_drain (ctx);
     test_large_bodies (ctx);
+    test_conformance (ctx);
     CHECK_OK (zmq_ctx_term (ctx));
 
     test_plain ();

@@ -142,11 +142,18 @@ impl Context {
                 .inner
                 .zero_copy_recv
                 .store(value != 0, Ordering::Relaxed),
+            // Any number, negative too, as libzmq (which prints it).
+            ContextOption::ThreadNamePrefix => {
+                self.inner
+                    .thread_options
+                    .lock()
+                    .map_err(|_| ErrorKind::Invalid)?
+                    .name_prefix = value.to_string();
+            }
             ContextOption::ThreadSchedPolicy
             | ContextOption::ThreadPriority
             | ContextOption::ThreadAffinityCpuAdd
             | ContextOption::ThreadAffinityCpuRemove
-            | ContextOption::ThreadNamePrefix
                 if value >= 0 =>
             {
                 let mut threads = self
@@ -161,12 +168,12 @@ impl Context {
                     ContextOption::ThreadAffinityCpuAdd => {
                         threads.affinity.insert(value_usize);
                     }
-                    ContextOption::ThreadAffinityCpuRemove => {
+                    // ZMQ_THREAD_AFFINITY_CPU_REMOVE: EINVAL for a CPU not added.
+                    _ => {
                         if !threads.affinity.remove(&value_usize) {
                             return Err(ErrorKind::Invalid.into());
                         }
                     }
-                    _ => threads.name_prefix = value.to_string(),
                 }
             }
             _ => return Err(ErrorKind::Invalid.into()),

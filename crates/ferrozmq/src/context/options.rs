@@ -223,6 +223,8 @@ mod tests {
         assert_eq!(ctx.blocky(), Ok(false));
         assert_eq!(ctx.ipv6(), Ok(true));
         assert_eq!(ctx.thread_name_prefix(), Ok(7));
+        ctx.set_thread_name_prefix(-1).unwrap();
+        assert_eq!(ctx.thread_name_prefix(), Ok(-1));
         // Kept and read back, as libzmq does (CZMQ's zsys relies on it).
         assert_eq!(ctx.max_msgsz(), Ok(i32::MAX as usize));
         ctx.set_max_msgsz(2000).unwrap();

@@ -34,9 +34,10 @@ impl Options {
         }
     }
 
+    /// 1 makes the socket a PLAIN server, 0 a NULL socket (as in libzmq).
     pub(super) fn set_plain_server(&mut self, on: bool) -> Result<()> {
+        self.choose_null();
         self.plain_server = on;
-        self.curve.active = false;
         Ok(())
     }
 
@@ -44,33 +45,39 @@ impl Options {
         self.plain_server
     }
 
-    /// An empty name makes the socket no PLAIN client.
+    /// A name makes the socket a PLAIN client; an empty one (libzmq's
+    /// `(NULL, 0)`) a NULL socket, keeping the name set before.
     pub(super) fn set_plain_username(&mut self, name: Bytes) -> Result<()> {
-        self.plain_server = false;
-        self.curve.active = false;
-        self.plain_username = (!name.is_empty()).then_some(name);
+        self.choose_null();
+        if !name.is_empty() {
+            self.plain_username = name;
+            self.plain_client = true;
+        }
         Ok(())
     }
 
     pub(super) fn plain_username_value(&self) -> Bytes {
-        self.plain_username.clone().unwrap_or_default()
+        self.plain_username.clone()
     }
 
+    /// As [`Options::set_plain_username`], for the password.
     pub(super) fn set_plain_password(&mut self, password: Bytes) -> Result<()> {
-        self.plain_server = false;
-        self.curve.active = false;
-        self.plain_password = Some(password);
+        self.choose_null();
+        if !password.is_empty() {
+            self.plain_password = password;
+            self.plain_client = true;
+        }
         Ok(())
     }
 
     pub(super) fn plain_password_value(&self) -> Bytes {
-        self.plain_password.clone().unwrap_or_default()
+        self.plain_password.clone()
     }
 
     pub(super) fn set_curve_server_flag(&mut self, on: bool) -> Result<()> {
+        self.choose_null();
         self.curve.server = on;
         self.curve.active = on;
-        self.plain_server = false;
         Ok(())
     }
 
@@ -165,7 +172,15 @@ impl Options {
 
     /// A CURVE key option was set: CURVE is the mechanism now.
     fn select_curve(&mut self) {
+        self.choose_null();
         self.curve.active = true;
+    }
+
+    /// The NULL mechanism, which each security option starts from before
+    /// choosing its own (libzmq keeps one mechanism, the last chosen).
+    fn choose_null(&mut self) {
         self.plain_server = false;
+        self.plain_client = false;
+        self.curve.active = false;
     }
 }

@@ -124,10 +124,10 @@ impl Options {
             self.curve.mechanism()
         } else if self.plain_server {
             MechanismConfig::PlainServer
-        } else if let Some(user) = &self.plain_username {
+        } else if self.plain_client {
             MechanismConfig::PlainClient {
-                username: user.clone(),
-                password: self.plain_password.clone().unwrap_or_default(),
+                username: self.plain_username.clone(),
+                password: self.plain_password.clone(),
             }
         } else {
             MechanismConfig::Null

@@ -33,10 +33,13 @@ socket_options! {
         socket_type: SocketType = socket_type,
         /// ZMQ_PLAIN_SERVER.
         plain_server: bool = false,
-        /// ZMQ_PLAIN_USERNAME (`None` = not a PLAIN client).
-        plain_username: Option<Bytes> = None,
+        /// Whether the last security option set made this a PLAIN client
+        /// (libzmq's mechanism; the credentials outlive it).
+        plain_client: bool = false,
+        /// ZMQ_PLAIN_USERNAME.
+        plain_username: Bytes = Bytes::new(),
         /// ZMQ_PLAIN_PASSWORD.
-        plain_password: Option<Bytes> = None,
+        plain_password: Bytes = Bytes::new(),
         /// The CURVE keys and role.
         curve: CurveOptions = CurveOptions::default(),
         /// ZMQ_METADATA properties.
@@ -180,13 +183,14 @@ socket_options! {
     /// ZMQ_PLAIN_SERVER: act as a PLAIN server.
     PlainServer = 44, "PLAIN_SERVER", StrictFlag, store[with set_plain_server, plain_server_flag],
         types[any], Connect, set[set_plain_server(bool)], get[plain_server -> bool];
-    /// ZMQ_PLAIN_USERNAME: the PLAIN client's user name (empty = not a
-    /// PLAIN client); at most 255 bytes.
-    PlainUsername = 45, "PLAIN_USERNAME", ShortText,
+    /// ZMQ_PLAIN_USERNAME: the PLAIN client's user name (at most 255 bytes;
+    /// setting it makes the socket a PLAIN client, empty a NULL one).
+    PlainUsername = 45, "PLAIN_USERNAME", Credential,
         store[with set_plain_username, plain_username_value], types[any], Connect,
         set[set_plain_username(&str)], get[plain_username -> String];
-    /// ZMQ_PLAIN_PASSWORD: the PLAIN client's password (at most 255 bytes).
-    PlainPassword = 46, "PLAIN_PASSWORD", ShortText,
+    /// ZMQ_PLAIN_PASSWORD: the PLAIN client's password (at most 255 bytes;
+    /// setting it makes the socket a PLAIN client, empty a NULL one).
+    PlainPassword = 46, "PLAIN_PASSWORD", Credential,
         store[with set_plain_password, plain_password_value], types[any], Connect,
         set[set_plain_password(&str)], get[plain_password -> String];
     /// ZMQ_CURVE_SERVER: act as a CURVE server (needs ZMQ_CURVE_SECRETKEY;
@@ -282,9 +286,10 @@ socket_options! {
     HeartbeatTtl = 76, "HEARTBEAT_TTL", HeartbeatTtl, store[field heartbeat_ttl = 0], types[any],
         Connect, set[set_heartbeat_ttl(Duration)], get[heartbeat_ttl -> Duration];
     /// ZMQ_HEARTBEAT_TIMEOUT: how long to wait for traffic after a PING
-    /// (`None` = the heartbeat interval).
-    HeartbeatTimeout = 77, "HEARTBEAT_TIMEOUT", Timeout, store[field heartbeat_timeout = -1],
-        types[any], Connect, set[set_heartbeat_timeout(Option<Duration>)],
+    /// (`None`, until set, = the heartbeat interval).
+    HeartbeatTimeout = 77, "HEARTBEAT_TIMEOUT", HeartbeatTimeout,
+        store[field heartbeat_timeout = -1], types[any], Connect,
+        set[set_heartbeat_timeout(Duration)],
         get[heartbeat_timeout -> Option<Duration>];
     /// ZMQ_XPUB_VERBOSER: pass duplicate subscriptions and unsubscriptions up (PUB, XPUB).
     XpubVerboser = 78, "XPUB_VERBOSER", Flag, store[field xpub_verboser = false],

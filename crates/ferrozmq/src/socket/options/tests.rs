@@ -214,6 +214,31 @@ fn security_options_choose_the_mechanism() {
 }
 
 #[test]
+fn each_plain_credential_chooses_plain_and_clearing_one_chooses_null() {
+    let mechanism = |o: &Options| o.get(SocketOption::Mechanism);
+    let mut o = Options::new(SocketType::Req);
+    o.set(SocketOption::PlainPassword, b"m00c0w").unwrap();
+    assert_eq!(mechanism(&o), Ok(OptionValue::Int(1)));
+    o.set(SocketOption::PlainUsername, b"billybob").unwrap();
+    o.set(SocketOption::PlainPassword, b"").unwrap();
+    assert_eq!(mechanism(&o), Ok(OptionValue::Int(0)));
+    // The credentials outlive the mechanism, as in libzmq.
+    assert_eq!(
+        o.get(SocketOption::PlainPassword),
+        Ok(OptionValue::Str("m00c0w".into()))
+    );
+    o.set(SocketOption::PlainServer, &1i32.to_ne_bytes())
+        .unwrap();
+    o.set(SocketOption::PlainUsername, b"").unwrap();
+    assert_eq!(mechanism(&o), Ok(OptionValue::Int(0)));
+    assert_eq!(o.get(SocketOption::PlainServer), Ok(OptionValue::Int(0)));
+    o.set(SocketOption::PlainUsername, b"billybob").unwrap();
+    o.set(SocketOption::PlainServer, &0i32.to_ne_bytes())
+        .unwrap();
+    assert_eq!(mechanism(&o), Ok(OptionValue::Int(0)));
+}
+
+#[test]
 fn the_connection_snapshot_reads_the_options_as_libzmq_does() {
     use std::time::Duration;
 

@@ -13,6 +13,9 @@ pub(crate) struct RoutingId;
 pub(crate) struct Blob;
 /// Text of at most 255 bytes, read back NUL-terminated.
 pub(crate) struct ShortText;
+/// A PLAIN credential: text of at most 255 bytes, empty only as libzmq's
+/// `(NULL, 0)`, which chooses the NULL mechanism (an empty buffer is EINVAL).
+pub(crate) struct Credential;
 /// Text of 1 to 255 bytes (ZMQ_ZAP_DOMAIN: libzmq refuses an empty value,
 /// so a domain once set cannot be cleared).
 pub(crate) struct DomainText;
@@ -98,6 +101,29 @@ impl Typed for ShortText {
     }
     fn out(stored: &Bytes) -> String {
         String::from_utf8_lossy(stored).into_owned()
+    }
+}
+
+impl Codec for Credential {
+    type Stored = Bytes;
+    const KIND: OptionKind = OptionKind::Str;
+    const CLEARED_BY_NULL_ONLY: bool = true;
+    fn decode(raw: &[u8]) -> Result<Bytes> {
+        ShortText::decode(raw)
+    }
+    fn encode(stored: &Bytes) -> OptionValue {
+        ShortText::encode(stored)
+    }
+}
+
+impl Typed for Credential {
+    type Arg<'a> = &'a str;
+    type Out = String;
+    fn to_raw(arg: &str) -> Result<Vec<u8>> {
+        ShortText::to_raw(arg)
+    }
+    fn out(stored: &Bytes) -> String {
+        ShortText::out(stored)
     }
 }
 

@@ -24,6 +24,9 @@ pub(crate) struct RelaxedFlag;
 pub(crate) struct Timeout;
 /// Milliseconds, at least 0, 0 meaning "off" or "no limit" (`None` in Rust).
 pub(crate) struct Interval;
+/// ZMQ_HEARTBEAT_TIMEOUT: milliseconds, at least 0 when set (libzmq refuses
+/// -1); its default, -1 (`None` in Rust), means the heartbeat interval.
+pub(crate) struct HeartbeatTimeout;
 /// ZMQ_HEARTBEAT_TTL: milliseconds kept in whole deciseconds, 16 bits.
 pub(crate) struct HeartbeatTtl;
 /// A C int of at least -1, -1 meaning "the OS default" (`None` in Rust).
@@ -178,6 +181,28 @@ impl Typed for Timeout {
             None => -1,
             Some(d) => millis(d)?,
         }))
+    }
+    fn out(stored: &i32) -> Option<Duration> {
+        duration(*stored)
+    }
+}
+
+impl Codec for HeartbeatTimeout {
+    type Stored = i32;
+    const KIND: OptionKind = OptionKind::Int;
+    fn decode(raw: &[u8]) -> Result<i32> {
+        at_least(raw, 0)
+    }
+    fn encode(stored: &i32) -> OptionValue {
+        OptionValue::Int(*stored)
+    }
+}
+
+impl Typed for HeartbeatTimeout {
+    type Arg<'a> = Duration;
+    type Out = Option<Duration>;
+    fn to_raw(arg: Duration) -> Result<Vec<u8>> {
+        Ok(int_bytes(millis(arg)?))
     }
     fn out(stored: &i32) -> Option<Duration> {
         duration(*stored)
