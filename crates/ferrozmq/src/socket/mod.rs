@@ -127,7 +127,10 @@ impl Socket {
             endpoints: Vec::new(),
             last_endpoint: String::new(),
             monitoring: false,
-            send_clock: SparseClock::default(),
+            send_clock: match socket_type {
+                SocketType::Req | SocketType::Rep => SparseClock::alternating(),
+                _ => SparseClock::default(),
+            },
             spool: None,
             closed: false,
         })
