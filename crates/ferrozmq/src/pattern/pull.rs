@@ -18,6 +18,15 @@ impl Pull {
         self.input.remove(slot);
         self.pipes.remove(slot);
     }
+
+    /// [`Self::forget`] for each pipe found gone (out of line: rare).
+    #[cold]
+    #[inline(never)]
+    fn forget_all(&mut self, gone: Vec<Slot>) {
+        for slot in gone {
+            self.forget(slot);
+        }
+    }
 }
 
 impl Pattern for Pull {
@@ -44,8 +53,8 @@ impl Pattern for Pull {
     fn recv(&mut self, _: &PatternOptions) -> Result<Option<Received>> {
         let mut gone = Vec::new();
         let got = self.input.recv(&self.pipes, |s| gone.push(s));
-        for slot in gone {
-            self.forget(slot);
+        if !gone.is_empty() {
+            self.forget_all(gone);
         }
         Ok(got.map(|(m, _, peer)| (m, peer)))
     }
