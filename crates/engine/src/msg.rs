@@ -109,6 +109,14 @@ impl Msg {
         std::iter::once(self.first).chain(self.rest)
     }
 
+    /// The first frame and the rest, apart (the rest is empty for a
+    /// one-frame message): for a reader that hands the first frame out at
+    /// once and keeps the rest.
+    #[inline]
+    pub fn into_first_and_rest(self) -> (Body, Vec<Body>) {
+        (self.first, self.rest)
+    }
+
     /// The frame of a one-frame data message or subscription change;
     /// the message itself when it has more frames.
     #[inline]
