@@ -80,9 +80,9 @@ impl Pattern for Dealer {
         &mut self,
         frame: &mut Option<Message>,
         options: &PatternOptions,
-    ) -> Result<Result<()>> {
+    ) -> std::result::Result<(), ErrorKind> {
         if frame.is_none() {
-            return Ok(Ok(()));
+            return Ok(());
         }
         self.out
             .send_one(
@@ -91,8 +91,8 @@ impl Pattern for Dealer {
                 || Msg::single(frame.take().unwrap_or_default().into_body()),
                 options.sparse,
             )
-            .map(|_| Ok(()))
-            .ok_or(Error::new(ErrorKind::Again))
+            .map(|_| ())
+            .ok_or(ErrorKind::Again)
     }
 
     #[inline]

@@ -58,7 +58,7 @@ impl Pattern for Push {
         &mut self,
         frame: &mut Option<Message>,
         options: &PatternOptions,
-    ) -> Result<Result<()>> {
+    ) -> std::result::Result<(), ErrorKind> {
         let mut gone = Vec::new();
         let sent = match frame {
             Some(_) => self.out.send_one(
@@ -67,12 +67,12 @@ impl Pattern for Push {
                 || Msg::single(frame.take().unwrap_or_default().into_body()),
                 options.sparse,
             ),
-            None => return Ok(Ok(())),
+            None => return Ok(()),
         };
         if !gone.is_empty() {
             self.forget_all(gone);
         }
-        sent.map(|_| Ok(())).ok_or(Error::new(ErrorKind::Again))
+        sent.map(|_| ()).ok_or(ErrorKind::Again)
     }
 
     #[inline]

@@ -149,8 +149,10 @@ impl Socket {
             // one or two frames of the usual envelope).
             let (first, rest) = msg.into_first_and_rest();
             self.rcvmore = !rest.is_empty();
-            for frame in rest {
-                self.receiving.push_back(frame);
+            if self.rcvmore {
+                for frame in rest {
+                    self.receiving.push_back(frame);
+                }
             }
             return Ok(Message::received(
                 first,
