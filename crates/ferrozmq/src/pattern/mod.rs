@@ -15,7 +15,7 @@ mod stream;
 mod subscribe;
 
 use bytes::Bytes;
-use ferrozmq_engine::{Msg, Pipe, PipeId};
+use ferrozmq_engine::{Body, Msg, Pipe, PipeId};
 use ferrozmq_zmtp::SocketType;
 
 pub(crate) use options::PatternOptions;
@@ -74,6 +74,11 @@ pub(crate) trait Pattern: Send + std::fmt::Debug {
 
     /// The next whole message, if one is waiting.
     fn recv(&mut self, options: &PatternOptions) -> Result<Option<Received>>;
+
+    /// Takes back the emptied storage of a received message's further
+    /// frames (the socket moved them out), for the next message's
+    /// envelope: ROUTER reuses it instead of allocating per message.
+    fn recycle(&mut self, _rest: Vec<Body>) {}
 
     /// Whether a send would not block (ZMQ_POLLOUT).
     fn can_send(&self) -> bool;

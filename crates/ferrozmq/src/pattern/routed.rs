@@ -2,7 +2,7 @@
 //! and STREAM share).
 
 use bytes::Bytes;
-use ferrozmq_engine::{Msg, Pipe, PipeId};
+use ferrozmq_engine::{Body, Msg, Pipe, PipeId};
 
 use super::Origin;
 
@@ -14,6 +14,9 @@ pub(crate) struct Routed {
     pipes: Pipes,
     table: RoutingTable,
     input: FairQueue,
+    /// Storage for the next received message's envelope, given back by
+    /// the socket ([`Routed::recycle`]).
+    spare: Vec<Body>,
 }
 
 impl Routed {
@@ -57,8 +60,17 @@ impl Routed {
             let Some(id) = self.table.id_frame(slot) else {
                 continue;
             };
-            msg.push_front(id);
+            msg.push_front_reusing(id, &mut self.spare);
             return Some((msg, peer));
+        }
+    }
+
+    /// Keeps a received message's emptied frame storage for the next
+    /// envelope (see [`super::Pattern::recycle`]).
+    #[inline]
+    pub(crate) fn recycle(&mut self, rest: Vec<Body>) {
+        if self.spare.capacity() == 0 {
+            self.spare = rest;
         }
     }
 

@@ -147,12 +147,22 @@ impl Socket {
             // usual case, is never queued); the rest wait in `receiving`
             // (frame by frame: `extend`'s general path costs more than the
             // one or two frames of the usual envelope).
-            let (first, rest) = msg.into_first_and_rest();
+            let (first, mut rest) = msg.into_first_and_rest();
             self.rcvmore = !rest.is_empty();
             if self.rcvmore {
-                for frame in rest {
-                    self.receiving.push_back(frame);
+                if rest.len() == 1 {
+                    // The usual envelope (ROUTER's id, then the body):
+                    // no draining iterator for one frame.
+                    if let Some(frame) = rest.pop() {
+                        self.receiving.push_back(frame);
+                    }
+                } else {
+                    for frame in rest.drain(..) {
+                        self.receiving.push_back(frame);
+                    }
                 }
+                // The emptied storage goes back for the next envelope.
+                self.pattern.recycle(rest);
             }
             return Ok(Message::received(
                 first,
