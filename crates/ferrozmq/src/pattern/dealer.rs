@@ -23,8 +23,11 @@ impl Dealer {
 
     /// The next message from any pipe, and which pipe it came from.
     pub(crate) fn recv_any(&mut self) -> Option<(Msg, Slot, Origin)> {
+        if let Some(got) = self.input.recv_turn(&self.pipes) {
+            return Some(got);
+        }
         let mut gone = Vec::new();
-        let got = self.input.recv(&self.pipes, |s| gone.push(s));
+        let got = self.input.recv_further(&self.pipes, |s| gone.push(s));
         if !gone.is_empty() {
             self.forget_all(gone);
         }

@@ -51,8 +51,11 @@ impl Pattern for Pull {
 
     #[inline]
     fn recv(&mut self, _: &PatternOptions) -> Result<Option<Received>> {
+        if let Some((m, _, peer)) = self.input.recv_turn(&self.pipes) {
+            return Ok(Some((m, peer)));
+        }
         let mut gone = Vec::new();
-        let got = self.input.recv(&self.pipes, |s| gone.push(s));
+        let got = self.input.recv_further(&self.pipes, |s| gone.push(s));
         if !gone.is_empty() {
             self.forget_all(gone);
         }
