@@ -21,14 +21,11 @@ use crate::sync::{dekker_fence, AtomicBool, AtomicUsize, Items, Mutex, Ordering}
 /// own cache line, so the hot path never bounces a shared counter between
 /// the writer's and the reader's cores. The writer re-reads the reader's
 /// counter only when its cached view says the queue is full (as libzmq's
-/// pipes do with `peers_msgs_read`). The push counter is the item queue's
-/// own count of items written (one store per push, the one that publishes
-/// the message), plus the pushes CONFLATE's slot took.
+/// pipes do with `peers_msgs_read`).
 pub(crate) struct Queue {
     items: Items<Msg>,
-    /// Messages pushed into CONFLATE's slot (written by the writer; the
-    /// other pushes are counted by `items`).
-    conflated: CachePadded<AtomicUsize>,
+    /// Messages pushed (written by the writer).
+    pushed: CachePadded<AtomicUsize>,
     /// Messages popped (written by the reader).
     popped: CachePadded<AtomicUsize>,
     /// The writer's last look at `popped`.
@@ -78,7 +75,7 @@ impl Queue {
     pub(crate) fn new(hwm: usize) -> Arc<Queue> {
         Arc::new(Queue {
             items: Items::new(),
-            conflated: CachePadded::new(AtomicUsize::new(0)),
+            pushed: CachePadded::new(AtomicUsize::new(0)),
             popped: CachePadded::new(AtomicUsize::new(0)),
             popped_seen: CachePadded::new(AtomicUsize::new(0)),
             check_at: CachePadded::new(AtomicUsize::new(0)),
@@ -171,7 +168,7 @@ impl Queue {
         if hwm == 0 {
             return true;
         }
-        let pushed = self.pushed();
+        let pushed = self.pushed.load(Ordering::Relaxed);
         if pushed.saturating_sub(self.popped_seen.load(Ordering::Relaxed)) < hwm {
             return true;
         }
@@ -209,10 +206,8 @@ impl Queue {
         if self.conflate.load(Ordering::Relaxed) {
             self.replace_newest(msg);
         } else {
-            // The push's one store (SeqCst) publishes the message and
-            // counts it.
             self.items.push(msg);
-            dekker_fence();
+            self.pushed.fetch_add(1, Ordering::SeqCst);
         }
         if let Some(r) = self.reader.get() {
             r.notify();
@@ -234,7 +229,7 @@ impl Queue {
             return;
         };
         if slot.replace(msg).is_none() {
-            self.conflated.fetch_add(1, Ordering::SeqCst);
+            self.pushed.fetch_add(1, Ordering::SeqCst);
         }
     }
 
@@ -322,7 +317,7 @@ impl Queue {
             .store((popped / step + 1).saturating_mul(step), Ordering::Relaxed);
         if self.writer_blocked.load(Ordering::SeqCst) {
             let low_water = if hwm == 0 { usize::MAX } else { low_water(hwm) };
-            let left = self.pushed().saturating_sub(popped);
+            let left = self.pushed.load(Ordering::SeqCst).saturating_sub(popped);
             if left <= low_water {
                 self.writer_blocked.store(false, Ordering::SeqCst);
                 if let Some(w) = self.writer.get() {
@@ -342,21 +337,12 @@ impl Queue {
     #[inline]
     pub(crate) fn len(&self) -> usize {
         let popped = self.popped.load(Ordering::SeqCst);
-        self.pushed().saturating_sub(popped)
-    }
-
-    /// Messages ever pushed: into the item queue, or into CONFLATE's slot
-    /// when it was empty.
-    #[inline]
-    fn pushed(&self) -> usize {
-        self.items
-            .written()
-            .wrapping_add(self.conflated.load(Ordering::SeqCst))
+        self.pushed.load(Ordering::SeqCst).saturating_sub(popped)
     }
 
     /// Messages ever pushed (not counting conflated replacements).
     pub(crate) fn pushed_count(&self) -> u64 {
-        self.pushed() as u64
+        self.pushed.load(Ordering::SeqCst) as u64
     }
 
     /// Messages ever popped.
@@ -470,13 +456,18 @@ mod tests {
         }
         // The writer replaced what waited without touching `popped`.
         assert_eq!(q.popped.load(Ordering::SeqCst), 0);
-        assert_eq!(q.pushed(), 1);
         assert_eq!(q.len(), 1);
         assert_eq!(q.pop().unwrap().first()[..], [4]);
         assert!(q.pop().is_none());
         assert!(q.is_empty());
         q.push(Msg::single(Bytes::from_static(b"x"))).unwrap();
         assert_eq!(q.len(), 1);
-        assert_eq!((q.pushed(), q.popped.load(Ordering::SeqCst)), (2, 1));
+        assert_eq!(
+            (
+                q.pushed.load(Ordering::SeqCst),
+                q.popped.load(Ordering::SeqCst)
+            ),
+            (2, 1)
+        );
     }
 }

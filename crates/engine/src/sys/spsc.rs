@@ -6,8 +6,7 @@
 //! messages as crossbeam's `SegQueue` does.
 //!
 //! Publication: the writer fills a slot, then stores the count of items
-//! written (SeqCst, so at least `Release`); the reader loads it (SeqCst,
-//! at least `Acquire`) before it
+//! written with `Release`; the reader loads it with `Acquire` before it
 //! reads any slot below that count. A chunk's `next` link is stored
 //! before the first item of the next chunk is published, so a reader that
 //! saw the item also sees the link.
@@ -217,19 +216,8 @@ impl<T> Spsc<T> {
             });
             w.slot += 1;
             w.count = w.count.wrapping_add(1);
-            // SeqCst, not just Release: the count is also the pipe's push
-            // counter, and a writer's later SeqCst look at whether its
-            // reader sleeps must not be ordered before it (Dekker's, with
-            // the reader's announcement of its sleep: see `notify`).
-            self.written.store(w.count, Ordering::SeqCst);
+            self.written.store(w.count, Ordering::Release);
         });
-    }
-
-    /// Items ever written (the writer's count, as published). A SeqCst
-    /// load, for the wake-up handshakes built on it.
-    #[inline]
-    pub(crate) fn written(&self) -> usize {
-        self.written.load(Ordering::SeqCst)
     }
 
     /// Takes the oldest item (the reader's role).
@@ -256,9 +244,7 @@ impl<T> Spsc<T> {
                 return None;
             }
             if r.count == r.seen {
-                // SeqCst (a plain load on x86): a reader announcing its
-                // sleep then looking here must not miss a push.
-                r.seen = self.written.load(Ordering::SeqCst);
+                r.seen = self.written.load(Ordering::Acquire);
                 if r.count == r.seen {
                     return None;
                 }
