@@ -9,7 +9,9 @@
 # LIBS: name=dir pairs; dir holds a libzmq.so.5 (LD_LIBRARY_PATH), "system"
 # runs Debian's; name=dir:VAR=value:... also sets those variables (e.g.
 # LD_PRELOAD) for that library's processes. CASES: transport:size for local_thr/remote_thr (PUSH/PULL),
-# dealer:size for thr_peer DEALER -> ROUTER over tcp, lat-tcp:size and
+# dealer:size for thr_peer DEALER -> ROUTER over tcp, inproc:size for
+# libzmq's inproc_thr (one process: its CPU is all in the "recv" column,
+# "send" reads 0), lat-tcp:size and
 # lat-ipc:size for local_lat/remote_lat (the "M msg/s" column then holds
 # the round trip in µs, lower is better). Each round runs every
 # case on every library, the libraries' order rotating by round. The
@@ -68,6 +70,13 @@ run_one() { # name dir[:VAR=value...] case round
         local got=$COUNT rate
         rate=$(sed -n 's/.*average latency: *\([0-9.]*\).*/\1/p' "$OUT/send.out" | head -1)
         [ -n "$rate" ] && rate=$(awk -v u="$rate" 'BEGIN { print 2e6 * u }') || got=""
+    elif [ "$transport" = inproc ]; then # one process, both sockets
+        timeout -k 2 30 /usr/bin/time -f "$fmt" -o "$OUT/recv.t" env LD_LIBRARY_PATH="$lp" "${extra[@]}" \
+            "$BIN/inproc_thr" "$size" "$COUNT" >"$OUT/recv.out" 2>&1 || rc=1
+        echo "0 0 0 0" >"$OUT/send.t"
+        local got rate
+        got=$(sed -n 's/.*message count: *\([0-9]*\).*/\1/p' "$OUT/recv.out" | head -1)
+        rate=$(sed -n 's/.*mean throughput: *\([0-9.]*\) \[msg.*/\1/p' "$OUT/recv.out" | head -1)
     elif [ "$transport" = dealer ]; then
         run_pair 30 "$BIN/thr_peer" recv "$ep" ROUTER "$size" "$COUNT" -- \
             "$BIN/thr_peer" send "$ep" DEALER "$size" "$COUNT"
@@ -127,7 +136,7 @@ for case, impls in rows.items():
         vals = lambda k: [r[k] for r in rs.values()]
         base = impls.get(ref, {})
         rr = [rs[k]["rate"] / base[k]["rate"] for k in rs if k in base]
-        cr = [rs[k]["cpu"] / base[k]["cpu"] for k in rs if k in base]
+        cr = [rs[k]["cpu"] / base[k]["cpu"] for k in rs if k in base and base[k]["cpu"]]
         print(f"| {impl} ({len(rs)}) | {med(vals('rate'))} | {med(vals('scpu'))} | {med(vals('rcpu'))} | "
               f"{med(vals('cpu'))} | {med(vals('scs'))} | {med(vals('rcs'))} | {med(rr)} | {med(cr)} |")
 EOF

@@ -109,6 +109,14 @@ impl Msg {
         std::iter::once(self.first).chain(self.rest)
     }
 
+    /// The first frame and the rest, apart (the rest is empty for a
+    /// one-frame message): for a reader that hands the first frame out at
+    /// once and keeps the rest.
+    #[inline]
+    pub fn into_first_and_rest(self) -> (Body, Vec<Body>) {
+        (self.first, self.rest)
+    }
+
     /// The frame of a one-frame data message or subscription change;
     /// the message itself when it has more frames.
     #[inline]
@@ -134,6 +142,23 @@ impl Msg {
         }
     }
 
+    /// As [`Msg::push_front`], for a one-frame message taking `spare`'s
+    /// storage (a vector the reader gave back, see
+    /// [`Msg::into_first_and_rest`]) instead of a new allocation: ROUTER
+    /// puts a routing id before every message it receives. Anything in
+    /// `spare` is dropped; it is left empty.
+    #[inline]
+    pub fn push_front_reusing(&mut self, frame: impl Into<Body>, spare: &mut Vec<Body>) {
+        if !self.rest.is_empty() || spare.capacity() == 0 {
+            self.push_front(frame);
+            return;
+        }
+        spare.clear();
+        let old = std::mem::replace(&mut self.first, frame.into());
+        spare.push(old);
+        self.rest = std::mem::take(spare);
+    }
+
     /// Removes and returns the first frame; `None` when it is the only one.
     pub fn pop_front(&mut self) -> Option<Body> {
         if self.rest.is_empty() {
@@ -152,6 +177,26 @@ impl Msg {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn push_front_reusing_takes_the_spare_storage() {
+        let mut spare: Vec<Body> = Vec::with_capacity(4);
+        spare.push(Body::from(Bytes::from_static(b"stale")));
+        let storage = spare.as_ptr();
+        let mut msg = Msg::single(Bytes::from_static(b"body"));
+        msg.push_front_reusing(Bytes::from_static(b"id"), &mut spare);
+        let frames: Vec<&[u8]> = msg.frames().map(|f| &f[..]).collect();
+        assert_eq!(frames, [&b"id"[..], b"body"]);
+        assert!(spare.is_empty() && spare.capacity() == 0);
+        let (first, rest) = msg.into_first_and_rest();
+        assert_eq!((&first[..], rest.as_ptr()), (&b"id"[..], storage));
+        // Without a spare (or onto a longer message): as push_front.
+        let mut msg = Msg::single(Bytes::from_static(b"b"));
+        msg.push_front_reusing(Bytes::from_static(b"a"), &mut Vec::new());
+        msg.push_front_reusing(Bytes::from_static(b"0"), &mut Vec::with_capacity(1));
+        let frames: Vec<&[u8]> = msg.frames().map(|f| &f[..]).collect();
+        assert_eq!(frames, [&b"0"[..], b"a", b"b"]);
+    }
 
     #[test]
     fn frames_in_order() {

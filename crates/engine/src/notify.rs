@@ -300,7 +300,12 @@ impl Signaler {
 
 impl Notify for Signaler {
     fn notify(&self) {
-        if self.sleeping.load(Ordering::SeqCst) {
+        // One write per sleep: the first notifier to find the owner asleep
+        // takes the flag down and writes; the pushes that follow before
+        // the owner runs again find it down and write nothing (they were
+        // three writes per sleep on a streaming inproc pipe). The owner
+        // re-checks everything once woken, so their work is seen.
+        if self.sleeping.load(Ordering::SeqCst) && self.sleeping.swap(false, Ordering::SeqCst) {
             self.signal_wakeup();
         }
         self.signal_fd();

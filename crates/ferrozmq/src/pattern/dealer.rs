@@ -4,6 +4,7 @@ use ferrozmq_engine::{Msg, Pipe, PipeId};
 
 use super::{Origin, Pattern, PatternOptions, Received};
 use crate::error::{Error, ErrorKind, Result};
+use crate::message::Message;
 use crate::routing::{FairQueue, LoadBalancer, Pipes, Slot};
 
 #[derive(Debug, Default)]
@@ -22,12 +23,24 @@ impl Dealer {
 
     /// The next message from any pipe, and which pipe it came from.
     pub(crate) fn recv_any(&mut self) -> Option<(Msg, Slot, Origin)> {
+        if let Some(got) = self.input.recv_turn(&self.pipes) {
+            return Some(got);
+        }
         let mut gone = Vec::new();
-        let got = self.input.recv(&self.pipes, |s| gone.push(s));
+        let got = self.input.recv_further(&self.pipes, |s| gone.push(s));
+        if !gone.is_empty() {
+            self.forget_all(gone);
+        }
+        got
+    }
+
+    /// [`Self::forget`] for each pipe found gone (out of line: rare).
+    #[cold]
+    #[inline(never)]
+    fn forget_all(&mut self, gone: Vec<Slot>) {
         for slot in gone {
             self.forget(slot);
         }
-        got
     }
 
     /// The one way a pipe leaves. A pipe that can no longer be written
@@ -60,6 +73,29 @@ impl Pattern for Dealer {
             .choose(&self.pipes, |_| {})
             .map(|_| ())
             .ok_or(Error::new(ErrorKind::Again))
+    }
+
+    /// One frame: chosen and sent in one step ([`LoadBalancer::send_one`]).
+    /// As in `prepare_send`, a pipe that can no longer be written leaves
+    /// only the rotation of sends.
+    #[inline]
+    fn send_single(
+        &mut self,
+        frame: &mut Option<Message>,
+        options: &PatternOptions,
+    ) -> std::result::Result<(), ErrorKind> {
+        if frame.is_none() {
+            return Ok(());
+        }
+        self.out
+            .send_one(
+                &self.pipes,
+                |_| {},
+                || Msg::single(frame.take().unwrap_or_default().into_body()),
+                options.sparse,
+            )
+            .map(|_| ())
+            .ok_or(ErrorKind::Again)
     }
 
     #[inline]

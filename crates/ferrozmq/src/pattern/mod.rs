@@ -15,7 +15,7 @@ mod stream;
 mod subscribe;
 
 use bytes::Bytes;
-use ferrozmq_engine::{Msg, Pipe, PipeId};
+use ferrozmq_engine::{Body, Msg, Pipe, PipeId};
 use ferrozmq_zmtp::SocketType;
 
 pub(crate) use options::PatternOptions;
@@ -50,24 +50,35 @@ pub(crate) trait Pattern: Send + std::fmt::Debug {
     /// A one-frame message: [`Pattern::prepare_send`] then, once it
     /// admits the frame, [`Pattern::send`] at once, in one call (the
     /// socket's usual path; each pattern's own `prepare_send` and `send`
-    /// are called directly here). The outer `Err` is `prepare_send`'s
-    /// (`frame` is left in place); `Ok` holds `send`'s result (`frame`
-    /// was taken).
+    /// are called directly here). An `Err` with `frame` still in place is
+    /// `prepare_send`'s (not admitted: the socket may wait); once `frame`
+    /// was taken, the result is `send`'s. The error is a bare
+    /// [`ErrorKind`] (patterns attach no detail), so that the result
+    /// comes back in a register: a larger one is written to memory and
+    /// read back across this dynamic call, which stalled every send.
     #[inline]
     fn send_single(
         &mut self,
         frame: &mut Option<Message>,
         options: &PatternOptions,
-    ) -> Result<Result<()>> {
-        self.prepare_send(frame.as_ref().map_or(&[], Message::data), options)?;
-        Ok(match frame.take() {
-            Some(frame) => self.send(Msg::single(frame.into_body()), options),
+    ) -> std::result::Result<(), ErrorKind> {
+        self.prepare_send(frame.as_ref().map_or(&[], Message::data), options)
+            .map_err(|e| e.kind())?;
+        match frame.take() {
+            Some(frame) => self
+                .send(Msg::single(frame.into_body()), options)
+                .map_err(|e| e.kind()),
             None => Ok(()),
-        })
+        }
     }
 
     /// The next whole message, if one is waiting.
     fn recv(&mut self, options: &PatternOptions) -> Result<Option<Received>>;
+
+    /// Takes back the emptied storage of a received message's further
+    /// frames (the socket moved them out), for the next message's
+    /// envelope: ROUTER reuses it instead of allocating per message.
+    fn recycle(&mut self, _rest: Vec<Body>) {}
 
     /// Whether a send would not block (ZMQ_POLLOUT).
     fn can_send(&self) -> bool;

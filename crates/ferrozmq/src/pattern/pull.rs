@@ -18,6 +18,15 @@ impl Pull {
         self.input.remove(slot);
         self.pipes.remove(slot);
     }
+
+    /// [`Self::forget`] for each pipe found gone (out of line: rare).
+    #[cold]
+    #[inline(never)]
+    fn forget_all(&mut self, gone: Vec<Slot>) {
+        for slot in gone {
+            self.forget(slot);
+        }
+    }
 }
 
 impl Pattern for Pull {
@@ -42,10 +51,13 @@ impl Pattern for Pull {
 
     #[inline]
     fn recv(&mut self, _: &PatternOptions) -> Result<Option<Received>> {
+        if let Some((m, _, peer)) = self.input.recv_turn(&self.pipes) {
+            return Ok(Some((m, peer)));
+        }
         let mut gone = Vec::new();
-        let got = self.input.recv(&self.pipes, |s| gone.push(s));
-        for slot in gone {
-            self.forget(slot);
+        let got = self.input.recv_further(&self.pipes, |s| gone.push(s));
+        if !gone.is_empty() {
+            self.forget_all(gone);
         }
         Ok(got.map(|(m, _, peer)| (m, peer)))
     }

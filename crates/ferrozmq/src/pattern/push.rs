@@ -4,6 +4,7 @@ use ferrozmq_engine::{Msg, Pipe, PipeId};
 
 use super::{Pattern, PatternOptions, Received};
 use crate::error::{Error, ErrorKind, Result};
+use crate::message::Message;
 use crate::routing::{LoadBalancer, Pipes, Slot};
 
 #[derive(Debug, Default)]
@@ -17,6 +18,15 @@ impl Push {
     fn forget(&mut self, slot: Slot) {
         self.out.remove(slot);
         self.pipes.remove(slot);
+    }
+
+    /// [`Self::forget`] for each pipe found gone (out of line: rare).
+    #[cold]
+    #[inline(never)]
+    fn forget_all(&mut self, gone: Vec<Slot>) {
+        for slot in gone {
+            self.forget(slot);
+        }
     }
 }
 
@@ -36,10 +46,33 @@ impl Pattern for Push {
     fn prepare_send(&mut self, _first: &[u8], _: &PatternOptions) -> Result<()> {
         let mut gone = Vec::new();
         let chosen = self.out.choose(&self.pipes, |s| gone.push(s));
-        for slot in gone {
-            self.forget(slot);
+        if !gone.is_empty() {
+            self.forget_all(gone);
         }
         chosen.map(|_| ()).ok_or(Error::new(ErrorKind::Again))
+    }
+
+    /// One frame: chosen and sent in one step ([`LoadBalancer::send_one`]).
+    #[inline]
+    fn send_single(
+        &mut self,
+        frame: &mut Option<Message>,
+        options: &PatternOptions,
+    ) -> std::result::Result<(), ErrorKind> {
+        let mut gone = Vec::new();
+        let sent = match frame {
+            Some(_) => self.out.send_one(
+                &self.pipes,
+                |s| gone.push(s),
+                || Msg::single(frame.take().unwrap_or_default().into_body()),
+                options.sparse,
+            ),
+            None => return Ok(()),
+        };
+        if !gone.is_empty() {
+            self.forget_all(gone);
+        }
+        sent.map(|_| ()).ok_or(ErrorKind::Again)
     }
 
     #[inline]

@@ -2,7 +2,7 @@
 //! and STREAM share).
 
 use bytes::Bytes;
-use ferrozmq_engine::{Msg, Pipe, PipeId};
+use ferrozmq_engine::{Body, Msg, Pipe, PipeId};
 
 use super::Origin;
 
@@ -14,6 +14,9 @@ pub(crate) struct Routed {
     pipes: Pipes,
     table: RoutingTable,
     input: FairQueue,
+    /// Storage for the next received message's envelope, given back by
+    /// the socket ([`Routed::recycle`]).
+    spare: Vec<Body>,
 }
 
 impl Routed {
@@ -48,17 +51,37 @@ impl Routed {
     /// The next message from any peer, prefixed with its routing id.
     pub(crate) fn recv(&mut self) -> Option<(Msg, Origin)> {
         loop {
-            let mut gone = Vec::new();
-            let got = self.input.recv(&self.pipes, |s| gone.push(s));
-            for slot in gone {
-                self.forget(slot);
-            }
-            let (mut msg, slot, peer) = got?;
+            let got = match self.input.recv_turn(&self.pipes) {
+                Some(got) => got,
+                None => self.recv_further()?,
+            };
+            let (mut msg, slot, peer) = got;
             let Some(id) = self.table.id_frame(slot) else {
                 continue;
             };
-            msg.push_front(id);
+            msg.push_front_reusing(id, &mut self.spare);
             return Some((msg, peer));
+        }
+    }
+
+    /// The fair queue's other pipes, when the one whose turn it is has
+    /// nothing; pipes found gone are forgotten (out of line).
+    #[inline(never)]
+    fn recv_further(&mut self) -> Option<(Msg, Slot, Origin)> {
+        let mut gone = Vec::new();
+        let got = self.input.recv_further(&self.pipes, |s| gone.push(s));
+        for slot in gone {
+            self.forget(slot);
+        }
+        got
+    }
+
+    /// Keeps a received message's emptied frame storage for the next
+    /// envelope (see [`super::Pattern::recycle`]).
+    #[inline]
+    pub(crate) fn recycle(&mut self, rest: Vec<Body>) {
+        if self.spare.capacity() == 0 {
+            self.spare = rest;
         }
     }
 

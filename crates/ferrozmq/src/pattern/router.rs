@@ -7,7 +7,7 @@
 //! connection.
 
 use bytes::Bytes;
-use ferrozmq_engine::{Msg, Pipe, PipeId};
+use ferrozmq_engine::{Body, Msg, Pipe, PipeId};
 
 use super::routed::Routed;
 use super::{Pattern, PatternOptions, Received};
@@ -112,6 +112,10 @@ impl Pattern for Router {
 
     fn recv(&mut self, _: &PatternOptions) -> Result<Option<Received>> {
         Ok(self.peers.recv())
+    }
+
+    fn recycle(&mut self, rest: Vec<Body>) {
+        self.peers.recycle(rest);
     }
 
     fn can_send(&self) -> bool {

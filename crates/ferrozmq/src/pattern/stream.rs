@@ -8,7 +8,7 @@
 //! frame that closes the connection.
 
 use bytes::Bytes;
-use ferrozmq_engine::{Msg, Pipe, PipeId};
+use ferrozmq_engine::{Body, Msg, Pipe, PipeId};
 
 use super::routed::Routed;
 use super::{Pattern, PatternOptions, Received};
@@ -75,6 +75,10 @@ impl Pattern for Stream {
 
     fn recv(&mut self, _: &PatternOptions) -> Result<Option<Received>> {
         Ok(self.peers.recv())
+    }
+
+    fn recycle(&mut self, rest: Vec<Body>) {
+        self.peers.recycle(rest);
     }
 
     fn can_send(&self) -> bool {

@@ -49,21 +49,29 @@ impl FairQueue {
         gone: impl FnMut(Slot),
     ) -> Option<(Msg, Slot, Origin)> {
         // The usual case first: the pipe whose turn it is has a message.
-        if let Some(slot) = self.order.get(self.next).copied() {
-            if let Some(pipe) = pipes.get(slot) {
-                if let Some(msg) = pipe.recv() {
-                    self.next = wrap(self.next + 1, self.order.len());
-                    return Some((msg, slot, Origin::of(pipe)));
-                }
-            }
+        if let Some(got) = self.recv_turn(pipes) {
+            return Some(got);
         }
         self.recv_further(pipes, gone)
     }
 
+    /// The usual case of [`Self::recv`] alone: a message from the pipe
+    /// whose turn it is, if it has one (the caller then needs no list of
+    /// pipes gone; otherwise it calls [`Self::recv`]).
+    #[inline(always)]
+    pub(crate) fn recv_turn(&mut self, pipes: &Pipes) -> Option<(Msg, Slot, Origin)> {
+        let slot = self.order.get(self.next).copied()?;
+        let pipe = pipes.get(slot)?;
+        let msg = pipe.recv()?;
+        self.next = wrap(self.next + 1, self.order.len());
+        Some((msg, slot, Origin::of(pipe)))
+    }
+
     /// [`Self::recv`] when the pipe whose turn it is has nothing (out of
-    /// line: the usual path stays short): the others in turn.
+    /// line: the usual path stays short): the others in turn (for a
+    /// caller that tried [`Self::recv_turn`] first).
     #[inline(never)]
-    fn recv_further(
+    pub(crate) fn recv_further(
         &mut self,
         pipes: &Pipes,
         mut gone: impl FnMut(Slot),

@@ -106,6 +106,32 @@ impl LoadBalancer {
         }
     }
 
+    /// Chooses a pipe and sends on it in one step, for a message that is
+    /// one frame (nothing to admit before its last frame): the pipe whose
+    /// turn it is, looked up once, takes `msg()`. `None` if every pipe is
+    /// full (`msg` is not called); `gone` hears of pipes pruned on the way,
+    /// as with [`Self::choose`].
+    #[inline(always)]
+    pub(crate) fn send_one(
+        &mut self,
+        pipes: &Pipes,
+        gone: impl FnMut(Slot),
+        msg: impl FnOnce() -> Msg,
+        sparse: bool,
+    ) -> Option<Slot> {
+        if let Some(slot) = self.order.get(self.next).copied() {
+            if let Some(p) = pipes.get(slot) {
+                if !p.is_send_closed() && !p.is_full() {
+                    p.send(msg(), sparse);
+                    self.next = wrap(self.next + 1, self.order.len());
+                    return Some(slot);
+                }
+            }
+        }
+        self.choose_further(pipes, gone)?;
+        self.send_chosen(pipes, msg(), sparse)
+    }
+
     /// Sends on the chosen pipe and moves the turn on; returns its slot.
     #[inline(always)]
     pub(crate) fn send_chosen(&mut self, pipes: &Pipes, msg: Msg, sparse: bool) -> Option<Slot> {
@@ -156,5 +182,52 @@ mod tests {
         assert_eq!(gone, vec![sb]);
         far_a.recv();
         assert_eq!(lb.choose(&pipes, |_| {}), Some(sa));
+    }
+
+    #[test]
+    fn send_one_takes_turns_skips_full_and_prunes_closed() {
+        let mut pipes = Pipes::default();
+        let mut lb = LoadBalancer::default();
+        let (a, far_a) = pipe_pair(1);
+        let (b, far_b) = pipe_pair(1);
+        let (c, far_c) = pipe_pair(1);
+        let sa = pipes.insert(a);
+        let sb = pipes.insert(b);
+        let sc = pipes.insert(c);
+        for s in [sa, sb, sc] {
+            lb.attach(s);
+        }
+        let none = |_| panic!("no pipe has gone");
+        assert_eq!(lb.send_one(&pipes, none, || msg(b"1"), false), Some(sa));
+        assert_eq!(lb.send_one(&pipes, none, || msg(b"2"), false), Some(sb));
+        // c's peer goes: c is pruned on the way, a is full, b is full.
+        far_c.close();
+        let mut gone = Vec::new();
+        let mut made = false;
+        let sent = lb.send_one(
+            &pipes,
+            |s| gone.push(s),
+            || {
+                made = true;
+                msg(b"3")
+            },
+            false,
+        );
+        assert_eq!((sent, made, gone), (None, false, vec![sc]));
+        // b is read: the turn (after b) wraps to a, full, so b takes it.
+        assert_eq!(
+            far_b.recv().map(|m| m.first().clone()),
+            Some(b"2"[..].into())
+        );
+        assert_eq!(lb.send_one(&pipes, none, || msg(b"4"), false), Some(sb));
+        assert_eq!(
+            far_a.recv().map(|m| m.first().clone()),
+            Some(b"1"[..].into())
+        );
+        assert_eq!(
+            far_b.recv().map(|m| m.first().clone()),
+            Some(b"4"[..].into())
+        );
+        assert_eq!(lb.send_one(&pipes, none, || msg(b"5"), false), Some(sa));
     }
 }

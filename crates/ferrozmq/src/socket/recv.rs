@@ -179,15 +179,32 @@ impl Socket {
                     .ok_or(Error::new(ErrorKind::Again))
             })?;
             self.note_peer(peer);
-            let msg = match msg.into_only() {
-                Ok(data) => {
-                    // One frame (the usual case): straight out, not queued.
-                    self.rcvmore = false;
-                    return Ok(Message::received(data, false, self.receiving_peer.clone()));
+            // The first frame goes straight out (a one-frame message, the
+            // usual case, is never queued); the rest wait in `receiving`
+            // (frame by frame: `extend`'s general path costs more than the
+            // one or two frames of the usual envelope).
+            let (first, mut rest) = msg.into_first_and_rest();
+            self.rcvmore = !rest.is_empty();
+            if self.rcvmore {
+                if rest.len() == 1 {
+                    // The usual envelope (ROUTER's id, then the body):
+                    // no draining iterator for one frame.
+                    if let Some(frame) = rest.pop() {
+                        self.receiving.push_back(frame);
+                    }
+                } else {
+                    for frame in rest.drain(..) {
+                        self.receiving.push_back(frame);
+                    }
                 }
-                Err(msg) => msg,
-            };
-            self.receiving.extend(msg.into_frames());
+                // The emptied storage goes back for the next envelope.
+                self.pattern.recycle(rest);
+            }
+            return Ok(Message::received(
+                first,
+                self.rcvmore,
+                self.receiving_peer.clone(),
+            ));
         }
         let data = self.receiving.pop_front().ok_or(ErrorKind::Again)?;
         self.rcvmore = !self.receiving.is_empty();

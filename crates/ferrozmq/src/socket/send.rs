@@ -255,7 +255,12 @@ impl Socket {
         self.routing.sndmore = sndmore;
         let mut frame = Some(msg);
         let sent = self.wait_for(patience, Wait::Sleep, |s| {
-            s.pattern.send_single(&mut frame, &s.routing)
+            match s.pattern.send_single(&mut frame, &s.routing) {
+                Ok(()) => Ok(Ok(())),
+                // Taken, then failed: the send's own result, not a wait.
+                Err(kind) if frame.is_none() => Ok(Err(Error::new(kind))),
+                Err(kind) => Err(Error::new(kind)),
+            }
         });
         let sent = match sent {
             Ok(sent) => sent,

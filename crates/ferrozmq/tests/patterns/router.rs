@@ -203,3 +203,36 @@ fn router_raw_serves_raw_tcp() {
     let mut rest = Vec::new();
     assert_eq!(client.read_to_end(&mut rest).unwrap(), 0);
 }
+
+/// Messages of one and of several frames, alternating, each read frame by
+/// frame: the routing id first, then every frame in order with MORE on all
+/// but the last (the socket hands the first frame out at once, queues the
+/// rest, and gives the emptied storage back for the next envelope).
+#[test]
+fn mixed_frame_counts_arrive_whole_and_in_order() {
+    for transport in TRANSPORTS {
+        let ctx = Context::new();
+        let mut router = socket(&ctx, SocketType::Router);
+        let ep = bind(&mut router, transport);
+        let mut dealer = socket(&ctx, SocketType::Dealer);
+        dealer.set_routing_id(b"d").unwrap();
+        dealer.connect(&ep).unwrap();
+        for round in 0..40usize {
+            let frames: Vec<String> = (0..1 + round % 4).map(|k| format!("{round}.{k}")).collect();
+            dealer.send_multipart(frames.clone()).unwrap();
+            let id = router.recv().unwrap();
+            assert!(id.more(), "{transport}");
+            assert_eq!(id.data(), b"d");
+            for (k, want) in frames.iter().enumerate() {
+                let got = router.recv().unwrap();
+                assert_eq!(got.data(), want.as_bytes(), "{transport} round {round}");
+                assert_eq!(
+                    got.more(),
+                    k + 1 < frames.len(),
+                    "{transport} round {round}"
+                );
+            }
+        }
+        assert_eq!(router.try_recv().unwrap_err(), ErrorKind::Again);
+    }
+}
