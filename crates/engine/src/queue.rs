@@ -441,6 +441,30 @@ mod tests {
     }
 
     #[test]
+    fn quiet_pushes_wake_the_reader_once_when_told() {
+        let q = Queue::new(4);
+        let reader = Arc::new(Count(AtomicUsize::new(0)));
+        q.set_reader(reader.clone());
+        for i in 0..4u8 {
+            q.push_quiet(Msg::single(Bytes::from(vec![i]))).unwrap();
+        }
+        // Within the high-water mark as `push`, and silent.
+        assert!(matches!(
+            q.push_quiet(Msg::single(Bytes::new())),
+            Err(PushError::Full(_))
+        ));
+        assert_eq!(reader.0.load(Ordering::SeqCst), 0);
+        q.notify_reader();
+        assert_eq!(reader.0.load(Ordering::SeqCst), 1);
+        assert_eq!(q.pop().unwrap().first()[..], [0]);
+        q.close();
+        assert!(matches!(
+            q.push_quiet(Msg::single(Bytes::new())),
+            Err(PushError::Closed(_))
+        ));
+    }
+
+    #[test]
     fn writer_sees_reads_in_low_water_steps_as_libzmq() {
         let q = Queue::new(4);
         for _ in 0..4 {
