@@ -412,7 +412,7 @@ impl Socket {
             OptionValue::Int(v) => v.into_pyobject(py)?.into_any().unbind(),
             OptionValue::Int64(v) => v.into_pyobject(py)?.into_any().unbind(),
             OptionValue::Bytes(b) => PyBytes::new(py, &b).into_any().unbind(),
-            OptionValue::Str(s) => PyBytes::new(py, s.as_bytes()).into_any().unbind(),
+            OptionValue::Str(s) => PyBytes::new(py, &s).into_any().unbind(),
         })
     }
 

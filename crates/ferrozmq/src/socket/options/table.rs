@@ -52,7 +52,9 @@ socket_options! {
         stream_notify: bool = true,
         /// ZMQ_ROUTER_RAW.
         router_raw: bool = false,
-        /// ZMQ_SOCKS_PROXY, _USERNAME and _PASSWORD.
+        /// ZMQ_SOCKS_PROXY's address as set (any bytes).
+        socks_proxy: Vec<u8> = Vec::new(),
+        /// ZMQ_SOCKS_PROXY (as text), _USERNAME and _PASSWORD.
         socks: SocksProxy = SocksProxy {
             address: String::new(),
             username: Bytes::new(),
