@@ -186,8 +186,11 @@ static void test_text_options_keep_any_bytes (void *ctx)
         len = raw_len;
         CHECK_ERR (zmq_getsockopt (s, options[i], value, &len), EINVAL);
     }
-    /* A property's value, too (ZMQ_METADATA is write-only). */
+    /* A property's value, too (ZMQ_METADATA is write-only); its name
+     * starts with "X-" exactly, and the value is not empty. */
     CHECK_OK (zmq_setsockopt (s, ZMQ_METADATA, "X-bytes:\xff\xfe", 10));
+    CHECK_ERR (zmq_setsockopt (s, ZMQ_METADATA, "x-app:v", 7), EINVAL);
+    CHECK_ERR (zmq_setsockopt (s, ZMQ_METADATA, "X-app:", 6), EINVAL);
     CHECK_OK (zmq_close (s));
 }
 

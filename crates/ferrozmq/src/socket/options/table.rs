@@ -328,8 +328,8 @@ socket_options! {
     /// ignored elsewhere, as in libzmq).
     LoopbackFastpath = 94, "LOOPBACK_FASTPATH", RelaxedFlag, store[field loopback_fastpath = false],
         types[any], Connect, set[set_loopback_fastpath(bool)], get[loopback_fastpath -> bool];
-    /// ZMQ_METADATA: add an application property (`X-` name, value) sent
-    /// to peers in the handshake (write-only).
+    /// ZMQ_METADATA: add an application property (a name starting `X-`, a
+    /// value not empty) sent to peers in the handshake (write-only).
     Metadata = 95, "METADATA", Property, store[with add_metadata, -], types[any], Connect,
         set[add_metadata((&str, &str))], get[];
     /// ZMQ_MULTICAST_LOOP: multicast loopback for UDP (accepted and ignored:

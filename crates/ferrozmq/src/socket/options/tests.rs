@@ -581,6 +581,9 @@ mod codecs {
         );
         assert!(CurveKey::decode(&[0; 31]).is_err());
         assert!(Property::decode(b"X-:v").is_err());
+        assert!(Property::decode(b"x-app:v").is_err());
+        assert!(Property::decode(b"X-app:").is_err());
+        assert!(Property::decode(b"X-:vv").is_ok());
         assert_eq!(Text::decode(&[0xff]), Ok(vec![0xff]));
     }
 }

@@ -30,7 +30,8 @@ pub(crate) struct AcceptFilter;
 pub(crate) struct IdFilter;
 /// A CURVE key: 32 octets or 40 Z85 characters (optionally NUL-terminated).
 pub(crate) struct CurveKey;
-/// ZMQ_METADATA: `X-Name:value`, added to the properties sent to peers.
+/// ZMQ_METADATA: `X-Name:value`, added to the properties sent to peers
+/// (the name UTF-8, as ZMTP's metadata here keeps names as text).
 pub(crate) struct Property;
 
 impl Codec for RoutingId {
@@ -280,11 +281,13 @@ impl Codec for Property {
     type Stored = (String, Bytes);
     const KIND: OptionKind = OptionKind::Str;
     fn decode(raw: &[u8]) -> Result<(String, Bytes)> {
-        // The value is any bytes, as in libzmq; the name is ZMTP's text.
+        // As libzmq: a name starting `X-` (case matters), a value of any
+        // bytes but not empty, and never 4 bytes in all (libzmq reads a
+        // value of an int's size as an int, which this option refuses).
         let mut parts = raw.splitn(2, |&b| b == b':');
         let (name, value) = parts.next().zip(parts.next()).ok_or(ErrorKind::Invalid)?;
         let name = std::str::from_utf8(name).map_err(|_| ErrorKind::Invalid)?;
-        if !name.starts_with("X-") && !name.starts_with("x-") || name.len() < 3 {
+        if raw.len() == 4 || !name.starts_with("X-") || name.len() > 255 || value.is_empty() {
             return Err(ErrorKind::Invalid.into());
         }
         Ok((name.to_owned(), Bytes::copy_from_slice(value)))
