@@ -87,10 +87,9 @@ pub unsafe extern "C" fn zmq_getsockopt(
             OptionValue::Int(v) => v.to_ne_bytes().to_vec(),
             OptionValue::Int64(v) => v.to_ne_bytes().to_vec(),
             OptionValue::Bytes(b) => b,
-            OptionValue::Str(text) => {
-                let mut b = text.into_bytes();
-                b.push(0);
-                b
+            OptionValue::Str(mut text) => {
+                text.push(0);
+                text
             }
         };
         if room < encoded.len() || (exact && room != encoded.len()) {

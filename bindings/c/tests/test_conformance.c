@@ -153,8 +153,50 @@ static void test_thread_name_prefix_takes_any_number (void)
     CHECK_OK (zmq_ctx_term (ctx));
 }
 
+/* libzmq 4.3 takes these although its zmq.h shows them only with
+ * ZMQ_BUILD_DRAFT_API. */
+#ifndef ZMQ_SOCKS_USERNAME
+#define ZMQ_SOCKS_USERNAME 99
+#define ZMQ_SOCKS_PASSWORD 100
+#endif
+#ifndef ZMQ_METADATA
+#define ZMQ_METADATA 95
+#endif
+
+/* libzmq keeps text options as C strings of any bytes: bytes that are not
+ * UTF-8 are taken and read back unchanged, NUL-terminated, the length
+ * counting the NUL; a buffer too small for them is EINVAL. */
+static void test_text_options_keep_any_bytes (void *ctx)
+{
+    static const int options[] = {
+      ZMQ_PLAIN_USERNAME, ZMQ_PLAIN_PASSWORD, ZMQ_ZAP_DOMAIN,
+      ZMQ_BINDTODEVICE,   ZMQ_SOCKS_USERNAME, ZMQ_SOCKS_PASSWORD,
+      ZMQ_SOCKS_PROXY,
+    };
+    static const char raw[] = "a\xff\xfe\xc3(b";
+    const size_t raw_len = sizeof raw - 1;
+    void *s = zmq_socket (ctx, ZMQ_DEALER);
+    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
+        CHECK_OK (zmq_setsockopt (s, options[i], raw, raw_len));
+        char value[64];
+        memset (value, 'x', sizeof value);
+        size_t len = sizeof value;
+        CHECK_OK (zmq_getsockopt (s, options[i], value, &len));
+        CHECK (len == raw_len + 1 && memcmp (value, raw, raw_len + 1) == 0);
+        len = raw_len;
+        CHECK_ERR (zmq_getsockopt (s, options[i], value, &len), EINVAL);
+    }
+    /* A property's value, too (ZMQ_METADATA is write-only); its name
+     * starts with "X-" exactly, and the value is not empty. */
+    CHECK_OK (zmq_setsockopt (s, ZMQ_METADATA, "X-bytes:\xff\xfe", 10));
+    CHECK_ERR (zmq_setsockopt (s, ZMQ_METADATA, "x-app:v", 7), EINVAL);
+    CHECK_ERR (zmq_setsockopt (s, ZMQ_METADATA, "X-app:", 6), EINVAL);
+    CHECK_OK (zmq_close (s));
+}
+
 void test_conformance (void *ctx)
 {
+    test_text_options_keep_any_bytes (ctx);
     test_thread_name_prefix_takes_any_number ();
     test_heartbeat_timeout_takes_zero_and_up (ctx);
     test_plain_credentials_choose_the_mechanism (ctx);

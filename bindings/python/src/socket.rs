@@ -378,6 +378,13 @@ impl Socket {
     fn setsockopt(&self, py: Python<'_>, option: i32, value: &Bound<'_, PyAny>) -> PyResult<()> {
         if let Ok(b) = value.downcast::<PyBytes>() {
             let raw = b.as_bytes().to_vec();
+            if raw.is_empty()
+                && SocketOption::from_raw(option).is_some_and(SocketOption::cleared_by_null_only)
+            {
+                // pyzmq passes b"" as an empty buffer, never NULL, and
+                // libzmq clears these options with (NULL, 0) only.
+                return self.run(py, |_| Err(ErrorKind::Invalid.into()));
+            }
             return self.run(py, |s| s.set_option_raw(option, &raw));
         }
         let v = match value.extract::<i64>() {
@@ -412,7 +419,7 @@ impl Socket {
             OptionValue::Int(v) => v.into_pyobject(py)?.into_any().unbind(),
             OptionValue::Int64(v) => v.into_pyobject(py)?.into_any().unbind(),
             OptionValue::Bytes(b) => PyBytes::new(py, &b).into_any().unbind(),
-            OptionValue::Str(s) => PyBytes::new(py, s.as_bytes()).into_any().unbind(),
+            OptionValue::Str(s) => PyBytes::new(py, &s).into_any().unbind(),
         })
     }
 

@@ -1,5 +1,8 @@
 """The pyzmq-named constants agree with ferrozmq's one option table."""
 
+import pytest
+import zmq as pyzmq
+
 import ferrozmq as zmq
 from ferrozmq import _ferrozmq
 from ferrozmq.constants import ContextOption, SocketOption, _OptType
@@ -88,3 +91,29 @@ def test_the_spool_options_keep_and_resend(tmp_path):
         # A failure above leaves sockets open: report it, do not hang in term.
         ctx.destroy(linger=0)
 
+
+
+@pytest.mark.parametrize("lib", [zmq, pyzmq], ids=["ferrozmq", "pyzmq"])
+def test_text_options_take_bytes_as_libzmq_does(lib):
+    """pyzmq passes b"" as an empty buffer, never NULL: EINVAL for the
+    options libzmq clears with (NULL, 0) only; any other bytes are kept
+    and read back unchanged, UTF-8 or not."""
+    ctx = lib.Context()
+    s = ctx.socket(lib.REQ)
+    try:
+        for name in ("plain_username", "plain_password", "zap_domain",
+                     "socks_proxy", "bindtodevice"):
+            with pytest.raises(lib.ZMQError) as failure:
+                setattr(s, name, b"")
+            assert failure.value.errno == lib.EINVAL, name
+            with pytest.raises(lib.ZMQError):
+                s.setsockopt_string(getattr(lib, name.upper()), "")
+            setattr(s, name, b"\xff\xfe")
+            assert getattr(s, name) == b"\xff\xfe", name
+        assert s.mechanism == lib.PLAIN
+        # SOCKS credentials: empty clears them, as libzmq's NULL does.
+        s.socks_username = b""
+        assert s.socks_username == b""
+    finally:
+        s.close(linger=0)
+        ctx.term()

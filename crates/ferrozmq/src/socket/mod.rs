@@ -410,7 +410,9 @@ impl Socket {
             // A context option: libzmq's sockets neither take nor give it.
             SocketOption::Blocky => Err(ErrorKind::Invalid.into()),
             SocketOption::RcvMore => Ok(OptionValue::Int(i32::from(self.rcvmore))),
-            SocketOption::LastEndpoint => Ok(OptionValue::Str(self.last_endpoint.clone())),
+            SocketOption::LastEndpoint => {
+                Ok(OptionValue::Str(self.last_endpoint.clone().into_bytes()))
+            }
             SocketOption::Events => Ok(OptionValue::Int(i32::from(self.events()?.bits()))),
             SocketOption::Fd => Ok(OptionValue::Int(self.fd()?)),
             SocketOption::SpoolPending => Ok(OptionValue::Int64(

@@ -326,7 +326,7 @@ fn bind_to_device_is_kept_and_applied() {
     let mut s = socket(&ctx, SocketType::Pair);
     assert_eq!(
         s.option(SocketOption::BindToDevice).unwrap(),
-        OptionValue::Str(String::new())
+        OptionValue::Str(Vec::new())
     );
     assert_eq!(
         s.set_option_bytes(SocketOption::BindToDevice, &[b'x'; 17])

@@ -143,13 +143,17 @@ impl Options {
             .map_err(|_| Error::new(ErrorKind::Invalid))
     }
 
-    pub(super) fn set_socks_proxy(&mut self, address: String) -> Result<()> {
-        self.socks.address = address;
+    /// Keeps the address's bytes to read back as set; connecting uses its
+    /// text (bytes that are not UTF-8 name no host, so such a proxy fails
+    /// to resolve either way).
+    pub(super) fn set_socks_proxy(&mut self, address: Vec<u8>) -> Result<()> {
+        self.socks.address = String::from_utf8_lossy(&address).into_owned();
+        self.socks_proxy = address;
         Ok(())
     }
 
-    pub(super) fn socks_proxy_value(&self) -> String {
-        self.socks.address.clone()
+    pub(super) fn socks_proxy_value(&self) -> Vec<u8> {
+        self.socks_proxy.clone()
     }
 
     pub(super) fn set_socks_username(&mut self, name: Bytes) -> Result<()> {

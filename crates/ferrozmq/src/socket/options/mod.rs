@@ -41,8 +41,10 @@ pub enum OptionValue {
     Int64(i64),
     /// Binary data (routing ids, ...).
     Bytes(Vec<u8>),
-    /// Text, returned NUL-terminated through the C ABI (ZMQ_LAST_ENDPOINT, ...).
-    Str(String),
+    /// Text, returned NUL-terminated through the C ABI (ZMQ_LAST_ENDPOINT, ...):
+    /// the bytes as set, which need not be UTF-8 (libzmq keeps C strings
+    /// and returns them unchanged).
+    Str(Vec<u8>),
 }
 
 /// How an option's value is passed through `zmq_setsockopt` and
@@ -56,7 +58,10 @@ pub enum OptionKind {
     Int64,
     /// Binary data.
     Bytes,
-    /// Text; read back NUL-terminated.
+    /// Text; read back NUL-terminated. Any bytes, as in libzmq: the typed
+    /// getters (`Socket::plain_username`, ...) return a `String` with bytes
+    /// that are not UTF-8 as U+FFFD, while `Socket::option` returns
+    /// [`OptionValue::Str`] with the bytes unchanged.
     Str,
     /// A CURVE key: set as 32 octets or 40 Z85 characters; read back as 32
     /// octets into a 32-byte buffer or as Z85 text into a 41-byte one.

@@ -52,7 +52,9 @@ socket_options! {
         stream_notify: bool = true,
         /// ZMQ_ROUTER_RAW.
         router_raw: bool = false,
-        /// ZMQ_SOCKS_PROXY, _USERNAME and _PASSWORD.
+        /// ZMQ_SOCKS_PROXY's address as set (any bytes).
+        socks_proxy: Vec<u8> = Vec::new(),
+        /// ZMQ_SOCKS_PROXY (as text), _USERNAME and _PASSWORD.
         socks: SocksProxy = SocksProxy {
             address: String::new(),
             username: Bytes::new(),
@@ -326,8 +328,8 @@ socket_options! {
     /// ignored elsewhere, as in libzmq).
     LoopbackFastpath = 94, "LOOPBACK_FASTPATH", RelaxedFlag, store[field loopback_fastpath = false],
         types[any], Connect, set[set_loopback_fastpath(bool)], get[loopback_fastpath -> bool];
-    /// ZMQ_METADATA: add an application property (`X-` name, value) sent
-    /// to peers in the handshake (write-only).
+    /// ZMQ_METADATA: add an application property (a name starting `X-`, a
+    /// value not empty) sent to peers in the handshake (write-only).
     Metadata = 95, "METADATA", Property, store[with add_metadata, -], types[any], Connect,
         set[add_metadata((&str, &str))], get[];
     /// ZMQ_MULTICAST_LOOP: multicast loopback for UDP (accepted and ignored:

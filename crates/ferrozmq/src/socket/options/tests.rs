@@ -279,6 +279,35 @@ fn the_connection_snapshot_reads_the_options_as_libzmq_does() {
     assert_eq!(o.session_options().zmtp.max_message_size, Some(64));
 }
 
+/// libzmq keeps text options as C strings of any bytes and reads them back
+/// unchanged: bytes that are not UTF-8 are neither refused nor replaced.
+#[test]
+fn text_options_keep_any_bytes() {
+    let raw = b"a\xff\xfe\xc3(b";
+    let mut o = Options::new(SocketType::Dealer);
+    for option in [
+        SocketOption::PlainUsername,
+        SocketOption::PlainPassword,
+        SocketOption::ZapDomain,
+        SocketOption::BindToDevice,
+        SocketOption::SocksUsername,
+        SocketOption::SocksPassword,
+        SocketOption::SocksProxy,
+    ] {
+        o.set(option, raw).unwrap();
+        assert_eq!(
+            o.get(option),
+            Ok(OptionValue::Str(raw.to_vec())),
+            "{option:?}"
+        );
+    }
+    o.set(SocketOption::Metadata, b"X-Raw:\xff\xfe").unwrap();
+    assert_eq!(
+        o.metadata.get("X-Raw").map(|v| &v[..]),
+        Some(&b"\xff\xfe"[..])
+    );
+}
+
 #[test]
 fn socks_options() {
     let mut o = Options::new(SocketType::Pull);
@@ -552,7 +581,10 @@ mod codecs {
         );
         assert!(CurveKey::decode(&[0; 31]).is_err());
         assert!(Property::decode(b"X-:v").is_err());
-        assert!(Text::decode(&[0xff]).is_err());
+        assert!(Property::decode(b"x-app:v").is_err());
+        assert!(Property::decode(b"X-app:").is_err());
+        assert!(Property::decode(b"X-:vv").is_ok());
+        assert_eq!(Text::decode(&[0xff]), Ok(vec![0xff]));
     }
 }
 

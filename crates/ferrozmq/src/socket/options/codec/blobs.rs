@@ -19,7 +19,8 @@ pub(crate) struct Credential;
 /// Text of 1 to 255 bytes (ZMQ_ZAP_DOMAIN: libzmq refuses an empty value,
 /// so a domain once set cannot be cleared).
 pub(crate) struct DomainText;
-/// UTF-8 text of any length, cleared only by `(NULL, 0)`.
+/// Text of any length and any bytes (libzmq does not ask for UTF-8),
+/// cleared only by `(NULL, 0)`.
 pub(crate) struct Text;
 /// A network interface name (at most 16 bytes, as libzmq's BINDDEVSIZ).
 pub(crate) struct Device;
@@ -29,7 +30,8 @@ pub(crate) struct AcceptFilter;
 pub(crate) struct IdFilter;
 /// A CURVE key: 32 octets or 40 Z85 characters (optionally NUL-terminated).
 pub(crate) struct CurveKey;
-/// ZMQ_METADATA: `X-Name:value`, added to the properties sent to peers.
+/// ZMQ_METADATA: `X-Name:value`, added to the properties sent to peers
+/// (the name UTF-8, as ZMTP's metadata here keeps names as text).
 pub(crate) struct Property;
 
 impl Codec for RoutingId {
@@ -89,7 +91,7 @@ impl Codec for ShortText {
         Ok(Bytes::copy_from_slice(raw))
     }
     fn encode(stored: &Bytes) -> OptionValue {
-        OptionValue::Str(String::from_utf8_lossy(stored).into_owned())
+        OptionValue::Str(stored.to_vec())
     }
 }
 
@@ -153,15 +155,13 @@ impl Typed for DomainText {
 }
 
 impl Codec for Text {
-    type Stored = String;
+    type Stored = Vec<u8>;
     const KIND: OptionKind = OptionKind::Str;
     const CLEARED_BY_NULL_ONLY: bool = true;
-    fn decode(raw: &[u8]) -> Result<String> {
-        std::str::from_utf8(raw)
-            .map(str::to_owned)
-            .map_err(|_| Error::new(ErrorKind::Invalid))
+    fn decode(raw: &[u8]) -> Result<Vec<u8>> {
+        Ok(raw.to_vec())
     }
-    fn encode(stored: &String) -> OptionValue {
+    fn encode(stored: &Vec<u8>) -> OptionValue {
         OptionValue::Str(stored.clone())
     }
 }
@@ -172,8 +172,8 @@ impl Typed for Text {
     fn to_raw(arg: &str) -> Result<Vec<u8>> {
         Ok(arg.as_bytes().to_vec())
     }
-    fn out(stored: &String) -> String {
-        stored.clone()
+    fn out(stored: &Vec<u8>) -> String {
+        String::from_utf8_lossy(stored).into_owned()
     }
 }
 
@@ -188,7 +188,7 @@ impl Codec for Device {
         Ok(raw.to_vec())
     }
     fn encode(stored: &Vec<u8>) -> OptionValue {
-        OptionValue::Str(String::from_utf8_lossy(stored).into_owned())
+        OptionValue::Str(stored.clone())
     }
 }
 
@@ -221,7 +221,7 @@ impl Codec for AcceptFilter {
         Ok(Some(text.to_owned()))
     }
     fn encode(stored: &Option<String>) -> OptionValue {
-        OptionValue::Str(stored.clone().unwrap_or_default())
+        OptionValue::Str(stored.clone().unwrap_or_default().into_bytes())
     }
 }
 
@@ -281,19 +281,19 @@ impl Codec for Property {
     type Stored = (String, Bytes);
     const KIND: OptionKind = OptionKind::Str;
     fn decode(raw: &[u8]) -> Result<(String, Bytes)> {
-        let text = std::str::from_utf8(raw).map_err(|_| ErrorKind::Invalid)?;
-        let (name, value) = text.split_once(':').ok_or(ErrorKind::Invalid)?;
-        if !name.starts_with("X-") && !name.starts_with("x-") || name.len() < 3 {
+        // As libzmq: a name starting `X-` (case matters), a value of any
+        // bytes but not empty, and never 4 bytes in all (libzmq reads a
+        // value of an int's size as an int, which this option refuses).
+        let mut parts = raw.splitn(2, |&b| b == b':');
+        let (name, value) = parts.next().zip(parts.next()).ok_or(ErrorKind::Invalid)?;
+        let name = std::str::from_utf8(name).map_err(|_| ErrorKind::Invalid)?;
+        if raw.len() == 4 || !name.starts_with("X-") || name.len() > 255 || value.is_empty() {
             return Err(ErrorKind::Invalid.into());
         }
-        Ok((name.to_owned(), Bytes::copy_from_slice(value.as_bytes())))
+        Ok((name.to_owned(), Bytes::copy_from_slice(value)))
     }
     fn encode(stored: &(String, Bytes)) -> OptionValue {
-        OptionValue::Str(format!(
-            "{}:{}",
-            stored.0,
-            String::from_utf8_lossy(&stored.1)
-        ))
+        OptionValue::Str([stored.0.as_bytes(), b":", &stored.1].concat())
     }
 }
 

@@ -23,7 +23,7 @@ impl Codec for SpoolDir {
             .map_err(|_| Error::new(ErrorKind::Invalid))
     }
     fn encode(stored: &String) -> OptionValue {
-        OptionValue::Str(stored.clone())
+        OptionValue::Str(stored.clone().into_bytes())
     }
 }
 
