@@ -203,15 +203,33 @@ impl Queue {
     /// first frame was admitted, or a socket type that never blocks here).
     #[inline]
     pub(crate) fn force_push(&self, msg: Msg) {
+        self.force_push_quiet(msg);
+        if let Some(r) = self.reader.get() {
+            r.notify();
+        }
+    }
+
+    /// Pushes without waking the reader (the caller does, once a batch is in).
+    #[inline]
+    pub(crate) fn force_push_quiet(&self, msg: Msg) {
         if self.conflate.load(Ordering::Relaxed) {
             self.replace_newest(msg);
         } else {
             self.items.push(msg);
             self.pushed.fetch_add(1, Ordering::SeqCst);
         }
-        if let Some(r) = self.reader.get() {
-            r.notify();
+    }
+
+    /// [`Queue::push`] without waking the reader.
+    pub(crate) fn push_quiet(&self, msg: Msg) -> Result<(), PushError> {
+        if self.closed.load(Ordering::Acquire) {
+            return Err(PushError::Closed(msg));
         }
+        if !self.has_room() {
+            return Err(PushError::Full(msg));
+        }
+        self.force_push_quiet(msg);
+        Ok(())
     }
 
     /// Wakes the reader without a message (it has other work to look at).
@@ -420,6 +438,30 @@ mod tests {
         assert!(!q.is_finished());
         q.pop();
         assert!(q.is_finished());
+    }
+
+    #[test]
+    fn quiet_pushes_wake_the_reader_once_when_told() {
+        let q = Queue::new(4);
+        let reader = Arc::new(Count(AtomicUsize::new(0)));
+        q.set_reader(reader.clone());
+        for i in 0..4u8 {
+            q.push_quiet(Msg::single(Bytes::from(vec![i]))).unwrap();
+        }
+        // Within the high-water mark as `push`, and silent.
+        assert!(matches!(
+            q.push_quiet(Msg::single(Bytes::new())),
+            Err(PushError::Full(_))
+        ));
+        assert_eq!(reader.0.load(Ordering::SeqCst), 0);
+        q.notify_reader();
+        assert_eq!(reader.0.load(Ordering::SeqCst), 1);
+        assert_eq!(q.pop().unwrap().first()[..], [0]);
+        q.close();
+        assert!(matches!(
+            q.push_quiet(Msg::single(Bytes::new())),
+            Err(PushError::Closed(_))
+        ));
     }
 
     #[test]

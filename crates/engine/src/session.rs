@@ -357,11 +357,19 @@ impl Session {
     }
 
     fn push_to_socket(&mut self, msg: Msg) {
+        self.push_to_socket_waking(msg, true);
+    }
+
+    /// Pushes `msg` into the socket's pipe; with `wake` false a data
+    /// message wakes no reader (the caller wakes it once for a batch).
+    fn push_to_socket_waking(&mut self, msg: Msg, wake: bool) {
         let Some(pipe) = &self.pipe else {
             return;
         };
-        let result = if msg.kind() == MsgKind::Data {
+        let result = if msg.kind() == MsgKind::Data && wake {
             pipe.outbound.push(msg)
+        } else if msg.kind() == MsgKind::Data {
+            pipe.outbound.push_quiet(msg)
         } else {
             pipe.outbound.force_push(msg);
             Ok(())
