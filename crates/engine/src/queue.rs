@@ -189,13 +189,8 @@ impl Queue {
 
     /// Pushes a message if under the high-water mark.
     pub(crate) fn push(&self, msg: Msg) -> Result<(), PushError> {
-        if self.closed.load(Ordering::Acquire) {
-            return Err(PushError::Closed(msg));
-        }
-        if !self.has_room() {
-            return Err(PushError::Full(msg));
-        }
-        self.force_push(msg);
+        self.push_quiet(msg)?;
+        self.notify_reader();
         Ok(())
     }
 
@@ -204,9 +199,7 @@ impl Queue {
     #[inline]
     pub(crate) fn force_push(&self, msg: Msg) {
         self.force_push_quiet(msg);
-        if let Some(r) = self.reader.get() {
-            r.notify();
-        }
+        self.notify_reader();
     }
 
     /// Pushes without waking the reader (the caller does, once a batch is in).
@@ -233,6 +226,7 @@ impl Queue {
     }
 
     /// Wakes the reader without a message (it has other work to look at).
+    #[inline]
     pub(crate) fn notify_reader(&self) {
         if let Some(r) = self.reader.get() {
             r.notify();
