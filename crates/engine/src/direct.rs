@@ -81,6 +81,10 @@ pub(crate) struct Direct {
     /// read itself (an async receive): the session need not offer its
     /// reads while large messages come (see [`Direct::refuses_large`]).
     refuses_large: AtomicBool,
+    /// The application sent a sparse message here (`try_send`) since a
+    /// receive last took a message under the lease: the next receive
+    /// answers it (request/reply), and reads a large message itself.
+    answering: AtomicBool,
     state: Mutex<State>,
 }
 
@@ -219,6 +223,7 @@ impl Direct {
             has_carry: AtomicBool::new(false),
             lendable: AtomicBool::new(false),
             refuses_large: AtomicBool::new(false),
+            answering: AtomicBool::new(false),
             state: Mutex::new(State {
                 fd: -1,
                 framing: Framing::V3,
@@ -350,6 +355,12 @@ impl Direct {
         if self.refuses_large.load(Ordering::Relaxed) == taken {
             self.refuses_large.store(!taken, Ordering::Relaxed);
         }
+    }
+
+    /// Application, taking messages under the lease: whether it sent here
+    /// since it last did (see `answering`); the next take starts afresh.
+    pub(crate) fn take_answering(&self) -> bool {
+        self.answering.load(Ordering::Relaxed) && self.answering.swap(false, Ordering::Relaxed)
     }
 
     /// Session: whether the application leaves large messages to it (then
@@ -577,6 +588,11 @@ impl Direct {
     /// Application: tries to write `msg` now. The caller checked that the
     /// traffic is sparse and that its pipe towards this connection is empty.
     pub(crate) fn try_send(&self, msg: &Msg) -> Sent {
+        // Written once per round trip, not per send (the line is the
+        // session's too).
+        if !self.answering.load(Ordering::Relaxed) {
+            self.answering.store(true, Ordering::Relaxed);
+        }
         if msg.kind() != MsgKind::Data || msg.len() > MAX_FRAMES || msg.byte_len() > MAX_BYTES {
             return Sent::No;
         }

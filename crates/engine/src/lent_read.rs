@@ -8,13 +8,15 @@
 //! time) are parsed, and the complete messages at their front are pushed
 //! into the pipe, exactly as the session would have pushed them. A data
 //! message whose last frame is larger than that buffer is taken whole too
-//! by a blocking receive: its body is read straight into a buffer of its
-//! own from the I/O thread's pool (`BodyPool`, as the session does), the
-//! receive waiting on the connection for the rest ([`read_large`]).
-//! Anything else after the whole messages — a command (PING, SUBSCRIBE,
-//! ERROR), a partial frame, a large message for an async receive (which
-//! cannot wait), a large body whose wait was cut short (deadline, signal)
-//! — is *carried* to the session with the lease
+//! by a blocking receive that answers a send (request/reply: the
+//! application sent on the connection since it last took a message): its
+//! body is read straight into a buffer of its own from the I/O thread's
+//! pool (`BodyPool`, as the session does), the receive waiting on the
+//! connection for the rest ([`read_large`]). Anything else after the whole
+//! messages — a command (PING, SUBSCRIBE, ERROR), a partial frame, a large
+//! message for an async receive (which cannot wait) or in a stream (which
+//! the session reads faster, in batches), a large body whose wait was cut
+//! short (deadline, signal) — is *carried* to the session with the lease
 //! (`Direct::give_back_carrying`), which decodes those bytes before it
 //! reads the connection again; the end of the stream and errors are left
 //! in the socket for it. So the session's decoder never misses a byte nor
@@ -153,9 +155,11 @@ fn read_messages(lent: &Lent, pipe: &Pipe, carry: &mut Vec<u8>, wait: Option<Wai
                 start,
                 size,
             } => {
+                // An async receive cannot wait for the body, and a stream
+                // of large messages (a receive that answers no send) is
+                // read faster by the session, in batches: the session's.
+                let wait = wait.filter(|_| taken == 0 && pipe.direct.take_answering());
                 let Some(wait) = wait else {
-                    // An async receive cannot wait for the body: the
-                    // session reads it.
                     pipe.direct.note_large(false);
                     break;
                 };
@@ -173,6 +177,10 @@ fn read_messages(lent: &Lent, pipe: &Pipe, carry: &mut Vec<u8>, wait: Option<Wai
             break;
         };
         pipe.inbound.force_push(msg);
+        if taken == 0 {
+            // A message answering a send: the next large one answers none.
+            pipe.direct.take_answering();
+        }
         taken += end;
     }
     carry.extend_from_slice(buf.get(taken..seen).unwrap_or_default());

@@ -243,15 +243,35 @@ fn large_messages_arrive_whole_between_small_ones() {
     );
 }
 
+/// Sends a request the raw peer reads: the receive that follows answers
+/// it, and reads a large reply under the lease itself.
+fn request(dealer: &mut Socket, peer: &mut RawPeer) {
+    dealer.send(&b"req"[..]).unwrap();
+    assert_eq!(peer.read_frame(), (0, b"req".to_vec()));
+}
+
+/// A DEALER with a raw peer after one small round trip: the connection
+/// takes its sends directly (a send right after the handshake may still
+/// be queued).
+fn dealer_after_a_round_trip(ctx: &Context) -> (Socket, RawPeer) {
+    let (mut dealer, mut peer) = dealer_holding_a_kept_lease(ctx);
+    request(&mut dealer, &mut peer);
+    peer.send_raw(&data(b"answer", false));
+    assert_eq!(recv_frames(&mut dealer), vec![b"answer".to_vec()]);
+    (dealer, peer)
+}
+
 /// A large last frame (after an envelope, as REQ/REP send) whose body
-/// comes in pieces: a blocking receive under the lease waits for the rest
-/// on the connection and reads it into a buffer of its own; the bytes of
-/// the next message, sent with the last piece, are left as they were.
+/// comes in pieces, in reply to a request: a blocking receive under the
+/// lease waits for the rest on the connection and reads it into a buffer
+/// of its own; the bytes of the next message, sent with the last piece,
+/// are left as they were.
 #[test]
 fn lease_reads_a_large_body_that_comes_in_pieces() {
     let ctx = Context::new();
-    let (mut dealer, mut peer) = dealer_with_raw_peer(&ctx);
+    let (mut dealer, mut peer) = dealer_after_a_round_trip(&ctx);
     for round in 0..3u8 {
+        request(&mut dealer, &mut peer);
         let big: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8 ^ round).collect();
         let mut wire = data(b"", true);
         wire.extend(data(&big, false));
@@ -278,7 +298,8 @@ fn lease_reads_a_large_body_that_comes_in_pieces() {
 #[test]
 fn a_receive_timing_out_inside_a_large_body_loses_nothing() {
     let ctx = Context::new();
-    let (mut dealer, peer) = dealer_with_raw_peer(&ctx);
+    let (mut dealer, mut peer) = dealer_after_a_round_trip(&ctx);
+    request(&mut dealer, &mut peer);
     let big: Vec<u8> = (0..200_000u32).map(|i| (i % 253) as u8).collect();
     let wire = data(&big, false);
     let (a, b) = wire.split_at(60_000);
@@ -331,12 +352,14 @@ fn peer_closing_inside_a_large_body_is_reported() {
         let mut peer = peer;
         thread::sleep(SETTLE);
         peer.send_raw(&data(b"whole", false));
+        assert_eq!(peer.read_frame(), (0, b"req".to_vec()));
         thread::sleep(SETTLE);
         peer.send_raw(&data(&[5u8; 100_000], false)[..50_000]);
         thread::sleep(SETTLE);
         drop(peer);
     });
     assert_eq!(recv_frames(&mut dealer), vec![b"whole".to_vec()]);
+    dealer.send(&b"req"[..]).unwrap();
     dealer
         .set_rcvtimeo(Some(Duration::from_millis(1500)))
         .unwrap();
