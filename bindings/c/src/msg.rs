@@ -18,6 +18,7 @@ use std::ptr::{self, addr_of, addr_of_mut};
 use bytes::Bytes;
 use ferrozmq::{ErrorKind, Message, RecvFlags, SendFlags, SMALL_BODY};
 
+use crate::cancel;
 use crate::consts::{ZMQ_MORE, ZMQ_SHARED, ZMQ_SRCFD};
 use crate::guard::{self, Result};
 use crate::socket::{clamp, socket, text};
@@ -119,35 +120,41 @@ pub unsafe extern "C" fn zmq_msg_init_data(
 /// # Safety
 /// `msg` an initialised message; `s` a live socket handle.
 #[no_mangle]
-pub unsafe extern "C" fn zmq_msg_send(msg: *mut zmq_msg_t, s: *mut c_void, flags: c_int) -> c_int {
-    guard::hot_int(|| {
-        // SAFETY: per this function's contract.
-        let (m, socket) = unsafe { (repr(msg)?, socket(s)?) };
-        let (frame, taken) = m.outgoing();
-        let len = frame.len();
-        match socket.send_with(frame, SendFlags::from_raw(flags)) {
-            Ok(()) => {
-                if taken {
-                    // `outgoing` left the empty message in its place.
-                    m.shared = false;
-                    m.copy_shares = false;
-                    if m.extra.is_some() {
-                        m.extra = None;
+pub unsafe extern "C-unwind" fn zmq_msg_send(
+    msg: *mut zmq_msg_t,
+    s: *mut c_void,
+    flags: c_int,
+) -> c_int {
+    cancel::blocking(|| {
+        guard::hot_int(|| {
+            // SAFETY: per this function's contract.
+            let (m, socket) = unsafe { (repr(msg)?, socket(s)?) };
+            let (frame, taken) = m.outgoing();
+            let len = frame.len();
+            match socket.send_with(frame, SendFlags::from_raw(flags)) {
+                Ok(()) => {
+                    if taken {
+                        // `outgoing` left the empty message in its place.
+                        m.shared = false;
+                        m.copy_shares = false;
+                        if m.extra.is_some() {
+                            m.extra = None;
+                        }
+                    } else {
+                        m.reset(Body::Shared(Message::new()));
                     }
-                } else {
-                    m.reset(Body::Shared(Message::new()));
+                    Ok(clamp(len))
                 }
-                Ok(clamp(len))
-            }
-            Err(failed) => {
-                let (error, frame) = failed.into_parts();
-                if taken {
-                    // Back as it was: the same bytes at the same address.
-                    m.body = Body::Shared(frame);
+                Err(failed) => {
+                    let (error, frame) = failed.into_parts();
+                    if taken {
+                        // Back as it was: the same bytes at the same address.
+                        m.body = Body::Shared(frame);
+                    }
+                    Err(error)
                 }
-                Err(error)
             }
-        }
+        })
     })
 }
 
@@ -156,14 +163,20 @@ pub unsafe extern "C" fn zmq_msg_send(msg: *mut zmq_msg_t, s: *mut c_void, flags
 /// # Safety
 /// `msg` an initialised message; `s` a live socket handle.
 #[no_mangle]
-pub unsafe extern "C" fn zmq_msg_recv(msg: *mut zmq_msg_t, s: *mut c_void, flags: c_int) -> c_int {
-    guard::hot_int(|| {
-        // SAFETY: per this function's contract.
-        let (m, socket) = unsafe { (repr(msg)?, socket(s)?) };
-        let frame = socket.recv_with(RecvFlags::from_raw(flags))?;
-        let len = frame.len();
-        m.receive(frame);
-        Ok(clamp(len))
+pub unsafe extern "C-unwind" fn zmq_msg_recv(
+    msg: *mut zmq_msg_t,
+    s: *mut c_void,
+    flags: c_int,
+) -> c_int {
+    cancel::blocking(|| {
+        guard::hot_int(|| {
+            // SAFETY: per this function's contract.
+            let (m, socket) = unsafe { (repr(msg)?, socket(s)?) };
+            let frame = socket.recv_with(RecvFlags::from_raw(flags))?;
+            let len = frame.len();
+            m.receive(frame);
+            Ok(clamp(len))
+        })
     })
 }
 
@@ -185,7 +198,11 @@ pub(crate) unsafe fn fill(msg: *mut zmq_msg_t, frame: Message) -> Result<c_int> 
 /// # Safety
 /// As `zmq_msg_send`.
 #[no_mangle]
-pub unsafe extern "C" fn zmq_sendmsg(s: *mut c_void, msg: *mut zmq_msg_t, flags: c_int) -> c_int {
+pub unsafe extern "C-unwind" fn zmq_sendmsg(
+    s: *mut c_void,
+    msg: *mut zmq_msg_t,
+    flags: c_int,
+) -> c_int {
     // SAFETY: same contract.
     unsafe { zmq_msg_send(msg, s, flags) }
 }
@@ -195,7 +212,11 @@ pub unsafe extern "C" fn zmq_sendmsg(s: *mut c_void, msg: *mut zmq_msg_t, flags:
 /// # Safety
 /// As `zmq_msg_recv`.
 #[no_mangle]
-pub unsafe extern "C" fn zmq_recvmsg(s: *mut c_void, msg: *mut zmq_msg_t, flags: c_int) -> c_int {
+pub unsafe extern "C-unwind" fn zmq_recvmsg(
+    s: *mut c_void,
+    msg: *mut zmq_msg_t,
+    flags: c_int,
+) -> c_int {
     // SAFETY: same contract.
     unsafe { zmq_msg_recv(msg, s, flags) }
 }
