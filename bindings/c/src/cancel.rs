@@ -19,7 +19,7 @@
 
 use std::os::raw::{c_int, c_uint};
 
-use ferrozmq::wait_slice::{self, Resume};
+use ferrozmq::wait_slice;
 
 extern "C-unwind" {
     /// Acts on a pending cancellation: the thread unwinds from here.
@@ -45,19 +45,18 @@ const CANCEL_DISABLE: c_int = 1;
 /// runs no destructor here.
 pub(crate) fn blocking<F: FnMut() -> c_int>(mut attempt: F) -> c_int {
     const { assert!(!std::mem::needs_drop::<F>()) };
-    let mut resume = Resume::default();
+    let mut outer = wait_slice::start();
     loop {
-        let outer = wait_slice::start(resume);
         let result = attempt();
-        match wait_slice::end(outer) {
-            None => return result,
-            Some(next) => resume = next,
-        }
+        let Some(resume) = wait_slice::end(outer) else {
+            return result;
+        };
         // SAFETY: no frame of the library lies between here and the C
         // caller but this one and the `extern "C-unwind"` function that
         // called it, and neither holds anything to drop or catches: a
         // cancellation unwinds from here straight into the caller.
         unsafe { pthread_testcancel() };
+        outer = wait_slice::resume(resume);
     }
 }
 

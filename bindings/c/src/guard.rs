@@ -44,6 +44,23 @@ pub(crate) fn hot_int(body: impl FnOnce() -> Result<c_int>) -> c_int {
     })
 }
 
+/// As [`ptr`], for a per-message accessor (`zmq_msg_data`): it makes no
+/// system call, so errno needs no keeping and cancellation no disabling.
+#[inline]
+pub(crate) fn hot_ptr<T>(body: impl FnOnce() -> Result<*mut T>) -> *mut T {
+    guard(ptr::null_mut(), || match body() {
+        Ok(p) => p,
+        Err(e) => fail(e, ptr::null_mut()),
+    })
+}
+
+/// As [`plain`], for a per-message accessor (`zmq_msg_size`,
+/// `zmq_msg_more`): no system call, so no cancellation to disable.
+#[inline]
+pub(crate) fn hot_plain<R>(on_panic: R, body: impl FnOnce() -> R) -> R {
+    guard(on_panic, body)
+}
+
 /// Runs `body` for a function returning a pointer: `Err` becomes `NULL`;
 /// success leaves errno as the caller had it.
 pub(crate) fn ptr<T>(body: impl FnOnce() -> Result<*mut T>) -> *mut T {

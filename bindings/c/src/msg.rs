@@ -240,7 +240,7 @@ pub unsafe extern "C" fn zmq_msg_close(msg: *mut zmq_msg_t) -> c_int {
 /// Both initialised messages.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_move(dest: *mut zmq_msg_t, src: *mut zmq_msg_t) -> c_int {
-    guard::int(|| {
+    guard::hot_int(|| {
         // SAFETY: per this function's contract; both checked by magic.
         unsafe {
             repr(src)?;
@@ -268,7 +268,7 @@ pub unsafe extern "C" fn zmq_msg_move(dest: *mut zmq_msg_t, src: *mut zmq_msg_t)
 /// Both initialised messages.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_copy(dest: *mut zmq_msg_t, src: *mut zmq_msg_t) -> c_int {
-    guard::int(|| {
+    guard::hot_int(|| {
         // SAFETY: per this function's contract; both checked by magic.
         unsafe {
             repr(src)?;
@@ -299,7 +299,7 @@ pub unsafe extern "C" fn zmq_msg_copy(dest: *mut zmq_msg_t, src: *mut zmq_msg_t)
 /// messages from `zmq_msg_init_size`, as in libzmq.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_data(msg: *mut zmq_msg_t) -> *mut c_void {
-    guard::ptr(|| {
+    guard::hot_ptr(|| {
         // SAFETY: per this function's contract.
         let m = unsafe { repr(msg)? };
         Ok(match &mut m.body {
@@ -324,7 +324,7 @@ pub unsafe extern "C" fn zmq_msg_data(msg: *mut zmq_msg_t) -> *mut c_void {
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_size(msg: *const zmq_msg_t) -> usize {
     // SAFETY: per this function's contract; only read.
-    guard::plain(0, || unsafe { repr(msg.cast_mut()) }.map_or(0, |m| m.len()))
+    guard::hot_plain(0, || unsafe { repr(msg.cast_mut()) }.map_or(0, |m| m.len()))
 }
 
 /// 1 if more frames of this message follow, else 0.
@@ -333,7 +333,7 @@ pub unsafe extern "C" fn zmq_msg_size(msg: *const zmq_msg_t) -> usize {
 /// `msg` an initialised message.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_more(msg: *const zmq_msg_t) -> c_int {
-    guard::plain(0, || {
+    guard::hot_plain(0, || {
         // SAFETY: per this function's contract; only read.
         unsafe { repr(msg.cast_mut()) }.map_or(0, |m| c_int::from(m.more()))
     })
@@ -347,7 +347,7 @@ pub unsafe extern "C" fn zmq_msg_more(msg: *const zmq_msg_t) -> c_int {
 /// `msg` an initialised message.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_get(msg: *const zmq_msg_t, property: c_int) -> c_int {
-    guard::int(|| {
+    guard::hot_int(|| {
         // SAFETY: per this function's contract; only read.
         let m = unsafe { repr(msg.cast_mut())? };
         match property {
@@ -369,7 +369,7 @@ pub unsafe extern "C" fn zmq_msg_get(msg: *const zmq_msg_t, property: c_int) -> 
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_set(msg: *mut zmq_msg_t, property: c_int, optval: c_int) -> c_int {
     let _ = (property, optval);
-    guard::int(|| {
+    guard::hot_int(|| {
         // SAFETY: per this function's contract.
         unsafe { repr(msg)? };
         Err(ErrorKind::Invalid.into())
@@ -414,7 +414,7 @@ pub unsafe extern "C" fn zmq_msg_gets(
 /// `msg` an initialised message.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_routing_id(msg: *mut zmq_msg_t) -> u32 {
-    guard::plain(0, || {
+    guard::hot_plain(0, || {
         // SAFETY: per this function's contract.
         unsafe { repr(msg) }.map_or(0, |m| m.extra.as_ref().map_or(0, |e| e.routing_id))
     })
@@ -426,7 +426,7 @@ pub unsafe extern "C" fn zmq_msg_routing_id(msg: *mut zmq_msg_t) -> u32 {
 /// `msg` an initialised message.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_set_routing_id(msg: *mut zmq_msg_t, routing_id: u32) -> c_int {
-    guard::int(|| {
+    guard::hot_int(|| {
         // SAFETY: per this function's contract.
         let m = unsafe { repr(msg)? };
         if routing_id == 0 {

@@ -28,65 +28,77 @@ use crate::sys::{self, PollFd};
 pub const SLICE: Duration = Duration::from_millis(100);
 
 /// What a call resumed after a slice keeps of the first: its deadline.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Resume {
-    /// The first deadline a wait of this call saw (`Some(None)`: none).
-    pinned: Option<Option<Instant>>,
+    /// The first deadline a wait of the call saw (`None`: none).
+    pinned: Option<Instant>,
 }
 
 /// This thread's slicing before [`start`], for [`end`] to put back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[must_use = "pass it to wait_slice::end"]
-pub struct Outer(State);
+pub struct Outer(u8);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct State {
-    active: bool,
-    /// A sleep ended at a slice's end during this call.
-    ended: bool,
-    resume: Resume,
-}
-
-impl State {
-    const OFF: State = State {
-        active: false,
-        ended: false,
-        resume: Resume { pinned: None },
-    };
-}
+/// Slicing is on for this thread.
+const ACTIVE: u8 = 1;
+/// A sleep of the current call ended at a slice's end.
+const ENDED: u8 = 2;
+/// [`PINNED`] holds the current call's first deadline.
+const HAS_PIN: u8 = 4;
 
 thread_local! {
-    static STATE: Cell<State> = const { Cell::new(State::OFF) };
+    /// ACTIVE | ENDED | HAS_PIN: one byte, so that turning slicing on and
+    /// off around every call of the C API costs two loads and two stores.
+    static FLAGS: Cell<u8> = const { Cell::new(0) };
+    /// The first deadline of the current call (valid with HAS_PIN).
+    static PINNED: Cell<Option<Instant>> = const { Cell::new(None) };
 }
 
-/// Turns slicing on for this thread, resuming `resume` (the default for a
-/// fresh call); returns what [`end`] puts back.
-pub fn start(resume: Resume) -> Outer {
-    Outer(STATE.replace(State {
-        active: true,
-        ended: false,
-        resume,
-    }))
+/// Turns slicing on for this thread, for a fresh call; returns what
+/// [`end`] puts back.
+#[inline]
+pub fn start() -> Outer {
+    Outer(FLAGS.replace(ACTIVE))
 }
 
-/// Turns slicing back to what it was before [`start`]. Returns what to
-/// resume with if a sleep of this call ended at a slice's end (the call
-/// then failed with EINTR and must be made again), `None` otherwise.
+/// As [`start`], for a call made again after a slice ended (see [`end`]).
+pub fn resume(resume: Resume) -> Outer {
+    PINNED.set(resume.pinned);
+    Outer(FLAGS.replace(ACTIVE | HAS_PIN))
+}
+
+/// Turns slicing back to what it was before [`start`] (or [`resume`]).
+/// Returns what to resume with if a sleep of this call ended at a slice's
+/// end (the call then failed with EINTR and must be made again), `None`
+/// otherwise.
+#[inline]
 pub fn end(outer: Outer) -> Option<Resume> {
-    let state = STATE.replace(outer.0);
-    state.ended.then_some(state.resume)
+    // A call made inside another (a free function that receives, say)
+    // may have replaced the outer one's pin: the outer pins again.
+    let restored = if outer.0 & ACTIVE != 0 {
+        outer.0 & !HAS_PIN
+    } else {
+        outer.0
+    };
+    let flags = FLAGS.replace(restored);
+    if flags & ENDED == 0 {
+        return None;
+    }
+    Some(Resume {
+        pinned: if flags & HAS_PIN != 0 {
+            PINNED.get()
+        } else {
+            None
+        },
+    })
 }
 
 /// Runs `f` with slicing off: for work that a slice must not cut in two,
 /// such as forwarding the frames of one message.
 pub fn unsliced<R>(f: impl FnOnce() -> R) -> R {
-    let state = STATE.get();
-    STATE.set(State {
-        active: false,
-        ..state
-    });
+    let flags = FLAGS.replace(FLAGS.get() & !ACTIVE);
     let r = f();
-    STATE.set(state);
+    FLAGS.set(flags);
     r
 }
 
@@ -94,13 +106,16 @@ pub fn unsliced<R>(f: impl FnOnce() -> R) -> R {
 /// deadline seen in this call if that is earlier (a call made again after
 /// a slice computes a later one from its time-out).
 pub fn deadline(own: Option<Instant>) -> Option<Instant> {
-    let mut state = STATE.get();
-    if !state.active {
+    let flags = FLAGS.get();
+    if flags & ACTIVE == 0 {
         return own;
     }
-    let pinned = *state.resume.pinned.get_or_insert(own);
-    STATE.set(state);
-    match (pinned, own) {
+    if flags & HAS_PIN == 0 {
+        PINNED.set(own);
+        FLAGS.set(flags | HAS_PIN);
+        return own;
+    }
+    match (PINNED.get(), own) {
         (Some(p), Some(o)) => Some(p.min(o)),
         (p, o) => p.or(o),
     }
@@ -112,7 +127,7 @@ pub fn deadline(own: Option<Instant>) -> Option<Instant> {
 /// [`io::ErrorKind::Interrupted`] error instead, marked for [`end`].
 pub fn poll_fds(fds: &mut [PollFd], timeout_ms: i32) -> io::Result<usize> {
     let slice_ms = SLICE.as_millis() as i32;
-    let sliced = (timeout_ms < 0 || timeout_ms > slice_ms) && STATE.get().active;
+    let sliced = (timeout_ms < 0 || timeout_ms > slice_ms) && FLAGS.get() & ACTIVE != 0;
     if !sliced {
         return sys::poll_fds(fds, timeout_ms);
     }
@@ -120,9 +135,7 @@ pub fn poll_fds(fds: &mut [PollFd], timeout_ms: i32) -> io::Result<usize> {
     if ready > 0 {
         return Ok(ready);
     }
-    let mut state = STATE.get();
-    state.ended = true;
-    STATE.set(state);
+    FLAGS.set(FLAGS.get() | ENDED);
     Err(io::ErrorKind::Interrupted.into())
 }
 
@@ -141,17 +154,17 @@ mod tests {
 
     #[test]
     fn a_sliced_wait_ends_at_the_slice_and_the_call_is_marked() {
-        let outer = start(Resume::default());
+        let outer = start();
         let started = Instant::now();
         let err = poll_fds(&mut [], -1).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::Interrupted);
         assert!(started.elapsed() >= SLICE);
         // A short wait is not cut.
         assert_eq!(poll_fds(&mut [], 1).unwrap(), 0);
-        let resume = end(outer).expect("a slice ended");
-        assert_eq!(STATE.get(), State::OFF);
+        let resumed = end(outer).expect("a slice ended");
+        assert_eq!(FLAGS.get(), 0);
         // The next call keeps the first call's deadline (none here).
-        let outer = start(resume);
+        let outer = resume(resumed);
         let later = Some(Instant::now() + Duration::from_secs(9));
         assert_eq!(deadline(later), later);
         assert_eq!(end(outer), None);
@@ -159,21 +172,25 @@ mod tests {
 
     #[test]
     fn a_resumed_call_keeps_the_first_deadline() {
-        let outer = start(Resume::default());
+        let outer = start();
         let first = Instant::now() + Duration::from_millis(250);
         assert_eq!(deadline(Some(first)), Some(first));
         let _ = poll_fds(&mut [], -1);
-        let resume = end(outer).expect("a slice ended");
-        let outer = start(resume);
+        let resumed = end(outer).expect("a slice ended");
+        let outer = resume(resumed);
         let recomputed = first + Duration::from_millis(100);
         assert_eq!(deadline(Some(recomputed)), Some(first));
         assert_eq!(deadline(None), Some(first));
+        assert_eq!(end(outer), None);
+        // A fresh call has a deadline of its own.
+        let outer = start();
+        assert_eq!(deadline(Some(recomputed)), Some(recomputed));
         assert_eq!(end(outer), None);
     }
 
     #[test]
     fn unsliced_work_waits_whole() {
-        let outer = start(Resume::default());
+        let outer = start();
         let started = Instant::now();
         let r = unsliced(|| poll_fds(&mut [], 150));
         assert_eq!(r.unwrap(), 0);
