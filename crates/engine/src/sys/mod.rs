@@ -96,7 +96,7 @@ pub(crate) fn poll_fds(fds: &mut [PollFd], timeout_ms: i32) -> io::Result<usize>
     Ok(n)
 }
 
-/// One entry for [`poll_fds`].
+/// One entry for [`poll_fds`](crate::wait_slice::poll_fds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PollFd {
     /// The file descriptor.
