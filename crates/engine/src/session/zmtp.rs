@@ -52,10 +52,10 @@ pub(super) struct Active {
     /// Where the stream is watched (epoll descriptor and token), for
     /// lending its reads to the application (`Direct::lend`).
     pub(super) watched: LendReads,
-    /// The last message read was large: if the application leaves those
-    /// to the session (an async receive, `Direct::refuses_large`), the
+    /// The size of the last message read: while the application would
+    /// only hand such messages back (`lent_read::leaves_to_session`), the
     /// reads are not offered until a smaller one.
-    pub(super) large_traffic: bool,
+    pub(super) last_len: usize,
     /// When to look next at a lease that is out (`Direct::check_lease`).
     pub(super) lease_check: Option<Instant>,
 }
@@ -89,7 +89,7 @@ impl Session {
                 max_frame: None,
                 bodies: None,
             },
-            large_traffic: false,
+            last_len: 0,
             lease_check: None,
         });
         self.drive_active(ctx, active)
@@ -186,7 +186,8 @@ impl Session {
         let Some(pipe) = &self.pipe else {
             return;
         };
-        let large_refused = a.large_traffic && pipe.direct.refuses_large();
+        let large_refused =
+            crate::lent_read::leaves_to_session(a.last_len, pipe.direct.refuses_large());
         let idle = !a.readable
             && !large_refused
             && !a.eof
@@ -268,7 +269,7 @@ impl Session {
             match inbound {
                 Inbound::HandshakeSucceeded => self.handshake_succeeded(a),
                 Inbound::Message(msg) => {
-                    a.large_traffic = msg.byte_len() > crate::lent_read::LEASE_BYTES;
+                    a.last_len = msg.byte_len();
                     *quiet = true;
                     self.push_to_socket_waking(msg, false);
                 }
