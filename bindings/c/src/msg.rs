@@ -61,18 +61,20 @@ pub unsafe extern "C" fn zmq_msg_init(msg: *mut zmq_msg_t) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_init_size(msg: *mut zmq_msg_t, size: usize) -> c_int {
     guard::hot_int(|| {
-        let body = if size <= SMALL_BODY {
+        if size <= SMALL_BODY {
             // A body the engine carries by value: sending moves it out of
             // the message as it is (no copy into another representation),
-            // and a failed send moves it back to the same place.
-            Body::Shared(Message::copy_from_slice(
-                ZEROS.get(..size).unwrap_or_default(),
-            ))
+            // and a failed send moves it back to the same place. Built in
+            // place once the pointer is checked (built first, it was
+            // written to the stack and copied over, a store-forwarding
+            // stall per message).
+            // SAFETY: msg is writable per the contract.
+            unsafe { init_with(msg, || Body::Shared(Message::zeroed(size)))? };
         } else {
-            Body::Writable(Buffer::new(size)?)
-        };
-        // SAFETY: msg is writable per the contract.
-        unsafe { init(msg, body)? };
+            let body = Body::Writable(Buffer::new(size)?);
+            // SAFETY: msg is writable per the contract.
+            unsafe { init(msg, body)? };
+        }
         Ok(0)
     })
 }
@@ -555,6 +557,17 @@ impl Drop for CallerBuffer {
 /// # Safety
 /// `msg` must be writable for a `zmq_msg_t`.
 unsafe fn init(msg: *mut zmq_msg_t, body: Body) -> Result<()> {
+    // SAFETY: per this function's contract.
+    unsafe { init_with(msg, || body) }
+}
+
+/// [`init`] with the body made by `body` once `msg` is known to be valid,
+/// so that it can be built where it goes.
+///
+/// # Safety
+/// `msg` must be writable for a `zmq_msg_t`.
+#[inline]
+unsafe fn init_with(msg: *mut zmq_msg_t, body: impl FnOnce() -> Body) -> Result<()> {
     if msg.is_null() {
         return Err(ErrorKind::Fault.into());
     }
@@ -564,7 +577,7 @@ unsafe fn init(msg: *mut zmq_msg_t, body: Body) -> Result<()> {
     // dropping what was there (building the whole value first and copying
     // it costs a store-forwarding stall per message); the magic last.
     unsafe {
-        addr_of_mut!((*m).body).write(body);
+        addr_of_mut!((*m).body).write(body());
         addr_of_mut!((*m).extra).write(None);
         addr_of_mut!((*m).shared).write(false);
         addr_of_mut!((*m).copy_shares).write(false);
@@ -612,9 +625,6 @@ unsafe fn close(msg: *mut zmq_msg_t) -> Result<()> {
 }
 
 const MSG_MAGIC: u32 = 0x6d73_6721;
-
-/// The initial bytes of a small `zmq_msg_init_size` body.
-static ZEROS: [u8; SMALL_BODY] = [0; SMALL_BODY];
 
 const _: () = assert!(
     size_of::<MsgRepr>() <= size_of::<zmq_msg_t>()
