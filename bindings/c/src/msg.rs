@@ -125,7 +125,11 @@ pub unsafe extern "C" fn zmq_msg_send(msg: *mut zmq_msg_t, s: *mut c_void, flags
     guard::hot_int(|| {
         // SAFETY: per this function's contract.
         let (m, socket) = unsafe { (repr(msg)?, socket(s)?) };
-        let (frame, taken) = m.outgoing();
+        // Whether the frame is taken out of the message (rather than
+        // copied), asked apart from the taking: a (Message, bool) pair was
+        // built and read back in pieces, a store-forwarding stall per send.
+        let taken = m.outgoing_is_taken();
+        let frame = m.outgoing();
         let len = frame.len();
         match socket.send_with(frame, SendFlags::from_raw(flags)) {
             Ok(()) => {
@@ -499,22 +503,27 @@ impl MsgRepr {
         }
     }
 
-    /// The frame to send, and whether it was taken out of the message
-    /// (which must get it back if the send fails). A small body in place is
-    /// copied out, so that its address stays the same for a retry; anything
-    /// else is moved out as it is (a writable buffer becomes shared bytes
-    /// at the same address, without a copy or an allocation).
+    /// Whether [`MsgRepr::outgoing`] takes the frame out of the message
+    /// (which must get it back if the send fails) rather than copying it.
     #[inline]
-    fn outgoing(&mut self) -> (Message, bool) {
-        match &self.body {
-            Body::Writable(b) if b.is_inline() => (Message::from(b.as_slice()), false),
-            _ => {
-                let body = std::mem::replace(&mut self.body, Body::Shared(Message::new()));
-                let frame = match body {
+    fn outgoing_is_taken(&self) -> bool {
+        !matches!(&self.body, Body::Writable(b) if b.is_inline())
+    }
+
+    /// The frame to send. A small body in place is copied out, so that its
+    /// address stays the same for a retry; anything else is moved out as
+    /// it is (a writable buffer becomes shared bytes at the same address,
+    /// without a copy or an allocation), leaving an empty message.
+    #[inline]
+    fn outgoing(&mut self) -> Message {
+        match &mut self.body {
+            Body::Writable(b) if b.is_inline() => Message::from(b.as_slice()),
+            Body::Shared(f) => std::mem::take(f),
+            Body::Writable(_) => {
+                match std::mem::replace(&mut self.body, Body::Shared(Message::new())) {
                     Body::Writable(b) => Message::from(b.into_bytes()),
                     Body::Shared(f) => f,
-                };
-                (frame, true)
+                }
             }
         }
     }
