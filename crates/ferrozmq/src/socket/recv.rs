@@ -173,11 +173,18 @@ impl Socket {
     fn recv_frame_waiting(&mut self, patience: Patience, wait: Wait) -> Result<Message> {
         self.check_open()?;
         if self.receiving.is_empty() {
-            let (msg, peer) = self.wait_for(patience, wait, |s| {
-                s.pattern
-                    .recv(&s.routing)?
-                    .ok_or(Error::new(ErrorKind::Again))
+            // The pattern moves the message into `slot` (see
+            // `Pattern::recv_into`).
+            let mut slot = None;
+            self.wait_for(patience, wait, |s| {
+                match s.pattern.recv_into(&mut slot, &s.routing)? {
+                    true => Ok(()),
+                    false => Err(Error::new(ErrorKind::Again)),
+                }
             })?;
+            let Some((msg, peer)) = slot else {
+                return Err(ErrorKind::Again.into());
+            };
             self.note_peer(peer);
             // The first frame goes straight out (a one-frame message, the
             // usual case, is never queued); the rest wait in `receiving`
