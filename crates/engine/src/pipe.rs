@@ -370,7 +370,21 @@ impl Pipe {
     /// `sparse` says the socket's traffic is sparse (see [`SparseClock`]).
     #[inline(always)]
     pub fn send(&self, msg: Msg, sparse: bool) {
-        if sparse && self.send_direct(&msg) {
+        self.send_with(|| msg, sparse);
+    }
+
+    /// [`Pipe::send`] of the message `make` returns: made where the pipe
+    /// keeps it when the send is not sparse (no copy of a message just
+    /// built, see `Spsc::push_with`). `make` must be short (it runs while
+    /// the pipe's writing side is held) and must not use this pipe.
+    #[inline]
+    pub fn send_with(&self, make: impl FnOnce() -> Msg, sparse: bool) {
+        if !sparse {
+            self.outbound.force_push_with(make);
+            return;
+        }
+        let msg = make();
+        if self.send_direct(&msg) {
             return;
         }
         self.outbound.force_push(msg);
