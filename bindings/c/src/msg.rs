@@ -166,9 +166,20 @@ pub unsafe extern "C" fn zmq_msg_recv(msg: *mut zmq_msg_t, s: *mut c_void, flags
     guard::hot_int(|| {
         // SAFETY: per this function's contract.
         let (m, socket) = unsafe { (repr(msg)?, socket(s)?) };
-        let frame = socket.recv_with(RecvFlags::from_raw(flags))?;
-        let len = frame.len();
-        m.receive(frame);
+        let flags = RecvFlags::from_raw(flags);
+        let Body::Shared(held) = &mut m.body else {
+            // A writable body (zmq_msg_init_size): replaced whole.
+            let frame = socket.recv_with(flags)?;
+            let len = frame.len();
+            m.receive(frame);
+            return Ok(clamp(len));
+        };
+        // Received in place: no frame moved out of the socket and into
+        // the message (a store-forwarding stall per message), and the
+        // sender's metadata handle kept when it is the same peer's.
+        socket.recv_into(held, flags)?;
+        let len = held.len();
+        m.received_in_place();
         Ok(clamp(len))
     })
 }
@@ -477,6 +488,16 @@ impl MsgRepr {
     fn receive(&mut self, frame: Message) {
         self.reset(Body::Shared(frame));
         self.copy_shares = true;
+    }
+
+    /// The flags of [`MsgRepr::receive`], for a frame received into the
+    /// body in place.
+    fn received_in_place(&mut self) {
+        self.shared = false;
+        self.copy_shares = true;
+        if self.extra.is_some() {
+            self.extra = None;
+        }
     }
 
     fn len(&self) -> usize {
