@@ -27,18 +27,22 @@ free_port() {
 step() { echo "-- c-abi: $*"; }
 
 step "header: cbindgen drift"
-if ! command -v cbindgen >/dev/null 2>&1; then
+# cbindgen 0.29: Debian's 0.24 leaves out `extern "C-unwind"` functions
+# (zmq_recv and the other calls that are cancellation points, cancel.rs).
+cbindgen_version=0.29.4
+cbindgen="$root/target/tools/bin/cbindgen"
+if ! "$cbindgen" --version 2>/dev/null | grep -qF "$cbindgen_version"; then
     if [ "${CI:-}" = true ]; then
-        SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq cbindgen >/dev/null ||
-            { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq cbindgen >/dev/null; }
+        cargo install -q --locked --root "$root/target/tools" cbindgen --version "$cbindgen_version"
+    elif command -v cbindgen >/dev/null 2>&1 && cbindgen --version | grep -qF "$cbindgen_version"; then
+        cbindgen="$(command -v cbindgen)"
     fi
 fi
-if command -v cbindgen >/dev/null 2>&1; then
-    (cd bindings/c && cbindgen --quiet --config cbindgen.toml --crate ferrozmq-ffi --output include/zmq.h)
+if [ -x "$cbindgen" ]; then
+    (cd bindings/c && "$cbindgen" --quiet --config cbindgen.toml --crate ferrozmq-ffi --output include/zmq.h)
     git diff --exit-code -- bindings/c/include/zmq.h
 else
-    echo "cbindgen not installed: drift check skipped (CI installs it)"
+    echo "cbindgen $cbindgen_version not installed: drift check skipped (CI installs it)"
 fi
 
 step "header: constants and prototypes against Debian's zmq.h"
@@ -62,14 +66,14 @@ done
 
 step "C API tests against our zmq.h"
 gcc "${CFLAGS[@]}" bindings/c/tests/test_api.c bindings/c/tests/test_api_more.c \
-    bindings/c/tests/test_socket_stats.c bindings/c/tests/test_socket_drain.c bindings/c/tests/test_spool.c bindings/c/tests/test_large_bodies.c bindings/c/tests/test_conformance.c -o "$work/test_ours" \
+    bindings/c/tests/test_socket_stats.c bindings/c/tests/test_socket_drain.c bindings/c/tests/test_spool.c bindings/c/tests/test_large_bodies.c bindings/c/tests/test_conformance.c bindings/c/tests/test_cancel.c -o "$work/test_ours" \
     $(pkg-config --cflags --libs libzmq) -ldl
 LD_LIBRARY_PATH="$prefix/lib" ldd "$work/test_ours" | grep libzmq
 LD_LIBRARY_PATH="$prefix/lib" timeout 120 "$work/test_ours" --expect-ferrozmq
 
 step "C API tests against our zmq.h, linked statically with libzmq.a"
 gcc "${CFLAGS[@]}" -rdynamic bindings/c/tests/test_api.c bindings/c/tests/test_api_more.c \
-    bindings/c/tests/test_socket_stats.c bindings/c/tests/test_socket_drain.c bindings/c/tests/test_spool.c bindings/c/tests/test_large_bodies.c bindings/c/tests/test_conformance.c -o "$work/test_static" \
+    bindings/c/tests/test_socket_stats.c bindings/c/tests/test_socket_drain.c bindings/c/tests/test_spool.c bindings/c/tests/test_large_bodies.c bindings/c/tests/test_conformance.c bindings/c/tests/test_cancel.c -o "$work/test_static" \
     $(pkg-config --cflags libzmq) "$prefix/lib/libzmq.a" \
     $(pkg-config --static --libs libzmq | sed -e 's/-L[^ ]*//g' -e 's/-lzmq//g')
 if ldd "$work/test_static" | grep -q libzmq; then echo "static test links a libzmq.so" >&2; exit 1; fi
@@ -77,7 +81,7 @@ timeout 120 "$work/test_static" --expect-ferrozmq
 
 step "C API tests built with Debian's zmq.h and -lzmq"
 gcc "${CFLAGS[@]}" -I/usr/include bindings/c/tests/test_api.c bindings/c/tests/test_api_more.c \
-    bindings/c/tests/test_socket_stats.c bindings/c/tests/test_socket_drain.c bindings/c/tests/test_spool.c bindings/c/tests/test_large_bodies.c bindings/c/tests/test_conformance.c -o "$work/test_debian" -lzmq -ldl
+    bindings/c/tests/test_socket_stats.c bindings/c/tests/test_socket_drain.c bindings/c/tests/test_spool.c bindings/c/tests/test_large_bodies.c bindings/c/tests/test_conformance.c bindings/c/tests/test_cancel.c -o "$work/test_debian" -lzmq -ldl
 echo "on Debian's libzmq:"
 ldd "$work/test_debian" | grep libzmq
 timeout 120 "$work/test_debian" --expect-libzmq

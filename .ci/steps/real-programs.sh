@@ -170,8 +170,8 @@ EOF
     # input thread blocked in zmq_poll (SIGTTIN; rsyslog cancels threads
     # that do not end) while the sockets are torn down. On ours the same
     # shutdown ends by SIGSEGV in most runs (18 of 18 by hand) and ended
-    # once in CI by SIGABRT (not reproduced; a thread cancelled inside our
-    # Rust code aborts rather than unwinds, which may be it). So when
+    # once in CI by SIGABRT (a thread cancelled inside our Rust code then
+    # aborted the process; since cancel.rs it ends as on libzmq). So when
     # Debian's run ended by a signal, ours must end by one too, and
     # otherwise the same way; the relaying itself is checked above.
     kill "$rsyslogd"

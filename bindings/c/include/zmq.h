@@ -965,7 +965,7 @@ unsigned long zmq_stopwatch_intermediate(void *watch);
 // Microseconds since the stopwatch started; frees it.
 unsigned long zmq_stopwatch_stop(void *watch);
 
-// Sleeps for `seconds` seconds.
+// Sleeps for `seconds` seconds (a thread cancellation point, as in libzmq).
 void zmq_sleep(int seconds);
 
 // Runs `func(arg)` on a new thread; returns a handle for `zmq_threadclose`.
@@ -981,7 +981,7 @@ char *zmq_z85_encode(char *dest, const uint8_t *data, size_t size);
 uint8_t *zmq_z85_decode(uint8_t *dest, const char *string);
 
 #ifdef __cplusplus
-} // extern "C"
-#endif // __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
 
-#endif /* __ZMQ_H_INCLUDED__ */
+#endif  /* __ZMQ_H_INCLUDED__ */

@@ -5,6 +5,7 @@ use std::os::raw::{c_int, c_void};
 
 use ferrozmq::{Context, ContextOption, ErrorKind};
 
+use crate::cancel;
 use crate::graveyard::Graveyard;
 use crate::guard::{self, Result};
 
@@ -33,19 +34,21 @@ pub extern "C" fn zmq_ctx_new() -> *mut c_void {
 /// # Safety
 /// `context` must be NULL or a handle from `zmq_ctx_new` not yet terminated.
 #[no_mangle]
-pub unsafe extern "C" fn zmq_ctx_term(context: *mut c_void) -> c_int {
-    guard::int(|| {
-        // SAFETY: the caller passes a live context handle (checked by tag).
-        unsafe { ctx(context)? }.context.term()?;
-        // SAFETY: the handle came from Box::into_raw in new_handle, and the
-        // tag check above shows it has not been freed by an earlier term.
-        let mut handle = unsafe { Box::from_raw(context.cast::<Ctx>()) };
-        handle.tag = 0;
-        // SAFETY: the tag was live, so the context is still in the handle;
-        // the dead tag keeps anyone from reaching it again.
-        drop(unsafe { ManuallyDrop::take(&mut handle.context) });
-        GRAVEYARD.bury(handle);
-        Ok(0)
+pub unsafe extern "C-unwind" fn zmq_ctx_term(context: *mut c_void) -> c_int {
+    cancel::blocking(|| {
+        guard::int(|| {
+            // SAFETY: the caller passes a live context handle (checked by tag).
+            unsafe { ctx(context)? }.context.term()?;
+            // SAFETY: the handle came from Box::into_raw in new_handle, and the
+            // tag check above shows it has not been freed by an earlier term.
+            let mut handle = unsafe { Box::from_raw(context.cast::<Ctx>()) };
+            handle.tag = 0;
+            // SAFETY: the tag was live, so the context is still in the handle;
+            // the dead tag keeps anyone from reaching it again.
+            drop(unsafe { ManuallyDrop::take(&mut handle.context) });
+            GRAVEYARD.bury(handle);
+            Ok(0)
+        })
     })
 }
 
@@ -113,7 +116,7 @@ pub extern "C" fn zmq_init(io_threads: c_int) -> *mut c_void {
 /// # Safety
 /// As `zmq_ctx_term`.
 #[no_mangle]
-pub unsafe extern "C" fn zmq_term(context: *mut c_void) -> c_int {
+pub unsafe extern "C-unwind" fn zmq_term(context: *mut c_void) -> c_int {
     // SAFETY: same contract as zmq_ctx_term.
     unsafe { zmq_ctx_term(context) }
 }
@@ -123,7 +126,7 @@ pub unsafe extern "C" fn zmq_term(context: *mut c_void) -> c_int {
 /// # Safety
 /// As `zmq_ctx_term`.
 #[no_mangle]
-pub unsafe extern "C" fn zmq_ctx_destroy(context: *mut c_void) -> c_int {
+pub unsafe extern "C-unwind" fn zmq_ctx_destroy(context: *mut c_void) -> c_int {
     // SAFETY: same contract as zmq_ctx_term.
     unsafe { zmq_ctx_term(context) }
 }

@@ -7,6 +7,7 @@ use std::ptr;
 
 use ferrozmq::Error;
 
+use crate::cancel;
 use crate::errno;
 
 /// The result type of a function body: a value or a libzmq error.
@@ -14,12 +15,15 @@ pub(crate) type Result<T> = std::result::Result<T, Error>;
 
 /// Runs `body` for a function returning `int`: `Err` becomes `-1` with
 /// errno set; a panic becomes `-1` with errno EFAULT; success leaves errno
-/// as the caller had it.
+/// as the caller had it. Thread cancellation is disabled meanwhile (see
+/// `cancel.rs`), here and in [`ptr`] and [`plain`].
 pub(crate) fn int(body: impl FnOnce() -> Result<c_int>) -> c_int {
-    let before = errno::get();
-    guard(-1, || match body() {
-        Ok(v) => succeed(before, v),
-        Err(e) => fail(e, -1),
+    cancel::disabled(|| {
+        let before = errno::get();
+        guard(-1, || match body() {
+            Ok(v) => succeed(before, v),
+            Err(e) => fail(e, -1),
+        })
     })
 }
 
@@ -30,7 +34,8 @@ pub(crate) fn int(body: impl FnOnce() -> Result<c_int>) -> c_int {
 /// after one that succeeds (libzmq 4.3.4 itself leaves EAGAIN there after a
 /// blocking `zmq_msg_recv` that had to wait, or after `zmq_msg_send`). It
 /// saves reading and writing errno (a call into libc each) on every call of
-/// the hot path; a panic is still caught.
+/// the hot path; a panic is still caught. Nor does it disable thread
+/// cancellation: the hot path makes no cancellation point (`cancel.rs`).
 #[inline]
 pub(crate) fn hot_int(body: impl FnOnce() -> Result<c_int>) -> c_int {
     guard(-1, || match body() {
@@ -39,13 +44,32 @@ pub(crate) fn hot_int(body: impl FnOnce() -> Result<c_int>) -> c_int {
     })
 }
 
+/// As [`ptr`], for a per-message accessor (`zmq_msg_data`): it makes no
+/// system call, so errno needs no keeping and cancellation no disabling.
+#[inline]
+pub(crate) fn hot_ptr<T>(body: impl FnOnce() -> Result<*mut T>) -> *mut T {
+    guard(ptr::null_mut(), || match body() {
+        Ok(p) => p,
+        Err(e) => fail(e, ptr::null_mut()),
+    })
+}
+
+/// As [`plain`], for a per-message accessor (`zmq_msg_size`,
+/// `zmq_msg_more`): no system call, so no cancellation to disable.
+#[inline]
+pub(crate) fn hot_plain<R>(on_panic: R, body: impl FnOnce() -> R) -> R {
+    guard(on_panic, body)
+}
+
 /// Runs `body` for a function returning a pointer: `Err` becomes `NULL`;
 /// success leaves errno as the caller had it.
 pub(crate) fn ptr<T>(body: impl FnOnce() -> Result<*mut T>) -> *mut T {
-    let before = errno::get();
-    guard(ptr::null_mut(), || match body() {
-        Ok(p) => succeed(before, p),
-        Err(e) => fail(e, ptr::null_mut()),
+    cancel::disabled(|| {
+        let before = errno::get();
+        guard(ptr::null_mut(), || match body() {
+            Ok(p) => succeed(before, p),
+            Err(e) => fail(e, ptr::null_mut()),
+        })
     })
 }
 
@@ -61,7 +85,7 @@ fn succeed<R>(before: c_int, ret: R) -> R {
 /// Runs `body` for a function with no error channel (void, counters):
 /// a panic is reported as `on_panic` with errno EFAULT.
 pub(crate) fn plain<R>(on_panic: R, body: impl FnOnce() -> R) -> R {
-    guard(on_panic, body)
+    cancel::disabled(|| guard(on_panic, body))
 }
 
 /// Sets errno for `error` and returns `ret`.

@@ -62,6 +62,7 @@ extern "C" fn configure_allocator() {
 }
 
 mod alloc;
+mod cancel;
 mod consts;
 mod ctx;
 mod drain;

@@ -18,6 +18,7 @@ use std::ptr::{self, addr_of, addr_of_mut};
 use bytes::Bytes;
 use ferrozmq::{ErrorKind, Message, RecvFlags, SendFlags, SMALL_BODY};
 
+use crate::cancel;
 use crate::consts::{ZMQ_MORE, ZMQ_SHARED, ZMQ_SRCFD};
 use crate::guard::{self, Result};
 use crate::socket::{clamp, socket, text};
@@ -121,39 +122,46 @@ pub unsafe extern "C" fn zmq_msg_init_data(
 /// # Safety
 /// `msg` an initialised message; `s` a live socket handle.
 #[no_mangle]
-pub unsafe extern "C" fn zmq_msg_send(msg: *mut zmq_msg_t, s: *mut c_void, flags: c_int) -> c_int {
-    guard::hot_int(|| {
-        // SAFETY: per this function's contract.
-        let (m, socket) = unsafe { (repr(msg)?, socket(s)?) };
-        // Whether the frame is taken out of the message (rather than
-        // copied), asked apart from the taking: a (Message, bool) pair was
-        // built and read back in pieces, a store-forwarding stall per send.
-        let taken = m.outgoing_is_taken();
-        let frame = m.outgoing();
-        let len = frame.len();
-        match socket.send_with(frame, SendFlags::from_raw(flags)) {
-            Ok(()) => {
-                if taken {
-                    // `outgoing` left the empty message in its place.
-                    m.shared = false;
-                    m.copy_shares = false;
-                    if m.extra.is_some() {
-                        m.extra = None;
+pub unsafe extern "C-unwind" fn zmq_msg_send(
+    msg: *mut zmq_msg_t,
+    s: *mut c_void,
+    flags: c_int,
+) -> c_int {
+    cancel::blocking(|| {
+        guard::hot_int(|| {
+            // SAFETY: per this function's contract.
+            let (m, socket) = unsafe { (repr(msg)?, socket(s)?) };
+            // Whether the frame is taken out of the message (rather than
+            // copied), asked apart from the taking: a (Message, bool) pair
+            // was built and read back in pieces, a store-forwarding stall
+            // per send.
+            let taken = m.outgoing_is_taken();
+            let frame = m.outgoing();
+            let len = frame.len();
+            match socket.send_with(frame, SendFlags::from_raw(flags)) {
+                Ok(()) => {
+                    if taken {
+                        // `outgoing` left the empty message in its place.
+                        m.shared = false;
+                        m.copy_shares = false;
+                        if m.extra.is_some() {
+                            m.extra = None;
+                        }
+                    } else {
+                        m.reset(Body::Shared(Message::new()));
                     }
-                } else {
-                    m.reset(Body::Shared(Message::new()));
+                    Ok(clamp(len))
                 }
-                Ok(clamp(len))
-            }
-            Err(failed) => {
-                let (error, frame) = failed.into_parts();
-                if taken {
-                    // Back as it was: the same bytes at the same address.
-                    m.body = Body::Shared(frame);
+                Err(failed) => {
+                    let (error, frame) = failed.into_parts();
+                    if taken {
+                        // Back as it was: the same bytes at the same address.
+                        m.body = Body::Shared(frame);
+                    }
+                    Err(error)
                 }
-                Err(error)
             }
-        }
+        })
     })
 }
 
@@ -162,25 +170,31 @@ pub unsafe extern "C" fn zmq_msg_send(msg: *mut zmq_msg_t, s: *mut c_void, flags
 /// # Safety
 /// `msg` an initialised message; `s` a live socket handle.
 #[no_mangle]
-pub unsafe extern "C" fn zmq_msg_recv(msg: *mut zmq_msg_t, s: *mut c_void, flags: c_int) -> c_int {
-    guard::hot_int(|| {
-        // SAFETY: per this function's contract.
-        let (m, socket) = unsafe { (repr(msg)?, socket(s)?) };
-        let flags = RecvFlags::from_raw(flags);
-        let Body::Shared(held) = &mut m.body else {
-            // A writable body (zmq_msg_init_size): replaced whole.
-            let frame = socket.recv_with(flags)?;
-            let len = frame.len();
-            m.receive(frame);
-            return Ok(clamp(len));
-        };
-        // Received in place: no frame moved out of the socket and into
-        // the message (a store-forwarding stall per message), and the
-        // sender's metadata handle kept when it is the same peer's.
-        socket.recv_into(held, flags)?;
-        let len = held.len();
-        m.received_in_place();
-        Ok(clamp(len))
+pub unsafe extern "C-unwind" fn zmq_msg_recv(
+    msg: *mut zmq_msg_t,
+    s: *mut c_void,
+    flags: c_int,
+) -> c_int {
+    cancel::blocking(|| {
+        guard::hot_int(|| {
+            // SAFETY: per this function's contract.
+            let (m, socket) = unsafe { (repr(msg)?, socket(s)?) };
+            let flags = RecvFlags::from_raw(flags);
+            let Body::Shared(held) = &mut m.body else {
+                // A writable body (zmq_msg_init_size): replaced whole.
+                let frame = socket.recv_with(flags)?;
+                let len = frame.len();
+                m.receive(frame);
+                return Ok(clamp(len));
+            };
+            // Received in place: no frame moved out of the socket and into
+            // the message (a store-forwarding stall per message), and the
+            // sender's metadata handle kept when it is the same peer's.
+            socket.recv_into(held, flags)?;
+            let len = held.len();
+            m.received_in_place();
+            Ok(clamp(len))
+        })
     })
 }
 
@@ -202,7 +216,11 @@ pub(crate) unsafe fn fill(msg: *mut zmq_msg_t, frame: Message) -> Result<c_int> 
 /// # Safety
 /// As `zmq_msg_send`.
 #[no_mangle]
-pub unsafe extern "C" fn zmq_sendmsg(s: *mut c_void, msg: *mut zmq_msg_t, flags: c_int) -> c_int {
+pub unsafe extern "C-unwind" fn zmq_sendmsg(
+    s: *mut c_void,
+    msg: *mut zmq_msg_t,
+    flags: c_int,
+) -> c_int {
     // SAFETY: same contract.
     unsafe { zmq_msg_send(msg, s, flags) }
 }
@@ -212,7 +230,11 @@ pub unsafe extern "C" fn zmq_sendmsg(s: *mut c_void, msg: *mut zmq_msg_t, flags:
 /// # Safety
 /// As `zmq_msg_recv`.
 #[no_mangle]
-pub unsafe extern "C" fn zmq_recvmsg(s: *mut c_void, msg: *mut zmq_msg_t, flags: c_int) -> c_int {
+pub unsafe extern "C-unwind" fn zmq_recvmsg(
+    s: *mut c_void,
+    msg: *mut zmq_msg_t,
+    flags: c_int,
+) -> c_int {
     // SAFETY: same contract.
     unsafe { zmq_msg_recv(msg, s, flags) }
 }
@@ -236,7 +258,7 @@ pub unsafe extern "C" fn zmq_msg_close(msg: *mut zmq_msg_t) -> c_int {
 /// Both initialised messages.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_move(dest: *mut zmq_msg_t, src: *mut zmq_msg_t) -> c_int {
-    guard::int(|| {
+    guard::hot_int(|| {
         // SAFETY: per this function's contract; both checked by magic.
         unsafe {
             repr(src)?;
@@ -264,7 +286,7 @@ pub unsafe extern "C" fn zmq_msg_move(dest: *mut zmq_msg_t, src: *mut zmq_msg_t)
 /// Both initialised messages.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_copy(dest: *mut zmq_msg_t, src: *mut zmq_msg_t) -> c_int {
-    guard::int(|| {
+    guard::hot_int(|| {
         // SAFETY: per this function's contract; both checked by magic.
         unsafe {
             repr(src)?;
@@ -295,7 +317,7 @@ pub unsafe extern "C" fn zmq_msg_copy(dest: *mut zmq_msg_t, src: *mut zmq_msg_t)
 /// messages from `zmq_msg_init_size`, as in libzmq.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_data(msg: *mut zmq_msg_t) -> *mut c_void {
-    guard::ptr(|| {
+    guard::hot_ptr(|| {
         // SAFETY: per this function's contract.
         let m = unsafe { repr(msg)? };
         Ok(match &mut m.body {
@@ -320,7 +342,7 @@ pub unsafe extern "C" fn zmq_msg_data(msg: *mut zmq_msg_t) -> *mut c_void {
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_size(msg: *const zmq_msg_t) -> usize {
     // SAFETY: per this function's contract; only read.
-    guard::plain(0, || unsafe { repr(msg.cast_mut()) }.map_or(0, |m| m.len()))
+    guard::hot_plain(0, || unsafe { repr(msg.cast_mut()) }.map_or(0, |m| m.len()))
 }
 
 /// 1 if more frames of this message follow, else 0.
@@ -329,7 +351,7 @@ pub unsafe extern "C" fn zmq_msg_size(msg: *const zmq_msg_t) -> usize {
 /// `msg` an initialised message.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_more(msg: *const zmq_msg_t) -> c_int {
-    guard::plain(0, || {
+    guard::hot_plain(0, || {
         // SAFETY: per this function's contract; only read.
         unsafe { repr(msg.cast_mut()) }.map_or(0, |m| c_int::from(m.more()))
     })
@@ -343,7 +365,7 @@ pub unsafe extern "C" fn zmq_msg_more(msg: *const zmq_msg_t) -> c_int {
 /// `msg` an initialised message.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_get(msg: *const zmq_msg_t, property: c_int) -> c_int {
-    guard::int(|| {
+    guard::hot_int(|| {
         // SAFETY: per this function's contract; only read.
         let m = unsafe { repr(msg.cast_mut())? };
         match property {
@@ -365,7 +387,7 @@ pub unsafe extern "C" fn zmq_msg_get(msg: *const zmq_msg_t, property: c_int) -> 
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_set(msg: *mut zmq_msg_t, property: c_int, optval: c_int) -> c_int {
     let _ = (property, optval);
-    guard::int(|| {
+    guard::hot_int(|| {
         // SAFETY: per this function's contract.
         unsafe { repr(msg)? };
         Err(ErrorKind::Invalid.into())
@@ -410,7 +432,7 @@ pub unsafe extern "C" fn zmq_msg_gets(
 /// `msg` an initialised message.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_routing_id(msg: *mut zmq_msg_t) -> u32 {
-    guard::plain(0, || {
+    guard::hot_plain(0, || {
         // SAFETY: per this function's contract.
         unsafe { repr(msg) }.map_or(0, |m| m.extra.as_ref().map_or(0, |e| e.routing_id))
     })
@@ -422,7 +444,7 @@ pub unsafe extern "C" fn zmq_msg_routing_id(msg: *mut zmq_msg_t) -> u32 {
 /// `msg` an initialised message.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_set_routing_id(msg: *mut zmq_msg_t, routing_id: u32) -> c_int {
-    guard::int(|| {
+    guard::hot_int(|| {
         // SAFETY: per this function's contract.
         let m = unsafe { repr(msg)? };
         if routing_id == 0 {

@@ -5,8 +5,9 @@
 use std::os::raw::{c_int, c_long, c_short, c_void};
 use std::time::Duration;
 
-use ferrozmq::{ErrorKind, PollEvents, PollItem, Socket};
+use ferrozmq::{ErrorKind, PollEvents, PollItem, ProxyState, Socket};
 
+use crate::cancel;
 use crate::guard::{self, Result};
 use crate::socket::socket;
 
@@ -32,26 +33,31 @@ pub struct zmq_pollitem_t {
 /// `items` points to `nitems` items whose sockets are live handles used by
 /// this thread only.
 #[no_mangle]
-pub unsafe extern "C" fn zmq_poll(
+pub unsafe extern "C-unwind" fn zmq_poll(
     items: *mut zmq_pollitem_t,
     nitems: c_int,
     timeout: c_long,
 ) -> c_int {
-    guard::int(|| {
-        let count = usize::try_from(nitems).map_err(|_| ErrorKind::Invalid)?;
-        if count == 0 {
-            if timeout > 0 {
-                std::thread::sleep(Duration::from_millis(timeout.unsigned_abs()));
+    cancel::blocking(|| {
+        guard::int(|| {
+            let count = usize::try_from(nitems).map_err(|_| ErrorKind::Invalid)?;
+            if count == 0 {
+                if timeout != 0 {
+                    // As libzmq: nothing to wait for but the time (or a
+                    // signal); sliced like every wait.
+                    let ms = i32::try_from(timeout).unwrap_or(i32::MAX);
+                    let _ = ferrozmq::wait_slice::poll_fds(&mut [], ms);
+                }
+                return Ok(0);
             }
-            return Ok(0);
-        }
-        if items.is_null() {
-            return Err(ErrorKind::Fault.into());
-        }
-        // SAFETY: items points to nitems items per the contract.
-        let items = unsafe { std::slice::from_raw_parts_mut(items, count) };
-        // SAFETY: the sockets are live handles per the contract.
-        unsafe { poll(items, timeout) }
+            if items.is_null() {
+                return Err(ErrorKind::Fault.into());
+            }
+            // SAFETY: items points to nitems items per the contract.
+            let items = unsafe { std::slice::from_raw_parts_mut(items, count) };
+            // SAFETY: the sockets are live handles per the contract.
+            unsafe { poll(items, timeout) }
+        })
     })
 }
 
@@ -64,7 +70,7 @@ pub unsafe extern "C" fn zmq_poll(
 /// Live socket handles (`capture` may be NULL), distinct but for `frontend`
 /// and `backend`.
 #[no_mangle]
-pub unsafe extern "C" fn zmq_proxy(
+pub unsafe extern "C-unwind" fn zmq_proxy(
     frontend: *mut c_void,
     backend: *mut c_void,
     capture: *mut c_void,
@@ -81,31 +87,30 @@ pub unsafe extern "C" fn zmq_proxy(
 /// Live socket handles (`capture` and `control` may be NULL), distinct but
 /// for `frontend` and `backend`.
 #[no_mangle]
-pub unsafe extern "C" fn zmq_proxy_steerable(
+pub unsafe extern "C-unwind" fn zmq_proxy_steerable(
     frontend: *mut c_void,
     backend: *mut c_void,
     capture: *mut c_void,
     control: *mut c_void,
 ) -> c_int {
-    guard::int(|| {
-        if frontend == backend {
+    // Kept across the slices of a blocking call: a proxy resumed after one
+    // is still paused (or not) and keeps its statistics.
+    let mut state = ProxyState::default();
+    cancel::blocking(|| {
+        guard::int(|| {
+            let same = frontend == backend;
+            let backend = if same { std::ptr::null_mut() } else { backend };
             // SAFETY: per this function's contract.
-            let [s, c, k, _] =
-                unsafe { sockets([frontend, capture, control, std::ptr::null_mut()])? };
-            ferrozmq::proxy_single(s.ok_or(ErrorKind::NotSocket)?, c, k)?;
-            return Ok(0);
-        }
-        // SAFETY: per this function's contract.
-        let [f, b, c, k] = unsafe { sockets([frontend, backend, capture, control])? };
-        let (f, b) = (
-            f.ok_or(ErrorKind::NotSocket)?,
-            b.ok_or(ErrorKind::NotSocket)?,
-        );
-        match k {
-            Some(k) => ferrozmq::proxy_steerable(f, b, c, k)?,
-            None => ferrozmq::proxy(f, b, c)?,
-        }
-        Ok(0)
+            let [f, b, c, k] = unsafe { sockets([frontend, backend, capture, control])? };
+            let f = f.ok_or(ErrorKind::NotSocket)?;
+            let b = match (same, b) {
+                (true, _) => None,
+                (false, Some(b)) => Some(b),
+                (false, None) => return Err(ErrorKind::NotSocket.into()),
+            };
+            ferrozmq::proxy_resumable(f, b, c, k, &mut state)?;
+            Ok(0)
+        })
     })
 }
 
@@ -114,7 +119,7 @@ pub unsafe extern "C" fn zmq_proxy_steerable(
 /// # Safety
 /// As `zmq_proxy`.
 #[no_mangle]
-pub unsafe extern "C" fn zmq_device(
+pub unsafe extern "C-unwind" fn zmq_device(
     type_: c_int,
     frontend: *mut c_void,
     backend: *mut c_void,

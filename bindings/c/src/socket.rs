@@ -8,6 +8,7 @@ use std::ptr;
 use bytes::Bytes;
 use ferrozmq::{Error, ErrorKind, Message, RecvFlags, SendFlags, Socket, SocketType};
 
+use crate::cancel;
 use crate::consts::ZMQ_SNDMORE;
 use crate::ctx;
 use crate::graveyard::Graveyard;
@@ -138,18 +139,20 @@ unsafe fn on_endpoint(
 /// # Safety
 /// `s` a live socket handle; `buf` readable for `len` bytes (or NULL if 0).
 #[no_mangle]
-pub unsafe extern "C" fn zmq_send(
+pub unsafe extern "C-unwind" fn zmq_send(
     s: *mut c_void,
     buf: *const c_void,
     len: usize,
     flags: c_int,
 ) -> c_int {
-    guard::hot_int(|| {
-        // SAFETY: per this function's contract.
-        let (socket, data) = unsafe { (socket(s)?, bytes(buf, len)?) };
-        // A small body is held by value (no allocation), a larger one copied once.
-        socket.send_with(Message::copy_from_slice(data), SendFlags::from_raw(flags))?;
-        Ok(clamp(len))
+    cancel::blocking(|| {
+        guard::hot_int(|| {
+            // SAFETY: per this function's contract.
+            let (socket, data) = unsafe { (socket(s)?, bytes(buf, len)?) };
+            // A small body is held by value (no allocation), a larger one copied once.
+            socket.send_with(Message::copy_from_slice(data), SendFlags::from_raw(flags))?;
+            Ok(clamp(len))
+        })
     })
 }
 
@@ -161,18 +164,20 @@ pub unsafe extern "C" fn zmq_send(
 /// `s` a live socket handle; `buf` readable for `len` bytes for the rest of
 /// the process's life (or NULL if 0).
 #[no_mangle]
-pub unsafe extern "C" fn zmq_send_const(
+pub unsafe extern "C-unwind" fn zmq_send_const(
     s: *mut c_void,
     buf: *const c_void,
     len: usize,
     flags: c_int,
 ) -> c_int {
-    guard::int(|| {
-        // SAFETY: per this function's contract, the buffer is constant and
-        // outlives every use, which is what 'static means here.
-        let (socket, data): (_, &'static [u8]) = unsafe { (socket(s)?, bytes(buf, len)?) };
-        socket.send_with(Bytes::from_static(data), SendFlags::from_raw(flags))?;
-        Ok(clamp(len))
+    cancel::blocking(|| {
+        guard::int(|| {
+            // SAFETY: per this function's contract, the buffer is constant and
+            // outlives every use, which is what 'static means here.
+            let (socket, data): (_, &'static [u8]) = unsafe { (socket(s)?, bytes(buf, len)?) };
+            socket.send_with(Bytes::from_static(data), SendFlags::from_raw(flags))?;
+            Ok(clamp(len))
+        })
     })
 }
 
@@ -181,29 +186,31 @@ pub unsafe extern "C" fn zmq_send_const(
 /// # Safety
 /// `s` a live socket handle; `buf` writable for `len` bytes (or NULL if 0).
 #[no_mangle]
-pub unsafe extern "C" fn zmq_recv(
+pub unsafe extern "C-unwind" fn zmq_recv(
     s: *mut c_void,
     buf: *mut c_void,
     len: usize,
     flags: c_int,
 ) -> c_int {
-    guard::hot_int(|| {
-        // SAFETY: per this function's contract.
-        let socket = unsafe { socket(s)? };
-        if buf.is_null() && len > 0 {
-            return Err(ErrorKind::Fault.into());
-        }
-        // Received in place (see zmq_msg_recv): no Result<Message> read
-        // back across the stores that wrote it.
-        let mut frame = Message::new();
-        socket.recv_into(&mut frame, RecvFlags::from_raw(flags))?;
-        let n = frame.len().min(len);
-        if n > 0 {
-            // SAFETY: buf is writable for len >= n bytes, frame holds n bytes,
-            // and a received frame cannot overlap the caller's buffer.
-            unsafe { ptr::copy_nonoverlapping(frame.data().as_ptr(), buf.cast::<u8>(), n) };
-        }
-        Ok(clamp(frame.len()))
+    cancel::blocking(|| {
+        guard::hot_int(|| {
+            // SAFETY: per this function's contract.
+            let socket = unsafe { socket(s)? };
+            if buf.is_null() && len > 0 {
+                return Err(ErrorKind::Fault.into());
+            }
+            // Received in place (see zmq_msg_recv): no Result<Message> read
+            // back across the stores that wrote it.
+            let mut frame = Message::new();
+            socket.recv_into(&mut frame, RecvFlags::from_raw(flags))?;
+            let n = frame.len().min(len);
+            if n > 0 {
+                // SAFETY: buf is writable for len >= n bytes, frame holds n bytes,
+                // and a received frame cannot overlap the caller's buffer.
+                unsafe { ptr::copy_nonoverlapping(frame.data().as_ptr(), buf.cast::<u8>(), n) };
+            }
+            Ok(clamp(frame.len()))
+        })
     })
 }
 

@@ -4,10 +4,11 @@
 use std::os::raw::{c_char, c_int, c_ulong, c_void};
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use ferrozmq::{CurveKeyPair, CurveSecretKey, ErrorKind};
 
+use crate::cancel;
 use crate::consts::{ZMQ_VERSION_MAJOR, ZMQ_VERSION_MINOR, ZMQ_VERSION_PATCH};
 use crate::guard;
 
@@ -227,12 +228,10 @@ pub unsafe extern "C" fn zmq_stopwatch_stop(watch: *mut c_void) -> c_ulong {
     })
 }
 
-/// Sleeps for `seconds` seconds.
+/// Sleeps for `seconds` seconds (a thread cancellation point, as in libzmq).
 #[no_mangle]
-pub extern "C" fn zmq_sleep(seconds: c_int) {
-    guard::plain((), || {
-        std::thread::sleep(Duration::from_secs(u64::try_from(seconds).unwrap_or(0)));
-    })
+pub extern "C-unwind" fn zmq_sleep(seconds: c_int) {
+    cancel::sleep_seconds(seconds);
 }
 
 /// Runs `func(arg)` on a new thread; returns a handle for `zmq_threadclose`.

@@ -71,6 +71,9 @@ void test_socket_drain (void *ctx);
 void test_large_bodies (void *ctx);
 /* test_conformance.c */
 void test_conformance (void *ctx);
+
+/* test_cancel.c */
+void test_cancel (void *ctx);
 void test_plain (void);
 void test_proxy (void);
 void test_device (void);

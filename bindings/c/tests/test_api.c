@@ -583,6 +583,7 @@ int main (int argc, char **argv)
     test_socket_drain (ctx);
     test_large_bodies (ctx);
     test_conformance (ctx);
+    test_cancel (ctx);
     CHECK_OK (zmq_ctx_term (ctx));
 
     test_plain ();

@@ -50,6 +50,7 @@ mod sync;
 mod sys;
 mod thread_options;
 mod transport;
+pub mod wait_slice;
 mod write_acks;
 mod zap;
 
@@ -64,9 +65,10 @@ pub use msg::{Body, Msg, MsgKind, Small, SMALL_MAX};
 pub use notify::{Notify, Signaler, WaitOutcome};
 pub use options::SessionOptions;
 pub use pipe::{LeaseKey, PeerInfo, PeerRef, Pipe, PipeId, SparseClock};
-pub use sys::{poll_fds, PollFd};
+pub use sys::PollFd;
 pub use thread_options::ThreadOptions;
 pub use transport::{
     AddressMask, Endpoint, EndpointError, IpcFilters, Keepalive, NetOptions, SocksProxy,
 };
+pub use wait_slice::poll_fds;
 pub use write_acks::WriteAcks;

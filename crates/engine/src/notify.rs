@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::sys;
+use crate::wait_slice;
 
 /// Something that can be told "there is work for you".
 pub trait Notify: Send + Sync {
@@ -124,6 +125,7 @@ impl Signaler {
 
     /// Sleeps until woken, the deadline or a signal.
     fn sleep(&self, deadline: Option<Instant>) -> Slept {
+        let deadline = wait_slice::deadline(deadline);
         let timeout_ms = match deadline {
             None => -1,
             Some(d) => {
@@ -146,7 +148,7 @@ impl Signaler {
             events: libc::POLLIN,
             revents: 0,
         }];
-        match sys::poll_fds(&mut fds, timeout_ms) {
+        match wait_slice::poll_fds(&mut fds, timeout_ms) {
             Ok(0) => Slept::Woken, // the caller re-checks the deadline
             Ok(_) => {
                 sys::eventfd_drain(fd);
@@ -170,6 +172,7 @@ impl Signaler {
         let Some(wakeup) = self.wakeup_fd() else {
             return Beside::Woken;
         };
+        let deadline = wait_slice::deadline(deadline);
         // As in `sleep_until`: a notifier either sees us sleeping or we
         // see its work.
         self.sleeping.store(true, Ordering::SeqCst);
@@ -200,7 +203,7 @@ impl Signaler {
                 revents: 0,
             },
         ];
-        let polled = sys::poll_fds(&mut fds, timeout_ms);
+        let polled = wait_slice::poll_fds(&mut fds, timeout_ms);
         self.sleeping.store(false, Ordering::SeqCst);
         let [woken, input] = fds;
         if woken.revents != 0 {

@@ -79,6 +79,9 @@ mod spool;
 pub use context::{Context, ContextOption};
 pub use curve::{os_entropy, CurveKeyPair, CurvePublicKey, CurveSecretKey, Entropy};
 pub use error::{Error, ErrorKind, Result};
+/// Waits cut into slices, for a binding that takes thread cancellation
+/// (`pthread_cancel`) between them, as the C library does.
+pub use ferrozmq_engine::wait_slice;
 pub use ferrozmq_engine::EventKind;
 pub use ferrozmq_zmtp::z85;
 pub use ferrozmq_zmtp::SocketType;
@@ -86,7 +89,7 @@ pub use message::{Message, SMALL_BODY};
 pub use multipart::Multipart;
 pub use poll_events::PollEvents;
 pub use poller::{poll, PollItem};
-pub use proxy::{proxy, proxy_single, proxy_steerable};
+pub use proxy::{proxy, proxy_resumable, proxy_single, proxy_steerable, ProxyState};
 pub use send_error::SendError;
 pub use socket::{
     Drained, Mechanism, OptionKind, OptionValue, PeerStats, QueueStats, ReconnectStop, RecvFlags,

@@ -3,7 +3,7 @@
 use std::os::fd::RawFd;
 use std::time::{Duration, Instant};
 
-use ferrozmq_engine::{poll_fds, PollFd};
+use ferrozmq_engine::{poll_fds, wait_slice, PollFd};
 
 use crate::error::{ErrorKind, Result};
 use crate::poll_events::PollEvents;
@@ -82,7 +82,8 @@ impl<'a> PollItem<'a> {
 /// # Ok::<(), ferrozmq::Error>(())
 /// ```
 pub fn poll(items: &mut [PollItem<'_>], timeout: Option<Duration>) -> Result<usize> {
-    let deadline = timeout.map(|t| Instant::now() + t);
+    // A wait a C entry point resumes after a slice keeps its first deadline.
+    let deadline = wait_slice::deadline(timeout.map(|t| Instant::now() + t));
     let mut fds = Vec::with_capacity(items.len());
     for item in items.iter_mut() {
         fds.push(match item.socket.as_deref_mut() {

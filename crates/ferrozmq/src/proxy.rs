@@ -6,6 +6,7 @@ use crate::multipart::Multipart;
 use crate::poll_events::PollEvents;
 use crate::poller::{poll, PollItem};
 use crate::socket::{SendFlags, Socket};
+use ferrozmq_engine::wait_slice;
 
 /// Counters a steerable proxy reports on STATISTICS (libzmq's order).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +53,12 @@ pub fn proxy(
     backend: &mut Socket,
     capture: Option<&mut Socket>,
 ) -> Result<()> {
-    run(Ends::Two(frontend, backend), capture, None)
+    run(
+        Ends::Two(frontend, backend),
+        capture,
+        None,
+        &mut ProxyState::default(),
+    )
 }
 
 /// Like [`proxy`], steered by commands on `control`: PAUSE, RESUME,
@@ -63,7 +69,12 @@ pub fn proxy_steerable(
     capture: Option<&mut Socket>,
     control: &mut Socket,
 ) -> Result<()> {
-    run(Ends::Two(frontend, backend), capture, Some(control))
+    run(
+        Ends::Two(frontend, backend),
+        capture,
+        Some(control),
+        &mut ProxyState::default(),
+    )
 }
 
 /// A proxy whose frontend and backend are the same socket (e.g. a REP that
@@ -74,7 +85,12 @@ pub fn proxy_single(
     capture: Option<&mut Socket>,
     control: Option<&mut Socket>,
 ) -> Result<()> {
-    run(Ends::Same(socket), capture, control)
+    run(
+        Ends::Same(socket),
+        capture,
+        control,
+        &mut ProxyState::default(),
+    )
 }
 
 /// The proxied sockets: two, or one that is both frontend and backend.
@@ -93,6 +109,36 @@ struct Ready {
     control_in: bool,
 }
 
+/// Where a proxy is between calls: paused or not, its statistics, and
+/// what it last saw ready. See [`proxy_resumable`].
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ProxyState {
+    stats: Stats,
+    paused: bool,
+    ready: Ready,
+}
+
+/// The loop of [`proxy`], [`proxy_steerable`] and [`proxy_single`]
+/// (`backend` `None`: the frontend is both ends) with its state kept by the
+/// caller: after a call fails with [`ErrorKind::Interrupted`] (a signal
+/// came while it waited), the same call with the same `state` goes on
+/// where it stopped, paused or not, with its statistics. A message is
+/// never cut in two by an interruption: only the waits between messages
+/// are interrupted.
+pub fn proxy_resumable(
+    frontend: &mut Socket,
+    backend: Option<&mut Socket>,
+    capture: Option<&mut Socket>,
+    control: Option<&mut Socket>,
+    state: &mut ProxyState,
+) -> Result<()> {
+    let ends = match backend {
+        Some(backend) => Ends::Two(frontend, backend),
+        None => Ends::Same(frontend),
+    };
+    run(ends, capture, control, state)
+}
+
 /// A message is moved only when its source has one and its target can take
 /// it (as libzmq 4.3 does), so a target at its high-water mark, or with no
 /// peer, never blocks the proxy: it waits for the target to become writable
@@ -101,12 +147,12 @@ fn run(
     mut ends: Ends<'_>,
     mut capture: Option<&mut Socket>,
     mut control: Option<&mut Socket>,
+    state: &mut ProxyState,
 ) -> Result<()> {
-    let mut stats = Stats::default();
-    let mut paused = false;
-    let mut ready = Ready::default();
     loop {
         // Wait for input, or for room where input is waiting for it.
+        let ready = state.ready;
+        let paused = state.paused;
         let front_blocked = ready.front_in && !ready.back_out;
         let back_blocked = ready.back_in && !ready.front_out;
         let wanted = |input: bool, blocked: bool, other_blocked: bool| {
@@ -125,47 +171,69 @@ fn run(
             wanted(true, front_blocked, back_blocked),
             wanted(true, back_blocked, front_blocked),
         )?;
-        ready = look(&mut ends, control.as_deref_mut())?;
-        if ready.control_in {
-            if let Some(c) = control.as_deref_mut() {
-                let command = c.recv_bytes()?;
-                if let Some(cap) = capture.as_deref_mut() {
-                    cap.send(command.clone())?;
-                }
-                match &command[..] {
-                    b"PAUSE" => paused = true,
-                    b"RESUME" => paused = false,
-                    b"TERMINATE" => return Ok(()),
-                    b"STATISTICS" => reply_stats(c, &stats)?,
-                    _ => return Err(ErrorKind::Invalid.into()),
-                }
+        // A message's frames go whole: no wait in them is cut into slices.
+        let terminated = wait_slice::unsliced(|| {
+            step(
+                &mut ends,
+                capture.as_deref_mut(),
+                control.as_deref_mut(),
+                state,
+            )
+        })?;
+        if terminated {
+            return Ok(());
+        }
+    }
+}
+
+/// Handles what is ready after a wait: a control command, then a burst
+/// each way. Returns whether the proxy was told to TERMINATE.
+fn step(
+    ends: &mut Ends<'_>,
+    mut capture: Option<&mut Socket>,
+    mut control: Option<&mut Socket>,
+    state: &mut ProxyState,
+) -> Result<bool> {
+    state.ready = look(ends, control.as_deref_mut())?;
+    if let (true, Some(c)) = (state.ready.control_in, control) {
+        let command = c.recv_bytes()?;
+        if let Some(cap) = capture.as_deref_mut() {
+            cap.send(command.clone())?;
+        }
+        match &command[..] {
+            b"PAUSE" => state.paused = true,
+            b"RESUME" => state.paused = false,
+            b"TERMINATE" => return Ok(true),
+            b"STATISTICS" => reply_stats(c, &state.stats)?,
+            _ => return Err(ErrorKind::Invalid.into()),
+        }
+    }
+    if state.paused {
+        return Ok(false);
+    }
+    let ProxyState { stats, ready, .. } = state;
+    match ends {
+        Ends::Two(front, back) => {
+            if ready.front_in && ready.back_out {
+                let (f, b) = (&mut stats.frontend, &mut stats.backend);
+                forward(front, Some(back), capture.as_deref_mut(), f, b)?;
+                ready.front_in = false;
+            }
+            if ready.back_in && ready.front_out {
+                let (b, f) = (&mut stats.backend, &mut stats.frontend);
+                forward(back, Some(front), capture.as_deref_mut(), b, f)?;
+                ready.back_in = false;
             }
         }
-        if paused {
-            continue;
-        }
-        match &mut ends {
-            Ends::Two(front, back) => {
-                if ready.front_in && ready.back_out {
-                    let (f, b) = (&mut stats.frontend, &mut stats.backend);
-                    forward(front, Some(back), capture.as_deref_mut(), f, b)?;
-                    ready.front_in = false;
-                }
-                if ready.back_in && ready.front_out {
-                    let (b, f) = (&mut stats.backend, &mut stats.frontend);
-                    forward(back, Some(front), capture.as_deref_mut(), b, f)?;
-                    ready.back_in = false;
-                }
-            }
-            Ends::Same(socket) => {
-                if ready.front_in {
-                    let (f, b) = (&mut stats.frontend, &mut stats.backend);
-                    forward(socket, None, capture.as_deref_mut(), f, b)?;
-                    ready.front_in = false;
-                }
+        Ends::Same(socket) => {
+            if ready.front_in {
+                let (f, b) = (&mut stats.frontend, &mut stats.backend);
+                forward(socket, None, capture, f, b)?;
+                ready.front_in = false;
             }
         }
     }
+    Ok(false)
 }
 
 /// Blocks until one of the wanted events (or a control command) is ready.

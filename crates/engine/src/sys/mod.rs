@@ -4,10 +4,19 @@
 //! Contract: every function here takes file descriptors the caller owns and
 //! keeps open for the duration of the call, and buffers that live as long as
 //! the call. None of them retain pointers after returning.
+//!
+//! The system calls an application thread makes in the library (`read`,
+//! `write`, `ppoll`, `sendmsg`, `recvfrom`) go straight to the kernel
+//! ([`raw`]), not through libc's wrappers: those are thread cancellation
+//! points, and a `pthread_cancel` acted on there would unwind through Rust
+//! frames, which aborts the process. Cancellation is taken only where that
+//! is safe (see `wait_slice`). It also saves the wrappers' two atomic
+//! operations per call.
 
 use std::io;
 use std::os::fd::{FromRawFd, OwnedFd, RawFd};
 
+mod raw;
 pub(crate) mod spsc;
 mod thread;
 #[cfg(test)]
@@ -46,14 +55,14 @@ pub(crate) fn eventfd_signal(fd: RawFd) {
     let one: u64 = 1;
     // SAFETY: writes 8 bytes from a live local; `fd` is open per the contract.
     // A failed write (counter full) still leaves the fd readable, which is all we need.
-    let _ = unsafe { libc::write(fd, (&one as *const u64).cast(), 8) };
+    let _ = unsafe { raw::write(fd, (&one as *const u64).cast(), 8) };
 }
 
 /// Resets an eventfd to not readable.
 pub(crate) fn eventfd_drain(fd: RawFd) {
     let mut value: u64 = 0;
     // SAFETY: reads at most 8 bytes into a live local; `fd` is open per the contract.
-    let _ = unsafe { libc::read(fd, (&mut value as *mut u64).cast(), 8) };
+    let _ = unsafe { raw::read(fd, (&mut value as *mut u64).cast(), 8) };
 }
 
 /// Reads from `fd` into the spare capacity of `buf`, at most `limit` bytes,
@@ -63,11 +72,7 @@ pub(crate) fn read_into(fd: RawFd, buf: &mut bytes::BytesMut, limit: usize) -> i
     let len = spare.len().min(limit);
     // SAFETY: `spare` is writable memory owned by `buf` of at least `len`
     // bytes; read(2) writes at most `len` bytes and `fd` is open per the contract.
-    let n = unsafe { libc::read(fd, spare.as_mut_ptr().cast(), len) };
-    if n < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    let n = n as usize;
+    let n = unsafe { raw::read(fd, spare.as_mut_ptr().cast(), len) }?;
     // SAFETY: the kernel initialised exactly `n` bytes after the current length.
     unsafe { buf.set_len(buf.len() + n) };
     Ok(n)
@@ -75,8 +80,8 @@ pub(crate) fn read_into(fd: RawFd, buf: &mut bytes::BytesMut, limit: usize) -> i
 
 /// Waits for readiness on `fds` (`poll(2)`); `timeout_ms` < 0 waits forever.
 /// Returns how many entries have non-zero `revents`.
-pub fn poll_fds(fds: &mut [PollFd], timeout_ms: i32) -> io::Result<usize> {
-    let mut raw: Vec<libc::pollfd> = fds
+pub(crate) fn poll_fds(fds: &mut [PollFd], timeout_ms: i32) -> io::Result<usize> {
+    let mut pollfds: Vec<libc::pollfd> = fds
         .iter()
         .map(|f| libc::pollfd {
             fd: f.fd,
@@ -84,18 +89,14 @@ pub fn poll_fds(fds: &mut [PollFd], timeout_ms: i32) -> io::Result<usize> {
             revents: 0,
         })
         .collect();
-    // SAFETY: `raw` is a live, correctly sized array of pollfd for the whole call.
-    let n = unsafe { libc::poll(raw.as_mut_ptr(), raw.len() as libc::nfds_t, timeout_ms) };
-    if n < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    for (f, r) in fds.iter_mut().zip(&raw) {
+    let n = raw::poll(&mut pollfds, timeout_ms)?;
+    for (f, r) in fds.iter_mut().zip(&pollfds) {
         f.revents = r.revents;
     }
-    Ok(n as usize)
+    Ok(n)
 }
 
-/// One entry for [`poll_fds`].
+/// One entry for [`poll_fds`](crate::wait_slice::poll_fds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PollFd {
     /// The file descriptor.
@@ -127,11 +128,7 @@ pub(crate) fn send_vectored_more(
     header.msg_iovlen = slices.len().min(1024) as _;
     // SAFETY: IoSlice is ABI-compatible with iovec on Unix; the slices and the
     // memory they point to outlive the call; `fd` is open per the contract.
-    let n = unsafe { libc::sendmsg(fd, &header, libc::MSG_NOSIGNAL | libc::MSG_DONTWAIT | flags) };
-    if n < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(n as usize)
+    unsafe { raw::sendmsg(fd, &header, libc::MSG_NOSIGNAL | libc::MSG_DONTWAIT | flags) }
 }
 
 /// Receives from a stream socket without blocking (`recv(2)` with
@@ -147,11 +144,7 @@ pub(crate) fn recv_nowait(fd: RawFd, buf: &mut [u8], peek: bool) -> io::Result<u
         };
     // SAFETY: `buf` is writable memory of `buf.len()` bytes for the whole
     // call; recv(2) writes at most that much; `fd` is open per the contract.
-    let n = unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), flags) };
-    if n < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(n as usize)
+    unsafe { raw::recv(fd, buf.as_mut_ptr().cast(), buf.len(), flags) }
 }
 
 /// Changes what the epoll instance `epfd` watches on `fd` (registered

@@ -26,6 +26,10 @@ pub(crate) struct Publisher {
     last_subscriber: Option<Slot>,
     /// Messages a slow subscriber missed at its high-water mark.
     drops: Drops,
+    /// The peers a message goes to (kept to reuse its allocation).
+    targets: Vec<Slot>,
+    /// Its copies, one per target (likewise).
+    copies: Vec<Msg>,
 }
 
 #[derive(Debug)]
@@ -46,6 +50,8 @@ impl Publisher {
             pending: VecDeque::new(),
             last_subscriber: None,
             drops: Drops::default(),
+            targets: Vec::new(),
+            copies: Vec::new(),
         }
     }
 
@@ -168,10 +174,18 @@ fn subscribed<'a>(
     topic: &'a [u8],
     options: &'a PatternOptions,
 ) -> impl Iterator<Item = &'a Pipe> {
+    matching(peers, topic, options).filter_map(|p| pipes.get(p.slot))
+}
+
+/// The `peers` subscribed to `topic` (or, with ZMQ_INVERT_MATCHING, not).
+fn matching<'p>(
+    peers: &'p [Peer],
+    topic: &'p [u8],
+    options: &'p PatternOptions,
+) -> impl Iterator<Item = &'p Peer> {
     peers
         .iter()
         .filter(move |p| p.subscriptions.matches(topic) != options.invert_matching)
-        .filter_map(|p| pipes.get(p.slot))
 }
 
 /// `flag` followed by `topic`: the message form of a subscription.
@@ -216,14 +230,35 @@ impl Pattern for Publisher {
     }
 
     fn send(&mut self, msg: Msg, options: &PatternOptions) -> Result<()> {
-        let topic = msg.first().clone();
+        let targets = &mut self.targets;
+        targets.clear();
         let drops = &mut self.drops;
-        for pipe in subscribed(&self.peers, &self.pipes, &topic, options) {
-            // A slow subscriber loses messages at its high-water mark; others are unaffected.
+        for peer in matching(&self.peers, msg.first(), options) {
+            let Some(pipe) = self.pipes.get(peer.slot) else {
+                continue;
+            };
+            // A slow subscriber loses messages at its high-water mark;
+            // others are unaffected.
             if pipe.is_full() {
                 drops.at_hwm(pipe.id());
             } else {
-                pipe.send(msg.clone(), options.sparse);
+                targets.push(peer.slot);
+            }
+        }
+        // Every copy is made before the first is handed out, as libzmq
+        // adds all its references at once: while no consumer holds the
+        // body yet, its reference count stays in this thread's cache
+        // instead of bouncing to the I/O threads that drop their copies.
+        // The last target takes the message itself.
+        let copies = &mut self.copies;
+        copies.clear();
+        for _ in 1..targets.len() {
+            copies.push(msg.clone());
+        }
+        copies.push(msg);
+        for (slot, copy) in targets.iter().zip(copies.drain(..)) {
+            if let Some(pipe) = self.pipes.get(*slot) {
+                pipe.send(copy, options.sparse);
             }
         }
         Ok(())

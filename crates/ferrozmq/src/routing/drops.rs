@@ -4,9 +4,9 @@
 //! so sending costs nothing more. Plain integers: a socket is used from one
 //! thread at a time, and its statistics are read through it.
 
-use std::collections::HashMap;
-
 use ferrozmq_engine::PipeId;
+
+use super::PipeMap;
 
 /// Messages a socket dropped, in total and per peer.
 #[derive(Debug, Default, Clone)]
@@ -15,7 +15,7 @@ pub(crate) struct Drops {
     /// high-water mark (PUB/XPUB per subscriber, ROUTER per peer).
     hwm: u64,
     /// [`Drops::hwm`] by peer, for the peers still attached.
-    hwm_by_pipe: HashMap<PipeId, u64>,
+    hwm_by_pipe: PipeMap<u64>,
     /// Messages no peer was found for (ROUTER without ROUTER_MANDATORY).
     unroutable: u64,
 }

@@ -5,9 +5,11 @@
 //! registry plus the pipe's id, so a slot kept after its pipe left (and the
 //! index was reused) finds nothing rather than another peer.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use ferrozmq_engine::{Pipe, PipeId};
+
+use super::PipeMap;
 
 /// Where a pipe sits in its socket's [`Pipes`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -30,7 +32,7 @@ impl Slot {
 pub(crate) struct Pipes {
     slots: Vec<Option<Pipe>>,
     free: Vec<usize>,
-    by_id: HashMap<PipeId, Slot>,
+    by_id: PipeMap<Slot>,
     /// Pipes that left holding messages their peer never took (it went
     /// away, or a disconnect's linger ran out), kept for `Socket::drain`
     /// to hand back: at most [`MAX_DEPARTED`], the oldest dropped first.
