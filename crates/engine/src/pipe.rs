@@ -46,8 +46,8 @@ impl PeerInfo {
 /// time-stamp counter) costs about 12 ns a read on this project's test
 /// machine, a tenth of a small message's whole send, so a send in a burst
 /// reads it once (its start stands for its end: it went through the pipe,
-/// which is quick), and in a sustained burst ([`TRUSTED_BURST`] sends in a
-/// row found close together) only one send in [`BURST_STRIDE`] reads it.
+/// which is quick), and in a sustained burst (`TRUSTED_BURST` sends in a
+/// row found close together) only one send in `BURST_STRIDE` reads it.
 /// The sends between are taken as part of the burst: after a pause, at
 /// most `BURST_STRIDE - 1` of them go through the I/O thread rather than
 /// straight to the OS (a hint only: every send still arrives, in order).
