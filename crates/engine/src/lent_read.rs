@@ -38,6 +38,7 @@ const PEEK: usize = 8 * 1024;
 pub(crate) const LEASE_BYTES: usize = PEEK - 64;
 
 /// What the front of the bytes read holds.
+#[cfg(test)]
 #[derive(Debug, PartialEq, Eq)]
 enum Scan {
     /// A whole data message: each frame's body as (start, length), and
@@ -50,26 +51,44 @@ enum Scan {
     Other,
 }
 
-/// Parses ZMTP 3 frames at the front of `bytes` up to the end of the first
-/// message, if it is all there and made only of data frames.
+/// [`scan_into`], as a value.
+#[cfg(test)]
 fn scan(bytes: &[u8], accepts: impl Fn(u64) -> bool) -> Scan {
     let mut frames = Vec::new();
+    match scan_into(bytes, accepts, &mut frames) {
+        Some(end) => Scan::Message { frames, end },
+        None => Scan::Other,
+    }
+}
+
+/// Parses ZMTP 3 frames at the front of `bytes` up to the end of the first
+/// message, if it is all there and made only of data frames: then `frames`
+/// holds each frame's body as (start, length) and the result is where the
+/// message ends. `None`: not (yet) a whole data message, leave it to the
+/// session. (`frames` is the caller's, reused from message to message:
+/// no allocation per message.)
+fn scan_into(
+    bytes: &[u8],
+    accepts: impl Fn(u64) -> bool,
+    frames: &mut Vec<(usize, usize)>,
+) -> Option<usize> {
+    frames.clear();
     let mut at = 0;
     loop {
         let rest = bytes.get(at..).unwrap_or_default();
         let header = match peek_header(rest, Framing::V3) {
             Ok(Some(header)) if !header.command && accepts(header.size as u64) => header,
             // Incomplete, a command, malformed or too large: the session's.
-            _ => return Scan::Other,
+            _ => return None,
         };
         let start = at + header.len;
-        let Some(end) = start.checked_add(header.size).filter(|&e| e <= bytes.len()) else {
-            return Scan::Other;
-        };
+        let end = start
+            .checked_add(header.size)
+            .filter(|&e| e <= bytes.len())?;
         frames.push((start, header.size));
         at = end;
         if !header.more {
-            return Scan::Message { frames, end };
+            return Some(end);
         }
     }
 }
@@ -102,24 +121,27 @@ fn read_messages(lent: &Lent, pipe: &Pipe, carry: &mut Vec<u8>) -> Read {
         _ => return Read::Left,
     };
     let mut taken = 0;
+    let mut frames = Vec::new();
     while taken < seen {
         let Some(rest) = buf.get(taken..seen) else {
             break;
         };
-        let Scan::Message { frames, end } = scan(rest, |size| lent.accepts(size)) else {
+        let Some(end) = scan_into(rest, |size| lent.accepts(size), &mut frames) else {
             break;
         };
         if taken > 0 && !pipe.inbound.has_room() {
             break;
         }
-        let bodies: Vec<Body> = frames
-            .iter()
-            .map(|&(start, len)| {
-                Body::copy_from_slice(rest.get(start..start + len).unwrap_or_default())
-            })
-            .collect();
-        let Some(msg) = Msg::from_bodies(bodies) else {
-            break;
+        let body = |&(start, len): &(usize, usize)| {
+            Body::copy_from_slice(rest.get(start..start + len).unwrap_or_default())
+        };
+        let msg = match frames.as_slice() {
+            // One frame, the usual case: no vector of bodies.
+            [only] => Msg::single(body(only)),
+            more => match Msg::from_bodies(more.iter().map(body).collect()) {
+                Some(msg) => msg,
+                None => break,
+            },
         };
         pipe.inbound.force_push(msg);
         taken += end;
