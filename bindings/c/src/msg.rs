@@ -62,18 +62,20 @@ pub unsafe extern "C" fn zmq_msg_init(msg: *mut zmq_msg_t) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_init_size(msg: *mut zmq_msg_t, size: usize) -> c_int {
     guard::hot_int(|| {
-        let body = if size <= SMALL_BODY {
+        if size <= SMALL_BODY {
             // A body the engine carries by value: sending moves it out of
             // the message as it is (no copy into another representation),
-            // and a failed send moves it back to the same place.
-            Body::Shared(Message::copy_from_slice(
-                ZEROS.get(..size).unwrap_or_default(),
-            ))
+            // and a failed send moves it back to the same place. Built in
+            // place once the pointer is checked (built first, it was
+            // written to the stack and copied over, a store-forwarding
+            // stall per message).
+            // SAFETY: msg is writable per the contract.
+            unsafe { init_with(msg, || Body::Shared(Message::zeroed(size)))? };
         } else {
-            Body::Writable(Buffer::new(size)?)
-        };
-        // SAFETY: msg is writable per the contract.
-        unsafe { init(msg, body)? };
+            let body = Body::Writable(Buffer::new(size)?);
+            // SAFETY: msg is writable per the contract.
+            unsafe { init(msg, body)? };
+        }
         Ok(0)
     })
 }
@@ -129,7 +131,12 @@ pub unsafe extern "C-unwind" fn zmq_msg_send(
         guard::hot_int(|| {
             // SAFETY: per this function's contract.
             let (m, socket) = unsafe { (repr(msg)?, socket(s)?) };
-            let (frame, taken) = m.outgoing();
+            // Whether the frame is taken out of the message (rather than
+            // copied), asked apart from the taking: a (Message, bool) pair
+            // was built and read back in pieces, a store-forwarding stall
+            // per send.
+            let taken = m.outgoing_is_taken();
+            let frame = m.outgoing();
             let len = frame.len();
             match socket.send_with(frame, SendFlags::from_raw(flags)) {
                 Ok(()) => {
@@ -172,9 +179,20 @@ pub unsafe extern "C-unwind" fn zmq_msg_recv(
         guard::hot_int(|| {
             // SAFETY: per this function's contract.
             let (m, socket) = unsafe { (repr(msg)?, socket(s)?) };
-            let frame = socket.recv_with(RecvFlags::from_raw(flags))?;
-            let len = frame.len();
-            m.receive(frame);
+            let flags = RecvFlags::from_raw(flags);
+            let Body::Shared(held) = &mut m.body else {
+                // A writable body (zmq_msg_init_size): replaced whole.
+                let frame = socket.recv_with(flags)?;
+                let len = frame.len();
+                m.receive(frame);
+                return Ok(clamp(len));
+            };
+            // Received in place: no frame moved out of the socket and into
+            // the message (a store-forwarding stall per message), and the
+            // sender's metadata handle kept when it is the same peer's.
+            socket.recv_into(held, flags)?;
+            let len = held.len();
+            m.received_in_place();
             Ok(clamp(len))
         })
     })
@@ -494,6 +512,16 @@ impl MsgRepr {
         self.copy_shares = true;
     }
 
+    /// The flags of [`MsgRepr::receive`], for a frame received into the
+    /// body in place.
+    fn received_in_place(&mut self) {
+        self.shared = false;
+        self.copy_shares = true;
+        if self.extra.is_some() {
+            self.extra = None;
+        }
+    }
+
     fn len(&self) -> usize {
         match &self.body {
             Body::Writable(b) => b.len(),
@@ -518,22 +546,27 @@ impl MsgRepr {
         }
     }
 
-    /// The frame to send, and whether it was taken out of the message
-    /// (which must get it back if the send fails). A small body in place is
-    /// copied out, so that its address stays the same for a retry; anything
-    /// else is moved out as it is (a writable buffer becomes shared bytes
-    /// at the same address, without a copy or an allocation).
+    /// Whether [`MsgRepr::outgoing`] takes the frame out of the message
+    /// (which must get it back if the send fails) rather than copying it.
     #[inline]
-    fn outgoing(&mut self) -> (Message, bool) {
-        match &self.body {
-            Body::Writable(b) if b.is_inline() => (Message::from(b.as_slice()), false),
-            _ => {
-                let body = std::mem::replace(&mut self.body, Body::Shared(Message::new()));
-                let frame = match body {
+    fn outgoing_is_taken(&self) -> bool {
+        !matches!(&self.body, Body::Writable(b) if b.is_inline())
+    }
+
+    /// The frame to send. A small body in place is copied out, so that its
+    /// address stays the same for a retry; anything else is moved out as
+    /// it is (a writable buffer becomes shared bytes at the same address,
+    /// without a copy or an allocation), leaving an empty message.
+    #[inline]
+    fn outgoing(&mut self) -> Message {
+        match &mut self.body {
+            Body::Writable(b) if b.is_inline() => Message::from(b.as_slice()),
+            Body::Shared(f) => std::mem::take(f),
+            Body::Writable(_) => {
+                match std::mem::replace(&mut self.body, Body::Shared(Message::new())) {
                     Body::Writable(b) => Message::from(b.into_bytes()),
                     Body::Shared(f) => f,
-                };
-                (frame, true)
+                }
             }
         }
     }
@@ -576,6 +609,17 @@ impl Drop for CallerBuffer {
 /// # Safety
 /// `msg` must be writable for a `zmq_msg_t`.
 unsafe fn init(msg: *mut zmq_msg_t, body: Body) -> Result<()> {
+    // SAFETY: per this function's contract.
+    unsafe { init_with(msg, || body) }
+}
+
+/// [`init`] with the body made by `body` once `msg` is known to be valid,
+/// so that it can be built where it goes.
+///
+/// # Safety
+/// `msg` must be writable for a `zmq_msg_t`.
+#[inline]
+unsafe fn init_with(msg: *mut zmq_msg_t, body: impl FnOnce() -> Body) -> Result<()> {
     if msg.is_null() {
         return Err(ErrorKind::Fault.into());
     }
@@ -585,7 +629,7 @@ unsafe fn init(msg: *mut zmq_msg_t, body: Body) -> Result<()> {
     // dropping what was there (building the whole value first and copying
     // it costs a store-forwarding stall per message); the magic last.
     unsafe {
-        addr_of_mut!((*m).body).write(body);
+        addr_of_mut!((*m).body).write(body());
         addr_of_mut!((*m).extra).write(None);
         addr_of_mut!((*m).shared).write(false);
         addr_of_mut!((*m).copy_shares).write(false);
@@ -633,9 +677,6 @@ unsafe fn close(msg: *mut zmq_msg_t) -> Result<()> {
 }
 
 const MSG_MAGIC: u32 = 0x6d73_6721;
-
-/// The initial bytes of a small `zmq_msg_init_size` body.
-static ZEROS: [u8; SMALL_BODY] = [0; SMALL_BODY];
 
 const _: () = assert!(
     size_of::<MsgRepr>() <= size_of::<zmq_msg_t>()

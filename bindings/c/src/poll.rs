@@ -42,11 +42,11 @@ pub unsafe extern "C-unwind" fn zmq_poll(
         guard::int(|| {
             let count = usize::try_from(nitems).map_err(|_| ErrorKind::Invalid)?;
             if count == 0 {
-                if timeout != 0 {
-                    // As libzmq: nothing to wait for but the time (or a
-                    // signal); sliced like every wait.
-                    let ms = i32::try_from(timeout).unwrap_or(i32::MAX);
-                    let _ = ferrozmq::wait_slice::poll_fds(&mut [], ms);
+                // Nothing to wait for but the time (or a signal, EINTR, as
+                // libzmq's usleep); waited in slices like every wait.
+                if timeout > 0 {
+                    let wait = Duration::from_millis(timeout.unsigned_abs());
+                    ferrozmq::poll(&mut [], Some(wait))?;
                 }
                 return Ok(0);
             }

@@ -199,7 +199,10 @@ pub unsafe extern "C-unwind" fn zmq_recv(
             if buf.is_null() && len > 0 {
                 return Err(ErrorKind::Fault.into());
             }
-            let frame = socket.recv_with(RecvFlags::from_raw(flags))?;
+            // Received in place (see zmq_msg_recv): no Result<Message> read
+            // back across the stores that wrote it.
+            let mut frame = Message::new();
+            socket.recv_into(&mut frame, RecvFlags::from_raw(flags))?;
             let n = frame.len().min(len);
             if n > 0 {
                 // SAFETY: buf is writable for len >= n bytes, frame holds n bytes,

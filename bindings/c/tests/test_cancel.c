@@ -9,7 +9,7 @@
 #include <time.h>
 
 /* What a cancelled thread blocks in. */
-enum blocker { IN_RECV, IN_MSG_RECV, IN_POLL, IN_SEND, IN_PROXY, IN_SLEEP };
+enum blocker { IN_RECV, IN_MSG_RECV, IN_POLL, IN_POLL_NOTHING, IN_SEND, IN_PROXY, IN_SLEEP };
 
 struct victim {
     enum blocker in;
@@ -33,6 +33,10 @@ static void *block (void *arg)
         break;
     case IN_POLL:
         zmq_poll (&item, 1, -1);
+        break;
+    case IN_POLL_NOTHING:
+        /* No items: libzmq just sleeps (usleep). */
+        zmq_poll (NULL, 0, 30000);
         break;
     case IN_SEND:
         /* A PUSH with no peer waits for one. */
@@ -161,6 +165,19 @@ void test_cancel (void *ctx)
     expect_cancelled_in (IN_PROXY, front, back);
 
     expect_cancelled_in (IN_SLEEP, NULL, NULL);
+    expect_cancelled_in (IN_POLL_NOTHING, NULL, NULL);
+
+    /* zmq_poll with no items sleeps its whole time-out, no more (CZMQ's
+     * zmonitor test waits this way), however its wait is cut up. */
+    struct timespec before, after;
+    clock_gettime (CLOCK_MONOTONIC, &before);
+    CHECK (zmq_poll (NULL, 0, 250) == 0);
+    clock_gettime (CLOCK_MONOTONIC, &after);
+    long waited_ms = (after.tv_sec - before.tv_sec) * 1000
+                     + (after.tv_nsec - before.tv_nsec) / 1000000;
+    if (waited_ms < 245 || waited_ms > 2000)
+        fprintf (stderr, "zmq_poll (NULL, 0, 250) waited %ld ms\n", waited_ms);
+    CHECK (waited_ms >= 245 && waited_ms <= 2000);
 
     int timeout = 300;
     CHECK_OK (zmq_setsockopt (pull, ZMQ_RCVTIMEO, &timeout, sizeof timeout));

@@ -71,7 +71,8 @@ pub(crate) fn leaves_to_session(len: usize, refuses_large: bool) -> bool {
 /// not: the deadline, a signal, the socket ready otherwise.
 type Waiter<'w> = &'w mut dyn FnMut(RawFd) -> Beside;
 
-/// What the front of the bytes read holds.
+/// What the front of the bytes read holds (as a value, for tests).
+#[cfg(test)]
 #[derive(Debug, PartialEq, Eq)]
 enum Scan {
     /// A whole data message: each frame's body as (start, length), and
@@ -91,26 +92,58 @@ enum Scan {
     Other,
 }
 
-/// Parses ZMTP 3 frames at the front of `bytes` up to the end of the first
-/// message, if it is all there and made only of data frames (or all there
-/// but the body of a large last frame).
+/// [`scan_into`], as a value.
+#[cfg(test)]
 fn scan(bytes: &[u8], accepts: impl Fn(u64) -> bool) -> Scan {
     let mut frames = Vec::new();
+    match scan_into(bytes, accepts, &mut frames) {
+        Front::Message(end) => Scan::Message { frames, end },
+        Front::Large { start, size } => Scan::Large {
+            frames,
+            start,
+            size,
+        },
+        Front::Other => Scan::Other,
+    }
+}
+
+/// What [`scan_into`] found at the front of the bytes read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Front {
+    /// A whole data message, ending there.
+    Message(usize),
+    /// A data message whose frames are all there but the last, a large
+    /// one whose body begins at `start` and is `size` bytes long.
+    Large { start: usize, size: usize },
+    /// Not (yet) a whole data message: leave it to the session.
+    Other,
+}
+
+/// Parses ZMTP 3 frames at the front of `bytes` up to the end of the first
+/// message, if it is all there and made only of data frames (or all there
+/// but the body of a large last frame): then `frames` holds each whole
+/// frame's body as (start, length). (`frames` is the caller's, reused from
+/// message to message: no allocation per message.)
+fn scan_into(
+    bytes: &[u8],
+    accepts: impl Fn(u64) -> bool,
+    frames: &mut Vec<(usize, usize)>,
+) -> Front {
+    frames.clear();
     let mut at = 0;
     loop {
         let rest = bytes.get(at..).unwrap_or_default();
         let header = match peek_header(rest, Framing::V3) {
             Ok(Some(header)) if !header.command && accepts(header.size as u64) => header,
             // Incomplete, a command, malformed or too large: the session's.
-            _ => return Scan::Other,
+            _ => return Front::Other,
         };
         let start = at + header.len;
         let Some(end) = start.checked_add(header.size).filter(|&e| e <= bytes.len()) else {
             if header.more || header.size < LARGE_MIN {
-                return Scan::Other;
+                return Front::Other;
             }
-            return Scan::Large {
-                frames,
+            return Front::Large {
                 start,
                 size: header.size,
             };
@@ -118,7 +151,7 @@ fn scan(bytes: &[u8], accepts: impl Fn(u64) -> bool) -> Scan {
         frames.push((start, header.size));
         at = end;
         if !header.more {
-            return Scan::Message { frames, end };
+            return Front::Message(end);
         }
     }
 }
@@ -155,6 +188,7 @@ fn read_messages(lent: &Lent, pipe: &Pipe, carry: &mut Vec<u8>, wait: Option<Wai
         _ => return Read::Left,
     };
     let mut taken = 0;
+    let mut frames = Vec::new();
     while taken < seen {
         let Some(rest) = buf.get(taken..seen) else {
             break;
@@ -162,15 +196,11 @@ fn read_messages(lent: &Lent, pipe: &Pipe, carry: &mut Vec<u8>, wait: Option<Wai
         if taken > 0 && !pipe.inbound.has_room() {
             break;
         }
-        let (frames, end) = match scan(rest, |size| lent.accepts(size)) {
-            Scan::Message { frames, end } => (frames, end),
+        let end = match scan_into(rest, |size| lent.accepts(size), &mut frames) {
+            Front::Message(end) => end,
             // Past the lease's share: the session's.
-            Scan::Large { size, .. } if size > LARGE_MAX => break,
-            Scan::Large {
-                frames,
-                start,
-                size,
-            } => {
+            Front::Large { size, .. } if size > LARGE_MAX => break,
+            Front::Large { start, size } => {
                 // An async receive cannot wait for the body, and a stream
                 // of large messages (a receive that answers no send) is
                 // read faster by the session, in batches: the session's.
@@ -181,16 +211,21 @@ fn read_messages(lent: &Lent, pipe: &Pipe, carry: &mut Vec<u8>, wait: Option<Wai
                 };
                 let head = Head {
                     bytes: rest,
-                    frames,
+                    frames: &frames,
                     start,
                     size,
                 };
                 return read_large(lent, pipe, head, wait, carry);
             }
-            Scan::Other => break,
+            Front::Other => break,
         };
-        let Some(msg) = Msg::from_bodies(copied(rest, &frames)) else {
-            break;
+        let msg = match frames.as_slice() {
+            // One frame, the usual case: no vector of bodies.
+            [only] => Msg::single(copied_one(rest, only)),
+            more => match Msg::from_bodies(copied(rest, more)) {
+                Some(msg) => msg,
+                None => break,
+            },
         };
         pipe.inbound.force_push(msg);
         if taken == 0 {
@@ -209,10 +244,13 @@ fn read_messages(lent: &Lent, pipe: &Pipe, carry: &mut Vec<u8>, wait: Option<Wai
 fn copied(bytes: &[u8], frames: &[(usize, usize)]) -> Vec<Body> {
     frames
         .iter()
-        .map(|&(start, len)| {
-            Body::copy_from_slice(bytes.get(start..start + len).unwrap_or_default())
-        })
+        .map(|frame| copied_one(bytes, frame))
         .collect()
+}
+
+/// A copy of the frame at (start, length) in `bytes`.
+fn copied_one(bytes: &[u8], &(start, len): &(usize, usize)) -> Body {
+    Body::copy_from_slice(bytes.get(start..start + len).unwrap_or_default())
 }
 
 /// The start of a large message read under the lease: `bytes`, the rest
@@ -220,7 +258,7 @@ fn copied(bytes: &[u8], frames: &[(usize, usize)]) -> Vec<Body> {
 /// its last frame's body.
 struct Head<'b> {
     bytes: &'b [u8],
-    frames: Vec<(usize, usize)>,
+    frames: &'b [(usize, usize)],
     start: usize,
     size: usize,
 }
@@ -265,7 +303,7 @@ fn read_large(lent: &Lent, pipe: &Pipe, head: Head, wait: Waiter, carry: &mut Ve
             None => Read::Took { clean: false },
         };
     }
-    let mut bodies = copied(head.bytes, &head.frames);
+    let mut bodies = copied(head.bytes, head.frames);
     bodies.push(Body::Shared(Bytes::from_owner(body)));
     let Some(msg) = Msg::from_bodies(bodies) else {
         // Never (a message has a frame); the bytes are the session's.

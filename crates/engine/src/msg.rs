@@ -11,7 +11,14 @@ pub use body::{Body, Small, SMALL_MAX};
 /// Pipes carry whole messages so a multipart message is delivered all or
 /// nothing. A one-frame message needs no allocation beyond its body, and
 /// none at all when the body is small ([`Body::Small`]).
+///
+/// The first frame comes first in memory (`repr(C)`): a `Msg` is copied
+/// 16 octets at a time, and so is a [`Body`], so with the body at offset 0
+/// the copies of one line up with the stores of the other (with the body
+/// at offset 24, where the compiler put it, every copy of a message just
+/// built read across two stores: a store-forwarding stall each).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[repr(C)]
 pub struct Msg {
     first: Body,
     rest: Vec<Body>,

@@ -205,10 +205,24 @@ impl Queue {
     /// Pushes without waking the reader (the caller does, once a batch is in).
     #[inline]
     pub(crate) fn force_push_quiet(&self, msg: Msg) {
+        self.force_push_quiet_with(|| msg);
+    }
+
+    /// [`Queue::force_push`] of the message `make` returns, made in its
+    /// slot (see `Spsc::push_with`; `make` must be short and must not
+    /// touch this queue).
+    #[inline]
+    pub(crate) fn force_push_with(&self, make: impl FnOnce() -> Msg) {
+        self.force_push_quiet_with(make);
+        self.notify_reader();
+    }
+
+    #[inline]
+    fn force_push_quiet_with(&self, make: impl FnOnce() -> Msg) {
         if self.conflate.load(Ordering::Relaxed) {
-            self.replace_newest(msg);
+            self.replace_newest(make());
         } else {
-            self.items.push(msg);
+            self.items.push_with(make);
             self.pushed.fetch_add(1, Ordering::SeqCst);
         }
     }

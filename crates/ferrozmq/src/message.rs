@@ -4,7 +4,7 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use ferrozmq_engine::{Body, PeerInfo};
+use ferrozmq_engine::{Body, PeerInfo, Small};
 
 use crate::error::{Error, ErrorKind};
 
@@ -58,6 +58,17 @@ impl Message {
         Message::from_body(Body::copy_from_slice(data))
     }
 
+    /// A frame of `len` zero bytes, for the caller to fill in (through
+    /// [`Message::small_data_mut`] when it is small: by value, no
+    /// allocation, built in place; else one zeroed buffer).
+    #[inline]
+    pub fn zeroed(len: usize) -> Message {
+        Message::from_body(match Small::zeroed(len) {
+            Some(small) => Body::Small(small),
+            None => Body::Shared(Bytes::from(vec![0; len])),
+        })
+    }
+
     #[inline]
     fn from_body(data: Body) -> Message {
         Message {
@@ -84,9 +95,21 @@ impl Message {
         Message::from_bytes(Bytes::from_static(data))
     }
 
+    /// Makes this a received frame in place (what it held is released):
+    /// the peer handle is kept, not cloned, when it is the same peer's
+    /// (two reference-count operations per message saved).
     #[inline]
-    pub(crate) fn received(data: Body, more: bool, peer: Option<Arc<PeerInfo>>) -> Message {
-        Message { data, more, peer }
+    pub(crate) fn set_received(&mut self, data: Body, more: bool, peer: &Option<Arc<PeerInfo>>) {
+        self.data = data;
+        self.more = more;
+        let same = match (&self.peer, peer) {
+            (Some(mine), Some(theirs)) => Arc::ptr_eq(mine, theirs),
+            (None, None) => true,
+            _ => false,
+        };
+        if !same {
+            self.peer = peer.clone();
+        }
     }
 
     /// The body.
@@ -295,5 +318,27 @@ impl TryFrom<Message> for String {
 
     fn try_from(msg: Message) -> Result<String, Error> {
         String::from_utf8(Vec::from(msg)).map_err(|_| Error::new(ErrorKind::Invalid))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zeroed_frames_are_zero_and_small_ones_writable_in_place() {
+        for len in [0, 1, SMALL_BODY, SMALL_BODY + 1, 100] {
+            let mut msg = Message::zeroed(len);
+            assert_eq!(msg.data(), &vec![0; len][..]);
+            assert!(!msg.more());
+            match msg.small_data_mut() {
+                Some(bytes) => {
+                    assert!(len <= SMALL_BODY);
+                    bytes.fill(7);
+                    assert_eq!(msg.data(), &vec![7; len][..]);
+                }
+                None => assert!(len > SMALL_BODY && msg.shared_bytes().is_some()),
+            }
+        }
     }
 }

@@ -400,7 +400,7 @@ impl Connection {
         }
         let mut header = [0u8; 10];
         let len = write_header(self.decoder.framing(), more, false, body.len(), &mut header);
-        self.transmit.push_slice(header.get(..len).unwrap_or(&[]));
+        self.transmit.push_header(header.get(..len).unwrap_or(&[]));
         self.transmit.push_slice(body);
         Ok(())
     }

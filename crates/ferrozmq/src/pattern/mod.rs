@@ -75,6 +75,24 @@ pub(crate) trait Pattern: Send + std::fmt::Debug {
     /// The next whole message, if one is waiting.
     fn recv(&mut self, options: &PatternOptions) -> Result<Option<Received>>;
 
+    /// [`Pattern::recv`] into the caller's `into` (left alone when nothing
+    /// waits): `Ok(true)` when a message was put there. The socket's
+    /// receive takes this path: the message is moved once, whole, into
+    /// the caller's place, and the result is small enough to come back in
+    /// registers (a `Result<Option<Received>>` came back through memory,
+    /// written field by field and read back 16 bytes at a time: a
+    /// store-forwarding stall per message).
+    #[inline]
+    fn recv_into(&mut self, into: &mut Option<Received>, options: &PatternOptions) -> Result<bool> {
+        Ok(match self.recv(options)? {
+            Some(received) => {
+                *into = Some(received);
+                true
+            }
+            None => false,
+        })
+    }
+
     /// Takes back the emptied storage of a received message's further
     /// frames (the socket moved them out), for the next message's
     /// envelope: ROUTER reuses it instead of allocating per message.

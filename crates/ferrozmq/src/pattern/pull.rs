@@ -19,6 +19,18 @@ impl Pull {
         self.pipes.remove(slot);
     }
 
+    /// A message from a pipe other than the one whose turn it was (out of
+    /// line: the usual path stays short).
+    #[inline(never)]
+    fn recv_others(&mut self) -> Option<Received> {
+        let mut gone = Vec::new();
+        let got = self.input.recv_further(&self.pipes, |s| gone.push(s));
+        if !gone.is_empty() {
+            self.forget_all(gone);
+        }
+        got.map(|(m, _, peer)| (m, peer))
+    }
+
     /// [`Self::forget`] for each pipe found gone (out of line: rare).
     #[cold]
     #[inline(never)]
@@ -54,12 +66,20 @@ impl Pattern for Pull {
         if let Some((m, _, peer)) = self.input.recv_turn(&self.pipes) {
             return Ok(Some((m, peer)));
         }
-        let mut gone = Vec::new();
-        let got = self.input.recv_further(&self.pipes, |s| gone.push(s));
-        if !gone.is_empty() {
-            self.forget_all(gone);
+        Ok(self.recv_others())
+    }
+
+    #[inline]
+    fn recv_into(&mut self, into: &mut Option<Received>, _: &PatternOptions) -> Result<bool> {
+        if let Some((m, _, peer)) = self.input.recv_turn(&self.pipes) {
+            *into = Some((m, peer));
+            return Ok(true);
         }
-        Ok(got.map(|(m, _, peer)| (m, peer)))
+        let Some(received) = self.recv_others() else {
+            return Ok(false);
+        };
+        *into = Some(received);
+        Ok(true)
     }
 
     fn can_send(&self) -> bool {

@@ -122,7 +122,7 @@ impl LoadBalancer {
         if let Some(slot) = self.order.get(self.next).copied() {
             if let Some(p) = pipes.get(slot) {
                 if !p.is_send_closed() && !p.is_full() {
-                    p.send(msg(), sparse);
+                    p.send_with(msg, sparse);
                     self.next = wrap(self.next + 1, self.order.len());
                     return Some(slot);
                 }

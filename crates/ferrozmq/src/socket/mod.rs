@@ -703,17 +703,22 @@ impl Socket {
         mut op: impl FnMut(&mut Socket) -> Result<T>,
     ) -> Result<T> {
         self.process_link_events();
-        let deadline = match (op(self), patience) {
-            (Err(e), Patience::Forever) if e.kind() == ErrorKind::Again => None,
-            (Err(e), Patience::For(timeout)) if e.kind() == ErrorKind::Again => {
-                Instant::now().checked_add(timeout)
-            }
-            (Err(e), _) if e.kind() == ErrorKind::Again && wait == Wait::Spin => {
-                // A receive that does not wait: the application polls.
-                self.release_lease();
-                return Err(e);
-            }
-            (other, _) => return other,
+        // The first try's result is matched as it is (matching a tuple of
+        // it and `patience` built one in memory, field by field, and read
+        // it back across those stores: a store-forwarding stall per call).
+        let deadline = match op(self) {
+            Err(e) if e.kind() == ErrorKind::Again => match patience {
+                Patience::Forever => None,
+                Patience::For(timeout) => Instant::now().checked_add(timeout),
+                Patience::Now => {
+                    if wait == Wait::Spin {
+                        // A receive that does not wait: the application polls.
+                        self.release_lease();
+                    }
+                    return Err(e);
+                }
+            },
+            other => return other,
         };
         // A receive on a socket with one connection, idle: the connection's
         // reads may be lent to this thread (ferrozmq_engine::wait_receiving).

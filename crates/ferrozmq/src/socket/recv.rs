@@ -68,6 +68,38 @@ impl Socket {
         self.recv_frame(patience)
     }
 
+    /// [`Socket::recv_with`] into `msg`, as `zmq_msg_recv` does: what `msg`
+    /// held is released and the frame is written in its place (no message
+    /// moved out of the socket and into the caller's, and the sender's
+    /// metadata handle kept when it is the same peer's). On failure `msg`
+    /// is left as it was.
+    ///
+    /// ```
+    /// use ferrozmq::{Context, Message, RecvFlags, SocketType};
+    ///
+    /// let ctx = Context::new();
+    /// let mut pull = ctx.socket(SocketType::Pull)?;
+    /// pull.bind("inproc://recv-into-doc")?;
+    /// let mut push = ctx.socket(SocketType::Push)?;
+    /// push.connect("inproc://recv-into-doc")?;
+    /// push.send("one")?;
+    /// push.send("two")?;
+    /// let mut msg = Message::new();
+    /// pull.recv_into(&mut msg, RecvFlags::empty())?;
+    /// assert_eq!(msg.data(), b"one");
+    /// pull.recv_into(&mut msg, RecvFlags::empty())?;
+    /// assert_eq!(msg.data(), b"two");
+    /// # Ok::<(), ferrozmq::Error>(())
+    /// ```
+    pub fn recv_into(&mut self, msg: &mut Message, flags: RecvFlags) -> Result<()> {
+        let patience = if flags.contains(RecvFlags::DONTWAIT) {
+            Patience::Now
+        } else {
+            self.recv_patience()
+        };
+        self.recv_frame_into(patience, Wait::Spin, msg)
+    }
+
     /// Receives the next frame's bytes, waiting as [`Socket::recv`] does.
     pub fn recv_bytes(&mut self) -> Result<Bytes> {
         self.recv().map(Message::into_bytes)
@@ -171,13 +203,28 @@ impl Socket {
     }
 
     fn recv_frame_waiting(&mut self, patience: Patience, wait: Wait) -> Result<Message> {
+        let mut msg = Message::new();
+        self.recv_frame_into(patience, wait, &mut msg)?;
+        Ok(msg)
+    }
+
+    /// Receives the next frame into `out` (see [`Socket::recv_into`]);
+    /// `out` is written only on success.
+    fn recv_frame_into(&mut self, patience: Patience, wait: Wait, out: &mut Message) -> Result<()> {
         self.check_open()?;
         if self.receiving.is_empty() {
-            let (msg, peer) = self.wait_for(patience, wait, |s| {
-                s.pattern
-                    .recv(&s.routing)?
-                    .ok_or(Error::new(ErrorKind::Again))
+            // The pattern moves the message into `slot` (see
+            // `Pattern::recv_into`).
+            let mut slot = None;
+            self.wait_for(patience, wait, |s| {
+                match s.pattern.recv_into(&mut slot, &s.routing)? {
+                    true => Ok(()),
+                    false => Err(Error::new(ErrorKind::Again)),
+                }
             })?;
+            let Some((msg, peer)) = slot else {
+                return Err(ErrorKind::Again.into());
+            };
             self.note_peer(peer);
             // The first frame goes straight out (a one-frame message, the
             // usual case, is never queued); the rest wait in `receiving`
@@ -200,18 +247,12 @@ impl Socket {
                 // The emptied storage goes back for the next envelope.
                 self.pattern.recycle(rest);
             }
-            return Ok(Message::received(
-                first,
-                self.rcvmore,
-                self.receiving_peer.clone(),
-            ));
+            out.set_received(first, self.rcvmore, &self.receiving_peer);
+            return Ok(());
         }
         let data = self.receiving.pop_front().ok_or(ErrorKind::Again)?;
         self.rcvmore = !self.receiving.is_empty();
-        Ok(Message::received(
-            data,
-            self.rcvmore,
-            self.receiving_peer.clone(),
-        ))
+        out.set_received(data, self.rcvmore, &self.receiving_peer);
+        Ok(())
     }
 }

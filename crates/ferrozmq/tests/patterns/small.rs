@@ -118,3 +118,46 @@ fn a_refused_single_frame_comes_back_whole() {
         assert!(back.source_fd().is_some());
     }
 }
+
+/// `Socket::recv_into` (zmq_msg_recv's path): each frame replaces what the
+/// message held, MORE and the sender's metadata with it, on every
+/// transport; a receive that fails leaves the message as it was.
+#[test]
+fn recv_into_replaces_the_message_in_place() {
+    use ferrozmq::{ErrorKind, RecvFlags};
+    for transport in TRANSPORTS {
+        let ctx = Context::new();
+        let mut pull = socket(&ctx, SocketType::Pull);
+        let ep = bind(&mut pull, transport);
+        let mut push = socket(&ctx, SocketType::Push);
+        push.connect(&ep).unwrap();
+        let mut msg = Message::from(&body(40, 9)[..]);
+        assert_eq!(
+            pull.recv_into(&mut msg, RecvFlags::DONTWAIT)
+                .unwrap_err()
+                .kind(),
+            ErrorKind::Again
+        );
+        assert_eq!(msg.data(), &body(40, 9)[..], "untouched on failure");
+        for round in 0..3 {
+            for (seed, &len) in SIZES.iter().enumerate() {
+                push.send(body(len, seed + round).as_slice()).unwrap();
+            }
+            push.send_multipart([&b"a"[..], &body(SMALL_BODY + 1, round)[..]])
+                .unwrap();
+            for (seed, &len) in SIZES.iter().enumerate() {
+                pull.recv_into(&mut msg, RecvFlags::empty()).unwrap();
+                assert_eq!(msg.data(), &body(len, seed + round)[..], "{transport}");
+                assert!(!msg.more());
+                // Connections carry the sender's metadata (inproc none).
+                let expected = (transport != "inproc").then_some("PUSH");
+                assert_eq!(msg.property("Socket-Type"), expected, "{transport}");
+            }
+            pull.recv_into(&mut msg, RecvFlags::empty()).unwrap();
+            assert_eq!((msg.data(), msg.more()), (&b"a"[..], true));
+            pull.recv_into(&mut msg, RecvFlags::empty()).unwrap();
+            assert_eq!(msg.data(), &body(SMALL_BODY + 1, round)[..]);
+            assert!(!msg.more());
+        }
+    }
+}

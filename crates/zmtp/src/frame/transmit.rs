@@ -3,7 +3,7 @@
 use std::collections::VecDeque;
 use std::io::IoSlice;
 
-use bytes::{Buf, Bytes, BytesMut};
+use bytes::{Buf, BufMut, Bytes, BytesMut};
 
 /// Bodies at least this long are queued by reference instead of copied.
 pub const COPY_LIMIT: usize = 2048;
@@ -36,6 +36,23 @@ impl TransmitQueue {
         self.len == 0
     }
 
+    /// Appends a header (copied): a two-octet one (a short frame's, the
+    /// small message's) octet by octet into the buffer, not copied out of
+    /// the caller's array (two one-octet stores read back as one two-octet
+    /// load, a store-forwarding stall per small message).
+    #[inline]
+    pub fn push_header(&mut self, header: &[u8]) {
+        match *header {
+            [first, second] => {
+                self.tail.reserve(2);
+                self.tail.put_u8(first);
+                self.tail.put_u8(second);
+                self.len += 2;
+            }
+            _ => self.push_slice(header),
+        }
+    }
+
     /// Appends raw bytes (copied).
     pub fn push_slice(&mut self, bytes: &[u8]) {
         self.tail.extend_from_slice(bytes);
@@ -44,7 +61,7 @@ impl TransmitQueue {
 
     /// Appends a header (copied) and a body (copied if small, else by reference).
     pub fn push_header_and_body(&mut self, header: &[u8], body: Bytes) {
-        self.push_slice(header);
+        self.push_header(header);
         if body.len() < COPY_LIMIT {
             self.push_slice(&body);
         } else {
