@@ -46,6 +46,7 @@ mod pipe;
 mod queue;
 mod reactor;
 mod session;
+mod spin_budget;
 mod sync;
 mod sys;
 mod thread_options;

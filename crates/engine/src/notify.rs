@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::spin_budget::SpinBudget;
 use crate::sys;
 use crate::wait_slice;
 
@@ -22,6 +23,8 @@ pub trait Notify: Send + Sync {
 #[derive(Debug)]
 pub struct Signaler {
     sleeping: AtomicBool,
+    /// How long [`Signaler::wait_until`] spins before it sleeps.
+    spin: SpinBudget,
     /// An eventfd the owner sleeps on in `poll(2)`, so that a signal
     /// interrupts the sleep (EINTR), as it does libzmq's blocking calls.
     /// Its counter keeps a wake-up that came while nobody slept. Made with
@@ -57,6 +60,7 @@ impl Signaler {
     pub fn new() -> Arc<Signaler> {
         Arc::new(Signaler {
             sleeping: AtomicBool::new(false),
+            spin: SpinBudget::new(spin_rounds()),
             wakeup: sys::eventfd().ok(),
             fd: OnceFd::default(),
         })
@@ -71,8 +75,9 @@ impl Signaler {
         mut check: impl FnMut() -> bool,
     ) -> WaitOutcome {
         // Spin briefly first: in request/reply the answer often comes
-        // within microseconds, and a sleep/wake costs far more.
-        for i in 0..spin_rounds() {
+        // within microseconds, and a sleep/wake costs far more. How long
+        // is learned from the waits before (`SpinBudget`).
+        for i in 0..self.spin.rounds() {
             if check() {
                 return WaitOutcome::Ready;
             }
@@ -82,7 +87,10 @@ impl Signaler {
                 std::hint::spin_loop();
             }
         }
-        self.sleep_until(deadline, check)
+        let slept_from = Instant::now();
+        let outcome = self.sleep_until(deadline, check);
+        self.spin.spun_in_vain(slept_from.elapsed());
+        outcome
     }
 
     /// Like [`Signaler::wait_until`] without the spin: for waits that are
