@@ -30,6 +30,7 @@
 
 use std::io::IoSlice;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::sync::{AtomicBool, AtomicU8, Mutex, Ordering};
@@ -37,6 +38,7 @@ use crate::sync::{AtomicBool, AtomicU8, Mutex, Ordering};
 use bytes::Bytes;
 use ferrozmq_zmtp::frame::{write_header, Framing};
 
+use crate::body_pool::BodyPool;
 use crate::msg::{Msg, MsgKind};
 use crate::sys;
 
@@ -75,6 +77,14 @@ pub(crate) struct Direct {
     used: AtomicBool,
     /// The connection may be lent (set with `enable`, never changes for it).
     lendable: AtomicBool,
+    /// The application gave a lease back with a large message it would not
+    /// read itself (an async receive): the session need not offer its
+    /// reads while large messages come (see [`Direct::refuses_large`]).
+    refuses_large: AtomicBool,
+    /// The application sent a sparse message here (`try_send`) since a
+    /// receive last took a message under the lease: the next receive
+    /// answers it (request/reply), and reads a large message itself.
+    answering: AtomicBool,
     state: Mutex<State>,
 }
 
@@ -121,6 +131,7 @@ struct Reads {
     epfd: RawFd,
     token: u64,
     max_frame: Option<u64>,
+    bodies: Option<Arc<BodyPool>>,
     /// epoll watches writability: the session waits for room to write.
     /// Otherwise it does not (once the session has said so), or every
     /// write and every change of the watch would wake the I/O thread.
@@ -137,13 +148,17 @@ impl Reads {
 
 /// How a connection's reads may be lent: the I/O thread's epoll
 /// descriptor and the session's token in it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct LendReads {
     pub(crate) epfd: RawFd,
     pub(crate) token: u64,
     /// The largest frame the session accepts (ZMQ_MAXMSGSIZE): a larger
     /// one is left to it, which fails the connection.
     pub(crate) max_frame: Option<u64>,
+    /// The I/O thread's spare buffers for large bodies, which a lease
+    /// reads a large message into (none: large messages are the
+    /// session's).
+    pub(crate) bodies: Option<Arc<BodyPool>>,
 }
 
 /// The application's hold on a connection's reads (see [`Direct::lend`]);
@@ -158,6 +173,8 @@ pub(crate) struct Lent {
     fd: OwnedFd,
     generation: u64,
     max_frame: Option<u64>,
+    /// Where a large body read under the lease goes (see [`LendReads`]).
+    bodies: Option<Arc<BodyPool>>,
     /// Taken from an offer now, not resumed from a kept lease.
     fresh: bool,
 }
@@ -177,6 +194,11 @@ impl Lent {
     /// Whether a frame of `size` bytes is within ZMQ_MAXMSGSIZE.
     pub(crate) fn accepts(&self, size: u64) -> bool {
         self.max_frame.is_none_or(|max| size <= max)
+    }
+
+    /// The pool a large body read under this lease is taken from.
+    pub(crate) fn bodies(&self) -> Option<&Arc<BodyPool>> {
+        self.bodies.as_ref()
     }
 }
 
@@ -200,6 +222,8 @@ impl Direct {
             used: AtomicBool::new(false),
             has_carry: AtomicBool::new(false),
             lendable: AtomicBool::new(false),
+            refuses_large: AtomicBool::new(false),
+            answering: AtomicBool::new(false),
             state: Mutex::new(State {
                 fd: -1,
                 framing: Framing::V3,
@@ -216,6 +240,7 @@ impl Direct {
     /// Session: the connection on `fd` is ready for traffic; with `reads`,
     /// its reads may be lent to the application (`offer_reads`).
     pub(crate) fn enable(&self, fd: RawFd, framing: Framing, reads: Option<LendReads>) {
+        let lendable = reads.is_some();
         self.lease.store(IO, Ordering::SeqCst);
         if let Ok(mut s) = self.state.lock() {
             s.fd = fd;
@@ -230,11 +255,12 @@ impl Direct {
                 epfd: r.epfd,
                 token: r.token,
                 max_frame: r.max_frame,
+                bodies: r.bodies,
                 // As mio registered the stream.
                 writable: true,
             });
         }
-        self.lendable.store(reads.is_some(), Ordering::SeqCst);
+        self.lendable.store(lendable, Ordering::SeqCst);
         self.enabled.store(true, Ordering::Release);
     }
 
@@ -323,6 +349,27 @@ impl Direct {
         }
     }
 
+    /// Application: whether it read the last large message that came
+    /// under the lease itself (`false`: it left it to the session).
+    pub(crate) fn note_large(&self, taken: bool) {
+        if self.refuses_large.load(Ordering::Relaxed) == taken {
+            self.refuses_large.store(!taken, Ordering::Relaxed);
+        }
+    }
+
+    /// Application, taking messages under the lease: whether it sent here
+    /// since it last did (see `answering`); the next take starts afresh.
+    pub(crate) fn take_answering(&self) -> bool {
+        self.answering.load(Ordering::Relaxed) && self.answering.swap(false, Ordering::Relaxed)
+    }
+
+    /// Session: whether the application leaves large messages to it (then
+    /// offering the reads while they come would only cost a wasted turn
+    /// each). A hint, not part of the lease's protocol.
+    pub(crate) fn refuses_large(&self) -> bool {
+        self.refuses_large.load(Ordering::Relaxed)
+    }
+
     /// Whether the connection's reads may be lent now, on offer or kept
     /// for the application (a cheap look).
     pub(crate) fn reads_offered(&self) -> bool {
@@ -370,6 +417,7 @@ impl Direct {
                     fd: dup,
                     generation,
                     max_frame: reads.max_frame,
+                    bodies: reads.bodies.clone(),
                     fresh: true,
                 })
             }
@@ -540,6 +588,11 @@ impl Direct {
     /// Application: tries to write `msg` now. The caller checked that the
     /// traffic is sparse and that its pipe towards this connection is empty.
     pub(crate) fn try_send(&self, msg: &Msg) -> Sent {
+        // Written once per round trip, not per send (the line is the
+        // session's too).
+        if !self.answering.load(Ordering::Relaxed) {
+            self.answering.store(true, Ordering::Relaxed);
+        }
         if msg.kind() != MsgKind::Data || msg.len() > MAX_FRAMES || msg.byte_len() > MAX_BYTES {
             return Sent::No;
         }

@@ -251,6 +251,7 @@ fn lent_connection() -> (mio::Poll, mio::net::UnixStream, crate::direct::Direct)
         epfd: poll.as_raw_fd(),
         token: 1,
         max_frame: None,
+        bodies: None,
     };
     direct.enable(
         ours.as_raw_fd(),

@@ -52,9 +52,10 @@ pub(super) struct Active {
     /// Where the stream is watched (epoll descriptor and token), for
     /// lending its reads to the application (`Direct::lend`).
     pub(super) watched: LendReads,
-    /// The last message read was too large for the application to read
-    /// under the lease: the reads are not offered until a smaller one.
-    pub(super) large_traffic: bool,
+    /// The size of the last message read: while the application would
+    /// only hand such messages back (`lent_read::leaves_to_session`), the
+    /// reads are not offered until a smaller one.
+    pub(super) last_len: usize,
     /// When to look next at a lease that is out (`Direct::check_lease`).
     pub(super) lease_check: Option<Instant>,
 }
@@ -86,8 +87,9 @@ impl Session {
                 epfd: std::os::fd::AsRawFd::as_raw_fd(ctx.registry),
                 token: ctx.token.0 as u64,
                 max_frame: None,
+                bodies: None,
             },
-            large_traffic: false,
+            last_len: 0,
             lease_check: None,
         });
         self.drive_active(ctx, active)
@@ -177,14 +179,17 @@ impl Session {
     /// when it is idle at a message boundary in the simple case: the
     /// socket drained, nothing buffered, decoded in part, held back or
     /// asked of ZAP, no heartbeat timer (whose clock counts what is read),
-    /// and the last message small enough for the application to read
-    /// (large ones would only be handed back, a wasted turn each).
+    /// and the last message small enough for the application to read, or
+    /// an application that reads large ones (an async receive hands them
+    /// back, a wasted turn each).
     fn offer_reads(&self, a: &Active) {
         let Some(pipe) = &self.pipe else {
             return;
         };
+        let large_refused =
+            crate::lent_read::leaves_to_session(a.last_len, pipe.direct.refuses_large());
         let idle = !a.readable
-            && !a.large_traffic
+            && !large_refused
             && !a.eof
             && !a.hung_up
             && !self.paused
@@ -264,7 +269,7 @@ impl Session {
             match inbound {
                 Inbound::HandshakeSucceeded => self.handshake_succeeded(a),
                 Inbound::Message(msg) => {
-                    a.large_traffic = msg.byte_len() > crate::lent_read::LEASE_BYTES;
+                    a.last_len = msg.byte_len();
                     *quiet = true;
                     self.push_to_socket_waking(msg, false);
                 }
@@ -301,9 +306,10 @@ impl Session {
             // application parses), and not to publishers (which read
             // subscriptions).
             let lend =
-                (framing == Framing::V3 && !a.wire.reads_subscriptions()).then_some(LendReads {
+                (framing == Framing::V3 && !a.wire.reads_subscriptions()).then(|| LendReads {
                     max_frame: self.options.zmtp.max_message_size,
-                    ..a.watched
+                    bodies: Some(Arc::clone(&a.bodies)),
+                    ..a.watched.clone()
                 });
             pipe.direct.enable(a.stream.raw_fd(), framing, lend);
         }

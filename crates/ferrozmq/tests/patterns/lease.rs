@@ -1,8 +1,8 @@
 //! The read lease: a receive blocked on a socket whose one connection is
 //! idle reads that connection itself (engine `lent_read.rs`). A peer
 //! written by hand (ZMTP 3.1, NULL) sends what the lease must take (whole
-//! data messages) and what it must leave to the I/O thread (commands,
-//! partial frames, large messages, the end of the stream) while the
+//! data messages, large ones too) and what it must leave to the I/O thread
+//! (commands, partial frames, the end of the stream) while the
 //! application is blocked in `recv`. Each test holds whether or not the
 //! lease was taken at the moment the bytes came; the short pauses only
 //! make it likely that it was.
@@ -226,7 +226,7 @@ fn lease_leaves_commands_to_the_session() {
 }
 
 #[test]
-fn lease_leaves_large_messages_to_the_session() {
+fn large_messages_arrive_whole_between_small_ones() {
     let ctx = Context::new();
     let (mut dealer, peer) = dealer_with_raw_peer(&ctx);
     let big = vec![9u8; 100_000];
@@ -241,6 +241,133 @@ fn lease_leaves_large_messages_to_the_session() {
         got,
         vec![vec![b"small".to_vec()], vec![big], vec![b"tail".to_vec()]]
     );
+}
+
+/// Sends a request the raw peer reads: the receive that follows answers
+/// it, and reads a large reply under the lease itself.
+fn request(dealer: &mut Socket, peer: &mut RawPeer) {
+    dealer.send(&b"req"[..]).unwrap();
+    assert_eq!(peer.read_frame(), (0, b"req".to_vec()));
+}
+
+/// A DEALER with a raw peer after one small round trip: the connection
+/// takes its sends directly (a send right after the handshake may still
+/// be queued).
+fn dealer_after_a_round_trip(ctx: &Context) -> (Socket, RawPeer) {
+    let (mut dealer, mut peer) = dealer_holding_a_kept_lease(ctx);
+    request(&mut dealer, &mut peer);
+    peer.send_raw(&data(b"answer", false));
+    assert_eq!(recv_frames(&mut dealer), vec![b"answer".to_vec()]);
+    (dealer, peer)
+}
+
+/// A large last frame (after an envelope, as REQ/REP send) whose body
+/// comes in pieces, in reply to a request: a blocking receive under the
+/// lease waits for the rest on the connection and reads it into a buffer
+/// of its own (up to 128 KiB; a larger one is the session's); the bytes of
+/// the next message, sent with the last piece, are left as they were.
+#[test]
+fn lease_reads_a_large_body_that_comes_in_pieces() {
+    let ctx = Context::new();
+    let (mut dealer, mut peer) = dealer_after_a_round_trip(&ctx);
+    for (round, size) in [120_000u32, 300_000, 120_000].into_iter().enumerate() {
+        request(&mut dealer, &mut peer);
+        let big: Vec<u8> = (0..size).map(|i| (i % 251) as u8 ^ round as u8).collect();
+        let mut wire = data(b"", true);
+        wire.extend(data(&big, false));
+        let tail = data(b"tail", false);
+        let (got, back) = while_receiving(&mut dealer, peer, 2, move |p| {
+            let (a, rest) = wire.split_at(20_000);
+            let (b, c) = rest.split_at(60_000);
+            p.send_raw(a);
+            thread::sleep(SETTLE);
+            p.send_raw(b);
+            thread::sleep(SETTLE);
+            let mut last = c.to_vec();
+            last.extend(tail);
+            p.send_raw(&last);
+        });
+        peer = back;
+        assert_eq!(got, vec![vec![vec![], big], vec![b"tail".to_vec()]]);
+    }
+}
+
+/// A receive that times out while a large body is half read under the
+/// lease hands what it read to the session: the message arrives whole
+/// once the rest comes, and what follows it after.
+#[test]
+fn a_receive_timing_out_inside_a_large_body_loses_nothing() {
+    let ctx = Context::new();
+    let (mut dealer, mut peer) = dealer_after_a_round_trip(&ctx);
+    request(&mut dealer, &mut peer);
+    let big: Vec<u8> = (0..120_000u32).map(|i| (i % 253) as u8).collect();
+    let wire = data(&big, false);
+    let (a, b) = wire.split_at(40_000);
+    let (a, mut rest) = (a.to_vec(), b.to_vec());
+    rest.extend(data(b"after", false));
+    let sender = thread::spawn(move || {
+        let mut peer = peer;
+        thread::sleep(SETTLE);
+        peer.send_raw(&a);
+        peer
+    });
+    // Blocked (holding the lease) when the first part comes; the deadline
+    // passes while the receive waits for the rest.
+    assert_eq!(
+        dealer
+            .recv_timeout(SETTLE + Duration::from_millis(200))
+            .unwrap_err(),
+        ErrorKind::Again
+    );
+    let mut peer = sender.join().unwrap();
+    peer.send_raw(&rest);
+    assert_eq!(recv_frames(&mut dealer), vec![big]);
+    assert_eq!(recv_frames(&mut dealer), vec![b"after".to_vec()]);
+}
+
+/// The peer closes inside a large body a blocked receive is reading
+/// under the lease: what it read goes to the session, which sees the end
+/// of the stream and reports it while the receive still waits; nothing
+/// half read reaches the application.
+#[test]
+fn peer_closing_inside_a_large_body_is_reported() {
+    let ctx = Context::new();
+    let (mut dealer, peer) = dealer_with_raw_peer(&ctx);
+    dealer
+        .monitor(
+            Some("inproc://lease-large-disconnect"),
+            EventKind::Disconnected.code(),
+        )
+        .unwrap();
+    let mut mon = ctx.socket(SocketType::Pair).unwrap();
+    mon.set_rcvtimeo(Some(Duration::from_secs(5))).unwrap();
+    mon.connect("inproc://lease-large-disconnect").unwrap();
+    let watcher = thread::spawn(move || {
+        let event = mon.recv_multipart().expect("a disconnect event");
+        let code = u16::from_ne_bytes([event[0][0], event[0][1]]);
+        assert_eq!(code, EventKind::Disconnected.code());
+        Instant::now()
+    });
+    let closer = thread::spawn(move || {
+        let mut peer = peer;
+        thread::sleep(SETTLE);
+        peer.send_raw(&data(b"whole", false));
+        assert_eq!(peer.read_frame(), (0, b"req".to_vec()));
+        thread::sleep(SETTLE);
+        peer.send_raw(&data(&[5u8; 100_000], false)[..50_000]);
+        thread::sleep(SETTLE);
+        drop(peer);
+    });
+    assert_eq!(recv_frames(&mut dealer), vec![b"whole".to_vec()]);
+    dealer.send(&b"req"[..]).unwrap();
+    dealer
+        .set_rcvtimeo(Some(Duration::from_millis(1500)))
+        .unwrap();
+    assert_eq!(dealer.recv().unwrap_err(), ErrorKind::Again);
+    let gave_up = Instant::now();
+    closer.join().unwrap();
+    let reported = watcher.join().unwrap();
+    assert!(reported < gave_up, "the disconnect waited for the receive");
 }
 
 #[test]
