@@ -96,6 +96,27 @@ fn frame(flags: u8, body: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Monitors `dealer` for its peer's disconnection (on `endpoint`): the
+/// thread returned ends when the event comes, with when it came.
+fn watch_disconnect(
+    ctx: &Context,
+    dealer: &mut Socket,
+    endpoint: &str,
+) -> thread::JoinHandle<Instant> {
+    dealer
+        .monitor(Some(endpoint), EventKind::Disconnected.code())
+        .unwrap();
+    let mut mon = ctx.socket(SocketType::Pair).unwrap();
+    mon.set_rcvtimeo(Some(Duration::from_secs(5))).unwrap();
+    mon.connect(endpoint).unwrap();
+    thread::spawn(move || {
+        let event = mon.recv_multipart().expect("a disconnect event");
+        let code = u16::from_ne_bytes([event[0][0], event[0][1]]);
+        assert_eq!(code, EventKind::Disconnected.code());
+        Instant::now()
+    })
+}
+
 /// A DEALER bound over tcp with a raw peer connected and greeted.
 fn dealer_with_raw_peer(ctx: &Context) -> (Socket, RawPeer) {
     let mut dealer = socket(ctx, SocketType::Dealer);
@@ -333,21 +354,7 @@ fn a_receive_timing_out_inside_a_large_body_loses_nothing() {
 fn peer_closing_inside_a_large_body_is_reported() {
     let ctx = Context::new();
     let (mut dealer, peer) = dealer_with_raw_peer(&ctx);
-    dealer
-        .monitor(
-            Some("inproc://lease-large-disconnect"),
-            EventKind::Disconnected.code(),
-        )
-        .unwrap();
-    let mut mon = ctx.socket(SocketType::Pair).unwrap();
-    mon.set_rcvtimeo(Some(Duration::from_secs(5))).unwrap();
-    mon.connect("inproc://lease-large-disconnect").unwrap();
-    let watcher = thread::spawn(move || {
-        let event = mon.recv_multipart().expect("a disconnect event");
-        let code = u16::from_ne_bytes([event[0][0], event[0][1]]);
-        assert_eq!(code, EventKind::Disconnected.code());
-        Instant::now()
-    });
+    let watcher = watch_disconnect(&ctx, &mut dealer, "inproc://lease-large-disconnect");
     let closer = thread::spawn(move || {
         let mut peer = peer;
         thread::sleep(SETTLE);
@@ -391,24 +398,10 @@ fn lease_keeps_the_receive_high_water_mark() {
 fn peer_closing_while_the_application_reads_is_reported() {
     let ctx = Context::new();
     let (mut dealer, peer) = dealer_with_raw_peer(&ctx);
-    dealer
-        .monitor(
-            Some("inproc://lease-disconnect"),
-            EventKind::Disconnected.code(),
-        )
-        .unwrap();
-    let mut mon = ctx.socket(SocketType::Pair).unwrap();
-    mon.set_rcvtimeo(Some(Duration::from_secs(5))).unwrap();
-    mon.connect("inproc://lease-disconnect").unwrap();
+    let watcher = watch_disconnect(&ctx, &mut dealer, "inproc://lease-disconnect");
     dealer
         .set_rcvtimeo(Some(Duration::from_millis(1500)))
         .unwrap();
-    let watcher = thread::spawn(move || {
-        let event = mon.recv_multipart().expect("a disconnect event");
-        let code = u16::from_ne_bytes([event[0][0], event[0][1]]);
-        assert_eq!(code, EventKind::Disconnected.code());
-        Instant::now()
-    });
     let closer = thread::spawn(move || {
         thread::sleep(SETTLE);
         // Half a message, then the end of the stream.
