@@ -433,11 +433,17 @@ struct iovec;
 // Socket option (DRAFT in libzmq): UDP multicast loopback (no UDP transport: kept only).
 #define ZMQ_MULTICAST_LOOP 96
 
+// Socket option (DRAFT in libzmq's header, taken by its library):
+#define ZMQ_XPUB_MANUAL_LAST_VALUE 98
+
 // Socket option (DRAFT in libzmq): SOCKS5 proxy user name.
 #define ZMQ_SOCKS_USERNAME 99
 
 // Socket option (DRAFT in libzmq): SOCKS5 proxy password.
 #define ZMQ_SOCKS_PASSWORD 100
+
+// Socket option (DRAFT in libzmq's header, taken by its library): in a
+#define ZMQ_ONLY_FIRST_SUBSCRIBE 108
 
 // Socket option (DRAFT in libzmq's header, taken by its library): the
 #define ZMQ_RECONNECT_STOP 109

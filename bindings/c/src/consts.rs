@@ -242,10 +242,17 @@ pub const ZMQ_LOOPBACK_FASTPATH: c_int = 94;
 pub const ZMQ_METADATA: c_int = 95;
 /// Socket option (DRAFT in libzmq): UDP multicast loopback (no UDP transport: kept only).
 pub const ZMQ_MULTICAST_LOOP: c_int = 96;
+/// Socket option (DRAFT in libzmq's header, taken by its library):
+/// XPUB_MANUAL, and the first send after a subscription is read goes to
+/// that subscriber only.
+pub const ZMQ_XPUB_MANUAL_LAST_VALUE: c_int = 98;
 /// Socket option (DRAFT in libzmq): SOCKS5 proxy user name.
 pub const ZMQ_SOCKS_USERNAME: c_int = 99;
 /// Socket option (DRAFT in libzmq): SOCKS5 proxy password.
 pub const ZMQ_SOCKS_PASSWORD: c_int = 100;
+/// Socket option (DRAFT in libzmq's header, taken by its library): in a
+/// multipart message whose first frame is data, later frames are data too.
+pub const ZMQ_ONLY_FIRST_SUBSCRIBE: c_int = 108;
 /// Socket option (DRAFT in libzmq's header, taken by its library): the
 /// failures after which a connecting socket stops reconnecting.
 pub const ZMQ_RECONNECT_STOP: c_int = 109;

@@ -13,6 +13,7 @@ mod routed;
 mod router;
 mod stream;
 mod subscribe;
+mod subscription_frames;
 
 use bytes::Bytes;
 use ferrozmq_engine::{Body, Msg, Pipe, PipeId};

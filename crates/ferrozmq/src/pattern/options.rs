@@ -21,6 +21,10 @@ pub(crate) struct PatternOptions {
     pub(crate) xpub_verboser: bool,
     /// ZMQ_XPUB_MANUAL.
     pub(crate) xpub_manual: bool,
+    /// ZMQ_XPUB_MANUAL_LAST_VALUE (with `xpub_manual`).
+    pub(crate) xpub_manual_last_value: bool,
+    /// ZMQ_ONLY_FIRST_SUBSCRIBE.
+    pub(crate) only_first_subscribe: bool,
     /// ZMQ_XPUB_NODROP.
     pub(crate) xpub_nodrop: bool,
     /// ZMQ_XPUB_WELCOME_MSG.

@@ -6,9 +6,10 @@
 
 use std::collections::VecDeque;
 
-use bytes::{BufMut, Bytes, BytesMut};
-use ferrozmq_engine::{Msg, MsgKind, PeerRef, Pipe, PipeId};
+use bytes::{BufMut, BytesMut};
+use ferrozmq_engine::{Body, Msg, MsgKind, PeerRef, Pipe, PipeId};
 
+use super::subscription_frames::{change_in, SubscriptionFrames};
 use super::{Origin, Pattern, PatternOptions, Received};
 use crate::error::{ErrorKind, Result};
 use crate::routing::{Drops, Pipes, Slot, Subscriptions};
@@ -21,8 +22,9 @@ pub(crate) struct Publisher {
     /// How many peers subscribe to each topic (to tell first and last apart).
     all: Subscriptions,
     /// Messages for an XPUB application: subscriptions and upstream data.
-    pending: VecDeque<Received>,
-    /// The peer whose subscription was last passed up (XPUB_MANUAL).
+    pending: VecDeque<Pending>,
+    /// The peer whose subscription the application read last (XPUB_MANUAL):
+    /// its SUBSCRIBE and UNSUBSCRIBE options apply to this peer.
     last_subscriber: Option<Slot>,
     /// Messages a slow subscriber missed at its high-water mark.
     drops: Drops,
@@ -30,6 +32,32 @@ pub(crate) struct Publisher {
     targets: Vec<Slot>,
     /// Its copies, one per target (likewise).
     copies: Vec<Msg>,
+}
+
+/// A message waiting for the XPUB application's `recv`.
+#[derive(Debug)]
+struct Pending {
+    received: Received,
+    /// Under XPUB_MANUAL, a subscription change from this peer (`None`:
+    /// one that left): reading it makes the peer the last subscriber.
+    manual_from: Option<Option<Slot>>,
+}
+
+impl Pending {
+    fn data(msg: Msg, info: PeerRef) -> Pending {
+        Pending {
+            received: (msg, Origin::Peer(info)),
+            manual_from: None,
+        }
+    }
+}
+
+/// A subscription change to pass up to the XPUB application.
+struct Notice {
+    /// `0x01 topic` or `0x00 topic`.
+    body: Body,
+    /// Under XPUB_MANUAL, the peer it came from.
+    manual_from: Option<Option<Slot>>,
 }
 
 #[derive(Debug)]
@@ -72,10 +100,14 @@ impl Publisher {
                 };
                 let info = pipe.peer_ref();
                 match msg.kind() {
-                    MsgKind::Subscribe => self.subscribe(i, msg.first().to_bytes(), info, options),
-                    MsgKind::Cancel => self.cancel(i, msg.first().to_bytes(), info, options),
-                    MsgKind::Data if self.xpub => self.pending.push_back((msg, Origin::Peer(info))),
-                    MsgKind::Data => {}
+                    MsgKind::Subscribe | MsgKind::Cancel => {
+                        let subscribe = msg.kind() == MsgKind::Subscribe;
+                        if let Some(notice) = self.change(i, subscribe, msg.first(), options) {
+                            self.pending
+                                .push_back(notice.into_pending(Vec::new(), info));
+                        }
+                    }
+                    MsgKind::Data => self.take_data(i, msg, info, options),
                 }
             }
         }
@@ -84,45 +116,75 @@ impl Publisher {
         }
     }
 
-    fn subscribe(&mut self, index: usize, topic: Bytes, info: PeerRef, options: &PatternOptions) {
-        let Some(peer) = self.peers.get_mut(index) else {
-            return;
-        };
+    /// Applies a peer's subscription change; what to tell an XPUB
+    /// application of it, if anything.
+    fn change(
+        &mut self,
+        index: usize,
+        subscribe: bool,
+        topic: &[u8],
+        options: &PatternOptions,
+    ) -> Option<Notice> {
+        let peer = self.peers.get_mut(index)?;
         if options.xpub_manual && self.xpub {
-            self.last_subscriber = Some(peer.slot);
-            if !peer.requested.contains(&topic) {
-                peer.requested.add(&topic);
+            if subscribe {
+                if !peer.requested.contains(topic) {
+                    peer.requested.add(topic);
+                }
+            } else {
+                peer.requested.remove(topic);
             }
-            self.pending
-                .push_back((tagged(1, &topic), Origin::Peer(info)));
-            return;
+            return Some(Notice {
+                body: tagged(subscribe, topic),
+                manual_from: Some(Some(peer.slot)),
+            });
         }
         // Per peer a topic is in or out, as in libzmq's mtrie: a second
         // SUBSCRIBE from the same peer changes nothing, one CANCEL ends it.
-        let first_for_peer = !peer.subscriptions.contains(&topic) && peer.subscriptions.add(&topic);
-        let unique = first_for_peer && self.all.add(&topic);
-        if self.xpub && (unique || options.xpub_verbose || options.xpub_verboser) {
-            self.pending
-                .push_back((tagged(1, &topic), Origin::Peer(info)));
-        }
+        let notify = if subscribe {
+            let first_for_peer =
+                !peer.subscriptions.contains(topic) && peer.subscriptions.add(topic);
+            let unique = first_for_peer && self.all.add(topic);
+            unique || options.xpub_verbose || options.xpub_verboser
+        } else {
+            let last_for_peer = peer.subscriptions.remove(topic);
+            let unique = last_for_peer && self.all.remove(topic);
+            unique || options.xpub_verboser
+        };
+        (self.xpub && notify).then(|| Notice {
+            body: tagged(subscribe, topic),
+            manual_from: None,
+        })
     }
 
-    fn cancel(&mut self, index: usize, topic: Bytes, info: PeerRef, options: &PatternOptions) {
-        let Some(peer) = self.peers.get_mut(index) else {
-            return;
-        };
-        if options.xpub_manual && self.xpub {
-            self.last_subscriber = Some(peer.slot);
-            peer.requested.remove(&topic);
-            self.pending
-                .push_back((tagged(0, &topic), Origin::Peer(info)));
+    /// A data message from a peer: its frames that read as subscription
+    /// changes are applied (libzmq 4.3's rule, see subscription_frames);
+    /// XPUB passes the rest up, PUB drops it. As in libzmq, a change's
+    /// notice ends the message it interrupts.
+    fn take_data(&mut self, index: usize, msg: Msg, info: PeerRef, options: &PatternOptions) {
+        if msg.len() == 1 && change_in(msg.first()).is_none() {
+            if self.xpub {
+                self.pending.push_back(Pending::data(msg, info));
+            }
             return;
         }
-        let last_for_peer = peer.subscriptions.remove(&topic);
-        let unique = last_for_peer && self.all.remove(&topic);
-        if self.xpub && (unique || options.xpub_verboser) {
-            self.pending
-                .push_back((tagged(0, &topic), Origin::Peer(info)));
+        let mut frames = SubscriptionFrames::new(options.only_first_subscribe);
+        let mut data = Vec::new();
+        for frame in msg.into_frames() {
+            match frames.next(&frame) {
+                Some((subscribe, topic)) => {
+                    if let Some(notice) = self.change(index, subscribe, topic, options) {
+                        let data = std::mem::take(&mut data);
+                        self.pending
+                            .push_back(notice.into_pending(data, info.clone()));
+                    }
+                }
+                None if self.xpub => data.push(frame),
+                None => {}
+            }
+        }
+        if let Some(msg) = Msg::from_bodies(data) {
+            self.pending.push_back(Pending::data(msg, info));
         }
     }
 
@@ -146,14 +208,22 @@ impl Publisher {
             // A peer holds a topic once; it counts once in `all`.
             let last = self.all.remove(&topic);
             if self.xpub && !manual && (last || options.xpub_verboser) {
+                let notice = Notice {
+                    body: tagged(false, &topic),
+                    manual_from: None,
+                };
                 self.pending
-                    .push_back((tagged(0, &topic), Origin::Peer(PeerRef::default())));
+                    .push_back(notice.into_pending(Vec::new(), PeerRef::default()));
             }
         }
         if manual {
             for topic in peer.requested.topics() {
+                let notice = Notice {
+                    body: tagged(false, &topic),
+                    manual_from: Some(None),
+                };
                 self.pending
-                    .push_back((tagged(0, &topic), Origin::Peer(PeerRef::default())));
+                    .push_back(notice.into_pending(Vec::new(), PeerRef::default()));
             }
         }
     }
@@ -188,12 +258,27 @@ fn matching<'p>(
         .filter(move |p| p.subscriptions.matches(topic) != options.invert_matching)
 }
 
-/// `flag` followed by `topic`: the message form of a subscription.
-fn tagged(flag: u8, topic: &[u8]) -> Msg {
+/// `0x01 topic` or `0x00 topic`: the message form of a subscription change.
+fn tagged(subscribe: bool, topic: &[u8]) -> Body {
     let mut b = BytesMut::with_capacity(1 + topic.len());
-    b.put_u8(flag);
+    b.put_u8(u8::from(subscribe));
     b.put_slice(topic);
-    Msg::single(b.freeze())
+    Body::from(b.freeze())
+}
+
+impl Notice {
+    /// The message the application reads: the `data` frames the change
+    /// interrupted, then the change.
+    fn into_pending(self, data: Vec<Body>, info: PeerRef) -> Pending {
+        let mut msg = Msg::single(self.body);
+        for frame in data.into_iter().rev() {
+            msg.push_front(frame);
+        }
+        Pending {
+            received: (msg, Origin::Peer(info)),
+            manual_from: self.manual_from,
+        }
+    }
 }
 
 impl Pattern for Publisher {
@@ -230,10 +315,20 @@ impl Pattern for Publisher {
     }
 
     fn send(&mut self, msg: Msg, options: &PatternOptions) -> Result<()> {
+        // XPUB_MANUAL_LAST_VALUE: the first message after the application
+        // read a subscription goes to that subscriber only (a last value).
+        let only = if self.xpub && options.xpub_manual && options.xpub_manual_last_value {
+            self.last_subscriber.take()
+        } else {
+            None
+        };
         let targets = &mut self.targets;
         targets.clear();
         let drops = &mut self.drops;
         for peer in matching(&self.peers, msg.first(), options) {
+            if only.is_some_and(|slot| slot != peer.slot) {
+                continue;
+            }
             let Some(pipe) = self.pipes.get(peer.slot) else {
                 continue;
             };
@@ -269,7 +364,13 @@ impl Pattern for Publisher {
             return Err(ErrorKind::NotSupported.into());
         }
         self.process_input(options);
-        Ok(self.pending.pop_front())
+        let Some(pending) = self.pending.pop_front() else {
+            return Ok(None);
+        };
+        if let Some(from) = pending.manual_from {
+            self.last_subscriber = from;
+        }
+        Ok(Some(pending.received))
     }
 
     fn can_send(&self) -> bool {

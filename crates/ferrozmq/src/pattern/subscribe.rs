@@ -8,6 +8,7 @@
 use bytes::Bytes;
 use ferrozmq_engine::{Msg, MsgKind, Pipe, PipeId};
 
+use super::subscription_frames::SubscriptionFrames;
 use super::{Pattern, PatternOptions, Received};
 use crate::error::{ErrorKind, Result};
 use crate::routing::{FairQueue, Pipes, Slot, Subscriptions};
@@ -79,6 +80,31 @@ impl Subscriber {
         }
     }
 
+    /// A multipart message from an XSUB application: the frames that read
+    /// as subscription changes (libzmq 4.3's rule, see subscription_frames)
+    /// change ours, and the message goes upstream without the cancels of
+    /// topics still subscribed, as libzmq's XSUB sends it frame by frame.
+    fn send_parts(&mut self, msg: Msg, only_first_subscribe: bool) {
+        let mut frames = SubscriptionFrames::new(only_first_subscribe);
+        let mut upstream = Vec::with_capacity(msg.len());
+        for frame in msg.into_frames() {
+            let forward = match frames.next(&frame) {
+                Some((true, topic)) => {
+                    self.subscriptions.add(topic);
+                    true
+                }
+                Some((false, topic)) => self.subscriptions.remove(topic),
+                None => true,
+            };
+            if forward {
+                upstream.push(frame);
+            }
+        }
+        if let Some(msg) = Msg::from_bodies(upstream) {
+            self.send_all(&msg);
+        }
+    }
+
     /// The one way a pipe leaves.
     fn forget(&mut self, slot: Slot) {
         self.input.remove(slot);
@@ -113,8 +139,12 @@ impl Pattern for Subscriber {
         Ok(())
     }
 
-    fn send(&mut self, msg: Msg, _: &PatternOptions) -> Result<()> {
-        if self.upstream || msg.len() > 1 {
+    fn send(&mut self, msg: Msg, options: &PatternOptions) -> Result<()> {
+        if msg.len() > 1 {
+            self.send_parts(msg, options.only_first_subscribe);
+            return Ok(());
+        }
+        if self.upstream {
             self.send_all(&msg);
             return Ok(());
         }

@@ -829,6 +829,8 @@ fn pattern_options(options: &Options) -> PatternOptions {
         xpub_verbose: options.xpub_verbose,
         xpub_verboser: options.xpub_verboser,
         xpub_manual: options.xpub_manual,
+        xpub_manual_last_value: options.xpub_manual_last_value,
+        only_first_subscribe: options.only_first_subscribe,
         xpub_nodrop: options.xpub_nodrop,
         xpub_welcome_msg: options.xpub_welcome_msg.clone(),
         invert_matching: options.invert_matching,

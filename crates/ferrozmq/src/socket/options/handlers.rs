@@ -127,6 +127,13 @@ impl Options {
         Ok(())
     }
 
+    /// libzmq sets XPUB_MANUAL and the last-value send together.
+    pub(super) fn set_xpub_manual_last_value(&mut self, on: bool) -> Result<()> {
+        self.xpub_manual = on;
+        self.xpub_manual_last_value = on;
+        Ok(())
+    }
+
     pub(super) fn set_router_raw(&mut self, on: bool) -> Result<()> {
         self.router_raw = on;
         Ok(())

@@ -119,6 +119,8 @@ impl SocketOption {
                 | SocketOption::XpubNodrop
                 | SocketOption::XpubManual
                 | SocketOption::XpubVerboser
+                | SocketOption::XpubManualLastValue
+                | SocketOption::OnlyFirstSubscribe
         )
     }
 }

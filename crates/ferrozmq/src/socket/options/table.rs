@@ -48,6 +48,10 @@ socket_options! {
         connect_routing_id: Option<Bytes> = None,
         /// ZMQ_XPUB_WELCOME_MSG.
         xpub_welcome_msg: Option<Bytes> = None,
+        /// ZMQ_XPUB_MANUAL_LAST_VALUE's second effect (its first is
+        /// XPUB_MANUAL's): under XPUB_MANUAL, the first send after the
+        /// application reads a subscription goes to that subscriber only.
+        xpub_manual_last_value: bool = false,
         /// ZMQ_STREAM_NOTIFY.
         stream_notify: bool = true,
         /// ZMQ_ROUTER_RAW.
@@ -336,6 +340,13 @@ socket_options! {
     /// ferrozmq has no UDP transport).
     MulticastLoop = 96, "MULTICAST_LOOP", RelaxedFlag, store[field multicast_loop = true], types[any],
         Connect, set[set_multicast_loop(bool)], get[multicast_loop -> bool];
+    /// ZMQ_XPUB_MANUAL_LAST_VALUE: XPUB_MANUAL, and the first message sent
+    /// after the application reads a subscription goes only to the peer
+    /// that sent it, for last-value caches (PUB, XPUB; write-only). A
+    /// draft option in libzmq 4.3 that its stable builds accept.
+    XpubManualLastValue = 98, "XPUB_MANUAL_LAST_VALUE", Flag,
+        store[with set_xpub_manual_last_value, -], types[Pub XPub], Now,
+        set[set_xpub_manual_last_value(bool)], get[];
     /// ZMQ_SOCKS_USERNAME: user name for the SOCKS5 proxy (at most 255
     /// bytes; empty = no authentication).
     SocksUsername = 99, "SOCKS_USERNAME", ShortText,
@@ -346,6 +357,13 @@ socket_options! {
         store[with set_socks_password, socks_password], types[any], Connect,
         set[set_socks_password(&str)], get[socks_password -> String];
 
+    /// ZMQ_ONLY_FIRST_SUBSCRIBE: in a multipart message, frames after the
+    /// first are subscriptions only when the first is one; otherwise they
+    /// are data, whatever their first byte (PUB, XPUB, XSUB; write-only).
+    /// A draft option in libzmq 4.3 that its stable builds accept.
+    OnlyFirstSubscribe = 108, "ONLY_FIRST_SUBSCRIBE", Flag,
+        store[field only_first_subscribe = false], types[Pub XPub XSub], Now,
+        set[set_only_first_subscribe(bool)], get[only_first_subscribe -> bool];
     // ferrozmq extensions, numbered outside libzmq's range ("FR" 0x4652 in
     // the high bits): the durable spool (crate::spool explains it).
 

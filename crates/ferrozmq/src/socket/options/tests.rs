@@ -20,7 +20,7 @@ fn every_number_and_name_round_trips() {
             .chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'));
     }
-    assert_eq!(SocketOption::ALL.len(), 81);
+    assert_eq!(SocketOption::ALL.len(), 83);
     assert_eq!(SocketOption::from_raw(23), Some(SocketOption::SndHwm));
     assert_eq!(SocketOption::SndHwm.name(), "SNDHWM");
     assert_eq!(SocketOption::from_raw(95), Some(SocketOption::Metadata));
