@@ -19,7 +19,7 @@ _OPT_TYPES = {
 
 def test_every_socket_option_has_its_number_and_type():
     table = _ferrozmq.socket_option_table()
-    assert len(table) == 81
+    assert len(table) == 83
     for name, number, kind in table:
         member = SocketOption[name]
         assert member == number, name
