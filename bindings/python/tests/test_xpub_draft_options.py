@@ -42,19 +42,17 @@ def test_manual_last_value_goes_to_the_new_subscriber_only(contexts, endpoint, x
     xpub.bind(endpoint)
     first, second = make(contexts, other, "SUB"), make(contexts, other, "SUB")
 
-    first.connect(endpoint)
-    first.setsockopt(LIBS[other].SUBSCRIBE, b"A")
-    assert xpub.recv() == b"\x01A"
-    xpub.setsockopt(LIBS[xpub_lib].SUBSCRIBE, b"A")
-    xpub.send(b"A last value for the first")
-    assert first.recv() == b"A last value for the first"
+    def join(sub, last_value):
+        """`sub` subscribes to A; the application applies it and sends."""
+        sub.connect(endpoint)
+        sub.setsockopt(LIBS[other].SUBSCRIBE, b"A")
+        assert xpub.recv() == b"\x01A"
+        xpub.setsockopt(LIBS[xpub_lib].SUBSCRIBE, b"A")
+        xpub.send(last_value)
+        assert sub.recv() == last_value
 
-    second.connect(endpoint)
-    second.setsockopt(LIBS[other].SUBSCRIBE, b"A")
-    assert xpub.recv() == b"\x01A"
-    xpub.setsockopt(LIBS[xpub_lib].SUBSCRIBE, b"A")
-    xpub.send(b"A last value for the second")
-    assert second.recv() == b"A last value for the second"
+    join(first, b"A last value for the first")
+    join(second, b"A last value for the second")
     # The first subscriber already had its last value.
     assert nothing_waiting(first)
 
