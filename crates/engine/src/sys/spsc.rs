@@ -1,8 +1,8 @@
 //! A chunked first-in first-out queue for one writer and one reader at a
 //! time that keeps its storage (libzmq's `yqueue` idea): items live in
 //! chunks of [`CHUNK`] slots linked in order; the reader hands each chunk
-//! it has emptied back as one of the writer's spares, so a pipe in steady state
-//! reuses its chunks instead of allocating (and zeroing) one per few dozen
+//! it has emptied back as one of the writer's spares, so a pipe in steady
+//! state reuses its chunks instead of allocating (and zeroing) one per few dozen
 //! messages as crossbeam's `SegQueue` does.
 //!
 //! Publication: the writer fills a slot, then stores the count of items
@@ -32,9 +32,9 @@ use loom::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
 use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
 
 /// Slots per chunk. 64 slots of a 64-byte message make a 4 KiB chunk; a
-/// queue that has seen traffic keeps one chunk and
-/// up to [`SPARES`] spares. Under loom, two, so that the models cross
-/// chunk boundaries and reuse the spares.
+/// queue that has seen traffic keeps one chunk and up to [`SPARES`]
+/// spares. Under loom, two, so that the models cross chunk boundaries and
+/// reuse the spares.
 #[cfg(not(loom))]
 pub(crate) const CHUNK: usize = 64;
 /// Slots per chunk (loom: small, to cross boundaries in few steps).
