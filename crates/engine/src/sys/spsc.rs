@@ -1,8 +1,8 @@
 //! A chunked first-in first-out queue for one writer and one reader at a
 //! time that keeps its storage (libzmq's `yqueue` idea): items live in
 //! chunks of [`CHUNK`] slots linked in order; the reader hands each chunk
-//! it has emptied back as the writer's spare, so a pipe in steady state
-//! reuses its chunks instead of allocating (and zeroing) one per few dozen
+//! it has emptied back as one of the writer's spares, so a pipe in steady
+//! state reuses its chunks instead of allocating (and zeroing) one per few dozen
 //! messages as crossbeam's `SegQueue` does.
 //!
 //! Publication: the writer fills a slot, then stores the count of items
@@ -32,13 +32,25 @@ use loom::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
 use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
 
 /// Slots per chunk. 64 slots of a 64-byte message make a 4 KiB chunk; a
-/// queue that has seen traffic keeps one chunk and one spare. Under loom,
-/// two, so that the models cross chunk boundaries and reuse the spare.
+/// queue that has seen traffic keeps one chunk and up to [`SPARES`]
+/// spares. Under loom, two, so that the models cross chunk boundaries and
+/// reuse the spares.
 #[cfg(not(loom))]
 pub(crate) const CHUNK: usize = 64;
 /// Slots per chunk (loom: small, to cross boundaries in few steps).
 #[cfg(loom)]
 pub(crate) const CHUNK: usize = 2;
+
+/// Emptied chunks a queue keeps for its writer. One (libzmq's `yqueue`
+/// keeps one) is not enough for a queue that ran deep (a writer ahead of
+/// its reader by the high-water mark): while it drains, the reader empties
+/// chunks faster than the writer takes them, and the writer allocated a
+/// fresh one, and the reader freed one, every [`CHUNK`] messages.
+#[cfg(not(loom))]
+const SPARES: usize = 4;
+/// Spare chunks (loom: two, to model more than one place).
+#[cfg(loom)]
+const SPARES: usize = 2;
 
 /// `std`'s `UnsafeCell` with loom's closure API, so the same code runs
 /// under loom's access checker.
@@ -58,16 +70,22 @@ impl<T> UnsafeCell<T> {
 }
 
 struct Chunk<T> {
-    slots: Box<[UnsafeCell<MaybeUninit<T>>]>,
+    slots: Box<[Slot<T>]>,
     /// The chunk after this one; set by the writer before it publishes an
     /// item there.
     next: AtomicPtr<Chunk<T>>,
 }
 
+/// One item's place, on cache lines of its own: a message (64 octets)
+/// fills exactly one line, so each item crosses from the writer's core to
+/// the reader's as one line, not two.
+#[repr(align(64))]
+struct Slot<T>(UnsafeCell<MaybeUninit<T>>);
+
 impl<T> Chunk<T> {
     fn alloc() -> *mut Chunk<T> {
         let slots = (0..CHUNK)
-            .map(|_| UnsafeCell::new(MaybeUninit::uninit()))
+            .map(|_| Slot(UnsafeCell::new(MaybeUninit::uninit())))
             .collect();
         Box::into_raw(Box::new(Chunk {
             slots,
@@ -147,8 +165,10 @@ pub(crate) struct Spsc<T> {
     written: CachePadded<AtomicUsize>,
     /// The first chunk (the link "before" it), set once by the writer.
     first: AtomicPtr<Chunk<T>>,
-    /// A chunk the reader emptied, for the writer's next one.
-    spare: AtomicPtr<Chunk<T>>,
+    /// Chunks the reader emptied, for the writer's next ones (null: an
+    /// empty place). Only the reader fills a place and only the writer
+    /// empties one, each inside its role.
+    spares: [AtomicPtr<Chunk<T>>; SPARES],
 }
 
 // SAFETY: items move from the writing thread to the reading thread, so
@@ -183,7 +203,7 @@ impl<T> Spsc<T> {
             reader: CachePadded::new(Role::new()),
             written: CachePadded::new(AtomicUsize::new(0)),
             first: AtomicPtr::new(ptr::null_mut()),
-            spare: AtomicPtr::new(ptr::null_mut()),
+            spares: std::array::from_fn(|_| AtomicPtr::new(ptr::null_mut())),
         }
     }
 
@@ -220,8 +240,9 @@ impl<T> Spsc<T> {
             // published, so the reader does not touch it; it is empty (the
             // reader moved out whatever a reused chunk held there).
             #[allow(clippy::indexing_slicing)]
-            let cell = unsafe { &(*w.chunk).slots[w.slot] };
-            cell.with_mut(|s| {
+            let slots = unsafe { &(*w.chunk).slots };
+            #[allow(clippy::indexing_slicing)]
+            slots[w.slot].0.with_mut(|s| {
                 // SAFETY: exclusive access, as said above.
                 unsafe { (*s).write(make()) };
             });
@@ -281,8 +302,9 @@ impl<T> Spsc<T> {
             // a spare, after we moved the item out here. `r.slot < CHUNK`
             // here (a finished chunk was just left).
             #[allow(clippy::indexing_slicing)]
-            let cell = unsafe { &(*r.chunk).slots[r.slot] };
-            let item = cell.with_mut(|s| {
+            let slots = unsafe { &(*r.chunk).slots };
+            #[allow(clippy::indexing_slicing)]
+            let item = slots[r.slot].0.with_mut(|s| {
                 // SAFETY: exclusive access to an initialised slot (above).
                 unsafe { (*s).assume_init_read() }
             });
@@ -305,28 +327,38 @@ impl<T> Spsc<T> {
         self.reading(|| ());
     }
 
-    /// The writer's next chunk: the spare if there is one, else a new one.
+    /// The writer's next chunk: a spare if there is one, else a new one.
     fn take_chunk(&self) -> *mut Chunk<T> {
-        let spare = self.spare.swap(ptr::null_mut(), Ordering::Acquire);
-        if spare.is_null() {
-            Chunk::alloc()
-        } else {
-            spare
+        for place in &self.spares {
+            if !place.load(Ordering::Relaxed).is_null() {
+                // Acquire: pairs with the reader's Release in `retire`.
+                let spare = place.swap(ptr::null_mut(), Ordering::Acquire);
+                if !spare.is_null() {
+                    return spare;
+                }
+            }
         }
+        Chunk::alloc()
     }
 
-    /// Gives an emptied chunk back as the spare (freeing the previous one).
+    /// Keeps an emptied chunk as a spare, or frees it when every place
+    /// is taken.
     fn retire(&self, chunk: *mut Chunk<T>) {
         // SAFETY: both sides have left `chunk` (the writer moved on when it
         // linked `next`), every item in it was moved out, so we own it.
         unsafe { (*chunk).next.store(ptr::null_mut(), Ordering::Relaxed) };
-        let old = self.spare.swap(chunk, Ordering::AcqRel);
-        if !old.is_null() {
-            // SAFETY: a spare belongs to the queue alone; swapping it out
-            // made it ours. Its slots are all empty (MaybeUninit drops
-            // nothing).
-            drop(unsafe { Box::from_raw(old) });
+        for place in &self.spares {
+            // Only the reader (us, inside its role) fills a place, so an
+            // empty one stays empty until this store; Release hands the
+            // chunk over to the writer's Acquire in `take_chunk`.
+            if place.load(Ordering::Relaxed).is_null() {
+                place.store(chunk, Ordering::Release);
+                return;
+            }
         }
+        // SAFETY: we own `chunk` (above) and gave it to nobody. Its slots
+        // are all empty (MaybeUninit drops nothing).
+        drop(unsafe { Box::from_raw(chunk) });
     }
 }
 
@@ -346,10 +378,12 @@ impl<T> Drop for Spsc<T> {
             let boxed = unsafe { Box::from_raw(chunk) };
             chunk = boxed.next.load(Ordering::Acquire);
         }
-        let spare = self.spare.swap(ptr::null_mut(), Ordering::Acquire);
-        if !spare.is_null() {
-            // SAFETY: as in `retire`: the spare is the queue's alone.
-            drop(unsafe { Box::from_raw(spare) });
+        for place in &self.spares {
+            let spare = place.swap(ptr::null_mut(), Ordering::Acquire);
+            if !spare.is_null() {
+                // SAFETY: a spare belongs to the queue alone (`&mut self`).
+                drop(unsafe { Box::from_raw(spare) });
+            }
         }
     }
 }
@@ -371,6 +405,44 @@ mod tests {
             }
             assert_eq!(q.pop(), None);
         }
+    }
+
+    #[test]
+    fn a_queue_that_ran_deep_keeps_spares_and_slots_fill_lines() {
+        assert_eq!(std::mem::align_of::<Slot<[u64; 8]>>(), 64);
+        assert_eq!(std::mem::size_of::<Slot<[u64; 8]>>(), 64);
+        assert_eq!(std::mem::size_of::<Slot<u8>>(), 64);
+        let q = Spsc::new();
+        let spares = |q: &Spsc<usize>| {
+            q.spares
+                .iter()
+                .filter(|p| !p.load(Ordering::Relaxed).is_null())
+                .count()
+        };
+        for i in 0..(SPARES + 3) * CHUNK {
+            q.push(i);
+        }
+        for i in 0..(SPARES + 3) * CHUNK {
+            assert_eq!(q.pop(), Some(i));
+        }
+        // The reader left SPARES + 2 chunks behind: it kept SPARES.
+        assert_eq!(spares(&q), SPARES);
+        // Refilling takes them back before allocating.
+        let before: Vec<_> = q.spares.iter().map(|p| p.load(Ordering::Relaxed)).collect();
+        for i in 0..SPARES * CHUNK {
+            q.push(i);
+        }
+        assert_eq!(spares(&q), 0);
+        let mut reused = before.clone();
+        let mut chunk = q.reader.with(|r| r.chunk);
+        let mut chain = Vec::new();
+        while !chunk.is_null() {
+            chain.push(chunk);
+            // SAFETY: (a test) the chain's chunks live while the queue does.
+            chunk = unsafe { (*chunk).next.load(Ordering::Relaxed) };
+        }
+        reused.retain(|c| chain.contains(c));
+        assert_eq!(reused.len(), SPARES);
     }
 
     #[test]
