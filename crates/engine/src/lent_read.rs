@@ -42,6 +42,10 @@ use crate::sys;
 /// whole into it; larger ones, by a blocking receive, into a buffer of
 /// their own.
 const PEEK: usize = 8 * 1024;
+/// The most reads one [`read_messages`] makes (each after one that filled
+/// the buffer): a receive does not stay reading for long while a fast
+/// sender keeps the connection full and RCVHWM does not stop it (0).
+const MAX_READS: usize = 16;
 /// Messages larger than this (bodies, headers aside) are left to the
 /// session by an async receive and in a stream; after one the session
 /// stops offering its reads to such a receive until a smaller one comes.
@@ -183,7 +187,8 @@ enum Read {
 /// A read that filled the buffer usually ends inside a message (8 KiB is
 /// not a multiple of 66 bytes): those bytes are moved to the front and
 /// the connection read again behind them, as long as each read fills the
-/// buffer and something was taken from it, rather than carried to the
+/// buffer and something was taken from it (at most [`MAX_READS`] reads),
+/// rather than carried to the
 /// session with the lease. A stream of small messages (fan-out to many
 /// subscribers) otherwise gave the lease back after nearly every full
 /// read: two `epoll_ctl`, a `dup` and a `close`, and a turn of the I/O
@@ -196,7 +201,7 @@ fn read_messages(lent: &Lent, pipe: &Pipe, carry: &mut Vec<u8>, wait: Option<Wai
     let mut any = false;
     let mut frames = Vec::new();
     let mut wait = wait;
-    loop {
+    for _ in 0..MAX_READS {
         let Some(space) = buf.get_mut(kept..) else {
             break;
         };
