@@ -393,6 +393,17 @@ mod tests {
     use std::time::Duration;
 
     #[test]
+    fn news_is_taken_once_per_notification() {
+        let s = Signaler::new();
+        assert!(s.take_news(), "news at first");
+        assert!(!s.take_news());
+        s.notify();
+        s.notify();
+        assert!(s.take_news());
+        assert!(!s.take_news(), "two notifications, one look");
+    }
+
+    #[test]
     fn no_lost_wakeups() {
         let s = Signaler::new();
         let counter = Arc::new(AtomicUsize::new(0));
