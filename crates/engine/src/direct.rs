@@ -23,7 +23,8 @@
 //! ([`Direct::release_kept`]) as soon as the application looks at the
 //! socket any other way (ZMQ_EVENTS, ZMQ_FD, `zmq_poll`, a non-blocking
 //! receive that finds nothing), and otherwise by the session's own check
-//! ([`Direct::check_lease`], every [`LEASE_CHECK`] while the lease is out):
+//! ([`Direct::check_lease`], every [`LEASE_CHECK`] while the lease is out,
+//! less often while each check finds it used, up to [`LEASE_CHECK_MAX`]):
 //! a lease not used since the previous check goes back. So a kept lease
 //! delays what only the session sees (a peer's command, its disconnect, a
 //! monitor event) by at most two checks after the last receive.
@@ -59,6 +60,10 @@ const MAX_BYTES: usize = 128 * 1024;
 /// How often the session looks at a lease that is out (see the module's
 /// notes): a kept lease unused for one whole period goes back to it.
 pub(crate) const LEASE_CHECK: Duration = Duration::from_millis(2);
+/// The longest period between two looks at a lease found in use at each
+/// look (the period doubles from [`LEASE_CHECK`]): a kept lease the
+/// application stopped using goes back within two of these.
+pub(crate) const LEASE_CHECK_MAX: Duration = Duration::from_millis(32);
 
 /// Shared by a socket's pipe end and the session serving it.
 #[derive(Debug)]

@@ -42,6 +42,10 @@ use crate::sys;
 /// whole into it; larger ones, by a blocking receive, into a buffer of
 /// their own.
 const PEEK: usize = 8 * 1024;
+/// The most reads one [`read_messages`] makes (each after one that filled
+/// the buffer): a receive does not stay reading for long while a fast
+/// sender keeps the connection full and RCVHWM does not stop it (0).
+const MAX_READS: usize = 16;
 /// Messages larger than this (bodies, headers aside) are left to the
 /// session by an async receive and in a stream; after one the session
 /// stops offering its reads to such a receive until a smaller one comes.
@@ -172,72 +176,119 @@ enum Read {
     Nothing,
 }
 
-/// Reads what waits on the lent connection (up to [`PEEK`] bytes): the
-/// whole data messages at the front go into `pipe` (as many as its
-/// high-water mark takes, at least one), then a large message begun after
-/// them if `wait` may wait for the rest ([`read_large`]); whatever follows
-/// — a command, a partial frame, messages past the high-water mark — goes
-/// into `carry`, which the session must decode before it reads the
-/// connection again (`Direct::give_back_carrying`).
+/// Reads what waits on the lent connection (up to [`PEEK`] bytes at a
+/// time): the whole data messages at the front go into `pipe` (as many as
+/// its high-water mark takes, at least one), then a large message begun
+/// after them if `wait` may wait for the rest ([`read_large`]); whatever
+/// follows — a command, a partial frame, messages past the high-water
+/// mark — goes into `carry`, which the session must decode before it
+/// reads the connection again (`Direct::give_back_carrying`).
+///
+/// A read that filled the buffer usually ends inside a message (8 KiB is
+/// not a multiple of 66 bytes): those bytes are moved to the front and
+/// the connection read again behind them, as long as each read fills the
+/// buffer and something was taken from it (at most [`MAX_READS`] reads),
+/// rather than carried to the
+/// session with the lease. A stream of small messages (fan-out to many
+/// subscribers) otherwise gave the lease back after nearly every full
+/// read: two `epoll_ctl`, a `dup` and a `close`, and a turn of the I/O
+/// thread, each time.
 fn read_messages(lent: &Lent, pipe: &Pipe, carry: &mut Vec<u8>, wait: Option<Waiter>) -> Read {
     let mut buf = [0u8; PEEK];
-    let seen = match sys::recv_nowait(lent.fd(), &mut buf, false) {
-        Ok(n) if n > 0 => n,
-        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return Read::Nothing,
-        // The end of the stream or an error: the session's.
-        _ => return Read::Left,
-    };
-    let mut taken = 0;
+    // Bytes at the front of `buf` kept from the previous read (the start
+    // of a message), and whether a message was taken yet.
+    let mut kept = 0;
+    let mut any = false;
     let mut frames = Vec::new();
-    while taken < seen {
-        let Some(rest) = buf.get(taken..seen) else {
+    let mut wait = wait;
+    for _ in 0..MAX_READS {
+        let Some(space) = buf.get_mut(kept..) else {
             break;
         };
-        if taken > 0 && !pipe.inbound.has_room() {
-            break;
-        }
-        let end = match scan_into(rest, |size| lent.accepts(size), &mut frames) {
-            Front::Message(end) => end,
-            // Past the lease's share: the session's.
-            Front::Large { size, .. } if size > LARGE_MAX => break,
-            Front::Large { start, size } => {
-                // An async receive cannot wait for the body, and a stream
-                // of large messages (a receive that answers no send) is
-                // read faster by the session, in batches: the session's.
-                let wait = wait.filter(|_| taken == 0 && pipe.direct.take_answering());
-                let Some(wait) = wait else {
-                    pipe.direct.note_large(false);
-                    break;
-                };
-                let head = Head {
-                    bytes: rest,
-                    frames: &frames,
-                    start,
-                    size,
-                };
-                return read_large(lent, pipe, head, wait, carry);
+        let got = match sys::recv_nowait(lent.fd(), space, false) {
+            Ok(n) if n > 0 => n,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock && kept == 0 => {
+                return Read::Nothing
             }
-            Front::Other => break,
+            // The end of the stream or an error, nothing taken: the session's.
+            _ if kept == 0 => return Read::Left,
+            // Nothing more now (or the end, or an error): the session
+            // finishes the message begun, and sees what follows.
+            _ => break,
         };
-        let msg = match frames.as_slice() {
-            // One frame, the usual case: no vector of bodies.
-            [only] => Msg::single(copied_one(rest, only)),
-            more => match Msg::from_bodies(copied(rest, more)) {
-                Some(msg) => msg,
-                None => break,
-            },
-        };
-        pipe.inbound.force_push(msg);
-        if taken == 0 {
-            // A message answering a send: the next large one answers none.
-            pipe.direct.take_answering();
+        let seen = kept + got;
+        let mut taken = 0;
+        let mut stopped = false;
+        while taken < seen {
+            let Some(rest) = buf.get(taken..seen) else {
+                stopped = true;
+                break;
+            };
+            if any && !pipe.inbound.has_room() {
+                stopped = true;
+                break;
+            }
+            let end = match scan_into(rest, |size| lent.accepts(size), &mut frames) {
+                Front::Message(end) => end,
+                // Past the lease's share: the session's.
+                Front::Large { size, .. } if size > LARGE_MAX => {
+                    stopped = true;
+                    break;
+                }
+                Front::Large { start, size } => {
+                    // An async receive cannot wait for the body, and a stream
+                    // of large messages (a receive that answers no send) is
+                    // read faster by the session, in batches: the session's.
+                    let wait = wait.take().filter(|_| !any && pipe.direct.take_answering());
+                    let Some(wait) = wait else {
+                        pipe.direct.note_large(false);
+                        stopped = true;
+                        break;
+                    };
+                    let head = Head {
+                        bytes: rest,
+                        frames: &frames,
+                        start,
+                        size,
+                    };
+                    return read_large(lent, pipe, head, wait, carry);
+                }
+                Front::Other => break,
+            };
+            let msg = match frames.as_slice() {
+                // One frame, the usual case: no vector of bodies.
+                [only] => Msg::single(copied_one(rest, only)),
+                more => match Msg::from_bodies(copied(rest, more)) {
+                    Some(msg) => msg,
+                    None => {
+                        stopped = true;
+                        break;
+                    }
+                },
+            };
+            pipe.inbound.force_push(msg);
+            if !any {
+                // A message answering a send: the next large one answers none.
+                pipe.direct.take_answering();
+                any = true;
+            }
+            taken += end;
         }
-        taken += end;
+        // Read on behind the start of a message (`Other` at the front of a
+        // full buffer, after some messages taken); otherwise carry the rest.
+        if stopped || taken == 0 || taken == seen || seen < PEEK {
+            kept = seen;
+            if taken > 0 {
+                buf.copy_within(taken..seen, 0);
+                kept = seen - taken;
+            }
+            break;
+        }
+        buf.copy_within(taken..seen, 0);
+        kept = seen - taken;
     }
-    carry.extend_from_slice(buf.get(taken..seen).unwrap_or_default());
-    Read::Took {
-        clean: taken == seen,
-    }
+    carry.extend_from_slice(buf.get(..kept).unwrap_or_default());
+    Read::Took { clean: kept == 0 }
 }
 
 /// Copies of the frames at (start, length) in `bytes`.

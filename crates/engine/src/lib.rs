@@ -50,6 +50,7 @@ mod spin_budget;
 mod sync;
 mod sys;
 mod thread_options;
+mod throttle;
 mod transport;
 pub mod wait_slice;
 mod write_acks;
@@ -68,6 +69,7 @@ pub use options::SessionOptions;
 pub use pipe::{LeaseKey, PeerInfo, PeerRef, Pipe, PipeId, SparseClock};
 pub use sys::PollFd;
 pub use thread_options::ThreadOptions;
+pub use throttle::Throttle;
 pub use transport::{
     AddressMask, Endpoint, EndpointError, IpcFilters, Keepalive, NetOptions, SocksProxy,
 };

@@ -23,6 +23,9 @@ pub trait Notify: Send + Sync {
 #[derive(Debug)]
 pub struct Signaler {
     sleeping: AtomicBool,
+    /// Set by every notification, taken down by [`Signaler::take_news`]:
+    /// whether anything may have changed since the owner last asked.
+    news: AtomicBool,
     /// How long [`Signaler::wait_until`] spins before it sleeps.
     spin: SpinBudget,
     /// An eventfd the owner sleeps on in `poll(2)`, so that a signal
@@ -60,6 +63,7 @@ impl Signaler {
     pub fn new() -> Arc<Signaler> {
         Arc::new(Signaler {
             sleeping: AtomicBool::new(false),
+            news: AtomicBool::new(true),
             spin: SpinBudget::new(spin_rounds()),
             wakeup: sys::eventfd().ok(),
             fd: OnceFd::default(),
@@ -236,6 +240,16 @@ impl Signaler {
         }
     }
 
+    /// Whether the owner was notified since it last asked (true the first
+    /// time): an owner that looks at its pipes only when told something
+    /// changed (XPUB, for subscriptions) asks this before each look, and
+    /// the look sees whatever the notifications announced (a notifier's
+    /// work comes before its notification; Dekker-style, as `sleeping`).
+    #[inline]
+    pub fn take_news(&self) -> bool {
+        self.news.load(Ordering::SeqCst) && self.news.swap(false, Ordering::SeqCst)
+    }
+
     /// Wakes a waiter even if nothing changed (used on close and termination).
     pub fn wake(&self) {
         self.signal_wakeup();
@@ -319,6 +333,11 @@ impl Notify for Signaler {
         if self.sleeping.load(Ordering::SeqCst) && self.sleeping.swap(false, Ordering::SeqCst) {
             self.signal_wakeup();
         }
+        // A load while the flag is up (every notification of an owner that
+        // never asks): no store, the line stays shared.
+        if !self.news.load(Ordering::SeqCst) {
+            self.news.store(true, Ordering::SeqCst);
+        }
         self.signal_fd();
     }
 }
@@ -372,6 +391,17 @@ mod tests {
     use super::*;
     use std::sync::atomic::AtomicUsize;
     use std::time::Duration;
+
+    #[test]
+    fn news_is_taken_once_per_notification() {
+        let s = Signaler::new();
+        assert!(s.take_news(), "news at first");
+        assert!(!s.take_news());
+        s.notify();
+        s.notify();
+        assert!(s.take_news());
+        assert!(!s.take_news(), "two notifications, one look");
+    }
 
     #[test]
     fn no_lost_wakeups() {

@@ -60,6 +60,7 @@ impl IoThread {
             slots: Vec::new(),
             free: Vec::new(),
             timers: BinaryHeap::new(),
+            due: Vec::new(),
             stopping: false,
             inproc,
             resolver: Resolver::new(),
@@ -140,6 +141,8 @@ struct Reactor {
     slots: Vec<Option<Slot>>,
     free: Vec<usize>,
     timers: BinaryHeap<Reverse<(Instant, usize)>>,
+    /// The timers due in one `fire_timers` (kept for its allocation).
+    due: Vec<usize>,
     stopping: bool,
     inproc: Arc<InprocRegistry>,
     resolver: Resolver,
@@ -218,7 +221,7 @@ impl Reactor {
         let now = Instant::now();
         // Take the due entries first: a session may re-arm a deadline that is
         // already past, and that must wait for the next turn, not spin here.
-        let mut due = Vec::new();
+        let mut due = std::mem::take(&mut self.due);
         while let Some(Reverse((at, index))) = self.timers.peek().copied() {
             if at > now {
                 break;
@@ -226,7 +229,7 @@ impl Reactor {
             self.timers.pop();
             due.push(index);
         }
-        for index in due {
+        for index in due.drain(..) {
             // Entries may be stale; a spurious turn of a session, or an
             // accept that finds nobody waiting, is harmless.
             if matches!(
@@ -236,6 +239,7 @@ impl Reactor {
                 self.dispatch(Token(index));
             }
         }
+        self.due = due;
     }
 
     fn allocate(&mut self, slot: Slot) -> Token {

@@ -15,8 +15,10 @@ mod stream;
 mod subscribe;
 mod subscription_frames;
 
+use std::sync::Arc;
+
 use bytes::Bytes;
-use ferrozmq_engine::{Body, Msg, Pipe, PipeId};
+use ferrozmq_engine::{Body, Msg, Pipe, PipeId, Signaler};
 use ferrozmq_zmtp::SocketType;
 
 pub(crate) use options::PatternOptions;
@@ -105,6 +107,11 @@ pub(crate) trait Pattern: Send + std::fmt::Debug {
     /// Takes in what peers sent that is not for the application (e.g.
     /// subscriptions), so that [`Pattern::can_recv`] is exact.
     fn refresh(&mut self, _options: &PatternOptions) {}
+
+    /// The socket's signaler, which every pipe notifies when a peer sends
+    /// something (or leaves): for a pattern that looks at its pipes' input
+    /// only when told ([`Signaler::take_news`]). Given once, at creation.
+    fn watch_news(&mut self, _signaler: Arc<Signaler>) {}
 
     /// Whether a message is waiting (ZMQ_POLLIN).
     fn can_recv(&self) -> bool;

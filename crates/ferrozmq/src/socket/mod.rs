@@ -105,7 +105,9 @@ impl Context {
 
 impl Socket {
     fn new(ctx: Context, socket_type: SocketType) -> Result<Socket> {
-        let pattern = pattern::for_type(socket_type)?;
+        let mut pattern = pattern::for_type(socket_type)?;
+        let link = SocketLink::new();
+        pattern.watch_news(link.signaler.clone());
         let mut options = Options::new(socket_type);
         let (ipv6, linger) = ctx.socket_defaults();
         options.ipv6 = ipv6;
@@ -114,7 +116,7 @@ impl Socket {
         }
         Ok(Socket {
             ctx,
-            link: SocketLink::new(),
+            link,
             pattern,
             routing: pattern_options(&options),
             options,

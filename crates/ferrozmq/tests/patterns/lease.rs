@@ -619,3 +619,46 @@ fn heartbeats_keep_going_around_receives() {
         }
     }
 }
+
+#[test]
+fn lease_reads_on_behind_messages_split_at_its_buffer_end() {
+    // 64-byte messages (66 bytes on the wire), then two-frame ones, then a
+    // PING, in one write of about 40 KiB: reads of the lease's 8 KiB
+    // buffer end inside a message (a header or a body), so it reads on
+    // behind it; the command after them goes to the session. Every
+    // message arrives once, whole and in order.
+    let ctx = Context::new();
+    let (mut dealer, peer) = dealer_with_raw_peer(&ctx);
+    let single = 500;
+    let double = 100;
+    let (got, _peer) = while_receiving(&mut dealer, peer, single + double, move |p| {
+        let mut bytes = Vec::new();
+        for i in 0..single as u32 {
+            let mut body = [0u8; 64];
+            body[..4].copy_from_slice(&i.to_be_bytes());
+            bytes.extend(data(&body, false));
+        }
+        for i in 0..double as u32 {
+            bytes.extend(data(&i.to_be_bytes(), true));
+            bytes.extend(data(&[9u8; 100], false));
+        }
+        let mut ping = vec![4];
+        ping.extend_from_slice(b"PING");
+        ping.extend_from_slice(&[0, 0]);
+        bytes.extend(command(&ping));
+        p.send_raw(&bytes);
+    });
+    for (i, msg) in got.iter().take(single).enumerate() {
+        assert_eq!(msg.len(), 1);
+        assert_eq!(msg[0].len(), 64);
+        assert_eq!(msg[0][..4], (i as u32).to_be_bytes(), "message {i}");
+    }
+    for (i, msg) in got.iter().skip(single).enumerate() {
+        assert_eq!(
+            msg,
+            &vec![(i as u32).to_be_bytes().to_vec(), vec![9u8; 100]]
+        );
+    }
+    // The session answered the PING: the connection is still served.
+    dealer.send("after").unwrap();
+}
