@@ -8,7 +8,7 @@
 use bytes::Bytes;
 use ferrozmq_engine::{Msg, MsgKind, Pipe, PipeId};
 
-use super::subscription_frames::SubscriptionFrames;
+use super::subscription_frames::{change_in, SubscriptionFrames};
 use super::{Pattern, PatternOptions, Received};
 use crate::error::{ErrorKind, Result};
 use crate::routing::{FairQueue, Pipes, Slot, Subscriptions};
@@ -148,11 +148,9 @@ impl Pattern for Subscriber {
             self.send_all(&msg);
             return Ok(());
         }
-        let body = msg.first();
-        match body.split_first() {
-            Some((1, topic)) => self.change(true, topic),
-            Some((0, topic)) => self.change(false, topic),
-            _ => self.send_all(&msg),
+        match change_in(msg.first()) {
+            Some((subscribe, topic)) => self.change(subscribe, topic),
+            None => self.send_all(&msg),
         }
         Ok(())
     }
