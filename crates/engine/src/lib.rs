@@ -53,6 +53,7 @@ mod thread_options;
 mod throttle;
 mod transport;
 pub mod wait_slice;
+mod wake_latch;
 mod write_acks;
 mod zap;
 

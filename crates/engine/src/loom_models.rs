@@ -15,6 +15,7 @@ use crate::msg::Msg;
 use crate::notify::Notify;
 use crate::queue::Queue;
 use crate::sys::spsc::Spsc;
+use crate::wake_latch::WakeLatch;
 
 /// Counts wake-ups.
 #[derive(Default)]
@@ -394,5 +395,36 @@ fn loom_carried_bytes_come_with_the_reclaimed_reads() {
         if let (Some(carry), true) = (reclaimed, lent) {
             assert_eq!(carry, vec![7], "read with the carry left behind");
         }
+    });
+}
+
+/// A session's first run against two notifications: one (the socket's first
+/// send) racing with the run's start, the other (the resolver's answer)
+/// sent after its news is recorded. Either the run sees the news or one of
+/// them schedules the session again: no lost wake-up around the first run.
+#[test]
+fn loom_session_wake_is_not_lost_around_the_first_run() {
+    loom::model(|| {
+        let latch = Arc::new(WakeLatch::new());
+        let news = Arc::new(AtomicBool::new(false));
+        let early = {
+            let latch = latch.clone();
+            thread::spawn(move || latch.notify())
+        };
+        let answer = {
+            let (latch, news) = (latch.clone(), news.clone());
+            thread::spawn(move || {
+                news.store(true, Ordering::SeqCst);
+                latch.notify()
+            })
+        };
+        latch.begin_run(3);
+        let seen = news.load(Ordering::SeqCst);
+        let early = early.join().unwrap();
+        let answered = answer.join().unwrap();
+        assert!(
+            seen || early == Some(3) || answered == Some(3),
+            "the news came and the session was never run again"
+        );
     });
 }

@@ -4,7 +4,7 @@
 //! The reactor drains this mailbox; sessions and the [`Engine`](crate::Engine)
 //! fill it. It sits between them so that neither imports the other.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use crossbeam::queue::SegQueue;
@@ -17,6 +17,7 @@ use crate::notify::Notify;
 use crate::options::SessionOptions;
 use crate::pipe::Pipe;
 use crate::transport::{Endpoint, Listener};
+use crate::wake_latch::WakeLatch;
 
 /// Identifies a bind or a connect, for unbind/disconnect.
 pub type EndpointId = u64;
@@ -98,14 +99,13 @@ impl Shared {
 /// Wakes one session when its socket queued messages for it.
 pub(crate) struct SessionWake {
     shared: Arc<Shared>,
-    token: AtomicUsize,
-    scheduled: AtomicBool,
+    latch: WakeLatch,
 }
 
 impl std::fmt::Debug for SessionWake {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SessionWake")
-            .field("token", &self.token.load(Ordering::Relaxed))
+            .field("token", &self.latch.token())
             .finish()
     }
 }
@@ -114,28 +114,20 @@ impl SessionWake {
     pub(crate) fn new(shared: Arc<Shared>) -> Arc<SessionWake> {
         Arc::new(SessionWake {
             shared,
-            token: AtomicUsize::new(usize::MAX),
-            scheduled: AtomicBool::new(false),
+            latch: WakeLatch::new(),
         })
     }
 
-    pub(crate) fn set_token(&self, token: Token) {
-        self.token.store(token.0, Ordering::SeqCst);
-    }
-
-    /// Called by the session before it looks at its queues.
-    pub(crate) fn clear(&self) {
-        self.scheduled.store(false, Ordering::SeqCst);
+    /// Called by the session (whose token is `token`) at the start of each
+    /// run, before it looks at its queues.
+    pub(crate) fn begin_run(&self, token: Token) {
+        self.latch.begin_run(token.0);
     }
 }
 
 impl Notify for SessionWake {
     fn notify(&self) {
-        if self.scheduled.load(Ordering::SeqCst) || self.scheduled.swap(true, Ordering::SeqCst) {
-            return;
-        }
-        let token = self.token.load(Ordering::SeqCst);
-        if token != usize::MAX {
+        if let Some(token) = self.latch.notify() {
             self.shared.schedule(Token(token));
         }
     }

@@ -225,7 +225,7 @@ impl Session {
         if self.endpoint.starts_with(PANIC_HOST) {
             panic!("a session bug, injected by a test");
         }
-        self.wake.clear();
+        self.wake.begin_run(ctx.token);
         let first_run = !self.started;
         if first_run {
             self.start(ctx);
@@ -270,7 +270,6 @@ impl Session {
     fn start(&mut self, ctx: &mut Ctx<'_>) {
         self.started = true;
         self.inproc = Some(ctx.inproc.clone());
-        self.wake.set_token(ctx.token);
         if let Some(pipe) = &self.pipe {
             pipe.wire_near(self.wake.clone());
         }
