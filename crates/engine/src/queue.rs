@@ -202,6 +202,15 @@ impl Queue {
         self.notify_reader();
     }
 
+    /// Fetches the lines the next push writes, ahead of it (a hint for a
+    /// writer about to push into many queues in a row; see
+    /// `Spsc::prefetch_push`).
+    #[inline]
+    pub(crate) fn prefetch_push(&self) {
+        self.items.prefetch_push();
+        crate::sys::prefetch_write(&*self.pushed);
+    }
+
     /// Pushes without waking the reader (the caller does, once a batch is in).
     #[inline]
     pub(crate) fn force_push_quiet(&self, msg: Msg) {

@@ -113,6 +113,10 @@ struct Role<T> {
     #[cfg(loom)]
     turn: loom::sync::Mutex<()>,
     cursor: UnsafeCell<Cursor<T>>,
+    /// The writer's: the slot it fills next (null when that is in a chunk
+    /// not taken yet), for [`Spsc::prefetch_push`]. A hint, never
+    /// dereferenced, so a plain `std` atomic (loom need not model it).
+    next: std::sync::atomic::AtomicPtr<u8>,
 }
 
 /// Unlocks a role when dropped, even on unwind.
@@ -137,6 +141,7 @@ impl<T> Role<T> {
                 count: 0,
                 seen: 0,
             }),
+            next: std::sync::atomic::AtomicPtr::new(ptr::null_mut()),
         }
     }
 
@@ -249,7 +254,26 @@ impl<T> Spsc<T> {
             w.slot += 1;
             w.count = w.count.wrapping_add(1);
             self.written.store(w.count, Ordering::Release);
+            let next = slots
+                .get(w.slot)
+                .map_or(ptr::null_mut(), |s| (s as *const Slot<T>).cast_mut().cast());
+            self.writer
+                .next
+                .store(next, std::sync::atomic::Ordering::Relaxed);
         });
+    }
+
+    /// Fetches the lines the next [`Spsc::push_with`] writes (its slot and
+    /// the published count) for writing, ahead of it: a hint for a writer
+    /// about to push into several queues in a row (see
+    /// `sys::prefetch_write`). Any thread may call it; it changes nothing.
+    #[inline]
+    pub(crate) fn prefetch_push(&self) {
+        let next = self.writer.next.load(std::sync::atomic::Ordering::Relaxed);
+        if !next.is_null() {
+            super::prefetch_write(next);
+        }
+        super::prefetch_write(&*self.written);
     }
 
     /// Takes the oldest item (the reader's role).
@@ -443,6 +467,31 @@ mod tests {
         }
         reused.retain(|c| chain.contains(c));
         assert_eq!(reused.len(), SPARES);
+    }
+
+    #[test]
+    fn the_prefetch_hint_names_the_writers_next_slot() {
+        let q = Spsc::new();
+        let hint = |q: &Spsc<u64>| q.writer.next.load(std::sync::atomic::Ordering::Relaxed);
+        assert!(hint(&q).is_null(), "no chunk before the first push");
+        q.prefetch_push();
+        q.push(0);
+        let chunk = q.writer.with(|w| w.chunk);
+        for i in 1..CHUNK {
+            // SAFETY: (a test) the writer's chunk lives while the queue does.
+            let slot = unsafe { &(*chunk).slots[i] } as *const Slot<u64>;
+            assert_eq!(hint(&q), slot.cast_mut().cast(), "slot {i}");
+            q.prefetch_push();
+            q.push(i as u64);
+        }
+        assert!(
+            hint(&q).is_null(),
+            "the next slot is in a chunk not taken yet"
+        );
+        q.push(CHUNK as u64);
+        for i in 0..=CHUNK as u64 {
+            assert_eq!(q.pop(), Some(i));
+        }
     }
 
     #[test]
