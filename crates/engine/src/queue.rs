@@ -291,6 +291,29 @@ impl Queue {
         }
     }
 
+    /// Takes messages in order while `each` (given each one) returns
+    /// true, in one turn of the reading role (`Spsc::pop_while`): one
+    /// locked instruction per batch, not per message. `each` runs inside
+    /// the role, so it must not read this queue. Returns how many were
+    /// taken.
+    #[inline]
+    pub(crate) fn pop_while(&self, mut each: impl FnMut(Msg) -> bool) -> usize {
+        let taken = self.items.pop_while(|msg, drained| {
+            self.count_popped(drained);
+            each(msg)
+        });
+        if taken > 0 {
+            return taken;
+        }
+        match self.take_newest() {
+            Some(msg) => {
+                each(msg);
+                1
+            }
+            None => 0,
+        }
+    }
+
     /// As [`Queue::pop`], for a reader whose role the writer may take
     /// back ([`Queue::revoke_reader`]): then it takes nothing. The check
     /// runs inside the queue's reader role, so it costs no locked
