@@ -182,6 +182,9 @@ pub(crate) struct Lent {
     bodies: Option<Arc<BodyPool>>,
     /// Taken from an offer now, not resumed from a kept lease.
     fresh: bool,
+    /// The buffer reads under this lease go into (`lent_read`), made at
+    /// the first and kept with the lease: not zeroed again per receive.
+    pub(crate) read_buf: Vec<u8>,
 }
 
 impl Lent {
@@ -424,6 +427,7 @@ impl Direct {
                     max_frame: reads.max_frame,
                     bodies: reads.bodies.clone(),
                     fresh: true,
+                    read_buf: Vec::new(),
                 })
             }
             (_, watched) => {

@@ -193,8 +193,16 @@ enum Read {
 /// subscribers) otherwise gave the lease back after nearly every full
 /// read: two `epoll_ctl`, a `dup` and a `close`, and a turn of the I/O
 /// thread, each time.
-fn read_messages(lent: &Lent, pipe: &Pipe, carry: &mut Vec<u8>, wait: Option<Waiter>) -> Read {
-    let mut buf = [0u8; PEEK];
+///
+/// `buf` ([`PEEK`] bytes) is the lease's own, kept from one read to the
+/// next: a buffer on the stack was zeroed at every call.
+fn read_messages(
+    lent: &Lent,
+    buf: &mut [u8],
+    pipe: &Pipe,
+    carry: &mut Vec<u8>,
+    wait: Option<Waiter>,
+) -> Read {
     // Bytes at the front of `buf` kept from the previous read (the start
     // of a message), and whether a message was taken yet.
     let mut kept = 0;
@@ -276,7 +284,7 @@ fn read_messages(lent: &Lent, pipe: &Pipe, carry: &mut Vec<u8>, wait: Option<Wai
         }
         // Read on behind the start of a message (`Other` at the front of a
         // full buffer, after some messages taken); otherwise carry the rest.
-        if stopped || taken == 0 || taken == seen || seen < PEEK {
+        if stopped || taken == 0 || taken == seen || seen < buf.len() {
             kept = seen;
             if taken > 0 {
                 buf.copy_within(taken..seen, 0);
@@ -488,10 +496,15 @@ impl<'a> Held<'a> {
     /// Reads under the lease (see [`read_messages`]); large messages
     /// only with a `wait` for the rest of their bodies.
     fn read(&mut self, wait: Option<Waiter>) -> Read {
-        let Some(lent) = &self.lent else {
+        let Some(lent) = &mut self.lent else {
             return Read::Nothing;
         };
-        let read = read_messages(lent, self.pipe, &mut self.carry, wait);
+        let mut buf = std::mem::take(&mut lent.read_buf);
+        if buf.len() != PEEK {
+            buf = vec![0; PEEK];
+        }
+        let read = read_messages(lent, &mut buf, self.pipe, &mut self.carry, wait);
+        lent.read_buf = buf;
         self.clean = match read {
             Read::Took { clean } => clean,
             Read::Nothing => true,

@@ -390,6 +390,16 @@ impl Pipe {
         self.outbound.force_push(msg);
     }
 
+    /// Fetches the cache lines the next [`Pipe::send`] writes, without
+    /// waiting for them: a publisher sending one message into many pipes
+    /// calls it a few pipes ahead of its sends, so that the lines (each
+    /// last touched by the reading thread) travel in parallel instead of
+    /// one per send. A hint: it changes nothing.
+    #[inline]
+    pub fn prefetch_send(&self) {
+        self.outbound.prefetch_push();
+    }
+
     /// A sparse send's attempt to write `msg` straight to the OS (out of
     /// line: streaming sends never take it); whether it went.
     #[inline(never)]

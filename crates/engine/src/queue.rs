@@ -202,6 +202,15 @@ impl Queue {
         self.notify_reader();
     }
 
+    /// Fetches the lines the next push writes, ahead of it (a hint for a
+    /// writer about to push into many queues in a row; see
+    /// `Spsc::prefetch_push`).
+    #[inline]
+    pub(crate) fn prefetch_push(&self) {
+        self.items.prefetch_push();
+        crate::sys::prefetch_write(&*self.pushed);
+    }
+
     /// Pushes without waking the reader (the caller does, once a batch is in).
     #[inline]
     pub(crate) fn force_push_quiet(&self, msg: Msg) {
@@ -279,6 +288,29 @@ impl Queue {
         {
             Some(msg) => Some(msg),
             None => self.take_newest(),
+        }
+    }
+
+    /// Takes messages in order while `each` (given each one) returns
+    /// true, in one turn of the reading role (`Spsc::pop_while`): one
+    /// locked instruction per batch, not per message. `each` runs inside
+    /// the role, so it must not read this queue. Returns how many were
+    /// taken.
+    #[inline]
+    pub(crate) fn pop_while(&self, mut each: impl FnMut(Msg) -> bool) -> usize {
+        let taken = self.items.pop_while(|msg, drained| {
+            self.count_popped(drained);
+            each(msg)
+        });
+        if taken > 0 {
+            return taken;
+        }
+        match self.take_newest() {
+            Some(msg) => {
+                each(msg);
+                1
+            }
+            None => 0,
         }
     }
 

@@ -396,13 +396,17 @@ impl Session {
         } else {
             WRITE_BATCH
         };
-        while a.wire.transmit().len() < batch {
-            let Some(msg) = pipe.inbound.pop() else {
-                break;
-            };
-            a.taken += 1;
-            a.wire.send(msg)?;
+        if a.wire.transmit().len() >= batch {
+            return Ok(());
         }
+        // One turn of the queue's reading role for the whole batch.
+        let mut sent = Ok(());
+        pipe.inbound.pop_while(|msg| {
+            a.taken += 1;
+            sent = a.wire.send(msg);
+            sent.is_ok() && a.wire.transmit().len() < batch
+        });
+        sent?;
         Ok(())
     }
 

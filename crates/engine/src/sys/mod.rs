@@ -16,8 +16,10 @@
 use std::io;
 use std::os::fd::{FromRawFd, OwnedFd, RawFd};
 
+mod prefetch;
 mod raw;
 pub(crate) mod spsc;
+pub(crate) use prefetch::prefetch_write;
 mod thread;
 #[cfg(test)]
 pub(crate) use thread::current_thread_cpus;

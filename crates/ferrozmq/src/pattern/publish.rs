@@ -371,6 +371,19 @@ impl Pattern for Publisher {
                 targets.push(peer.slot);
             }
         }
+        // Each send writes lines the pipe's reader touched last; asking
+        // for them a few pipes ahead lets them come in parallel, the first
+        // ones while the copies are made (with one target there is
+        // nothing to overlap).
+        let fan_out = targets.len() > 1;
+        let prefetch = |i: usize| {
+            if let Some(pipe) = targets.get(i).and_then(|s| self.pipes.get(*s)) {
+                pipe.prefetch_send();
+            }
+        };
+        if fan_out {
+            (0..PREFETCH_AHEAD).for_each(prefetch);
+        }
         // Every copy is made before the first is handed out, as libzmq
         // adds all its references at once: while no consumer holds the
         // body yet, its reference count stays in this thread's cache
@@ -382,7 +395,10 @@ impl Pattern for Publisher {
             copies.push(msg.clone());
         }
         copies.push(msg);
-        for (slot, copy) in targets.iter().zip(copies.drain(..)) {
+        for (i, (slot, copy)) in targets.iter().zip(copies.drain(..)).enumerate() {
+            if fan_out {
+                prefetch(i + PREFETCH_AHEAD);
+            }
             if let Some(pipe) = self.pipes.get(*slot) {
                 pipe.send(copy, options.sparse);
             }
@@ -455,3 +471,8 @@ impl Pattern for Publisher {
         Some(&self.drops)
     }
 }
+
+/// How many pipes ahead of its send a fan-out asks for the lines the send
+/// writes (`Pipe::prefetch_send`): enough to cover a line's trip from
+/// another core while the sends before it run.
+const PREFETCH_AHEAD: usize = 4;
