@@ -535,6 +535,12 @@ impl MsgRepr {
         matches!(&self.body, Body::Shared(f) if f.more())
     }
 
+    /// Whether dropping it would release nothing.
+    #[inline]
+    fn is_bare(&self) -> bool {
+        self.extra.is_none() && matches!(&self.body, Body::Shared(f) if f.is_bare())
+    }
+
     /// Turns a writable body into a shared one (zero-copy) and returns a
     /// reference-counted clone of the frame.
     fn share_message(&mut self) -> Message {
@@ -667,8 +673,16 @@ unsafe fn repr<'a>(msg: *mut zmq_msg_t) -> Result<&'a mut MsgRepr> {
 #[inline]
 unsafe fn close(msg: *mut zmq_msg_t) -> Result<()> {
     // SAFETY: per the contract.
-    unsafe { repr(msg)? };
+    let bare = unsafe { repr(msg)? }.is_bare();
     let m = msg.cast::<MsgRepr>();
+    if bare {
+        // Nothing to release (a message a send emptied, or never filled):
+        // no drop glue to walk.
+        // SAFETY: a live MsgRepr whose drop would do nothing; only the
+        // magic is written, so a second close or use fails with EFAULT.
+        unsafe { addr_of_mut!((*m).magic).write(0) };
+        return Ok(());
+    }
     // SAFETY: a live MsgRepr, dropped once; afterwards only the magic is
     // written, so a second close or use fails with EFAULT.
     unsafe {
@@ -736,6 +750,9 @@ mod tests {
                 assert_eq!(zmq_msg_send(m, push, 0), size as c_int);
                 assert_eq!(zmq_msg_size(m), 0, "sent: the message is empty");
                 assert_eq!(zmq_msg_close(m), 0);
+                // Closed without its drop (nothing to release), yet closed.
+                assert_eq!(zmq_msg_close(m), -1);
+                assert_eq!(crate::errno::get(), libc::EFAULT);
                 let mut got = MaybeUninit::<zmq_msg_t>::uninit();
                 let g = got.as_mut_ptr();
                 assert_eq!(zmq_msg_init(g), 0);

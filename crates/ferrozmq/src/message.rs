@@ -171,6 +171,14 @@ impl Message {
         self.data
     }
 
+    /// Whether dropping this frame releases nothing: its body is held in
+    /// place (small) and it has no peer handle. A binding can then skip
+    /// the drop (`zmq_msg_close` of a message a send emptied).
+    #[inline]
+    pub fn is_bare(&self) -> bool {
+        self.data.is_in_place() && self.peer.is_none()
+    }
+
     /// Body length in bytes.
     pub fn len(&self) -> usize {
         self.data.len()
