@@ -194,6 +194,19 @@ impl Body {
         }
     }
 
+    /// The same bytes in a form whose clones share them: a body in a block
+    /// becomes shared [`Bytes`] (one allocation and a copy), so that many
+    /// clones of it (a PUB socket's copies, one per subscriber) are each a
+    /// reference-count increment rather than a copy into another block.
+    /// Any other body is returned as it is.
+    #[inline]
+    pub fn into_shareable(self) -> Body {
+        match self {
+            Body::Small(Small(Held::InBlock { .. })) => Body::Shared(self.into_bytes()),
+            other => other,
+        }
+    }
+
     /// Whether the bytes are held in the body itself: dropping it then
     /// releases nothing (no reference count, no block).
     #[inline]
@@ -354,6 +367,11 @@ mod tests {
         assert_eq!(copy.into_bytes(), &[3; BLOCK_MAX][..]);
         assert!(!body.is_in_place());
         assert!(Body::default().is_in_place());
+        // For fan-out: a body in a block becomes shared bytes, others stay.
+        let shareable = body.clone().into_shareable();
+        assert!(matches!(shareable, Body::Shared(_)));
+        assert_eq!(shareable, body);
+        assert!(Body::from("abc").into_shareable().is_in_place());
     }
 
     #[test]
