@@ -2,10 +2,11 @@
 //! `zmq_msg_*` functions.
 //!
 //! A message body is either a writable buffer (`zmq_msg_init_size` above
-//! [`SMALL_BODY`] bytes, filled by the caller through `zmq_msg_data`) or a
-//! [`Message`]: a small one held by value (`zmq_msg_init_size` up to
-//! [`SMALL_BODY`] bytes, written in place through `zmq_msg_data`, and small
-//! received frames) or a shared, reference-counted one (received, copied,
+//! [`WRITABLE_BODY`] bytes, filled by the caller through `zmq_msg_data`) or
+//! a [`Message`]: a small one it owns alone (`zmq_msg_init_size` up to
+//! [`WRITABLE_BODY`] bytes: by value up to [`ferrozmq::SMALL_BODY`], above in a pooled
+//! block; written in place through `zmq_msg_data`; and small received
+//! frames) or a shared, reference-counted one (received, copied,
 //! or wrapping the caller's buffer from `zmq_msg_init_data` zero-copy,
 //! whose free function runs when the last reference is dropped, possibly
 //! on an I/O thread as in libzmq).
@@ -16,7 +17,7 @@ use std::os::raw::{c_char, c_int, c_uchar, c_void};
 use std::ptr::{self, addr_of, addr_of_mut};
 
 use bytes::Bytes;
-use ferrozmq::{ErrorKind, Message, RecvFlags, SendFlags, SMALL_BODY};
+use ferrozmq::{ErrorKind, Message, RecvFlags, SendFlags, WRITABLE_BODY};
 
 use crate::cancel;
 use crate::consts::{ZMQ_MORE, ZMQ_SHARED, ZMQ_SRCFD};
@@ -62,8 +63,9 @@ pub unsafe extern "C" fn zmq_msg_init(msg: *mut zmq_msg_t) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_init_size(msg: *mut zmq_msg_t, size: usize) -> c_int {
     guard::hot_int(|| {
-        if size <= SMALL_BODY {
-            // A body the engine carries by value: sending moves it out of
+        if size <= WRITABLE_BODY {
+            // A body the engine owns alone (by value up to SMALL_BODY
+            // bytes, above in a pooled block): sending moves it out of
             // the message as it is (no copy into another representation),
             // and a failed send moves it back to the same place. Built in
             // place once the pointer is checked (built first, it was
@@ -533,6 +535,12 @@ impl MsgRepr {
         matches!(&self.body, Body::Shared(f) if f.more())
     }
 
+    /// Whether dropping it would release nothing.
+    #[inline]
+    fn is_bare(&self) -> bool {
+        self.extra.is_none() && matches!(&self.body, Body::Shared(f) if f.is_bare())
+    }
+
     /// Turns a writable body into a shared one (zero-copy) and returns a
     /// reference-counted clone of the frame.
     fn share_message(&mut self) -> Message {
@@ -665,8 +673,16 @@ unsafe fn repr<'a>(msg: *mut zmq_msg_t) -> Result<&'a mut MsgRepr> {
 #[inline]
 unsafe fn close(msg: *mut zmq_msg_t) -> Result<()> {
     // SAFETY: per the contract.
-    unsafe { repr(msg)? };
+    let bare = unsafe { repr(msg)? }.is_bare();
     let m = msg.cast::<MsgRepr>();
+    if bare {
+        // Nothing to release (a message a send emptied, or never filled):
+        // no drop glue to walk.
+        // SAFETY: a live MsgRepr whose drop would do nothing; only the
+        // magic is written, so a second close or use fails with EFAULT.
+        unsafe { addr_of_mut!((*m).magic).write(0) };
+        return Ok(());
+    }
     // SAFETY: a live MsgRepr, dropped once; afterwards only the magic is
     // written, so a second close or use fails with EFAULT.
     unsafe {
@@ -734,6 +750,9 @@ mod tests {
                 assert_eq!(zmq_msg_send(m, push, 0), size as c_int);
                 assert_eq!(zmq_msg_size(m), 0, "sent: the message is empty");
                 assert_eq!(zmq_msg_close(m), 0);
+                // Closed without its drop (nothing to release), yet closed.
+                assert_eq!(zmq_msg_close(m), -1);
+                assert_eq!(crate::errno::get(), libc::EFAULT);
                 let mut got = MaybeUninit::<zmq_msg_t>::uninit();
                 let g = got.as_mut_ptr();
                 assert_eq!(zmq_msg_init(g), 0);

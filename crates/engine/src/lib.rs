@@ -64,7 +64,7 @@ pub use limits::frame_size_ceiling;
 pub use link::{LinkEvent, SocketId, SocketLink};
 pub use mailbox::EndpointId;
 pub use monitor::{EventKind, MonitorEvent, MonitorSink};
-pub use msg::{Body, Msg, MsgKind, Small, SMALL_MAX};
+pub use msg::{Body, Msg, MsgKind, Small, BLOCK_MAX, SMALL_MAX};
 pub use notify::{Notify, Signaler, WaitOutcome};
 pub use options::SessionOptions;
 pub use pipe::{LeaseKey, PeerInfo, PeerRef, Pipe, PipeId, SparseClock};

@@ -2,8 +2,10 @@
 
 use bytes::Bytes;
 
+mod blocks;
 mod body;
 
+pub use blocks::BLOCK_MAX;
 pub use body::{Body, Small, SMALL_MAX};
 
 /// A whole message (all its frames), or a subscription change.

@@ -85,7 +85,7 @@ pub use ferrozmq_engine::wait_slice;
 pub use ferrozmq_engine::EventKind;
 pub use ferrozmq_zmtp::z85;
 pub use ferrozmq_zmtp::SocketType;
-pub use message::{Message, SMALL_BODY};
+pub use message::{Message, SMALL_BODY, WRITABLE_BODY};
 pub use multipart::Multipart;
 pub use poll_events::PollEvents;
 pub use poller::{poll, PollItem};

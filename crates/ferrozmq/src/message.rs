@@ -12,6 +12,13 @@ use crate::error::{Error, ErrorKind};
 /// (and inside the pipes between sockets): no allocation per message.
 pub const SMALL_BODY: usize = ferrozmq_engine::SMALL_MAX;
 
+/// [`Message::zeroed`] up to this many bytes makes a body the message owns
+/// alone, writable through [`Message::small_data_mut`]: in place up to
+/// [`SMALL_BODY`] bytes, above in a block reused through a pool (no
+/// allocation per message once the pool is warm, and none freed on the
+/// thread that drops the message: the block comes back to the pool).
+pub const WRITABLE_BODY: usize = ferrozmq_engine::BLOCK_MAX;
+
 /// One message frame, like libzmq's `zmq_msg_t`.
 ///
 /// A body of up to [`SMALL_BODY`] bytes is held by value (no allocation); a
@@ -59,8 +66,9 @@ impl Message {
     }
 
     /// A frame of `len` zero bytes, for the caller to fill in (through
-    /// [`Message::small_data_mut`] when it is small: by value, no
-    /// allocation, built in place; else one zeroed buffer).
+    /// [`Message::small_data_mut`] up to [`WRITABLE_BODY`] bytes: by value
+    /// and built in place up to [`SMALL_BODY`], a pooled block above; else
+    /// one zeroed buffer).
     #[inline]
     pub fn zeroed(len: usize) -> Message {
         Message::from_body(match Small::zeroed(len) {
@@ -117,8 +125,9 @@ impl Message {
         &self.data
     }
 
-    /// The body, writable, when the message holds it by value (a small
-    /// body, up to [`SMALL_BODY`] bytes); `None` when it is shared bytes.
+    /// The body, writable, when the message owns it alone (a small body up
+    /// to [`SMALL_BODY`] bytes, or one of [`Message::zeroed`] up to
+    /// [`WRITABLE_BODY`]); `None` when it is shared bytes.
     pub fn small_data_mut(&mut self) -> Option<&mut [u8]> {
         self.data.small_mut()
     }
@@ -156,10 +165,32 @@ impl Message {
         self.data.into_bytes()
     }
 
+    /// The same frame with a body in a pooled block moved into shared bytes
+    /// (see `Body::into_shareable`), for a socket that copies it to many
+    /// peers.
+    #[inline]
+    pub(crate) fn into_shareable(self) -> Message {
+        if self.data.is_in_place() || self.shared_bytes().is_some() {
+            return self;
+        }
+        Message {
+            data: self.data.into_shareable(),
+            ..self
+        }
+    }
+
     /// Takes the body out as it is held.
     #[inline]
     pub(crate) fn into_body(self) -> Body {
         self.data
+    }
+
+    /// Whether dropping this frame releases nothing: its body is held in
+    /// place (small) and it has no peer handle. A binding can then skip
+    /// the drop (`zmq_msg_close` of a message a send emptied).
+    #[inline]
+    pub fn is_bare(&self) -> bool {
+        self.data.is_in_place() && self.peer.is_none()
     }
 
     /// Body length in bytes.
@@ -327,17 +358,33 @@ mod tests {
 
     #[test]
     fn zeroed_frames_are_zero_and_small_ones_writable_in_place() {
-        for len in [0, 1, SMALL_BODY, SMALL_BODY + 1, 100] {
+        for len in [
+            0,
+            1,
+            SMALL_BODY,
+            SMALL_BODY + 1,
+            WRITABLE_BODY,
+            WRITABLE_BODY + 1,
+        ] {
             let mut msg = Message::zeroed(len);
             assert_eq!(msg.data(), &vec![0; len][..]);
             assert!(!msg.more());
             match msg.small_data_mut() {
                 Some(bytes) => {
-                    assert!(len <= SMALL_BODY);
+                    assert!(len <= WRITABLE_BODY);
                     bytes.fill(7);
                     assert_eq!(msg.data(), &vec![7; len][..]);
+                    // A copy is a body of its own (pooled bodies are not
+                    // shared), equal until one of them is written.
+                    let mut copy = msg.clone();
+                    assert_eq!(copy, msg);
+                    if let Some(b) = copy.small_data_mut().and_then(|b| b.first_mut()) {
+                        *b = 9;
+                        assert_eq!(msg.data().first(), Some(&7));
+                    }
+                    assert!(msg.shared_bytes().is_none());
                 }
-                None => assert!(len > SMALL_BODY && msg.shared_bytes().is_some()),
+                None => assert!(len > WRITABLE_BODY && msg.shared_bytes().is_some()),
             }
         }
     }

@@ -1,9 +1,12 @@
 //! [`Body`]: one frame's bytes, small ones carried by value.
 
 use std::fmt;
+use std::num::NonZeroU8;
 use std::ops::Deref;
 
 use bytes::Bytes;
+
+use super::blocks::{self, Block, BLOCK_MAX};
 
 /// Bodies up to this many bytes travel inside the [`Body`] itself (like
 /// libzmq's "very small messages"): no allocation when the frame is made
@@ -11,24 +14,39 @@ use bytes::Bytes;
 /// `Bytes`' non-null pointer, so a `Body` is no larger than a `Bytes`.
 pub const SMALL_MAX: usize = 23;
 
-/// One frame's bytes: up to [`SMALL_MAX`] in place, otherwise shared,
+/// One frame's bytes: up to [`SMALL_MAX`] in place, up to [`BLOCK_MAX`]
+/// in a pooled block when made by [`Small::zeroed`], otherwise shared,
 /// reference-counted [`Bytes`].
 ///
 /// It reads as a byte slice; equality compares the bytes, whichever way
 /// they are held.
 #[derive(Clone)]
 pub enum Body {
-    /// A small body, in place.
+    /// A small body, owned alone: in place, or up to [`BLOCK_MAX`] bytes in
+    /// a pooled block (see [`Small`]).
     Small(Small),
     /// Shared bytes (any size; received frames, zero-copy bodies).
     Shared(Bytes),
 }
 
-/// At most [`SMALL_MAX`] bytes, in place.
-#[derive(Clone, Copy)]
-pub struct Small {
-    len: u8,
-    bytes: [u8; SMALL_MAX],
+/// A body the [`Body`] owns alone and may write: up to [`SMALL_MAX`]
+/// bytes in place, or up to [`BLOCK_MAX`] bytes in a block of its own, reused
+/// through a pool rather than freed (see `blocks`: the block of a body sent
+/// to another thread comes back to the sender's side in batches).
+#[derive(Clone)]
+pub struct Small(Held);
+
+/// How a [`Small`] holds its bytes. `len1` is the length plus one, so that
+/// its zero is free to tell the two apart, and a `Small` (so a [`Body`])
+/// is no larger than before.
+enum Held {
+    InPlace {
+        len1: NonZeroU8,
+        bytes: [u8; SMALL_MAX],
+    },
+    /// `block` is `None` only while the body is dropped (taken out for
+    /// the pool).
+    InBlock { len: u8, block: Option<Block> },
 }
 
 impl Small {
@@ -37,29 +55,96 @@ impl Small {
     pub fn new(data: &[u8]) -> Option<Small> {
         let mut bytes = [0; SMALL_MAX];
         copy_short(bytes.get_mut(..data.len())?, data);
-        Some(Small {
-            len: data.len() as u8, // at most SMALL_MAX
+        Some(Small(Held::InPlace {
+            len1: len1(data.len()),
             bytes,
-        })
+        }))
     }
 
-    /// `len` zero bytes (`None` above [`SMALL_MAX`]), built whole: no
-    /// copy from a slice, so the value is written once, as a whole, where
-    /// it goes (a copy built byte by byte and then moved costs a
-    /// store-forwarding stall; `zmq_msg_init_size` makes one per message).
+    /// `len` zero bytes (`None` above [`BLOCK_MAX`]), built whole: no copy from
+    /// a slice, so the value is written once, as a whole, where it goes (a
+    /// copy built byte by byte and then moved costs a store-forwarding
+    /// stall; `zmq_msg_init_size` makes one per message). Above
+    /// [`SMALL_MAX`] the bytes are in a block (see [`Small`]).
     #[inline]
     pub fn zeroed(len: usize) -> Option<Small> {
-        (len <= SMALL_MAX).then_some(Small {
-            len: len as u8, // at most SMALL_MAX
-            bytes: [0; SMALL_MAX],
-        })
+        if len <= SMALL_MAX {
+            return Some(Small(Held::InPlace {
+                len1: len1(len),
+                bytes: [0; SMALL_MAX],
+            }));
+        }
+        let len = u8::try_from(len)
+            .ok()
+            .filter(|&l| usize::from(l) <= BLOCK_MAX)?;
+        Some(Small(Held::InBlock {
+            len,
+            block: Some(blocks::take_zeroed()),
+        }))
     }
 
     /// The bytes.
     #[inline]
     pub fn as_slice(&self) -> &[u8] {
-        self.bytes.get(..usize::from(self.len)).unwrap_or(&[])
+        match &self.0 {
+            Held::InPlace { len1, bytes } => bytes.get(..usize::from(len1.get() - 1)),
+            Held::InBlock { len, block } => block.as_ref().and_then(|b| b.get(..usize::from(*len))),
+        }
+        .unwrap_or(&[])
     }
+
+    /// The bytes, writable.
+    #[inline]
+    fn as_mut_slice(&mut self) -> &mut [u8] {
+        match &mut self.0 {
+            Held::InPlace { len1, bytes } => bytes.get_mut(..usize::from(len1.get() - 1)),
+            Held::InBlock { len, block } => {
+                block.as_mut().and_then(|b| b.get_mut(..usize::from(*len)))
+            }
+        }
+        .unwrap_or(&mut [])
+    }
+}
+
+impl Clone for Held {
+    fn clone(&self) -> Held {
+        match self {
+            Held::InPlace { len1, bytes } => Held::InPlace {
+                len1: *len1,
+                bytes: *bytes,
+            },
+            Held::InBlock { len, block } => Held::InBlock {
+                len: *len,
+                block: block.as_ref().map(|b| {
+                    let mut copy = blocks::take();
+                    *copy = **b;
+                    copy
+                }),
+            },
+        }
+    }
+}
+
+impl Drop for Held {
+    #[inline(always)]
+    fn drop(&mut self) {
+        if let Held::InBlock { block, .. } = self {
+            if let Some(block) = block.take() {
+                blocks::give_back(block);
+            }
+        }
+    }
+}
+
+// A body in a block costs no room: a `Body` stays the size of a `Bytes`
+// (a `Msg`, a queue slot, fills one cache line; a `zmq_msg_t` is 64 bytes).
+const _: () = assert!(std::mem::size_of::<Body>() == std::mem::size_of::<Bytes>());
+
+/// `len` + 1, for a length of at most [`SMALL_MAX`].
+#[inline]
+fn len1(len: usize) -> NonZeroU8 {
+    // At most SMALL_MAX + 1 = 24: never zero, never truncated.
+    NonZeroU8::new(len as u8 + 1).unwrap_or(NonZeroU8::MIN)
 }
 
 /// Copies `src` into `dst` (the same length, at most [`SMALL_MAX`]) with
@@ -109,12 +194,32 @@ impl Body {
         }
     }
 
+    /// The same bytes in a form whose clones share them: a body in a block
+    /// becomes shared [`Bytes`] (one allocation and a copy), so that many
+    /// clones of it (a PUB socket's copies, one per subscriber) are each a
+    /// reference-count increment rather than a copy into another block.
+    /// Any other body is returned as it is.
+    #[inline]
+    pub fn into_shareable(self) -> Body {
+        match self {
+            Body::Small(Small(Held::InBlock { .. })) => Body::Shared(self.into_bytes()),
+            other => other,
+        }
+    }
+
+    /// Whether the bytes are held in the body itself: dropping it then
+    /// releases nothing (no reference count, no block).
+    #[inline]
+    pub fn is_in_place(&self) -> bool {
+        matches!(self, Body::Small(Small(Held::InPlace { .. })))
+    }
+
     /// The bytes, writable, when they are held in place (a small body);
     /// `None` for shared bytes.
     #[inline]
     pub fn small_mut(&mut self) -> Option<&mut [u8]> {
         match self {
-            Body::Small(s) => s.bytes.get_mut(..usize::from(s.len)),
+            Body::Small(s) => Some(s.as_mut_slice()),
             Body::Shared(_) => None,
         }
     }
@@ -150,10 +255,10 @@ impl Default for Body {
     /// per send in the C binding).
     #[inline]
     fn default() -> Body {
-        Body::Small(Small {
-            len: 0,
+        Body::Small(Small(Held::InPlace {
+            len1: NonZeroU8::MIN,
             bytes: [0; SMALL_MAX],
-        })
+        }))
     }
 }
 
@@ -235,11 +340,38 @@ mod tests {
 
     #[test]
     fn zeroed_small_bodies_have_their_length_and_only_zeros() {
-        for len in 0..=SMALL_MAX {
-            let small = Small::zeroed(len).expect("small");
-            assert_eq!(small.as_slice(), &[0; SMALL_MAX][..len]);
+        for len in 0..=BLOCK_MAX {
+            let mut small = Small::zeroed(len).expect("small");
+            assert_eq!(small.as_slice(), &[0; BLOCK_MAX][..len]);
+            assert_eq!(Body::Small(small.clone()).is_in_place(), len <= SMALL_MAX);
+            // Written, dropped (a block goes back to the pool), made again:
+            // zero again, whichever block it got.
+            small.as_mut_slice().fill(0xa5);
+            drop(small);
+            let again = Small::zeroed(len).expect("small");
+            assert_eq!(again.as_slice(), &[0; BLOCK_MAX][..len]);
         }
-        assert!(Small::zeroed(SMALL_MAX + 1).is_none());
+        assert!(Small::zeroed(BLOCK_MAX + 1).is_none());
+        assert!(Small::zeroed(usize::MAX).is_none());
+    }
+
+    #[test]
+    fn bodies_in_blocks_are_owned_alone_and_copied_on_clone() {
+        let mut body = Body::Small(Small::zeroed(BLOCK_MAX).expect("block"));
+        body.small_mut().expect("writable").fill(3);
+        let copy = body.clone();
+        body.small_mut().expect("writable").fill(4);
+        assert_eq!(copy.as_slice(), &[3; BLOCK_MAX][..]);
+        assert_eq!(body.as_slice(), &[4; BLOCK_MAX][..]);
+        assert_ne!(copy.as_ptr(), body.as_ptr());
+        assert_eq!(copy.into_bytes(), &[3; BLOCK_MAX][..]);
+        assert!(!body.is_in_place());
+        assert!(Body::default().is_in_place());
+        // For fan-out: a body in a block becomes shared bytes, others stay.
+        let shareable = body.clone().into_shareable();
+        assert!(matches!(shareable, Body::Shared(_)));
+        assert_eq!(shareable, body);
+        assert!(Body::from("abc").into_shareable().is_in_place());
     }
 
     #[test]
