@@ -89,6 +89,8 @@ macro_rules! socket_pair {
 mod abstract_ipc;
 #[path = "interop/auth.rs"]
 mod auth;
+#[path = "interop/bind_names.rs"]
+mod bind_names;
 #[path = "interop/curve.rs"]
 mod curve;
 #[path = "interop/dealer.rs"]

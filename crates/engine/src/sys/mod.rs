@@ -16,6 +16,8 @@
 use std::io;
 use std::os::fd::{FromRawFd, OwnedFd, RawFd};
 
+mod interfaces;
+pub(crate) use interfaces::{interface_address, interface_index};
 mod prefetch;
 mod raw;
 pub(crate) mod spsc;

@@ -1,7 +1,7 @@
 //! Endpoints: `tcp://host:port`, `ipc://path`, `inproc://name`, parsed once.
 
 use std::fmt;
-use std::net::{SocketAddr, ToSocketAddrs};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV6, ToSocketAddrs};
 use std::path::PathBuf;
 
 /// A parsed endpoint.
@@ -74,26 +74,29 @@ impl Endpoint {
         Endpoint::parse(s)
     }
 
-    /// The address to bind to (TCP only): `*` means every interface (IPv6
-    /// and IPv4 with `ipv6`, else IPv4); a host name resolves to its first
-    /// IPv4 address (first IPv6 one preferred with `ipv6`).
+    /// The address to bind to (TCP only), resolved as libzmq resolves a
+    /// local address: `*` is every interface (IPv6 and IPv4 with `ipv6`,
+    /// else IPv4); then an interface name such as `eth0` or `lo` (its first
+    /// IPv4 address, or IPv6 one with `ipv6`); then `localhost` (127.0.0.1,
+    /// as libzmq 4.3.5 takes it) or an IP literal (an IPv6 one only with
+    /// `ipv6`, which maps an IPv4 one). Other host names are not looked up:
+    /// they are ENODEV, as in libzmq. An IPv6 `%zone` is an interface index
+    /// or name; an empty or unknown one is EINVAL.
     pub fn bind_addr(&self, ipv6: bool) -> std::io::Result<SocketAddr> {
-        match self {
-            Endpoint::Tcp { host, port } if host == "*" => {
-                let any: std::net::IpAddr = if ipv6 {
-                    std::net::Ipv6Addr::UNSPECIFIED.into()
-                } else {
-                    std::net::Ipv4Addr::UNSPECIFIED.into()
-                };
-                Ok(SocketAddr::new(any, *port))
-            }
-            Endpoint::Tcp { .. } => self
-                .connect_addrs(ipv6)?
-                .into_iter()
-                .next()
-                .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::AddrNotAvailable)),
-            _ => Err(std::io::Error::from(std::io::ErrorKind::InvalidInput)),
-        }
+        let Endpoint::Tcp { host, port } = self else {
+            return Err(std::io::Error::from(std::io::ErrorKind::InvalidInput));
+        };
+        let bare = host.trim_start_matches('[').trim_end_matches(']');
+        let (name, scope) = match bare.rsplit_once('%') {
+            Some((name, zone)) => (name, Some(zone_index(zone)?)),
+            None => (bare, None),
+        };
+        let ip =
+            local_ip(name, ipv6).ok_or_else(|| std::io::Error::from_raw_os_error(libc::ENODEV))?;
+        Ok(match ip {
+            IpAddr::V6(ip) => SocketAddrV6::new(ip, *port, 0, scope.unwrap_or(0)).into(),
+            IpAddr::V4(ip) => SocketAddr::new(ip.into(), *port),
+        })
     }
 
     /// Addresses to connect to (TCP only), resolving host names: IPv4 ones
@@ -117,6 +120,46 @@ impl Endpoint {
             _ => Err(std::io::Error::from(std::io::ErrorKind::InvalidInput)),
         }
     }
+}
+
+/// The address a bind `name` stands for (see [`Endpoint::bind_addr`]);
+/// the scope of an interface's IPv6 address is its own.
+fn local_ip(name: &str, ipv6: bool) -> Option<IpAddr> {
+    if name == "*" {
+        return Some(if ipv6 {
+            Ipv6Addr::UNSPECIFIED.into()
+        } else {
+            Ipv4Addr::UNSPECIFIED.into()
+        });
+    }
+    if let Some((ip, _)) = crate::sys::interface_address(name, ipv6) {
+        return Some(ip);
+    }
+    let literal = if name == "localhost" {
+        IpAddr::V4(Ipv4Addr::LOCALHOST)
+    } else {
+        name.parse().ok()?
+    };
+    match literal {
+        // With `ipv6` libzmq binds an IPv6 socket to the mapped address
+        // (LAST_ENDPOINT `tcp://[::ffff:127.0.0.1]:P`).
+        IpAddr::V4(ip) if ipv6 => Some(ip.to_ipv6_mapped().into()),
+        IpAddr::V6(_) if !ipv6 => None,
+        ip => Some(ip),
+    }
+}
+
+/// An IPv6 zone (`%eth0` or `%2`) as an interface index; EINVAL when empty,
+/// zero or naming no interface, as in libzmq.
+fn zone_index(zone: &str) -> std::io::Result<u32> {
+    let index = if zone.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        crate::sys::interface_index(zone)
+    } else {
+        zone.parse::<u32>().ok()
+    };
+    index
+        .filter(|&i| i != 0)
+        .ok_or_else(|| std::io::Error::from_raw_os_error(libc::EINVAL))
 }
 
 /// Bytes in a Unix-domain socket path, with its terminating NUL.
@@ -254,5 +297,32 @@ mod tests {
         );
         let e = Endpoint::parse("tcp://localhost:1").unwrap();
         assert!(!e.connect_addrs(false).unwrap().is_empty());
+    }
+
+    #[test]
+    fn bind_addresses_as_libzmq() {
+        let bind = |s: &str, ipv6: bool| Endpoint::parse(s).unwrap().bind_addr(ipv6);
+        let ok = |s: &str, ipv6: bool| bind(s, ipv6).unwrap().to_string();
+        assert_eq!(ok("tcp://*:5", false), "0.0.0.0:5");
+        assert_eq!(ok("tcp://*:5", true), "[::]:5");
+        assert_eq!(ok("tcp://lo:5", false), "127.0.0.1:5");
+        assert_eq!(ok("tcp://lo:5", true), "[::1]:5");
+        assert_eq!(ok("tcp://127.0.0.1:5", false), "127.0.0.1:5");
+        assert_eq!(ok("tcp://127.0.0.1:5", true), "[::ffff:127.0.0.1]:5");
+        assert_eq!(ok("tcp://[::1]:5", true), "[::1]:5");
+        assert_eq!(ok("tcp://localhost:5", false), "127.0.0.1:5");
+        assert_eq!(ok("tcp://localhost:5", true), "[::ffff:127.0.0.1]:5");
+        assert!(ok("tcp://[fe80::1%lo]:5", true).starts_with("[fe80::1%"));
+        for (endpoint, ipv6, errno) in [
+            ("tcp://example.invalid:5", false, libc::ENODEV),
+            ("tcp://[::1]:5", false, libc::ENODEV),
+            ("tcp://no-such-interface:5", true, libc::ENODEV),
+            ("tcp://[fe80::1%no-such-interface]:5", true, libc::EINVAL),
+            ("tcp://[::1%0]:5", true, libc::EINVAL),
+            ("tcp://[::1%]:5", true, libc::EINVAL),
+        ] {
+            let err = bind(endpoint, ipv6).unwrap_err();
+            assert_eq!(err.raw_os_error(), Some(errno), "{endpoint} {ipv6}");
+        }
     }
 }

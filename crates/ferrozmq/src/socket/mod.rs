@@ -212,7 +212,7 @@ impl Socket {
             }
             _ => {
                 let mut options = self.options.session_options();
-                options.net.connect_source = connect_source(endpoint);
+                options.net.connect_source = connect_source(endpoint, options.net.ipv6);
                 let options = Arc::new(options);
                 let routed_later = self.options.socket_type == SocketType::Router
                     && self.options.connect_routing_id.is_none();
@@ -847,18 +847,13 @@ fn pattern_options(options: &Options) -> PatternOptions {
 const ENAMETOOLONG: i32 = 36;
 
 /// The `source` of a `tcp://source;host:port` connect, which libzmq binds
-/// before connecting: an IP address or `*`, with a port (0 or `*` for any).
-/// A source named otherwise (libzmq also takes interface names) is not
-/// bound: resolving it here would block the caller.
-fn connect_source(endpoint: &str) -> Option<std::net::SocketAddr> {
+/// before connecting: an IP address, an interface name or `*`, with a port
+/// (0 or `*` for any). A host name is not looked up (as in libzmq), so this
+/// never blocks the caller.
+fn connect_source(endpoint: &str, ipv6: bool) -> Option<std::net::SocketAddr> {
     let (source, _) = endpoint.strip_prefix("tcp://")?.split_once(';')?;
-    let (host, _) = source.rsplit_once(':')?;
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    if host != "*" && host.parse::<std::net::IpAddr>().is_err() {
-        return None;
-    }
     Endpoint::parse(&format!("tcp://{source}"))
         .ok()?
-        .bind_addr(false)
+        .bind_addr(ipv6)
         .ok()
 }
