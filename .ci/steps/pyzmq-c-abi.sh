@@ -6,11 +6,13 @@
 # module, and from bindings/python/pyzmq-suite, which runs these same tests
 # on that module). gevent is installed so that the suite's zmq.green
 # classes (TestSocketGreen and the like: pyzmq's gevent sockets waiting on
-# ZMQ_FD/ZMQ_EVENTS) run too instead of skipping. pytest-rerunfailures is
-# in pyzmq's own test requirements: it reruns the 3 tests pyzmq marks flaky,
-# among them test_retry_eintr's test_retry_poll, which fails on pyzmq's own
-# wheel too (its zmq_poll keeps the time as a C int of whole seconds, so a
-# poll interrupted across a second boundary is retried with timeout 0).
+# ZMQ_FD/ZMQ_EVENTS) run too instead of skipping, and numpy so that
+# test_message.py's buffer test (a Frame's memory seen by numpy) runs.
+# pytest-rerunfailures is in pyzmq's own test requirements: it reruns the 3
+# tests pyzmq marks flaky, among them test_retry_eintr's test_retry_poll,
+# which fails on pyzmq's own wheel too (its zmq_poll keeps the time as a C
+# int of whole seconds, so a poll interrupted across a second boundary is
+# retried with timeout 0).
 #
 # One test is deselected, with its reason measured: test_log.py's
 # test_blank_root_topic subscribes over tcp and publishes a few hundred
@@ -49,7 +51,7 @@ python3 -m venv "$venv"
 echo "-- pyzmq-c-abi: building pyzmq $version against $prefix"
 ZMQ_PREFIX="$prefix" PKG_CONFIG_PATH="$prefix/lib/pkgconfig" \
     "$venv/bin/pip" install -q --no-cache-dir --no-binary pyzmq "pyzmq==$version" \
-    pytest pytest-asyncio pytest-rerunfailures tornado gevent >"$work/build-$lib.log" 2>&1 ||
+    pytest pytest-asyncio pytest-rerunfailures tornado gevent numpy >"$work/build-$lib.log" 2>&1 ||
     { tail -n 40 "$work/build-$lib.log" >&2; exit 1; }
 ext="$("$venv/bin/python" -c 'import zmq.backend.cython._zmq as m; print(m.__file__)')"
 linked="$(ldd "$ext" | awk '/libzmq\.so/ { print $3 }')"
