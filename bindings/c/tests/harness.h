@@ -60,6 +60,7 @@ void test_poll (void *ctx);
 void test_monitor (void *ctx);
 void test_monitor_sequences (void *ctx);
 void test_reconnect_stop (void *ctx);
+void test_reconnect_jitter (void *ctx);
 void test_connect_closed_at_once_reaches_the_peer (void *ctx);
 /* test_socket_stats.c */
 void test_socket_stats (void *ctx);

@@ -577,6 +577,7 @@ int main (int argc, char **argv)
     test_monitor (ctx);
     test_monitor_sequences (ctx);
     test_reconnect_stop (ctx);
+    test_reconnect_jitter (ctx);
     test_connect_closed_at_once_reaches_the_peer (ctx);
     test_socket_stats (ctx);
     test_spool (ctx);

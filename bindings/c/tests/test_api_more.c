@@ -601,6 +601,45 @@ void test_reconnect_stop (void *ctx)
     }
 }
 
+/* Reconnects are spread as libzmq spreads them: each CONNECT_RETRIED
+ * delay is ZMQ_RECONNECT_IVL plus a random jitter below it, so that many
+ * clients of a restarted server do not all come back in the same instant.
+ * 20 refused rounds at 10 ms: every delay in [10, 20), and not all alike
+ * (odds of 1 in 10^19 with a uniform jitter). */
+void test_reconnect_jitter (void *ctx)
+{
+    char endpoint[256], seen[256];
+    int probe = socket (AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK)};
+    socklen_t addr_len = sizeof addr;
+    CHECK (probe >= 0 && bind (probe, (struct sockaddr *) &addr, sizeof addr) == 0);
+    CHECK (getsockname (probe, (struct sockaddr *) &addr, &addr_len) == 0);
+    close (probe);
+    snprintf (endpoint, sizeof endpoint, "tcp://127.0.0.1:%d", ntohs (addr.sin_port));
+    void *client = sock (ctx, ZMQ_DEALER);
+    int ivl = 10;
+    CHECK_OK (zmq_setsockopt (client, ZMQ_RECONNECT_IVL, &ivl, sizeof ivl));
+    CHECK_OK (zmq_socket_monitor (client, "inproc://reconnect-jitter", ZMQ_EVENT_CONNECT_RETRIED));
+    void *events = sock (ctx, ZMQ_PAIR);
+    int timeout = 10000;
+    zmq_setsockopt (events, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+    CHECK_OK (zmq_connect (events, "inproc://reconnect-jitter"));
+    CHECK_OK (zmq_connect (client, endpoint));
+    uint32_t first = 0, value = 0;
+    int varied = 0;
+    for (int round = 0; round < 20; round++) {
+        CHECK (read_event (events, &value, seen, sizeof seen) == ZMQ_EVENT_CONNECT_RETRIED);
+        CHECK (value >= (uint32_t) ivl && value < (uint32_t) (2 * ivl));
+        if (round == 0)
+            first = value;
+        varied |= value != first;
+    }
+    CHECK (varied);
+    CHECK_OK (zmq_socket_monitor (client, NULL, 0));
+    zmq_close (client);
+    zmq_close (events);
+}
+
 /* A connect closed right after it was made still reaches the peer: the
  * connect comes before the close in libzmq's I/O thread, so the listener
  * accepts the connection and reports it gone (jzmq's monitor tests count on

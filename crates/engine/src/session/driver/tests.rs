@@ -25,8 +25,24 @@ fn options() -> SessionOptions {
     o
 }
 
+/// The driver's events, each reconnect delay with its jitter (below the
+/// 100 ms ZMQ_RECONNECT_IVL of [`options`]) checked and taken off.
 fn events(d: &mut Driver) -> Vec<SocketEvent> {
-    std::iter::from_fn(|| d.poll_event()).collect()
+    std::iter::from_fn(|| d.poll_event())
+        .map(without_jitter)
+        .collect()
+}
+
+/// A ConnectRetried delay rounded down to its interval, a multiple of the
+/// 100 ms ZMQ_RECONNECT_IVL of [`options`] (libzmq adds a jitter below it).
+pub(super) fn without_jitter(event: SocketEvent) -> SocketEvent {
+    match event {
+        SocketEvent::ConnectRetried(delay) => {
+            let whole = u32::try_from(delay.as_millis() / 100).unwrap();
+            SocketEvent::ConnectRetried(ms(100) * whole)
+        }
+        other => other,
+    }
 }
 
 fn addr(port: u16) -> SocketAddr {
@@ -96,10 +112,13 @@ fn reconnects_with_backoff_up_to_reconnect_ivl_max() {
         ]
     );
     assert_eq!(d.phase(), Phase::Idle);
-    assert_eq!(d.poll_timeout(), Some(t0 + ms(100)));
-    assert!(!d.connect_due(t0 + ms(99), false));
+    let mut now = d.poll_timeout().expect("a reconnect is timed");
+    assert!(
+        (t0 + ms(100)..t0 + ms(200)).contains(&now),
+        "100 ms + jitter"
+    );
+    assert!(!d.connect_due(now - ms(1), false));
 
-    let mut now = t0 + ms(100);
     let mut delays = Vec::new();
     for _ in 0..4 {
         assert!(d.connect_due(now, false));
@@ -110,7 +129,7 @@ fn reconnects_with_backoff_up_to_reconnect_ivl_max() {
             panic!("a retry is reported");
         };
         delays.push(ivl);
-        now += ivl;
+        now = d.poll_timeout().expect("a reconnect is timed");
     }
     assert_eq!(delays, [ms(200), ms(400), ms(400), ms(400)]);
 
@@ -222,7 +241,11 @@ fn a_heartbeat_timeout_is_a_lost_link_that_is_retried() {
     assert!(d.lost(&failure, FD), "a timeout is retried");
     assert_eq!(events(&mut d), [SocketEvent::Disconnected(FD)]);
     assert!(d.schedule_reconnect(t0 + ms(5), false));
-    assert_eq!(d.poll_timeout(), Some(t0 + ms(105)));
+    let at = d.poll_timeout().expect("a reconnect is timed");
+    assert!(
+        (t0 + ms(105)..t0 + ms(205)).contains(&at),
+        "100 ms + jitter"
+    );
 }
 
 #[test]

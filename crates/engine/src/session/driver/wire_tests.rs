@@ -56,7 +56,9 @@ impl End {
     }
 
     fn events(&mut self) -> Vec<SocketEvent> {
-        std::iter::from_fn(|| self.driver.poll_event()).collect()
+        std::iter::from_fn(|| self.driver.poll_event())
+            .map(super::tests::without_jitter)
+            .collect()
     }
 }
 
