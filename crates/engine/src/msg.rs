@@ -70,6 +70,17 @@ impl Msg {
         })
     }
 
+    /// The same message with each body in a pooled block moved into shared
+    /// bytes (see [`Body::into_shareable`]): for a message about to be
+    /// cloned for many peers, whose clones then share its bodies.
+    pub fn into_shareable(self) -> Msg {
+        Msg {
+            first: self.first.into_shareable(),
+            rest: self.rest.into_iter().map(Body::into_shareable).collect(),
+            kind: self.kind,
+        }
+    }
+
     /// A subscription change for `topic`.
     pub fn subscription(subscribe: bool, topic: Bytes) -> Msg {
         Msg {

