@@ -394,6 +394,13 @@ impl Direct {
             return None;
         }
         let mut s = self.state.lock().ok()?;
+        // Bytes given back for the session come before anything read now:
+        // not lent until it has taken them (an offer made meanwhile, by a
+        // session that looked for a carry just before it came, let a
+        // receive read past them: messages out of order).
+        if !s.carry.is_empty() {
+            return None;
+        }
         if self
             .lease
             .compare_exchange(KEPT, LENT, Ordering::SeqCst, Ordering::SeqCst)

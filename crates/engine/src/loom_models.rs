@@ -359,6 +359,51 @@ fn loom_lease_never_reads_on_both_sides() {
     });
 }
 
+/// Bytes given back with the lease (a partial message, messages past the
+/// high-water mark) are the session's to deliver before anything newer:
+/// the application never reads the connection again until the session has
+/// taken them, even when the session offers its reads after looking for a
+/// carry just before it came (as `pump` does: it reclaims only when input
+/// or a carry is seen, and offers at its end).
+#[test]
+fn loom_carried_bytes_come_before_newer_reads() {
+    loom::model(|| {
+        let (_poll, _stream, direct) = lent_connection();
+        let direct = Arc::new(direct);
+        direct.offer_reads();
+        let carried = Arc::new(AtomicUsize::new(0));
+        let taken = Arc::new(AtomicUsize::new(0));
+        let app = {
+            let (direct, carried, taken) = (direct.clone(), carried.clone(), taken.clone());
+            thread::spawn(move || {
+                if let Some(lent) = direct.lend() {
+                    carried.store(1, Ordering::SeqCst);
+                    direct.give_back_carrying(lent, vec![7]);
+                }
+                if let Some(lent) = direct.lend() {
+                    let before = carried.load(Ordering::SeqCst) == 0;
+                    assert!(
+                        before || taken.load(Ordering::SeqCst) == 1,
+                        "read past bytes the session had not taken"
+                    );
+                    direct.give_back(lent, false);
+                }
+            })
+        };
+        for _ in 0..2 {
+            if direct.has_carry() {
+                if let Some(carry) = direct.reclaim_reads_with_carry() {
+                    if !carry.is_empty() {
+                        taken.store(1, Ordering::SeqCst);
+                    }
+                }
+            }
+            direct.offer_reads();
+        }
+        app.join().unwrap();
+    });
+}
+
 /// A connection that goes away while its reads are lent: the lease's
 /// return changes nothing (no offer revived for a closed connection), and
 /// nothing more is lent.

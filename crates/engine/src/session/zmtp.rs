@@ -194,7 +194,8 @@ impl Session {
     /// when it is idle at a message boundary in the simple case: the
     /// socket drained, nothing buffered, decoded in part, held back or
     /// asked of ZAP, no heartbeat timer (whose clock counts what is read),
-    /// and the last message small enough for the application to read, or
+    /// no bytes the application gave back for it (`Direct::lend` refuses
+    /// then anyway), and the last message small enough for the application to read, or
     /// an application that reads large ones (an async receive hands them
     /// back, a wasted turn each).
     fn offer_reads(&self, a: &Active) {
@@ -215,7 +216,8 @@ impl Session {
             && a.wire.is_ready()
             && !a.wire.has_failed()
             && a.wire.at_message_boundary()
-            && a.wire.poll_timeout().is_none();
+            && a.wire.poll_timeout().is_none()
+            && !pipe.direct.has_carry();
         if idle {
             pipe.direct.want_writable(a.write_blocked);
             pipe.direct.offer_reads();
