@@ -4,8 +4,8 @@
 //! buffer before the rest of it is read straight into its own buffer.
 
 /// After such a body, the next read that finds bytes takes at most this
-/// much.
-const AFTER_BODY_READ: usize = 4 * 1024;
+/// much (and the read that ends the body reads this much past it).
+pub(super) const AFTER_BODY_READ: usize = 4 * 1024;
 
 /// Remembers that a large body was just completed until a read finds the
 /// next bytes.

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use bytes::BytesMut;
 use ferrozmq_zmtp::frame::Framing;
 
-use super::after_body::AfterBody;
-use super::stream_io::{read_once, write_queue, Flushed};
+use super::after_body::{AfterBody, AFTER_BODY_READ};
+use super::stream_io::{read_body_and_next, read_once, write_queue, Flushed};
 use super::{
     peer, Ctx, Failure, Inbound, Phase, Session, State, Wire, MAX_RESERVE, READS_PER_TURN,
     READ_CHUNK, SEALED_WRITE_BATCH, WRITES_PER_TURN, WRITE_BATCH,
@@ -462,11 +462,18 @@ fn read_some(a: &mut Active) -> Result<bool, Failure> {
         start_body(a);
     }
     if let Some(body) = a.body.as_mut() {
+        // Room for the next frame's start (the read buffer is empty here:
+        // its bytes went into the body).
+        if a.read_buf.capacity() - a.read_buf.len() < AFTER_BODY_READ {
+            a.read_buf.reserve(AFTER_BODY_READ);
+        }
         let limit = body.remaining();
-        let more = read_once(
+        let more = read_body_and_next(
             a.stream.raw_fd(),
             body.buf_mut(),
             limit,
+            &mut a.read_buf,
+            AFTER_BODY_READ,
             &mut a.eof,
             a.hung_up,
         )?;
@@ -475,6 +482,7 @@ fn read_some(a: &mut Active) -> Result<bool, Failure> {
                 a.wire.handle_body(body);
             }
             a.after_body.body_done();
+            a.after_body.read(a.read_buf.len());
         }
         return Ok(more);
     }
