@@ -34,6 +34,7 @@ use crate::pipe::{PeerInfo, Pipe, PushError};
 use crate::transport::{Endpoint, Lookup, ProxyConnect, Resolver, Stream};
 
 mod acks;
+mod after_body;
 mod connect;
 mod driver;
 mod pause;

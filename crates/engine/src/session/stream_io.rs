@@ -45,6 +45,38 @@ pub(super) fn read_once(
     }
 }
 
+/// Reads the rest of a large body (at most `remaining` bytes into `body`)
+/// and, in the same `readv`, the start of what follows it (at most
+/// `next_limit` bytes into `next`): the read that ends a body also brings
+/// the next frame's header, and a body that ends where the socket drained
+/// is seen to (a short read) without a second read to find the socket
+/// empty. Otherwise as [`read_once`].
+pub(super) fn read_body_and_next(
+    fd: RawFd,
+    body: &mut BytesMut,
+    remaining: usize,
+    next: &mut BytesMut,
+    next_limit: usize,
+    eof: &mut bool,
+    hung_up: bool,
+) -> Result<bool, Failure> {
+    let first = (body.capacity() - body.len()).min(remaining);
+    let space = first + (next.capacity() - next.len()).min(next_limit);
+    let read = crate::sys::read_into_two(fd, body, remaining, next, next_limit);
+    match read {
+        Ok(0) => {
+            *eof = true;
+            Ok(false)
+        }
+        Ok(n) => Ok(n == space || hung_up),
+        Err(e) => match e.kind() {
+            io::ErrorKind::WouldBlock => Ok(false),
+            io::ErrorKind::Interrupted => Ok(true),
+            _ => Err(e.into()),
+        },
+    }
+}
+
 /// Bodies from this size are written by a `sendmsg` of their own.
 const LARGE_BODY: usize = 64 * 1024;
 
@@ -92,6 +124,41 @@ pub(super) fn write_queue(fd: RawFd, q: &mut TransmitQueue) -> Result<Flushed, F
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_read_that_ends_a_body_brings_the_next_frames_start() {
+        use std::io::Write;
+        use std::os::fd::AsRawFd;
+        let (mut peer, ours) = std::os::unix::net::UnixStream::pair().unwrap();
+        ours.set_nonblocking(true).unwrap();
+        let fd = ours.as_raw_fd();
+        let mut body = BytesMut::with_capacity(100);
+        let mut next = BytesMut::with_capacity(64);
+        let mut eof = false;
+        // Part of the body: all of it goes into the body, none further.
+        peer.write_all(&[1; 30]).unwrap();
+        let more = read_body_and_next(fd, &mut body, 100, &mut next, 16, &mut eof, false);
+        assert!(!more.unwrap(), "a short read drained the socket");
+        assert_eq!((body.len(), next.len()), (30, 0));
+        // The body's end and what follows: split where the body ends, and
+        // the second part bounded by its limit.
+        peer.write_all(&[2; 70]).unwrap();
+        peer.write_all(&[3; 40]).unwrap();
+        let more = read_body_and_next(fd, &mut body, 70, &mut next, 16, &mut eof, false);
+        assert!(more.unwrap(), "a full read may have left bytes");
+        assert_eq!(body.as_ref(), [[1; 30].as_slice(), &[2; 70]].concat());
+        assert_eq!(next.as_ref(), [3; 16]);
+        // Nothing left for the body: the rest goes after it.
+        let more = read_body_and_next(fd, &mut body, 0, &mut next, 64, &mut eof, false);
+        assert!(!more.unwrap());
+        assert_eq!(next.as_ref(), [3; 40]);
+        // Drained, then closed.
+        let more = read_body_and_next(fd, &mut body, 0, &mut next, 64, &mut eof, false);
+        assert!(!more.unwrap() && !eof);
+        drop(peer);
+        let more = read_body_and_next(fd, &mut body, 0, &mut next, 64, &mut eof, false);
+        assert!(!more.unwrap() && eof);
+    }
 
     #[test]
     fn a_large_body_after_small_slices_starts_a_write_of_its_own() {

@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 use bytes::BytesMut;
 use ferrozmq_zmtp::frame::Framing;
 
-use super::stream_io::{read_once, write_queue, Flushed};
+use super::after_body::{AfterBody, AFTER_BODY_READ};
+use super::stream_io::{read_body_and_next, read_once, write_queue, Flushed};
 use super::{
     peer, Ctx, Failure, Inbound, Phase, Session, State, Wire, MAX_RESERVE, READS_PER_TURN,
     READ_CHUNK, SEALED_WRITE_BATCH, WRITES_PER_TURN, WRITE_BATCH,
@@ -46,9 +47,10 @@ pub(super) struct Active {
     pub(super) bodies: Arc<BodyPool>,
     /// A large body being read straight into a buffer of its own.
     pub(super) body: Option<Body>,
-    /// The last read completed such a body: read little next (the next
-    /// frame's header), so that a large body after it is copied little.
-    pub(super) after_body: bool,
+    /// Whether such a body was just completed: then the next read takes
+    /// little (the next frame's header), so that a large body after it is
+    /// copied little.
+    pub(super) after_body: AfterBody,
     /// Where the stream is watched (epoll descriptor and token), for
     /// lending its reads to the application (`Direct::lend`).
     pub(super) watched: LendReads,
@@ -85,7 +87,7 @@ impl Session {
             taken: 0,
             bodies: Arc::clone(ctx.bodies),
             body: None,
-            after_body: false,
+            after_body: AfterBody::default(),
             watched: LendReads {
                 epfd: std::os::fd::AsRawFd::as_raw_fd(ctx.registry),
                 token: ctx.token.0 as u64,
@@ -453,9 +455,6 @@ const FIRST_READ: usize = 512;
 /// Bodies at least this large are read straight into a buffer of their own
 /// (from the I/O thread's pool), not into the shared read buffer.
 const DIRECT_BODY: usize = 32 * 1024;
-/// After such a body, the next read takes at most this much: the next
-/// frame's header and the start of its body (copied if it is large too).
-const AFTER_BODY_READ: usize = 4 * 1024;
 
 /// Reads once into the buffer; returns whether more may be waiting. A read
 /// that did not fill the space drained the socket: epoll (edge-triggered)
@@ -465,11 +464,18 @@ fn read_some(a: &mut Active) -> Result<bool, Failure> {
         start_body(a);
     }
     if let Some(body) = a.body.as_mut() {
+        // Room for the next frame's start (the read buffer is empty here:
+        // its bytes went into the body).
+        if a.read_buf.capacity() - a.read_buf.len() < AFTER_BODY_READ {
+            a.read_buf.reserve(AFTER_BODY_READ);
+        }
         let limit = body.remaining();
-        let more = read_once(
+        let more = read_body_and_next(
             a.stream.raw_fd(),
             body.buf_mut(),
             limit,
+            &mut a.read_buf,
+            AFTER_BODY_READ,
             &mut a.eof,
             a.hung_up,
         )?;
@@ -477,7 +483,8 @@ fn read_some(a: &mut Active) -> Result<bool, Failure> {
             if let Some(body) = a.body.take() {
                 a.wire.handle_body(body);
             }
-            a.after_body = true;
+            a.after_body.body_done();
+            a.after_body.read(a.read_buf.len());
         }
         return Ok(more);
     }
@@ -497,18 +504,16 @@ fn read_some(a: &mut Active) -> Result<bool, Failure> {
     } else if free < want && free < READ_CHUNK {
         a.read_buf.reserve(want.max(READ_CHUNK));
     }
-    let limit = if std::mem::take(&mut a.after_body) {
-        AFTER_BODY_READ
-    } else {
-        usize::MAX
-    };
-    read_once(
+    let before = a.read_buf.len();
+    let more = read_once(
         a.stream.raw_fd(),
         &mut a.read_buf,
-        limit,
+        a.after_body.limit(),
         &mut a.eof,
         a.hung_up,
-    )
+    )?;
+    a.after_body.read(a.read_buf.len() - before);
+    Ok(more)
 }
 
 /// Moves a large message body in progress out of the read buffer into a

@@ -82,6 +82,45 @@ pub(crate) fn read_into(fd: RawFd, buf: &mut bytes::BytesMut, limit: usize) -> i
     Ok(n)
 }
 
+/// Reads from `fd` into the spare capacity of `first` (at most
+/// `first_limit` bytes) and then of `second` (at most `second_limit`), in
+/// one `readv(2)`, growing each by what it received.
+pub(crate) fn read_into_two(
+    fd: RawFd,
+    first: &mut bytes::BytesMut,
+    first_limit: usize,
+    second: &mut bytes::BytesMut,
+    second_limit: usize,
+) -> io::Result<usize> {
+    let a = first.spare_capacity_mut();
+    let a_len = a.len().min(first_limit);
+    let b = second.spare_capacity_mut();
+    let b_len = b.len().min(second_limit);
+    let iov = [
+        libc::iovec {
+            iov_base: a.as_mut_ptr().cast(),
+            iov_len: a_len,
+        },
+        libc::iovec {
+            iov_base: b.as_mut_ptr().cast(),
+            iov_len: b_len,
+        },
+    ];
+    // SAFETY: each iovec points into the spare capacity of a different
+    // buffer, writable for its length; readv writes at most that much into
+    // each, and `fd` is open per the contract.
+    let n = unsafe { raw::readv(fd, &iov) }?;
+    let into_first = n.min(a_len);
+    // SAFETY: the kernel initialised the first `into_first` bytes of the
+    // first buffer's spare capacity and the next `n - into_first` of the
+    // second's (readv fills its buffers in order).
+    unsafe {
+        first.set_len(first.len() + into_first);
+        second.set_len(second.len() + (n - into_first));
+    }
+    Ok(n)
+}
+
 /// Waits for readiness on `fds` (`poll(2)`); `timeout_ms` < 0 waits forever.
 /// Returns how many entries have non-zero `revents`.
 pub(crate) fn poll_fds(fds: &mut [PollFd], timeout_ms: i32) -> io::Result<usize> {

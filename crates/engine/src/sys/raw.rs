@@ -22,6 +22,16 @@ pub(super) unsafe fn read(fd: RawFd, buf: *mut libc::c_void, len: usize) -> io::
     count(unsafe { libc::syscall(libc::SYS_read, fd, buf, len) })
 }
 
+/// `readv(2)`.
+///
+/// # Safety
+/// Each of the `iov` buffers is writable for its length for the whole call.
+pub(super) unsafe fn readv(fd: RawFd, iov: &[libc::iovec]) -> io::Result<usize> {
+    // SAFETY: per this function's contract; readv writes at most each
+    // buffer's length into it.
+    count(unsafe { libc::syscall(libc::SYS_readv, fd, iov.as_ptr(), iov.len()) })
+}
+
 /// `write(2)`.
 ///
 /// # Safety
