@@ -61,6 +61,28 @@ impl Small {
         }))
     }
 
+    /// A copy of `data`: in place up to [`SMALL_MAX`] bytes, in a pooled
+    /// block up to [`BLOCK_MAX`]; `None` when it is longer. For the bodies
+    /// the engine copies anyway (a copy-in send, a frame read off a
+    /// connection): a block from the thread's pool costs neither an
+    /// allocation nor, once the consumer drops it, a free or a reference
+    /// count shared with another thread.
+    #[inline]
+    pub fn copied(data: &[u8]) -> Option<Small> {
+        if data.len() <= SMALL_MAX {
+            return Small::new(data);
+        }
+        let len = u8::try_from(data.len())
+            .ok()
+            .filter(|&l| usize::from(l) <= BLOCK_MAX)?;
+        let mut block = blocks::take();
+        copy_short(block.get_mut(..data.len())?, data);
+        Some(Small(Held::InBlock {
+            len,
+            block: Some(block),
+        }))
+    }
+
     /// `len` zero bytes (`None` above [`BLOCK_MAX`]), built whole: no copy from
     /// a slice, so the value is written once, as a whole, where it goes (a
     /// copy built byte by byte and then moved costs a store-forwarding
@@ -147,7 +169,7 @@ fn len1(len: usize) -> NonZeroU8 {
     NonZeroU8::new(len as u8 + 1).unwrap_or(NonZeroU8::MIN)
 }
 
-/// Copies `src` into `dst` (the same length, at most [`SMALL_MAX`]) with
+/// Copies `src` into `dst` (the same length, at most [`BLOCK_MAX`]) with
 /// two fixed-size, possibly overlapping copies from each end, which compile
 /// to a few register moves: `copy_from_slice` of a length known only at run
 /// time calls `memcpy`, whose dispatch costs more than the bytes here.
@@ -163,6 +185,7 @@ fn copy_short(dst: &mut [u8], src: &[u8]) {
         }
     }
     match src.len() {
+        32.. => ends::<32>(dst, src),
         16.. => ends::<16>(dst, src),
         8.. => ends::<8>(dst, src),
         4.. => ends::<4>(dst, src),
@@ -176,10 +199,11 @@ fn copy_short(dst: &mut [u8], src: &[u8]) {
 }
 
 impl Body {
-    /// A copy of `data`: in place when it is small, else one new buffer.
+    /// A copy of `data`: in place when it is small, in a pooled block up
+    /// to [`BLOCK_MAX`] bytes (see [`Small::copied`]), else one new buffer.
     #[inline]
     pub fn copy_from_slice(data: &[u8]) -> Body {
-        match Small::new(data) {
+        match Small::copied(data) {
             Some(small) => Body::Small(small),
             None => Body::Shared(Bytes::copy_from_slice(data)),
         }

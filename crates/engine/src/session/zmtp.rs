@@ -255,11 +255,21 @@ impl Session {
                 return Ok(());
             }
         }
-        let mut buf = std::mem::take(&mut a.read_buf);
-        a.wire.handle_read(&mut buf);
-        a.read_buf = buf;
+        // Events a full pipe held back come first; then the small data
+        // messages the session parses itself (small_frames.rs), then the
+        // rest through the decoder.
         let mut quiet = false;
-        let delivered = self.deliver_decoded(a, &mut quiet);
+        let mut delivered = self.deliver_decoded(a, &mut quiet);
+        if delivered.is_ok() && self.stalled.is_none() {
+            let (small, partial) = self.deliver_small(a);
+            quiet |= small;
+            if self.stalled.is_none() && !partial {
+                let mut buf = std::mem::take(&mut a.read_buf);
+                a.wire.handle_read(&mut buf);
+                a.read_buf = buf;
+                delivered = self.deliver_decoded(a, &mut quiet);
+            }
+        }
         if quiet {
             if let Some(pipe) = &self.pipe {
                 pipe.outbound.notify_reader();
