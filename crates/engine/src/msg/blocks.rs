@@ -60,6 +60,64 @@ pub(crate) fn take() -> Block {
     take_spare().unwrap_or_else(|| Box::new([0; BLOCK_MAX]))
 }
 
+/// Spare blocks taken out of this thread's cache for a run of copies (the
+/// session's small frames of one read): the cache (a thread-local, behind
+/// a call to `__tls_get_addr` in a shared library) is looked at once for
+/// the run rather than once per body. What is left goes back when it is
+/// dropped.
+pub(crate) struct Spares(Vec<Block>);
+
+impl Spares {
+    /// This thread's spare blocks, taken out of its cache.
+    pub(crate) fn take() -> Spares {
+        let spares = LOCAL
+            .try_with(|local| match local.try_borrow_mut() {
+                Ok(mut local) => std::mem::take(&mut *local),
+                Err(_) => Vec::new(),
+            })
+            .unwrap_or_default();
+        Spares(spares)
+    }
+
+    /// A block for a copy (its bytes are whatever an earlier body left):
+    /// a spare one, else one of the shared list's, else a new one.
+    #[inline]
+    pub(crate) fn block(&mut self) -> Block {
+        if let Some(block) = self.0.pop() {
+            return block;
+        }
+        refill(&mut self.0);
+        self.0.pop().unwrap_or_else(|| Box::new([0; BLOCK_MAX]))
+    }
+}
+
+impl std::fmt::Debug for Spares {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Spares({})", self.0.len())
+    }
+}
+
+impl Drop for Spares {
+    fn drop(&mut self) {
+        let mut spares = std::mem::take(&mut self.0);
+        // During the thread's exit, after its cache is gone, they are
+        // simply freed.
+        let _ = LOCAL.try_with(|local| {
+            if let Ok(mut local) = local.try_borrow_mut() {
+                // Blocks given back during the run went into the emptied
+                // cache: keep the larger vector, bounded as always.
+                if spares.capacity() > local.capacity() {
+                    std::mem::swap(&mut spares, &mut *local);
+                }
+                local.append(&mut spares);
+                while local.len() > LOCAL_MAX {
+                    spill(&mut local);
+                }
+            }
+        });
+    }
+}
+
 /// Keeps `block` for a later body (or frees it, see the module docs).
 /// Not inlined: the drop of every body calls it only for a block, and
 /// inlined it made that drop too large to inline for the bodies in place.
@@ -130,6 +188,32 @@ pub(crate) fn held() -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spares_taken_for_a_run_go_back_to_the_cache_bounded() {
+        std::thread::spawn(|| {
+            let blocks: Vec<Block> = (0..LOCAL_MAX).map(|_| take()).collect();
+            for b in blocks {
+                give_back(b);
+            }
+            assert_eq!(held().0, LOCAL_MAX);
+            let mut spares = Spares::take();
+            assert_eq!(held().0, 0, "the whole cache is taken");
+            let a = spares.block();
+            // Dropped during the run: into the (emptied) cache.
+            give_back(a);
+            give_back(take());
+            let more: Vec<Block> = (0..2 * LOCAL_MAX).map(|_| spares.block()).collect();
+            for b in more {
+                give_back(b);
+            }
+            drop(spares);
+            assert!(held().0 <= LOCAL_MAX, "bounded: {}", held().0);
+            assert!(held().0 > 0);
+        })
+        .join()
+        .expect("run");
+    }
 
     #[test]
     fn blocks_dropped_on_one_thread_come_back_to_another_in_batches_and_stay_bounded() {

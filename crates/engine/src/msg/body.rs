@@ -6,7 +6,7 @@ use std::ops::Deref;
 
 use bytes::Bytes;
 
-use super::blocks::{self, Block, BLOCK_MAX};
+use super::blocks::{self, Block, Spares, BLOCK_MAX};
 
 /// Bodies up to this many bytes travel inside the [`Body`] itself (like
 /// libzmq's "very small messages"): no allocation when the frame is made
@@ -76,6 +76,23 @@ impl Small {
             .ok()
             .filter(|&l| usize::from(l) <= BLOCK_MAX)?;
         let mut block = blocks::take();
+        copy_short(block.get_mut(..data.len())?, data);
+        Some(Small(Held::InBlock {
+            len,
+            block: Some(block),
+        }))
+    }
+
+    /// As [`Small::copied`], a block taken from `spares`.
+    #[inline]
+    pub(crate) fn copied_with(data: &[u8], spares: &mut Spares) -> Option<Small> {
+        if data.len() <= SMALL_MAX {
+            return Small::new(data);
+        }
+        let len = u8::try_from(data.len())
+            .ok()
+            .filter(|&l| usize::from(l) <= BLOCK_MAX)?;
+        let mut block = spares.block();
         copy_short(block.get_mut(..data.len())?, data);
         Some(Small(Held::InBlock {
             len,

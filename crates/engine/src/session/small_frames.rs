@@ -27,7 +27,7 @@ use ferrozmq_zmtp::frame::{peek_header, Framing};
 
 use super::zmtp::Active;
 use super::Session;
-use crate::msg::{Body, Msg, BLOCK_MAX};
+use crate::msg::{Body, Msg, Small, Spares, BLOCK_MAX};
 
 impl Session {
     /// Delivers the whole small data messages at the front of the read
@@ -41,10 +41,11 @@ impl Session {
             return (false, false);
         }
         let max = self.options.zmtp.max_message_size;
+        let mut spares = Spares::take();
         let mut last = None;
         let mut partial = false;
         while self.stalled.is_none() {
-            let (msg, end) = match front_message(&a.read_buf, max) {
+            let (msg, end) = match front_message(&a.read_buf, max, &mut spares) {
                 Front::Message(msg, end) => (msg, end),
                 Front::Partial => {
                     partial = true;
@@ -92,8 +93,8 @@ enum Front {
 /// The whole message at the front of `bytes` (see [`Front`]), if it is
 /// all there and made only of data frames of at most [`BLOCK_MAX`] bytes
 /// each (and at most `max` bytes, ZMQ_MAXMSGSIZE).
-fn front_message(bytes: &[u8], max: Option<u64>) -> Front {
-    let (body, mut at, more) = match front_frame(bytes, max) {
+fn front_message(bytes: &[u8], max: Option<u64>, spares: &mut Spares) -> Front {
+    let (body, mut at, more) = match front_frame(bytes, max, spares) {
         Frame::Whole(body, len, more) => (body, len, more),
         Frame::Partial => return Front::Partial,
         Frame::Other => return Front::Other,
@@ -105,7 +106,7 @@ fn front_message(bytes: &[u8], max: Option<u64>) -> Front {
     let mut bodies = vec![body];
     loop {
         let rest = bytes.get(at..).unwrap_or_default();
-        match front_frame(rest, max) {
+        match front_frame(rest, max, spares) {
             Frame::Whole(body, len, more) => {
                 bodies.push(body);
                 at += len;
@@ -136,7 +137,17 @@ enum Frame {
 }
 
 #[inline]
-fn front_frame(bytes: &[u8], max: Option<u64>) -> Frame {
+fn front_frame(bytes: &[u8], max: Option<u64>, spares: &mut Spares) -> Frame {
+    // The usual frame first: flags 0 or MORE, a one-octet size.
+    if let [flags @ (0 | 1), size, ..] = *bytes {
+        let size = usize::from(size);
+        if size <= BLOCK_MAX && max.is_none_or(|m| size as u64 <= m) {
+            return match bytes.get(2..2 + size) {
+                Some(body) => Frame::Whole(copied(body, spares), 2 + size, flags == 1),
+                None => Frame::Partial,
+            };
+        }
+    }
     let header = match peek_header(bytes, Framing::V3) {
         Ok(Some(header)) => header,
         Ok(None) => return Frame::Partial,
@@ -148,8 +159,18 @@ fn front_frame(bytes: &[u8], max: Option<u64>) -> Frame {
     }
     let end = header.len + header.size;
     match bytes.get(header.len..end) {
-        Some(body) => Frame::Whole(Body::copy_from_slice(body), end, header.more),
+        Some(body) => Frame::Whole(copied(body, spares), end, header.more),
         None => Frame::Partial,
+    }
+}
+
+/// A copy of a small frame's body.
+#[inline]
+fn copied(body: &[u8], spares: &mut Spares) -> Body {
+    match Small::copied_with(body, spares) {
+        Some(small) => Body::Small(small),
+        // Never (the frame is small); as the decoder would.
+        None => Body::copy_from_slice(body),
     }
 }
 
@@ -169,18 +190,21 @@ mod tests {
 
     /// The message at the front and its end; panics on anything else.
     fn whole(bytes: &[u8], max: Option<u64>) -> (Msg, usize) {
-        match front_message(bytes, max) {
+        match front_message(bytes, max, &mut Spares::take()) {
             Front::Message(msg, end) => (msg, end),
             _ => panic!("not a whole message: {bytes:?}"),
         }
     }
 
     fn partial(bytes: &[u8]) -> bool {
-        matches!(front_message(bytes, None), Front::Partial)
+        matches!(
+            front_message(bytes, None, &mut Spares::take()),
+            Front::Partial
+        )
     }
 
     fn other(bytes: &[u8], max: Option<u64>) -> bool {
-        matches!(front_message(bytes, max), Front::Other)
+        matches!(front_message(bytes, max, &mut Spares::take()), Front::Other)
     }
 
     #[test]
