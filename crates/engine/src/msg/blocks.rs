@@ -91,6 +91,18 @@ impl Spares {
     }
 }
 
+impl Spares {
+    /// Keeps `block` (a body's that is done with) for a later body: into
+    /// the cache when the run ends, bounded as the cache is.
+    #[inline]
+    pub(crate) fn keep(&mut self, block: Block) {
+        if self.0.len() >= LOCAL_MAX {
+            spill(&mut self.0);
+        }
+        self.0.push(block);
+    }
+}
+
 impl std::fmt::Debug for Spares {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Spares({})", self.0.len())
@@ -204,8 +216,12 @@ mod tests {
             give_back(a);
             give_back(take());
             let more: Vec<Block> = (0..2 * LOCAL_MAX).map(|_| spares.block()).collect();
-            for b in more {
-                give_back(b);
+            for (i, b) in more.into_iter().enumerate() {
+                if i % 2 == 0 {
+                    give_back(b);
+                } else {
+                    spares.keep(b);
+                }
             }
             drop(spares);
             assert!(held().0 <= LOCAL_MAX, "bounded: {}", held().0);

@@ -100,6 +100,17 @@ impl Small {
         }))
     }
 
+    /// Drops the body, its block (if any) kept in `spares` rather than
+    /// given back to the thread's cache on its own (see [`Spares`]).
+    #[inline]
+    pub(crate) fn recycle(mut self, spares: &mut Spares) {
+        if let Held::InBlock { block, .. } = &mut self.0 {
+            if let Some(block) = block.take() {
+                spares.keep(block);
+            }
+        }
+    }
+
     /// `len` zero bytes (`None` above [`BLOCK_MAX`]), built whole: no copy from
     /// a slice, so the value is written once, as a whole, where it goes (a
     /// copy built byte by byte and then moved costs a store-forwarding

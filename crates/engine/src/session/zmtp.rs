@@ -17,6 +17,7 @@ use super::{
 use crate::body_pool::{Body, BodyPool};
 use crate::direct::LendReads;
 use crate::link::LinkEvent;
+use crate::msg::Spares;
 use crate::notify::Notify;
 use crate::transport::Stream;
 use crate::zap::ZapClient;
@@ -409,11 +410,13 @@ impl Session {
         if a.wire.transmit().len() >= batch {
             return Ok(());
         }
-        // One turn of the queue's reading role for the whole batch.
+        // One turn of the queue's reading role for the whole batch, and
+        // one look at the thread's block cache for the small bodies.
         let mut sent = Ok(());
+        let mut spares = Spares::take();
         pipe.inbound.pop_while(|msg| {
             a.taken += 1;
-            sent = a.wire.send(msg);
+            sent = a.wire.send_keeping(msg, &mut spares);
             sent.is_ok() && a.wire.transmit().len() < batch
         });
         sent?;
