@@ -432,17 +432,30 @@ mod tests {
         let small = Body::copy_from_slice(b"abc");
         assert!(matches!(small, Body::Small(_)));
         assert_eq!(small, Body::from(Bytes::from_static(b"abc")));
-        for len in 0..=SMALL_MAX {
+        // In place up to SMALL_MAX, in a block up to BLOCK_MAX, every
+        // length copied whole (the copy works from both ends).
+        for len in 0..=BLOCK_MAX {
             let data: Vec<u8> = (1..=len as u8).collect();
             let small = Body::copy_from_slice(&data);
             assert!(matches!(small, Body::Small(_)));
+            assert_eq!(small.is_in_place(), len <= SMALL_MAX);
             assert_eq!(small.as_slice(), &data[..], "length {len}");
         }
-        let edge = Body::copy_from_slice(&[7; SMALL_MAX]);
+        let edge = Body::copy_from_slice(&[7; BLOCK_MAX]);
         assert!(matches!(edge, Body::Small(_)));
-        let big = Body::copy_from_slice(&[7; SMALL_MAX + 1]);
+        let big = Body::copy_from_slice(&[7; BLOCK_MAX + 1]);
         assert!(matches!(big, Body::Shared(_)));
-        assert_eq!(big.len(), SMALL_MAX + 1);
+        assert_eq!(big.len(), BLOCK_MAX + 1);
+        // Kept in a batch of spares, a block serves the next copy.
+        let mut spares = Spares::take();
+        let block = Small::copied_with(&[5; BLOCK_MAX], &mut spares).expect("block");
+        let at = block.as_slice().as_ptr();
+        block.recycle(&mut spares);
+        let again = Small::copied_with(&[6; SMALL_MAX + 1], &mut spares).expect("block");
+        assert_eq!(
+            (again.as_slice().as_ptr(), again.as_slice()),
+            (at, &[6; SMALL_MAX + 1][..])
+        );
         assert_eq!(small.into_bytes(), "abc");
         assert_eq!(Body::default().len(), 0);
     }
