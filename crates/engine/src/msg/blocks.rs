@@ -60,58 +60,80 @@ pub(crate) fn take() -> Block {
     take_spare().unwrap_or_else(|| Box::new([0; BLOCK_MAX]))
 }
 
-/// Spare blocks taken out of this thread's cache for a run of copies (the
-/// session's small frames of one read): the cache (a thread-local, behind
-/// a call to `__tls_get_addr` in a shared library) is looked at once for
-/// the run rather than once per body. What is left goes back when it is
-/// dropped.
-pub(crate) struct Spares(Vec<Block>);
+/// Spare blocks for a run of copies (the session's small frames of one
+/// read, the bodies of one batch written out): this thread's cache (a
+/// thread-local, behind a call to `__tls_get_addr` in a shared library)
+/// is looked at once for the run rather than once per body, and not at
+/// all by a run that meets no block (bodies held in place). What is left
+/// goes back into the cache when it is dropped.
+#[derive(Default)]
+pub(crate) struct Spares {
+    blocks: Vec<Block>,
+    /// Whether the thread's cache was taken out into `blocks` yet.
+    taken: bool,
+}
 
 impl Spares {
-    /// This thread's spare blocks, taken out of its cache.
-    pub(crate) fn take() -> Spares {
-        let spares = LOCAL
+    /// None yet: the thread's cache is taken at the first need.
+    pub(crate) fn new() -> Spares {
+        Spares::default()
+    }
+
+    /// A block for a copy (its bytes are whatever an earlier body left):
+    /// a spare one (the thread's cache, taken whole the first time), else
+    /// one of the shared list's, else a new one.
+    #[inline]
+    pub(crate) fn block(&mut self) -> Block {
+        if let Some(block) = self.blocks.pop() {
+            return block;
+        }
+        if !self.taken {
+            self.taken = true;
+            self.take_cache();
+            if let Some(block) = self.blocks.pop() {
+                return block;
+            }
+        }
+        refill(&mut self.blocks);
+        self.blocks
+            .pop()
+            .unwrap_or_else(|| Box::new([0; BLOCK_MAX]))
+    }
+
+    /// Keeps `block` (a body's that is done with) for a later body: into
+    /// the cache when the run ends, bounded as the cache is.
+    #[inline]
+    pub(crate) fn keep(&mut self, block: Block) {
+        if self.blocks.len() >= LOCAL_MAX {
+            spill(&mut self.blocks);
+        }
+        self.blocks.push(block);
+    }
+
+    #[cold]
+    fn take_cache(&mut self) {
+        let cache = LOCAL
             .try_with(|local| match local.try_borrow_mut() {
                 Ok(mut local) => std::mem::take(&mut *local),
                 Err(_) => Vec::new(),
             })
             .unwrap_or_default();
-        Spares(spares)
-    }
-
-    /// A block for a copy (its bytes are whatever an earlier body left):
-    /// a spare one, else one of the shared list's, else a new one.
-    #[inline]
-    pub(crate) fn block(&mut self) -> Block {
-        if let Some(block) = self.0.pop() {
-            return block;
-        }
-        refill(&mut self.0);
-        self.0.pop().unwrap_or_else(|| Box::new([0; BLOCK_MAX]))
-    }
-}
-
-impl Spares {
-    /// Keeps `block` (a body's that is done with) for a later body: into
-    /// the cache when the run ends, bounded as the cache is.
-    #[inline]
-    pub(crate) fn keep(&mut self, block: Block) {
-        if self.0.len() >= LOCAL_MAX {
-            spill(&mut self.0);
-        }
-        self.0.push(block);
+        self.blocks.extend(cache);
     }
 }
 
 impl std::fmt::Debug for Spares {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Spares({})", self.0.len())
+        write!(f, "Spares({})", self.blocks.len())
     }
 }
 
 impl Drop for Spares {
     fn drop(&mut self) {
-        let mut spares = std::mem::take(&mut self.0);
+        if self.blocks.is_empty() {
+            return;
+        }
+        let mut spares = std::mem::take(&mut self.blocks);
         // During the thread's exit, after its cache is gone, they are
         // simply freed.
         let _ = LOCAL.try_with(|local| {
@@ -209,9 +231,10 @@ mod tests {
                 give_back(b);
             }
             assert_eq!(held().0, LOCAL_MAX);
-            let mut spares = Spares::take();
-            assert_eq!(held().0, 0, "the whole cache is taken");
+            let mut spares = Spares::new();
+            assert_eq!(held().0, LOCAL_MAX, "nothing taken before a need");
             let a = spares.block();
+            assert_eq!(held().0, 0, "the whole cache is taken");
             // Dropped during the run: into the (emptied) cache.
             give_back(a);
             give_back(take());

@@ -447,7 +447,7 @@ mod tests {
         assert!(matches!(big, Body::Shared(_)));
         assert_eq!(big.len(), BLOCK_MAX + 1);
         // Kept in a batch of spares, a block serves the next copy.
-        let mut spares = Spares::take();
+        let mut spares = Spares::new();
         let block = Small::copied_with(&[5; BLOCK_MAX], &mut spares).expect("block");
         let at = block.as_slice().as_ptr();
         block.recycle(&mut spares);

@@ -41,7 +41,7 @@ impl Session {
             return (false, false);
         }
         let max = self.options.zmtp.max_message_size;
-        let mut spares = Spares::take();
+        let mut spares = Spares::new();
         let mut last = None;
         let mut partial = false;
         while self.stalled.is_none() {
@@ -190,7 +190,7 @@ mod tests {
 
     /// The message at the front and its end; panics on anything else.
     fn whole(bytes: &[u8], max: Option<u64>) -> (Msg, usize) {
-        match front_message(bytes, max, &mut Spares::take()) {
+        match front_message(bytes, max, &mut Spares::new()) {
             Front::Message(msg, end) => (msg, end),
             _ => panic!("not a whole message: {bytes:?}"),
         }
@@ -198,13 +198,13 @@ mod tests {
 
     fn partial(bytes: &[u8]) -> bool {
         matches!(
-            front_message(bytes, None, &mut Spares::take()),
+            front_message(bytes, None, &mut Spares::new()),
             Front::Partial
         )
     }
 
     fn other(bytes: &[u8], max: Option<u64>) -> bool {
-        matches!(front_message(bytes, max, &mut Spares::take()), Front::Other)
+        matches!(front_message(bytes, max, &mut Spares::new()), Front::Other)
     }
 
     #[test]

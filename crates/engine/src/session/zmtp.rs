@@ -413,7 +413,7 @@ impl Session {
         // One turn of the queue's reading role for the whole batch, and
         // one look at the thread's block cache for the small bodies.
         let mut sent = Ok(());
-        let mut spares = Spares::take();
+        let mut spares = Spares::new();
         pipe.inbound.pop_while(|msg| {
             a.taken += 1;
             sent = a.wire.send_keeping(msg, &mut spares);

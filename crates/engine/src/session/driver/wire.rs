@@ -121,7 +121,7 @@ impl Wire {
     /// Encodes a message (or subscription) from the socket.
     #[cfg(test)]
     pub(crate) fn send(&mut self, msg: Msg) -> Result<(), Failure> {
-        self.send_keeping(msg, &mut Spares::take())
+        self.send_keeping(msg, &mut Spares::new())
     }
 
     /// [`Wire::send`], the blocks of small bodies (copied into the
