@@ -133,33 +133,22 @@ pub unsafe extern "C-unwind" fn zmq_msg_send(
         guard::hot_int(|| {
             // SAFETY: per this function's contract.
             let (m, socket) = unsafe { (repr(msg)?, socket(s)?) };
-            // Whether the frame is taken out of the message (rather than
-            // copied), asked apart from the taking: a (Message, bool) pair
-            // was built and read back in pieces, a store-forwarding stall
-            // per send.
-            let taken = m.outgoing_is_taken();
             let frame = m.outgoing();
             let len = frame.len();
             match socket.send_with(frame, SendFlags::from_raw(flags)) {
                 Ok(()) => {
-                    if taken {
-                        // `outgoing` left the empty message in its place.
-                        m.shared = false;
-                        m.copy_shares = false;
-                        if m.extra.is_some() {
-                            m.extra = None;
-                        }
-                    } else {
-                        m.reset(Body::Shared(Message::new()));
+                    // `outgoing` left the empty message in its place.
+                    m.shared = false;
+                    m.copy_shares = false;
+                    if m.extra.is_some() {
+                        m.extra = None;
                     }
                     Ok(clamp(len))
                 }
                 Err(failed) => {
                     let (error, frame) = failed.into_parts();
-                    if taken {
-                        // Back as it was: the same bytes at the same address.
-                        m.body = Body::Shared(frame);
-                    }
+                    // Back as it was: the same bytes at the same address.
+                    m.body = Body::Shared(frame);
                     Err(error)
                 }
             }
@@ -554,21 +543,12 @@ impl MsgRepr {
         }
     }
 
-    /// Whether [`MsgRepr::outgoing`] takes the frame out of the message
-    /// (which must get it back if the send fails) rather than copying it.
-    #[inline]
-    fn outgoing_is_taken(&self) -> bool {
-        !matches!(&self.body, Body::Writable(b) if b.is_inline())
-    }
-
-    /// The frame to send. A small body in place is copied out, so that its
-    /// address stays the same for a retry; anything else is moved out as
-    /// it is (a writable buffer becomes shared bytes at the same address,
-    /// without a copy or an allocation), leaving an empty message.
+    /// The frame to send, moved out as it is (a writable buffer becomes
+    /// shared bytes at the same address, without a copy or an allocation),
+    /// leaving an empty message; a failed send puts it back.
     #[inline]
     fn outgoing(&mut self) -> Message {
         match &mut self.body {
-            Body::Writable(b) if b.is_inline() => Message::from(b.as_slice()),
             Body::Shared(f) => std::mem::take(f),
             Body::Writable(_) => {
                 match std::mem::replace(&mut self.body, Body::Shared(Message::new())) {
@@ -697,7 +677,7 @@ const MSG_MAGIC: u32 = 0x6d73_6721;
 const _: () = assert!(
     size_of::<MsgRepr>() <= size_of::<zmq_msg_t>()
         && align_of::<MsgRepr>() <= align_of::<zmq_msg_t>(),
-    "MsgRepr (with small bodies in place, up to INLINE_MAX bytes) must fit in zmq_msg_t"
+    "MsgRepr (with small bodies in place, see ferrozmq::SMALL_BODY) must fit in zmq_msg_t"
 );
 const _: () = assert!(size_of::<zmq_msg_t>() == 64 && align_of::<zmq_msg_t>() == 8);
 
@@ -720,7 +700,13 @@ mod tests {
             let ctx = zmq_ctx_new();
             let push = zmq_socket(ctx, ZMQ_PUSH);
             let pull = zmq_socket(ctx, ZMQ_PULL);
-            for size in [1, buffer::INLINE_MAX, buffer::INLINE_MAX + 1, 64, 5000] {
+            for size in [
+                1,
+                ferrozmq::SMALL_BODY,
+                WRITABLE_BODY,
+                WRITABLE_BODY + 1,
+                5000,
+            ] {
                 let mut msg = MaybeUninit::<zmq_msg_t>::uninit();
                 let m = msg.as_mut_ptr();
                 assert_eq!(zmq_msg_init_size(m, size), 0);
@@ -739,7 +725,14 @@ mod tests {
             }
             assert_eq!(zmq_bind(pull, c"inproc://msg-send-test".as_ptr()), 0);
             assert_eq!(zmq_connect(push, c"inproc://msg-send-test".as_ptr()), 0);
-            for size in [0, 1, buffer::INLINE_MAX, buffer::INLINE_MAX + 1, 64, 5000] {
+            for size in [
+                0,
+                1,
+                ferrozmq::SMALL_BODY,
+                WRITABLE_BODY,
+                WRITABLE_BODY + 1,
+                5000,
+            ] {
                 let mut msg = MaybeUninit::<zmq_msg_t>::uninit();
                 let m = msg.as_mut_ptr();
                 assert_eq!(zmq_msg_init_size(m, size), 0);

@@ -5,6 +5,7 @@ use bytes::Bytes;
 mod blocks;
 mod body;
 
+pub(crate) use blocks::Spares;
 pub use blocks::BLOCK_MAX;
 pub use body::{Body, Small, SMALL_MAX};
 

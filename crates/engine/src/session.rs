@@ -12,6 +12,7 @@
 //! | `driver/` | the lifecycle state machine (fake-clock tests in `driver/tests.rs`) |
 //! | `connect.rs` | resolving, dialing each address, SOCKS5 |
 //! | `zmtp.rs` | a ZMTP connection: read, decode, deliver, encode, write |
+//! | `small_frames.rs` | small data messages parsed without the decoder |
 //! | `zap.rs` | the ZAP exchange over inproc |
 //! | `raw.rs` | STREAM sockets: raw bytes, no ZMTP |
 //! | `peer.rs` | the peer info the socket sees |
@@ -40,6 +41,7 @@ mod driver;
 mod pause;
 mod peer;
 mod raw;
+mod small_frames;
 mod stream_io;
 mod zap;
 mod zmtp;

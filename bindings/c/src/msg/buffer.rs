@@ -1,9 +1,7 @@
-//! The writable body of a `zmq_msg_init_size` message.
-//!
-//! A small body (up to [`INLINE_MAX`] bytes) lives inside the `zmq_msg_t`
-//! itself, as libzmq's "very small messages" do: no allocation until it is
-//! sent. A larger one is one zeroed heap block, which sending hands over
-//! as it is (no copy, no second allocation).
+//! The writable body of a `zmq_msg_init_size` message larger than
+//! `WRITABLE_BODY` (smaller ones are the engine's, see `msg.rs`): one
+//! zeroed heap block, which sending hands over as it is (no copy, no
+//! second allocation), or a mapping for a large one.
 //!
 //! libzmq's `zmq_msg_init_size` is a bare `malloc`: a large body's pages are
 //! not touched until the caller writes them, and its bytes are whatever the
@@ -30,23 +28,10 @@ use super::spare::{self, Region};
 /// heap ones (libzmq 12-14 k), the same with bodies the sender writes.
 const MAPPED_FROM: usize = 32 * 1024;
 
-/// Bodies up to this size are kept in the message (see the module
-/// documentation). `msg.rs` checks at compile time that a message with such
-/// a body still fits in a `zmq_msg_t`'s 64 bytes.
-pub(super) const INLINE_MAX: usize = 32;
-
-/// A writable message body: in place, a heap buffer, or a mapping for a
-/// large one.
+/// A writable message body: a heap buffer, or a mapping for a large one.
 pub(super) enum Buffer {
-    Inline(Small),
     Heap(Vec<u8>),
     Mapped(Mapping),
-}
-
-/// A body of at most [`INLINE_MAX`] bytes, in place.
-pub(super) struct Small {
-    len: u8,
-    bytes: [u8; INLINE_MAX],
 }
 
 impl Default for Buffer {
@@ -56,18 +41,10 @@ impl Default for Buffer {
 }
 
 impl Buffer {
-    /// A body of `size` bytes, or ENOMEM. Small and heap bodies are zero;
-    /// a mapped one is zero when fresh and holds an earlier body's bytes
-    /// when it reuses a spare mapping (libzmq promises no contents either).
+    /// A body of `size` bytes, or ENOMEM. A heap body is zero; a mapped
+    /// one is zero when fresh and holds an earlier body's bytes when it
+    /// reuses a spare mapping (libzmq promises no contents either).
     pub(super) fn new(size: usize) -> Result<Buffer, Error> {
-        if let Ok(len) = u8::try_from(size) {
-            if size <= INLINE_MAX {
-                return Ok(Buffer::Inline(Small {
-                    len,
-                    bytes: [0; INLINE_MAX],
-                }));
-            }
-        }
         if size >= MAPPED_FROM {
             // Should the kernel refuse another mapping (vm.max_map_count),
             // a heap block still serves.
@@ -78,19 +55,12 @@ impl Buffer {
         zeroed_vec(size).map(Buffer::Heap)
     }
 
-    /// Whether the body lives inside the message (its address changes
-    /// when the message is moved, as libzmq's small bodies' does).
-    pub(super) fn is_inline(&self) -> bool {
-        matches!(self, Buffer::Inline(_))
-    }
-
     pub(super) fn len(&self) -> usize {
         self.as_slice().len()
     }
 
     pub(super) fn as_slice(&self) -> &[u8] {
         match self {
-            Buffer::Inline(s) => s.bytes.get(..usize::from(s.len)).unwrap_or(&[]),
             Buffer::Heap(b) => b,
             Buffer::Mapped(m) => m.as_ref(),
         }
@@ -99,18 +69,15 @@ impl Buffer {
     /// Where the caller writes the body (`zmq_msg_data`).
     pub(super) fn as_mut_ptr(&mut self) -> *mut u8 {
         match self {
-            Buffer::Inline(s) => s.bytes.as_mut_ptr(),
             Buffer::Heap(b) => b.as_mut_ptr(),
             Buffer::Mapped(m) => m.as_mut_ptr(),
         }
     }
 
-    /// The body as shared bytes: a heap or mapped body without copying it
-    /// (the bytes stay where they are), a small one copied out of the
-    /// message into one allocation of its size.
+    /// The body as shared bytes, without copying it (the bytes stay where
+    /// they are).
     pub(super) fn into_bytes(self) -> Bytes {
         match self {
-            Buffer::Inline(_) => Bytes::copy_from_slice(self.as_slice()),
             // A vector whose capacity is its length becomes `Bytes` without
             // an allocation (`zeroed_vec` makes such vectors).
             Buffer::Heap(b) => Bytes::from(b),
@@ -199,20 +166,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn small_bodies_are_inline_larger_heap_large_ones_mapped_and_read_as_written() {
-        for size in [
-            0,
-            1,
-            5,
-            INLINE_MAX,
-            INLINE_MAX + 1,
-            MAPPED_FROM - 1,
-            MAPPED_FROM,
-            3 * MAPPED_FROM + 7,
-        ] {
+    fn bodies_are_heap_large_ones_mapped_and_read_as_written() {
+        for size in [0, 1, 65, MAPPED_FROM - 1, MAPPED_FROM, 3 * MAPPED_FROM + 7] {
             let mut b = Buffer::new(size).expect("allocates");
             assert_eq!(matches!(b, Buffer::Mapped(_)), size >= MAPPED_FROM);
-            assert_eq!(b.is_inline(), size <= INLINE_MAX);
             let heap = match &b {
                 Buffer::Heap(v) => {
                     assert_eq!(v.capacity(), size, "exact: becomes Bytes without a copy");

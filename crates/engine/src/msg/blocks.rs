@@ -60,6 +60,98 @@ pub(crate) fn take() -> Block {
     take_spare().unwrap_or_else(|| Box::new([0; BLOCK_MAX]))
 }
 
+/// Spare blocks for a run of copies (the session's small frames of one
+/// read, the bodies of one batch written out): this thread's cache (a
+/// thread-local, behind a call to `__tls_get_addr` in a shared library)
+/// is looked at once for the run rather than once per body, and not at
+/// all by a run that meets no block (bodies held in place). What is left
+/// goes back into the cache when it is dropped.
+#[derive(Default)]
+pub(crate) struct Spares {
+    blocks: Vec<Block>,
+    /// Whether the thread's cache was taken out into `blocks` yet.
+    taken: bool,
+}
+
+impl Spares {
+    /// None yet: the thread's cache is taken at the first need.
+    pub(crate) fn new() -> Spares {
+        Spares::default()
+    }
+
+    /// A block for a copy (its bytes are whatever an earlier body left):
+    /// a spare one (the thread's cache, taken whole the first time), else
+    /// one of the shared list's, else a new one.
+    #[inline]
+    pub(crate) fn block(&mut self) -> Block {
+        if let Some(block) = self.blocks.pop() {
+            return block;
+        }
+        if !self.taken {
+            self.taken = true;
+            self.take_cache();
+            if let Some(block) = self.blocks.pop() {
+                return block;
+            }
+        }
+        refill(&mut self.blocks);
+        self.blocks
+            .pop()
+            .unwrap_or_else(|| Box::new([0; BLOCK_MAX]))
+    }
+
+    /// Keeps `block` (a body's that is done with) for a later body: into
+    /// the cache when the run ends, bounded as the cache is.
+    #[inline]
+    pub(crate) fn keep(&mut self, block: Block) {
+        if self.blocks.len() >= LOCAL_MAX {
+            spill(&mut self.blocks);
+        }
+        self.blocks.push(block);
+    }
+
+    #[cold]
+    fn take_cache(&mut self) {
+        let cache = LOCAL
+            .try_with(|local| match local.try_borrow_mut() {
+                Ok(mut local) => std::mem::take(&mut *local),
+                Err(_) => Vec::new(),
+            })
+            .unwrap_or_default();
+        self.blocks.extend(cache);
+    }
+}
+
+impl std::fmt::Debug for Spares {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Spares({})", self.blocks.len())
+    }
+}
+
+impl Drop for Spares {
+    fn drop(&mut self) {
+        if self.blocks.is_empty() {
+            return;
+        }
+        let mut spares = std::mem::take(&mut self.blocks);
+        // During the thread's exit, after its cache is gone, they are
+        // simply freed.
+        let _ = LOCAL.try_with(|local| {
+            if let Ok(mut local) = local.try_borrow_mut() {
+                // Blocks given back during the run went into the emptied
+                // cache: keep the larger vector, bounded as always.
+                if spares.capacity() > local.capacity() {
+                    std::mem::swap(&mut spares, &mut *local);
+                }
+                local.append(&mut spares);
+                while local.len() > LOCAL_MAX {
+                    spill(&mut local);
+                }
+            }
+        });
+    }
+}
+
 /// Keeps `block` for a later body (or frees it, see the module docs).
 /// Not inlined: the drop of every body calls it only for a block, and
 /// inlined it made that drop too large to inline for the bodies in place.
@@ -130,6 +222,37 @@ pub(crate) fn held() -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spares_taken_for_a_run_go_back_to_the_cache_bounded() {
+        std::thread::spawn(|| {
+            let blocks: Vec<Block> = (0..LOCAL_MAX).map(|_| take()).collect();
+            for b in blocks {
+                give_back(b);
+            }
+            assert_eq!(held().0, LOCAL_MAX);
+            let mut spares = Spares::new();
+            assert_eq!(held().0, LOCAL_MAX, "nothing taken before a need");
+            let a = spares.block();
+            assert_eq!(held().0, 0, "the whole cache is taken");
+            // Dropped during the run: into the (emptied) cache.
+            give_back(a);
+            give_back(take());
+            let more: Vec<Block> = (0..2 * LOCAL_MAX).map(|_| spares.block()).collect();
+            for (i, b) in more.into_iter().enumerate() {
+                if i % 2 == 0 {
+                    give_back(b);
+                } else {
+                    spares.keep(b);
+                }
+            }
+            drop(spares);
+            assert!(held().0 <= LOCAL_MAX, "bounded: {}", held().0);
+            assert!(held().0 > 0);
+        })
+        .join()
+        .expect("run");
+    }
 
     #[test]
     fn blocks_dropped_on_one_thread_come_back_to_another_in_batches_and_stay_bounded() {

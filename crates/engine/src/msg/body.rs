@@ -6,7 +6,7 @@ use std::ops::Deref;
 
 use bytes::Bytes;
 
-use super::blocks::{self, Block, BLOCK_MAX};
+use super::blocks::{self, Block, Spares, BLOCK_MAX};
 
 /// Bodies up to this many bytes travel inside the [`Body`] itself (like
 /// libzmq's "very small messages"): no allocation when the frame is made
@@ -59,6 +59,56 @@ impl Small {
             len1: len1(data.len()),
             bytes,
         }))
+    }
+
+    /// A copy of `data`: in place up to [`SMALL_MAX`] bytes, in a pooled
+    /// block up to [`BLOCK_MAX`]; `None` when it is longer. For the bodies
+    /// the engine copies anyway (a copy-in send, a frame read off a
+    /// connection): a block from the thread's pool costs neither an
+    /// allocation nor, once the consumer drops it, a free or a reference
+    /// count shared with another thread.
+    #[inline]
+    pub fn copied(data: &[u8]) -> Option<Small> {
+        if data.len() <= SMALL_MAX {
+            return Small::new(data);
+        }
+        let len = u8::try_from(data.len())
+            .ok()
+            .filter(|&l| usize::from(l) <= BLOCK_MAX)?;
+        let mut block = blocks::take();
+        copy_short(block.get_mut(..data.len())?, data);
+        Some(Small(Held::InBlock {
+            len,
+            block: Some(block),
+        }))
+    }
+
+    /// As [`Small::copied`], a block taken from `spares`.
+    #[inline]
+    pub(crate) fn copied_with(data: &[u8], spares: &mut Spares) -> Option<Small> {
+        if data.len() <= SMALL_MAX {
+            return Small::new(data);
+        }
+        let len = u8::try_from(data.len())
+            .ok()
+            .filter(|&l| usize::from(l) <= BLOCK_MAX)?;
+        let mut block = spares.block();
+        copy_short(block.get_mut(..data.len())?, data);
+        Some(Small(Held::InBlock {
+            len,
+            block: Some(block),
+        }))
+    }
+
+    /// Drops the body, its block (if any) kept in `spares` rather than
+    /// given back to the thread's cache on its own (see [`Spares`]).
+    #[inline]
+    pub(crate) fn recycle(mut self, spares: &mut Spares) {
+        if let Held::InBlock { block, .. } = &mut self.0 {
+            if let Some(block) = block.take() {
+                spares.keep(block);
+            }
+        }
     }
 
     /// `len` zero bytes (`None` above [`BLOCK_MAX`]), built whole: no copy from
@@ -147,7 +197,7 @@ fn len1(len: usize) -> NonZeroU8 {
     NonZeroU8::new(len as u8 + 1).unwrap_or(NonZeroU8::MIN)
 }
 
-/// Copies `src` into `dst` (the same length, at most [`SMALL_MAX`]) with
+/// Copies `src` into `dst` (the same length, at most [`BLOCK_MAX`]) with
 /// two fixed-size, possibly overlapping copies from each end, which compile
 /// to a few register moves: `copy_from_slice` of a length known only at run
 /// time calls `memcpy`, whose dispatch costs more than the bytes here.
@@ -163,6 +213,7 @@ fn copy_short(dst: &mut [u8], src: &[u8]) {
         }
     }
     match src.len() {
+        32.. => ends::<32>(dst, src),
         16.. => ends::<16>(dst, src),
         8.. => ends::<8>(dst, src),
         4.. => ends::<4>(dst, src),
@@ -176,10 +227,11 @@ fn copy_short(dst: &mut [u8], src: &[u8]) {
 }
 
 impl Body {
-    /// A copy of `data`: in place when it is small, else one new buffer.
+    /// A copy of `data`: in place when it is small, in a pooled block up
+    /// to [`BLOCK_MAX`] bytes (see [`Small::copied`]), else one new buffer.
     #[inline]
     pub fn copy_from_slice(data: &[u8]) -> Body {
-        match Small::new(data) {
+        match Small::copied(data) {
             Some(small) => Body::Small(small),
             None => Body::Shared(Bytes::copy_from_slice(data)),
         }
@@ -380,17 +432,30 @@ mod tests {
         let small = Body::copy_from_slice(b"abc");
         assert!(matches!(small, Body::Small(_)));
         assert_eq!(small, Body::from(Bytes::from_static(b"abc")));
-        for len in 0..=SMALL_MAX {
+        // In place up to SMALL_MAX, in a block up to BLOCK_MAX, every
+        // length copied whole (the copy works from both ends).
+        for len in 0..=BLOCK_MAX {
             let data: Vec<u8> = (1..=len as u8).collect();
             let small = Body::copy_from_slice(&data);
             assert!(matches!(small, Body::Small(_)));
+            assert_eq!(small.is_in_place(), len <= SMALL_MAX);
             assert_eq!(small.as_slice(), &data[..], "length {len}");
         }
-        let edge = Body::copy_from_slice(&[7; SMALL_MAX]);
+        let edge = Body::copy_from_slice(&[7; BLOCK_MAX]);
         assert!(matches!(edge, Body::Small(_)));
-        let big = Body::copy_from_slice(&[7; SMALL_MAX + 1]);
+        let big = Body::copy_from_slice(&[7; BLOCK_MAX + 1]);
         assert!(matches!(big, Body::Shared(_)));
-        assert_eq!(big.len(), SMALL_MAX + 1);
+        assert_eq!(big.len(), BLOCK_MAX + 1);
+        // Kept in a batch of spares, a block serves the next copy.
+        let mut spares = Spares::new();
+        let block = Small::copied_with(&[5; BLOCK_MAX], &mut spares).expect("block");
+        let at = block.as_slice().as_ptr();
+        block.recycle(&mut spares);
+        let again = Small::copied_with(&[6; SMALL_MAX + 1], &mut spares).expect("block");
+        assert_eq!(
+            (again.as_slice().as_ptr(), again.as_slice()),
+            (at, &[6; SMALL_MAX + 1][..])
+        );
         assert_eq!(small.into_bytes(), "abc");
         assert_eq!(Body::default().len(), 0);
     }

@@ -18,6 +18,7 @@ use super::{
 use crate::body_pool::{Body, BodyPool};
 use crate::direct::LendReads;
 use crate::link::LinkEvent;
+use crate::msg::Spares;
 use crate::notify::Notify;
 use crate::transport::Stream;
 use crate::zap::ZapClient;
@@ -259,11 +260,21 @@ impl Session {
                 return Ok(());
             }
         }
-        let mut buf = std::mem::take(&mut a.read_buf);
-        a.wire.handle_read(&mut buf);
-        a.read_buf = buf;
+        // Events a full pipe held back come first; then the small data
+        // messages the session parses itself (small_frames.rs), then the
+        // rest through the decoder.
         let mut quiet = false;
-        let delivered = self.deliver_decoded(a, &mut quiet);
+        let mut delivered = self.deliver_decoded(a, &mut quiet);
+        if delivered.is_ok() && self.stalled.is_none() {
+            let (small, partial) = self.deliver_small(a);
+            quiet |= small;
+            if self.stalled.is_none() && !partial {
+                let mut buf = std::mem::take(&mut a.read_buf);
+                a.wire.handle_read(&mut buf);
+                a.read_buf = buf;
+                delivered = self.deliver_decoded(a, &mut quiet);
+            }
+        }
         if quiet {
             if let Some(pipe) = &self.pipe {
                 pipe.outbound.notify_reader();
@@ -403,11 +414,13 @@ impl Session {
         if a.wire.transmit().len() >= batch {
             return Ok(());
         }
-        // One turn of the queue's reading role for the whole batch.
+        // One turn of the queue's reading role for the whole batch, and
+        // one look at the thread's block cache for the small bodies.
         let mut sent = Ok(());
+        let mut spares = Spares::new();
         pipe.inbound.pop_while(|msg| {
             a.taken += 1;
-            sent = a.wire.send(msg);
+            sent = a.wire.send_keeping(msg, &mut spares);
             sent.is_ok() && a.wire.transmit().len() < batch
         });
         sent?;

@@ -13,7 +13,7 @@ use ferrozmq_zmtp::{
 };
 
 use super::Failure;
-use crate::msg::{Body, Msg, MsgKind};
+use crate::msg::{Body, Msg, MsgKind, Spares};
 
 /// What the peer's bytes came to.
 #[derive(Debug)]
@@ -119,7 +119,15 @@ impl Wire {
     }
 
     /// Encodes a message (or subscription) from the socket.
+    #[cfg(test)]
     pub(crate) fn send(&mut self, msg: Msg) -> Result<(), Failure> {
+        self.send_keeping(msg, &mut Spares::new())
+    }
+
+    /// [`Wire::send`], the blocks of small bodies (copied into the
+    /// transmit queue) kept in `spares` (one batch of messages, one look
+    /// at the thread's block cache).
+    pub(crate) fn send_keeping(&mut self, msg: Msg, spares: &mut Spares) -> Result<(), Failure> {
         match msg.kind() {
             MsgKind::Data => {
                 let n = msg.len();
@@ -127,7 +135,9 @@ impl Wire {
                     let more = i + 1 < n;
                     match frame {
                         Body::Small(small) => {
-                            self.connection.send_frame_copied(small.as_slice(), more)
+                            let sent = self.connection.send_frame_copied(small.as_slice(), more);
+                            small.recycle(spares);
+                            sent
                         }
                         Body::Shared(bytes) => self.connection.send_frame(bytes, more),
                     }
