@@ -549,6 +549,20 @@ void test_monitor_sequences (void *ctx)
     zmq_close (events);
 }
 
+/* A tcp endpoint nothing listens on: a port bound by a plain socket, read,
+ * and closed (a ZeroMQ socket would not do: libzmq closes its listener
+ * later, in the background, and a connect in between succeeds). */
+static void unused_tcp_endpoint (char *endpoint, size_t size)
+{
+    int probe = socket (AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK)};
+    socklen_t addr_len = sizeof addr;
+    CHECK (probe >= 0 && bind (probe, (struct sockaddr *) &addr, sizeof addr) == 0);
+    CHECK (getsockname (probe, (struct sockaddr *) &addr, &addr_len) == 0);
+    close (probe);
+    snprintf (endpoint, size, "tcp://127.0.0.1:%d", ntohs (addr.sin_port));
+}
+
 /* ZMQ_RECONNECT_STOP (109): libzmq 4.3 takes it although its zmq.h shows
  * it only with ZMQ_BUILD_DRAFT_API. With CONN_REFUSED (1), a refused tcp
  * connect is closed for good: CONNECT_DELAYED, CLOSED, and no retry. */
@@ -557,17 +571,8 @@ void test_monitor_sequences (void *ctx)
 #endif
 void test_reconnect_stop (void *ctx)
 {
-    /* A port nothing listens on: bound by a plain socket, read, and closed
-     * (a ZeroMQ socket would not do: libzmq closes its listener later, in
-     * the background, and a connect in between succeeds). */
     char endpoint[256], seen[256];
-    int probe = socket (AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK)};
-    socklen_t addr_len = sizeof addr;
-    CHECK (probe >= 0 && bind (probe, (struct sockaddr *) &addr, sizeof addr) == 0);
-    CHECK (getsockname (probe, (struct sockaddr *) &addr, &addr_len) == 0);
-    close (probe);
-    snprintf (endpoint, sizeof endpoint, "tcp://127.0.0.1:%d", ntohs (addr.sin_port));
+    unused_tcp_endpoint (endpoint, sizeof endpoint);
     for (int stop = 0; stop <= 1; stop++) {
         void *client = sock (ctx, ZMQ_DEALER);
         int value = stop, got = -1;
@@ -609,13 +614,7 @@ void test_reconnect_stop (void *ctx)
 void test_reconnect_jitter (void *ctx)
 {
     char endpoint[256], seen[256];
-    int probe = socket (AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK)};
-    socklen_t addr_len = sizeof addr;
-    CHECK (probe >= 0 && bind (probe, (struct sockaddr *) &addr, sizeof addr) == 0);
-    CHECK (getsockname (probe, (struct sockaddr *) &addr, &addr_len) == 0);
-    close (probe);
-    snprintf (endpoint, sizeof endpoint, "tcp://127.0.0.1:%d", ntohs (addr.sin_port));
+    unused_tcp_endpoint (endpoint, sizeof endpoint);
     void *client = sock (ctx, ZMQ_DEALER);
     int ivl = 10;
     CHECK_OK (zmq_setsockopt (client, ZMQ_RECONNECT_IVL, &ivl, sizeof ivl));

@@ -31,7 +31,19 @@ pub(super) fn read_once(
     hung_up: bool,
 ) -> Result<bool, Failure> {
     let space = (buf.capacity() - buf.len()).min(limit);
-    match crate::sys::read_into(fd, buf, space) {
+    read_outcome(crate::sys::read_into(fd, buf, space), space, eof, hung_up)
+}
+
+/// What a read of at most `space` bytes says: whether to read on (it
+/// filled its space, or the peer hung up and the rest must be taken, or a
+/// signal cut it short), the end of the stream (`eof`), or a failure.
+fn read_outcome(
+    read: io::Result<usize>,
+    space: usize,
+    eof: &mut bool,
+    hung_up: bool,
+) -> Result<bool, Failure> {
+    match read {
         Ok(0) => {
             *eof = true;
             Ok(false)
@@ -63,18 +75,7 @@ pub(super) fn read_body_and_next(
     let first = (body.capacity() - body.len()).min(remaining);
     let space = first + (next.capacity() - next.len()).min(next_limit);
     let read = crate::sys::read_into_two(fd, body, remaining, next, next_limit);
-    match read {
-        Ok(0) => {
-            *eof = true;
-            Ok(false)
-        }
-        Ok(n) => Ok(n == space || hung_up),
-        Err(e) => match e.kind() {
-            io::ErrorKind::WouldBlock => Ok(false),
-            io::ErrorKind::Interrupted => Ok(true),
-            _ => Err(e.into()),
-        },
-    }
+    read_outcome(read, space, eof, hung_up)
 }
 
 /// Bodies from this size are written by a `sendmsg` of their own.
