@@ -72,10 +72,13 @@ mod tests {
             interface_address("lo", false),
             Some((IpAddr::V4(Ipv4Addr::LOCALHOST), 0))
         );
-        assert_eq!(
-            interface_address("lo", true).map(|(ip, _)| ip),
-            Some(IpAddr::V6(Ipv6Addr::LOCALHOST))
-        );
+        // A machine without IPv6 on its loopback has no such address.
+        if std::net::TcpListener::bind("[::1]:0").is_ok() {
+            assert_eq!(
+                interface_address("lo", true).map(|(ip, _)| ip),
+                Some(IpAddr::V6(Ipv6Addr::LOCALHOST))
+            );
+        }
         assert_eq!(interface_address("no-such-interface", true), None);
         assert!(interface_index("lo").is_some());
         assert_eq!(interface_index("no-such-interface"), None);
