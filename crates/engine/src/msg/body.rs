@@ -69,30 +69,25 @@ impl Small {
     /// count shared with another thread.
     #[inline]
     pub fn copied(data: &[u8]) -> Option<Small> {
-        if data.len() <= SMALL_MAX {
-            return Small::new(data);
-        }
-        let len = u8::try_from(data.len())
-            .ok()
-            .filter(|&l| usize::from(l) <= BLOCK_MAX)?;
-        let mut block = blocks::take();
-        copy_short(block.get_mut(..data.len())?, data);
-        Some(Small(Held::InBlock {
-            len,
-            block: Some(block),
-        }))
+        Small::copied_into(data, blocks::take)
     }
 
     /// As [`Small::copied`], a block taken from `spares`.
     #[inline]
     pub(crate) fn copied_with(data: &[u8], spares: &mut Spares) -> Option<Small> {
+        Small::copied_into(data, || spares.block())
+    }
+
+    /// As [`Small::copied`], a block (if one is needed) from `block`.
+    #[inline]
+    fn copied_into(data: &[u8], block: impl FnOnce() -> Block) -> Option<Small> {
         if data.len() <= SMALL_MAX {
             return Small::new(data);
         }
         let len = u8::try_from(data.len())
             .ok()
             .filter(|&l| usize::from(l) <= BLOCK_MAX)?;
-        let mut block = spares.block();
+        let mut block = block();
         copy_short(block.get_mut(..data.len())?, data);
         Some(Small(Held::InBlock {
             len,
