@@ -198,9 +198,9 @@ impl Session {
     /// socket drained, nothing buffered, decoded in part, held back or
     /// asked of ZAP, no heartbeat timer (whose clock counts what is read),
     /// no bytes the application gave back for it (`Direct::lend` refuses
-    /// then anyway), and the last message small enough for the application to read, or
-    /// an application that reads large ones (an async receive hands them
-    /// back, a wasted turn each).
+    /// then anyway), and the last message small enough for the
+    /// application to read, or an application that reads large ones (an
+    /// async receive hands them back, a wasted turn each).
     fn offer_reads(&self, a: &Active) {
         let Some(pipe) = &self.pipe else {
             return;
