@@ -19,7 +19,7 @@ use std::net::TcpStream;
 use std::os::unix::net::UnixStream;
 use std::time::{Duration, Instant};
 
-use ferrozmq::{Context, ContextOption, ErrorKind, Socket, SocketType};
+use ferrozmq::{Context, ContextOption, ErrorKind, Socket, SocketOption, SocketType};
 
 /// As in the C library (bindings/c): see the dev-dependency's note.
 #[global_allocator]
@@ -474,6 +474,10 @@ fn silent_connections_are_cheap() {
     set_nofile_limit(hard.min(8192).max(soft), hard);
     let ctx = Context::new();
     let mut pull = socket(&ctx, SocketType::Pull);
+    // Room for all 1,000 in the listen queue: with libzmq's 100, connects
+    // made faster than the I/O thread accepts wait out SYN retries (1 s
+    // each, with libzmq as with us).
+    pull.set_option(SocketOption::Backlog, 1000).unwrap();
     let endpoint = bind(&mut pull, "tcp");
     let mut push = socket(&ctx, SocketType::Push);
     push.connect(&endpoint).unwrap();

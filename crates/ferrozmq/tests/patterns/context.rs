@@ -73,28 +73,39 @@ fn io_threads_carry_the_name_prefix_and_run_on_the_chosen_cpu() {
     let ctx = Context::new();
     ctx.set(ContextOption::ThreadNamePrefix, 77).unwrap();
     ctx.set(ContextOption::ThreadAffinityCpuAdd, 0).unwrap();
-    let _socket = ctx.socket(SocketType::Pair).unwrap(); // starts the I/O thread
-    let mut found = false;
-    for _ in 0..100 {
-        for task in std::fs::read_dir("/proc/self/task").unwrap() {
-            let dir = task.unwrap().path();
-            let name = std::fs::read_to_string(dir.join("comm")).unwrap_or_default();
-            if name.trim_end() == "77/ZMQbg/IO/0" {
-                let status = std::fs::read_to_string(dir.join("status")).unwrap();
-                let cpus = status
-                    .lines()
-                    .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))
-                    .unwrap()
-                    .trim()
-                    .to_owned();
-                assert_eq!(cpus, "0");
-                found = true;
-            }
-        }
-        if found {
+    // A socket starts the I/O thread. The thread has its name from its
+    // start, and sets its own affinity just after: look until both show, or
+    // give the last thing seen.
+    let _socket = ctx.socket(SocketType::Pair).unwrap();
+    let mut seen = None;
+    for _ in 0..200 {
+        seen = io_thread_cpus("77/ZMQbg/IO/0");
+        if seen.as_deref() == Some("0") {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
-    assert!(found, "no I/O thread named 77/ZMQbg/IO/0");
+    assert_eq!(
+        seen.as_deref(),
+        Some("0"),
+        "the CPUs allowed to the thread named 77/ZMQbg/IO/0 (None: no such thread)"
+    );
+}
+
+/// `Cpus_allowed_list` of this process's thread called `name`, if there is one.
+fn io_thread_cpus(name: &str) -> Option<String> {
+    std::fs::read_dir("/proc/self/task")
+        .unwrap()
+        .find_map(|task| {
+            let dir = task.ok()?.path();
+            let comm = std::fs::read_to_string(dir.join("comm")).ok()?;
+            if comm.trim_end() != name {
+                return None;
+            }
+            let status = std::fs::read_to_string(dir.join("status")).ok()?;
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))
+                .map(|cpus| cpus.trim().to_owned())
+        })
 }
