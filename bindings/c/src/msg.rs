@@ -404,11 +404,13 @@ pub unsafe extern "C" fn zmq_msg_gets(
         // still lets us update (the object itself is never const).
         let (m, name) = unsafe { (repr(msg.cast_mut())?, text(property)?) };
         let value = match &m.body {
-            Body::Shared(f) => f.property(name),
+            Body::Shared(f) => f.property_bytes(name),
             Body::Writable(_) => None,
         };
-        let value =
-            CString::new(value.ok_or(ErrorKind::Invalid)?).map_err(|_| ErrorKind::Invalid)?;
+        // Any bytes, as libzmq's C string of them: up to a zero octet.
+        let value = value.ok_or(ErrorKind::Invalid)?;
+        let text = value.split(|&b| b == 0).next().unwrap_or_default();
+        let value = CString::new(text).map_err(|_| ErrorKind::Invalid)?;
         let extra = m.extra.get_or_insert_with(Box::default);
         let p = value.as_ptr();
         extra.strings.push(value);

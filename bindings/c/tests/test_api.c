@@ -550,6 +550,22 @@ static void test_metadata (void *ctx)
     send_str (router, "D1", ZMQ_SNDMORE);
     send_str (router, "again", 0);
     expect_str (dealer, "again");
+
+    /* A property that is not text (a binary routing id) comes back as its
+     * bytes, up to the first zero octet, as libzmq's C string. */
+    void *binary = sock (ctx, ZMQ_DEALER);
+    CHECK_OK (zmq_setsockopt (binary, ZMQ_ROUTING_ID, "\xfe\xfdz\0tail", 8));
+    CHECK_OK (zmq_connect (binary, endpoint));
+    send_str (binary, "hi", 0);
+    CHECK_OK (zmq_msg_init (&msg));
+    CHECK (zmq_msg_recv (&msg, router, 0) == 8);
+    const char *identity = zmq_msg_gets (&msg, "Identity");
+    CHECK (identity != NULL && strcmp (identity, "\xfe\xfdz") == 0);
+    CHECK (zmq_msg_recv (&msg, router, 0) == 2);
+    identity = zmq_msg_gets (&msg, "Identity");
+    CHECK (identity != NULL && strcmp (identity, "\xfe\xfdz") == 0);
+    CHECK_OK (zmq_msg_close (&msg));
+    CHECK_OK (zmq_close (binary));
     CHECK_OK (zmq_close (dealer));
     CHECK_OK (zmq_close (router));
 }

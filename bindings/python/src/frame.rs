@@ -193,8 +193,12 @@ impl Frame {
             ));
         }
         let name: String = option.extract()?;
-        match self.message.property(&name) {
-            Some(v) => Ok(v.into_pyobject(py)?.into_any().unbind()),
+        match self.message.property_bytes(&name) {
+            // Text, or pyzmq's UnicodeDecodeError for other bytes (a
+            // binary Identity): what decoding them as UTF-8 raises.
+            Some(v) => Ok(PyBytes::new(py, v)
+                .call_method1(intern!(py, "decode"), (intern!(py, "utf-8"),))?
+                .unbind()),
             None => Err(crate::error::zmq_error(
                 py,
                 ferrozmq::Error::new(ferrozmq::ErrorKind::Invalid),

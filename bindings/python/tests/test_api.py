@@ -374,6 +374,25 @@ def test_frame_metadata_over_tcp(ctx, endpoint):
     assert f.get("Socket-Type") == "DEALER"
 
 
+def test_frame_metadata_that_is_not_text(ctx, endpoint):
+    # pyzmq decodes properties as UTF-8: a binary Identity raises what
+    # decoding raises (checked on pyzmq 27.3.0's wheel).
+    a = ctx.socket(zmq.ROUTER)
+    a.bind(endpoint)
+    b = ctx.socket(zmq.DEALER)
+    b.setsockopt(zmq.ROUTING_ID, b"\xfe\xfdz")
+    b.connect(endpoint)
+    b.send(b"hi")
+    routing_id = a.recv(copy=False)
+    assert routing_id.bytes == b"\xfe\xfdz"
+    with pytest.raises(UnicodeDecodeError):
+        routing_id.get("Identity")
+    body = a.recv(copy=False)
+    with pytest.raises(UnicodeDecodeError):
+        body["Identity"]
+    assert body["Socket-Type"] == "DEALER"
+
+
 def test_options(ctx):
     s = ctx.socket(zmq.ROUTER)
     assert s.linger == -1 and s.getsockopt(zmq.LINGER) == -1

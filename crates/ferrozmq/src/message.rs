@@ -200,11 +200,17 @@ impl Message {
     }
 
     /// A metadata property of the sending peer (`Socket-Type`, `Identity`,
-    /// `Peer-Address`, `User-Id`, or an application property), like `zmq_msg_gets`.
+    /// `Peer-Address`, `User-Id`, or an application property), like
+    /// `zmq_msg_gets`, if it is text (see [`Message::property_bytes`]).
     pub fn property(&self, name: &str) -> Option<&str> {
-        let peer = self.peer.as_ref()?;
-        peer.property(name)
+        self.property_bytes(name)
             .and_then(|v| std::str::from_utf8(v).ok())
+    }
+
+    /// A metadata property of the sending peer as its bytes: a peer may send
+    /// any (a binary `Identity`, a ZAP handler's `User-Id`).
+    pub fn property_bytes(&self, name: &str) -> Option<&[u8]> {
+        self.peer.as_ref()?.property(name).map(|v| &v[..])
     }
 
     /// The sending peer's routing id, if known (`zmq_msg_routing_id` analogue).
