@@ -24,7 +24,7 @@ use std::net::TcpStream;
 use std::os::unix::net::UnixStream;
 use std::time::Duration;
 
-use ferrozmq::{Context, SocketOption, SocketType};
+use ferrozmq::{Context, Socket, SocketOption, SocketType};
 
 /// A small deterministic generator (xorshift64*), so that a failure can be
 /// replayed from the seed it prints.
@@ -172,20 +172,30 @@ fn connect(endpoint: &str) -> Box<dyn Peer> {
     }
 }
 
-fn run(transport: &str, seed: u64, messages: usize) {
-    eprintln!("{transport}: seed {seed:#x}, {messages} messages");
-    let mut rng = Rng(seed);
-    let (wire, sent) = stream(&mut rng, messages);
+/// A directory of this process's for ipc endpoints.
+fn scratch_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("ferrozmq-splits-{}", std::process::id()))
+}
 
-    let ctx = Context::new();
+/// A PULL socket bound on `transport` (ipc: in `dir`) with no receive
+/// high-water mark and the `options` given, and a raw PUSH peer connected
+/// to it, past the handshake.
+fn pull_and_raw_peer(
+    ctx: &Context,
+    transport: &str,
+    dir: &std::path::Path,
+    options: &[(SocketOption, i32)],
+) -> (Socket, Box<dyn Peer>) {
     let mut pull = ctx.socket(SocketType::Pull).unwrap();
     pull.set_option(SocketOption::RcvHwm, 0).unwrap();
     pull.set_option(SocketOption::RcvTimeo, 20_000).unwrap();
-    let dir = std::env::temp_dir().join(format!("ferrozmq-splits-{}", std::process::id()));
+    for &(option, value) in options {
+        pull.set_option(option, value).unwrap();
+    }
     match transport {
         "tcp" => pull.bind("tcp://127.0.0.1:*").unwrap(),
         _ => {
-            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::create_dir_all(dir).unwrap();
             pull.bind(&format!("ipc://{}/pull", dir.display())).unwrap();
         }
     }
@@ -195,6 +205,17 @@ fn run(transport: &str, seed: u64, messages: usize) {
     let mut theirs = [0u8; 64];
     peer.read_exact(&mut theirs).unwrap();
     assert_eq!(theirs[0], 0xFF, "a ZMTP greeting");
+    (pull, peer)
+}
+
+fn run(transport: &str, seed: u64, messages: usize) {
+    eprintln!("{transport}: seed {seed:#x}, {messages} messages");
+    let mut rng = Rng(seed);
+    let (wire, sent) = stream(&mut rng, messages);
+
+    let ctx = Context::new();
+    let dir = scratch_dir();
+    let (mut pull, mut peer) = pull_and_raw_peer(&ctx, transport, &dir, &[]);
 
     let mut chunks = Rng(seed ^ 0x5EED);
     let writer = std::thread::spawn(move || {
@@ -250,4 +271,41 @@ fn messages_cut_anywhere_arrive_whole_and_in_order() {
         | 1;
     run("tcp", varying, 20_000);
     run("ipc", varying ^ 0xFF, 20_000);
+}
+
+/// With heartbeats on, a peer that sends messages without pause and never
+/// answers a PING is alive: libzmq counts any data received as traffic,
+/// and so must every reader here (the small-frame shortcut included).
+#[test]
+fn heartbeats_count_every_message_as_traffic() {
+    let ctx = Context::new();
+    let dir = scratch_dir();
+    let options = [
+        (SocketOption::HeartbeatIvl, 20),
+        (SocketOption::HeartbeatTimeout, 150),
+    ];
+    let (mut pull, mut peer) = pull_and_raw_peer(&ctx, "tcp", &dir, &options);
+    // About a second of small messages, a few every 2 ms: many heartbeat
+    // timeouts long, never a pause of one.
+    let batches = 500;
+    let writer = std::thread::spawn(move || {
+        let mut wire = Vec::new();
+        for n in 0..batches {
+            wire.clear();
+            for i in 0..8u32 {
+                let body = (n * 8 + i).to_be_bytes();
+                encode_frame(&mut wire, 0x00, &body, false);
+            }
+            peer.write_all(&wire).unwrap();
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        peer
+    });
+    for expected in 0..batches * 8 {
+        let got = pull
+            .recv()
+            .unwrap_or_else(|e| panic!("message {expected}: {e}"));
+        assert_eq!(&got[..], &expected.to_be_bytes()[..]);
+    }
+    let _peer = writer.join().unwrap();
 }

@@ -288,6 +288,13 @@ impl Connection {
         self.decoder.bytes_needed(buf)
     }
 
+    /// Counts bytes the caller took off the wire itself (whole data frames
+    /// it parsed without [`Connection::handle_read`]) as traffic from the
+    /// peer, which keeps the heartbeat's timeout from expiring.
+    pub fn note_traffic(&mut self) {
+        self.heartbeat.on_traffic();
+    }
+
     /// Whether no frame is half received: the decoder holds no header whose
     /// body is still to come. (A frame's header is taken off the read
     /// buffer as soon as it is whole, so an empty buffer alone does not

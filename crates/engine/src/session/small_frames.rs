@@ -15,12 +15,12 @@
 //!
 //! Taken only when the decoder would do nothing else with those bytes: a
 //! plain ZMTP 3 connection (no CURVE), ready, not failed, at a message
-//! boundary, without heartbeats (whose clock counts what is read), and not
-//! a publisher's (which reads subscriptions from old peers' messages), as
-//! for the read lease (`lent_read.rs`), which parses the same way. Any
-//! other frame (a command, a large or partial one, one above
-//! ZMQ_MAXMSGSIZE) stops the shortcut: it and what follows go to the
-//! decoder, in order.
+//! boundary, and not a publisher's (which reads subscriptions from old
+//! peers' messages), as for the read lease (`lent_read.rs`), which parses
+//! the same way. Unlike the lease, heartbeats do not stop it: it tells
+//! their clock of the traffic itself. Any other frame (a command, a large
+//! or partial one, one above ZMQ_MAXMSGSIZE) stops the shortcut: it and
+//! what follows go to the decoder, in order.
 
 use bytes::Buf;
 use ferrozmq_zmtp::frame::{peek_header, Framing};
@@ -60,6 +60,8 @@ impl Session {
         let Some(end) = last else {
             return (false, partial);
         };
+        // Data is traffic to the heartbeat, as when the decoder reads it.
+        a.wire.note_traffic();
         // What offer_reads looks at: the size of the last message (its
         // bodies are small, so only whether it is large matters there).
         a.last_len = end;
@@ -75,7 +77,6 @@ fn takes_small_frames(a: &Active) -> bool {
         && a.wire.direct_framing() == Some(Framing::V3)
         && !a.wire.reads_subscriptions()
         && a.wire.at_message_boundary()
-        && a.wire.poll_timeout().is_none()
 }
 
 /// What the front of the read buffer holds.

@@ -223,6 +223,12 @@ impl Wire {
         self.partial.is_empty() && self.connection.at_frame_boundary()
     }
 
+    /// Counts data messages the session parsed itself as the peer's
+    /// traffic, for the heartbeat.
+    pub(crate) fn note_traffic(&mut self) {
+        self.connection.note_traffic();
+    }
+
     /// Whether the peer's messages may be subscriptions (PUB, XPUB).
     pub(crate) fn reads_subscriptions(&self) -> bool {
         self.publisher
