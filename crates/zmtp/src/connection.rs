@@ -303,6 +303,13 @@ impl Connection {
         self.decoder.pending_size().is_none()
     }
 
+    /// The size of the frame whose header is decoded and whose body is not
+    /// yet taken: its body is the first that many octets of the caller's
+    /// read buffer (once they are all there).
+    pub fn frame_in_progress(&self) -> Option<usize> {
+        self.decoder.pending_size()
+    }
+
     /// The size of the message frame whose body is arriving, once its header
     /// is decoded and while `buf` (the caller's read buffer, as left by
     /// [`Connection::handle_read`]) holds only the start of that body.

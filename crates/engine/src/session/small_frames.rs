@@ -69,14 +69,55 @@ impl Session {
     }
 }
 
-/// Whether the decoder would only split data frames off the read buffer
-/// (see the module's notes).
+/// How much of the read buffer to give the decoder: up to the end of a
+/// message (or command) within its first [`SHARE_SCAN`] frames that is
+/// followed by what the shortcut takes (a small data frame, or the start of a frame),
+/// so that the shortcut takes that. Given all, the decoder would keep the
+/// connection until a read happened to end where a frame does: seldom, in
+/// a stream. `None`: give it all; also when the last message read was
+/// large (a stream of large messages: looking would cost each of them a
+/// header read twice). Only a place to cut: the decoder hands back
+/// whatever it does not take.
+pub(super) fn decoders_share(a: &Active) -> Option<usize> {
+    if a.last_len > BLOCK_MAX || !may_take_small_frames(a) {
+        return None;
+    }
+    let bytes = &a.read_buf[..];
+    // The body of the frame the decoder is in, first.
+    let mut at = a.wire.frame_in_progress().unwrap_or(0);
+    for _ in 0..SHARE_SCAN {
+        let header = peek_header(bytes.get(at..)?, Framing::V3).ok()??;
+        at = at.checked_add(header.len)?.checked_add(header.size)?;
+        if header.more && !header.command {
+            continue;
+        }
+        // A message ends at `at`: cut there if the shortcut takes what
+        // comes next.
+        match peek_header(bytes.get(at..)?, Framing::V3) {
+            Ok(Some(next)) if next.command || next.size > BLOCK_MAX => {}
+            Ok(_) if at < bytes.len() => return Some(at),
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Most frames [`decoders_share`] looks through for a place to cut.
+const SHARE_SCAN: usize = 8;
+
+/// Whether the decoder would only split data frames off the read buffer,
+/// at a message boundary (see the module's notes).
 fn takes_small_frames(a: &Active) -> bool {
+    may_take_small_frames(a) && a.wire.at_message_boundary()
+}
+
+/// Whether the connection is one whose data frames the shortcut may take:
+/// plain ZMTP 3, ready, not failed, not a publisher's.
+fn may_take_small_frames(a: &Active) -> bool {
     a.wire.is_ready()
         && !a.wire.has_failed()
         && a.wire.direct_framing() == Some(Framing::V3)
         && !a.wire.reads_subscriptions()
-        && a.wire.at_message_boundary()
 }
 
 /// What the front of the read buffer holds.

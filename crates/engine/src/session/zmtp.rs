@@ -265,14 +265,33 @@ impl Session {
         // rest through the decoder.
         let mut quiet = false;
         let mut delivered = self.deliver_decoded(a, &mut quiet);
-        if delivered.is_ok() && self.stalled.is_none() {
+        while delivered.is_ok() && self.stalled.is_none() {
             let (small, partial) = self.deliver_small(a);
             quiet |= small;
-            if self.stalled.is_none() && !partial {
-                let mut buf = std::mem::take(&mut a.read_buf);
-                a.wire.handle_read(&mut buf);
-                a.read_buf = buf;
-                delivered = self.deliver_decoded(a, &mut quiet);
+            if self.stalled.is_some() || partial {
+                break;
+            }
+            // The decoder's turn: up to the end of the next message when
+            // the shortcut may take what follows, else all that was read.
+            let next = super::small_frames::decoders_share(a);
+            let mut buf = match next {
+                Some(len) => a.read_buf.split_to(len),
+                None => std::mem::take(&mut a.read_buf),
+            };
+            a.wire.handle_read(&mut buf);
+            match next {
+                None => a.read_buf = buf,
+                // Whole frames: the decoder took them all.
+                Some(_) if buf.is_empty() => {}
+                // Never, but what it left goes back in front of the rest.
+                Some(_) => {
+                    buf.unsplit(std::mem::take(&mut a.read_buf));
+                    a.read_buf = buf;
+                }
+            }
+            delivered = self.deliver_decoded(a, &mut quiet);
+            if next.is_none() {
+                break;
             }
         }
         if quiet {

@@ -229,6 +229,12 @@ impl Wire {
         self.connection.note_traffic();
     }
 
+    /// The size of the frame the decoder has the header of (its body, the
+    /// front of the read buffer, not yet taken), if any.
+    pub(crate) fn frame_in_progress(&self) -> Option<usize> {
+        self.connection.frame_in_progress()
+    }
+
     /// Whether the peer's messages may be subscriptions (PUB, XPUB).
     pub(crate) fn reads_subscriptions(&self) -> bool {
         self.publisher
