@@ -20,7 +20,7 @@ use bytes::Bytes;
 use ferrozmq::{ErrorKind, Message, RecvFlags, SendFlags, WRITABLE_BODY};
 
 use crate::cancel;
-use crate::consts::{ZMQ_MORE, ZMQ_SHARED, ZMQ_SRCFD};
+use crate::consts::{ZMQ_DONTWAIT, ZMQ_MORE, ZMQ_SHARED, ZMQ_SRCFD};
 use crate::guard::{self, Result};
 use crate::socket::{clamp, socket, text};
 
@@ -158,6 +158,10 @@ pub unsafe extern "C-unwind" fn zmq_msg_send(
 
 /// Receives a frame into `msg` (whose old contents are released); returns its size.
 ///
+/// A frame already here is taken first without preparing the wait for
+/// thread cancellation (`cancel::blocking`: a thread-local read and
+/// written per call): only a receive that must wait needs it.
+///
 /// # Safety
 /// `msg` an initialised message; `s` a live socket handle.
 #[no_mangle]
@@ -166,27 +170,67 @@ pub unsafe extern "C-unwind" fn zmq_msg_recv(
     s: *mut c_void,
     flags: c_int,
 ) -> c_int {
+    if flags & ZMQ_DONTWAIT == 0 {
+        // SAFETY: per this function's contract.
+        let got = guard::hot_int(|| unsafe { recv_msg(msg, s, flags, true) });
+        if got != NOT_YET {
+            return got;
+        }
+    }
     cancel::blocking(|| {
-        guard::hot_int(|| {
-            // SAFETY: per this function's contract.
-            let (m, socket) = unsafe { (repr(msg)?, socket(s)?) };
-            let flags = RecvFlags::from_raw(flags);
-            let Body::Shared(held) = &mut m.body else {
-                // A writable body (zmq_msg_init_size): replaced whole.
-                let frame = socket.recv_with(flags)?;
-                let len = frame.len();
-                m.receive(frame);
-                return Ok(clamp(len));
-            };
-            // Received in place: no frame moved out of the socket and into
-            // the message (a store-forwarding stall per message), and the
-            // sender's metadata handle kept when it is the same peer's.
-            socket.recv_into(held, flags)?;
-            let len = held.len();
-            m.received_in_place();
-            Ok(clamp(len))
-        })
+        // SAFETY: per this function's contract.
+        guard::hot_int(|| unsafe { recv_msg(msg, s, flags, false) })
     })
+}
+
+/// What [`recv_msg`] returns when `ready_only` and no frame is here (never
+/// a size, nor -1).
+const NOT_YET: c_int = -2;
+
+/// `zmq_msg_recv`'s body: with `ready_only`, takes only a frame already
+/// here (else returns [`NOT_YET`], `msg` untouched, a kept read lease
+/// kept); otherwise receives as `flags` say.
+///
+/// # Safety
+/// As `zmq_msg_recv`.
+#[inline(always)]
+unsafe fn recv_msg(
+    msg: *mut zmq_msg_t,
+    s: *mut c_void,
+    flags: c_int,
+    ready_only: bool,
+) -> Result<c_int> {
+    // SAFETY: per this function's contract.
+    let (m, socket) = unsafe { (repr(msg)?, socket(s)?) };
+    let flags = RecvFlags::from_raw(flags);
+    let Body::Shared(held) = &mut m.body else {
+        // A writable body (zmq_msg_init_size): replaced whole.
+        let frame = if ready_only {
+            let mut frame = Message::new();
+            if !socket.recv_into_ready(&mut frame)? {
+                return Ok(NOT_YET);
+            }
+            frame
+        } else {
+            socket.recv_with(flags)?
+        };
+        let len = frame.len();
+        m.receive(frame);
+        return Ok(clamp(len));
+    };
+    // Received in place: no frame moved out of the socket and into the
+    // message (a store-forwarding stall per message), and the sender's
+    // metadata handle kept when it is the same peer's.
+    if ready_only {
+        if !socket.recv_into_ready(held)? {
+            return Ok(NOT_YET);
+        }
+    } else {
+        socket.recv_into(held, flags)?;
+    }
+    let len = held.len();
+    m.received_in_place();
+    Ok(clamp(len))
 }
 
 /// Puts `frame` into an initialised message, as `zmq_msg_recv` does;

@@ -9,7 +9,7 @@ use bytes::Bytes;
 use ferrozmq::{Error, ErrorKind, Message, RecvFlags, SendFlags, Socket, SocketType};
 
 use crate::cancel;
-use crate::consts::ZMQ_SNDMORE;
+use crate::consts::{ZMQ_DONTWAIT, ZMQ_SNDMORE};
 use crate::ctx;
 use crate::graveyard::Graveyard;
 use crate::guard::{self, Result};
@@ -183,6 +183,9 @@ pub unsafe extern "C-unwind" fn zmq_send_const(
 
 /// Receives a frame into `buf`, truncated to `len`; returns its full size.
 ///
+/// As `zmq_msg_recv`, a frame already here is taken first without
+/// preparing the wait for thread cancellation.
+///
 /// # Safety
 /// `s` a live socket handle; `buf` writable for `len` bytes (or NULL if 0).
 #[no_mangle]
@@ -192,26 +195,59 @@ pub unsafe extern "C-unwind" fn zmq_recv(
     len: usize,
     flags: c_int,
 ) -> c_int {
+    if flags & ZMQ_DONTWAIT == 0 {
+        // SAFETY: per this function's contract.
+        let got = guard::hot_int(|| unsafe { recv_buf(s, buf, len, flags, true) });
+        if got != NOT_YET {
+            return got;
+        }
+    }
     cancel::blocking(|| {
-        guard::hot_int(|| {
-            // SAFETY: per this function's contract.
-            let socket = unsafe { socket(s)? };
-            if buf.is_null() && len > 0 {
-                return Err(ErrorKind::Fault.into());
-            }
-            // Received in place (see zmq_msg_recv): no Result<Message> read
-            // back across the stores that wrote it.
-            let mut frame = Message::new();
-            socket.recv_into(&mut frame, RecvFlags::from_raw(flags))?;
-            let n = frame.len().min(len);
-            if n > 0 {
-                // SAFETY: buf is writable for len >= n bytes, frame holds n bytes,
-                // and a received frame cannot overlap the caller's buffer.
-                unsafe { ptr::copy_nonoverlapping(frame.data().as_ptr(), buf.cast::<u8>(), n) };
-            }
-            Ok(clamp(frame.len()))
-        })
+        // SAFETY: per this function's contract.
+        guard::hot_int(|| unsafe { recv_buf(s, buf, len, flags, false) })
     })
+}
+
+/// What [`recv_buf`] returns when `ready_only` and no frame is here (never
+/// a size, nor -1).
+const NOT_YET: c_int = -2;
+
+/// `zmq_recv`'s body: with `ready_only`, takes only a frame already here
+/// (else returns [`NOT_YET`], a kept read lease kept); otherwise receives
+/// as `flags` say.
+///
+/// # Safety
+/// As `zmq_recv`.
+#[inline(always)]
+unsafe fn recv_buf(
+    s: *mut c_void,
+    buf: *mut c_void,
+    len: usize,
+    flags: c_int,
+    ready_only: bool,
+) -> Result<c_int> {
+    // SAFETY: per this function's contract.
+    let socket = unsafe { socket(s)? };
+    if buf.is_null() && len > 0 {
+        return Err(ErrorKind::Fault.into());
+    }
+    // Received in place (see zmq_msg_recv): no Result<Message> read
+    // back across the stores that wrote it.
+    let mut frame = Message::new();
+    if ready_only {
+        if !socket.recv_into_ready(&mut frame)? {
+            return Ok(NOT_YET);
+        }
+    } else {
+        socket.recv_into(&mut frame, RecvFlags::from_raw(flags))?;
+    }
+    let n = frame.len().min(len);
+    if n > 0 {
+        // SAFETY: buf is writable for len >= n bytes, frame holds n bytes,
+        // and a received frame cannot overlap the caller's buffer.
+        unsafe { ptr::copy_nonoverlapping(frame.data().as_ptr(), buf.cast::<u8>(), n) };
+    }
+    Ok(clamp(frame.len()))
 }
 
 /// Deprecated: sends `count` buffers as frames; returns the last one's size.

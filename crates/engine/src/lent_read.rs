@@ -33,7 +33,7 @@ use bytes::Bytes;
 use ferrozmq_zmtp::frame::{peek_header, Framing};
 
 use crate::direct::Lent;
-use crate::msg::{Body, Msg};
+use crate::msg::{Body, Msg, Small, Spares};
 use crate::notify::{Beside, Signaler, WaitOutcome};
 use crate::pipe::Pipe;
 use crate::sys;
@@ -203,6 +203,26 @@ fn read_messages(
     carry: &mut Vec<u8>,
     wait: Option<Waiter>,
 ) -> Read {
+    // The blocks of this call's copies: the thread's cache looked at once.
+    let mut spares = Spares::new();
+    let read = read_batches(lent, buf, pipe, carry, wait, &mut spares);
+    // The pushes above were quiet: the reader (this thread, or whoever
+    // polls the socket's descriptor) hears of them once.
+    if matches!(read, Read::Took { .. } | Read::Stopped(_)) {
+        pipe.inbound.notify_reader();
+    }
+    read
+}
+
+/// [`read_messages`]' reads, each message pushed without a wake-up.
+fn read_batches(
+    lent: &Lent,
+    buf: &mut [u8],
+    pipe: &Pipe,
+    carry: &mut Vec<u8>,
+    wait: Option<Waiter>,
+    spares: &mut Spares,
+) -> Read {
     // Bytes at the front of `buf` kept from the previous read (the start
     // of a message), and whether a message was taken yet.
     let mut kept = 0;
@@ -265,7 +285,7 @@ fn read_messages(
             };
             let msg = match frames.as_slice() {
                 // One frame, the usual case: no vector of bodies.
-                [only] => Msg::single(copied_one(rest, only)),
+                [only] => Msg::single(copied_spare(rest, only, spares)),
                 more => match Msg::from_bodies(copied(rest, more)) {
                     Some(msg) => msg,
                     None => {
@@ -274,7 +294,7 @@ fn read_messages(
                     }
                 },
             };
-            pipe.inbound.force_push(msg);
+            pipe.inbound.force_push_quiet(msg);
             if !any {
                 // A message answering a send: the next large one answers none.
                 pipe.direct.take_answering();
@@ -305,6 +325,16 @@ fn copied(bytes: &[u8], frames: &[(usize, usize)]) -> Vec<Body> {
         .iter()
         .map(|frame| copied_one(bytes, frame))
         .collect()
+}
+
+/// [`copied_one`], a block (if the body needs one) from `spares`.
+#[inline]
+fn copied_spare(bytes: &[u8], &(start, len): &(usize, usize), spares: &mut Spares) -> Body {
+    let body = bytes.get(start..start + len).unwrap_or_default();
+    match Small::copied_with(body, spares) {
+        Some(small) => Body::Small(small),
+        None => Body::copy_from_slice(body),
+    }
 }
 
 /// A copy of the frame at (start, length) in `bytes`.

@@ -11,7 +11,7 @@ use ferrozmq_engine::{Msg, MsgKind, Pipe, PipeId};
 use super::subscription_frames::{change_in, SubscriptionFrames};
 use super::{Pattern, PatternOptions, Received};
 use crate::error::{ErrorKind, Result};
-use crate::routing::{FairQueue, Pipes, Slot, Subscriptions};
+use crate::routing::{FairQueue, Origin, Pipes, Slot, Subscriptions};
 
 #[derive(Debug)]
 pub(crate) struct Subscriber {
@@ -39,14 +39,14 @@ impl Subscriber {
     }
 
     /// The next message the filter keeps, straight from the pipes.
+    #[inline]
     fn next_kept(&mut self, options: &PatternOptions) -> Option<Received> {
         loop {
-            let mut gone = Vec::new();
-            let got = self.input.recv(&self.pipes, |s| gone.push(s));
-            for slot in gone {
-                self.forget(slot);
-            }
-            let (msg, _, peer) = got?;
+            // The pipe whose turn it is first (no list of pipes gone).
+            let (msg, _, peer) = match self.input.recv_turn(&self.pipes) {
+                Some(got) => got,
+                None => self.recv_others()?,
+            };
             if msg.kind() != MsgKind::Data {
                 continue;
             }
@@ -56,6 +56,18 @@ impl Subscriber {
                 return Some((msg, peer));
             }
         }
+    }
+
+    /// A message from a pipe other than the one whose turn it was (out of
+    /// line: the usual path stays short); pipes found gone leave.
+    #[inline(never)]
+    fn recv_others(&mut self) -> Option<(Msg, Slot, Origin)> {
+        let mut gone = Vec::new();
+        let got = self.input.recv_further(&self.pipes, |s| gone.push(s));
+        for slot in gone {
+            self.forget(slot);
+        }
+        got
     }
 
     fn send_all(&self, msg: &Msg) {
@@ -160,6 +172,19 @@ impl Pattern for Subscriber {
             return Ok(Some(kept));
         }
         Ok(self.next_kept(options))
+    }
+
+    #[inline]
+    fn recv_into(&mut self, into: &mut Option<Received>, options: &PatternOptions) -> Result<bool> {
+        if self.prefetched.is_some() {
+            *into = self.prefetched.take();
+            return Ok(true);
+        }
+        let Some(kept) = self.next_kept(options) else {
+            return Ok(false);
+        };
+        *into = Some(kept);
+        Ok(true)
     }
 
     fn refresh(&mut self, options: &PatternOptions) {

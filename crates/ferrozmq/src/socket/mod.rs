@@ -789,6 +789,10 @@ enum Wait {
     Spin,
     /// Sleep at once (sends).
     Sleep,
+    /// Never wait: the first try of a blocking receive, which prepares its
+    /// wait only if this finds nothing (the C binding's), so finding
+    /// nothing does not hand a kept lease back.
+    Ready,
     /// Never wait: an async receive, which takes the read lease itself
     /// (`aio`), so finding nothing does not hand a kept lease back.
     #[cfg(any(feature = "tokio", feature = "async-io"))]

@@ -100,6 +100,20 @@ impl Socket {
         self.recv_frame_into(patience, Wait::Spin, msg)
     }
 
+    /// [`Socket::recv_into`] of a frame that is already here: `Ok(false)`,
+    /// `msg` untouched, when none is. Unlike a receive with
+    /// [`RecvFlags::DONTWAIT`], finding nothing leaves a read lease this
+    /// socket kept where it is: this is the first try of a receive that
+    /// then waits (the C binding's `zmq_msg_recv`, which prepares its wait,
+    /// for thread cancellation, only when it must).
+    pub fn recv_into_ready(&mut self, msg: &mut Message) -> Result<bool> {
+        match self.recv_frame_into(Patience::Now, Wait::Ready, msg) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == ErrorKind::Again => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Receives the next frame's bytes, waiting as [`Socket::recv`] does.
     pub fn recv_bytes(&mut self) -> Result<Bytes> {
         self.recv().map(Message::into_bytes)
