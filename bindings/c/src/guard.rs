@@ -5,7 +5,7 @@ use std::os::raw::c_int;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
-use ferrozmq::Error;
+use ferrozmq::{Error, ErrorKind};
 
 use crate::cancel;
 use crate::errno;
@@ -41,6 +41,22 @@ pub(crate) fn hot_int(body: impl FnOnce() -> Result<c_int>) -> c_int {
     guard(-1, || match body() {
         Ok(v) => v,
         Err(e) => fail(e, -1),
+    })
+}
+
+/// As [`hot_int`], for the first try of a call that may then wait
+/// (`zmq_msg_send`, `zmq_send`, made with ZMQ_DONTWAIT): `None` when it
+/// failed with EAGAIN (errno set), for the caller to make the waiting
+/// call; otherwise the call's result.
+#[inline]
+pub(crate) fn hot_int_or_again(body: impl FnOnce() -> Result<c_int>) -> Option<c_int> {
+    guard(Some(-1), || match body() {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let again = e.kind() == ErrorKind::Again;
+            let ret = fail(e, -1);
+            (!again).then_some(ret)
+        }
     })
 }
 

@@ -129,31 +129,48 @@ pub unsafe extern "C-unwind" fn zmq_msg_send(
     s: *mut c_void,
     flags: c_int,
 ) -> c_int {
-    cancel::blocking(|| {
-        guard::hot_int(|| {
-            // SAFETY: per this function's contract.
-            let (m, socket) = unsafe { (repr(msg)?, socket(s)?) };
-            let frame = m.outgoing();
-            let len = frame.len();
-            match socket.send_with(frame, SendFlags::from_raw(flags)) {
-                Ok(()) => {
-                    // `outgoing` left the empty message in its place.
-                    m.shared = false;
-                    m.copy_shares = false;
-                    if m.extra.is_some() {
-                        m.extra = None;
-                    }
-                    Ok(clamp(len))
-                }
-                Err(failed) => {
-                    let (error, frame) = failed.into_parts();
-                    // Back as it was: the same bytes at the same address.
-                    m.body = Body::Shared(frame);
-                    Err(error)
-                }
+    // Most sends go at once: a first try that does not wait needs none of
+    // the cancellation slicing a wait needs (`cancel::blocking`: two
+    // touches of a thread-local per call, each a call into the dynamic
+    // loader in a shared library). Only a send that would wait makes the
+    // call again, sliced.
+    // SAFETY: per this function's contract.
+    let now = guard::hot_int_or_again(|| unsafe { msg_send(msg, s, flags | ZMQ_DONTWAIT) });
+    match now {
+        Some(ret) => ret,
+        None if flags & ZMQ_DONTWAIT != 0 => -1,
+        // SAFETY: per this function's contract.
+        None => cancel::blocking(|| guard::hot_int(|| unsafe { msg_send(msg, s, flags) })),
+    }
+}
+
+/// [`zmq_msg_send`]'s one try.
+///
+/// # Safety
+/// As `zmq_msg_send`.
+#[inline(always)]
+unsafe fn msg_send(msg: *mut zmq_msg_t, s: *mut c_void, flags: c_int) -> Result<c_int> {
+    // SAFETY: per this function's contract.
+    let (m, socket) = unsafe { (repr(msg)?, socket(s)?) };
+    let frame = m.outgoing();
+    let len = frame.len();
+    match socket.send_with(frame, SendFlags::from_raw(flags)) {
+        Ok(()) => {
+            // `outgoing` left the empty message in its place.
+            m.shared = false;
+            m.copy_shares = false;
+            if m.extra.is_some() {
+                m.extra = None;
             }
-        })
-    })
+            Ok(clamp(len))
+        }
+        Err(failed) => {
+            let (error, frame) = failed.into_parts();
+            // Back as it was: the same bytes at the same address.
+            m.body = Body::Shared(frame);
+            Err(error)
+        }
+    }
 }
 
 /// Receives a frame into `msg` (whose old contents are released); returns its size.

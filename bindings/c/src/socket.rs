@@ -145,15 +145,29 @@ pub unsafe extern "C-unwind" fn zmq_send(
     len: usize,
     flags: c_int,
 ) -> c_int {
-    cancel::blocking(|| {
-        guard::hot_int(|| {
-            // SAFETY: per this function's contract.
-            let (socket, data) = unsafe { (socket(s)?, bytes(buf, len)?) };
-            // A small body is held by value (no allocation), a larger one copied once.
-            socket.send_with(Message::copy_from_slice(data), SendFlags::from_raw(flags))?;
-            Ok(clamp(len))
-        })
-    })
+    // First without waiting, outside the cancellation slicing, as
+    // `zmq_msg_send` does (a send that must wait copies the body again).
+    // SAFETY: per this function's contract.
+    let now = guard::hot_int_or_again(|| unsafe { send_copy(s, buf, len, flags | ZMQ_DONTWAIT) });
+    match now {
+        Some(ret) => ret,
+        None if flags & ZMQ_DONTWAIT != 0 => -1,
+        // SAFETY: per this function's contract.
+        None => cancel::blocking(|| guard::hot_int(|| unsafe { send_copy(s, buf, len, flags) })),
+    }
+}
+
+/// [`zmq_send`]'s one try.
+///
+/// # Safety
+/// As `zmq_send`.
+#[inline(always)]
+unsafe fn send_copy(s: *mut c_void, buf: *const c_void, len: usize, flags: c_int) -> Result<c_int> {
+    // SAFETY: per this function's contract.
+    let (socket, data) = unsafe { (socket(s)?, bytes(buf, len)?) };
+    // A small body is held by value (no allocation), a larger one copied once.
+    socket.send_with(Message::copy_from_slice(data), SendFlags::from_raw(flags))?;
+    Ok(clamp(len))
 }
 
 /// Sends a frame that refers to the constant buffer `buf` without copying it.
