@@ -22,7 +22,7 @@ use ferrozmq::{ErrorKind, Message, RecvFlags, SendFlags, WRITABLE_BODY};
 use crate::cancel;
 use crate::consts::{ZMQ_DONTWAIT, ZMQ_MORE, ZMQ_SHARED, ZMQ_SRCFD};
 use crate::guard::{self, Result};
-use crate::socket::{clamp, socket, text};
+use crate::socket::{clamp, socket, text, NOT_YET};
 
 mod buffer;
 mod spare;
@@ -199,10 +199,6 @@ pub unsafe extern "C-unwind" fn zmq_msg_recv(
         guard::hot_int(|| unsafe { recv_msg(msg, s, flags, false) })
     })
 }
-
-/// What [`recv_msg`] returns when `ready_only` and no frame is here (never
-/// a size, nor -1).
-const NOT_YET: c_int = -2;
 
 /// `zmq_msg_recv`'s body: with `ready_only`, takes only a frame already
 /// here (else returns [`NOT_YET`], `msg` untouched, a kept read lease

@@ -222,9 +222,9 @@ pub unsafe extern "C-unwind" fn zmq_recv(
     })
 }
 
-/// What [`recv_buf`] returns when `ready_only` and no frame is here (never
-/// a size, nor -1).
-const NOT_YET: c_int = -2;
+/// What a receive's first try (`recv_buf`, `zmq_msg_recv`'s) returns when
+/// no frame is here yet: never a size, nor -1.
+pub(crate) const NOT_YET: c_int = -2;
 
 /// `zmq_recv`'s body: with `ready_only`, takes only a frame already here
 /// (else returns [`NOT_YET`], a kept read lease kept); otherwise receives

@@ -33,7 +33,7 @@ use bytes::Bytes;
 use ferrozmq_zmtp::frame::{peek_header, Framing};
 
 use crate::direct::Lent;
-use crate::msg::{Body, Msg, Small, Spares};
+use crate::msg::{Body, Msg, Spares};
 use crate::notify::{Beside, Signaler, WaitOutcome};
 use crate::pipe::Pipe;
 use crate::sys;
@@ -285,8 +285,8 @@ fn read_batches(
             };
             let msg = match frames.as_slice() {
                 // One frame, the usual case: no vector of bodies.
-                [only] => Msg::single(copied_spare(rest, only, spares)),
-                more => match Msg::from_bodies(copied(rest, more)) {
+                [only] => Msg::single(copied_one(rest, only, spares)),
+                more => match Msg::from_bodies(copied(rest, more, spares)) {
                     Some(msg) => msg,
                     None => {
                         stopped = true;
@@ -319,27 +319,18 @@ fn read_batches(
     Read::Took { clean: kept == 0 }
 }
 
-/// Copies of the frames at (start, length) in `bytes`.
-fn copied(bytes: &[u8], frames: &[(usize, usize)]) -> Vec<Body> {
+/// Copies of the frames at (start, length) in `bytes`, blocks from `spares`.
+fn copied(bytes: &[u8], frames: &[(usize, usize)], spares: &mut Spares) -> Vec<Body> {
     frames
         .iter()
-        .map(|frame| copied_one(bytes, frame))
+        .map(|frame| copied_one(bytes, frame, spares))
         .collect()
 }
 
-/// [`copied_one`], a block (if the body needs one) from `spares`.
-#[inline]
-fn copied_spare(bytes: &[u8], &(start, len): &(usize, usize), spares: &mut Spares) -> Body {
-    let body = bytes.get(start..start + len).unwrap_or_default();
-    match Small::copied_with(body, spares) {
-        Some(small) => Body::Small(small),
-        None => Body::copy_from_slice(body),
-    }
-}
-
-/// A copy of the frame at (start, length) in `bytes`.
-fn copied_one(bytes: &[u8], &(start, len): &(usize, usize)) -> Body {
-    Body::copy_from_slice(bytes.get(start..start + len).unwrap_or_default())
+/// A copy of the frame at (start, length) in `bytes`, a block (if the
+/// body needs one) from `spares`.
+fn copied_one(bytes: &[u8], &(start, len): &(usize, usize), spares: &mut Spares) -> Body {
+    Body::copied_with(bytes.get(start..start + len).unwrap_or_default(), spares)
 }
 
 /// The start of a large message read under the lease: `bytes`, the rest
@@ -392,7 +383,7 @@ fn read_large(lent: &Lent, pipe: &Pipe, head: Head, wait: Waiter, carry: &mut Ve
             None => Read::Took { clean: false },
         };
     }
-    let mut bodies = copied(head.bytes, head.frames);
+    let mut bodies = copied(head.bytes, head.frames, &mut Spares::new());
     bodies.push(Body::Shared(Bytes::from_owner(body)));
     let Some(msg) = Msg::from_bodies(bodies) else {
         // Never (a message has a frame); the bytes are the session's.

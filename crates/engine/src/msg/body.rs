@@ -238,6 +238,16 @@ impl Body {
         }
     }
 
+    /// As [`Body::copy_from_slice`], a block (if one is needed) from
+    /// `spares`: for a batch of copies on one thread.
+    #[inline]
+    pub(crate) fn copied_with(data: &[u8], spares: &mut Spares) -> Body {
+        match Small::copied_with(data, spares) {
+            Some(small) => Body::Small(small),
+            None => Body::Shared(Bytes::copy_from_slice(data)),
+        }
+    }
+
     /// The bytes.
     #[inline]
     pub fn as_slice(&self) -> &[u8] {

@@ -27,7 +27,7 @@ use ferrozmq_zmtp::frame::{peek_header, Framing};
 
 use super::zmtp::Active;
 use super::Session;
-use crate::msg::{Body, Msg, Small, Spares, BLOCK_MAX};
+use crate::msg::{Body, Msg, Spares, BLOCK_MAX};
 
 impl Session {
     /// Delivers the whole small data messages at the front of the read
@@ -185,7 +185,7 @@ fn front_frame(bytes: &[u8], max: Option<u64>, spares: &mut Spares) -> Frame {
         let size = usize::from(size);
         if size <= BLOCK_MAX && max.is_none_or(|m| size as u64 <= m) {
             return match bytes.get(2..2 + size) {
-                Some(body) => Frame::Whole(copied(body, spares), 2 + size, flags == 1),
+                Some(body) => Frame::Whole(Body::copied_with(body, spares), 2 + size, flags == 1),
                 None => Frame::Partial,
             };
         }
@@ -201,18 +201,8 @@ fn front_frame(bytes: &[u8], max: Option<u64>, spares: &mut Spares) -> Frame {
     }
     let end = header.len + header.size;
     match bytes.get(header.len..end) {
-        Some(body) => Frame::Whole(copied(body, spares), end, header.more),
+        Some(body) => Frame::Whole(Body::copied_with(body, spares), end, header.more),
         None => Frame::Partial,
-    }
-}
-
-/// A copy of a small frame's body.
-#[inline]
-fn copied(body: &[u8], spares: &mut Spares) -> Body {
-    match Small::copied_with(body, spares) {
-        Some(small) => Body::Small(small),
-        // Never (the frame is small); as the decoder would.
-        None => Body::copy_from_slice(body),
     }
 }
 
