@@ -279,18 +279,21 @@ impl Session {
                 None => std::mem::take(&mut a.read_buf),
             };
             a.wire.handle_read(&mut buf);
+            // Whole frames: the decoder took them all, and the shortcut
+            // may go on. Otherwise (all was given, or, never, the decoder
+            // left some of a cut) this was the last turn.
+            let took_all = next.is_some() && buf.is_empty();
             match next {
+                // The read buffer back, with its allocation.
                 None => a.read_buf = buf,
-                // Whole frames: the decoder took them all.
-                Some(_) if buf.is_empty() => {}
-                // Never, but what it left goes back in front of the rest.
-                Some(_) => {
+                Some(_) if !took_all => {
                     buf.unsplit(std::mem::take(&mut a.read_buf));
                     a.read_buf = buf;
                 }
+                Some(_) => {}
             }
             delivered = self.deliver_decoded(a, &mut quiet);
-            if next.is_none() {
+            if !took_all {
                 break;
             }
         }
