@@ -71,10 +71,10 @@ impl Session {
 
 /// How much of the read buffer to give the decoder: up to the end of a
 /// message (or command) within its first [`SHARE_SCAN`] frames that is
-/// followed by what the shortcut takes (a small data frame, or the start of a frame),
-/// so that the shortcut takes that. Given all, the decoder would keep the
-/// connection until a read happened to end where a frame does: seldom, in
-/// a stream. `None`: give it all; also when the last message read was
+/// followed by what the shortcut takes (a small data frame, or the start
+/// of a frame), so that the shortcut takes that. Given all, the decoder
+/// would keep the connection until a read happened to end where a frame
+/// does: seldom, in a stream. `None`: give it all; also when the last message read was
 /// large (a stream of large messages: looking would cost each of them a
 /// header read twice). Only a place to cut: the decoder hands back
 /// whatever it does not take.
