@@ -9,7 +9,10 @@
 # LIBS: name=dir pairs; dir holds a libzmq.so.5 (LD_LIBRARY_PATH), "system"
 # runs Debian's; name=dir:VAR=value:... also sets those variables (e.g.
 # LD_PRELOAD) for that library's processes. CASES: transport:size for local_thr/remote_thr (PUSH/PULL),
-# dealer:size for thr_peer DEALER -> ROUTER over tcp, inproc:size for
+# dealer:size for thr_peer DEALER -> ROUTER over tcp, push:size for
+# thr_peer PUSH -> PULL over tcp (as local_thr/remote_thr, but the probe
+# reads PROBE_HEARTBEAT_IVL, _TIMEOUT and _TTL from the environment: both
+# libraries then run with the same heartbeats; see probe.h), inproc:size for
 # libzmq's inproc_thr (one process: its CPU is all in the "recv" column,
 # "send" reads 0), lat-tcp:size and
 # lat-ipc:size for local_lat/remote_lat (the "M msg/s" column then holds
@@ -77,9 +80,11 @@ run_one() { # name dir[:VAR=value...] case round
         local got rate
         got=$(sed -n 's/.*message count: *\([0-9]*\).*/\1/p' "$OUT/recv.out" | head -1)
         rate=$(sed -n 's/.*mean throughput: *\([0-9.]*\) \[msg.*/\1/p' "$OUT/recv.out" | head -1)
-    elif [ "$transport" = dealer ]; then
-        run_pair 30 "$BIN/thr_peer" recv "$ep" ROUTER "$size" "$COUNT" -- \
-            "$BIN/thr_peer" send "$ep" DEALER "$size" "$COUNT"
+    elif [ "$transport" = dealer ] || [ "$transport" = push ]; then
+        local rtype=ROUTER stype=DEALER
+        [ "$transport" = push ] && rtype=PULL stype=PUSH
+        run_pair 30 "$BIN/thr_peer" recv "$ep" "$rtype" "$size" "$COUNT" -- \
+            "$BIN/thr_peer" send "$ep" "$stype" "$size" "$COUNT"
         local got rate
         got=$(sed -n 's/.*received= *\([0-9]*\).*/\1/p' "$OUT/recv.out" | head -1)
         rate=$(sed -n 's/.*msgs_per_sec= *\([0-9.]*\).*/\1/p' "$OUT/recv.out" | head -1)
