@@ -58,7 +58,8 @@ static inline int socket_type (const char *name)
 {
     static const struct { const char *name; int type; } types[] = {
         {"PUSH", ZMQ_PUSH},     {"PULL", ZMQ_PULL}, {"DEALER", ZMQ_DEALER},
-        {"ROUTER", ZMQ_ROUTER}, {"PAIR", ZMQ_PAIR},
+        {"ROUTER", ZMQ_ROUTER}, {"PAIR", ZMQ_PAIR}, {"REQ", ZMQ_REQ},
+        {"REP", ZMQ_REP},
     };
     for (size_t i = 0; i < sizeof types / sizeof *types; i++)
         if (strcmp (types[i].name, name) == 0)
