@@ -255,6 +255,8 @@ impl Direct {
     pub(crate) fn enable(&self, fd: RawFd, framing: Framing, reads: Option<LendReads>) {
         let lendable = reads.is_some();
         self.lease.store(IO, Ordering::SeqCst);
+        // Reads of an earlier connection are no traffic of this one.
+        self.lease_traffic.store(false, Ordering::Relaxed);
         if let Ok(mut s) = self.state.lock() {
             s.fd = fd;
             s.framing = framing;
