@@ -9,7 +9,13 @@
 # LIBS: name=dir pairs; dir holds a libzmq.so.5 (LD_LIBRARY_PATH), "system"
 # runs Debian's; name=dir:VAR=value:... also sets those variables (e.g.
 # LD_PRELOAD) for that library's processes. CASES: transport:size for local_thr/remote_thr (PUSH/PULL),
-# dealer:size for thr_peer DEALER -> ROUTER over tcp, inproc:size for
+# dealer:size for thr_peer DEALER -> ROUTER over tcp, push:size for
+# thr_peer PUSH -> PULL over tcp (as local_thr/remote_thr, but the probe
+# reads PROBE_HEARTBEAT_IVL, _TIMEOUT and _TTL from the environment: both
+# libraries then run with the same heartbeats; see probe.h), reqrep:size
+# for thr_peer's REQ/REP round trips over tcp (as local_lat/remote_lat,
+# with the same environment; the "M msg/s" column holds the round trip in
+# µs), inproc:size for
 # libzmq's inproc_thr (one process: its CPU is all in the "recv" column,
 # "send" reads 0), lat-tcp:size and
 # lat-ipc:size for local_lat/remote_lat (the "M msg/s" column then holds
@@ -70,6 +76,13 @@ run_one() { # name dir[:VAR=value...] case round
         local got=$COUNT rate
         rate=$(sed -n 's/.*average latency: *\([0-9.]*\).*/\1/p' "$OUT/send.out" | head -1)
         [ -n "$rate" ] && rate=$(awk -v u="$rate" 'BEGIN { print 2e6 * u }') || got=""
+    elif [ "$transport" = reqrep ]; then # thr_peer rep/req: rate = round trip in µs
+        run_pair 60 "$BIN/thr_peer" rep "$ep" REP "$size" "$COUNT" -- \
+            "$BIN/thr_peer" req "$ep" REQ "$size" "$COUNT"
+        local got rate
+        got=$(sed -n 's/.*received= *\([0-9]*\).*/\1/p' "$OUT/send.out" | head -1)
+        rate=$(sed -n 's/.*round_trip_us= *\([0-9.]*\).*/\1/p' "$OUT/send.out" | head -1)
+        [ -n "$rate" ] && rate=$(awk -v u="$rate" 'BEGIN { print 1e6 * u }')
     elif [ "$transport" = inproc ]; then # one process, both sockets
         timeout -k 2 30 /usr/bin/time -f "$fmt" -o "$OUT/recv.t" env LD_LIBRARY_PATH="$lp" "${extra[@]}" \
             "$BIN/inproc_thr" "$size" "$COUNT" >"$OUT/recv.out" 2>&1 || rc=1
@@ -77,9 +90,11 @@ run_one() { # name dir[:VAR=value...] case round
         local got rate
         got=$(sed -n 's/.*message count: *\([0-9]*\).*/\1/p' "$OUT/recv.out" | head -1)
         rate=$(sed -n 's/.*mean throughput: *\([0-9.]*\) \[msg.*/\1/p' "$OUT/recv.out" | head -1)
-    elif [ "$transport" = dealer ]; then
-        run_pair 30 "$BIN/thr_peer" recv "$ep" ROUTER "$size" "$COUNT" -- \
-            "$BIN/thr_peer" send "$ep" DEALER "$size" "$COUNT"
+    elif [ "$transport" = dealer ] || [ "$transport" = push ]; then
+        local rtype=ROUTER stype=DEALER
+        [ "$transport" = push ] && rtype=PULL stype=PUSH
+        run_pair 30 "$BIN/thr_peer" recv "$ep" "$rtype" "$size" "$COUNT" -- \
+            "$BIN/thr_peer" send "$ep" "$stype" "$size" "$COUNT"
         local got rate
         got=$(sed -n 's/.*received= *\([0-9]*\).*/\1/p' "$OUT/recv.out" | head -1)
         rate=$(sed -n 's/.*msgs_per_sec= *\([0-9.]*\).*/\1/p' "$OUT/recv.out" | head -1)

@@ -58,7 +58,8 @@ static inline int socket_type (const char *name)
 {
     static const struct { const char *name; int type; } types[] = {
         {"PUSH", ZMQ_PUSH},     {"PULL", ZMQ_PULL}, {"DEALER", ZMQ_DEALER},
-        {"ROUTER", ZMQ_ROUTER}, {"PAIR", ZMQ_PAIR},
+        {"ROUTER", ZMQ_ROUTER}, {"PAIR", ZMQ_PAIR}, {"REQ", ZMQ_REQ},
+        {"REP", ZMQ_REP},
     };
     for (size_t i = 0; i < sizeof types / sizeof *types; i++)
         if (strcmp (types[i].name, name) == 0)
@@ -72,14 +73,28 @@ static inline void set_int (void *s, int option, int value)
     check (zmq_setsockopt (s, option, &value, sizeof value), "zmq_setsockopt");
 }
 
-/* A socket with the probes' timeouts set. */
+/* A socket with the probes' timeouts set, and heartbeats if the
+ * environment asks for them: PROBE_HEARTBEAT_IVL (ms) sets
+ * ZMQ_HEARTBEAT_IVL, PROBE_HEARTBEAT_TIMEOUT and PROBE_HEARTBEAT_TTL (ms)
+ * ZMQ_HEARTBEAT_TIMEOUT and _TTL, on every socket of the probe (the same
+ * binary, so the same settings, on either library). */
 static inline void *open_socket (void *ctx, int type)
 {
+    static const struct { const char *var; int option; } beats[] = {
+        {"PROBE_HEARTBEAT_IVL", ZMQ_HEARTBEAT_IVL},
+        {"PROBE_HEARTBEAT_TIMEOUT", ZMQ_HEARTBEAT_TIMEOUT},
+        {"PROBE_HEARTBEAT_TTL", ZMQ_HEARTBEAT_TTL},
+    };
     void *s = zmq_socket (ctx, type);
     if (!s)
         die ("zmq_socket");
     set_int (s, ZMQ_RCVTIMEO, PROBE_TIMEOUT_MS);
     set_int (s, ZMQ_SNDTIMEO, PROBE_TIMEOUT_MS);
+    for (size_t i = 0; i < sizeof beats / sizeof *beats; i++) {
+        const char *ms = getenv (beats[i].var);
+        if (ms && *ms)
+            set_int (s, beats[i].option, atoi (ms));
+    }
     return s;
 }
 

@@ -34,6 +34,9 @@
 # "1 10"), IDLE_CONNECTIONS (10000; quick 1000), COUNT_SCALE (1; quick 0.05),
 # RUN_TIMEOUT (120 s per process), OUT (results directory), FERRO_SO (a
 # ferrozmq libzmq.so to test instead of building this checkout's).
+# PROBE_HEARTBEAT_IVL, _TIMEOUT, _TTL (ms) set heartbeats on every socket
+# of this directory's probes (dealer, written, fanout, idle), on both
+# libraries alike; libzmq's own perf programs take no such settings.
 # Output: progress on stderr, the markdown report on stdout and in
 # $OUT/report.md, raw lines in $OUT/raw.txt.
 set -euo pipefail

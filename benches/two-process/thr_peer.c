@@ -14,6 +14,14 @@
  *
  * A ROUTER receiver takes the routing-id frame before each body. Every
  * message's size is checked and a missing one fails the run (RCVTIMEO).
+ *
+ *   thr_peer rep <endpoint> REP <size> <count>   binds, echoes count messages
+ *   thr_peer req <endpoint> REQ <size> <count>   connects, prints the round trip
+ *
+ * rep / req: REQ/REP round trips as libzmq's local_lat/remote_lat, the
+ * requester printing the mean round trip in µs (its clock around all of
+ * them); here so that the probes' settings from the environment (see
+ * probe.h: heartbeats) apply to round trips too.
  */
 #include "probe.h"
 
@@ -62,10 +70,46 @@ static void send_side (void *s, size_t size, long count, int written)
     }
 }
 
+static void echo_side (void *s, size_t size, long count)
+{
+    zmq_msg_t msg;
+    zmq_msg_init (&msg);
+    for (long i = 0; i < count; i++) {
+        check (zmq_msg_recv (&msg, s, 0), "zmq_msg_recv");
+        if (zmq_msg_size (&msg) != size) {
+            fprintf (stderr, "request %ld: %zu bytes, expected %zu\n", i,
+                     zmq_msg_size (&msg), size);
+            exit (1);
+        }
+        check (zmq_msg_send (&msg, s, 0), "zmq_msg_send");
+    }
+    zmq_msg_close (&msg);
+}
+
+static void request_side (void *s, size_t size, long count)
+{
+    zmq_msg_t msg;
+    double start = now_s ();
+    for (long i = 0; i < count; i++) {
+        check (zmq_msg_init_size (&msg, size), "zmq_msg_init_size");
+        check (zmq_msg_send (&msg, s, 0), "zmq_msg_send");
+        check (zmq_msg_init (&msg), "zmq_msg_init");
+        check (zmq_msg_recv (&msg, s, 0), "zmq_msg_recv");
+        if (zmq_msg_size (&msg) != size) {
+            fprintf (stderr, "reply %ld: %zu bytes, expected %zu\n", i,
+                     zmq_msg_size (&msg), size);
+            exit (1);
+        }
+        zmq_msg_close (&msg);
+    }
+    double elapsed = now_s () - start;
+    printf ("round_trip_us=%.3f received=%ld\n", elapsed * 1e6 / (double) count, count);
+}
+
 int main (int argc, char **argv)
 {
     if (argc != 6) {
-        fprintf (stderr, "usage: thr_peer recv|send|recvw|sendw <endpoint> <type> <size> <count>\n");
+        fprintf (stderr, "usage: thr_peer recv|send|recvw|sendw|rep|req <endpoint> <type> <size> <count>\n");
         return 2;
     }
     int receiving = strncmp (argv[1], "recv", 4) == 0;
@@ -75,7 +119,13 @@ int main (int argc, char **argv)
     long count = atol (argv[5]);
     void *ctx = zmq_ctx_new ();
     void *s = open_socket (ctx, type);
-    if (receiving) {
+    if (strcmp (argv[1], "rep") == 0) {
+        check (zmq_bind (s, argv[2]), "zmq_bind");
+        echo_side (s, size, count);
+    } else if (strcmp (argv[1], "req") == 0) {
+        check (zmq_connect (s, argv[2]), "zmq_connect");
+        request_side (s, size, count);
+    } else if (receiving) {
         check (zmq_bind (s, argv[2]), "zmq_bind");
         recv_side (s, type == ZMQ_ROUTER, size, count, written);
     } else {

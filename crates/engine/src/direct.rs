@@ -90,6 +90,10 @@ pub(crate) struct Direct {
     /// receive last took a message under the lease: the next receive
     /// answers it (request/reply), and reads a large message itself.
     answering: AtomicBool,
+    /// The application read bytes under the lease since the session last
+    /// looked ([`Direct::take_lease_traffic`]): traffic from the peer for
+    /// the heartbeat's clock, which only the session keeps.
+    lease_traffic: AtomicBool,
     state: Mutex<State>,
 }
 
@@ -232,6 +236,7 @@ impl Direct {
             lendable: AtomicBool::new(false),
             refuses_large: AtomicBool::new(false),
             answering: AtomicBool::new(false),
+            lease_traffic: AtomicBool::new(false),
             state: Mutex::new(State {
                 fd: -1,
                 framing: Framing::V3,
@@ -250,6 +255,8 @@ impl Direct {
     pub(crate) fn enable(&self, fd: RawFd, framing: Framing, reads: Option<LendReads>) {
         let lendable = reads.is_some();
         self.lease.store(IO, Ordering::SeqCst);
+        // Reads of an earlier connection are no traffic of this one.
+        self.lease_traffic.store(false, Ordering::Relaxed);
         if let Ok(mut s) = self.state.lock() {
             s.fd = fd;
             s.framing = framing;
@@ -323,13 +330,13 @@ impl Direct {
     /// Application, about to look at the socket other than by a blocking
     /// receive (or session, see `check_lease`): a kept lease goes back, the
     /// offer standing, and epoll watches the input again (reporting at
-    /// once any bytes that came meanwhile).
-    pub(crate) fn release_kept(&self) {
+    /// once any bytes that came meanwhile). Returns whether it did.
+    pub(crate) fn release_kept(&self) -> bool {
         if self.lease.load(Ordering::SeqCst) != KEPT {
-            return;
+            return false;
         }
         let Ok(mut s) = self.state.lock() else {
-            return;
+            return false;
         };
         // Under the lock: `lend` cannot resume it meanwhile.
         if self
@@ -337,7 +344,7 @@ impl Direct {
             .compare_exchange(KEPT, OFFERED, Ordering::SeqCst, Ordering::SeqCst)
             .is_err()
         {
-            return;
+            return false;
         }
         let kept = s.kept.take();
         if let (Some(reads), true) = (&s.reads, s.fd >= 0) {
@@ -345,6 +352,24 @@ impl Direct {
         }
         drop(s);
         drop(kept);
+        true
+    }
+
+    /// Application: it read bytes from the peer under the lease (see
+    /// `lease_traffic`). Written only when not already set: once per
+    /// heartbeat look, not per read, on a line the session reads.
+    pub(crate) fn note_lease_traffic(&self) {
+        if !self.lease_traffic.load(Ordering::Relaxed) {
+            self.lease_traffic.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Session, before its heartbeat's timers are looked at: whether the
+    /// application read bytes from the peer under the lease since the
+    /// last call (traffic, as if the session had read them).
+    pub(crate) fn take_lease_traffic(&self) -> bool {
+        self.lease_traffic.load(Ordering::Relaxed)
+            && self.lease_traffic.swap(false, Ordering::Relaxed)
     }
 
     /// Session, idle at a message boundary with nothing buffered or
@@ -376,6 +401,12 @@ impl Direct {
     /// each). A hint, not part of the lease's protocol.
     pub(crate) fn refuses_large(&self) -> bool {
         self.refuses_large.load(Ordering::Relaxed)
+    }
+
+    /// Whether the application holds the connection's reads in a receive
+    /// now (not kept between two).
+    pub(crate) fn is_lent(&self) -> bool {
+        self.lease.load(Ordering::SeqCst) == LENT
     }
 
     /// Whether the connection's reads may be lent now, on offer or kept

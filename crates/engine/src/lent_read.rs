@@ -25,6 +25,12 @@
 //! A receive that read only whole messages keeps the lease for the next
 //! one (`Direct::give_back`, the sticky lease): a round trip then costs a
 //! `poll` and one read, with no `epoll_ctl` and no new descriptor.
+//!
+//! Heartbeats stay the session's (ZMQ_HEARTBEAT_IVL, _TIMEOUT, a peer's
+//! TTL): every read that takes bytes tells it so
+//! (`Direct::note_lease_traffic`), which counts them as traffic from the
+//! peer before it looks at its timers; it sends its PINGs itself meanwhile,
+//! and a PING or PONG read here is carried to it like any command.
 
 use std::os::fd::RawFd;
 use std::time::Instant;
@@ -244,6 +250,8 @@ fn read_batches(
             // finishes the message begun, and sees what follows.
             _ => break,
         };
+        // Traffic for the heartbeat's clock, which the session keeps.
+        pipe.direct.note_lease_traffic();
         let seen = kept + got;
         let mut taken = 0;
         let mut stopped = false;
@@ -362,7 +370,7 @@ fn read_large(lent: &Lent, pipe: &Pipe, head: Head, wait: Waiter, carry: &mut Ve
         let limit = body.remaining();
         match sys::read_into(lent.fd(), body.buf_mut(), limit) {
             Ok(0) => break,
-            Ok(_) => {}
+            Ok(_) => pipe.direct.note_lease_traffic(),
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => match wait(lent.fd()) {
                 Beside::FdReady | Beside::Woken => {}

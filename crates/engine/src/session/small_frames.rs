@@ -17,10 +17,10 @@
 //! plain ZMTP 3 connection (no CURVE), ready, not failed, at a message
 //! boundary, and not a publisher's (which reads subscriptions from old
 //! peers' messages), as for the read lease (`lent_read.rs`), which parses
-//! the same way. Unlike the lease, heartbeats do not stop it: it tells
-//! their clock of the traffic itself. Any other frame (a command, a large
-//! or partial one, one above ZMQ_MAXMSGSIZE) stops the shortcut: it and
-//! what follows go to the decoder, in order.
+//! the same way. Heartbeats do not stop it: it tells their clock of the
+//! traffic itself (as the lease does, through the session). Any other
+//! frame (a command, a large or partial one, one above ZMQ_MAXMSGSIZE)
+//! stops the shortcut: it and what follows go to the decoder, in order.
 
 use bytes::Buf;
 use ferrozmq_zmtp::frame::{peek_header, Framing};

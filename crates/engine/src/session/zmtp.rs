@@ -126,6 +126,21 @@ impl Session {
         let mut reclaimed = true;
         if let Some(pipe) = &self.pipe {
             reclaimed = false;
+            // The heartbeat's timer is due (a PING to send, or a deadline
+            // for the peer's traffic): whatever the peer sent that nobody
+            // read yet counts before the deadline is judged, as the I/O
+            // thread would have read it. A lease the application keeps
+            // between two receives comes back (nobody watched the input
+            // meanwhile) and the connection is read now; one in use in a
+            // receive, whose reads tell of themselves, may only not have
+            // run yet (a thread not scheduled): bytes waiting are traffic.
+            if a.wire.poll_timeout().is_some_and(|at| at <= ctx.now) {
+                if pipe.direct.release_kept() {
+                    a.readable = true;
+                } else if pipe.direct.is_lent() && bytes_waiting(&a.stream) {
+                    a.wire.note_traffic();
+                }
+            }
             if a.readable || pipe.direct.has_carry() {
                 if let Some(carry) = pipe.direct.reclaim_reads_with_carry() {
                     reclaimed = true;
@@ -150,6 +165,16 @@ impl Session {
             turns += 1;
             more = read_some(a)?;
             a.readable = more;
+        }
+        // What the application read under the lease is traffic from the
+        // peer, as if read here: the heartbeat's clock must hear of it
+        // before it judges a deadline.
+        if self
+            .pipe
+            .as_ref()
+            .is_some_and(|p| p.direct.take_lease_traffic())
+        {
+            a.wire.note_traffic();
         }
         a.wire.handle_timeout(ctx.now)?;
         // A peer that has closed takes nothing more: what the socket queued
@@ -196,11 +221,17 @@ impl Session {
     /// Lends the connection's reads to the application (`Direct::lend`)
     /// when it is idle at a message boundary in the simple case: the
     /// socket drained, nothing buffered, decoded in part, held back or
-    /// asked of ZAP, no heartbeat timer (whose clock counts what is read),
-    /// no bytes the application gave back for it (`Direct::lend` refuses
-    /// then anyway), and the last message small enough for the
-    /// application to read, or an application that reads large ones (an
-    /// async receive hands them back, a wasted turn each).
+    /// asked of ZAP, no bytes the application gave back for it
+    /// (`Direct::lend` refuses then anyway), and the last message small
+    /// enough for the application to read, or an application that reads
+    /// large ones (an async receive hands them back, a wasted turn each).
+    ///
+    /// Heartbeats do not stop it: the session keeps their timers (it sends
+    /// each PING on time from this thread), the application tells it of
+    /// every read it makes (`Direct::note_lease_traffic`, noted as traffic
+    /// before each look at the timers, in `pump`), and a PING, PONG or any
+    /// other command it reads comes back here with the lease (`lent_read`
+    /// carries it), to be answered.
     fn offer_reads(&self, a: &Active) {
         let Some(pipe) = &self.pipe else {
             return;
@@ -219,7 +250,6 @@ impl Session {
             && a.wire.is_ready()
             && !a.wire.has_failed()
             && a.wire.at_message_boundary()
-            && a.wire.poll_timeout().is_none()
             && !pipe.direct.has_carry();
         if idle {
             pipe.direct.want_writable(a.write_blocked);
@@ -577,6 +607,12 @@ fn start_body(a: &mut Active) {
     body.extend_from_slice(&a.read_buf);
     a.read_buf.clear();
     a.body = Some(body);
+}
+
+/// Whether the stream has bytes to read (a look that takes none).
+fn bytes_waiting(stream: &Stream) -> bool {
+    let mut byte = [0u8; 1];
+    crate::sys::recv_nowait(stream.raw_fd(), &mut byte, true).is_ok_and(|n| n > 0)
 }
 
 /// Writes as much of the transmit queue as the socket takes.

@@ -16,6 +16,8 @@ use ferrozmq::{Context, ErrorKind, EventKind, PollEvents, Socket, SocketType};
 
 use crate::common::{bind, socket, Handshakes};
 
+mod heartbeat;
+
 /// Long enough for the application to be blocked in `recv`, holding the
 /// lease (correctness does not depend on it).
 const SETTLE: Duration = Duration::from_millis(30);
@@ -586,8 +588,9 @@ fn socket_closed_while_the_lease_is_kept() {
     drop(ctx);
 }
 
-/// ZMQ_HEARTBEAT_IVL: the lease is never offered (the heartbeat clock
-/// counts what the session reads), and PINGs keep coming around receives.
+/// ZMQ_HEARTBEAT_IVL: PINGs keep coming around receives, which may read
+/// under the lease (the session keeps the heartbeat's timers; see
+/// `lease/heartbeat.rs`).
 #[test]
 fn heartbeats_keep_going_around_receives() {
     let ctx = Context::new();
