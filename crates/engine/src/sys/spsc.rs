@@ -263,6 +263,15 @@ impl<T> Spsc<T> {
         });
     }
 
+    /// Items written so far (published: a reader may take every one of
+    /// them). SeqCst, so that a reader that announced its sleep and then
+    /// looks here pairs with the writer's fence before it looks whether
+    /// the reader sleeps (`Queue::notify_reader`).
+    #[inline]
+    pub(crate) fn written(&self) -> usize {
+        self.written.load(Ordering::SeqCst)
+    }
+
     /// Fetches the lines the next [`Spsc::push_with`] writes (its slot and
     /// the published count) for writing, ahead of it: a hint for a writer
     /// about to push into several queues in a row (see
@@ -328,7 +337,10 @@ impl<T> Spsc<T> {
     #[inline(always)]
     fn take(&self, r: &mut Cursor<T>) -> Option<(T, bool)> {
         if r.count == r.seen {
-            r.seen = self.written.load(Ordering::Acquire);
+            // SeqCst (a plain load on x86): a reader's look after it
+            // announced its sleep pairs with the writer's fence before its
+            // look at the sleeper (`Queue::notify_reader`).
+            r.seen = self.written.load(Ordering::SeqCst);
             if r.count == r.seen {
                 return None;
             }
