@@ -98,6 +98,7 @@ impl Notify for Sleeper {
 /// role) then one `notify_reader`, as a session's or a lent read's batch:
 /// a reader that announced its sleep either sees a message or is woken.
 /// `fenced` false drops the fence at the start of `notify_reader`.
+#[allow(clippy::unwrap_used)] // a test's helper (not a `#[test]` itself)
 fn quiet_batch_then_notify(fenced: bool) {
     loom::model(move || {
         let q = Queue::new(0);

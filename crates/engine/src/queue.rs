@@ -285,7 +285,7 @@ impl Queue {
 
     /// [`Queue::notify_reader`] without its fence: only for the loom model
     /// that shows the fence is needed.
-    #[cfg(loom)]
+    #[cfg(all(test, loom))]
     pub(crate) fn notify_reader_unfenced(&self) {
         if let Some(r) = self.reader.get() {
             r.notify();
