@@ -77,6 +77,73 @@ fn loom_waiting_reader_is_woken_by_a_push() {
     });
 }
 
+/// A reader that sleeps: it announces its sleep, then looks at the queue
+/// once more (as `Signaler::sleep_until`); a notification counts only if
+/// it finds the flag up.
+#[derive(Default)]
+struct Sleeper {
+    sleeping: AtomicBool,
+    woken: AtomicUsize,
+}
+
+impl Notify for Sleeper {
+    fn notify(&self) {
+        if self.sleeping.load(Ordering::SeqCst) {
+            self.woken.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+}
+
+/// Quiet pushes (plain stores of the published count, inside the writer's
+/// role) then one `notify_reader`, as a session's or a lent read's batch:
+/// a reader that announced its sleep either sees a message or is woken.
+/// `fenced` false drops the fence at the start of `notify_reader`.
+#[allow(clippy::unwrap_used)] // a test's helper (not a `#[test]` itself)
+fn quiet_batch_then_notify(fenced: bool) {
+    loom::model(move || {
+        let q = Queue::new(0);
+        let reader = Arc::new(Sleeper::default());
+        q.set_reader(reader.clone());
+        let writer = {
+            let q = q.clone();
+            thread::spawn(move || {
+                q.force_push_quiet(msg());
+                q.force_push_quiet(msg());
+                if fenced {
+                    q.notify_reader();
+                } else {
+                    q.notify_reader_unfenced();
+                }
+            })
+        };
+        // `sleep_until`: the SeqCst store, then the last look (loom does
+        // not order SeqCst accesses: `dekker_fence` stands in).
+        reader.sleeping.store(true, Ordering::SeqCst);
+        crate::sync::dekker_fence();
+        let saw = !q.is_empty();
+        writer.join().unwrap();
+        assert!(
+            saw || reader.woken.load(Ordering::SeqCst) > 0,
+            "lost wake-up"
+        );
+        assert_eq!(q.len(), 2);
+    });
+}
+
+/// See [`quiet_batch_then_notify`].
+#[test]
+fn loom_quiet_pushes_then_one_fenced_notify_wake_a_sleeping_reader() {
+    quiet_batch_then_notify(true);
+}
+
+/// The same without the fence in `notify_reader`: loom finds the lost
+/// wake-up, so the model above would catch its removal.
+#[test]
+#[should_panic(expected = "lost wake-up")]
+fn loom_quiet_pushes_without_the_fence_lose_the_wake_up() {
+    quiet_batch_then_notify(false);
+}
+
 /// Under CONFLATE the writer replaces what waits and the reader takes it;
 /// each moves only its own counter, and the length stays exact.
 #[test]

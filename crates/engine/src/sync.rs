@@ -21,6 +21,18 @@ pub(crate) fn dekker_fence() {
     loom::sync::atomic::fence(Ordering::SeqCst);
 }
 
+/// A full (SeqCst) fence: orders the pushes a writer published with plain
+/// stores before its look at whether the reader sleeps
+/// (`Queue::notify_reader`). On x86-64 a locked `or` on the writer's own
+/// stack: no shared line is touched.
+#[inline(always)]
+pub(crate) fn publish_fence() {
+    #[cfg(loom)]
+    loom::sync::atomic::fence(Ordering::SeqCst);
+    #[cfg(not(loom))]
+    std::sync::atomic::fence(Ordering::SeqCst);
+}
+
 /// The messages of one queue direction: a chunked single-writer,
 /// single-reader queue that keeps its storage (`sys::spsc`). It is the
 /// same code under loom, whose models then check it too.
