@@ -18,6 +18,7 @@
 //! | `peer.rs` | the peer info the socket sees |
 //! | `stream_io.rs` | the read and vectored-write syscalls |
 //! | `acks.rs` | settling written messages for a spool (`WriteAcks`) |
+//! | `closing.rs` | the graceful close: our FIN, then wait for the peer's |
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -36,6 +37,7 @@ use crate::transport::{Endpoint, Lookup, ProxyConnect, Resolver, Stream};
 
 mod acks;
 mod after_body;
+mod closing;
 mod connect;
 mod driver;
 mod pause;
@@ -46,9 +48,20 @@ mod stream_io;
 mod zap;
 mod zmtp;
 
+use closing::Closing;
 use zmtp::Active;
 
 use driver::{Backlog, Driver, Failure, Inbound, Phase, SocketState, Wire, ZapVerdict};
+
+/// One turn of a graceful close: Dead once the peer closed (or the wait
+/// ran out).
+fn drive_closing(ctx: &mut Ctx<'_>, mut closing: Closing) -> State {
+    if closing.drive(ctx.now) {
+        let _ = ctx.registry.deregister(closing.stream_mut());
+        return State::Dead;
+    }
+    State::Closing(closing)
+}
 
 /// Read at least this much at a time.
 const READ_CHUNK: usize = 64 * 1024;
@@ -98,6 +111,8 @@ enum State {
     Active(Box<Active>),
     /// Raw bytes, no ZMTP (STREAM sockets).
     Raw(Box<raw::RawActive>),
+    /// Everything written and our FIN sent; waiting for the peer's.
+    Closing(Closing),
     /// Done; the reactor drops the session.
     Dead,
 }
@@ -200,6 +215,10 @@ impl Session {
                 d = Some(d.map_or(t, |x: Instant| x.min(t)));
             }
         }
+        if let State::Closing(c) = &self.state {
+            let t = c.deadline();
+            d = Some(d.map_or(t, |x: Instant| x.min(t)));
+        }
         if d == self.armed {
             return None;
         }
@@ -253,14 +272,16 @@ impl Session {
             State::Proxying(proxied) => self.drive_proxying(ctx, proxied),
             State::Active(active) => self.drive_active(ctx, active),
             State::Raw(r) => self.drive_raw(ctx, r),
+            State::Closing(c) => drive_closing(ctx, c),
             State::Dead => State::Dead,
         };
-        let finished = self.is_finished(ctx.now);
-        if finished {
-            self.shutdown(ctx);
+        // A graceful close ends by itself (it becomes Dead).
+        let closing = matches!(self.state, State::Closing(_));
+        if !closing && self.is_finished(ctx.now) {
+            self.close(ctx);
         }
         self.report();
-        !finished
+        !matches!(self.state, State::Dead)
     }
 
     /// Sends the driver's monitor events to the socket's monitor.
@@ -316,6 +337,38 @@ impl Session {
         self.pipe.as_ref().is_some_and(|p| !p.inbound.is_empty())
     }
 
+    /// Ends a session that is finished: an open ZMTP connection closes
+    /// gracefully ([`Closing`]) while the linger leaves time for it.
+    fn close(&mut self, ctx: &mut Ctx<'_>) {
+        // The application's thread reads the stream no more (the lease).
+        if let Some(pipe) = &self.pipe {
+            pipe.direct.disable();
+        }
+        let Some(until) = self.driver.linger_deadline() else {
+            return self.shutdown(ctx);
+        };
+        let mut active = match std::mem::replace(&mut self.state, State::Dead) {
+            State::Active(active) => *active,
+            other => {
+                self.state = other;
+                return self.shutdown(ctx);
+            }
+        };
+        let mut taken = std::mem::take(&mut active.taken);
+        self.settle_lost(&mut taken);
+        match Closing::begin(ctx, active.stream, until) {
+            Ok(closing) => {
+                self.state = State::Closing(closing);
+                self.close_pipe();
+            }
+            Err(stream) => {
+                active.stream = stream;
+                self.state = State::Active(Box::new(active));
+                self.shutdown(ctx);
+            }
+        }
+    }
+
     fn shutdown(&mut self, ctx: &mut Ctx<'_>) {
         if let Some(pipe) = &self.pipe {
             pipe.direct.disable();
@@ -333,8 +386,18 @@ impl Session {
             let _ = ctx.registry.deregister(stream);
             stream.shutdown();
         }
+        if let State::Closing(c) = &mut self.state {
+            let _ = ctx.registry.deregister(c.stream_mut());
+        }
         self.state = State::Dead;
+        self.close_pipe();
+    }
+
+    /// The socket sees the session go; what is left in the pipe is the
+    /// socket's (drain).
+    fn close_pipe(&self) {
         if let Some(pipe) = &self.pipe {
+            pipe.direct.disable();
             pipe.outbound.close();
             pipe.inbound.close();
             // Never read again: what is left is the socket's (drain).

@@ -139,6 +139,12 @@ impl Driver {
         .min()
     }
 
+    /// When a closing session's linger runs out (`None` while it is not
+    /// closing).
+    pub(crate) fn linger_deadline(&self) -> Option<Instant> {
+        self.linger.deadline()
+    }
+
     /// Unbind/disconnect: stop reconnecting, flush within linger, then end.
     pub(crate) fn terminate(&mut self) {
         self.linger.terminate();
