@@ -210,13 +210,12 @@ impl Session {
     /// The next time the session wants to run, if it is newly set.
     pub(crate) fn deadline(&mut self) -> Option<Instant> {
         let mut d = self.driver.poll_timeout();
-        if let State::Active(a) = &self.state {
-            for t in [a.wire.poll_timeout(), a.lease_check].into_iter().flatten() {
-                d = Some(d.map_or(t, |x: Instant| x.min(t)));
-            }
-        }
-        if let State::Closing(c) = &self.state {
-            let t = c.deadline();
+        let state_timers = match &self.state {
+            State::Active(a) => [a.wire.poll_timeout(), a.lease_check],
+            State::Closing(c) => [Some(c.deadline()), None],
+            _ => [None, None],
+        };
+        for t in state_timers.into_iter().flatten() {
             d = Some(d.map_or(t, |x: Instant| x.min(t)));
         }
         if d == self.armed {
@@ -397,7 +396,6 @@ impl Session {
     /// socket's (drain).
     fn close_pipe(&self) {
         if let Some(pipe) = &self.pipe {
-            pipe.direct.disable();
             pipe.outbound.close();
             pipe.inbound.close();
             // Never read again: what is left is the socket's (drain).
